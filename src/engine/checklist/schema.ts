@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** Dotted kebab ids: `k8s.probe.liveness`. */
+export const ID_RE = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
+const id = z.string().regex(ID_RE, 'use lower-case dotted kebab case, e.g. k8s.probe.liveness');
+
+export const SeveritySchema = z.enum(['error', 'warning', 'info']);
+
+const params = z.record(z.string(), z.unknown());
+
+export const DocsSchema = z.strictObject({
+  why: z.string().optional().describe('Why the requirement matters in production.'),
+  fix: z.string().optional().describe('How to meet it, in a sentence or a snippet.'),
+  url: z.string().url().optional().describe('Further reading.'),
+});
+
+export const FixRefSchema = z.strictObject({
+  template: z.string().describe('Fix template id, e.g. k8s.insert-probe.'),
+  with: params.optional().describe('Parameters for the fix template.'),
+});
+
+export const ItemSchema = z.strictObject({
+  id: id.describe('Stable id of the item; findings carry it as their rule id.'),
+  title: z.string().min(1).describe('The requirement, stated positively.'),
+  severity: SeveritySchema.default('warning'),
+  check: z.string().optional().describe('Check template id. Without a check the item is manual: a person attests it.'),
+  with: params.optional().describe('Parameters for the check template.'),
+  evidence: z.boolean().optional().describe('The check only gathers evidence; a person still confirms the item.'),
+  fix: FixRefSchema.optional(),
+  matches: z.array(z.string().min(1)).default([]).describe('Phrasings that link a Markdown checklist line to this item.'),
+  aliases: z
+    .array(z.string().regex(/^[a-z0-9-]+:\S+$/, 'write peer ids as tool:check, e.g. kube-linter:no-liveness-probe'))
+    .default([])
+    .describe('The same check in peer tools (polaris:…, kube-linter:…, kube-score:…, checkov:…, hadolint:…).'),
+  docs: DocsSchema.optional(),
+  seeds: z.array(z.string()).optional().describe('Seed checklist references (seed:line) this item comes from.'),
+});
+
+export const SectionSchema = z.strictObject({
+  id,
+  title: z.string().min(1),
+  description: z.string().optional(),
+  items: z.array(ItemSchema),
+});
+
+export const ChecklistSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id,
+  title: z.string().min(1),
+  description: z.string().optional(),
+  sections: z.array(SectionSchema).min(1),
+});
+
+export type ChecklistItem = z.infer<typeof ItemSchema>;
+export type ChecklistSection = z.infer<typeof SectionSchema>;
+export type Checklist = z.infer<typeof ChecklistSchema> & { file?: string };
+
+const RuleSetting = z.union([
+  z.enum(['off', 'error', 'warning', 'info']),
+  z.strictObject({ severity: z.enum(['off', 'error', 'warning', 'info']).optional(), with: params.optional() }),
+]);
+
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  checklists: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Checklists to use: built-in ids (e.g. kubernetes) or paths of *.checklist.yaml files in the repo. Default: every built-in.'),
+  rules: z.record(z.string(), RuleSetting).optional().describe('Per-rule severity (or off) and params.'),
+  exclude: z.array(z.string().min(1)).optional().describe('Glob patterns (gitignore style) of files not to scan.'),
+  markdown: z.array(z.string().min(1)).optional().describe('Markdown checklists to link, relative to the root.'),
+  maxFileSize: z.number().int().positive().optional().describe('Files larger than this many bytes are skipped (default 2 MiB).'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type RuleSettingValue = z.infer<typeof RuleSetting>;

@@ -1,0 +1,3 @@
+import type { AnyTemplate } from '../template';
+
+export const dockerTemplates: AnyTemplate[] = [];

@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import type { Evidence, FileKind, RawFinding } from '../model';
+import type { ParsedFile, WorkspaceView } from '../workspace';
+
+/** What a check returns for the files it applies to. `undefined` from a check means "not applicable here". */
+export interface CheckOutput {
+  findings: RawFinding[];
+  evidence?: Evidence[];
+}
+
+interface TemplateBase<P> {
+  /** Template id used by checklist items (`check:`), e.g. `k8s.container-probe`. */
+  id: string;
+  /** One sentence for `shipshape rules` and the docs. */
+  description: string;
+  /** zod schema of the item's `with:` params; defaults live here. */
+  params: z.ZodType<P>;
+  /** File kinds the check reads. A change to one of them re-runs it. */
+  kinds: readonly FileKind[];
+}
+
+/** A check that looks at one file at a time; its result is cached per file content. */
+export interface FileCheckTemplate<P = unknown> extends TemplateBase<P> {
+  scope: 'file';
+  run(file: ParsedFile, params: P): CheckOutput | undefined;
+}
+
+/** A check that looks across the workspace (PDB coverage, .dockerignore beside a Dockerfile…). Keep it linear. */
+export interface WorkspaceCheckTemplate<P = unknown> extends TemplateBase<P> {
+  scope: 'workspace';
+  run(ws: WorkspaceView, params: P): CheckOutput | undefined;
+}
+
+export type CheckTemplate<P = unknown> = FileCheckTemplate<P> | WorkspaceCheckTemplate<P>;
+
+/** Helper so a template module keeps its params type without casts at the definition site. */
+export function fileCheck<P>(t: Omit<FileCheckTemplate<P>, 'scope'>): FileCheckTemplate<P> {
+  return { ...t, scope: 'file' };
+}
+
+export function workspaceCheck<P>(t: Omit<WorkspaceCheckTemplate<P>, 'scope'>): WorkspaceCheckTemplate<P> {
+  return { ...t, scope: 'workspace' };
+}
+
+export function passOrFail(findings: RawFinding[], evidence?: Evidence[]): CheckOutput {
+  return evidence ? { findings, evidence } : { findings };
+}
+
+/** A template of any params type, for registries. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTemplate = CheckTemplate<any>;

@@ -1,0 +1,46 @@
+import type { FileKind } from './model';
+import { baseName } from './text';
+
+/** Folders never scanned, whatever .gitignore says. */
+export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'coverage', '.next', '.nuxt', '.turbo', '.cache', '.vscode-test', '.shipshape-cache']);
+
+const ENV_RE = /^\.env(\..+)?$|^[^/]+\.env$/;
+const DOCKERFILE_RE = /^(dockerfile|containerfile)(\..+)?$|^.+\.(dockerfile|containerfile)$/i;
+const COMPOSE_RE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
+const LOCKFILES = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'npm-shrinkwrap.json', 'bun.lockb', 'bun.lock']);
+
+/**
+ * Classifies a path (relative, forward slashes) by its name alone. YAML and JSON files that may be
+ * Kubernetes objects return 'maybeKubernetes': call {@link sniffKubernetes} on their text.
+ */
+export function classifyPath(path: string): FileKind | 'maybeKubernetes' | undefined {
+  const name = baseName(path);
+  const lower = name.toLowerCase();
+  if (lower === '.shipshape.yaml' || lower === '.shipshape.yml') return 'config';
+  if (lower.endsWith('.checklist.yaml') || lower.endsWith('.checklist.yml')) return 'checklist';
+  if (path.startsWith('.shipshape/')) return undefined;
+  if (DOCKERFILE_RE.test(name) && !lower.endsWith('.md')) return 'dockerfile';
+  if (lower === '.dockerignore' || lower.endsWith('.dockerignore')) return 'dockerignore';
+  if (lower === '.gitignore') return 'gitignore';
+  if (ENV_RE.test(name)) return 'env';
+  if (lower === 'package.json') return 'packageJson';
+  if (LOCKFILES.has(lower)) return 'lockfile';
+  if (lower === '.gitlab-ci.yml' || /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || lower === 'azure-pipelines.yml' || lower === 'bitbucket-pipelines.yml' || /(^|\/)\.circleci\/config\.ya?ml$/.test(path)) return 'ciWorkflow';
+  if (COMPOSE_RE.test(name)) return 'compose';
+  if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml') || lower.endsWith('.json')) return 'maybeKubernetes';
+  return undefined;
+}
+
+/** Cheap test, before any full parse: does this YAML or JSON text declare apiVersion and kind at the top level? */
+export function sniffKubernetes(text: string, path: string): boolean {
+  const head = text.length > 262144 ? text.slice(0, 262144) : text;
+  if (path.toLowerCase().endsWith('.json')) return /"apiVersion"\s*:/.test(head) && /"kind"\s*:/.test(head);
+  return /^["']?apiVersion["']?\s*:/m.test(head) && /^["']?kind["']?\s*:/m.test(head) || /^\s*-?\s*apiVersion\s*:/m.test(head) && /^\s*kind\s*:\s*List\b/m.test(head);
+}
+
+/** Markdown files whose task lists look like a checklist (at least three `- [ ]` / `- [x]` items). */
+export function sniffMarkdownChecklist(text: string): boolean {
+  const m = text.match(/^\s*[-*+]\s+\[[ xX]\]\s+/gm);
+  return !!m && m.length >= 3;
+}

@@ -1,0 +1,176 @@
+import { isMap, type Document, type LineCounter } from 'yaml';
+import type { Problem, Range } from '../model';
+import { keyRangeAt, nodeAt, nodeRange, parseYaml, toPlain, valueRangeAt, type YamlPath } from './yamlSupport';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Kinds whose pod spec lives at a known path, and whether they run to completion. */
+const POD_SPEC_PATHS: Record<string, { path: string[]; batch: boolean }> = {
+  Pod: { path: ['spec'], batch: false },
+  Deployment: { path: ['spec', 'template', 'spec'], batch: false },
+  StatefulSet: { path: ['spec', 'template', 'spec'], batch: false },
+  DaemonSet: { path: ['spec', 'template', 'spec'], batch: false },
+  ReplicaSet: { path: ['spec', 'template', 'spec'], batch: false },
+  ReplicationController: { path: ['spec', 'template', 'spec'], batch: false },
+  Job: { path: ['spec', 'template', 'spec'], batch: true },
+  CronJob: { path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], batch: true },
+};
+
+export interface K8sContainer {
+  name: string;
+  /** Path from the document root to the container map. */
+  path: YamlPath;
+  value: JsonObject;
+  init: boolean;
+  index: number;
+}
+
+export interface K8sObject {
+  /** Index of the YAML document in the file. */
+  docIndex: number;
+  /** Path from the document root to the object (non-empty inside `kind: List`). */
+  base: YamlPath;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  value: JsonObject;
+  /** `Kind/name`, as shown in messages. */
+  ref: string;
+  range: Range;
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+  /** Present for workloads: the path to the pod spec from the document root. */
+  podSpecPath?: YamlPath;
+  podSpec?: JsonObject;
+  podAnnotations: Record<string, string>;
+  podLabels: Record<string, string>;
+  /** Job, CronJob: runs to completion (no probes expected). */
+  batch: boolean;
+}
+
+export interface K8sModel {
+  docs: Document.Parsed[];
+  lineCounter: LineCounter;
+  objects: K8sObject[];
+  /** Why the file was skipped (unrendered template), when it was. */
+  skipped?: string;
+}
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function getIn(v: unknown, path: YamlPath): unknown {
+  let cur = v;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
+    else if (isObject(cur)) cur = cur[String(seg)];
+    else return undefined;
+  }
+  return cur;
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObject(v)) for (const [k, val] of Object.entries(v)) if (val !== null && typeof val !== 'object') out[k] = String(val);
+  return out;
+}
+
+const HELM_RE = /\{\{-?[\s\S]*?-?\}\}/;
+const ENVSUBST_RE = /\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=?+][^}]*)?\}/;
+
+/** Why a manifest should not be audited as plain YAML, or undefined when it can be. */
+export function templateReason(text: string): string | undefined {
+  if (HELM_RE.test(text)) return 'unrendered Helm/Go template ({{ … }}); render it (helm template) to audit it';
+  const m = ENVSUBST_RE.exec(text.replace(/^\s*#.*$/gm, ''));
+  if (m) return `unresolved ${m[0]} placeholder (envsubst template); render it to audit it`;
+  return undefined;
+}
+
+export function parseKubernetes(text: string, file: string): { model: K8sModel; problems: Problem[] } {
+  const skipped = templateReason(text);
+  if (skipped) {
+    const empty = parseYaml('', file);
+    return { model: { docs: [], lineCounter: empty.lineCounter, objects: [], skipped }, problems: [{ file, message: `Skipped: ${skipped}.`, severity: 'info', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+  }
+  const { docs, lineCounter, problems } = parseYaml(text, file);
+  const objects: K8sObject[] = [];
+  docs.forEach((doc, docIndex) => {
+    if (doc.errors.length > 0) return;
+    const plain = toPlain(doc);
+    if (plain === undefined) {
+      problems.push({ file, message: `YAML: document ${docIndex + 1} expands too many aliases (more than the alias limit); skipped.`, range: nodeRange(lineCounter, doc.contents as never), severity: 'error' });
+      return;
+    }
+    if (plain === null || plain === undefined) return; // empty document
+    if (!isObject(plain)) return;
+    if (plain.kind === 'List' || (typeof plain.kind === 'string' && plain.kind.endsWith('List') && Array.isArray(plain.items))) {
+      const items = Array.isArray(plain.items) ? plain.items : [];
+      items.forEach((item, i) => collect(item, ['items', i]));
+    } else collect(plain, []);
+
+    function collect(value: unknown, base: YamlPath): void {
+      if (!isObject(value) || typeof value.kind !== 'string' || value.apiVersion === undefined) return;
+      const metadata = isObject(value.metadata) ? value.metadata : {};
+      const name = typeof metadata.name === 'string' ? metadata.name : typeof metadata.generateName === 'string' ? `${metadata.generateName}*` : '(unnamed)';
+      const node = nodeAt(doc.contents, base);
+      const range = nodeRange(lineCounter, (node ?? doc.contents) as never) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      const spec = POD_SPEC_PATHS[value.kind];
+      const podSpecRel = spec?.path;
+      const podSpec = podSpecRel ? getIn(value, podSpecRel) : undefined;
+      const templateMeta = podSpecRel && podSpecRel.length > 1 ? getIn(value, [...podSpecRel.slice(0, -1), 'metadata']) : undefined;
+      objects.push({
+        docIndex,
+        base,
+        apiVersion: String(value.apiVersion),
+        kind: value.kind,
+        name,
+        namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+        value,
+        ref: `${value.kind}/${name}`,
+        range,
+        annotations: stringMap(metadata.annotations),
+        labels: stringMap(metadata.labels),
+        podSpecPath: spec && isObject(podSpec) ? [...base, ...spec.path] : undefined,
+        podSpec: isObject(podSpec) ? podSpec : undefined,
+        podAnnotations: podSpecRel && podSpecRel.length > 1 ? stringMap(getIn(templateMeta, ['annotations'])) : stringMap(metadata.annotations),
+        podLabels: podSpecRel && podSpecRel.length > 1 ? stringMap(getIn(templateMeta, ['labels'])) : stringMap(metadata.labels),
+        batch: spec?.batch ?? false,
+      });
+    }
+  });
+  return { model: { docs, lineCounter, objects }, problems };
+}
+
+/** Containers of a workload (init containers flagged); malformed lists (maps, null) yield nothing. */
+export function containersOf(obj: K8sObject, opts: { init?: boolean } = {}): K8sContainer[] {
+  if (!obj.podSpec || !obj.podSpecPath) return [];
+  const out: K8sContainer[] = [];
+  const lists: [string, boolean][] = [['containers', false]];
+  if (opts.init) lists.push(['initContainers', true]);
+  for (const [key, init] of lists) {
+    const list = obj.podSpec[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((c, index) => {
+      if (!isObject(c)) return;
+      out.push({ name: typeof c.name === 'string' ? c.name : `#${index + 1}`, path: [...obj.podSpecPath!, key, index], value: c, init, index });
+    });
+  }
+  return out;
+}
+
+/** Squiggle range for a path inside an object's document: the key when present, else the nearest ancestor key. */
+export function rangeAt(model: K8sModel, obj: K8sObject, path: YamlPath): Range {
+  const doc = model.docs[obj.docIndex];
+  return keyRangeAt(model.lineCounter, doc?.contents, path) ?? obj.range;
+}
+
+export function valueRange(model: K8sModel, obj: K8sObject, path: YamlPath): Range | undefined {
+  return valueRangeAt(model.lineCounter, model.docs[obj.docIndex]?.contents, path);
+}
+
+export function isYamlMapAt(model: K8sModel, obj: K8sObject, path: YamlPath): boolean {
+  return isMap(nodeAt(model.docs[obj.docIndex]?.contents, path));
+}

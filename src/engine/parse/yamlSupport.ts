@@ -1,0 +1,117 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Problem, Range } from '../model';
+
+/** Alias expansion beyond this many nodes is treated as an alias bomb. */
+export const MAX_ALIAS_COUNT = 1000;
+
+export interface YamlFile {
+  docs: Document.Parsed[];
+  lineCounter: LineCounter;
+  problems: Problem[];
+}
+
+export type YamlPath = readonly (string | number)[];
+
+/** Parses every document with positions. Errors become located problems; the function never throws. */
+export function parseYaml(text: string, file: string): YamlFile {
+  const lineCounter = new LineCounter();
+  const problems: Problem[] = [];
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+  } catch (e) {
+    problems.push({ file, message: `Cannot parse YAML: ${(e as Error).message}`, severity: 'error' });
+    return { docs: [], lineCounter, problems };
+  }
+  for (const doc of docs) {
+    for (const err of doc.errors) {
+      const [start, end] = err.pos;
+      problems.push({ file, message: `YAML: ${firstLine(err.message)}`, range: toRange(lineCounter, start, Math.max(end, start)), severity: 'error' });
+    }
+  }
+  return { docs, lineCounter, problems };
+}
+
+function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return i === -1 ? s : s.slice(0, i);
+}
+
+export function toRange(lc: LineCounter, start: number, end: number): Range {
+  const s = lc.linePos(start);
+  const e = lc.linePos(end);
+  return { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
+}
+
+export function nodeRange(lc: LineCounter, node: Node | null | undefined): Range | undefined {
+  if (!node || !node.range) return undefined;
+  return toRange(lc, node.range[0], node.range[1]);
+}
+
+/** Converts a document to plain JS with the alias bomb limit; undefined when it cannot. */
+export function toPlain(doc: Document.Parsed): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The node at a path, following only maps and sequences (no alias resolution). */
+export function nodeAt(root: unknown, path: YamlPath): Node | undefined {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (isMap(cur)) {
+      const pair = findPair(cur, String(seg));
+      cur = pair?.value ?? undefined;
+    } else if (isSeq(cur) && typeof seg === 'number') {
+      cur = cur.items[seg];
+    } else return undefined;
+    if (cur === undefined || cur === null) return undefined;
+  }
+  return cur as Node;
+}
+
+export function findPair(map: YAMLMap, key: string): Pair<Node, Node | null> | undefined {
+  for (const item of map.items) {
+    if (isPair(item)) {
+      const k = item.key;
+      const name = isScalar(k) ? String(k.value) : String(k);
+      if (name === key) return item as Pair<Node, Node | null>;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The range of the key at the end of a path when it exists (e.g. the `image` key of a container);
+ * otherwise the key range of the deepest ancestor that exists. Good for squiggles.
+ */
+export function keyRangeAt(lc: LineCounter, root: unknown, path: YamlPath): Range | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const parent = nodeAt(root, path.slice(0, n - 1));
+    const last = path[n - 1];
+    if (isMap(parent)) {
+      const pair = findPair(parent, String(last));
+      if (pair && isScalar(pair.key)) return nodeRange(lc, pair.key);
+    } else if (isSeq(parent) && typeof last === 'number') {
+      const item = parent.items[last] as Node | undefined;
+      if (isMap(item) && item.items.length > 0 && isPair(item.items[0]) && isScalar(item.items[0].key)) {
+        // a sequence item: point at its first key (usually `name:`)
+        const named = findPair(item, 'name');
+        const k = (named ?? item.items[0]).key as Node;
+        return nodeRange(lc, k);
+      }
+      const r = nodeRange(lc, item);
+      if (r) return r;
+    }
+  }
+  const r = nodeRange(lc, root as Node);
+  return r ? { start: r.start, end: r.start } : undefined;
+}
+
+/** The range of the value at a path, when present. */
+export function valueRangeAt(lc: LineCounter, root: unknown, path: YamlPath): Range | undefined {
+  return nodeRange(lc, nodeAt(root, path));
+}

@@ -1,0 +1,61 @@
+import type { AuditResult, Finding, Problem, Severity } from '../model';
+
+export interface TextOptions {
+  color: boolean;
+  /** Show passing and manual items too, not only failures. */
+  verbose?: boolean;
+}
+
+const CODES = { red: 31, yellow: 33, blue: 34, green: 32, gray: 90, bold: 1 } as const;
+
+function paint(on: boolean) {
+  return (code: keyof typeof CODES, s: string): string => (on ? `\u001b[${CODES[code]}m${s}\u001b[0m` : s);
+}
+
+const SEV_COLOR: Record<Severity, keyof typeof CODES> = { error: 'red', warning: 'yellow', info: 'blue' };
+
+/** Human-readable report: findings grouped by file with 1-based line:col, problems, then a summary and the score. */
+export function toTextReport(result: AuditResult, options: TextOptions): string {
+  const c = paint(options.color);
+  const out: string[] = [];
+  const byFile = new Map<string, (Finding | (Problem & { ruleId?: undefined }))[]>();
+  for (const f of result.findings) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
+  const files = [...byFile.keys()].sort();
+  for (const file of files) {
+    out.push(c('bold', file));
+    for (const f of byFile.get(file)!) {
+      const finding = f as Finding;
+      const pos = `${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
+      const where = [finding.object, finding.container && `container ${finding.container}`].filter(Boolean).join(' ');
+      out.push(`  ${pos.padEnd(8)} ${c(SEV_COLOR[finding.severity], finding.severity.padEnd(7))} ${finding.message}${where ? c('gray', ` (${where})`) : ''}  ${c('gray', finding.ruleId)}${finding.fixable ? c('gray', ' [fixable]') : ''}`);
+    }
+    out.push('');
+  }
+  const problems = result.problems.filter((p) => options.verbose || p.severity !== 'info');
+  if (problems.length) {
+    out.push(c('bold', 'Problems'));
+    for (const p of problems) {
+      const pos = p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : '';
+      out.push(`  ${p.file}${pos}  ${c(SEV_COLOR[p.severity ?? 'error'], p.severity ?? 'error')} ${p.message}`);
+    }
+    const hidden = result.problems.length - problems.length;
+    if (hidden) out.push(c('gray', `  (${hidden} informational problem(s) hidden; --verbose shows them)`));
+    out.push('');
+  }
+  if (options.verbose) {
+    out.push(c('bold', 'Items'));
+    for (const i of result.items) {
+      const mark = i.status === 'pass' ? c('green', '✓') : i.status === 'fail' ? c('red', '✗') : i.status === 'manual' ? (i.attestation ? c('green', '☑') : '☐') : c('gray', '–');
+      out.push(`  ${mark} ${i.title} ${c('gray', `${i.id} (${i.status})`)}`);
+    }
+    out.push('');
+  }
+  const s = result.summary;
+  out.push(
+    `${s.findings} finding(s): ${c('red', `${s.errors} error(s)`)}, ${c('yellow', `${s.warnings} warning(s)`)}, ${c('blue', `${s.infos} info`)} in ${s.files} file(s)` +
+      (s.suppressed ? c('gray', `, ${s.suppressed} suppressed`) : ''),
+  );
+  out.push(`Items: ${c('green', `${s.passed} passed`)}, ${c('red', `${s.failed} failed`)}, ${s.manual} manual, ${s.notApplicable} not applicable`);
+  out.push(`Readiness score: ${c('bold', `${s.score}%`)}`);
+  return out.join('\n') + '\n';
+}

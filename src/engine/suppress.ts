@@ -1,0 +1,108 @@
+import type { Finding, FileKind } from './model';
+import type { K8sModel } from './parse/kubernetes';
+import { rangeContains } from './text';
+import type { ParsedFile } from './workspace';
+
+/** One suppression: the ids it names (rule ids, `tool:check` aliases, or `*`) and where it applies. */
+interface Suppression {
+  ids: Set<string>;
+  reason?: string;
+  by: string;
+}
+
+export interface FileSuppressions {
+  /** Suppressions per 0-based line they apply to. */
+  lines: Map<number, Suppression[]>;
+  file: Suppression[];
+  objects: { range: Finding['range']; s: Suppression }[];
+}
+
+const COMMENT_KINDS: ReadonlySet<FileKind> = new Set(['dockerfile', 'kubernetes', 'env', 'compose', 'ciWorkflow', 'dockerignore', 'gitignore']);
+const OWN_RE = /#\s*shipshape-ignore(-file)?\s+([^\s-][^\s]*(?:\s*,\s*[^\s,]+)*)?\s*(?:--\s*(.*))?$/;
+const HADOLINT_RE = /#\s*hadolint\s+ignore=([A-Za-z0-9,\s]+)/;
+
+function ids(list: string): Set<string> {
+  return new Set(list.split(',').map((s) => s.trim()).filter(Boolean));
+}
+
+/** Reads every suppression in a file: comments (own and hadolint's) and Kubernetes annotations. */
+export function readSuppressions(file: ParsedFile): FileSuppressions {
+  const out: FileSuppressions = { lines: new Map(), file: [], objects: [] };
+  if (COMMENT_KINDS.has(file.kind) && file.text.includes('#')) {
+    const lines = file.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      if (!line.includes('#')) continue;
+      let m = OWN_RE.exec(line);
+      let s: Suppression | undefined;
+      let fileLevel = false;
+      if (m) {
+        fileLevel = !!m[1];
+        s = { ids: ids(m[2] ?? '*'), reason: m[3]?.trim() || undefined, by: fileLevel ? 'shipshape-ignore-file' : 'shipshape-ignore' };
+      } else if ((m = HADOLINT_RE.exec(line)) && file.kind === 'dockerfile') {
+        s = { ids: new Set([...ids(m[1])].map((c) => `hadolint:${c.toUpperCase()}`)), by: 'hadolint ignore' };
+      }
+      if (!s) continue;
+      if (fileLevel) {
+        out.file.push(s);
+        continue;
+      }
+      const commentOnly = line.trimStart().startsWith('#');
+      // Trailing comment: this line. Own-line comment: the next line that is not blank or a comment.
+      let target = i;
+      if (commentOnly) {
+        target = i + 1;
+        while (target < lines.length && (lines[target].trim() === '' || lines[target].trimStart().startsWith('#'))) target++;
+      }
+      const list = out.lines.get(target) ?? [];
+      list.push(s);
+      out.lines.set(target, list);
+    }
+  }
+  if (file.kind === 'kubernetes' && file.model) {
+    for (const obj of (file.model as K8sModel).objects) {
+      for (const annotations of [obj.annotations, obj.podAnnotations]) {
+        for (const [key, value] of Object.entries(annotations)) {
+          const s = annotationSuppression(key, value);
+          if (s) out.objects.push({ range: obj.range, s });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function annotationSuppression(key: string, value: string): Suppression | undefined {
+  if (key === 'shipshape/ignore' || key === 'shipshape.dev/ignore') return { ids: ids(value || '*'), by: `annotation ${key}` };
+  let m = /^ignore-check\.kube-linter\.io\/(.+)$/.exec(key);
+  if (m) return { ids: new Set([`kube-linter:${m[1]}`]), reason: value || undefined, by: `annotation ${key}` };
+  if (key === 'polaris.fairwinds.com/exempt' && value === 'true') return { ids: new Set(['polaris:*']), by: `annotation ${key}` };
+  m = /^polaris\.fairwinds\.com\/(.+)-exempt$/.exec(key);
+  if (m && value === 'true') return { ids: new Set([`polaris:${m[1]}`]), by: `annotation ${key}` };
+  m = /^checkov\.io\/skip\d*$/.exec(key);
+  if (m) {
+    const [id, reason] = value.split('=');
+    return { ids: new Set([`checkov:${id.trim()}`]), reason: reason?.trim(), by: `annotation ${key}` };
+  }
+  return undefined;
+}
+
+function matches(s: Suppression, ruleId: string, aliases: readonly string[]): boolean {
+  if (s.ids.has('*') || s.ids.has(ruleId)) return true;
+  for (const a of aliases) {
+    if (s.ids.has(a)) return true;
+    const tool = a.slice(0, a.indexOf(':'));
+    if (s.ids.has(`${tool}:*`)) return true;
+  }
+  return false;
+}
+
+/** The suppression that silences this finding, if any. */
+export function findSuppression(sup: FileSuppressions, finding: Finding, aliases: readonly string[]): { by: string; reason?: string } | undefined {
+  for (const s of sup.file) if (matches(s, finding.ruleId, aliases)) return { by: s.by, reason: s.reason };
+  for (const line of [finding.range.start.line]) {
+    for (const s of sup.lines.get(line) ?? []) if (matches(s, finding.ruleId, aliases)) return { by: s.by, reason: s.reason };
+  }
+  for (const o of sup.objects) if (rangeContains(o.range, finding.range) && matches(o.s, finding.ruleId, aliases)) return { by: o.s.by, reason: o.s.reason };
+  return undefined;
+}

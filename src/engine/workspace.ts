@@ -1,0 +1,42 @@
+import type { FileKind, Problem } from './model';
+
+/** A file as read by a host: path relative to the workspace root, forward slashes. */
+export interface SourceFile {
+  path: string;
+  text: string;
+  kind: FileKind;
+}
+
+export interface ParsedFile<M = unknown> {
+  path: string;
+  kind: FileKind;
+  text: string;
+  model: M;
+  problems: Problem[];
+}
+
+/** What workspace-wide checks see: every parsed file, indexed by kind and path. */
+export interface WorkspaceView {
+  readonly files: readonly ParsedFile[];
+  byKind<M = unknown>(kind: FileKind): readonly ParsedFile<M>[];
+  get<M = unknown>(path: string): ParsedFile<M> | undefined;
+}
+
+export class WorkspaceIndex implements WorkspaceView {
+  private readonly kinds = new Map<FileKind, ParsedFile[]>();
+  private readonly paths = new Map<string, ParsedFile>();
+  constructor(readonly files: readonly ParsedFile[]) {
+    for (const f of files) {
+      this.paths.set(f.path, f);
+      let list = this.kinds.get(f.kind);
+      if (!list) this.kinds.set(f.kind, (list = []));
+      list.push(f);
+    }
+  }
+  byKind<M = unknown>(kind: FileKind): readonly ParsedFile<M>[] {
+    return (this.kinds.get(kind) ?? []) as ParsedFile<M>[];
+  }
+  get<M = unknown>(path: string): ParsedFile<M> | undefined {
+    return this.paths.get(path) as ParsedFile<M> | undefined;
+  }
+}

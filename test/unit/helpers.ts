@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { Engine } from '../../src/engine/audit';
+import type { Checklist } from '../../src/engine/checklist/schema';
+import { classifyPath, sniffKubernetes, sniffMarkdownChecklist } from '../../src/engine/discover';
+import type { AuditResult, FileKind } from '../../src/engine/model';
+import type { SourceFile } from '../../src/engine/workspace';
+import { loadBuiltinChecklists, scanFolder } from '../../src/node/host';
+
+export const REPO = path.resolve(__dirname, '..', '..');
+export const FIXTURES = path.join(REPO, 'test', 'fixtures');
+export const SHARED = path.resolve(REPO, '..', 'shared');
+
+let cached: Checklist[] | undefined;
+export function builtinChecklists(): Checklist[] {
+  if (!cached) {
+    const { checklists, problems } = loadBuiltinChecklists(path.join(REPO, 'checklists'));
+    if (problems.length) throw new Error(`built-in checklists have problems:\n${problems.map((p) => `${p.file}: ${p.message}`).join('\n')}`);
+    cached = checklists;
+  }
+  return cached;
+}
+
+/** Classifies a path the way the scanner does (content sniffing included); undefined when it is not scanned. */
+export function kindOf(relPath: string, text: string): FileKind | undefined {
+  const k = classifyPath(relPath);
+  if (k === 'maybeKubernetes') return sniffKubernetes(text, relPath) ? 'kubernetes' : undefined;
+  if (k === 'markdown') return sniffMarkdownChecklist(text) ? 'markdown' : undefined;
+  return k;
+}
+
+/** Audits in-memory files with the built-in checklists. */
+export function auditFiles(files: { path: string; text: string }[], options: { strict?: boolean; checklists?: Checklist[] } = {}): AuditResult {
+  const engine = new Engine(options.checklists ?? builtinChecklists());
+  for (const f of files) {
+    const kind = kindOf(f.path, f.text);
+    if (kind) engine.upsert({ path: f.path, text: f.text, kind } satisfies SourceFile);
+  }
+  return engine.audit({ strict: options.strict });
+}
+
+/** A fixture is a single file (audited alone, under its own name) or a folder (scanned as a repository). */
+export async function auditFixture(abs: string, options: { strict?: boolean } = {}): Promise<AuditResult> {
+  if (statSync(abs).isDirectory()) return (await scanFolder(abs, { strict: options.strict })).result;
+  return auditFiles([{ path: path.basename(abs), text: readFileSync(abs, 'utf8') }], options);
+}
+
+/** Fixture entries of a rule folder: pass* / fail* files or folders (not *.fixed.* files). */
+export function ruleFixtures(ruleDir: string): { pass: string[]; fail: string[] } {
+  const names = readdirSync(ruleDir).filter((n) => !/\.fixed(\.|$)/.test(n));
+  const pick = (prefix: string) => names.filter((n) => n.startsWith(prefix)).map((n) => path.join(ruleDir, n));
+  return { pass: pick('pass'), fail: pick('fail') };
+}
