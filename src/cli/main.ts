@@ -11,14 +11,18 @@ import { loadBuiltinChecklists, scanFolder } from '../node/host';
 import { writeFileAtomic } from '../node/write';
 import { choice, one, parseArgs, UsageError } from './args';
 import { VERSION } from './version';
+import type { CliIO } from './io';
+import { COMMANDS } from './commands';
 
-const HELP = `shipshape ${VERSION} — production readiness audit
+const HELP = (): string => `shipshape ${VERSION} — production readiness audit
 
 Usage:
   shipshape scan [dir] [options]          audit a repository (default: .)
   shipshape rules [--format text|json]     list every rule of the built-in checklists
   shipshape checklist validate <file>...   validate checklist files
-  shipshape --version | --help
+${Object.values(COMMANDS)
+  .map((c) => `  shipshape ${c.usage.padEnd(30)} ${c.summary}\n`)
+  .join('')}  shipshape --version | --help
 
 scan options:
   --format text|json|sarif   output format (default: text)
@@ -36,7 +40,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration 
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
-export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; isTTY: boolean }): Promise<number> {
+export async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -44,7 +48,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       case '--help':
       case '-h':
       case 'help':
-        io.stdout.write(HELP);
+        io.stdout.write(HELP());
         return command === undefined ? 2 : 0;
       case '--version':
       case '-v':
@@ -56,8 +60,11 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
         return rules(rest, io);
       case 'checklist':
         return await checklist(rest, io);
-      default:
-        throw new UsageError(`unknown command "${command}" (commands: scan, rules, checklist validate)`);
+      default: {
+        const extra = COMMANDS[command];
+        if (extra) return await extra.run(rest, io);
+        throw new UsageError(`unknown command "${command}" (commands: scan, rules, checklist validate, ${Object.keys(COMMANDS).join(', ')})`);
+      }
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -68,7 +75,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
   }
 }
 
-async function scan(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; isTTY: boolean }): Promise<number> {
+async function scan(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { values: ['format', 'fail-on', 'checklist', 'config', 'output', 'max-files'], flags: ['strict', 'verbose', 'no-color'] });
   if (args.positionals.length > 1) throw new UsageError(`scan takes one folder (got ${args.positionals.join(' ')})`);
   const format = choice(args, 'format', ['text', 'json', 'sarif'] as const, 'text');

@@ -69,7 +69,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
       const kind = classifyPath(relPath);
       if (!kind) continue;
       if (isIgnored(relPath, false)) continue;
-      let size = 0;
+      let size: number;
       try {
         const st = await fs.stat(path.join(dir, entry.name));
         if (!st.isFile()) continue;

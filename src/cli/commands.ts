@@ -1,0 +1,10 @@
+import type { CliIO } from './io';
+
+/** Further CLI commands, each in a module of its own (fix, report…). */
+export interface Command {
+  usage: string;
+  summary: string;
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+export const COMMANDS: Record<string, Command> = {};
