@@ -4,7 +4,7 @@ import { Engine } from '../engine/audit';
 import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
 import { loadChecklist, loadConfig } from '../engine/checklist/load';
 import type { Checklist, Config } from '../engine/checklist/schema';
-import { sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
+import { helmChartDirs, inHelmTemplates, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
 import type { Attestation, AuditResult, FileKind, Problem } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
 import { walk } from './walk';
@@ -148,11 +148,17 @@ export async function readSources(root: string, config: Config, options: ScanOpt
   const maxSize = config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const markdownPaths = new Set(config.markdown ?? []);
   const sources: SourceFile[] = [];
+  const charts = helmChartDirs(files.map((f) => f.path));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const c = files[next++];
       if (c.kind === 'checklist' || c.kind === 'config') continue;
+      const chart = charts.length ? inHelmTemplates(c.path, charts) : undefined;
+      if (chart !== undefined && (c.kind === 'maybeKubernetes' || c.kind === 'kubernetes')) {
+        problems.push({ file: c.path, message: `Skipped: unrendered Helm chart template (chart ${chart}); render it (helm template) to audit it.`, severity: 'info', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+        continue;
+      }
       if (c.kind === 'lockfile') {
         sources.push({ path: c.path, kind: 'lockfile', text: '' });
         continue;
