@@ -1,0 +1,88 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { FIXTURES, REPO } from './helpers';
+import { runCli } from './cliSupport';
+
+const EXAMPLE = path.join(REPO, 'examples', 'shop');
+const CLI = path.join(FIXTURES, 'cli');
+
+describe('CLI', () => {
+  it('no command prints usage and exits 2; --help exits 0', async () => {
+    assert.equal((await runCli([])).code, 2);
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /shipshape scan \[dir\]/);
+  });
+
+  it('an unknown option or a bad value is a usage error (exit 2) that says what to change', async () => {
+    const a = await runCli(['scan', EXAMPLE, '--formatt', 'json']);
+    assert.equal(a.code, 2);
+    assert.match(a.stderr, /unknown option --formatt/);
+    const b = await runCli(['scan', EXAMPLE, '--fail-on', 'fatal']);
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /--fail-on must be one of error, warning, info, never/);
+    const c = await runCli(['scan', path.join(CLI, 'no-such-folder')]);
+    assert.equal(c.code, 2);
+    assert.match(c.stderr, /is not a folder/);
+  });
+
+  it('a config error exits 2 with file:line:col of each mistake', async () => {
+    const r = await runCli(['scan', path.join(CLI, 'bad-config')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\.shipshape\.yaml:2:\d+: Config: rules\.k8s\.probes\.liveness/);
+    assert.match(r.stderr, /\.shipshape\.yaml:3:\d+: Config: exclude/);
+  });
+
+  it('an invalid repo checklist exits 2 with a located message', async () => {
+    const r = await runCli(['scan', path.join(CLI, 'bad-checklist')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /team\.checklist\.yaml:9:19: Checklist: sections\.0\.items\.0\.severity: expected one of "error", "warning", "info"/);
+  });
+
+  it('config may not point at a checklist outside the workspace', async () => {
+    const r = await runCli(['scan', path.join(CLI, 'outside')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /outside the workspace/);
+  });
+
+  it('checklist validate: ok for the built-ins, located errors and exit 2 for a bad file', async () => {
+    const ok = await runCli(['checklist', 'validate', path.join(CLI, 'good.checklist.yaml')]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /ok \(1 items in 1 sections\)/);
+    const missing = await runCli(['checklist', 'validate', path.join(CLI, 'none.checklist.yaml')]);
+    assert.equal(missing.code, 2, 'a missing file is an error');
+    const bad = await runCli(['checklist', 'validate', path.join(CLI, 'bad-checklist', 'team.checklist.yaml')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /:9:19: error: Checklist: /);
+  });
+
+  it('json output follows the documented contract', async () => {
+    const r = await runCli(['scan', EXAMPLE, '--format', 'json', '--fail-on', 'never']);
+    assert.equal(r.code, 0);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.tool.name, 'shipshape');
+    for (const k of ['files', 'findings', 'errors', 'warnings', 'infos', 'passed', 'failed', 'manual', 'score']) assert.equal(typeof j.summary[k], 'number', k);
+    assert.ok(Array.isArray(j.items) && Array.isArray(j.findings) && Array.isArray(j.problems));
+    for (const f of j.findings) {
+      assert.ok(!f.file.includes('\\') && !path.isAbsolute(f.file));
+      assert.equal(typeof f.range.start.line, 'number');
+    }
+  });
+
+  it('--output writes the report to a file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-cli-'));
+    try {
+      const out = path.join(dir, 'report.sarif');
+      const r = await runCli(['scan', EXAMPLE, '--format', 'sarif', '--output', out, '--fail-on', 'never']);
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, '');
+      const sarif = JSON.parse(readFileSync(out, 'utf8'));
+      assert.equal(sarif.version, '2.1.0');
+      assert.equal(sarif.runs[0].tool.driver.name, 'shipshape');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
