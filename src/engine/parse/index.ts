@@ -4,6 +4,7 @@ import { parseDockerfile } from './dockerfile';
 import { parseDotenv } from './dotenv';
 import { parseIgnoreFile } from './ignoreFile';
 import { parseKubernetes } from './kubernetes';
+import { parseMarkdownChecklist } from './markdownChecklist';
 import { parsePackageJson } from './packageJson';
 import { parseYaml, type YamlFile } from './yamlSupport';
 
@@ -18,6 +19,7 @@ const PARSERS: Partial<Record<FileKind, Parser>> = {
   dockerignore: parseIgnoreFile,
   compose: yamlModel,
   ciWorkflow: yamlModel,
+  markdown: parseMarkdownChecklist,
 };
 
 /** Compose files and CI workflows: the YAML documents with positions, as a YamlFile model. */

@@ -1,0 +1,214 @@
+import type { ResolvedItem } from '../audit';
+import type { AuditResult, Evidence, Finding, ItemResult, ItemStatus, Problem, Range, RelatedInfo } from '../model';
+import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
+import { LinkIndex, type LinkTarget } from './match';
+
+/** Why a Markdown item is tied to a rule. */
+export interface ItemLink {
+  id: string;
+  /** `matched "resource limits"`, `mentions CORS_ORIGIN`, `pinned`. */
+  reason: string;
+  /** True when the item names the rule in a `<!-- shipshape: … -->` pin. */
+  pinned: boolean;
+  mode: LinkTarget['mode'];
+  /** The rule's audit status (undefined when the audit has no result for it, e.g. the rule is off). */
+  status?: ItemStatus;
+}
+
+export interface LinkedItem {
+  text: string;
+  plain: string;
+  headingPath: string[];
+  checked: boolean;
+  line: number;
+  range: Range;
+  checkboxRange: Range;
+  links: ItemLink[];
+  /**
+   * fail: a linked automated rule fails. pass: the linked automated rules that apply all pass. manual: nothing
+   * automated speaks of it (no link, only manual or evidence rules, or pinned `manual`). not-applicable: every
+   * linked automated rule had nothing to check.
+   */
+  status: ItemStatus;
+  /** Findings of the failing linked rules. */
+  findings: Finding[];
+  /** Evidence gathered by linked evidence rules, for a person to confirm. */
+  evidence: Evidence[];
+  /** Sign-offs of linked manual rules. */
+  attestations: { id: string; by: string; at: string; note?: string }[];
+}
+
+export type MarkdownDiagnosticCode = 'markdown.ticked-failing' | 'markdown.unticked-passing' | 'markdown.unknown-pin';
+
+export interface MarkdownDiagnostic {
+  file: string;
+  range: Range;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  code: MarkdownDiagnosticCode;
+  message: string;
+  related: RelatedInfo[];
+  /** Index of the item in {@link LinkedChecklist.items}; quick fixes tick (`tick: true`) or untick it. */
+  item: number;
+  tick?: boolean;
+}
+
+export interface LinkedChecklist {
+  file: string;
+  title?: string;
+  items: LinkedItem[];
+  diagnostics: MarkdownDiagnostic[];
+  problems: Problem[];
+  summary: { items: number; linked: number; automated: number; pass: number; fail: number; manual: number; notApplicable: number; checked: number };
+}
+
+/** Link targets for the resolved items of the active checklists (title, phrasings, mode). */
+export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
+  return items.map((ri) => ({
+    id: ri.item.id,
+    title: ri.item.title,
+    matches: ri.item.matches,
+    aliases: ri.item.aliases,
+    mode: !ri.template ? 'manual' : ri.item.evidence ? 'evidence' : 'auto',
+    extra: ri.item.with ? JSON.stringify(ri.item.with) : undefined,
+  }));
+}
+
+const indexCache = new WeakMap<readonly unknown[], { targets: readonly LinkTarget[]; index: LinkIndex }>();
+
+/** Targets and link index for a list of resolved items (or ready targets), built once per list. */
+export function linkIndexFor(items: readonly ResolvedItem[] | readonly LinkTarget[]): { targets: readonly LinkTarget[]; index: LinkIndex } {
+  let entry = indexCache.get(items);
+  if (!entry) {
+    const targets = items.length > 0 && 'item' in items[0] ? targetsOf(items as readonly ResolvedItem[]) : (items as readonly LinkTarget[]);
+    entry = { targets, index: new LinkIndex(targets) };
+    indexCache.set(items, entry);
+  }
+  return entry;
+}
+
+/** Resolves one pinned id: an exact id, a catalogue id standing for its finer items (`k8s.pod-security`), or a peer alias. */
+export function resolvePin(pin: string, targets: readonly LinkTarget[]): LinkTarget[] {
+  const exact = targets.filter((t) => t.id === pin);
+  if (exact.length) return exact;
+  const finer = targets.filter((t) => t.id.startsWith(`${pin}.`));
+  if (finer.length) return finer;
+  const lower = pin.toLowerCase();
+  return targets.filter((t) => t.aliases?.some((a) => a.toLowerCase() === lower));
+}
+
+/** The links of one parsed item: its pin when it has one, the tolerant text match otherwise. */
+export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], index: LinkIndex): { links: Omit<ItemLink, 'status'>[]; unknownPins: string[] } {
+  if (item.pin) {
+    if (item.pin.manual) return { links: [], unknownPins: [] };
+    const links: Omit<ItemLink, 'status'>[] = [];
+    const unknownPins: string[] = [];
+    for (const id of item.pin.ids) {
+      const found = resolvePin(id, targets);
+      if (!found.length) unknownPins.push(id);
+      for (const t of found) if (!links.some((l) => l.id === t.id)) links.push({ id: t.id, reason: found.length > 1 || t.id !== id ? `pinned (${id})` : 'pinned', pinned: true, mode: t.mode });
+    }
+    return { links, unknownPins };
+  }
+  const byId = new Map(targets.map((t) => [t.id, t]));
+  const text = item.text;
+  return { links: index.link(text).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: byId.get(l.id)?.mode ?? 'manual' })), unknownPins: [] };
+}
+
+function statusOf(links: readonly ItemLink[]): ItemStatus {
+  const auto = links.filter((l) => l.mode === 'auto' && l.status !== undefined);
+  if (auto.some((l) => l.status === 'fail')) return 'fail';
+  if (auto.some((l) => l.status === 'pass')) return 'pass';
+  // Every linked automated rule found nothing to check: not applicable, unless a person still has evidence to confirm.
+  if (auto.length > 0 && links.every((l) => l.mode === 'auto')) return 'not-applicable';
+  return 'manual';
+}
+
+const MAX_RELATED = 20;
+
+function where(f: Finding): string {
+  return `${f.file}:${f.range.start.line + 1}`;
+}
+
+/**
+ * Links a parsed Markdown checklist to the audit: each item gets the rules it speaks of (with the reason),
+ * a status from those rules' results, and the diagnostics a person should see on the Markdown file.
+ * Pure: the same inputs give the same output; nothing is read or thrown.
+ */
+export function linkChecklist(
+  file: { path: string; model: MarkdownChecklistModel | undefined; problems?: readonly Problem[] },
+  audit: AuditResult | undefined,
+  resolvedItems: readonly ResolvedItem[] | readonly LinkTarget[],
+): LinkedChecklist {
+  const { targets, index } = linkIndexFor(resolvedItems);
+  const results = new Map<string, ItemResult>((audit?.items ?? []).map((r) => [r.id, r]));
+  const items: LinkedItem[] = [];
+  const diagnostics: MarkdownDiagnostic[] = [];
+  const problems: Problem[] = [...(file.problems ?? [])];
+  const model = file.model;
+  for (const [i, item] of (model?.items ?? []).entries()) {
+    const { links: raw, unknownPins } = linksOf(item, targets, index);
+    const links: ItemLink[] = raw.map((l) => ({ ...l, status: results.get(l.id)?.status }));
+    const linked = links.map((l) => results.get(l.id)).filter((r): r is ItemResult => !!r);
+    const status = statusOf(links);
+    const findings = linked.filter((r) => r.mode === 'auto' && r.status === 'fail').flatMap((r) => r.findings);
+    const evidence = linked.filter((r) => r.mode === 'evidence').flatMap((r) => r.evidence);
+    const attestations = linked.filter((r) => r.attestation).map((r) => ({ id: r.id, ...r.attestation! }));
+    items.push({ text: item.text, plain: item.plain, headingPath: item.headingPath, checked: item.checked, line: item.line, range: item.range, checkboxRange: item.checkboxRange, links, status, findings, evidence, attestations });
+    if (unknownPins.length && item.pin) {
+      diagnostics.push({
+        file: file.path,
+        range: item.pin.range,
+        severity: 'warning',
+        code: 'markdown.unknown-pin',
+        message: `Unknown rule id${unknownPins.length > 1 ? 's' : ''} in pin: ${unknownPins.join(', ')}. Use ids from "shipshape rules" (or a catalogue prefix such as k8s.pod-security).`,
+        related: [],
+        item: i,
+      });
+    }
+    if (item.checked && status === 'fail') {
+      const failing = links.filter((l) => l.status === 'fail').map((l) => l.id);
+      const first = findings.slice(0, 3).map((f) => `${f.message} (${where(f)})`);
+      const more = findings.length > 3 ? `; and ${findings.length - 3} more` : '';
+      diagnostics.push({
+        file: file.path,
+        range: item.textRange,
+        severity: 'warning',
+        code: 'markdown.ticked-failing',
+        message: `Ticked, but ${failing.join(', ')} ${failing.length > 1 ? 'fail' : 'fails'}: ${first.join('; ')}${more}`,
+        related: findings.slice(0, MAX_RELATED).map((f) => ({ file: f.file, range: f.range, message: `${f.ruleId}: ${f.message}` })),
+        item: i,
+        tick: false,
+      });
+    } else if (!item.checked && status === 'pass') {
+      const passing = links.filter((l) => l.mode === 'auto' && l.status === 'pass').map((l) => l.id);
+      diagnostics.push({
+        file: file.path,
+        range: item.textRange,
+        severity: 'hint',
+        code: 'markdown.unticked-passing',
+        message: `Not ticked, but ${passing.join(', ')} ${passing.length > 1 ? 'pass' : 'passes'}: this item can be ticked.`,
+        related: [],
+        item: i,
+        tick: true,
+      });
+    }
+  }
+  const count = (s: ItemStatus) => items.filter((i) => i.status === s).length;
+  return {
+    file: file.path,
+    title: model?.title,
+    items,
+    diagnostics,
+    problems,
+    summary: {
+      items: items.length,
+      linked: items.filter((i) => i.links.length > 0).length,
+      automated: items.filter((i) => i.links.some((l) => l.mode === 'auto')).length,
+      pass: count('pass'),
+      fail: count('fail'),
+      manual: count('manual'),
+      notApplicable: count('not-applicable'),
+      checked: items.filter((i) => i.checked).length,
+    },
+  };
+}

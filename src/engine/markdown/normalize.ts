@@ -1,0 +1,85 @@
+import stem from 'wink-porter2-stemmer';
+import { plainText } from '../parse/markdownChecklist';
+
+/**
+ * Text normalisation for linking checklist lines to rules: Markdown removed, synonyms folded to one
+ * wording, words stemmed (Porter2: "configured", "configuration" and "configure" all become "configur"),
+ * filler words dropped. Environment-variable names (`CORS_ORIGIN`) are kept whole as identifiers.
+ */
+
+/**
+ * Phrases folded into one canonical wording before tokenising, so "CPU and memory limits" and "resource
+ * limits" share their words. Longer variants come first; every entry is matched on word boundaries.
+ */
+export const SYNONYMS: readonly (readonly [canonical: string, variants: readonly string[]])[] = [
+  ['resource limits', ['cpu and memory limits', 'memory and cpu limits', 'cpu/memory limits', 'memory/cpu limits', 'cpu limits', 'memory limits', 'mem limits', 'resource constraints', 'resources limits']],
+  ['resource requests', ['cpu and memory requests', 'memory and cpu requests', 'cpu requests', 'memory requests', 'resources requests']],
+  ['horizontal autoscaling', ['horizontal pod autoscaling', 'horizontal pod autoscaler', 'horizontal pod autoscalers', 'pod autoscaling', 'auto-scaling', 'auto scaling', 'autoscaling', 'autoscaler', 'autoscale', 'hpa', 'hpas']],
+  ['pod disruption budget', ['pod disruption budgets', 'disruption budget', 'disruption budgets', 'pdb', 'pdbs']],
+  ['liveness probe', ['liveness check', 'liveness checks', 'liveness probes', 'livenessprobe']],
+  ['readiness probe', ['readiness check', 'readiness checks', 'readiness probes', 'readinessprobe']],
+  ['health check', ['healthcheck', 'healthchecks', 'health-check', 'health-checks', 'health checks', 'health probes', 'health probe']],
+  ['non root', ['non-root', 'nonroot', 'rootless', 'unprivileged user', 'not as root', 'not run as root', "don't run as root", 'do not run as root', 'runasnonroot']],
+  ['kubernetes', ['k8s', 'kube']],
+  ['environment variable', ['env vars', 'env var', 'environment vars', 'env variables', 'env variable', 'environment variables']],
+  ['database', ['db', 'postgresql', 'postgres']],
+  ['tls', ['ssl/tls', 'tls/ssl', 'ssl', 'https']],
+  ['vulnerability', ['vulnerabilities', 'vulns', 'cves', 'cve']],
+  ['dependencies', ['deps', 'dependency', 'packages']],
+  ['docker image', ['container images', 'container image', 'docker images']],
+  ['image tag', ['version tags', 'version tag', 'image tags']],
+  ['multi stage', ['multi-stage', 'multistage']],
+  ['ci', ['ci/cd', 'cicd', 'pipeline', 'pipelines', 'github actions', 'gitlab ci']],
+  ['network policy', ['network policies', 'networkpolicy', 'networkpolicies']],
+  ['secret', ['secrets', 'credentials', 'credential']],
+  ['replica', ['replicas']],
+];
+
+/** Words that carry no meaning for linking. */
+const STOPWORDS = new Set(
+  'a an the is are be been being to for of in on at by with and or as per all any each every its it this that these those from into our your their we you they should must will can may has have had do does done not no use using used ensure ensured make sure set up properly correctly appropriately appropriate'.split(' '),
+);
+
+const IDENT_RE = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g;
+
+/** Upper-case identifiers with underscores (`CORS_ORIGIN`, `NODE_ENV`) as written, plus backticked upper-case words (`PORT`). */
+export function identifiers(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(IDENT_RE)) out.add(m[0]);
+  for (const m of text.matchAll(/`([A-Z][A-Z0-9_]{2,})(?:=[^`]*)?`/g)) out.add(m[1]);
+  return [...out];
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+const SYNONYM_RES: { re: RegExp; canonical: string }[] = SYNONYMS.flatMap(([canonical, variants]) =>
+  [...variants].sort((a, b) => b.length - a.length).map((v) => ({ re: new RegExp(`(^|[^a-z0-9])${escapeRe(v)}(?![a-z0-9])`, 'g'), canonical })),
+);
+
+const stemCache = new Map<string, string>();
+function stemWord(w: string): string {
+  let s = stemCache.get(w);
+  if (s === undefined) {
+    s = w.includes('_') || /\d/.test(w) ? w : stem(w);
+    if (stemCache.size < 20000) stemCache.set(w, s);
+  }
+  return s;
+}
+
+/** The normalised, stemmed content words of a text (duplicates removed, order kept). */
+export function contentWords(text: string): string[] {
+  let t = ` ${plainText(text).toLowerCase()} `;
+  for (const { re, canonical } of SYNONYM_RES) t = t.replace(re, `$1${canonical}`);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const m of t.matchAll(/[a-z0-9]+(?:_[a-z0-9]+)*/g)) {
+    const w = m[0];
+    if (STOPWORDS.has(w) || /^\d+$/.test(w) || w.length < 2) continue;
+    const s = stemWord(w);
+    if (!seen.has(s)) {
+      seen.add(s);
+      out.push(s);
+    }
+  }
+  return out;
+}

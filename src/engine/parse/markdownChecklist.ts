@@ -1,0 +1,228 @@
+import type { Problem, Range } from '../model';
+import { LineIndex } from '../text';
+
+/**
+ * Markdown checklists (task lists such as `PRODUCTION_CHECKLIST.md`): every `- [ ]` / `- [x]` item with its
+ * heading path, checked state and exact positions, so a checkbox can be ticked by a one-character edit.
+ *
+ * A line scanner rather than a full Markdown parser: the checklist needs the UTF-16 column of the checkbox
+ * character and of a pin comment, which token-based parsers (markdown-it keeps line maps only) do not give.
+ * It knows what changes the meaning of a task line: fenced code blocks, HTML comments spanning lines, ATX and
+ * setext headings, and list nesting (a plain list item such as `1. **Build**` that holds task items becomes
+ * part of their path, as in the seeds).
+ */
+
+/** `<!-- shipshape: id, id -->` or `<!-- shipshape: manual -->` written on an item's line. */
+export interface MarkdownPin {
+  /** Rule ids as written (a catalogue id such as `k8s.pod-security` stands for its finer items). */
+  ids: string[];
+  manual: boolean;
+  range: Range;
+}
+
+export interface MarkdownItem {
+  /** The item's text as written (continuation lines joined by a space), pin comment removed. */
+  text: string;
+  /** The text without Markdown markup (emphasis, code ticks, links), for matching and reports. */
+  plain: string;
+  /** Headings above the item, outermost first, then plain list items that contain it. */
+  headingPath: string[];
+  checked: boolean;
+  /** 0-based line of the item marker. */
+  line: number;
+  /** The item from its list marker to the end of its text (first line). */
+  range: Range;
+  /** The single character between the brackets (` ` or `x`): replacing it ticks or unticks the item. */
+  checkboxRange: Range;
+  /** Range of the text after the checkbox on the first line (what diagnostics underline). */
+  textRange: Range;
+  pin?: MarkdownPin;
+  /** Index of the enclosing task item (nested checklists), if any. */
+  parent?: number;
+}
+
+export interface MarkdownHeading {
+  level: number;
+  text: string;
+  line: number;
+}
+
+export interface MarkdownChecklistModel {
+  /** The first level-1 heading, if any. */
+  title?: string;
+  headings: MarkdownHeading[];
+  items: MarkdownItem[];
+  eol: '\n' | '\r\n';
+}
+
+const FENCE_RE = /^( {0,3})(`{3,}|~{3,})/;
+const ATX_RE = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+const SETEXT_RE = /^ {0,3}(=+|-+)[ \t]*$/;
+const LIST_RE = /^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+|$)/;
+const TASK_RE = /^\[([ xX])\](?:[ \t]+|$)/;
+const PIN_RE = /<!--\s*shipshape\s*:\s*([^>]*?)\s*-->/i;
+
+/** Text without Markdown inline markup: code ticks, emphasis, links and images, HTML tags and comments. */
+export function plainText(md: string): string {
+  return md
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
+    .replace(/<\/?[A-Za-z][^>]*>/g, ' ')
+    .replace(/`+([^`]*)`+/g, '$1')
+    .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
+    .replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?!\w)/g, '$1$2')
+    .replace(/(^|\W)_(?=\S)([^_]*?\S)_(?!\w)/g, '$1$2')
+    .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
+    .replace(/\\([\\`*_{}[\]()#+\-.!])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Parses the pin comment's body: `manual`, or a comma/space separated list of rule ids. */
+function parsePin(body: string): { ids: string[]; manual: boolean } {
+  const words = body.split(/[\s,]+/).filter(Boolean);
+  const manual = words.some((w) => w.toLowerCase() === 'manual');
+  return { ids: words.filter((w) => w.toLowerCase() !== 'manual'), manual };
+}
+
+interface OpenList {
+  /** Column where the item's content starts: deeper lines belong to it. */
+  contentIndent: number;
+  markerIndent: number;
+  /** Plain text of a non-task list item (a path element), or the index of a task item. */
+  label?: string;
+  task?: number;
+}
+
+function indentWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += ch === '\t' ? 4 - (w % 4) : 1;
+  return w;
+}
+
+/** Parses a Markdown file into its checklist items. Never throws; odd input yields fewer items, not errors. */
+export function parseMarkdownChecklist(text: string, file: string): { model: MarkdownChecklistModel; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const index = new LineIndex(text);
+  const headings: MarkdownHeading[] = [];
+  const items: MarkdownItem[] = [];
+  const headingStack: MarkdownHeading[] = [];
+  let lists: OpenList[] = [];
+  let fence: { char: string; len: number } | undefined;
+  let inComment = false;
+  let prevParagraph: { line: number; text: string } | undefined;
+  let lastItem: MarkdownItem | undefined;
+
+  const pushHeading = (level: number, raw: string, line: number) => {
+    const h = { level, text: plainText(raw), line };
+    headings.push(h);
+    while (headingStack.length && headingStack[headingStack.length - 1].level >= level) headingStack.pop();
+    headingStack.push(h);
+    lists = [];
+    lastItem = undefined;
+  };
+
+  for (let line = 0; line < index.lineCount; line++) {
+    let raw = index.lineText(line);
+    if (line === 0 && raw.charCodeAt(0) === 0xfeff) raw = ' ' + raw.slice(1);
+    if (fence) {
+      const m = FENCE_RE.exec(raw);
+      if (m && m[2][0] === fence.char && m[2].length >= fence.len && raw.slice(m[0].length).trim() === '') fence = undefined;
+      continue;
+    }
+    if (inComment) {
+      if (raw.includes('-->')) inComment = false;
+      continue;
+    }
+    const fm = FENCE_RE.exec(raw);
+    if (fm && !(fm[2][0] === '`' && raw.slice(fm[0].length).includes('`'))) {
+      fence = { char: fm[2][0], len: fm[2].length };
+      prevParagraph = undefined;
+      continue;
+    }
+    if (/^\s*<!--/.test(raw) && !raw.includes('-->')) {
+      inComment = true;
+      continue;
+    }
+    const trimmed = raw.trim();
+    if (trimmed === '') {
+      prevParagraph = undefined;
+      continue;
+    }
+    const atx = ATX_RE.exec(raw);
+    if (atx) {
+      pushHeading(atx[1].length, atx[2] ?? '', line);
+      prevParagraph = undefined;
+      continue;
+    }
+    const setext = SETEXT_RE.exec(raw);
+    if (setext && prevParagraph && prevParagraph.line === line - 1) {
+      pushHeading(setext[1][0] === '=' ? 1 : 2, prevParagraph.text, prevParagraph.line);
+      prevParagraph = undefined;
+      continue;
+    }
+    const lm = LIST_RE.exec(raw);
+    const width = indentWidth(lm ? lm[1] : (/^[ \t]*/.exec(raw)?.[0] ?? ''));
+    if (!lm) {
+      // A continuation line of the last task item (indented past its marker), or a paragraph.
+      if (lastItem && width >= 2 && lists.length && width >= lists[lists.length - 1].markerIndent + 2) {
+        lastItem.text += ' ' + trimmed;
+        lastItem.plain = plainText(lastItem.text);
+      } else {
+        if (width < 2) {
+          lists = [];
+          lastItem = undefined;
+        }
+        prevParagraph = { line, text: trimmed };
+      }
+      continue;
+    }
+    prevParagraph = undefined;
+    const markerIndent = width;
+    while (lists.length && lists[lists.length - 1].markerIndent >= markerIndent) lists.pop();
+    const afterMarker = lm[0].length;
+    const rest = raw.slice(afterMarker);
+    const tm = TASK_RE.exec(rest);
+    const contentIndent = indentWidth(raw.slice(0, afterMarker));
+    if (!tm) {
+      lists.push({ contentIndent, markerIndent, label: plainText(rest).replace(/:$/, '') });
+      lastItem = undefined;
+      continue;
+    }
+    const boxStart = afterMarker + 1;
+    let body = rest.slice(tm[0].length);
+    const bodyStart = afterMarker + tm[0].length;
+    let pin: MarkdownPin | undefined;
+    const pm = PIN_RE.exec(body);
+    if (pm) {
+      const start = bodyStart + pm.index;
+      pin = { ...parsePin(pm[1]), range: { start: { line, character: start }, end: { line, character: start + pm[0].length } } };
+      body = body.slice(0, pm.index) + body.slice(pm.index + pm[0].length);
+    }
+    const bodyText = body.replace(/\s+$/, '');
+    const lineEnd = raw.replace(/\s+$/, '').length;
+    const parentTask = [...lists].reverse().find((l) => l.task !== undefined)?.task;
+    const item: MarkdownItem = {
+      text: bodyText.trim(),
+      plain: plainText(bodyText),
+      headingPath: [...headingStack.map((h) => h.text), ...lists.filter((l) => l.label !== undefined && l.label !== '').map((l) => l.label!)],
+      checked: tm[1] !== ' ',
+      line,
+      range: { start: { line, character: lm[1].length }, end: { line, character: lineEnd } },
+      checkboxRange: { start: { line, character: boxStart }, end: { line, character: boxStart + 1 } },
+      textRange: { start: { line, character: Math.min(bodyStart, lineEnd) }, end: { line, character: lineEnd } },
+      pin,
+      parent: parentTask,
+    };
+    if (pin && !pin.manual && pin.ids.length === 0) {
+      problems.push({ file, message: 'Empty shipshape pin: write rule ids (<!-- shipshape: k8s.resources.limits -->) or "manual".', range: pin.range, severity: 'warning' });
+    }
+    items.push(item);
+    lists.push({ contentIndent, markerIndent, task: items.length - 1 });
+    lastItem = item;
+  }
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return { model: { title: headings.find((h) => h.level === 1)?.text, headings, items, eol }, problems };
+}
