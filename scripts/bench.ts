@@ -1,0 +1,165 @@
+// `npm run bench`: generates a deterministic synthetic monorepo and prints how fast Shipshape scans it.
+// Usage: npm run bench -- [--manifests 2000] [--docs 3] [--dockerfiles 1000] [--packages 500] [--envs 500]
+//          [--decoy 20000] [--seed 7] [--runs 3] [--edits 50] [--out bench-out] [--no-linters] [--no-bundle] [--json FILE]
+// Every number comes from fresh child processes (see scripts/bench/child.ts); nothing here is a test.
+import * as esbuild from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_SPEC, generateRepo, type RepoSpec } from './bench/generate';
+import { buildProductionBundles, installLinters, median, percentile, REPO, runChild } from './bench/tools';
+
+const { values: args } = parseArgs({
+  options: {
+    manifests: { type: 'string' },
+    docs: { type: 'string' },
+    dockerfiles: { type: 'string' },
+    packages: { type: 'string' },
+    envs: { type: 'string' },
+    decoy: { type: 'string' },
+    seed: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    edits: { type: 'string', default: '50' },
+    out: { type: 'string', default: path.join(REPO, 'bench-out') },
+    'no-linters': { type: 'boolean', default: false },
+    'no-bundle': { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+
+const int = (v: string | undefined, dflt: number): number => {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got "${v}"`);
+  return n;
+};
+
+interface ScanRun {
+  ms: number;
+  files: number;
+  bytes: number;
+  findings: number;
+  items: number;
+  problems: number;
+  inNodeModules: number;
+  maxRssMb: number;
+}
+interface ParseRun {
+  ms: number;
+  files: number;
+  bytes: number;
+  maxRssMb: number;
+}
+interface DiscoverRun {
+  ms: number;
+  candidates: number;
+  inNodeModules: number;
+}
+interface IncrementalRun {
+  scanMs: number;
+  samples: number[];
+  maxRssMb: number;
+}
+interface DockerRun {
+  files: number;
+  tools: Record<string, { msPerFile: number; findings: number }>;
+}
+
+const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);
+const mark = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
+
+async function main(): Promise<void> {
+  const spec: RepoSpec = {
+    manifests: int(args.manifests, DEFAULT_SPEC.manifests),
+    docs: Math.max(1, int(args.docs, DEFAULT_SPEC.docs)),
+    dockerfiles: int(args.dockerfiles, DEFAULT_SPEC.dockerfiles),
+    packages: int(args.packages, DEFAULT_SPEC.packages),
+    envs: int(args.envs, DEFAULT_SPEC.envs),
+    decoy: int(args.decoy, DEFAULT_SPEC.decoy),
+    seed: int(args.seed, DEFAULT_SPEC.seed),
+  };
+  const runs = Math.max(1, int(args.runs, 3));
+  const edits = Math.max(1, int(args.edits, 50));
+  const out = path.resolve(args.out ?? 'bench-out');
+  mkdirSync(out, { recursive: true });
+  const root = path.join(out, 'repo');
+
+  const gen = generateRepo(root, spec);
+  const c = gen.counts;
+  console.log(`Shipshape benchmark — node ${process.version}, ${process.platform}/${process.arch}`);
+  console.log(`repo      ${path.relative(process.cwd(), root) || root} (${gen.regenerated ? `generated in ${fmt(gen.ms)}` : 'reused'}): ${c.kubernetes ?? 0} manifests × ${spec.docs} docs, ${c.dockerfile ?? 0} Dockerfiles, ${c.packageJson ?? 0} package.json, ${c.env ?? 0} env, ${c.dockerignore ?? 0} .dockerignore, ${c.yamlNotKubernetes ?? 0} non-Kubernetes YAML, ${c.decoy ?? 0} node_modules decoys; ${(gen.bytes / 1e6).toFixed(1)} MB in all`);
+
+  // The measured code is bundled like the shipped CLI, so tsx's on-the-fly compilation is not timed.
+  const childJs = path.join(REPO, 'bench-out', 'child.js');
+  await esbuild.build({ entryPoints: [path.join(__dirname, 'bench', 'child.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { __SHIPSHAPE_VERSION__: '"bench"' } });
+
+  const discover: DiscoverRun[] = [];
+  const parse: ParseRun[] = [];
+  const scan: ScanRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    discover.push(runChild<DiscoverRun>(childJs, 'discover', { root }));
+    parse.push(runChild<ParseRun>(childJs, 'parse', { root }));
+    scan.push(runChild<ScanRun>(childJs, 'scan', { root }));
+  }
+  const inc = runChild<IncrementalRun>(childJs, 'incremental', { root, edits });
+
+  const discoverMs = median(discover.map((r) => r.ms));
+  const parseMs = median(parse.map((r) => r.ms));
+  const scanMs = median(scan.map((r) => r.ms));
+  const s0 = scan[0];
+  const peakRss = Math.max(...scan.map((r) => r.maxRssMb));
+  const incMedian = median(inc.samples);
+  const incP95 = percentile(inc.samples, 95);
+  const ratio = scanMs / parseMs;
+
+  console.log(`\nmedian of ${runs} runs, each in a fresh process`);
+  console.log(`discovery      ${fmt(discoverMs)}  (${discover[0].candidates} candidate files; ${discover[0].inNodeModules} under node_modules)`);
+  console.log(`full scan      ${fmt(scanMs)}  ${s0.files} files, ${(s0.bytes / 1e6).toFixed(1)} MB → ${Math.round(s0.files / (scanMs / 1000))} files/s, ${(s0.bytes / 1e6 / (scanMs / 1000)).toFixed(1)} MB/s; ${s0.items} items, ${s0.findings} findings, ${s0.problems} problems; ${s0.inNodeModules} files read under node_modules`);
+  console.log(`peak RSS       ${peakRss.toFixed(0)} MB (scan process, maxRSS)`);
+  console.log(`parse-only     ${fmt(parseMs)}  (walk + read + parse every file, no checks; peak RSS ${Math.max(...parse.map((r) => r.maxRssMb)).toFixed(0)} MB)`);
+  console.log(`scan / bound   ${ratio.toFixed(2)}×`);
+  console.log(`incremental    median ${fmt(incMedian)}, p95 ${fmt(incP95)} over ${inc.samples.length} edits of one manifest (upsert + audit) = ${((incMedian / scanMs) * 100).toFixed(2)}% of a full scan`);
+
+  let docker: DockerRun | undefined;
+  let linterNote = 'skipped (--no-linters)';
+  if (!args['no-linters']) {
+    const lintersDir = path.join(out, 'linters');
+    const inst = installLinters(lintersDir);
+    linterNote = inst.ok ? Object.entries(inst.versions).map(([n, v]) => `${n}@${v}`).join(', ') : inst.message;
+    docker = runChild<DockerRun>(childJs, 'dockerfiles', { root, lintersDir: inst.ok ? lintersDir : undefined, passes: runs });
+  } else docker = runChild<DockerRun>(childJs, 'dockerfiles', { root, passes: runs });
+  const ours = docker.tools.shipshape;
+  console.log(`\nper Dockerfile (${docker.files} files, same texts, median of ${runs} passes after a warm-up; linters: ${linterNote})`);
+  for (const [name, t] of Object.entries(docker.tools)) {
+    const vs = name === 'shipshape' ? '' : `  → Shipshape is ${(t.msPerFile / ours.msPerFile).toFixed(1)}× faster`;
+    console.log(`  ${name.padEnd(17)} ${(t.msPerFile * 1000).toFixed(0).padStart(6)} µs/file, ${t.findings} findings${vs}`);
+  }
+
+  let bundle: ReturnType<typeof buildProductionBundles> | undefined;
+  if (!args['no-bundle']) {
+    bundle = buildProductionBundles();
+    const kb = (n?: number) => (n === undefined ? 'n/a' : `${(n / 1024).toFixed(0)} KB`);
+    console.log(`\nbundles (scripts/build.mjs --production into a temp folder): extension.js ${bundle.error ? `build failed: ${bundle.error}` : bundle.extension === undefined ? 'n/a (no src/vscode/extension.ts yet)' : kb(bundle.extension)}, cli.js ${kb(bundle.cli)}`);
+  }
+
+  const linterRatios = Object.entries(docker.tools).filter(([n]) => n !== 'shipshape');
+  const targets: [string, boolean | undefined][] = [
+    ['full scan ≤ 1.5× parse-only bound', ratio <= 1.5],
+    ['incremental median < 20 ms', incMedian < 20],
+    ['incremental median < 2% of a full scan', incMedian / scanMs < 0.02],
+    ['peak RSS < 400 MB', peakRss < 400],
+    ['no file under node_modules read', s0.inNodeModules === 0 && discover[0].inNodeModules === 0],
+    ['faster per Dockerfile than both npm linters', linterRatios.length === 2 ? linterRatios.every(([, t]) => t.msPerFile > ours.msPerFile) : undefined],
+    ['extension bundle < 1 MB minified', bundle?.extension === undefined ? undefined : bundle.extension < 1024 * 1024],
+  ];
+  console.log('\ntargets');
+  for (const [name, ok] of targets) console.log(`  ${ok === undefined ? 'n/a ' : mark(ok)}  ${name}`);
+
+  const report = { spec, runs, discover, parse, scan, incremental: { ...inc, median: incMedian, p95: incP95 }, dockerfiles: docker, bundle, targets: Object.fromEntries(targets) };
+  writeFileSync(args.json ? path.resolve(args.json) : path.join(out, 'last.json'), JSON.stringify(report, null, 2));
+}
+
+main().catch((e: unknown) => {
+  console.error((e as Error).stack ?? String(e));
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+// One measurement per process, so that peak RSS and cold start are honest. `npm run bench` bundles this
+// file with esbuild (like the shipped CLI) and runs it as: node child.js <mode> <json options>.
+// It prints one JSON line on stdout.
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { Engine } from '../../src/engine/audit';
+import { parseFile } from '../../src/engine/parse';
+import type { ParsedFile, SourceFile } from '../../src/engine/workspace';
+import { loadSetup, readSources, scanFolder } from '../../src/node/host';
+import { walk } from '../../src/node/walk';
+
+interface Options {
+  root: string;
+  edits?: number;
+  lintersDir?: string;
+  passes?: number;
+}
+
+const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+const bytesOf = (texts: Iterable<string>): number => {
+  let n = 0;
+  for (const t of texts) n += Buffer.byteLength(t);
+  return n;
+};
+
+async function discover(o: Options) {
+  const t0 = performance.now();
+  const { files } = await walk(o.root);
+  const ms = performance.now() - t0;
+  const kinds: Record<string, number> = {};
+  for (const f of files) kinds[f.kind] = (kinds[f.kind] ?? 0) + 1;
+  return { ms, candidates: files.length, kinds, inNodeModules: files.filter((f) => f.path.split('/').includes('node_modules')).length };
+}
+
+async function scan(o: Options) {
+  const t0 = performance.now();
+  const { result, engine } = await scanFolder(o.root);
+  const ms = performance.now() - t0;
+  const paths = engine.paths;
+  return {
+    ms,
+    files: paths.length,
+    bytes: bytesOf(paths.map((p) => engine.file(p)!.text)),
+    findings: result.findings.length,
+    items: result.items.length,
+    problems: result.problems.length,
+    inNodeModules: paths.filter((p) => p.split('/').includes('node_modules')).length,
+    maxRssMb: maxRssMb(),
+  };
+}
+
+/** The lower bound: the same walk and reads, every file parsed once, no checks and no audit. */
+async function parseOnly(o: Options) {
+  const { config } = await loadSetup(o.root);
+  const t0 = performance.now();
+  const { sources } = await readSources(o.root, config);
+  const parsed: ParsedFile[] = sources.map((s) => parseFile(s));
+  const ms = performance.now() - t0;
+  return { ms, files: parsed.length, bytes: bytesOf(sources.map((s) => s.text)), maxRssMb: maxRssMb() };
+}
+
+/** A full scan, then N edits of one manifest each, re-audited the way the editor does it (text in memory). */
+async function incremental(o: Options) {
+  const t0 = performance.now();
+  const { engine } = await scanFolder(o.root);
+  const scanMs = performance.now() - t0;
+  const manifests = engine.paths.filter((p) => engine.file(p)!.kind === 'kubernetes').sort();
+  const samples: number[] = [];
+  const n = o.edits ?? 50;
+  let findings = 0;
+  for (let k = 0; k < n && manifests.length > 0; k++) {
+    const file = engine.file(manifests[(k * 37) % manifests.length])!;
+    const text = file.text.replace(/replicas: \d+/, `replicas: ${(k % 7) + 1}`).replace(/image: \S+/, k % 2 ? 'image: nginx:latest' : 'image: nginx:1.27.3') + `# edit ${k}\n`;
+    const src: SourceFile = { path: file.path, kind: file.kind, text };
+    const s = performance.now();
+    engine.upsert(src);
+    const result = engine.audit();
+    samples.push(performance.now() - s);
+    findings = result.findings.length;
+  }
+  return { scanMs, samples, findings, maxRssMb: maxRssMb() };
+}
+
+interface Tool {
+  name: string;
+  /** Lints every file once; returns the number of findings. */
+  pass(files: { abs: string; text: string }[]): number;
+}
+
+/** Per-Dockerfile speed on the same texts: Shipshape (parse + every Dockerfile check + audit) and the npm linters. */
+async function dockerfiles(o: Options) {
+  const { config, checklists } = await loadSetup(o.root);
+  const { sources } = await readSources(o.root, config);
+  const files = sources.filter((s) => s.kind === 'dockerfile').map((s) => ({ abs: path.join(o.root, s.path), text: s.text, path: s.path }));
+  const tools: Tool[] = [
+    {
+      name: 'shipshape',
+      pass(list) {
+        const engine = new Engine(checklists, config, o.root);
+        for (const f of list as typeof files) engine.upsert({ path: f.path, kind: 'dockerfile', text: f.text });
+        return engine.audit().findings.length;
+      },
+    },
+  ];
+  if (o.lintersDir) {
+    const req = createRequire(path.join(o.lintersDir, 'package.json'));
+    const utils = req('dockerfile-utils') as { validate(content: string): unknown[] };
+    const lint = req('dockerfilelint') as { run(configDir: string, content: string): unknown[] };
+    tools.push({ name: 'dockerfile-utils', pass: (list) => list.reduce((n, f) => n + utils.validate(f.text).length, 0) });
+    // dockerfilelint looks for a .dockerfilelintrc in the folder it is given, as its CLI does per file.
+    tools.push({ name: 'dockerfilelint', pass: (list) => list.reduce((n, f) => n + lint.run(path.dirname(f.abs), f.text).length, 0) });
+  }
+  const passes = o.passes ?? 3;
+  const out: Record<string, { msPerFile: number; findings: number; passesMs: number[] }> = {};
+  for (const tool of tools) {
+    tool.pass(files.slice(0, 50)); // warm-up: JIT and module initialisation
+    const times: number[] = [];
+    let findings = 0;
+    for (let p = 0; p < passes; p++) {
+      const s = performance.now();
+      findings = tool.pass(files);
+      times.push(performance.now() - s);
+    }
+    const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    out[tool.name] = { msPerFile: median / Math.max(1, files.length), findings, passesMs: times };
+  }
+  return { files: files.length, tools: out };
+}
+
+const MODES: Record<string, (o: Options) => Promise<unknown>> = { discover, scan, parse: parseOnly, incremental, dockerfiles };
+
+async function main(): Promise<void> {
+  const [mode, json] = process.argv.slice(2);
+  const run = MODES[mode];
+  if (!run) throw new Error(`unknown mode ${mode}`);
+  const result = await run(JSON.parse(json) as Options);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
