@@ -1,12 +1,14 @@
 import type { z } from 'zod';
-import type { FileEdit, Finding } from '../model';
+import type { FileEdit, FileKind, Finding } from '../model';
 
 export interface FixInput<P> {
   /** Current text of the finding's file. */
   text: string;
   finding: Finding;
   params: P;
-  /** Reads another file's current text (e.g. to see a Dockerfile's base image from a .dockerignore fix). */
+  /** The finding file's kind, when the host knows it. */
+  kind?: FileKind;
+  /** Reads another file's current text (undefined when it does not exist), e.g. a .dockerignore beside a Dockerfile. */
   readFile?: (path: string) => string | undefined;
 }
 
@@ -22,3 +24,12 @@ export interface FixTemplate<P = unknown> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFix = FixTemplate<any>;
+
+/** Helper so a fix module keeps its params type without casts at the definition site. */
+export function defineFix<P>(t: FixTemplate<P>): FixTemplate<P> {
+  return t;
+}
+
+export function declined(reason: string): FixOutput {
+  return { declined: reason };
+}
