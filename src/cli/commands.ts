@@ -1,4 +1,5 @@
 import type { CliIO } from './io';
+import { reportCommand } from './report';
 
 /** Further CLI commands, each in a module of its own (fix, report…). */
 export interface Command {
@@ -8,3 +9,4 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {};
+COMMANDS.report = reportCommand;
