@@ -64,7 +64,10 @@ const PIN_RE = /<!--\s*shipshape\s*:\s*([^>]*?)\s*-->/i;
 
 /** Text without Markdown inline markup: code ticks, emphasis, links and images, HTML tags and comments. */
 export function plainText(md: string): string {
-  return md
+  // Escaped characters are set aside first so that `\*` never opens emphasis.
+  const escaped: string[] = [];
+  const held = md.replace(/\\([\\`*_{}[\]()#+\-.!<>~|])/g, (_m, ch: string) => `\uE000${escaped.push(ch) - 1}\uE001`);
+  return held
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
@@ -75,7 +78,7 @@ export function plainText(md: string): string {
     .replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?!\w)/g, '$1$2')
     .replace(/(^|\W)_(?=\S)([^_]*?\S)_(?!\w)/g, '$1$2')
     .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
-    .replace(/\\([\\`*_{}[\]()#+\-.!])/g, '$1')
+    .replace(/\uE000(\d+)\uE001/g, (_m, i: string) => escaped[Number(i)] ?? '')
     .replace(/\s+/g, ' ')
     .trim();
 }
