@@ -142,48 +142,47 @@ export function decode(bytes: Uint8Array, rel: string, problems: Problem[]): str
   }
 }
 
-/** Reads the files a scan audits, with bounded concurrency; files that vanish or fail become problems. */
+/**
+ * Reads the files a scan audits; files that vanish or fail become problems. Reads are synchronous and
+ * sequential: for many small files that is several times faster than concurrent promise reads, each of
+ * which costs four thread-pool round trips (open, stat, read, close).
+ */
 export async function readSources(root: string, config: Config, options: ScanOptions = {}): Promise<{ sources: SourceFile[]; problems: Problem[] }> {
   const { files, problems } = await walk(root, { exclude: config.exclude, maxFiles: options.maxFiles });
   const maxSize = config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const markdownPaths = new Set(config.markdown ?? []);
   const sources: SourceFile[] = [];
   const charts = helmChartDirs(files.map((f) => f.path));
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const c = files[next++];
-      if (c.kind === 'checklist' || c.kind === 'config') continue;
-      const chart = charts.length ? inHelmTemplates(c.path, charts) : undefined;
-      if (chart !== undefined && (c.kind === 'maybeKubernetes' || c.kind === 'kubernetes')) {
-        problems.push({ file: c.path, message: `Skipped: unrendered Helm chart template (chart ${chart}); render it (helm template) to audit it.`, severity: 'info', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
-        continue;
-      }
-      if (c.kind === 'lockfile') {
-        sources.push({ path: c.path, kind: 'lockfile', text: '' });
-        continue;
-      }
-      if (c.size > maxSize) {
-        problems.push({ file: c.path, message: `Skipped: ${c.size} bytes is over the ${maxSize}-byte limit (maxFileSize).`, severity: 'info' });
-        continue;
-      }
-      let text: string;
-      try {
-        text = decode(await fs.readFile(path.join(root, c.path)), c.path, problems);
-      } catch (e) {
-        problems.push({ file: c.path, message: `Cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning' });
-        continue;
-      }
-      let kind: FileKind;
-      if (c.kind === 'maybeKubernetes') {
-        if (!sniffKubernetes(text, c.path)) continue;
-        kind = 'kubernetes';
-      } else kind = c.kind;
-      if (kind === 'markdown' && !markdownPaths.has(c.path) && !sniffMarkdownChecklist(text)) continue;
-      sources.push({ path: c.path, kind, text });
+  for (const c of files) {
+    if (c.kind === 'checklist' || c.kind === 'config') continue;
+    const chart = charts.length ? inHelmTemplates(c.path, charts) : undefined;
+    if (chart !== undefined && (c.kind === 'maybeKubernetes' || c.kind === 'kubernetes')) {
+      problems.push({ file: c.path, message: `Skipped: unrendered Helm chart template (chart ${chart}); render it (helm template) to audit it.`, severity: 'info', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+      continue;
     }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+    if (c.kind === 'lockfile') {
+      sources.push({ path: c.path, kind: 'lockfile', text: '' });
+      continue;
+    }
+    if (c.size > maxSize) {
+      problems.push({ file: c.path, message: `Skipped: ${c.size} bytes is over the ${maxSize}-byte limit (maxFileSize).`, severity: 'info' });
+      continue;
+    }
+    let text: string;
+    try {
+      text = decode(readFileSync(path.join(root, c.path)), c.path, problems);
+    } catch (e) {
+      problems.push({ file: c.path, message: `Cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning' });
+      continue;
+    }
+    let kind: FileKind;
+    if (c.kind === 'maybeKubernetes') {
+      if (!sniffKubernetes(text, c.path)) continue;
+      kind = 'kubernetes';
+    } else kind = c.kind;
+    if (kind === 'markdown' && !markdownPaths.has(c.path) && !sniffMarkdownChecklist(text)) continue;
+    sources.push({ path: c.path, kind, text });
+  }
   sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { sources, problems };
 }
