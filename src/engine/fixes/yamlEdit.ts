@@ -89,7 +89,8 @@ export class YamlEditor {
           const v = pair.value;
           if ((isMap(v) || isSeq(v)) && v.items.length > 0 && v.range) {
             const first = v.items[0] as unknown;
-            const start = isPair(first) && isScalar(first.key) && first.key.range ? first.key.range[0] : v.range[0];
+            let start = isPair(first) && isScalar(first.key) && first.key.range ? first.key.range[0] : v.range[0];
+            if (isSeq(v) && !v.flow) start = Math.max(0, this.text.lastIndexOf('-', start));
             const pos = this.index.positionAt(start);
             if (pos.line > keyLine) {
               const keyIndent = this.lineIndent(pair.key.range[0]);
@@ -103,6 +104,14 @@ export class YamlEditor {
       } else if (isSeq(node)) for (const item of node.items) visit(item, depth + 1);
     };
     for (const doc of this.docs) visit(doc.contents, 0);
+    if (unit === undefined && this.json) {
+      const root = this.docs[0]?.contents;
+      const first = isMap(root) ? root.items[0] : undefined;
+      if (first && isScalar(first.key) && first.key.range) {
+        const ws = this.lineIndent(first.key.range[0]);
+        if (ws && this.index.positionAt(first.key.range[0]).character === ws.length) unit = ws;
+      }
+    }
     if (unit === undefined || (!this.json && /\t/.test(unit))) unit = '  ';
     return { unit, indentSeq: indentSeq ?? true };
   }
@@ -132,12 +141,41 @@ export class YamlEditor {
     return this.index.lineEnd(line);
   }
 
-  /** Renders entries as block YAML lines at a column. */
+  /**
+   * Renders entries as block YAML lines at a column, in the file's indentation step and sequence style
+   * (the library renders each scalar, so quoting follows YAML rules).
+   */
   renderYaml(entries: PlainObject | Plain[], col: number): string[] {
-    const doc = new Document(entries);
-    const s = doc.toString({ indent: this.unit.length, indentSeq: this.indentSeq, lineWidth: 0, minContentWidth: 0 });
-    const pad = ' '.repeat(col);
-    return s.replace(/\n$/, '').split('\n').map((l) => (l ? pad + l : l));
+    const out: string[] = [];
+    const step = this.unit.length;
+    const scalar = (v: Plain): string => (v === null ? 'null' : typeof v === 'string' ? this.scalarText(undefined, v) : String(v));
+    const block = (v: Plain): v is PlainObject | Plain[] => typeof v === 'object' && v !== null && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
+    const empty = (v: Plain): string => (Array.isArray(v) ? '[]' : '{}');
+    const map = (m: PlainObject, c: number, firstPrefix?: string): void => {
+      Object.entries(m).forEach(([k, v], i) => {
+        const pad = i === 0 && firstPrefix !== undefined ? firstPrefix : ' '.repeat(c);
+        const key = this.scalarText(undefined, k);
+        if (!block(v)) out.push(`${pad}${key}: ${typeof v === 'object' && v !== null ? empty(v) : scalar(v)}`);
+        else {
+          out.push(`${pad}${key}:`);
+          if (Array.isArray(v)) seq(v, this.indentSeq ? c + step : c);
+          else map(v, c + step);
+        }
+      });
+    };
+    const seq = (items: Plain[], c: number): void => {
+      for (const item of items) {
+        const dash = ' '.repeat(c) + '- ';
+        if (!block(item)) out.push(dash + (typeof item === 'object' && item !== null ? empty(item) : scalar(item)));
+        else if (Array.isArray(item)) {
+          out.push(dash.trimEnd());
+          seq(item, c + 2);
+        } else map(item, c + 2, dash);
+      }
+    };
+    if (Array.isArray(entries)) seq(entries, col);
+    else map(entries, col);
+    return out;
   }
 
   /** Renders JSON `"key": value` members at an indentation string. */

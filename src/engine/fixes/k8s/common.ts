@@ -46,11 +46,18 @@ export function plainAt(ed: YamlEditor, docIndex: number, path: YamlPath): unkno
   }
 }
 
+/** The document holding a finding's start, for findings that do not carry `docIndex`. */
+export function docAt(ed: YamlEditor, finding: Finding): number {
+  const at = ed.index.offsetAt(finding.range.start);
+  const i = ed.docs.findIndex((d) => d.range && at >= d.range[0] && at < Math.max(d.range[2], d.range[0] + 1));
+  return i === -1 ? 0 : i;
+}
+
 /** Finds the finding's object and containers again in the current text, from the finding's `data`. */
 export function locateK8s(text: string, finding: Finding): K8sTarget | { declined: string } {
   const data = finding.data ?? {};
-  const docIndex = typeof data.docIndex === 'number' ? data.docIndex : 0;
   const ed = new YamlEditor(text, { json: finding.file.toLowerCase().endsWith('.json') || undefined });
+  const docIndex = typeof data.docIndex === 'number' ? data.docIndex : docAt(ed, finding);
   const broken = ed.broken(docIndex);
   if (broken) return { declined: broken };
   const containers: ContainerTarget[] = [];
