@@ -1,4 +1,4 @@
-import { DockerfileParser, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Arg, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
 import type { Problem, Range } from '../model';
 
 export interface DockerInstruction {
@@ -31,6 +31,15 @@ export interface DockerStage {
   };
   instructions: DockerInstruction[];
   range: Range;
+  /** Index of the earlier stage this one builds on (`FROM build`), when it does. */
+  parent?: number;
+}
+
+/** A parser directive (`# syntax=…`, `# escape=…`) at the top of the file. */
+export interface DockerDirective {
+  name: string;
+  value: string;
+  range: Range;
 }
 
 export interface DockerfileModel {
@@ -40,6 +49,24 @@ export interface DockerfileModel {
   final?: DockerStage;
   ast: Dockerfile;
   eol: '\n' | '\r\n';
+  /** The escape character (`\\` unless an `# escape=` directive says otherwise). */
+  escapeChar: string;
+  directives: DockerDirective[];
+  /** Defaults of the ARGs declared before the first FROM (`undefined` when an ARG has no default). */
+  globalArgs: Record<string, string | undefined>;
+  /**
+   * The file is a template for generating Dockerfiles (`%%VAR%%` or `{{ … }}` placeholders, or a
+   * `.template` / `.tmpl` / `.tpl` / `.j2` name): values holding placeholders are not judged.
+   */
+  templated: boolean;
+}
+
+const PLACEHOLDER_RE = /%%[A-Za-z0-9_.-]+%%|\{\{[^}\n]*\}\}|\$\{\{[^}\n]*\}\}/;
+const TEMPLATE_NAME_RE = /\.(template|tmpl|tpl|j2|jinja2?|hbs|mustache|erb)$/i;
+
+/** Does a value hold a template placeholder (`%%VAR%%`, `{{ … }}`)? */
+export function hasPlaceholder(value: string): boolean {
+  return PLACEHOLDER_RE.test(value);
 }
 
 function toInstruction(i: Instruction): DockerInstruction {
@@ -75,6 +102,7 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
       const image = from.getImage() ?? '';
       const isStage = stageNames.has(image.toLowerCase());
       const range = ins.getRange();
+      const parent = isStage ? stages.findIndex((st) => st.name === image.toLowerCase()) : -1;
       stages.push({
         index: stages.length,
         name,
@@ -90,6 +118,7 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
         },
         instructions: [],
         range,
+        parent: parent >= 0 ? parent : undefined,
       });
       if (name) stageNames.add(name);
       continue;
@@ -105,5 +134,17 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
   if (text.trim() && stages.length === 0 && !/^\s*(#.*)?$/s.test(text)) {
     problems.push({ file, message: 'Dockerfile has no FROM instruction', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning' });
   }
-  return { model: { stages, preamble, final: stages[stages.length - 1], ast, eol }, problems };
+  const globalArgs: Record<string, string | undefined> = {};
+  for (const p of preamble) {
+    if (p.keyword !== 'ARG') continue;
+    const prop = (p.node as Arg).getProperty?.();
+    const name = prop?.getName();
+    if (name) globalArgs[name] = prop?.getValue() ?? undefined;
+  }
+  const directives = ast.getDirectives().map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), range: d.getRange() }));
+  const templated = TEMPLATE_NAME_RE.test(file) || PLACEHOLDER_RE.test(text);
+  return {
+    model: { stages, preamble, final: stages[stages.length - 1], ast, eol, escapeChar: ast.getEscapeCharacter(), directives, globalArgs, templated },
+    problems,
+  };
 }

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import type { DockerInstruction, DockerStage } from '../../parse/dockerfile';
+import { fileCheck, passOrFail } from '../template';
+import { program, subcommand, type ShellCommand, type Word } from './shell';
+import { dockerContext, dockerFinding, stageChain, type DockerContext } from './util';
+
+const Params = z.strictObject({
+  /** `apt-get update` only in the same RUN as an `apt-get install` (a cached update layer installs stale lists). */
+  updateWithInstall: z.boolean().default(false),
+  /** Every `apt-get install` passes --no-install-recommends. */
+  noInstallRecommends: z.boolean().default(false),
+  /** A RUN that installs with apt-get also removes /var/lib/apt/lists (final image only). */
+  cleanLists: z.boolean().default(false),
+});
+
+interface AptUse {
+  update?: Word;
+  installs: { cmd: ShellCommand; at: number; sub: Word }[];
+  cleans: boolean;
+}
+
+function aptUse(ctx: DockerContext, ins: DockerInstruction): AptUse {
+  const use: AptUse = { installs: [], cleans: false };
+  if (/--mount=[^\s]*target=\/var\/lib\/apt(\/lists)?\b/.test(ins.args)) use.cleans = true; // a cache mount keeps lists out of the layer
+  for (const cmd of ctx.commands(ins)) {
+    const p = program(cmd);
+    if (!p) continue;
+    if (p.name === 'apt-get' || p.name === 'apt') {
+      const sub = subcommand(cmd, p.at);
+      if (sub.name?.value === 'update') use.update ??= cmd.words[p.at];
+      else if (sub.name?.value === 'install') use.installs.push({ cmd, at: p.at, sub: sub.name });
+      else if (sub.name?.value === 'dist-clean') use.cleans = true;
+    } else if (p.name === 'rm' && cmd.words.some((w) => /^\/var\/lib\/apt\/lists(\/\*?)?$/.test(w.value))) use.cleans = true;
+  }
+  return use;
+}
+
+/** apt-get usage that keeps builds reproducible and images small: update+install together, no recommends, lists removed. */
+export const aptGet = fileCheck({
+  id: 'docker.apt-get',
+  description: 'apt-get in RUN: update only together with install in one RUN, install with --no-install-recommends, and remove /var/lib/apt/lists in the same RUN (stages that ship in the final image); each aspect is a param.',
+  params: Params,
+  kinds: ['dockerfile'],
+  run(file, params) {
+    const ctx = dockerContext(file);
+    if (!ctx || ctx.model.stages.length === 0) return undefined;
+    const shipped = new Set<DockerStage>(ctx.model.final ? stageChain(ctx.model, ctx.model.final) : []);
+    const findings: RawFinding[] = [];
+    let applicable = false;
+    for (const stage of ctx.model.stages) {
+      for (const ins of stage.instructions) {
+        if (ins.keyword !== 'RUN') continue;
+        const use = aptUse(ctx, ins);
+        if (!use.update && use.installs.length === 0) continue;
+        applicable = true;
+        if (params.updateWithInstall && use.update && use.installs.length === 0) {
+          findings.push(dockerFinding(ctx, ctx.index.range(use.update.start, use.update.end), 'apt-get update runs alone in this RUN; its cached layer makes later installs use stale package lists. Update and install in one RUN.', stage));
+        }
+        if (params.noInstallRecommends) {
+          for (const i of use.installs) {
+            const opts = i.cmd.words.slice(i.at + 1).map((w) => w.value);
+            if (opts.includes('--no-install-recommends') || opts.some((o, k) => /^APT::Install-Recommends=("?)(false|0)\1$/i.test(o) && (opts[k - 1] === '-o' || o.startsWith('-o')))) continue;
+            if (opts.some((o) => /^-oAPT::Install-Recommends=/i.test(o))) continue;
+            const w = i.cmd.words[i.at];
+            findings.push(dockerFinding(ctx, ctx.index.range(w.start, i.sub.end), `${w.value} install without --no-install-recommends pulls in recommended packages the image does not need.`, stage));
+          }
+        }
+        if (params.cleanLists && shipped.has(stage) && !use.cleans && use.installs.length > 0) {
+          const w = use.installs[0].cmd.words[use.installs[0].at];
+          findings.push(dockerFinding(ctx, ctx.index.range(w.start, use.installs[0].sub.end), 'This RUN installs with apt-get but leaves /var/lib/apt/lists in the layer; end it with && rm -rf /var/lib/apt/lists/*.', stage));
+        }
+      }
+    }
+    return applicable ? passOrFail(findings) : undefined;
+  },
+});

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { JSONInstruction, ModifiableInstruction } from 'dockerfile-ast';
+import type { RawFinding } from '../../model';
+import { hasPlaceholder } from '../../parse/dockerfile';
+import { fileCheck, passOrFail } from '../template';
+import { dockerContext, dockerFinding } from './util';
+
+const Params = z.strictObject({});
+
+const URL_RE = /^(https?|ftp):\/\/|^git@|\.git(#.*)?$/i;
+const ARCHIVE_RE = /\.(tar|tar\.(gz|bz2|xz|lz|lzma|z|zst)|tgz|tbz2?|tb2|txz|tlz|tlzma|tz|tzst)$/i;
+
+/** The sources of an ADD: arguments after its flags, all but the last (the destination). */
+function sources(node: ModifiableInstruction): string[] {
+  const json = node as JSONInstruction;
+  if (typeof json.getJSONStrings === 'function' && json.getOpeningBracket?.() && json.getClosingBracket?.()) {
+    const strings = json.getJSONStrings().map((s) => s.getValue().replace(/^"|"$/g, ''));
+    return strings.slice(0, -1);
+  }
+  const args = node.getArguments().map((a) => a.getValue());
+  return args.slice(0, -1);
+}
+
+/** ADD only fetches URLs or unpacks local tar archives; plain files and folders use COPY (hadolint DL3020). */
+export const copyNotAdd = fileCheck({
+  id: 'docker.copy-not-add',
+  description: 'Files and folders are copied with COPY; ADD is kept for remote URLs and local tar archives it should unpack (hadolint DL3020).',
+  params: Params,
+  kinds: ['dockerfile'],
+  run(file) {
+    const ctx = dockerContext(file);
+    if (!ctx || ctx.model.stages.length === 0) return undefined;
+    const findings: RawFinding[] = [];
+    for (const stage of ctx.model.stages) {
+      for (const ins of stage.instructions) {
+        if (ins.keyword !== 'ADD') continue;
+        if (/^\s*<</.test(ins.args) || /\s<<-?["']?\w+["']?(\s|$)/.test(ins.args.split('\n')[0])) {
+          findings.push(dockerFinding(ctx, ins.keywordRange, 'ADD with a heredoc only writes a file; use COPY <<EOF instead.', stage));
+          continue;
+        }
+        const srcs = sources(ins.node as ModifiableInstruction);
+        if (srcs.length === 0) continue;
+        if (srcs.some((s) => s.includes('$') || hasPlaceholder(s))) continue; // resolved at build time
+        const plain = srcs.filter((s) => !URL_RE.test(s) && !ARCHIVE_RE.test(s));
+        if (plain.length === 0) continue;
+        findings.push(dockerFinding(ctx, ins.keywordRange, `Use COPY instead of ADD for ${plain.length === 1 ? plain[0] : `${plain.length} files/folders`}: ADD also fetches URLs and unpacks archives, which COPY never does by surprise.`, stage));
+      }
+    }
+    return passOrFail(findings);
+  },
+});

@@ -1,0 +1,96 @@
+import picomatch from 'picomatch';
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import type { DockerfileModel } from '../../parse/dockerfile';
+import type { IgnoreFileModel } from '../../parse/ignoreFile';
+import { baseName, dirName, joinPath, LineIndex, ZERO_RANGE } from '../../text';
+import type { ParsedFile, WorkspaceView } from '../../workspace';
+import { workspaceCheck, passOrFail } from '../template';
+import { fromRange } from './util';
+
+const Params = z.strictObject({
+  /** Paths (relative to the build context) the .dockerignore must exclude. */
+  mustExclude: z.array(z.string().min(1)).default(['node_modules', '.git', '.env', '.env.production']),
+});
+
+/** Docker's pattern cleaning: no leading `/` or `./`, no trailing `/`. */
+function clean(pattern: string): string {
+  return pattern.trim().replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
+}
+
+/**
+ * Is `path` excluded by the ignore file? Follows .dockerignore semantics: patterns are anchored at the
+ * context root, a pattern that matches a parent folder excludes what is inside, the last match wins
+ * and `!` re-includes.
+ */
+export function dockerignoreExcludes(model: IgnoreFileModel, path: string): boolean {
+  const parts = path.split('/');
+  const candidates = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  let excluded = false;
+  for (const line of model.lines) {
+    const pattern = clean(line.pattern);
+    if (!pattern) continue;
+    let matcher: (p: string) => boolean;
+    try {
+      matcher = picomatch(pattern, { dot: true });
+    } catch {
+      continue;
+    }
+    if (candidates.some((c) => matcher(c))) excluded = !line.negated;
+  }
+  return excluded;
+}
+
+/** The ignore file of a Dockerfile's build context: `<Dockerfile>.dockerignore` beside it, else the nearest `.dockerignore` up the tree. */
+export function ignoreFileFor(ws: WorkspaceView, dockerfilePath: string): ParsedFile<IgnoreFileModel> | undefined {
+  const dir = dirName(dockerfilePath);
+  const own = ws.get<IgnoreFileModel>(`${dockerfilePath}.dockerignore`);
+  if (own) return own;
+  let d: string | undefined = dir;
+  while (d !== undefined) {
+    const f = ws.get<IgnoreFileModel>(joinPath(d, '.dockerignore'));
+    if (f) return f;
+    d = d === '' ? undefined : dirName(d);
+  }
+  return undefined;
+}
+
+/** Each Dockerfile's build context has a .dockerignore that keeps node_modules, .git and .env files out of the image. */
+export const dockerignore = workspaceCheck({
+  id: 'docker.dockerignore',
+  description: 'Every Dockerfile has a .dockerignore in its build context (its own <name>.dockerignore, or the nearest .dockerignore from its folder up) that excludes node_modules, .git and .env files.',
+  params: Params,
+  kinds: ['dockerfile', 'dockerignore'],
+  run(ws, params) {
+    const dockerfiles = ws.byKind<DockerfileModel>('dockerfile').filter((f) => f.model && f.model.stages?.length > 0);
+    if (dockerfiles.length === 0) return undefined;
+    const findings: RawFinding[] = [];
+    const reported = new Set<string>();
+    for (const df of dockerfiles) {
+      const ignore = ignoreFileFor(ws, df.path);
+      const first = df.model.stages[0];
+      if (!ignore) {
+        findings.push({
+          file: df.path,
+          range: fromRange(first),
+          message: `No .dockerignore in the build context of ${baseName(df.path)}, so node_modules, .git and .env files are sent to the daemon and can end up in the image; add one beside it.`,
+          data: { stage: 0, dockerignore: joinPath(dirName(df.path), '.dockerignore') },
+        });
+        continue;
+      }
+      if (reported.has(ignore.path)) continue;
+      reported.add(ignore.path);
+      const missing = ignore.model ? params.mustExclude.filter((p) => !dockerignoreExcludes(ignore.model, p)) : params.mustExclude;
+      if (missing.length === 0) continue;
+      const index = new LineIndex(ignore.text);
+      findings.push({
+        file: ignore.path,
+        range: ignore.text.length ? index.lineRange(0) : ZERO_RANGE,
+        message: `${baseName(ignore.path)} does not exclude ${missing.join(', ')}; add ${missing.length === 1 ? 'it' : 'them'} so local dependencies, history and secrets stay out of the image.`,
+        data: { missing, dockerfile: df.path },
+        related: [{ file: df.path, range: fromRange(first), message: 'Dockerfile built with this context' }],
+      });
+    }
+    return passOrFail(findings);
+  },
+});

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { JSONInstruction } from 'dockerfile-ast';
+import type { RawFinding } from '../../model';
+import { fileCheck, passOrFail } from '../template';
+import { dockerContext, dockerFinding } from './util';
+
+/** Is the instruction written in JSON (exec) form: `["node", "main.js"]`? */
+export function isExecForm(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('[')) return false;
+  try {
+    const v: unknown = JSON.parse(t);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string');
+  } catch {
+    return false;
+  }
+}
+
+/** CMD and ENTRYPOINT use the JSON (exec) form so the process is PID 1 and receives SIGTERM (hadolint DL3025). */
+export const execForm = fileCheck({
+  id: 'docker.exec-form',
+  description: 'The listed instructions (default CMD and ENTRYPOINT) use the JSON exec form, so the app runs as PID 1 and receives SIGTERM on shutdown (hadolint DL3025).',
+  params: z.strictObject({ instructions: z.array(z.string().regex(/^[A-Za-z]+$/)).default(['CMD', 'ENTRYPOINT']) }),
+  kinds: ['dockerfile'],
+  run(file, params) {
+    const ctx = dockerContext(file);
+    if (!ctx) return undefined;
+    const wanted = new Set(params.instructions.map((k) => k.toUpperCase()));
+    const findings: RawFinding[] = [];
+    let seen = false;
+    for (const stage of ctx.model.stages) {
+      for (const ins of stage.instructions) {
+        if (!wanted.has(ins.keyword)) continue;
+        seen = true;
+        // Continuation lines joined; a JSON array may span lines.
+        const joined = (ins.node as JSONInstruction).getArgumentsContent?.() ?? ins.args;
+        if (!joined.trim()) continue;
+        if (isExecForm(joined) || isExecForm(ins.args.replace(new RegExp(`\\${ctx.model.escapeChar}\\r?\\n`, 'g'), ''))) continue;
+        findings.push(dockerFinding(ctx, ins.argsRange ?? ins.range, `${ins.keyword} uses the shell form, so /bin/sh -c is PID 1 and the app does not receive SIGTERM; write it as a JSON array, e.g. ${ins.keyword} ["node", "dist/main.js"].`, stage));
+      }
+    }
+    return seen ? passOrFail(findings) : undefined;
+  },
+});

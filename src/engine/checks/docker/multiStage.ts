@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { Copy } from 'dockerfile-ast';
+import type { DockerfileModel, DockerStage } from '../../parse/dockerfile';
+import { fileCheck, passOrFail } from '../template';
+import { program, subcommand, type ShellCommand, type Word } from './shell';
+import { dockerContext, dockerFinding, fromRange, stageChain, type DockerContext } from './util';
+
+const Params = z.strictObject({
+  /** Fail a single-stage Dockerfile even when it runs no build step. */
+  always: z.boolean().default(false),
+});
+
+const SCRIPT_RUNNERS = new Set(['npm', 'yarn', 'pnpm', 'bun']);
+const BUILD_TOOLS: Record<string, (cmd: ShellCommand, at: number) => boolean> = {
+  tsc: () => true,
+  nest: (c, at) => c.words[at + 1]?.value === 'build',
+  next: (c, at) => c.words[at + 1]?.value === 'build',
+  vite: (c, at) => c.words[at + 1]?.value === 'build',
+  ng: (c, at) => c.words[at + 1]?.value === 'build',
+  webpack: () => true,
+  go: (c, at) => c.words[at + 1]?.value === 'build',
+  cargo: (c, at) => c.words[at + 1]?.value === 'build',
+  dotnet: (c, at) => ['build', 'publish'].includes(c.words[at + 1]?.value ?? ''),
+  mvn: (c) => c.words.some((w) => ['package', 'install', 'verify'].includes(w.value)),
+  mvnw: (c) => c.words.some((w) => ['package', 'install', 'verify'].includes(w.value)),
+  gradle: (c) => c.words.some((w) => /^(build|assemble|bootJar|shadowJar|installDist)$/.test(w.value)),
+  gradlew: (c) => c.words.some((w) => /^(build|assemble|bootJar|shadowJar|installDist)$/.test(w.value)),
+};
+
+/** The first build command (compile / bundle step) of a RUN, if any. */
+export function buildStep(cmd: ShellCommand): Word | undefined {
+  const p = program(cmd);
+  if (!p) return undefined;
+  if (SCRIPT_RUNNERS.has(p.name)) {
+    const sub = subcommand(cmd, p.at);
+    const script = sub.name?.value === 'run' || sub.name?.value === 'run-script' ? sub.args.find((a) => !a.value.startsWith('-') && a !== sub.name) : sub.name;
+    if (script && /^build(:|$)|^build-/.test(script.value)) return cmd.words[p.at];
+    return undefined;
+  }
+  const test = BUILD_TOOLS[p.name];
+  return test?.(cmd, p.at) ? cmd.words[p.at] : undefined;
+}
+
+function usesEarlierStage(model: DockerfileModel, stage: DockerStage): boolean {
+  if (stage.parent !== undefined) return true;
+  const earlier = new Set(model.stages.filter((s) => s.index < stage.index).flatMap((s) => [String(s.index), ...(s.name ? [s.name] : [])]));
+  return stage.instructions.some((i) => {
+    if (i.keyword !== 'COPY' && i.keyword !== 'ADD') return false;
+    const from = (i.node as Copy).getFromFlag?.()?.getValue()?.toLowerCase();
+    if (from && earlier.has(from)) return true;
+    // RUN --mount=from=<stage> also takes output from an earlier stage.
+    return false;
+  }) || stage.instructions.some((i) => i.keyword === 'RUN' && /--mount=\S*from=([\w.-]+)/.test(i.args) && earlier.has(/--mount=\S*from=([\w.-]+)/.exec(i.args)![1].toLowerCase()));
+}
+
+function firstBuildStep(ctx: DockerContext, stage: DockerStage): Word | undefined {
+  for (const s of stageChain(ctx.model, stage)) {
+    for (const ins of s.instructions) {
+      if (ins.keyword !== 'RUN') continue;
+      for (const cmd of ctx.commands(ins)) {
+        const w = buildStep(cmd);
+        if (w) return w;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A Dockerfile that compiles or bundles does so in a build stage and copies the output into a lean final stage. */
+export const multiStage = fileCheck({
+  id: 'docker.multi-stage',
+  description: 'A Dockerfile with a build step (npm run build, tsc, go build, mvn package…) is multi-stage, and its final stage takes the output from an earlier stage (COPY --from) instead of compiling in place.',
+  params: Params,
+  kinds: ['dockerfile'],
+  run(file, params) {
+    const ctx = dockerContext(file);
+    const final = ctx?.model.final;
+    if (!ctx || !final) return undefined;
+    const step = firstBuildStep(ctx, final);
+    const related = step ? [{ file: file.path, range: ctx.index.range(step.start, step.end), message: 'build step' }] : undefined;
+    if (ctx.model.stages.length < 2) {
+      if (!step && !params.always) return undefined;
+      const what = step ? `runs its build step (${step.value}) in the only stage, so compilers and sources ship in the image` : 'has a single stage';
+      return passOrFail([{ ...dockerFinding(ctx, fromRange(final), `This Dockerfile ${what}; build in a separate stage and COPY --from=<build> only the output into the final stage.`, final), related }]);
+    }
+    if (step) {
+      const inFinal = final.instructions.some((i) => i.range.start.line <= ctx.index.positionAt(step.start).line && ctx.index.positionAt(step.start).line <= i.range.end.line);
+      const where = inFinal ? 'The final stage runs a build step' : 'The final stage builds on a stage that runs a build step';
+      return passOrFail([{ ...dockerFinding(ctx, fromRange(final), `${where} (${step.value}), so compilers and sources ship in the image; build in a separate stage and COPY --from=<build> only the output.`, final), related }]);
+    }
+    if (params.always && !usesEarlierStage(ctx.model, final)) {
+      return passOrFail([dockerFinding(ctx, fromRange(final), 'The final stage takes nothing from the earlier stages; COPY --from=<build> the build output into it.', final)]);
+    }
+    return passOrFail([]);
+  },
+});

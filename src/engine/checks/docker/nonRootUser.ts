@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { hasPlaceholder } from '../../parse/dockerfile';
+import { fileCheck, passOrFail } from '../template';
+import { dockerContext, dockerFinding, fromRange, isWindowsStage, stageChain, stageLabel, stageVariables, substitute } from './util';
+
+const Params = z.strictObject({
+  /** User names (case-insensitive) that count as root. UID 0 always does. */
+  rootUsers: z.array(z.string()).default(['root', 'containeradministrator']),
+  /** Regular expressions of base images that already run as a non-root user (distroless :nonroot, Chainguard). */
+  nonRootImages: z.array(z.string()).default(['^gcr\\.io/distroless/.*:(.*-)?nonroot(-.*)?$', '^cgr\\.dev/chainguard/', ':nonroot$']),
+});
+
+/** The last USER of the final stage (inherited from earlier stages it builds on) names a non-root user. */
+export const nonRootUser = fileCheck({
+  id: 'docker.final-user',
+  description: 'The final stage runs as a non-root USER: the last USER (inherited through FROM <stage>) is neither root nor UID 0; no USER at all fails unless the base image is known to be non-root.',
+  params: Params,
+  kinds: ['dockerfile'],
+  run(file, params) {
+    const ctx = dockerContext(file);
+    const final = ctx?.model.final;
+    if (!ctx || !final) return undefined;
+    const roots = new Set(params.rootUsers.map((u) => u.toLowerCase()));
+    for (const stage of stageChain(ctx.model, final)) {
+      const users = stage.instructions.filter((i) => i.keyword === 'USER');
+      const last = users.at(-1);
+      if (!last) continue;
+      const written = last.args.trim();
+      if (!written || hasPlaceholder(written)) return passOrFail([]);
+      const { value, unresolved } = substitute(written, stageVariables(ctx.model, stage, last));
+      if (unresolved.length > 0) return passOrFail([]); // set at build time: cannot judge
+      const user = value.split(':')[0].trim();
+      if (user === '0' || roots.has(user.toLowerCase())) {
+        const where = stage === final ? 'the final stage' : `${stageLabel(stage)}, which the final stage builds on,`;
+        return passOrFail([dockerFinding(ctx, last.argsRange ?? last.range, `The last USER of ${where} is ${user === '0' ? 'UID 0' : user} (root); switch to a non-root user before CMD/ENTRYPOINT.`, final)]);
+      }
+      return passOrFail([]);
+    }
+    const base = stageChain(ctx.model, final).at(-1) ?? final;
+    const image = substitute(base.from.image, ctx.model.globalArgs).value;
+    if (params.nonRootImages.some((re) => safeRegExp(re)?.test(image))) return passOrFail([]);
+    if (!base.from.image || hasPlaceholder(base.from.image)) return passOrFail([]);
+    const who = isWindowsStage(ctx.model, final) ? 'ContainerAdministrator' : 'root';
+    return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage sets no USER, so the container runs as ${who}; add USER <non-root user> (e.g. USER node) before CMD/ENTRYPOINT.`, final)]);
+  },
+});
+
+function safeRegExp(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source, 'i');
+  } catch {
+    return undefined;
+  }
+}

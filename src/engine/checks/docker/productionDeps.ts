@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { Copy } from 'dockerfile-ast';
+import type { RawFinding } from '../../model';
+import type { DockerStage } from '../../parse/dockerfile';
+import { fileCheck, passOrFail } from '../template';
+import { nodeInstall, type NodeInstall } from './packageManager';
+import { dockerContext, dockerFinding, effectiveInstructions, properties, type DockerContext } from './util';
+
+interface StageDeps {
+  /** Installs that keep devDependencies, not pruned afterwards. */
+  dev: { install: NodeInstall; stage: DockerStage }[];
+  /** Any dependency install or node_modules copy at all. */
+  installs: boolean;
+  /** COPYs of node_modules from stages that keep devDependencies. */
+  devCopies: { range: RawFinding['range']; from: string; stage: DockerStage }[];
+}
+
+function isNodeEnvProduction(value: string | null | undefined): boolean {
+  return /^["']?production["']?$/.test((value ?? '').trim());
+}
+
+/**
+ * What ends up in a stage's image: installs that kept devDependencies (NODE_ENV=production before them,
+ * or a later prune, make them production-only) and node_modules copied from such stages.
+ */
+function stageDeps(ctx: DockerContext, stage: DockerStage, memo: Map<number, StageDeps>): StageDeps {
+  const known = memo.get(stage.index);
+  if (known) return known;
+  const out: StageDeps = { dev: [], installs: false, devCopies: [] };
+  memo.set(stage.index, out);
+  let nodeEnvProd = false;
+  for (const { stage: s, ins } of effectiveInstructions(ctx.model, stage)) {
+    if (ins.keyword === 'ENV' || ins.keyword === 'ARG') {
+      for (const p of properties(ins)) if (p.getName() === 'NODE_ENV' && (ins.keyword === 'ENV' || p.getValue() !== null)) nodeEnvProd = isNodeEnvProduction(p.getValue());
+    } else if (ins.keyword === 'RUN') {
+      for (const cmd of ctx.commands(ins)) {
+        const inst = nodeInstall(cmd);
+        if (!inst) continue;
+        out.installs = true;
+        if (inst.prune) {
+          if (inst.productionOnly || nodeEnvProd) {
+            out.dev = [];
+            out.devCopies = [];
+          }
+          continue;
+        }
+        if (!inst.productionOnly && !nodeEnvProd) out.dev.push({ install: inst, stage: s });
+      }
+    } else if (ins.keyword === 'COPY') {
+      const from = (ins.node as Copy).getFromFlag?.()?.getValue();
+      if (!from) continue;
+      const args = (ins.node as Copy).getArguments().map((a) => a.getValue());
+      if (!args.slice(0, -1).some((a) => /(^|\/)node_modules\/?$/.test(a))) continue;
+      out.installs = true;
+      const source = ctx.model.stages.find((x) => x.index < stage.index && (x.name === from.toLowerCase() || String(x.index) === from));
+      if (!source) continue; // an external image: cannot tell
+      const deps = stageDeps(ctx, source, memo);
+      if (deps.dev.length > 0 || deps.devCopies.length > 0) out.devCopies.push({ range: ins.range, from, stage: s });
+    }
+  }
+  return out;
+}
+
+/** The final image holds production dependencies only. */
+export const productionDeps = fileCheck({
+  id: 'docker.production-deps',
+  description: 'The final stage installs production dependencies only (npm ci --omit=dev / --only=production, yarn --production, pnpm --prod, NODE_ENV=production before the install, or a prune after it), and node_modules copied into it comes from such a stage.',
+  params: z.strictObject({}),
+  kinds: ['dockerfile'],
+  run(file) {
+    const ctx = dockerContext(file);
+    const final = ctx?.model.final;
+    if (!ctx || !final) return undefined;
+    const deps = stageDeps(ctx, final, new Map());
+    if (!deps.installs) return undefined; // the final image installs no Node dependencies
+    const findings: RawFinding[] = [];
+    for (const { install, stage } of deps.dev) {
+      const hint = install.manager === 'npm' ? 'npm ci --omit=dev' : install.manager === 'yarn' ? 'yarn install --production --frozen-lockfile' : `${install.manager} install --prod --frozen-lockfile`;
+      findings.push(dockerFinding(ctx, ctx.index.range(install.start, install.end), `\`${install.text}\` installs devDependencies into the final image${stage === final ? '' : ` (through ${stage.name ? `stage "${stage.name}"` : `stage ${stage.index}`})`}; use \`${hint}\` or set ENV NODE_ENV=production before it.`, final));
+    }
+    for (const c of deps.devCopies) {
+      findings.push(dockerFinding(ctx, c.range, `node_modules comes from stage "${c.from}", which installs devDependencies; copy it from a stage that runs a production-only install (or prune there).`, final));
+    }
+    return passOrFail(findings);
+  },
+});

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { Property } from 'dockerfile-ast';
+import type { RawFinding } from '../../model';
+import { hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
+import { fileCheck, passOrFail } from '../template';
+import { dockerContext, properties, type DockerContext } from './util';
+
+const Params = z.strictObject({
+  /** Names that look like secrets (case-insensitive regular expression). */
+  names: z.string().default('(^|[_.-])(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|secret[_-]?key|client[_-]?secret|credentials?|auth|dsn)([_.-]|$)'),
+  /** Names that match but hold no secret (paths, lengths, switches…). */
+  ignoreNames: z.string().default('(_|^)(file|path|dir|url|uri|endpoint|host|port|length|len|min|max|ttl|expiry|expires(_in)?|header|name|field|type|enabled|required|algorithm|alg|rounds|version|mode|method|provider|user(name)?|id)$'),
+  /** Values that are placeholders, not secrets (case-insensitive regular expression). */
+  placeholders: z.string().default('^(<.*>|\\{\\{.*\\}\\}|%%.*%%|changeme|change[-_]me|replace[-_]?me|your[-_].*|x{3,}|\\*+|placeholder|dummy|example|none|null|undefined|false|true|0|1|-)$'),
+});
+
+const URL_CREDENTIALS_RE = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^@\s/]+)@/i;
+
+function regExp(source: string): RegExp {
+  try {
+    return new RegExp(source, 'i');
+  } catch {
+    return /$^/;
+  }
+}
+
+function literal(value: string): boolean {
+  const v = value.trim();
+  if (v === '') return false;
+  // Only variable references (`$TOKEN`, `${TOKEN}`, `${TOKEN:-}`): the value comes from the build, not the file.
+  return v.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '').trim() !== '';
+}
+
+/** Secret-looking ENV and ARG names never get literal values in the Dockerfile (they stay in the image history). */
+export const secretEnv = fileCheck({
+  id: 'docker.secret-env',
+  description: 'ENV and ARG instructions give secret-looking names (PASSWORD, TOKEN, API_KEY…) no literal value, and no URL value embeds a password; messages name the key, never the value.',
+  params: Params,
+  kinds: ['dockerfile'],
+  run(file, params) {
+    const ctx = dockerContext(file);
+    if (!ctx || (ctx.model.stages.length === 0 && ctx.model.preamble.length === 0)) return undefined;
+    const names = regExp(params.names);
+    const ignore = regExp(params.ignoreNames);
+    const placeholder = regExp(params.placeholders);
+    const findings: RawFinding[] = [];
+    const visit = (ins: DockerInstruction, stage: DockerStage | undefined) => {
+      if (ins.keyword !== 'ENV' && ins.keyword !== 'ARG') return;
+      for (const p of properties(ins)) {
+        const name = p.getName();
+        const value = p.getUnescapedValue() ?? p.getValue();
+        if (value === null || value === undefined || !literal(value) || hasPlaceholder(value)) continue;
+        const unquoted = value.trim().replace(/^(["'])(.*)\1$/, '$2');
+        if (URL_CREDENTIALS_RE.test(unquoted)) {
+          const password = URL_CREDENTIALS_RE.exec(unquoted)![1];
+          if (!password.startsWith('$')) findings.push(finding(ctx, ins, p, stage, `${ins.keyword} ${name} holds a URL with an inline password; pass it at run time (secret or environment) instead of baking it into the image.`));
+          continue;
+        }
+        if (!names.test(name) || ignore.test(name) || placeholder.test(unquoted)) continue;
+        findings.push(finding(ctx, ins, p, stage, `${ins.keyword} ${name} is set to a literal value in the Dockerfile, so the secret is stored in the image and its history; use a build secret (RUN --mount=type=secret) or pass it at run time.`));
+      }
+    };
+    for (const ins of ctx.model.preamble) visit(ins, undefined);
+    for (const stage of ctx.model.stages) for (const ins of stage.instructions) visit(ins, stage);
+    return passOrFail(findings);
+  },
+});
+
+function finding(ctx: DockerContext, ins: DockerInstruction, p: Property, stage: DockerStage | undefined, message: string): RawFinding {
+  return { file: ctx.file.path, range: p.getRange() ?? ins.range, message, object: stage?.name, data: { stage: stage?.index ?? 0, key: p.getName() } };
+}

@@ -1,0 +1,130 @@
+import type { Property } from 'dockerfile-ast';
+import type { Range, RawFinding } from '../../model';
+import type { DockerfileModel, DockerInstruction, DockerStage } from '../../parse/dockerfile';
+import { LineIndex } from '../../text';
+import type { ParsedFile } from '../../workspace';
+import { runCommands, type ShellCommand } from './shell';
+
+/** A parsed Dockerfile with what Dockerfile checks share: its model, a line index and RUN commands on demand. */
+export interface DockerContext {
+  file: ParsedFile<DockerfileModel>;
+  model: DockerfileModel;
+  index: LineIndex;
+  commands(ins: DockerInstruction): ShellCommand[];
+}
+
+const contexts = new WeakMap<ParsedFile, DockerContext>();
+
+/** The shared context of a Dockerfile, built once per parsed file (the parsed file is replaced on every edit). */
+export function dockerContext(file: ParsedFile): DockerContext | undefined {
+  const model = file.model as DockerfileModel | undefined;
+  if (!model || !Array.isArray(model.stages)) return undefined;
+  let ctx = contexts.get(file);
+  if (!ctx) {
+    const index = new LineIndex(file.text);
+    const cache = new Map<DockerInstruction, ShellCommand[]>();
+    ctx = {
+      file: file as ParsedFile<DockerfileModel>,
+      model,
+      index,
+      commands(ins) {
+        let c = cache.get(ins);
+        if (!c) cache.set(ins, (c = runCommands(ins, file.text, index, model.escapeChar ?? '\\')));
+        return c;
+      },
+    };
+    contexts.set(file, ctx);
+  }
+  return ctx;
+}
+
+/** The stage and the earlier stages it builds on (`FROM build`), nearest first. */
+export function stageChain(model: DockerfileModel, stage: DockerStage): DockerStage[] {
+  const chain: DockerStage[] = [];
+  const seen = new Set<number>();
+  let s: DockerStage | undefined = stage;
+  while (s && !seen.has(s.index)) {
+    chain.push(s);
+    seen.add(s.index);
+    s = s.parent !== undefined ? model.stages[s.parent] : undefined;
+  }
+  return chain;
+}
+
+/** Instructions that run in the image a stage produces, oldest first (those of parent stages included). */
+export function effectiveInstructions(model: DockerfileModel, stage: DockerStage): { stage: DockerStage; ins: DockerInstruction }[] {
+  return stageChain(model, stage)
+    .reverse()
+    .flatMap((s) => s.instructions.map((ins) => ({ stage: s, ins })));
+}
+
+export function stageLabel(stage: DockerStage): string {
+  return stage.name ? `stage "${stage.name}"` : `stage ${stage.index}`;
+}
+
+export function dockerFinding(ctx: DockerContext, range: Range, message: string, stage?: DockerStage): RawFinding {
+  return { file: ctx.file.path, range, message, object: stage?.name, data: { stage: stage?.index ?? 0 } };
+}
+
+export function offsetsRange(ctx: DockerContext, start: number, end: number): Range {
+  return ctx.index.range(start, end);
+}
+
+/** The FROM keyword plus image: where a "missing in this stage" finding points. */
+export function fromRange(stage: DockerStage): Range {
+  return stage.from.imageRange ? { start: stage.from.range.start, end: stage.from.imageRange.end } : stage.from.range;
+}
+
+/** Known Windows base images: the root-equivalent user and paths differ. */
+export function isWindowsStage(model: DockerfileModel, stage: DockerStage): boolean {
+  const first = stageChain(model, stage).at(-1) ?? stage;
+  return /(^|\/)(windows|nanoserver|servercore|windowsservercore)\b|mcr\.microsoft\.com\/windows/i.test(first.from.image) || model.escapeChar === '`';
+}
+
+/** `NAME=value` pairs of an ENV or ARG instruction, with ranges; legacy `ENV NAME value` included. */
+export function properties(ins: DockerInstruction): Property[] {
+  const node = ins.node as unknown as { getProperties?: () => Property[]; getProperty?: () => Property | null };
+  if (typeof node.getProperties === 'function') return node.getProperties();
+  if (typeof node.getProperty === 'function') {
+    const p = node.getProperty();
+    return p ? [p] : [];
+  }
+  return [];
+}
+
+/**
+ * Substitutes `$VAR`, `${VAR}`, `${VAR:-default}` / `${VAR-default}` and `${VAR:+alt}` from `vars`.
+ * Names not in `vars` (or without a value) are listed as unresolved and left in place.
+ */
+export function substitute(value: string, vars: Record<string, string | undefined>): { value: string; unresolved: string[] } {
+  const unresolved: string[] = [];
+  const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    const v = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
+    const set = v !== undefined && (op?.startsWith(':') ? v !== '' : true);
+    if (op === '-' || op === ':-') return set ? (v as string) : (word ?? '');
+    if (op === '+' || op === ':+') return set ? (word ?? '') : '';
+    if (v === undefined) {
+      unresolved.push(name);
+      return m;
+    }
+    return v;
+  });
+  return { value: out, unresolved };
+}
+
+/** Variables (ARG defaults and ENV values) in effect for a stage at a given instruction, global ARGs included when redeclared. */
+export function stageVariables(model: DockerfileModel, stage: DockerStage, before?: DockerInstruction): Record<string, string | undefined> {
+  const vars: Record<string, string | undefined> = {};
+  for (const { ins } of effectiveInstructions(model, stage)) {
+    if (ins === before) break;
+    if (ins.keyword !== 'ARG' && ins.keyword !== 'ENV') continue;
+    for (const p of properties(ins)) {
+      const name = p.getName();
+      const value = p.getValue();
+      if (ins.keyword === 'ARG') vars[name] = value ?? model.globalArgs[name] ?? vars[name];
+      else vars[name] = value ?? '';
+    }
+  }
+  return vars;
+}
