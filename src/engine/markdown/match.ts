@@ -22,7 +22,24 @@ export interface TextLink {
 
 interface Phrasing {
   text: string;
-  words: string[];
+  /** Normalised words with a factor: 1, or {@link ASIDE} for words inside parentheses. */
+  words: Map<string, number>;
+}
+
+/** Words in parentheses ("(Trivy, Snyk)", "(min 3)") are examples or details: they count this much. */
+const ASIDE = 0.35;
+
+/** The content words of a text, with words that only occur inside parentheses weighted down. */
+export function weightedWords(text: string): Map<string, number> {
+  const asides: string[] = [];
+  const main = text.replace(/\(([^()]*)\)/g, (_m, inner: string) => {
+    asides.push(inner);
+    return ' ';
+  });
+  const out = new Map<string, number>();
+  for (const w of contentWords(main)) out.set(w, 1);
+  for (const w of contentWords(asides.join(' , '))) if (!out.has(w)) out.set(w, ASIDE);
+  return out;
 }
 
 interface IndexedTarget {
@@ -60,10 +77,10 @@ export class LinkIndex {
   constructor(targets: readonly LinkTarget[]) {
     for (const target of targets) {
       const texts = [target.title, ...target.matches].filter((t) => t.trim() !== '');
-      const phrasings = texts.map((text) => ({ text, words: contentWords(text) })).filter((p) => p.words.length > 0);
+      const phrasings = texts.map((text) => ({ text, words: weightedWords(text) })).filter((p) => p.words.size > 0);
       const idents = new Set([...texts, target.extra ?? ''].flatMap((t) => identifiers(t)));
       this.targets.push({ target, phrasings, identifiers: idents });
-      for (const w of new Set(phrasings.flatMap((p) => p.words))) this.df.set(w, (this.df.get(w) ?? 0) + 1);
+      for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) this.df.set(w, (this.df.get(w) ?? 0) + 1);
       for (const i of idents) this.identOwners.set(i, (this.identOwners.get(i) ?? 0) + 1);
     }
     this.unknownWeight = this.weight('\u0000unknown');
@@ -80,33 +97,38 @@ export class LinkIndex {
   }
 
   /** Weighted F1 between a phrasing's words and a line's words. */
-  private score(phrasing: readonly string[], line: ReadonlySet<string>, lineWeight: number, lineState: readonly string[]): number {
-    let common = 0;
+  private score(phrasing: ReadonlyMap<string, number>, line: ReadonlyMap<string, number>, lineWeight: number, lineState: readonly string[]): number {
+    let covered = 0; // phrasing weight the line says
+    let explained = 0; // line weight the phrasing explains
     let total = 0;
-    for (const w of phrasing) {
+    for (const [w, factor] of phrasing) {
       const wt = this.weight(w);
-      total += wt;
-      if (line.has(w)) common += wt;
+      total += wt * factor;
+      const inLine = line.get(w);
+      if (inLine !== undefined) {
+        covered += wt * factor;
+        explained += wt * inLine;
+      }
     }
-    if (common === 0 || total === 0 || lineWeight === 0) return 0;
-    const recall = common / total;
-    const precision = common / lineWeight;
+    if (covered === 0 || total === 0 || lineWeight === 0) return 0;
+    const recall = covered / total;
+    const precision = explained / lineWeight;
     const f1 = (2 * recall * precision) / (recall + precision);
-    return lineState.some((w) => !phrasing.includes(w)) ? f1 * STATE_PENALTY : f1;
+    return lineState.some((w) => !phrasing.has(w)) ? f1 * STATE_PENALTY : f1;
   }
 
   /** The rules a line speaks of, best first, with the reason for each. */
   link(text: string): TextLink[] {
-    const words = contentWords(text);
-    const lineSet = new Set(words);
-    const lineWeight = words.reduce((s, w) => s + (this.df.has(w) ? this.weight(w) : this.unknownWeight), 0);
+    const words = weightedWords(text);
+    let lineWeight = 0;
+    for (const [w, factor] of words) lineWeight += (this.df.has(w) ? this.weight(w) : this.unknownWeight) * factor;
     const lineIdents = identifiers(text);
-    const lineState = words.filter((w) => STATE_WORDS.has(w));
+    const lineState = [...words.keys()].filter((w) => STATE_WORDS.has(w));
     const scored: TextLink[] = [];
     for (const t of this.targets) {
       let best: TextLink | undefined;
       for (const p of t.phrasings) {
-        const s = this.score(p.words, lineSet, lineWeight, lineState);
+        const s = this.score(p.words, words, lineWeight, lineState);
         if (!best || s > best.score) best = { id: t.target.id, reason: `matched "${p.text}"`, score: s };
       }
       // An environment variable named on the line and in the rule (and in few other rules) links them.

@@ -14,8 +14,9 @@ import { plainText } from '../parse/markdownChecklist';
 export const SYNONYMS: readonly (readonly [canonical: string, variants: readonly string[]])[] = [
   ['resource limits', ['cpu and memory limits', 'memory and cpu limits', 'cpu/memory limits', 'memory/cpu limits', 'cpu limits', 'memory limits', 'mem limits', 'resource constraints', 'resources limits']],
   ['resource requests', ['cpu and memory requests', 'memory and cpu requests', 'cpu requests', 'memory requests', 'resources requests']],
+  ['resource', ['cpu and memory', 'memory and cpu', 'cpu/memory', 'memory/cpu', 'cpu & memory', 'cpu, memory', 'memory, cpu']],
   ['horizontal autoscaling', ['horizontal pod autoscaling', 'horizontal pod autoscaler', 'horizontal pod autoscalers', 'pod autoscaling', 'auto-scaling', 'auto scaling', 'autoscaling', 'autoscaler', 'autoscale', 'hpa', 'hpas']],
-  ['pod disruption budget', ['pod disruption budgets', 'disruption budget', 'disruption budgets', 'pdb', 'pdbs']],
+  ['pod disruption budget', ['poddisruptionbudgets', 'poddisruptionbudget', 'pod disruption budgets', 'disruption budget', 'disruption budgets', 'pdb', 'pdbs']],
   ['liveness probe', ['liveness check', 'liveness checks', 'liveness probes', 'livenessprobe']],
   ['readiness probe', ['readiness check', 'readiness checks', 'readiness probes', 'readinessprobe']],
   ['health check', ['healthcheck', 'healthchecks', 'health-check', 'health-checks', 'health checks', 'health probes', 'health probe']],
@@ -27,6 +28,7 @@ export const SYNONYMS: readonly (readonly [canonical: string, variants: readonly
   ['vulnerability', ['vulnerabilities', 'vulns', 'cves', 'cve']],
   ['dependencies', ['deps', 'dependency', 'packages']],
   ['docker image', ['container images', 'container image', 'docker images']],
+  ['pinned image tag', ['specific version tags', 'specific image tags', 'pinned version tags', 'pinned image tags', 'pinned versions', 'pinned tags', 'pinned images', 'pinned base images', 'pin image versions', 'pin image tags', 'pin base images', 'pinned to a version', 'pinned to a specific version']],
   ['image tag', ['version tags', 'version tag', 'image tags']],
   ['multi stage', ['multi-stage', 'multistage']],
   ['ci', ['ci/cd', 'cicd', 'pipeline', 'pipelines', 'github actions', 'gitlab ci']],

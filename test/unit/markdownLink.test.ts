@@ -1,0 +1,107 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { linkChecklist, resolvePin } from '../../src/engine/markdown/link';
+import { LinkIndex, type LinkTarget } from '../../src/engine/markdown/match';
+import { contentWords, identifiers } from '../../src/engine/markdown/normalize';
+import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
+import { SHARED } from './helpers';
+
+/** The seed analysis catalogue as link targets: its rule ids and phrasings (A rules automated, B rules evidence). */
+function catalogueTargets(): LinkTarget[] {
+  const rows = readFileSync(path.join(SHARED, 'seed-analysis', 'catalogue.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  return rows.map(([id, , category, , , , , phrasings]) => ({ id, title: '', mode: category === 'A' ? 'auto' : 'evidence', matches: phrasings.split(' | ').filter((p) => !p.startsWith('(no checkbox')) }));
+}
+
+describe('Markdown linking: tolerant matching', () => {
+  const targets = catalogueTargets();
+  const index = new LinkIndex(targets);
+  const ids = (text: string) => index.link(text).map((l) => l.id);
+
+  it('folds word forms and synonyms to the same words', () => {
+    assert.deepEqual(contentWords('Liveness probes are configured'), contentWords('liveness probe configuration'));
+    assert.deepEqual(contentWords('CPU and memory limits'), contentWords('resource limits'));
+    assert.deepEqual(contentWords('Configure the HPA'), contentWords('configured horizontal pod autoscaling'));
+    assert.deepEqual(identifiers('`CORS_ORIGIN` and `PORT` set; NODE_ENV=production'), ['CORS_ORIGIN', 'NODE_ENV', 'PORT']);
+  });
+
+  it('links paraphrases that no phrasing spells out, with the matched phrasing as the reason', () => {
+    const cases: [string, string][] = [
+      ['CPU and memory limits set on every container', 'k8s.resources.limits'],
+      ['Liveness probes configured for all deployments', 'k8s.probes.liveness'],
+      ['Readiness probes on every Deployment', 'k8s.probes.readiness'],
+      ['Containers run as a non-root user', 'docker.user.non-root'],
+      ['Horizontal Pod Autoscaler configured', 'k8s.hpa'],
+      ['PodDisruptionBudget defined', 'k8s.pdb'],
+      ['Docker images use pinned version tags', 'docker.image.pinned'],
+      ['Image vulnerability scanning in CI', 'ci.image-scan'],
+      ['Multi-stage Docker builds', 'docker.multi-stage'],
+    ];
+    for (const [text, id] of cases) {
+      const links = index.link(text);
+      assert.ok(links.some((l) => l.id === id), `"${text}" should link to ${id}, got ${JSON.stringify(links)}`);
+      assert.match(links.find((l) => l.id === id)!.reason, /^matched "/);
+    }
+  });
+
+  it('links a line to every rule it bundles', () => {
+    assert.deepEqual(ids('Set requests and limits for CPU and memory').sort(), ['k8s.resources.limits', 'k8s.resources.requests']);
+    assert.deepEqual(ids('Use readiness and liveness probes').sort(), ['k8s.probes.liveness', 'k8s.probes.readiness']);
+  });
+
+  it('links a line that names an environment variable to the rule about it', () => {
+    const [link] = index.link('`CORS_ORIGIN` points at the production domain');
+    assert.equal(link.id, 'env.cors-origin');
+    assert.equal(link.reason, 'mentions CORS_ORIGIN');
+  });
+
+  it('does not link operational lines that only share a word with a rule', () => {
+    for (const text of ['Memory usage is stable and within limits', 'Health checks are passing', 'Load testing passed', 'Rotate secrets regularly', 'Use node autoscaling', 'Right-size pod resources', 'Replica set with minimum 3 nodes', 'Staging deployment successful', 'Team trained on operations']) {
+      assert.deepEqual(
+        index.link(text).filter((l) => targets.find((t) => t.id === l.id)?.mode === 'auto'),
+        [],
+        `"${text}" should not link to an automated rule`,
+      );
+    }
+  });
+});
+
+describe('Markdown linking: pins and statuses', () => {
+  const targets: LinkTarget[] = [
+    { id: 'k8s.pod-security.privileged', title: 'Containers are not privileged', matches: [], mode: 'auto', aliases: ['kube-linter:privileged-container'] },
+    { id: 'k8s.pod-security.read-only-root', title: 'Read-only root filesystem', matches: [], mode: 'auto' },
+    { id: 'docs.rollback', title: 'Rollback procedure documented', matches: ['Rollback procedures documented'], mode: 'manual' },
+  ];
+
+  it('resolves pinned ids exactly, by catalogue prefix, and by peer alias', () => {
+    assert.deepEqual(resolvePin('k8s.pod-security.privileged', targets).map((t) => t.id), ['k8s.pod-security.privileged']);
+    assert.deepEqual(resolvePin('k8s.pod-security', targets).map((t) => t.id), ['k8s.pod-security.privileged', 'k8s.pod-security.read-only-root']);
+    assert.deepEqual(resolvePin('kube-linter:privileged-container', targets).map((t) => t.id), ['k8s.pod-security.privileged']);
+    assert.deepEqual(resolvePin('k8s.pod', targets), [], 'a prefix must end at a dot');
+  });
+
+  it('pins override the text match; manual opts out; unknown ids are reported at the pin', () => {
+    const text = [
+      '# Release',
+      '- [ ] Rollback procedures documented <!-- shipshape: k8s.pod-security -->',
+      '- [ ] Rollback procedures documented <!-- shipshape: manual -->',
+      '- [ ] Something else <!-- shipshape: no.such.rule, docs.rollback -->',
+      '- [ ] Rollback procedures documented',
+    ].join('\n');
+    const parsed = parseMarkdownChecklist(text, 'CHECKLIST.md');
+    const linked = linkChecklist({ path: 'CHECKLIST.md', model: parsed.model }, undefined, targets);
+    assert.deepEqual(linked.items[0].links.map((l) => [l.id, l.reason, l.pinned]), [
+      ['k8s.pod-security.privileged', 'pinned (k8s.pod-security)', true],
+      ['k8s.pod-security.read-only-root', 'pinned (k8s.pod-security)', true],
+    ]);
+    assert.deepEqual(linked.items[1].links, []);
+    assert.equal(linked.items[1].status, 'manual');
+    assert.deepEqual(linked.items[2].links.map((l) => l.id), ['docs.rollback']);
+    assert.deepEqual(linked.items[3].links.map((l) => [l.id, l.pinned]), [['docs.rollback', false]]);
+    const [diag] = linked.diagnostics;
+    assert.equal(diag.code, 'markdown.unknown-pin');
+    assert.equal(diag.range.start.line, 3);
+    assert.match(diag.message, /no\.such\.rule/);
+    assert.equal(linked.diagnostics.length, 1);
+  });
+});
