@@ -12,6 +12,10 @@ export interface PackageJsonModel {
   /** Key ranges of top-level properties and of each script, for squiggles. */
   keyRanges: Map<string, Range>;
   scriptRanges: Map<string, Range>;
+  /** Key ranges of each dependency, by name (dependencies, devDependencies, optional and peer). */
+  dependencyRanges: Map<string, Range>;
+  /** Value ranges of each script command. */
+  scriptValueRanges: Map<string, Range>;
   /** Range of the whole document's first line, for "missing" findings. */
   topRange: Range;
 }
@@ -28,6 +32,8 @@ export function parsePackageJson(text: string, file: string): { model: PackageJs
   const topRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
   const keyRanges = new Map<string, Range>();
   const scriptRanges = new Map<string, Range>();
+  const scriptValueRanges = new Map<string, Range>();
+  const dependencyRanges = new Map<string, Range>();
   let json: Record<string, unknown> | undefined;
   try {
     const parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
@@ -56,6 +62,17 @@ export function parsePackageJson(text: string, file: string): { model: PackageJs
           if (!isScalar(item.key)) continue;
           const r = nodeRange(lineCounter, item.key);
           if (r) scriptRanges.set(String(item.key.value), r);
+          const vr = nodeRange(lineCounter, item.value as never);
+          if (vr) scriptValueRanges.set(String(item.key.value), vr);
+        }
+      }
+      for (const section of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
+        const deps = findPair(root, section);
+        if (!deps || !isMap(deps.value)) continue;
+        for (const item of deps.value.items) {
+          if (!isScalar(item.key)) continue;
+          const r = nodeRange(lineCounter, item.key);
+          if (r && !dependencyRanges.has(String(item.key.value))) dependencyRanges.set(String(item.key.value), r);
         }
       }
     }
@@ -69,6 +86,8 @@ export function parsePackageJson(text: string, file: string): { model: PackageJs
       devDependencies: strings(json?.devDependencies),
       keyRanges,
       scriptRanges,
+      scriptValueRanges,
+      dependencyRanges,
       topRange,
     },
     problems,

@@ -1,0 +1,212 @@
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { Range } from '../../model';
+import type { DockerfileModel } from '../../parse/dockerfile';
+import { envFileRole, pathRole, type EnvModel } from '../../parse/dotenv';
+import { containersOf, getIn, isObject, valueRange, type K8sModel } from '../../parse/kubernetes';
+import type { PackageJsonModel } from '../../parse/packageJson';
+import { findPair, nodeRange, type YamlFile } from '../../parse/yamlSupport';
+import { baseName } from '../../text';
+import type { ParsedFile, WorkspaceView } from '../../workspace';
+
+/**
+ * One variable as the workspace declares it, wherever it comes from: an env file, a Kubernetes
+ * ConfigMap or container `env`, a compose service's `environment`, or a Dockerfile's final-stage `ENV`.
+ */
+export interface EnvVar {
+  key: string;
+  /** The literal value; undefined when it comes from a reference (secretKeyRef, configMapKeyRef, `${VAR}`). */
+  value: string | undefined;
+  file: string;
+  keyRange: Range;
+  valueRange: Range;
+  origin: 'dotenv' | 'k8s' | 'compose' | 'dockerfile';
+  /** A production source: its values are what production runs with (see README, Coverage). */
+  production: boolean;
+  /** An example or template file: values are examples and must be empty or placeholders. */
+  template: boolean;
+  /** Local, development, test or staging configuration: its values are not judged. */
+  nonProduction: boolean;
+  /** Comes from a Secret (valueFrom.secretKeyRef) rather than a literal. */
+  secretRef: boolean;
+  object?: string;
+  container?: string;
+}
+
+export interface EnvContext {
+  vars: EnvVar[];
+  byKey: Map<string, EnvVar[]>;
+  dotenv: ParsedFile<EnvModel>[];
+  /** Env files that are examples to copy (`.env.example`, `.env.production.example`…). */
+  templates: ParsedFile<EnvModel>[];
+  /** Every file holding at least one production value. */
+  productionFiles: string[];
+  packageJsons: ParsedFile<PackageJsonModel>[];
+  /** Every dependency name of every package.json (dependencies and devDependencies). */
+  deps: Set<string>;
+  /** Runtime dependencies only. */
+  runtimeDeps: Set<string>;
+  /** The workspace looks like a Node service with env configuration: the env rules apply. */
+  relevant: boolean;
+}
+
+const cache = new WeakMap<WorkspaceView, EnvContext>();
+
+/** Gathers every env declaration of the workspace once per audit. */
+export function envContext(ws: WorkspaceView): EnvContext {
+  const hit = cache.get(ws);
+  if (hit) return hit;
+  const vars: EnvVar[] = [];
+  const dotenv = ws.byKind<EnvModel>('env').filter((f) => f.model);
+  for (const f of dotenv) {
+    const role = envFileRole(f.path);
+    for (const e of f.model.entries) {
+      vars.push({ key: e.key, value: e.value, file: f.path, keyRange: e.keyRange, valueRange: e.valueRange, origin: 'dotenv', production: role.production, template: role.template, nonProduction: role.nonProduction, secretRef: false });
+    }
+  }
+  for (const f of ws.byKind<K8sModel>('kubernetes')) if (f.model) collectKubernetes(f, vars);
+  for (const f of ws.byKind<YamlFile>('compose')) if (f.model) collectCompose(f, vars);
+  for (const f of ws.byKind<DockerfileModel>('dockerfile')) if (f.model) collectDockerfile(f, vars);
+  const byKey = new Map<string, EnvVar[]>();
+  for (const v of vars) (byKey.get(v.key) ?? byKey.set(v.key, []).get(v.key)!).push(v);
+  const packageJsons = ws.byKind<PackageJsonModel>('packageJson').filter((f) => f.model?.json);
+  const deps = new Set<string>();
+  const runtimeDeps = new Set<string>();
+  for (const p of packageJsons) {
+    for (const d of Object.keys(p.model.dependencies)) {
+      deps.add(d);
+      runtimeDeps.add(d);
+    }
+    for (const d of Object.keys(p.model.devDependencies)) deps.add(d);
+  }
+  const ctx: EnvContext = {
+    vars,
+    byKey,
+    dotenv,
+    templates: dotenv.filter((f) => envFileRole(f.path).template),
+    productionFiles: [...new Set(vars.filter((v) => v.production).map((v) => v.file))],
+    packageJsons,
+    deps,
+    runtimeDeps,
+    relevant: dotenv.length > 0 || packageJsons.length > 0,
+  };
+  cache.set(ws, ctx);
+  return ctx;
+}
+
+function k8sProduction(path: string): boolean {
+  return !pathRole(path).nonProduction || pathRole(path).production;
+}
+
+function collectKubernetes(f: ParsedFile<K8sModel>, out: EnvVar[]): void {
+  const production = k8sProduction(f.path);
+  for (const obj of f.model.objects) {
+    const doc = f.model.docs[obj.docIndex];
+    if (obj.kind === 'ConfigMap' && isObject(obj.value.data)) {
+      for (const [key, value] of Object.entries(obj.value.data)) {
+        const path = [...obj.base, 'data', key];
+        const keyRange = keyRangeIn(f.model, doc?.contents, path) ?? obj.range;
+        out.push({ key, value: value === null ? '' : String(value), file: f.path, keyRange, valueRange: valueRange(f.model, obj, path) ?? keyRange, origin: 'k8s', production, template: false, nonProduction: !production, secretRef: false, object: obj.ref });
+      }
+    }
+    for (const c of containersOf(obj, { init: false })) {
+      const env = c.value.env;
+      if (!Array.isArray(env)) continue;
+      env.forEach((e, i) => {
+        if (!isObject(e) || typeof e.name !== 'string') return;
+        const path = [...c.path, 'env', i];
+        const keyRange = valueRange(f.model, obj, [...path, 'name']) ?? obj.range;
+        const literal = e.value !== undefined && e.value !== null ? String(e.value) : undefined;
+        const secretRef = getIn(e, ['valueFrom', 'secretKeyRef']) !== undefined;
+        out.push({ key: e.name, value: literal, file: f.path, keyRange, valueRange: (literal !== undefined ? valueRange(f.model, obj, [...path, 'value']) : undefined) ?? keyRange, origin: 'k8s', production, template: false, nonProduction: !production, secretRef, object: obj.ref, container: c.name });
+      });
+    }
+  }
+}
+
+function keyRangeIn(model: K8sModel, root: unknown, path: (string | number)[]): Range | undefined {
+  let cur: unknown = root;
+  for (let i = 0; i < path.length; i++) {
+    if (!isMap(cur)) return undefined;
+    const pair = findPair(cur, String(path[i]));
+    if (!pair) return undefined;
+    if (i === path.length - 1) return nodeRange(model.lineCounter, pair.key as Node);
+    cur = pair.value;
+  }
+  return undefined;
+}
+
+/** Is a compose file the production one (`docker-compose.prod.yml`, `compose.production.yaml`)? */
+export function isProductionCompose(path: string): boolean {
+  return /(^|[.\-_])(prod|production)([.\-_]|$)/i.test(baseName(path).replace(/\.ya?ml$/i, '')) || pathRole(path).production;
+}
+
+const REF_RE = /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:?[-?][^}]*)?\}?$/;
+
+function collectCompose(f: ParsedFile<YamlFile>, out: EnvVar[]): void {
+  const production = isProductionCompose(f.path);
+  const root = f.model.docs[0]?.contents;
+  if (!isMap(root)) return;
+  const services = findPair(root, 'services')?.value;
+  if (!isMap(services)) return;
+  const lc = f.model.lineCounter;
+  for (const svc of services.items) {
+    if (!isMap(svc.value)) continue;
+    const object = `service/${isScalar(svc.key) ? String(svc.key.value) : '?'}`;
+    const env = findPair(svc.value, 'environment')?.value;
+    const push = (key: string, value: string | undefined, keyRange: Range | undefined, vr: Range | undefined) => {
+      if (!keyRange) return;
+      out.push({ key, value: value !== undefined && REF_RE.test(value) ? undefined : value, file: f.path, keyRange, valueRange: vr ?? keyRange, origin: 'compose', production, template: false, nonProduction: !production && /(^|[.\-_])(dev|development|local|test|ci)([.\-_]|$)/i.test(baseName(f.path)), secretRef: false, object });
+    };
+    if (isMap(env)) {
+      for (const pair of env.items) {
+        if (!isScalar(pair.key)) continue;
+        const v = isScalar(pair.value) ? (pair.value.value === null ? '' : String(pair.value.value)) : undefined;
+        push(String(pair.key.value), v, nodeRange(lc, pair.key), nodeRange(lc, pair.value as Node));
+      }
+    } else if (isSeq(env)) {
+      for (const item of env.items) {
+        if (!isScalar(item) || typeof item.value !== 'string') continue;
+        const r = nodeRange(lc, item);
+        const eq = item.value.indexOf('=');
+        const key = eq === -1 ? item.value : item.value.slice(0, eq);
+        if (!r) continue;
+        const keyRange: Range = { start: r.start, end: { line: r.start.line, character: r.start.character + key.length + (item.type === 'PLAIN' ? 0 : 1) } };
+        push(key, eq === -1 ? undefined : item.value.slice(eq + 1), keyRange, r);
+      }
+    }
+  }
+}
+
+interface EnvProperty {
+  getName(): string;
+  getValue(): string | null;
+  getNameRange(): Range;
+  getValueRange(): Range | null;
+}
+
+function collectDockerfile(f: ParsedFile<DockerfileModel>, out: EnvVar[]): void {
+  const stage = f.model.final;
+  if (!stage) return;
+  const role = envFileRole(f.path);
+  for (const ins of stage.instructions) {
+    if (ins.keyword !== 'ENV') continue;
+    const node = ins.node as unknown as { getProperties?: () => EnvProperty[] };
+    for (const p of node.getProperties?.() ?? []) {
+      const value = p.getValue() ?? '';
+      const keyRange = p.getNameRange();
+      out.push({ key: p.getName(), value: /^\$\{?[A-Za-z_]/.test(value) ? undefined : value, file: f.path, keyRange, valueRange: p.getValueRange() ?? keyRange, origin: 'dockerfile', production: !role.nonProduction, template: false, nonProduction: role.nonProduction, secretRef: false, object: `stage ${stage.index}` });
+    }
+  }
+}
+
+/** Where "add NAME=" findings point: the example env file, else any env file, else package.json. */
+export function declarationTarget(ctx: EnvContext, preferProduction = false): { file: string; range: Range } | undefined {
+  const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const prod = ctx.dotenv.filter((f) => envFileRole(f.path).production);
+  const byDepth = (a: ParsedFile, b: ParsedFile) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1);
+  const pick = (preferProduction ? [...prod].sort(byDepth)[0] : undefined) ?? [...ctx.templates].sort(byDepth)[0] ?? [...ctx.dotenv].sort(byDepth)[0];
+  if (pick) return { file: pick.path, range: pick.model.entries[0]?.keyRange ?? zero };
+  const pkg = ctx.packageJsons[0];
+  if (pkg) return { file: pkg.path, range: pkg.model.topRange };
+  return undefined;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { Evidence, FileKind, RawFinding, Range } from '../../model';
+import { ciSteps, type CiStep } from '../../parse/ci';
+import type { K8sModel } from '../../parse/kubernetes';
+import type { PackageJsonModel } from '../../parse/packageJson';
+import type { YamlFile } from '../../parse/yamlSupport';
+import type { ParsedFile, WorkspaceView } from '../../workspace';
+import { workspaceCheck } from '../template';
+
+const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+const Requirement = z.strictObject({
+  label: z.string().min(1).describe('What the step does, for messages ("runs the tests").'),
+  run: z.array(z.string()).default([]).describe('Regular expressions matched against shell commands.'),
+  uses: z.array(z.string()).default([]).describe('Action or task references (prefix match, e.g. aquasecurity/trivy-action); `action?input` also requires that `with:` input.'),
+});
+
+const Params = z.strictObject({
+  require: z.array(Requirement).min(1).describe('Every requirement must be met by some step of some CI file.'),
+  scripts: z.array(z.string()).default([]).describe('package.json scripts that, when they exist, CI must run too (e.g. test:integration).'),
+  k8sKinds: z.array(z.string()).default([]).describe('Kubernetes objects whose presence also meets the rule, as apiGroup/Kind (GitOps: argoproj.io/Application).'),
+  appliesWhen: z.array(z.string()).default(['packageJson', 'ciWorkflow']).describe('File kinds that make the rule apply (any of them).'),
+});
+
+type Req = z.infer<typeof Requirement>;
+
+function compile(list: readonly string[]): RegExp[] {
+  const out: RegExp[] = [];
+  for (const s of list) {
+    try {
+      out.push(new RegExp(s, 'im'));
+    } catch {
+      /* a bad pattern matches nothing; the checklist loader reports params, not regex syntax */
+    }
+  }
+  return out;
+}
+
+export function stepMatches(step: CiStep, req: Req): boolean {
+  if (step.kind === 'run') return compile(req.run).some((re) => re.test(step.text));
+  return req.uses.some((u) => usesMatches(step, u));
+}
+
+/** `owner/action` prefix match; `owner/action?input` also needs that input under `with:`. */
+export function usesMatches(step: CiStep, spec: string): boolean {
+  const [ref, input] = spec.split('?');
+  if (!step.text.toLowerCase().startsWith(ref.toLowerCase())) return false;
+  return input === undefined || (step.with?.[input] !== undefined && step.with[input] !== '');
+}
+
+/** `group/Kind` matches an object whose apiVersion starts with the group; a bare `Kind` matches any group. */
+export function kindMatches(apiVersion: string, kind: string, spec: string): boolean {
+  const slash = spec.lastIndexOf('/');
+  if (slash === -1) return kind === spec;
+  return kind === spec.slice(slash + 1) && apiVersion.startsWith(spec.slice(0, slash) + '/');
+}
+
+export function allSteps(ws: WorkspaceView): { files: ParsedFile<YamlFile>[]; steps: CiStep[] } {
+  const files = ws.byKind<YamlFile>('ciWorkflow').filter((f) => f.model);
+  return { files, steps: files.flatMap((f) => ciSteps(f)) };
+}
+
+/** Where a "CI does not …" finding goes: the first workflow file, else the root package.json. */
+export function ciTarget(ws: WorkspaceView, files: ParsedFile<YamlFile>[]): { file: string; range: Range } | undefined {
+  if (files[0]) return { file: files[0].path, range: ZERO };
+  const pkgs = [...ws.byKind<PackageJsonModel>('packageJson')].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
+  if (pkgs[0]) return { file: pkgs[0].path, range: pkgs[0].model?.topRange ?? ZERO };
+  return undefined;
+}
+
+/**
+ * `ci.steps`: CI (GitHub Actions, GitLab CI, or any YAML pipeline with run/script/command keys) has
+ * steps that do what the item asks, and none of them is allowed to fail silently.
+ */
+export const ciStepsCheck = workspaceCheck({
+  id: 'ci.steps',
+  description: 'A CI pipeline has steps meeting each requirement (commands or actions), not marked continue-on-error / allow_failure.',
+  params: Params,
+  kinds: ['ciWorkflow', 'packageJson', 'kubernetes', 'dockerfile'],
+  run(ws, p) {
+    if (!p.appliesWhen.some((k) => ws.byKind(k as FileKind).length > 0)) return undefined;
+    const { files, steps } = allSteps(ws);
+    const findings: RawFinding[] = [];
+    const evidence: Evidence[] = [];
+    const gitops = p.k8sKinds.length > 0 && ws.byKind<K8sModel>('kubernetes').some((f) => f.model?.objects.some((o) => p.k8sKinds.some((k) => kindMatches(o.apiVersion, o.kind, k))));
+    if (gitops) return { findings: [] };
+    const target = ciTarget(ws, files);
+    const where = files.length ? 'no CI step' : 'no CI workflow (.github/workflows/*.yml, .gitlab-ci.yml)';
+    for (const req of p.require) {
+      const matching = steps.filter((s) => stepMatches(s, req));
+      const hard = matching.filter((s) => !s.soft);
+      for (const s of hard) evidence.push({ file: s.file, range: s.range, message: `${req.label}: ${s.kind === 'uses' ? s.text : 'a step'} in job ${s.job || '(top level)'}` });
+      if (hard.length > 0) continue;
+      if (matching.length > 0) for (const s of matching) findings.push({ file: s.file, range: s.range, message: `The step that ${req.label} may fail without failing the pipeline (continue-on-error / allow_failure)`, data: { job: s.job } });
+      else if (target) findings.push({ ...target, message: `${where} ${req.label}` });
+    }
+    const scripts = new Set(ws.byKind<PackageJsonModel>('packageJson').flatMap((f) => Object.keys(f.model?.scripts ?? {})));
+    for (const name of p.scripts) {
+      if (!scripts.has(name)) continue;
+      const re = new RegExp(`\\b(npm run|yarn( run)?|pnpm( run)?|bun run)\\s+${name.replace(/[.*+?^${}()|[\]\\:]/g, '\\$&')}(\\s|$)`, 'm');
+      if (!steps.some((s) => s.kind === 'run' && !s.soft && re.test(s.text)) && target) findings.push({ ...target, message: `package.json has a "${name}" script that no CI step runs`, data: { script: name } });
+    }
+    return { findings, evidence };
+  },
+});

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import type { PackageJsonModel } from '../../parse/packageJson';
+import { dirName } from '../../text';
+import type { ParsedFile } from '../../workspace';
+import { fileCheck, workspaceCheck } from '../template';
+import { dependsOn } from './script';
+
+/** `package.engines-node`: package.json pins the Node.js versions it supports. */
+export const enginesNodeCheck = fileCheck({
+  id: 'package.engines-node',
+  description: 'package.json sets engines.node to the supported Node.js range.',
+  params: z.strictObject({ skipPrivateWorkspaceRoots: z.boolean().default(false) }),
+  kinds: ['packageJson'],
+  run(file) {
+    const m = (file as ParsedFile<PackageJsonModel>).model;
+    if (!m?.json) return undefined;
+    const engines = m.json.engines;
+    const node = engines && typeof engines === 'object' && !Array.isArray(engines) ? (engines as Record<string, unknown>).node : undefined;
+    if (typeof node === 'string' && node.trim() !== '' && node.trim() !== '*') return { findings: [] };
+    const range = m.keyRanges.get('engines') ?? m.keyRanges.get('name') ?? m.topRange;
+    return { findings: [{ file: file.path, range, message: node === undefined ? 'package.json does not set engines.node (e.g. ">=20")' : 'engines.node accepts any version; set the supported range (e.g. ">=20")' }] };
+  },
+});
+
+/** `deps.lockfile`: every package has a committed lockfile beside it or in a parent folder (workspaces). */
+export const lockfileCheck = workspaceCheck({
+  id: 'deps.lockfile',
+  description: 'A lockfile (package-lock.json, yarn.lock, pnpm-lock.yaml, bun.lock) is committed for every package.',
+  params: z.strictObject({}),
+  kinds: ['packageJson', 'lockfile'],
+  run(ws) {
+    const pkgs = ws.byKind<PackageJsonModel>('packageJson').filter((f) => f.model?.json);
+    if (pkgs.length === 0) return undefined;
+    const lockDirs = new Set(ws.byKind('lockfile').map((f) => dirName(f.path)));
+    const findings: RawFinding[] = [];
+    for (const p of pkgs) {
+      let dir = dirName(p.path);
+      let found = lockDirs.has(dir);
+      while (!found && dir) {
+        dir = dirName(dir);
+        found = lockDirs.has(dir);
+      }
+      const deps = Object.keys(p.model.dependencies).length + Object.keys(p.model.devDependencies).length;
+      if (!found && deps > 0) findings.push({ file: p.path, range: p.model.keyRanges.get('dependencies') ?? p.model.topRange, message: 'No lockfile (package-lock.json, yarn.lock, pnpm-lock.yaml) is committed for this package; installs are not reproducible and npm ci fails' });
+    }
+    return { findings };
+  },
+});
+
+const CoverageParams = z.strictObject({
+  min: z.number().min(0).max(100).default(80).describe('Lowest acceptable lines/statements threshold (seed 003: 80; seed 004 targets 70).'),
+});
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
+}
+
+/**
+ * `tests.coverage-threshold`: a coverage gate is configured where package.json shows it: jest's
+ * coverageThreshold, c8/nyc --check-coverage flags, vitest --coverage.thresholds.* flags, or an nyc key.
+ */
+export const coverageThresholdCheck = fileCheck({
+  id: 'tests.coverage-threshold',
+  description: 'A coverage threshold of at least `min`% lines/statements is enforced (jest coverageThreshold, c8/nyc --check-coverage, vitest thresholds).',
+  params: CoverageParams,
+  kinds: ['packageJson'],
+  run(file, p) {
+    const m = (file as ParsedFile<PackageJsonModel>).model;
+    if (!m?.json) return undefined;
+    if (!Object.keys(m.scripts).some((n) => /^test/.test(n))) return undefined;
+    const values: number[] = [];
+    const jest = m.json.jest as Record<string, unknown> | undefined;
+    const global = jest && typeof jest === 'object' ? ((jest.coverageThreshold as Record<string, unknown> | undefined)?.global as Record<string, unknown> | undefined) : undefined;
+    if (global) for (const k of ['lines', 'statements']) if (num(global[k]) !== undefined) values.push(num(global[k])!);
+    for (const key of ['nyc', 'c8']) {
+      const cfg = m.json[key] as Record<string, unknown> | undefined;
+      if (cfg && typeof cfg === 'object' && (cfg['check-coverage'] === true || cfg.checkCoverage === true)) for (const k of ['lines', 'statements']) if (num(cfg[k]) !== undefined) values.push(num(cfg[k])!);
+    }
+    for (const cmd of Object.values(m.scripts)) {
+      if (/--check-coverage/.test(cmd)) {
+        const l = /--(lines|statements)[= ](\d+)/.exec(cmd);
+        values.push(l ? Number(l[2]) : 90); // c8 and nyc default to 90 when only --check-coverage is given
+      }
+      const v = /--coverage\.thresholds\.(lines|statements)[= ](\d+)/.exec(cmd);
+      if (v) values.push(Number(v[2]));
+    }
+    const at = m.keyRanges.get('jest') ?? m.keyRanges.get('scripts') ?? m.topRange;
+    if (values.length === 0) return { findings: [{ file: file.path, range: at, message: `No coverage threshold is enforced (jest coverageThreshold.global, c8/nyc --check-coverage); require at least ${p.min}% lines (thresholds in jest.config.* or vitest.config.* are not read: suppress this finding if yours live there)` }] };
+    const best = Math.max(...values);
+    if (best < p.min) return { findings: [{ file: file.path, range: at, message: `The coverage threshold is ${best}%, below ${p.min}%` }] };
+    return { findings: [] };
+  },
+});
+
+const DependencyParams = z.strictObject({
+  packages: z.array(z.string()).min(1).describe('Packages that meet the rule (a trailing * matches a prefix).'),
+  when: z.array(z.string()).default([]).describe('The rule applies only when one of these packages is a dependency.'),
+  label: z.string().describe('What the packages provide, for messages.'),
+});
+
+/** `package.dependency`: one of the packages that provide something is a dependency (an ORM when a database driver is used…). */
+export const dependencyCheck = fileCheck({
+  id: 'package.dependency',
+  description: 'One of the listed packages is a dependency, when the `when` packages make it relevant.',
+  params: DependencyParams,
+  kinds: ['packageJson'],
+  run(file, p) {
+    const m = (file as ParsedFile<PackageJsonModel>).model;
+    if (!m?.json) return undefined;
+    const trigger = p.when.length ? dependsOn(m, p.when) : 'always';
+    if (!trigger) return undefined;
+    if (dependsOn(m, p.packages)) return { findings: [] };
+    const range = (trigger !== 'always' && m.dependencyRanges.get(trigger)) || m.keyRanges.get('dependencies') || m.topRange;
+    return { findings: [{ file: file.path, range, message: `No ${p.label} among the dependencies (${p.packages.slice(0, 6).join(', ')}…)${trigger !== 'always' ? `, although ${trigger} is used` : ''}` }] };
+  },
+});

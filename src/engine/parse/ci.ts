@@ -1,0 +1,93 @@
+import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import type { Range } from '../model';
+import type { ParsedFile } from '../workspace';
+import { findPair, nodeRange, toPlain, type YamlFile } from './yamlSupport';
+
+/**
+ * One step of a CI pipeline: a shell command (`run:` in GitHub Actions, `script:` lines in GitLab CI,
+ * `command:` in CircleCI…) or an action/task it uses (`uses: docker/build-push-action@v6`).
+ */
+export interface CiStep {
+  file: string;
+  kind: 'run' | 'uses';
+  /** The command text, or the action reference. */
+  text: string;
+  range: Range;
+  /** The step or its job may fail without failing the pipeline (continue-on-error / allow_failure). */
+  soft: boolean;
+  /** Job name (GitHub `jobs.<id>`, GitLab top-level job key). */
+  job: string;
+  /** The job's deployment environment (`environment: production`), when it declares one. */
+  environment?: string;
+  /** `with:` inputs of an action step. */
+  with?: Record<string, unknown>;
+}
+
+const RUN_KEYS = new Set(['run', 'script', 'before_script', 'after_script', 'command', 'bash', 'sh', 'pwsh', 'powershell', 'inlineScript', 'commands']);
+const USES_KEYS = new Set(['uses', 'task']);
+const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'pages']);
+
+const cache = new WeakMap<object, CiStep[]>();
+
+function isTrue(map: YAMLMap, key: string): boolean {
+  const v = findPair(map, key)?.value;
+  return isScalar(v) && (v.value === true || v.value === 'true');
+}
+
+function environmentOf(map: YAMLMap): string | undefined {
+  const v = findPair(map, 'environment')?.value;
+  if (isScalar(v)) return String(v.value);
+  if (isMap(v)) {
+    const n = findPair(v, 'name')?.value;
+    if (isScalar(n)) return String(n.value);
+  }
+  return undefined;
+}
+
+/** Every step of a CI file, in document order. Works on any YAML CI format by looking for command keys. */
+export function ciSteps(file: ParsedFile<YamlFile>): CiStep[] {
+  const model = file.model;
+  if (!model) return [];
+  const hit = cache.get(model);
+  if (hit) return hit;
+  const steps: CiStep[] = [];
+  const lc = model.lineCounter;
+  const isGithub = file.path.startsWith('.github/') || file.path.includes('/.github/');
+  for (const doc of model.docs) {
+    const visit = (node: unknown, path: string[], soft: boolean, env: string | undefined): void => {
+      if (isMap(node)) {
+        const here = soft || isTrue(node, 'continue-on-error') || isTrue(node, 'allow_failure');
+        const jobDepth = isGithub ? path.length === 2 && path[0] === 'jobs' : path.length === 1 && !GITLAB_RESERVED.has(path[0]);
+        const e = jobDepth ? (environmentOf(node) ?? env) : env;
+        for (const item of node.items) {
+          if (!isPair(item) || !isScalar(item.key)) continue;
+          const key = String(item.key.value);
+          const value = item.value as Node | null;
+          const job = isGithub ? (path[0] === 'jobs' ? (path[1] ?? '') : '') : (path[0] ?? key);
+          if (RUN_KEYS.has(key) && (isScalar(value) || isSeq(value))) {
+            const lines = isScalar(value) ? [value] : (value.items as unknown[]).filter(isScalar);
+            for (const s of lines) {
+              if (typeof s.value !== 'string') continue;
+              const range = nodeRange(lc, s);
+              if (range) steps.push({ file: file.path, kind: 'run', text: s.value, range, soft: here, job, environment: e });
+            }
+            continue;
+          }
+          if (USES_KEYS.has(key) && isScalar(value) && typeof value.value === 'string') {
+            const range = nodeRange(lc, value);
+            const withNode = findPair(node, 'with')?.value ?? findPair(node, 'inputs')?.value;
+            const w = isMap(withNode) ? (withNode.toJSON() as Record<string, unknown>) : undefined;
+            if (range) steps.push({ file: file.path, kind: 'uses', text: value.value, range, soft: here, job, environment: e, ...(w ? { with: w } : {}) });
+            continue;
+          }
+          visit(value, [...path, key], here, e);
+        }
+      } else if (isSeq(node)) {
+        node.items.forEach((child, i) => visit(child, [...path, String(i)], soft, env));
+      }
+    };
+    if (toPlain(doc) !== undefined) visit(doc.contents, [], false, undefined);
+  }
+  cache.set(model, steps);
+  return steps;
+}
