@@ -34,13 +34,15 @@ export const addUser = defineFix({
     const { user, create } = userLines(t, stage, params.user);
     const users = stage.instructions.filter((i) => i.keyword === 'USER');
     const last = users[users.length - 1];
-    if (last && last.argsRange && /^(root|0)(:.*)?$/.test(last.args.trim())) {
+    const runsAfter = last ? stage.instructions.slice(stage.instructions.indexOf(last) + 1).some((i) => i.keyword === 'RUN' || i.keyword === 'COPY' || i.keyword === 'ADD') : false;
+    if (last && last.argsRange && /^(root|0)(:.*)?$/.test(last.args.trim()) && !runsAfter) {
       // `USER root` left last: switch it to the non-root user
       const edits = [{ range: last.argsRange, newText: user }];
       if (create.length) edits.unshift({ range: { start: { line: last.range.start.line, character: 0 }, end: { line: last.range.start.line, character: 0 } }, newText: create.join(t.eol) + t.eol });
       return { title: `Run as ${user} instead of root`, edits: [{ file: finding.file, edits }] };
     }
     if (last && !/^(root|0)(:.*)?$/.test(textOf(t, last.argsRange ?? last.range).trim())) return { declined: 'the final stage already sets a non-root USER' };
+    // USER root with work after it (or no USER at all): switch once that work is done
     const edit = insertLines(t, stage, [...create, `${kw(t, 'USER')} ${user}`]);
     return { title: create.length ? `Create user ${user} and run as it` : `Run as ${user} (the image’s own user)`, edits: [{ file: finding.file, edits: [edit] }] };
   },

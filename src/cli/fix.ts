@@ -1,0 +1,91 @@
+import { createTwoFilesPatch } from 'diff';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fixAll } from '../engine/fixes/run';
+import { insideRoot, scanFolder } from '../node/host';
+import { writeFileAtomic } from '../node/write';
+import { one, parseArgs, UsageError } from './args';
+import type { Command } from './commands';
+import type { CliIO } from './io';
+
+/** A unified diff of one file (`/dev/null` for a file the fix creates). */
+export function unifiedDiff(file: string, before: string | undefined, after: string): string {
+  const patch = createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${file}`, `b/${file}`, before ?? '', after, undefined, undefined, { context: 3 });
+  // drop the "Index:"/"===" header lines jsdiff adds; keep the ---/+++ lines git users expect
+  return patch.replace(/^=+\r?\n/m, '').replace(/^Index: .*\r?\n/m, '');
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, { values: ['rule', 'config', 'checklist'], flags: ['dry-run', 'strict'] });
+  if (args.positionals.length > 1) throw new UsageError(`fix takes one folder (got ${args.positionals.join(' ')})`);
+  const dir = path.resolve(args.positionals[0] ?? '.');
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new UsageError(`"${args.positionals[0] ?? '.'}" is not a folder`);
+  const dryRun = args.flags.has('dry-run');
+  const { engine, setup } = await scanFolder(dir, { configFile: one(args, 'config'), checklistFiles: args.values.get('checklist'), strict: args.flags.has('strict') });
+  if (setup.fatal) {
+    for (const p of setup.problems.filter((p) => p.severity === 'error')) io.stderr.write(`${p.file}${p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : ''}: ${p.message}\n`);
+    io.stderr.write('shipshape: fix the configuration or checklist errors above, then run again.\n');
+    return 2;
+  }
+  const ruleArgs = args.values.get('rule');
+  let rules: Set<string> | undefined;
+  if (ruleArgs) {
+    rules = new Set(ruleArgs.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean));
+    for (const id of rules) {
+      const item = engine.item(id);
+      if (!item) throw new UsageError(`unknown rule "${id}" (see: shipshape rules)`);
+      if (!item.fix) io.stderr.write(`shipshape: ${id} has no automatic fix; skipped.\n`);
+    }
+  }
+  // Files a fix reads but the scan does not hold (e.g. a .env.example it completes).
+  const readFile = (rel: string): string | undefined => {
+    const abs = insideRoot(dir, rel);
+    if (!abs || !existsSync(abs)) return undefined;
+    try {
+      return readFileSync(abs, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const result = fixAll(engine, { rules, readFile, keep: true, audit: { strict: args.flags.has('strict') } });
+  const changed = [...result.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  let refused = 0;
+  if (dryRun) {
+    for (const [file, { before, after }] of changed) io.stdout.write(unifiedDiff(file, before, after));
+  } else {
+    for (const [file, { before, after }] of changed) {
+      const abs = insideRoot(dir, file);
+      if (!abs) {
+        io.stderr.write(`shipshape: ${file} is outside the folder; not written.\n`);
+        refused++;
+        continue;
+      }
+      // refuse to overwrite a file that changed since it was read (or appeared, for a created file)
+      const now = await fs.readFile(abs, 'utf8').catch(() => undefined);
+      if (now !== before) {
+        io.stderr.write(`shipshape: ${file} changed on disk while fixing; not written. Run the fix again.\n`);
+        refused++;
+        continue;
+      }
+      await writeFileAtomic(abs, after);
+    }
+  }
+  const titles = new Map<string, string[]>();
+  for (const a of result.applied) titles.set(a.file, [...(titles.get(a.file) ?? []), `${a.ruleId}: ${a.title}`]);
+  const out = dryRun ? io.stderr : io.stdout;
+  for (const [file, list] of titles) {
+    out.write(`${dryRun ? 'would fix' : 'fixed'} ${file}\n`);
+    for (const t of list) out.write(`  ${t}\n`);
+  }
+  for (const d of result.declined) out.write(`not fixed ${d.file}:${d.line + 1} ${d.ruleId}: ${d.reason}\n`);
+  const files = changed.length - refused;
+  out.write(`${dryRun ? 'Would apply' : 'Applied'} ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'} to ${files} file${files === 1 ? '' : 's'}${result.declined.length ? `; ${result.declined.length} not fixable automatically` : ''}.\n`);
+  return refused ? 1 : 0;
+}
+
+export const fixCommand: Command = {
+  usage: 'fix [dir] [--rule id]… [--dry-run]',
+  summary: 'apply the automatic fixes (--dry-run prints a unified diff)',
+  run,
+};
