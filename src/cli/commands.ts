@@ -1,4 +1,5 @@
 import type { CliIO } from './io';
+import { fixCommand } from './fix';
 import { reportCommand } from './report';
 
 /** Further CLI commands, each in a module of its own (fix, report…). */
@@ -10,3 +11,4 @@ export interface Command {
 
 export const COMMANDS: Record<string, Command> = {};
 COMMANDS.report = reportCommand;
+COMMANDS.fix = fixCommand;
