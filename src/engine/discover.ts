@@ -19,8 +19,8 @@ export function classifyPath(path: string): FileKind | 'maybeKubernetes' | undef
   if (lower === '.shipshape.yaml' || lower === '.shipshape.yml') return 'config';
   if (lower.endsWith('.checklist.yaml') || lower.endsWith('.checklist.yml')) return 'checklist';
   if (path.startsWith('.shipshape/')) return undefined;
-  if (DOCKERFILE_RE.test(name) && !lower.endsWith('.md')) return 'dockerfile';
   if (lower === '.dockerignore' || lower.endsWith('.dockerignore')) return 'dockerignore';
+  if (DOCKERFILE_RE.test(name) && !lower.endsWith('.md')) return 'dockerfile';
   if (lower === '.gitignore') return 'gitignore';
   if (ENV_RE.test(name)) return 'env';
   if (lower === 'package.json') return 'packageJson';

@@ -3,7 +3,7 @@ import type { RawFinding } from '../../model';
 import type { DockerInstruction, DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { program, subcommand, type ShellCommand, type Word } from './shell';
-import { dockerContext, dockerFinding, stageChain, type DockerContext } from './util';
+import { dockerContext, dockerFinding, flags, stageChain, type DockerContext } from './util';
 
 const Params = z.strictObject({
   /** `apt-get update` only in the same RUN as an `apt-get install` (a cached update layer installs stale lists). */
@@ -22,7 +22,8 @@ interface AptUse {
 
 function aptUse(ctx: DockerContext, ins: DockerInstruction): AptUse {
   const use: AptUse = { installs: [], cleans: false };
-  if (/--mount=[^\s]*target=\/var\/lib\/apt(\/lists)?\b/.test(ins.args)) use.cleans = true; // a cache mount keeps lists out of the layer
+  // A cache mount on /var/lib/apt keeps the lists out of the layer.
+  if (flags(ins).some((f) => f.name === 'mount' && /(^|,)(target|dst|destination)=\/var\/lib\/apt(\/lists)?\/?(,|$)/.test(f.value))) use.cleans = true;
   for (const cmd of ctx.commands(ins)) {
     const p = program(cmd);
     if (!p) continue;

@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import type { DockerfileModel } from '../../parse/dockerfile';
-import type { IgnoreFileModel } from '../../parse/ignoreFile';
+import { parseIgnoreFile, type IgnoreFileModel } from '../../parse/ignoreFile';
 import { baseName, dirName, joinPath, LineIndex, ZERO_RANGE } from '../../text';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 import { workspaceCheck, passOrFail } from '../template';
@@ -42,17 +42,23 @@ export function dockerignoreExcludes(model: IgnoreFileModel, path: string): bool
 }
 
 /** The ignore file of a Dockerfile's build context: `<Dockerfile>.dockerignore` beside it, else the nearest `.dockerignore` up the tree. */
-export function ignoreFileFor(ws: WorkspaceView, dockerfilePath: string): ParsedFile<IgnoreFileModel> | undefined {
-  const dir = dirName(dockerfilePath);
-  const own = ws.get<IgnoreFileModel>(`${dockerfilePath}.dockerignore`);
+export function ignoreFileFor(ws: WorkspaceView, dockerfilePath: string): { path: string; text: string; model: IgnoreFileModel } | undefined {
+  const own = asIgnoreFile(ws.get(`${dockerfilePath}.dockerignore`));
   if (own) return own;
-  let d: string | undefined = dir;
+  let d: string | undefined = dirName(dockerfilePath);
   while (d !== undefined) {
-    const f = ws.get<IgnoreFileModel>(joinPath(d, '.dockerignore'));
+    const f = asIgnoreFile(ws.get(joinPath(d, '.dockerignore')));
     if (f) return f;
     d = d === '' ? undefined : dirName(d);
   }
   return undefined;
+}
+
+/** An ignore file's patterns, whatever kind the file was read as (a host may not know `<name>.dockerignore`). */
+function asIgnoreFile(f: ParsedFile | undefined): { path: string; text: string; model: IgnoreFileModel } | undefined {
+  if (!f) return undefined;
+  const model = f.model as IgnoreFileModel | undefined;
+  return { path: f.path, text: f.text, model: model && Array.isArray(model.lines) ? model : parseIgnoreFile(f.text).model };
 }
 
 /** Each Dockerfile's build context has a .dockerignore that keeps node_modules, .git and .env files out of the image. */
@@ -62,7 +68,7 @@ export const dockerignore = workspaceCheck({
   params: Params,
   kinds: ['dockerfile', 'dockerignore'],
   run(ws, params) {
-    const dockerfiles = ws.byKind<DockerfileModel>('dockerfile').filter((f) => f.model && f.model.stages?.length > 0);
+    const dockerfiles = ws.byKind<DockerfileModel>('dockerfile').filter((f) => f.model && f.model.stages?.length > 0 && !f.path.toLowerCase().endsWith('.dockerignore'));
     if (dockerfiles.length === 0) return undefined;
     const findings: RawFinding[] = [];
     const reported = new Set<string>();
@@ -80,7 +86,7 @@ export const dockerignore = workspaceCheck({
       }
       if (reported.has(ignore.path)) continue;
       reported.add(ignore.path);
-      const missing = ignore.model ? params.mustExclude.filter((p) => !dockerignoreExcludes(ignore.model, p)) : params.mustExclude;
+      const missing = params.mustExclude.filter((p) => !dockerignoreExcludes(ignore.model, p));
       if (missing.length === 0) continue;
       const index = new LineIndex(ignore.text);
       findings.push({

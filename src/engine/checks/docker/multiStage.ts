@@ -3,7 +3,7 @@ import type { Copy } from 'dockerfile-ast';
 import type { DockerfileModel, DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { program, subcommand, type ShellCommand, type Word } from './shell';
-import { dockerContext, dockerFinding, fromRange, stageChain, type DockerContext } from './util';
+import { dockerContext, dockerFinding, flags, fromRange, stageChain, type DockerContext } from './util';
 
 const Params = z.strictObject({
   /** Fail a single-stage Dockerfile even when it runs no build step. */
@@ -41,16 +41,15 @@ export function buildStep(cmd: ShellCommand): Word | undefined {
   return test?.(cmd, p.at) ? cmd.words[p.at] : undefined;
 }
 
+/** The final stage takes something from an earlier stage: FROM <stage>, COPY --from=<stage>, or RUN --mount=from=<stage>. */
 function usesEarlierStage(model: DockerfileModel, stage: DockerStage): boolean {
   if (stage.parent !== undefined) return true;
   const earlier = new Set(model.stages.filter((s) => s.index < stage.index).flatMap((s) => [String(s.index), ...(s.name ? [s.name] : [])]));
   return stage.instructions.some((i) => {
     if (i.keyword !== 'COPY' && i.keyword !== 'ADD') return false;
     const from = (i.node as Copy).getFromFlag?.()?.getValue()?.toLowerCase();
-    if (from && earlier.has(from)) return true;
-    // RUN --mount=from=<stage> also takes output from an earlier stage.
-    return false;
-  }) || stage.instructions.some((i) => i.keyword === 'RUN' && /--mount=\S*from=([\w.-]+)/.test(i.args) && earlier.has(/--mount=\S*from=([\w.-]+)/.exec(i.args)![1].toLowerCase()));
+    return !!from && earlier.has(from);
+  }) || stage.instructions.some((i) => i.keyword === 'RUN' && flags(i).some((f) => f.name === 'mount' && earlier.has((/(?:^|,)from=([^,]+)/.exec(f.value)?.[1] ?? '').toLowerCase())));
 }
 
 function firstBuildStep(ctx: DockerContext, stage: DockerStage): Word | undefined {

@@ -186,13 +186,13 @@ function toCommand(words: Word[]): ShellCommand {
   return { assignments, words: words.slice(k) };
 }
 
-/** The program name of a command (`/usr/bin/apt-get` → `apt-get`), skipping `sudo`/`env` wrappers. */
+/** The program name of a command (`/usr/bin/apt-get` → `apt-get`), skipping wrappers (`sudo`, `env`, `npx`…). */
 export function program(cmd: ShellCommand): { name: string; at: number } | undefined {
   let k = 0;
   while (k < cmd.words.length) {
     const v = cmd.words[k].value;
     const base = v.slice(v.lastIndexOf('/') + 1);
-    if (base === 'sudo' || base === 'env' || base === 'nice' || base === 'nohup') {
+    if (base === 'sudo' || base === 'env' || base === 'nice' || base === 'nohup' || base === 'npx' || base === 'pnpx' || base === 'bunx') {
       k++;
       while (k < cmd.words.length && (cmd.words[k].value.startsWith('-') || ASSIGNMENT_RE.test(cmd.words[k].value))) k++;
       continue;

@@ -81,6 +81,13 @@ export function isWindowsStage(model: DockerfileModel, stage: DockerStage): bool
   return /(^|\/)(windows|nanoserver|servercore|windowsservercore)\b|mcr\.microsoft\.com\/windows/i.test(first.from.image) || model.escapeChar === '`';
 }
 
+/** Flags of an instruction (`RUN --mount=…`, `COPY --from=…`) as name/value pairs; the raw args exclude them. */
+export function flags(ins: DockerInstruction): { name: string; value: string }[] {
+  const node = ins.node as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
+  if (typeof node.getFlags !== 'function') return [];
+  return node.getFlags().map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue() ?? '' }));
+}
+
 /** `NAME=value` pairs of an ENV or ARG instruction, with ranges; legacy `ENV NAME value` included. */
 export function properties(ins: DockerInstruction): Property[] {
   const node = ins.node as unknown as { getProperties?: () => Property[]; getProperty?: () => Property | null };
