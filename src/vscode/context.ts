@@ -1,0 +1,220 @@
+import * as vscode from 'vscode';
+import { Log } from './log';
+import { FolderAuditor, type AuditorHost } from './scan';
+import { loadBuiltins, type Builtins } from './setup';
+
+export const VIEW_ID = 'shipshape.readiness';
+
+/** A tree node contributed by any feature module (plain object; `children` is called lazily). */
+export interface TreeNode {
+  /** Stable across refreshes, unique in the tree. */
+  id: string;
+  label: string | vscode.TreeItemLabel;
+  description?: string;
+  tooltip?: string | vscode.MarkdownString;
+  icon?: vscode.ThemeIcon;
+  /** Tokens for menus, e.g. `item fail fixable`; see README section "extension". */
+  contextValue?: string;
+  /** Collapsed state when the node has children; omitted for leaves. */
+  collapsible?: 'collapsed' | 'expanded';
+  /** A checkbox (manual items): its state. */
+  checked?: boolean;
+  command?: vscode.Command;
+  resourceUri?: vscode.Uri;
+  children?: () => TreeNode[];
+  /** Called when the user ticks or unticks the checkbox. */
+  onCheck?: (checked: boolean) => Promise<void> | void;
+  /** Data for context-menu commands (open docs, copy rule id, apply fix, ignore). */
+  folder?: vscode.WorkspaceFolder;
+  ruleId?: string;
+  finding?: import('../engine/model').Finding;
+  item?: import('../engine/model').ItemResult;
+}
+
+/** A feature module's roots in the readiness tree (built-in checklists, Markdown checklists…). */
+export interface TreeRootProvider {
+  id: string;
+  /** Lower comes first. */
+  order: number;
+  roots(view: ViewState): TreeNode[];
+}
+
+export interface ViewState {
+  groupBy: 'checklist' | 'file';
+  failingOnly: boolean;
+}
+
+/**
+ * Owns every disposable and all state of the running extension (no module-level globals): the log, the
+ * per-folder auditors, view state, tree root providers and the audit event feature modules listen to.
+ */
+export class Ctx implements vscode.Disposable, AuditorHost {
+  readonly log: Log;
+  readonly subscriptions: vscode.Disposable[] = [];
+  readonly auditors = new Map<string, FolderAuditor>();
+  readonly view: ViewState = { groupBy: 'checklist', failingOnly: false };
+  readonly treeRoots: TreeRootProvider[] = [];
+
+  private readonly auditEmitter = new vscode.EventEmitter<FolderAuditor>();
+  /** Fires after a folder's result changed (scan, incremental audit, attestation, disable). */
+  readonly onDidAudit = this.auditEmitter.event;
+  private readonly viewEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the tree must be rebuilt for a reason other than an audit (view options, providers). */
+  readonly onDidChangeView = this.viewEmitter.event;
+  private readonly scanEmitter = new vscode.EventEmitter<boolean>();
+  readonly onDidChangeScanning = this.scanEmitter.event;
+
+  private builtinsPromise: Promise<Builtins> | undefined;
+  private scanCts: vscode.CancellationTokenSource | undefined;
+  private scanPromise: Promise<void> | undefined;
+  private scanQueue: FolderAuditor[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.log = new Log();
+    this.subscriptions.push(this.log, this.auditEmitter, this.viewEmitter, this.scanEmitter);
+  }
+
+  builtins(): Promise<Builtins> {
+    this.builtinsPromise ??= loadBuiltins(this.extension.extensionUri);
+    return this.builtinsPromise;
+  }
+
+  didAudit(auditor: FolderAuditor): void {
+    this.auditEmitter.fire(auditor);
+  }
+
+  /** Registers a command behind the error guard. */
+  command(id: string, handler: (...args: never[]) => unknown): void {
+    this.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => this.log.guard(`Command ${id}`, () => (handler as (...a: unknown[]) => unknown)(...args))));
+  }
+
+  /** Subscribes to an event behind the error guard. */
+  on<T>(event: vscode.Event<T>, what: string, handler: (e: T) => unknown): void {
+    this.subscriptions.push(event((e) => void this.log.guard(what, () => handler(e))));
+  }
+
+  addTreeRoots(provider: TreeRootProvider): vscode.Disposable {
+    this.treeRoots.push(provider);
+    this.treeRoots.sort((a, b) => a.order - b.order);
+    this.refreshView();
+    return new vscode.Disposable(() => {
+      const i = this.treeRoots.indexOf(provider);
+      if (i >= 0) this.treeRoots.splice(i, 1);
+      this.refreshView();
+    });
+  }
+
+  refreshView(): void {
+    this.viewEmitter.fire();
+  }
+
+  setView(patch: Partial<ViewState>): void {
+    Object.assign(this.view, patch);
+    void vscode.commands.executeCommand('setContext', 'shipshape.groupBy', this.view.groupBy);
+    void vscode.commands.executeCommand('setContext', 'shipshape.failingOnly', this.view.failingOnly);
+    this.refreshView();
+  }
+
+  get folders(): FolderAuditor[] {
+    return [...this.auditors.values()];
+  }
+
+  /** The auditor of the workspace folder holding a resource (the innermost one for nested folders). */
+  auditorFor(uri: vscode.Uri): FolderAuditor | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return folder ? this.auditors.get(folder.uri.toString()) : undefined;
+  }
+
+  /** Creates and drops auditors to match the workspace folders; returns the new ones. */
+  syncFolders(): FolderAuditor[] {
+    const current = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()));
+    for (const [key, a] of this.auditors) {
+      if (!current.has(key)) {
+        a.dispose();
+        this.auditors.delete(key);
+        a.result = undefined;
+        a.state = 'disabled';
+        this.didAudit(a);
+      }
+    }
+    const added: FolderAuditor[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const key = folder.uri.toString();
+      if (this.auditors.has(key)) continue;
+      const a = new FolderAuditor(folder, this);
+      this.auditors.set(key, a);
+      added.push(a);
+    }
+    return added;
+  }
+
+  get scanning(): boolean {
+    return !!this.scanPromise;
+  }
+
+  /**
+   * Scans folders in the background with progress in the readiness view; cancellable with the view's
+   * stop button (shipshape.cancelScan). A new request cancels the running one.
+   */
+  scan(auditors: FolderAuditor[] = this.folders): Promise<void> {
+    // Folders still waiting in a running scan are scanned by the new one too.
+    const queue = [...new Set([...this.scanQueue, ...auditors])].filter((a) => this.auditors.get(a.folder.uri.toString()) === a);
+    this.scanCts?.cancel();
+    const cts = new vscode.CancellationTokenSource();
+    this.scanCts = cts;
+    this.scanQueue = queue;
+    const run = vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Scanning for production readiness' }, async (progress) => {
+      while (queue.length && !cts.token.isCancellationRequested) {
+        const a = queue[0];
+        try {
+          await a.scan(cts.token, (message, increment) => progress.report({ message, increment }));
+        } catch (e) {
+          if (e instanceof vscode.CancellationError) {
+            if (this.scanCts === cts) this.log.info(`${a.name}: scan cancelled`);
+            break;
+          }
+          this.log.error(`${a.name}: scan failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        }
+        queue.shift();
+      }
+    });
+    const p: Promise<void> = Promise.resolve(run).finally(() => {
+      if (this.scanCts === cts) {
+        this.scanCts = undefined;
+        this.scanPromise = undefined;
+        this.scanQueue = [];
+        void vscode.commands.executeCommand('setContext', 'shipshape.scanning', false);
+        this.scanEmitter.fire(false);
+      }
+      cts.dispose();
+    });
+    this.scanPromise = p;
+    void vscode.commands.executeCommand('setContext', 'shipshape.scanning', true);
+    this.scanEmitter.fire(true);
+    return p;
+  }
+
+  cancelScan(): void {
+    this.scanQueue = [];
+    this.scanCts?.cancel();
+  }
+
+  /** Resolves when no scan or queued change is outstanding in any folder. */
+  async whenIdle(): Promise<void> {
+    while (this.scanPromise) await this.scanPromise;
+    await Promise.all(this.folders.map((a) => a.whenIdle()));
+  }
+
+  dispose(): void {
+    this.scanCts?.cancel();
+    for (const a of this.auditors.values()) a.dispose();
+    this.auditors.clear();
+    for (const d of this.subscriptions.splice(0).reverse()) {
+      try {
+        d.dispose();
+      } catch {
+        /* disposing never fails the deactivation */
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import type { Ctx } from './context';
+import { findingToDiagnostic, problemToDiagnostic, toLocation } from './convert';
+import type { FolderAuditor } from './scan';
+
+/** Finds the rule's place in its checklist file, for related information. */
+export function itemLocation(auditor: FolderAuditor, ruleId: string): vscode.Location | undefined {
+  const ri = auditor.engine?.item(ruleId);
+  const file = ri?.checklist.file;
+  if (!file) return undefined;
+  const cf = auditor.setup?.files.get(file);
+  if (!cf) return undefined;
+  return toLocation(auditor.resolve, file, cf.itemRanges.get(ruleId));
+}
+
+/**
+ * One DiagnosticCollection for every folder: findings on the files they concern, and located problems
+ * (config, checklist, read errors) on their files. Each audit replaces exactly its folder's entries.
+ */
+export function diagnosticsFeature(ctx: Ctx): void {
+  const collection = vscode.languages.createDiagnosticCollection('shipshape');
+  ctx.subscriptions.push(collection);
+  const owned = new Map<string, Set<string>>();
+  // Problems without a file of their own go to the log, once each.
+  const logged = new Set<string>();
+
+  ctx.on(ctx.onDidAudit, 'Updating diagnostics', (auditor) => {
+    const key = auditor.folder.uri.toString();
+    const next = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
+    const add = (uri: vscode.Uri, d: vscode.Diagnostic): void => {
+      const k = uri.toString();
+      let e = next.get(k);
+      if (!e) next.set(k, (e = { uri, diagnostics: [] }));
+      e.diagnostics.push(d);
+    };
+    const result = auditor.result;
+    if (result && ctx.auditors.has(key)) {
+      const items = new Map(result.items.map((i) => [i.id, i]));
+      for (const f of result.findings) {
+        const uri = auditor.resolve(f.file);
+        if (!uri) continue;
+        const item = items.get(f.ruleId);
+        add(uri, findingToDiagnostic(f, { resolve: auditor.resolve, docs: item?.docs, itemLocation: itemLocation(auditor, f.ruleId), itemTitle: item?.title }));
+      }
+      for (const p of result.problems) {
+        const uri = auditor.resolve(p.file);
+        if (uri) add(uri, problemToDiagnostic(p));
+        else {
+          const line = `${auditor.name}: ${p.file ? `${p.file}: ` : ''}${p.message}`;
+          if (!logged.has(line)) ctx.log.warn(line);
+          logged.add(line);
+        }
+      }
+    }
+    const previous = owned.get(key) ?? new Set<string>();
+    for (const k of previous) if (!next.has(k)) collection.delete(vscode.Uri.parse(k));
+    for (const { uri, diagnostics } of next.values()) collection.set(uri, diagnostics);
+    owned.set(key, new Set(next.keys()));
+  });
+}

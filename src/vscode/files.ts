@@ -1,0 +1,166 @@
+import * as vscode from 'vscode';
+import ignore, { type Ignore } from 'ignore';
+import { ALWAYS_SKIPPED_DIRS, classifyPath, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
+import type { FileKind, Problem } from '../engine/model';
+import type { SourceFile } from '../engine/workspace';
+
+/**
+ * Reading a workspace folder through `vscode.workspace.fs` (so virtual workspaces work) and live
+ * TextDocuments (so open editors are audited as typed). Mirrors src/node/host.ts and walk.ts without node:fs.
+ */
+
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+
+/** The path of a resource relative to a folder (forward slashes), or undefined when outside it. */
+export function relativePath(folder: vscode.Uri, uri: vscode.Uri): string | undefined {
+  if (uri.scheme !== folder.scheme || uri.authority !== folder.authority) return undefined;
+  const base = folder.path.endsWith('/') ? folder.path : `${folder.path}/`;
+  if (!uri.path.startsWith(base)) return undefined;
+  const rel = uri.path.slice(base.length);
+  return rel || undefined;
+}
+
+export function resolveRelative(folder: vscode.Uri, rel: string): vscode.Uri {
+  return vscode.Uri.joinPath(folder, ...rel.split('/'));
+}
+
+/** The open document for a uri, if any: its text is what the user sees, saved or not. */
+export function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  const key = uri.toString();
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
+}
+
+/** Decodes bytes as UTF-8; invalid UTF-8 is reported and decoded with replacement characters. */
+export function decode(bytes: Uint8Array, rel: string, problems: Problem[]): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    problems.push({ file: rel, message: 'File is not valid UTF-8; invalid bytes were replaced while reading it.', severity: 'info' });
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+/** Reads a file's current text: the live buffer when open, else the file system. Undefined when missing. */
+export async function readText(uri: vscode.Uri, rel: string, problems: Problem[], maxSize = Infinity): Promise<string | undefined> {
+  const doc = openDocument(uri);
+  const tooBig = (size: number): boolean => {
+    if (size <= maxSize) return false;
+    problems.push({ file: rel, message: `Skipped: ${size} bytes is over the ${maxSize}-byte limit (maxFileSize).`, severity: 'info' });
+    return true;
+  };
+  if (doc) {
+    const text = doc.getText();
+    return tooBig(text.length) ? undefined : text;
+  }
+  try {
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    if (tooBig(bytes.byteLength)) return undefined;
+    return decode(bytes, rel, problems);
+  } catch (e) {
+    if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return undefined;
+    problems.push({ file: rel, message: `Cannot read file: ${e instanceof vscode.FileSystemError ? e.code : (e as Error).message}`, severity: 'warning' });
+    return undefined;
+  }
+}
+
+/** Turns a path and its text into a SourceFile, or undefined when Shipshape does not audit it. */
+export function toSource(rel: string, text: string, markdownPaths: ReadonlySet<string> = new Set()): SourceFile | undefined {
+  const k = classifyPath(rel);
+  if (!k || k === 'checklist' || k === 'config') return undefined;
+  let kind: FileKind;
+  if (k === 'maybeKubernetes') {
+    if (!sniffKubernetes(text, rel)) return undefined;
+    kind = 'kubernetes';
+  } else kind = k;
+  if (kind === 'markdown' && !markdownPaths.has(rel) && !sniffMarkdownChecklist(text)) return undefined;
+  if (kind === 'lockfile') return { path: rel, kind, text: '' };
+  return { path: rel, kind, text };
+}
+
+export interface Candidate {
+  path: string;
+  uri: vscode.Uri;
+  size: number;
+}
+
+export interface WalkOptions {
+  exclude?: readonly string[];
+  maxFiles: number;
+  token?: vscode.CancellationToken;
+}
+
+/** Decides whether a path is excluded by settings/config globs or a .gitignore on its way from the root. */
+export class IgnoreRules {
+  private readonly excludes: Ignore;
+  private readonly gitignores = new Map<string, Ignore>();
+  constructor(exclude: readonly string[] = []) {
+    this.excludes = ignore().add([...exclude]);
+  }
+
+  setGitignore(dir: string, text: string | undefined): void {
+    if (text === undefined) this.gitignores.delete(dir);
+    else this.gitignores.set(dir, ignore().add(text));
+  }
+
+  ignores(rel: string, isDir = false): boolean {
+    const parts = rel.split('/');
+    if (parts.slice(0, isDir ? parts.length : -1).some((p) => ALWAYS_SKIPPED_DIRS.has(p))) return true;
+    if (this.excludes.ignores(isDir ? `${rel}/` : rel)) return true;
+    // Each ancestor folder may carry a .gitignore; its patterns apply to the path below it.
+    for (let i = 0; i < parts.length; i++) {
+      const ig = this.gitignores.get(parts.slice(0, i).join('/'));
+      const sub = parts.slice(i).join('/');
+      if (ig?.ignores(isDir ? `${sub}/` : sub)) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * Walks a folder for the files Shipshape reads, honouring .gitignore files, settings excludes and the
+ * always-skipped folders; symbolic links to folders are not followed. Unreadable folders become problems.
+ */
+export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOptions): Promise<{ files: Candidate[]; problems: Problem[]; limited: boolean }> {
+  const files: Candidate[] = [];
+  const problems: Problem[] = [];
+  let limited = false;
+  const queue: string[] = [''];
+  while (queue.length && !limited) {
+    if (options.token?.isCancellationRequested) throw new vscode.CancellationError();
+    const rel = queue.shift()!;
+    const dirUri = rel ? resolveRelative(root, rel) : root;
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(dirUri);
+    } catch (e) {
+      problems.push({ file: rel || '.', message: `Cannot read folder: ${e instanceof vscode.FileSystemError ? e.code : (e as Error).message}`, severity: 'warning' });
+      continue;
+    }
+    if (entries.some(([name, type]) => name === '.gitignore' && type & vscode.FileType.File)) {
+      try {
+        rules.setGitignore(rel, new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dirUri, '.gitignore'))));
+      } catch {
+        /* unreadable .gitignore: the walk goes on without it */
+      }
+    }
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [name, type] of entries) {
+      const relPath = rel ? `${rel}/${name}` : name;
+      if (type & vscode.FileType.Directory) {
+        if (type & vscode.FileType.SymbolicLink) continue;
+        if (ALWAYS_SKIPPED_DIRS.has(name) || rules.ignores(relPath, true)) continue;
+        queue.push(relPath);
+        continue;
+      }
+      if (!(type & vscode.FileType.File)) continue;
+      if (!classifyPath(relPath) || rules.ignores(relPath)) continue;
+      if (files.length >= options.maxFiles) {
+        limited = true;
+        problems.push({ file: relPath, message: `Stopped after ${options.maxFiles} files (shipshape.maxFiles); the rest of the workspace was not scanned.`, severity: 'warning' });
+        break;
+      }
+      files.push({ path: relPath, uri: vscode.Uri.joinPath(dirUri, name), size: -1 });
+    }
+  }
+  return { files, problems, limited };
+}

@@ -1,0 +1,276 @@
+import * as vscode from 'vscode';
+import { Engine } from '../engine/audit';
+import { classifyPath } from '../engine/discover';
+import type { AuditResult, Problem } from '../engine/model';
+import { readSettings, type Settings } from './config';
+import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, relativePath, resolveRelative, toSource, walk } from './files';
+import { BUILTIN_PREFIX, isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup';
+
+/** What a folder auditor needs from the extension context. */
+export interface AuditorHost {
+  builtins(): Promise<Builtins>;
+  log: { info(m: string): void; warn(m: string): void; debug(m: string): void };
+  didAudit(auditor: FolderAuditor): void;
+}
+
+export type AuditorState = 'idle' | 'scanning' | 'ready' | 'disabled';
+
+/**
+ * One workspace folder's audit: its own Engine (which caches parsed files and per-file results), the
+ * setup (config, checklists, attestations) and the latest result. Full scans are cancellable; after
+ * that every change upserts just the changed file and re-audits.
+ */
+export class FolderAuditor implements vscode.Disposable {
+  engine: Engine | undefined;
+  setup: FolderSetup | undefined;
+  result: AuditResult | undefined;
+  settings: Settings;
+  state: AuditorState = 'idle';
+  /** Wall time of the last full scan and of the last incremental audit, in ms. */
+  readonly timings = { scan: 0, audit: 0 };
+
+  private rules = new IgnoreRules();
+  private repoChecklists: string[] = [];
+  private readonly fileProblems = new Map<string, Problem[]>();
+  private walkProblems: Problem[] = [];
+  private readonly pending = new Map<string, vscode.Uri>();
+  private setupDirty = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private scanning: Promise<void> | undefined;
+  private generation = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly folder: vscode.WorkspaceFolder,
+    private readonly host: AuditorHost,
+  ) {
+    this.settings = this.readSettings();
+  }
+
+  private readSettings(): Settings {
+    const { settings, warnings } = readSettings(this.folder);
+    for (const w of warnings) this.host.log.warn(`${this.folder.name}: ${w}`);
+    return settings;
+  }
+
+  get name(): string {
+    return this.folder.name;
+  }
+
+  /** Resolves an engine file label to a uri: repo paths in this folder, built-in checklists in the extension. */
+  readonly resolve = (file: string): vscode.Uri | undefined => {
+    if (!file || file === '.') return undefined;
+    const known = this.setup?.files.get(file);
+    if (known) return known.uri;
+    if (file.startsWith(BUILTIN_PREFIX)) return undefined;
+    if (/^[a-z][a-z0-9+.-]+:/i.test(file) || file.startsWith('/')) return undefined;
+    return resolveRelative(this.folder.uri, file);
+  };
+
+  relative(uri: vscode.Uri): string | undefined {
+    return relativePath(this.folder.uri, uri);
+  }
+
+  /** Resolves once no scan or queued change is outstanding. */
+  whenIdle(): Promise<void> {
+    if (!this.scanning && !this.timer && this.pending.size === 0 && !this.setupDirty) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private settle(): void {
+    if (this.scanning || this.timer || this.pending.size || this.setupDirty) return;
+    const waiters = this.idleWaiters.splice(0);
+    for (const w of waiters) w();
+  }
+
+  /** Full scan: settings, setup, walk, read every file, audit. A newer scan supersedes an older one. */
+  scan(token: vscode.CancellationToken, progress?: (message: string, increment?: number) => void): Promise<void> {
+    const gen = ++this.generation;
+    const run = async (): Promise<void> => {
+      const started = Date.now();
+      this.settings = this.readSettings();
+      if (!this.settings.enable) {
+        this.engine = undefined;
+        this.setup = undefined;
+        this.result = undefined;
+        this.state = 'disabled';
+        this.host.didAudit(this);
+        return;
+      }
+      this.state = 'scanning';
+      const builtins = await this.host.builtins();
+      progress?.(`${this.name}: reading configuration`);
+      // The config decides the excludes, so read it before the walk; repo checklists are added after it.
+      let setup = await loadSetup(this.folder.uri, builtins, this.settings, []);
+      if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
+      this.rules = new IgnoreRules(setup.config.exclude ?? []);
+      progress?.(`${this.name}: finding files`);
+      const walked = await walk(this.folder.uri, this.rules, { maxFiles: this.settings.maxFiles, token });
+      this.repoChecklists = walked.files.filter((f) => f.path.toLowerCase().endsWith('.checklist.yaml') || f.path.toLowerCase().endsWith('.checklist.yml')).map((f) => f.path);
+      if (this.repoChecklists.length) setup = await loadSetup(this.folder.uri, builtins, this.settings, this.repoChecklists);
+      const engine = new Engine(setup.checklists, setup.config, this.folder.uri.toString());
+      this.fileProblems.clear();
+      this.walkProblems = walked.problems;
+      const files = walked.files.filter((f) => !isSetupPath(f.path));
+      const maxSize = setup.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+      let done = 0;
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < files.length) {
+          if (token.isCancellationRequested || gen !== this.generation) return;
+          const f = files[next++];
+          const problems: Problem[] = [];
+          const text = await readText(f.uri, f.path, problems, maxSize);
+          const src = text === undefined ? undefined : toSource(f.path, text, new Set(setup.config.markdown ?? []));
+          if (src) engine.upsert(src);
+          if (problems.length) this.fileProblems.set(f.path, problems);
+          done++;
+          if (done % 50 === 0) progress?.(`${this.name}: ${done}/${files.length} files`, (50 / Math.max(files.length, 1)) * 100);
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+      if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
+      this.engine = engine;
+      this.setup = setup;
+      this.pending.clear();
+      this.runAudit();
+      this.timings.scan = Date.now() - started;
+      this.host.log.info(`${this.name}: scanned ${engine.paths.length} files in ${this.timings.scan} ms; ${this.result?.findings.length ?? 0} findings, score ${this.result?.summary.score ?? '-'}`);
+    };
+    const p = run()
+      .catch((e) => {
+        if (gen === this.generation) this.state = this.engine ? 'ready' : 'idle';
+        throw e;
+      })
+      .finally(() => {
+        if (gen === this.generation) {
+          this.scanning = undefined;
+          this.settle();
+        }
+      });
+    this.scanning = p;
+    return p;
+  }
+
+  /** A file was created, changed (on disk or in an editor) or deleted; `delay` debounces typing. */
+  changed(uri: vscode.Uri, delay = 0): void {
+    if (this.state === 'disabled') return;
+    const rel = this.relative(uri);
+    if (!rel) return;
+    if (rel === '.gitignore' || rel.endsWith('/.gitignore')) {
+      // Ignore rules changed: what is scanned may change anywhere, so scan again.
+      this.host.log.debug(`${this.name}: ${rel} changed; rescanning`);
+      void this.scan(new vscode.CancellationTokenSource().token).catch(() => undefined);
+      return;
+    }
+    const known = this.engine?.has(rel) ?? false;
+    if (!known && !isSetupPath(rel) && (!classifyPath(rel) || this.rules.ignores(rel))) return;
+    if (isSetupPath(rel)) {
+      this.setupDirty = true;
+      if (/\.checklist\.ya?ml$/i.test(rel) && !this.repoChecklists.includes(rel)) this.repoChecklists.push(rel);
+    } else this.pending.set(rel, uri);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, delay);
+  }
+
+  /** A folder was deleted: forget every file under it. */
+  removedFolder(uri: vscode.Uri): void {
+    const rel = this.relative(uri);
+    if (!rel || !this.engine) return;
+    for (const p of this.engine.paths) if (p.startsWith(`${rel}/`)) this.changed(resolveRelative(this.folder.uri, p));
+  }
+
+  private flushing: Promise<void> | undefined;
+
+  private async flush(): Promise<void> {
+    if (this.flushing) {
+      await this.flushing;
+      if (this.pending.size || this.setupDirty) return this.flush();
+      return;
+    }
+    this.flushing = this.doFlush().finally(() => {
+      this.flushing = undefined;
+      this.settle();
+    });
+    return this.flushing;
+  }
+
+  private async doFlush(): Promise<void> {
+    if (this.scanning) await this.scanning.catch(() => undefined);
+    const engine = this.engine;
+    if (!engine) {
+      this.pending.clear();
+      this.setupDirty = false;
+      return;
+    }
+    if (this.setupDirty) {
+      this.setupDirty = false;
+      const setup = await loadSetup(this.folder.uri, await this.host.builtins(), this.settings, this.repoChecklists);
+      this.setup = setup;
+      if (JSON.stringify(setup.config.exclude ?? []) !== JSON.stringify(this.currentExcludes)) {
+        // Excludes changed: the set of audited files changes, so scan again.
+        this.pending.clear();
+        void this.scan(new vscode.CancellationTokenSource().token).catch(() => undefined);
+        return;
+      }
+      engine.configure(setup.checklists, setup.config);
+    }
+    const batch = [...this.pending.entries()];
+    this.pending.clear();
+    const markdown = new Set(this.setup?.config.markdown ?? []);
+    const maxSize = this.setup?.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    for (const [rel, uri] of batch) {
+      if (this.rules.ignores(rel)) {
+        engine.remove(rel);
+        this.fileProblems.delete(rel);
+        continue;
+      }
+      const problems: Problem[] = [];
+      const text = await readText(uri, rel, problems, maxSize);
+      const src = text === undefined ? undefined : toSource(rel, text, markdown);
+      if (src) engine.upsert(src);
+      else engine.remove(rel);
+      if (problems.length) this.fileProblems.set(rel, problems);
+      else this.fileProblems.delete(rel);
+    }
+    // A newer full scan replaced the engine while we were reading: it already has the current text.
+    if (engine !== this.engine) return;
+    this.runAudit();
+  }
+
+  private currentExcludes: readonly string[] = [];
+
+  private runAudit(): void {
+    const engine = this.engine;
+    const setup = this.setup;
+    if (!engine || !setup) return;
+    const started = Date.now();
+    this.currentExcludes = setup.config.exclude ?? [];
+    const problems = [...setup.problems, ...this.walkProblems, ...[...this.fileProblems.values()].flat()];
+    this.result = engine.audit({ attestations: setup.attestations, problems });
+    this.timings.audit = Date.now() - started;
+    this.state = 'ready';
+    this.host.didAudit(this);
+  }
+
+  /** Re-audits with the current files (after an attestation or settings-only change). */
+  reaudit(): void {
+    this.runAudit();
+  }
+
+  /** True when an open document is the source of this file's text (so file watcher events can be ignored). */
+  isOpen(uri: vscode.Uri): boolean {
+    return !!openDocument(uri);
+  }
+
+  dispose(): void {
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+    this.settle();
+  }
+}

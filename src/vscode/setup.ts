@@ -1,0 +1,155 @@
+import * as vscode from 'vscode';
+import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
+import { loadChecklist, loadConfig } from '../engine/checklist/load';
+import type { Checklist, Config } from '../engine/checklist/schema';
+import type { Attestation, Problem, Range } from '../engine/model';
+import { itemIdRanges } from './checklistIndex';
+import type { Settings } from './config';
+import { readText, resolveRelative } from './files';
+
+export const CONFIG_FILES = ['.shipshape.yaml', '.shipshape.yml'];
+/** File labels of built-in checklists start with this, so they never collide with repository paths. */
+export const BUILTIN_PREFIX = 'builtin:';
+
+export interface ChecklistFile {
+  /** Label used in problems and as `checklist.file`: a repo-relative path, or `builtin:checklists/x.checklist.yaml`. */
+  label: string;
+  uri: vscode.Uri;
+  checklist?: Checklist;
+  problems: Problem[];
+  itemRanges: Map<string, Range>;
+}
+
+export interface Builtins {
+  files: ChecklistFile[];
+  problems: Problem[];
+}
+
+/** Reads the built-in checklists shipped in the extension (`<extension>/checklists`), through workspace.fs. */
+export async function loadBuiltins(extensionUri: vscode.Uri): Promise<Builtins> {
+  const dir = vscode.Uri.joinPath(extensionUri, 'checklists');
+  const problems: Problem[] = [];
+  let names: string[] = [];
+  try {
+    names = (await vscode.workspace.fs.readDirectory(dir)).map(([n]) => n).filter((n) => n.endsWith('.checklist.yaml')).sort();
+  } catch {
+    problems.push({ file: `${BUILTIN_PREFIX}checklists`, message: 'Built-in checklists folder not found', severity: 'error' });
+  }
+  const files = await Promise.all(
+    names.map(async (name) => {
+      const uri = vscode.Uri.joinPath(dir, name);
+      const label = `${BUILTIN_PREFIX}checklists/${name}`;
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const r = loadChecklist(text, label);
+      return { label, uri, checklist: r.checklist, problems: r.problems, itemRanges: itemIdRanges(text) } satisfies ChecklistFile;
+    }),
+  );
+  return { files, problems };
+}
+
+export interface FolderSetup {
+  config: Config;
+  /** The config file in use (repo-relative), if any. */
+  configFile?: string;
+  checklists: Checklist[];
+  /** Every checklist file read for this folder (built-in and repository), by label. */
+  files: Map<string, ChecklistFile>;
+  attestations: Map<string, Attestation>;
+  problems: Problem[];
+}
+
+/** Paths whose edits change the setup (config, repository checklists, attestations) rather than the audited files. */
+export function isSetupPath(rel: string): boolean {
+  const lower = rel.toLowerCase();
+  return CONFIG_FILES.includes(lower) || lower.endsWith('.checklist.yaml') || lower.endsWith('.checklist.yml') || rel === ATTESTATIONS_FILE;
+}
+
+/** Settings win over `.shipshape.yaml` for the user's own machine; the file stays the shared source for the CLI. */
+export function mergeConfig(config: Config, settings: Settings): Config {
+  const merged: Config = { ...config };
+  if (settings.checklists.length) merged.checklists = settings.checklists;
+  if (Object.keys(settings.rules).length) {
+    const rules = { ...(config.rules ?? {}) };
+    for (const [id, severity] of Object.entries(settings.rules)) {
+      const current = rules[id];
+      rules[id] = typeof current === 'object' ? { ...current, severity } : severity;
+    }
+    merged.rules = rules;
+  }
+  if (settings.exclude.length) merged.exclude = [...(config.exclude ?? []), ...settings.exclude];
+  return merged;
+}
+
+/**
+ * Reads config, checklists and attestations for one folder. Every error is a located problem; nothing
+ * throws. `repoChecklists` are the repository's checklist files found by the walk: they are validated
+ * (so authors see their errors) even when the config does not select them.
+ */
+export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings: Settings, repoChecklists: readonly string[]): Promise<FolderSetup> {
+  const problems: Problem[] = [...builtins.problems];
+  const files = new Map<string, ChecklistFile>();
+  for (const f of builtins.files) {
+    files.set(f.label, f);
+    problems.push(...f.problems);
+  }
+  let config: Config = {};
+  let configFile: string | undefined;
+  for (const name of CONFIG_FILES) {
+    const text = await readText(resolveRelative(folder, name), name, problems);
+    if (text === undefined) continue;
+    configFile = name;
+    const r = loadConfig(text, name);
+    problems.push(...r.problems);
+    if (r.config) config = r.config;
+    break;
+  }
+  config = mergeConfig(config, settings);
+
+  const readChecklist = async (rel: string): Promise<ChecklistFile | undefined> => {
+    if (files.has(rel)) return files.get(rel);
+    const uri = resolveRelative(folder, rel);
+    const readProblems: Problem[] = [];
+    const text = await readText(uri, rel, readProblems);
+    if (text === undefined) return undefined;
+    const r = loadChecklist(text, rel);
+    const f: ChecklistFile = { label: rel, uri, checklist: r.checklist, problems: [...readProblems, ...r.problems], itemRanges: itemIdRanges(text) };
+    files.set(rel, f);
+    problems.push(...f.problems);
+    return f;
+  };
+
+  const builtinChecklists = builtins.files.flatMap((f) => (f.checklist ? [f.checklist] : []));
+  let checklists = builtinChecklists;
+  if (config.checklists) {
+    checklists = [];
+    const where = configFile ?? '.shipshape.yaml';
+    for (const ref of config.checklists) {
+      const b = builtinChecklists.find((c) => c.id === ref);
+      if (b) {
+        checklists.push(b);
+        continue;
+      }
+      const rel = ref.replace(/^\.\//, '');
+      if (rel.startsWith('/') || rel.split('/').includes('..') || /^[a-z]+:/i.test(rel)) {
+        problems.push({ file: where, message: `checklists: "${ref}" is outside the workspace; only built-in ids or files inside the repository are allowed`, severity: 'error' });
+        continue;
+      }
+      const f = await readChecklist(rel);
+      if (!f) {
+        problems.push({ file: where, message: `checklists: "${ref}" is neither a built-in checklist (${builtinChecklists.map((c) => c.id).join(', ') || 'none'}) nor a file`, severity: 'error' });
+        continue;
+      }
+      if (f.checklist) checklists.push(f.checklist);
+    }
+  }
+  for (const rel of repoChecklists) await readChecklist(rel);
+
+  const attText = await readText(resolveRelative(folder, ATTESTATIONS_FILE), ATTESTATIONS_FILE, problems);
+  let attestations = new Map<string, Attestation>();
+  if (attText !== undefined) {
+    const r = parseAttestations(attText);
+    attestations = r.attestations;
+    problems.push(...r.problems);
+  }
+  return { config, configFile, checklists, files, attestations, problems };
+}

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import type { Ctx } from './context';
+
+/**
+ * Keeps every folder's audit current: editor buffers as the user types (debounced) or on save, file
+ * watchers for create, change, delete and rename on disk, settings and workspace-folder changes.
+ */
+export function watchFeature(ctx: Ctx): void {
+  ctx.on(vscode.workspace.onDidChangeTextDocument, 'Auditing an edit', (e) => {
+    if (!e.contentChanges.length) return;
+    const a = ctx.auditorFor(e.document.uri);
+    if (a?.settings.run === 'onType') a.changed(e.document.uri, a.settings.typingDelay);
+  });
+  ctx.on(vscode.workspace.onDidSaveTextDocument, 'Auditing a saved file', (doc) => ctx.auditorFor(doc.uri)?.changed(doc.uri));
+  // A dirty buffer closed without saving: the file on disk is the truth again.
+  ctx.on(vscode.workspace.onDidCloseTextDocument, 'Auditing a closed file', (doc) => {
+    if (doc.isDirty || doc.isUntitled) return;
+    ctx.auditorFor(doc.uri)?.changed(doc.uri);
+  });
+  ctx.on(vscode.workspace.onDidRenameFiles, 'Auditing renamed files', (e) => {
+    for (const { oldUri, newUri } of e.files) {
+      ctx.auditorFor(oldUri)?.changed(oldUri);
+      ctx.auditorFor(oldUri)?.removedFolder(oldUri);
+      ctx.auditorFor(newUri)?.changed(newUri);
+    }
+  });
+
+  const watchers = new Map<string, vscode.Disposable>();
+  const watch = (): void => {
+    const keys = new Set(ctx.folders.map((a) => a.folder.uri.toString()));
+    for (const [k, w] of watchers) {
+      if (!keys.has(k)) {
+        w.dispose();
+        watchers.delete(k);
+      }
+    }
+    for (const a of ctx.folders) {
+      const key = a.folder.uri.toString();
+      if (watchers.has(key)) continue;
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(a.folder, '**/*'));
+      const subs = [
+        w,
+        w.onDidCreate((uri) => void ctx.log.guard('Auditing a new file', () => a.changed(uri))),
+        // Open documents report their own changes (live text); the disk copy only matters once closed.
+        w.onDidChange((uri) => void ctx.log.guard('Auditing a changed file', () => (a.isOpen(uri) ? undefined : a.changed(uri)))),
+        w.onDidDelete((uri) =>
+          void ctx.log.guard('Auditing a deleted file', () => {
+            a.changed(uri);
+            a.removedFolder(uri);
+          }),
+        ),
+      ];
+      watchers.set(key, vscode.Disposable.from(...subs));
+    }
+  };
+  ctx.subscriptions.push(new vscode.Disposable(() => watchers.forEach((w) => w.dispose())));
+
+  ctx.on(vscode.workspace.onDidChangeWorkspaceFolders, 'Updating workspace folders', () => {
+    const added = ctx.syncFolders();
+    watch();
+    if (added.length) void ctx.scan(added);
+  });
+  ctx.on(vscode.workspace.onDidChangeConfiguration, 'Applying settings', (e) => {
+    const affected = ctx.folders.filter((a) => e.affectsConfiguration('shipshape', a.folder));
+    if (affected.length) {
+      ctx.log.info(`Settings changed; re-auditing ${affected.map((a) => a.name).join(', ')}`);
+      void ctx.scan(affected);
+    }
+  });
+  watch();
+}
