@@ -1,0 +1,227 @@
+/* global fetch */
+// Runs the extension's tests in a real VS Code: code-server (installed by scripts/vscodeToolchain.sh into a
+// cache folder outside the clone) on 127.0.0.1, driven by headless Debian chromium through playwright-core.
+//   1. integration: the mocha suite out/test/integration/index.js runs inside the extension host (payload
+//      trick: extensionDevelopmentPath + extensionTestsPath in the workbench URL);
+//   2. ui: test/e2e/*.test.ts (mocha in Node) drives the workbench like a person and takes a screenshot.
+// Writes test-results/vscode-integration.json and test-results/vscode-ui.json ({suite, passed, failed, pending,
+// failures}); exits non-zero on any failure. Stops code-server's whole process group and removes its temp files.
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = path.resolve(process.env.SHIPSHAPE_RESULTS_DIR ?? path.join(REPO, 'test-results'));
+const FIXTURE = path.join(REPO, 'test', 'fixtures', 'workspaces', 'shop');
+const CHROMIUM = process.env.SHIPSHAPE_CHROMIUM ?? '/usr/bin/chromium';
+const INTEGRATION_TIMEOUT_MS = 6 * 60 * 1000;
+const UI_TIMEOUT_MS = 5 * 60 * 1000;
+const started = Date.now();
+
+const log = (m) => console.log(`[vscode-tests] ${m}`);
+mkdirSync(RESULTS, { recursive: true });
+
+function writeResult(suite, failure) {
+  const file = path.join(RESULTS, `${suite}.json`);
+  if (existsSync(file)) return; // the suite reported for itself
+  writeFileSync(file, JSON.stringify({ suite, passed: 0, failed: 1, pending: 0, failures: [{ title: suite, error: failure }] }, null, 2));
+}
+
+function readResult(suite) {
+  try {
+    return JSON.parse(readFileSync(path.join(RESULTS, `${suite}.json`), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(base, server, ms = 90000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server not healthy after ${ms} ms`);
+}
+
+// 1. Toolchain (cached by version outside the clone) and the bundles.
+for (const suite of ['vscode-integration', 'vscode-ui']) rmSync(path.join(RESULTS, `${suite}.json`), { force: true });
+const tc = spawnSync('bash', [path.join(REPO, 'scripts', 'vscodeToolchain.sh')], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+if (tc.status !== 0) {
+  const msg = `toolchain install failed (exit ${tc.status})`;
+  writeResult('vscode-integration', msg);
+  writeResult('vscode-ui', msg);
+  console.error(msg);
+  process.exit(1);
+}
+const TOOLCHAIN = tc.stdout.trim().split('\n').at(-1);
+log(`toolchain ${TOOLCHAIN} ready after ${Math.round((Date.now() - started) / 1000)} s`);
+if (!existsSync(path.join(REPO, 'dist', 'extension.js')) || !existsSync(path.join(REPO, 'out', 'test', 'integration', 'index.js'))) {
+  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
+  if (b.status !== 0) process.exit(1);
+}
+
+// 2. A private world: temp folder for code-server's data, config, sockets and two copies of the fixture.
+const TMP = mkdtempSync(path.join(os.tmpdir(), 'shipshape-vscode-'));
+const dirs = Object.fromEntries(['user', 'extensions', 'xdg-config', 'xdg-data', 'run', 'profile-int', 'profile-ui'].map((d) => [d, path.join(TMP, d)]));
+for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+const WS_INT = path.join(TMP, 'ws-integration');
+const WS_UI = path.join(TMP, 'ws-ui');
+cpSync(FIXTURE, WS_INT, { recursive: true });
+cpSync(FIXTURE, WS_UI, { recursive: true });
+
+const port = await freePort();
+const BASE = `http://127.0.0.1:${port}`;
+writeFileSync(path.join(TMP, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+const serverLog = path.join(TMP, 'code-server.log');
+const workbenchLog = path.join(TMP, 'workbench.log');
+const logFd = openSync(serverLog, 'a');
+const env = { ...process.env, XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'], XDG_RUNTIME_DIR: dirs.run, TMPDIR: dirs.run, SHIPSHAPE_RESULTS_DIR: RESULTS };
+delete env.NODE_OPTIONS;
+// detached: the server leads a new session (setsid), so the whole group can be stopped at the end.
+const server = spawn(
+  path.join(TOOLCHAIN, 'code-server.sh'),
+  ['--config', path.join(TMP, 'config.yaml'), '--user-data-dir', dirs.user, '--extensions-dir', dirs.extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', '--vscode-option', 'enable-smoke-test-driver', WS_INT],
+  { cwd: TMP, env, detached: true, stdio: ['ignore', logFd, logFd] },
+);
+closeSync(logFd);
+
+let stopped = false;
+function stopServer() {
+  if (stopped) return;
+  stopped = true;
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+  const until = Date.now() + 5000;
+  while (Date.now() < until) {
+    try {
+      process.kill(-server.pid, 0);
+    } catch {
+      break;
+    }
+    spawnSync('sleep', ['0.1']);
+  }
+  try {
+    process.kill(-server.pid, 'SIGKILL');
+  } catch {
+    /* the group has exited */
+  }
+}
+function cleanup() {
+  stopServer();
+  if (!process.env.SHIPSHAPE_KEEP_TMP) rmSync(TMP, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
+
+function tail(file, lines = 40) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+const tailLog = () => tail(serverLog);
+
+const { chromium } = await import('playwright-core');
+const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+const workbenchUrl = (ws, payload) => `${BASE}/?folder=${encodeURIComponent(ws)}${payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
+
+let exit = 0;
+try {
+  await waitHealthy(BASE, server);
+  log(`code-server on ${BASE} (pid ${server.pid})`);
+
+  // 3. Integration suite inside the extension host.
+  {
+    const t0 = Date.now();
+    const payload = [
+      ['extensionDevelopmentPath', remote(REPO)],
+      ['extensionTestsPath', remote(path.join(REPO, 'out', 'test', 'integration', 'index.js'))],
+      ['extensionEnvironment', JSON.stringify({ SHIPSHAPE_RESULTS_DIR: RESULTS, SHIPSHAPE_SUITE: 'vscode-integration' })],
+    ];
+    const context = await chromium.launchPersistentContext(dirs['profile-int'], { executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS, viewport: { width: 1400, height: 900 } });
+    let code;
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const done = new Promise((resolve) => {
+        // The workbench's own log (noisy: offline gallery, chat…) is kept for failures; the suite prints its own.
+        page.exposeFunction('codeAutomationLog', (level, args) => {
+          const text = Array.isArray(args) ? format(...args) : String(args);
+          appendFileSync(workbenchLog, `[${level}] ${text.replace(/\n$/, '')}\n`);
+        });
+        page.exposeFunction('codeAutomationExit', (c) => resolve(c));
+      });
+      await page.goto(workbenchUrl(WS_INT, payload));
+      code = await Promise.race([done, new Promise((r) => setTimeout(() => r('timeout'), INTEGRATION_TIMEOUT_MS))]);
+    } finally {
+      await context.close();
+    }
+    try {
+      process.stdout.write(readFileSync(path.join(RESULTS, 'vscode-integration.log'), 'utf8'));
+    } catch {
+      /* the suite never started: the workbench log below says why */
+    }
+    log(`integration suite exited with ${code} after ${Math.round((Date.now() - t0) / 1000)} s`);
+    const r = readResult('vscode-integration');
+    if (code !== 0 || !r || r.failed > 0) console.error(`[vscode-tests] workbench log (last lines):\n${tail(workbenchLog, 60)}`);
+    if (code !== 0 || !r || r.failed > 0) exit = 1;
+    if (!r) writeResult('vscode-integration', code === 'timeout' ? `timed out after ${INTEGRATION_TIMEOUT_MS} ms` : `the suite wrote no results (exit ${code}); code-server log:\n${tailLog()}`);
+  }
+
+  // 4. UI test: a person's view of the workbench (mocha in Node with playwright-core).
+  {
+    const t0 = Date.now();
+    const payload = [['extensionDevelopmentPath', remote(REPO)]];
+    const r = spawnSync(
+      process.execPath,
+      [path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', String(UI_TIMEOUT_MS), '--reporter', path.join(REPO, 'test', 'support', 'countingReporter.js'), 'test/e2e/**/*.test.ts'],
+      {
+        cwd: REPO,
+        stdio: 'inherit',
+        timeout: UI_TIMEOUT_MS + 30000,
+        env: { ...process.env, SHIPSHAPE_SUITE: 'vscode-ui', SHIPSHAPE_RESULTS_DIR: RESULTS, SHIPSHAPE_UI_URL: workbenchUrl(WS_UI, payload), SHIPSHAPE_UI_WORKSPACE: WS_UI, SHIPSHAPE_UI_PROFILE: dirs['profile-ui'], SHIPSHAPE_CHROMIUM: CHROMIUM },
+      },
+    );
+    log(`UI test exited with ${r.status ?? r.signal} after ${Math.round((Date.now() - t0) / 1000)} s`);
+    if (r.status !== 0) exit = 1;
+    if (!readResult('vscode-ui')) writeResult('vscode-ui', `the UI test wrote no results (exit ${r.status ?? r.signal})`);
+  }
+} catch (e) {
+  exit = 1;
+  const msg = `${e instanceof Error ? e.message : String(e)}\n${tailLog()}`;
+  console.error(msg);
+  writeResult('vscode-integration', msg);
+  writeResult('vscode-ui', msg);
+} finally {
+  stopServer();
+}
+if (exit) console.error(`[vscode-tests] code-server log (last lines):\n${tailLog()}`);
+log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
+process.exit(exit);
