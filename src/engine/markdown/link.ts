@@ -1,6 +1,7 @@
 import type { ResolvedItem } from '../audit';
 import type { AuditResult, Evidence, Finding, ItemResult, ItemStatus, Problem, Range, RelatedInfo } from '../model';
 import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
+import { CATALOGUE_PHRASINGS } from './cataloguePhrasings';
 import { LinkIndex, type LinkTarget } from './match';
 
 /** Why a Markdown item is tied to a rule. */
@@ -61,12 +62,19 @@ export interface LinkedChecklist {
   summary: { items: number; linked: number; automated: number; pass: number; fail: number; manual: number; notApplicable: number; checked: number };
 }
 
-/** Link targets for the resolved items of the active checklists (title, phrasings, mode). */
+/** The catalogue id an item id stands for: itself, or the longest catalogue id it extends (`k8s.pod-security.privileged`). */
+export function catalogueIdOf(id: string): string | undefined {
+  for (let cut = id; cut; cut = cut.includes('.') ? cut.slice(0, cut.lastIndexOf('.')) : '') if (CATALOGUE_PHRASINGS[cut]) return cut;
+  return undefined;
+}
+
+/** Link targets for the resolved items of the active checklists (title, phrasings, catalogue phrasings, mode). */
 export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
   return items.map((ri) => ({
     id: ri.item.id,
     title: ri.item.title,
     matches: ri.item.matches,
+    inherited: CATALOGUE_PHRASINGS[catalogueIdOf(ri.item.id) ?? ''] ?? [],
     aliases: ri.item.aliases,
     mode: !ri.template ? 'manual' : ri.item.evidence ? 'evidence' : 'auto',
     extra: ri.item.with ? JSON.stringify(ri.item.with) : undefined,

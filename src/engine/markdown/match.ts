@@ -8,6 +8,8 @@ export interface LinkTarget {
   matches: readonly string[];
   mode: 'auto' | 'evidence' | 'manual';
   aliases?: readonly string[];
+  /** Phrasings the item is known by through its catalogue id; they rank just below its own. */
+  inherited?: readonly string[];
   /** Further text the item is known by (e.g. its check parameters); only identifiers are taken from it. */
   extra?: string;
 }
@@ -22,9 +24,14 @@ export interface TextLink {
 
 interface Phrasing {
   text: string;
+  /** 1 for the item's own title and phrasings, {@link INHERITED} for catalogue ones. */
+  factor: number;
   /** Normalised words with a factor: 1, or {@link ASIDE} for words inside parentheses. */
   words: Map<string, number>;
 }
+
+/** Catalogue phrasings score slightly below an item's own, so an item that names the phrase itself wins a tie. */
+const INHERITED = 0.93;
 
 /** Words in parentheses ("(Trivy, Snyk)", "(min 3)") are examples or details: they count this much. */
 const ASIDE = 0.35;
@@ -53,13 +60,13 @@ interface IndexedTarget {
  * verified") rather than something the repository declares. A line using one its phrasing lacks speaks of
  * an operational fact, so its score is lowered.
  */
-const STATE_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing collected detected rotated completed reviewed monitored monitoring observed healthy'));
+const STATE_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing collected detected rotated completed reviewed monitored monitoring observed healthy run ran applied executed staging'));
 const STATE_PENALTY = 0.85;
 
 /** A line is linked to a rule when it reads like one of the rule's phrasings at least this well (0–1). */
 export const LINK_THRESHOLD = 0.72;
 /** Rules scoring within this margin of the best one are linked too ("limits and requests"). */
-const MARGIN = 0.12;
+const MARGIN = 0.1;
 
 /**
  * Tolerant matching of checklist lines against rule phrasings. Both sides are normalised (synonyms folded,
@@ -76,9 +83,12 @@ export class LinkIndex {
 
   constructor(targets: readonly LinkTarget[]) {
     for (const target of targets) {
-      const texts = [target.title, ...target.matches].filter((t) => t.trim() !== '');
-      const phrasings = texts.map((text) => ({ text, words: weightedWords(text) })).filter((p) => p.words.size > 0);
-      const idents = new Set([...texts, target.extra ?? ''].flatMap((t) => identifiers(t)));
+      const own = [target.title, ...target.matches].filter((t) => t.trim() !== '');
+      const inherited = (target.inherited ?? []).filter((t) => t.trim() !== '' && !own.includes(t));
+      const phrasings = [...own.map((text) => ({ text, factor: 1 })), ...inherited.map((text) => ({ text, factor: INHERITED }))]
+        .map((p) => ({ ...p, words: weightedWords(p.text) }))
+        .filter((p) => p.words.size > 0);
+      const idents = new Set([...own, ...inherited, target.extra ?? ''].flatMap((t) => identifiers(t)));
       this.targets.push({ target, phrasings, identifiers: idents });
       for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) this.df.set(w, (this.df.get(w) ?? 0) + 1);
       for (const i of idents) this.identOwners.set(i, (this.identOwners.get(i) ?? 0) + 1);
@@ -128,7 +138,7 @@ export class LinkIndex {
     for (const t of this.targets) {
       let best: TextLink | undefined;
       for (const p of t.phrasings) {
-        const s = this.score(p.words, words, lineWeight, lineState);
+        const s = this.score(p.words, words, lineWeight, lineState) * p.factor;
         if (!best || s > best.score) best = { id: t.target.id, reason: `matched "${p.text}"`, score: s };
       }
       // An environment variable named on the line and in the rule (and in few other rules) links them.
