@@ -148,10 +148,12 @@ describe('fix templates', () => {
       assert.equal(fixed('docker.add-user', last, df()), last.replace('USER root', 'USER node'));
     });
 
-    it('HEALTHCHECK on the exposed port with node, and declines without a port', () => {
+    it('HEALTHCHECK on the exposed port with a tool the image has; $PORT without EXPOSE; none on distroless', () => {
       const out = fixed('docker.add-healthcheck', node, df());
       assert.ok(out.includes(`HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD node -e "require('http').get('http://localhost:3000/health'`), out);
-      assert.match(declined('docker.add-healthcheck', node.replace('EXPOSE 3000\n', ''), df()), /no port/);
+      assert.ok(fixed('docker.add-healthcheck', node.replace('EXPOSE 3000\n', ''), df()).includes(`require('http').get('http://localhost:'+(process.env.PORT||3000)+'/health'`), 'no EXPOSE: the run-time $PORT');
+      assert.ok(fixed('docker.add-healthcheck', lines('FROM alpine:3', 'CMD ["srv"]'), df()).includes('CMD wget -q -O /dev/null http://localhost:${PORT:-3000}/health || exit 1\n'));
+      assert.match(declined('docker.add-healthcheck', lines('FROM gcr.io/distroless/nodejs22', 'CMD ["main.js"]'), df()), /distroless/);
       const deb = lines('FROM debian:12', 'ENV PORT=8080', 'EXPOSE $PORT', 'CMD ["srv"]');
       assert.ok(fixed('docker.add-healthcheck', deb, df()).includes('CMD curl -fsS http://localhost:8080/health || exit 1\nCMD ["srv"]'));
     });

@@ -4,8 +4,9 @@ import { baseImage, insertLines, kw, openDockerfile } from './common';
 
 const Params = z.strictObject({
   path: z.string().startsWith('/').default('/health'),
-  /** Port when the final stage exposes none. */
+  /** Port when the final stage exposes none (else the container's $PORT at run time, with defaultPort as fallback). */
   port: z.number().int().positive().optional(),
+  defaultPort: z.number().int().positive().default(3000),
   /** Timings from the seeds' liveness probe. */
   interval: z.string().default('10s'),
   timeout: z.string().default('5s'),
@@ -41,17 +42,21 @@ export const addHealthcheck = defineFix({
       if (port) break;
     }
     port ??= params.port ?? (env.has('PORT') ? Number(env.get('PORT')) : undefined);
-    if (!port) return { declined: 'the final stage exposes no port; add EXPOSE (or set the fix’s port) first' };
-    const url = `http://localhost:${port}${params.path}`;
+    // no known port: the app's $PORT at run time, as the seeds' example does
+    const shellUrl = port ? `http://localhost:${port}${params.path}` : `http://localhost:\${PORT:-${params.defaultPort}}${params.path}`;
     const base = baseImage(t, stage);
     let cmd: string;
     if (/distroless|chainguard|^scratch$/.test(base.name)) return { declined: `${base.name} has no shell or HTTP client for a HEALTHCHECK; rely on Kubernetes probes` };
-    if (/(^|\/)node$/.test(base.name)) cmd = `node -e "require('http').get('${url}',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"`;
-    else if (/(^|\/)python$/.test(base.name)) cmd = `python -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('${url}', timeout=4).status == 200 else 1)"`;
-    else if (/alpine|busybox/.test(base.name + ':' + base.tag)) cmd = `wget -q -O /dev/null ${url} || exit 1`;
-    else cmd = `curl -fsS ${url} || exit 1`;
+    if (/(^|\/)node$/.test(base.name)) {
+      const url = port ? `'${shellUrl}'` : `'http://localhost:'+(process.env.PORT||${params.defaultPort})+'${params.path}'`;
+      cmd = `node -e "require('http').get(${url},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"`;
+    } else if (/(^|\/)python$/.test(base.name)) {
+      const url = port ? `'${shellUrl}'` : `'http://localhost:%s${params.path}' % os.environ.get('PORT', '${params.defaultPort}')`;
+      cmd = `python -c "import os,sys,urllib.request; sys.exit(0 if urllib.request.urlopen(${url}, timeout=4).status == 200 else 1)"`;
+    } else if (/alpine|busybox/.test(base.name + ':' + base.tag)) cmd = `wget -q -O /dev/null ${shellUrl} || exit 1`;
+    else cmd = `curl -fsS ${shellUrl} || exit 1`;
     const line = `${kw(t, 'HEALTHCHECK')} --interval=${params.interval} --timeout=${params.timeout} --start-period=${params.startPeriod} --retries=${params.retries} ${kw(t, 'CMD')} ${cmd}`;
     const edit = existing ? { range: existing.range, newText: line } : insertLines(t, stage, [line]);
-    return { title: `Add HEALTHCHECK on ${url}`, edits: [{ file: finding.file, edits: [edit] }] };
+    return { title: `Add HEALTHCHECK on ${shellUrl}`, edits: [{ file: finding.file, edits: [edit] }] };
   },
 });

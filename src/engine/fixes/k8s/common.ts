@@ -61,7 +61,7 @@ export function locateK8s(text: string, finding: Finding): K8sTarget | { decline
   const broken = ed.broken(docIndex);
   if (broken) return { declined: broken };
   const containers: ContainerTarget[] = [];
-  let objectPath: YamlPath = isPath(data.objectPath) ? data.objectPath : [];
+  let objectPath: YamlPath = isPath(data.objectPath) ? data.objectPath : ownerObject(ed, docIndex, isPath(data.containerPath) ? data.containerPath : isPath(data.path) ? data.path : []);
   let podSpecPath: YamlPath | undefined = isPath(data.podSpecPath) ? data.podSpecPath : undefined;
   if (isPath(data.containerPath)) {
     const path = data.containerPath;
@@ -86,8 +86,17 @@ export function locateK8s(text: string, finding: Finding): K8sTarget | { decline
       }
     }
   }
-  if (!isPath(data.objectPath) && podSpecPath) objectPath = objectPathOf(ed, docIndex, podSpecPath) ?? [];
+  if (!isPath(data.objectPath) && podSpecPath) objectPath = objectPathOf(ed, docIndex, podSpecPath) ?? objectPath;
   return { ed, docIndex, objectPath, podSpecPath, containers };
+}
+
+/** The innermost Kubernetes object (a map with kind and apiVersion) on a path; the document root by default. */
+export function ownerObject(ed: YamlEditor, docIndex: number, path: YamlPath): YamlPath {
+  for (let n = path.length; n > 0; n--) {
+    const v = plainAt(ed, docIndex, path.slice(0, n));
+    if (isObject(v) && typeof v.kind === 'string' && v.apiVersion !== undefined) return path.slice(0, n);
+  }
+  return [];
 }
 
 /** The path of the object that owns a pod spec: the prefix whose kind puts its pod spec there. */

@@ -29,6 +29,16 @@ export const securityContext = defineFix({
     if ('declined' in t) return t;
     if (!t.containers.length) return { declined: 'no container found for this finding' };
     const pod = t.podSpecPath ? plainAt(t.ed, t.docIndex, t.podSpecPath) : undefined;
+    // a wrong value in the pod's own securityContext: correct it where it is
+    const at = finding.data?.path;
+    if (!finding.data?.containerPath && Array.isArray(at) && at.length >= 2 && at[at.length - 2] === 'securityContext') {
+      const field = at[at.length - 1] as Field;
+      if (params.fields.includes(field) && typeof VALUES[field] !== 'object' && t.ed.node(t.docIndex, at as (string | number)[])) {
+        const r = t.ed.replace(t.docIndex, at as (string | number)[], VALUES[field] as boolean);
+        if ('declined' in r) return r;
+        if (r.edits.length) return { title: `Set ${field}: ${String(VALUES[field])}`, edits: [{ file: finding.file, edits: r.edits }] };
+      }
+    }
     const r = perContainer(t.containers, (c) => {
       const sc = isObject(c.value.securityContext) ? c.value.securityContext : {};
       const desired: PlainObject = {};
