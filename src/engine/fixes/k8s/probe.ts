@@ -11,6 +11,7 @@ const TIMINGS: Record<Kind, PlainObject> = {
   startup: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
 };
 type Kind = 'liveness' | 'readiness' | 'startup';
+const HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
 
 const NOT_HTTP_NAME = /grpc|tcp|udp|redis|postgres|pg|mysql|maria|mongo|amqp|kafka|zookeeper|zk|dns|smtp|imap|memcache|nats|jdbc|ldap|ssh|sql|db|cql|mqtt|raft|gossip|cluster|peer/i;
 const HTTP_NAME = /http|web|api|rest|ui|app|server|metrics|health/i;
@@ -66,7 +67,9 @@ export const insertProbe = defineFix({
     const key = `${params.probe}Probe`;
     const used: string[] = [];
     const r = perContainer(t.containers, (c) => {
-      if (c.value[key] !== undefined && c.value[key] !== null) return undefined;
+      const existing = c.value[key];
+      const handlerless = isObject(existing) && !HANDLERS.some((h) => existing[h] !== undefined && existing[h] !== null);
+      if (existing !== undefined && existing !== null && !handlerless) return undefined;
       const choice = choosePort(c.value) ?? (params.port !== undefined ? { port: params.port, http: true } : undefined);
       if (!choice) return { declined: `container "${c.name}" declares no port; add a containerPort (or set the fix's port) first` };
       const timings: PlainObject = { ...TIMINGS[params.probe] };
@@ -76,6 +79,8 @@ export const insertProbe = defineFix({
       if (params.probe === 'liveness' && timings.successThreshold !== undefined && timings.successThreshold !== 1) delete timings.successThreshold;
       const action: PlainObject = choice.http ? { httpGet: { path: params.path, port: choice.port } } : { tcpSocket: { port: choice.port } };
       used.push(choice.http ? `httpGet ${params.path} on port ${choice.port}` : `tcpSocket on port ${choice.port}`);
+      // a probe without a handler gets one; its own timings stay
+      if (handlerless) return t.ed.insert(c.docIndex, [...c.path, key], action, { first: true });
       return t.ed.insert(c.docIndex, c.path, { [key]: { ...action, ...timings } });
     });
     if ('declined' in r) return r;
