@@ -64,9 +64,12 @@ export interface DockerfileModel {
 const PLACEHOLDER_RE = /%%[A-Za-z0-9_.-]+%%|\{\{[^}\n]*\}\}|\$\{\{[^}\n]*\}\}/;
 const TEMPLATE_NAME_RE = /\.(template|tmpl|tpl|j2|jinja2?|hbs|mustache|erb)$/i;
 
-/** Does a value hold a template placeholder (`%%VAR%%`, `{{ … }}`)? */
+/**
+ * Does a value hold (part of) a template placeholder (`%%VAR%%`, `{{ … }}`)? A placeholder with spaces
+ * is split across arguments (`FROM img/{{ env.variant }}:{{ env.tag }}`), so half of one counts too.
+ */
 export function hasPlaceholder(value: string): boolean {
-  return PLACEHOLDER_RE.test(value);
+  return PLACEHOLDER_RE.test(value) || /\{\{|\}\}|%%[A-Za-z_]/.test(value);
 }
 
 function toInstruction(i: Instruction): DockerInstruction {

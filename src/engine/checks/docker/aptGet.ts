@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
-import type { DockerInstruction, DockerStage } from '../../parse/dockerfile';
+import { hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { program, subcommand, type ShellCommand, type Word } from './shell';
 import { dockerContext, dockerFinding, flags, stageChain, type DockerContext } from './util';
@@ -67,7 +67,8 @@ export const aptGet = fileCheck({
             findings.push(dockerFinding(ctx, ctx.index.range(w.start, i.sub.end), `${w.value} install without --no-install-recommends pulls in recommended packages the image does not need.`, stage));
           }
         }
-        if (params.cleanLists && shipped.has(stage) && !use.cleans && use.installs.length > 0) {
+        // In a template the cleanup may come from a placeholder (`{{ clean_apt }}`): do not judge its absence.
+        if (params.cleanLists && shipped.has(stage) && !use.cleans && use.installs.length > 0 && !hasPlaceholder(ins.args)) {
           const w = use.installs[0].cmd.words[use.installs[0].at];
           findings.push(dockerFinding(ctx, ctx.index.range(w.start, use.installs[0].sub.end), 'This RUN installs with apt-get but leaves /var/lib/apt/lists in the layer; end it with && rm -rf /var/lib/apt/lists/*.', stage));
         }

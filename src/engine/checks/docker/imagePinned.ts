@@ -40,7 +40,7 @@ export const imagePinned = fileCheck({
       const { from } = stage;
       const written = from.image;
       if (!written || from.isStage) continue;
-      if (hasPlaceholder(written)) continue; // a template: the value is filled in later
+      if (hasPlaceholder(written) || hasPlaceholder(from.node.getRawArgumentsContent() ?? '')) continue; // a template: filled in later
       const { value: image, unresolved } = substitute(written, ctx.model.globalArgs);
       if (unresolved.length > 0) continue; // supplied at build time (`ARG TAG` without a default): cannot judge
       if (image.toLowerCase() === 'scratch' || image === '') continue;

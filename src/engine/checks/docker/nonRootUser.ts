@@ -39,7 +39,6 @@ export const nonRootUser = fileCheck({
     const base = stageChain(ctx.model, final).at(-1) ?? final;
     const image = substitute(base.from.image, ctx.model.globalArgs).value;
     if (params.nonRootImages.some((re) => safeRegExp(re)?.test(image))) return passOrFail([]);
-    if (!base.from.image || hasPlaceholder(base.from.image)) return passOrFail([]);
     const who = isWindowsStage(ctx.model, final) ? 'ContainerAdministrator' : 'root';
     return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage sets no USER, so the container runs as ${who}; add USER <non-root user> (e.g. USER node) before CMD/ENTRYPOINT.`, final)]);
   },

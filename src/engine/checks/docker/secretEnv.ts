@@ -53,7 +53,7 @@ export const secretEnv = fileCheck({
         const unquoted = value.trim().replace(/^(["'])(.*)\1$/, '$2');
         if (URL_CREDENTIALS_RE.test(unquoted)) {
           const password = URL_CREDENTIALS_RE.exec(unquoted)![1];
-          if (!password.startsWith('$')) findings.push(finding(ctx, ins, p, stage, `${ins.keyword} ${name} holds a URL with an inline password; pass it at run time (secret or environment) instead of baking it into the image.`));
+          if (!password.startsWith('$') && !placeholder.test(password)) findings.push(finding(ctx, ins, p, stage, `${ins.keyword} ${name} holds a URL with an inline password; pass it at run time (secret or environment) instead of baking it into the image.`));
           continue;
         }
         if (!names.test(name) || ignore.test(name) || placeholder.test(unquoted)) continue;

@@ -191,7 +191,7 @@ export function program(cmd: ShellCommand): { name: string; at: number } | undef
   let k = 0;
   while (k < cmd.words.length) {
     const v = cmd.words[k].value;
-    const base = v.slice(v.lastIndexOf('/') + 1);
+    const base = v.slice(v.lastIndexOf('/') + 1).replace(/^(.+?)@.*$/, '$1'); // `npx npm@10 ci` runs npm
     if (base === 'sudo' || base === 'env' || base === 'nice' || base === 'nohup' || base === 'npx' || base === 'pnpx' || base === 'bunx') {
       k++;
       while (k < cmd.words.length && (cmd.words[k].value.startsWith('-') || ASSIGNMENT_RE.test(cmd.words[k].value))) k++;

@@ -1,0 +1,256 @@
+import { strict as assert } from 'node:assert';
+import { parseDockerfile } from '../../src/engine/parse/dockerfile';
+import { parseIgnoreFile } from '../../src/engine/parse/ignoreFile';
+import { dockerignoreExcludes } from '../../src/engine/checks/docker/dockerignore';
+import { runCommands } from '../../src/engine/checks/docker/shell';
+import { nodeInstall } from '../../src/engine/checks/docker/packageManager';
+import { substitute } from '../../src/engine/checks/docker/util';
+import type { AuditResult, Finding } from '../../src/engine/model';
+import { LineIndex } from '../../src/engine/text';
+import { auditFiles, builtinChecklists } from './helpers';
+
+const dockerChecklist = () => builtinChecklists().filter((c) => c.id === 'dockerfile');
+
+function audit(text: string, path = 'Dockerfile', extra: { path: string; text: string }[] = []): AuditResult {
+  return auditFiles([{ path, text }, ...extra], { checklists: dockerChecklist() });
+}
+
+function findings(result: AuditResult, ruleId: string): Finding[] {
+  return result.findings.filter((f) => f.ruleId === ruleId);
+}
+
+function status(result: AuditResult, ruleId: string): string | undefined {
+  return result.items.find((i) => i.id === ruleId)?.status;
+}
+
+/** The text a finding's range covers. */
+function covered(text: string, f: Finding): string {
+  const index = new LineIndex(text);
+  return text.slice(index.offsetAt(f.range.start), index.offsetAt(f.range.end));
+}
+
+/** Words of every command of every RUN, for tokenizer tests. */
+function commandWords(text: string): string[][] {
+  const { model } = parseDockerfile(text, 'Dockerfile');
+  const index = new LineIndex(text);
+  return model.stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').flatMap((i) => runCommands(i, text, index, model.escapeChar))).map((c) => c.words.map((w) => w.value));
+}
+
+describe('Dockerfile parser extensions', () => {
+  it('reads directives, the escape character, global ARG defaults, parent stages and template markers', () => {
+    const text = '# syntax=docker/dockerfile:1.7\n# escape=`\nARG BASE=node:22\nARG TAG\nFROM $BASE AS build\nFROM build\n';
+    const { model, problems } = parseDockerfile(text, 'Dockerfile');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(model.directives.map((d) => `${d.name}=${d.value}`), ['syntax=docker/dockerfile:1.7', 'escape=`']);
+    assert.equal(model.escapeChar, '`');
+    assert.deepEqual(model.globalArgs, { BASE: 'node:22', TAG: undefined });
+    assert.equal(model.stages[1].parent, 0);
+    assert.equal(model.stages[0].parent, undefined);
+    assert.equal(model.templated, false);
+    assert.equal(parseDockerfile('FROM %%BASE_IMAGE%%\n', 'Dockerfile').model.templated, true);
+    assert.equal(parseDockerfile('FROM node:22\n', 'Dockerfile.template').model.templated, true);
+  });
+
+  it('parses an empty Dockerfile without problems and without stages', () => {
+    for (const text of ['', '\n\n', '# only a comment\n', '\r\n']) {
+      const { model, problems } = parseDockerfile(text, 'Dockerfile');
+      assert.equal(model.stages.length, 0);
+      assert.deepEqual(problems, []);
+    }
+  });
+
+  it('substitutes ARG defaults, including ${VAR:-default} forms, and lists what it cannot resolve', () => {
+    assert.deepEqual(substitute('node:${V}', { V: '22' }), { value: 'node:22', unresolved: [] });
+    assert.deepEqual(substitute('${REG:-docker.io}/app:$TAG', { TAG: undefined }), { value: 'docker.io/app:$TAG', unresolved: ['TAG'] });
+    assert.deepEqual(substitute('x${SUFFIX:+-slim}', { SUFFIX: '1' }), { value: 'x-slim', unresolved: [] });
+  });
+});
+
+describe('RUN command tokenizer', () => {
+  it('joins continuation lines, drops comment lines inside them and splits on && ; |', () => {
+    const text = 'FROM debian:12\nRUN apt-get update && \\\n# a comment inside the RUN\n    apt-get install -y "curl" ; echo done | tee log\n';
+    assert.deepEqual(commandWords(text), [['apt-get', 'update'], ['apt-get', 'install', '-y', 'curl'], ['echo', 'done'], ['tee', 'log']]);
+  });
+
+  it('reads heredoc bodies as scripts, CRLF and the backtick escape', () => {
+    assert.deepEqual(commandWords('FROM alpine:3\nRUN <<EOF\nset -e\nnpm ci\nEOF\n'), [['set', '-e'], ['npm', 'ci']]);
+    assert.deepEqual(commandWords('FROM alpine:3\r\nRUN npm ci && \\\r\n  npm prune --omit=dev\r\n'), [['npm', 'ci'], ['npm', 'prune', '--omit=dev']]);
+    assert.deepEqual(commandWords('# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN powershell -Command `\n  Write-Host hi\n'), [['powershell', '-Command', 'Write-Host', 'hi']]);
+  });
+
+  it('reads the JSON form, and the script of ["sh", "-c", …]', () => {
+    assert.deepEqual(commandWords('FROM alpine:3\nRUN ["npm", "ci"]\n'), [['npm', 'ci']]);
+    assert.deepEqual(commandWords('FROM alpine:3\nRUN ["/bin/sh", "-c", "apt-get update && sudo ls"]\n'), [['apt-get', 'update'], ['sudo', 'ls']]);
+  });
+
+  it('keeps word offsets exact so findings point at the command', () => {
+    const text = 'FROM node:22\nRUN   NODE_ENV=production  npm   install\n';
+    const { model } = parseDockerfile(text, 'Dockerfile');
+    const [cmd] = runCommands(model.stages[0].instructions[0], text, new LineIndex(text), '\\');
+    assert.deepEqual(cmd.assignments.map((a) => a.value), ['NODE_ENV=production']);
+    const install = nodeInstall(cmd)!;
+    assert.equal(text.slice(install.start, install.end), 'npm   install');
+    assert.equal(install.productionOnly, true);
+    assert.equal(install.frozen, false);
+  });
+
+  it('tells dependency installs from package additions and global tools', () => {
+    const first = (t: string) => runCommands(parseDockerfile(`FROM x:1\nRUN ${t}\n`, 'D').model.stages[0].instructions[0], `FROM x:1\nRUN ${t}\n`, new LineIndex(`FROM x:1\nRUN ${t}\n`), '\\')[0];
+    assert.equal(nodeInstall(first('npm install -g pnpm')), undefined);
+    assert.equal(nodeInstall(first('npm install express')), undefined);
+    assert.equal(nodeInstall(first('yarn add lodash')), undefined);
+    assert.equal(nodeInstall(first('npm ci --omit dev'))?.productionOnly, true);
+    assert.equal(nodeInstall(first('yarn --immutable'))?.frozen, true);
+    assert.equal(nodeInstall(first('pnpm install --filter api'))?.frozen, false);
+    assert.equal(nodeInstall(first('npx --yes npm@10 ci'))?.frozen, true);
+  });
+});
+
+describe('Dockerfile rules', () => {
+  it('docker.image.pinned points at the floating tag, names ARG-resolved images, and skips stages, scratch and templates', () => {
+    const text = 'ARG BASE=node\nFROM node:latest AS build\nFROM $BASE AS app\nFROM build AS test\nFROM scratch\nFROM %%BASE_IMAGE%%\nFROM img/{{ env.variant }}:{{ env.tag }}\n';
+    const r = audit(text);
+    const fs = findings(r, 'docker.image.pinned');
+    assert.deepEqual(fs.map((f) => f.range.start.line), [1, 2]);
+    assert.equal(covered(text, fs[0]), 'latest');
+    assert.equal(covered(text, fs[1]), '$BASE');
+    assert.match(fs[1].message, /\$BASE resolves to node/);
+    assert.deepEqual(fs.map((f) => f.data?.stage), [0, 1]);
+  });
+
+  it('docker.image.pinned: a digest passes, requireDigest demands one', () => {
+    assert.equal(status(audit('FROM node@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n'), 'docker.image.pinned'), 'pass');
+    assert.equal(status(audit('FROM node:22.12\n'), 'docker.image.pinned'), 'pass');
+  });
+
+  it('docker.user.non-root: the last USER of the final stage counts; root points at the argument', () => {
+    const text = 'FROM node:22 AS build\nUSER node\nFROM node:22\nUSER node\nRUN npm ci\nUSER root\n';
+    const [f] = findings(audit(text), 'docker.user.non-root');
+    assert.equal(covered(text, f), 'root');
+    assert.equal(f.data?.stage, 1);
+    assert.equal(status(audit('FROM node:22 AS build\nUSER root\nFROM node:22\nUSER 1000:1000\n'), 'docker.user.non-root'), 'pass');
+    assert.equal(status(audit('FROM node:22\nARG APP_UID\nUSER $APP_UID\n'), 'docker.user.non-root'), 'pass', 'a user from an ARG without default cannot be judged');
+    const missing = findings(audit('FROM node:22 AS a\nFROM node:22-alpine\nCMD ["node"]\n'), 'docker.user.non-root');
+    assert.equal(missing[0].range.start.line, 1, 'a missing USER points at the final FROM');
+  });
+
+  it('docker.healthcheck: HEALTHCHECK NONE in the final stage fails on that instruction', () => {
+    const text = 'FROM node:22\nHEALTHCHECK CMD true\nHEALTHCHECK NONE\n';
+    const [f] = findings(audit(text), 'docker.healthcheck');
+    assert.equal(covered(text, f), 'HEALTHCHECK NONE');
+  });
+
+  it('docker.copy-not-add points at the ADD keyword, allows URLs and archives', () => {
+    const text = 'FROM debian:12\nADD https://example.com/a.tar.gz /opt/\nADD site.tgz /srv/\nadd src /src\n';
+    const fs = findings(audit(text), 'docker.copy-not-add');
+    assert.deepEqual(fs.map((f) => covered(text, f)), ['add']);
+  });
+
+  it('docker.deps.npm-ci and docker.deps.production-only point at the install command', () => {
+    const text = 'FROM node:22\nRUN npm i --no-audit\n';
+    const r = audit(text);
+    assert.deepEqual(findings(r, 'docker.deps.npm-ci').map((f) => covered(text, f)), ['npm i']);
+    assert.deepEqual(findings(r, 'docker.deps.production-only').map((f) => covered(text, f)), ['npm i']);
+    assert.equal(status(audit('FROM nginx:1.27\nCOPY dist /usr/share/nginx/html\n'), 'docker.deps.production-only'), 'not-applicable');
+  });
+
+  it('docker.deps.production-only: NODE_ENV from an ARG default or an inherited stage counts', () => {
+    assert.equal(status(audit('FROM node:22\nARG NODE_ENV=production\nRUN npm ci\n'), 'docker.deps.production-only'), 'pass');
+    assert.equal(status(audit('FROM node:22 AS base\nENV NODE_ENV=production\nFROM base\nRUN npm ci\n'), 'docker.deps.production-only'), 'pass');
+    assert.equal(status(audit('FROM node:22 AS base\nRUN npm ci\nFROM base\nENV NODE_ENV=production\n'), 'docker.deps.production-only'), 'fail');
+  });
+
+  it('docker.secrets.env-arg names the key and never prints the value', () => {
+    const secret = 'sup3r-s3cret-value';
+    const text = `FROM node:22\nENV PORT=3000 DB_PASSWORD=${secret}\nARG API_TOKEN=${secret}\n`;
+    const fs = findings(audit(text), 'docker.secrets.env-arg');
+    assert.deepEqual(fs.map((f) => f.data?.key), ['DB_PASSWORD', 'API_TOKEN']);
+    for (const f of fs) {
+      assert.ok(!f.message.includes(secret), f.message);
+      assert.match(covered(text, f), /^(DB_PASSWORD|API_TOKEN)=/);
+    }
+  });
+
+  it('docker.apt.* judge each RUN, and lists only in stages that ship', () => {
+    const text = 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\nFROM debian:12\nRUN apt-get update && apt-get install -y curl\n';
+    const r = audit(text);
+    assert.deepEqual(findings(r, 'docker.apt.clean-lists').map((f) => f.range.start.line), [3]);
+    assert.deepEqual(findings(r, 'docker.apt.no-install-recommends').map((f) => covered(text, f)), ['apt-get install']);
+    assert.equal(status(r, 'docker.apt.update-install'), 'pass');
+    assert.equal(status(audit('FROM alpine:3.20\nRUN apk add --no-cache curl\n'), 'docker.apt.update-install'), 'not-applicable');
+  });
+
+  it('docker.no-sudo, docker.workdir.absolute and docker.cmd.exec-form point at the offending word or argument', () => {
+    const text = 'FROM debian:12\nWORKDIR app\nRUN true && sudo ls\nCMD node main.js\nENTRYPOINT ["tini", "--"]\n';
+    const r = audit(text);
+    assert.deepEqual(findings(r, 'docker.no-sudo').map((f) => covered(text, f)), ['sudo']);
+    assert.deepEqual(findings(r, 'docker.workdir.absolute').map((f) => covered(text, f)), ['app']);
+    assert.deepEqual(findings(r, 'docker.cmd.exec-form').map((f) => covered(text, f)), ['node main.js']);
+  });
+
+  it('docker.multi-stage is not applicable to a single stage without a build step', () => {
+    assert.equal(status(audit('FROM nginx:1.27\nCOPY dist /usr/share/nginx/html\n'), 'docker.multi-stage'), 'not-applicable');
+    const text = 'FROM node:22\nCOPY . .\nRUN npm run build:prod\n';
+    const [f] = findings(audit(text), 'docker.multi-stage');
+    assert.equal(f.range.start.line, 0);
+    assert.equal(f.related?.[0].range.start.line, 2);
+  });
+
+  it('an empty Dockerfile gives no findings and no problems', () => {
+    const r = audit('', 'Dockerfile', []);
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(r.problems, []);
+  });
+
+  it('honours hadolint ignore comments through the aliases, unless strict', () => {
+    const text = 'FROM debian:12\n# hadolint ignore=DL3020\nADD src /src\n';
+    assert.equal(status(audit(text), 'docker.copy-not-add'), 'pass');
+    const strict = auditFiles([{ path: 'Dockerfile', text }], { checklists: dockerChecklist(), strict: true });
+    assert.equal(status(strict, 'docker.copy-not-add'), 'fail');
+  });
+});
+
+describe('repo.dockerignore', () => {
+  const ignore = (text: string) => parseIgnoreFile(text).model;
+
+  it('follows .dockerignore semantics: anchored patterns, parent folders, last match wins, ! re-includes', () => {
+    assert.equal(dockerignoreExcludes(ignore('node_modules\n'), 'node_modules'), true);
+    assert.equal(dockerignoreExcludes(ignore('/node_modules/\n'), 'node_modules'), true);
+    assert.equal(dockerignoreExcludes(ignore('**/node_modules\n'), 'node_modules'), true);
+    assert.equal(dockerignoreExcludes(ignore('src/node_modules\n'), 'node_modules'), false);
+    assert.equal(dockerignoreExcludes(ignore('.env*\n!.env.production\n'), '.env.production'), false);
+    assert.equal(dockerignoreExcludes(ignore('*\n!src\n'), '.git'), true);
+    assert.equal(dockerignoreExcludes(ignore('.git\n'), '.git/HEAD'), true);
+  });
+
+  it('reports the .dockerignore once, with what it misses, and a missing one on the Dockerfile FROM line', () => {
+    const df = 'FROM node:22\nCOPY . .\n';
+    const r = auditFiles(
+      [
+        { path: 'a/Dockerfile', text: df },
+        { path: 'a/worker.Dockerfile', text: `# comment\n${df}` },
+        { path: 'a/.dockerignore', text: 'node_modules\r\n.git\r\n' },
+        { path: 'b/Dockerfile', text: `# syntax=docker/dockerfile:1\n${df}` },
+      ],
+      { checklists: dockerChecklist() },
+    );
+    const fs = findings(r, 'repo.dockerignore');
+    assert.deepEqual(fs.map((f) => `${f.file}:${f.range.start.line}`), ['a/.dockerignore:0', 'b/Dockerfile:1']);
+    assert.match(fs[0].message, /\.env, \.env\.production/);
+    assert.ok(!/node_modules|\.git,/.test(fs[0].message.split('does not exclude')[1].split(';')[0]));
+  });
+
+  it('a repo-root .dockerignore serves Dockerfiles in sub-folders; <name>.dockerignore wins over it', () => {
+    const df = 'FROM node:22\n';
+    const r = auditFiles(
+      [
+        { path: 'svc/api/Dockerfile', text: df },
+        { path: '.dockerignore', text: 'node_modules\n.git\n.env\n.env.*\n' },
+        { path: 'svc/web/Dockerfile', text: df },
+        { path: 'svc/web/Dockerfile.dockerignore', text: 'node_modules\n' },
+      ],
+      { checklists: dockerChecklist() },
+    );
+    assert.deepEqual(findings(r, 'repo.dockerignore').map((f) => f.file), ['svc/web/Dockerfile.dockerignore']);
+  });
+});
