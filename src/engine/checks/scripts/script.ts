@@ -63,7 +63,7 @@ export const scriptCheck = fileCheck({
     const candidates = Object.entries(m.scripts).filter(([name, cmd]) => p.names.includes(name) || (cmdRe?.test(cmd) ?? false));
     const real = candidates.filter(([, cmd]) => !(placeholder?.test(cmd) ?? false));
     for (const [name, cmd] of candidates) {
-      if (placeholder?.test(cmd)) findings.push({ file: f.path, range: m.scriptValueRanges.get(name) ?? m.scriptRanges.get(name) ?? m.topRange, message: `The "${name}" script is a placeholder (${cmd.length > 60 ? 'npm init default' : cmd}); make it run the ${p.label.replace(/ script$/, '')}`, data: { script: name } });
+      if (placeholder?.test(cmd)) findings.push({ file: f.path, range: m.scriptValueRanges.get(name) ?? m.scriptRanges.get(name) ?? m.topRange, message: `The "${name}" script is a placeholder (${cmd.length > 60 ? 'npm init default' : cmd}); replace it with the real ${p.label}`, data: { script: name } });
     }
     if (real.length === 0 && findings.length === 0) {
       const at = m.keyRanges.get('scripts') ?? m.topRange;
