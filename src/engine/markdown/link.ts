@@ -1,8 +1,12 @@
 import type { ResolvedItem } from '../audit';
 import type { AuditResult, Evidence, Finding, ItemResult, ItemStatus, Problem, Range, RelatedInfo } from '../model';
 import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
+import type { ParsedFile } from '../workspace';
 import { CATALOGUE_PHRASINGS } from './cataloguePhrasings';
-import { LinkIndex, type LinkTarget } from './match';
+import { INHERITED, LinkIndex, type LinkTarget } from './match';
+
+/** Weight of catalogue phrasings for the item that carries the catalogue id itself (see LinkTarget.inheritedWeight). */
+const EXACT_INHERITED = 0.95;
 
 /** Why a Markdown item is tied to a rule. */
 export interface ItemLink {
@@ -70,15 +74,19 @@ export function catalogueIdOf(id: string): string | undefined {
 
 /** Link targets for the resolved items of the active checklists (title, phrasings, catalogue phrasings, mode). */
 export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
-  return items.map((ri) => ({
-    id: ri.item.id,
-    title: ri.item.title,
-    matches: ri.item.matches,
-    inherited: CATALOGUE_PHRASINGS[catalogueIdOf(ri.item.id) ?? ''] ?? [],
-    aliases: ri.item.aliases,
-    mode: !ri.template ? 'manual' : ri.item.evidence ? 'evidence' : 'auto',
-    extra: ri.item.with ? JSON.stringify(ri.item.with) : undefined,
-  }));
+  return items.map((ri) => {
+    const catalogueId = catalogueIdOf(ri.item.id);
+    return {
+      id: ri.item.id,
+      title: ri.item.title,
+      matches: ri.item.matches,
+      inherited: catalogueId ? CATALOGUE_PHRASINGS[catalogueId] : [],
+      inheritedWeight: catalogueId === ri.item.id ? EXACT_INHERITED : INHERITED,
+      aliases: ri.item.aliases,
+      mode: !ri.template ? 'manual' : ri.item.evidence ? 'evidence' : 'auto',
+      extra: ri.item.with ? JSON.stringify(ri.item.with) : undefined,
+    };
+  });
 }
 
 const indexCache = new WeakMap<readonly unknown[], { targets: readonly LinkTarget[]; index: LinkIndex }>();
@@ -219,4 +227,12 @@ export function linkChecklist(
       checked: items.filter((i) => i.checked).length,
     },
   };
+}
+
+/** Links every parsed Markdown checklist among the files (kind `markdown`), in path order. */
+export function linkMarkdownFiles(files: readonly ParsedFile[], audit: AuditResult | undefined, resolvedItems: readonly ResolvedItem[] | readonly LinkTarget[]): LinkedChecklist[] {
+  return files
+    .filter((f) => f.kind === 'markdown' && f.model !== undefined)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((f) => linkChecklist({ path: f.path, model: f.model as MarkdownChecklistModel, problems: f.problems }, audit, resolvedItems));
 }

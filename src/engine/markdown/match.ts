@@ -10,6 +10,12 @@ export interface LinkTarget {
   aliases?: readonly string[];
   /** Phrasings the item is known by through its catalogue id; they rank just below its own. */
   inherited?: readonly string[];
+  /**
+   * How much an inherited phrasing counts (default {@link INHERITED}). An item whose id is the catalogue id
+   * itself is what the catalogue phrasings describe (close to 1); a finer item (`k8s.resources.limits.cpu`)
+   * covers only part of them, so a sibling that names the phrase itself wins.
+   */
+  inheritedWeight?: number;
   /** Further text the item is known by (e.g. its check parameters); only identifiers are taken from it. */
   extra?: string;
 }
@@ -30,8 +36,8 @@ interface Phrasing {
   words: Map<string, number>;
 }
 
-/** Catalogue phrasings score slightly below an item's own, so an item that names the phrase itself wins a tie. */
-const INHERITED = 0.93;
+/** Catalogue phrasings score below an item's own, so an item that names the phrase itself wins a tie. */
+export const INHERITED = 0.88;
 
 /** Words in parentheses ("(Trivy, Snyk)", "(min 3)") are examples or details: they count this much. */
 const ASIDE = 0.35;
@@ -85,7 +91,7 @@ export class LinkIndex {
     for (const target of targets) {
       const own = [target.title, ...target.matches].filter((t) => t.trim() !== '');
       const inherited = (target.inherited ?? []).filter((t) => t.trim() !== '' && !own.includes(t));
-      const phrasings = [...own.map((text) => ({ text, factor: 1 })), ...inherited.map((text) => ({ text, factor: INHERITED }))]
+      const phrasings = [...own.map((text) => ({ text, factor: 1 })), ...inherited.map((text) => ({ text, factor: target.inheritedWeight ?? INHERITED }))]
         .map((p) => ({ ...p, words: weightedWords(p.text) }))
         .filter((p) => p.words.size > 0);
       const idents = new Set([...own, ...inherited, target.extra ?? ''].flatMap((t) => identifiers(t)));

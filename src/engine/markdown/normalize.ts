@@ -12,8 +12,9 @@ import { plainText } from '../parse/markdownChecklist';
  * limits" share their words. Longer variants come first; every entry is matched on word boundaries.
  */
 export const SYNONYMS: readonly (readonly [canonical: string, variants: readonly string[]])[] = [
-  ['resource limits', ['cpu and memory limits', 'memory and cpu limits', 'cpu/memory limits', 'memory/cpu limits', 'cpu limits', 'memory limits', 'mem limits', 'resource constraints', 'resources limits']],
-  ['resource requests', ['cpu and memory requests', 'memory and cpu requests', 'cpu requests', 'memory requests', 'resources requests']],
+  // "CPU limits" and "memory limits" stay apart: they are separate items; both together are "resource limits".
+  ['resource limits', ['cpu and memory limits', 'memory and cpu limits', 'cpu/memory limits', 'memory/cpu limits', 'resource constraints', 'resources limits']],
+  ['resource requests', ['cpu and memory requests', 'memory and cpu requests', 'cpu/memory requests', 'memory/cpu requests', 'resources requests']],
   ['resource', ['cpu and memory', 'memory and cpu', 'cpu/memory', 'memory/cpu', 'cpu & memory', 'cpu, memory', 'memory, cpu']],
   ['horizontal autoscaling', ['horizontal pod autoscaling', 'horizontal pod autoscaler', 'horizontal pod autoscalers', 'horizontalpodautoscaler', 'pod autoscaling', 'hpa', 'hpas']],
   ['autoscaling', ['auto-scaling', 'auto scaling', 'autoscaler', 'autoscale']],

@@ -11,7 +11,11 @@ export const MARKS: Record<ItemStatus, string> = { pass: '✓', fail: '✗', man
 
 /** Escapes text so it reads literally inside a Markdown list item. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/([\\`*_[\]<>|])/g, '\\$1');
+  // `_` inside words never makes emphasis (CommonMark), so NODE_ENV stays readable; a leading or trailing one is escaped.
+  return text
+    .replace(/\r?\n/g, ' ')
+    .replace(/([\\`*[\]<>|])/g, '\\$1')
+    .replace(/(^|\W)_|_(?=\W|$)/g, (m) => m.replace('_', '\\_'));
 }
 
 function code(text: string): string {
