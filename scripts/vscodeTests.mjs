@@ -7,7 +7,7 @@
 // Writes test-results/vscode-integration.json and test-results/vscode-ui.json ({suite, passed, failed, pending,
 // failures}); exits non-zero on any failure. Stops code-server's whole process group and removes its temp files.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -67,7 +67,7 @@ async function waitHealthy(base, server, ms = 90000) {
 }
 
 // 1. Toolchain (cached by version outside the clone) and the bundles.
-for (const suite of ['vscode-integration', 'vscode-ui']) rmSync(path.join(RESULTS, `${suite}.json`), { force: true });
+for (const f of readdirSync(RESULTS)) if (/^vscode-(integration|ui)/.test(f)) rmSync(path.join(RESULTS, f), { force: true });
 const tc = spawnSync('bash', [path.join(REPO, 'scripts', 'vscodeToolchain.sh')], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 if (tc.status !== 0) {
   const msg = `toolchain install failed (exit ${tc.status})`;
@@ -91,6 +91,13 @@ const WS_INT = path.join(TMP, 'ws-integration');
 const WS_UI = path.join(TMP, 'ws-ui');
 cpSync(FIXTURE, WS_INT, { recursive: true });
 cpSync(FIXTURE, WS_UI, { recursive: true });
+
+// A quiet workbench: no welcome page, no chat panel, no gallery checks (the machine is offline).
+mkdirSync(path.join(dirs.user, 'User'), { recursive: true });
+writeFileSync(
+  path.join(dirs.user, 'User', 'settings.json'),
+  JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'git.enabled': false, 'security.workspace.trust.enabled': false }, null, 2),
+);
 
 const port = await freePort();
 const BASE = `http://127.0.0.1:${port}`;
@@ -158,8 +165,8 @@ try {
   await waitHealthy(BASE, server);
   log(`code-server on ${BASE} (pid ${server.pid})`);
 
-  // 3. Integration suite inside the extension host.
-  {
+  // 3. Integration suite inside the extension host. (SHIPSHAPE_VSCODE_ONLY=ui|integration runs one part while developing.)
+  if (process.env.SHIPSHAPE_VSCODE_ONLY !== 'ui') {
     const t0 = Date.now();
     const payload = [
       ['extensionDevelopmentPath', remote(REPO)],
@@ -196,7 +203,7 @@ try {
   }
 
   // 4. UI test: a person's view of the workbench (mocha in Node with playwright-core).
-  {
+  if (process.env.SHIPSHAPE_VSCODE_ONLY !== 'integration') {
     const t0 = Date.now();
     const payload = [['extensionDevelopmentPath', remote(REPO)]];
     const r = spawnSync(

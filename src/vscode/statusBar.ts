@@ -14,6 +14,7 @@ export function statusBarFeature(ctx: Ctx): void {
       item.text = '$(sync~spin) Shipshape';
       item.tooltip = 'Scanning for production readiness…';
       item.backgroundColor = undefined;
+      item.accessibilityInformation = { label: 'Shipshape is scanning' };
     } else if (t.score === undefined) {
       item.hide();
       return;
@@ -21,6 +22,7 @@ export function statusBarFeature(ctx: Ctx): void {
       item.text = `$(checklist) ${t.score}%`;
       item.tooltip = `Readiness score ${t.score}% · ${t.failing} failing item${t.failing === 1 ? '' : 's'} · ${t.findings} finding${t.findings === 1 ? '' : 's'}`;
       item.backgroundColor = t.failing ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      item.accessibilityInformation = { label: `Shipshape readiness score ${t.score}%, ${t.failing} failing`, role: 'button' };
     }
     item.show();
   };

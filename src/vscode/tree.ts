@@ -244,6 +244,8 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
     const t = totals(this.ctx);
     this.view.badge = t.failing ? { value: t.failing, tooltip: `${t.failing} failing readiness item${t.failing === 1 ? '' : 's'}` } : undefined;
     this.view.description = this.ctx.scanning && t.score === undefined ? 'scanning…' : t.score === undefined ? undefined : `Score ${t.score}%`;
+    // The message shows even when the view's header is merged into its container's title (a single view).
+    this.view.message = t.score === undefined ? undefined : `Readiness score ${t.score}% · ${t.failing} failing item${t.failing === 1 ? '' : 's'}${this.ctx.view.failingOnly ? ' (showing failing only)' : ''}`;
   }
 
   roots(): TreeNode[] {

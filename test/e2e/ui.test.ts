@@ -1,0 +1,117 @@
+// Drives the real VS Code workbench (code-server, started by scripts/vscodeTests.mjs) in headless Chromium
+// the way a person would: open the Shipshape view, read the items and the score, tick a manual item, open
+// the Problems panel. Screenshots go to test-results/.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+const URL = process.env.SHIPSHAPE_UI_URL;
+const WORKSPACE = process.env.SHIPSHAPE_UI_WORKSPACE ?? '';
+const RESULTS = path.resolve(process.env.SHIPSHAPE_RESULTS_DIR ?? 'test-results');
+const STEP_MS = 30000;
+
+describe('Shipshape in the VS Code workbench (headless Chromium)', function () {
+  this.timeout(180000);
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async function () {
+    assert.ok(URL, 'SHIPSHAPE_UI_URL is set: run this through scripts/vscodeTests.mjs');
+    mkdirSync(RESULTS, { recursive: true });
+    context = await chromium.launchPersistentContext(process.env.SHIPSHAPE_UI_PROFILE ?? path.join(RESULTS, '.profile'), {
+      executablePath: process.env.SHIPSHAPE_CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      viewport: { width: 1400, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(URL!);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    // The explorer shows the fixture once the workspace is open.
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="Dockerfile"]').waitFor({ timeout: 60000 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(RESULTS, `vscode-ui-failure-${slug(this.currentTest.title)}.png`) });
+  });
+
+  after(async () => {
+    await context?.close();
+  });
+
+  /** The Shipshape view container, opened from its activity-bar icon. */
+  async function openReadinessView(): Promise<Locator> {
+    const icon = page.locator('.activitybar .action-item a[aria-label^="Shipshape"], .activitybar .action-item .action-label[aria-label^="Shipshape"]').first();
+    await icon.waitFor({ timeout: STEP_MS });
+    const pane = page.locator('.pane-body, .pane').filter({ has: page.locator('.monaco-list-row', { hasText: 'Fixture readiness' }) });
+    if (!(await pane.count())) await icon.click();
+    const sidebar = page.locator('.part.sidebar');
+    await sidebar.locator('.monaco-list-row', { hasText: 'Fixture readiness' }).waitFor({ timeout: STEP_MS });
+    return sidebar;
+  }
+
+  function row(scope: Locator, text: string): Locator {
+    return scope.locator('.monaco-list-row', { hasText: text }).first();
+  }
+
+  it('the readiness view shows the checklist, items with their status, and the score', async () => {
+    const sidebar = await openReadinessView();
+    for (const text of ['Fixture readiness', 'Kubernetes', 'Containers declare a liveness probe', 'People and process']) {
+      await row(sidebar, text).waitFor({ timeout: STEP_MS });
+    }
+    // Sections without failing items start collapsed: open the one with the manual item.
+    await row(sidebar, 'People and process').click();
+    await row(sidebar, 'An on-call runbook exists').waitFor({ timeout: STEP_MS });
+    // Failing items are expanded to their findings; the item says how many.
+    await expectText(row(sidebar, 'Containers declare a liveness probe'), /1 finding/);
+    await row(sidebar, 'has no liveness probe').waitFor({ timeout: STEP_MS });
+    // The score: in the view's title area and in the status bar.
+    await expectText(sidebar.getByText(/Readiness score \d+%/), /Readiness score 0% · 4 failing items/);
+    await expectText(page.locator('.statusbar-item [aria-label^="Shipshape readiness score"], .statusbar-item[aria-label^="Shipshape readiness score"]'), /0%/);
+    // The badge on the activity-bar icon counts the failing items.
+    await expectText(page.locator('.activitybar .action-item', { has: page.locator('[aria-label^="Shipshape"]') }).locator('.badge'), /4/);
+    await page.screenshot({ path: path.join(RESULTS, 'vscode-ui-readiness.png') });
+  });
+
+  it('ticking a manual item signs it off: the attestation file is written and the score rises', async () => {
+    const sidebar = page.locator('.part.sidebar');
+    const manual = row(sidebar, 'An on-call runbook exists');
+    const checkbox = manual.locator('.custom-view-tree-node-item-checkbox, .monaco-checkbox, [role="checkbox"]').first();
+    await checkbox.click();
+    await expectText(manual, /signed off by/);
+    await expectText(sidebar.getByText(/Readiness score \d+%/), /Readiness score 20%/);
+    await expectText(page.locator('.statusbar-item [aria-label^="Shipshape readiness score"], .statusbar-item[aria-label^="Shipshape readiness score"]'), /20%/);
+    const file = path.join(WORKSPACE, '.shipshape', 'attestations.yaml');
+    assert.ok(existsSync(file), 'the attestation file exists');
+    assert.match(readFileSync(file, 'utf8'), /fixture\.manual\.runbook:\n\s+by: /);
+  });
+
+  it('the Problems panel lists the findings, and a click reveals the line', async () => {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
+    await page.keyboard.press('Control+Shift+M');
+    const markers = page.locator('.markers-panel');
+    await markers.waitFor({ timeout: STEP_MS });
+    for (const text of ['has no liveness probe', 'has no readiness probe', 'sets no USER', 'NODE_ENV']) await markers.locator('.monaco-list-row', { hasText: text }).first().waitFor({ timeout: STEP_MS });
+    await markers.locator('.monaco-list-row', { hasText: 'has no liveness probe' }).first().click();
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'deployment.yaml' }).waitFor({ timeout: STEP_MS });
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: STEP_MS });
+    await page.screenshot({ path: path.join(RESULTS, 'vscode-ui.png') });
+  });
+});
+
+async function expectText(locator: Locator, re: RegExp): Promise<void> {
+  const until = Date.now() + STEP_MS;
+  let last = '';
+  while (Date.now() < until) {
+    last = (await locator.first().textContent({ timeout: STEP_MS }).catch(() => null)) ?? '';
+    if (re.test(last)) return;
+    await locator.page().waitForTimeout(100);
+  }
+  assert.fail(`expected ${re} in "${last}"`);
+}
+
+function slug(s: string): string {
+  return s.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+}
