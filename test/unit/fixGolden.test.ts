@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fixAll } from '../../src/engine/fixes/run';
 import { parseFile } from '../../src/engine/parse';
@@ -7,7 +7,17 @@ import { builtinChecklists, FIXTURES, kindOf, ruleFixtures } from './helpers';
 import { filesUnder, fixFixture, goldenOf } from './fixHelpers';
 
 const RULES_DIR = path.join(FIXTURES, 'rules');
+/** Extra fix cases (CRLF, 4-space indentation, flush sequences, comments…), laid out like rule fixtures. */
+const FIX_DIR = path.join(FIXTURES, 'fix');
 const fixable = builtinChecklists().flatMap((c) => c.sections.flatMap((s) => s.items.filter((i) => i.check && i.fix)));
+
+/** Fail fixtures of a rule (rule fixtures and extra fix cases) that have a golden. */
+function casesOf(id: string): string[] {
+  return [RULES_DIR, FIX_DIR].flatMap((root) => {
+    const dir = path.join(root, id);
+    return existsSync(dir) ? ruleFixtures(dir).fail.filter((f) => existsSync(goldenOf(f))) : [];
+  });
+}
 
 function errors(p: string, text: string): number {
   const kind = kindOf(p, text);
@@ -16,17 +26,18 @@ function errors(p: string, text: string): number {
 
 describe('fix golden files', () => {
   it('every fixable built-in item has at least one fail fixture with a .fixed golden', () => {
-    const missing = fixable.filter((i) => {
-      const dir = path.join(RULES_DIR, i.id);
-      return !existsSync(dir) || !ruleFixtures(dir).fail.some((f) => existsSync(goldenOf(f)));
-    });
+    const missing = fixable.filter((i) => casesOf(i.id).length === 0);
     assert.deepEqual(missing.map((i) => i.id), []);
   });
 
+  it('every rule with golden files has a fix in the built-in checklists (a regenerated checklist must keep its fix entries)', () => {
+    const ids = new Set(fixable.map((i) => i.id));
+    const withGoldens = [RULES_DIR, FIX_DIR].flatMap((root) => (existsSync(root) ? readdirSync(root) : []).filter((id) => casesOf(id).length > 0));
+    assert.deepEqual([...new Set(withGoldens)].filter((id) => !ids.has(id)), []);
+  });
+
   for (const item of fixable) {
-    const dir = path.join(RULES_DIR, item.id);
-    if (!existsSync(dir)) continue;
-    const cases = ruleFixtures(dir).fail.filter((f) => existsSync(goldenOf(f)));
+    const cases = casesOf(item.id);
     describe(item.id, () => {
       for (const fail of cases) {
         const golden = goldenOf(fail);

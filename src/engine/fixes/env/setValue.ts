@@ -3,9 +3,10 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { classifyPath } from '../../discover';
 import type { Finding, TextEdit } from '../../model';
 import { parseDotenv } from '../../parse/dotenv';
-import { eol, LineIndex } from '../../text';
+import { dirName, eol, joinPath, LineIndex } from '../../text';
 import { insertLines, kw, openDockerfile, textOf } from '../docker/common';
 import { locateK8s } from '../k8s/common';
+import { YamlEditor } from '../yamlEdit';
 import { defineFix, type FixOutput } from '../template';
 
 function keyOf(finding: Finding, key: string | undefined): string | undefined {
@@ -85,20 +86,72 @@ function kubernetesEnv(text: string, finding: Finding, key: string, value: strin
   return { title: `Set ${key}: "${value}"`, edits: [{ file: finding.file, edits }] };
 }
 
+/** docker-compose `environment:` entries (map or `- KEY=value` list) of every service. */
+function composeEnv(text: string, finding: Finding, key: string, value: string): FixOutput {
+  const ed = new YamlEditor(text);
+  const edits: TextEdit[] = [];
+  ed.docs.forEach((doc, d) => {
+    if (doc.errors.length) return;
+    const services = ed.node(d, ['services']);
+    if (!isMap(services)) return;
+    for (const pair of services.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (name === undefined) continue;
+      const env = ed.node(d, ['services', name, 'environment']);
+      if (isMap(env) && ed.node(d, ['services', name, 'environment', key])) {
+        const r = ed.replace(d, ['services', name, 'environment', key], value);
+        if ('edits' in r) edits.push(...r.edits);
+      } else if (isSeq(env)) {
+        env.items.forEach((item, i) => {
+          if (!isScalar(item) || typeof item.value !== 'string') return;
+          const eq = item.value.indexOf('=');
+          if (eq === -1 || item.value.slice(0, eq).trim() !== key) return;
+          const r = ed.replace(d, ['services', name, 'environment', i], `${item.value.slice(0, eq)}=${value}`);
+          if ('edits' in r) edits.push(...r.edits);
+        });
+      }
+    }
+  });
+  if (!edits.length) return { declined: `no ${key} value to correct in this compose file` };
+  return { title: `Set ${key}=${value}`, edits: [{ file: finding.file, edits }] };
+}
+
 export const setEnv = defineFix({
   id: 'env.set-value',
   description: 'Sets an environment variable (LOG_LEVEL, NODE_ENV, DATABASE_SSL…) to the required value where the finding is: a .env file line, a Dockerfile ENV, a ConfigMap or container env value.',
-  params: z.strictObject({ key: z.string().min(1).optional(), value: z.string() }),
-  compute({ text, finding, params, kind }) {
+  params: z.strictObject({
+    key: z.string().min(1).optional(),
+    /** The value to write (default: the finding's `data.value`). */
+    value: z.string().optional(),
+    /** Per-key values where spellings differ (PGSSLMODE: require while DATABASE_SSL: true). */
+    values: z.record(z.string(), z.string()).default({}),
+    /** Keys the fix may write (default: any); others (a DATABASE_URL, say) are declined. */
+    keys: z.array(z.string().min(1)).optional(),
+    /** Where to declare it when the finding points at a file that takes no env lines (e.g. package.json). */
+    file: z.string().min(1).default('.env.production.example'),
+  }),
+  compute({ text, finding, params, kind, readFile }) {
     const key = keyOf(finding, params.key);
     if (!key) return { declined: 'the finding names no variable' };
+    const value = params.values[key] ?? params.value ?? (typeof finding.data?.value === 'string' ? finding.data.value : undefined);
+    if (value === undefined) return { declined: 'no value to write' };
+    if (params.keys && !params.keys.includes(key) && !(key in params.values)) return { declined: `${key} is not set automatically; edit it by hand` };
     const k = kind ?? classifyPath(finding.file);
-    if (k === 'dockerfile') return dockerfileEnv(text, finding, key, params.value);
-    if (k === 'kubernetes' || k === 'maybeKubernetes') return kubernetesEnv(text, finding, key, params.value);
-    if (k !== 'env') return { declined: `cannot set ${key} in ${finding.file}` };
-    const edits = setEnvLine(text, key, params.value);
-    if (!edits) return { declined: `${key} is already ${params.value}` };
-    return { title: `Set ${key}=${params.value}`, edits: [{ file: finding.file, edits }] };
+    if (k === 'dockerfile') return dockerfileEnv(text, finding, key, value);
+    if (k === 'kubernetes' || k === 'maybeKubernetes') return kubernetesEnv(text, finding, key, value);
+    if (k === 'compose') return composeEnv(text, finding, key, value);
+    if (k !== 'env') {
+      if (k !== 'packageJson') return { declined: `cannot set ${key} in ${finding.file}` };
+      // no env file to hold it: a production example next to the finding's file
+      const file = joinPath(dirName(finding.file), params.file);
+      const current = readFile?.(file);
+      const edits = setEnvLine(current ?? '', key, value);
+      if (!edits) return { declined: `${key} is already ${value} in ${file}` };
+      return { title: `Set ${key}=${value} in ${file}`, edits: [{ file, create: current === undefined, edits }] };
+    }
+    const edits = setEnvLine(text, key, value);
+    if (!edits) return { declined: `${key} is already ${value}` };
+    return { title: `Set ${key}=${value}`, edits: [{ file: finding.file, edits }] };
   },
 });
 
@@ -116,8 +169,9 @@ export const addEnvKeys = defineFix({
     const keys = [...(Array.isArray(data.keys) ? data.keys : []), ...(typeof data.key === 'string' ? [data.key] : [])].filter((k): k is string => typeof k === 'string' && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k));
     if (!keys.length) return { declined: 'the finding names no variable' };
     const inEnv = (kind ?? classifyPath(finding.file)) === 'env';
-    const file = inEnv ? finding.file : params.file;
-    const current = inEnv ? text : readFile?.(file);
+    // the file that lacks the keys: named by the finding (env.example.in-sync), else the finding's own env file
+    const file = typeof data.missingIn === 'string' ? data.missingIn : inEnv ? finding.file : joinPath(dirName(finding.file), params.file);
+    const current = file === finding.file ? text : readFile?.(file);
     const have = current === undefined ? new Set<string>() : new Set(parseDotenv(current, file).model.byKey.keys());
     const missing = [...new Set(keys)].filter((k) => !have.has(k));
     if (!missing.length) return { declined: `${file} already declares ${keys.join(', ')}` };
