@@ -1,0 +1,67 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { builtinItems, classify, readCatalogue, readSeedRows, renderReadme } from '../../scripts/genDocs';
+import { builtinChecklists, REPO } from './helpers';
+
+const rows = readSeedRows();
+const catalogue = readCatalogue();
+const OTHERS = /^(k8s\.|docker\.|repo\.dockerignore$)/;
+
+describe('seed coverage', () => {
+  const items = builtinItems(builtinChecklists(), catalogue);
+
+  it('the README coverage and rules sections are up to date (npm run docs)', () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    assert.equal(renderReadme(readme), readme, 'README.md is stale: run npm run docs');
+  });
+
+  it('reads all 570 seed items and 113 catalogue rules', () => {
+    assert.equal(rows.length, 570);
+    assert.equal(catalogue.length, 113);
+  });
+
+  it('implements every automatable (A) catalogue rule outside Kubernetes and Dockerfiles with an automated item', () => {
+    const missing = catalogue.filter((r) => r.category === 'A' && !OTHERS.test(r.id) && !items.some((i) => i.rule === r.id && i.mode === 'auto'));
+    assert.deepEqual(missing.map((r) => r.id), []);
+  });
+
+  it('covers every seed item, except A items whose Kubernetes or Dockerfile rule is still missing', () => {
+    const uncovered = rows.filter((r) => classify(r, items).coverage === 'pending' && !(r.rules.length > 0 && r.rules.every((x) => OTHERS.test(x))));
+    assert.deepEqual(uncovered.map((r) => r.ref), []);
+  });
+
+  it('never lets an automated rule tick an item the analysis says files cannot settle', () => {
+    const wrong = items.filter((i) => i.mode === 'auto' && !OTHERS.test(i.item.id)).flatMap((i) => (i.item.seeds ?? []).filter((ref) => rows.find((r) => r.ref === ref)?.category !== 'A' && !ref.includes('(')).map((ref) => `${i.item.id} ${ref}`));
+    assert.deepEqual(wrong, []);
+  });
+
+  it('gives each seed item to exactly one of the items this area owns', () => {
+    const owners = new Map<string, string[]>();
+    for (const i of items.filter((x) => !OTHERS.test(x.item.id))) for (const ref of i.item.seeds ?? []) if (!ref.includes('(')) owners.set(ref, [...(owners.get(ref) ?? []), i.item.id]);
+    assert.deepEqual([...owners].filter(([, ids]) => ids.length > 1), []);
+    const known = new Set(rows.map((r) => r.ref));
+    assert.deepEqual([...owners.keys()].filter((ref) => !known.has(ref)), [], 'every seed ref exists in items.tsv');
+  });
+
+  it('keeps every seed section, in the seed order, in the seed checklists', () => {
+    for (const seed of ['000', '001', '002', '003', '004']) {
+      const checklist = builtinChecklists().find((c) => c.id === `seed-${seed}`);
+      assert.ok(checklist, `seed-${seed} checklist`);
+      const expected = [...new Set(rows.filter((r) => r.seed === seed).map((r) => r.section))];
+      assert.deepEqual(checklist.sections.map((s) => s.title), expected);
+      for (const s of checklist.sections) for (const i of s.items) assert.equal(rows.find((r) => r.ref === i.seeds?.[0])?.section, s.title, `${i.id} sits in its seed section`);
+    }
+  });
+
+  it('classifies a ticked A item with an automated rule as automated and a C item as manual', () => {
+    const a = rows.find((r) => r.ref === '000:160')!;
+    assert.equal(a.category, 'A');
+    assert.equal(classify(a, items).coverage, 'automated');
+    const c = rows.find((r) => r.ref === '000:103')!;
+    assert.equal(c.category, 'C');
+    assert.equal(classify(c, items).coverage, 'manual');
+    const b = rows.find((r) => r.ref === '000:25')!;
+    assert.equal(classify(b, items).coverage, 'evidence');
+  });
+});
