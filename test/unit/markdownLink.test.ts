@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { linkChecklist, resolvePin } from '../../src/engine/markdown/link';
+import { CATALOGUE_PHRASINGS } from '../../src/engine/markdown/cataloguePhrasings';
+import { catalogueIdOf, linkChecklist, resolvePin } from '../../src/engine/markdown/link';
 import { LinkIndex, type LinkTarget } from '../../src/engine/markdown/match';
 import { contentWords, identifiers } from '../../src/engine/markdown/normalize';
 import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
@@ -63,6 +64,21 @@ describe('Markdown linking: tolerant matching', () => {
         `"${text}" should not link to an automated rule`,
       );
     }
+  });
+});
+
+describe('Markdown linking: catalogue phrasings', () => {
+  it('the built-in table holds exactly the phrasings of shared/seed-analysis/catalogue.tsv', () => {
+    const expected = Object.fromEntries(catalogueTargets().filter((t) => t.matches.length > 0).map((t) => [t.id, t.matches]));
+    assert.deepEqual(CATALOGUE_PHRASINGS, expected);
+  });
+
+  it('a finer item takes the phrasings of the longest catalogue id it extends', () => {
+    assert.equal(catalogueIdOf('k8s.pod-security.privileged'), 'k8s.pod-security');
+    assert.equal(catalogueIdOf('k8s.resources.limits.cpu'), 'k8s.resources.limits');
+    assert.equal(catalogueIdOf('scripts.test.load'), 'scripts.test.load', 'not its shorter neighbour scripts.test');
+    assert.equal(catalogueIdOf('scripts.test.load.k6'), 'scripts.test.load');
+    assert.equal(catalogueIdOf('seed-001.on-call'), undefined);
   });
 });
 
