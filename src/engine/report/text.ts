@@ -26,7 +26,8 @@ export function toTextReport(result: AuditResult, options: TextOptions): string 
     for (const f of byFile.get(file)!) {
       const finding = f as Finding;
       const pos = `${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
-      const where = [finding.object, finding.container && `container ${finding.container}`].filter(Boolean).join(' ');
+      // Name the object and container unless the message already does.
+      const where = [finding.object && !finding.message.includes(finding.object) ? finding.object : '', finding.container && !finding.message.includes(`"${finding.container}"`) ? `container ${finding.container}` : ''].filter(Boolean).join(' ');
       out.push(`  ${pos.padEnd(8)} ${c(SEV_COLOR[finding.severity], finding.severity.padEnd(7))} ${finding.message}${where ? c('gray', ` (${where})`) : ''}  ${c('gray', finding.ruleId)}${finding.fixable ? c('gray', ' [fixable]') : ''}`);
     }
     out.push('');
