@@ -15,6 +15,7 @@ const HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
 
 const NOT_HTTP_NAME = /grpc|tcp|udp|redis|postgres|pg|mysql|maria|mongo|amqp|kafka|zookeeper|zk|dns|smtp|imap|memcache|nats|jdbc|ldap|ssh|sql|db|cql|mqtt|raft|gossip|cluster|peer/i;
 const HTTP_NAME = /http|web|api|rest|ui|app|server|metrics|health/i;
+const APP_NAME = /^https?$|http|web|api|app|server|rest|ui/i;
 const NOT_HTTP_PORT = new Set([21, 22, 25, 53, 110, 143, 389, 1433, 1521, 2181, 2379, 2380, 3306, 4222, 5432, 5672, 6379, 6380, 7000, 7001, 9042, 9092, 9093, 9300, 11211, 15672, 26379, 27017, 50051]);
 
 export interface PortChoice {
@@ -33,10 +34,17 @@ export function choosePort(container: JsonObject): PortChoice | undefined {
     return !NOT_HTTP_PORT.has(Number(p.containerPort));
   };
   const http = numbered.filter(isHttp);
+  // the app's own port first (http, web, api…), then other named ports, metrics/health ports, unnamed ones
+  const rank = (p: JsonObject): number => {
+    const name = typeof p.name === 'string' ? p.name : '';
+    if (!name) return 3;
+    if (/metrics|health|admin|debug|prom/i.test(name)) return 2;
+    return APP_NAME.test(name) ? 0 : 1;
+  };
   const pick = (list: JsonObject[]): string | number | undefined => {
-    const named = list.find((p) => typeof p.name === 'string' && p.name);
-    if (named) return named.name as string;
-    return list.length ? Number(list[0].containerPort) : undefined;
+    const best = [...list].sort((a, b) => rank(a) - rank(b))[0];
+    if (!best) return undefined;
+    return typeof best.name === 'string' && best.name ? best.name : Number(best.containerPort);
   };
   const h = pick(http);
   if (h !== undefined) return { port: h, http: true };
