@@ -207,7 +207,7 @@ describe('fix templates', () => {
 
     it('declares missing keys in the example file, creating it when absent', () => {
       assert.equal(fixed('env.add-keys', 'A=\n', finding('.env.example', { data: { key: 'JWT_SECRET' } })), 'A=\nJWT_SECRET=\n');
-      const out = compute('env.add-keys', 'x', finding('src/main.ts', { data: { keys: ['DB_HOST', 'DB_PORT'] } }), {});
+      const out = compute('env.add-keys', '{}', finding('package.json', { data: { keys: ['DB_HOST', 'DB_PORT'] } }), {});
       assert.ok(!('declined' in out));
       assert.deepEqual(out.edits.map((e) => [e.file, e.create, e.edits[0].newText]), [['.env.example', true, 'DB_HOST=\nDB_PORT=\n']]);
     });
