@@ -100,7 +100,9 @@ function matches(s: Suppression, ruleId: string, aliases: readonly string[]): bo
 /** The suppression that silences this finding, if any. */
 export function findSuppression(sup: FileSuppressions, finding: Finding, aliases: readonly string[]): { by: string; reason?: string } | undefined {
   for (const s of sup.file) if (matches(s, finding.ruleId, aliases)) return { by: s.by, reason: s.reason };
-  for (const line of [finding.range.start.line]) {
+  // A finding inside a multi-line instruction (a word of a continued RUN) is also silenced by a comment above that instruction.
+  const anchor = finding.data?.instructionLine;
+  for (const line of typeof anchor === 'number' && anchor !== finding.range.start.line ? [finding.range.start.line, anchor] : [finding.range.start.line]) {
     for (const s of sup.lines.get(line) ?? []) if (matches(s, finding.ruleId, aliases)) return { by: s.by, reason: s.reason };
   }
   for (const o of sup.objects) if (rangeContains(o.range, finding.range) && matches(o.s, finding.ruleId, aliases)) return { by: o.s.by, reason: o.s.reason };

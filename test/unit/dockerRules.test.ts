@@ -165,6 +165,8 @@ describe('Dockerfile rules', () => {
     const text = `FROM node:22\nENV PORT=3000 DB_PASSWORD=${secret}\nARG API_TOKEN=${secret}\n`;
     const fs = findings(audit(text), 'docker.secrets.env-arg');
     assert.deepEqual(fs.map((f) => f.data?.key), ['DB_PASSWORD', 'API_TOKEN']);
+    const more = findings(audit('FROM postgres:16\nENV PGPASSWORD=abc123 POSTGRES_HOST_AUTH_METHOD=md5 PASSWORD_FILE=/run/secrets/pw\n'), 'docker.secrets.env-arg');
+    assert.deepEqual(more.map((f) => f.data?.key), ['PGPASSWORD']);
     for (const f of fs) {
       assert.ok(!f.message.includes(secret), f.message);
       assert.match(covered(text, f), /^(DB_PASSWORD|API_TOKEN)=/);
@@ -207,6 +209,16 @@ describe('Dockerfile rules', () => {
     assert.equal(status(audit(text), 'docker.copy-not-add'), 'pass');
     const strict = auditFiles([{ path: 'Dockerfile', text }], { checklists: dockerChecklist(), strict: true });
     assert.equal(status(strict, 'docker.copy-not-add'), 'fail');
+  });
+
+  it('a comment above a multi-line RUN silences findings on its continuation lines, and only the named rule', () => {
+    const text = 'FROM debian:12\n# hadolint ignore=DL3015\nRUN apt-get update && \\\n    apt-get install -y curl && \\\n    sudo true\n';
+    const r = audit(text);
+    assert.equal(status(r, 'docker.apt.no-install-recommends'), 'pass');
+    assert.deepEqual(findings(r, 'docker.no-sudo').map((f) => [f.range.start.line, f.data?.instructionLine]), [[4, 2]]);
+    const own = audit(text.replace('# hadolint ignore=DL3015', '# shipshape-ignore docker.no-sudo -- base image needs it'));
+    assert.equal(status(own, 'docker.no-sudo'), 'pass');
+    assert.equal(status(own, 'docker.apt.no-install-recommends'), 'fail');
   });
 });
 

@@ -27,7 +27,7 @@ export const nonRootUser = fileCheck({
       if (!last) continue;
       const written = last.args.trim();
       if (!written || hasPlaceholder(written)) return passOrFail([]);
-      const { value, unresolved } = substitute(written, stageVariables(ctx.model, stage, last));
+      const { value, unresolved } = written.includes('$') ? substitute(written, stageVariables(ctx.model, stage, last)) : { value: written, unresolved: [] };
       if (unresolved.length > 0) return passOrFail([]); // set at build time: cannot judge
       const user = value.split(':')[0].trim();
       if (user === '0' || roots.has(user.toLowerCase())) {

@@ -3,11 +3,11 @@ import type { Property } from 'dockerfile-ast';
 import type { RawFinding } from '../../model';
 import { hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
-import { dockerContext, properties, type DockerContext } from './util';
+import { dockerContext, dockerFinding, properties, type DockerContext } from './util';
 
 const Params = z.strictObject({
   /** Names that look like secrets (case-insensitive regular expression). */
-  names: z.string().default('(^|[_.-])(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|secret[_-]?key|client[_-]?secret|credentials?|auth|dsn)([_.-]|$)'),
+  names: z.string().default('pass(word|wd|phrase)|secret|apikey|accesskey|privatekey|(^|[_.-])(pass|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credentials?|auth|dsn)([_.-]|$)'),
   /** Names that match but hold no secret (paths, lengths, switches…). */
   ignoreNames: z.string().default('(_|^)(file|path|dir|url|uri|endpoint|host|port|length|len|min|max|ttl|expiry|expires(_in)?|header|name|field|type|enabled|required|algorithm|alg|rounds|version|mode|method|provider|user(name)?|id)$'),
   /** Values that are placeholders, not secrets (case-insensitive regular expression). */
@@ -67,5 +67,6 @@ export const secretEnv = fileCheck({
 });
 
 function finding(ctx: DockerContext, ins: DockerInstruction, p: Property, stage: DockerStage | undefined, message: string): RawFinding {
-  return { file: ctx.file.path, range: p.getRange() ?? ins.range, message, object: stage?.name, data: { stage: stage?.index ?? 0, key: p.getName() } };
+  const f = dockerFinding(ctx, p.getRange() ?? ins.range, message, stage);
+  return { ...f, data: { ...f.data, key: p.getName() } };
 }

@@ -16,8 +16,10 @@ export interface ShellCommand {
 }
 
 const SEPARATORS = ['&&', '||', ';;', ';', '|', '&', '(', ')'];
+const SEPARATOR_CHARS = new Set(['&', '|', ';', '(', ')']);
 /** Shell keywords that may precede a command on the same line (`if x; then apt-get …`). */
 const LEADING_KEYWORDS = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', 'time', '{', '}', 'exec']);
+const CONTINUATION_RE = /^[ \t]*\r?\n/;
 const ASSIGNMENT_RE = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const HEREDOC_RE = /<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/;
 
@@ -88,7 +90,7 @@ export function tokenize(src: string, base: number, escapeChar: string): ShellCo
     const ch = src[i];
     // Line continuation: escape char + optional spaces + newline.
     if (ch === escapeChar) {
-      const m = /^[ \t]*\r?\n/.exec(src.slice(i + 1, i + 1 + 64));
+      const m = CONTINUATION_RE.exec(src.slice(i + 1, i + 1 + 64));
       if (m) {
         i += 1 + m[0].length;
         atLineStart = true;
@@ -111,7 +113,7 @@ export function tokenize(src: string, base: number, escapeChar: string): ShellCo
       continue;
     }
     atLineStart = false;
-    const sep = SEPARATORS.find((s) => src.startsWith(s, i));
+    const sep = SEPARATOR_CHARS.has(ch) ? SEPARATORS.find((s) => src.startsWith(s, i)) : undefined;
     if (sep) {
       flush();
       i += sep.length;
@@ -123,8 +125,8 @@ export function tokenize(src: string, base: number, escapeChar: string): ShellCo
     while (i < src.length) {
       const c = src[i];
       if (c === ' ' || c === '\t' || c === '\n' || c === '\r') break;
-      if (c === escapeChar && /^[ \t]*\r?\n/.test(src.slice(i + 1, i + 1 + 64))) break;
-      if (SEPARATORS.some((s) => src.startsWith(s, i))) break;
+      if (c === escapeChar && CONTINUATION_RE.test(src.slice(i + 1, i + 1 + 64))) break;
+      if (SEPARATOR_CHARS.has(c)) break;
       if (c === "'") {
         const close = src.indexOf("'", i + 1);
         const endQ = close === -1 ? src.length : close;

@@ -62,8 +62,17 @@ export function stageLabel(stage: DockerStage): string {
   return stage.name ? `stage "${stage.name}"` : `stage ${stage.index}`;
 }
 
+/**
+ * A Dockerfile finding: `data.stage` is the stage index; when the range starts on a continuation line of a
+ * multi-line instruction, `data.instructionLine` is the instruction's first line, so a suppression comment
+ * above the instruction (`# hadolint ignore=…`) applies to it.
+ */
 export function dockerFinding(ctx: DockerContext, range: Range, message: string, stage?: DockerStage): RawFinding {
-  return { file: ctx.file.path, range, message, object: stage?.name, data: { stage: stage?.index ?? 0 } };
+  const data: Record<string, unknown> = { stage: stage?.index ?? 0 };
+  const line = range.start.line;
+  const owner = ctx.model.stages.flatMap((s) => s.instructions).concat(ctx.model.preamble).find((i) => i.range.start.line < line && line <= i.range.end.line);
+  if (owner) data.instructionLine = owner.range.start.line;
+  return { file: ctx.file.path, range, message, object: stage?.name, data };
 }
 
 export function offsetsRange(ctx: DockerContext, start: number, end: number): Range {

@@ -26,7 +26,7 @@ export const workdirAbsolute = fileCheck({
         seen = true;
         const written = ins.args.trim();
         if (!written || hasPlaceholder(written)) continue;
-        const { value, unresolved } = substitute(written, stageVariables(ctx.model, stage, ins));
+        const { value, unresolved } = written.includes('$') ? substitute(written, stageVariables(ctx.model, stage, ins)) : { value: written, unresolved: [] };
         if (unresolved.length > 0 || isAbsolutePath(value)) continue;
         findings.push(dockerFinding(ctx, ins.argsRange ?? ins.range, `WORKDIR ${written} is relative, so it depends on the directory inherited from the base image; use an absolute path such as /app.`, stage));
       }
