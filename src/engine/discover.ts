@@ -36,12 +36,13 @@ export function classifyPath(path: string): FileKind | 'maybeKubernetes' | undef
 export function sniffKubernetes(text: string, path: string): boolean {
   const head = text.length > 262144 ? text.slice(0, 262144) : text;
   if (path.toLowerCase().endsWith('.json')) return /"apiVersion"\s*:/.test(head) && /"kind"\s*:/.test(head);
-  return /^["']?apiVersion["']?\s*:/m.test(head) && /^["']?kind["']?\s*:/m.test(head) || /^\s*-?\s*apiVersion\s*:/m.test(head) && /^\s*kind\s*:\s*List\b/m.test(head);
+  // [ \t] rather than \s: with the m flag, `^\s*` spans blank lines and backtracks cubically on a file of them.
+  return /^["']?apiVersion["']?[ \t]*:/m.test(head) && /^["']?kind["']?[ \t]*:/m.test(head) || /^[ \t]*-?[ \t]*apiVersion[ \t]*:/m.test(head) && /^[ \t]*kind[ \t]*:[ \t]*List\b/m.test(head);
 }
 
 /** Markdown files whose task lists look like a checklist (at least three `- [ ]` / `- [x]` items). */
 export function sniffMarkdownChecklist(text: string): boolean {
-  const m = text.match(/^\s*[-*+]\s+\[[ xX]\]\s+/gm);
+  const m = text.match(/^[ \t]*[-*+][ \t]+\[[ xX]\](?:[ \t]|$)/gm);
   return !!m && m.length >= 3;
 }
 
