@@ -36,7 +36,7 @@ export const finalInstruction = fileCheck({
       }
       return passOrFail([]);
     }
-    const hint = params.example ? ` e.g. ${params.example}` : '';
+    const hint = params.example ? `, e.g. ${params.example}` : '';
     return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage has no ${keyword}; add one${hint}.`, final)]);
   },
 });
