@@ -45,7 +45,7 @@ export interface EnvContext {
   deps: Set<string>;
   /** Runtime dependencies only. */
   runtimeDeps: Set<string>;
-  /** The workspace looks like a Node service with env configuration: the env rules apply. */
+  /** The workspace configures a deployed service (env files, or a package.json with a Dockerfile, manifests or compose file): env rules apply. */
   relevant: boolean;
 }
 
@@ -87,7 +87,7 @@ export function envContext(ws: WorkspaceView): EnvContext {
     packageJsons,
     deps,
     runtimeDeps,
-    relevant: dotenv.length > 0 || packageJsons.length > 0,
+    relevant: dotenv.length > 0 || (packageJsons.length > 0 && (ws.byKind('dockerfile').length > 0 || ws.byKind('kubernetes').length > 0 || ws.byKind('compose').length > 0)),
   };
   cache.set(ws, ctx);
   return ctx;
