@@ -13,6 +13,8 @@ const POD_SPEC_PATHS: Record<string, { path: string[]; batch: boolean }> = {
   DaemonSet: { path: ['spec', 'template', 'spec'], batch: false },
   ReplicaSet: { path: ['spec', 'template', 'spec'], batch: false },
   ReplicationController: { path: ['spec', 'template', 'spec'], batch: false },
+  /** OpenShift: same pod template layout as a Deployment. */
+  DeploymentConfig: { path: ['spec', 'template', 'spec'], batch: false },
   Job: { path: ['spec', 'template', 'spec'], batch: true },
   CronJob: { path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], batch: true },
 };
@@ -48,6 +50,8 @@ export interface K8sObject {
   podLabels: Record<string, string>;
   /** Job, CronJob: runs to completion (no probes expected). */
   batch: boolean;
+  /** Set when the pod template has the wrong shape (e.g. `containers` is a map); pod checks skip the object. */
+  malformed?: string;
 }
 
 export interface K8sModel {
@@ -78,14 +82,42 @@ function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
-const HELM_RE = /\{\{-?[\s\S]*?-?\}\}/;
-const ENVSUBST_RE = /\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=?+][^}]*)?\}/;
+const IDENT_RE = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+/**
+ * The first `${NAME}` or `${NAME:-default}` (any of `-=?+`, with or without `:`, default on one line).
+ * A scan rather than one regex, so a file of unclosed `${A-` stays linear.
+ */
+function envsubstVariable(text: string): string | undefined {
+  let close = -2;
+  let newline = -2;
+  for (let i = text.indexOf('${'); i !== -1; i = text.indexOf('${', i + 2)) {
+    IDENT_RE.lastIndex = i + 2;
+    const m = IDENT_RE.exec(text);
+    if (!m) continue;
+    let j = i + 2 + m[0].length;
+    if (text[j] === '}') return m[0];
+    if (text[j] === ':') j++;
+    if (!'-=?+'.includes(text[j] ?? 'x')) continue;
+    if (close !== -1 && close < j) close = text.indexOf('}', j);
+    if (newline !== -1 && newline < j) newline = text.indexOf('\n', j);
+    if (close !== -1 && (newline === -1 || close < newline)) return m[0];
+  }
+  return undefined;
+}
+
+/** `{{` followed later by `}}` (a Helm/Go template action). indexOf, not a lazy regex: linear on any text. */
+function hasTemplateAction(text: string): boolean {
+  const open = text.indexOf('{{');
+  return open !== -1 && text.indexOf('}}', open + 2) !== -1;
+}
 
 /** Why a manifest should not be audited as plain YAML, or undefined when it can be. */
 export function templateReason(text: string): string | undefined {
-  if (HELM_RE.test(text)) return 'unrendered Helm/Go template ({{ … }}); render it (helm template) to audit it';
-  const m = ENVSUBST_RE.exec(text.replace(/^\s*#.*$/gm, ''));
-  if (m) return `unresolved ${m[0]} placeholder (envsubst template); render it to audit it`;
+  if (hasTemplateAction(text)) return 'unrendered Helm/Go template ({{ … }}); render it (helm template) to audit it';
+  const name = envsubstVariable(text.replace(/^[ \t]*#.*$/gm, ''));
+  // name the variable only: a `${VAR:-default}` default may be a secret
+  if (name) return `unresolved \${${name}} placeholder (envsubst template); render it to audit it`;
   return undefined;
 }
 
@@ -139,9 +171,54 @@ export function parseKubernetes(text: string, file: string): { model: K8sModel; 
         podLabels: podSpecRel && podSpecRel.length > 1 ? stringMap(getIn(templateMeta, ['labels'])) : stringMap(metadata.labels),
         batch: spec?.batch ?? false,
       });
+      const obj = objects[objects.length - 1];
+      const shape = malformedPodSpec(value, podSpecRel);
+      if (shape) {
+        obj.malformed = shape.message;
+        problems.push({ file, message: `${obj.ref}: ${shape.message}; its pod checks are skipped.`, range: keyRangeAt(lineCounter, doc.contents, [...base, ...shape.path]) ?? range, severity: 'warning' });
+      }
     }
   });
   return { model: { docs, lineCounter, objects }, problems };
+}
+
+const CONTAINER_LISTS = ['containers', 'initContainers'] as const;
+const CONTAINER_LIST_FIELDS = ['env', 'envFrom', 'ports', 'volumeMounts'] as const;
+const CONTAINER_MAP_FIELDS = ['resources', 'securityContext', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a map' : `a ${typeof v}`;
+}
+
+/**
+ * The first shape error of a workload's pod template (a wrong type where Kubernetes expects a map or a
+ * list), so checks can skip the object instead of counting it as passing or failing. Null values are
+ * treated as absent, as the API server does.
+ */
+function malformedPodSpec(value: JsonObject, podSpecRel: string[] | undefined): { path: YamlPath; message: string } | undefined {
+  if (!podSpecRel) return undefined;
+  for (let n = 1; n <= podSpecRel.length; n++) {
+    const rel = podSpecRel.slice(0, n);
+    const v = getIn(value, rel);
+    if (v === undefined) return undefined; // no pod template at all: nothing to check, not malformed
+    if (v === null) return { path: rel, message: `${rel.join('.')} is empty` };
+    if (!isObject(v)) return { path: rel, message: `${rel.join('.')} should be a map, found ${typeName(v)}` };
+  }
+  const podSpec = getIn(value, podSpecRel) as JsonObject;
+  for (const list of CONTAINER_LISTS) {
+    const items = podSpec[list];
+    if (items === undefined || items === null) continue;
+    if (!Array.isArray(items)) return { path: [...podSpecRel, list], message: `${podSpecRel.join('.')}.${list} should be a list, found ${typeName(items)}` };
+    for (let i = 0; i < items.length; i++) {
+      const c = items[i];
+      const at = `${podSpecRel.join('.')}.${list}[${i}]`;
+      if (!isObject(c)) return { path: [...podSpecRel, list, i], message: `${at} should be a map, found ${typeName(c)}` };
+      for (const f of CONTAINER_LIST_FIELDS) if (c[f] !== undefined && c[f] !== null && !Array.isArray(c[f])) return { path: [...podSpecRel, list, i, f], message: `${at}.${f} should be a list, found ${typeName(c[f])}` };
+      for (const f of CONTAINER_MAP_FIELDS) if (c[f] !== undefined && c[f] !== null && !isObject(c[f])) return { path: [...podSpecRel, list, i, f], message: `${at}.${f} should be a map, found ${typeName(c[f])}` };
+    }
+  }
+  if (podSpec.securityContext !== undefined && podSpec.securityContext !== null && !isObject(podSpec.securityContext)) return { path: [...podSpecRel, 'securityContext'], message: `${podSpecRel.join('.')}.securityContext should be a map, found ${typeName(podSpec.securityContext)}` };
+  return undefined;
 }
 
 /** Containers of a workload (init containers flagged); malformed lists (maps, null) yield nothing. */

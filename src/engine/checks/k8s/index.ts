@@ -1,3 +1,34 @@
 import type { AnyTemplate } from '../template';
+import { autoscalerCoverage, pdbCoverage, replicasMin } from './availability';
+import { capabilitiesAdd, capabilitiesDrop } from './capabilities';
+import { hostPort, podHostNamespace } from './hostAccess';
+import { imagePullPolicy, imageTag } from './images';
+import { networkPolicyCoverage, serviceReadiness } from './network';
+import { containerProbe, probesDistinct } from './probes';
+import { containerResource, requestsWithinLimits } from './resources';
+import { envSecretLiteral } from './secrets';
+import { runAsNonRoot, securityContextFlag } from './securityContext';
+import { rolloutStrategy } from './strategy';
 
-export const k8sTemplates: AnyTemplate[] = [];
+/** Kubernetes check templates. Per-file templates judge one manifest; workspace ones (coverage, replicas) index every manifest once. */
+export const k8sTemplates: AnyTemplate[] = [
+  containerProbe,
+  probesDistinct,
+  containerResource,
+  requestsWithinLimits,
+  securityContextFlag,
+  runAsNonRoot,
+  capabilitiesDrop,
+  capabilitiesAdd,
+  podHostNamespace,
+  hostPort,
+  imageTag,
+  imagePullPolicy,
+  envSecretLiteral,
+  rolloutStrategy,
+  replicasMin,
+  pdbCoverage,
+  autoscalerCoverage,
+  networkPolicyCoverage,
+  serviceReadiness,
+];

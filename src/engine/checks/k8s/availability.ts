@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import { getIn } from '../../parse/kubernetes';
+import { workspaceCheck } from '../template';
+import { mapField, replicasOf } from './common';
+import { clusterOf, nsLabel, objectFinding, type Placed } from './cluster';
+import { describeSelector, labelSelector, SelectorIndex } from './selectors';
+import { resolveIntOrPercent } from './strategy';
+
+const REPLICATED = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig'] as const;
+
+/** Replicated workloads run at least `min` replicas; workloads scaled by an HPA or KEDA ScaledObject are exempt. */
+export const replicasMin = workspaceCheck({
+  id: 'k8s.replicas-min',
+  description: 'Replicated workloads set spec.replicas to at least the minimum (unset means 1); workloads targeted by a HorizontalPodAutoscaler or KEDA ScaledObject are exempt.',
+  params: z.strictObject({
+    min: z.number().int().min(1).default(3).describe('Minimum replica count (kube-linter: 3; Polaris and kube-score: 2).'),
+    kinds: z.array(z.enum(REPLICATED)).default([...REPLICATED]),
+  }),
+  kinds: ['kubernetes'],
+  run: (ws, p) => {
+    const c = clusterOf(ws);
+    const findings: RawFinding[] = [];
+    let judged = false;
+    for (const kind of p.kinds) {
+      for (const w of c.ofKind(kind)) {
+        if (w.obj.malformed || !mapField(w.obj.value, 'spec')) continue;
+        if (c.autoscalerFor(w.obj)) continue; // the autoscaler owns the replica count
+        const replicas = replicasOf(w.obj);
+        if (replicas === undefined) continue;
+        judged = true;
+        if (replicas === null) findings.push(objectFinding(w, `${w.obj.ref} does not set replicas (defaults to 1) and no autoscaler scales it; run at least ${p.min}.`, [...w.obj.base, 'spec'], { insert: ['spec', 'replicas'], value: p.min }));
+        else if (replicas < p.min) findings.push(objectFinding(w, `${w.obj.ref} runs ${replicas} replica${replicas === 1 ? '' : 's'}; run at least ${p.min} so one node or zone failure does not take it down.`, [...w.obj.base, 'spec', 'replicas'], { replace: ['spec', 'replicas'], value: p.min }));
+      }
+    }
+    return judged ? { findings } : undefined;
+  },
+});
+
+const PDB_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'ReplicaSet'] as const;
+
+/**
+ * Every multi-replica workload is selected by a PodDisruptionBudget in its namespace (selector matched
+ * against the pod template labels). Multi-replica follows kube-score: skipped only when spec.replicas is
+ * explicitly below 2 and no autoscaler scales it. A matching PDB that allows no eviction is reported too.
+ */
+export const pdbCoverage = workspaceCheck({
+  id: 'k8s.pdb-coverage',
+  description: 'Every multi-replica workload is covered by a PodDisruptionBudget (same namespace, selector matches the pod template labels) that still allows evictions.',
+  params: z.strictObject({
+    kinds: z.array(z.enum(PDB_KINDS)).default(['Deployment', 'StatefulSet', 'DeploymentConfig']),
+    checkBlocking: z.boolean().default(true).describe('Also report a covering PDB with maxUnavailable 0 or minAvailable ≥ replicas (node drains hang).'),
+  }),
+  kinds: ['kubernetes'],
+  run: (ws, p) => {
+    const c = clusterOf(ws);
+    const index = new SelectorIndex<Placed>(c.podLabelStats);
+    for (const pdb of c.ofKind('PodDisruptionBudget')) {
+      const sel = labelSelector(getIn(pdb.obj.value, ['spec', 'selector']));
+      if (!sel) continue;
+      // policy/v1: an empty selector selects every pod of the namespace; policy/v1beta1: none.
+      index.add(pdb.obj.namespace, sel, pdb, pdb.obj.apiVersion !== 'policy/v1beta1');
+    }
+    const findings: RawFinding[] = [];
+    let judged = false;
+    for (const kind of p.kinds) {
+      for (const w of c.ofKind(kind)) {
+        if (w.obj.malformed || !w.obj.podSpecPath) continue;
+        const replicas = replicasOf(w.obj);
+        const scaler = c.autoscalerFor(w.obj);
+        if (replicas === undefined) continue;
+        if (!scaler && typeof replicas === 'number' && replicas < 2) continue; // single replica: a PDB would only block drains
+        judged = true;
+        const pdbs = index.match(w.obj.namespace, w.obj.podLabels);
+        if (pdbs.length === 0) {
+          const labels = Object.entries(w.obj.podLabels).map(([k, v]) => `${k}=${v}`).join(', ');
+          findings.push(objectFinding(w, `No PodDisruptionBudget${nsLabel(w.obj)} selects the pods of ${w.obj.ref} (${labels ? `labels ${labels}` : 'its pod template has no labels'}); a node drain can evict them all at once.`));
+          continue;
+        }
+        if (!p.checkBlocking) continue;
+        const n = scaler?.min ?? (typeof replicas === 'number' ? replicas : undefined);
+        for (const pdb of pdbs) {
+          const spec = mapField(pdb.obj.value, 'spec');
+          const sel = labelSelector(spec?.selector);
+          const maxU = spec?.maxUnavailable;
+          const minA = spec?.minAvailable;
+          let blocked: string | undefined;
+          if (maxU !== undefined && maxU !== null && resolveIntOrPercent(maxU, Math.max(n ?? 1, 1), true) === 0) blocked = `maxUnavailable ${String(maxU)}`;
+          else if (minA !== undefined && minA !== null && n !== undefined && n > 0) {
+            const need = resolveIntOrPercent(minA, n, true);
+            if (need !== undefined && need >= n) blocked = `minAvailable ${String(minA)} with ${n} replica${n === 1 ? '' : 's'}`;
+          }
+          if (blocked) findings.push(objectFinding(pdb, `${pdb.obj.ref} (${sel ? describeSelector(sel) : ''}) covers ${w.obj.ref} but allows no voluntary eviction (${blocked}); node drains and cluster upgrades will hang.`));
+        }
+      }
+    }
+    return judged ? { findings } : undefined;
+  },
+});
+
+const SCALED_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'ReplicaSet'] as const;
+
+/** Every scalable workload is the target of a HorizontalPodAutoscaler (or KEDA ScaledObject) with sane bounds. */
+export const autoscalerCoverage = workspaceCheck({
+  id: 'k8s.autoscaler-coverage',
+  description: 'Every Deployment/StatefulSet is the scaleTargetRef of a HorizontalPodAutoscaler or KEDA ScaledObject in its namespace, with minReplicas at least the minimum and maxReplicas above it.',
+  params: z.strictObject({
+    kinds: z.array(z.enum(SCALED_KINDS)).default(['Deployment', 'StatefulSet']),
+    minReplicas: z.number().int().min(1).default(3).describe('Lowest acceptable autoscaler minimum (kube-linter hpa-minimum-three-replicas: 3).'),
+  }),
+  kinds: ['kubernetes'],
+  run: (ws, p) => {
+    const c = clusterOf(ws);
+    const findings: RawFinding[] = [];
+    let judged = false;
+    for (const kind of p.kinds) {
+      for (const w of c.ofKind(kind)) {
+        if (w.obj.malformed || !w.obj.podSpecPath) continue;
+        judged = true;
+        const a = c.autoscalerFor(w.obj);
+        if (!a) {
+          findings.push(objectFinding(w, `No HorizontalPodAutoscaler${nsLabel(w.obj)} targets ${w.obj.ref}; it cannot scale with load.`));
+          continue;
+        }
+        const hpa = a.at.obj.kind === 'ScaledObject' ? { min: 'minReplicaCount', max: 'maxReplicaCount' } : { min: 'minReplicas', max: 'maxReplicas' };
+        if (a.min !== undefined && a.min < p.minReplicas) findings.push(objectFinding(a.at, `${a.at.obj.ref} lets ${w.obj.ref} scale down to ${a.min} replica${a.min === 1 ? '' : 's'}; set ${hpa.min} to at least ${p.minReplicas}.`, [...a.at.obj.base, 'spec', hpa.min]));
+        if (a.min !== undefined && a.max !== undefined && a.max <= a.min) findings.push(objectFinding(a.at, `${a.at.obj.ref}: ${hpa.max} (${a.max}) is not above ${hpa.min} (${a.min}), so it cannot scale ${w.obj.ref} up.`, [...a.at.obj.base, 'spec', hpa.max]));
+      }
+    }
+    return judged ? { findings } : undefined;
+  },
+});

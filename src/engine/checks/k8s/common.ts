@@ -1,0 +1,149 @@
+import type { RawFinding } from '../../model';
+import { containersOf, getIn, isObject, rangeAt, type Json, type JsonObject, type K8sContainer, type K8sModel, type K8sObject } from '../../parse/kubernetes';
+import type { YamlPath } from '../../parse/yamlSupport';
+import type { ParsedFile } from '../../workspace';
+import { fileCheck, type CheckOutput, type FileCheckTemplate } from '../template';
+import type { z } from 'zod';
+
+export type K8sFile = ParsedFile<K8sModel>;
+
+/** The Kubernetes model of a parsed file, or undefined when the file was skipped (unrendered template) or not parsed. */
+export function k8sModel(file: ParsedFile): K8sModel | undefined {
+  const m = file.model as K8sModel | undefined;
+  if (!m || m.skipped || !Array.isArray(m.objects)) return undefined;
+  return m;
+}
+
+/** Objects that carry a well-formed pod template (workloads and bare Pods). */
+export function hasPodSpec(obj: K8sObject): boolean {
+  return !!obj.podSpec && !!obj.podSpecPath && !obj.malformed;
+}
+
+/** A map field: the map; `null` when absent or null; `undefined` when it has the wrong type (malformed). */
+export function mapField(parent: JsonObject | null | undefined, key: string): JsonObject | null | undefined {
+  const v = parent?.[key];
+  if (v === undefined || v === null) return null;
+  return isObject(v) ? v : undefined;
+}
+
+/** A list field: the list; `null` when absent or null; `undefined` when it has the wrong type. */
+export function listField(parent: JsonObject | null | undefined, key: string): Json[] | null | undefined {
+  const v = parent?.[key];
+  if (v === undefined || v === null) return null;
+  return Array.isArray(v) ? v : undefined;
+}
+
+export interface Ctx {
+  file: K8sFile;
+  model: K8sModel;
+  obj: K8sObject;
+}
+
+export interface ContainerCtx extends Ctx {
+  c: K8sContainer;
+}
+
+/** A finding anchored at a path of the object's document (the key when present, else its nearest ancestor). */
+export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { container?: string; data?: Record<string, unknown> } = {}): RawFinding {
+  return {
+    file: ctx.file.path,
+    range: rangeAt(ctx.model, ctx.obj, path),
+    message,
+    object: ctx.obj.ref,
+    ...(extra.container !== undefined ? { container: extra.container } : {}),
+    // Enough for a fix to find the object again in the current text (see fixes/k8s/common.ts).
+    data: { path: [...path], docIndex: ctx.obj.docIndex, objectPath: [...ctx.obj.base], ...(ctx.obj.podSpecPath ? { podSpecPath: [...ctx.obj.podSpecPath] } : {}), ...(extra.data ?? {}) },
+  };
+}
+
+/** A finding about one container, anchored at `rel` under the container (e.g. ['securityContext', 'privileged']). */
+export function containerFinding(ctx: ContainerCtx, rel: YamlPath, message: string, data?: Record<string, unknown>): RawFinding {
+  return findingAt(ctx, [...ctx.c.path, ...rel], message, { container: ctx.c.name, data: { containerPath: [...ctx.c.path], ...(data ?? {}) } });
+}
+
+export function describeContainer(c: K8sContainer): string {
+  return `${c.init ? 'Init container' : 'Container'} "${c.name}"`;
+}
+
+export interface ContainerScope {
+  /** Also check initContainers. */
+  init: boolean;
+  /** Skip Job and CronJob pods (they run to completion). */
+  skipBatch?: boolean;
+}
+
+/**
+ * Runs `check` on every container of every workload in a Kubernetes file. `check` returns findings,
+ * `[]` for a pass, or `undefined` when the container cannot be judged (a malformed field): such
+ * containers, malformed objects and skipped files are neither pass nor fail. The file result is
+ * undefined (not applicable) when nothing could be judged.
+ */
+export function forEachContainer(file: ParsedFile, scope: ContainerScope, check: (ctx: ContainerCtx) => RawFinding[] | undefined): CheckOutput | undefined {
+  const model = k8sModel(file);
+  if (!model) return undefined;
+  const findings: RawFinding[] = [];
+  let judged = false;
+  for (const obj of model.objects) {
+    if (!hasPodSpec(obj)) continue;
+    if (scope.skipBatch && obj.batch) continue;
+    for (const c of containersOf(obj, { init: scope.init })) {
+      const out = check({ file: file as K8sFile, model, obj, c });
+      if (out === undefined) continue;
+      judged = true;
+      findings.push(...out);
+    }
+  }
+  return judged ? { findings } : undefined;
+}
+
+/** Runs `check` on every object with a pod spec (pod-level fields such as hostNetwork). */
+export function forEachPod(file: ParsedFile, check: (ctx: Ctx, podSpec: JsonObject) => RawFinding[] | undefined, opts: { skipBatch?: boolean } = {}): CheckOutput | undefined {
+  const model = k8sModel(file);
+  if (!model) return undefined;
+  const findings: RawFinding[] = [];
+  let judged = false;
+  for (const obj of model.objects) {
+    if (!hasPodSpec(obj) || (opts.skipBatch && obj.batch)) continue;
+    const out = check({ file: file as K8sFile, model, obj }, obj.podSpec!);
+    if (out === undefined) continue;
+    judged = true;
+    findings.push(...out);
+  }
+  return judged ? { findings } : undefined;
+}
+
+/** A file-scope template over containers; keeps each template module to its rule logic. */
+export function containerCheck<P>(t: {
+  id: string;
+  description: string;
+  params: z.ZodType<P>;
+  scope: (p: P) => ContainerScope;
+  check: (ctx: ContainerCtx, p: P) => RawFinding[] | undefined;
+}): FileCheckTemplate<P> {
+  return fileCheck<P>({
+    id: t.id,
+    description: t.description,
+    params: t.params,
+    kinds: ['kubernetes'],
+    run: (file, p) => forEachContainer(file, t.scope(p), (ctx) => t.check(ctx, p)),
+  });
+}
+
+/** The pod-level security context of the container's pod (null when absent, undefined when malformed). */
+export function podSecurityContext(ctx: Ctx): JsonObject | null | undefined {
+  return mapField(ctx.obj.podSpec, 'securityContext');
+}
+
+/** `spec.replicas` of a workload: a number, `null` when unset, `undefined` when not a number. */
+export function replicasOf(obj: K8sObject): number | null | undefined {
+  const v = getIn(obj.value, ['spec', 'replicas']);
+  if (v === undefined || v === null) return null;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Stable JSON (sorted keys) for structural comparison. */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}

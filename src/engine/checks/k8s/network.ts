@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import { containersOf, getIn } from '../../parse/kubernetes';
+import { workspaceCheck } from '../template';
+import { containerFinding, describeContainer, mapField } from './common';
+import { clusterOf, nsLabel, objectFinding, type Placed } from './cluster';
+import { describeSelector, labelSelector, mapSelector, SelectorIndex } from './selectors';
+
+const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Pod', 'Job', 'CronJob'] as const;
+
+/** Every workload's pods are selected by at least one NetworkPolicy of their namespace. */
+export const networkPolicyCoverage = workspaceCheck({
+  id: 'k8s.networkpolicy-coverage',
+  description: "Every workload's pods are selected by a NetworkPolicy in the same namespace (an empty podSelector selects every pod of the namespace).",
+  params: z.strictObject({
+    kinds: z.array(z.enum(POD_KINDS)).default(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Pod']),
+  }),
+  kinds: ['kubernetes'],
+  run: (ws, p) => {
+    const c = clusterOf(ws);
+    const index = new SelectorIndex<Placed>(c.podLabelStats);
+    for (const np of c.ofKind('NetworkPolicy')) {
+      const sel = labelSelector(getIn(np.obj.value, ['spec', 'podSelector']));
+      if (sel) index.add(np.obj.namespace, sel, np, true);
+    }
+    const kinds = new Set<string>(p.kinds);
+    const findings: RawFinding[] = [];
+    let judged = false;
+    for (const w of c.workloads) {
+      if (!kinds.has(w.obj.kind) || !w.obj.podSpecPath) continue;
+      judged = true;
+      if (index.match(w.obj.namespace, w.obj.podLabels).length > 0) continue;
+      findings.push(objectFinding(w, `No NetworkPolicy${nsLabel(w.obj)} selects the pods of ${w.obj.ref}; any pod in the cluster can reach them. Add a policy that allows only the expected callers.`));
+    }
+    return judged ? { findings } : undefined;
+  },
+});
+
+/** Pods behind a Service declare a readiness probe, so traffic only reaches pods that can serve it. */
+export const serviceReadiness = workspaceCheck({
+  id: 'k8s.service-readiness',
+  description: 'Every container of a workload selected by a Service (same namespace, selector matches the pod labels) declares a readinessProbe.',
+  params: z.strictObject({}),
+  kinds: ['kubernetes'],
+  run: (ws) => {
+    const c = clusterOf(ws);
+    const index = new SelectorIndex<Placed>(c.podLabelStats);
+    for (const svc of c.ofKind('Service')) {
+      const spec = mapField(svc.obj.value, 'spec');
+      if (!spec || spec.type === 'ExternalName') continue;
+      const sel = mapSelector(spec.selector);
+      if (sel && sel.reqs.length > 0) index.add(svc.obj.namespace, sel, svc, false);
+    }
+    const findings: RawFinding[] = [];
+    let judged = false;
+    for (const w of c.workloads) {
+      if (w.obj.batch || !w.obj.podSpecPath) continue;
+      const services = index.match(w.obj.namespace, w.obj.podLabels);
+      if (services.length === 0) continue;
+      const containers = containersOf(w.obj);
+      if (containers.length === 0) continue;
+      judged = true;
+      const svc = services[0];
+      const svcSel = mapSelector(getIn(svc.obj.value, ['spec', 'selector']));
+      for (const ctn of containers) {
+        const probe = mapField(ctn.value, 'readinessProbe');
+        if (probe !== null) continue; // present (or malformed: not this rule's call)
+        findings.push({
+          ...containerFinding({ ...w, c: ctn }, ['readinessProbe'], `${describeContainer(ctn)} of ${w.obj.ref} has no readinessProbe, but ${svc.obj.ref}${nsLabel(svc.obj)} (${svcSel ? describeSelector(svcSel) : ''}) sends traffic to its pods: requests reach pods that are still starting or overloaded.`, { insert: 'readinessProbe' }),
+          related: [{ file: svc.file.path, range: objectFinding(svc, '').range, message: `${svc.obj.ref} selects these pods` }],
+        });
+      }
+    }
+    return judged ? { findings } : undefined;
+  },
+});

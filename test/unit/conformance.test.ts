@@ -1,0 +1,158 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { AuditResult } from '../../src/engine/model';
+import { parseFile } from '../../src/engine/parse';
+import type { K8sModel } from '../../src/engine/parse/kubernetes';
+import { auditFiles, builtinChecklists, SHARED } from './helpers';
+
+/**
+ * External conformance: the peers' own fixtures (../shared/conformance, labels.jsonl). For every label of a
+ * concept we cover, an `expect: fail` file (or the object named by `scope`) gets at least one finding of the
+ * mapped rule and an `expect: pass` one gets none. Contested labels are asserted against the definition our
+ * item documents (CONTESTED below), and the item's docs must name the peer it follows.
+ */
+const CONFORMANCE = path.join(SHARED, 'conformance');
+
+interface Label {
+  file: string;
+  source: string;
+  check: string;
+  concept: string;
+  expect: 'pass' | 'fail';
+  scope: string;
+  note: string;
+  contested?: boolean;
+}
+
+/** Concept → the rule that covers it. */
+export const CONCEPT_RULES: Readonly<Record<string, string>> = {
+  'k8s.liveness-probe': 'k8s.probes.liveness',
+  'k8s.readiness-probe': 'k8s.probes.readiness',
+  'k8s.cpu-request': 'k8s.resources.requests.cpu',
+  'k8s.cpu-limit': 'k8s.resources.limits.cpu',
+  'k8s.memory-request': 'k8s.resources.requests.memory',
+  'k8s.memory-limit': 'k8s.resources.limits.memory',
+  'k8s.run-as-non-root': 'k8s.pod-security.run-as-non-root',
+  'k8s.privileged': 'k8s.pod-security.privileged',
+  'k8s.privilege-escalation': 'k8s.pod-security.allow-privilege-escalation',
+  'k8s.read-only-root-fs': 'k8s.pod-security.read-only-root-filesystem',
+  'k8s.capabilities-drop-all': 'k8s.pod-security.capabilities-drop-all',
+  // Dropping ALL drops NET_RAW, so every "does not drop NET_RAW" failure is also a drop-ALL failure (the corpus has only fail labels here).
+  'k8s.capabilities-drop-net-raw': 'k8s.pod-security.capabilities-drop-all',
+  'k8s.capabilities': 'k8s.pod-security.capabilities-add',
+  'k8s.host-network': 'k8s.pod-security.host-network',
+  'k8s.host-pid': 'k8s.pod-security.host-pid',
+  'k8s.host-ipc': 'k8s.pod-security.host-ipc',
+  'k8s.host-port': 'k8s.pod-security.host-port',
+  'k8s.image-tag-pinned': 'k8s.image.tag-pinned',
+  'k8s.pull-policy': 'k8s.image.pull-policy',
+  'k8s.replicas': 'k8s.replicas.min',
+  'k8s.pdb': 'k8s.pdb',
+  'k8s.secrets-in-env': 'k8s.secrets.secret-ref',
+};
+
+/** Concepts deliberately not covered, and why. */
+export const EXCLUDED: Readonly<Record<string, string>> = {
+  'k8s.secret-env-ref':
+    'kube-linter read-secret-from-env-var flags every env valueFrom.secretKeyRef (it prefers mounted files). k8s.secrets.secret-ref recommends exactly that secretKeyRef, so a rule against it would contradict our own fix; documented in that item.',
+};
+
+/** Contested labels: the outcome under our documented definition and the peer that definition follows. Key: file, or file#scope. */
+export const CONTESTED: Readonly<Record<string, { expect: 'pass' | 'fail'; follows: string }>> = {
+  'polaris/privilegeEscalationAllowed/failure.unspecified.yaml': { expect: 'fail', follows: 'Polaris' },
+  'polaris/privilegeEscalationAllowed/failure.pod_unspecified.yaml': { expect: 'fail', follows: 'Polaris' },
+  'polaris/pullPolicyNotAlways/failure.yaml': { expect: 'pass', follows: 'kube-score' },
+  'polaris/pullPolicyNotAlways/failure.cron-job.yaml': { expect: 'pass', follows: 'kube-score' },
+  'polaris/insecureCapabilities/success.yaml': { expect: 'fail', follows: 'checkov' },
+  'polaris/insecureCapabilities/success.case.yaml': { expect: 'fail', follows: 'checkov' },
+  'polaris/insecureCapabilities/success.pod.yaml': { expect: 'fail', follows: 'checkov' },
+  'kube-linter/run-as-non-root/run-as-non-root.yml#object:Deployment/group-zero': { expect: 'pass', follows: 'Polaris' },
+  'kube-linter/run-as-non-root/run-as-non-root.yml#object:DeploymentConfig/group-zero': { expect: 'pass', follows: 'Polaris' },
+  'kube-linter/minimum-three-replicas/minimum-three-replicas.yml#object:Deployment/app': { expect: 'fail', follows: 'kube-linter' },
+  'kube-linter/minimum-three-replicas/minimum-three-replicas.yml#object:DeploymentConfig/app': { expect: 'fail', follows: 'kube-linter' },
+};
+
+function readLabels(): Label[] {
+  return readFileSync(path.join(CONFORMANCE, 'labels.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Label);
+}
+
+const key = (l: Label) => (l.scope === 'file' ? l.file : `${l.file}#${l.scope}`);
+
+describe('conformance with the peers’ fixtures (../shared/conformance)', () => {
+  const present = existsSync(path.join(CONFORMANCE, 'labels.jsonl'));
+  const labels = present ? readLabels() : [];
+  const items = new Map(builtinChecklists().flatMap((c) => c.sections.flatMap((s) => s.items)).map((i) => [i.id, i]));
+  const audits = new Map<string, AuditResult & { objects: string[] }>();
+  const audit = (file: string) => {
+    let r = audits.get(file);
+    if (!r) {
+      const text = readFileSync(path.join(CONFORMANCE, file), 'utf8');
+      const result = auditFiles([{ path: file, text }]);
+      // the parsed objects, to make sure an object-scoped label names an object that was really audited
+      const model = parseFile({ path: file, text, kind: 'kubernetes' }).model as K8sModel | undefined;
+      r = { ...result, objects: (model?.objects ?? []).map((o) => o.ref) };
+      audits.set(file, r);
+    }
+    return r;
+  };
+
+  before(function () {
+    if (!present) return;
+    const rows = Object.entries(CONCEPT_RULES).map(([concept, rule]) => {
+      const of = labels.filter((l) => l.concept === concept);
+      return `  ${concept.padEnd(32)} → ${rule.padEnd(44)} ${of.filter((l) => l.expect === 'fail').length} fail / ${of.filter((l) => l.expect === 'pass').length} pass${of.some((l) => l.contested) ? ` (${of.filter((l) => l.contested).length} contested)` : ''}`;
+    });
+    for (const [concept, why] of Object.entries(EXCLUDED)) rows.push(`  ${concept.padEnd(32)} ✗ excluded: ${why}`);
+    console.log(`\n  Concept → rule (${labels.length} labels)\n${rows.join('\n')}\n`);
+  });
+
+  it('the corpus is present beside the repository', () => {
+    assert.ok(present, `${CONFORMANCE}/labels.jsonl is missing`);
+  });
+
+  it('every concept of the corpus is covered by a rule or deliberately excluded', () => {
+    const unknown = [...new Set(labels.map((l) => l.concept))].filter((c) => !(c in CONCEPT_RULES) && !(c in EXCLUDED));
+    assert.deepEqual(unknown, []);
+    for (const rule of Object.values(CONCEPT_RULES)) assert.ok(items.has(rule), `${rule} is a built-in item`);
+  });
+
+  it('the contested table lists exactly the contested labels of covered concepts, and each item documents the peer it follows', () => {
+    const contested = labels.filter((l) => l.contested && l.concept in CONCEPT_RULES).map(key).sort();
+    assert.deepEqual(Object.keys(CONTESTED).sort(), contested);
+    for (const l of labels.filter((x) => x.contested && x.concept in CONCEPT_RULES)) {
+      const decision = CONTESTED[key(l)];
+      const docs = items.get(CONCEPT_RULES[l.concept])?.docs?.why ?? '';
+      assert.match(docs, /Contested:/, `${CONCEPT_RULES[l.concept]} docs say how the contested case is decided`);
+      assert.ok(docs.includes(decision.follows), `${CONCEPT_RULES[l.concept]} docs name ${decision.follows}`);
+    }
+  });
+
+  for (const l of labels) {
+    const rule = CONCEPT_RULES[l.concept];
+    if (!rule) continue;
+    const decision = l.contested ? CONTESTED[key(l)] : undefined;
+    const expect = decision?.expect ?? l.expect;
+    const title = `${rule}: ${expect}s ${l.file}${l.scope === 'file' ? '' : ` (${l.scope.slice('object:'.length)})`}${decision ? ` [contested; follows ${decision.follows}]` : ''}`;
+    it(title, () => {
+      const r = audit(l.file);
+      const item = r.items.find((i) => i.id === rule);
+      assert.ok(item, `${rule} ran`);
+      let findings = item.findings;
+      if (l.scope.startsWith('object:')) {
+        const ref = l.scope.slice('object:'.length);
+        assert.ok(r.objects.includes(ref), `${ref} was parsed from ${l.file} (objects: ${r.objects.join(', ')})`);
+        findings = findings.filter((f) => f.object === ref);
+      }
+      const shown = findings.map((f) => `${f.range.start.line + 1}: ${f.message}`).join('\n');
+      if (expect === 'fail') assert.ok(findings.length > 0, `expected a ${rule} finding (${l.note})`);
+      else {
+        assert.equal(findings.length, 0, `expected no ${rule} finding (${l.note}), got:\n${shown}`);
+        if (l.scope === 'file') assert.equal(item.status, 'pass', `${rule} judged the file (status ${item.status})`);
+      }
+    });
+  }
+});
