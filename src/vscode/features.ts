@@ -2,6 +2,7 @@ import type { Ctx } from './context';
 import { commandsFeature } from './commands';
 import { diagnosticsFeature } from './diagnostics';
 import { docsFeature } from './docs';
+import { markdownFeature } from './markdown';
 import { statusBarFeature } from './statusBar';
 import { treeFeature } from './tree';
 import { watchFeature } from './watch';
@@ -17,6 +18,7 @@ export const FEATURES: readonly [string, Feature][] = [
   ['diagnostics', diagnosticsFeature],
   ['docs', docsFeature],
   ['tree', treeFeature],
+  ['markdown', markdownFeature],
   ['statusBar', statusBarFeature],
   ['commands', commandsFeature],
   ['watch', watchFeature],
