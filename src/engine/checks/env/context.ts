@@ -206,7 +206,7 @@ export function declarationTarget(ctx: EnvContext, preferProduction = false): { 
   const byDepth = (a: ParsedFile, b: ParsedFile) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1);
   const pick = (preferProduction ? [...prod].sort(byDepth)[0] : undefined) ?? [...ctx.templates].sort(byDepth)[0] ?? [...ctx.dotenv].sort(byDepth)[0];
   if (pick) return { file: pick.path, range: pick.model.entries[0]?.keyRange ?? zero };
-  const pkg = ctx.packageJsons[0];
+  const pkg = [...ctx.packageJsons].sort(byDepth)[0];
   if (pkg) return { file: pkg.path, range: pkg.model.topRange };
   return undefined;
 }

@@ -16,7 +16,8 @@ const Params = z.strictObject({
 /**
  * `env.secret`: a secret (JWT_SECRET, DB_PASSWORD…) is declared; example files hold only empty values or
  * placeholders; a literal value in a real env file or compose file is long enough and not a known weak
- * value. Kubernetes and Dockerfile literals are left to `k8s.secrets.secret-ref` and the Dockerfile rules.
+ * value. Compose files are judged when they are production ones (docker-compose.prod.yml); Kubernetes and
+ * Dockerfile literals are left to `k8s.secrets.secret-ref` and the Dockerfile rules.
  * Messages name the key and the reason, never the value.
  */
 export const secretCheck = workspaceCheck({
@@ -32,7 +33,8 @@ export const secretCheck = workspaceCheck({
     const vars = keys.flatMap((k) => ctx.byKey.get(k) ?? []);
     const urlVars = p.urlKeys.flatMap(alternatives).flatMap((k) => ctx.byKey.get(k) ?? []);
     const judge = (v: EnvVar, value: string, what: string) => {
-      if (v.origin === 'k8s' || v.origin === 'dockerfile' || v.nonProduction) return;
+      // Kubernetes and Dockerfile literals belong to their own rules; a local compose file's database password is a dev default
+      if (v.origin === 'k8s' || v.origin === 'dockerfile' || v.nonProduction || (v.origin === 'compose' && !v.production)) return;
       if (v.template) {
         if (!isPlaceholder(value)) findings.push(finding(v, `${what} has a literal value in an example file; leave it empty or write a placeholder such as <generate: openssl rand -base64 48>`, true));
         return;
