@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { sniffKubernetes, sniffMarkdownChecklist } from '../../src/engine/discover';
+import { templateReason } from '../../src/engine/parse/kubernetes';
 import { analyzePattern, compileUserPattern, inputBudget, MAX_DEGREE, MAX_PATTERN_LENGTH, userPatternSchema } from '../../src/engine/safeRegex';
 
 /** Hang detector only: a generous bound that a linear or bounded match never gets near. */
@@ -138,6 +139,9 @@ describe('reliability: built-in regular expressions on hostile text', () => {
     ['sniffKubernetes on JSON whitespace', () => sniffKubernetes('"apiVersion"' + ' '.repeat(1_000_000), 'a.json')],
     ['sniffMarkdownChecklist on 2 MB of blank lines', () => sniffMarkdownChecklist('\n'.repeat(2_000_000) + 'x')],
     ['sniffMarkdownChecklist on 1 MB of "- [" lines', () => sniffMarkdownChecklist('- [ \n'.repeat(250_000))],
+    ['templateReason on 2 MB of "{{"', () => templateReason('{{'.repeat(1_000_000))],
+    ['templateReason on 2 MB of unclosed "${A-"', () => templateReason('${A-'.repeat(500_000))],
+    ['templateReason on 2 MB of blank lines', () => templateReason('\n'.repeat(2_000_000) + 'x')],
   ];
   for (const [name, fn] of cases) {
     it(`${name} finishes (hang detector: ${HANG_MS} ms)`, () => {
@@ -145,6 +149,16 @@ describe('reliability: built-in regular expressions on hostile text', () => {
       assert.ok(ms < HANG_MS, `${Math.round(ms)} ms`);
     });
   }
+
+  it('templateReason still recognises templates, and names the variable without its default', () => {
+    assert.match(templateReason('a: {{ .Values.x }}\n') ?? '', /Helm/);
+    assert.equal(templateReason('a: "{{"\n'), undefined);
+    for (const t of ['a: ${X}', 'a: ${X-y}', 'a: ${X:=y}', 'a: ${X?}', 'a: ${X:+z}']) assert.match(templateReason(t) ?? '', /unresolved \$\{X\} placeholder/, t);
+    for (const t of ['a: $X', 'a: ${1}', 'a: ${X y}', '# ${X}\nb: 1', 'a: ${X:-\n}']) assert.equal(templateReason(t), undefined, t);
+    const reason = templateReason('password: ${DB_PASSWORD:-s3cr3t-default-value}\n') ?? '';
+    assert.match(reason, /DB_PASSWORD/);
+    assert.doesNotMatch(reason, /s3cr3t/);
+  });
 
   it('the sniffers still recognise what they should', () => {
     assert.equal(sniffKubernetes('apiVersion: v1\nkind: Pod\n', 'a.yaml'), true);
