@@ -1,12 +1,15 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { parseDockerfile } from '../../src/engine/parse/dockerfile';
 import { parseIgnoreFile } from '../../src/engine/parse/ignoreFile';
+import { dockerTemplates } from '../../src/engine/checks/docker';
 import { dockerignoreExcludes } from '../../src/engine/checks/docker/dockerignore';
 import { runCommands } from '../../src/engine/checks/docker/shell';
 import { nodeInstall } from '../../src/engine/checks/docker/packageManager';
 import { substitute } from '../../src/engine/checks/docker/util';
 import type { AuditResult, Finding } from '../../src/engine/model';
 import { LineIndex } from '../../src/engine/text';
+import { WorkspaceIndex, type ParsedFile } from '../../src/engine/workspace';
 import { auditFiles, builtinChecklists } from './helpers';
 
 const dockerChecklist = () => builtinChecklists().filter((c) => c.id === 'dockerfile');
@@ -264,5 +267,26 @@ describe('repo.dockerignore', () => {
       { checklists: dockerChecklist() },
     );
     assert.deepEqual(findings(r, 'repo.dockerignore').map((f) => f.file), ['svc/web/Dockerfile.dockerignore']);
+  });
+});
+
+describe('Dockerfile checks on arbitrary text', () => {
+  const pieces = ['FROM ', 'from ', 'node:latest', ' AS b', '$BASE', '${X:-y}', 'RUN ', 'run ', 'npm i', 'apt-get install', ' && ', ' \\\n', '\r\n', '\n', '<<EOF\n', 'EOF\n', '["sh", "-c", "', '"]', '[', 'USER ', '0', 'root', 'ENV ', 'ARG ', 'A=1 ', 'TOKEN=x ', 'COPY --from=b ', 'ADD ', 'x.tgz ', 'WORKDIR ', 'HEALTHCHECK ', 'NONE', 'CMD ', '# escape=`\n', '`\n', '%%V%%', '{{ v }}', '"', "'", '#', ' '];
+  it('never throws, whatever the input', () => {
+    const file = fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(file, fc.string({ maxLength: 40 }), (text, noise) => {
+        for (const t of [text, text + noise, noise + text]) {
+          const parsed = parseDockerfile(t, 'Dockerfile');
+          const pf: ParsedFile = { path: 'Dockerfile', kind: 'dockerfile', text: t, model: parsed.model, problems: parsed.problems };
+          const ws = new WorkspaceIndex([pf, { path: '.dockerignore', kind: 'dockerignore', text: noise, model: parseIgnoreFile(noise).model, problems: [] }]);
+          for (const tpl of dockerTemplates) {
+            const out = tpl.scope === 'file' ? tpl.run(pf, tpl.params.parse({})) : tpl.run(ws, tpl.params.parse({}));
+            for (const f of out?.findings ?? []) assert.ok(f.range.start.line >= 0 && f.message.length > 0);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -17,6 +17,8 @@ const Params = z.strictObject({
 interface AptUse {
   update?: Word;
   installs: { cmd: ShellCommand; at: number; sub: Word }[];
+  /** Another sub-command that uses the fresh lists in the same RUN (upgrade, build-dep…). */
+  consumes?: boolean;
   cleans: boolean;
 }
 
@@ -31,6 +33,7 @@ function aptUse(ctx: DockerContext, ins: DockerInstruction): AptUse {
       const sub = subcommand(cmd, p.at);
       if (sub.name?.value === 'update') use.update ??= cmd.words[p.at];
       else if (sub.name?.value === 'install') use.installs.push({ cmd, at: p.at, sub: sub.name });
+      else if (/^(upgrade|dist-upgrade|full-upgrade|build-dep|source|download)$/.test(sub.name?.value ?? '')) use.consumes = true;
       else if (sub.name?.value === 'dist-clean') use.cleans = true;
     } else if (p.name === 'rm' && cmd.words.some((w) => /^\/var\/lib\/apt\/lists(\/\*?)?$/.test(w.value))) use.cleans = true;
   }
@@ -55,7 +58,7 @@ export const aptGet = fileCheck({
         const use = aptUse(ctx, ins);
         if (!use.update && use.installs.length === 0) continue;
         applicable = true;
-        if (params.updateWithInstall && use.update && use.installs.length === 0) {
+        if (params.updateWithInstall && use.update && use.installs.length === 0 && !use.consumes) {
           findings.push(dockerFinding(ctx, ctx.index.range(use.update.start, use.update.end), 'apt-get update runs alone in this RUN; its cached layer makes later installs use stale package lists. Update and install in one RUN.', stage));
         }
         if (params.noInstallRecommends) {
