@@ -1,12 +1,12 @@
 import type { AnyFix } from './fixes/template';
-import type { AnyTemplate, CheckOutput } from './checks/template';
+import type { AnyTemplate, CheckOutput, FileCheckTemplate, WorkspaceCheckTemplate } from './checks/template';
 import type { Checklist, ChecklistItem, Config } from './checklist/schema';
 import { TEMPLATES } from './checks';
 import { FIXES } from './fixes';
-import type { Attestation, AuditResult, Evidence, Finding, ItemResult, Problem, Severity, Summary } from './model';
+import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Severity, Summary } from './model';
 import { parseFile } from './parse';
 import { findSuppression, readSuppressions, type FileSuppressions } from './suppress';
-import { WorkspaceIndex, type ParsedFile, type SourceFile } from './workspace';
+import { WorkspaceIndex, type ParsedFile, type SourceFile, type WorkspaceView } from './workspace';
 
 /** A checklist item with its template, parsed params and effective severity. */
 export interface ResolvedItem {
@@ -28,12 +28,36 @@ export interface AuditOptions {
   problems?: readonly Problem[];
 }
 
+/** One check's output on one file (or on the workspace), findings stamped with the item's id and severity. */
+interface ItemOut {
+  applicable: boolean;
+  findings: Finding[];
+  evidence?: Evidence[];
+  /** The check threw: reported with every audit while the content stands. */
+  problem?: Problem;
+  /** The findings no suppression silences (non-strict audits); computed on first use. */
+  kept?: Finding[];
+  /** Some finding lies in another file, whose suppressions can change independently: `kept` is never cached. */
+  foreign: boolean;
+}
+
 interface Entry {
   parsed: ParsedFile;
-  /** Per-item results of file-scope checks; filled lazily, dropped when the text changes. */
-  results?: Map<string, CheckOutput | undefined>;
+  /** Unique per content version; cached workspace-check results remember the versions they read. */
+  version: number;
+  /** File-scope check outputs by item index; a new entry (new text) or new checklists start empty. */
+  outs?: (ItemOut | undefined)[];
   suppressions?: FileSuppressions;
 }
+
+/** What a workspace check read (kinds, single paths, or everything) and the versions it saw. */
+interface WorkspaceDeps {
+  all?: number;
+  kinds: Map<FileKind, number>;
+  paths: Map<string, number>;
+}
+
+const NOT_APPLICABLE: ItemOut = Object.freeze({ applicable: false, findings: [], foreign: false }) as ItemOut;
 
 /** Resolves items of the given checklists against the templates, applying config overrides. */
 export function resolveItems(checklists: readonly Checklist[], config: Config = {}): { items: ResolvedItem[]; problems: Problem[] } {
@@ -89,6 +113,12 @@ export class Engine {
   private items: ResolvedItem[] = [];
   private itemProblems: Problem[] = [];
   private readonly itemById = new Map<string, ResolvedItem>();
+  /** Bumped on every change; per kind as well, so cached workspace-check results know when to re-run. */
+  private version = 0;
+  private readonly kindVersions = new Map<FileKind, number>();
+  private workspaceOuts: ({ deps: WorkspaceDeps; out: ItemOut } | undefined)[] = [];
+  /** The workspace view and the entries per kind, rebuilt after files are added, changed or removed. */
+  private index?: { ws: WorkspaceIndex; byKind: Map<FileKind, Entry[]>; sortedPaths: string[] };
 
   constructor(
     checklists: readonly Checklist[],
@@ -104,7 +134,8 @@ export class Engine {
     this.itemProblems = problems;
     this.itemById.clear();
     for (const i of items) this.itemById.set(i.item.id, i);
-    for (const e of this.entries.values()) e.results = undefined;
+    for (const e of this.entries.values()) e.outs = undefined;
+    this.workspaceOuts = [];
   }
 
   get resolvedItems(): readonly ResolvedItem[] {
@@ -119,11 +150,16 @@ export class Engine {
   upsert(src: SourceFile): boolean {
     const old = this.entries.get(src.path);
     if (old && old.parsed.text === src.text && old.parsed.kind === src.kind) return false;
-    this.entries.set(src.path, { parsed: parseFile(src) });
+    this.touch(src.kind);
+    if (old && old.parsed.kind !== src.kind) this.touch(old.parsed.kind);
+    this.entries.set(src.path, { parsed: parseFile(src), version: this.version });
     return true;
   }
 
   remove(path: string): boolean {
+    const old = this.entries.get(path);
+    if (!old) return false;
+    this.touch(old.parsed.kind);
     return this.entries.delete(path);
   }
 
@@ -139,62 +175,79 @@ export class Engine {
     return [...this.entries.keys()];
   }
 
+  private touch(kind: FileKind): void {
+    this.version++;
+    this.kindVersions.set(kind, this.version);
+    this.index = undefined;
+  }
+
+  private getIndex(): NonNullable<Engine['index']> {
+    if (this.index) return this.index;
+    const files: ParsedFile[] = [];
+    const byKind = new Map<FileKind, Entry[]>();
+    for (const e of this.entries.values()) {
+      files.push(e.parsed);
+      let list = byKind.get(e.parsed.kind);
+      if (!list) byKind.set(e.parsed.kind, (list = []));
+      list.push(e);
+    }
+    return (this.index = { ws: new WorkspaceIndex(files), byKind, sortedPaths: [...this.entries.keys()].sort() });
+  }
+
+  /**
+   * Audits every file. File-scope results are cached per file content and workspace-scope results per
+   * version of what the check read, so after an edit only the edited file's checks and the workspace
+   * checks that read it run again; the rest of the work is linear in the number of findings.
+   */
   audit(options: AuditOptions = {}): AuditResult {
-    const files = [...this.entries.values()].map((e) => e.parsed);
-    const ws = new WorkspaceIndex(files);
-    const findings: Finding[] = [];
+    const index = this.getIndex();
+    const strict = options.strict === true;
     const results: ItemResult[] = [];
+    const byFile = new Map<string, Finding[]>();
+    const runProblems: Problem[] = [];
     let suppressed = 0;
-    for (const ri of this.items) {
+    for (let slot = 0; slot < this.items.length; slot++) {
+      const ri = this.items[slot];
       const { item } = ri;
-      const itemFindings: Finding[] = [];
+      const t = ri.template;
+      const reported: Finding[] = [];
       const evidence: Evidence[] = [];
       let applicable = false;
-      const collect = (out: CheckOutput | undefined) => {
-        if (!out) return;
+      const take = (out: ItemOut) => {
+        if (out.problem) runProblems.push(out.problem);
+        if (!out.applicable) return;
         applicable = true;
-        for (const f of out.findings) itemFindings.push({ ...f, ruleId: item.id, severity: ri.severity, fixable: !!ri.fix });
-        if (out.evidence) evidence.push(...out.evidence);
+        const kept = strict ? out.findings : this.kept(out, item.aliases);
+        suppressed += out.findings.length - kept.length;
+        for (const f of kept) reported.push(f);
+        if (out.evidence) for (const e of out.evidence) evidence.push(e);
       };
-      const t = ri.template;
       if (t?.scope === 'file') {
         for (const kind of t.kinds) {
-          for (const f of ws.byKind(kind)) {
-            const entry = this.entries.get(f.path)!;
-            if (f.model === undefined) continue;
-            entry.results ??= new Map();
-            let out = entry.results.get(item.id);
-            if (!entry.results.has(item.id)) {
-              out = safeRun(() => t.run(f, ri.params), f.path, item.id, this.runProblems);
-              entry.results.set(item.id, out);
-            }
-            collect(out);
+          for (const entry of index.byKind.get(kind) ?? []) {
+            if (entry.parsed.model === undefined) continue;
+            const outs = (entry.outs ??= []);
+            let out = outs[slot];
+            if (!out) outs[slot] = out = this.runFile(entry, ri, t);
+            take(out);
           }
         }
       } else if (t?.scope === 'workspace') {
-        collect(safeRun(() => t.run(ws, ri.params), '', item.id, this.runProblems));
+        take(this.runWorkspace(slot, ri, t, index.ws));
       }
-      // suppression
-      const reported: Finding[] = [];
-      for (const f of itemFindings) {
-        const entry = this.entries.get(f.file);
-        if (entry && !options.strict) {
-          entry.suppressions ??= readSuppressions(entry.parsed);
-          const s = findSuppression(entry.suppressions, f, item.aliases);
-          if (s) {
-            suppressed++;
-            continue;
-          }
-        }
-        reported.push(f);
-      }
-      findings.push(...reported);
       const mode: ItemResult['mode'] = !t ? 'manual' : item.evidence ? 'evidence' : 'auto';
       const attestation = options.attestations?.get(item.id);
       let status: ItemResult['status'];
       if (mode !== 'auto') status = 'manual';
       else if (!applicable) status = 'not-applicable';
       else status = reported.length > 0 ? 'fail' : 'pass';
+      if (mode === 'auto') {
+        for (const f of reported) {
+          const list = byFile.get(f.file);
+          if (list) list.push(f);
+          else byFile.set(f.file, [f]);
+        }
+      }
       results.push({
         id: item.id,
         title: item.title,
@@ -211,12 +264,111 @@ export class Engine {
         docs: item.docs,
       });
     }
-    const autoFindings = findings.filter((f) => this.itemById.get(f.ruleId)?.item.evidence !== true && this.itemById.get(f.ruleId)?.template);
-    const problems = [...(options.problems ?? []), ...this.itemProblems, ...this.runProblems.splice(0), ...files.flatMap((f) => f.problems)];
-    return { root: this.root, summary: summarize(files.length, autoFindings, results, suppressed), items: results, findings: sortFindings(autoFindings), problems };
+    const findings = sortedByFile(byFile, index.sortedPaths, this.entries);
+    const problems = [...(options.problems ?? []), ...this.itemProblems, ...runProblems];
+    for (const e of this.entries.values()) for (const p of e.parsed.problems) problems.push(p);
+    return { root: this.root, summary: summarize(this.entries.size, findings, results, suppressed), items: results, findings, problems };
   }
 
-  private readonly runProblems: Problem[] = [];
+  private runFile(entry: Entry, ri: ResolvedItem, t: FileCheckTemplate<unknown>): ItemOut {
+    const path = entry.parsed.path;
+    const problems: Problem[] = [];
+    const out = safeRun(() => t.run(entry.parsed, ri.params), path, ri.item.id, problems);
+    return stamp(out, ri, problems[0], (f) => f.file !== path);
+  }
+
+  /** Re-runs a workspace check only when a file kind or path it read has changed since its last run. */
+  private runWorkspace(slot: number, ri: ResolvedItem, t: WorkspaceCheckTemplate<unknown>, ws: WorkspaceIndex): ItemOut {
+    const cached = this.workspaceOuts[slot];
+    if (cached && this.unchanged(cached.deps)) return cached.out;
+    const view = new TrackingView(ws, (k) => this.kindVersions.get(k) ?? 0, (p) => this.entries.get(p)?.version ?? -1, () => this.version);
+    const problems: Problem[] = [];
+    const out = safeRun(() => t.run(view, ri.params), '', ri.item.id, problems);
+    const stamped = stamp(out, ri, problems[0], () => true);
+    this.workspaceOuts[slot] = { deps: view.deps, out: stamped };
+    return stamped;
+  }
+
+  private unchanged(deps: WorkspaceDeps): boolean {
+    if (deps.all !== undefined && deps.all !== this.version) return false;
+    for (const [k, v] of deps.kinds) if ((this.kindVersions.get(k) ?? 0) !== v) return false;
+    for (const [p, v] of deps.paths) if ((this.entries.get(p)?.version ?? -1) !== v) return false;
+    return true;
+  }
+
+  /** The findings of one output that no suppression silences; cached when they all lie in the checked file. */
+  private kept(out: ItemOut, aliases: readonly string[]): Finding[] {
+    if (out.kept) return out.kept;
+    let kept: Finding[] = out.findings;
+    for (let i = 0; i < out.findings.length; i++) {
+      const f = out.findings[i];
+      const entry = this.entries.get(f.file);
+      if (!entry) continue;
+      entry.suppressions ??= readSuppressions(entry.parsed);
+      if (findSuppression(entry.suppressions, f, aliases)) {
+        if (kept === out.findings) kept = out.findings.slice(0, i);
+      } else if (kept !== out.findings) kept.push(f);
+    }
+    if (!out.foreign) out.kept = kept;
+    return kept;
+  }
+}
+
+/** Wraps a check's output: findings stamped with the item's id, severity and fixability. */
+function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, foreign: (f: RawFinding) => boolean): ItemOut {
+  if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
+  const fixable = !!ri.fix;
+  const findings = out.findings.map((f): Finding => ({ ...f, ruleId: ri.item.id, severity: ri.severity, fixable }));
+  return { applicable: true, findings, evidence: out.evidence, problem, foreign: out.findings.some(foreign) };
+}
+
+/**
+ * All findings in report order (file, line, character, rule; ties keep check order): grouped by file
+ * while collected, so only each file's few findings are sorted and the paths come pre-sorted.
+ */
+function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readonly string[], entries: ReadonlyMap<string, unknown>): Finding[] {
+  const out: Finding[] = [];
+  let keys: readonly string[] = sortedPaths;
+  for (const k of byFile.keys()) {
+    if (!entries.has(k)) {
+      keys = [...byFile.keys()].sort();
+      break;
+    }
+  }
+  for (const k of keys) {
+    const list = byFile.get(k);
+    if (!list) continue;
+    if (list.length > 1) list.sort(compareInFile);
+    for (const f of list) out.push(f);
+  }
+  return out;
+}
+
+function compareInFile(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+/** The workspace as a check sees it, recording what it reads. */
+class TrackingView implements WorkspaceView {
+  readonly deps: WorkspaceDeps = { kinds: new Map(), paths: new Map() };
+  constructor(
+    private readonly ws: WorkspaceIndex,
+    private readonly kindVersion: (k: FileKind) => number,
+    private readonly pathVersion: (p: string) => number,
+    private readonly allVersion: () => number,
+  ) {}
+  get files(): readonly ParsedFile[] {
+    this.deps.all = this.allVersion();
+    return this.ws.files;
+  }
+  byKind<M = unknown>(kind: FileKind): readonly ParsedFile<M>[] {
+    if (!this.deps.kinds.has(kind)) this.deps.kinds.set(kind, this.kindVersion(kind));
+    return this.ws.byKind<M>(kind);
+  }
+  get<M = unknown>(path: string): ParsedFile<M> | undefined {
+    if (!this.deps.paths.has(path)) this.deps.paths.set(path, this.pathVersion(path));
+    return this.ws.get<M>(path);
+  }
 }
 
 function safeRun<T>(fn: () => T, file: string, itemId: string, problems: Problem[]): T | undefined {
