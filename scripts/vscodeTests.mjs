@@ -16,7 +16,7 @@ import { format } from 'node:util';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.resolve(process.env.SHIPSHAPE_RESULTS_DIR ?? path.join(REPO, 'test-results'));
-const FIXTURE = path.join(REPO, 'test', 'fixtures', 'workspaces', 'shop');
+const FIXTURES = path.join(REPO, 'test', 'fixtures', 'workspaces');
 const CHROMIUM = process.env.SHIPSHAPE_CHROMIUM ?? '/usr/bin/chromium';
 const INTEGRATION_TIMEOUT_MS = 6 * 60 * 1000;
 const UI_TIMEOUT_MS = 5 * 60 * 1000;
@@ -87,10 +87,12 @@ if (!existsSync(path.join(REPO, 'dist', 'extension.js')) || !existsSync(path.joi
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'shipshape-vscode-'));
 const dirs = Object.fromEntries(['user', 'extensions', 'xdg-config', 'xdg-data', 'run', 'profile-int', 'profile-ui'].map((d) => [d, path.join(TMP, d)]));
 for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+// Integration: the multi-root fixture (folders shop and api); UI: the shop folder alone.
 const WS_INT = path.join(TMP, 'ws-integration');
 const WS_UI = path.join(TMP, 'ws-ui');
-cpSync(FIXTURE, WS_INT, { recursive: true });
-cpSync(FIXTURE, WS_UI, { recursive: true });
+cpSync(FIXTURES, WS_INT, { recursive: true });
+cpSync(path.join(FIXTURES, 'shop'), WS_UI, { recursive: true });
+const WORKSPACE_FILE = path.join(WS_INT, 'shipshape.code-workspace');
 
 // A quiet workbench: no welcome page, no chat panel, no gallery checks (the machine is offline).
 mkdirSync(path.join(dirs.user, 'User'), { recursive: true });
@@ -110,7 +112,7 @@ delete env.NODE_OPTIONS;
 // detached: the server leads a new session (setsid), so the whole group can be stopped at the end.
 const server = spawn(
   path.join(TOOLCHAIN, 'code-server.sh'),
-  ['--config', path.join(TMP, 'config.yaml'), '--user-data-dir', dirs.user, '--extensions-dir', dirs.extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', '--vscode-option', 'enable-smoke-test-driver', WS_INT],
+  ['--config', path.join(TMP, 'config.yaml'), '--user-data-dir', dirs.user, '--extensions-dir', dirs.extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', '--vscode-option', 'enable-smoke-test-driver'],
   { cwd: TMP, env, detached: true, stdio: ['ignore', logFd, logFd] },
 );
 closeSync(logFd);
@@ -158,7 +160,7 @@ const tailLog = () => tail(serverLog);
 const { chromium } = await import('playwright-core');
 const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-const workbenchUrl = (ws, payload) => `${BASE}/?folder=${encodeURIComponent(ws)}${payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
+const workbenchUrl = (ws, payload) => `${BASE}/?${ws.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(ws)}${payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
 
 let exit = 0;
 try {
@@ -185,7 +187,7 @@ try {
         });
         page.exposeFunction('codeAutomationExit', (c) => resolve(c));
       });
-      await page.goto(workbenchUrl(WS_INT, payload));
+      await page.goto(workbenchUrl(WORKSPACE_FILE, payload));
       code = await Promise.race([done, new Promise((r) => setTimeout(() => r('timeout'), INTEGRATION_TIMEOUT_MS))]);
     } finally {
       await context.close();

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import ignore, { type Ignore } from 'ignore';
-import { ALWAYS_SKIPPED_DIRS, classifyPath, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
-import type { FileKind, Problem } from '../engine/model';
-import type { SourceFile } from '../engine/workspace';
+import { ALWAYS_SKIPPED_DIRS, classifyPath } from '../engine/discover';
+import type { Problem } from '../engine/model';
+import type { IgnoreRules } from './paths';
+
+export { IgnoreRules, toSource } from './paths';
 
 /**
  * Reading a workspace folder through `vscode.workspace.fs` (so virtual workspaces work) and live
@@ -63,20 +64,6 @@ export async function readText(uri: vscode.Uri, rel: string, problems: Problem[]
   }
 }
 
-/** Turns a path and its text into a SourceFile, or undefined when Shipshape does not audit it. */
-export function toSource(rel: string, text: string, markdownPaths: ReadonlySet<string> = new Set()): SourceFile | undefined {
-  const k = classifyPath(rel);
-  if (!k || k === 'checklist' || k === 'config') return undefined;
-  let kind: FileKind;
-  if (k === 'maybeKubernetes') {
-    if (!sniffKubernetes(text, rel)) return undefined;
-    kind = 'kubernetes';
-  } else kind = k;
-  if (kind === 'markdown' && !markdownPaths.has(rel) && !sniffMarkdownChecklist(text)) return undefined;
-  if (kind === 'lockfile') return { path: rel, kind, text: '' };
-  return { path: rel, kind, text };
-}
-
 export interface Candidate {
   path: string;
   uri: vscode.Uri;
@@ -87,33 +74,6 @@ export interface WalkOptions {
   exclude?: readonly string[];
   maxFiles: number;
   token?: vscode.CancellationToken;
-}
-
-/** Decides whether a path is excluded by settings/config globs or a .gitignore on its way from the root. */
-export class IgnoreRules {
-  private readonly excludes: Ignore;
-  private readonly gitignores = new Map<string, Ignore>();
-  constructor(exclude: readonly string[] = []) {
-    this.excludes = ignore().add([...exclude]);
-  }
-
-  setGitignore(dir: string, text: string | undefined): void {
-    if (text === undefined) this.gitignores.delete(dir);
-    else this.gitignores.set(dir, ignore().add(text));
-  }
-
-  ignores(rel: string, isDir = false): boolean {
-    const parts = rel.split('/');
-    if (parts.slice(0, isDir ? parts.length : -1).some((p) => ALWAYS_SKIPPED_DIRS.has(p))) return true;
-    if (this.excludes.ignores(isDir ? `${rel}/` : rel)) return true;
-    // Each ancestor folder may carry a .gitignore; its patterns apply to the path below it.
-    for (let i = 0; i < parts.length; i++) {
-      const ig = this.gitignores.get(parts.slice(0, i).join('/'));
-      const sub = parts.slice(i).join('/');
-      if (ig?.ignores(isDir ? `${sub}/` : sub)) return true;
-    }
-    return false;
-  }
 }
 
 /**

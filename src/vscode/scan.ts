@@ -101,13 +101,14 @@ export class FolderAuditor implements vscode.Disposable {
       const builtins = await this.host.builtins();
       progress?.(`${this.name}: reading configuration`);
       // The config decides the excludes, so read it before the walk; repo checklists are added after it.
-      let setup = await loadSetup(this.folder.uri, builtins, this.settings, []);
+      let setup = await loadSetup(this.folder.uri, builtins, this.settings, [], this.setup?.fileConfig);
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
       this.rules = new IgnoreRules(setup.config.exclude ?? []);
       progress?.(`${this.name}: finding files`);
       const walked = await walk(this.folder.uri, this.rules, { maxFiles: this.settings.maxFiles, token });
       this.repoChecklists = walked.files.filter((f) => f.path.toLowerCase().endsWith('.checklist.yaml') || f.path.toLowerCase().endsWith('.checklist.yml')).map((f) => f.path);
-      if (this.repoChecklists.length) setup = await loadSetup(this.folder.uri, builtins, this.settings, this.repoChecklists);
+      if (this.repoChecklists.length) setup = await loadSetup(this.folder.uri, builtins, this.settings, this.repoChecklists, this.setup?.fileConfig);
+      if (!setup.fileConfig && setup.configFile) setup.fileConfig = this.setup?.fileConfig;
       const engine = new Engine(setup.checklists, setup.config, this.folder.uri.toString());
       this.fileProblems.clear();
       this.walkProblems = walked.problems;
@@ -208,7 +209,8 @@ export class FolderAuditor implements vscode.Disposable {
     }
     if (this.setupDirty) {
       this.setupDirty = false;
-      const setup = await loadSetup(this.folder.uri, await this.host.builtins(), this.settings, this.repoChecklists);
+      const setup = await loadSetup(this.folder.uri, await this.host.builtins(), this.settings, this.repoChecklists, this.setup?.fileConfig);
+      if (!setup.fileConfig && setup.configFile) setup.fileConfig = this.setup?.fileConfig;
       this.setup = setup;
       if (JSON.stringify(setup.config.exclude ?? []) !== JSON.stringify(this.currentExcludes)) {
         // Excludes changed: the set of audited files changes, so scan again.
@@ -252,6 +254,7 @@ export class FolderAuditor implements vscode.Disposable {
     const problems = [...setup.problems, ...this.walkProblems, ...[...this.fileProblems.values()].flat()];
     this.result = engine.audit({ attestations: setup.attestations, problems });
     this.timings.audit = Date.now() - started;
+    this.host.log.debug(`${this.name}: audit in ${this.timings.audit} ms (${engine.paths.length} files)`);
     this.state = 'ready';
     this.host.didAudit(this);
   }

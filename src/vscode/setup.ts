@@ -4,7 +4,7 @@ import { loadChecklist, loadConfig } from '../engine/checklist/load';
 import type { Checklist, Config } from '../engine/checklist/schema';
 import type { Attestation, Problem, Range } from '../engine/model';
 import { itemIdRanges } from './checklistIndex';
-import type { Settings } from './config';
+import { mergeConfig, type Settings } from './settings';
 import { readText, resolveRelative } from './files';
 
 export const CONFIG_FILES = ['.shipshape.yaml', '.shipshape.yml'];
@@ -49,6 +49,8 @@ export async function loadBuiltins(extensionUri: vscode.Uri): Promise<Builtins> 
 
 export interface FolderSetup {
   config: Config;
+  /** The config file's own content when it was valid (before settings are merged in), for the next fallback. */
+  fileConfig?: Config;
   /** The config file in use (repo-relative), if any. */
   configFile?: string;
   checklists: Checklist[];
@@ -64,28 +66,12 @@ export function isSetupPath(rel: string): boolean {
   return CONFIG_FILES.includes(lower) || lower.endsWith('.checklist.yaml') || lower.endsWith('.checklist.yml') || rel === ATTESTATIONS_FILE;
 }
 
-/** Settings win over `.shipshape.yaml` for the user's own machine; the file stays the shared source for the CLI. */
-export function mergeConfig(config: Config, settings: Settings): Config {
-  const merged: Config = { ...config };
-  if (settings.checklists.length) merged.checklists = settings.checklists;
-  if (Object.keys(settings.rules).length) {
-    const rules = { ...(config.rules ?? {}) };
-    for (const [id, severity] of Object.entries(settings.rules)) {
-      const current = rules[id];
-      rules[id] = typeof current === 'object' ? { ...current, severity } : severity;
-    }
-    merged.rules = rules;
-  }
-  if (settings.exclude.length) merged.exclude = [...(config.exclude ?? []), ...settings.exclude];
-  return merged;
-}
-
 /**
  * Reads config, checklists and attestations for one folder. Every error is a located problem; nothing
  * throws. `repoChecklists` are the repository's checklist files found by the walk: they are validated
  * (so authors see their errors) even when the config does not select them.
  */
-export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings: Settings, repoChecklists: readonly string[]): Promise<FolderSetup> {
+export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings: Settings, repoChecklists: readonly string[], fallback?: Config): Promise<FolderSetup> {
   const problems: Problem[] = [...builtins.problems];
   const files = new Map<string, ChecklistFile>();
   for (const f of builtins.files) {
@@ -93,6 +79,7 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
     problems.push(...f.problems);
   }
   let config: Config = {};
+  let fileConfig: Config | undefined;
   let configFile: string | undefined;
   for (const name of CONFIG_FILES) {
     const text = await readText(resolveRelative(folder, name), name, problems);
@@ -100,7 +87,10 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
     configFile = name;
     const r = loadConfig(text, name);
     problems.push(...r.problems);
-    if (r.config) config = r.config;
+    // While the file is invalid (mid-edit, a typo) the last valid config stays in force, so the audit does
+    // not jump to every built-in checklist; the error is shown on the file.
+    if (r.config) config = fileConfig = r.config;
+    else if (fallback) config = fallback;
     break;
   }
   config = mergeConfig(config, settings);
@@ -151,5 +141,5 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
     attestations = r.attestations;
     problems.push(...r.problems);
   }
-  return { config, configFile, checklists, files, attestations, problems };
+  return { config, fileConfig, configFile, checklists, files, attestations, problems };
 }

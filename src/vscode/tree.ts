@@ -183,7 +183,8 @@ export function checklistRoots(ctx: Ctx): TreeRootProvider {
     roots(view) {
       const auditors = ctx.folders.filter((a) => a.result);
       const build = (a: FolderAuditor, prefix: string): TreeNode[] => (view.groupBy === 'file' ? byFile(a, prefix) : byChecklist(a, prefix, view));
-      if (auditors.length <= 1) return auditors.flatMap((a) => build(a, a.folder.uri.toString()));
+      // Multi-root workspaces get one node per audited folder, single folders show their checklists at the top.
+      if (ctx.folders.length <= 1) return auditors.flatMap((a) => build(a, a.folder.uri.toString()));
       return auditors.map((a) => ({
         id: a.folder.uri.toString(),
         label: a.name,

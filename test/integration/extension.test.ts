@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, flatten, folder, labelOf, readText, ruleIds, uri, waitForAudit, waitForDiagnostics, writeText } from './helpers';
+import { api, flatten, folder, folderNodes, labelOf, readText, resultOf, ruleIds, uri, waitForAudit, waitForDiagnostics, writeText } from './helpers';
 
 /**
- * Runs in a real VS Code (code-server) on a copy of test/fixtures/workspaces/shop: a Deployment without
- * probes, a Dockerfile without USER, a production env example with NODE_ENV=development, a manual item.
+ * Runs in a real VS Code (code-server) on a copy of test/fixtures/workspaces/shipshape.code-workspace:
+ * folder `shop` has a Deployment without probes, a Dockerfile without USER, a production env example with
+ * NODE_ENV=development and a manual item; folder `api` passes its own checklist.
  */
 export function extensionTests(): void {
   suite('Shipshape extension in VS Code', function () {
@@ -44,6 +45,7 @@ export function extensionTests(): void {
       const u = uri('k8s/deployment.yaml');
       const doc = await vscode.workspace.openTextDocument(u);
       await vscode.window.showTextDocument(doc);
+      const original = doc.getText();
       const line = doc.lineAt(19); // "              containerPort: 8080"
       assert.match(line.text, /containerPort: 8080/);
       const edit = new vscode.WorkspaceEdit();
@@ -52,9 +54,12 @@ export function extensionTests(): void {
       assert.ok(doc.isDirty);
       await waitForDiagnostics(u, (ds) => ds.length === 1, 'the liveness finding to go');
       assert.deepEqual(ruleIds(u), ['fixture.k8s.readiness']);
-      // Undo the edit: the finding comes back.
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      // Put the original text back (still unsaved): the finding comes back; then save and close.
+      const restore = new vscode.WorkspaceEdit();
+      restore.replace(u, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
+      assert.ok(await vscode.workspace.applyEdit(restore));
       await waitForDiagnostics(u, (ds) => ds.length === 2, 'the liveness finding to return');
+      if (doc.isDirty) assert.ok(await doc.save());
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
@@ -82,7 +87,7 @@ export function extensionTests(): void {
       await vscode.workspace.fs.delete(u);
       await waitForDiagnostics(u, (ds) => ds.length === 0, 'the Dockerfile diagnostics to clear');
       const a = await api();
-      await waitForAudit((x) => [...x.results().values()][0]?.items.find((i) => i.id === 'fixture.docker.user')?.status === 'not-applicable', 'the Dockerfile item to become not applicable');
+      await waitForAudit((x) => resultOf(x)?.items.find((i) => i.id === 'fixture.docker.user')?.status === 'not-applicable', 'the Dockerfile item to become not applicable');
       await writeText(u, text);
       await waitForDiagnostics(u, (ds) => ds.length === 1, 'the Dockerfile finding to return');
       assert.ok(a);
@@ -102,7 +107,7 @@ export function extensionTests(): void {
       const u = uri('k8s/deployment.yaml');
       const config = vscode.workspace.getConfiguration('shipshape', folder());
       await config.update('rules', { 'fixture.k8s.readiness': 'loud' }, vscode.ConfigurationTarget.WorkspaceFolder);
-      await waitForAudit((a) => [...a.results().values()][0] !== undefined, 'an audit');
+      await waitForAudit((a) => resultOf(a) !== undefined, 'an audit');
       await (await api()).whenIdle();
       assert.deepEqual(ruleIds(u), ['fixture.k8s.liveness', 'fixture.k8s.readiness'], 'the invalid override is ignored');
       await config.update('rules', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
@@ -115,6 +120,8 @@ export function extensionTests(): void {
       const [d] = await waitForDiagnostics(cfg, (ds) => ds.length === 1, 'the config error');
       assert.match(d.message, /unknown key "colour"/);
       assert.equal(d.range.start.line, text.split('\n').length - 1, 'located on the offending key');
+      await (await api()).whenIdle();
+      assert.deepEqual(ruleIds(uri('k8s/deployment.yaml')), ['fixture.k8s.liveness', 'fixture.k8s.readiness'], 'the last valid config stays in force');
       await writeText(cfg, text);
       await waitForDiagnostics(cfg, (ds) => ds.length === 0, 'the config error to clear');
     });
@@ -136,7 +143,7 @@ export function extensionTests(): void {
     test('the readiness tree lists checklist, sections, items with statuses, and findings', async () => {
       const a = await api();
       await a.whenIdle();
-      const roots = a.tree.roots();
+      const roots = folderNodes(a, 'shop');
       assert.deepEqual(roots.map(labelOf), ['Fixture readiness']);
       const sections = a.tree.children(roots[0]);
       assert.deepEqual(sections.map(labelOf), ['Kubernetes', 'Container image', 'Configuration', 'People and process']);
@@ -161,28 +168,63 @@ export function extensionTests(): void {
     test('grouping by file and showing failing items only', async () => {
       const a = await api();
       await vscode.commands.executeCommand('shipshape.groupByFile');
-      assert.deepEqual(a.tree.roots().map(labelOf), ['.env.production.example', 'Dockerfile', 'k8s/deployment.yaml']);
+      assert.deepEqual(folderNodes(a, 'shop').map(labelOf), ['.env.production.example', 'Dockerfile', 'k8s/deployment.yaml']);
+      assert.deepEqual(folderNodes(a, 'api').map(labelOf), [], 'a passing folder has no files with findings');
       await vscode.commands.executeCommand('shipshape.groupByChecklist');
       await vscode.commands.executeCommand('shipshape.showFailingOnly');
       const items = flatten(a, a.tree.roots()).filter((n) => n.item);
       assert.ok(items.length === 4 && items.every((n) => n.item!.status === 'fail'));
       await vscode.commands.executeCommand('shipshape.showAll');
-      assert.equal(flatten(a, a.tree.roots()).filter((n) => n.item).length, 5);
+      assert.equal(flatten(a, a.tree.roots()).filter((n) => n.item).length, 7, '5 items in shop, 2 in api');
     });
 
     test('ticking a manual item writes the attestation file with who and when', async () => {
       const a = await api();
-      const manual = flatten(a, a.tree.roots()).find((n) => n.item?.id === 'fixture.manual.runbook')!;
+      const manual = flatten(a, folderNodes(a, 'shop')).find((n) => n.item?.id === 'fixture.manual.runbook')!;
       await vscode.commands.executeCommand('shipshape.signOff', manual, true);
       const text = await readText(uri('.shipshape/attestations.yaml'));
       assert.ok(text, 'the attestation file exists');
       assert.match(text, /fixture\.manual\.runbook:\n\s+by: \S+/);
       assert.match(text, /at: "?\d{4}-\d\d-\d\dT/);
-      const ticked = flatten(a, a.tree.roots()).find((n) => n.item?.id === 'fixture.manual.runbook')!;
+      const ticked = flatten(a, folderNodes(a, 'shop')).find((n) => n.item?.id === 'fixture.manual.runbook')!;
       assert.equal(ticked.checked, true);
       assert.ok(ticked.item!.attestation, 'the audit carries the attestation');
       await vscode.commands.executeCommand('shipshape.signOff', ticked, false);
       assert.doesNotMatch((await readText(uri('.shipshape/attestations.yaml')))!, /fixture\.manual\.runbook/);
+    });
+
+    test('multi-root: each folder is audited with its own checklist and score', async () => {
+      const a = await api();
+      await a.whenIdle();
+      assert.equal(a.results().size, 2);
+      assert.equal(resultOf(a, 'shop')!.summary.score, 0);
+      assert.equal(resultOf(a, 'api')!.summary.score, 100);
+      assert.deepEqual(resultOf(a, 'api')!.items.map((i) => `${i.id}:${i.status}`), ['api.docker.user:pass', 'api.env.node-env:pass']);
+      const roots = a.tree.roots();
+      assert.deepEqual(roots.map(labelOf), ['shop', 'api']);
+      assert.deepEqual(roots.map((r) => r.description), ['score 0%', 'score 100%']);
+      assert.deepEqual(ruleIds(uri('Dockerfile', 'api')), []);
+    });
+
+    test('multi-root: an edit in one folder re-audits that folder only', async () => {
+      const u = uri('.env.production.example', 'api');
+      const before = (await readText(u))!;
+      await writeText(u, 'NODE_ENV=staging\n');
+      await waitForDiagnostics(u, (ds) => ds.length === 1, 'the api NODE_ENV finding');
+      assert.deepEqual(ruleIds(u), ['api.env.node-env']);
+      assert.deepEqual(ruleIds(uri('.env.production.example')), ['fixture.env.node-env'], 'the shop folder is unchanged');
+      await writeText(u, before);
+      await waitForDiagnostics(u, (ds) => ds.length === 0, 'the api finding to clear');
+    });
+
+    test('shipshape.enable=false for a folder clears its diagnostics; true brings them back', async () => {
+      const u = uri('k8s/deployment.yaml');
+      const config = vscode.workspace.getConfiguration('shipshape', folder());
+      await config.update('enable', false, vscode.ConfigurationTarget.WorkspaceFolder);
+      await waitForDiagnostics(u, (ds) => ds.length === 0, 'the disabled folder to have no diagnostics');
+      assert.deepEqual((await api()).tree.roots().map(labelOf), ['api']);
+      await config.update('enable', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+      await waitForDiagnostics(u, (ds) => ds.length === 2, 'the diagnostics to return');
     });
   });
 }

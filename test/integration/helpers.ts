@@ -11,14 +11,20 @@ export async function api(): Promise<ShipshapeApi> {
   return ext.activate();
 }
 
-export function folder(): vscode.WorkspaceFolder {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'a workspace folder is open');
+/** The fixture is a multi-root workspace: `shop` (failing items, a manual item) and `api` (all passing). */
+export function folder(name = 'shop'): vscode.WorkspaceFolder {
+  const f = vscode.workspace.workspaceFolders?.find((w) => w.name === name);
+  assert.ok(f, `workspace folder ${name} is open`);
   return f;
 }
 
-export function uri(rel: string): vscode.Uri {
-  return vscode.Uri.joinPath(folder().uri, ...rel.split('/'));
+export function uri(rel: string, folderName = 'shop'): vscode.Uri {
+  return vscode.Uri.joinPath(folder(folderName).uri, ...rel.split('/'));
+}
+
+/** The latest audit result of a folder. */
+export function resultOf(a: ShipshapeApi, name = 'shop'): import('../../src/engine/model').AuditResult | undefined {
+  return a.results().get(folder(name).uri.toString());
 }
 
 export function shipshapeDiagnostics(u: vscode.Uri): vscode.Diagnostic[] {
@@ -69,6 +75,13 @@ export async function waitForAudit(predicate: (api: ShipshapeApi) => boolean, wh
       resolve();
     });
   });
+}
+
+/** The tree below a folder's node (multi-root workspaces have one root per folder). */
+export function folderNodes(a: ShipshapeApi, name = 'shop'): TreeNode[] {
+  const root = a.tree.roots().find((n) => labelOf(n) === name);
+  assert.ok(root, `the tree has a root for folder ${name}`);
+  return a.tree.children(root);
 }
 
 export function labelOf(node: TreeNode): string {
