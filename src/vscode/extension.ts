@@ -1,7 +1,28 @@
 import * as vscode from 'vscode';
 import type { AuditResult } from '../engine/model';
+import { commandsFeature } from './commands';
 import { Ctx, type TreeNode } from './context';
-import { FEATURES } from './features';
+import { diagnosticsFeature } from './diagnostics';
+import { docsFeature } from './docs';
+import { statusBarFeature } from './statusBar';
+import { treeFeature } from './tree';
+import { watchFeature } from './watch';
+
+/** A feature module: registers its providers, commands and listeners on the context (which owns them). */
+export type Feature = (ctx: Ctx) => unknown;
+
+/**
+ * Every feature of the extension, in registration order. To add one (quick fixes, Markdown checklists…),
+ * import it above and add one line here. A feature that throws is logged; the others still start.
+ */
+const FEATURES: readonly [string, Feature][] = [
+  ['diagnostics', diagnosticsFeature],
+  ['docs', docsFeature],
+  ['tree', treeFeature],
+  ['statusBar', statusBarFeature],
+  ['commands', commandsFeature],
+  ['watch', watchFeature],
+];
 
 /** What the extension exports (used by the integration tests and by other extensions). */
 export interface ShipshapeApi {

@@ -74,6 +74,8 @@ export interface WalkOptions {
   exclude?: readonly string[];
   maxFiles: number;
   token?: vscode.CancellationToken;
+  /** Folders (uri strings) not to enter: nested workspace folders, which are audited on their own. */
+  skip?: ReadonlySet<string>;
 }
 
 /**
@@ -109,6 +111,7 @@ export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOp
       if (type & vscode.FileType.Directory) {
         if (type & vscode.FileType.SymbolicLink) continue;
         if (ALWAYS_SKIPPED_DIRS.has(name) || rules.ignores(relPath, true)) continue;
+        if (options.skip?.has(resolveRelative(root, relPath).toString())) continue;
         queue.push(relPath);
         continue;
       }

@@ -105,7 +105,8 @@ export class FolderAuditor implements vscode.Disposable {
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
       this.rules = new IgnoreRules(setup.config.exclude ?? []);
       progress?.(`${this.name}: finding files`);
-      const walked = await walk(this.folder.uri, this.rules, { maxFiles: this.settings.maxFiles, token });
+      const nested = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).filter((u) => u !== this.folder.uri.toString()));
+      const walked = await walk(this.folder.uri, this.rules, { maxFiles: this.settings.maxFiles, token, skip: nested });
       this.repoChecklists = walked.files.filter((f) => f.path.toLowerCase().endsWith('.checklist.yaml') || f.path.toLowerCase().endsWith('.checklist.yml')).map((f) => f.path);
       if (this.repoChecklists.length) setup = await loadSetup(this.folder.uri, builtins, this.settings, this.repoChecklists, this.setup?.fileConfig);
       if (!setup.fileConfig && setup.configFile) setup.fileConfig = this.setup?.fileConfig;
@@ -158,6 +159,8 @@ export class FolderAuditor implements vscode.Disposable {
     if (this.state === 'disabled') return;
     const rel = this.relative(uri);
     if (!rel) return;
+    // A nested workspace folder audits its own files.
+    if (vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() !== this.folder.uri.toString() && !this.engine?.has(rel)) return;
     if (rel === '.gitignore' || rel.endsWith('/.gitignore')) {
       // Ignore rules changed: what is scanned may change anywhere, so scan again.
       this.host.log.debug(`${this.name}: ${rel} changed; rescanning`);
