@@ -13,6 +13,11 @@ export function itemLocation(auditor: FolderAuditor, ruleId: string): vscode.Loc
   return toLocation(auditor.resolve, file, cf.itemRanges.get(ruleId));
 }
 
+function signatureOf(d: vscode.Diagnostic): unknown[] {
+  const code = typeof d.code === 'object' ? [String(d.code.value), d.code.target.toString()] : d.code;
+  return [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message, d.severity, code, (d.relatedInformation ?? []).map((r) => [r.location.uri.toString(), r.location.range.start.line, r.location.range.start.character, r.message])];
+}
+
 /**
  * One DiagnosticCollection for every folder: findings on the files they concern, and located problems
  * (config, checklist, read errors) on their files. Each audit replaces exactly its folder's entries.
@@ -21,6 +26,8 @@ export function diagnosticsFeature(ctx: Ctx): void {
   const collection = vscode.languages.createDiagnosticCollection('shipshape');
   ctx.subscriptions.push(collection);
   const owned = new Map<string, Set<string>>();
+  // What each uri shows now, so an audit only touches the files whose diagnostics changed.
+  const shown = new Map<string, string>();
   // Problems without a file of their own go to the log, once each.
   const logged = new Set<string>();
 
@@ -53,8 +60,17 @@ export function diagnosticsFeature(ctx: Ctx): void {
       }
     }
     const previous = owned.get(key) ?? new Set<string>();
-    for (const k of previous) if (!next.has(k)) collection.delete(vscode.Uri.parse(k));
-    for (const { uri, diagnostics } of next.values()) collection.set(uri, diagnostics);
+    for (const k of previous) {
+      if (next.has(k)) continue;
+      collection.delete(vscode.Uri.parse(k));
+      shown.delete(k);
+    }
+    for (const [k, { uri, diagnostics }] of next) {
+      const signature = JSON.stringify(diagnostics.map(signatureOf));
+      if (shown.get(k) === signature) continue;
+      collection.set(uri, diagnostics);
+      shown.set(k, signature);
+    }
     owned.set(key, new Set(next.keys()));
   });
 }

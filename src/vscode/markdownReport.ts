@@ -27,9 +27,21 @@ async function pickFolder(ctx: Ctx, target: TreeNode | undefined): Promise<Folde
   return pick?.a;
 }
 
+/** Arguments for running the command without questions (tasks, other extensions, tests). */
+export interface ExportOptions {
+  /** Workspace folder name (default: the target's folder, else ask). */
+  folder?: string;
+  /** `builtin`, or the path of a Markdown checklist in the folder (default: ask when there is one). */
+  source?: string;
+  format?: 'markdown' | 'html';
+  /** Where to write (a uri string); default: ask. */
+  output?: string;
+}
+
 export function registerExportReport(ctx: Ctx, links: MarkdownLinks): void {
-  ctx.command('shipshape.exportReport', async (target?: TreeNode) => {
-    const a = await pickFolder(ctx, target);
+  ctx.command('shipshape.exportReport', async (target?: TreeNode, options: ExportOptions = {}) => {
+    const named = options.folder ? ctx.folders.find((f) => f.name === options.folder) : undefined;
+    const a = named ?? (await pickFolder(ctx, target));
     if (!a) return;
     if (!a.result || !a.engine) {
       void vscode.window.showWarningMessage(`Shipshape has not audited ${a.name} yet; try again when the scan has finished.`);
@@ -37,8 +49,9 @@ export function registerExportReport(ctx: Ctx, links: MarkdownLinks): void {
     }
     const checklists = links.of(a);
     const fromTree = target?.contextValue === 'markdownChecklist' ? checklists.find((c) => target.id.endsWith(`/md:${c.file}`)) : undefined;
-    let source = fromTree;
-    if (!source && checklists.length) {
+    let source = fromTree ?? (options.source && options.source !== 'builtin' ? checklists.find((c) => c.file === options.source) : undefined);
+    if (options.source && options.source !== 'builtin' && !source) throw new Error(`${options.source} is not a Markdown checklist of ${a.name}`);
+    if (!source && !options.source && checklists.length) {
       const pick = await vscode.window.showQuickPick(
         [{ label: 'Built-in checklists', description: `${a.result.items.length} items`, file: undefined as string | undefined }, ...checklists.map((c) => ({ label: c.title ?? c.file, description: `${c.file} · ${c.items.length} items`, file: c.file as string | undefined }))],
         { title: 'Export readiness report', placeHolder: 'Fill in which checklist?' },
@@ -46,20 +59,18 @@ export function registerExportReport(ctx: Ctx, links: MarkdownLinks): void {
       if (!pick) return;
       source = checklists.find((c) => c.file === pick.file);
     }
-    const format = await vscode.window.showQuickPick(
-      [
-        { label: 'Markdown', ext: 'md' },
-        { label: 'HTML', ext: 'html' },
-      ],
-      { title: 'Export readiness report', placeHolder: 'Format' },
-    );
+    const formats = [
+      { label: 'Markdown', ext: 'md', id: 'markdown' },
+      { label: 'HTML', ext: 'html', id: 'html' },
+    ];
+    const format = formats.find((f) => f.id === options.format) ?? (await vscode.window.showQuickPick(formats, { title: 'Export readiness report', placeHolder: 'Format' }));
     if (!format) return;
     const meta = { generatedAt: now(), tool: `Shipshape ${ctx.extension.extension.packageJSON.version as string}` };
     const report: ReadinessReport = source
       ? reportFromMarkdown(source, meta)
       : reportFromAudit(a.result, { ...meta, title: `Production readiness: ${a.name}`, checklistTitles: new Map((a.engine.resolvedItems ?? []).map((ri) => [ri.checklist.id, ri.checklist.title])) });
     const text = format.ext === 'html' ? toHtmlReport(report) : toMarkdownReport(report);
-    const uri = await vscode.window.showSaveDialog({
+    const uri = options.output ? vscode.Uri.parse(options.output) : await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(a.folder.uri, `readiness-report.${format.ext}`),
       filters: format.ext === 'html' ? { HTML: ['html'] } : { Markdown: ['md'] },
       title: 'Export readiness report',
@@ -67,6 +78,7 @@ export function registerExportReport(ctx: Ctx, links: MarkdownLinks): void {
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     ctx.log.info(`${a.name}: readiness report written to ${uri.toString(true)}`);
+    if (options.output) return;
     if (format.ext === 'md') await vscode.window.showTextDocument(uri, { preview: false });
     else {
       const open = await vscode.window.showInformationMessage(`Readiness report saved to ${vscode.workspace.asRelativePath(uri)}.`, 'Open in browser');

@@ -9,6 +9,8 @@ import { BUILTIN_PREFIX, isSetupPath, loadSetup, type Builtins, type FolderSetup
 /** What a folder auditor needs from the extension context. */
 export interface AuditorHost {
   builtins(): Promise<Builtins>;
+  /** Runs a full scan of these folders through the host (progress, cancellation, queueing). */
+  scan(auditors: FolderAuditor[]): Promise<void>;
   log: { info(m: string): void; warn(m: string): void; debug(m: string): void };
   didAudit(auditor: FolderAuditor): void;
 }
@@ -164,7 +166,7 @@ export class FolderAuditor implements vscode.Disposable {
     if (rel === '.gitignore' || rel.endsWith('/.gitignore')) {
       // Ignore rules changed: what is scanned may change anywhere, so scan again.
       this.host.log.debug(`${this.name}: ${rel} changed; rescanning`);
-      void this.scan(new vscode.CancellationTokenSource().token).catch(() => undefined);
+      void this.host.scan([this]);
       return;
     }
     const known = this.engine?.has(rel) ?? false;
@@ -218,7 +220,7 @@ export class FolderAuditor implements vscode.Disposable {
       if (JSON.stringify(setup.config.exclude ?? []) !== JSON.stringify(this.currentExcludes)) {
         // Excludes changed: the set of audited files changes, so scan again.
         this.pending.clear();
-        void this.scan(new vscode.CancellationTokenSource().token).catch(() => undefined);
+        void this.host.scan([this]);
         return;
       }
       engine.configure(setup.checklists, setup.config);
