@@ -4,6 +4,7 @@ import { commandsFeature } from './commands';
 import { Ctx, type TreeNode } from './context';
 import { diagnosticsFeature } from './diagnostics';
 import { docsFeature } from './docs';
+import { markdownFeature } from './markdown';
 import { statusBarFeature } from './statusBar';
 import { treeFeature } from './tree';
 import { watchFeature } from './watch';
@@ -19,6 +20,7 @@ const FEATURES: readonly [string, Feature][] = [
   ['diagnostics', diagnosticsFeature],
   ['docs', docsFeature],
   ['tree', treeFeature],
+  ['markdown', markdownFeature],
   ['statusBar', statusBarFeature],
   ['commands', commandsFeature],
   ['watch', watchFeature],

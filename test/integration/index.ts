@@ -5,9 +5,10 @@ import * as path from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
 import { extensionTests } from './extension.test';
+import { markdownTests } from './markdown.test';
 
 // Bundled with esbuild, so suites register from functions called here instead of files found at run time.
-const SUITES = [extensionTests];
+const SUITES = [extensionTests, markdownTests];
 
 export function run(): Promise<void> {
   const suite = (process.env.SHIPSHAPE_SUITE ??= 'vscode-integration');
