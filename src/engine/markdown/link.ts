@@ -125,9 +125,8 @@ export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], inde
     }
     return { links, unknownPins };
   }
-  const byId = new Map(targets.map((t) => [t.id, t]));
-  const text = item.text;
-  return { links: index.link(text).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: byId.get(l.id)?.mode ?? 'manual' })), unknownPins: [] };
+  const links = index.link(item.text).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
+  return { links, unknownPins: [] };
 }
 
 function statusOf(links: readonly ItemLink[]): ItemStatus {

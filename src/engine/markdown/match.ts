@@ -22,6 +22,7 @@ export interface LinkTarget {
 
 export interface TextLink {
   id: string;
+  mode: LinkTarget['mode'];
   /** Human-readable: `matched "resource limits"`, `mentions CORS_ORIGIN`. */
   reason: string;
   /** 0–1: how close the line is to the phrasing that matched. */
@@ -30,6 +31,8 @@ export interface TextLink {
 
 interface Phrasing {
   text: string;
+  /** Sum of the phrasing's word weights (IDF × factor). */
+  total: number;
   /** 1 for the item's own title and phrasings, {@link INHERITED} for catalogue ones. */
   factor: number;
   /** Normalised words with a factor: 1, or {@link ASIDE} for words inside parentheses. */
@@ -84,73 +87,110 @@ const MARGIN = 0.1;
 export class LinkIndex {
   private readonly targets: IndexedTarget[] = [];
   private readonly df = new Map<string, number>();
-  private readonly identOwners = new Map<string, number>();
+  private readonly identOwners = new Map<string, number[]>();
+  /** Word → indexes of the targets with a phrasing that uses it: a line is scored only against those. */
+  private readonly postings = new Map<string, number[]>();
+  /** IDF weight per known word, fixed once every target is indexed. */
+  private readonly weights = new Map<string, number>();
   private readonly unknownWeight: number;
+  /** Links per line text: re-audits link the same lines again and again. */
+  private readonly cache = new Map<string, TextLink[]>();
 
   constructor(targets: readonly LinkTarget[]) {
     for (const target of targets) {
       const own = [target.title, ...target.matches].filter((t) => t.trim() !== '');
       const inherited = (target.inherited ?? []).filter((t) => t.trim() !== '' && !own.includes(t));
       const phrasings = [...own.map((text) => ({ text, factor: 1 })), ...inherited.map((text) => ({ text, factor: target.inheritedWeight ?? INHERITED }))]
-        .map((p) => ({ ...p, words: weightedWords(p.text) }))
+        .map((p) => ({ ...p, words: weightedWords(p.text), total: 0 }))
         .filter((p) => p.words.size > 0);
       const idents = new Set([...own, ...inherited, target.extra ?? ''].flatMap((t) => identifiers(t)));
-      this.targets.push({ target, phrasings, identifiers: idents });
-      for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) this.df.set(w, (this.df.get(w) ?? 0) + 1);
-      for (const i of idents) this.identOwners.set(i, (this.identOwners.get(i) ?? 0) + 1);
+      const index = this.targets.push({ target, phrasings, identifiers: idents }) - 1;
+      for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) {
+        this.df.set(w, (this.df.get(w) ?? 0) + 1);
+        const list = this.postings.get(w);
+        if (list) list.push(index);
+        else this.postings.set(w, [index]);
+      }
+      for (const i of idents) {
+        const list = this.identOwners.get(i);
+        if (list) list.push(index);
+        else this.identOwners.set(i, [index]);
+      }
     }
-    this.unknownWeight = this.weight('\u0000unknown');
+    const n = Math.max(1, this.targets.length);
+    // Rare words weigh more: log(1 + N / df). Words no rule uses weigh as much as the rarest.
+    for (const [w, df] of this.df) this.weights.set(w, Math.log(1 + n / df));
+    this.unknownWeight = Math.log(1 + n);
+    for (const t of this.targets) for (const p of t.phrasings) for (const [w, factor] of p.words) p.total += this.weights.get(w)! * factor;
   }
 
   get size(): number {
     return this.targets.length;
   }
 
-  /** Rare words weigh more: log(1 + N / df). Words no rule uses weigh as much as the rarest. */
-  private weight(word: string): number {
-    const n = Math.max(1, this.targets.length);
-    return Math.log(1 + n / (this.df.get(word) ?? 1));
-  }
-
   /** Weighted F1 between a phrasing's words and a line's words. */
-  private score(phrasing: ReadonlyMap<string, number>, line: ReadonlyMap<string, number>, lineWeight: number, lineState: readonly string[]): number {
+  private score(p: Phrasing, line: ReadonlyMap<string, number>, lineWeight: number, lineState: readonly string[]): number {
     let covered = 0; // phrasing weight the line says
     let explained = 0; // line weight the phrasing explains
-    let total = 0;
-    for (const [w, factor] of phrasing) {
-      const wt = this.weight(w);
-      total += wt * factor;
+    for (const [w, factor] of p.words) {
       const inLine = line.get(w);
-      if (inLine !== undefined) {
-        covered += wt * factor;
-        explained += wt * inLine;
-      }
+      if (inLine === undefined) continue;
+      const wt = this.weights.get(w)!;
+      covered += wt * factor;
+      explained += wt * inLine;
     }
-    if (covered === 0 || total === 0 || lineWeight === 0) return 0;
-    const recall = covered / total;
+    if (covered === 0 || p.total === 0 || lineWeight === 0) return 0;
+    const recall = covered / p.total;
     const precision = explained / lineWeight;
     const f1 = (2 * recall * precision) / (recall + precision);
-    return lineState.some((w) => !phrasing.has(w)) ? f1 * STATE_PENALTY : f1;
+    return lineState.some((w) => !p.words.has(w)) ? f1 * STATE_PENALTY : f1;
   }
 
   /** The rules a line speaks of, best first, with the reason for each. */
   link(text: string): TextLink[] {
+    const hit = this.cache.get(text);
+    if (hit) return hit;
+    const links = this.compute(text);
+    if (this.cache.size >= 10000) this.cache.clear();
+    this.cache.set(text, links);
+    return links;
+  }
+
+  private compute(text: string): TextLink[] {
     const words = weightedWords(text);
     let lineWeight = 0;
-    for (const [w, factor] of words) lineWeight += (this.df.has(w) ? this.weight(w) : this.unknownWeight) * factor;
-    const lineIdents = identifiers(text);
+    const candidates = new Set<number>();
+    for (const [w, factor] of words) {
+      lineWeight += (this.weights.get(w) ?? this.unknownWeight) * factor;
+      for (const i of this.postings.get(w) ?? []) candidates.add(i);
+    }
+    // An environment variable named on the line and in the rule (and in few other rules) links them.
+    const byIdent = new Map<number, string>();
+    for (const ident of identifiers(text)) {
+      const owners = this.identOwners.get(ident) ?? [];
+      if (owners.length > 3) continue;
+      for (const i of owners) {
+        if (!byIdent.has(i)) byIdent.set(i, ident);
+        candidates.add(i);
+      }
+    }
     const lineState = [...words.keys()].filter((w) => STATE_WORDS.has(w));
     const scored: TextLink[] = [];
-    for (const t of this.targets) {
-      let best: TextLink | undefined;
+    for (const i of candidates) {
+      const t = this.targets[i];
+      let bestScore = 0;
+      let best: Phrasing | undefined;
       for (const p of t.phrasings) {
-        const s = this.score(p.words, words, lineWeight, lineState) * p.factor;
-        if (!best || s > best.score) best = { id: t.target.id, reason: `matched "${p.text}"`, score: s };
+        const s = this.score(p, words, lineWeight, lineState) * p.factor;
+        if (s > bestScore) {
+          bestScore = s;
+          best = p;
+        }
       }
-      // An environment variable named on the line and in the rule (and in few other rules) links them.
-      const ident = lineIdents.find((i) => t.identifiers.has(i) && (this.identOwners.get(i) ?? 0) <= 3);
-      if (ident && (!best || best.score < 0.95)) best = { id: t.target.id, reason: `mentions ${ident}`, score: 0.95 };
-      if (best && best.score >= LINK_THRESHOLD) scored.push(best);
+      const ident = byIdent.get(i);
+      const { id, mode } = t.target;
+      if (ident && bestScore < 0.95) scored.push({ id, mode, reason: `mentions ${ident}`, score: 0.95 });
+      else if (best && bestScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore });
     }
     scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const top = scored[0]?.score ?? 0;

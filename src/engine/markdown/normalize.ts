@@ -56,8 +56,14 @@ export function identifiers(text: string): string[] {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-const SYNONYM_RES: { re: RegExp; canonical: string }[] = SYNONYMS.flatMap(([canonical, variants]) =>
-  [...variants].sort((a, b) => b.length - a.length).map((v) => ({ re: new RegExp(`(^|[^a-z0-9])${escapeRe(v)}(?![a-z0-9])`, 'g'), canonical })),
+/** Every variant in one alternation (longest first, so "cpu and memory limits" wins over shorter ones), folded in one pass. */
+const SYNONYM_OF = new Map<string, string>(SYNONYMS.flatMap(([canonical, variants]) => variants.map((v) => [v, canonical] as [string, string])));
+const SYNONYM_RE = new RegExp(
+  `(^|[^a-z0-9])(${[...SYNONYM_OF.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRe)
+    .join('|')})(?![a-z0-9])`,
+  'g',
 );
 
 const stemCache = new Map<string, string>();
@@ -73,7 +79,7 @@ function stemWord(w: string): string {
 /** The normalised, stemmed content words of a text (duplicates removed, order kept). */
 export function contentWords(text: string): string[] {
   let t = ` ${plainText(text).toLowerCase()} `;
-  for (const { re, canonical } of SYNONYM_RES) t = t.replace(re, `$1${canonical}`);
+  t = t.replace(SYNONYM_RE, (_m, before: string, variant: string) => before + (SYNONYM_OF.get(variant) ?? variant));
   const out: string[] = [];
   const seen = new Set<string>();
   for (const m of t.matchAll(/[a-z0-9]+(?:_[a-z0-9]+)*/g)) {
