@@ -6,7 +6,7 @@ import { FIXES } from './fixes';
 import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Severity, Summary } from './model';
 import { parseFile } from './parse';
 import { findSuppression, readSuppressions, type FileSuppressions } from './suppress';
-import { WorkspaceIndex, type ParsedFile, type SourceFile, type WorkspaceView } from './workspace';
+import type { ParsedFile, SourceFile, WorkspaceView } from './workspace';
 
 /** A checklist item with its template, parsed params and effective severity. */
 export interface ResolvedItem {
@@ -117,8 +117,14 @@ export class Engine {
   private version = 0;
   private readonly kindVersions = new Map<FileKind, number>();
   private workspaceOuts: ({ deps: WorkspaceDeps; out: ItemOut } | undefined)[] = [];
-  /** The workspace view and the entries per kind, rebuilt after files are added, changed or removed. */
-  private index?: { ws: WorkspaceIndex; byKind: Map<FileKind, Entry[]>; sortedPaths: string[] };
+  /**
+   * Files and entries per kind, in insertion order. A kind's lists are rebuilt only after a file of that
+   * kind changes, so the array `byKind` returns keeps its identity until then: checks may memoise work
+   * shared across checks by keying a WeakMap on it.
+   */
+  private readonly kindLists = new Map<FileKind, { version: number; files: ParsedFile[]; entries: Entry[] }>();
+  private allFiles?: ParsedFile[];
+  private sortedPaths?: string[];
 
   constructor(
     checklists: readonly Checklist[],
@@ -150,8 +156,8 @@ export class Engine {
   upsert(src: SourceFile): boolean {
     const old = this.entries.get(src.path);
     if (old && old.parsed.text === src.text && old.parsed.kind === src.kind) return false;
-    this.touch(src.kind);
-    if (old && old.parsed.kind !== src.kind) this.touch(old.parsed.kind);
+    this.touch(src.kind, !old);
+    if (old && old.parsed.kind !== src.kind) this.touch(old.parsed.kind, false);
     this.entries.set(src.path, { parsed: parseFile(src), version: this.version });
     return true;
   }
@@ -159,7 +165,7 @@ export class Engine {
   remove(path: string): boolean {
     const old = this.entries.get(path);
     if (!old) return false;
-    this.touch(old.parsed.kind);
+    this.touch(old.parsed.kind, true);
     return this.entries.delete(path);
   }
 
@@ -175,23 +181,37 @@ export class Engine {
     return [...this.entries.keys()];
   }
 
-  private touch(kind: FileKind): void {
+  private touch(kind: FileKind, pathsChanged: boolean): void {
     this.version++;
     this.kindVersions.set(kind, this.version);
-    this.index = undefined;
+    this.allFiles = undefined;
+    if (pathsChanged) this.sortedPaths = undefined;
   }
 
-  private getIndex(): NonNullable<Engine['index']> {
-    if (this.index) return this.index;
-    const files: ParsedFile[] = [];
-    const byKind = new Map<FileKind, Entry[]>();
-    for (const e of this.entries.values()) {
-      files.push(e.parsed);
-      let list = byKind.get(e.parsed.kind);
-      if (!list) byKind.set(e.parsed.kind, (list = []));
-      list.push(e);
+  private kindList(kind: FileKind): { files: ParsedFile[]; entries: Entry[] } {
+    const version = this.kindVersions.get(kind) ?? 0;
+    let list = this.kindLists.get(kind);
+    if (!list || list.version !== version) {
+      list = { version, files: [], entries: [] };
+      for (const e of this.entries.values()) {
+        if (e.parsed.kind !== kind) continue;
+        list.files.push(e.parsed);
+        list.entries.push(e);
+      }
+      this.kindLists.set(kind, list);
     }
-    return (this.index = { ws: new WorkspaceIndex(files), byKind, sortedPaths: [...this.entries.keys()].sort() });
+    return list;
+  }
+
+  private workspaceView(): TrackingView {
+    return new TrackingView({
+      files: () => (this.allFiles ??= [...this.entries.values()].map((e) => e.parsed)),
+      byKind: (k) => this.kindList(k).files,
+      get: (p) => this.entries.get(p)?.parsed,
+      version: () => this.version,
+      kindVersion: (k) => this.kindVersions.get(k) ?? 0,
+      pathVersion: (p) => this.entries.get(p)?.version ?? -1,
+    });
   }
 
   /**
@@ -200,7 +220,6 @@ export class Engine {
    * checks that read it run again; the rest of the work is linear in the number of findings.
    */
   audit(options: AuditOptions = {}): AuditResult {
-    const index = this.getIndex();
     const strict = options.strict === true;
     const results: ItemResult[] = [];
     const byFile = new Map<string, Finding[]>();
@@ -224,7 +243,7 @@ export class Engine {
       };
       if (t?.scope === 'file') {
         for (const kind of t.kinds) {
-          for (const entry of index.byKind.get(kind) ?? []) {
+          for (const entry of this.kindList(kind).entries) {
             if (entry.parsed.model === undefined) continue;
             const outs = (entry.outs ??= []);
             let out = outs[slot];
@@ -233,7 +252,7 @@ export class Engine {
           }
         }
       } else if (t?.scope === 'workspace') {
-        take(this.runWorkspace(slot, ri, t, index.ws));
+        take(this.runWorkspace(slot, ri, t));
       }
       const mode: ItemResult['mode'] = !t ? 'manual' : item.evidence ? 'evidence' : 'auto';
       const attestation = options.attestations?.get(item.id);
@@ -264,7 +283,7 @@ export class Engine {
         docs: item.docs,
       });
     }
-    const findings = sortedByFile(byFile, index.sortedPaths, this.entries);
+    const findings = sortedByFile(byFile, (this.sortedPaths ??= [...this.entries.keys()].sort()), this.entries);
     const problems = [...(options.problems ?? []), ...this.itemProblems, ...runProblems];
     for (const e of this.entries.values()) for (const p of e.parsed.problems) problems.push(p);
     return { root: this.root, summary: summarize(this.entries.size, findings, results, suppressed), items: results, findings, problems };
@@ -277,11 +296,15 @@ export class Engine {
     return stamp(out, ri, problems[0], (f) => f.file !== path);
   }
 
-  /** Re-runs a workspace check only when a file kind or path it read has changed since its last run. */
-  private runWorkspace(slot: number, ri: ResolvedItem, t: WorkspaceCheckTemplate<unknown>, ws: WorkspaceIndex): ItemOut {
+  /**
+   * Re-runs a workspace check only when a file kind or path it read has changed since its last run. Each
+   * run gets its own view, which records what the check reads. (A memo shared between checks must so be
+   * keyed by what it was built from, e.g. the `byKind` arrays, never by the view object.)
+   */
+  private runWorkspace(slot: number, ri: ResolvedItem, t: WorkspaceCheckTemplate<unknown>): ItemOut {
     const cached = this.workspaceOuts[slot];
     if (cached && this.unchanged(cached.deps)) return cached.out;
-    const view = new TrackingView(ws, (k) => this.kindVersions.get(k) ?? 0, (p) => this.entries.get(p)?.version ?? -1, () => this.version);
+    const view = this.workspaceView();
     const problems: Problem[] = [];
     const out = safeRun(() => t.run(view, ri.params), '', ri.item.id, problems);
     const stamped = stamp(out, ri, problems[0], () => true);
@@ -348,26 +371,30 @@ function compareInFile(a: Finding, b: Finding): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
-/** The workspace as a check sees it, recording what it reads. */
+/** The engine's files as one workspace check sees them, recording every kind and path it reads (and their versions). */
 class TrackingView implements WorkspaceView {
   readonly deps: WorkspaceDeps = { kinds: new Map(), paths: new Map() };
   constructor(
-    private readonly ws: WorkspaceIndex,
-    private readonly kindVersion: (k: FileKind) => number,
-    private readonly pathVersion: (p: string) => number,
-    private readonly allVersion: () => number,
+    private readonly source: {
+      files(): readonly ParsedFile[];
+      byKind(kind: FileKind): readonly ParsedFile[];
+      get(path: string): ParsedFile | undefined;
+      version(): number;
+      kindVersion(kind: FileKind): number;
+      pathVersion(path: string): number;
+    },
   ) {}
   get files(): readonly ParsedFile[] {
-    this.deps.all = this.allVersion();
-    return this.ws.files;
+    this.deps.all = this.source.version();
+    return this.source.files();
   }
   byKind<M = unknown>(kind: FileKind): readonly ParsedFile<M>[] {
-    if (!this.deps.kinds.has(kind)) this.deps.kinds.set(kind, this.kindVersion(kind));
-    return this.ws.byKind<M>(kind);
+    if (!this.deps.kinds.has(kind)) this.deps.kinds.set(kind, this.source.kindVersion(kind));
+    return this.source.byKind(kind) as readonly ParsedFile<M>[];
   }
   get<M = unknown>(path: string): ParsedFile<M> | undefined {
-    if (!this.deps.paths.has(path)) this.deps.paths.set(path, this.pathVersion(path));
-    return this.ws.get<M>(path);
+    if (!this.deps.paths.has(path)) this.deps.paths.set(path, this.source.pathVersion(path));
+    return this.source.get(path) as ParsedFile<M> | undefined;
   }
 }
 

@@ -15,7 +15,11 @@ export interface ParsedFile<M = unknown> {
   problems: Problem[];
 }
 
-/** What workspace-wide checks see: every parsed file, indexed by kind and path. */
+/**
+ * What workspace-wide checks see: every parsed file, indexed by kind and path. The engine records what
+ * each check reads to know when to re-run it; `byKind` returns the same array until a file of that kind
+ * changes, so work shared between checks can be memoised in a WeakMap keyed by that array.
+ */
 export interface WorkspaceView {
   readonly files: readonly ParsedFile[];
   byKind<M = unknown>(kind: FileKind): readonly ParsedFile<M>[];

@@ -33,14 +33,18 @@ export interface Cluster {
   autoscalerFor(w: K8sObject): Autoscaler | undefined;
 }
 
-const cache = new WeakMap<WorkspaceView, Cluster>();
+const cache = new WeakMap<object, Cluster>();
 
-/** Collects once per audit (the workspace view is rebuilt for every audit, so the cache never goes stale). */
+/**
+ * Collects once per state of the Kubernetes files: `byKind` returns the same array until one of them
+ * changes, so every check of an audit (and later audits, until such an edit) shares one Cluster.
+ */
 export function clusterOf(ws: WorkspaceView): Cluster {
-  let c = cache.get(ws);
+  const key = ws.byKind('kubernetes');
+  let c = cache.get(key);
   if (!c) {
     c = collect(ws);
-    cache.set(ws, c);
+    cache.set(key, c);
   }
   return c;
 }
