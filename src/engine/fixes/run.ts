@@ -2,7 +2,7 @@ import type { AuditOptions, Engine } from '../audit';
 import { classifyPath, sniffKubernetes } from '../discover';
 import type { FileEdit, FileKind, Finding } from '../model';
 import { parseFile } from '../parse';
-import { applyEdits } from '../text';
+import { applyEdits, LineIndex } from '../text';
 import type { FixOutput } from './template';
 
 export type ReadFile = (path: string) => string | undefined;
@@ -17,6 +17,13 @@ export function kindFor(path: string, text: string): FileKind | undefined {
 function errorCount(path: string, text: string, kind: FileKind | undefined): number {
   if (!kind) return 0;
   return parseFile({ path, text, kind }).problems.filter((p) => p.severity === 'error').length;
+}
+
+/** Errors of a file as the engine parsed it (no second parse), else parsed now. */
+function currentErrors(engine: Engine, path: string, text: string, kind: FileKind | undefined): number {
+  const f = engine.file(path);
+  if (f && f.text === text) return f.problems.filter((p) => p.severity === 'error').length;
+  return errorCount(path, text, kind);
 }
 
 /**
@@ -42,7 +49,7 @@ export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile
     if (before === undefined) return { declined: `${fe.file} cannot be read` };
     const after = applyEdits(before, fe.edits);
     const k = engine.file(fe.file)?.kind ?? kindFor(fe.file, after);
-    if (errorCount(fe.file, after, k) > (fe.create ? 0 : errorCount(fe.file, before, k))) return { declined: `the edit would leave ${fe.file} unparseable; not applied` };
+    if (errorCount(fe.file, after, k) > (fe.create ? 0 : currentErrors(engine, fe.file, before, k))) return { declined: `the edit would leave ${fe.file} unparseable; not applied` };
   }
   return out;
 }
@@ -58,6 +65,8 @@ export interface FixAllOptions {
   keep?: boolean;
   /** Upper bound on fixes applied (guards against fixes that keep finding work). */
   maxFixes?: number;
+  /** Apply one fix per round (slower; the same keys and values, sibling keys possibly in another order). */
+  sequential?: boolean;
 }
 
 export interface FixAllResult {
@@ -71,47 +80,120 @@ function findingKey(f: Finding): string {
   return JSON.stringify([f.ruleId, f.file, f.object ?? '', f.container ?? '', f.message, f.data ?? null]);
 }
 
-/** Applies one fix's file edits to the engine's texts; returns the paths it changed. */
-export function applyToEngine(engine: Engine, edits: readonly FileEdit[], readFile: ReadFile | undefined, originals: Map<string, string | undefined>): void {
-  for (const fe of edits) {
-    const current = engine.file(fe.file)?.text ?? readFile?.(fe.file);
-    const base = current ?? '';
-    if (!originals.has(fe.file)) originals.set(fe.file, current);
-    const after = applyEdits(base, fe.edits);
-    const kind = engine.file(fe.file)?.kind ?? kindFor(fe.file, after);
-    if (kind) engine.upsert({ path: fe.file, text: after, kind });
-    else pending.set(fe.file, after);
-  }
+interface Span {
+  start: number;
+  end: number;
+  /** For an insert that adds whole lines after a line (`\n  key: …`): its first line (indentation and key). */
+  adds?: string;
 }
 
-/** Texts of changed files the engine does not audit (kept here so later fixes and the result see them). */
-const pending = new Map<string, string>();
+/** The offsets a fix's edits occupy, per file (a created file takes the whole file). */
+function spans(edits: readonly FileEdit[], read: ReadFile): Map<string, Span[]> {
+  const out = new Map<string, Span[]>();
+  for (const fe of edits) {
+    const list = out.get(fe.file) ?? [];
+    const text = read(fe.file);
+    if (fe.create || text === undefined) list.push({ start: -Infinity, end: Infinity });
+    else {
+      const index = new LineIndex(text);
+      for (const e of fe.edits) {
+        const start = index.offsetAt(e.range.start);
+        const end = index.offsetAt(e.range.end);
+        const m = start === end ? /^\r?\n([^\r\n]*\S[^\r\n]*)/.exec(e.newText.replace(/^,/, '')) : null;
+        list.push({ start, end, adds: m ? m[1].trimEnd() : undefined });
+      }
+    }
+    out.set(fe.file, list);
+  }
+  return out;
+}
+
+function indent(line: string): string {
+  return /^[ \t]*/.exec(line)![0];
+}
 
 /**
- * Fixes every fixable finding (optionally of some rules / files), recomputing each fix from the text
- * left by the previous one and auditing again, until no fix applies. Idempotent: a second run finds
- * nothing to do.
+ * Two fixes can share a round when their edits neither overlap nor touch, except whole-line inserts at
+ * the same spot that add different keys to the same map (a liveness and a readiness probe after the
+ * same container): siblings, so their order does not change the structure.
+ */
+function clashes(a: Map<string, Span[]>, b: Map<string, Span[]>): boolean {
+  for (const [file, list] of a) {
+    for (const x of list) {
+      for (const y of b.get(file) ?? []) {
+        if (x.start === x.end && y.start === y.end && x.start === y.start && x.adds && y.adds && x.adds !== y.adds && indent(x.adds) === indent(y.adds)) continue;
+        if (x.start <= y.end && y.start <= x.end) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Fixes every fixable finding (optionally of some rules / files) until no fix applies. Each round
+ * audits, computes the fixes from the current texts, and applies together those whose edits do not
+ * meet; fixes that do (the same key added twice to one map) wait for the next round and are recomputed
+ * from the text the first one left. Idempotent: a second run finds nothing to do.
  */
 export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
   const originals = new Map<string, string | undefined>();
   const applied: FixAllResult['applied'] = [];
-  const declined: FixAllResult['declined'] = [];
+  const pending = new Map<string, string>();
+  const read: ReadFile = (p) => engine.file(p)?.text ?? pending.get(p) ?? opts.readFile?.(p);
+  // a finding once fixed is never fixed again (a fix that does not clear its finding cannot loop);
+  // a declined one is retried after another fix changed its file (privileged: false first, then allowPrivilegeEscalation)
   const attempted = new Set<string>();
-  pending.clear();
-  const read: ReadFile = (p) => pending.get(p) ?? opts.readFile?.(p);
+  const declinedAt = new Map<string, number>();
+  const lastDeclined = new Map<string, FixAllResult['declined'][number]>();
+  const changes = new Map<string, number>();
+  const version = (f: Finding): number => changes.get(f.file) ?? 0;
   const max = opts.maxFixes ?? 1000;
   while (applied.length < max) {
     const result = engine.audit(opts.audit);
-    const next = result.findings.find((f) => f.fixable && (!opts.rules || opts.rules.has(f.ruleId)) && (!opts.files || opts.files.has(f.file)) && !attempted.has(findingKey(f)));
-    if (!next) break;
-    attempted.add(findingKey(next));
-    const out = computeFix(engine, next, read);
-    if ('declined' in out) {
-      declined.push({ ruleId: next.ruleId, file: next.file, line: next.range.start.line, reason: out.declined });
-      continue;
+    const candidates = result.findings.filter((f) => f.fixable && (!opts.rules || opts.rules.has(f.ruleId)) && (!opts.files || opts.files.has(f.file)) && !attempted.has(findingKey(f)) && declinedAt.get(findingKey(f)) !== version(f));
+    if (!candidates.length) break;
+    const batch: { f: Finding; edits: FileEdit[]; title: string }[] = [];
+    let taken = new Map<string, Span[]>();
+    for (const f of candidates) {
+      if (applied.length + batch.length >= max) break;
+      const key = findingKey(f);
+      if (batch.some((b) => findingKey(b.f) === key)) continue;
+      const out = computeFix(engine, f, read);
+      if ('declined' in out) {
+        declinedAt.set(key, version(f));
+        lastDeclined.set(key, { ruleId: f.ruleId, file: f.file, line: f.range.start.line, reason: out.declined });
+        continue;
+      }
+      const s = spans(out.edits, read);
+      if (batch.length && (opts.sequential || clashes(s, taken))) continue; // next round, from the new text
+      batch.push({ f, edits: out.edits, title: out.title });
+      taken = new Map([...taken, ...[...s].map(([file, list]) => [file, [...(taken.get(file) ?? []), ...list]] as [string, Span[]])]);
     }
-    applyToEngine(engine, out.edits, read, originals);
-    applied.push({ ruleId: next.ruleId, file: next.file, line: next.range.start.line, title: out.title });
+    if (!batch.length) continue;
+    // all edits of the round against the round's texts, file by file
+    const byFile = new Map<string, FileEdit>();
+    for (const b of batch) {
+      for (const fe of b.edits) {
+        const cur = byFile.get(fe.file);
+        byFile.set(fe.file, cur ? { ...cur, create: cur.create || fe.create, edits: [...cur.edits, ...fe.edits] } : { ...fe, edits: [...fe.edits] });
+      }
+    }
+    for (const fe of byFile.values()) {
+      const current = read(fe.file);
+      if (!originals.has(fe.file)) originals.set(fe.file, current);
+      const after = applyEdits(current ?? '', fe.edits);
+      const kind = engine.file(fe.file)?.kind ?? kindFor(fe.file, after);
+      if (kind) engine.upsert({ path: fe.file, text: after, kind });
+      else pending.set(fe.file, after);
+      changes.set(fe.file, (changes.get(fe.file) ?? 0) + 1);
+    }
+    for (const b of batch) {
+      const key = findingKey(b.f);
+      attempted.add(key);
+      declinedAt.delete(key);
+      lastDeclined.delete(key);
+      applied.push({ ruleId: b.f.ruleId, file: b.f.file, line: b.f.range.start.line, title: b.title });
+    }
   }
   const files: FixAllResult['files'] = new Map();
   for (const [path, before] of originals) {
@@ -125,6 +207,5 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
       else if (kind) engine.upsert({ path, text: before, kind });
     }
   }
-  pending.clear();
-  return { files, applied, declined };
+  return { files, applied, declined: [...lastDeclined.values()] };
 }
