@@ -29,7 +29,7 @@ export class MarkdownLinks {
     const hit = this.cache.get(key);
     if (hit && hit.result === a.result) return hit.linked;
     const files = engine.paths.filter((p) => engine.file(p)?.kind === 'markdown').map((p) => engine.file(p)!);
-    const linked = linkMarkdownFiles(files, a.result, engine.resolvedItems);
+    const linked = linkMarkdownFiles(files, a.result, engine.resolvedItems, a.setup?.config.markdown ?? []);
     this.cache.set(key, { result: a.result, linked });
     return linked;
   }

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CATALOGUE_PHRASINGS } from '../../src/engine/markdown/cataloguePhrasings';
-import { catalogueIdOf, linkChecklist, resolvePin } from '../../src/engine/markdown/link';
+import { catalogueIdOf, linkChecklist, linkMarkdownFiles, resolvePin } from '../../src/engine/markdown/link';
+import { parseFile } from '../../src/engine/parse';
 import { LinkIndex, type LinkTarget } from '../../src/engine/markdown/match';
 import { contentWords, identifiers } from '../../src/engine/markdown/normalize';
 import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
@@ -119,5 +120,18 @@ describe('Markdown linking: pins and statuses', () => {
     assert.equal(diag.range.start.line, 3);
     assert.match(diag.message, /no\.such\.rule/);
     assert.equal(linked.diagnostics.length, 1);
+  });
+});
+
+describe('Markdown linking: which files are readiness checklists', () => {
+  const targets = catalogueTargets();
+  const md = (path: string, text: string) => parseFile({ path, kind: 'markdown', text });
+  const todo = '# Notes\n- [ ] Write the blog post\n- [x] Fix the typo in the intro\n- [ ] Ask Sam about the logo\n';
+  const ops = '# Notes\n- [ ] Memory limits are configured appropriately\n- [ ] Use readiness and liveness probes\n- [ ] Ask Sam about the logo\n';
+
+  it('keeps files named or titled like one, or whose items speak of rules; leaves a TODO list out unless configured', () => {
+    const files = [md('docs/TODO.md', todo), md('docs/notes.md', ops), md('PRODUCTION_CHECKLIST.md', todo), md('docs/plan.md', todo.replace('# Notes', '# Go-live plan'))];
+    assert.deepEqual(linkMarkdownFiles(files, undefined, targets).map((l) => l.file), ['PRODUCTION_CHECKLIST.md', 'docs/notes.md', 'docs/plan.md']);
+    assert.deepEqual(linkMarkdownFiles(files, undefined, targets, ['docs/TODO.md']).map((l) => l.file), ['PRODUCTION_CHECKLIST.md', 'docs/TODO.md', 'docs/notes.md', 'docs/plan.md']);
   });
 });

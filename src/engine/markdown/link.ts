@@ -228,10 +228,34 @@ export function linkChecklist(
   };
 }
 
-/** Links every parsed Markdown checklist among the files (kind `markdown`), in path order. */
-export function linkMarkdownFiles(files: readonly ParsedFile[], audit: AuditResult | undefined, resolvedItems: readonly ResolvedItem[] | readonly LinkTarget[]): LinkedChecklist[] {
+/** Names and titles of readiness checklists: PRODUCTION_CHECKLIST.md, "Go-live checklist", docs/release.md… */
+const READINESS_NAME = /checklist|readiness|production|prod[-_. ]ready|launch|release|deploy|go[-_ ]?live|rollout|runbook|shipping/i;
+
+/**
+ * Whether a Markdown file with task items is a readiness checklist worth linking: configured in
+ * `markdown:`, named or titled like one, or at least two of its items speak of rules (a README's TODO list
+ * does not).
+ */
+export function isReadinessChecklist(linked: LinkedChecklist, configured: ReadonlySet<string> = new Set()): boolean {
+  if (configured.has(linked.file)) return true;
+  if (READINESS_NAME.test(linked.file) || (linked.title !== undefined && READINESS_NAME.test(linked.title))) return true;
+  return linked.items.filter((i) => i.links.some((l) => l.mode !== 'manual' && !l.pinned)).length >= 2 || linked.items.some((i) => i.links.some((l) => l.pinned));
+}
+
+/**
+ * Links every parsed Markdown checklist among the files (kind `markdown`), in path order; files that do not
+ * look like readiness checklists ({@link isReadinessChecklist}) are left out unless `configured`.
+ */
+export function linkMarkdownFiles(
+  files: readonly ParsedFile[],
+  audit: AuditResult | undefined,
+  resolvedItems: readonly ResolvedItem[] | readonly LinkTarget[],
+  configured: readonly string[] = [],
+): LinkedChecklist[] {
+  const wanted = new Set(configured);
   return files
     .filter((f) => f.kind === 'markdown' && f.model !== undefined)
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((f) => linkChecklist({ path: f.path, model: f.model as MarkdownChecklistModel, problems: f.problems }, audit, resolvedItems));
+    .map((f) => linkChecklist({ path: f.path, model: f.model as MarkdownChecklistModel, problems: f.problems }, audit, resolvedItems))
+    .filter((l) => isReadinessChecklist(l, wanted));
 }
