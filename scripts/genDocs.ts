@@ -129,10 +129,13 @@ const CORRECTIONS = `### Where this differs from the seed analysis
   reported twice.
 - **Compose gets its own rules** (\`compose.healthcheck\`, \`compose.image-pinned\`, \`compose.resources.limits\`):
   the analysis folds them into \`docker.*\`/\`k8s.*\` rules whose checks read other file kinds.
-- **Not automated, with reasons:** \`ts.strict\` and \`deps.update-automation\` (tsconfig.json, dependabot.yml and
-  renovate.json are not among the files read), \`docs.*\` (documentation is read only as a Markdown checklist),
-  \`db.indexes\` and \`secrets.no-hardcoded\` (need source code). Their seed items are manual items in the seed
-  checklists. Dependency- and manifest-based B rules are evidence items (\`checklists/app.checklist.yaml\`).`;
+- **Tool configuration is read** (file kind \`toolConfig\`: tsconfig, jest/vitest/nyc/c8 configs, ESLint,
+  Playwright/Cypress, Dependabot/Renovate), so \`tests.coverage-threshold\` sees thresholds in jest.config.* and
+  vitest.config.*, and \`ts.strict\` and \`deps.update-automation\` are evidence items rather than manual ones.
+- **Not automated, with reasons:** \`docs.*\` except \`docs.openapi\` (documentation is read only as a Markdown
+  checklist), \`db.indexes\` and \`secrets.no-hardcoded\` (they need source code, which is not read). Their seed
+  items are manual items in the seed checklists. Dependency- and manifest-based B rules are evidence items
+  (\`checklists/app.checklist.yaml\`).`;
 
 function pct(n: number, total: number): string {
   return total === 0 ? '0' : `${Math.round((n / total) * 100)}%`;

@@ -7,6 +7,7 @@ export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn
 const ENV_RE = /^\.env(\..+)?$|^[^/]+\.env$/;
 const DOCKERFILE_RE = /^(dockerfile|containerfile)(\..+)?$|^.+\.(dockerfile|containerfile)$/i;
 const COMPOSE_RE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
+const TOOL_CONFIG_RE = /^(tsconfig(\.[\w-]+)?\.json|(jest|vitest|playwright|cypress)\.config\.[cm]?[jt]s|jest\.config\.json|eslint\.config\.[cm]?[jt]s|\.eslintrc(\.(c?js|json|ya?ml))?|\.nycrc(\.json)?|\.c8rc(\.json)?|renovate\.json5?|\.renovaterc(\.json)?)$/;
 const LOCKFILES = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'npm-shrinkwrap.json', 'bun.lockb', 'bun.lock']);
 
 /**
@@ -28,6 +29,7 @@ export function classifyPath(path: string): FileKind | 'maybeKubernetes' | undef
   if (lower === '.gitlab-ci.yml' || /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || lower === 'azure-pipelines.yml' || lower === 'bitbucket-pipelines.yml' || /(^|\/)\.circleci\/config\.ya?ml$/.test(path)) return 'ciWorkflow';
   if (COMPOSE_RE.test(name)) return 'compose';
   if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';
+  if (TOOL_CONFIG_RE.test(name) || /(^|\/)\.github\/(dependabot\.ya?ml|renovate\.json5?)$/.test(path)) return 'toolConfig';
   if (lower.endsWith('.yaml') || lower.endsWith('.yml') || lower.endsWith('.json')) return 'maybeKubernetes';
   return undefined;
 }

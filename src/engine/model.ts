@@ -31,7 +31,9 @@ export type FileKind =
   | 'ciWorkflow'
   | 'markdown'
   | 'checklist'
-  | 'config';
+  | 'config'
+  /** Tool configuration read as text by workspace checks: tsconfig, jest/vitest/nyc/c8, ESLint, Playwright/Cypress, Dependabot/Renovate. */
+  | 'toolConfig';
 
 export interface TextEdit {
   range: Range;

@@ -49,12 +49,35 @@ export interface EnvContext {
   relevant: boolean;
 }
 
-const cache = new WeakMap<WorkspaceView, EnvContext>();
+const KINDS = ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'] as const;
+const EMPTY = {};
+type CacheNode = WeakMap<object, CacheNode | EnvContext>;
+const cache: CacheNode = new WeakMap();
 
-/** Gathers every env declaration of the workspace once per audit. */
+/**
+ * Gathers every env declaration of the workspace. Checks get their own view of the workspace (the
+ * engine records what each one reads), so the result is cached by the file lists it was built from:
+ * every view of one workspace state shares it, and any change to those files builds a new one.
+ */
 export function envContext(ws: WorkspaceView): EnvContext {
-  const hit = cache.get(ws);
+  const keys = KINDS.map((k) => {
+    const list = ws.byKind(k);
+    return list.length ? list : EMPTY;
+  });
+  let node = cache;
+  for (const key of keys.slice(0, -1)) {
+    let next = node.get(key) as CacheNode | undefined;
+    if (!next) node.set(key, (next = new WeakMap()));
+    node = next;
+  }
+  const hit = node.get(keys[keys.length - 1]) as EnvContext | undefined;
   if (hit) return hit;
+  const built = buildContext(ws);
+  node.set(keys[keys.length - 1], built);
+  return built;
+}
+
+function buildContext(ws: WorkspaceView): EnvContext {
   const vars: EnvVar[] = [];
   const dotenv = ws.byKind<EnvModel>('env').filter((f) => f.model);
   for (const f of dotenv) {
@@ -89,7 +112,6 @@ export function envContext(ws: WorkspaceView): EnvContext {
     runtimeDeps,
     relevant: dotenv.length > 0 || (packageJsons.length > 0 && (ws.byKind('dockerfile').length > 0 || ws.byKind('kubernetes').length > 0 || ws.byKind('compose').length > 0)),
   };
-  cache.set(ws, ctx);
   return ctx;
 }
 

@@ -27,7 +27,11 @@ const Params = z.strictObject({
     .optional(),
   compose: z.strictObject({ image: z.string().optional(), command: z.string().optional() }).optional().describe('Compose services whose image / command match these regular expressions.'),
   dockerfile: z.string().optional().describe('Regular expression matched against each final-stage instruction (keyword and arguments).'),
-  files: z.array(z.enum(['ciWorkflow', 'compose', 'dockerfile', 'kubernetes', 'lockfile', 'env', 'gitignore', 'dockerignore'])).default([]).describe('File kinds whose mere presence is evidence (a CI workflow, a lockfile).'),
+  config: z
+    .strictObject({ path: z.string().describe('Regular expression matched against tool config paths (tsconfig.json, .github/dependabot.yml…).'), text: z.string().optional().describe('Regular expression the file text must match.') })
+    .optional()
+    .describe('Tool configuration files (tsconfig, jest/vitest, ESLint, Dependabot/Renovate) that suggest the item.'),
+  files: z.array(z.enum(['ciWorkflow', 'compose', 'dockerfile', 'kubernetes', 'lockfile', 'env', 'gitignore', 'dockerignore', 'toolConfig'])).default([]).describe('File kinds whose mere presence is evidence (a CI workflow, a lockfile).'),
 });
 
 /**
@@ -39,7 +43,7 @@ export const signalsCheck = workspaceCheck({
   id: 'evidence.signals',
   description: 'Evidence only: dependencies, env keys, scripts, CI steps, Kubernetes objects, compose services or Dockerfile instructions that suggest an item.',
   params: Params,
-  kinds: ['packageJson', 'env', 'ciWorkflow', 'kubernetes', 'compose', 'dockerfile'],
+  kinds: ['packageJson', 'env', 'ciWorkflow', 'kubernetes', 'compose', 'dockerfile', 'toolConfig'],
   run(ws, p) {
     const evidence: Evidence[] = [];
     const pkgs = ws.byKind<PackageJsonModel>('packageJson').filter((f) => f.model?.json);
@@ -100,6 +104,14 @@ export const signalsCheck = workspaceCheck({
     if (p.dockerfile) {
       const re = safeRegExp(p.dockerfile, 'i');
       for (const f of ws.byKind<DockerfileModel>('dockerfile')) for (const ins of f.model?.final?.instructions ?? []) if (re?.test(`${ins.keyword} ${ins.args}`)) evidence.push({ file: f.path, range: ins.keywordRange, message: `${ins.keyword} in the final stage` });
+    }
+    if (p.config) {
+      const pathRe = safeRegExp(p.config.path, 'i');
+      const textRe = p.config.text ? safeRegExp(p.config.text, 'im') : undefined;
+      for (const f of ws.byKind('toolConfig')) {
+        if (!pathRe?.test(f.path) || (p.config.text && !textRe?.test(f.text))) continue;
+        evidence.push({ file: f.path, range: ZERO, message: p.config.text ? `${f.path} has the setting` : `${f.path} is present` });
+      }
     }
     for (const kind of p.files) for (const f of ws.byKind(kind)) evidence.push({ file: f.path, range: ZERO, message: `${f.path} is present` });
     return { findings: [], evidence };

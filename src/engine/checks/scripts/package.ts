@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import type { PackageJsonModel } from '../../parse/packageJson';
-import { dirName } from '../../text';
+import { baseName, dirName } from '../../text';
 import type { ParsedFile } from '../../workspace';
 import { fileCheck, workspaceCheck } from '../template';
 import { dependsOn } from './script';
@@ -56,40 +56,69 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
 }
 
+/** The lines/statements thresholds a config text sets after a marker (`coverageThreshold`, `thresholds`). */
+function thresholdsIn(text: string, marker: RegExp): number[] {
+  const out: number[] = [];
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    const window = text.slice(m.index, m.index + 800);
+    for (const t of window.matchAll(/["']?(lines|statements)["']?\s*:\s*(\d+(?:\.\d+)?)/g)) out.push(Number(t[2]));
+    if (!marker.global) break;
+  }
+  return out;
+}
+
+/** Thresholds in package.json: jest's coverageThreshold, nyc/c8 keys, c8/nyc/vitest flags in scripts. */
+function packageThresholds(m: PackageJsonModel): number[] {
+  const values: number[] = [];
+  const jest = m.json?.jest as Record<string, unknown> | undefined;
+  const global = jest && typeof jest === 'object' ? ((jest.coverageThreshold as Record<string, unknown> | undefined)?.global as Record<string, unknown> | undefined) : undefined;
+  if (global) for (const k of ['lines', 'statements']) if (num(global[k]) !== undefined) values.push(num(global[k])!);
+  for (const key of ['nyc', 'c8']) {
+    const cfg = m.json?.[key] as Record<string, unknown> | undefined;
+    if (cfg && typeof cfg === 'object' && (cfg['check-coverage'] === true || cfg.checkCoverage === true)) for (const k of ['lines', 'statements']) if (num(cfg[k]) !== undefined) values.push(num(cfg[k])!);
+  }
+  for (const cmd of Object.values(m.scripts)) {
+    if (/--check-coverage/.test(cmd)) {
+      const l = /--(lines|statements)[= ](\d+)/.exec(cmd);
+      values.push(l ? Number(l[2]) : 90); // c8 and nyc default to 90 when only --check-coverage is given
+    }
+    const v = /--coverage\.thresholds\.(lines|statements)[= ](\d+)/.exec(cmd);
+    if (v) values.push(Number(v[2]));
+  }
+  return values;
+}
+
+/** Thresholds in tool configs beside the package: jest.config.*, vitest.config.*, .nycrc, .c8rc. */
+function configThresholds(text: string, name: string): number[] {
+  if (/^jest\.config/.test(name)) return thresholdsIn(text, /coverageThreshold/g);
+  if (/^vitest\.config/.test(name)) return thresholdsIn(text, /thresholds/g);
+  if (/^\.(nycrc|c8rc)/.test(name) && /["']?check-coverage["']?\s*:\s*true/.test(text)) return thresholdsIn(text, /check-coverage/g).concat(/["']?(lines|statements)["']?\s*:/.test(text) ? [] : [90]);
+  return [];
+}
+
 /**
- * `tests.coverage-threshold`: a coverage gate is configured where package.json shows it: jest's
- * coverageThreshold, c8/nyc --check-coverage flags, vitest --coverage.thresholds.* flags, or an nyc key.
+ * `tests.coverage-threshold`: a coverage gate is configured: jest coverageThreshold (package.json or
+ * jest.config.*), vitest thresholds (vitest.config.* or CLI flags), c8/nyc --check-coverage (flags, .nycrc, .c8rc).
  */
-export const coverageThresholdCheck = fileCheck({
+export const coverageThresholdCheck = workspaceCheck({
   id: 'tests.coverage-threshold',
-  description: 'A coverage threshold of at least `min`% lines/statements is enforced (jest coverageThreshold, c8/nyc --check-coverage, vitest thresholds).',
+  description: 'A coverage threshold of at least `min`% lines/statements is enforced (jest coverageThreshold, vitest thresholds, c8/nyc --check-coverage).',
   params: CoverageParams,
-  kinds: ['packageJson'],
-  run(file, p) {
-    const m = (file as ParsedFile<PackageJsonModel>).model;
-    if (!m?.json) return undefined;
-    if (!Object.keys(m.scripts).some((n) => /^test/.test(n))) return undefined;
-    const values: number[] = [];
-    const jest = m.json.jest as Record<string, unknown> | undefined;
-    const global = jest && typeof jest === 'object' ? ((jest.coverageThreshold as Record<string, unknown> | undefined)?.global as Record<string, unknown> | undefined) : undefined;
-    if (global) for (const k of ['lines', 'statements']) if (num(global[k]) !== undefined) values.push(num(global[k])!);
-    for (const key of ['nyc', 'c8']) {
-      const cfg = m.json[key] as Record<string, unknown> | undefined;
-      if (cfg && typeof cfg === 'object' && (cfg['check-coverage'] === true || cfg.checkCoverage === true)) for (const k of ['lines', 'statements']) if (num(cfg[k]) !== undefined) values.push(num(cfg[k])!);
+  kinds: ['packageJson', 'toolConfig'],
+  run(ws, p) {
+    const pkgs = ws.byKind<PackageJsonModel>('packageJson').filter((f) => f.model?.json && Object.keys(f.model.scripts).some((n) => /^test/.test(n)));
+    if (pkgs.length === 0) return undefined;
+    const configs = ws.byKind('toolConfig');
+    const findings: RawFinding[] = [];
+    for (const f of pkgs) {
+      const m = f.model;
+      const dir = dirName(f.path);
+      const values = [...packageThresholds(m), ...configs.filter((c) => dirName(c.path) === dir).flatMap((c) => configThresholds(c.text, baseName(c.path)))];
+      const at = m.keyRanges.get('jest') ?? m.keyRanges.get('scripts') ?? m.topRange;
+      if (values.length === 0) findings.push({ file: f.path, range: at, message: `No coverage threshold is enforced (jest coverageThreshold, vitest coverage.thresholds, c8/nyc --check-coverage); require at least ${p.min}% lines` });
+      else if (Math.max(...values) < p.min) findings.push({ file: f.path, range: at, message: `The coverage threshold is ${Math.max(...values)}%, below ${p.min}%` });
     }
-    for (const cmd of Object.values(m.scripts)) {
-      if (/--check-coverage/.test(cmd)) {
-        const l = /--(lines|statements)[= ](\d+)/.exec(cmd);
-        values.push(l ? Number(l[2]) : 90); // c8 and nyc default to 90 when only --check-coverage is given
-      }
-      const v = /--coverage\.thresholds\.(lines|statements)[= ](\d+)/.exec(cmd);
-      if (v) values.push(Number(v[2]));
-    }
-    const at = m.keyRanges.get('jest') ?? m.keyRanges.get('scripts') ?? m.topRange;
-    if (values.length === 0) return { findings: [{ file: file.path, range: at, message: `No coverage threshold is enforced (jest coverageThreshold.global, c8/nyc --check-coverage); require at least ${p.min}% lines (thresholds in jest.config.* or vitest.config.* are not read: suppress this finding if yours live there)` }] };
-    const best = Math.max(...values);
-    if (best < p.min) return { findings: [{ file: file.path, range: at, message: `The coverage threshold is ${best}%, below ${p.min}%` }] };
-    return { findings: [] };
+    return { findings };
   },
 });
 
