@@ -1,6 +1,6 @@
 import type { ItemStatus } from '../model';
 import type { ReadinessReport, ReportEntry, ReportLocation } from '../markdown/readiness';
-import { isTicked, MARKS, sourceLine, summaryLine } from './markdown';
+import { automatedLine, isTicked, MARKS, sourceLine, summaryLine } from './markdown';
 
 /** The readiness report as one self-contained HTML page (inline CSS, no script, every text escaped). */
 
@@ -14,7 +14,7 @@ const CSS = `body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;max-
 h1{font-size:1.7rem}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:2rem}
 ul.checklist{list-style:none;padding-left:0}ul.checklist>li{margin:.35rem 0;padding:.3rem .5rem;border-left:4px solid #d0d7de}
 li.pass{border-color:#1a7f37!important}li.fail{border-color:#cf222e!important;background:#fff5f5}li.manual{border-color:#9a6700!important}li.not-applicable{color:#656d76}
-.mark{display:inline-block;min-width:4.5rem;font-weight:600}.pass .mark{color:#1a7f37}.fail .mark{color:#cf222e}.manual .mark{color:#9a6700}
+.mark{display:inline-block;min-width:1.3rem;font-weight:600}.pass .mark{color:#1a7f37}.fail .mark{color:#cf222e}.manual .mark{color:#9a6700}
 .ids,.why{color:#656d76;font-size:.85em}.warn{color:#cf222e;font-weight:600}ul.details{margin:.2rem 0 0 1.2rem;padding-left:.8rem;font-size:.9em}
 code{font:.85em ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;padding:.1em .3em;border-radius:4px}.score{font-size:1.15rem}`;
 
@@ -45,6 +45,7 @@ function entry(e: ReportEntry, max: number): string {
 export function toHtmlReport(report: ReadinessReport, options: { maxLocations?: number } = {}): string {
   const max = options.maxLocations ?? 10;
   const body: string[] = [`<h1>${escapeHtml(report.title)}</h1>`, `<p>${escapeHtml(sourceLine(report))}</p>`, `<p class="score"><strong>${escapeHtml(summaryLine(report))}</strong></p>`];
+  if (report.source.kind === 'markdown') body.push(`<p>${escapeHtml(automatedLine(report))}</p>`);
   let previous: string[] = [];
   let open = false;
   for (const section of report.sections) {

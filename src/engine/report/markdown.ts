@@ -65,6 +65,12 @@ export function summaryLine(r: ReadinessReport): string {
   return `Readiness score: ${measured ? `${s.score}%` : 'not measured yet (nothing checked or signed off)'} — ${parts.join(', ')}.`;
 }
 
+/** For a team's own checklist: how many lines the checks settle, and how many ticks disagree with them. */
+export function automatedLine(r: ReadinessReport): string {
+  const s = r.summary;
+  return `${s.automated} of ${s.entries} items are settled by automated checks${s.mismatches ? `; ${s.mismatches} tick${s.mismatches > 1 ? 's' : ''} disagree with them` : ''}.`;
+}
+
 export function sourceLine(r: ReadinessReport): string {
   const src = r.source.kind === 'markdown' ? `the checklist ${r.source.file}` : r.source.checklists.length ? `the checklists ${r.source.checklists.join(', ')}` : 'no checklist items';
   const by = [r.tool, r.generatedAt && `on ${r.generatedAt}`].filter(Boolean).join(' ');
@@ -74,10 +80,7 @@ export function sourceLine(r: ReadinessReport): string {
 export function toMarkdownReport(report: ReadinessReport, options: MarkdownReportOptions = {}): string {
   const max = options.maxLocations ?? 10;
   const out: string[] = [`# ${escapeMarkdown(report.title)}`, '', sourceLine(report), '', `**${summaryLine(report)}**`];
-  if (report.source.kind === 'markdown') {
-    const s = report.summary;
-    out.push('', `${s.automated} of ${s.entries} items are settled by automated checks${s.mismatches ? `; ${s.mismatches} tick${s.mismatches > 1 ? 's' : ''} disagree with them` : ''}.`);
-  }
+  if (report.source.kind === 'markdown') out.push('', automatedLine(report));
   let previous: string[] = [];
   for (const section of report.sections) {
     let common = 0;
