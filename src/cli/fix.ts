@@ -15,6 +15,30 @@ export function unifiedDiff(file: string, before: string | undefined, after: str
   return patch.replace(/^=+\r?\n/m, '').replace(/^Index: .*\r?\n/m, '');
 }
 
+/**
+ * Writes fixed texts atomically. A file that changed on disk since it was read (or appeared, for a file
+ * the fix creates) is refused, not overwritten.
+ */
+export async function writeFixes(dir: string, changed: Iterable<[string, { before: string | undefined; after: string }]>): Promise<{ written: string[]; refused: string[] }> {
+  const written: string[] = [];
+  const refused: string[] = [];
+  for (const [file, { before, after }] of changed) {
+    const abs = insideRoot(dir, file);
+    if (!abs) {
+      refused.push(`${file} is outside the folder; not written.`);
+      continue;
+    }
+    const now = await fs.readFile(abs, 'utf8').catch(() => undefined);
+    if (now !== before) {
+      refused.push(`${file} ${before === undefined ? 'appeared' : 'changed'} on disk while fixing; not written. Run the fix again.`);
+      continue;
+    }
+    await writeFileAtomic(abs, after);
+    written.push(file);
+  }
+  return { written, refused };
+}
+
 async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { values: ['rule', 'config', 'checklist'], flags: ['dry-run', 'strict'] });
   if (args.positionals.length > 1) throw new UsageError(`fix takes one folder (got ${args.positionals.join(' ')})`);
@@ -54,22 +78,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (dryRun) {
     for (const [file, { before, after }] of changed) io.stdout.write(unifiedDiff(file, before, after));
   } else {
-    for (const [file, { before, after }] of changed) {
-      const abs = insideRoot(dir, file);
-      if (!abs) {
-        io.stderr.write(`shipshape: ${file} is outside the folder; not written.\n`);
-        refused++;
-        continue;
-      }
-      // refuse to overwrite a file that changed since it was read (or appeared, for a created file)
-      const now = await fs.readFile(abs, 'utf8').catch(() => undefined);
-      if (now !== before) {
-        io.stderr.write(`shipshape: ${file} changed on disk while fixing; not written. Run the fix again.\n`);
-        refused++;
-        continue;
-      }
-      await writeFileAtomic(abs, after);
-    }
+    const r = await writeFixes(dir, changed);
+    for (const m of r.refused) io.stderr.write(`shipshape: ${m}\n`);
+    refused = r.refused.length;
   }
   const titles = new Map<string, string[]>();
   for (const a of result.applied) titles.set(a.file, [...(titles.get(a.file) ?? []), `${a.ruleId}: ${a.title}`]);
