@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import { ALWAYS_SKIPPED_DIRS, classifyPath } from '../engine/discover';
+import { SafeIgnore } from '../engine/parse/ignoreFile';
 import type { FileKind, Problem } from '../engine/model';
 
 export interface WalkOptions {
@@ -28,11 +28,11 @@ export interface Candidate {
 export async function walk(root: string, options: WalkOptions = {}): Promise<{ files: Candidate[]; problems: Problem[] }> {
   const files: Candidate[] = [];
   const problems: Problem[] = [];
-  const excludes = ignore().add([...(options.exclude ?? [])]);
+  const excludes = new SafeIgnore(options.exclude ?? [], (i) => problems.push({ file: '.shipshape.yaml', message: `exclude[${i}]: the pattern cannot be compiled; it is not used.`, severity: 'warning' }));
   const maxFiles = options.maxFiles ?? 50000;
   let limited = false;
 
-  function visit(dir: string, rel: string, rules: { base: string; ig: Ignore }[]): void {
+  function visit(dir: string, rel: string, rules: { base: string; ig: SafeIgnore }[]): void {
     if (limited) return;
     let entries: Dirent[];
     try {
@@ -45,7 +45,10 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       try {
         const text = readFileSync(path.join(dir, '.gitignore'), 'utf8');
-        scoped = [...rules, { base: rel, ig: ignore().add(text) }];
+        const file = rel ? `${rel}/.gitignore` : '.gitignore';
+        const lines = text.split(/\r?\n/);
+        const ig = new SafeIgnore(lines, (i) => problems.push({ file, message: 'This pattern cannot be compiled; it is not used.', range: { start: { line: i, character: 0 }, end: { line: i, character: lines[i].length } }, severity: 'warning' }));
+        scoped = [...rules, { base: rel, ig }];
       } catch {
         /* unreadable .gitignore: the walk goes on without it */
       }

@@ -61,7 +61,26 @@ export interface DockerfileModel {
   templated: boolean;
 }
 
-const PLACEHOLDER_RE = /%%[A-Za-z0-9_.-]+%%|\{\{[^}\n]*\}\}|\$\{\{[^}\n]*\}\}/;
+const PERCENT_PLACEHOLDER_RE = /%%[A-Za-z0-9_.-]+%%/;
+
+/**
+ * `%%VAR%%`, or `{{ … }}` / `${{ … }}` on one line. A scan rather than `/\{\{[^}\n]*\}\}/`, which
+ * backtracks quadratically on a long run of `{` (20,000 of them took seconds).
+ */
+function placeholderIn(text: string): boolean {
+  if (PERCENT_PLACEHOLDER_RE.test(text)) return true;
+  let newline = -2;
+  for (let i = text.indexOf('{{'); i !== -1; ) {
+    const close = text.indexOf('}', i + 2);
+    if (close === -1) return false;
+    if (newline !== -1 && newline < i + 2) newline = text.indexOf('\n', i + 2);
+    if (newline === -1 || close < newline) {
+      if (text[close + 1] === '}') return true;
+      i = text.indexOf('{{', close);
+    } else i = text.indexOf('{{', newline);
+  }
+  return false;
+}
 const TEMPLATE_NAME_RE = /\.(template|tmpl|tpl|j2|jinja2?|hbs|mustache|erb)$/i;
 
 /**
@@ -69,7 +88,7 @@ const TEMPLATE_NAME_RE = /\.(template|tmpl|tpl|j2|jinja2?|hbs|mustache|erb)$/i;
  * is split across arguments (`FROM img/{{ env.variant }}:{{ env.tag }}`), so half of one counts too.
  */
 export function hasPlaceholder(value: string): boolean {
-  return PLACEHOLDER_RE.test(value) || /\{\{|\}\}|%%[A-Za-z_]/.test(value);
+  return /\{\{|\}\}|%%[A-Za-z_]/.test(value) || placeholderIn(value);
 }
 
 function toInstruction(i: Instruction): DockerInstruction {
@@ -83,12 +102,48 @@ function toInstruction(i: Instruction): DockerInstruction {
   };
 }
 
+/**
+ * Longest instruction (lines joined by a trailing escape character) the parser is given. dockerfile-ast
+ * is quadratic in the words of one instruction: a 100,000-character RUN line took over a second, a
+ * 1 MB one minutes. Real instructions are a few kilobytes.
+ */
+export const MAX_INSTRUCTION_CHARS = 65536;
+
+/** The first line and length of an instruction longer than the limit, if any. Linear, no regex. */
+function overlongInstruction(text: string): { line: number; length: number } | undefined {
+  let start = 0;
+  let line = 0;
+  let runStart = 0;
+  let runLine = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    let last = end - 1;
+    while (last >= start && (text[last] === ' ' || text[last] === '\t' || text[last] === '\r')) last--;
+    const continues = last >= start && (text[last] === '\\' || text[last] === '`');
+    if (end - runStart > MAX_INSTRUCTION_CHARS) return { line: runLine, length: end - runStart };
+    if (!continues) {
+      runStart = end + 1;
+      runLine = line + 1;
+    }
+    start = end + 1;
+    line++;
+  }
+  return undefined;
+}
+
 /** Parses a Dockerfile (stages, final stage, heredocs, CRLF, any keyword case). Never throws. */
 export function parseDockerfile(text: string, file: string): { model: DockerfileModel; problems: Problem[] } {
   const problems: Problem[] = [];
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   let ast: Dockerfile;
+  const overlong = overlongInstruction(text);
   try {
+    if (overlong) {
+      const at = { line: overlong.line, character: 0 };
+      problems.push({ file, message: `Not audited: an instruction of ${overlong.length} characters is longer than the ${MAX_INSTRUCTION_CHARS}-character limit.`, range: { start: at, end: at }, severity: 'warning' });
+      text = '';
+    }
     ast = DockerfileParser.parse(text);
   } catch (e) {
     problems.push({ file, message: `Cannot parse Dockerfile: ${(e as Error).message}`, severity: 'error' });
@@ -145,7 +200,7 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
     if (name) globalArgs[name] = prop?.getValue() ?? undefined;
   }
   const directives = ast.getDirectives().map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), range: d.getRange() }));
-  const templated = TEMPLATE_NAME_RE.test(file) || PLACEHOLDER_RE.test(text);
+  const templated = TEMPLATE_NAME_RE.test(file) || placeholderIn(text);
   return {
     model: { stages, preamble, final: stages[stages.length - 1], ast, eol, escapeChar: ast.getEscapeCharacter(), directives, globalArgs, templated },
     problems,

@@ -1,3 +1,4 @@
+import ignore, { type Ignore } from 'ignore';
 import type { Problem } from '../model';
 
 export interface IgnoreLine {
@@ -20,4 +21,40 @@ export function parseIgnoreFile(text: string): { model: IgnoreFileModel; problem
     lines.push({ pattern: negated ? s.slice(1) : s, negated, line });
   });
   return { model: { lines }, problems: [] };
+}
+
+/**
+ * An `ignore` matcher that survives patterns the library cannot compile (it throws on some hostile
+ * lines, e.g. long runs of backslash-quote pairs): on the first throw it rebuilds itself without the bad
+ * patterns and reports each one as a located problem.
+ */
+export class SafeIgnore {
+  private ig: Ignore;
+  private rebuilt = false;
+  constructor(
+    private readonly patterns: readonly string[],
+    private readonly report: (index: number, pattern: string) => void,
+  ) {
+    this.ig = ignore().add([...patterns]);
+  }
+
+  ignores(relPath: string): boolean {
+    try {
+      return this.ig.ignores(relPath);
+    } catch {
+      if (this.rebuilt) return false;
+      this.rebuilt = true;
+      const good = this.patterns.map((p, i) => {
+        try {
+          ignore().add(p.replace(/^!/, '')).ignores('probe');
+          return p;
+        } catch {
+          this.report(i, p);
+          return '';
+        }
+      });
+      this.ig = ignore().add(good);
+      return this.ignores(relPath);
+    }
+  }
 }

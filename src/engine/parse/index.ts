@@ -30,17 +30,29 @@ function yamlModel(text: string, file: string): { model: YamlFile; problems: Pro
 
 const NUL = String.fromCharCode(0);
 
+/** Problems kept per file: a damaged file can yield one per line, which helps nobody in a report or editor. */
+export const MAX_PROBLEMS_PER_FILE = 100;
+
+function capProblems(problems: Problem[], file: string): Problem[] {
+  if (problems.length <= MAX_PROBLEMS_PER_FILE) return problems;
+  const kept = problems.slice(0, MAX_PROBLEMS_PER_FILE);
+  const last = kept[kept.length - 1];
+  kept.push({ file, message: `${problems.length - MAX_PROBLEMS_PER_FILE} more problems in this file are not shown.`, severity: 'info', range: last.range ? { start: last.range.start, end: last.range.start } : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  return kept;
+}
+
 /** Parses a file by kind. Never throws: a parser failure becomes a problem and an empty model. */
 export function parseFile(src: SourceFile): ParsedFile {
-  const parser = PARSERS[src.kind];
-  if (!parser) return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [] };
+  // before the parser lookup: a binary file is reported whatever its kind (a NUL byte in a Dockerfile-named blob)
   if ((src.text.length > 8192 ? src.text.slice(0, 8192) : src.text).includes(NUL)) {
     return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: 'Binary file (NUL bytes); skipped.', severity: 'warning', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
   }
+  const parser = PARSERS[src.kind];
+  if (!parser) return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [] };
   try {
     const { model, problems } = parser(src.text, src.path);
-    return { path: src.path, kind: src.kind, text: src.text, model, problems };
+    return { path: src.path, kind: src.kind, text: src.text, model, problems: capProblems(problems, src.path) };
   } catch (e) {
-    return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: `Internal error while parsing: ${(e as Error).message}`, severity: 'error' }] };
+    return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: `Internal error while parsing: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
   }
 }

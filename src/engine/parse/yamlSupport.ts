@@ -18,10 +18,10 @@ export function parseYaml(text: string, file: string): YamlFile {
   const problems: Problem[] = [];
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false, logLevel: 'error' }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
   } catch (e) {
-    problems.push({ file, message: `Cannot parse YAML: ${(e as Error).message}`, severity: 'error' });
+    problems.push({ file, message: `Cannot parse YAML: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
     return { docs: [], lineCounter, problems };
   }
   for (const doc of docs) {

@@ -1,8 +1,7 @@
-import ignore, { type Ignore } from 'ignore';
 import { z } from 'zod';
 import type { RawFinding, Range } from '../../model';
 import { envFileRole, type EnvModel } from '../../parse/dotenv';
-import type { IgnoreFileModel } from '../../parse/ignoreFile';
+import { SafeIgnore, type IgnoreFileModel } from '../../parse/ignoreFile';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import { baseName, dirName } from '../../text';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
@@ -10,11 +9,14 @@ import { workspaceCheck } from '../template';
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-const matchers = new WeakMap<ParsedFile, Ignore>();
+const matchers = new WeakMap<ParsedFile, SafeIgnore>();
 
-function matcher(f: ParsedFile<IgnoreFileModel>): Ignore {
+/** Patterns the ignore library cannot compile are dropped (the walk reports them), never thrown. */
+const quiet = () => undefined;
+
+function matcher(f: ParsedFile<IgnoreFileModel>): SafeIgnore {
   let m = matchers.get(f);
-  if (!m) matchers.set(f, (m = ignore().add(f.text)));
+  if (!m) matchers.set(f, (m = new SafeIgnore(f.text.split(/\r?\n/), quiet)));
   return m;
 }
 
@@ -58,7 +60,7 @@ export const gitignoreEnv = workspaceCheck({
     if (missing.length) findings.push({ file: gi.path, range: firstLine, message: `.gitignore does not ignore ${missing.join(', ')}; add .env and .env.* (and !.env.example)`, data: { missing } });
     for (const keep of p.mustKeep) {
       if (!ig.ignores(keep)) continue;
-      const line = gi.model?.lines.filter((l) => !l.negated && ignore().add(l.pattern).ignores(keep)).pop();
+      const line = gi.model?.lines.filter((l) => !l.negated && new SafeIgnore([l.pattern], quiet).ignores(keep)).pop();
       findings.push({ file: gi.path, range: line ? { start: { line: line.line, character: 0 }, end: { line: line.line, character: line.pattern.length } } : firstLine, message: `.gitignore also ignores ${keep}; add !${keep} so the example stays committed` });
     }
     return { findings };
