@@ -22,11 +22,12 @@ import { decode } from '../../src/node/host';
 import { builtinChecklists, FIXTURES, SHARED } from './helpers';
 
 /**
- * 2 s per file, scaled up by the load average per core when the machine is busier than one task per core
- * (these machines are shared: at a load of 6 per core a 300 ms audit takes 2 s). A hang is minutes.
+ * 10 s per file (an audit with fixes and three reports), scaled up by the load average per core when the
+ * machine is busier than one task per core. This is a hang detector, not a speed target: a hang is minutes;
+ * speed is measured by `npm run bench`.
  */
 const LOAD = Math.max(1, os.loadavg()[0] / Math.max(1, os.cpus().length));
-const HANG_MS = Math.round(2000 * LOAD);
+const HANG_MS = Math.round(10000 * LOAD);
 const SEED = Number(process.env.SHIPSHAPE_MUTATION_SEED ?? 0x5eed);
 const FILES_PER_KIND = Number(process.env.SHIPSHAPE_MUTATION_FILES ?? 18);
 const FIXES_PER_FILE = 4;
