@@ -12,6 +12,9 @@ import type { ParsedFile, WorkspaceView } from '../../workspace';
  * One variable as the workspace declares it, wherever it comes from: an env file, a Kubernetes
  * ConfigMap or container `env`, a compose service's `environment`, or a Dockerfile's final-stage `ENV`.
  */
+/** File kinds the env context reads: every env check declares these so an edit to any of them re-runs it. */
+export const ENV_SOURCE_KINDS = ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'] as const;
+
 export interface EnvVar {
   key: string;
   /** The literal value; undefined when it comes from a reference (secretKeyRef, configMapKeyRef, `${VAR}`). */

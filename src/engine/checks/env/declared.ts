@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { workspaceCheck } from '../template';
-import { declarationTarget, envContext, type EnvContext } from './context';
+import { declarationTarget, envContext, type EnvContext, ENV_SOURCE_KINDS } from './context';
 import { alternatives, applies, asInteger, declared, finding, hostOf, isLocalHost, isPlaceholder, safeRegExp, varsOf, WhenSchema } from './values';
 
 const Range = z.strictObject({ min: z.number().optional(), max: z.number().optional() });
@@ -30,7 +30,7 @@ export const declaredCheck = workspaceCheck({
   id: 'env.declared',
   description: 'Settings are declared somewhere the deployment reads them; numbers are in range; production hosts and URLs are not localhost.',
   params: Params,
-  kinds: ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'],
+  kinds: ENV_SOURCE_KINDS,
   run(ws, p) {
     const ctx = envContext(ws);
     if (!applies(ctx, p.when)) return undefined;

@@ -4,7 +4,7 @@ import { envFileRole, type EnvModel } from '../../parse/dotenv';
 import { baseName, dirName } from '../../text';
 import type { ParsedFile } from '../../workspace';
 import { fileCheck, workspaceCheck } from '../template';
-import { envContext } from './context';
+import { envContext, ENV_SOURCE_KINDS } from './context';
 
 /** `env.duplicate-keys`: a key is defined once per env file (dotenv keeps only one of the values). */
 export const duplicateKeysCheck = fileCheck({
@@ -69,7 +69,7 @@ export const exampleCompleteCheck = workspaceCheck({
   id: 'env.example-complete',
   description: 'Evidence: an env example file is committed and declares the keys the deployment files use.',
   params: z.strictObject({}),
-  kinds: ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'],
+  kinds: ENV_SOURCE_KINDS,
   run(ws) {
     const ctx = envContext(ws);
     if (!ctx.relevant) return undefined;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { workspaceCheck } from '../template';
-import { declarationTarget, envContext } from './context';
+import { declarationTarget, envContext, ENV_SOURCE_KINDS } from './context';
 import { alternatives, applies, finding, hostOf, isLocalHost, isPlaceholder, WhenSchema } from './values';
 
 const Params = z.strictObject({
@@ -32,7 +32,7 @@ export const originsCheck = workspaceCheck({
   id: 'env.origins',
   description: 'The CORS allowed-origins setting is an explicit list of https origins in production: not *, not localhost.',
   params: Params,
-  kinds: ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'],
+  kinds: ENV_SOURCE_KINDS,
   run(ws, p) {
     const ctx = envContext(ws);
     const keys = p.keys.flatMap(alternatives);

@@ -4,7 +4,7 @@ import type { DockerfileModel } from '../../parse/dockerfile';
 import { containersOf, isObject, type K8sModel } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import type { WorkspaceView } from '../../workspace';
-import { declarationTarget, envContext, type EnvVar } from './context';
+import { declarationTarget, envContext, type EnvVar, ENV_SOURCE_KINDS } from './context';
 import { applies, asInteger, finding, isPlaceholder, varsOf, WhenSchema } from './values';
 
 /** Ports the deployment exposes: Dockerfile final-stage EXPOSE and Kubernetes containerPorts. */
@@ -52,7 +52,7 @@ export const portCheck = workspaceCheck({
   id: 'env.port',
   description: 'PORT is declared as a number and matches the Dockerfile EXPOSE and Kubernetes containerPort.',
   params: PortParams,
-  kinds: ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'],
+  kinds: ENV_SOURCE_KINDS,
   run(ws, p) {
     const ctx = envContext(ws);
     if (!applies(ctx, p.when)) return undefined;
@@ -82,7 +82,7 @@ export const metricsPortCheck = workspaceCheck({
   id: 'env.metrics-port',
   description: 'When METRICS_PORT is declared it is numeric, differs from PORT and is a containerPort.',
   params: MetricsParams,
-  kinds: ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'],
+  kinds: ENV_SOURCE_KINDS,
   run(ws, p) {
     const ctx = envContext(ws);
     if (!ctx.relevant) return undefined;
@@ -110,7 +110,7 @@ export const shutdownTimeoutCheck = workspaceCheck({
   id: 'env.shutdown-timeout',
   description: 'SHUTDOWN_TIMEOUT (ms) is declared and shorter than terminationGracePeriodSeconds of the Kubernetes workloads.',
   params: ShutdownParams,
-  kinds: ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'],
+  kinds: ENV_SOURCE_KINDS,
   run(ws, p) {
     const ctx = envContext(ws);
     if (!applies(ctx, p.when)) return undefined;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { workspaceCheck } from '../template';
-import { declarationTarget, envContext, type EnvVar } from './context';
+import { declarationTarget, envContext, type EnvVar, ENV_SOURCE_KINDS } from './context';
 import { alternatives, applies, finding, isPlaceholder, urlQuery, WhenSchema } from './values';
 
 const Accepted = z.strictObject({
@@ -36,7 +36,7 @@ export const productionValue = workspaceCheck({
   id: 'env.production-value',
   description: 'A setting has one of the accepted values in every production source that sets it, and at least one sets it.',
   params: Params,
-  kinds: ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'],
+  kinds: ENV_SOURCE_KINDS,
   run(ws, p) {
     const ctx = envContext(ws);
     if (!applies(ctx, p.when)) return undefined;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { workspaceCheck } from '../template';
-import { declarationTarget, envContext, type EnvVar } from './context';
+import { declarationTarget, envContext, type EnvVar, ENV_SOURCE_KINDS } from './context';
 import { alternatives, applies, finding, isPlaceholder, urlPassword, WEAK_SECRETS, weakSecret, WhenSchema } from './values';
 
 const Params = z.strictObject({
@@ -24,7 +24,7 @@ export const secretCheck = workspaceCheck({
   id: 'env.secret',
   description: 'A secret is declared, example files leave it empty or a placeholder, and any literal value is long and not a known weak value.',
   params: Params,
-  kinds: ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'],
+  kinds: ENV_SOURCE_KINDS,
   run(ws, p) {
     const ctx = envContext(ws);
     if (!applies(ctx, p.when)) return undefined;
