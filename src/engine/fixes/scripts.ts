@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userPatternSchema, userRegExp } from '../safeRegex';
 import type { Finding } from '../model';
 import { defineFix } from './template';
 import { YamlEditor } from './yamlEdit';
@@ -17,7 +18,7 @@ const Params = z.strictObject({
   requires: z.array(z.string().min(1)).default([]),
   choices: z.array(Choice).default([]),
   /** An existing script whose command matches this (e.g. npm's "no test specified") is replaced. */
-  placeholder: z.string().min(1).optional(),
+  placeholder: userPatternSchema('i').min(1).optional(),
 });
 
 function scriptOf(finding: Finding, script: string | undefined): string | undefined {
@@ -50,7 +51,7 @@ export const addScript = defineFix({
     const ed = new YamlEditor(text, { json: true });
     if (scripts && typeof scripts === 'object' && name in scripts) {
       const current = scripts[name];
-      if (!params.placeholder || typeof current !== 'string' || !new RegExp(params.placeholder, 'i').test(current)) return { declined: `script "${name}" already exists` };
+      if (!params.placeholder || typeof current !== 'string' || !userRegExp(params.placeholder, 'i')?.test(current)) return { declined: `script "${name}" already exists` };
       const r = ed.replace(0, ['scripts', name], pick.command);
       if ('declined' in r) return r;
       return { title: `Replace the placeholder "${name}" script with "${pick.command}"`, edits: [{ file: finding.file, edits: r.edits }] };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userPatternSchema, userRegExp } from '../../safeRegex';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding, fromRange, stageChain } from './util';
 
@@ -6,7 +7,7 @@ const Params = z.strictObject({
   /** The instruction the final stage must have (inherited through FROM <stage> counts). */
   instruction: z.string().regex(/^[A-Za-z]+$/).default('HEALTHCHECK'),
   /** Arguments (case-insensitive regular expression) that switch the instruction off, e.g. `HEALTHCHECK NONE`. */
-  disabledBy: z.string().optional(),
+  disabledBy: userPatternSchema('i').optional(),
   /** Hint shown when the instruction is missing. */
   example: z.string().default(''),
 });
@@ -22,12 +23,7 @@ export const finalInstruction = fileCheck({
     const final = ctx?.model.final;
     if (!ctx || !final) return undefined;
     const keyword = params.instruction.toUpperCase();
-    let disabled: RegExp | undefined;
-    try {
-      disabled = params.disabledBy ? new RegExp(params.disabledBy, 'i') : undefined;
-    } catch {
-      disabled = undefined;
-    }
+    const disabled = userRegExp(params.disabledBy, 'i');
     for (const stage of stageChain(ctx.model, final)) {
       const last = stage.instructions.filter((i) => i.keyword === keyword).at(-1);
       if (!last) continue;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userPatternSchema, userRegExp } from '../../safeRegex';
 import { hasPlaceholder } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding, fromRange, isWindowsStage, stageChain, stageLabel, stageVariables, substitute } from './util';
@@ -7,7 +8,7 @@ const Params = z.strictObject({
   /** User names (case-insensitive) that count as root. UID 0 always does. */
   rootUsers: z.array(z.string()).default(['root', 'containeradministrator']),
   /** Regular expressions of base images that already run as a non-root user (distroless :nonroot, Chainguard). */
-  nonRootImages: z.array(z.string()).default(['^gcr\\.io/distroless/.*:(.*-)?nonroot(-.*)?$', '^cgr\\.dev/chainguard/', ':nonroot$']),
+  nonRootImages: z.array(userPatternSchema('i')).default(['^gcr\\.io/distroless/.*:(.*-)?nonroot(-.*)?$', '^cgr\\.dev/chainguard/', ':nonroot$']),
 });
 
 /** The last USER of the final stage (inherited from earlier stages it builds on) names a non-root user. */
@@ -38,16 +39,8 @@ export const nonRootUser = fileCheck({
     }
     const base = stageChain(ctx.model, final).at(-1) ?? final;
     const image = substitute(base.from.image, ctx.model.globalArgs).value;
-    if (params.nonRootImages.some((re) => safeRegExp(re)?.test(image))) return passOrFail([]);
+    if (params.nonRootImages.some((re) => userRegExp(re, 'i')?.test(image))) return passOrFail([]);
     const who = isWindowsStage(ctx.model, final) ? 'ContainerAdministrator' : 'root';
     return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage sets no USER, so the container runs as ${who}; add USER <non-root user> (e.g. USER node) before CMD/ENTRYPOINT.`, final)]);
   },
 });
-
-function safeRegExp(source: string): RegExp | undefined {
-  try {
-    return new RegExp(source, 'i');
-  } catch {
-    return undefined;
-  }
-}

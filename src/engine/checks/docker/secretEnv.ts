@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userPatternSchema, userRegExp } from '../../safeRegex';
 import type { Property } from 'dockerfile-ast';
 import type { RawFinding } from '../../model';
 import { hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
@@ -7,21 +8,18 @@ import { dockerContext, dockerFinding, properties, type DockerContext } from './
 
 const Params = z.strictObject({
   /** Names that look like secrets (case-insensitive regular expression). */
-  names: z.string().default('pass(word|wd|phrase)|secret|apikey|accesskey|privatekey|(^|[_.-])(pass|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credentials?|auth|dsn)([_.-]|$)'),
+  names: userPatternSchema('i').default('pass(word|wd|phrase)|secret|apikey|accesskey|privatekey|(^|[_.-])(pass|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credentials?|auth|dsn)([_.-]|$)'),
   /** Names that match but hold no secret (paths, lengths, switches…). */
-  ignoreNames: z.string().default('(_|^)(file|path|dir|url|uri|endpoint|host|port|length|len|min|max|ttl|expiry|expires(_in)?|header|name|field|type|enabled|required|algorithm|alg|rounds|version|mode|method|provider|user(name)?|id)$'),
+  ignoreNames: userPatternSchema('i').default('(_|^)(file|path|dir|url|uri|endpoint|host|port|length|len|min|max|ttl|expiry|expires(_in)?|header|name|field|type|enabled|required|algorithm|alg|rounds|version|mode|method|provider|user(name)?|id)$'),
   /** Values that are placeholders, not secrets (case-insensitive regular expression). */
-  placeholders: z.string().default('^(<.*>|\\{\\{.*\\}\\}|%%.*%%|changeme|change[-_]me|replace[-_]?me|your[-_].*|x{3,}|\\*+|placeholder|dummy|example|none|null|undefined|false|true|0|1|-)$'),
+  placeholders: userPatternSchema('i').default('^(<.*>|\\{\\{.*\\}\\}|%%.*%%|changeme|change[-_]me|replace[-_]?me|your[-_].*|x{3,}|\\*+|placeholder|dummy|example|none|null|undefined|false|true|0|1|-)$'),
 });
 
 const URL_CREDENTIALS_RE = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^@\s/]+)@/i;
 
+/** Checklist patterns are user data: compiled through safeRegex; the loader reports a refused one at the param. */
 function regExp(source: string): RegExp {
-  try {
-    return new RegExp(source, 'i');
-  } catch {
-    return /$^/;
-  }
+  return userRegExp(source, 'i') ?? /$^/;
 }
 
 function literal(value: string): boolean {

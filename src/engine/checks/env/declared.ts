@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userPatternSchema } from '../../safeRegex';
 import type { RawFinding } from '../../model';
 import { workspaceCheck } from '../template';
 import { declarationTarget, envContext, type EnvContext, ENV_SOURCE_KINDS } from './context';
@@ -11,7 +12,7 @@ const Params = z.strictObject({
   anyOf: z.array(z.array(z.string().min(1)).min(1)).default([]).describe('Groups of keys: at least one group must be fully declared (e.g. DATABASE_URL, or DB_HOST + DB_PORT + DB_NAME + DB_USER).'),
   numbers: z.record(z.string(), Range).default({}).describe('Keys whose literal values must be whole numbers within a range.'),
   notLocal: z.array(z.string()).default([]).describe('Keys (hosts or URLs) whose production values must not point at localhost.'),
-  urls: z.string().optional().describe('Regular expression of keys whose production values must be absolute URLs that are not localhost.'),
+  urls: userPatternSchema().optional().describe('Regular expression of keys whose production values must be absolute URLs that are not localhost.'),
   minMax: z.tuple([z.string(), z.string()]).optional().describe('Two keys whose values must satisfy min <= max (pool sizes).'),
   when: WhenSchema,
 });

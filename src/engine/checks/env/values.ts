@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userPatternSchema, userRegExp } from '../../safeRegex';
 import type { EnvContext, EnvVar } from './context';
 
 /**
@@ -102,7 +103,7 @@ export const WhenSchema = z
   .strictObject({
     dependencies: z.array(z.string()).optional().describe('Applies when package.json depends on one of these (a trailing * matches a prefix, e.g. @sentry/*).'),
     declared: z.array(z.string()).optional().describe('Applies when one of these keys (A|B alternatives) is declared anywhere.'),
-    keysMatching: z.string().optional().describe('Applies when a declared key matches this regular expression.'),
+    keysMatching: userPatternSchema().optional().describe('Applies when a declared key matches this regular expression.'),
   })
   .optional();
 export type When = z.infer<typeof WhenSchema>;
@@ -130,12 +131,9 @@ export function applies(ctx: EnvContext, when: When): boolean {
   return false;
 }
 
+/** A checklist pattern (user data) compiled through safeRegex; undefined when refused (the loader reported it at the param). */
 export function safeRegExp(source: string, flags = ''): RegExp | undefined {
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    return undefined;
-  }
+  return userRegExp(source, flags);
 }
 
 /** `KEY in file:line` for messages and evidence (never the value). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userPatternSchema, userRegExp } from '../../safeRegex';
 import type { Evidence, FileKind, RawFinding, Range } from '../../model';
 import { ciSteps, type CiStep } from '../../parse/ci';
 import type { K8sModel } from '../../parse/kubernetes';
@@ -11,7 +12,7 @@ const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, characte
 
 const Requirement = z.strictObject({
   label: z.string().min(1).describe('What the step does, for messages ("runs the tests").'),
-  run: z.array(z.string()).default([]).describe('Regular expressions matched against shell commands.'),
+  run: z.array(userPatternSchema('im')).default([]).describe('Regular expressions matched against shell commands.'),
   uses: z.array(z.string()).default([]).describe('Action or task references (prefix match, e.g. aquasecurity/trivy-action); `action?input` also requires that `with:` input.'),
 });
 
@@ -24,14 +25,14 @@ const Params = z.strictObject({
 
 type Req = z.infer<typeof Requirement>;
 
+const compiled = new WeakMap<readonly string[], RegExp[]>();
+
+/** Checklist patterns are user data: compiled once through safeRegex; a refused one matches nothing (the loader reported it at the param). */
 function compile(list: readonly string[]): RegExp[] {
-  const out: RegExp[] = [];
-  for (const s of list) {
-    try {
-      out.push(new RegExp(s, 'im'));
-    } catch {
-      /* a bad pattern matches nothing; the checklist loader reports params, not regex syntax */
-    }
+  let out = compiled.get(list);
+  if (!out) {
+    out = list.map((s) => userRegExp(s, 'im')).filter((r): r is RegExp => !!r);
+    compiled.set(list, out);
   }
   return out;
 }

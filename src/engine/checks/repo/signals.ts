@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userPatternSchema } from '../../safeRegex';
 import type { Evidence, Range } from '../../model';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import { containersOf, type K8sModel } from '../../parse/kubernetes';
@@ -15,20 +16,20 @@ const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, characte
 const Params = z.strictObject({
   dependencies: z.array(z.string()).default([]).describe('package.json dependencies that suggest the item (a trailing * matches a prefix).'),
   env: z.array(z.string()).default([]).describe('Env keys whose declaration suggests it (A|B alternatives allowed).'),
-  scripts: z.string().optional().describe('Regular expression matched against package.json script names and commands.'),
-  ci: z.strictObject({ run: z.array(z.string()).default([]), uses: z.array(z.string()).default([]) }).optional().describe('CI steps that suggest it.'),
+  scripts: userPatternSchema('i').optional().describe('Regular expression matched against package.json script names and commands.'),
+  ci: z.strictObject({ run: z.array(userPatternSchema('im')).default([]), uses: z.array(z.string()).default([]) }).optional().describe('CI steps that suggest it.'),
   k8s: z
     .strictObject({
       kinds: z.array(z.string()).default([]).describe('Object kinds (PrometheusRule, ExternalSecret…).'),
       labels: z.array(z.string()).default([]).describe('Label keys on an object or its pod template.'),
       annotations: z.array(z.string()).default([]).describe('Annotation key prefixes on an object or its pod template.'),
-      command: z.string().optional().describe('Regular expression matched against container command + args (pg_dump…).'),
+      command: userPatternSchema('i').optional().describe('Regular expression matched against container command + args (pg_dump…).'),
     })
     .optional(),
-  compose: z.strictObject({ image: z.string().optional(), command: z.string().optional() }).optional().describe('Compose services whose image / command match these regular expressions.'),
-  dockerfile: z.string().optional().describe('Regular expression matched against each final-stage instruction (keyword and arguments).'),
+  compose: z.strictObject({ image: userPatternSchema('i').optional(), command: userPatternSchema('i').optional() }).optional().describe('Compose services whose image / command match these regular expressions.'),
+  dockerfile: userPatternSchema('i').optional().describe('Regular expression matched against each final-stage instruction (keyword and arguments).'),
   config: z
-    .strictObject({ path: z.string().describe('Regular expression matched against tool config paths (tsconfig.json, .github/dependabot.yml…).'), text: z.string().optional().describe('Regular expression the file text must match.') })
+    .strictObject({ path: userPatternSchema('i').describe('Regular expression matched against tool config paths (tsconfig.json, .github/dependabot.yml…).'), text: userPatternSchema('im').optional().describe('Regular expression the file text must match.') })
     .optional()
     .describe('Tool configuration files (tsconfig, jest/vitest, ESLint, Dependabot/Renovate) that suggest the item.'),
   files: z.array(z.enum(['ciWorkflow', 'compose', 'dockerfile', 'kubernetes', 'lockfile', 'env', 'gitignore', 'dockerignore', 'toolConfig'])).default([]).describe('File kinds whose mere presence is evidence (a CI workflow, a lockfile).'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userPatternSchema, userRegExp } from '../../safeRegex';
 import type { Evidence, RawFinding } from '../../model';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import type { ParsedFile } from '../../workspace';
@@ -20,11 +21,7 @@ function strings(v: unknown): Record<string, unknown> {
 
 function regex(source: string | undefined): RegExp | undefined {
   if (!source) return undefined;
-  try {
-    return new RegExp(source, 'i');
-  } catch {
-    return undefined;
-  }
+  return userRegExp(source, 'i');
 }
 
 /** A workspace-root package with `workspaces` only orchestrates: its scripts are often delegations. */
@@ -34,10 +31,10 @@ export function isPackage(file: ParsedFile<PackageJsonModel>): boolean {
 
 const Params = z.strictObject({
   names: z.array(z.string()).default([]).describe('Script names that meet the rule (any of them).'),
-  command: z.string().optional().describe('Regular expression: any script whose command matches meets the rule too.'),
-  placeholder: z.string().optional().describe('Regular expression of placeholder commands that do not count (npm init\'s "no test specified").'),
+  command: userPatternSchema('i').optional().describe('Regular expression: any script whose command matches meets the rule too.'),
+  placeholder: userPatternSchema('i').optional().describe('Regular expression of placeholder commands that do not count (npm init\'s "no test specified").'),
   runners: z.array(z.string()).default([]).describe('At least one of these packages must be a dependency (a trailing * matches a prefix); empty: no requirement.'),
-  runnerCommand: z.string().optional().describe('Regular expression: a matching script command also counts as having a runner (node --test).'),
+  runnerCommand: userPatternSchema('i').optional().describe('Regular expression: a matching script command also counts as having a runner (node --test).'),
   when: z.array(z.string()).default([]).describe('The rule applies only when one of these packages is a dependency (empty: always).'),
   label: z.string().default('script').describe('What the script does, for messages ("test script").'),
 });
