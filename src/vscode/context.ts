@@ -54,6 +54,8 @@ export class Ctx implements vscode.Disposable, AuditorHost {
   readonly auditors = new Map<string, FolderAuditor>();
   readonly view: ViewState = { groupBy: 'checklist', failingOnly: false };
   readonly treeRoots: TreeRootProvider[] = [];
+  /** The score in the status bar, once the status bar feature created it (read by the tests' inspect()). */
+  statusBarItem: vscode.StatusBarItem | undefined;
 
   private readonly auditEmitter = new vscode.EventEmitter<FolderAuditor>();
   /** Fires after a folder's result changed (scan, incremental audit, attestation, disable). */
@@ -199,10 +201,19 @@ export class Ctx implements vscode.Disposable, AuditorHost {
     this.scanCts?.cancel();
   }
 
-  /** Resolves when no scan or queued change is outstanding in any folder. */
+  /**
+   * Resolves when no scan, queued change or incremental audit is outstanding in any folder. Checks again
+   * after waiting, since an incremental audit may start a scan (excludes changed) and a scan may leave changes queued.
+   */
   async whenIdle(): Promise<void> {
-    while (this.scanPromise) await this.scanPromise;
-    await Promise.all(this.folders.map((a) => a.whenIdle()));
+    for (;;) {
+      if (this.scanPromise) {
+        await this.scanPromise.catch(() => undefined);
+        continue;
+      }
+      if (this.folders.every((a) => a.idle)) return;
+      await Promise.all(this.folders.map((a) => a.whenIdle()));
+    }
   }
 
   dispose(): void {

@@ -6,6 +6,17 @@ import { readSettings, type Settings } from './config';
 import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, relativePath, resolveRelative, toSource, walk } from './files';
 import { BUILTIN_PREFIX, isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup';
 
+/** False only when the file system says the file is gone (an open editor may still show its text). */
+async function existsOnDisk(uri: vscode.Uri): Promise<boolean> {
+  if (!openDocument(uri)) return true; // readText reads the disk and reports a missing file itself
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch (e) {
+    return !(e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
+  }
+}
+
 /** What a folder auditor needs from the extension context. */
 export interface AuditorHost {
   builtins(): Promise<Builtins>;
@@ -73,14 +84,19 @@ export class FolderAuditor implements vscode.Disposable {
     return relativePath(this.folder.uri, uri);
   }
 
-  /** Resolves once no scan or queued change is outstanding. */
+  /** True when no scan, queued change or incremental audit is outstanding. */
+  get idle(): boolean {
+    return !this.scanning && !this.timer && !this.flushing && this.pending.size === 0 && !this.setupDirty;
+  }
+
+  /** Resolves once no scan, queued change or incremental audit is outstanding. */
   whenIdle(): Promise<void> {
-    if (!this.scanning && !this.timer && this.pending.size === 0 && !this.setupDirty) return Promise.resolve();
+    if (this.idle) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private settle(): void {
-    if (this.scanning || this.timer || this.pending.size || this.setupDirty) return;
+    if (!this.idle) return;
     const waiters = this.idleWaiters.splice(0);
     for (const w of waiters) w();
   }
@@ -136,7 +152,8 @@ export class FolderAuditor implements vscode.Disposable {
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
       this.engine = engine;
       this.setup = setup;
-      this.pending.clear();
+      // Changes queued while the files were read stay queued: the scan may have read a file before its
+      // latest edit, and the next incremental audit reads it again.
       this.runAudit();
       this.timings.scan = Date.now() - started;
       this.host.log.info(`${this.name}: scanned ${engine.paths.length} files in ${this.timings.scan} ms; ${this.result?.findings.length ?? 0} findings, score ${this.result?.summary.score ?? '-'}`);
@@ -212,8 +229,11 @@ export class FolderAuditor implements vscode.Disposable {
       this.setupDirty = false;
       return;
     }
+    // Nothing read differs from what the engine holds (a document opened, a save of audited text): no audit.
+    let dirty = false;
     if (this.setupDirty) {
       this.setupDirty = false;
+      dirty = true;
       const setup = await loadSetup(this.folder.uri, await this.host.builtins(), this.settings, this.repoChecklists, this.setup?.fileConfig);
       if (!setup.fileConfig && setup.configFile) setup.fileConfig = this.setup?.fileConfig;
       this.setup = setup;
@@ -230,21 +250,18 @@ export class FolderAuditor implements vscode.Disposable {
     const markdown = new Set(this.setup?.config.markdown ?? []);
     const maxSize = this.setup?.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     for (const [rel, uri] of batch) {
-      if (this.rules.ignores(rel)) {
-        engine.remove(rel);
-        this.fileProblems.delete(rel);
-        continue;
-      }
+      const before = JSON.stringify(this.fileProblems.get(rel) ?? []);
       const problems: Problem[] = [];
-      const text = await readText(uri, rel, problems, maxSize);
+      // Only files on disk belong to the repository: an editor still showing a deleted file is not audited.
+      const text = this.rules.ignores(rel) || !(await existsOnDisk(uri)) ? undefined : await readText(uri, rel, problems, maxSize);
       const src = text === undefined ? undefined : toSource(rel, text, markdown);
-      if (src) engine.upsert(src);
-      else engine.remove(rel);
+      if (src ? engine.upsert(src) : engine.remove(rel)) dirty = true;
       if (problems.length) this.fileProblems.set(rel, problems);
       else this.fileProblems.delete(rel);
+      if (JSON.stringify(problems) !== before) dirty = true;
     }
     // A newer full scan replaced the engine while we were reading: it already has the current text.
-    if (engine !== this.engine) return;
+    if (engine !== this.engine || !dirty) return;
     this.runAudit();
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './context';
+import { isSetupPath } from './setup';
 
 /**
  * Keeps every folder's audit current: editor buffers as the user types (debounced) or on save, file
@@ -9,13 +10,22 @@ export function watchFeature(ctx: Ctx): void {
   ctx.on(vscode.workspace.onDidChangeTextDocument, 'Auditing an edit', (e) => {
     if (!e.contentChanges.length) return;
     const a = ctx.auditorFor(e.document.uri);
+    // onSave still follows a revert or an undo back to the saved text: the buffer equals the disk again.
     if (a?.settings.run === 'onType') a.changed(e.document.uri, a.settings.typingDelay);
+    else if (a && !e.document.isDirty) a.changed(e.document.uri);
   });
   ctx.on(vscode.workspace.onDidSaveTextDocument, 'Auditing a saved file', (doc) => ctx.auditorFor(doc.uri)?.changed(doc.uri));
-  // A dirty buffer closed without saving: the file on disk is the truth again.
+  // A document opened with text the audit has not seen (a dirty buffer moved by a rename, a file opened
+  // before its watcher event): audit its text. Unchanged text costs one comparison and no audit.
+  // Setup files (checklists, config) are left out: reloading them re-runs every check, and a rename reports them.
+  ctx.on(vscode.workspace.onDidOpenTextDocument, 'Auditing an opened file', (doc) => {
+    const a = doc.isUntitled ? undefined : ctx.auditorFor(doc.uri);
+    const rel = a?.relative(doc.uri);
+    if (a && rel && !isSetupPath(rel)) a.changed(doc.uri);
+  });
+  // A buffer closed (saved or not): the file on disk is the truth again.
   ctx.on(vscode.workspace.onDidCloseTextDocument, 'Auditing a closed file', (doc) => {
-    if (doc.isDirty || doc.isUntitled) return;
-    ctx.auditorFor(doc.uri)?.changed(doc.uri);
+    if (!doc.isUntitled) ctx.auditorFor(doc.uri)?.changed(doc.uri);
   });
   ctx.on(vscode.workspace.onDidRenameFiles, 'Auditing renamed files', (e) => {
     for (const { oldUri, newUri } of e.files) {
