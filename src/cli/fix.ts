@@ -2,7 +2,8 @@ import { createTwoFilesPatch } from 'diff';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fixAll } from '../engine/fixes/run';
-import { insideRoot, scanFolder } from '../node/host';
+import { insideRoot, realRoot, scanFolder } from '../node/host';
+import { resolveInside } from '../node/walk';
 import { writeFileAtomic } from '../node/write';
 import { one, parseArgs, UsageError } from './args';
 import type { Command } from './commands';
@@ -24,16 +25,19 @@ export async function writeFixes(dir: string, changed: Iterable<[string, { befor
   const refused: string[] = [];
   for (const [file, { before, after }] of changed) {
     const abs = insideRoot(dir, file);
-    if (!abs) {
+    // a symbolic link is written through (the link stays a link), and only when its target is inside the folder
+    const where = abs && existsSync(abs) ? resolveInside(realRoot(dir), abs) : undefined;
+    if (!abs || (where && !('real' in where))) {
       refused.push(`${file} is outside the folder; not written.`);
       continue;
     }
-    const now = await fs.readFile(abs, 'utf8').catch(() => undefined);
+    const target = where && 'real' in where ? where.real : abs;
+    const now = await fs.readFile(target, 'utf8').catch(() => undefined);
     if (now !== before) {
       refused.push(`${file} ${before === undefined ? 'appeared' : 'changed'} on disk while fixing; not written. Run the fix again.`);
       continue;
     }
-    await writeFileAtomic(abs, after);
+    await writeFileAtomic(target, after);
     written.push(file);
   }
   return { written, refused };

@@ -11,7 +11,7 @@ import { loadBuiltinChecklists, scanFolder } from '../node/host';
 import { writeFileAtomic } from '../node/write';
 import { choice, one, parseArgs, UsageError } from './args';
 import { VERSION } from './version';
-import type { CliIO } from './io';
+import { reportSetupErrors, type CliIO } from './io';
 import { COMMANDS } from './commands';
 
 const HELP = (): string => `shipshape ${VERSION} — production readiness audit
@@ -34,8 +34,10 @@ scan options:
   --strict                   ignore every suppression comment and annotation
   --verbose                  text format: list every item and informational problems
   --max-files <n>            stop after n files
+  --max-file-size <bytes>    skip larger files with a notice (default: config maxFileSize, else 2 MiB)
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error (the rest is
+still audited and reported).
 `;
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -76,13 +78,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function scan(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'fail-on', 'checklist', 'config', 'output', 'max-files'], flags: ['strict', 'verbose', 'no-color'] });
+  const args = parseArgs(argv, { values: ['format', 'fail-on', 'checklist', 'config', 'output', 'max-files', 'max-file-size'], flags: ['strict', 'verbose', 'no-color'] });
   if (args.positionals.length > 1) throw new UsageError(`scan takes one folder (got ${args.positionals.join(' ')})`);
   const format = choice(args, 'format', ['text', 'json', 'sarif'] as const, 'text');
   const failOn = choice(args, 'fail-on', ['error', 'warning', 'info', 'never'] as const, 'error');
   const maxFilesRaw = one(args, 'max-files');
   const maxFiles = maxFilesRaw === undefined ? undefined : Number(maxFilesRaw);
   if (maxFiles !== undefined && (!Number.isInteger(maxFiles) || maxFiles <= 0)) throw new UsageError('--max-files must be a positive whole number');
+  const maxSizeRaw = one(args, 'max-file-size');
+  const maxFileSize = maxSizeRaw === undefined ? undefined : Number(maxSizeRaw);
+  if (maxFileSize !== undefined && (!Number.isInteger(maxFileSize) || maxFileSize <= 0)) throw new UsageError('--max-file-size must be a positive whole number of bytes');
   const dir = path.resolve(args.positionals[0] ?? '.');
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new UsageError(`"${args.positionals[0] ?? '.'}" is not a folder`);
@@ -91,15 +96,9 @@ async function scan(argv: string[], io: CliIO): Promise<number> {
     checklistFiles: args.values.get('checklist'),
     strict: args.flags.has('strict'),
     maxFiles,
+    maxFileSize,
   });
-  if (setup.fatal) {
-    for (const p of setup.problems.filter((p) => p.severity === 'error')) {
-      const pos = p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : '';
-      io.stderr.write(`${p.file}${pos}: ${p.message}\n`);
-    }
-    io.stderr.write('shipshape: fix the configuration or checklist errors above, then run again.\n');
-    return 2;
-  }
+  reportSetupErrors(setup, io);
   let report: string;
   if (format === 'json') report = toJsonReport(result, VERSION);
   else if (format === 'sarif') report = toSarif(result, engine.resolvedItems, VERSION);
@@ -107,7 +106,7 @@ async function scan(argv: string[], io: CliIO): Promise<number> {
   const output = one(args, 'output');
   if (output) await writeFileAtomic(path.resolve(output), report);
   else io.stdout.write(report);
-  return exitCode(result, failOn);
+  return setup.fatal ? 2 : exitCode(result, failOn);
 }
 
 export function exitCode(result: AuditResult, failOn: Severity | 'never'): number {

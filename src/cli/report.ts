@@ -9,7 +9,7 @@ import { scanFolder } from '../node/host';
 import { writeFileAtomic } from '../node/write';
 import { choice, one, parseArgs, UsageError } from './args';
 import type { Command } from './commands';
-import type { CliIO } from './io';
+import { reportSetupErrors, type CliIO } from './io';
 import { VERSION } from './version';
 
 /** When the report was made: SOURCE_DATE_EPOCH (reproducible builds) or now, as `YYYY-MM-DD HH:MM UTC`. */
@@ -39,14 +39,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     mdRel = rel.startsWith('..') || path.isAbsolute(rel) ? mdArg : rel;
   }
   const { result, engine, setup } = await scanFolder(dir, { configFile: one(args, 'config'), checklistFiles: args.values.get('checklist'), strict: args.flags.has('strict') });
-  if (setup.fatal) {
-    for (const p of setup.problems.filter((p) => p.severity === 'error')) {
-      const pos = p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : '';
-      io.stderr.write(`${p.file}${pos}: ${p.message}\n`);
-    }
-    io.stderr.write('shipshape: fix the configuration or checklist errors above, then run again.\n');
-    return 2;
-  }
+  reportSetupErrors(setup, io);
   const meta = { generatedAt: reportDate(), tool: `Shipshape ${VERSION}` };
   let report: ReadinessReport;
   if (mdText !== undefined) {
@@ -62,7 +55,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const output = one(args, 'output');
   if (output) await writeFileAtomic(path.resolve(output), text);
   else io.stdout.write(text);
-  return 0;
+  return setup.fatal ? 2 : 0;
 }
 
 export const reportCommand: Command = {

@@ -1,16 +1,26 @@
-import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../engine/audit';
 import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
-import { loadChecklist, loadConfig } from '../engine/checklist/load';
+import { checkRuleOverrides, loadChecklist, loadConfig } from '../engine/checklist/load';
 import type { Checklist, Config } from '../engine/checklist/schema';
 import { helmChartDirs, inHelmTemplates, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
-import type { Attestation, AuditResult, FileKind, Problem } from '../engine/model';
+import type { Attestation, AuditResult, FileKind, Problem, Range } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
-import { walk } from './walk';
+import { resolveInside, walk } from './walk';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 export const CONFIG_FILES = ['.shipshape.yaml', '.shipshape.yml'];
+const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** The real path of a folder (symbolic links resolved), or the folder itself when it cannot be resolved. */
+export function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return path.resolve(root);
+  }
+}
 
 /** The folder of built-in checklists, next to the bundle (dist/../checklists) or the sources. */
 export function builtinChecklistDir(): string {
@@ -50,6 +60,10 @@ export interface ScanOptions {
   checklistFiles?: string[];
   strict?: boolean;
   maxFiles?: number;
+  /** Overrides config maxFileSize (CLI --max-file-size). */
+  maxFileSize?: number;
+  /** Reads a file's bytes (default: readFileSync). Tests pass one that fails, to simulate unreadable or vanishing files. */
+  readFile?: (abs: string) => Uint8Array;
 }
 
 export interface LoadedSetup {
@@ -60,28 +74,43 @@ export interface LoadedSetup {
   fatal: boolean;
 }
 
-/** Reads config and checklists for a root. Located problems for every error; nothing throws. */
+/**
+ * Reads config and checklists for a root. Located problems for every error; nothing throws. Invalid parts
+ * are reported and left out, and the rest is still used (`fatal` tells the CLI to exit 2 after auditing).
+ * Files named by the repository itself (the default config, checklists listed in it, attestations) are
+ * read only when their real path is inside the root: a symbolic link may not point the scanner elsewhere.
+ * Files named on the command line (`--config`, `--checklist`) are the user's choice and read as given.
+ */
 export async function loadSetup(root: string, options: ScanOptions = {}): Promise<LoadedSetup> {
   const problems: Problem[] = [];
   let fatal = false;
   let config: Config = {};
-  const configPath = options.configFile ? path.resolve(options.configFile) : CONFIG_FILES.map((n) => path.join(root, n)).find((p) => existsSync(p));
+  const rootReal = realRoot(root);
+  const configPath = options.configFile ? path.resolve(options.configFile) : CONFIG_FILES.map((n) => path.join(root, n)).find((p) => existsSync(p) || isLink(p));
+  const configRel = toRel(root, configPath ?? path.join(root, CONFIG_FILES[0]));
+  let locate: (p: (string | number)[]) => Range | undefined = () => undefined;
   if (configPath) {
-    const rel = toRel(root, configPath);
-    try {
-      const r = loadConfig(await fs.readFile(configPath, 'utf8'), rel);
-      problems.push(...r.problems);
-      if (r.config) config = r.config;
-      else fatal = true;
-    } catch (e) {
-      problems.push({ file: rel, message: `Cannot read config: ${(e as Error).message}`, severity: 'error' });
+    const where = options.configFile ? { real: configPath } : resolveInside(rootReal, configPath);
+    if ('real' in where) {
+      try {
+        const r = loadConfig(await fs.readFile(where.real, 'utf8'), configRel);
+        problems.push(...r.problems);
+        locate = r.locate;
+        config = r.config ?? r.salvaged ?? {};
+        if (!r.config || r.problems.some((p) => p.severity === 'error')) fatal = true;
+      } catch (e) {
+        problems.push({ file: configRel, message: `Cannot read config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'error', range: ZERO });
+        fatal = true;
+      }
+    } else {
+      problems.push({ file: configRel, message: `Config not read: ${'outside' in where ? 'it is a symbolic link to a path outside the workspace' : where.error}.`, severity: 'error', range: ZERO });
       fatal = true;
     }
   }
   const builtin = loadBuiltinChecklists();
   problems.push(...builtin.problems);
   let checklists = builtin.checklists;
-  const load = async (abs: string): Promise<Checklist | undefined> => {
+  const load = async (abs: string, at?: Range): Promise<Checklist | undefined> => {
     const rel = toRel(root, abs);
     try {
       const r = loadChecklist(await fs.readFile(abs, 'utf8'), rel);
@@ -89,7 +118,7 @@ export async function loadSetup(root: string, options: ScanOptions = {}): Promis
       if (r.problems.some((p) => p.severity === 'error')) fatal = true;
       return r.checklist;
     } catch (e) {
-      problems.push({ file: rel, message: `Cannot read checklist: ${(e as Error).message}`, severity: 'error' });
+      problems.push({ file: at ? configRel : rel, message: `Cannot read checklist ${rel}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'error', range: at ?? ZERO });
       fatal = true;
       return undefined;
     }
@@ -102,29 +131,43 @@ export async function loadSetup(root: string, options: ScanOptions = {}): Promis
     }
   } else if (config.checklists) {
     const selected: Checklist[] = [];
-    for (const ref of config.checklists) {
+    for (const [i, ref] of config.checklists.entries()) {
       const b = builtin.checklists.find((c) => c.id === ref);
       if (b) {
         selected.push(b);
         continue;
       }
+      const at = locate(['checklists', i]) ?? ZERO;
       const abs = insideRoot(root, ref);
-      if (!abs) {
-        problems.push({ file: toRel(root, configPath ?? '.shipshape.yaml'), message: `checklists: "${ref}" is outside the workspace; only built-in ids or files inside the repository are allowed`, severity: 'error' });
+      const where = abs && existsSync(abs) ? resolveInside(rootReal, abs) : undefined;
+      if (!abs || (where && 'outside' in where)) {
+        problems.push({ file: configRel, message: `checklists: "${ref}" is outside the workspace; only built-in ids or files inside the repository are allowed`, range: at, severity: 'error' });
         fatal = true;
         continue;
       }
-      if (!existsSync(abs)) {
-        problems.push({ file: toRel(root, configPath ?? '.shipshape.yaml'), message: `checklists: "${ref}" is neither a built-in checklist (${builtin.checklists.map((c) => c.id).join(', ')}) nor a file`, severity: 'error' });
+      if (!where || 'error' in where) {
+        problems.push({ file: configRel, message: `checklists: "${ref}" is neither a built-in checklist (${builtin.checklists.map((c) => c.id).join(', ')}) nor a file${where ? ` (${where.error})` : ''}`, range: at, severity: 'error' });
         fatal = true;
         continue;
       }
-      const c = await load(abs);
+      const c = await load(where.real, at);
       if (c) selected.push(c);
     }
     checklists = selected;
   }
+  const overrides = checkRuleOverrides(config, checklists, configRel, locate);
+  problems.push(...overrides.problems);
+  config = overrides.config;
+  if (overrides.problems.some((p) => p.severity === 'error')) fatal = true;
   return { config, checklists, problems, fatal };
+}
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function toRel(root: string, abs: string): string {
@@ -149,7 +192,8 @@ export function decode(bytes: Uint8Array, rel: string, problems: Problem[]): str
  */
 export async function readSources(root: string, config: Config, options: ScanOptions = {}): Promise<{ sources: SourceFile[]; problems: Problem[] }> {
   const { files, problems } = await walk(root, { exclude: config.exclude, maxFiles: options.maxFiles });
-  const maxSize = config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const maxSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const read = options.readFile ?? ((abs: string) => readFileSync(abs));
   const markdownPaths = new Set(config.markdown ?? []);
   const sources: SourceFile[] = [];
   const charts = helmChartDirs(files.map((f) => f.path));
@@ -165,14 +209,14 @@ export async function readSources(root: string, config: Config, options: ScanOpt
       continue;
     }
     if (c.size > maxSize) {
-      problems.push({ file: c.path, message: `Skipped: ${c.size} bytes is over the ${maxSize}-byte limit (maxFileSize).`, severity: 'info' });
+      problems.push({ file: c.path, message: `Skipped: ${c.size} bytes is over the ${maxSize}-byte limit (maxFileSize).`, severity: 'info', range: ZERO });
       continue;
     }
     let text: string;
     try {
-      text = decode(readFileSync(path.join(root, c.path)), c.path, problems);
+      text = decode(read(c.target ?? path.join(root, c.path)), c.path, problems);
     } catch (e) {
-      problems.push({ file: c.path, message: `Cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning' });
+      problems.push({ file: c.path, message: readFailure(e), severity: 'warning', range: ZERO });
       continue;
     }
     let kind: FileKind;
@@ -187,9 +231,21 @@ export async function readSources(root: string, config: Config, options: ScanOpt
   return { sources, problems };
 }
 
+/** Why a file could not be read, for a problem message (no file contents, no absolute paths). */
+function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'Cannot read file: it vanished during the scan (ENOENT).';
+  if (code === 'EACCES' || code === 'EPERM') return `Cannot read file: permission denied (${code}).`;
+  return `Cannot read file: ${code ?? (e as Error).message}`;
+}
+
 export async function readAttestations(root: string): Promise<{ attestations: Map<string, Attestation>; problems: Problem[] }> {
+  const file = path.join(root, ATTESTATIONS_FILE);
+  if (!existsSync(file)) return { attestations: new Map(), problems: [] };
+  const where = resolveInside(realRoot(root), file);
+  if (!('real' in where)) return { attestations: new Map(), problems: [{ file: ATTESTATIONS_FILE, message: `Not read: ${'outside' in where ? 'a symbolic link to a path outside the workspace' : where.error}.`, severity: 'warning', range: ZERO }] };
   try {
-    return parseAttestations(await fs.readFile(path.join(root, ATTESTATIONS_FILE), 'utf8'));
+    return parseAttestations(await fs.readFile(where.real, 'utf8'));
   } catch {
     return { attestations: new Map(), problems: [] };
   }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { ALWAYS_SKIPPED_DIRS, classifyPath } from '../engine/discover';
 import { SafeIgnore } from '../engine/parse/ignoreFile';
@@ -11,17 +11,36 @@ export interface WalkOptions {
   maxFiles?: number;
 }
 
+const ZERO = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** Where a path really is, when that is inside the root (both real paths); otherwise why not. */
+export function resolveInside(rootReal: string, abs: string): { real: string } | { outside: string } | { error: string } {
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { error: code === 'ELOOP' ? 'ELOOP (a symbolic link loop)' : code === 'ENOENT' ? 'ENOENT (a dangling symbolic link)' : (code ?? (e as Error).message) };
+  }
+  const rel = path.relative(rootReal, real);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return { outside: real };
+  return { real };
+}
+
 export interface Candidate {
   /** Relative to the root, forward slashes. */
   path: string;
+  /** For a symbolic link: the real path of its target (inside the root); read this, not the link. */
+  target?: string;
   kind: FileKind | 'maybeKubernetes';
   size: number;
 }
 
 /**
  * Walks a folder for files Shipshape reads. Honours .gitignore files (root and nested), skips
- * node_modules, .git and build output, never follows symbolic links to folders (no loops), and
- * reports unreadable folders as problems instead of failing. The file system calls are synchronous on
+ * node_modules, .git and build output, never follows symbolic links to folders (no loops), never reads
+ * through a symbolic link whose target is outside the root (an info problem at the link), and reports
+ * unreadable folders, link loops and dangling links as problems instead of failing. The file system calls are synchronous on
  * purpose: for thousands of small folders and files they are several times faster than the promise API
  * (no thread-pool round trip per call), and this host serves the CLI, not the editor (see README, Performance).
  */
@@ -31,6 +50,14 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
   const excludes = new SafeIgnore(options.exclude ?? [], (i) => problems.push({ file: '.shipshape.yaml', message: `exclude[${i}]: the pattern cannot be compiled; it is not used.`, severity: 'warning' }));
   const maxFiles = options.maxFiles ?? 50000;
   let limited = false;
+  let rootReal: string | undefined;
+  const realRoot = (): string => (rootReal ??= (() => {
+    try {
+      return realpathSync(root);
+    } catch {
+      return path.resolve(root);
+    }
+  })());
 
   function visit(dir: string, rel: string, rules: { base: string; ig: SafeIgnore }[]): void {
     if (limited) return;
@@ -72,15 +99,35 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
       }
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       const kind = classifyPath(relPath);
-      if (!kind) continue;
-      if (isIgnored(relPath, false)) continue;
+      let target: string | undefined;
+      if (!entry.isSymbolicLink()) {
+        if (!kind || isIgnored(relPath, false)) continue;
+      } else {
+        if (isIgnored(relPath, false) || isIgnored(relPath, true) || ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
+        const r = resolveInside(realRoot(), path.join(dir, entry.name));
+        if ('error' in r) {
+          problems.push({ file: relPath, message: `Skipped: symbolic link cannot be followed: ${r.error}.`, severity: 'info', range: ZERO });
+          continue;
+        }
+        if ('outside' in r) {
+          problems.push({ file: relPath, message: 'Skipped: symbolic link to a path outside the workspace; it is not read.', severity: 'info', range: ZERO });
+          continue;
+        }
+        target = r.real;
+      }
       let size: number;
       try {
-        const st = statSync(path.join(dir, entry.name));
+        const st = statSync(target ?? path.join(dir, entry.name));
+        if (target && st.isDirectory()) {
+          problems.push({ file: relPath, message: 'Skipped: symbolic link to a folder; links to folders are not followed (no loops, no double counting).', severity: 'info', range: ZERO });
+          continue;
+        }
+        if (!kind || isIgnored(relPath, false)) continue;
         if (!st.isFile()) continue;
         size = st.size;
       } catch (e) {
-        problems.push({ file: relPath, message: `Cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning' });
+        if (!kind) continue;
+        problems.push({ file: relPath, message: `Cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning', range: ZERO });
         continue;
       }
       if (files.length >= maxFiles) {
@@ -88,7 +135,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
         problems.push({ file: relPath, message: `Stopped after ${maxFiles} files (maxFiles); the rest of the workspace was not scanned.`, severity: 'warning' });
         return;
       }
-      files.push({ path: relPath, kind, size });
+      files.push(target ? { path: relPath, kind, size, target } : { path: relPath, kind, size });
     }
     for (const [abs, relPath] of subdirs) visit(abs, relPath, scoped);
   }

@@ -1,15 +1,96 @@
-import type { Problem } from '../model';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import type { Problem, Range } from '../model';
 import { TEMPLATES } from '../checks';
 import { FIXES } from '../fixes';
 import { ChecklistSchema, ConfigSchema, type Checklist, type Config } from './schema';
 import { parseValidated } from './located';
+
+type Path = (string | number)[];
+
+function pathOf(issue: z.core.$ZodIssue): Path {
+  return issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as Path;
+}
+
+/** The plain value of a YAML text, or undefined (errors were already reported by parseValidated). */
+function plainOf(text: string): unknown {
+  try {
+    return parse(text, { maxAliasCount: 100, prettyErrors: false });
+  } catch {
+    return undefined;
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * When a checklist fails validation only inside some items, the other items are still usable: drop the
+ * items the issues point into (they were reported, located) and validate the rest again.
+ */
+function salvageChecklist(text: string): Checklist | undefined {
+  const plain = plainOf(text);
+  if (!isRecord(plain) || !Array.isArray(plain.sections)) return undefined;
+  const first = ChecklistSchema.safeParse(plain);
+  if (first.success) return first.data;
+  const bad = new Map<number, Set<number>>();
+  for (const issue of first.error.issues) {
+    const [a, si, b, ii] = pathOf(issue);
+    if (a !== 'sections' || typeof si !== 'number' || b !== 'items' || typeof ii !== 'number') return undefined;
+    (bad.get(si) ?? bad.set(si, new Set()).get(si)!).add(ii);
+  }
+  const sections = (plain.sections as unknown[]).map((s, si) =>
+    isRecord(s) && Array.isArray(s.items) ? { ...s, items: s.items.map((item, ii) => (bad.get(si)?.has(ii) ? undefined : item)).filter((i) => i !== undefined) } : s,
+  );
+  const again = ChecklistSchema.safeParse({ ...plain, sections });
+  return again.success ? again.data : undefined;
+}
+
+/**
+ * When a config fails validation, keep what is valid: drop each rules entry and each other top-level key
+ * the issues point into (they were reported, located) and validate the rest again.
+ */
+function salvageConfig(text: string): Config | undefined {
+  const plain = plainOf(text);
+  if (plain === null || plain === undefined) return {};
+  if (!isRecord(plain)) return undefined;
+  const first = ConfigSchema.safeParse(plain);
+  if (first.success) return first.data;
+  const copy: Record<string, unknown> = { ...plain };
+  for (const issue of first.error.issues) {
+    const [key, sub] = pathOf(issue);
+    if (issue.code === 'unrecognized_keys' && key === undefined) {
+      for (const k of issue.keys) delete copy[k];
+    } else if (key === 'rules' && typeof sub === 'string' && isRecord(copy.rules)) {
+      const rules = { ...copy.rules };
+      delete rules[sub];
+      copy.rules = rules;
+    } else if (typeof key === 'string') delete copy[key];
+    else return undefined;
+  }
+  const again = ConfigSchema.safeParse(copy);
+  return again.success ? again.data : undefined;
+}
+
+/** True when a relative path written in config leaves the folder it is relative to (absolute, `..`, `~`, a drive). */
+export function escapesRoot(rel: string): boolean {
+  if (/^([/\\~]|[A-Za-z]:)/.test(rel)) return true;
+  let depth = 0;
+  for (const seg of rel.split(/[/\\]+/)) {
+    if (seg === '..') depth--;
+    else if (seg !== '' && seg !== '.') depth++;
+    if (depth < 0) return true;
+  }
+  return false;
+}
 
 /**
  * Loads one checklist: YAML → zod → every item's template and params checked. Items whose check or
  * params are invalid are reported and dropped; the rest of the checklist stays usable.
  */
 export function loadChecklist(text: string, file: string): { checklist?: Checklist; problems: Problem[] } {
-  const { value, problems, locate } = parseValidated(text, file, ChecklistSchema, 'Checklist');
+  const parsed = parseValidated(text, file, ChecklistSchema, 'Checklist');
+  const { problems, locate } = parsed;
+  const value = parsed.value ?? (problems.length ? salvageChecklist(text) : undefined);
   if (!value) return { problems };
   const seen = new Set<string>();
   const sections = value.sections.map((section, si) => ({
@@ -52,7 +133,61 @@ export function loadChecklist(text: string, file: string): { checklist?: Checkli
   return { checklist: { ...value, sections, file }, problems };
 }
 
-export function loadConfig(text: string, file: string): { config?: Config; problems: Problem[] } {
-  const { value, problems } = parseValidated(text, file, ConfigSchema, 'Config');
-  return { config: value, problems };
+/**
+ * Loads `.shipshape.yaml`. Every error is reported at its line. `config` is set only when the file is
+ * valid; `salvaged` is what remains usable when it is not (invalid rules entries and keys dropped), so a
+ * host can audit with it and still exit with an error. Paths (`checklists`, `markdown`) that leave the
+ * repository are refused at the entry and removed. `locate` maps a config path (`['rules', id, 'with']`)
+ * to its range, for errors found later (params of rule overrides).
+ */
+export function loadConfig(text: string, file: string): { config?: Config; salvaged?: Config; problems: Problem[]; locate: (path: Path) => Range | undefined } {
+  const parsed = parseValidated(text, file, ConfigSchema, 'Config');
+  const { problems, locate } = parsed;
+  const usable = parsed.value ?? (problems.length ? salvageConfig(text) : undefined);
+  if (!usable) return { problems, locate };
+  withinRoot(usable, file, problems, locate);
+  return parsed.value ? { config: usable, salvaged: usable, problems, locate } : { salvaged: usable, problems, locate };
+}
+
+function withinRoot(config: Config, file: string, problems: Problem[], locate: (path: Path) => Range | undefined): void {
+  for (const key of ['checklists', 'markdown'] as const) {
+    const list = config[key];
+    if (!list) continue;
+    const kept = list.filter((ref, i) => {
+      if (!escapesRoot(ref)) return true;
+      problems.push({ file, message: `Config: ${key}: "${ref}" is outside the workspace; only ${key === 'checklists' ? 'built-in ids or files' : 'files'} inside the repository are allowed.`, range: locate([key, i]), severity: 'error' });
+      return false;
+    });
+    config[key] = kept;
+  }
+}
+
+/**
+ * Checks the params of config rule overrides (`rules: { id: { with: … } }`) against the item's template,
+ * merged over the checklist's own params as the engine does. Each error is located at the override; the
+ * returned config turns the rule off (the engine would drop the item anyway, with an unlocated message).
+ */
+export function checkRuleOverrides(config: Config, checklists: readonly Checklist[], file: string, locate: (path: Path) => Range | undefined): { config: Config; problems: Problem[] } {
+  const problems: Problem[] = [];
+  if (!config.rules) return { config, problems };
+  const items = new Map(checklists.flatMap((c) => c.sections.flatMap((s) => s.items.map((i) => [i.id, i] as const))));
+  const rules = { ...config.rules };
+  for (const [id, setting] of Object.entries(config.rules)) {
+    const item = items.get(id);
+    if (!item) {
+      problems.push({ file, message: `Config: rules.${id}: no item has this id in the checklists in use; the setting does nothing.`, range: locate(['rules', id]), severity: 'warning' });
+      continue;
+    }
+    if (typeof setting !== 'object' || !setting.with) continue;
+    const template = item.check ? TEMPLATES.get(item.check) : undefined;
+    if (!template) continue;
+    const parsed = template.params.safeParse({ ...(item.with ?? {}), ...setting.with });
+    if (parsed.success) continue;
+    for (const issue of parsed.error.issues) {
+      const path = pathOf(issue);
+      problems.push({ file, message: `Config: rules.${id}.with${path.length ? `.${path.join('.')}` : ''}: ${issue.message}`, range: locate(['rules', id, 'with', ...path]) ?? locate(['rules', id, 'with']), severity: 'error' });
+    }
+    rules[id] = 'off';
+  }
+  return { config: { ...config, rules }, problems };
 }
