@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './context';
-import { findingToDiagnostic, problemToDiagnostic, toLocation } from './convert';
+import { findingToDiagnostic, problemToDiagnostic, SOURCE, toLocation, toRange } from './convert';
 import type { FolderAuditor } from './scan';
+import type { Finding } from '../engine/model';
 
 /** Finds the rule's place in its checklist file, for related information. */
 export function itemLocation(auditor: FolderAuditor, ruleId: string): vscode.Location | undefined {
@@ -11,6 +12,21 @@ export function itemLocation(auditor: FolderAuditor, ruleId: string): vscode.Loc
   const cf = auditor.setup?.files.get(file);
   if (!cf) return undefined;
   return toLocation(auditor.resolve, file, cf.itemRanges.get(ruleId));
+}
+
+/** The rule id a Shipshape diagnostic carries in its `code`. */
+export function ruleIdOf(d: vscode.Diagnostic): string | undefined {
+  if (d.source !== SOURCE || d.code === undefined) return undefined;
+  return String(typeof d.code === 'object' ? d.code.value : d.code);
+}
+
+/** The finding a Shipshape diagnostic on `uri` shows: same file, rule, range and message in the folder's latest result. */
+export function findingOf(auditor: FolderAuditor, uri: vscode.Uri, d: vscode.Diagnostic): Finding | undefined {
+  const ruleId = ruleIdOf(d);
+  const rel = auditor.relative(uri);
+  if (!ruleId || !rel) return undefined;
+  const candidates = (auditor.result?.findings ?? []).filter((f) => f.file === rel && f.ruleId === ruleId && f.message === d.message);
+  return candidates.find((f) => toRange(f.range).isEqual(d.range)) ?? candidates.find((f) => f.range.start.line === d.range.start.line);
 }
 
 function signatureOf(d: vscode.Diagnostic): unknown[] {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AuditResult } from '../engine/model';
+import { codeActionsFeature } from './codeActions';
 import { commandsFeature } from './commands';
 import { Ctx, type TreeNode } from './context';
 import { diagnosticsFeature } from './diagnostics';
@@ -23,6 +24,7 @@ const FEATURES: readonly [string, Feature][] = [
   ['markdown', markdownFeature],
   ['statusBar', statusBarFeature],
   ['commands', commandsFeature],
+  ['codeActions', codeActionsFeature],
   ['watch', watchFeature],
 ];
 

@@ -1,0 +1,232 @@
+import * as vscode from 'vscode';
+import type { Engine } from '../engine/audit';
+import { suppressionEdit, ignoreScopes, type IgnoreScope } from '../engine/fixes/ignore';
+import { computeFix, fixAll, kindFor, type ReadFile } from '../engine/fixes/run';
+import type { FileEdit, Finding, TextEdit } from '../engine/model';
+import type { SourceFile } from '../engine/workspace';
+import { toRange } from './convert';
+import { openDocument, readText, resolveRelative } from './files';
+import { contentHash, countText, relocate, textEdits } from './fixPlan';
+import type { FolderAuditor } from './scan';
+
+/**
+ * Computing fixes in the editor and applying them safely. Fixes are computed from the text the user
+ * sees (open documents overlaid on the folder's engine, other files as on disk); every file a plan edits
+ * records what its edits were computed against (an open document's version, else the content hash), and
+ * a plan is applied only while that still holds. `workspace.applyEdit` adds VS Code's own version check.
+ */
+
+/** One file a plan edits. */
+export interface PlannedFile {
+  uri: vscode.Uri;
+  rel: string;
+  /** The open document's version the edits were computed for (undefined when the file was not open). */
+  version: number | undefined;
+  /** Content hash of the text the edits were computed for ('absent': the fix creates the file). */
+  hash: string;
+  create: boolean;
+  edits: TextEdit[];
+}
+
+export interface FixPlan {
+  folder: vscode.WorkspaceFolder;
+  files: PlannedFile[];
+  applied: { ruleId: string; file: string; line: number; title: string }[];
+  declined: { ruleId: string; file: string; line: number; reason: string }[];
+}
+
+export interface ApplyResult {
+  applied: boolean;
+  /** Files that changed since the plan was computed (nothing was applied). */
+  stale: string[];
+  /** Files saved after the edit (they were not open in an editor). */
+  saved: string[];
+  message?: string;
+}
+
+/**
+ * The texts fixes read: the engine's files with every open document of the folder overlaid (its live
+ * text, saved or not), open documents the engine does not hold, and files read from disk on demand.
+ */
+export class TextSource {
+  private readonly disk = new Map<string, string | undefined>();
+  private readonly misses = new Set<string>();
+
+  constructor(readonly auditor: FolderAuditor) {}
+
+  /**
+   * Runs `fn` (synchronous, so nothing else sees the overlay) with the engine holding the live text of
+   * every open document; when `fn` asked for files that neither the engine nor an editor holds, reads
+   * them from disk and runs it again.
+   */
+  async run<T>(fn: (engine: Engine, read: ReadFile) => T): Promise<T> {
+    for (let round = 0; ; round++) {
+      this.misses.clear();
+      const value = this.runSync(fn);
+      if (!this.misses.size || round >= 3) return value;
+      for (const rel of [...this.misses]) this.disk.set(rel, await readText(resolveRelative(this.auditor.folder.uri, rel), rel, []));
+    }
+  }
+
+  private runSync<T>(fn: (engine: Engine, read: ReadFile) => T): T {
+    const engine = this.auditor.engine;
+    if (!engine) throw new Error(`${this.auditor.name} is not audited yet`);
+    const restore: SourceFile[] = [];
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.isClosed) continue;
+      const rel = this.auditor.relative(doc.uri);
+      const parsed = rel ? engine.file(rel) : undefined;
+      if (!rel || !parsed) continue;
+      const text = doc.getText();
+      if (parsed.text === text) continue;
+      restore.push({ path: rel, text: parsed.text, kind: parsed.kind });
+      engine.upsert({ path: rel, text, kind: parsed.kind });
+    }
+    const read: ReadFile = (rel) => {
+      const parsed = engine.file(rel);
+      if (parsed) return parsed.text;
+      const doc = openDocument(resolveRelative(this.auditor.folder.uri, rel));
+      if (doc) return doc.getText();
+      if (this.disk.has(rel)) return this.disk.get(rel);
+      this.misses.add(rel);
+      return undefined;
+    };
+    try {
+      return fn(engine, read);
+    } finally {
+      for (const s of restore) engine.upsert(s);
+    }
+  }
+}
+
+/** A plan from engine file edits (relative paths) against the texts `read` returns now. */
+export function planOf(a: FolderAuditor, read: ReadFile, edits: readonly FileEdit[], applied: FixPlan['applied'] = [], declined: FixPlan['declined'] = []): FixPlan {
+  const byFile = new Map<string, PlannedFile>();
+  for (const fe of edits) {
+    let pf = byFile.get(fe.file);
+    if (!pf) {
+      const uri = resolveRelative(a.folder.uri, fe.file);
+      const before = read(fe.file);
+      const create = fe.create === true && before === undefined;
+      byFile.set(fe.file, (pf = { uri, rel: fe.file, version: openDocument(uri)?.version, hash: contentHash(before), create, edits: [] }));
+    }
+    pf.edits.push(...fe.edits);
+  }
+  return { folder: a.folder, files: [...byFile.values()], applied, declined };
+}
+
+/** The finding as it is in the current text (relocated after edits), or undefined when it is gone. */
+export function currentFinding(engine: Engine, finding: Finding): Finding | undefined {
+  const current = engine.audit().findings.filter((f) => f.file === finding.file && f.ruleId === finding.ruleId);
+  return relocate(current, finding);
+}
+
+/** The fix of one finding, from the current texts; a message when it is gone or declined. */
+export async function planFix(a: FolderAuditor, finding: Finding): Promise<FixPlan | { message: string }> {
+  return new TextSource(a).run((engine, read) => {
+    const cur = currentFinding(engine, finding);
+    if (!cur) return { message: `The finding "${finding.message}" is no longer there; nothing to fix.` };
+    const out = computeFix(engine, cur, read);
+    if ('declined' in out) return { message: `No automatic fix for "${cur.message}": ${out.declined}.` };
+    return planOf(a, read, out.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: out.title }]);
+  });
+}
+
+export interface FixAllScope {
+  rules?: ReadonlySet<string>;
+  files?: ReadonlySet<string>;
+  /** Keep only the edits to these files (a file's own fix-all leaves other files alone). */
+  onlyFiles?: boolean;
+}
+
+/** Every fix of a folder (optionally of some rules or files) until none applies, from the current texts. */
+export async function planFixAll(a: FolderAuditor, scope: FixAllScope = {}): Promise<FixPlan> {
+  return new TextSource(a).run((engine, read) => {
+    const result = fixAll(engine, { rules: scope.rules, files: scope.files, readFile: read });
+    const edits: FileEdit[] = [];
+    for (const [file, { before, after }] of result.files) {
+      if (scope.onlyFiles && !scope.files?.has(file)) continue;
+      edits.push({ file, create: before === undefined, edits: textEdits(before ?? '', after) });
+    }
+    const applied = scope.onlyFiles ? result.applied.filter((x) => scope.files?.has(x.file)) : result.applied;
+    return planOf(a, read, edits, applied, result.declined);
+  });
+}
+
+/** The suppression of one finding (comment above its line, or the object's annotation) with a reason. */
+export async function planIgnore(a: FolderAuditor, finding: Finding, reason: string, scope?: IgnoreScope): Promise<FixPlan | { message: string }> {
+  return new TextSource(a).run((engine, read) => {
+    const cur = currentFinding(engine, finding);
+    if (!cur) return { message: `The finding "${finding.message}" is no longer there; nothing to ignore.` };
+    const text = read(cur.file);
+    if (text === undefined) return { message: `${cur.file} cannot be read.` };
+    const kind = engine.file(cur.file)?.kind ?? kindFor(cur.file, text);
+    const out = suppressionEdit({ path: cur.file, text, kind }, cur, reason, scope ?? ignoreScopes(kind, cur.file)[0]);
+    if ('declined' in out) return { message: `Cannot ignore ${cur.ruleId} here: ${out.declined}.` };
+    return planOf(a, read, out.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: out.title }]);
+  });
+}
+
+/** Files of a plan whose text is no longer what its edits were computed for. */
+export async function staleFiles(plan: FixPlan): Promise<string[]> {
+  const stale: string[] = [];
+  for (const f of plan.files) {
+    const doc = openDocument(f.uri);
+    if (doc) {
+      if (f.version !== undefined ? doc.version !== f.version : contentHash(doc.getText()) !== f.hash) stale.push(f.rel);
+      continue;
+    }
+    let now: string | undefined;
+    try {
+      now = new TextDecoder().decode(await vscode.workspace.fs.readFile(f.uri));
+    } catch {
+      now = undefined;
+    }
+    if (contentHash(now) !== f.hash) stale.push(f.rel);
+  }
+  return stale;
+}
+
+/** The plan as one WorkspaceEdit (one undo step across its files). */
+export function toWorkspaceEdit(plan: FixPlan): vscode.WorkspaceEdit {
+  const we = new vscode.WorkspaceEdit();
+  for (const f of plan.files) {
+    // A file the fix creates must still be absent: never insert into a file that appeared meanwhile.
+    if (f.create) we.createFile(f.uri, { ignoreIfExists: false, overwrite: false });
+    for (const e of f.edits) we.replace(f.uri, toRange(e.range), e.newText);
+  }
+  return we;
+}
+
+/**
+ * Applies a plan only while every file it edits is as it was when the plan was computed (open documents
+ * by version, other files by content hash); otherwise applies nothing and names the changed files.
+ * Files not open in an editor are edited through the WorkspaceEdit too (so undo works) and saved when
+ * `save` says so; open documents are left for the user to save.
+ */
+export async function applyPlan(plan: FixPlan, save: boolean): Promise<ApplyResult> {
+  if (!plan.files.length) return { applied: false, stale: [], saved: [] };
+  const stale = await staleFiles(plan);
+  // The disk reads above awaited: check the open documents again right before the edit.
+  for (const f of plan.files) {
+    const doc = openDocument(f.uri);
+    if (doc && f.version !== undefined && doc.version !== f.version && !stale.includes(f.rel)) stale.push(f.rel);
+  }
+  if (stale.length) return { applied: false, stale, saved: [], message: `${stale.join(', ')} changed since the fixes were computed; nothing was applied.` };
+  const notOpen = plan.files.filter((f) => !openDocument(f.uri));
+  const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(plan));
+  if (!ok) return { applied: false, stale: [], saved: [], message: 'VS Code refused the edit (a file changed meanwhile); nothing was applied.' };
+  const saved: string[] = [];
+  if (save) {
+    for (const f of notOpen) {
+      const doc = openDocument(f.uri) ?? (await vscode.workspace.openTextDocument(f.uri));
+      if (doc.isDirty && (await doc.save())) saved.push(f.rel);
+    }
+  }
+  return { applied: true, stale: [], saved };
+}
+
+export function planSummary(plan: FixPlan): string {
+  const n = plan.applied.length;
+  return `${countText(n, 'fix', 'fixes')} in ${countText(plan.files.length, 'file')}`;
+}
