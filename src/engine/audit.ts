@@ -116,7 +116,7 @@ export class Engine {
   /** Bumped on every change; per kind as well, so cached workspace-check results know when to re-run. */
   private version = 0;
   private readonly kindVersions = new Map<FileKind, number>();
-  private workspaceOuts: ({ deps: WorkspaceDeps; out: ItemOut } | undefined)[] = [];
+  private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut } | undefined)[] = [];
   /**
    * Files and entries per kind, in insertion order. A kind's lists are rebuilt only after a file of that
    * kind changes, so the array `byKind` returns keeps its identity until then: checks may memoise work
@@ -307,8 +307,13 @@ export class Engine {
     const view = this.workspaceView();
     const problems: Problem[] = [];
     const out = safeRun(() => t.run(view, ri.params), '', ri.item.id, problems);
+    // A check that answers with the very output it gave last time (its memos saw no change): keep the stamped result.
+    if (cached && out !== undefined && out === cached.raw && !problems[0]) {
+      cached.deps = view.deps;
+      return cached.out;
+    }
     const stamped = stamp(out, ri, problems[0], () => true);
-    this.workspaceOuts[slot] = { deps: view.deps, out: stamped };
+    this.workspaceOuts[slot] = { deps: view.deps, raw: out, out: stamped };
     return stamped;
   }
 

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import type { Range } from '../../model';
+import type { FileKind, Range } from '../../model';
+import { Derived, sameList, sameRange } from '../derived';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import { envFileRole, pathRole, type EnvModel } from '../../parse/dotenv';
 import { containersOf, getIn, isObject, valueRange, type K8sModel } from '../../parse/kubernetes';
@@ -52,70 +53,117 @@ export interface EnvContext {
   relevant: boolean;
 }
 
-const KINDS = ['env', 'kubernetes', 'compose', 'dockerfile', 'packageJson'] as const;
-const EMPTY = {};
-type CacheNode = WeakMap<object, CacheNode | EnvContext>;
-const cache: CacheNode = new WeakMap();
+const EMPTY_DEPS: readonly string[] = Object.freeze([]);
 
-/**
- * Gathers every env declaration of the workspace. Checks get their own view of the workspace (the
- * engine records what each one reads), so the result is cached by the file lists it was built from:
- * every view of one workspace state shares it, and any change to those files builds a new one.
- */
-export function envContext(ws: WorkspaceView): EnvContext {
-  const keys = KINDS.map((k) => {
-    const list = ws.byKind(k);
-    return list.length ? list : EMPTY;
-  });
-  let node = cache;
-  for (const key of keys.slice(0, -1)) {
-    let next = node.get(key) as CacheNode | undefined;
-    if (!next) node.set(key, (next = new WeakMap()));
-    node = next;
-  }
-  const hit = node.get(keys[keys.length - 1]) as EnvContext | undefined;
-  if (hit) return hit;
-  const built = buildContext(ws);
-  node.set(keys[keys.length - 1], built);
-  return built;
+/** One file's contribution to the env context. */
+interface EnvPart {
+  file: ParsedFile;
+  /** Has a model the context reads (env, manifests, compose, Dockerfile), or valid JSON (package.json). */
+  usable: boolean;
+  vars: EnvVar[];
+  deps: readonly string[];
+  devDeps: readonly string[];
 }
 
-function buildContext(ws: WorkspaceView): EnvContext {
+function envPart(f: ParsedFile, kind: FileKind): EnvPart {
   const vars: EnvVar[] = [];
-  const dotenv = ws.byKind<EnvModel>('env').filter((f) => f.model);
-  for (const f of dotenv) {
+  const part: EnvPart = { file: f, usable: !!f.model, vars, deps: EMPTY_DEPS, devDeps: EMPTY_DEPS };
+  if (!f.model) return part;
+  if (kind === 'env') {
     const role = envFileRole(f.path);
-    for (const e of f.model.entries) {
+    for (const e of (f as ParsedFile<EnvModel>).model.entries) {
       vars.push({ key: e.key, value: e.value, file: f.path, keyRange: e.keyRange, valueRange: e.valueRange, origin: 'dotenv', production: role.production, template: role.template, nonProduction: role.nonProduction, secretRef: false });
     }
+  } else if (kind === 'kubernetes') collectKubernetes(f as ParsedFile<K8sModel>, vars);
+  else if (kind === 'compose') collectCompose(f as ParsedFile<YamlFile>, vars);
+  else if (kind === 'dockerfile') collectDockerfile(f as ParsedFile<DockerfileModel>, vars);
+  else if (kind === 'packageJson') {
+    const m = (f as ParsedFile<PackageJsonModel>).model;
+    part.usable = !!m.json;
+    if (part.usable) {
+      part.deps = Object.keys(m.dependencies);
+      part.devDeps = Object.keys(m.devDependencies);
+    }
   }
-  for (const f of ws.byKind<K8sModel>('kubernetes')) if (f.model) collectKubernetes(f, vars);
-  for (const f of ws.byKind<YamlFile>('compose')) if (f.model) collectCompose(f, vars);
-  for (const f of ws.byKind<DockerfileModel>('dockerfile')) if (f.model) collectDockerfile(f, vars);
+  return part;
+}
+
+const sameString = (a: string, b: string) => a === b;
+
+export function sameVar(a: EnvVar, b: EnvVar): boolean {
+  return (
+    a.key === b.key &&
+    a.value === b.value &&
+    a.file === b.file &&
+    a.origin === b.origin &&
+    a.production === b.production &&
+    a.template === b.template &&
+    a.nonProduction === b.nonProduction &&
+    a.secretRef === b.secretRef &&
+    a.object === b.object &&
+    a.container === b.container &&
+    sameRange(a.keyRange, b.keyRange) &&
+    sameRange(a.valueRange, b.valueRange)
+  );
+}
+
+/**
+ * Two contributions are interchangeable when everything env checks read from them is equal: the vars
+ * (for env files they are the entries, in order), the dependencies, and package.json's top range.
+ */
+function samePart(a: EnvPart, b: EnvPart): boolean {
+  if (a.usable !== b.usable || !sameList(a.vars, b.vars, sameVar) || !sameList(a.deps, b.deps, sameString) || !sameList(a.devDeps, b.devDeps, sameString)) return false;
+  if (a.file.kind === 'packageJson' && a.usable) return sameRange((a.file as ParsedFile<PackageJsonModel>).model.topRange, (b.file as ParsedFile<PackageJsonModel>).model.topRange);
+  return true;
+}
+
+const context = new Derived<EnvPart, EnvContext>({ kinds: ENV_SOURCE_KINDS, part: envPart, equal: samePart, build: buildContext });
+
+/**
+ * Gathers every env declaration of the workspace. Each file's declarations are read once per content
+ * version; an edit that leaves a file's declarations as they were (same keys, values and positions)
+ * returns the very same context, so the env checks' memos (keyed by it) answer without running.
+ */
+export function envContext(ws: WorkspaceView): EnvContext {
+  return context.get(ws);
+}
+
+function buildContext(parts: readonly (readonly EnvPart[])[], lists: readonly (readonly ParsedFile[])[]): EnvContext {
+  const [envParts, , , , pkgParts] = parts;
+  const vars: EnvVar[] = [];
+  for (let k = 0; k < 4; k++) for (const p of parts[k]) for (const v of p.vars) vars.push(v);
+  const dotenv = envParts.filter((p) => p.usable).map((p) => p.file as ParsedFile<EnvModel>);
   const byKey = new Map<string, EnvVar[]>();
-  for (const v of vars) (byKey.get(v.key) ?? byKey.set(v.key, []).get(v.key)!).push(v);
-  const packageJsons = ws.byKind<PackageJsonModel>('packageJson').filter((f) => f.model?.json);
+  for (const v of vars) {
+    const list = byKey.get(v.key);
+    if (list) list.push(v);
+    else byKey.set(v.key, [v]);
+  }
+  const usablePkgs = pkgParts.filter((p) => p.usable);
+  const packageJsons = usablePkgs.map((p) => p.file as ParsedFile<PackageJsonModel>);
   const deps = new Set<string>();
   const runtimeDeps = new Set<string>();
-  for (const p of packageJsons) {
-    for (const d of Object.keys(p.model.dependencies)) {
+  for (const p of usablePkgs) {
+    for (const d of p.deps) {
       deps.add(d);
       runtimeDeps.add(d);
     }
-    for (const d of Object.keys(p.model.devDependencies)) deps.add(d);
+    for (const d of p.devDeps) deps.add(d);
   }
-  const ctx: EnvContext = {
+  const [, k8s, compose, dockerfiles] = lists;
+  const productionFiles = new Set<string>();
+  for (const v of vars) if (v.production) productionFiles.add(v.file);
+  return {
     vars,
     byKey,
     dotenv,
     templates: dotenv.filter((f) => envFileRole(f.path).template),
-    productionFiles: [...new Set(vars.filter((v) => v.production).map((v) => v.file))],
+    productionFiles: [...productionFiles],
     packageJsons,
     deps,
     runtimeDeps,
-    relevant: dotenv.length > 0 || (packageJsons.length > 0 && (ws.byKind('dockerfile').length > 0 || ws.byKind('kubernetes').length > 0 || ws.byKind('compose').length > 0)),
+    relevant: dotenv.length > 0 || (packageJsons.length > 0 && (dockerfiles.length > 0 || k8s.length > 0 || compose.length > 0)),
   };
-  return ctx;
 }
 
 function k8sProduction(path: string): boolean {
@@ -224,8 +272,21 @@ function collectDockerfile(f: ParsedFile<DockerfileModel>, out: EnvVar[]): void 
   }
 }
 
-/** Where "add NAME=" findings point: the example env file, else any env file, else package.json. */
-export function declarationTarget(ctx: EnvContext, preferProduction = false): { file: string; range: Range } | undefined {
+const targets = new WeakMap<EnvContext, { any?: DeclarationTarget | null; production?: DeclarationTarget | null }>();
+
+export type DeclarationTarget = { file: string; range: Range };
+
+/** Where "add NAME=" findings point: the example env file, else any env file, else package.json (memoised per context). */
+export function declarationTarget(ctx: EnvContext, preferProduction = false): DeclarationTarget | undefined {
+  let memo = targets.get(ctx);
+  if (!memo) targets.set(ctx, (memo = {}));
+  const slot = preferProduction ? 'production' : 'any';
+  let t = memo[slot];
+  if (t === undefined) memo[slot] = t = findTarget(ctx, preferProduction) ?? null;
+  return t ?? undefined;
+}
+
+function findTarget(ctx: EnvContext, preferProduction: boolean): DeclarationTarget | undefined {
   const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const prod = ctx.dotenv.filter((f) => envFileRole(f.path).production);
   const byDepth = (a: ParsedFile, b: ParsedFile) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { userPatternSchema } from '../../safeRegex';
 import type { RawFinding } from '../../model';
-import { workspaceCheck } from '../template';
-import { declarationTarget, envContext, type EnvContext, ENV_SOURCE_KINDS } from './context';
-import { alternatives, applies, asInteger, declared, finding, hostOf, isLocalHost, isPlaceholder, safeRegExp, varsOf, WhenSchema } from './values';
+import { envCheck } from './check';
+import { declarationTarget, type EnvContext } from './context';
+import { alternatives, asInteger, declared, finding, hostOf, isLocalHost, isPlaceholder, safeRegExp, varsOf, WhenSchema } from './values';
 
 const Range = z.strictObject({ min: z.number().optional(), max: z.number().optional() });
 
@@ -27,14 +27,11 @@ function missingFinding(ctx: EnvContext, spec: string, extra = ''): RawFinding |
 }
 
 /** `env.declared`: settings are declared (in an env file, Kubernetes env, compose or Dockerfile), numbers are numbers, production hosts are not localhost. */
-export const declaredCheck = workspaceCheck({
+export const declaredCheck = envCheck({
   id: 'env.declared',
   description: 'Settings are declared somewhere the deployment reads them; numbers are in range; production hosts and URLs are not localhost.',
   params: Params,
-  kinds: ENV_SOURCE_KINDS,
-  run(ws, p) {
-    const ctx = envContext(ws);
-    if (!applies(ctx, p.when)) return undefined;
+  check(ctx, p) {
     const findings: RawFinding[] = [];
     for (const spec of p.keys) {
       if (declared(ctx, spec)) continue;

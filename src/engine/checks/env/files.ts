@@ -3,8 +3,9 @@ import type { Evidence, RawFinding } from '../../model';
 import { envFileRole, type EnvModel } from '../../parse/dotenv';
 import { baseName, dirName } from '../../text';
 import type { ParsedFile } from '../../workspace';
-import { fileCheck, workspaceCheck } from '../template';
-import { envContext, ENV_SOURCE_KINDS } from './context';
+import { fileCheck } from '../template';
+import { envCheck } from './check';
+import type { EnvContext } from './context';
 
 /** `env.duplicate-keys`: a key is defined once per env file (dotenv keeps only one of the values). */
 export const duplicateKeysCheck = fileCheck({
@@ -26,30 +27,43 @@ const SyncParams = z.strictObject({
   ignore: z.array(z.string()).default([]).describe('Keys allowed to differ between the example files.'),
 });
 
+type Pair = [ParsedFile<EnvModel>, ParsedFile<EnvModel>];
+
+const pairsMemo = new WeakMap<EnvContext, Pair[]>();
+
 /** Example files that belong together: `.env.example` and `.env.production.example` in one folder. */
-function pairs(files: readonly ParsedFile<EnvModel>[]): [ParsedFile<EnvModel>, ParsedFile<EnvModel>][] {
-  const out: [ParsedFile<EnvModel>, ParsedFile<EnvModel>][] = [];
-  const templates = files.filter((f) => envFileRole(f.path).template);
-  for (const base of templates) {
+function pairs(ctx: EnvContext): Pair[] {
+  let out = pairsMemo.get(ctx);
+  if (out) return out;
+  out = [];
+  const prodByDir = new Map<string, ParsedFile<EnvModel>[]>();
+  for (const t of ctx.templates) {
+    if (!envFileRole(t.path).production) continue;
+    const dir = dirName(t.path);
+    const list = prodByDir.get(dir);
+    if (list) list.push(t);
+    else prodByDir.set(dir, [t]);
+  }
+  for (const base of ctx.templates) {
     const r = envFileRole(base.path);
     if (r.production || r.nonProduction) continue;
-    for (const prod of templates) if (prod !== base && dirName(prod.path) === dirName(base.path) && envFileRole(prod.path).production) out.push([base, prod]);
+    for (const prod of prodByDir.get(dirName(base.path)) ?? []) if (prod !== base) out.push([base, prod]);
   }
+  pairsMemo.set(ctx, out);
   return out;
 }
 
 /** `env.example.in-sync`: `.env.example` and `.env.production.example` declare the same keys. */
-export const exampleInSyncCheck = workspaceCheck({
+export const exampleInSyncCheck = envCheck({
   id: 'env.example.in-sync',
   description: 'The example env file and the production example declare the same keys.',
   params: SyncParams,
   kinds: ['env'],
-  run(ws, p) {
-    const ps = pairs(envContext(ws).dotenv);
-    if (ps.length === 0) return undefined;
+  applies: (ctx) => pairs(ctx).length > 0,
+  check(ctx, p) {
     const findings: RawFinding[] = [];
     const ignored = new Set(p.ignore);
-    for (const [a, b] of ps) {
+    for (const [a, b] of pairs(ctx)) {
       for (const [has, lacks] of [[a, b], [b, a]] as const) {
         for (const e of has.model.entries) {
           if (ignored.has(e.key) || lacks.model.byKey.has(e.key) || has.model.byKey.get(e.key) !== e) continue;
@@ -65,14 +79,12 @@ export const exampleInSyncCheck = workspaceCheck({
  * `env.example-complete` (evidence): an env example file is committed, and the keys that Kubernetes,
  * compose and production env files use are declared in it. Variables read only in code are not seen.
  */
-export const exampleCompleteCheck = workspaceCheck({
+export const exampleCompleteCheck = envCheck({
   id: 'env.example-complete',
   description: 'Evidence: an env example file is committed and declares the keys the deployment files use.',
   params: z.strictObject({}),
-  kinds: ENV_SOURCE_KINDS,
-  run(ws) {
-    const ctx = envContext(ws);
-    if (!ctx.relevant) return undefined;
+  applies: (ctx) => ctx.relevant,
+  check(ctx) {
     const evidence: Evidence[] = [];
     const examples = ctx.templates;
     if (examples.length === 0) return { findings: [] };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
-import { workspaceCheck } from '../template';
-import { declarationTarget, envContext, ENV_SOURCE_KINDS } from './context';
+import { envCheck } from './check';
+import { declarationTarget } from './context';
 import { alternatives, applies, finding, hostOf, isLocalHost, isPlaceholder, WhenSchema } from './values';
 
 const Params = z.strictObject({
@@ -28,16 +28,14 @@ export function originProblem(value: string, allowHttp: boolean): string | undef
 }
 
 /** `env.origins`: the CORS allowed-origins setting lists explicit https origins in production. */
-export const originsCheck = workspaceCheck({
+export const originsCheck = envCheck({
   id: 'env.origins',
   description: 'The CORS allowed-origins setting is an explicit list of https origins in production: not *, not localhost.',
   params: Params,
-  kinds: ENV_SOURCE_KINDS,
-  run(ws, p) {
-    const ctx = envContext(ws);
+  // Without `when:` it applies where CORS is in play: the setting is declared or a CORS package is a dependency.
+  applies: (ctx, p) => applies(ctx, p.when) && (!!p.when || p.keys.flatMap(alternatives).some((k) => ctx.byKey.has(k)) || ctx.deps.has('cors') || ctx.deps.has('@fastify/cors')),
+  check(ctx, p) {
     const keys = p.keys.flatMap(alternatives);
-    const anyDeclared = keys.some((k) => ctx.byKey.has(k));
-    if (!applies(ctx, p.when) || (!p.when && !anyDeclared && !ctx.deps.has('cors') && !ctx.deps.has('@fastify/cors'))) return undefined;
     const findings: RawFinding[] = [];
     let satisfied = false;
     for (const k of keys) {

@@ -2,40 +2,105 @@ import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import { containersOf, isObject, type K8sModel } from '../../parse/kubernetes';
-import { workspaceCheck } from '../template';
-import type { WorkspaceView } from '../../workspace';
-import { declarationTarget, envContext, type EnvVar, ENV_SOURCE_KINDS } from './context';
-import { applies, asInteger, finding, isPlaceholder, varsOf, WhenSchema } from './values';
+import type { ParsedFile, WorkspaceView } from '../../workspace';
+import { Derived, sameList } from '../derived';
+import { envCheck } from './check';
+import { declarationTarget, type EnvVar } from './context';
+import { asInteger, finding, isPlaceholder, varsOf, WhenSchema } from './values';
+
+interface PortPart {
+  ports: number[];
+  /** Where they come from (`path EXPOSE`, `path containerPort`), once per file and source. */
+  source?: string;
+}
+
+const samePorts = (a: PortPart, b: PortPart) => a.source === b.source && sameList(a.ports, b.ports, (x, y) => x === y);
+
+function dockerfilePorts(f: ParsedFile<DockerfileModel>): number[] {
+  const ports: number[] = [];
+  for (const ins of f.model?.final?.instructions ?? []) {
+    if (ins.keyword !== 'EXPOSE') continue;
+    for (const tok of ins.args.split(/\s+/)) {
+      const n = asInteger(tok.replace(/\/(tcp|udp)$/i, ''));
+      if (n !== undefined) ports.push(n);
+    }
+  }
+  return ports;
+}
+
+function containerPorts(f: ParsedFile<K8sModel>): number[] {
+  const ports: number[] = [];
+  for (const obj of f.model?.objects ?? []) {
+    for (const c of containersOf(obj)) {
+      if (!Array.isArray(c.value.ports)) continue;
+      for (const port of c.value.ports) if (isObject(port) && typeof port.containerPort === 'number') ports.push(port.containerPort);
+    }
+  }
+  return ports;
+}
+
+export interface ExposedPorts {
+  ports: Set<number>;
+  sources: string[];
+}
 
 /** Ports the deployment exposes: Dockerfile final-stage EXPOSE and Kubernetes containerPorts. */
-export function exposedPorts(ws: WorkspaceView): { ports: Set<number>; sources: string[] } {
-  const ports = new Set<number>();
-  const sources: string[] = [];
-  for (const f of ws.byKind<DockerfileModel>('dockerfile')) {
-    for (const ins of f.model?.final?.instructions ?? []) {
-      if (ins.keyword !== 'EXPOSE') continue;
-      for (const tok of ins.args.split(/\s+/)) {
-        const n = asInteger(tok.replace(/\/(tcp|udp)$/i, ''));
-        if (n === undefined) continue;
-        ports.add(n);
-        sources.push(`${f.path} EXPOSE`);
+const exposed = new Derived<PortPart, ExposedPorts>({
+  kinds: ['dockerfile', 'kubernetes'],
+  part(f, kind) {
+    const ports = kind === 'dockerfile' ? dockerfilePorts(f as ParsedFile<DockerfileModel>) : containerPorts(f as ParsedFile<K8sModel>);
+    return { ports, source: ports.length ? `${f.path} ${kind === 'dockerfile' ? 'EXPOSE' : 'containerPort'}` : undefined };
+  },
+  equal: samePorts,
+  build(parts) {
+    const ports = new Set<number>();
+    const sources = new Set<string>();
+    for (const list of parts) {
+      for (const p of list) {
+        for (const n of p.ports) ports.add(n);
+        if (p.source) sources.add(p.source);
       }
     }
-  }
-  for (const f of ws.byKind<K8sModel>('kubernetes')) {
-    for (const obj of f.model?.objects ?? []) {
-      for (const c of containersOf(obj)) {
-        if (!Array.isArray(c.value.ports)) continue;
-        for (const port of c.value.ports) {
-          if (!isObject(port) || typeof port.containerPort !== 'number') continue;
-          ports.add(port.containerPort);
-          sources.push(`${f.path} containerPort`);
-        }
-      }
-    }
-  }
-  return { ports, sources: [...new Set(sources)] };
+    return { ports, sources: [...sources] };
+  },
+});
+
+export function exposedPorts(ws: WorkspaceView): ExposedPorts {
+  return exposed.get(ws);
 }
+
+/** Every Kubernetes containerPort. */
+const k8sPorts = new Derived<PortPart, { ports: Set<number> }>({
+  kinds: ['kubernetes'],
+  part: (f) => ({ ports: containerPorts(f as ParsedFile<K8sModel>) }),
+  equal: samePorts,
+  build: ([parts]) => ({ ports: new Set(parts.flatMap((p) => p.ports)) }),
+});
+
+interface Grace {
+  /** The shortest terminationGracePeriodSeconds of a long-running workload, and where it is set. */
+  min?: { seconds: number; where: string };
+}
+
+/** The shortest grace period per manifest, then over the workspace (the first file wins ties). */
+const grace = new Derived<Grace, Grace>({
+  kinds: ['kubernetes'],
+  part(f) {
+    let min: Grace['min'];
+    for (const obj of (f as ParsedFile<K8sModel>).model?.objects ?? []) {
+      if (!obj.podSpec || obj.batch) continue;
+      const s = typeof obj.podSpec.terminationGracePeriodSeconds === 'number' ? obj.podSpec.terminationGracePeriodSeconds : 30;
+      if (!min || s < min.seconds) min = { seconds: s, where: `${obj.ref} in ${f.path}` };
+    }
+    return { min };
+  },
+  equal: (a, b) => a.min?.seconds === b.min?.seconds && a.min?.where === b.min?.where,
+  build([parts]) {
+    let min: Grace['min'];
+    for (const p of parts) if (p.min && (!min || p.min.seconds < min.seconds)) min = p.min;
+    return { min };
+  },
+});
 
 function literalPorts(vars: EnvVar[]): { v: EnvVar; n: number | undefined }[] {
   return vars.filter((v) => v.value !== undefined && !isPlaceholder(v.value) && !v.nonProduction).map((v) => ({ v, n: asInteger(v.value!) }));
@@ -48,14 +113,12 @@ const PortParams = z.strictObject({
 });
 
 /** `env.port`: PORT is declared, numeric, and matches what the Dockerfile and Kubernetes expose. */
-export const portCheck = workspaceCheck({
+export const portCheck = envCheck({
   id: 'env.port',
   description: 'PORT is declared as a number and matches the Dockerfile EXPOSE and Kubernetes containerPort.',
   params: PortParams,
-  kinds: ENV_SOURCE_KINDS,
-  run(ws, p) {
-    const ctx = envContext(ws);
-    if (!applies(ctx, p.when)) return undefined;
+  facts: exposedPorts,
+  check(ctx, p, exposed) {
     const findings: RawFinding[] = [];
     const vars = varsOf(ctx, p.key);
     if (vars.length === 0) {
@@ -63,7 +126,6 @@ export const portCheck = workspaceCheck({
       if (p.required && target) findings.push({ ...target, message: `${p.key.split('|')[0]} is not declared in any env file`, data: { key: p.key.split('|')[0] } });
       return { findings };
     }
-    const exposed = exposedPorts(ws);
     for (const { v, n } of literalPorts(vars)) {
       if (n === undefined || n < 1 || n > 65535) findings.push(finding(v, `${v.key} must be a port number (1-65535)`, true));
       else if (exposed.ports.size > 0 && !exposed.ports.has(n)) findings.push(finding(v, `${v.key} is ${n}, but the deployment exposes ${[...exposed.ports].join(', ')} (${exposed.sources.join('; ')})`, true));
@@ -78,18 +140,15 @@ const MetricsParams = z.strictObject({
 });
 
 /** `env.metrics-port`: an optional separate metrics port is numeric, differs from PORT and is exposed. */
-export const metricsPortCheck = workspaceCheck({
+export const metricsPortCheck = envCheck({
   id: 'env.metrics-port',
   description: 'When METRICS_PORT is declared it is numeric, differs from PORT and is a containerPort.',
   params: MetricsParams,
-  kinds: ENV_SOURCE_KINDS,
-  run(ws, p) {
-    const ctx = envContext(ws);
-    if (!ctx.relevant) return undefined;
+  applies: (ctx) => ctx.relevant,
+  facts: (ws) => k8sPorts.get(ws),
+  check(ctx, p, { ports: k8sPorts }) {
     const findings: RawFinding[] = [];
     const appPorts = new Set(literalPorts(varsOf(ctx, p.port)).map((x) => x.n));
-    const k8sPorts = new Set<number>();
-    for (const f of ws.byKind<K8sModel>('kubernetes')) for (const obj of f.model?.objects ?? []) for (const c of containersOf(obj)) if (Array.isArray(c.value.ports)) for (const port of c.value.ports) if (isObject(port) && typeof port.containerPort === 'number') k8sPorts.add(port.containerPort);
     for (const { v, n } of literalPorts(varsOf(ctx, p.key))) {
       if (n === undefined || n < 1 || n > 65535) findings.push(finding(v, `${v.key} must be a port number (1-65535)`, true));
       else if (appPorts.has(n)) findings.push(finding(v, `${v.key} equals ${p.port}; drop it (metrics served on ${p.port}) or use a separate port`, true));
@@ -106,14 +165,12 @@ const ShutdownParams = z.strictObject({
 });
 
 /** `env.shutdown-timeout`: a graceful-shutdown timeout (ms) is declared and shorter than the pod's grace period. */
-export const shutdownTimeoutCheck = workspaceCheck({
+export const shutdownTimeoutCheck = envCheck({
   id: 'env.shutdown-timeout',
   description: 'SHUTDOWN_TIMEOUT (ms) is declared and shorter than terminationGracePeriodSeconds of the Kubernetes workloads.',
   params: ShutdownParams,
-  kinds: ENV_SOURCE_KINDS,
-  run(ws, p) {
-    const ctx = envContext(ws);
-    if (!applies(ctx, p.when)) return undefined;
+  facts: (ws) => grace.get(ws),
+  check(ctx, p, facts) {
     const findings: RawFinding[] = [];
     const vars = varsOf(ctx, p.key);
     if (vars.length === 0) {
@@ -121,14 +178,7 @@ export const shutdownTimeoutCheck = workspaceCheck({
       if (p.required && target) findings.push({ ...target, message: `${p.key.split('|')[0]} (graceful shutdown timeout, ms) is not declared in any env file`, data: { key: p.key.split('|')[0] } });
       return { findings };
     }
-    let grace: { seconds: number; where: string } | undefined;
-    for (const f of ws.byKind<K8sModel>('kubernetes')) {
-      for (const obj of f.model?.objects ?? []) {
-        if (!obj.podSpec || obj.batch) continue;
-        const s = typeof obj.podSpec.terminationGracePeriodSeconds === 'number' ? obj.podSpec.terminationGracePeriodSeconds : 30;
-        if (!grace || s < grace.seconds) grace = { seconds: s, where: `${obj.ref} in ${f.path}` };
-      }
-    }
+    const grace = facts.min;
     for (const { v, n } of literalPorts(vars)) {
       if (n === undefined || n <= 0) findings.push(finding(v, `${v.key} must be a positive number of milliseconds`, true));
       else if (grace && n / 1000 >= grace.seconds) findings.push(finding(v, `${v.key} is ${n} ms, not shorter than terminationGracePeriodSeconds ${grace.seconds} of ${grace.where}: Kubernetes kills the pod before shutdown finishes`, true));

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
-import { workspaceCheck } from '../template';
-import { declarationTarget, envContext, type EnvVar, ENV_SOURCE_KINDS } from './context';
-import { alternatives, applies, finding, isPlaceholder, urlQuery, WhenSchema } from './values';
+import { envCheck } from './check';
+import { declarationTarget, type EnvVar } from './context';
+import { alternatives, finding, isPlaceholder, urlQuery, WhenSchema } from './values';
 
 const Accepted = z.strictObject({
   keys: z.array(z.string().min(1)).min(1).describe('Key names (A|B alternatives allowed).'),
@@ -32,14 +32,11 @@ function shown(v: string): string {
  * `env.production-value`: a setting has an accepted value in production sources (NODE_ENV=production,
  * LOG_LEVEL=warn, DATABASE_SSL=true…). Example files are judged only when they are production examples.
  */
-export const productionValue = workspaceCheck({
+export const productionValue = envCheck({
   id: 'env.production-value',
   description: 'A setting has one of the accepted values in every production source that sets it, and at least one sets it.',
   params: Params,
-  kinds: ENV_SOURCE_KINDS,
-  run(ws, p) {
-    const ctx = envContext(ws);
-    if (!applies(ctx, p.when)) return undefined;
+  check(ctx, p) {
     const findings: RawFinding[] = [];
     let satisfied = false;
     const rules: { keys: string[]; allowed: string[] }[] = [{ keys: p.keys.flatMap(alternatives), allowed: p.allowed }, ...p.alternatives.map((a) => ({ keys: a.keys.flatMap(alternatives), allowed: a.allowed }))];

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
-import { workspaceCheck } from '../template';
-import { declarationTarget, envContext, type EnvVar, ENV_SOURCE_KINDS } from './context';
-import { alternatives, applies, finding, isPlaceholder, urlPassword, WEAK_SECRETS, weakSecret, WhenSchema } from './values';
+import { envCheck } from './check';
+import { declarationTarget, type EnvVar } from './context';
+import { alternatives, finding, isPlaceholder, urlPassword, WEAK_SECRETS, weakSecret, WhenSchema } from './values';
 
 const Params = z.strictObject({
   keys: z.array(z.string().min(1)).min(1).describe('Names of the secret (A|B alternatives allowed); the first is the one a fix writes.'),
@@ -20,14 +20,11 @@ const Params = z.strictObject({
  * Dockerfile literals are left to `k8s.secrets.secret-ref` and the Dockerfile rules.
  * Messages name the key and the reason, never the value.
  */
-export const secretCheck = workspaceCheck({
+export const secretCheck = envCheck({
   id: 'env.secret',
   description: 'A secret is declared, example files leave it empty or a placeholder, and any literal value is long and not a known weak value.',
   params: Params,
-  kinds: ENV_SOURCE_KINDS,
-  run(ws, p) {
-    const ctx = envContext(ws);
-    if (!applies(ctx, p.when)) return undefined;
+  check(ctx, p) {
     const findings: RawFinding[] = [];
     const keys = p.keys.flatMap(alternatives);
     const vars = keys.flatMap((k) => ctx.byKey.get(k) ?? []);

@@ -1,0 +1,134 @@
+import type { FileKind, Range } from '../model';
+import type { ParsedFile, WorkspaceView } from '../workspace';
+
+/**
+ * How a workspace check stays proportional to the edited file. A workspace-wide value (the env context,
+ * the ports the deployment exposes, a check's evidence) is built from one part per file; parts are
+ * memoised per ParsedFile (which keeps its identity while its text is unchanged), so after an edit only
+ * the edited file's part is computed again. When that part equals the one it replaces, the previous
+ * value is returned as is (early cutoff): its identity then tells every memo downstream, and the
+ * engine, that nothing changed.
+ */
+export interface DerivedSpec<P, V> {
+  /** The file kinds the value is built from, in the order the parts are combined. */
+  kinds: readonly FileKind[];
+  /** One file's contribution; must depend on nothing but the file. */
+  part(file: ParsedFile, kind: FileKind): P;
+  /** Are two contributions of the same path interchangeable for `build` and for everything downstream? */
+  equal(a: P, b: P): boolean;
+  build(parts: readonly (readonly P[])[], lists: readonly (readonly ParsedFile[])[]): V;
+}
+
+interface Built<P, V> {
+  lists: (readonly ParsedFile[])[];
+  parts: P[][];
+  value: V;
+}
+
+type CacheNode = WeakMap<object, unknown>;
+
+/** How many recent values are kept as bases for early cutoff (several engines may share a process). */
+const RECENT = 4;
+const EMPTY: readonly ParsedFile[] = Object.freeze([]);
+
+export class Derived<P, V> {
+  private readonly parts = new WeakMap<ParsedFile, P>();
+  private readonly cache: CacheNode = new WeakMap();
+  private recent: Built<P, V>[] = [];
+
+  constructor(private readonly spec: DerivedSpec<P, V>) {}
+
+  /** The value for the workspace as it is now; reads (and so records) every kind of the spec. */
+  get(ws: WorkspaceView): V {
+    const lists = this.spec.kinds.map((k) => ws.byKind(k));
+    // Empty lists are keyed by one shared object, as a view may hand out a fresh empty array each time.
+    const keys = lists.map((l) => (l.length ? l : EMPTY));
+    let node = this.cache;
+    for (let i = 0; i < keys.length - 1; i++) {
+      let next = node.get(keys[i]) as CacheNode | undefined;
+      if (!next) node.set(keys[i], (next = new WeakMap()));
+      node = next;
+    }
+    const last = keys[keys.length - 1];
+    if (node.has(last)) return node.get(last) as V;
+    const value = this.cutoff(lists) ?? this.build(lists);
+    node.set(last, value);
+    return value;
+  }
+
+  private part(file: ParsedFile, kind: FileKind): P {
+    let p = this.parts.get(file);
+    if (p === undefined && !this.parts.has(file)) this.parts.set(file, (p = this.spec.part(file, kind)));
+    return p as P;
+  }
+
+  /** A recent value whose parts all equal the current ones, rebased on the current lists; else undefined. */
+  private cutoff(lists: (readonly ParsedFile[])[]): V | undefined {
+    for (let r = this.recent.length - 1; r >= 0; r--) {
+      const base = this.recent[r];
+      if (!this.sameParts(base, lists)) continue;
+      this.recent.splice(r, 1);
+      this.recent.push(base);
+      return base.value;
+    }
+    return undefined;
+  }
+
+  private sameParts(base: Built<P, V>, lists: (readonly ParsedFile[])[]): boolean {
+    for (let k = 0; k < lists.length; k++) if (lists[k].length !== base.lists[k].length) return false;
+    const updates: [number, number, P][] = [];
+    for (let k = 0; k < lists.length; k++) {
+      const now = lists[k];
+      const before = base.lists[k];
+      for (let i = 0; i < now.length; i++) {
+        if (now[i] === before[i]) continue;
+        if (now[i].path !== before[i].path) return false;
+        const p = this.part(now[i], this.spec.kinds[k]);
+        if (!this.spec.equal(p, base.parts[k][i])) return false;
+        updates.push([k, i, p]);
+      }
+    }
+    // The base now stands for the current lists, so the next comparison only looks at the next edit.
+    for (const [k, i, p] of updates) base.parts[k][i] = p;
+    for (let k = 0; k < lists.length; k++) base.lists[k] = lists[k];
+    return true;
+  }
+
+  private build(lists: (readonly ParsedFile[])[]): V {
+    const parts = lists.map((list, k) => list.map((f) => this.part(f, this.spec.kinds[k])));
+    const value = this.spec.build(parts, lists);
+    this.recent.push({ lists: [...lists], parts, value });
+    if (this.recent.length > RECENT) this.recent.shift();
+    return value;
+  }
+}
+
+/** Derived values per params object (a checklist item's parsed `with:`, which keeps its identity). */
+export class DerivedByKey<K extends object, P, V> {
+  private readonly instances = new WeakMap<K, Derived<P, V>>();
+  constructor(private readonly make: (key: K) => DerivedSpec<P, V>) {}
+  get(ws: WorkspaceView, key: K): V {
+    let d = this.instances.get(key);
+    if (!d) this.instances.set(key, (d = new Derived(this.make(key))));
+    return d.get(ws);
+  }
+}
+
+export function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** Element-wise equality of two lists. */
+export function sameList<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolean): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!eq(a[i], b[i])) return false;
+  return true;
+}
+
+/** Concatenates per-file lists in file order. */
+export function concat<T>(parts: readonly (readonly (readonly T[])[])[]): T[] {
+  const out: T[] = [];
+  for (const list of parts) for (const p of list) for (const x of p) out.push(x);
+  return out;
+}
