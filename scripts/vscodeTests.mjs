@@ -167,13 +167,14 @@ try {
   await waitHealthy(BASE, server);
   log(`code-server on ${BASE} (pid ${server.pid})`);
 
-  // 3. Integration suite inside the extension host. (SHIPSHAPE_VSCODE_ONLY=ui|integration runs one part while developing.)
+  // 3. Integration suite inside the extension host. (SHIPSHAPE_VSCODE_ONLY=ui|integration runs one part while developing;
+  //    SHIPSHAPE_GREP=<pattern> runs the matching integration tests only.)
   if (process.env.SHIPSHAPE_VSCODE_ONLY !== 'ui') {
     const t0 = Date.now();
     const payload = [
       ['extensionDevelopmentPath', remote(REPO)],
       ['extensionTestsPath', remote(path.join(REPO, 'out', 'test', 'integration', 'index.js'))],
-      ['extensionEnvironment', JSON.stringify({ SHIPSHAPE_RESULTS_DIR: RESULTS, SHIPSHAPE_SUITE: 'vscode-integration' })],
+      ['extensionEnvironment', JSON.stringify({ SHIPSHAPE_RESULTS_DIR: RESULTS, SHIPSHAPE_SUITE: 'vscode-integration', ...(process.env.SHIPSHAPE_GREP ? { SHIPSHAPE_GREP: process.env.SHIPSHAPE_GREP } : {}) })],
     ];
     const context = await chromium.launchPersistentContext(dirs['profile-int'], { executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS, viewport: { width: 1400, height: 900 } });
     let code;

@@ -37,6 +37,8 @@ export interface ShipshapeApi {
   /** The readiness tree as the view shows it: roots, and the children of a node. */
   tree: { roots(): TreeNode[]; children(node: TreeNode): TreeNode[] };
   onDidAudit: vscode.Event<{ folder: vscode.WorkspaceFolder; result: AuditResult | undefined }>;
+  /** Test support: what the extension wrote to its output channel (latest lines, every level) and shows in the status bar. */
+  inspect(): { log: string[]; statusBar: { text: string; tooltip: string } | undefined };
 }
 
 /**
@@ -64,6 +66,11 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
     whenIdle: () => ctx.whenIdle(),
     results: () => new Map(ctx.folders.flatMap((a) => (a.result ? [[a.folder.uri.toString(), a.result] as [string, AuditResult]] : []))),
     tree: { roots: () => tree?.getChildren() ?? [], children: (node) => tree?.getChildren(node) ?? [] },
+    inspect: () => {
+      const item = ctx.statusBarItem;
+      const tooltip = typeof item?.tooltip === 'string' ? item.tooltip : (item?.tooltip?.value ?? '');
+      return { log: ctx.log.lines(), statusBar: item && { text: item.text, tooltip } };
+    },
     onDidAudit: (listener, thisArg, disposables) => ctx.onDidAudit((a) => listener.call(thisArg, { folder: a.folder, result: a.result }), undefined, disposables),
   };
 }

@@ -253,7 +253,10 @@ export class FolderAuditor implements vscode.Disposable {
       const before = JSON.stringify(this.fileProblems.get(rel) ?? []);
       const problems: Problem[] = [];
       // Only files on disk belong to the repository: an editor still showing a deleted file is not audited.
-      const text = this.rules.ignores(rel) || !(await existsOnDisk(uri)) ? undefined : await readText(uri, rel, problems, maxSize);
+      let text: string | undefined;
+      if (this.rules.ignores(rel)) text = undefined;
+      else if (!(await existsOnDisk(uri))) this.host.log.debug(`${this.name}: ${rel} is open but no longer on disk; not audited`);
+      else text = await readText(uri, rel, problems, maxSize);
       const src = text === undefined ? undefined : toSource(rel, text, markdown);
       if (src ? engine.upsert(src) : engine.remove(rel)) dirty = true;
       if (problems.length) this.fileProblems.set(rel, problems);

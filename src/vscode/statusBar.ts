@@ -8,6 +8,7 @@ export function statusBarFeature(ctx: Ctx): void {
   item.name = 'Shipshape readiness score';
   item.command = `${VIEW_ID}.focus`;
   ctx.subscriptions.push(item);
+  ctx.statusBarItem = item;
   const update = (): void => {
     const t = totals(ctx);
     if (ctx.scanning && t.score === undefined) {

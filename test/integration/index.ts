@@ -6,9 +6,10 @@ import { format } from 'node:util';
 import Mocha from 'mocha';
 import { extensionTests } from './extension.test';
 import { markdownTests } from './markdown.test';
+import { reliabilityTests } from './reliability.test';
 
 // Bundled with esbuild, so suites register from functions called here instead of files found at run time.
-const SUITES = [extensionTests, markdownTests];
+const SUITES = [extensionTests, markdownTests, reliabilityTests];
 
 export function run(): Promise<void> {
   const suite = (process.env.SHIPSHAPE_SUITE ??= 'vscode-integration');
@@ -24,7 +25,9 @@ export function run(): Promise<void> {
       console.log(line);
     };
   }
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60000, reporter: require('../support/countingReporter.js') });
+  // SHIPSHAPE_GREP (passed through by scripts/vscodeTests.mjs) runs the matching tests only, while developing.
+  const grep = process.env.SHIPSHAPE_GREP;
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60000, reporter: require('../support/countingReporter.js'), ...(grep ? { grep } : {}) });
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   for (const s of SUITES) s();
   return new Promise((resolve, reject) => {
