@@ -1,6 +1,6 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { TextEdit } from '../model';
-import { findPair, nodeAt, type YamlPath } from '../parse/yamlSupport';
+import { findPair, nodeAt, withoutStacks, type YamlPath } from '../parse/yamlSupport';
 import { eol, LineIndex } from '../text';
 
 /** Edits, or the reason a fix will not touch the text. */
@@ -45,7 +45,7 @@ export class YamlEditor {
     readonly text: string,
     opts: { json?: boolean } = {},
   ) {
-    this.docs = parseAllDocuments(text, { uniqueKeys: false, strict: false }) as Document.Parsed[];
+    this.docs = withoutStacks(() => parseAllDocuments(text, { uniqueKeys: false, strict: false })) as Document.Parsed[];
     if (!Array.isArray(this.docs)) this.docs = [this.docs as unknown as Document.Parsed];
     this.index = new LineIndex(text);
     this.eol = eol(text);
