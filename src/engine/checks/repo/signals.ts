@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { userPatternSchema } from '../../safeRegex';
-import type { Evidence, Range } from '../../model';
+import type { Evidence, FileKind, Range } from '../../model';
+import { ciSteps } from '../../parse/ci';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import { containersOf, type K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import type { YamlFile } from '../../parse/yamlSupport';
-import { envContext } from '../env/context';
+import type { ParsedFile, WorkspaceView } from '../../workspace';
+import { concat, DerivedByKey, sameList, sameRange } from '../derived';
+import { envContext, type EnvContext } from '../env/context';
 import { alternatives, safeRegExp } from '../env/values';
-import { workspaceCheck } from '../template';
-import { allSteps, kindMatches, usesMatches } from './ci';
+import { type CheckOutput, workspaceCheck } from '../template';
+import { kindMatches, usesMatches } from './ci';
 import { composeServices } from './compose';
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -35,10 +38,154 @@ const Params = z.strictObject({
   files: z.array(z.enum(['ciWorkflow', 'compose', 'dockerfile', 'kubernetes', 'lockfile', 'env', 'gitignore', 'dockerignore', 'toolConfig'])).default([]).describe('File kinds whose mere presence is evidence (a CI workflow, a lockfile).'),
 });
 
+type P = z.infer<typeof Params>;
+type Part = Evidence[];
+
+const sameEvidence = (a: Evidence, b: Evidence) => a.file === b.file && a.message === b.message && sameRange(a.range, b.range);
+const samePart = (a: Part, b: Part) => sameList(a, b, sameEvidence);
+const NONE: Part = [];
+
+/** One section of the evidence: a per-file part for each file of some kinds, combined in file order. */
+function section(kinds: (p: P) => readonly FileKind[], part: (p: P) => (f: ParsedFile) => Part): DerivedByKey<P, Part, Part> {
+  return new DerivedByKey<P, Part, Part>((p) => ({ kinds: kinds(p), part: part(p), equal: samePart, build: concat }));
+}
+
+const packages = section(
+  () => ['packageJson'],
+  (p) => {
+    const re = p.scripts ? safeRegExp(p.scripts, 'i') : undefined;
+    return (f) => {
+      const m = (f as ParsedFile<PackageJsonModel>).model;
+      if (!m?.json) return NONE;
+      const out: Part = [];
+      for (const [name, range] of m.dependencyRanges) {
+        if (!p.dependencies.some((d) => (d.endsWith('*') ? name.startsWith(d.slice(0, -1)) : name === d))) continue;
+        const dev = name in m.devDependencies && !(name in m.dependencies);
+        out.push({ file: f.path, range, message: `${name} is a ${dev ? 'dev ' : ''}dependency` });
+      }
+      if (re) for (const [name, cmd] of Object.entries(m.scripts)) if (re.test(name) || re.test(cmd)) out.push({ file: f.path, range: m.scriptRanges.get(name) ?? ZERO, message: `script "${name}"` });
+      return out;
+    };
+  },
+);
+
+const ciSection = section(
+  () => ['ciWorkflow'],
+  (p) => {
+    const runs = (p.ci?.run ?? []).map((r) => safeRegExp(r, 'im')).filter((r): r is RegExp => !!r);
+    const uses = p.ci?.uses ?? [];
+    return (f) => {
+      const out: Part = [];
+      for (const s of ciSteps(f as ParsedFile<YamlFile>)) {
+        const hit = s.kind === 'run' ? runs.some((r) => r.test(s.text)) : uses.some((u) => usesMatches(s, u));
+        if (hit) out.push({ file: s.file, range: s.range, message: `CI ${s.kind === 'uses' ? `uses ${s.text}` : 'step'} in job ${s.job || '(top level)'}` });
+      }
+      return out;
+    };
+  },
+);
+
+const k8sSection = section(
+  () => ['kubernetes'],
+  (p) => {
+    const k8s = p.k8s!;
+    const cmd = k8s.command ? safeRegExp(k8s.command, 'i') : undefined;
+    return (f) => {
+      const out: Part = [];
+      for (const o of (f as ParsedFile<K8sModel>).model?.objects ?? []) {
+        const range = o.range ? { start: o.range.start, end: o.range.start } : ZERO;
+        if (k8s.kinds.some((k) => kindMatches(o.apiVersion, o.kind, k))) out.push({ file: f.path, range, message: `${o.ref}` });
+        const labels = { ...o.labels, ...o.podLabels };
+        const annotations = { ...o.annotations, ...o.podAnnotations };
+        const label = k8s.labels.find((l) => l in labels);
+        if (label) out.push({ file: f.path, range, message: `${o.ref} has label ${label}` });
+        const ann = Object.keys(annotations).find((a) => k8s.annotations.some((x) => a.startsWith(x)));
+        if (ann) out.push({ file: f.path, range, message: `${o.ref} has annotation ${ann}` });
+        if (cmd) {
+          for (const c of containersOf(o, { init: true })) {
+            const text = [c.value.command, c.value.args].flat().filter((x) => typeof x === 'string').join(' ');
+            if (cmd.test(text)) out.push({ file: f.path, range, message: `${o.ref} container ${c.name} runs a matching command` });
+          }
+        }
+      }
+      return out;
+    };
+  },
+);
+
+const composeSection = section(
+  () => ['compose'],
+  (p) => {
+    const img = p.compose?.image ? safeRegExp(p.compose.image, 'i') : undefined;
+    const cmd = p.compose?.command ? safeRegExp(p.compose.command, 'i') : undefined;
+    return (f) => {
+      if (!img && !cmd) return NONE;
+      const out: Part = [];
+      for (const s of composeServices(f as ParsedFile<YamlFile>)) {
+        if (img && !(s.image && img.test(s.image))) continue;
+        const command = s.map.get('command');
+        const text = command === undefined || command === null ? '' : JSON.stringify((command as { toJSON?: () => unknown }).toJSON?.() ?? command);
+        if (cmd && !cmd.test(text)) continue;
+        out.push({ file: f.path, range: s.keyRange, message: `compose service ${s.name}` });
+      }
+      return out;
+    };
+  },
+);
+
+const dockerfileSection = section(
+  () => ['dockerfile'],
+  (p) => {
+    const re = safeRegExp(p.dockerfile!, 'i');
+    return (f) => {
+      const out: Part = [];
+      for (const ins of (f as ParsedFile<DockerfileModel>).model?.final?.instructions ?? []) if (re?.test(`${ins.keyword} ${ins.args}`)) out.push({ file: f.path, range: ins.keywordRange, message: `${ins.keyword} in the final stage` });
+      return out;
+    };
+  },
+);
+
+const configSection = section(
+  () => ['toolConfig'],
+  (p) => {
+    const config = p.config!;
+    const pathRe = safeRegExp(config.path, 'i');
+    const textRe = config.text ? safeRegExp(config.text, 'im') : undefined;
+    return (f) => {
+      if (!pathRe?.test(f.path) || (config.text && !textRe?.test(f.text))) return NONE;
+      return [{ file: f.path, range: ZERO, message: config.text ? `${f.path} has the setting` : `${f.path} is present` }];
+    };
+  },
+);
+
+const presence = section(
+  (p) => p.files,
+  () => (f) => [{ file: f.path, range: ZERO, message: `${f.path} is present` }],
+);
+
+const envEvidence = new WeakMap<EnvContext, WeakMap<P, Part>>();
+
+function envSection(ws: WorkspaceView, p: P): Part {
+  const ctx = envContext(ws);
+  let byParams = envEvidence.get(ctx);
+  if (!byParams) envEvidence.set(ctx, (byParams = new WeakMap()));
+  let out = byParams.get(p);
+  if (!out) {
+    out = [];
+    for (const spec of p.env) for (const key of alternatives(spec)) for (const v of ctx.byKey.get(key) ?? []) out.push({ file: v.file, range: v.keyRange, message: `${key} is declared` });
+    byParams.set(p, out);
+  }
+  return out;
+}
+
+/** The last sections and output per params: the same sections give the same output object. */
+const outputs = new WeakMap<P, { sections: Part[]; out: CheckOutput }>();
+
 /**
  * `evidence.signals`: collects what the files suggest about an item that they cannot prove: a
  * dependency, a declared variable, a script, a CI step, a Kubernetes object or annotation, a compose
  * service, a Dockerfile instruction. Use it with `evidence: true`; a person confirms the item.
+ * Each section is built from per-file parts (see ../derived), so an edit costs the edited file's part.
  */
 export const signalsCheck = workspaceCheck({
   id: 'evidence.signals',
@@ -46,75 +193,18 @@ export const signalsCheck = workspaceCheck({
   params: Params,
   kinds: ['packageJson', 'env', 'ciWorkflow', 'kubernetes', 'compose', 'dockerfile', 'toolConfig'],
   run(ws, p) {
-    const evidence: Evidence[] = [];
-    const pkgs = ws.byKind<PackageJsonModel>('packageJson').filter((f) => f.model?.json);
-    for (const pkg of pkgs) {
-      for (const [name, range] of pkg.model.dependencyRanges) {
-        if (!p.dependencies.some((d) => (d.endsWith('*') ? name.startsWith(d.slice(0, -1)) : name === d))) continue;
-        const dev = name in pkg.model.devDependencies && !(name in pkg.model.dependencies);
-        evidence.push({ file: pkg.path, range, message: `${name} is a ${dev ? 'dev ' : ''}dependency` });
-      }
-      const re = p.scripts ? safeRegExp(p.scripts, 'i') : undefined;
-      if (re) for (const [name, cmd] of Object.entries(pkg.model.scripts)) if (re.test(name) || re.test(cmd)) evidence.push({ file: pkg.path, range: pkg.model.scriptRanges.get(name) ?? ZERO, message: `script "${name}"` });
-    }
-    if (p.env.length) {
-      const ctx = envContext(ws);
-      for (const spec of p.env) for (const key of alternatives(spec)) for (const v of ctx.byKey.get(key) ?? []) evidence.push({ file: v.file, range: v.keyRange, message: `${key} is declared` });
-    }
-    if (p.ci && (p.ci.run.length || p.ci.uses.length)) {
-      const runs = p.ci.run.map((r) => safeRegExp(r, 'im')).filter((r): r is RegExp => !!r);
-      for (const s of allSteps(ws).steps) {
-        const hit = s.kind === 'run' ? runs.some((r) => r.test(s.text)) : p.ci.uses.some((u) => usesMatches(s, u));
-        if (hit) evidence.push({ file: s.file, range: s.range, message: `CI ${s.kind === 'uses' ? `uses ${s.text}` : 'step'} in job ${s.job || '(top level)'}` });
-      }
-    }
-    if (p.k8s) {
-      const cmd = p.k8s.command ? safeRegExp(p.k8s.command, 'i') : undefined;
-      for (const f of ws.byKind<K8sModel>('kubernetes')) {
-        for (const o of f.model?.objects ?? []) {
-          const range = o.range ? { start: o.range.start, end: o.range.start } : ZERO;
-          if (p.k8s.kinds.some((k) => kindMatches(o.apiVersion, o.kind, k))) evidence.push({ file: f.path, range, message: `${o.ref}` });
-          const labels = { ...o.labels, ...o.podLabels };
-          const annotations = { ...o.annotations, ...o.podAnnotations };
-          const label = p.k8s.labels.find((l) => l in labels);
-          if (label) evidence.push({ file: f.path, range, message: `${o.ref} has label ${label}` });
-          const ann = Object.keys(annotations).find((a) => p.k8s!.annotations.some((x) => a.startsWith(x)));
-          if (ann) evidence.push({ file: f.path, range, message: `${o.ref} has annotation ${ann}` });
-          if (cmd) {
-            for (const c of containersOf(o, { init: true })) {
-              const text = [c.value.command, c.value.args].flat().filter((x) => typeof x === 'string').join(' ');
-              if (cmd.test(text)) evidence.push({ file: f.path, range, message: `${o.ref} container ${c.name} runs a matching command` });
-            }
-          }
-        }
-      }
-    }
-    if (p.compose) {
-      const img = p.compose.image ? safeRegExp(p.compose.image, 'i') : undefined;
-      const cmd = p.compose.command ? safeRegExp(p.compose.command, 'i') : undefined;
-      for (const f of ws.byKind<YamlFile>('compose')) {
-        for (const s of composeServices(f)) {
-          if (img && !(s.image && img.test(s.image))) continue;
-          const command = s.map.get('command');
-          const text = command === undefined || command === null ? '' : JSON.stringify((command as { toJSON?: () => unknown }).toJSON?.() ?? command);
-          if (cmd && !cmd.test(text)) continue;
-          if (img || cmd) evidence.push({ file: f.path, range: s.keyRange, message: `compose service ${s.name}` });
-        }
-      }
-    }
-    if (p.dockerfile) {
-      const re = safeRegExp(p.dockerfile, 'i');
-      for (const f of ws.byKind<DockerfileModel>('dockerfile')) for (const ins of f.model?.final?.instructions ?? []) if (re?.test(`${ins.keyword} ${ins.args}`)) evidence.push({ file: f.path, range: ins.keywordRange, message: `${ins.keyword} in the final stage` });
-    }
-    if (p.config) {
-      const pathRe = safeRegExp(p.config.path, 'i');
-      const textRe = p.config.text ? safeRegExp(p.config.text, 'im') : undefined;
-      for (const f of ws.byKind('toolConfig')) {
-        if (!pathRe?.test(f.path) || (p.config.text && !textRe?.test(f.text))) continue;
-        evidence.push({ file: f.path, range: ZERO, message: p.config.text ? `${f.path} has the setting` : `${f.path} is present` });
-      }
-    }
-    for (const kind of p.files) for (const f of ws.byKind(kind)) evidence.push({ file: f.path, range: ZERO, message: `${f.path} is present` });
-    return { findings: [], evidence };
+    const sections: Part[] = [packages.get(ws, p)];
+    if (p.env.length) sections.push(envSection(ws, p));
+    if (p.ci && (p.ci.run.length || p.ci.uses.length)) sections.push(ciSection.get(ws, p));
+    if (p.k8s) sections.push(k8sSection.get(ws, p));
+    if (p.compose) sections.push(composeSection.get(ws, p));
+    if (p.dockerfile) sections.push(dockerfileSection.get(ws, p));
+    if (p.config) sections.push(configSection.get(ws, p));
+    if (p.files.length) sections.push(presence.get(ws, p));
+    const last = outputs.get(p);
+    if (last && sameList(last.sections, sections, (a, b) => a === b)) return last.out;
+    const out: CheckOutput = { findings: [], evidence: concat([sections]) };
+    outputs.set(p, { sections, out });
+    return out;
   },
 });
