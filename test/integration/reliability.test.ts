@@ -264,8 +264,8 @@ interface BurstOptions {
   edits?: number;
   /** Save a document now and then (writes the disk, fires save and watcher events). */
   saves?: boolean;
-  /** Run shipshape.rescan (not awaited) after this many edits: a full scan races the edits that follow. */
-  rescanAt?: number;
+  /** Run shipshape.rescan (not awaited) before these edits: a full scan races the edits that follow. */
+  rescanAt?: number[];
 }
 
 /**
@@ -277,7 +277,7 @@ async function burst(docs: vscode.TextDocument[], o: BurstOptions): Promise<void
   const editors = await Promise.all(docs.map((d, i) => vscode.window.showTextDocument(d, { viewColumn: i + 1, preview: false, preserveFocus: i > 0 })));
   const ops = [MANIFEST_OPS, DOCKERFILE_OPS];
   for (let n = 0; n < (o.edits ?? 100); n++) {
-    if (n === o.rescanAt) void vscode.commands.executeCommand('shipshape.rescan');
+    if (o.rescanAt?.includes(n)) void vscode.commands.executeCommand('shipshape.rescan');
     const which = Math.floor(r() * docs.length);
     const roll = r();
     if (roll < 0.12) {
@@ -415,13 +415,13 @@ export function reliabilityTests(): void {
       await settlesToFresh(f, 'after the burst');
     });
 
-    test('100 edits each audited at once (typing delay 0), with saves and a full rescan racing them, end with a fresh audit', async () => {
+    test('100 edits each audited at once (typing delay 0), with saves and full rescans racing them, end with a fresh audit', async () => {
       const config = vscode.workspace.getConfiguration('shipshape', f);
       await config.update('typingDelay', 0, vscode.ConfigurationTarget.WorkspaceFolder);
       try {
         await (await api()).whenIdle();
         const docs = await open();
-        await burst(docs, { seed: 2, saves: true, rescanAt: 40 });
+        await burst(docs, { seed: 2, saves: true, rescanAt: [25, 50, 75, 90, 97, 99] });
         await settlesToFresh(f, 'after the burst with saves and a rescan');
       } finally {
         await config.update('typingDelay', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
