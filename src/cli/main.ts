@@ -3,8 +3,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { TEMPLATES } from '../engine/checks';
 import { loadChecklist } from '../engine/checklist/load';
+import { linkMarkdownFiles } from '../engine/markdown/link';
 import type { AuditResult, Severity } from '../engine/model';
-import { toJsonReport } from '../engine/report/json';
+import { markdownFindings, withFindings } from '../engine/report/markdownFindings';
+import { jsonReportChunks } from '../engine/report/json';
 import { toSarif } from '../engine/report/sarif';
 import { toTextReport } from '../engine/report/text';
 import { loadBuiltinChecklists, scanFolder } from '../node/host';
@@ -91,22 +93,33 @@ async function scan(argv: string[], io: CliIO): Promise<number> {
   const dir = path.resolve(args.positionals[0] ?? '.');
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new UsageError(`"${args.positionals[0] ?? '.'}" is not a folder`);
-  const { result, engine, setup } = await scanFolder(dir, {
+  const scanned = await scanFolder(dir, {
     configFile: one(args, 'config'),
     checklistFiles: args.values.get('checklist'),
     strict: args.flags.has('strict'),
     maxFiles,
     maxFileSize,
   });
+  const { engine, setup } = scanned;
   reportSetupErrors(setup, io);
-  let report: string;
-  if (format === 'json') report = toJsonReport(result, VERSION);
+  // the repository's own Markdown checklists: ticked lines the checks contradict are findings too
+  const markdown = engine.paths.map((p) => engine.file(p)).filter((f) => f?.kind === 'markdown') as NonNullable<ReturnType<typeof engine.file>>[];
+  const result = withFindings(scanned.result, markdownFindings(linkMarkdownFiles(markdown, scanned.result, engine.resolvedItems, setup.config.markdown ?? [])));
+  let report: string | Iterable<string>;
+  if (format === 'json') report = jsonReportChunks(result, VERSION);
   else if (format === 'sarif') report = toSarif(result, engine.resolvedItems, VERSION);
   else report = toTextReport(result, { color: io.isTTY && !args.flags.has('no-color') && !process.env.NO_COLOR && !one(args, 'output'), verbose: args.flags.has('verbose') });
   const output = one(args, 'output');
   if (output) await writeFileAtomic(path.resolve(output), report);
-  else io.stdout.write(report);
+  else await writeOut(io, report);
   return setup.fatal ? 2 : exitCode(result, failOn);
+}
+
+/** Writes text or pieces of text to stdout, waiting when the stream asks for it (a pipe to a slow reader). */
+async function writeOut(io: CliIO, data: string | Iterable<string>): Promise<void> {
+  for (const chunk of typeof data === 'string' ? [data] : data) {
+    if (!io.stdout.write(chunk)) await new Promise<void>((resolve) => io.stdout.once('drain', () => resolve()));
+  }
 }
 
 export function exitCode(result: AuditResult, failOn: Severity | 'never'): number {

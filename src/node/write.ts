@@ -1,8 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-/** Writes a file atomically: a temporary file in the same folder, then a rename over the target. */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+/**
+ * Writes a file atomically: a temporary file in the same folder, then a rename over the target. `data` may
+ * come in pieces (a report too long for one string).
+ */
+export async function writeFileAtomic(file: string, data: string | Iterable<string>): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
@@ -13,7 +16,15 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
     /* new file */
   }
   try {
-    await fs.writeFile(tmp, data, mode !== undefined ? { mode } : undefined);
+    if (typeof data === 'string') await fs.writeFile(tmp, data, mode !== undefined ? { mode } : undefined);
+    else {
+      const handle = await fs.open(tmp, 'w', mode);
+      try {
+        for (const chunk of data) await handle.write(chunk);
+      } finally {
+        await handle.close();
+      }
+    }
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true });

@@ -1,7 +1,12 @@
 import type * as Sarif from 'sarif';
 import type { ResolvedItem } from '../audit';
-import type { AuditResult, Severity } from '../model';
+import type { AuditResult, Finding, Severity } from '../model';
+import { capPerRuleAndFile, MAX_PER_RULE_AND_FILE } from './cap';
 import { TOOL_NAME } from './json';
+import { MARKDOWN_RULES } from './markdownFindings';
+
+/** Results per run GitHub code scanning accepts; beyond it the rest is counted in a tool notification. */
+export const MAX_SARIF_RESULTS = 25000;
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration['level']> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -11,7 +16,13 @@ export function ruleHelpUri(id: string): string {
   return `${DOCS_BASE}#${id.replace(/\./g, '')}`;
 }
 
-/** SARIF 2.1.0 with rule metadata and 1-based regions (what GitHub code scanning accepts). */
+/**
+ * SARIF 2.1.0 with rule metadata and 1-based regions (what GitHub code scanning accepts). At most
+ * {@link MAX_PER_RULE_AND_FILE} results per rule and file, then one result at the next finding saying how
+ * many more there are; at most {@link MAX_SARIF_RESULTS} results in all, then a tool notification with the
+ * count. The run's properties carry the exact summary. (A generated manifest of 35,000 objects has 580,000
+ * findings: listed in full, the SARIF text is longer than a JavaScript string may be, and no upload takes it.)
+ */
 export function toSarif(result: AuditResult, items: readonly ResolvedItem[], version: string): string {
   const rules: Sarif.ReportingDescriptor[] = items
     .filter((i) => i.template && !i.item.evidence)
@@ -25,7 +36,15 @@ export function toSarif(result: AuditResult, items: readonly ResolvedItem[], ver
       defaultConfiguration: { level: LEVEL[i.severity] },
       properties: { tags: [i.checklist.id, i.sectionId], ...(i.item.aliases.length ? { aliases: i.item.aliases } : {}) },
     }));
+  for (const [id, text] of Object.entries(MARKDOWN_RULES)) {
+    if (result.findings.some((f) => f.ruleId === id)) rules.push({ id, shortDescription: { text }, defaultConfiguration: { level: 'warning' }, properties: { tags: ['markdown'] } });
+  }
   const index = new Map(rules.map((r, n) => [r.id, n]));
+  const { listed, omitted } = capPerRuleAndFile(result.findings);
+  const capped: { f: Finding; more?: number }[] = listed.map((f) => ({ f }));
+  for (const o of omitted) capped.push({ f: o.first, more: o.count });
+  const kept = capped.slice(0, MAX_SARIF_RESULTS);
+  const dropped = capped.slice(MAX_SARIF_RESULTS).reduce((n, c) => n + (c.more ?? 1), 0);
   const log: Sarif.Log = {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -33,11 +52,12 @@ export function toSarif(result: AuditResult, items: readonly ResolvedItem[], ver
       {
         tool: { driver: { name: TOOL_NAME, version, semanticVersion: version, informationUri: 'https://github.com/shipshape-dev/shipshape', rules } },
         originalUriBaseIds: { SRCROOT: { uri: toFileUri(result.root) } },
-        results: result.findings.map((f) => ({
+        properties: { summary: result.summary },
+        results: kept.map(({ f, more }) => ({
           ruleId: f.ruleId,
           ruleIndex: index.get(f.ruleId),
           level: LEVEL[f.severity],
-          message: { text: f.message },
+          message: { text: more ? `${more} more finding(s) of this rule in this file are not listed (SARIF lists at most ${MAX_PER_RULE_AND_FILE} per rule and file; the JSON report lists all). The first: ${f.message}` : f.message },
           locations: [
             {
               physicalLocation: {
@@ -47,16 +67,19 @@ export function toSarif(result: AuditResult, items: readonly ResolvedItem[], ver
               ...(f.object ? { logicalLocations: [{ name: f.container ? `${f.object}/${f.container}` : f.object, kind: 'resource' }] } : {}),
             },
           ],
-          partialFingerprints: { shipshape: `${f.ruleId}|${f.file}|${f.object ?? ''}|${f.container ?? ''}` },
+          partialFingerprints: { shipshape: `${f.ruleId}|${f.file}|${f.object ?? ''}|${f.container ?? ''}${more ? '|more' : ''}` },
         })),
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: result.problems.map((p) => ({
-              level: p.severity === 'info' ? 'note' : (p.severity ?? 'error'),
-              message: { text: p.message },
-              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(p.file), uriBaseId: 'SRCROOT' }, ...(p.range ? { region: { startLine: p.range.start.line + 1, startColumn: p.range.start.character + 1 } } : {}) } }],
-            })),
+            toolExecutionNotifications: [
+              ...result.problems.map((p): Sarif.Notification => ({
+                level: p.severity === 'info' ? 'note' : (p.severity ?? 'error'),
+                message: { text: p.message },
+                locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(p.file), uriBaseId: 'SRCROOT' }, ...(p.range ? { region: { startLine: p.range.start.line + 1, startColumn: p.range.start.character + 1 } } : {}) } }],
+              })),
+              ...(dropped ? [{ level: 'warning' as const, message: { text: `${dropped} finding(s) are not listed: SARIF output stops at ${MAX_SARIF_RESULTS} results (the JSON report lists all ${result.findings.length}).` } }] : []),
+            ],
           },
         ],
       },

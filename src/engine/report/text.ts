@@ -1,4 +1,5 @@
 import type { AuditResult, Finding, Problem, Severity } from '../model';
+import { capPerRuleAndFile, MAX_PER_RULE_AND_FILE, type Omitted } from './cap';
 
 export interface TextOptions {
   color: boolean;
@@ -14,12 +15,18 @@ function paint(on: boolean) {
 
 const SEV_COLOR: Record<Severity, keyof typeof CODES> = { error: 'red', warning: 'yellow', info: 'blue' };
 
-/** Human-readable report: findings grouped by file with 1-based line:col, problems, then a summary and the score. */
+/**
+ * Human-readable report: findings grouped by file with 1-based line:col (at most {@link MAX_PER_RULE_AND_FILE}
+ * per rule and file, then a located "N more" line), problems, then a summary and the score.
+ */
 export function toTextReport(result: AuditResult, options: TextOptions): string {
   const c = paint(options.color);
   const out: string[] = [];
   const byFile = new Map<string, (Finding | (Problem & { ruleId?: undefined }))[]>();
-  for (const f of result.findings) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
+  const { listed, omitted } = capPerRuleAndFile(result.findings);
+  for (const f of listed) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
+  const more = new Map<string, Omitted[]>();
+  for (const o of omitted) (more.get(o.file) ?? more.set(o.file, []).get(o.file)!).push(o);
   const files = [...byFile.keys()].sort();
   for (const file of files) {
     out.push(c('bold', file));
@@ -29,6 +36,10 @@ export function toTextReport(result: AuditResult, options: TextOptions): string 
       // Name the object and container unless the message already does.
       const where = [finding.object && !finding.message.includes(finding.object) ? finding.object : '', finding.container && !finding.message.includes(`"${finding.container}"`) ? `container ${finding.container}` : ''].filter(Boolean).join(' ');
       out.push(`  ${pos.padEnd(8)} ${c(SEV_COLOR[finding.severity], finding.severity.padEnd(7))} ${finding.message}${where ? c('gray', ` (${where})`) : ''}  ${c('gray', finding.ruleId)}${finding.fixable ? c('gray', ' [fixable]') : ''}`);
+    }
+    for (const o of more.get(file) ?? []) {
+      const pos = `${o.first.range.start.line + 1}:${o.first.range.start.character + 1}`;
+      out.push(`  ${pos.padEnd(8)} ${c(SEV_COLOR[o.first.severity], o.first.severity.padEnd(7))} … ${o.count} more finding(s) of this rule in this file, from here on (${MAX_PER_RULE_AND_FILE} listed; --format json lists all)  ${c('gray', o.ruleId)}`);
     }
     out.push('');
   }
