@@ -168,9 +168,9 @@ function logDeclined(ctx: Ctx, a: FolderAuditor, plan: FixPlan | undefined): voi
   for (const d of plan?.declined ?? []) ctx.log.info(`${a.name}: not fixed ${d.file}:${d.line + 1} ${d.ruleId}: ${d.reason}`);
 }
 
-async function fixAllCommand(ctx: Ctx, auditors: FolderAuditor[], scope: { rules?: ReadonlySet<string> }, what: string): Promise<{ applied: number; files: string[]; refused: string[] }> {
+async function fixAllCommand(ctx: Ctx, auditors: FolderAuditor[], scope: { rules?: ReadonlySet<string> }, what: string): Promise<{ applied: number; files: string[]; refused: string[]; declined: string[] }> {
   await ctx.whenIdle();
-  const total = { applied: 0, files: [] as string[], refused: [] as string[] };
+  const total = { applied: 0, files: [] as string[], refused: [] as string[], declined: [] as string[] };
   let declined = 0;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Shipshape: ${what}` }, async () => {
     for (const a of auditors) {
@@ -178,9 +178,10 @@ async function fixAllCommand(ctx: Ctx, auditors: FolderAuditor[], scope: { rules
       const r = await computeAndApply(ctx, a, () => planFixAll(a, scope), true);
       logDeclined(ctx, a, r.plan);
       declined += r.plan?.declined.length ?? 0;
+      total.declined.push(...(r.plan?.declined ?? []).map((d) => `${a.name}/${d.file}:${d.line + 1} ${d.ruleId}: ${d.reason}`));
       if (r.applied && r.plan) {
         total.applied += r.plan.applied.length;
-        total.files.push(...r.plan.files.map((f) => (auditors.length > 1 ? `${a.name}/${f.rel}` : f.rel)));
+        total.files.push(...r.plan.files.map((f) => (ctx.folders.length > 1 ? `${a.name}/${f.rel}` : f.rel)));
         ctx.log.info(`${a.name}: applied ${planSummary(r.plan)}${r.saved.length ? ` (saved ${r.saved.join(', ')})` : ''}`);
       } else if (r.message) total.refused.push(`${a.name}: ${r.message}`);
     }

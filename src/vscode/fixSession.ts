@@ -174,17 +174,36 @@ export async function staleFiles(plan: FixPlan): Promise<string[]> {
     const doc = openDocument(f.uri);
     if (doc) {
       if (f.version !== undefined ? doc.version !== f.version : contentHash(doc.getText()) !== f.hash) stale.push(f.rel);
+      // A document without unsaved changes mirrors the disk, but reloads it only some time after the disk
+      // changed: a change on disk not yet seen by the document counts as a change too (line endings aside,
+      // which VS Code may normalise in the document).
+      else if (!doc.isDirty && !doc.isUntitled) {
+        const disk = await diskText(f.uri);
+        if (disk === undefined || lf(disk) !== lf(doc.getText())) stale.push(f.rel);
+      }
       continue;
     }
-    let now: string | undefined;
-    try {
-      now = new TextDecoder().decode(await vscode.workspace.fs.readFile(f.uri));
-    } catch {
-      now = undefined;
-    }
-    if (contentHash(now) !== f.hash) stale.push(f.rel);
+    if (contentHash(await diskText(f.uri)) !== f.hash) stale.push(f.rel);
   }
   return stale;
+}
+
+async function diskText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+function lf(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/** True when a tab of any editor group shows the file. */
+export function inEditorTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => (t.input instanceof vscode.TabInputText || t.input instanceof vscode.TabInputTextDiff ? (t.input instanceof vscode.TabInputText ? t.input.uri : t.input.modified).toString() === key : false)));
 }
 
 /** The plan as one WorkspaceEdit (one undo step across its files). */
@@ -213,7 +232,9 @@ export async function applyPlan(plan: FixPlan, save: boolean): Promise<ApplyResu
     if (doc && f.version !== undefined && doc.version !== f.version && !stale.includes(f.rel)) stale.push(f.rel);
   }
   if (stale.length) return { applied: false, stale, saved: [], message: `${stale.join(', ')} changed since the fixes were computed; nothing was applied.` };
-  const notOpen = plan.files.filter((f) => !openDocument(f.uri));
+  // Saved afterwards: files in no editor tab and without unsaved changes of their own (a document VS Code
+  // still holds after its editor closed counts as not open).
+  const notOpen = plan.files.filter((f) => !inEditorTab(f.uri) && !openDocument(f.uri)?.isDirty);
   const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(plan));
   if (!ok) return { applied: false, stale: [], saved: [], message: 'VS Code refused the edit (a file changed meanwhile); nothing was applied.' };
   const saved: string[] = [];
