@@ -4,12 +4,13 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
+import { codeActionTests } from './codeActions.test';
 import { extensionTests } from './extension.test';
 import { markdownTests } from './markdown.test';
 import { reliabilityTests } from './reliability.test';
 
 // Bundled with esbuild, so suites register from functions called here instead of files found at run time.
-const SUITES = [extensionTests, markdownTests, reliabilityTests];
+const SUITES = [extensionTests, markdownTests, reliabilityTests, codeActionTests];
 
 export function run(): Promise<void> {
   const suite = (process.env.SHIPSHAPE_SUITE ??= 'vscode-integration');
