@@ -2,6 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fixAll } from '../engine/fixes/run';
+import { redact } from '../engine/markdown/readiness';
 import { insideRoot, realRoot, scanFolder } from '../node/host';
 import { resolveInside } from '../node/walk';
 import { writeFileAtomic } from '../node/write';
@@ -9,11 +10,47 @@ import { one, parseArgs, UsageError } from './args';
 import type { Command } from './commands';
 import type { CliIO } from './io';
 
-/** A unified diff of one file (`/dev/null` for a file the fix creates). */
-export function unifiedDiff(file: string, before: string | undefined, after: string): string {
+/**
+ * A unified diff of one file (`/dev/null` for a file the fix creates). Unchanged context lines and removed
+ * lines may hold secrets the fix does not touch (a `.env` line beside the one it sets, a literal password
+ * three lines above an inserted probe), and a dry run is often printed in a CI log: so their secret-looking
+ * values are shown as `•••` — lines the audit flagged as holding a secret (`secretLines`, 0-based lines of
+ * the file before the fix), and `KEY=value` / `KEY: value` whose key names a secret. The diff is for
+ * reading; `shipshape fix` applies the real edits itself.
+ */
+export function unifiedDiff(file: string, before: string | undefined, after: string, secretLines: ReadonlySet<number> = new Set()): string {
   const patch = createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${file}`, `b/${file}`, before ?? '', after, undefined, undefined, { context: 3 });
   // drop the "Index:"/"===" header lines jsdiff adds; keep the ---/+++ lines git users expect
-  return patch.replace(/^=+\r?\n/m, '').replace(/^Index: .*\r?\n/m, '');
+  const text = patch.replace(/^=+\r?\n/m, '').replace(/^Index: .*\r?\n/m, '');
+  let old = -1;
+  let inHunk = false;
+  return text
+    .split('\n')
+    .map((line) => {
+      const hunk = /^@@ -(\d+)/.exec(line);
+      if (hunk) {
+        old = Number(hunk[1]) - 1;
+        inHunk = true;
+        return line;
+      }
+      if (!inHunk || (line[0] !== ' ' && line[0] !== '-')) return line;
+      const n = old++;
+      const body = line.slice(1);
+      if (secretLines.has(n)) return `${line[0]}${body.replace(/^(\s*(?:-\s*)?[^\s:=]*\s*[:=]\s*).*$/, '$1•••')}`;
+      return `${line[0]}${redact(body)}`;
+    })
+    .join('\n');
+}
+
+/** Lines (per file, 0-based) where the audit found a secret value: findings of rules about secrets. */
+function secretLinesOf(findings: readonly { ruleId: string; file: string; range: { start: { line: number }; end: { line: number } } }[]): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  for (const f of findings) {
+    if (!/secret|credential|password|token/i.test(f.ruleId)) continue;
+    const set = out.get(f.file) ?? out.set(f.file, new Set()).get(f.file)!;
+    for (let l = f.range.start.line; l <= f.range.end.line; l++) set.add(l);
+  }
+  return out;
 }
 
 /**
@@ -50,7 +87,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new UsageError(`"${args.positionals[0] ?? '.'}" is not a folder`);
   const dryRun = args.flags.has('dry-run');
-  const { engine, setup } = await scanFolder(dir, { configFile: one(args, 'config'), checklistFiles: args.values.get('checklist'), strict: args.flags.has('strict') });
+  const { engine, setup, result: audit } = await scanFolder(dir, { configFile: one(args, 'config'), checklistFiles: args.values.get('checklist'), strict: args.flags.has('strict') });
   if (setup.fatal) {
     for (const p of setup.problems.filter((p) => p.severity === 'error')) io.stderr.write(`${p.file}${p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : ''}: ${p.message}\n`);
     io.stderr.write('shipshape: fix the configuration or checklist errors above, then run again.\n');
@@ -80,7 +117,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const changed = [...result.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let refused = 0;
   if (dryRun) {
-    for (const [file, { before, after }] of changed) io.stdout.write(unifiedDiff(file, before, after));
+    const secrets = secretLinesOf(audit.findings);
+    for (const [file, { before, after }] of changed) io.stdout.write(unifiedDiff(file, before, after, secrets.get(file)));
   } else {
     const r = await writeFixes(dir, changed);
     for (const m of r.refused) io.stderr.write(`shipshape: ${m}\n`);
