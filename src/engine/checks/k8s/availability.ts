@@ -3,7 +3,7 @@ import type { RawFinding } from '../../model';
 import { getIn } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import { mapField, replicasOf } from './common';
-import { clusterOf, nsLabel, objectFinding, type Placed } from './cluster';
+import { clusterOf, nsLabel, objectFinding, type Cluster, type Placed } from './cluster';
 import { describeSelector, labelSelector, SelectorIndex } from './selectors';
 import { resolveIntOrPercent } from './strategy';
 
@@ -37,6 +37,25 @@ export const replicasMin = workspaceCheck({
   },
 });
 
+/**
+ * The step PDB and autoscaler coverage share: each well-formed workload of the kinds that `judge` accepts,
+ * with what covers it (a PDB, an autoscaler) when `cover` finds something, else reported by `missing`.
+ * Returns whether any workload was judged.
+ */
+function eachCovered<C>(c: Cluster, kinds: readonly string[], judge: (w: Placed) => boolean, cover: (w: Placed) => C | undefined, missing: (w: Placed) => void, covered: (w: Placed, by: C) => void): boolean {
+  let judged = false;
+  for (const kind of kinds) {
+    for (const w of c.ofKind(kind)) {
+      if (w.obj.malformed || !w.obj.podSpecPath || !judge(w)) continue;
+      judged = true;
+      const by = cover(w);
+      if (by === undefined) missing(w);
+      else covered(w, by);
+    }
+  }
+  return judged;
+}
+
 const PDB_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'ReplicaSet'] as const;
 
 /**
@@ -62,23 +81,26 @@ export const pdbCoverage = workspaceCheck({
       index.add(pdb.obj.namespace, sel, pdb, pdb.obj.apiVersion !== 'policy/v1beta1');
     }
     const findings: RawFinding[] = [];
-    let judged = false;
-    for (const kind of p.kinds) {
-      for (const w of c.ofKind(kind)) {
-        if (w.obj.malformed || !w.obj.podSpecPath) continue;
+    const judged = eachCovered(
+      c,
+      p.kinds,
+      (w) => {
         const replicas = replicasOf(w.obj);
-        const scaler = c.autoscalerFor(w.obj);
-        if (replicas === undefined) continue;
-        if (!scaler && typeof replicas === 'number' && replicas < 2) continue; // single replica: a PDB would only block drains
-        judged = true;
+        if (replicas === undefined) return false;
+        return !!c.autoscalerFor(w.obj) || typeof replicas !== 'number' || replicas >= 2; // single replica: a PDB would only block drains
+      },
+      (w) => {
         const pdbs = index.match(w.obj.namespace, w.obj.podLabels);
-        if (pdbs.length === 0) {
-          const labels = Object.entries(w.obj.podLabels).map(([k, v]) => `${k}=${v}`).join(', ');
-          findings.push(objectFinding(w, `No PodDisruptionBudget${nsLabel(w.obj)} selects the pods of ${w.obj.ref} (${labels ? `labels ${labels}` : 'its pod template has no labels'}); a node drain can evict them all at once.`));
-          continue;
-        }
-        if (!p.checkBlocking) continue;
-        const n = scaler?.min ?? (typeof replicas === 'number' ? replicas : undefined);
+        return pdbs.length ? pdbs : undefined;
+      },
+      (w) => {
+        const labels = Object.entries(w.obj.podLabels).map(([k, v]) => `${k}=${v}`).join(', ');
+        findings.push(objectFinding(w, `No PodDisruptionBudget${nsLabel(w.obj)} selects the pods of ${w.obj.ref} (${labels ? `labels ${labels}` : 'its pod template has no labels'}); a node drain can evict them all at once.`));
+      },
+      (w, pdbs) => {
+        if (!p.checkBlocking) return;
+        const replicas = replicasOf(w.obj);
+        const n = c.autoscalerFor(w.obj)?.min ?? (typeof replicas === 'number' ? replicas : undefined);
         for (const pdb of pdbs) {
           const spec = mapField(pdb.obj.value, 'spec');
           const sel = labelSelector(spec?.selector);
@@ -92,8 +114,8 @@ export const pdbCoverage = workspaceCheck({
           }
           if (blocked) findings.push(objectFinding(pdb, `${pdb.obj.ref} (${sel ? describeSelector(sel) : ''}) covers ${w.obj.ref} but allows no voluntary eviction (${blocked}); node drains and cluster upgrades will hang.`));
         }
-      }
-    }
+      },
+    );
     return judged ? { findings } : undefined;
   },
 });
@@ -112,21 +134,18 @@ export const autoscalerCoverage = workspaceCheck({
   run: (ws, p) => {
     const c = clusterOf(ws);
     const findings: RawFinding[] = [];
-    let judged = false;
-    for (const kind of p.kinds) {
-      for (const w of c.ofKind(kind)) {
-        if (w.obj.malformed || !w.obj.podSpecPath) continue;
-        judged = true;
-        const a = c.autoscalerFor(w.obj);
-        if (!a) {
-          findings.push(objectFinding(w, `No HorizontalPodAutoscaler${nsLabel(w.obj)} targets ${w.obj.ref}; it cannot scale with load.`));
-          continue;
-        }
+    const judged = eachCovered(
+      c,
+      p.kinds,
+      () => true,
+      (w) => c.autoscalerFor(w.obj),
+      (w) => findings.push(objectFinding(w, `No HorizontalPodAutoscaler${nsLabel(w.obj)} targets ${w.obj.ref}; it cannot scale with load.`)),
+      (w, a) => {
         const hpa = a.at.obj.kind === 'ScaledObject' ? { min: 'minReplicaCount', max: 'maxReplicaCount' } : { min: 'minReplicas', max: 'maxReplicas' };
         if (a.min !== undefined && a.min < p.minReplicas) findings.push(objectFinding(a.at, `${a.at.obj.ref} lets ${w.obj.ref} scale down to ${a.min} replica${a.min === 1 ? '' : 's'}; set ${hpa.min} to at least ${p.minReplicas}.`, [...a.at.obj.base, 'spec', hpa.min]));
         if (a.min !== undefined && a.max !== undefined && a.max <= a.min) findings.push(objectFinding(a.at, `${a.at.obj.ref}: ${hpa.max} (${a.max}) is not above ${hpa.min} (${a.min}), so it cannot scale ${w.obj.ref} up.`, [...a.at.obj.base, 'spec', hpa.max]));
-      }
-    }
+      },
+    );
     return judged ? { findings } : undefined;
   },
 });

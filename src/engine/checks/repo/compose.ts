@@ -5,7 +5,7 @@ import type { PackageJsonModel } from '../../parse/packageJson';
 import { findPair, nodeAt, nodeRange, type YamlFile } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 import { isProductionCompose } from '../env/context';
-import { workspaceCheck } from '../template';
+import { workspaceCheck, type CheckOutput } from '../template';
 
 export interface ComposeService {
   name: string;
@@ -51,6 +51,20 @@ function filesIn(ws: WorkspaceView, scope: 'all' | 'production'): ParsedFile<Yam
   return prod.length ? prod : all;
 }
 
+/** Runs `check` on every service of the compose files in scope; not applicable when there is no such file. */
+function eachService(ws: WorkspaceView, scope: 'all' | 'production', check: (s: ComposeService) => RawFinding | undefined): CheckOutput | undefined {
+  const files = filesIn(ws, scope);
+  if (files.length === 0) return undefined;
+  const findings: RawFinding[] = [];
+  for (const f of files) {
+    for (const s of composeServices(f)) {
+      const finding = check(s);
+      if (finding) findings.push(finding);
+    }
+  }
+  return { findings };
+}
+
 const DEV_IMAGE_SERVICES = /^(adminer|pgadmin|mailhog|mailpit|redis-commander|mongo-express|localstack|maildev)/i;
 
 /** `compose.healthcheck`: every compose service defines a healthcheck (not disabled). */
@@ -59,20 +73,14 @@ export const composeHealthcheck = workspaceCheck({
   description: 'Every docker-compose service defines a healthcheck.',
   params: z.strictObject({ scope: Scope.default('all'), ignore: z.array(z.string()).default([]).describe('Service names to skip.') }),
   kinds: ['compose'],
-  run(ws, p) {
-    const files = filesIn(ws, p.scope);
-    if (files.length === 0) return undefined;
-    const findings: RawFinding[] = [];
-    for (const f of files) {
-      for (const s of composeServices(f)) {
-        if (p.ignore.includes(s.name) || (s.image && DEV_IMAGE_SERVICES.test(s.image.split('/').pop() ?? ''))) continue;
-        const hc = findPair(s.map, 'healthcheck')?.value;
-        const disabled = isMap(hc) && isScalar(findPair(hc, 'disable')?.value) && (findPair(hc, 'disable')!.value as { value: unknown }).value === true;
-        if (!isMap(hc) || disabled) findings.push({ file: s.file, range: s.keyRange, message: `Service ${s.name} has no healthcheck${disabled ? ' (it is disabled)' : ''}; depends_on: condition: service_healthy and restarts rely on it`, object: `service/${s.name}` });
-      }
-    }
-    return { findings };
-  },
+  run: (ws, p) =>
+    eachService(ws, p.scope, (s) => {
+      if (p.ignore.includes(s.name) || (s.image && DEV_IMAGE_SERVICES.test(s.image.split('/').pop() ?? ''))) return undefined;
+      const hc = findPair(s.map, 'healthcheck')?.value;
+      const disabled = isMap(hc) && isScalar(findPair(hc, 'disable')?.value) && (findPair(hc, 'disable')!.value as { value: unknown }).value === true;
+      if (isMap(hc) && !disabled) return undefined;
+      return { file: s.file, range: s.keyRange, message: `Service ${s.name} has no healthcheck${disabled ? ' (it is disabled)' : ''}; depends_on: condition: service_healthy and restarts rely on it`, object: `service/${s.name}` };
+    }),
 });
 
 /** A tag or digest that names one release: not missing, not latest. */
@@ -93,19 +101,11 @@ export const composeImagePinned = workspaceCheck({
   description: 'Every docker-compose image has an explicit version tag or digest (not :latest, not untagged).',
   params: z.strictObject({ scope: Scope.default('all') }),
   kinds: ['compose'],
-  run(ws, p) {
-    const files = filesIn(ws, p.scope);
-    if (files.length === 0) return undefined;
-    const findings: RawFinding[] = [];
-    for (const f of files) {
-      for (const s of composeServices(f)) {
-        if (!s.image) continue;
-        const problem = imagePinProblem(s.image);
-        if (problem) findings.push({ file: s.file, range: s.imageRange ?? s.keyRange, message: `Image of service ${s.name} ${problem}; pin a version (e.g. postgres:16.4-alpine) or a digest`, object: `service/${s.name}` });
-      }
-    }
-    return { findings };
-  },
+  run: (ws, p) =>
+    eachService(ws, p.scope, (s) => {
+      const problem = s.image ? imagePinProblem(s.image) : undefined;
+      return problem ? { file: s.file, range: s.imageRange ?? s.keyRange, message: `Image of service ${s.name} ${problem}; pin a version (e.g. postgres:16.4-alpine) or a digest`, object: `service/${s.name}` } : undefined;
+    }),
 });
 
 /** `compose.resources.limits`: compose services set memory and CPU limits. */
@@ -114,22 +114,15 @@ export const composeResourceLimits = workspaceCheck({
   description: 'docker-compose services set memory and CPU limits (deploy.resources.limits, or mem_limit / cpus).',
   params: z.strictObject({ scope: Scope.default('production'), ignore: z.array(z.string()).default([]) }),
   kinds: ['compose'],
-  run(ws, p) {
-    const files = filesIn(ws, p.scope);
-    if (files.length === 0) return undefined;
-    const findings: RawFinding[] = [];
-    for (const f of files) {
-      for (const s of composeServices(f)) {
-        if (p.ignore.includes(s.name)) continue;
-        const limits = nodeAt(s.map, ['deploy', 'resources', 'limits']);
-        const memory = (isMap(limits) && findPair(limits, 'memory')) || findPair(s.map, 'mem_limit');
-        const cpus = (isMap(limits) && findPair(limits, 'cpus')) || findPair(s.map, 'cpus');
-        const missing = [!memory && 'memory', !cpus && 'CPU'].filter(Boolean);
-        if (missing.length) findings.push({ file: s.file, range: s.keyRange, message: `Service ${s.name} sets no ${missing.join(' or ')} limit (deploy.resources.limits)`, object: `service/${s.name}` });
-      }
-    }
-    return { findings };
-  },
+  run: (ws, p) =>
+    eachService(ws, p.scope, (s) => {
+      if (p.ignore.includes(s.name)) return undefined;
+      const limits = nodeAt(s.map, ['deploy', 'resources', 'limits']);
+      const memory = (isMap(limits) && findPair(limits, 'memory')) || findPair(s.map, 'mem_limit');
+      const cpus = (isMap(limits) && findPair(limits, 'cpus')) || findPair(s.map, 'cpus');
+      const missing = [!memory && 'memory', !cpus && 'CPU'].filter(Boolean);
+      return missing.length ? { file: s.file, range: s.keyRange, message: `Service ${s.name} sets no ${missing.join(' or ')} limit (deploy.resources.limits)`, object: `service/${s.name}` } : undefined;
+    }),
 });
 
 const BACKING: { label: string; deps: string[]; images: RegExp }[] = [
