@@ -36,7 +36,7 @@ export function unifiedDiff(file: string, before: string | undefined, after: str
       if (!inHunk || (line[0] !== ' ' && line[0] !== '-')) return line;
       const n = old++;
       const body = line.slice(1);
-      if (secretLines.has(n)) return `${line[0]}${body.replace(/^(\s*(?:-\s*)?[^\s:=]*\s*[:=]\s*).*$/, '$1•••')}`;
+      if (secretLines.has(n)) return `${line[0]}${/[:=]/.test(body) ? body.replace(/^([^:=]*[:=]\s*).*$/, '$1•••') : body.replace(/^(\s*\S+\s+\S+\s+).*$/, '$1•••')}`;
       return `${line[0]}${redact(body)}`;
     })
     .join('\n');
