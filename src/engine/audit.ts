@@ -48,6 +48,25 @@ interface Entry {
   /** File-scope check outputs by item index; a new entry (new text) or new checklists start empty. */
   outs?: (ItemOut | undefined)[];
   suppressions?: FileSuppressions;
+  /**
+   * The outputs of the text this entry replaced, while neither text has a suppression: a re-run whose
+   * output equals the old one keeps the old object, so the item's assembled result can be kept too.
+   */
+  previous?: (ItemOut | undefined)[];
+}
+
+/** An item's part of the last audit, kept while nothing it was assembled from changed. */
+interface ItemCache {
+  /** File scope: the version of each kind read; workspace scope: the output taken. */
+  versions?: number[];
+  out?: ItemOut;
+  strict: boolean;
+  suppressionEpoch: number;
+  attestation?: Attestation;
+  result: ItemResult;
+  reported: Finding[];
+  suppressed: number;
+  problems: Problem[];
 }
 
 /** What a workspace check read (kinds, single paths, or everything) and the versions it saw. */
@@ -125,6 +144,14 @@ export class Engine {
   private readonly kindLists = new Map<FileKind, { version: number; files: ParsedFile[]; entries: Entry[] }>();
   private allFiles?: ParsedFile[];
   private sortedPaths?: string[];
+  /** Item results of the last audit, and what changed since: edits in place (entry replaced) and kinds whose file set changed. */
+  private itemCache: (ItemCache | undefined)[] = [];
+  private edited: { entry: Entry; before: (ItemOut | undefined)[] | undefined }[] = [];
+  private readonly reshaped = new Set<FileKind>();
+  /** Bumped when a file with suppressions changes, or files come and go: cached suppression results expire. */
+  private suppressionEpoch = 0;
+  /** Per file, the findings of the last audit in collection order and sorted. */
+  private fileOrder = new Map<string, { collected: Finding[]; sorted: Finding[] }>();
 
   constructor(
     checklists: readonly Checklist[],
@@ -140,8 +167,9 @@ export class Engine {
     this.itemProblems = problems;
     this.itemById.clear();
     for (const i of items) this.itemById.set(i.item.id, i);
-    for (const e of this.entries.values()) e.outs = undefined;
+    for (const e of this.entries.values()) e.outs = e.previous = undefined;
     this.workspaceOuts = [];
+    this.itemCache = [];
   }
 
   get resolvedItems(): readonly ResolvedItem[] {
@@ -156,9 +184,16 @@ export class Engine {
   upsert(src: SourceFile): boolean {
     const old = this.entries.get(src.path);
     if (old && old.parsed.text === src.text && old.parsed.kind === src.kind) return false;
-    this.touch(src.kind, !old);
-    if (old && old.parsed.kind !== src.kind) this.touch(old.parsed.kind, false);
-    this.entries.set(src.path, { parsed: parseFile(src), version: this.version });
+    this.touch(src.kind, !old || old.parsed.kind !== src.kind);
+    if (old && old.parsed.kind !== src.kind) this.touch(old.parsed.kind, true);
+    const entry: Entry = { parsed: parseFile(src), version: this.version };
+    if (old && old.parsed.kind === src.kind) {
+      entry.suppressions = readSuppressions(entry.parsed);
+      if (hasSuppressions(entry.suppressions) || hasSuppressions((old.suppressions ??= readSuppressions(old.parsed)))) this.suppressionEpoch++;
+      else entry.previous = old.outs;
+      this.edited.push({ entry, before: old.outs });
+    }
+    this.entries.set(src.path, entry);
     return true;
   }
 
@@ -185,7 +220,11 @@ export class Engine {
     this.version++;
     this.kindVersions.set(kind, this.version);
     this.allFiles = undefined;
-    if (pathsChanged) this.sortedPaths = undefined;
+    if (pathsChanged) {
+      this.sortedPaths = undefined;
+      this.reshaped.add(kind);
+      this.suppressionEpoch++;
+    }
   }
 
   private kindList(kind: FileKind): { files: ParsedFile[]; entries: Entry[] } {
@@ -229,6 +268,18 @@ export class Engine {
       const ri = this.items[slot];
       const { item } = ri;
       const t = ri.template;
+      const attestation = options.attestations?.get(item.id);
+      const wsOut = t?.scope === 'workspace' ? this.runWorkspace(slot, ri, t) : undefined;
+      const cached = this.itemCache[slot];
+      if (cached && cached.strict === strict && cached.suppressionEpoch === this.suppressionEpoch && cached.attestation === attestation && (t?.scope === 'workspace' ? cached.out === wsOut : this.fileItemUnchanged(slot, cached, t))) {
+        for (const p of cached.problems) runProblems.push(p);
+        suppressed += cached.suppressed;
+        if (cached.result.mode === 'auto') collect(byFile, cached.reported);
+        results.push(cached.result);
+        continue;
+      }
+      const suppressedBefore = suppressed;
+      const problemsBefore = runProblems.length;
       const reported: Finding[] = [];
       const evidence: Evidence[] = [];
       let applicable = false;
@@ -247,27 +298,20 @@ export class Engine {
             if (entry.parsed.model === undefined) continue;
             const outs = (entry.outs ??= []);
             let out = outs[slot];
-            if (!out) outs[slot] = out = this.runFile(entry, ri, t);
+            if (!out) outs[slot] = out = this.runFile(entry, ri, t, slot);
             take(out);
           }
         }
-      } else if (t?.scope === 'workspace') {
-        take(this.runWorkspace(slot, ri, t));
+      } else if (wsOut) {
+        take(wsOut);
       }
       const mode: ItemResult['mode'] = !t ? 'manual' : item.evidence ? 'evidence' : 'auto';
-      const attestation = options.attestations?.get(item.id);
       let status: ItemResult['status'];
       if (mode !== 'auto') status = 'manual';
       else if (!applicable) status = 'not-applicable';
       else status = reported.length > 0 ? 'fail' : 'pass';
-      if (mode === 'auto') {
-        for (const f of reported) {
-          const list = byFile.get(f.file);
-          if (list) list.push(f);
-          else byFile.set(f.file, [f]);
-        }
-      }
-      results.push({
+      if (mode === 'auto') collect(byFile, reported);
+      const result: ItemResult = {
         id: item.id,
         title: item.title,
         checklist: ri.checklist.id,
@@ -281,19 +325,85 @@ export class Engine {
         attestation: mode !== 'auto' ? attestation : undefined,
         fixable: !!ri.fix,
         docs: item.docs,
-      });
+      };
+      results.push(result);
+      this.itemCache[slot] = {
+        versions: t?.scope === 'file' ? t.kinds.map((k) => this.kindVersions.get(k) ?? 0) : undefined,
+        out: wsOut,
+        strict,
+        suppressionEpoch: this.suppressionEpoch,
+        attestation,
+        result,
+        reported,
+        suppressed: suppressed - suppressedBefore,
+        problems: runProblems.slice(problemsBefore),
+      };
     }
-    const findings = sortedByFile(byFile, (this.sortedPaths ??= [...this.entries.keys()].sort()), this.entries);
+    for (const { entry } of this.edited) entry.previous = undefined;
+    this.edited = [];
+    this.reshaped.clear();
+    const findings = this.sortedByFile(byFile);
     const problems = [...(options.problems ?? []), ...this.itemProblems, ...runProblems];
     for (const e of this.entries.values()) for (const p of e.parsed.problems) problems.push(p);
     return { root: this.root, summary: summarize(this.entries.size, findings, results, suppressed), items: results, findings, problems };
   }
 
-  private runFile(entry: Entry, ri: ResolvedItem, t: FileCheckTemplate<unknown>): ItemOut {
+  private runFile(entry: Entry, ri: ResolvedItem, t: FileCheckTemplate<unknown>, slot: number): ItemOut {
     const path = entry.parsed.path;
     const problems: Problem[] = [];
     const out = safeRun(() => t.run(entry.parsed, ri.params), path, ri.item.id, problems);
-    return stamp(out, ri, problems[0], (f) => f.file !== path);
+    const stamped = stamp(out, ri, problems[0], (f) => f.file !== path);
+    const before = entry.previous?.[slot];
+    return before && sameData(before.applicable, stamped.applicable) && sameData(before.findings, stamped.findings) && sameData(before.evidence, stamped.evidence) && sameData(before.problem, stamped.problem) ? before : stamped;
+  }
+
+  /**
+   * A file-scope item's last result still stands when no kind it reads changed, or when the only changes
+   * are edits in place whose outputs for this item are the very objects they replaced.
+   */
+  private fileItemUnchanged(slot: number, cached: ItemCache, t: AnyTemplate | undefined): boolean {
+    if (t?.scope !== 'file' || !cached.versions) return t === undefined;
+    let same = true;
+    for (let i = 0; i < t.kinds.length; i++) {
+      if ((this.kindVersions.get(t.kinds[i]) ?? 0) === cached.versions[i]) continue;
+      if (this.reshaped.has(t.kinds[i])) return false;
+      same = false;
+    }
+    if (same) return true;
+    const ri = this.items[slot];
+    for (const { entry, before } of this.edited) {
+      if (!t.kinds.includes(entry.parsed.kind) || this.entries.get(entry.parsed.path) !== entry) {
+        if (t.kinds.includes(entry.parsed.kind)) return false;
+        continue;
+      }
+      if (entry.parsed.model === undefined) {
+        if (before?.[slot] !== undefined) return false;
+        continue;
+      }
+      const outs = (entry.outs ??= []);
+      const out = (outs[slot] ??= this.runFile(entry, ri, t, slot));
+      if (out !== before?.[slot]) return false;
+    }
+    for (let i = 0; i < t.kinds.length; i++) cached.versions[i] = this.kindVersions.get(t.kinds[i]) ?? 0;
+    return true;
+  }
+
+  /** Findings in report order; a file whose findings are the same objects as last time keeps its sorted list. */
+  private sortedByFile(byFile: Map<string, Finding[]>): Finding[] {
+    const order = new Map<string, { collected: Finding[]; sorted: Finding[] }>();
+    for (const [file, list] of byFile) {
+      const last = this.fileOrder.get(file);
+      if (last && sameList(last.collected, list)) {
+        order.set(file, last);
+        byFile.set(file, last.sorted);
+      } else {
+        const collected = list.slice();
+        if (list.length > 1) list.sort(compareInFile);
+        order.set(file, { collected, sorted: list });
+      }
+    }
+    this.fileOrder = order;
+    return sortedByFile(byFile, (this.sortedPaths ??= [...this.entries.keys()].sort()), this.entries);
   }
 
   /**
@@ -342,6 +452,40 @@ export class Engine {
   }
 }
 
+function collect(byFile: Map<string, Finding[]>, reported: readonly Finding[]): void {
+  for (const f of reported) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
+}
+
+function hasSuppressions(s: FileSuppressions): boolean {
+  return s.lines.size > 0 || s.file.length > 0 || s.objects.length > 0;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Deep equality of plain data (check outputs: strings, numbers, booleans, arrays, plain objects). */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
 /** Wraps a check's output: findings stamped with the item's id, severity and fixability. */
 function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, foreign: (f: RawFinding) => boolean): ItemOut {
   if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
@@ -366,7 +510,6 @@ function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readonly stri
   for (const k of keys) {
     const list = byFile.get(k);
     if (!list) continue;
-    if (list.length > 1) list.sort(compareInFile);
     for (const f of list) out.push(f);
   }
   return out;

@@ -97,4 +97,105 @@ describe('incremental audit', () => {
     assert.equal(engine.upsert(all[0]), false);
     assert.deepEqual(engine.audit(), first);
   });
+
+  describe('workspace checks after edits in one file', () => {
+    const manifest = (port: number, extra = '', env = ['LOG_LEVEL']) =>
+      [
+        ...(extra ? [extra] : []),
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: api',
+        'spec:',
+        '  replicas: 3',
+        '  template:',
+        '    metadata:',
+        '      labels: { app: api }',
+        '    spec:',
+        '      containers:',
+        '        - name: api',
+        '          image: ghcr.io/acme/api:1.2.3',
+        '          ports:',
+        `            - containerPort: ${port}`,
+        '          env:',
+        ...env.flatMap((k) => [`            - name: ${k}`, '              value: "1"']),
+        '',
+      ].join('\n');
+    const base: SourceFile[] = [
+      { path: '.env.example', kind: 'env', text: 'PORT=\nDATABASE_URL=\n' },
+      { path: '.env.production', kind: 'env', text: 'NODE_ENV=production\nPORT=8080\n' },
+      { path: 'deploy/api.yaml', kind: 'kubernetes', text: manifest(8080) },
+      { path: 'Dockerfile', kind: 'dockerfile', text: 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "server.js"]\n' },
+      { path: 'package.json', kind: 'packageJson', text: '{\n  "name": "api",\n  "dependencies": { "express": "^4.19.0" }\n}\n' },
+    ];
+    const item = (r: ReturnType<Engine['audit']>, id: string) => r.items.find((i) => i.id === id)!;
+
+    it('follow edits, removals and re-additions exactly as fresh audits do', () => {
+      const current = new Map(base.map((f) => [f.path, f]));
+      const engine = new Engine(builtinChecklists());
+      for (const f of base) engine.upsert(f);
+      const check = (label: string) => {
+        const got = engine.audit();
+        assert.deepEqual(got, fresh(current, false), label);
+        return got;
+      };
+      const edit = (path: string, text: string) => {
+        const f = { ...current.get(path)!, text };
+        current.set(path, f);
+        engine.upsert(f);
+      };
+      let r = check('start');
+      assert.equal(item(r, 'env.port').status, 'pass');
+      assert.equal(item(r, 'metrics.endpoint').evidence.length, 0);
+
+      // A containerPort edit in the manifest makes PORT in .env.production wrong, and back.
+      edit('deploy/api.yaml', manifest(9090));
+      r = check('containerPort 9090');
+      assert.ok(item(r, 'env.port').findings.some((f) => f.file === '.env.production'), 'env.port reports the env file');
+      edit('deploy/api.yaml', manifest(8080));
+      r = check('containerPort back');
+      assert.equal(item(r, 'env.port').status, 'pass');
+
+      // A key declared in the manifest is evidence elsewhere; lines shift when a comment is added above.
+      edit('deploy/api.yaml', manifest(8080, '', ['LOG_LEVEL', 'METRICS_PORT']));
+      r = check('METRICS_PORT declared');
+      assert.ok(item(r, 'metrics.endpoint').evidence.some((e) => e.file === 'deploy/api.yaml' && /METRICS_PORT/.test(e.message)));
+      edit('deploy/api.yaml', manifest(8080, '# moved down a line', ['LOG_LEVEL', 'METRICS_PORT']));
+      const shifted = check('lines shifted');
+      assert.notDeepEqual(item(shifted, 'metrics.endpoint').evidence, item(r, 'metrics.endpoint').evidence, 'evidence follows the shifted line');
+      edit('deploy/api.yaml', manifest(8080, '# moved down a line'));
+      r = check('METRICS_PORT removed');
+      assert.ok(!item(r, 'metrics.endpoint').evidence.some((e) => /METRICS_PORT/.test(e.message)));
+
+      // A dependency appears and disappears as evidence.
+      const pkg = current.get('package.json')!.text;
+      edit('package.json', pkg.replace('"express": "^4.19.0"', '"express": "^4.19.0", "prom-client": "^15.1.0"'));
+      r = check('prom-client added');
+      assert.ok(item(r, 'metrics.endpoint').evidence.some((e) => e.file === 'package.json'));
+      edit('package.json', pkg);
+      r = check('prom-client removed');
+      assert.ok(!item(r, 'metrics.endpoint').evidence.some((e) => e.file === 'package.json'));
+
+      // PORT removed from one env file: the finding moves; a suppression comment on the same line silences it.
+      edit('.env.production', 'NODE_ENV=production\nPORT=abc\n');
+      r = check('PORT not a number');
+      assert.ok(item(r, 'env.port').findings.some((f) => f.file === '.env.production'));
+      edit('.env.production', 'NODE_ENV=production\nPORT=abc # shipshape-ignore env.port\n');
+      r = check('suppressed on its line');
+      assert.equal(r.summary.suppressed > 0, true);
+      edit('.env.production', 'NODE_ENV=production\nPORT=8080\n');
+      check('PORT back');
+
+      // Files removed and added back (at the end of the order, in both engines).
+      for (const path of ['.env.example', 'Dockerfile', 'deploy/api.yaml']) {
+        const f = current.get(path)!;
+        engine.remove(path);
+        current.delete(path);
+        check(`${path} removed`);
+        engine.upsert(f);
+        current.set(path, f);
+        check(`${path} added back`);
+      }
+    });
+  });
 });
