@@ -42,7 +42,9 @@ function dockerfileEnv(text: string, finding: Finding, key: string, value: strin
   const t = openDockerfile(text);
   if ('declined' in t) return t;
   const stage = t.model.final!;
-  const re = new RegExp(`(^|\\s)${key.replace(/[.]/g, '\\.')}(=)("[^"]*"|'[^']*'|[^\\s\\\\]*)`);
+  // the key is a literal (it may come from checklist params): every regex metacharacter escaped
+  const literal = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(^|\\s)${literal}(=)("[^"]*"|'[^']*'|[^\\s\\\\]*)`);
   for (const ins of [...stage.instructions].reverse()) {
     if (ins.keyword !== 'ENV' || !ins.argsRange) continue;
     const body = textOf(t, ins.argsRange);
@@ -54,7 +56,7 @@ function dockerfileEnv(text: string, finding: Finding, key: string, value: strin
       if (old === value) return { declined: `${key} is already ${value}` };
       return { title: `Set ${key}=${value}`, edits: [{ file: finding.file, edits: [{ range: t.index.range(at, at + m[3].length), newText: /\s/.test(value) ? JSON.stringify(value) : value }] }] };
     }
-    const legacy = new RegExp(`^${key}\\s+(.*)$`).exec(body);
+    const legacy = new RegExp(`^${literal}\\s+(.*)$`).exec(body);
     if (legacy) return { title: `Set ${key}=${value}`, edits: [{ file: finding.file, edits: [{ range: ins.argsRange, newText: `${key}=${value}` }] }] };
   }
   return { title: `Add ENV ${key}=${value}`, edits: [{ file: finding.file, edits: [insertLines(t, stage, [`${kw(t, 'ENV')} ${key}=${value}`])] }] };
