@@ -1,5 +1,7 @@
-import { DockerfileParser, type Arg, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Arg, type Copy, type Dockerfile, type From, type Instruction, type JSONInstruction, type Property } from 'dockerfile-ast';
 import type { Problem, Range } from '../model';
+import { LineIndex } from '../text';
+import { flagWords, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
 
 export interface DockerInstruction {
   /** Upper-cased keyword (RUN, COPY…), whatever case the file uses. */
@@ -9,8 +11,15 @@ export interface DockerInstruction {
   range: Range;
   keywordRange: Range;
   argsRange?: Range;
-  /** The dockerfile-ast node, for templates that need more (flags, JSON form, heredocs). */
-  node: Instruction;
+  /**
+   * The dockerfile-ast node, for what the model does not carry (heredocs, fixes). For files the line
+   * reader read, dockerfile-ast parses the file on first use of a `node`; prefer the helpers below.
+   */
+  readonly node: Instruction;
+  /** Words after the keyword (flags included), for instructions the line reader read. */
+  words?: readonly LineWord[];
+  /** A comment line inside the continuation lines (line-read instructions only). */
+  innerComment?: boolean;
 }
 
 export interface DockerStage {
@@ -27,7 +36,10 @@ export interface DockerStage {
     imageRange?: Range;
     /** The FROM names an earlier stage rather than an image. */
     isStage: boolean;
-    node: From;
+    /** The FROM arguments as written (flags excluded). */
+    args: string;
+    tagRange?: Range;
+    readonly node: From;
   };
   instructions: DockerInstruction[];
   range: Range;
@@ -47,7 +59,10 @@ export interface DockerfileModel {
   /** Instructions before the first FROM (ARG, parser directives aside). */
   preamble: DockerInstruction[];
   final?: DockerStage;
-  ast: Dockerfile;
+  /** The dockerfile-ast tree (parsed on first use for files the line reader read). */
+  readonly ast: Dockerfile;
+  /** Line offsets of the text, shared by the checks. */
+  lines?: LineIndex;
   eol: '\n' | '\r\n';
   /** The escape character (`\\` unless an `# escape=` directive says otherwise). */
   escapeChar: string;
@@ -91,17 +106,6 @@ export function hasPlaceholder(value: string): boolean {
   return /\{\{|\}\}|%%[A-Za-z_]/.test(value) || placeholderIn(value);
 }
 
-function toInstruction(i: Instruction): DockerInstruction {
-  return {
-    keyword: i.getKeyword().toUpperCase(),
-    args: i.getRawArgumentsContent() ?? '',
-    range: i.getRange(),
-    keywordRange: i.getInstructionRange(),
-    argsRange: i.getArgumentsRange() ?? undefined,
-    node: i,
-  };
-}
-
 /**
  * Longest instruction (lines joined by a trailing escape character) the parser is given. dockerfile-ast
  * is quadratic in the words of one instruction: a 100,000-character RUN line took over a second, a
@@ -132,23 +136,157 @@ function overlongInstruction(text: string): { line: number; length: number } | u
   return undefined;
 }
 
-/** Parses a Dockerfile (stages, final stage, heredocs, CRLF, any keyword case). Never throws. */
-export function parseDockerfile(text: string, file: string): { model: DockerfileModel; problems: Problem[] } {
-  const problems: Problem[] = [];
-  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
-  let ast: Dockerfile;
-  const overlong = overlongInstruction(text);
+
+function safeAst(text: string, problems?: Problem[], file = ''): Dockerfile {
   try {
-    if (overlong) {
-      const at = { line: overlong.line, character: 0 };
-      problems.push({ file, message: `Not audited: an instruction of ${overlong.length} characters is longer than the ${MAX_INSTRUCTION_CHARS}-character limit.`, range: { start: at, end: at }, severity: 'warning' });
-      text = '';
-    }
-    ast = DockerfileParser.parse(text);
+    return DockerfileParser.parse(text);
   } catch (e) {
-    problems.push({ file, message: `Cannot parse Dockerfile: ${(e as Error).message}`, severity: 'error' });
-    ast = DockerfileParser.parse('');
+    problems?.push({ file, message: `Cannot parse Dockerfile: ${(e as Error).message}`, severity: 'error' });
+    return DockerfileParser.parse('');
   }
+}
+
+/** dockerfile-ast for a line-read file, parsed on first use; nodes found by their start offset. */
+class LazyAst {
+  private tree?: Dockerfile;
+  private byStart?: Map<number, Instruction>;
+  constructor(
+    private readonly text: string,
+    private readonly index: LineIndex,
+  ) {}
+  get ast(): Dockerfile {
+    return (this.tree ??= safeAst(this.text));
+  }
+  node(start: number, ordinal: number): Instruction {
+    if (!this.byStart) {
+      this.byStart = new Map();
+      for (const i of this.ast.getInstructions()) this.byStart.set(this.index.offsetAt(i.getRange().start), i);
+    }
+    return this.byStart.get(start) ?? this.ast.getInstructions()[ordinal];
+  }
+}
+
+class LineInstruction implements DockerInstruction {
+  constructor(
+    readonly keyword: string,
+    readonly args: string,
+    readonly range: Range,
+    readonly keywordRange: Range,
+    readonly argsRange: Range | undefined,
+    readonly words: readonly LineWord[],
+    readonly innerComment: boolean,
+    private readonly source: LazyAst,
+    private readonly start: number,
+    private readonly ordinal: number,
+    readonly lines: LineIndex,
+  ) {}
+  get node(): Instruction {
+    return this.source.node(this.start, this.ordinal);
+  }
+}
+
+/** Splits an image reference as dockerfile-ast's FROM does: tag, digest and name (without the registry) as offsets. */
+function imageParts(content: string): { tag?: [number, number]; digest?: [number, number]; name: [number, number] } {
+  const at = content.indexOf('@');
+  const slash = content.indexOf('/');
+  let tag: [number, number] | undefined;
+  if (at === -1) {
+    const colon = content.lastIndexOf(':');
+    if (colon > slash) tag = [colon + 1, content.length];
+  } else {
+    const colon = content.slice(0, at).indexOf(':');
+    if (colon !== -1 && (slash === -1 || colon >= slash)) tag = [colon + 1, at];
+  }
+  const d = content.lastIndexOf('@');
+  const digest: [number, number] | undefined = d === -1 ? undefined : [d + 1, content.length];
+  const nameEnd = tag ? tag[0] - 1 : digest ? digest[0] - 1 : content.length;
+  const head = content.slice(0, nameEnd);
+  const s = head.indexOf('/');
+  const registry = s !== -1 && (head.includes(':') || head.includes('.') || head.slice(0, s) === 'localhost');
+  return { tag, digest, name: [registry ? s + 1 : 0, nameEnd] };
+}
+
+interface Built {
+  stages: DockerStage[];
+  preamble: DockerInstruction[];
+  directives: DockerDirective[];
+  escapeChar: string;
+  ast: () => Dockerfile;
+}
+
+/** The model from the line reader; undefined when a FROM uses variables (dockerfile-ast resolves those). */
+function fromLines(text: string, read: LineRead): Built | undefined {
+  const { index } = read;
+  const lazy = new LazyAst(text, index);
+  const stages: DockerStage[] = [];
+  const preamble: DockerInstruction[] = [];
+  const stageNames = new Set<string>();
+  for (let n = 0; n < read.instructions.length; n++) {
+    const li = read.instructions[n];
+    const flagCount = flagWords(li.keyword, li.words).length;
+    // an escaped character in a flag (or the word that ends them) changes what dockerfile-ast sees there
+    for (let w = 0; w <= flagCount && w < li.words.length; w++) if (li.words[w].value.includes('\\')) return undefined;
+    const rest = li.words.slice(flagCount);
+    const first = rest[0];
+    const last = rest[rest.length - 1];
+    const args = first ? text.slice(first.start, last.end) : '';
+    const argsRange = first ? index.range(first.start, last.end) : undefined;
+    const ins = new LineInstruction(li.keyword, args, index.range(li.start, li.end), index.range(li.start, li.keywordEnd), argsRange, li.words, li.innerComment, lazy, li.start, n, index);
+    if (li.keyword === 'FROM') {
+      const image = first?.value ?? '';
+      if (image.includes('$') || image.includes('\\') || rest.slice(1, 3).some((w) => w.value.includes('\\'))) return undefined;
+      const parts = imageParts(image);
+      const at = (p: [number, number]) => index.range(first.start + p[0], first.start + p[1]);
+      const name = rest.length > 2 && rest[1].value.toUpperCase() === 'AS' ? rest[2].value.toLowerCase() : undefined;
+      const isStage = stageNames.has(image.toLowerCase());
+      const parent = isStage ? stages.findIndex((st) => st.name === image.toLowerCase()) : -1;
+      stages.push({
+        index: stages.length,
+        name,
+        from: {
+          image,
+          imageName: first ? image.slice(parts.name[0], parts.name[1]) : undefined,
+          tag: first && parts.tag ? image.slice(parts.tag[0], parts.tag[1]) : undefined,
+          digest: first && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined,
+          range: ins.range,
+          imageRange: first ? index.range(first.start, first.end) : undefined,
+          isStage,
+          args,
+          tagRange: first && parts.tag ? at(parts.tag) : undefined,
+          get node() {
+            return ins.node as From;
+          },
+        },
+        instructions: [],
+        range: ins.range,
+        parent: parent >= 0 ? parent : undefined,
+      });
+      if (name) stageNames.add(name);
+      continue;
+    }
+    const stage = stages[stages.length - 1];
+    if (!stage) preamble.push(ins);
+    else {
+      stage.instructions.push(ins);
+      stage.range = { start: stage.range.start, end: ins.range.end };
+    }
+  }
+  return { stages, preamble, directives: read.directives, escapeChar: '\\', ast: () => lazy.ast };
+}
+
+function astInstruction(i: Instruction): DockerInstruction {
+  return {
+    keyword: i.getKeyword().toUpperCase(),
+    args: i.getRawArgumentsContent() ?? '',
+    range: i.getRange(),
+    keywordRange: i.getInstructionRange(),
+    argsRange: i.getArgumentsRange() ?? undefined,
+    node: i,
+  };
+}
+
+/** The model from dockerfile-ast (files the line reader declines). */
+function fromAst(ast: Dockerfile): Built {
   const stages: DockerStage[] = [];
   const preamble: DockerInstruction[] = [];
   const stageNames = new Set<string>();
@@ -172,6 +310,8 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
           range,
           imageRange: from.getImageRange() ?? undefined,
           isStage,
+          args: from.getRawArgumentsContent() ?? '',
+          tagRange: from.getImageTagRange() ?? undefined,
           node: from,
         },
         instructions: [],
@@ -181,7 +321,7 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
       if (name) stageNames.add(name);
       continue;
     }
-    const di = toInstruction(ins);
+    const di = astInstruction(ins);
     const stage = stages[stages.length - 1];
     if (!stage) preamble.push(di);
     else {
@@ -189,20 +329,226 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
       stage.range = { start: stage.range.start, end: di.range.end };
     }
   }
+  const directives = ast.getDirectives().map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), range: d.getRange() }));
+  return { stages, preamble, directives, escapeChar: ast.getEscapeCharacter(), ast: () => ast };
+}
+
+/**
+ * Parses a Dockerfile (stages, final stage, heredocs, CRLF, any keyword case). Never throws. Plain files
+ * are read line by line (see dockerfileLines.ts); the others, and `node` on demand, by dockerfile-ast.
+ */
+export function parseDockerfile(text: string, file: string): { model: DockerfileModel; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const overlong = overlongInstruction(text);
+  if (overlong) {
+    const at = { line: overlong.line, character: 0 };
+    problems.push({ file, message: `Not audited: an instruction of ${overlong.length} characters is longer than the ${MAX_INSTRUCTION_CHARS}-character limit.`, range: { start: at, end: at }, severity: 'warning' });
+    text = '';
+  }
+  const read = readLines(text);
+  const lineBuilt = read && fromLines(text, read);
+  const built = lineBuilt ?? fromAst(safeAst(text, problems, file));
+  const { stages, preamble } = built;
   if (text.trim() && stages.length === 0 && !/^\s*(#.*)?$/s.test(text)) {
     problems.push({ file, message: 'Dockerfile has no FROM instruction', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning' });
   }
   const globalArgs: Record<string, string | undefined> = {};
   for (const p of preamble) {
     if (p.keyword !== 'ARG') continue;
-    const prop = (p.node as Arg).getProperty?.();
+    const prop = argProperty(p);
     const name = prop?.getName();
     if (name) globalArgs[name] = prop?.getValue() ?? undefined;
   }
-  const directives = ast.getDirectives().map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), range: d.getRange() }));
   const templated = TEMPLATE_NAME_RE.test(file) || placeholderIn(text);
-  return {
-    model: { stages, preamble, final: stages[stages.length - 1], ast, eol, escapeChar: ast.getEscapeCharacter(), directives, globalArgs, templated },
-    problems,
+  const model: DockerfileModel = {
+    stages,
+    preamble,
+    final: stages[stages.length - 1],
+    get ast() {
+      return built.ast();
+    },
+    lines: lineBuilt ? read.index : undefined,
+    eol,
+    escapeChar: built.escapeChar,
+    directives: built.directives,
+    globalArgs,
+    templated,
   };
+  return { model, problems };
+}
+
+// ---- Instruction details: from the line reader's words when it read the instruction, else from dockerfile-ast.
+
+/** A `NAME=value` of ENV, ARG or LABEL; dockerfile-ast's Property has the same shape. */
+export interface DockerProperty {
+  getName(): string;
+  getValue(): string | null;
+  getUnescapedValue(): string | null;
+  getRange(): Range;
+  getNameRange(): Range;
+  getValueRange(): Range | null;
+}
+
+class LineProperty implements DockerProperty {
+  constructor(
+    private readonly name: string,
+    private readonly value: string | null,
+    private readonly range: Range,
+    private readonly nameRange: Range,
+    private readonly valueRange: Range | null,
+  ) {}
+  getName(): string {
+    return this.name;
+  }
+  getValue(): string | null {
+    return this.value;
+  }
+  getUnescapedValue(): string | null {
+    return this.value;
+  }
+  getRange(): Range {
+    return this.range;
+  }
+  getNameRange(): Range {
+    return this.nameRange;
+  }
+  getValueRange(): Range | null {
+    return this.valueRange;
+  }
+}
+
+function shift(r: Range, dStart: number, dEnd: number): Range {
+  return { start: { line: r.start.line, character: r.start.character + dStart }, end: { line: r.end.line, character: r.end.character + dEnd } };
+}
+
+/** Properties from words (no quotes, no escapes, one-line values), as dockerfile-ast reads them; undefined when it must. */
+function lineProperties(ins: DockerInstruction): DockerProperty[] | undefined {
+  if (!(ins instanceof LineInstruction) || ins.innerComment || /["']/.test(ins.args) || ins.words.some((w) => w.value.includes('\\'))) return undefined;
+  const { words, lines: index } = ins;
+  const single = (w: LineWord): DockerProperty => {
+    const r = index.range(w.start, w.end);
+    const eq = w.value.indexOf('=');
+    if (eq === -1) return new LineProperty(w.value, null, r, r, null);
+    return new LineProperty(w.value.slice(0, eq), w.value.slice(eq + 1), r, shift({ start: r.start, end: r.start }, 0, eq), shift({ start: r.start, end: r.end }, eq + 1, 0));
+  };
+  if (words.length === 0) return [];
+  if (words.length === 1) return [single(words[0])];
+  if (words[0].value.includes('=')) return words.map(single);
+  const last = words[words.length - 1];
+  const value = index.text.slice(words[1].start, last.end);
+  if (/[\r\n]/.test(value)) return undefined;
+  const nameRange = index.range(words[0].start, words[0].end);
+  const valueRange = index.range(words[1].start, last.end);
+  return [new LineProperty(words[0].value, value, { start: nameRange.start, end: valueRange.end }, nameRange, valueRange)];
+}
+
+/** `NAME=value` pairs of an ENV, ARG or LABEL instruction, with ranges; legacy `ENV NAME value` included. */
+export function dockerProperties(ins: DockerInstruction): DockerProperty[] {
+  if (ins.keyword !== 'ENV' && ins.keyword !== 'ARG' && ins.keyword !== 'LABEL') return [];
+  const light = lineProperties(ins);
+  if (light) return light;
+  const node = ins.node as unknown as { getProperties?: () => Property[] };
+  return typeof node.getProperties === 'function' ? node.getProperties() : [];
+}
+
+/** The one property of an ARG (none when it declares several or none), as dockerfile-ast's `Arg.getProperty`. */
+function argProperty(ins: DockerInstruction): DockerProperty | null {
+  const light = lineProperties(ins);
+  if (light) return light.length === 1 && ins.words?.length === 1 ? light[0] : null;
+  return (ins.node as Arg).getProperty?.() ?? null;
+}
+
+/** The flags of ADD, COPY, RUN, FROM and HEALTHCHECK (`--mount=…`), names as written. */
+export function dockerFlags(ins: DockerInstruction): { name: string; value: string | null }[] {
+  if (ins.words) return flagWords(ins.keyword, ins.words).map((w) => splitFlag(w.value));
+  const node = ins.node as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
+  if (typeof node.getFlags !== 'function') return [];
+  return node.getFlags().map((f) => ({ name: f.getName(), value: f.getValue() }));
+}
+
+/** `COPY --from=<stage>`: the value when it is the only flag (as dockerfile-ast's `getFromFlag`). */
+export function copyFromFlag(ins: DockerInstruction): string | null | undefined {
+  if (ins.words) {
+    const flags = dockerFlags(ins);
+    return flags.length === 1 && flags[0].name === 'from' ? flags[0].value : undefined;
+  }
+  return (ins.node as Copy).getFromFlag?.()?.getValue();
+}
+
+/** The argument values after the flags (COPY sources and destination…). */
+export function dockerArgValues(ins: DockerInstruction): string[] {
+  if (ins.words && !ins.words.some((w) => w.value.includes('\\'))) return ins.words.slice(flagWords(ins.keyword, ins.words).length).map((w) => w.value);
+  return ins.node.getArguments().map((a) => a.getValue());
+}
+
+/**
+ * The strings of a JSON-form instruction (`["node", "main.js"]`) with offsets including the quotes, when
+ * it has both brackets; undefined for the shell form.
+ */
+export function dockerJson(ins: DockerInstruction, index: LineIndex): { value: string; start: number; end: number }[] | undefined {
+  if (ins.words && !ins.args.includes('\\') && ins.argsRange) {
+    const rest = ins.words.slice(flagWords(ins.keyword, ins.words).length);
+    if (rest.length === 1 && rest[0].value === '[]') return [];
+    if (rest.length === 2 && rest[0].value === '[' && rest[1].value === ']') return [];
+    const base = index.offsetAt(ins.argsRange.start);
+    const src = ins.args;
+    const strings: { value: string; start: number; end: number }[] = [];
+    let last = '';
+    let quoted = false;
+    let start = -1;
+    let open = false;
+    let close = false;
+    scan: for (let i = 0; i < src.length; i++) {
+      const c = src[i];
+      switch (c) {
+        case '[':
+          if (last === '') {
+            open = true;
+            last = '[';
+          } else if (!quoted) break scan;
+          break;
+        case '"':
+          if (last === '[' || last === ',') {
+            start = i;
+            quoted = true;
+            last = '"';
+          } else if (last === '"' && quoted) {
+            quoted = false;
+            strings.push({ value: src.slice(start, i + 1).replace(/[ \t]/g, ''), start: base + start, end: base + i + 1 }); // dockerfile-ast drops blanks from the value
+          } else break scan;
+          break;
+        case ',':
+          if (!quoted) {
+            if (last === '"') last = ',';
+            else break scan;
+          }
+          break;
+        case ']':
+          if (!quoted && last !== '') {
+            close = true;
+            break scan;
+          }
+          break;
+        case ' ':
+        case '\t':
+          break;
+        default:
+          if (!quoted) break scan;
+      }
+    }
+    return open && close ? strings : undefined;
+  }
+  const node = ins.node as JSONInstruction;
+  if (typeof node.getJSONStrings !== 'function' || !node.getOpeningBracket?.() || !node.getClosingBracket?.()) return undefined;
+  return node.getJSONStrings().map((j) => {
+    const r = j.getRange();
+    return { value: j.getValue(), start: index.offsetAt(r.start), end: index.offsetAt(r.end) };
+  });
+}
+
+/** The arguments with continuation lines joined (dockerfile-ast's `getArgumentsContent`). */
+export function dockerJoinedArgs(ins: DockerInstruction): string {
+  if (ins.words && !ins.innerComment) return ins.args.replace(/\\[ \t]*\r?\n/g, '');
+  return (ins.node as JSONInstruction).getArgumentsContent?.() ?? ins.args;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { JSONInstruction, ModifiableInstruction } from 'dockerfile-ast';
 import type { RawFinding } from '../../model';
-import { hasPlaceholder } from '../../parse/dockerfile';
+import { dockerArgValues, dockerJson, hasPlaceholder, type DockerInstruction } from '../../parse/dockerfile';
+import type { LineIndex } from '../../text';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding } from './util';
 
@@ -11,14 +11,10 @@ const URL_RE = /^(https?|ftp):\/\/|^git@|\.git(#.*)?$/i;
 const ARCHIVE_RE = /\.(tar|tar\.(gz|bz2|xz|lz|lzma|z|zst)|tgz|tbz2?|tb2|txz|tlz|tlzma|tz|tzst)$/i;
 
 /** The sources of an ADD: arguments after its flags, all but the last (the destination). */
-function sources(node: ModifiableInstruction): string[] {
-  const json = node as JSONInstruction;
-  if (typeof json.getJSONStrings === 'function' && json.getOpeningBracket?.() && json.getClosingBracket?.()) {
-    const strings = json.getJSONStrings().map((s) => s.getValue().replace(/^"|"$/g, ''));
-    return strings.slice(0, -1);
-  }
-  const args = node.getArguments().map((a) => a.getValue());
-  return args.slice(0, -1);
+function sources(ins: DockerInstruction, index: LineIndex): string[] {
+  const json = dockerJson(ins, index);
+  if (json) return json.map((s) => s.value.replace(/^"|"$/g, '')).slice(0, -1);
+  return dockerArgValues(ins).slice(0, -1);
 }
 
 /** ADD only fetches URLs or unpacks local tar archives; plain files and folders use COPY (hadolint DL3020). */
@@ -38,7 +34,7 @@ export const copyNotAdd = fileCheck({
           findings.push(dockerFinding(ctx, ins.keywordRange, 'ADD with a heredoc only writes a file; use COPY <<EOF instead.', stage));
           continue;
         }
-        const srcs = sources(ins.node as ModifiableInstruction);
+        const srcs = sources(ins, ctx.index);
         if (srcs.length === 0) continue;
         if (srcs.some((s) => s.includes('$') || hasPlaceholder(s))) continue; // resolved at build time
         const plain = srcs.filter((s) => !URL_RE.test(s) && !ARCHIVE_RE.test(s));

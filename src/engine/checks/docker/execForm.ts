@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { JSONInstruction } from 'dockerfile-ast';
 import type { RawFinding } from '../../model';
+import { dockerJoinedArgs } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding } from './util';
 
@@ -33,7 +33,7 @@ export const execForm = fileCheck({
         if (!wanted.has(ins.keyword)) continue;
         seen = true;
         // Continuation lines joined; a JSON array may span lines.
-        const joined = (ins.node as JSONInstruction).getArgumentsContent?.() ?? ins.args;
+        const joined = dockerJoinedArgs(ins);
         if (!joined.trim()) continue;
         if (isExecForm(joined) || isExecForm(ins.args.replace(new RegExp(`\\${ctx.model.escapeChar}\\r?\\n`, 'g'), ''))) continue;
         findings.push(dockerFinding(ctx, ins.argsRange ?? ins.range, `${ins.keyword} uses the shell form, so /bin/sh -c is PID 1 and the app does not receive SIGTERM; write it as a JSON array, e.g. ${ins.keyword} ["node", "dist/main.js"].`, stage));

@@ -40,7 +40,7 @@ export const imagePinned = fileCheck({
       const { from } = stage;
       const written = from.image;
       if (!written || from.isStage) continue;
-      if (hasPlaceholder(written) || hasPlaceholder(from.node.getRawArgumentsContent() ?? '')) continue; // a template: filled in later
+      if (hasPlaceholder(written) || hasPlaceholder(from.args)) continue; // a template: filled in later
       const { value: image, unresolved } = substitute(written, ctx.model.globalArgs);
       if (unresolved.length > 0) continue; // supplied at build time (`ARG TAG` without a default): cannot judge
       if (image.toLowerCase() === 'scratch' || image === '') continue;
@@ -54,7 +54,7 @@ export const imagePinned = fileCheck({
       }
       if (!tag) findings.push(dockerFinding(ctx, range, `Base image ${name}${via} has no tag, so it floats to :latest; pin a version such as ${name}:<version>.`, stage));
       else if (params.rejectTags.includes(tag.toLowerCase())) {
-        const tagRange = from.node.getImageTagRange() ?? range;
+        const tagRange = from.tagRange ?? range;
         findings.push(dockerFinding(ctx, image === written ? tagRange : range, `Base image ${image}${via} uses the floating tag "${tag}"; pin an explicit version (or a digest).`, stage));
       }
     }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Copy } from 'dockerfile-ast';
-import type { DockerfileModel, DockerStage } from '../../parse/dockerfile';
+import { copyFromFlag, type DockerfileModel, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { program, subcommand, type ShellCommand, type Word } from './shell';
 import { dockerContext, dockerFinding, flags, fromRange, stageChain, type DockerContext } from './util';
@@ -47,7 +46,7 @@ function usesEarlierStage(model: DockerfileModel, stage: DockerStage): boolean {
   const earlier = new Set(model.stages.filter((s) => s.index < stage.index).flatMap((s) => [String(s.index), ...(s.name ? [s.name] : [])]));
   return stage.instructions.some((i) => {
     if (i.keyword !== 'COPY' && i.keyword !== 'ADD') return false;
-    const from = (i.node as Copy).getFromFlag?.()?.getValue()?.toLowerCase();
+    const from = copyFromFlag(i)?.toLowerCase();
     return !!from && earlier.has(from);
   }) || stage.instructions.some((i) => i.keyword === 'RUN' && flags(i).some((f) => f.name === 'mount' && earlier.has((/(?:^|,)from=([^,]+)/.exec(f.value)?.[1] ?? '').toLowerCase())));
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Copy } from 'dockerfile-ast';
 import type { RawFinding } from '../../model';
-import type { DockerStage } from '../../parse/dockerfile';
+import { copyFromFlag, dockerArgValues, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { nodeInstall, type NodeInstall } from './packageManager';
 import { dockerContext, dockerFinding, effectiveInstructions, properties, type DockerContext } from './util';
@@ -47,9 +46,9 @@ function stageDeps(ctx: DockerContext, stage: DockerStage, memo: Map<number, Sta
         if (!inst.productionOnly && !nodeEnvProd) out.dev.push({ install: inst, stage: s });
       }
     } else if (ins.keyword === 'COPY') {
-      const from = (ins.node as Copy).getFromFlag?.()?.getValue();
+      const from = copyFromFlag(ins);
       if (!from) continue;
-      const args = (ins.node as Copy).getArguments().map((a) => a.getValue());
+      const args = dockerArgValues(ins);
       if (!args.slice(0, -1).some((a) => /(^|\/)node_modules\/?$/.test(a))) continue;
       out.installs = true;
       const source = ctx.model.stages.find((x) => x.index < stage.index && (x.name === from.toLowerCase() || String(x.index) === from));

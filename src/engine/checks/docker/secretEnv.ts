@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { userPatternSchema, userRegExp } from '../../safeRegex';
-import type { Property } from 'dockerfile-ast';
 import type { RawFinding } from '../../model';
-import { hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
+import { hasPlaceholder, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding, properties, type DockerContext } from './util';
 
@@ -64,7 +63,7 @@ export const secretEnv = fileCheck({
   },
 });
 
-function finding(ctx: DockerContext, ins: DockerInstruction, p: Property, stage: DockerStage | undefined, message: string): RawFinding {
+function finding(ctx: DockerContext, ins: DockerInstruction, p: DockerProperty, stage: DockerStage | undefined, message: string): RawFinding {
   const f = dockerFinding(ctx, p.getRange() ?? ins.range, message, stage);
   return { ...f, data: { ...f.data, key: p.getName() } };
 }

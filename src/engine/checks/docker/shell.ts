@@ -1,5 +1,4 @@
-import type { JSONInstruction } from 'dockerfile-ast';
-import type { DockerInstruction } from '../../parse/dockerfile';
+import { dockerJson, type DockerInstruction } from '../../parse/dockerfile';
 import type { LineIndex } from '../../text';
 
 /** A shell word with its unquoted value and its offsets in the Dockerfile text. */
@@ -30,15 +29,9 @@ const HEREDOC_RE = /<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/;
  */
 export function runCommands(ins: DockerInstruction, text: string, index: LineIndex, escapeChar: string): ShellCommand[] {
   if (!ins.argsRange) return [];
-  const node = ins.node as JSONInstruction;
-  const json = typeof node.getJSONStrings === 'function' && node.getOpeningBracket?.() && node.getClosingBracket?.() ? node.getJSONStrings() : undefined;
+  const json = dockerJson(ins, index);
   if (json && json.length > 0) {
-    const words = json.map((j) => {
-      const r = j.getRange();
-      const s = index.offsetAt(r.start);
-      const e = index.offsetAt(r.end);
-      return { value: jsonString(text.slice(s, e)), start: s, end: e };
-    });
+    const words = json.map((j) => ({ value: jsonString(text.slice(j.start, j.end)), start: j.start, end: j.end }));
     // `["sh", "-c", "apt-get update && …"]`: tokenise the script string (inside its quotes).
     const sh = words[0] && /(^|\/)(ba|da|a)?sh$/.test(words[0].value) && words[1]?.value === '-c' ? words[2] : undefined;
     if (sh) return tokenize(sh.value, sh.start + 1, '\\');

@@ -1,6 +1,5 @@
-import type { Property } from 'dockerfile-ast';
 import type { Range, RawFinding } from '../../model';
-import type { DockerfileModel, DockerInstruction, DockerStage } from '../../parse/dockerfile';
+import { dockerFlags, dockerProperties, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
 import { LineIndex } from '../../text';
 import type { ParsedFile } from '../../workspace';
 import { runCommands, type ShellCommand } from './shell';
@@ -11,6 +10,8 @@ export interface DockerContext {
   model: DockerfileModel;
   index: LineIndex;
   commands(ins: DockerInstruction): ShellCommand[];
+  /** The first line of the multi-line instruction a continuation line belongs to. */
+  instructionLine(line: number): number | undefined;
 }
 
 const contexts = new WeakMap<ParsedFile, DockerContext>();
@@ -21,8 +22,9 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
   if (!model || !Array.isArray(model.stages)) return undefined;
   let ctx = contexts.get(file);
   if (!ctx) {
-    const index = new LineIndex(file.text);
+    const index = model.lines ?? new LineIndex(file.text);
     const cache = new Map<DockerInstruction, ShellCommand[]>();
+    let owners: Map<number, number> | undefined;
     ctx = {
       file: file as ParsedFile<DockerfileModel>,
       model,
@@ -31,6 +33,15 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
         let c = cache.get(ins);
         if (!c) cache.set(ins, (c = runCommands(ins, file.text, index, model.escapeChar ?? '\\')));
         return c;
+      },
+      instructionLine(line) {
+        if (!owners) {
+          owners = new Map();
+          const all = [...model.preamble, ...model.stages.flatMap((s) => s.instructions)];
+          // instruction ranges never overlap, so each continuation line has one owner
+          for (const i of all) for (let l = i.range.start.line + 1; l <= i.range.end.line; l++) if (!owners.has(l)) owners.set(l, i.range.start.line);
+        }
+        return owners.get(line);
       },
     };
     contexts.set(file, ctx);
@@ -70,8 +81,8 @@ export function stageLabel(stage: DockerStage): string {
 export function dockerFinding(ctx: DockerContext, range: Range, message: string, stage?: DockerStage): RawFinding {
   const data: Record<string, unknown> = { stage: stage?.index ?? 0 };
   const line = range.start.line;
-  const owner = ctx.model.stages.flatMap((s) => s.instructions).concat(ctx.model.preamble).find((i) => i.range.start.line < line && line <= i.range.end.line);
-  if (owner) data.instructionLine = owner.range.start.line;
+  const owner = ctx.instructionLine(line);
+  if (owner !== undefined) data.instructionLine = owner;
   return { file: ctx.file.path, range, message, object: stage?.name, data };
 }
 
@@ -92,20 +103,12 @@ export function isWindowsStage(model: DockerfileModel, stage: DockerStage): bool
 
 /** Flags of an instruction (`RUN --mount=…`, `COPY --from=…`) as name/value pairs; the raw args exclude them. */
 export function flags(ins: DockerInstruction): { name: string; value: string }[] {
-  const node = ins.node as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
-  if (typeof node.getFlags !== 'function') return [];
-  return node.getFlags().map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue() ?? '' }));
+  return dockerFlags(ins).map((f) => ({ name: f.name.toLowerCase(), value: f.value ?? '' }));
 }
 
 /** `NAME=value` pairs of an ENV or ARG instruction, with ranges; legacy `ENV NAME value` included. */
-export function properties(ins: DockerInstruction): Property[] {
-  const node = ins.node as unknown as { getProperties?: () => Property[]; getProperty?: () => Property | null };
-  if (typeof node.getProperties === 'function') return node.getProperties();
-  if (typeof node.getProperty === 'function') {
-    const p = node.getProperty();
-    return p ? [p] : [];
-  }
-  return [];
+export function properties(ins: DockerInstruction): DockerProperty[] {
+  return dockerProperties(ins);
 }
 
 /**

@@ -1,0 +1,200 @@
+/**
+ * A line-level Dockerfile reader for the audit's hot path.
+ *
+ * Why not only dockerfile-ast: building its tree costs about as much per file as the whole of the npm
+ * Dockerfile linters (it computes positions for every argument, flag and JSON string of every instruction
+ * eagerly), and most checks only need keywords, argument text and ranges. So plain files are read here,
+ * in one pass over the text, and dockerfile-ast stays the parser of record: it parses a file on first use
+ * of an instruction's `node` (fixes and a few rare shapes), and it parses every file this reader declines.
+ *
+ * The reader only accepts files whose meaning is unambiguous at line level (`readLines` returns undefined
+ * otherwise): no heredocs (`<<`), no byte-order mark, the default escape character, and every backslash a
+ * line continuation preceded by whitespace (so no escaped characters and no words joined across lines).
+ * On those files it reproduces dockerfile-ast's instruction extents, keyword and argument ranges, words,
+ * flags and properties; `test/unit/dockerfileLines.test.ts` compares both on every Dockerfile fixture and
+ * the shared corpus.
+ */
+import type { Range } from '../model';
+import { LineIndex } from '../text';
+
+/** A whitespace-separated word of an instruction, as offsets in the file. */
+export interface LineWord {
+  start: number;
+  end: number;
+  value: string;
+}
+
+export interface LineInstruction {
+  /** Offsets: the instruction from its keyword to the end of its last line (before the line break). */
+  start: number;
+  end: number;
+  keywordEnd: number;
+  keyword: string;
+  /** Words after the keyword, flags included. */
+  words: LineWord[];
+  /** A comment line sits inside the instruction's continuation lines. */
+  innerComment: boolean;
+}
+
+export interface LineDirective {
+  name: string;
+  value: string;
+  range: Range;
+}
+
+export interface LineRead {
+  index: LineIndex;
+  directives: LineDirective[];
+  instructions: LineInstruction[];
+}
+
+const isSpace = (c: string): boolean => c === ' ' || c === '\t';
+const isBreak = (c: string): boolean => c === '\n' || c === '\r';
+
+/**
+ * Every backslash is either a line continuation preceded by whitespace (words are never joined across
+ * lines) or escapes the one visible character after it (`\$`, `\"`); no lone CR; no heredoc; no BOM.
+ */
+function plain(text: string): boolean {
+  if (text.charCodeAt(0) === 0xfeff || text.includes('<<')) return false;
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text[i + 1] !== '\n') return false;
+  for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', i + 1)) {
+    const next = text[i + 1] ?? '';
+    if (next !== '' && next !== '\\' && !isSpace(next) && !isBreak(next)) {
+      i++; // an escaped character: `\$`
+      continue;
+    }
+    const before = text[i - 1];
+    if (i > 0 && before !== ' ' && before !== '\t' && before !== '\n') return false;
+    let j = i + 1;
+    while (isSpace(text[j] ?? '')) j++;
+    if (!isBreak(text[j] ?? '')) return false;
+  }
+  return true;
+}
+
+const DIRECTIVE_RE = /^[ \t]*#[ \t]*([^ \t=]+)[ \t]*=[ \t]*([^ \t]+)([ \t]*)$/;
+
+/** Parser directives at the top; undefined when one has a shape this reader does not follow. */
+function readDirectives(text: string, index: LineIndex): { directives: LineDirective[]; offset: number } | undefined {
+  const directives: LineDirective[] = [];
+  for (let line = 0; line < index.lineCount; line++) {
+    const start = index.starts[line];
+    const end = index.lineEnd(line);
+    const body = text.slice(start, end);
+    const hash = body.search(/\S/);
+    if (hash === -1 || body[hash] !== '#') break;
+    if (!body.includes('=')) break;
+    const m = DIRECTIVE_RE.exec(body);
+    if (!m) return undefined;
+    const name = m[1].toLowerCase();
+    if (name === 'escape') return undefined;
+    directives.push({ name, value: m[2], range: { start: { line, character: hash }, end: { line, character: end - start } } });
+    if (m[3] !== '') break; // trailing blanks end the directives (as dockerfile-ast reads them)
+  }
+  return { directives, offset: directives.length < index.lineCount ? index.starts[directives.length] : text.length };
+}
+
+/**
+ * The words of an instruction's arguments between `from` and `to`: whitespace-separated, continuation
+ * backslashes and comment lines inside the continuation skipped.
+ */
+function readWords(text: string, from: number, to: number, out: LineInstruction): void {
+  let afterContinuation = false;
+  let i = from;
+  while (i < to) {
+    const c = text[i];
+    if (isSpace(c) || isBreak(c)) {
+      i++;
+      continue;
+    }
+    if (c === '\\' && (isSpace(text[i + 1]) || isBreak(text[i + 1]))) {
+      afterContinuation = true;
+      i++;
+      continue;
+    }
+    if (c === '#' && afterContinuation) {
+      out.innerComment = true;
+      while (i < to && !isBreak(text[i])) i++;
+      continue;
+    }
+    afterContinuation = false;
+    const start = i;
+    while (i < to && !isSpace(text[i]) && !isBreak(text[i])) i += text[i] === '\\' ? 2 : 1;
+    out.words.push({ start, end: i, value: text.slice(start, i) });
+  }
+}
+
+/** Reads a plain Dockerfile (see the module comment); undefined when dockerfile-ast must read it. */
+export function readLines(text: string): LineRead | undefined {
+  if (!plain(text)) return undefined;
+  const index = new LineIndex(text);
+  const head = readDirectives(text, index);
+  if (!head) return undefined;
+  const instructions: LineInstruction[] = [];
+  const n = text.length;
+  let i = head.offset;
+  while (i < n) {
+    const c = text[i];
+    if (isSpace(c) || isBreak(c)) {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < n && !isBreak(text[i])) i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && !isSpace(text[i]) && !isBreak(text[i])) i++;
+    const keywordEnd = i;
+    const ins: LineInstruction = { start, end: i, keywordEnd, keyword: text.slice(start, keywordEnd).toUpperCase(), words: [], innerComment: false };
+    if (i < n && isSpace(text[i])) {
+      // the extent: up to the first line break not escaped by a continuation
+      let escaped = false;
+      let k = i + 1;
+      for (; k < n; k++) {
+        const ch = text[k];
+        if (isBreak(ch)) {
+          if (escaped) continue;
+          break;
+        }
+        if (ch === '\\') escaped = true;
+        else if (ch === '#' && escaped) {
+          while (k + 1 < n && !isBreak(text[k + 1])) k++;
+        } else if (!isSpace(ch)) escaped = false;
+      }
+      ins.end = k;
+      readWords(text, keywordEnd, k, ins);
+      i = k;
+    }
+    instructions.push(ins);
+  }
+  return { index, directives: head.directives, instructions };
+}
+
+/** Keywords whose leading `--name=value` words are flags, and when the flag search stops. */
+const FLAG_STOP: Record<string, (word: string) => boolean> = {
+  ADD: (w) => !w.includes('--'),
+  COPY: (w) => !w.includes('--'),
+  RUN: (w) => !w.includes('--'),
+  FROM: (w) => !w.includes('--'),
+  HEALTHCHECK: (w) => w.toUpperCase() === 'CMD' || w.toUpperCase() === 'NONE',
+};
+
+/** The flag words of an instruction (dockerfile-ast's rules: the search stops at the first word that cannot be one). */
+export function flagWords(keyword: string, words: readonly LineWord[]): LineWord[] {
+  const stop = FLAG_STOP[keyword];
+  if (!stop) return [];
+  const flags: LineWord[] = [];
+  for (const w of words) {
+    if (stop(w.value)) break;
+    if (w.value.startsWith('--')) flags.push(w);
+  }
+  return flags;
+}
+
+/** A flag word as name and value (`--mount=type=cache` → mount, type=cache; `--no-cache` → value null). */
+export function splitFlag(word: string): { name: string; value: string | null } {
+  const eq = word.indexOf('=');
+  return eq === -1 ? { name: word.slice(2), value: null } : { name: word.slice(2, eq), value: word.slice(eq + 1) };
+}
