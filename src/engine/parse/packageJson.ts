@@ -45,7 +45,9 @@ export function parsePackageJson(text: string, file: string): { model: PackageJs
     const before = text.slice(0, pos);
     const line = before.split('\n').length - 1;
     const character = pos - (before.lastIndexOf('\n') + 1);
-    problems.push({ file, message: `package.json: invalid JSON (${(e as Error).message.split('\n')[0]})`, range: { start: { line, character }, end: { line, character: character + 1 } }, severity: 'error' });
+    // V8 quotes the text around the error (`Unexpected token 'h', ..."TOKEN": hunter2"... is not valid JSON`): never print file content.
+    const reason = (e as Error).message.split('\n')[0].replace(/,?\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/, '');
+    problems.push({ file, message: `package.json: invalid JSON (${reason})`, range: { start: { line, character }, end: { line, character: character + 1 } }, severity: 'error' });
   }
   if (json) {
     const { docs, lineCounter } = parseYaml(text, file);
