@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     docker = runChild<DockerRun>(childJs, 'dockerfiles', { root, lintersDir: inst.ok ? lintersDir : undefined, passes: runs });
   } else docker = runChild<DockerRun>(childJs, 'dockerfiles', { root, passes: runs });
   const ours = docker.tools.shipshape;
-  console.log(`\nper Dockerfile (${docker.files} files, same texts, median of ${runs} passes after a warm-up; linters: ${linterNote})`);
+  console.log(`\nper Dockerfile (${docker.files} files, same texts, median of ${runs} passes after a warm-up pass; linters: ${linterNote})`);
   for (const [name, t] of Object.entries(docker.tools)) {
     const vs = name === 'shipshape' ? ` (parse + ${docker.rules} Dockerfile checklist rules + audit)` : `  → Shipshape is ${(t.msPerFile / ours.msPerFile).toFixed(1)}× faster`;
     console.log(`  ${name.padEnd(17)} ${(t.msPerFile * 1000).toFixed(0).padStart(6)} µs/file, ${t.findings} findings${vs}`);

@@ -209,9 +209,21 @@ export function compileUserPattern(source: string, flags = ''): CompiledPattern 
   }
 }
 
-/** Like {@link compileUserPattern}, but undefined for a bad pattern (for templates whose params were validated). */
+const compiled = new Map<string, RegExp | undefined>();
+
+/**
+ * Like {@link compileUserPattern}, but undefined for a bad pattern (for templates whose params were
+ * validated). Checks call it per file, so stateless patterns (no g or y flag) are compiled once.
+ */
 export function userRegExp(source: string | undefined, flags = ''): RegExp | undefined {
-  return source === undefined ? undefined : compileUserPattern(source, flags).regex;
+  if (source === undefined) return undefined;
+  if (/[gy]/.test(flags)) return compileUserPattern(source, flags).regex;
+  const key = `${flags}/${source}`;
+  if (compiled.has(key)) return compiled.get(key);
+  const regex = compileUserPattern(source, flags).regex;
+  if (compiled.size > 1000) compiled.clear();
+  compiled.set(key, regex);
+  return regex;
 }
 
 /**

@@ -166,22 +166,37 @@ class LazyAst {
   }
 }
 
+/** An instruction read by the line reader; ranges are computed from offsets on first use. */
 class LineInstruction implements DockerInstruction {
+  private r?: Range;
+  private kr?: Range;
+  private ar?: Range | null;
   constructor(
     readonly keyword: string,
     readonly args: string,
-    readonly range: Range,
-    readonly keywordRange: Range,
-    readonly argsRange: Range | undefined,
     readonly words: readonly LineWord[],
     readonly innerComment: boolean,
-    private readonly source: LazyAst,
-    private readonly start: number,
-    private readonly ordinal: number,
     readonly lines: LineIndex,
+    private readonly source: LazyAst,
+    private readonly offsets: { start: number; end: number; keywordEnd: number; argsStart: number; argsEnd: number },
+    private readonly ordinal: number,
   ) {}
+  get range(): Range {
+    return (this.r ??= this.lines.range(this.offsets.start, this.offsets.end));
+  }
+  get keywordRange(): Range {
+    return (this.kr ??= this.lines.range(this.offsets.start, this.offsets.keywordEnd));
+  }
+  get argsRange(): Range | undefined {
+    if (this.ar === undefined) this.ar = this.offsets.argsStart < 0 ? null : this.lines.range(this.offsets.argsStart, this.offsets.argsEnd);
+    return this.ar ?? undefined;
+  }
   get node(): Instruction {
-    return this.source.node(this.start, this.ordinal);
+    return this.source.node(this.offsets.start, this.ordinal);
+  }
+  get spansLines(): boolean {
+    const nl = this.lines.text.indexOf('\n', this.offsets.start);
+    return nl !== -1 && nl < this.offsets.end;
   }
 }
 
@@ -230,8 +245,8 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     const first = rest[0];
     const last = rest[rest.length - 1];
     const args = first ? text.slice(first.start, last.end) : '';
-    const argsRange = first ? index.range(first.start, last.end) : undefined;
-    const ins = new LineInstruction(li.keyword, args, index.range(li.start, li.end), index.range(li.start, li.keywordEnd), argsRange, li.words, li.innerComment, lazy, li.start, n, index);
+    const offsets = { start: li.start, end: li.end, keywordEnd: li.keywordEnd, argsStart: first ? first.start : -1, argsEnd: first ? last.end : -1 };
+    const ins = new LineInstruction(li.keyword, args, li.words, li.innerComment, index, lazy, offsets, n);
     if (li.keyword === 'FROM') {
       const image = first?.value ?? '';
       if (image.includes('$') || image.includes('\\') || rest.slice(1, 3).some((w) => w.value.includes('\\'))) return undefined;
@@ -266,10 +281,11 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     }
     const stage = stages[stages.length - 1];
     if (!stage) preamble.push(ins);
-    else {
-      stage.instructions.push(ins);
-      stage.range = { start: stage.range.start, end: ins.range.end };
-    }
+    else stage.instructions.push(ins);
+  }
+  for (const st of stages) {
+    const lastIns = st.instructions[st.instructions.length - 1];
+    if (lastIns) st.range = { start: st.range.start, end: lastIns.range.end };
   }
   return { stages, preamble, directives: read.directives, escapeChar: '\\', ast: () => lazy.ast };
 }
@@ -376,6 +392,12 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
     templated,
   };
   return { model, problems };
+}
+
+/** Whether an instruction spans more than one line (cheap for line-read ones: no range computed). */
+export function spansLines(ins: DockerInstruction): boolean {
+  if (ins instanceof LineInstruction) return ins.spansLines;
+  return ins.range.start.line !== ins.range.end.line;
 }
 
 // ---- Instruction details: from the line reader's words when it read the instruction, else from dockerfile-ast.
@@ -487,6 +509,7 @@ export function dockerArgValues(ins: DockerInstruction): string[] {
  * it has both brackets; undefined for the shell form.
  */
 export function dockerJson(ins: DockerInstruction, index: LineIndex): { value: string; start: number; end: number }[] | undefined {
+  if (ins.words && !/^\s*\[/.test(ins.args)) return undefined; // the shell form
   if (ins.words && !ins.args.includes('\\') && ins.argsRange) {
     const rest = ins.words.slice(flagWords(ins.keyword, ins.words).length);
     if (rest.length === 1 && rest[0].value === '[]') return [];

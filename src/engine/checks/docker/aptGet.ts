@@ -22,7 +22,12 @@ interface AptUse {
   cleans: boolean;
 }
 
+/** What a RUN does with apt-get; the three apt-get items share it (memoised per instruction). */
 function aptUse(ctx: DockerContext, ins: DockerInstruction): AptUse {
+  return ctx.memo('aptUse', ins, () => readAptUse(ctx, ins));
+}
+
+function readAptUse(ctx: DockerContext, ins: DockerInstruction): AptUse {
   const use: AptUse = { installs: [], cleans: false };
   // A cache mount on /var/lib/apt keeps the lists out of the layer.
   if (flags(ins).some((f) => f.name === 'mount' && /(^|,)(target|dst|destination)=\/var\/lib\/apt(\/lists)?\/?(,|$)/.test(f.value))) use.cleans = true;

@@ -1,5 +1,5 @@
 import type { Range, RawFinding } from '../../model';
-import { dockerFlags, dockerProperties, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
+import { dockerFlags, dockerProperties, spansLines, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
 import { LineIndex } from '../../text';
 import type { ParsedFile } from '../../workspace';
 import { runCommands, type ShellCommand } from './shell';
@@ -12,19 +12,22 @@ export interface DockerContext {
   commands(ins: DockerInstruction): ShellCommand[];
   /** The first line of the multi-line instruction a continuation line belongs to. */
   instructionLine(line: number): number | undefined;
+  /** A value computed once per instruction and key, shared by the checks of this file. */
+  memo<T>(key: string, ins: DockerInstruction, compute: () => T): T;
 }
 
-const contexts = new WeakMap<ParsedFile, DockerContext>();
+const contexts = new WeakMap<DockerfileModel, DockerContext>();
 
 /** The shared context of a Dockerfile, built once per parsed file (the parsed file is replaced on every edit). */
 export function dockerContext(file: ParsedFile): DockerContext | undefined {
   const model = file.model as DockerfileModel | undefined;
   if (!model || !Array.isArray(model.stages)) return undefined;
-  let ctx = contexts.get(file);
-  if (!ctx) {
+  let ctx = contexts.get(model);
+  if (!ctx || ctx.file !== file) {
     const index = model.lines ?? new LineIndex(file.text);
     const cache = new Map<DockerInstruction, ShellCommand[]>();
     let owners: Map<number, number> | undefined;
+    const memos = new Map<string, Map<DockerInstruction, unknown>>();
     ctx = {
       file: file as ParsedFile<DockerfileModel>,
       model,
@@ -39,12 +42,23 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
           owners = new Map();
           const all = [...model.preamble, ...model.stages.flatMap((s) => s.instructions)];
           // instruction ranges never overlap, so each continuation line has one owner
-          for (const i of all) for (let l = i.range.start.line + 1; l <= i.range.end.line; l++) if (!owners.has(l)) owners.set(l, i.range.start.line);
+          for (const i of all) {
+            if (!spansLines(i)) continue;
+            for (let l = i.range.start.line + 1; l <= i.range.end.line; l++) if (!owners.has(l)) owners.set(l, i.range.start.line);
+          }
         }
         return owners.get(line);
       },
+      memo<T>(key: string, ins: DockerInstruction, compute: () => T): T {
+        let m = memos.get(key);
+        if (!m) memos.set(key, (m = new Map()));
+        if (m.has(ins)) return m.get(ins) as T;
+        const v = compute();
+        m.set(ins, v);
+        return v;
+      },
     };
-    contexts.set(file, ctx);
+    contexts.set(model, ctx);
   }
   return ctx;
 }
