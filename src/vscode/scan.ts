@@ -199,6 +199,25 @@ export class FolderAuditor implements vscode.Disposable {
     }, delay);
   }
 
+  /**
+   * Something appeared at a path (created, moved in or renamed to): when it is a folder, its files are
+   * queued one by one, since a moved folder reports no event per file. Ignored folders are not entered.
+   */
+  async added(uri: vscode.Uri): Promise<void> {
+    const rel = this.relative(uri);
+    if (!rel || this.state === 'disabled' || this.rules.ignores(rel, true)) return;
+    let type: vscode.FileType;
+    try {
+      type = (await vscode.workspace.fs.stat(uri)).type;
+    } catch {
+      return this.changed(uri); // gone again: forget it
+    }
+    if (!(type & vscode.FileType.Directory)) return this.changed(uri);
+    if (type & vscode.FileType.SymbolicLink) return;
+    const { files } = await walk(uri, new IgnoreRules(), { maxFiles: this.settings.maxFiles });
+    for (const f of files) this.changed(f.uri);
+  }
+
   /** A folder was deleted: forget every file under it. */
   removedFolder(uri: vscode.Uri): void {
     const rel = this.relative(uri);

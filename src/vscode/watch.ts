@@ -31,7 +31,7 @@ export function watchFeature(ctx: Ctx): void {
     for (const { oldUri, newUri } of e.files) {
       ctx.auditorFor(oldUri)?.changed(oldUri);
       ctx.auditorFor(oldUri)?.removedFolder(oldUri);
-      ctx.auditorFor(newUri)?.changed(newUri);
+      void ctx.log.guard('Auditing renamed files', () => ctx.auditorFor(newUri)?.added(newUri));
     }
   });
 
@@ -50,7 +50,7 @@ export function watchFeature(ctx: Ctx): void {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(a.folder, '**/*'));
       const subs = [
         w,
-        w.onDidCreate((uri) => void ctx.log.guard('Auditing a new file', () => a.changed(uri))),
+        w.onDidCreate((uri) => void ctx.log.guard('Auditing a new file', () => a.added(uri))),
         // Open documents report their own changes (live text); the disk copy only matters once closed.
         w.onDidChange((uri) => void ctx.log.guard('Auditing a changed file', () => (a.isOpen(uri) ? undefined : a.changed(uri)))),
         w.onDidDelete((uri) =>

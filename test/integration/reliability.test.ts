@@ -380,7 +380,7 @@ export function reliabilityTests(): void {
     /** Puts the fixture back on disk and in the editors, and waits until the diagnostics match it. */
     const restore = async () => {
       await closeEverything();
-      for (const extra of ['k8s/renamed.yaml']) await vscode.workspace.fs.delete(at(extra)).then(undefined, () => undefined);
+      for (const extra of ['k8s/renamed.yaml', 'manifests']) await vscode.workspace.fs.delete(at(extra), { recursive: true }).then(undefined, () => undefined);
       for (const [rel, text] of original) {
         if ((await readText(at(rel))) !== text) await writeText(at(rel), text);
         // A document still held by the workbench reloads the disk text a moment later: wait for it.
@@ -464,6 +464,21 @@ export function reliabilityTests(): void {
       const fresh = await settlesToFresh(f, 'after renaming the manifest');
       assert.equal(fresh['k8s/deployment.yaml'], undefined);
       assert.ok(fresh['k8s/renamed.yaml']?.length, 'the renamed manifest has findings');
+    });
+
+    test('renaming the folder that holds the manifest moves its diagnostics (a moved folder reports no event per file)', async () => {
+      const before = await settlesToFresh(f, 'before the folder rename');
+      const edit = new vscode.WorkspaceEdit();
+      edit.renameFile(at('k8s'), at('manifests'));
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await waitForDiagnostics(at('manifests/deployment.yaml'), (ds) => ds.length > 0, 'diagnostics under the new folder name', 45000);
+      const fresh = await settlesToFresh(f, 'after renaming the folder');
+      assert.equal(fresh['k8s/deployment.yaml'], undefined);
+      assert.deepEqual(fresh['manifests/deployment.yaml']?.map((l) => JSON.parse(l)[0] as string), before['k8s/deployment.yaml']?.map((l) => JSON.parse(l)[0] as string), 'the same rules fire under the new name');
+      const back = new vscode.WorkspaceEdit();
+      back.renameFile(at('manifests'), at('k8s'));
+      assert.ok(await vscode.workspace.applyEdit(back));
+      await settlesToFresh(f, 'after renaming the folder back');
     });
 
     const builtinIds = (rel: string) => [...new Set((shown(f)[rel] ?? []).map((l) => JSON.parse(l)[0] as string).filter((id) => id && !id.startsWith('team.')))].sort();
