@@ -135,6 +135,7 @@ export class Engine {
   /** Bumped on every change; per kind as well, so cached workspace-check results know when to re-run. */
   private version = 0;
   private readonly kindVersions = new Map<FileKind, number>();
+  private stamped: WeakMap<RawFinding, Finding>[] = [];
   private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut } | undefined)[] = [];
   /**
    * Files and entries per kind, in insertion order. A kind's lists are rebuilt only after a file of that
@@ -169,6 +170,7 @@ export class Engine {
     for (const i of items) this.itemById.set(i.item.id, i);
     for (const e of this.entries.values()) e.outs = e.previous = undefined;
     this.workspaceOuts = [];
+    this.stamped = [];
     this.itemCache = [];
   }
 
@@ -422,7 +424,8 @@ export class Engine {
       cached.deps = view.deps;
       return cached.out;
     }
-    const stamped = stamp(out, ri, problems[0], () => true);
+    // Raw findings a check memoises keep their stamped object, so files whose findings did not change keep their order.
+    const stamped = stamp(out, ri, problems[0], () => true, (this.stamped[slot] ??= new WeakMap()));
     this.workspaceOuts[slot] = { deps: view.deps, raw: out, out: stamped };
     return stamped;
   }
@@ -487,10 +490,16 @@ function sameData(a: unknown, b: unknown): boolean {
 }
 
 /** Wraps a check's output: findings stamped with the item's id, severity and fixability. */
-function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, foreign: (f: RawFinding) => boolean): ItemOut {
+function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, foreign: (f: RawFinding) => boolean, memo?: WeakMap<RawFinding, Finding>): ItemOut {
   if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
   const fixable = !!ri.fix;
-  const findings = out.findings.map((f): Finding => ({ ...f, ruleId: ri.item.id, severity: ri.severity, fixable }));
+  const findings = out.findings.map((f): Finding => {
+    const known = memo?.get(f);
+    if (known) return known;
+    const stamped: Finding = { ...f, ruleId: ri.item.id, severity: ri.severity, fixable };
+    memo?.set(f, stamped);
+    return stamped;
+  });
   return { applicable: true, findings, evidence: out.evidence, problem, foreign: out.findings.some(foreign) };
 }
 
@@ -560,23 +569,40 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 export function summarize(fileCount: number, findings: readonly Finding[], items: readonly ItemResult[], suppressed: number): Summary {
-  const reported = findings;
-  const passed = items.filter((i) => i.status === 'pass').length;
-  const failed = items.filter((i) => i.status === 'fail').length;
-  const manual = items.filter((i) => i.status === 'manual').length;
-  const attested = items.filter((i) => i.status === 'manual' && i.attestation).length;
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const f of findings) {
+    if (f.severity === 'error') errors++;
+    else if (f.severity === 'warning') warnings++;
+    else if (f.severity === 'info') infos++;
+  }
+  let passed = 0;
+  let failed = 0;
+  let manual = 0;
+  let attested = 0;
+  let notApplicable = 0;
+  for (const i of items) {
+    if (i.status === 'pass') passed++;
+    else if (i.status === 'fail') failed++;
+    else if (i.status === 'not-applicable') notApplicable++;
+    else if (i.status === 'manual') {
+      manual++;
+      if (i.attestation) attested++;
+    }
+  }
   // Unattested manual items do not lower the score: it measures what is proven (checks) or signed off.
   const denominator = passed + failed + attested;
   return {
     files: fileCount,
-    findings: reported.length,
-    errors: reported.filter((f) => f.severity === 'error').length,
-    warnings: reported.filter((f) => f.severity === 'warning').length,
-    infos: reported.filter((f) => f.severity === 'info').length,
+    findings: findings.length,
+    errors,
+    warnings,
+    infos,
     passed,
     failed,
     manual,
-    notApplicable: items.filter((i) => i.status === 'not-applicable').length,
+    notApplicable,
     suppressed,
     score: denominator === 0 ? 100 : Math.round(((passed + attested) / denominator) * 100),
   };

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { RawFinding } from '../../model';
 import { getIn } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import { mapField, replicasOf } from './common';
-import { clusterOf, nsLabel, objectFinding, type Cluster, type Placed } from './cluster';
+import { nsLabel, objectFinding, type Placed, workloadCoverage } from './cluster';
 import { describeSelector, labelSelector, SelectorIndex } from './selectors';
 import { resolveIntOrPercent } from './strategy';
 
@@ -18,42 +17,32 @@ export const replicasMin = workspaceCheck({
     kinds: z.array(z.enum(REPLICATED)).default([...REPLICATED]),
   }),
   kinds: ['kubernetes'],
-  run: (ws, p) => {
-    const c = clusterOf(ws);
-    const findings: RawFinding[] = [];
-    let judged = false;
-    for (const kind of p.kinds) {
-      for (const w of c.ofKind(kind)) {
-        if (w.obj.malformed || !mapField(w.obj.value, 'spec')) continue;
-        if (c.autoscalerFor(w.obj)) continue; // the autoscaler owns the replica count
-        const replicas = replicasOf(w.obj);
-        if (replicas === undefined) continue;
-        judged = true;
-        if (replicas === null) findings.push(objectFinding(w, `${w.obj.ref} does not set replicas (defaults to 1) and no autoscaler scales it; run at least ${p.min}.`, [...w.obj.base, 'spec'], { insert: ['spec', 'replicas'], value: p.min }));
-        else if (replicas < p.min) findings.push(objectFinding(w, `${w.obj.ref} runs ${replicas} replica${replicas === 1 ? '' : 's'}; run at least ${p.min} so one node or zone failure does not take it down.`, [...w.obj.base, 'spec', 'replicas'], { replace: ['spec', 'replicas'], value: p.min }));
-      }
-    }
-    return judged ? { findings } : undefined;
-  },
+  run: workloadCoverage({
+    kinds: (p) => p.kinds,
+    index: () => undefined,
+    judge: (w, _i, c, p, findings) => {
+      if (w.obj.malformed || !mapField(w.obj.value, 'spec')) return false;
+      if (c.autoscalerFor(w.obj)) return false; // the autoscaler owns the replica count
+      const replicas = replicasOf(w.obj);
+      if (replicas === undefined) return false;
+      if (replicas === null) findings.push(objectFinding(w, `${w.obj.ref} does not set replicas (defaults to 1) and no autoscaler scales it; run at least ${p.min}.`, [...w.obj.base, 'spec'], { insert: ['spec', 'replicas'], value: p.min }));
+      else if (replicas < p.min) findings.push(objectFinding(w, `${w.obj.ref} runs ${replicas} replica${replicas === 1 ? '' : 's'}; run at least ${p.min} so one node or zone failure does not take it down.`, [...w.obj.base, 'spec', 'replicas'], { replace: ['spec', 'replicas'], value: p.min }));
+      return true;
+    },
+  }),
 });
 
 /**
- * The step PDB and autoscaler coverage share: each well-formed workload of the kinds that `judge` accepts,
- * with what covers it (a PDB, an autoscaler) when `cover` finds something, else reported by `missing`.
- * Returns whether any workload was judged.
+ * The step PDB and autoscaler coverage share, for one workload: when it is well formed and `judge` accepts
+ * it, what covers it (a PDB, an autoscaler) goes to `covered` when `cover` finds something, else the
+ * workload goes to `missing`. Returns whether the workload was judged.
  */
-function eachCovered<C>(c: Cluster, kinds: readonly string[], judge: (w: Placed) => boolean, cover: (w: Placed) => C | undefined, missing: (w: Placed) => void, covered: (w: Placed, by: C) => void): boolean {
-  let judged = false;
-  for (const kind of kinds) {
-    for (const w of c.ofKind(kind)) {
-      if (w.obj.malformed || !w.obj.podSpecPath || !judge(w)) continue;
-      judged = true;
-      const by = cover(w);
-      if (by === undefined) missing(w);
-      else covered(w, by);
-    }
-  }
-  return judged;
+function eachCovered<C>(w: Placed, judge: (w: Placed) => boolean, cover: (w: Placed) => C | undefined, missing: (w: Placed) => void, covered: (w: Placed, by: C) => void): boolean {
+  if (w.obj.malformed || !w.obj.podSpecPath || !judge(w)) return false;
+  const by = cover(w);
+  if (by === undefined) missing(w);
+  else covered(w, by);
+  return true;
 }
 
 const PDB_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'ReplicaSet'] as const;
@@ -71,19 +60,20 @@ export const pdbCoverage = workspaceCheck({
     checkBlocking: z.boolean().default(true).describe('Also report a covering PDB with maxUnavailable 0 or minAvailable ≥ replicas (node drains hang).'),
   }),
   kinds: ['kubernetes'],
-  run: (ws, p) => {
-    const c = clusterOf(ws);
-    const index = new SelectorIndex<Placed>(c.podLabelStats);
-    for (const pdb of c.ofKind('PodDisruptionBudget')) {
-      const sel = labelSelector(getIn(pdb.obj.value, ['spec', 'selector']));
-      if (!sel) continue;
-      // policy/v1: an empty selector selects every pod of the namespace; policy/v1beta1: none.
-      index.add(pdb.obj.namespace, sel, pdb, pdb.obj.apiVersion !== 'policy/v1beta1');
-    }
-    const findings: RawFinding[] = [];
-    const judged = eachCovered(
-      c,
-      p.kinds,
+  run: workloadCoverage({
+    kinds: (p) => p.kinds,
+    index: (c) => {
+      const index = new SelectorIndex<Placed>(c.podLabelStats);
+      for (const pdb of c.ofKind('PodDisruptionBudget')) {
+        const sel = labelSelector(getIn(pdb.obj.value, ['spec', 'selector']));
+        if (!sel) continue;
+        // policy/v1: an empty selector selects every pod of the namespace; policy/v1beta1: none.
+        index.add(pdb.obj.namespace, sel, pdb, pdb.obj.apiVersion !== 'policy/v1beta1');
+      }
+      return index;
+    },
+    judge: (w0, index, c, p, findings) => eachCovered(
+      w0,
       (w) => {
         const replicas = replicasOf(w.obj);
         if (replicas === undefined) return false;
@@ -115,9 +105,8 @@ export const pdbCoverage = workspaceCheck({
           if (blocked) findings.push(objectFinding(pdb, `${pdb.obj.ref} (${sel ? describeSelector(sel) : ''}) covers ${w.obj.ref} but allows no voluntary eviction (${blocked}); node drains and cluster upgrades will hang.`));
         }
       },
-    );
-    return judged ? { findings } : undefined;
-  },
+    ),
+  }),
 });
 
 const SCALED_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'ReplicaSet'] as const;
@@ -131,12 +120,11 @@ export const autoscalerCoverage = workspaceCheck({
     minReplicas: z.number().int().min(1).default(3).describe('Lowest acceptable autoscaler minimum (kube-linter hpa-minimum-three-replicas: 3).'),
   }),
   kinds: ['kubernetes'],
-  run: (ws, p) => {
-    const c = clusterOf(ws);
-    const findings: RawFinding[] = [];
-    const judged = eachCovered(
-      c,
-      p.kinds,
+  run: workloadCoverage({
+    kinds: (p) => p.kinds,
+    index: () => undefined,
+    judge: (w0, _i, c, p, findings) => eachCovered(
+      w0,
       () => true,
       (w) => c.autoscalerFor(w.obj),
       (w) => findings.push(objectFinding(w, `No HorizontalPodAutoscaler${nsLabel(w.obj)} targets ${w.obj.ref}; it cannot scale with load.`)),
@@ -145,7 +133,6 @@ export const autoscalerCoverage = workspaceCheck({
         if (a.min !== undefined && a.min < p.minReplicas) findings.push(objectFinding(a.at, `${a.at.obj.ref} lets ${w.obj.ref} scale down to ${a.min} replica${a.min === 1 ? '' : 's'}; set ${hpa.min} to at least ${p.minReplicas}.`, [...a.at.obj.base, 'spec', hpa.min]));
         if (a.min !== undefined && a.max !== undefined && a.max <= a.min) findings.push(objectFinding(a.at, `${a.at.obj.ref}: ${hpa.max} (${a.max}) is not above ${hpa.min} (${a.min}), so it cannot scale ${w.obj.ref} up.`, [...a.at.obj.base, 'spec', hpa.max]));
       },
-    );
-    return judged ? { findings } : undefined;
-  },
+    ),
+  }),
 });

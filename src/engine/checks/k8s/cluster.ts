@@ -1,7 +1,9 @@
 import type { RawFinding } from '../../model';
 import { getIn, type K8sModel, type K8sObject } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
-import type { WorkspaceView } from '../../workspace';
+import type { ParsedFile, WorkspaceView } from '../../workspace';
+import { Derived, sameList } from '../derived';
+import type { CheckOutput } from '../template';
 import { findingAt, k8sModel, mapField, type Ctx, type K8sFile } from './common';
 import { LabelStats, sameNamespace } from './selectors';
 
@@ -43,21 +45,21 @@ export function clusterOf(ws: WorkspaceView): Cluster {
   const key = ws.byKind('kubernetes');
   let c = cache.get(key);
   if (!c) {
-    c = collect(ws);
+    c = collect(key);
     cache.set(key, c);
   }
   return c;
 }
 
-function collect(ws: WorkspaceView): Cluster {
+function collect(files: readonly ParsedFile[]): Cluster {
   const byKind = new Map<string, Placed[]>();
   const workloads: Placed[] = [];
   const podLabelStats = new LabelStats();
-  for (const file of ws.byKind<K8sModel>('kubernetes')) {
+  for (const file of files) {
     const model = k8sModel(file);
     if (!model) continue;
     for (const obj of model.objects) {
-      const placed: Placed = { file, model, obj };
+      const placed: Placed = { file: file as K8sFile, model, obj };
       const list = byKind.get(obj.kind);
       if (list) list.push(placed);
       else byKind.set(obj.kind, [placed]);
@@ -104,4 +106,95 @@ export function objectFinding(p: Placed, message: string, path?: YamlPath, data?
 
 export function nsLabel(obj: K8sObject): string {
   return obj.namespace ? ` in namespace ${obj.namespace}` : '';
+}
+
+/** Objects that cover workloads (selectors, scale targets): what coverage checks look up. */
+const COVER_KINDS = new Set(['PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject', 'NetworkPolicy', 'Service']);
+
+/**
+ * What a manifest contributes to the facts coverage checks share: the source and position of each covering
+ * object's document, and the pod labels of its workloads (they weigh the selector indexes). Equal
+ * signatures mean equal facts, whatever else the edit changed.
+ */
+function coverSignature(file: ParsedFile): string[] {
+  const model = k8sModel(file);
+  if (!model) return [];
+  const out: string[] = [];
+  for (const obj of model.objects) {
+    if (COVER_KINDS.has(obj.kind)) {
+      const range = model.docs[obj.docIndex]?.range;
+      const start = obj.range ? `${obj.range.start.line}:${obj.range.start.character}` : '';
+      out.push(`C${obj.docIndex}|${start}|${range ? file.text.slice(range[0], range[2]) : JSON.stringify(obj.value)}`);
+    } else if (WORKLOAD_KINDS.has(obj.kind) && !obj.malformed) out.push(`W${JSON.stringify(obj.podLabels)}`);
+  }
+  return out;
+}
+
+/** The cluster as coverage checks see it; the same object while no manifest's signature changed. */
+const coverFacts = new Derived<string[], { cluster: Cluster }>({
+  kinds: ['kubernetes'],
+  part: coverSignature,
+  equal: (a, b) => sameList(a, b, (x, y) => x === y),
+  build: (_parts, [files]) => ({ cluster: collect(files) }),
+});
+
+export interface CoverageSpec<P, I> {
+  /** Workload kinds, in the order findings are reported (kind by kind); without it every workload in file order. */
+  kinds?: (p: P) => readonly string[];
+  /** What covers workloads (selector indexes…), built once per state of the covering objects. */
+  index(c: Cluster, p: P): I;
+  /** Judges one workload (an object of the kinds, or any well-formed workload), adding findings; returns whether it was judged. */
+  judge(w: Placed, index: I, c: Cluster, p: P, findings: RawFinding[]): boolean;
+}
+
+interface CoveragePart {
+  judged: boolean;
+  /** Findings per kind (kinds given) or under '' (every workload). */
+  byKind: Map<string, RawFinding[]>;
+}
+
+interface CoverageState<I> {
+  facts: { cluster: Cluster };
+  index: I;
+  parts: WeakMap<ParsedFile, CoveragePart>;
+  last?: { parts: CoveragePart[]; out: CheckOutput | undefined };
+}
+
+/**
+ * A cross-file Kubernetes check whose findings are about one workload at a time, judged against shared
+ * facts (covering objects, autoscalers). Findings are memoised per manifest while the facts stand, so an
+ * edit that leaves every covering object and pod label as it was re-judges only the edited manifest.
+ */
+export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>): (ws: WorkspaceView, p: P) => CheckOutput | undefined {
+  const states = new WeakMap<P, CoverageState<I>>();
+  return (ws, p) => {
+    const facts = coverFacts.get(ws);
+    let st = states.get(p);
+    if (!st || st.facts !== facts) states.set(p, (st = { facts, index: spec.index(facts.cluster, p), parts: new WeakMap() }));
+    const kinds = spec.kinds?.(p);
+    const wanted = kinds ? new Set(kinds) : undefined;
+    const parts: CoveragePart[] = [];
+    for (const file of ws.byKind('kubernetes')) {
+      let part = st.parts.get(file);
+      if (!part) {
+        part = { judged: false, byKind: new Map() };
+        const model = k8sModel(file);
+        for (const obj of model?.objects ?? []) {
+          if (wanted ? !wanted.has(obj.kind) : !WORKLOAD_KINDS.has(obj.kind) || obj.malformed) continue;
+          const key = wanted ? obj.kind : '';
+          let list = part.byKind.get(key);
+          if (!list) part.byKind.set(key, (list = []));
+          if (spec.judge({ file: file as K8sFile, model: model!, obj }, st.index, facts.cluster, p, list)) part.judged = true;
+        }
+        st.parts.set(file, part);
+      }
+      parts.push(part);
+    }
+    if (st.last && sameList(st.last.parts, parts, (a, b) => a === b)) return st.last.out;
+    const findings: RawFinding[] = [];
+    for (const kind of kinds ?? ['']) for (const part of parts) for (const f of part.byKind.get(kind) ?? []) findings.push(f);
+    const out = parts.some((x) => x.judged) ? { findings } : undefined;
+    st.last = { parts, out };
+    return out;
+  };
 }

@@ -3,7 +3,7 @@ import type { RawFinding } from '../../model';
 import { containersOf, getIn } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import { containerFinding, describeContainer, mapField } from './common';
-import { clusterOf, nsLabel, objectFinding, type Placed } from './cluster';
+import { nsLabel, objectFinding, type Placed, workloadCoverage } from './cluster';
 import { describeSelector, labelSelector, mapSelector, SelectorIndex } from './selectors';
 
 const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Pod', 'Job', 'CronJob'] as const;
@@ -16,24 +16,21 @@ export const networkPolicyCoverage = workspaceCheck({
     kinds: z.array(z.enum(POD_KINDS)).default(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Pod']),
   }),
   kinds: ['kubernetes'],
-  run: (ws, p) => {
-    const c = clusterOf(ws);
-    const index = new SelectorIndex<Placed>(c.podLabelStats);
-    for (const np of c.ofKind('NetworkPolicy')) {
-      const sel = labelSelector(getIn(np.obj.value, ['spec', 'podSelector']));
-      if (sel) index.add(np.obj.namespace, sel, np, true);
-    }
-    const kinds = new Set<string>(p.kinds);
-    const findings: RawFinding[] = [];
-    let judged = false;
-    for (const w of c.workloads) {
-      if (!kinds.has(w.obj.kind) || !w.obj.podSpecPath) continue;
-      judged = true;
-      if (index.match(w.obj.namespace, w.obj.podLabels).length > 0) continue;
-      findings.push(objectFinding(w, `No NetworkPolicy${nsLabel(w.obj)} selects the pods of ${w.obj.ref}; any pod in the cluster can reach them. Add a policy that allows only the expected callers.`));
-    }
-    return judged ? { findings } : undefined;
-  },
+  run: workloadCoverage({
+    index: (c, p) => {
+      const index = new SelectorIndex<Placed>(c.podLabelStats);
+      for (const np of c.ofKind('NetworkPolicy')) {
+        const sel = labelSelector(getIn(np.obj.value, ['spec', 'podSelector']));
+        if (sel) index.add(np.obj.namespace, sel, np, true);
+      }
+      return { index, kinds: new Set<string>(p.kinds) };
+    },
+    judge: (w, { index, kinds }, _c, _p, findings) => {
+      if (!kinds.has(w.obj.kind) || !w.obj.podSpecPath) return false;
+      if (index.match(w.obj.namespace, w.obj.podLabels).length === 0) findings.push(objectFinding(w, `No NetworkPolicy${nsLabel(w.obj)} selects the pods of ${w.obj.ref}; any pod in the cluster can reach them. Add a policy that allows only the expected callers.`));
+      return true;
+    },
+  }),
 });
 
 /** Pods behind a Service declare a readiness probe, so traffic only reaches pods that can serve it. */
@@ -42,24 +39,23 @@ export const serviceReadiness = workspaceCheck({
   description: 'Every container of a workload selected by a Service (same namespace, selector matches the pod labels) declares a readinessProbe.',
   params: z.strictObject({}),
   kinds: ['kubernetes'],
-  run: (ws) => {
-    const c = clusterOf(ws);
-    const index = new SelectorIndex<Placed>(c.podLabelStats);
-    for (const svc of c.ofKind('Service')) {
-      const spec = mapField(svc.obj.value, 'spec');
-      if (!spec || spec.type === 'ExternalName') continue;
-      const sel = mapSelector(spec.selector);
-      if (sel && sel.reqs.length > 0) index.add(svc.obj.namespace, sel, svc, false);
-    }
-    const findings: RawFinding[] = [];
-    let judged = false;
-    for (const w of c.workloads) {
-      if (w.obj.batch || !w.obj.podSpecPath) continue;
+  run: workloadCoverage({
+    index: (c) => {
+      const index = new SelectorIndex<Placed>(c.podLabelStats);
+      for (const svc of c.ofKind('Service')) {
+        const spec = mapField(svc.obj.value, 'spec');
+        if (!spec || spec.type === 'ExternalName') continue;
+        const sel = mapSelector(spec.selector);
+        if (sel && sel.reqs.length > 0) index.add(svc.obj.namespace, sel, svc, false);
+      }
+      return index;
+    },
+    judge: (w, index, _c, _p, findings: RawFinding[]) => {
+      if (w.obj.batch || !w.obj.podSpecPath) return false;
       const services = index.match(w.obj.namespace, w.obj.podLabels);
-      if (services.length === 0) continue;
+      if (services.length === 0) return false;
       const containers = containersOf(w.obj);
-      if (containers.length === 0) continue;
-      judged = true;
+      if (containers.length === 0) return false;
       const svc = services[0];
       const svcSel = mapSelector(getIn(svc.obj.value, ['spec', 'selector']));
       for (const ctn of containers) {
@@ -70,7 +66,7 @@ export const serviceReadiness = workspaceCheck({
           related: [{ file: svc.file.path, range: objectFinding(svc, '').range, message: `${svc.obj.ref} selects these pods` }],
         });
       }
-    }
-    return judged ? { findings } : undefined;
-  },
+      return true;
+    },
+  }),
 });
