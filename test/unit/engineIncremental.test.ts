@@ -126,6 +126,7 @@ describe('incremental audit', () => {
       { path: '.env.production', kind: 'env', text: 'NODE_ENV=production\nPORT=8080\n' },
       { path: 'deploy/api.yaml', kind: 'kubernetes', text: manifest(8080) },
       { path: 'Dockerfile', kind: 'dockerfile', text: 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "server.js"]\n' },
+      { path: 'deploy/pdb.yaml', kind: 'kubernetes', text: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels: { app: api }\n' },
       { path: 'package.json', kind: 'packageJson', text: '{\n  "name": "api",\n  "dependencies": { "express": "^4.19.0" }\n}\n' },
     ];
     const item = (r: ReturnType<Engine['audit']>, id: string) => r.items.find((i) => i.id === id)!;
@@ -155,6 +156,15 @@ describe('incremental audit', () => {
       edit('deploy/api.yaml', manifest(8080));
       r = check('containerPort back');
       assert.equal(item(r, 'env.port').status, 'pass');
+
+      // A PodDisruptionBudget edited in its own file uncovers the workload in another, and covers it again.
+      const pdb = current.get('deploy/pdb.yaml')!.text;
+      edit('deploy/pdb.yaml', pdb.replace('app: api', 'app: web'));
+      r = check('PDB selects other pods');
+      assert.ok(item(r, 'k8s.pdb').findings.some((f) => f.file === 'deploy/api.yaml'), 'k8s.pdb reports the workload');
+      edit('deploy/pdb.yaml', `# a comment line\n${pdb}`);
+      r = check('PDB back, shifted');
+      assert.ok(!item(r, 'k8s.pdb').findings.some((f) => f.file === 'deploy/api.yaml'));
 
       // A key declared in the manifest is evidence elsewhere; lines shift when a comment is added above.
       edit('deploy/api.yaml', manifest(8080, '', ['LOG_LEVEL', 'METRICS_PORT']));
@@ -187,7 +197,7 @@ describe('incremental audit', () => {
       check('PORT back');
 
       // Files removed and added back (at the end of the order, in both engines).
-      for (const path of ['.env.example', 'Dockerfile', 'deploy/api.yaml']) {
+      for (const path of ['.env.example', 'Dockerfile', 'deploy/pdb.yaml', 'deploy/api.yaml']) {
         const f = current.get(path)!;
         engine.remove(path);
         current.delete(path);
