@@ -318,6 +318,7 @@ export class FolderAuditor implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();
-    this.settle();
+    // A removed folder is idle for whoever waits on it, even with a superseded scan still winding down.
+    for (const w of this.idleWaiters.splice(0)) w();
   }
 }
