@@ -18,6 +18,23 @@ function clean(pattern: string): string {
   return pattern.trim().replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
 }
 
+const matchers = new Map<string, ((p: string) => boolean) | null>();
+
+/** A pattern compiled once (ignore files repeat the same few patterns); null when picomatch refuses it. */
+function compiled(pattern: string): ((p: string) => boolean) | null {
+  let m = matchers.get(pattern);
+  if (m === undefined) {
+    try {
+      m = picomatch(pattern, { dot: true });
+    } catch {
+      m = null;
+    }
+    if (matchers.size > 5000) matchers.clear();
+    matchers.set(pattern, m);
+  }
+  return m;
+}
+
 /**
  * Is `path` excluded by the ignore file? Follows .dockerignore semantics: patterns are anchored at the
  * context root, a pattern that matches a parent folder excludes what is inside, the last match wins
@@ -30,12 +47,8 @@ export function dockerignoreExcludes(model: IgnoreFileModel, path: string): bool
   for (const line of model.lines) {
     const pattern = clean(line.pattern);
     if (!pattern) continue;
-    let matcher: (p: string) => boolean;
-    try {
-      matcher = picomatch(pattern, { dot: true });
-    } catch {
-      continue;
-    }
+    const matcher = compiled(pattern);
+    if (!matcher) continue;
     if (candidates.some((c) => matcher(c))) excluded = !line.negated;
   }
   return excluded;
