@@ -21,11 +21,15 @@ async function open(u: vscode.Uri): Promise<vscode.TextDocument> {
 /** Puts a fixture file back as it was: unsaved edits dropped, the original text on disk, editors closed. */
 async function restore(u: vscode.Uri, text: string): Promise<void> {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === u.toString());
-  if (doc?.isDirty) {
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+  if (doc && (doc.isDirty || doc.getText() !== text)) {
+    // The document VS Code holds gets the original text, saved: no unsaved edits, the disk as it was.
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(u, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+    assert.ok(await vscode.workspace.applyEdit(edit), `restore ${vscode.workspace.asRelativePath(u)}`);
+    assert.ok(await doc.save());
   }
   if ((await readText(u)) !== text) await writeText(u, text);
+  await settled(u, text);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
@@ -39,7 +43,8 @@ async function settled(u: vscode.Uri, text: string, ms = 20000): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         sub.dispose();
-        reject(new Error(`timed out waiting for the document of ${vscode.workspace.asRelativePath(u)} to reload`));
+        const d = held();
+        reject(new Error(`timed out waiting for the document of ${vscode.workspace.asRelativePath(u)} to reload (dirty: ${d?.isDirty}, closed: ${d?.isClosed}, ${d?.getText().length} vs ${text.length} characters)`));
       }, ms);
       const sub = vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() !== u.toString() || e.document.getText() !== text) return;
