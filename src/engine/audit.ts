@@ -136,6 +136,9 @@ export class Engine {
   private version = 0;
   private readonly kindVersions = new Map<FileKind, number>();
   private stamped: WeakMap<RawFinding, Finding>[] = [];
+  /** Whether a finding is suppressed, while no suppression changed (findings keep their identity across audits). */
+  private silenced = new WeakMap<Finding, boolean>();
+  private silencedEpoch = -1;
   private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut } | undefined)[] = [];
   /**
    * Files and entries per kind, in insertion order. A kind's lists are rebuilt only after a file of that
@@ -441,12 +444,20 @@ export class Engine {
   private kept(out: ItemOut, aliases: readonly string[]): Finding[] {
     if (out.kept) return out.kept;
     let kept: Finding[] = out.findings;
+    if (this.silencedEpoch !== this.suppressionEpoch) {
+      this.silenced = new WeakMap();
+      this.silencedEpoch = this.suppressionEpoch;
+    }
     for (let i = 0; i < out.findings.length; i++) {
       const f = out.findings[i];
-      const entry = this.entries.get(f.file);
-      if (!entry) continue;
-      entry.suppressions ??= readSuppressions(entry.parsed);
-      if (findSuppression(entry.suppressions, f, aliases)) {
+      let silenced = this.silenced.get(f);
+      if (silenced === undefined) {
+        const entry = this.entries.get(f.file);
+        if (entry) entry.suppressions ??= readSuppressions(entry.parsed);
+        silenced = !!entry && !!findSuppression(entry.suppressions!, f, aliases);
+        this.silenced.set(f, silenced);
+      }
+      if (silenced) {
         if (kept === out.findings) kept = out.findings.slice(0, i);
       } else if (kept !== out.findings) kept.push(f);
     }

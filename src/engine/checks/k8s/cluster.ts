@@ -122,9 +122,10 @@ function coverSignature(file: ParsedFile): string[] {
   const out: string[] = [];
   for (const obj of model.objects) {
     if (COVER_KINDS.has(obj.kind)) {
-      const range = model.docs[obj.docIndex]?.range;
+      // The document's node, not the document: a comment after it (at the end of the file) is not part of the object.
+      const range = (model.docs[obj.docIndex]?.contents as { range?: [number, number, number] } | null | undefined)?.range;
       const start = obj.range ? `${obj.range.start.line}:${obj.range.start.character}` : '';
-      out.push(`C${obj.docIndex}|${start}|${range ? file.text.slice(range[0], range[2]) : JSON.stringify(obj.value)}`);
+      out.push(`C${obj.docIndex}|${start}|${range ? file.text.slice(range[0], range[1]) : JSON.stringify(obj.value)}`);
     } else if (WORKLOAD_KINDS.has(obj.kind) && !obj.malformed) out.push(`W${JSON.stringify(obj.podLabels)}`);
   }
   return out;

@@ -6,7 +6,8 @@ import type { K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import type { YamlFile } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
-import { workspaceCheck } from '../template';
+import { DerivedByKey } from '../derived';
+import { type CheckOutput, workspaceCheck } from '../template';
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -69,6 +70,18 @@ export function ciTarget(ws: WorkspaceView, files: ParsedFile<YamlFile>[]): { fi
   return undefined;
 }
 
+const NO_GITOPS = { any: false };
+
+/** Whether a Kubernetes object of the item's GitOps kinds exists (Argo CD Application…), built per manifest. */
+const gitopsObjects = new DerivedByKey<z.infer<typeof Params>, boolean, { any: boolean }>((p) => ({
+  kinds: ['kubernetes'],
+  part: (f) => !!(f as ParsedFile<K8sModel>).model?.objects?.some((o) => p.k8sKinds.some((k) => kindMatches(o.apiVersion, o.kind, k))),
+  equal: (a, b) => a === b,
+  build: ([parts]) => ({ any: parts.some(Boolean) }),
+}));
+
+const outputs = new WeakMap<object, { ci: readonly ParsedFile[]; pkgs: readonly ParsedFile[]; gitops: { any: boolean }; out: CheckOutput }>();
+
 /**
  * `ci.steps`: CI (GitHub Actions, GitLab CI, or any YAML pipeline with run/script/command keys) has
  * steps that do what the item asks, and none of them is allowed to fail silently.
@@ -80,11 +93,22 @@ export const ciStepsCheck = workspaceCheck({
   kinds: ['ciWorkflow', 'packageJson', 'kubernetes', 'dockerfile'],
   run(ws, p) {
     if (!p.appliesWhen.some((k) => ws.byKind(k as FileKind).length > 0)) return undefined;
+    // The output depends on the CI files, the package.json files and whether a GitOps object exists: the same ones give the same output.
+    const ci = ws.byKind('ciWorkflow');
+    const pkgs = ws.byKind('packageJson');
+    const gitops = p.k8sKinds.length > 0 ? gitopsObjects.get(ws, p) : NO_GITOPS;
+    const last = outputs.get(p);
+    if (last && last.ci === ci && last.pkgs === pkgs && last.gitops === gitops) return last.out;
+    const out = gitops.any ? { findings: [] } : judgeSteps(ws, p);
+    outputs.set(p, { ci, pkgs, gitops, out });
+    return out;
+  },
+});
+
+function judgeSteps(ws: WorkspaceView, p: z.infer<typeof Params>): CheckOutput {
     const { files, steps } = allSteps(ws);
     const findings: RawFinding[] = [];
     const evidence: Evidence[] = [];
-    const gitops = p.k8sKinds.length > 0 && ws.byKind<K8sModel>('kubernetes').some((f) => f.model?.objects.some((o) => p.k8sKinds.some((k) => kindMatches(o.apiVersion, o.kind, k))));
-    if (gitops) return { findings: [] };
     const target = ciTarget(ws, files);
     const where = files.length ? 'no CI step' : 'no CI workflow (.github/workflows/*.yml, .gitlab-ci.yml)';
     for (const req of p.require) {
@@ -102,5 +126,4 @@ export const ciStepsCheck = workspaceCheck({
       if (!steps.some((s) => s.kind === 'run' && !s.soft && re.test(s.text)) && target) findings.push({ ...target, message: `package.json has a "${name}" script that no CI step runs`, data: { script: name } });
     }
     return { findings, evidence };
-  },
-});
+}
