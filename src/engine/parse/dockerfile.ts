@@ -180,6 +180,8 @@ class LineInstruction implements DockerInstruction {
     private readonly source: LazyAst,
     private readonly offsets: { start: number; end: number; keywordEnd: number; argsStart: number; argsEnd: number },
     private readonly ordinal: number,
+    /** How many leading words are flags. */
+    readonly flagCount: number,
   ) {}
   get range(): Range {
     return (this.r ??= this.lines.range(this.offsets.start, this.offsets.end));
@@ -246,7 +248,7 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     const last = rest[rest.length - 1];
     const args = first ? text.slice(first.start, last.end) : '';
     const offsets = { start: li.start, end: li.end, keywordEnd: li.keywordEnd, argsStart: first ? first.start : -1, argsEnd: first ? last.end : -1 };
-    const ins = new LineInstruction(li.keyword, args, li.words, li.innerComment, index, lazy, offsets, n);
+    const ins = new LineInstruction(li.keyword, args, li.words, li.innerComment, index, lazy, offsets, n, flagCount);
     if (li.keyword === 'FROM') {
       const image = first?.value ?? '';
       if (image.includes('$') || image.includes('\\') || rest.slice(1, 3).some((w) => w.value.includes('\\'))) return undefined;
@@ -483,7 +485,7 @@ function argProperty(ins: DockerInstruction): DockerProperty | null {
 
 /** The flags of ADD, COPY, RUN, FROM and HEALTHCHECK (`--mount=…`), names as written. */
 export function dockerFlags(ins: DockerInstruction): { name: string; value: string | null }[] {
-  if (ins.words) return flagWords(ins.keyword, ins.words).map((w) => splitFlag(w.value));
+  if (ins instanceof LineInstruction) return ins.flagCount === 0 ? [] : flagWords(ins.keyword, ins.words).map((w) => splitFlag(w.value));
   const node = ins.node as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
   if (typeof node.getFlags !== 'function') return [];
   return node.getFlags().map((f) => ({ name: f.getName(), value: f.getValue() }));
@@ -491,7 +493,8 @@ export function dockerFlags(ins: DockerInstruction): { name: string; value: stri
 
 /** `COPY --from=<stage>`: the value when it is the only flag (as dockerfile-ast's `getFromFlag`). */
 export function copyFromFlag(ins: DockerInstruction): string | null | undefined {
-  if (ins.words) {
+  if (ins instanceof LineInstruction) {
+    if (ins.flagCount !== 1) return undefined;
     const flags = dockerFlags(ins);
     return flags.length === 1 && flags[0].name === 'from' ? flags[0].value : undefined;
   }
@@ -500,7 +503,7 @@ export function copyFromFlag(ins: DockerInstruction): string | null | undefined 
 
 /** The argument values after the flags (COPY sources and destination…). */
 export function dockerArgValues(ins: DockerInstruction): string[] {
-  if (ins.words && !ins.words.some((w) => w.value.includes('\\'))) return ins.words.slice(flagWords(ins.keyword, ins.words).length).map((w) => w.value);
+  if (ins instanceof LineInstruction && !ins.words.some((w) => w.value.includes('\\'))) return ins.words.slice(ins.flagCount).map((w) => w.value);
   return ins.node.getArguments().map((a) => a.getValue());
 }
 
@@ -510,8 +513,8 @@ export function dockerArgValues(ins: DockerInstruction): string[] {
  */
 export function dockerJson(ins: DockerInstruction, index: LineIndex): { value: string; start: number; end: number }[] | undefined {
   if (ins.words && !/^\s*\[/.test(ins.args)) return undefined; // the shell form
-  if (ins.words && !ins.args.includes('\\') && ins.argsRange) {
-    const rest = ins.words.slice(flagWords(ins.keyword, ins.words).length);
+  if (ins instanceof LineInstruction && !ins.args.includes('\\') && ins.argsRange) {
+    const rest = ins.words.slice(ins.flagCount);
     if (rest.length === 1 && rest[0].value === '[]') return [];
     if (rest.length === 2 && rest[0].value === '[' && rest[1].value === ']') return [];
     const base = index.offsetAt(ins.argsRange.start);

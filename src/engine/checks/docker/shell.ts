@@ -181,8 +181,17 @@ function toCommand(words: Word[]): ShellCommand {
   return { assignments, words: words.slice(k) };
 }
 
-/** The program name of a command (`/usr/bin/apt-get` → `apt-get`), skipping wrappers (`sudo`, `env`, `npx`…). */
+const PROGRAM = Symbol('program');
+
+/** The program name of a command (`/usr/bin/apt-get` → `apt-get`), skipping wrappers (`sudo`, `env`, `npx`…); computed once per command. */
 export function program(cmd: ShellCommand): { name: string; at: number } | undefined {
+  const slot = cmd as ShellCommand & { [PROGRAM]?: { name: string; at: number } | null };
+  let p = slot[PROGRAM];
+  if (p === undefined) slot[PROGRAM] = p = findProgram(cmd) ?? null;
+  return p ?? undefined;
+}
+
+function findProgram(cmd: ShellCommand): { name: string; at: number } | undefined {
   let k = 0;
   while (k < cmd.words.length) {
     const v = cmd.words[k].value;

@@ -16,13 +16,15 @@ export interface DockerContext {
   memo<T>(key: string, ins: DockerInstruction, compute: () => T): T;
 }
 
-const contexts = new WeakMap<DockerfileModel, DockerContext>();
+/** Where a model keeps its context (a slot on the model rather than a WeakMap: every check of every file asks). */
+const CONTEXT = Symbol('dockerContext');
+type WithContext = DockerfileModel & { [CONTEXT]?: DockerContext };
 
 /** The shared context of a Dockerfile, built once per parsed file (the parsed file is replaced on every edit). */
 export function dockerContext(file: ParsedFile): DockerContext | undefined {
   const model = file.model as DockerfileModel | undefined;
   if (!model || !Array.isArray(model.stages)) return undefined;
-  let ctx = contexts.get(model);
+  let ctx = (model as WithContext)[CONTEXT];
   if (!ctx || ctx.file !== file) {
     const index = model.lines ?? new LineIndex(file.text);
     const cache = new Map<DockerInstruction, ShellCommand[]>();
@@ -58,7 +60,7 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
         return v;
       },
     };
-    contexts.set(model, ctx);
+    (model as WithContext)[CONTEXT] = ctx;
   }
   return ctx;
 }
