@@ -19,6 +19,8 @@ const SEPARATOR_CHARS = new Set(['&', '|', ';', '(', ')']);
 /** Shell keywords that may precede a command on the same line (`if x; then apt-get …`). */
 const LEADING_KEYWORDS = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', 'time', '{', '}', 'exec']);
 const CONTINUATION_RE = /^[ \t]*\r?\n/;
+/** Characters that end or change a word; everything else is copied as is. */
+const SPECIAL_IN_WORD = new Set([' ', '\t', '\n', '\r', "'", '"', '$', '\\', ...SEPARATOR_CHARS]);
 const ASSIGNMENT_RE = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const HEREDOC_RE = /<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/;
 
@@ -158,8 +160,11 @@ export function tokenize(src: string, base: number, escapeChar: string): ShellCo
         i += 2;
         continue;
       }
-      value += c;
-      i++;
+      // a run of ordinary characters in one slice
+      let j = i + 1;
+      while (j < src.length && !SPECIAL_IN_WORD.has(src[j]) && src[j] !== escapeChar) j++;
+      value += src.slice(i, j);
+      i = j;
     }
     current.push({ value, start: base + startOffset, end: base + Math.min(i, src.length) });
   }
