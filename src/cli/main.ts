@@ -47,6 +47,11 @@ const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // `shipshape <command> --help` prints the usage instead of refusing an unknown option.
+    if (command !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+      io.stdout.write(HELP());
+      return 0;
+    }
     switch (command) {
       case undefined:
       case '--help':

@@ -14,6 +14,12 @@ describe('CLI', () => {
     const help = await runCli(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /shipshape scan \[dir\]/);
+    for (const argv of [['scan', '--help'], ['fix', '-h'], ['report', EXAMPLE, '--help']]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 0, argv.join(' '));
+      assert.match(r.stdout, /--fail-on error\|warning\|info\|never/, argv.join(' '));
+      assert.equal(r.stderr, '', argv.join(' '));
+    }
   });
 
   it('an unknown option or a bad value is a usage error (exit 2) that says what to change', async () => {
