@@ -65,6 +65,8 @@ interface ItemCache {
   attestation?: Attestation;
   result: ItemResult;
   reported: Finding[];
+  /** The reported findings by file (auto items only). */
+  byFile: Map<string, Finding[]>;
   suppressed: number;
   problems: Problem[];
 }
@@ -154,8 +156,8 @@ export class Engine {
   private readonly reshaped = new Set<FileKind>();
   /** Bumped when a file with suppressions changes, or files come and go: cached suppression results expire. */
   private suppressionEpoch = 0;
-  /** Per file, the findings of the last audit in collection order and sorted. */
-  private fileOrder = new Map<string, { collected: Finding[]; sorted: Finding[] }>();
+  /** Per file, its reported findings in report order, rebuilt only for files whose findings changed. */
+  private fileLists = new Map<string, Finding[]>();
 
   constructor(
     checklists: readonly Checklist[],
@@ -175,6 +177,7 @@ export class Engine {
     this.workspaceOuts = [];
     this.stamped = [];
     this.itemCache = [];
+    this.fileLists = new Map();
   }
 
   get resolvedItems(): readonly ResolvedItem[] {
@@ -266,7 +269,7 @@ export class Engine {
   audit(options: AuditOptions = {}): AuditResult {
     const strict = options.strict === true;
     const results: ItemResult[] = [];
-    const byFile = new Map<string, Finding[]>();
+    const dirty = new Set<string>();
     const runProblems: Problem[] = [];
     let suppressed = 0;
     for (let slot = 0; slot < this.items.length; slot++) {
@@ -279,7 +282,6 @@ export class Engine {
       if (cached && cached.strict === strict && cached.suppressionEpoch === this.suppressionEpoch && cached.attestation === attestation && (t?.scope === 'workspace' ? cached.out === wsOut : this.fileItemUnchanged(slot, cached, t))) {
         for (const p of cached.problems) runProblems.push(p);
         suppressed += cached.suppressed;
-        if (cached.result.mode === 'auto') collect(byFile, cached.reported);
         results.push(cached.result);
         continue;
       }
@@ -315,7 +317,8 @@ export class Engine {
       if (mode !== 'auto') status = 'manual';
       else if (!applicable) status = 'not-applicable';
       else status = reported.length > 0 ? 'fail' : 'pass';
-      if (mode === 'auto') collect(byFile, reported);
+      const byFile = mode === 'auto' ? group(reported) : new Map<string, Finding[]>();
+      changedFiles(cached?.byFile, byFile, dirty);
       const result: ItemResult = {
         id: item.id,
         title: item.title,
@@ -340,6 +343,7 @@ export class Engine {
         attestation,
         result,
         reported,
+        byFile,
         suppressed: suppressed - suppressedBefore,
         problems: runProblems.slice(problemsBefore),
       };
@@ -347,7 +351,7 @@ export class Engine {
     for (const { entry } of this.edited) entry.previous = undefined;
     this.edited = [];
     this.reshaped.clear();
-    const findings = this.sortedByFile(byFile);
+    const findings = this.sortedFindings(dirty);
     const problems = [...(options.problems ?? []), ...this.itemProblems, ...runProblems];
     for (const e of this.entries.values()) for (const p of e.parsed.problems) problems.push(p);
     return { root: this.root, summary: summarize(this.entries.size, findings, results, suppressed), items: results, findings, problems };
@@ -393,23 +397,24 @@ export class Engine {
     return true;
   }
 
-  /** Findings in report order; a file whose findings are the same objects as last time keeps its sorted list. */
-  private sortedByFile(byFile: Map<string, Finding[]>): Finding[] {
-    const order = new Map<string, { collected: Finding[]; sorted: Finding[] }>();
-    for (const [file, list] of byFile) {
-      const last = this.fileOrder.get(file);
-      if (last && sameList(last.collected, list)) {
-        order.set(file, last);
-        byFile.set(file, last.sorted);
-      } else {
-        const collected = list.slice();
-        if (list.length > 1) list.sort(compareInFile);
-        order.set(file, { collected, sorted: list });
+  /** Findings in report order: only files whose findings changed get their list rebuilt (items in order, then sorted). */
+  private sortedFindings(dirty: ReadonlySet<string>): Finding[] {
+    for (const file of dirty) {
+      const list: Finding[] = [];
+      for (const c of this.itemCache) {
+        const part = c?.byFile.get(file);
+        if (part) for (const f of part) list.push(f);
       }
+      if (list.length === 0) {
+        this.fileLists.delete(file);
+        continue;
+      }
+      if (list.length > 1) list.sort(compareInFile);
+      this.fileLists.set(file, list);
     }
-    this.fileOrder = order;
-    return sortedByFile(byFile, (this.sortedPaths ??= [...this.entries.keys()].sort()), this.entries);
+    return sortedByFile(this.fileLists, (this.sortedPaths ??= [...this.entries.keys()].sort()), this.entries);
   }
+
 
   /**
    * Re-runs a workspace check only when a file kind or path it read has changed since its last run. Each
@@ -466,12 +471,20 @@ export class Engine {
   }
 }
 
-function collect(byFile: Map<string, Finding[]>, reported: readonly Finding[]): void {
+function group(reported: readonly Finding[]): Map<string, Finding[]> {
+  const byFile = new Map<string, Finding[]>();
   for (const f of reported) {
     const list = byFile.get(f.file);
     if (list) list.push(f);
     else byFile.set(f.file, [f]);
   }
+  return byFile;
+}
+
+/** Adds the files whose findings differ between an item's last and new result. */
+function changedFiles(before: ReadonlyMap<string, Finding[]> | undefined, after: ReadonlyMap<string, Finding[]>, dirty: Set<string>): void {
+  for (const [file, list] of after) if (!before || !sameList(before.get(file) ?? [], list)) dirty.add(file);
+  if (before) for (const file of before.keys()) if (!after.has(file)) dirty.add(file);
 }
 
 function hasSuppressions(s: FileSuppressions): boolean {
@@ -580,20 +593,21 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 export function summarize(fileCount: number, findings: readonly Finding[], items: readonly ItemResult[], suppressed: number): Summary {
+  // Every reported finding belongs to one automated item and carries its severity: count them per item.
   let errors = 0;
   let warnings = 0;
   let infos = 0;
-  for (const f of findings) {
-    if (f.severity === 'error') errors++;
-    else if (f.severity === 'warning') warnings++;
-    else if (f.severity === 'info') infos++;
-  }
   let passed = 0;
   let failed = 0;
   let manual = 0;
   let attested = 0;
   let notApplicable = 0;
   for (const i of items) {
+    if (i.mode === 'auto') {
+      if (i.severity === 'error') errors += i.findings.length;
+      else if (i.severity === 'warning') warnings += i.findings.length;
+      else if (i.severity === 'info') infos += i.findings.length;
+    }
     if (i.status === 'pass') passed++;
     else if (i.status === 'fail') failed++;
     else if (i.status === 'not-applicable') notApplicable++;
