@@ -197,7 +197,7 @@ export class Engine {
     const entry: Entry = { parsed: parseFile(src), version: this.version };
     if (old && old.parsed.kind === src.kind) {
       entry.suppressions = readSuppressions(entry.parsed);
-      if (hasSuppressions(entry.suppressions) || hasSuppressions((old.suppressions ??= readSuppressions(old.parsed)))) this.suppressionEpoch++;
+      if (!sameSuppressions(entry.suppressions, (old.suppressions ??= readSuppressions(old.parsed)))) this.suppressionEpoch++;
       else entry.previous = old.outs;
       this.edited.push({ entry, before: old.outs });
     }
@@ -487,8 +487,17 @@ function changedFiles(before: ReadonlyMap<string, Finding[]> | undefined, after:
   if (before) for (const file of before.keys()) if (!after.has(file)) dirty.add(file);
 }
 
-function hasSuppressions(s: FileSuppressions): boolean {
-  return s.lines.size > 0 || s.file.length > 0 || s.objects.length > 0;
+/** Do two versions of a file suppress exactly the same findings (same ids, reasons, lines and object ranges)? */
+function sameSuppressions(a: FileSuppressions, b: FileSuppressions): boolean {
+  if (a.lines.size === 0 && a.file.length === 0 && a.objects.length === 0 && b.lines.size === 0 && b.file.length === 0 && b.objects.length === 0) return true;
+  return suppressionKey(a) === suppressionKey(b);
+}
+
+function suppressionKey(s: FileSuppressions): string {
+  const one = (x: { ids: Set<string>; reason?: string; by: string }) => `${[...x.ids].join(',')}|${x.reason ?? ''}|${x.by}`;
+  const lines = [...s.lines].map(([line, list]) => `${line}:${list.map(one).join(';')}`);
+  const objects = s.objects.map((o) => `${o.range.start.line}.${o.range.start.character}-${o.range.end.line}.${o.range.end.character}:${one(o.s)}`);
+  return JSON.stringify([lines, s.file.map(one), objects]);
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
