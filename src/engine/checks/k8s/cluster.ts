@@ -2,7 +2,7 @@ import type { RawFinding } from '../../model';
 import { getIn, type K8sModel, type K8sObject } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
-import { Derived, sameList } from '../derived';
+import { Derived, sameList, samePlain } from '../derived';
 import type { CheckOutput } from '../template';
 import { findingAt, k8sModel, mapField, type Ctx, type K8sFile } from './common';
 import { LabelStats, sameNamespace } from './selectors';
@@ -158,7 +158,7 @@ interface CoverageState<I> {
   facts: { cluster: Cluster };
   index: I;
   parts: WeakMap<ParsedFile, CoveragePart>;
-  last?: { parts: CoveragePart[]; out: CheckOutput | undefined };
+  last?: { files: readonly ParsedFile[]; parts: CoveragePart[]; out: CheckOutput | undefined };
 }
 
 /**
@@ -175,8 +175,12 @@ export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>):
     const kinds = spec.kinds?.(p);
     const wanted = kinds ? new Set(kinds) : undefined;
     const parts: CoveragePart[] = [];
-    for (const file of ws.byKind('kubernetes')) {
-      let part = st.parts.get(file);
+    const files = ws.byKind('kubernetes');
+    const last = st.last;
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      // The same file at the same place as last time: its part, without a lookup.
+      let part = last && last.files[i] === file ? last.parts[i] : st.parts.get(file);
       if (!part) {
         part = { judged: false, byKind: new Map() };
         const model = k8sModel(file);
@@ -187,15 +191,21 @@ export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>):
           if (!list) part.byKind.set(key, (list = []));
           if (spec.judge({ file: file as K8sFile, model: model!, obj }, st.index, facts.cluster, p, list)) part.judged = true;
         }
+        // An edit that leaves this file's findings as they were keeps the old part, and so the last output.
+        const before = last && last.files[i]?.path === file.path ? last.parts[i] : undefined;
+        if (before && before.judged === part.judged && samePlain([...before.byKind], [...part.byKind])) part = before;
         st.parts.set(file, part);
       }
       parts.push(part);
     }
-    if (st.last && sameList(st.last.parts, parts, (a, b) => a === b)) return st.last.out;
+    if (last && sameList(last.parts, parts, (a, b) => a === b)) {
+      last.files = files;
+      return last.out;
+    }
     const findings: RawFinding[] = [];
     for (const kind of kinds ?? ['']) for (const part of parts) for (const f of part.byKind.get(kind) ?? []) findings.push(f);
     const out = parts.some((x) => x.judged) ? { findings } : undefined;
-    st.last = { parts, out };
+    st.last = { files, parts, out };
     return out;
   };
 }
