@@ -3,14 +3,10 @@
 // the container, wait for the light bulb, Ctrl+., choose the probe fix, save. The probe must be in the file
 // on disk and the error squiggle gone. The file is put back at the end. Screenshots go to the results folder.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-
-const URL = process.env.SHIPSHAPE_UI_URL;
-const WORKSPACE = process.env.SHIPSHAPE_UI_WORKSPACE ?? '';
-const RESULTS = path.resolve(process.env.SHIPSHAPE_RESULTS_DIR ?? 'test-results');
-const STEP_MS = 30000;
+import type { BrowserContext, Page } from 'playwright-core';
+import { openWorkbench, RESULTS, STEP_MS, WORKSPACE } from './workbench';
 
 describe('Shipshape quick fix from the light bulb (headless Chromium)', function () {
   this.timeout(180000);
@@ -20,19 +16,8 @@ describe('Shipshape quick fix from the light bulb (headless Chromium)', function
   let original = '';
 
   before(async function () {
-    assert.ok(URL, 'SHIPSHAPE_UI_URL is set: run this through scripts/vscodeTests.mjs');
-    mkdirSync(RESULTS, { recursive: true });
     original = readFileSync(file(), 'utf8');
-    context = await chromium.launchPersistentContext(path.join(process.env.SHIPSHAPE_UI_PROFILE ?? path.join(RESULTS, '.profile'), 'quick-fix'), {
-      executablePath: process.env.SHIPSHAPE_CHROMIUM ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-      viewport: { width: 1400, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(URL!);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="Dockerfile"]').waitFor({ timeout: 60000 });
+    ({ context, page } = await openWorkbench('quick-fix'));
   });
 
   afterEach(async function () {

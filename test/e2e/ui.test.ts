@@ -2,14 +2,10 @@
 // the way a person would: open the Shipshape view, read the items and the score, tick a manual item, open
 // the Problems panel. Screenshots go to test-results/.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-
-const URL = process.env.SHIPSHAPE_UI_URL;
-const WORKSPACE = process.env.SHIPSHAPE_UI_WORKSPACE ?? '';
-const RESULTS = path.resolve(process.env.SHIPSHAPE_RESULTS_DIR ?? 'test-results');
-const STEP_MS = 30000;
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { openWorkbench, RESULTS, STEP_MS, WORKSPACE } from './workbench';
 
 describe('Shipshape in the VS Code workbench (headless Chromium)', function () {
   this.timeout(180000);
@@ -17,19 +13,7 @@ describe('Shipshape in the VS Code workbench (headless Chromium)', function () {
   let page: Page;
 
   before(async function () {
-    assert.ok(URL, 'SHIPSHAPE_UI_URL is set: run this through scripts/vscodeTests.mjs');
-    mkdirSync(RESULTS, { recursive: true });
-    context = await chromium.launchPersistentContext(process.env.SHIPSHAPE_UI_PROFILE ?? path.join(RESULTS, '.profile'), {
-      executablePath: process.env.SHIPSHAPE_CHROMIUM ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-      viewport: { width: 1400, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(URL!);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    // The explorer shows the fixture once the workspace is open.
-    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="Dockerfile"]').waitFor({ timeout: 60000 });
+    ({ context, page } = await openWorkbench());
   });
 
   afterEach(async function () {

@@ -1,0 +1,31 @@
+// Opens the real VS Code workbench (code-server, started by scripts/vscodeTests.mjs) in headless Chromium.
+import * as assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const URL = process.env.SHIPSHAPE_UI_URL;
+export const WORKSPACE = process.env.SHIPSHAPE_UI_WORKSPACE ?? '';
+export const RESULTS = path.resolve(process.env.SHIPSHAPE_RESULTS_DIR ?? 'test-results');
+export const STEP_MS = 30000;
+
+const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/** Launches Chromium with its own profile (under the run's profile folder), opens the workbench and waits for the explorer. */
+export async function openWorkbench(profile?: string): Promise<{ context: BrowserContext; page: Page }> {
+  assert.ok(URL, 'SHIPSHAPE_UI_URL is set: run this through scripts/vscodeTests.mjs');
+  mkdirSync(RESULTS, { recursive: true });
+  const base = process.env.SHIPSHAPE_UI_PROFILE ?? path.join(RESULTS, '.profile');
+  const context = await chromium.launchPersistentContext(profile ? path.join(base, profile) : base, {
+    executablePath: process.env.SHIPSHAPE_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: BROWSER_ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(URL);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+  // The explorer shows the fixture once the workspace is open.
+  await page.locator('.explorer-folders-view .monaco-list-row[aria-label="Dockerfile"]').waitFor({ timeout: 60000 });
+  return { context, page };
+}
