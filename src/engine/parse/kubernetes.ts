@@ -1,6 +1,6 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isMap, type Document, type LineCounter } from 'yaml';
 import type { Problem, Range } from '../model';
-import { findPair, keyRangeAt, nodeAt, nodeRange, parseYaml, toPlain, valueRangeAt, type YamlPath } from './yamlSupport';
+import { keyRangeAt, nodeAt, nodeRange, parseYaml, toPlain, valueRangeAt, type YamlPath } from './yamlSupport';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -254,42 +254,7 @@ function listContainers(obj: K8sObject, withInit: boolean): K8sContainer[] {
 /** Squiggle range for a path inside an object's document: the key when present, else the nearest ancestor key. */
 export function rangeAt(model: K8sModel, obj: K8sObject, path: YamlPath): Range {
   const doc = model.docs[obj.docIndex];
-  return keyRange(model.lineCounter, doc?.contents, path) ?? obj.range;
-}
-
-/**
- * `keyRangeAt` in one walk down the path (it walks from the root once per ancestor it tries): the nodes
- * along the path are collected first, then the deepest usable key is picked the same way.
- */
-function keyRange(lc: LineCounter, root: unknown, path: YamlPath): Range | undefined {
-  const nodes: unknown[] = [root];
-  let cur: unknown = root;
-  for (const seg of path) {
-    if (isMap(cur)) cur = findPair(cur, String(seg))?.value ?? undefined;
-    else if (isSeq(cur) && typeof seg === 'number') cur = cur.items[seg];
-    else break;
-    if (cur === undefined || cur === null) break;
-    nodes.push(cur);
-  }
-  for (let n = path.length; n > 0; n--) {
-    if (n - 1 >= nodes.length) continue;
-    const parent = nodes[n - 1];
-    const last = path[n - 1];
-    if (isMap(parent)) {
-      const pair = findPair(parent, String(last));
-      if (pair && isScalar(pair.key)) return nodeRange(lc, pair.key);
-    } else if (isSeq(parent) && typeof last === 'number') {
-      const item = parent.items[last] as Node | undefined;
-      if (isMap(item) && item.items.length > 0 && isPair(item.items[0]) && isScalar(item.items[0].key)) {
-        const named = findPair(item, 'name');
-        return nodeRange(lc, (named ?? item.items[0]).key as Node);
-      }
-      const r = nodeRange(lc, item);
-      if (r) return r;
-    }
-  }
-  const r = nodeRange(lc, root as Node);
-  return r ? { start: r.start, end: r.start } : undefined;
+  return keyRangeAt(model.lineCounter, doc?.contents, path) ?? obj.range;
 }
 
 export function valueRange(model: K8sModel, obj: K8sObject, path: YamlPath): Range | undefined {

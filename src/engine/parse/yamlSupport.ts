@@ -124,11 +124,22 @@ export function findPair(map: YAMLMap, key: string): Pair<Node, Node | null> | u
 
 /**
  * The range of the key at the end of a path when it exists (e.g. the `image` key of a container);
- * otherwise the key range of the deepest ancestor that exists. Good for squiggles.
+ * otherwise the key range of the deepest ancestor that exists. Good for squiggles. One walk down the
+ * path collects the nodes along it; then the deepest usable key is picked.
  */
 export function keyRangeAt(lc: LineCounter, root: unknown, path: YamlPath): Range | undefined {
+  const nodes: unknown[] = [root];
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (isMap(cur)) cur = findPair(cur, String(seg))?.value ?? undefined;
+    else if (isSeq(cur) && typeof seg === 'number') cur = cur.items[seg];
+    else break;
+    if (cur === undefined || cur === null) break;
+    nodes.push(cur);
+  }
   for (let n = path.length; n > 0; n--) {
-    const parent = nodeAt(root, path.slice(0, n - 1));
+    if (n - 1 >= nodes.length) continue;
+    const parent = nodes[n - 1];
     const last = path[n - 1];
     if (isMap(parent)) {
       const pair = findPair(parent, String(last));
@@ -136,10 +147,8 @@ export function keyRangeAt(lc: LineCounter, root: unknown, path: YamlPath): Rang
     } else if (isSeq(parent) && typeof last === 'number') {
       const item = parent.items[last] as Node | undefined;
       if (isMap(item) && item.items.length > 0 && isPair(item.items[0]) && isScalar(item.items[0].key)) {
-        // a sequence item: point at its first key (usually `name:`)
         const named = findPair(item, 'name');
-        const k = (named ?? item.items[0]).key as Node;
-        return nodeRange(lc, k);
+        return nodeRange(lc, (named ?? item.items[0]).key as Node);
       }
       const r = nodeRange(lc, item);
       if (r) return r;
