@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { FileKind, Range } from '../../model';
 import { Derived, sameList, sameRange } from '../derived';
-import type { DockerfileModel } from '../../parse/dockerfile';
+import { dockerProperties, type DockerfileModel } from '../../parse/dockerfile';
 import { envFileRole, pathRole, type EnvModel } from '../../parse/dotenv';
 import { containersOf, getIn, isObject, valueRange, type K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
@@ -250,21 +250,13 @@ function collectCompose(f: ParsedFile<YamlFile>, out: EnvVar[]): void {
   }
 }
 
-interface EnvProperty {
-  getName(): string;
-  getValue(): string | null;
-  getNameRange(): Range;
-  getValueRange(): Range | null;
-}
-
 function collectDockerfile(f: ParsedFile<DockerfileModel>, out: EnvVar[]): void {
   const stage = f.model.final;
   if (!stage) return;
   const role = envFileRole(f.path);
   for (const ins of stage.instructions) {
     if (ins.keyword !== 'ENV') continue;
-    const node = ins.node as unknown as { getProperties?: () => EnvProperty[] };
-    for (const p of node.getProperties?.() ?? []) {
+    for (const p of dockerProperties(ins)) {
       const value = p.getValue() ?? '';
       const keyRange = p.getNameRange();
       out.push({ key: p.getName(), value: /^\$\{?[A-Za-z_]/.test(value) ? undefined : value, file: f.path, keyRange, valueRange: p.getValueRange() ?? keyRange, origin: 'dockerfile', production: !role.nonProduction, template: false, nonProduction: role.nonProduction, secretRef: false, object: `stage ${stage.index}` });
