@@ -5,7 +5,7 @@ import { TEMPLATES } from './checks';
 import { FIXES } from './fixes';
 import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Severity, Summary } from './model';
 import { parseFile } from './parse';
-import { findSuppression, readSuppressions, type FileSuppressions } from './suppress';
+import { findSuppression, noSuppressions, readSuppressions, type FileSuppressions } from './suppress';
 import type { ParsedFile, SourceFile, WorkspaceView } from './workspace';
 
 /** A checklist item with its template, parsed params and effective severity. */
@@ -449,6 +449,12 @@ export class Engine {
   private kept(out: ItemOut, aliases: readonly string[]): Finding[] {
     if (out.kept) return out.kept;
     let kept: Finding[] = out.findings;
+    if (kept.length === 0) return (out.kept = kept);
+    // A file-scope output (every finding in the checked file) whose file suppresses nothing keeps all its findings.
+    if (!out.foreign) {
+      const entry = this.entries.get(kept[0].file);
+      if (entry && noSuppressions((entry.suppressions ??= readSuppressions(entry.parsed)))) return (out.kept = kept);
+    }
     if (this.silencedEpoch !== this.suppressionEpoch) {
       this.silenced = new WeakMap();
       this.silencedEpoch = this.suppressionEpoch;

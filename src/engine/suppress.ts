@@ -28,7 +28,8 @@ function ids(list: string): Set<string> {
 /** Reads every suppression in a file: comments (own and hadolint's) and Kubernetes annotations. */
 export function readSuppressions(file: ParsedFile): FileSuppressions {
   const out: FileSuppressions = { lines: new Map(), file: [], objects: [] };
-  if (COMMENT_KINDS.has(file.kind) && file.text.includes('#')) {
+  // Both comment forms name their tool literally: a text naming neither has no comment suppression.
+  if (COMMENT_KINDS.has(file.kind) && file.text.includes('#') && (file.text.includes('shipshape-ignore') || (file.kind === 'dockerfile' && file.text.includes('hadolint')))) {
     const lines = file.text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
@@ -95,6 +96,11 @@ function matches(s: Suppression, ruleId: string, aliases: readonly string[]): bo
     if (s.ids.has(`${tool}:*`)) return true;
   }
   return false;
+}
+
+/** Does the file suppress nothing at all? */
+export function noSuppressions(sup: FileSuppressions): boolean {
+  return sup.file.length === 0 && sup.lines.size === 0 && sup.objects.length === 0;
 }
 
 /** The suppression that silences this finding, if any. */
