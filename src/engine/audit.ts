@@ -79,6 +79,11 @@ interface WorkspaceDeps {
 }
 
 const NOT_APPLICABLE: ItemOut = Object.freeze({ applicable: false, findings: [], foreign: false }) as ItemOut;
+/** The output of every applicable check run that found nothing and gave no evidence: shared, nothing to suppress. */
+const NOTHING_FOUND: ItemOut = (() => {
+  const none = Object.freeze([]) as unknown as Finding[];
+  return Object.freeze({ applicable: true, findings: none, kept: none, foreign: false }) as ItemOut;
+})();
 
 /** Resolves items of the given checklists against the templates, applying config overrides. */
 export function resolveItems(checklists: readonly Checklist[], config: Config = {}): { items: ResolvedItem[]; problems: Problem[] } {
@@ -531,15 +536,33 @@ function sameData(a: unknown, b: unknown): boolean {
 /** Wraps a check's output: findings stamped with the item's id, severity and fixability. */
 function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, foreign: (f: RawFinding) => boolean, memo?: WeakMap<RawFinding, Finding>): ItemOut {
   if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
+  if (out.findings.length === 0 && out.evidence === undefined && !problem) return NOTHING_FOUND;
   const fixable = !!ri.fix;
-  const findings = out.findings.map((f): Finding => {
+  const ruleId = ri.item.id;
+  const severity = ri.severity;
+  const raw = out.findings;
+  const findings: Finding[] = new Array<Finding>(raw.length);
+  let isForeign = false;
+  for (let i = 0; i < raw.length; i++) {
+    const f = raw[i];
+    if (!isForeign && foreign(f)) isForeign = true;
     const known = memo?.get(f);
-    if (known) return known;
-    const stamped: Finding = { ...f, ruleId: ri.item.id, severity: ri.severity, fixable };
+    if (known) {
+      findings[i] = known;
+      continue;
+    }
+    let stamped: Finding;
+    if (!memo && !Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) {
+      // A file check's fresh raw finding becomes the stamped one in place (same keys, same order as a copy).
+      stamped = f as Finding;
+      stamped.ruleId = ruleId;
+      stamped.severity = severity;
+      stamped.fixable = fixable;
+    } else stamped = { ...f, ruleId, severity, fixable };
     memo?.set(f, stamped);
-    return stamped;
-  });
-  return { applicable: true, findings, evidence: out.evidence, problem, foreign: out.findings.some(foreign) };
+    findings[i] = stamped;
+  }
+  return { applicable: true, findings, evidence: out.evidence, problem, foreign: isForeign };
 }
 
 /**
