@@ -255,30 +255,20 @@ function fromLines(text: string, read: LineRead): Built | undefined {
       const parts = imageParts(image);
       const at = (p: [number, number]) => index.range(first.start + p[0], first.start + p[1]);
       const name = rest.length > 2 && rest[1].value.toUpperCase() === 'AS' ? rest[2].value.toLowerCase() : undefined;
-      const isStage = stageNames.has(image.toLowerCase());
-      const parent = isStage ? stages.findIndex((st) => st.name === image.toLowerCase()) : -1;
-      stages.push({
-        index: stages.length,
-        name,
-        from: {
-          image,
-          imageName: first ? image.slice(parts.name[0], parts.name[1]) : undefined,
-          tag: first && parts.tag ? image.slice(parts.tag[0], parts.tag[1]) : undefined,
-          digest: first && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined,
-          range: ins.range,
-          imageRange: first ? index.range(first.start, first.end) : undefined,
-          isStage,
-          args,
-          tagRange: first && parts.tag ? at(parts.tag) : undefined,
-          get node() {
-            return ins.node as From;
-          },
-        },
-        instructions: [],
+      addStage(stages, stageNames, image, name, ins.range, (isStage) => ({
+        image,
+        imageName: first ? image.slice(parts.name[0], parts.name[1]) : undefined,
+        tag: first && parts.tag ? image.slice(parts.tag[0], parts.tag[1]) : undefined,
+        digest: first && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined,
         range: ins.range,
-        parent: parent >= 0 ? parent : undefined,
-      });
-      if (name) stageNames.add(name);
+        imageRange: first ? index.range(first.start, first.end) : undefined,
+        isStage,
+        args,
+        tagRange: first && parts.tag ? at(parts.tag) : undefined,
+        get node() {
+          return ins.node as From;
+        },
+      }));
       continue;
     }
     const stage = stages[stages.length - 1];
@@ -290,6 +280,14 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     if (lastIns) st.range = { start: st.range.start, end: lastIns.range.end };
   }
   return { stages, preamble, directives: read.directives, escapeChar: '\\', ast: () => lazy.ast };
+}
+
+/** Opens a stage at a FROM; `isStage` tells whether the image names an earlier stage (then `parent` is that stage). */
+function addStage(stages: DockerStage[], stageNames: Set<string>, image: string, name: string | undefined, range: Range, from: (isStage: boolean) => DockerStage['from']): void {
+  const isStage = stageNames.has(image.toLowerCase());
+  const parent = isStage ? stages.findIndex((st) => st.name === image.toLowerCase()) : -1;
+  stages.push({ index: stages.length, name, from: from(isStage), instructions: [], range, parent: parent >= 0 ? parent : undefined });
+  if (name) stageNames.add(name);
 }
 
 function astInstruction(i: Instruction): DockerInstruction {
@@ -314,29 +312,19 @@ function fromAst(ast: Dockerfile): Built {
       const from = ins as From;
       const name = from.getBuildStage()?.toLowerCase() ?? undefined;
       const image = from.getImage() ?? '';
-      const isStage = stageNames.has(image.toLowerCase());
       const range = ins.getRange();
-      const parent = isStage ? stages.findIndex((st) => st.name === image.toLowerCase()) : -1;
-      stages.push({
-        index: stages.length,
-        name,
-        from: {
-          image,
-          imageName: from.getImageName() ?? undefined,
-          tag: from.getImageTag() ?? undefined,
-          digest: from.getImageDigest() ?? undefined,
-          range,
-          imageRange: from.getImageRange() ?? undefined,
-          isStage,
-          args: from.getRawArgumentsContent() ?? '',
-          tagRange: from.getImageTagRange() ?? undefined,
-          node: from,
-        },
-        instructions: [],
+      addStage(stages, stageNames, image, name, range, (isStage) => ({
+        image,
+        imageName: from.getImageName() ?? undefined,
+        tag: from.getImageTag() ?? undefined,
+        digest: from.getImageDigest() ?? undefined,
         range,
-        parent: parent >= 0 ? parent : undefined,
-      });
-      if (name) stageNames.add(name);
+        imageRange: from.getImageRange() ?? undefined,
+        isStage,
+        args: from.getRawArgumentsContent() ?? '',
+        tagRange: from.getImageTagRange() ?? undefined,
+        node: from,
+      }));
       continue;
     }
     const di = astInstruction(ins);
