@@ -2,6 +2,7 @@ import type { AnyFix } from './fixes/template';
 import type { AnyTemplate, CheckOutput, FileCheckTemplate, WorkspaceCheckTemplate } from './checks/template';
 import type { Checklist, ChecklistItem, Config } from './checklist/schema';
 import { TEMPLATES } from './checks';
+import { sameList, samePlain } from './checks/derived';
 import { FIXES } from './fixes';
 import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Severity, Summary } from './model';
 import { parseFile } from './parse';
@@ -368,7 +369,7 @@ export class Engine {
     const out = safeRun(() => t.run(entry.parsed, ri.params), path, ri.item.id, problems);
     const stamped = stamp(out, ri, problems[0], (f) => f.file !== path);
     const before = entry.previous?.[slot];
-    return before && sameData(before.applicable, stamped.applicable) && sameData(before.findings, stamped.findings) && sameData(before.evidence, stamped.evidence) && sameData(before.problem, stamped.problem) ? before : stamped;
+    return before && samePlain(before.applicable, stamped.applicable) && samePlain(before.findings, stamped.findings) && samePlain(before.evidence, stamped.evidence) && samePlain(before.problem, stamped.problem) ? before : stamped;
   }
 
   /**
@@ -509,28 +510,6 @@ function suppressionKey(s: FileSuppressions): string {
   const lines = [...s.lines].map(([line, list]) => `${line}:${list.map(one).join(';')}`);
   const objects = s.objects.map((o) => `${o.range.start.line}.${o.range.start.character}-${o.range.end.line}.${o.range.end.character}:${one(o.s)}`);
   return JSON.stringify([lines, s.file.map(one), objects]);
-}
-
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Deep equality of plain data (check outputs: strings, numbers, booleans, arrays, plain objects). */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
 }
 
 /** Wraps a check's output: findings stamped with the item's id, severity and fixability. */

@@ -53,6 +53,11 @@ export async function readText(uri: vscode.Uri, rel: string, problems: Problem[]
     const text = doc.getText();
     return tooBig(text.length) ? undefined : text;
   }
+  return readDiskText(uri, rel, problems, tooBig);
+}
+
+/** The file's text on disk, decoded as the scanner decodes it, whatever an open document shows. */
+export async function readDiskText(uri: vscode.Uri, rel: string, problems: Problem[], tooBig: (size: number) => boolean = () => false): Promise<string | undefined> {
   try {
     const bytes = await vscode.workspace.fs.readFile(uri);
     if (tooBig(bytes.byteLength)) return undefined;

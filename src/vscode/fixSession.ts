@@ -5,7 +5,7 @@ import { computeFix, fixAll, kindFor, type ReadFile } from '../engine/fixes/run'
 import type { FileEdit, Finding, TextEdit } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
 import { toRange } from './convert';
-import { openDocument, readText, resolveRelative } from './files';
+import { openDocument, readDiskText, readText, resolveRelative } from './files';
 import { contentHash, countText, relocate, textEdits } from './fixPlan';
 import type { FolderAuditor } from './scan';
 
@@ -178,22 +178,14 @@ export async function staleFiles(plan: FixPlan): Promise<string[]> {
       // changed: a change on disk not yet seen by the document counts as a change too (line endings aside,
       // which VS Code may normalise in the document).
       else if (!doc.isDirty && !doc.isUntitled) {
-        const disk = await diskText(f.uri);
+        const disk = await readDiskText(f.uri, f.rel, []);
         if (disk === undefined || lf(disk) !== lf(doc.getText())) stale.push(f.rel);
       }
       continue;
     }
-    if (contentHash(await diskText(f.uri)) !== f.hash) stale.push(f.rel);
+    if (contentHash(await readDiskText(f.uri, f.rel, [])) !== f.hash) stale.push(f.rel);
   }
   return stale;
-}
-
-async function diskText(uri: vscode.Uri): Promise<string | undefined> {
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return undefined;
-  }
 }
 
 function lf(text: string): string {

@@ -8,6 +8,7 @@ import type { Checklist, Config } from '../../src/engine/checklist/schema';
 import type { Problem, Range, Severity } from '../../src/engine/model';
 import { walk } from '../../src/node/walk';
 import { toSource } from '../../src/vscode/paths';
+import { seededRandom } from '../support/seededRandom';
 import { api, EXTENSION_ID, flatten, folder, labelOf, readText, resultOf, waitForAudit, waitForDiagnostics, writeText } from './helpers';
 
 /**
@@ -179,18 +180,6 @@ async function settlesToFresh(f: vscode.WorkspaceFolder, what: string, ms = 4500
   return fresh;
 }
 
-/** mulberry32: a small seeded generator, so a failing burst can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Op = (editor: vscode.TextEditor, r: () => number) => Thenable<unknown>;
 
 const lineIndex = (doc: vscode.TextDocument, re: RegExp): number => {
@@ -273,7 +262,7 @@ interface BurstOptions {
  * (awaited, so the next one sees its text) but nothing waits for an audit in between. Undo is one of the moves.
  */
 async function burst(docs: vscode.TextDocument[], o: BurstOptions): Promise<void> {
-  const r = random(o.seed);
+  const r = seededRandom(o.seed);
   const editors = await Promise.all(docs.map((d, i) => vscode.window.showTextDocument(d, { viewColumn: i + 1, preview: false, preserveFocus: i > 0 })));
   const ops = [MANIFEST_OPS, DOCKERFILE_OPS];
   for (let n = 0; n < (o.edits ?? 100); n++) {
@@ -301,10 +290,8 @@ async function closeEverything(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
-/** Waits until an open document of a file (if any) shows the given text: the workbench reloads changed files. */
-function bufferShows(u: vscode.Uri, text: string, ms = 30000): Promise<void> {
-  const doc = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === u.toString() && !d.isClosed);
-  const ok = () => doc() === undefined || doc()!.getText() === text;
+/** Resolves once `ok()` holds, re-checked on every document change or close; rejects with `failure` after `ms`. */
+function documentsUntil(ok: () => boolean, failure: string, ms: number): Promise<void> {
   if (ok()) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const check = () => {
@@ -316,27 +303,20 @@ function bufferShows(u: vscode.Uri, text: string, ms = 30000): Promise<void> {
     const subs = [vscode.workspace.onDidCloseTextDocument(check), vscode.workspace.onDidChangeTextDocument(check)];
     const timer = setTimeout(() => {
       subs.forEach((s) => s.dispose());
-      reject(new Error(`the editor never showed the restored text of ${u.path} within ${ms} ms`));
+      reject(new Error(failure));
     }, ms);
   });
 }
 
+/** Waits until an open document of a file (if any) shows the given text: the workbench reloads changed files. */
+function bufferShows(u: vscode.Uri, text: string, ms = 30000): Promise<void> {
+  const doc = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === u.toString() && !d.isClosed);
+  return documentsUntil(() => doc() === undefined || doc()!.getText() === text, `the editor never showed the restored text of ${u.path} within ${ms} ms`, ms);
+}
+
 /** Waits until the extension host sees a document closed, or reverted to its saved text. */
 function documentSettled(doc: vscode.TextDocument, ms = 30000): Promise<void> {
-  if (doc.isClosed || !doc.isDirty) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      if (!doc.isClosed && doc.isDirty) return;
-      clearTimeout(timer);
-      subs.forEach((s) => s.dispose());
-      resolve();
-    };
-    const subs = [vscode.workspace.onDidCloseTextDocument(done), vscode.workspace.onDidChangeTextDocument(done)];
-    const timer = setTimeout(() => {
-      subs.forEach((s) => s.dispose());
-      reject(new Error(`${doc.uri.path} was neither closed nor reverted within ${ms} ms`));
-    }, ms);
-  });
+  return documentsUntil(() => doc.isClosed || !doc.isDirty, `${doc.uri.path} was neither closed nor reverted within ${ms} ms`, ms);
 }
 
 async function addFolder(name: string): Promise<vscode.WorkspaceFolder> {

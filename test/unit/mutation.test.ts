@@ -20,6 +20,7 @@ import { toSarif } from '../../src/engine/report/sarif';
 import { toTextReport } from '../../src/engine/report/text';
 import { decode } from '../../src/node/host';
 import { builtinChecklists, FIXTURES, SHARED } from './helpers';
+import { seededRandom } from '../support/seededRandom';
 
 /**
  * 3 s per file (an audit with fixes and three reports), scaled up by the load average per core when the
@@ -35,18 +36,6 @@ const FILES_PER_KIND = Number(process.env.SHIPSHAPE_MUTATION_FILES ?? 18);
 const FIXES_PER_FILE = 4;
 const FIX_MAX_BYTES = 128 * 1024;
 const DUMP = process.env.SHIPSHAPE_MUTATION_DUMP;
-
-/** mulberry32: small, seedable, good enough to pick offsets. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Base {
   /** Name the file is audited under (kept, so the scanner classifies it as the original). */
@@ -307,7 +296,7 @@ describe(`mutation: damaged real files never crash or hang the engine (seed ${SE
 
   for (const [kind, mutate] of Object.entries(MUTATIONS)) {
     it(`${kind}: ${FILES_PER_KIND} files`, () => {
-      const r = rng(SEED ^ hash(kind));
+      const r = seededRandom(SEED ^ hash(kind));
       const tally: Tally = { files: 0, problems: 0, located: 0, findings: 0, fixes: 0, maxMs: 0, totalMs: 0 };
       tallies.set(kind, tally);
       // a stratified sample: every file kind gets its turn
