@@ -164,6 +164,10 @@ export class Engine {
   private suppressionEpoch = 0;
   /** Per file, its reported findings in report order, rebuilt only for files whose findings changed. */
   private fileLists = new Map<string, Finding[]>();
+  /** The slots of file-scope items by the kind of file they read. */
+  private fileSlots = new Map<FileKind, number[]>();
+  /** Entries whose file checks have not run yet (new text, or new checklists). */
+  private pending: Entry[] = [];
 
   constructor(
     checklists: readonly Checklist[],
@@ -179,7 +183,20 @@ export class Engine {
     this.itemProblems = problems;
     this.itemById.clear();
     for (const i of items) this.itemById.set(i.item.id, i);
-    for (const e of this.entries.values()) e.outs = e.previous = undefined;
+    this.fileSlots = new Map();
+    items.forEach((ri, slot) => {
+      if (ri.template?.scope !== 'file') return;
+      for (const kind of ri.template.kinds) {
+        const slots = this.fileSlots.get(kind);
+        if (slots) slots.push(slot);
+        else this.fileSlots.set(kind, [slot]);
+      }
+    });
+    this.pending = [];
+    for (const e of this.entries.values()) {
+      e.outs = e.previous = undefined;
+      this.pending.push(e);
+    }
     this.workspaceOuts = [];
     this.stamped = [];
     this.itemCache = [];
@@ -208,6 +225,9 @@ export class Engine {
       this.edited.push({ entry, before: old.outs });
     }
     this.entries.set(src.path, entry);
+    this.pending.push(entry);
+    // many upserts without an audit: drop the entries already replaced again
+    if (this.pending.length > 2 * this.entries.size + 64) this.pending = this.pending.filter((e) => this.entries.get(e.parsed.path) === e);
     return true;
   }
 
@@ -278,6 +298,7 @@ export class Engine {
     const dirty = new Set<string>();
     const runProblems: Problem[] = [];
     let suppressed = 0;
+    this.runPending();
     for (let slot = 0; slot < this.items.length; slot++) {
       const ri = this.items[slot];
       const { item } = ri;
@@ -309,7 +330,7 @@ export class Engine {
         for (const kind of t.kinds) {
           for (const entry of this.kindList(kind).entries) {
             if (entry.parsed.model === undefined) continue;
-            const outs = (entry.outs ??= []);
+            const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.items.length));
             let out = outs[slot];
             if (!out) outs[slot] = out = this.runFile(entry, ri, t, slot);
             take(out);
@@ -363,6 +384,27 @@ export class Engine {
     return { root: this.root, summary: summarize(this.entries.size, findings, results, suppressed), items: results, findings, problems };
   }
 
+  /**
+   * Runs the file checks of new entries file by file, before items are assembled item by item: all the
+   * checks of one file read its model while it is fresh in memory (item by item, each would reload it).
+   */
+  private runPending(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    for (const entry of pending) {
+      if (entry.parsed.model === undefined || this.entries.get(entry.parsed.path) !== entry) continue;
+      const slots = this.fileSlots.get(entry.parsed.kind);
+      if (!slots) continue;
+      const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.items.length));
+      for (const slot of slots) {
+        if (outs[slot]) continue;
+        const ri = this.items[slot];
+        outs[slot] = this.runFile(entry, ri, ri.template as FileCheckTemplate<unknown>, slot);
+      }
+    }
+  }
+
   private runFile(entry: Entry, ri: ResolvedItem, t: FileCheckTemplate<unknown>, slot: number): ItemOut {
     const path = entry.parsed.path;
     const problems: Problem[] = [];
@@ -395,7 +437,7 @@ export class Engine {
         if (before?.[slot] !== undefined) return false;
         continue;
       }
-      const outs = (entry.outs ??= []);
+      const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.items.length));
       const out = (outs[slot] ??= this.runFile(entry, ri, t, slot));
       if (out !== before?.[slot]) return false;
     }
