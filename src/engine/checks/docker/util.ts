@@ -16,15 +16,18 @@ export interface DockerContext {
   memo<T>(key: string, ins: DockerInstruction, compute: () => T): T;
 }
 
-/** Where a model keeps its context (a slot on the model rather than a WeakMap: every check of every file asks). */
-const CONTEXT = Symbol('dockerContext');
-type WithContext = DockerfileModel & { [CONTEXT]?: DockerContext };
+/**
+ * The context of the file checked last. The engine runs all the checks of one file together, so one slot
+ * serves them all, and a file's shell commands and memos are dropped as soon as the next file is checked
+ * rather than kept for as long as the file is open (they are rebuilt, the same, if a check asks again).
+ */
+let last: DockerContext | undefined;
 
 /** The shared context of a Dockerfile, built once per parsed file (the parsed file is replaced on every edit). */
 export function dockerContext(file: ParsedFile): DockerContext | undefined {
   const model = file.model as DockerfileModel | undefined;
   if (!model || !Array.isArray(model.stages)) return undefined;
-  let ctx = (model as WithContext)[CONTEXT];
+  let ctx = last;
   if (!ctx || ctx.file !== file) {
     const index = model.lines ?? new LineIndex(file.text);
     const cache = new Map<DockerInstruction, ShellCommand[]>();
@@ -60,7 +63,7 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
         return v;
       },
     };
-    (model as WithContext)[CONTEXT] = ctx;
+    last = ctx;
   }
   return ctx;
 }
