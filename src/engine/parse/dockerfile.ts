@@ -26,25 +26,28 @@ export interface DockerStage {
   index: number;
   /** `AS name`, lower-cased, when given. */
   name?: string;
-  from: {
-    /** The image reference as written (`node:20-alpine`, `$BASE`, `build`). */
-    image: string;
-    imageName?: string;
-    tag?: string;
-    digest?: string;
-    range: Range;
-    imageRange?: Range;
-    /** The FROM names an earlier stage rather than an image. */
-    isStage: boolean;
-    /** The FROM arguments as written (flags excluded). */
-    args: string;
-    tagRange?: Range;
-    readonly node: From;
-  };
+  from: DockerFrom;
   instructions: DockerInstruction[];
   range: Range;
   /** Index of the earlier stage this one builds on (`FROM build`), when it does. */
   parent?: number;
+}
+
+/** A stage's FROM. */
+export interface DockerFrom {
+  /** The image reference as written (`node:20-alpine`, `$BASE`, `build`). */
+  image: string;
+  imageName?: string;
+  tag?: string;
+  digest?: string;
+  range: Range;
+  imageRange?: Range;
+  /** The FROM names an earlier stage rather than an image. */
+  isStage: boolean;
+  /** The FROM arguments as written (flags excluded). */
+  args: string;
+  tagRange?: Range;
+  readonly node: From;
 }
 
 /** A parser directive (`# syntax=…`, `# escape=…`) at the top of the file. */
@@ -178,27 +181,56 @@ class LineInstruction implements DockerInstruction {
     readonly innerComment: boolean,
     readonly lines: LineIndex,
     private readonly source: LazyAst,
-    private readonly offsets: { start: number; end: number; keywordEnd: number; argsStart: number; argsEnd: number },
+    private readonly start: number,
+    private readonly end: number,
+    private readonly keywordEnd: number,
+    /** -1 when the instruction has no arguments. */
+    private readonly argsStart: number,
+    private readonly argsEnd: number,
     private readonly ordinal: number,
     /** How many leading words are flags. */
     readonly flagCount: number,
   ) {}
   get range(): Range {
-    return (this.r ??= this.lines.range(this.offsets.start, this.offsets.end));
+    return (this.r ??= this.lines.range(this.start, this.end));
   }
   get keywordRange(): Range {
-    return (this.kr ??= this.lines.range(this.offsets.start, this.offsets.keywordEnd));
+    return (this.kr ??= this.lines.range(this.start, this.keywordEnd));
   }
   get argsRange(): Range | undefined {
-    if (this.ar === undefined) this.ar = this.offsets.argsStart < 0 ? null : this.lines.range(this.offsets.argsStart, this.offsets.argsEnd);
+    if (this.ar === undefined) this.ar = this.argsStart < 0 ? null : this.lines.range(this.argsStart, this.argsEnd);
     return this.ar ?? undefined;
   }
   get node(): Instruction {
-    return this.source.node(this.offsets.start, this.ordinal);
+    return this.source.node(this.start, this.ordinal);
   }
   get spansLines(): boolean {
-    const nl = this.lines.text.indexOf('\n', this.offsets.start);
-    return nl !== -1 && nl < this.offsets.end;
+    const nl = this.lines.text.indexOf('\n', this.start);
+    return nl !== -1 && nl < this.end;
+  }
+}
+
+/**
+ * The FROM of a line-read stage. A class rather than an object literal with a `node` getter: V8 keeps
+ * such literals as dictionaries, several times the size, for as long as the file is open.
+ */
+class LineFrom implements DockerFrom {
+  readonly range: Range;
+  constructor(
+    private readonly ins: LineInstruction,
+    readonly image: string,
+    readonly imageName: string | undefined,
+    readonly tag: string | undefined,
+    readonly digest: string | undefined,
+    readonly imageRange: Range | undefined,
+    readonly isStage: boolean,
+    readonly args: string,
+    readonly tagRange: Range | undefined,
+  ) {
+    this.range = ins.range;
+  }
+  get node(): From {
+    return this.ins.node as From;
   }
 }
 
@@ -247,28 +279,24 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     const first = rest[0];
     const last = rest[rest.length - 1];
     const args = first ? text.slice(first.start, last.end) : '';
-    const offsets = { start: li.start, end: li.end, keywordEnd: li.keywordEnd, argsStart: first ? first.start : -1, argsEnd: first ? last.end : -1 };
-    const ins = new LineInstruction(li.keyword, args, li.words, li.innerComment, index, lazy, offsets, n, flagCount);
+    const ins = new LineInstruction(li.keyword, args, li.words, li.innerComment, index, lazy, li.start, li.end, li.keywordEnd, first ? first.start : -1, first ? last.end : -1, n, flagCount);
     if (li.keyword === 'FROM') {
       const image = first?.value ?? '';
       if (image.includes('$') || image.includes('\\') || rest.slice(1, 3).some((w) => w.value.includes('\\'))) return undefined;
       const parts = imageParts(image);
       const at = (p: [number, number]) => index.range(first.start + p[0], first.start + p[1]);
       const name = rest.length > 2 && rest[1].value.toUpperCase() === 'AS' ? rest[2].value.toLowerCase() : undefined;
-      addStage(stages, stageNames, image, name, ins.range, (isStage) => ({
+      addStage(stages, stageNames, image, name, ins.range, (isStage) => new LineFrom(
+        ins,
         image,
-        imageName: first ? image.slice(parts.name[0], parts.name[1]) : undefined,
-        tag: first && parts.tag ? image.slice(parts.tag[0], parts.tag[1]) : undefined,
-        digest: first && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined,
-        range: ins.range,
-        imageRange: first ? index.range(first.start, first.end) : undefined,
+        first ? image.slice(parts.name[0], parts.name[1]) : undefined,
+        first && parts.tag ? image.slice(parts.tag[0], parts.tag[1]) : undefined,
+        first && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined,
+        first ? index.range(first.start, first.end) : undefined,
         isStage,
         args,
-        tagRange: first && parts.tag ? at(parts.tag) : undefined,
-        get node() {
-          return ins.node as From;
-        },
-      }));
+        first && parts.tag ? at(parts.tag) : undefined,
+      ));
       continue;
     }
     const stage = stages[stages.length - 1];
@@ -367,21 +395,29 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
     if (name) globalArgs[name] = prop?.getValue() ?? undefined;
   }
   const templated = TEMPLATE_NAME_RE.test(file) || placeholderIn(text);
-  const model: DockerfileModel = {
-    stages,
-    preamble,
-    final: stages[stages.length - 1],
-    get ast() {
-      return built.ast();
-    },
-    lines: lineBuilt ? read.index : undefined,
-    eol,
-    escapeChar: built.escapeChar,
-    directives: built.directives,
-    globalArgs,
-    templated,
-  };
+  const model = new Model(stages, preamble, built.ast, lineBuilt ? read.index : undefined, eol, built.escapeChar, built.directives, globalArgs, templated);
   return { model, problems };
+}
+
+/** The model as a class: an object literal with an `ast` getter would be a dictionary, several times the size. */
+class Model implements DockerfileModel {
+  readonly final: DockerStage | undefined;
+  constructor(
+    readonly stages: DockerStage[],
+    readonly preamble: DockerInstruction[],
+    private readonly astOf: () => Dockerfile,
+    readonly lines: LineIndex | undefined,
+    readonly eol: '\n' | '\r\n',
+    readonly escapeChar: string,
+    readonly directives: DockerDirective[],
+    readonly globalArgs: Record<string, string | undefined>,
+    readonly templated: boolean,
+  ) {
+    this.final = stages[stages.length - 1];
+  }
+  get ast(): Dockerfile {
+    return this.astOf();
+  }
 }
 
 /** Whether an instruction spans more than one line (cheap for line-read ones: no range computed). */

@@ -48,6 +48,9 @@ export interface LineRead {
   instructions: LineInstruction[];
 }
 
+/** The words of an instruction without arguments (shared, never written). */
+const NO_WORDS: LineWord[] = [];
+
 const isSpace = (c: string): boolean => c === ' ' || c === '\t';
 const isBreak = (c: string): boolean => c === '\n' || c === '\r';
 
@@ -99,7 +102,7 @@ function readDirectives(text: string, index: LineIndex): { directives: LineDirec
  * The words of an instruction's arguments between `from` and `to`: whitespace-separated, continuation
  * backslashes and comment lines inside the continuation skipped.
  */
-function readWords(text: string, from: number, to: number, out: LineInstruction): void {
+function readWords(text: string, from: number, to: number, out: LineInstruction, words: LineWord[]): void {
   let afterContinuation = false;
   let i = from;
   while (i < to) {
@@ -121,7 +124,7 @@ function readWords(text: string, from: number, to: number, out: LineInstruction)
     afterContinuation = false;
     const start = i;
     while (i < to && !isSpace(text[i]) && !isBreak(text[i])) i += text[i] === '\\' ? 2 : 1;
-    out.words.push({ start, end: i, value: text.slice(start, i) });
+    words.push({ start, end: i, value: text.slice(start, i) });
   }
 }
 
@@ -132,6 +135,7 @@ export function readLines(text: string): LineRead | undefined {
   const head = readDirectives(text, index);
   if (!head) return undefined;
   const instructions: LineInstruction[] = [];
+  const scratch: LineWord[] = [];
   const n = text.length;
   let i = head.offset;
   while (i < n) {
@@ -147,7 +151,7 @@ export function readLines(text: string): LineRead | undefined {
     const start = i;
     while (i < n && !isSpace(text[i]) && !isBreak(text[i])) i++;
     const keywordEnd = i;
-    const ins: LineInstruction = { start, end: i, keywordEnd, keyword: text.slice(start, keywordEnd).toUpperCase(), words: [], innerComment: false };
+    const ins: LineInstruction = { start, end: i, keywordEnd, keyword: text.slice(start, keywordEnd).toUpperCase(), words: NO_WORDS, innerComment: false };
     if (i < n && isSpace(text[i])) {
       // the extent: up to the first line break not escaped by a continuation
       let escaped = false;
@@ -164,7 +168,10 @@ export function readLines(text: string): LineRead | undefined {
         } else if (!isSpace(ch)) escaped = false;
       }
       ins.end = k;
-      readWords(text, keywordEnd, k, ins);
+      readWords(text, keywordEnd, k, ins, scratch);
+      // an exact copy: a grown array keeps spare slots for as long as the file is open
+      if (scratch.length) ins.words = scratch.slice();
+      scratch.length = 0;
       i = k;
     }
     instructions.push(ins);
