@@ -143,11 +143,11 @@ export class Engine {
   /** Bumped on every change; per kind as well, so cached workspace-check results know when to re-run. */
   private version = 0;
   private readonly kindVersions = new Map<FileKind, number>();
-  private stamped: WeakMap<RawFinding, Finding>[] = [];
   /** Whether a finding is suppressed, while no suppression changed (findings keep their identity across audits). */
   private silenced = new WeakMap<Finding, boolean>();
   private silencedEpoch = -1;
-  private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut } | undefined)[] = [];
+  /** Per workspace item: its last output, and each raw finding of it with its stamped object (kept while the check returns the same raw finding). */
+  private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut; stamps: Map<RawFinding, Finding> } | undefined)[] = [];
   /**
    * Files and entries per kind, in insertion order. A kind's lists are rebuilt only after a file of that
    * kind changes, so the array `byKind` returns keeps its identity until then: checks may memoise work
@@ -198,7 +198,6 @@ export class Engine {
       this.pending.push(e);
     }
     this.workspaceOuts = [];
-    this.stamped = [];
     this.itemCache = [];
     this.fileLists = new Map();
   }
@@ -447,13 +446,31 @@ export class Engine {
 
   /** Findings in report order: only files whose findings changed get their list rebuilt (items in order, then sorted). */
   private sortedFindings(dirty: ReadonlySet<string>): Finding[] {
-    for (const file of dirty) {
-      const list: Finding[] = [];
+    const lists = new Map<string, Finding[]>();
+    if (dirty.size > 64) {
+      // many files changed (a first audit): one pass over every item's files, rather than every item per file
       for (const c of this.itemCache) {
-        const part = c?.byFile.get(file);
-        if (part) for (const f of part) list.push(f);
+        if (!c) continue;
+        for (const [file, part] of c.byFile) {
+          if (!dirty.has(file)) continue;
+          const list = lists.get(file);
+          if (list) for (const f of part) list.push(f);
+          else lists.set(file, part.slice());
+        }
       }
-      if (list.length === 0) {
+    } else {
+      for (const file of dirty) {
+        const list: Finding[] = [];
+        for (const c of this.itemCache) {
+          const part = c?.byFile.get(file);
+          if (part) for (const f of part) list.push(f);
+        }
+        if (list.length) lists.set(file, list);
+      }
+    }
+    for (const file of dirty) {
+      const list = lists.get(file);
+      if (!list) {
         this.fileLists.delete(file);
         continue;
       }
@@ -481,8 +498,9 @@ export class Engine {
       return cached.out;
     }
     // Raw findings a check memoises keep their stamped object, so files whose findings did not change keep their order.
-    const stamped = stamp(out, ri, problems[0], () => true, (this.stamped[slot] ??= new WeakMap()));
-    this.workspaceOuts[slot] = { deps: view.deps, raw: out, out: stamped };
+    const stamps = new Map<RawFinding, Finding>();
+    const stamped = stamp(out, ri, problems[0], () => true, { before: cached?.stamps, after: stamps });
+    this.workspaceOuts[slot] = { deps: view.deps, raw: out, out: stamped, stamps };
     return stamped;
   }
 
@@ -509,12 +527,16 @@ export class Engine {
     }
     for (let i = 0; i < out.findings.length; i++) {
       const f = out.findings[i];
-      let silenced = this.silenced.get(f);
-      if (silenced === undefined) {
-        const entry = this.entries.get(f.file);
-        if (entry) entry.suppressions ??= readSuppressions(entry.parsed);
-        silenced = !!entry && !!findSuppression(entry.suppressions!, f, aliases);
-        this.silenced.set(f, silenced);
+      const entry = this.entries.get(f.file);
+      let silenced = false;
+      if (entry) {
+        const s = (entry.suppressions ??= readSuppressions(entry.parsed));
+        // a file that suppresses nothing needs no lookup (and no entry in the memo)
+        if (!noSuppressions(s)) {
+          const known = this.silenced.get(f);
+          if (known === undefined) this.silenced.set(f, (silenced = !!findSuppression(s, f, aliases)));
+          else silenced = known;
+        }
       }
       if (silenced) {
         if (kept === out.findings) kept = out.findings.slice(0, i);
@@ -555,7 +577,7 @@ function suppressionKey(s: FileSuppressions): string {
 }
 
 /** Wraps a check's output: findings stamped with the item's id, severity and fixability. */
-function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, foreign: (f: RawFinding) => boolean, memo?: WeakMap<RawFinding, Finding>): ItemOut {
+function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, foreign: (f: RawFinding) => boolean, memo?: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): ItemOut {
   if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
   if (out.findings.length === 0 && out.evidence === undefined && !problem) return NOTHING_FOUND;
   const fixable = !!ri.fix;
@@ -567,8 +589,9 @@ function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem 
   for (let i = 0; i < raw.length; i++) {
     const f = raw[i];
     if (!isForeign && foreign(f)) isForeign = true;
-    const known = memo?.get(f);
+    const known = memo?.before?.get(f);
     if (known) {
+      memo!.after.set(f, known);
       findings[i] = known;
       continue;
     }
@@ -580,7 +603,7 @@ function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem 
       stamped.severity = severity;
       stamped.fixable = fixable;
     } else stamped = { ...f, ruleId, severity, fixable };
-    memo?.set(f, stamped);
+    memo?.after.set(f, stamped);
     findings[i] = stamped;
   }
   return { applicable: true, findings, evidence: out.evidence, problem, foreign: isForeign };

@@ -209,7 +209,9 @@ export function compileUserPattern(source: string, flags = ''): CompiledPattern 
   }
 }
 
-const compiled = new Map<string, RegExp | undefined>();
+/** Compiled patterns by flags, then source (two levels: a joined key would be a new string to hash on every call). */
+const compiled = new Map<string, Map<string, RegExp | undefined>>();
+let compiledCount = 0;
 
 /**
  * Like {@link compileUserPattern}, but undefined for a bad pattern (for templates whose params were
@@ -218,11 +220,16 @@ const compiled = new Map<string, RegExp | undefined>();
 export function userRegExp(source: string | undefined, flags = ''): RegExp | undefined {
   if (source === undefined) return undefined;
   if (/[gy]/.test(flags)) return compileUserPattern(source, flags).regex;
-  const key = `${flags}/${source}`;
-  if (compiled.has(key)) return compiled.get(key);
+  let bySource = compiled.get(flags);
+  if (bySource?.has(source)) return bySource.get(source);
   const regex = compileUserPattern(source, flags).regex;
-  if (compiled.size > 1000) compiled.clear();
-  compiled.set(key, regex);
+  if (compiledCount++ > 1000) {
+    compiled.clear();
+    compiledCount = 0;
+    bySource = undefined;
+  }
+  if (!bySource) compiled.set(flags, (bySource = new Map()));
+  bySource.set(source, regex);
   return regex;
 }
 

@@ -31,7 +31,6 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
   if (!ctx || ctx.file !== file) {
     const index = model.lines ?? new LineIndex(file.text);
     const cache = new Map<DockerInstruction, ShellCommand[]>();
-    let owners: Map<number, number> | undefined;
     const memos = new Map<string, Map<DockerInstruction, unknown>>();
     ctx = {
       file: file as ParsedFile<DockerfileModel>,
@@ -43,16 +42,18 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
         return c;
       },
       instructionLine(line) {
-        if (!owners) {
-          owners = new Map();
-          const all = [...model.preamble, ...model.stages.flatMap((s) => s.instructions)];
-          // instruction ranges never overlap, so each continuation line has one owner
-          for (const i of all) {
+        // a linear search: a file has a few findings and instructions never overlap
+        const owner = (list: readonly DockerInstruction[]): number | undefined => {
+          for (const i of list) {
             if (!spansLines(i)) continue;
-            for (let l = i.range.start.line + 1; l <= i.range.end.line; l++) if (!owners.has(l)) owners.set(l, i.range.start.line);
+            const { start, end } = i.range;
+            if (line > start.line && line <= end.line) return start.line;
           }
-        }
-        return owners.get(line);
+          return undefined;
+        };
+        let found = owner(model.preamble);
+        for (let s = 0; found === undefined && s < model.stages.length; s++) found = owner(model.stages[s].instructions);
+        return found;
       },
       memo<T>(key: string, ins: DockerInstruction, compute: () => T): T {
         let m = memos.get(key);
