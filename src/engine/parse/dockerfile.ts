@@ -1,7 +1,7 @@
 import { DockerfileParser, type Arg, type Copy, type Dockerfile, type From, type Instruction, type JSONInstruction, type Property } from 'dockerfile-ast';
 import type { Problem, Range } from '../model';
 import { LineIndex } from '../text';
-import { flagWords, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
+import { flagWords, instructionWords, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
 
 export interface DockerInstruction {
   /** Upper-cased keyword (RUN, COPY…), whatever case the file uses. */
@@ -169,7 +169,10 @@ class LazyAst {
   }
 }
 
-/** An instruction read by the line reader; ranges are computed from offsets on first use. */
+/**
+ * An instruction read by the line reader, kept as offsets: ranges are computed on first use and words
+ * are read again when asked for (most instructions are never asked; an open file keeps less).
+ */
 class LineInstruction implements DockerInstruction {
   private r?: Range;
   private kr?: Range;
@@ -177,7 +180,8 @@ class LineInstruction implements DockerInstruction {
   constructor(
     readonly keyword: string,
     readonly args: string,
-    readonly words: readonly LineWord[],
+    /** A word holds a backslash escape (`\$`): dockerfile-ast reads those. */
+    readonly escaped: boolean,
     readonly innerComment: boolean,
     readonly lines: LineIndex,
     private readonly source: LazyAst,
@@ -203,6 +207,9 @@ class LineInstruction implements DockerInstruction {
   }
   get node(): Instruction {
     return this.source.node(this.start, this.ordinal);
+  }
+  get words(): LineWord[] {
+    return instructionWords(this.lines.text, this.keywordEnd, this.end);
   }
   get spansLines(): boolean {
     const nl = this.lines.text.indexOf('\n', this.start);
@@ -279,7 +286,7 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     const first = rest[0];
     const last = rest[rest.length - 1];
     const args = first ? text.slice(first.start, last.end) : '';
-    const ins = new LineInstruction(li.keyword, args, li.words, li.innerComment, index, lazy, li.start, li.end, li.keywordEnd, first ? first.start : -1, first ? last.end : -1, n, flagCount);
+    const ins = new LineInstruction(li.keyword, args, li.words.some((w) => w.value.includes('\\')), li.innerComment, index, lazy, li.start, li.end, li.keywordEnd, first ? first.start : -1, first ? last.end : -1, n, flagCount);
     if (li.keyword === 'FROM') {
       const image = first?.value ?? '';
       if (image.includes('$') || image.includes('\\') || rest.slice(1, 3).some((w) => w.value.includes('\\'))) return undefined;
@@ -472,7 +479,7 @@ function shift(r: Range, dStart: number, dEnd: number): Range {
 
 /** Properties from words (no quotes, no escapes, one-line values), as dockerfile-ast reads them; undefined when it must. */
 function lineProperties(ins: DockerInstruction): DockerProperty[] | undefined {
-  if (!(ins instanceof LineInstruction) || ins.innerComment || /["']/.test(ins.args) || ins.words.some((w) => w.value.includes('\\'))) return undefined;
+  if (!(ins instanceof LineInstruction) || ins.innerComment || ins.escaped || /["']/.test(ins.args)) return undefined;
   const { words, lines: index } = ins;
   const single = (w: LineWord): DockerProperty => {
     const r = index.range(w.start, w.end);
@@ -527,7 +534,7 @@ export function copyFromFlag(ins: DockerInstruction): string | null | undefined 
 
 /** The argument values after the flags (COPY sources and destination…). */
 export function dockerArgValues(ins: DockerInstruction): string[] {
-  if (ins instanceof LineInstruction && !ins.words.some((w) => w.value.includes('\\'))) return ins.words.slice(ins.flagCount).map((w) => w.value);
+  if (ins instanceof LineInstruction && !ins.escaped) return ins.words.slice(ins.flagCount).map((w) => w.value);
   return ins.node.getArguments().map((a) => a.getValue());
 }
 
@@ -536,7 +543,7 @@ export function dockerArgValues(ins: DockerInstruction): string[] {
  * it has both brackets; undefined for the shell form.
  */
 export function dockerJson(ins: DockerInstruction, index: LineIndex): { value: string; start: number; end: number }[] | undefined {
-  if (ins.words && !/^\s*\[/.test(ins.args)) return undefined; // the shell form
+  if (ins instanceof LineInstruction && !/^\s*\[/.test(ins.args)) return undefined; // the shell form
   if (ins instanceof LineInstruction && !ins.args.includes('\\') && ins.argsRange) {
     const rest = ins.words.slice(ins.flagCount);
     if (rest.length === 1 && rest[0].value === '[]') return [];
@@ -599,6 +606,6 @@ export function dockerJson(ins: DockerInstruction, index: LineIndex): { value: s
 
 /** The arguments with continuation lines joined (dockerfile-ast's `getArgumentsContent`). */
 export function dockerJoinedArgs(ins: DockerInstruction): string {
-  if (ins.words && !ins.innerComment) return ins.args.replace(/\\[ \t]*\r?\n/g, '');
+  if (ins instanceof LineInstruction && !ins.innerComment) return ins.args.replace(/\\[ \t]*\r?\n/g, '');
   return (ins.node as JSONInstruction).getArgumentsContent?.() ?? ins.args;
 }

@@ -102,7 +102,8 @@ function readDirectives(text: string, index: LineIndex): { directives: LineDirec
  * The words of an instruction's arguments between `from` and `to`: whitespace-separated, continuation
  * backslashes and comment lines inside the continuation skipped.
  */
-function readWords(text: string, from: number, to: number, out: LineInstruction, words: LineWord[]): void {
+function readWords(text: string, from: number, to: number, words: LineWord[]): boolean {
+  let innerComment = false;
   let afterContinuation = false;
   let i = from;
   while (i < to) {
@@ -117,7 +118,7 @@ function readWords(text: string, from: number, to: number, out: LineInstruction,
       continue;
     }
     if (c === '#' && afterContinuation) {
-      out.innerComment = true;
+      innerComment = true;
       while (i < to && !isBreak(text[i])) i++;
       continue;
     }
@@ -126,6 +127,14 @@ function readWords(text: string, from: number, to: number, out: LineInstruction,
     while (i < to && !isSpace(text[i]) && !isBreak(text[i])) i += text[i] === '\\' ? 2 : 1;
     words.push({ start, end: i, value: text.slice(start, i) });
   }
+  return innerComment;
+}
+
+/** An instruction's words, read again from its offsets (a model keeps the offsets, not the words). */
+export function instructionWords(text: string, keywordEnd: number, end: number): LineWord[] {
+  const words: LineWord[] = [];
+  readWords(text, keywordEnd, end, words);
+  return words;
 }
 
 /** Reads a plain Dockerfile (see the module comment); undefined when dockerfile-ast must read it. */
@@ -168,7 +177,7 @@ export function readLines(text: string): LineRead | undefined {
         } else if (!isSpace(ch)) escaped = false;
       }
       ins.end = k;
-      readWords(text, keywordEnd, k, ins, scratch);
+      if (readWords(text, keywordEnd, k, scratch)) ins.innerComment = true;
       // an exact copy: a grown array keeps spare slots for as long as the file is open
       if (scratch.length) ins.words = scratch.slice();
       scratch.length = 0;
