@@ -53,6 +53,16 @@ const NO_WORDS: LineWord[] = [];
 
 const isSpace = (c: string): boolean => c === ' ' || c === '\t';
 const isBreak = (c: string): boolean => c === '\n' || c === '\r';
+// the same on character codes, for the loops over every character (NaN past the end is neither)
+const SPACE = 32;
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const BACKSLASH = 92;
+const HASH = 35;
+const spaceAt = (c: number): boolean => c === SPACE || c === TAB;
+const breakAt = (c: number): boolean => c === LF || c === CR;
+const blankAt = (c: number): boolean => c === SPACE || c === TAB || c === LF || c === CR;
 
 /**
  * Every backslash is either a line continuation preceded by whitespace (words are never joined across
@@ -107,24 +117,28 @@ function readWords(text: string, from: number, to: number, words: LineWord[]): b
   let afterContinuation = false;
   let i = from;
   while (i < to) {
-    const c = text[i];
-    if (isSpace(c) || isBreak(c)) {
+    const c = text.charCodeAt(i);
+    if (blankAt(c)) {
       i++;
       continue;
     }
-    if (c === '\\' && (isSpace(text[i + 1]) || isBreak(text[i + 1]))) {
+    if (c === BACKSLASH && blankAt(text.charCodeAt(i + 1))) {
       afterContinuation = true;
       i++;
       continue;
     }
-    if (c === '#' && afterContinuation) {
+    if (c === HASH && afterContinuation) {
       innerComment = true;
-      while (i < to && !isBreak(text[i])) i++;
+      while (i < to && !breakAt(text.charCodeAt(i))) i++;
       continue;
     }
     afterContinuation = false;
     const start = i;
-    while (i < to && !isSpace(text[i]) && !isBreak(text[i])) i += text[i] === '\\' ? 2 : 1;
+    while (i < to) {
+      const d = text.charCodeAt(i);
+      if (blankAt(d)) break;
+      i += d === BACKSLASH ? 2 : 1;
+    }
     words.push({ start, end: i, value: text.slice(start, i) });
   }
   return innerComment;
@@ -148,33 +162,33 @@ export function readLines(text: string): LineRead | undefined {
   const n = text.length;
   let i = head.offset;
   while (i < n) {
-    const c = text[i];
-    if (isSpace(c) || isBreak(c)) {
+    const c = text.charCodeAt(i);
+    if (blankAt(c)) {
       i++;
       continue;
     }
-    if (c === '#') {
-      while (i < n && !isBreak(text[i])) i++;
+    if (c === HASH) {
+      while (i < n && !breakAt(text.charCodeAt(i))) i++;
       continue;
     }
     const start = i;
-    while (i < n && !isSpace(text[i]) && !isBreak(text[i])) i++;
+    while (i < n && !blankAt(text.charCodeAt(i))) i++;
     const keywordEnd = i;
     const ins: LineInstruction = { start, end: i, keywordEnd, keyword: text.slice(start, keywordEnd).toUpperCase(), words: NO_WORDS, innerComment: false };
-    if (i < n && isSpace(text[i])) {
+    if (i < n && spaceAt(text.charCodeAt(i))) {
       // the extent: up to the first line break not escaped by a continuation
       let escaped = false;
       let k = i + 1;
       for (; k < n; k++) {
-        const ch = text[k];
-        if (isBreak(ch)) {
+        const ch = text.charCodeAt(k);
+        if (breakAt(ch)) {
           if (escaped) continue;
           break;
         }
-        if (ch === '\\') escaped = true;
-        else if (ch === '#' && escaped) {
-          while (k + 1 < n && !isBreak(text[k + 1])) k++;
-        } else if (!isSpace(ch)) escaped = false;
+        if (ch === BACKSLASH) escaped = true;
+        else if (ch === HASH && escaped) {
+          while (k + 1 < n && !breakAt(text.charCodeAt(k + 1))) k++;
+        } else if (!spaceAt(ch)) escaped = false;
       }
       ins.end = k;
       if (readWords(text, keywordEnd, k, scratch)) ins.innerComment = true;
