@@ -405,10 +405,14 @@ export class Engine {
   }
 
   private runFile(entry: Entry, ri: ResolvedItem, t: FileCheckTemplate<unknown>, slot: number): ItemOut {
-    const path = entry.parsed.path;
-    const problems: Problem[] = [];
-    const out = safeRun(() => t.run(entry.parsed, ri.params), path, ri.item.id, problems);
-    const stamped = stamp(out, ri, problems[0], (f) => f.file !== path);
+    let out: CheckOutput | undefined;
+    let problem: Problem | undefined;
+    try {
+      out = t.run(entry.parsed, ri.params);
+    } catch (e) {
+      problem = checkFailed(entry.parsed.path, ri.item.id, e);
+    }
+    const stamped = stamp(out, ri, problem, entry.parsed.path);
     const before = entry.previous?.[slot];
     return before && samePlain(before.applicable, stamped.applicable) && samePlain(before.findings, stamped.findings) && samePlain(before.evidence, stamped.evidence) && samePlain(before.problem, stamped.problem) ? before : stamped;
   }
@@ -499,7 +503,7 @@ export class Engine {
     }
     // Raw findings a check memoises keep their stamped object, so files whose findings did not change keep their order.
     const stamps = new Map<RawFinding, Finding>();
-    const stamped = stamp(out, ri, problems[0], () => true, { before: cached?.stamps, after: stamps });
+    const stamped = stamp(out, ri, problems[0], undefined, { before: cached?.stamps, after: stamps });
     this.workspaceOuts[slot] = { deps: view.deps, raw: out, out: stamped, stamps };
     return stamped;
   }
@@ -577,7 +581,8 @@ function suppressionKey(s: FileSuppressions): string {
 }
 
 /** Wraps a check's output: findings stamped with the item's id, severity and fixability. */
-function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, foreign: (f: RawFinding) => boolean, memo?: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): ItemOut {
+/** `checked` is the file a file check ran on (its findings elsewhere are foreign); undefined for a workspace check. */
+function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, memo?: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): ItemOut {
   if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
   if (out.findings.length === 0 && out.evidence === undefined && !problem) return NOTHING_FOUND;
   const fixable = !!ri.fix;
@@ -588,7 +593,7 @@ function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem 
   let isForeign = false;
   for (let i = 0; i < raw.length; i++) {
     const f = raw[i];
-    if (!isForeign && foreign(f)) isForeign = true;
+    if (!isForeign && f.file !== checked) isForeign = true;
     const known = memo?.before?.get(f);
     if (known) {
       memo!.after.set(f, known);
@@ -661,11 +666,15 @@ class TrackingView implements WorkspaceView {
   }
 }
 
+function checkFailed(file: string, itemId: string, e: unknown): Problem {
+  return { file, message: `Check ${itemId} failed on this file: ${(e as Error).message}`, severity: 'error' };
+}
+
 function safeRun<T>(fn: () => T, file: string, itemId: string, problems: Problem[]): T | undefined {
   try {
     return fn();
   } catch (e) {
-    problems.push({ file, message: `Check ${itemId} failed on this file: ${(e as Error).message}`, severity: 'error' });
+    problems.push(checkFailed(file, itemId, e));
     return undefined;
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { dockerJoinedArgs } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
-import { dockerContext, dockerFinding } from './util';
+import { dockerContext, dockerFinding, paramSet } from './util';
 
 /** Is the instruction written in JSON (exec) form: `["node", "main.js"]`? */
 export function isExecForm(text: string): boolean {
@@ -25,7 +25,7 @@ export const execForm = fileCheck({
   run(file, params) {
     const ctx = dockerContext(file);
     if (!ctx) return undefined;
-    const wanted = new Set(params.instructions.map((k) => k.toUpperCase()));
+    const wanted = paramSet(params.instructions, 'upper');
     const findings: RawFinding[] = [];
     let seen = false;
     for (const stage of ctx.model.stages) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { userPatternSchema, userRegExp } from '../../safeRegex';
 import { hasPlaceholder } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
-import { dockerContext, dockerFinding, fromRange, isWindowsStage, stageChain, stageLabel, stageVariables, substitute } from './util';
+import { dockerContext, dockerFinding, fromRange, isWindowsStage, stageChain, stageLabel, stageVariables, substitute, paramSet } from './util';
 
 const Params = z.strictObject({
   /** User names (case-insensitive) that count as root. UID 0 always does. */
@@ -21,7 +21,7 @@ export const nonRootUser = fileCheck({
     const ctx = dockerContext(file);
     const final = ctx?.model.final;
     if (!ctx || !final) return undefined;
-    const roots = new Set(params.rootUsers.map((u) => u.toLowerCase()));
+    const roots = paramSet(params.rootUsers, 'lower');
     for (const stage of stageChain(ctx.model, final)) {
       const users = stage.instructions.filter((i) => i.keyword === 'USER');
       const last = users.at(-1);

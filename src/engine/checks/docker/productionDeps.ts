@@ -3,7 +3,7 @@ import type { RawFinding } from '../../model';
 import { copyFromFlag, dockerArgValues, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { nodeInstall, type NodeInstall } from './packageManager';
-import { dockerContext, dockerFinding, effectiveInstructions, properties, type DockerContext } from './util';
+import { dockerContext, dockerFinding, forEachEffective, properties, type DockerContext } from './util';
 
 interface StageDeps {
   /** Installs that keep devDependencies, not pruned afterwards. */
@@ -28,7 +28,7 @@ function stageDeps(ctx: DockerContext, stage: DockerStage, memo: Map<number, Sta
   const out: StageDeps = { dev: [], installs: false, devCopies: [] };
   memo.set(stage.index, out);
   let nodeEnvProd = false;
-  for (const { stage: s, ins } of effectiveInstructions(ctx.model, stage)) {
+  forEachEffective(ctx.model, stage, (ins, s) => {
     if (ins.keyword === 'ENV' || ins.keyword === 'ARG') {
       for (const p of properties(ins)) if (p.getName() === 'NODE_ENV' && (ins.keyword === 'ENV' || p.getValue() !== null)) nodeEnvProd = isNodeEnvProduction(p.getValue());
     } else if (ins.keyword === 'RUN') {
@@ -47,16 +47,16 @@ function stageDeps(ctx: DockerContext, stage: DockerStage, memo: Map<number, Sta
       }
     } else if (ins.keyword === 'COPY') {
       const from = copyFromFlag(ins);
-      if (!from) continue;
+      if (!from) return;
       const args = dockerArgValues(ins);
-      if (!args.slice(0, -1).some((a) => /(^|\/)node_modules\/?$/.test(a))) continue;
+      if (!args.slice(0, -1).some((a) => /(^|\/)node_modules\/?$/.test(a))) return;
       out.installs = true;
       const source = ctx.model.stages.find((x) => x.index < stage.index && (x.name === from.toLowerCase() || String(x.index) === from));
-      if (!source) continue; // an external image: cannot tell
+      if (!source) return; // an external image: cannot tell
       const deps = stageDeps(ctx, source, memo);
       if (deps.dev.length > 0 || deps.devCopies.length > 0) out.devCopies.push({ range: ins.range, from, stage: s });
     }
-  }
+  });
   return out;
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { fileCheck, passOrFail } from '../template';
 import { nodeInstall } from './packageManager';
-import { dockerContext, dockerFinding } from './util';
+import { dockerContext, dockerFinding, paramSet } from './util';
 
 const FROZEN_HINT: Record<string, string> = {
   npm: 'use `npm ci`, which installs exactly what package-lock.json says',
@@ -47,7 +47,7 @@ export const forbiddenCommand = fileCheck({
   run(file, params) {
     const ctx = dockerContext(file);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
-    const banned = new Set(params.commands);
+    const banned = paramSet(params.commands);
     const findings: RawFinding[] = [];
     for (const stage of ctx.model.stages) {
       for (const ins of stage.instructions) {

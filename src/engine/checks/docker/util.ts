@@ -72,21 +72,36 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
 /** The stage and the earlier stages it builds on (`FROM build`), nearest first. */
 export function stageChain(model: DockerfileModel, stage: DockerStage): DockerStage[] {
   const chain: DockerStage[] = [];
-  const seen = new Set<number>();
   let s: DockerStage | undefined = stage;
-  while (s && !seen.has(s.index)) {
+  // a chain is a few stages long: a linear search guards against a cycle
+  while (s && !chain.includes(s)) {
     chain.push(s);
-    seen.add(s.index);
     s = s.parent !== undefined ? model.stages[s.parent] : undefined;
   }
   return chain;
 }
 
-/** Instructions that run in the image a stage produces, oldest first (those of parent stages included). */
-export function effectiveInstructions(model: DockerfileModel, stage: DockerStage): { stage: DockerStage; ins: DockerInstruction }[] {
-  return stageChain(model, stage)
-    .reverse()
-    .flatMap((s) => s.instructions.map((ins) => ({ stage: s, ins })));
+const PARAM_SETS = new WeakMap<readonly string[], Map<string, ReadonlySet<string>>>();
+
+/** A list param as a set (upper- or lower-cased), built once per params object rather than per file. */
+export function paramSet(list: readonly string[], letterCase: 'as-is' | 'upper' | 'lower' = 'as-is'): ReadonlySet<string> {
+  let byCase = PARAM_SETS.get(list);
+  if (!byCase) PARAM_SETS.set(list, (byCase = new Map()));
+  let set = byCase.get(letterCase);
+  if (!set) byCase.set(letterCase, (set = new Set(list.map((v) => (letterCase === 'upper' ? v.toUpperCase() : letterCase === 'lower' ? v.toLowerCase() : v)))));
+  return set;
+}
+
+/**
+ * Visits the instructions that run in the image a stage produces, oldest first (those of parent stages
+ * included), with the stage each belongs to; stops when `visit` returns false.
+ */
+export function forEachEffective(model: DockerfileModel, stage: DockerStage, visit: (ins: DockerInstruction, stage: DockerStage) => boolean | void): void {
+  const chain = stageChain(model, stage);
+  for (let c = chain.length - 1; c >= 0; c--) {
+    const s = chain[c];
+    for (const ins of s.instructions) if (visit(ins, s) === false) return;
+  }
 }
 
 export function stageLabel(stage: DockerStage): string {
@@ -155,15 +170,15 @@ export function substitute(value: string, vars: Record<string, string | undefine
 /** Variables (ARG defaults and ENV values) in effect for a stage at a given instruction, global ARGs included when redeclared. */
 export function stageVariables(model: DockerfileModel, stage: DockerStage, before?: DockerInstruction): Record<string, string | undefined> {
   const vars: Record<string, string | undefined> = {};
-  for (const { ins } of effectiveInstructions(model, stage)) {
-    if (ins === before) break;
-    if (ins.keyword !== 'ARG' && ins.keyword !== 'ENV') continue;
+  forEachEffective(model, stage, (ins) => {
+    if (ins === before) return false;
+    if (ins.keyword !== 'ARG' && ins.keyword !== 'ENV') return;
     for (const p of properties(ins)) {
       const name = p.getName();
       const value = p.getValue();
       if (ins.keyword === 'ARG') vars[name] = value ?? model.globalArgs[name] ?? vars[name];
       else vars[name] = value ?? '';
     }
-  }
+  });
   return vars;
 }
