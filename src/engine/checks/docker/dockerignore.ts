@@ -54,13 +54,22 @@ export function dockerignoreExcludes(model: IgnoreFileModel, path: string): bool
   return excluded;
 }
 
+/** The ignore files of a workspace by path (those read as another kind too: a host may not know `<name>.dockerignore`). */
+function ignoreFilesOf(ws: WorkspaceView): Map<string, ParsedFile> {
+  const byPath = new Map<string, ParsedFile>();
+  for (const f of ws.byKind('dockerignore')) byPath.set(f.path, f);
+  for (const f of ws.byKind('dockerfile')) if (f.path.toLowerCase().endsWith('.dockerignore')) byPath.set(f.path, f);
+  return byPath;
+}
+
 /** The ignore file of a Dockerfile's build context: `<Dockerfile>.dockerignore` beside it, else the nearest `.dockerignore` up the tree. */
-export function ignoreFileFor(ws: WorkspaceView, dockerfilePath: string): { path: string; text: string; model: IgnoreFileModel } | undefined {
-  const own = asIgnoreFile(ws.get(`${dockerfilePath}.dockerignore`));
+export function ignoreFileFor(ignoreFiles: ReadonlyMap<string, ParsedFile>, dockerfilePath: string): { path: string; text: string; model: IgnoreFileModel } | undefined {
+  if (ignoreFiles.size === 0) return undefined;
+  const own = asIgnoreFile(ignoreFiles.get(`${dockerfilePath}.dockerignore`));
   if (own) return own;
   let d: string | undefined = dirName(dockerfilePath);
   while (d !== undefined) {
-    const f = asIgnoreFile(ws.get(joinPath(d, '.dockerignore')));
+    const f = asIgnoreFile(ignoreFiles.get(joinPath(d, '.dockerignore')));
     if (f) return f;
     d = d === '' ? undefined : dirName(d);
   }
@@ -85,8 +94,10 @@ export const dockerignore = workspaceCheck({
     if (dockerfiles.length === 0) return undefined;
     const findings: RawFinding[] = [];
     const reported = new Set<string>();
+    // one lookup table rather than a read per folder level of every Dockerfile
+    const ignoreFiles = ignoreFilesOf(ws);
     for (const df of dockerfiles) {
-      const ignore = ignoreFileFor(ws, df.path);
+      const ignore = ignoreFileFor(ignoreFiles, df.path);
       const first = df.model.stages[0];
       if (!ignore) {
         findings.push({
