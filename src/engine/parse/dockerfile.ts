@@ -1,7 +1,7 @@
 import { DockerfileParser, type Arg, type Copy, type Dockerfile, type From, type Instruction, type JSONInstruction, type Property } from 'dockerfile-ast';
 import type { Problem, Range } from '../model';
 import { LineIndex } from '../text';
-import { flagWords, instructionWords, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
+import { backslashIn, flagCountOf, flagWords, instructionWords, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
 
 export interface DockerInstruction {
   /** Upper-cased keyword (RUN, COPY…), whatever case the file uses. */
@@ -279,31 +279,36 @@ function fromLines(text: string, read: LineRead): Built | undefined {
   const stageNames = new Set<string>();
   for (let n = 0; n < read.instructions.length; n++) {
     const li = read.instructions[n];
-    const flagCount = flagWords(li.keyword, li.words).length;
+    const sp = li.spans;
+    const wordCount = sp.length / 2;
+    const flagCount = flagCountOf(text, li.keyword, sp);
     // an escaped character in a flag (or the word that ends them) changes what dockerfile-ast sees there
-    for (let w = 0; w <= flagCount && w < li.words.length; w++) if (li.words[w].value.includes('\\')) return undefined;
-    const rest = li.words.slice(flagCount);
-    const first = rest[0];
-    const last = rest[rest.length - 1];
-    const args = first ? text.slice(first.start, last.end) : '';
-    const ins = new LineInstruction(li.keyword, args, li.words.some((w) => w.value.includes('\\')), li.innerComment, index, lazy, li.start, li.end, li.keywordEnd, first ? first.start : -1, first ? last.end : -1, n, flagCount);
+    for (let w = 0; w <= flagCount && w < wordCount; w++) if (backslashIn(text, sp[2 * w], sp[2 * w + 1])) return undefined;
+    let escaped = false;
+    for (let w = flagCount + 1; !escaped && w < wordCount; w++) escaped = backslashIn(text, sp[2 * w], sp[2 * w + 1]);
+    // the arguments: from the first word after the flags to the end of the last word
+    const hasArgs = flagCount < wordCount;
+    const argsStart = hasArgs ? sp[2 * flagCount] : -1;
+    const argsEnd = hasArgs ? sp[sp.length - 1] : -1;
+    const args = hasArgs ? text.slice(argsStart, argsEnd) : '';
+    const ins = new LineInstruction(li.keyword, args, escaped, li.innerComment, index, lazy, li.start, li.end, li.keywordEnd, argsStart, argsEnd, n, flagCount);
     if (li.keyword === 'FROM') {
-      const image = first?.value ?? '';
-      if (image.includes('$') || image.includes('\\') || rest.slice(1, 3).some((w) => w.value.includes('\\'))) return undefined;
+      // the words after the flags: image, then `AS name`
+      const word = (k: number): string | undefined => (flagCount + k < wordCount ? text.slice(sp[2 * (flagCount + k)], sp[2 * (flagCount + k) + 1]) : undefined);
+      const image = word(0) ?? '';
+      const second = word(1);
+      const third = word(2);
+      if (image.includes('$') || image.includes('\\') || second?.includes('\\') || third?.includes('\\')) return undefined;
+      const first = hasArgs ? { start: argsStart, end: sp[2 * flagCount + 1] } : undefined;
       const parts = imageParts(image);
-      const at = (p: [number, number]) => index.range(first.start + p[0], first.start + p[1]);
-      const name = rest.length > 2 && rest[1].value.toUpperCase() === 'AS' ? rest[2].value.toLowerCase() : undefined;
-      addStage(stages, stageNames, image, name, ins.range, (isStage) => new LineFrom(
-        ins,
-        image,
-        first ? image.slice(parts.name[0], parts.name[1]) : undefined,
-        first && parts.tag ? image.slice(parts.tag[0], parts.tag[1]) : undefined,
-        first && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined,
-        first ? index.range(first.start, first.end) : undefined,
-        isStage,
-        args,
-        first && parts.tag ? at(parts.tag) : undefined,
-      ));
+      const at = (p: [number, number]) => index.range(argsStart + p[0], argsStart + p[1]);
+      const name = third !== undefined && second!.toUpperCase() === 'AS' ? third.toLowerCase() : undefined;
+      const imageName = first ? image.slice(parts.name[0], parts.name[1]) : undefined;
+      const tag = first && parts.tag ? image.slice(parts.tag[0], parts.tag[1]) : undefined;
+      const digest = first && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined;
+      const imageRange = first ? index.range(first.start, first.end) : undefined;
+      const tagRange = first && parts.tag ? at(parts.tag) : undefined;
+      addStage(stages, stageNames, image, name, ins.range, (isStage) => new LineFrom(ins, image, imageName, tag, digest, imageRange, isStage, args, tagRange));
       continue;
     }
     const stage = stages[stages.length - 1];

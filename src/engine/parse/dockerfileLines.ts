@@ -30,8 +30,8 @@ export interface LineInstruction {
   end: number;
   keywordEnd: number;
   keyword: string;
-  /** Words after the keyword, flags included. */
-  words: LineWord[];
+  /** The words after the keyword, flags included, as offsets: start and end of each in turn. */
+  spans: number[];
   /** A comment line sits inside the instruction's continuation lines. */
   innerComment: boolean;
 }
@@ -48,8 +48,8 @@ export interface LineRead {
   instructions: LineInstruction[];
 }
 
-/** The words of an instruction without arguments (shared, never written). */
-const NO_WORDS: LineWord[] = [];
+/** The spans of an instruction without arguments (shared, never written). */
+const NO_SPANS: number[] = [];
 
 const isSpace = (c: string): boolean => c === ' ' || c === '\t';
 const isBreak = (c: string): boolean => c === '\n' || c === '\r';
@@ -109,10 +109,11 @@ function readDirectives(text: string, index: LineIndex): { directives: LineDirec
 }
 
 /**
- * The words of an instruction's arguments between `from` and `to`: whitespace-separated, continuation
- * backslashes and comment lines inside the continuation skipped.
+ * The words of an instruction's arguments between `from` and `to`, as start and end offsets pushed to
+ * `spans`: whitespace-separated, continuation backslashes and comment lines inside the continuation
+ * skipped. True when such a comment line was found.
  */
-function readWords(text: string, from: number, to: number, words: LineWord[]): boolean {
+function scanWords(text: string, from: number, to: number, spans: number[]): boolean {
   let innerComment = false;
   let afterContinuation = false;
   let i = from;
@@ -139,16 +140,24 @@ function readWords(text: string, from: number, to: number, words: LineWord[]): b
       if (blankAt(d)) break;
       i += d === BACKSLASH ? 2 : 1;
     }
-    words.push({ start, end: i, value: text.slice(start, i) });
+    spans.push(start, i);
   }
   return innerComment;
 }
 
 /** An instruction's words, read again from its offsets (a model keeps the offsets, not the words). */
 export function instructionWords(text: string, keywordEnd: number, end: number): LineWord[] {
-  const words: LineWord[] = [];
-  readWords(text, keywordEnd, end, words);
+  const spans: number[] = [];
+  scanWords(text, keywordEnd, end, spans);
+  const words: LineWord[] = new Array<LineWord>(spans.length / 2);
+  for (let w = 0; w < words.length; w++) words[w] = { start: spans[2 * w], end: spans[2 * w + 1], value: text.slice(spans[2 * w], spans[2 * w + 1]) };
   return words;
+}
+
+/** Does the text between two offsets hold a backslash (in a word: an escaped character)? */
+export function backslashIn(text: string, start: number, end: number): boolean {
+  const at = text.indexOf('\\', start);
+  return at !== -1 && at < end;
 }
 
 /** Reads a plain Dockerfile (see the module comment); undefined when dockerfile-ast must read it. */
@@ -158,7 +167,7 @@ export function readLines(text: string): LineRead | undefined {
   const head = readDirectives(text, index);
   if (!head) return undefined;
   const instructions: LineInstruction[] = [];
-  const scratch: LineWord[] = [];
+  const scratch: number[] = [];
   const n = text.length;
   let i = head.offset;
   while (i < n) {
@@ -174,7 +183,7 @@ export function readLines(text: string): LineRead | undefined {
     const start = i;
     while (i < n && !blankAt(text.charCodeAt(i))) i++;
     const keywordEnd = i;
-    const ins: LineInstruction = { start, end: i, keywordEnd, keyword: text.slice(start, keywordEnd).toUpperCase(), words: NO_WORDS, innerComment: false };
+    const ins: LineInstruction = { start, end: i, keywordEnd, keyword: text.slice(start, keywordEnd).toUpperCase(), spans: NO_SPANS, innerComment: false };
     if (i < n && spaceAt(text.charCodeAt(i))) {
       // the extent: up to the first line break not escaped by a continuation
       let escaped = false;
@@ -191,9 +200,8 @@ export function readLines(text: string): LineRead | undefined {
         } else if (!spaceAt(ch)) escaped = false;
       }
       ins.end = k;
-      if (readWords(text, keywordEnd, k, scratch)) ins.innerComment = true;
-      // an exact copy: a grown array keeps spare slots for as long as the file is open
-      if (scratch.length) ins.words = scratch.slice();
+      if (scanWords(text, keywordEnd, k, scratch)) ins.innerComment = true;
+      if (scratch.length) ins.spans = scratch.slice();
       scratch.length = 0;
       i = k;
     }
@@ -221,6 +229,19 @@ export function flagWords(keyword: string, words: readonly LineWord[]): LineWord
     if (w.value.startsWith('--')) flags.push(w);
   }
   return flags;
+}
+
+/** How many of the leading words are flags, by {@link flagWords}' rules, from word offsets. */
+export function flagCountOf(text: string, keyword: string, spans: readonly number[]): number {
+  const stop = FLAG_STOP[keyword];
+  if (!stop) return 0;
+  let count = 0;
+  for (let w = 0; w < spans.length; w += 2) {
+    const value = text.slice(spans[w], spans[w + 1]);
+    if (stop(value)) break;
+    if (value.startsWith('--')) count++;
+  }
+  return count;
 }
 
 /** A flag word as name and value (`--mount=type=cache` → mount, type=cache; `--no-cache` → value null). */
