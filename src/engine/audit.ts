@@ -601,8 +601,9 @@ function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem 
       continue;
     }
     let stamped: Finding;
-    if (!memo && !Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) {
-      // A file check's fresh raw finding becomes the stamped one in place (same keys, same order as a copy).
+    if (!Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) {
+      // A fresh raw finding becomes the stamped one in place (same keys, same order as a copy). One a
+      // check hands out again (memoised) is then known, or already stamped and so copied.
       stamped = f as Finding;
       stamped.ruleId = ruleId;
       stamped.severity = severity;
