@@ -26,6 +26,9 @@ function ids(list: string): Set<string> {
 }
 
 /** Reads every suppression in a file: comments (own and hadolint's) and Kubernetes annotations. */
+/** What a file without suppressions has: one shared value (most files), never written. */
+const NONE: FileSuppressions = Object.freeze({ lines: new Map(), file: Object.freeze([]) as unknown as Suppression[], objects: Object.freeze([]) as unknown as FileSuppressions['objects'] });
+
 export function readSuppressions(file: ParsedFile): FileSuppressions {
   const out: FileSuppressions = { lines: new Map(), file: [], objects: [] };
   // Both comment forms name their tool literally: a text naming neither has no comment suppression.
@@ -70,7 +73,7 @@ export function readSuppressions(file: ParsedFile): FileSuppressions {
       }
     }
   }
-  return out;
+  return noSuppressions(out) ? NONE : out;
 }
 
 function annotationSuppression(key: string, value: string): Suppression | undefined {

@@ -155,7 +155,7 @@ class LazyAst {
   private byStart?: Map<number, Instruction>;
   constructor(
     private readonly text: string,
-    private readonly index: LineIndex,
+    readonly index: LineIndex,
   ) {}
   get ast(): Dockerfile {
     return (this.tree ??= safeAst(this.text));
@@ -170,20 +170,17 @@ class LazyAst {
 }
 
 /**
- * An instruction read by the line reader, kept as offsets: ranges are computed on first use and words
- * are read again when asked for (most instructions are never asked; an open file keeps less).
+ * An instruction read by the line reader, kept as offsets: ranges and words are computed when asked for
+ * (most are asked once or never), so an open file keeps less and the collector copies less.
  */
 class LineInstruction implements DockerInstruction {
-  private r?: Range;
-  private kr?: Range;
-  private ar?: Range | null;
   constructor(
     readonly keyword: string,
     readonly args: string,
     /** A word holds a backslash escape (`\$`): dockerfile-ast reads those. */
     readonly escaped: boolean,
     readonly innerComment: boolean,
-    readonly lines: LineIndex,
+    /** The file's line index and its dockerfile-ast tree on demand. */
     private readonly source: LazyAst,
     private readonly start: number,
     private readonly end: number,
@@ -196,14 +193,16 @@ class LineInstruction implements DockerInstruction {
     readonly flagCount: number,
   ) {}
   get range(): Range {
-    return (this.r ??= this.lines.range(this.start, this.end));
+    return this.lines.range(this.start, this.end);
   }
   get keywordRange(): Range {
-    return (this.kr ??= this.lines.range(this.start, this.keywordEnd));
+    return this.lines.range(this.start, this.keywordEnd);
   }
   get argsRange(): Range | undefined {
-    if (this.ar === undefined) this.ar = this.argsStart < 0 ? null : this.lines.range(this.argsStart, this.argsEnd);
-    return this.ar ?? undefined;
+    return this.argsStart < 0 ? undefined : this.lines.range(this.argsStart, this.argsEnd);
+  }
+  get lines(): LineIndex {
+    return this.source.index;
   }
   get node(): Instruction {
     return this.source.node(this.start, this.ordinal);
@@ -291,7 +290,7 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     const argsStart = hasArgs ? sp[2 * flagCount] : -1;
     const argsEnd = hasArgs ? sp[sp.length - 1] : -1;
     const args = hasArgs ? text.slice(argsStart, argsEnd) : '';
-    const ins = new LineInstruction(li.keyword, args, escaped, li.innerComment, index, lazy, li.start, li.end, li.keywordEnd, argsStart, argsEnd, n, flagCount);
+    const ins = new LineInstruction(li.keyword, args, escaped, li.innerComment, lazy, li.start, li.end, li.keywordEnd, argsStart, argsEnd, n, flagCount);
     if (li.keyword === 'FROM') {
       // the words after the flags: image, then `AS name`
       const word = (k: number): string | undefined => (flagCount + k < wordCount ? text.slice(sp[2 * (flagCount + k)], sp[2 * (flagCount + k) + 1]) : undefined);
