@@ -7,6 +7,7 @@ import type { Checklist, Config } from '../engine/checklist/schema';
 import { helmChartDirs, inHelmTemplates, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
 import type { Attestation, AuditResult, FileKind, Problem, Range } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
+import { readChecklistCache } from './checklistCache';
 import { resolveInside, walk } from './walk';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -37,8 +38,10 @@ export function loadBuiltinChecklists(dir = builtinChecklistDir()): { checklists
   } catch {
     problems.push({ file: dir, message: 'Built-in checklists folder not found', severity: 'error' });
   }
+  const cached = names.length ? readChecklistCache(dir) : undefined;
   for (const name of names) {
-    const r = loadChecklist(readFileSync(path.join(dir, name), 'utf8'), `checklists/${name}`);
+    const text = readFileSync(path.join(dir, name), 'utf8');
+    const r = loadChecklist(text, `checklists/${name}`, cached?.(name, text));
     problems.push(...r.problems);
     if (r.checklist) checklists.push(r.checklist);
   }

@@ -86,12 +86,29 @@ export function escapesRoot(rel: string): boolean {
 /**
  * Loads one checklist: YAML → zod → every item's template and params checked. Items whose check or
  * params are invalid are reported and dropped; the rest of the checklist stays usable.
+ *
+ * `options.plain` is the text's plain YAML value when the caller already has it (the built-in checklist
+ * cache): it is validated without parsing the text, and the text is parsed only when that finds any
+ * problem, so every problem is still located. The result is the same as without it.
  */
-export function loadChecklist(text: string, file: string): { checklist?: Checklist; problems: Problem[] } {
+export function loadChecklist(text: string, file: string, options?: { plain?: unknown }): { checklist?: Checklist; problems: Problem[] } {
+  if (options && 'plain' in options) {
+    const fast = ChecklistSchema.safeParse(options.plain ?? {});
+    if (fast.success) {
+      const problems: Problem[] = [];
+      const checklist = checkItems(fast.data, file, problems, () => undefined);
+      if (!problems.length) return { checklist, problems };
+    }
+  }
   const parsed = parseValidated(text, file, ChecklistSchema, 'Checklist');
   const { problems, locate } = parsed;
   const value = parsed.value ?? (problems.length ? salvageChecklist(text) : undefined);
   if (!value) return { problems };
+  return { checklist: checkItems(value, file, problems, locate), problems };
+}
+
+/** Checks every item's id, template, params and fix; invalid items are reported (located) and dropped. */
+function checkItems(value: Checklist, file: string, problems: Problem[], locate: (path: Path) => Range | undefined): Checklist {
   const seen = new Set<string>();
   const sections = value.sections.map((section, si) => ({
     ...section,
@@ -130,7 +147,7 @@ export function loadChecklist(text: string, file: string): { checklist?: Checkli
       return true;
     }),
   }));
-  return { checklist: { ...value, sections, file }, problems };
+  return { ...value, sections, file };
 }
 
 /**

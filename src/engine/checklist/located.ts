@@ -3,6 +3,24 @@ import type { z } from 'zod';
 import type { Problem, Range } from '../model';
 import { keyRangeAt, nodeAt, nodeRange, toRange } from '../parse/yamlSupport';
 
+/** Options of every parse of a checklist or config text (also used to build the built-in checklist cache). */
+export const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
+/** Options of the conversion of a parsed document to its plain value. */
+export const TO_JS_OPTIONS = { maxAliasCount: 100 } as const;
+
+/**
+ * The plain value parseValidated would validate for a text (`{ plain }`), or undefined when the text has
+ * YAML errors or cannot be converted. Never throws.
+ */
+export function plainValue(text: string): { plain: unknown } | undefined {
+  try {
+    const doc = parseDocument(text, PARSE_OPTIONS);
+    return doc.errors.length ? undefined : { plain: doc.toJS(TO_JS_OPTIONS) };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Parses a YAML text and validates it with a zod schema. Every error is a Problem located at the
  * offending value (or, for an unknown key, at the key itself). Never throws.
@@ -12,7 +30,7 @@ export function parseValidated<T>(text: string, file: string, schema: z.ZodType<
   const problems: Problem[] = [];
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    doc = parseDocument(text, { lineCounter, ...PARSE_OPTIONS });
   } catch (e) {
     return { problems: [{ file, message: `Cannot parse ${what}: ${(e as Error).message}`, severity: 'error' }], locate: () => undefined };
   }
@@ -27,7 +45,7 @@ export function parseValidated<T>(text: string, file: string, schema: z.ZodType<
   }
   let plain: unknown;
   try {
-    plain = doc.toJS({ maxAliasCount: 100 });
+    plain = doc.toJS(TO_JS_OPTIONS);
   } catch (e) {
     return { problems: [{ file, message: `${what}: ${(e as Error).message}`, severity: 'error' }], locate };
   }
