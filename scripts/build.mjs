@@ -1,5 +1,6 @@
 // Bundles the CLI and the extension with esbuild. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -23,6 +24,12 @@ const entries = [
 ];
 if (existsSync('src/vscode/extension.ts')) entries.push({ entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 if (existsSync('test/integration/index.ts')) entries.push({ entryPoints: ['test/integration/index.ts'], outfile: 'out/test/integration/index.js', external: ['vscode', 'mocha'], sourcemap: 'inline', minify: false });
+
+// The cache of the built-in checklists' plain YAML values (checklists/.builtin-cache.json), so runs skip parsing them.
+if (existsSync('scripts/checklistCache.ts') && existsSync('checklists')) {
+  await esbuild.build({ ...common, entryPoints: ['scripts/checklistCache.ts'], outfile: 'out/checklistCache.js', sourcemap: false, minify: false });
+  execFileSync(process.execPath, ['out/checklistCache.js', 'checklists'], { stdio: 'inherit' });
+}
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {
