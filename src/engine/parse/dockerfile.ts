@@ -395,7 +395,7 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
   const lineBuilt = read && fromLines(text, read);
   const built = lineBuilt ?? fromAst(safeAst(text, problems, file));
   const { stages, preamble } = built;
-  if (text.trim() && stages.length === 0 && !/^\s*(#.*)?$/s.test(text)) {
+  if (stages.length === 0 && text.trim() && !/^\s*(#.*)?$/s.test(text)) {
     problems.push({ file, message: 'Dockerfile has no FROM instruction', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning' });
   }
   const globalArgs: Record<string, string | undefined> = {};

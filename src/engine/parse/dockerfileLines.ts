@@ -109,17 +109,23 @@ function readDirectives(text: string, index: LineIndex): { directives: LineDirec
 }
 
 /**
- * The words of an instruction's arguments between `from` and `to`, as start and end offsets pushed to
- * `spans`: whitespace-separated, continuation backslashes and comment lines inside the continuation
- * skipped. True when such a comment line was found.
+ * The words of an instruction's arguments from `from`, as start and end offsets pushed to `spans`:
+ * whitespace-separated, continuation backslashes and comment lines inside the continuation skipped.
+ * Reads up to `to`, or with `stopAtBreak` up to the first line break no continuation escapes. Returns
+ * where it stopped, as `-(offset + 1)` when a comment line sat inside the continuation.
  */
-function scanWords(text: string, from: number, to: number, spans: number[]): boolean {
+function scanWords(text: string, from: number, to: number, spans: number[], stopAtBreak = false): number {
   let innerComment = false;
   let afterContinuation = false;
   let i = from;
   while (i < to) {
     const c = text.charCodeAt(i);
-    if (blankAt(c)) {
+    if (c === SPACE || c === TAB) {
+      i++;
+      continue;
+    }
+    if (c === LF || c === CR) {
+      if (stopAtBreak && !afterContinuation) break;
       i++;
       continue;
     }
@@ -142,7 +148,7 @@ function scanWords(text: string, from: number, to: number, spans: number[]): boo
     }
     spans.push(start, i);
   }
-  return innerComment;
+  return innerComment ? -(i + 1) : i;
 }
 
 /** An instruction's words, read again from its offsets (a model keeps the offsets, not the words). */
@@ -185,25 +191,13 @@ export function readLines(text: string): LineRead | undefined {
     const keywordEnd = i;
     const ins: LineInstruction = { start, end: i, keywordEnd, keyword: text.slice(start, keywordEnd).toUpperCase(), spans: NO_SPANS, innerComment: false };
     if (i < n && spaceAt(text.charCodeAt(i))) {
-      // the extent: up to the first line break not escaped by a continuation
-      let escaped = false;
-      let k = i + 1;
-      for (; k < n; k++) {
-        const ch = text.charCodeAt(k);
-        if (breakAt(ch)) {
-          if (escaped) continue;
-          break;
-        }
-        if (ch === BACKSLASH) escaped = true;
-        else if (ch === HASH && escaped) {
-          while (k + 1 < n && !breakAt(text.charCodeAt(k + 1))) k++;
-        } else if (!spaceAt(ch)) escaped = false;
-      }
-      ins.end = k;
-      if (scanWords(text, keywordEnd, k, scratch)) ins.innerComment = true;
+      // the words, up to the first line break that no continuation escapes: the instruction's extent
+      const stop = scanWords(text, keywordEnd, n, scratch, true);
+      ins.innerComment = stop < 0;
+      ins.end = stop < 0 ? -stop - 1 : stop;
       if (scratch.length) ins.spans = scratch.slice();
       scratch.length = 0;
-      i = k;
+      i = ins.end;
     }
     instructions.push(ins);
   }
