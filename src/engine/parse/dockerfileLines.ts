@@ -60,6 +60,7 @@ const LF = 10;
 const CR = 13;
 const BACKSLASH = 92;
 const HASH = 35;
+const DASH = 45;
 const spaceAt = (c: number): boolean => c === SPACE || c === TAB;
 const breakAt = (c: number): boolean => c === LF || c === CR;
 const blankAt = (c: number): boolean => c === SPACE || c === TAB || c === LF || c === CR;
@@ -162,8 +163,9 @@ export function instructionWords(text: string, keywordEnd: number, end: number):
 
 /** Does the text between two offsets hold a backslash (in a word: an escaped character)? */
 export function backslashIn(text: string, start: number, end: number): boolean {
-  const at = text.indexOf('\\', start);
-  return at !== -1 && at < end;
+  // a bounded scan: `indexOf` would search on past the word, for every word
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === BACKSLASH) return true;
+  return false;
 }
 
 /** Reads a plain Dockerfile (see the module comment); undefined when dockerfile-ast must read it. */
@@ -225,15 +227,25 @@ export function flagWords(keyword: string, words: readonly LineWord[]): LineWord
   return flags;
 }
 
+/** Does `--` occur between two offsets? (A bounded scan: `indexOf` would search on past the word.) */
+function dashesIn(text: string, start: number, end: number): boolean {
+  for (let i = start; i + 1 < end; i++) if (text.charCodeAt(i) === DASH && text.charCodeAt(i + 1) === DASH) return true;
+  return false;
+}
+
 /** How many of the leading words are flags, by {@link flagWords}' rules, from word offsets. */
 export function flagCountOf(text: string, keyword: string, spans: readonly number[]): number {
   const stop = FLAG_STOP[keyword];
   if (!stop) return 0;
+  const dashes = keyword !== 'HEALTHCHECK'; // the others stop at the first word without `--`: no slice needed
   let count = 0;
   for (let w = 0; w < spans.length; w += 2) {
-    const value = text.slice(spans[w], spans[w + 1]);
-    if (stop(value)) break;
-    if (value.startsWith('--')) count++;
+    const start = spans[w];
+    const end = spans[w + 1];
+    if (dashes) {
+      if (!dashesIn(text, start, end)) break;
+    } else if (stop(text.slice(start, end))) break;
+    if (text.charCodeAt(start) === DASH && text.charCodeAt(start + 1) === DASH && start + 2 <= end) count++;
   }
   return count;
 }
