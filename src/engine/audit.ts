@@ -147,7 +147,9 @@ export class Engine {
   private silenced = new WeakMap<Finding, boolean>();
   private silencedEpoch = -1;
   /** Per workspace item: its last output, and each raw finding of it with its stamped object (kept while the check returns the same raw finding). */
-  private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut; stamps: Map<RawFinding, Finding> } | undefined)[] = [];
+  private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut } | undefined)[] = [];
+  /** Per workspace item, the copies made of raw findings it could not stamp in place (frozen, or another item's). */
+  private copies: WeakMap<RawFinding, Finding>[] = [];
   /**
    * Files and entries per kind, in insertion order. A kind's lists are rebuilt only after a file of that
    * kind changes, so the array `byKind` returns keeps its identity until then: checks may memoise work
@@ -198,6 +200,7 @@ export class Engine {
       this.pending.push(e);
     }
     this.workspaceOuts = [];
+    this.copies = [];
     this.itemCache = [];
     this.fileLists = new Map();
   }
@@ -502,9 +505,8 @@ export class Engine {
       return cached.out;
     }
     // Raw findings a check memoises keep their stamped object, so files whose findings did not change keep their order.
-    const stamps = new Map<RawFinding, Finding>();
-    const stamped = stamp(out, ri, problems[0], undefined, { before: cached?.stamps, after: stamps });
-    this.workspaceOuts[slot] = { deps: view.deps, raw: out, out: stamped, stamps };
+    const stamped = stamp(out, ri, problems[0], undefined, (this.copies[slot] ??= new WeakMap()));
+    this.workspaceOuts[slot] = { deps: view.deps, raw: out, out: stamped };
     return stamped;
   }
 
@@ -582,7 +584,7 @@ function suppressionKey(s: FileSuppressions): string {
 
 /** Wraps a check's output: findings stamped with the item's id, severity and fixability. */
 /** `checked` is the file a file check ran on (its findings elsewhere are foreign); undefined for a workspace check. */
-function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, memo?: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): ItemOut {
+function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, copies?: WeakMap<RawFinding, Finding>): ItemOut {
   if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
   if (out.findings.length === 0 && out.evidence === undefined && !problem) return NOTHING_FOUND;
   const fixable = !!ri.fix;
@@ -594,23 +596,24 @@ function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem 
   for (let i = 0; i < raw.length; i++) {
     const f = raw[i];
     if (!isForeign && f.file !== checked) isForeign = true;
-    const known = memo?.before?.get(f);
-    if (known) {
-      memo!.after.set(f, known);
-      findings[i] = known;
-      continue;
-    }
-    let stamped: Finding;
-    if (!Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) {
-      // A fresh raw finding becomes the stamped one in place (same keys, same order as a copy). One a
-      // check hands out again (memoised) is then known, or already stamped and so copied.
-      stamped = f as Finding;
+    if (!copies && !Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) {
+      // A file check's fresh raw finding becomes the stamped one in place (same keys, same order as a copy).
+      const stamped = f as Finding;
       stamped.ruleId = ruleId;
       stamped.severity = severity;
       stamped.fixable = fixable;
-    } else stamped = { ...f, ruleId, severity, fixable };
-    memo?.after.set(f, stamped);
-    findings[i] = stamped;
+      findings[i] = stamped;
+      continue;
+    }
+    // A workspace check's findings are copies, kept per raw finding: one the check memoises keeps its
+    // stamped object (and files whose findings did not change keep their order). Copies share a few
+    // shapes; stamping in place would leave the audit's loops with as many as the checks have literals.
+    let copy = copies?.get(f);
+    if (!copy) {
+      copy = { ...f, ruleId, severity, fixable };
+      copies?.set(f, copy);
+    }
+    findings[i] = copy;
   }
   return { applicable: true, findings, evidence: out.evidence, problem, foreign: isForeign };
 }
