@@ -123,18 +123,23 @@ async function main(): Promise<void> {
   console.log(`scan / bound   ${ratio.toFixed(2)}×`);
   console.log(`incremental    median ${fmt(incMedian)}, p95 ${fmt(incP95)} over ${inc.samples.length} edits of one manifest (upsert + audit) = ${((incMedian / scanMs) * 100).toFixed(2)}% of a full scan`);
 
-  // Per-file times of a few hundred microseconds: at least 5 passes, so one slow pass on a shared machine does not decide
-  const dockerPasses = Math.max(runs, 5);
-  let docker: DockerRun | undefined;
+  // Per-file times of tens of microseconds: each tool in a process of its own (no tool pays for another's
+  // garbage), warmed up until its heap and JIT have settled, then the median of many passes.
+  const dockerWarmup = 10;
+  const dockerPasses = Math.max(runs * 5, 15);
+  let lintersDir: string | undefined;
   let linterNote = 'skipped (--no-linters)';
   if (!args['no-linters']) {
-    const lintersDir = path.join(out, 'linters');
-    const inst = installLinters(lintersDir);
+    const dir = path.join(out, 'linters');
+    const inst = installLinters(dir);
     linterNote = inst.ok ? Object.entries(inst.versions).map(([n, v]) => `${n}@${v}`).join(', ') : inst.message;
-    docker = runChild<DockerRun>(childJs, 'dockerfiles', { root, lintersDir: inst.ok ? lintersDir : undefined, passes: dockerPasses });
-  } else docker = runChild<DockerRun>(childJs, 'dockerfiles', { root, passes: dockerPasses });
+    if (inst.ok) lintersDir = dir;
+  }
+  const toolNames = ['shipshape', ...(lintersDir ? ['dockerfile-utils', 'dockerfilelint'] : [])];
+  const perTool = toolNames.map((tool) => runChild<DockerRun>(childJs, 'dockerfiles', { root, lintersDir, passes: dockerPasses, warmup: dockerWarmup, tool }));
+  const docker: DockerRun = { ...perTool[0], tools: Object.assign({}, ...perTool.map((r) => r.tools)) as DockerRun['tools'] };
   const ours = docker.tools.shipshape;
-  console.log(`\nper Dockerfile (${docker.files} files, same texts, median of ${dockerPasses} passes after two warm-up passes; linters: ${linterNote})`);
+  console.log(`\nper Dockerfile (${docker.files} files, same texts; each tool in its own process: median of ${dockerPasses} passes after ${dockerWarmup} warm-up passes; linters: ${linterNote})`);
   for (const [name, t] of Object.entries(docker.tools)) {
     const vs = name === 'shipshape' ? ` (parse + ${docker.rules} Dockerfile checklist rules + audit)` : `  → Shipshape is ${(t.msPerFile / ours.msPerFile).toFixed(1)}× faster`;
     console.log(`  ${name.padEnd(17)} ${(t.msPerFile * 1000).toFixed(0).padStart(6)} µs/file, ${t.findings} findings${vs}`);

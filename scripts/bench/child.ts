@@ -14,6 +14,10 @@ interface Options {
   edits?: number;
   lintersDir?: string;
   passes?: number;
+  /** Passes run before the measured ones (module initialisation, JIT, heap sizing). */
+  warmup?: number;
+  /** `dockerfiles`: measure this tool only (the bench runs each tool in a process of its own). */
+  tool?: string;
 }
 
 const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024;
@@ -116,8 +120,9 @@ async function dockerfiles(o: Options) {
   const passes = o.passes ?? 3;
   const out: Record<string, { msPerFile: number; findings: number; passesMs: number[] }> = {};
   for (const tool of tools) {
-    // warm-up, the same for every tool: module initialisation and JIT on the very texts measured
-    for (let w = 0; w < 2; w++) tool.pass(files);
+    if (o.tool !== undefined && tool.name !== o.tool) continue;
+    // warm-up, the same for every tool: module initialisation, JIT and heap sizing on the very texts measured
+    for (let w = 0; w < (o.warmup ?? 2); w++) tool.pass(files);
     const times: number[] = [];
     let findings = 0;
     for (let p = 0; p < passes; p++) {
