@@ -154,7 +154,7 @@ class LazyAst {
   private tree?: Dockerfile;
   private byStart?: Map<number, Instruction>;
   constructor(
-    private readonly text: string,
+    readonly text: string,
     readonly index: LineIndex,
   ) {}
   get ast(): Dockerfile {
@@ -176,7 +176,6 @@ class LazyAst {
 class LineInstruction implements DockerInstruction {
   constructor(
     readonly keyword: string,
-    readonly args: string,
     /** A word holds a backslash escape (`\$`): dockerfile-ast reads those. */
     readonly escaped: boolean,
     readonly innerComment: boolean,
@@ -192,6 +191,9 @@ class LineInstruction implements DockerInstruction {
     /** How many leading words are flags. */
     readonly flagCount: number,
   ) {}
+  get args(): string {
+    return this.argsStart < 0 ? '' : this.source.text.slice(this.argsStart, this.argsEnd);
+  }
   get range(): Range {
     return this.lines.range(this.start, this.end);
   }
@@ -221,19 +223,28 @@ class LineInstruction implements DockerInstruction {
  * such literals as dictionaries, several times the size, for as long as the file is open.
  */
 class LineFrom implements DockerFrom {
-  readonly range: Range;
   constructor(
     private readonly ins: LineInstruction,
     readonly image: string,
     readonly imageName: string | undefined,
     readonly tag: string | undefined,
     readonly digest: string | undefined,
-    readonly imageRange: Range | undefined,
     readonly isStage: boolean,
-    readonly args: string,
-    readonly tagRange: Range | undefined,
-  ) {
-    this.range = ins.range;
+    /** Offsets of the image word and of its tag (-1 when there is none), for ranges on request. */
+    private readonly imageAt: [number, number] | undefined,
+    private readonly tagAt: [number, number] | undefined,
+  ) {}
+  get range(): Range {
+    return this.ins.range;
+  }
+  get imageRange(): Range | undefined {
+    return this.imageAt && this.ins.lines.range(this.imageAt[0], this.imageAt[1]);
+  }
+  get tagRange(): Range | undefined {
+    return this.tagAt && this.ins.lines.range(this.tagAt[0], this.tagAt[1]);
+  }
+  get args(): string {
+    return this.ins.args;
   }
   get node(): From {
     return this.ins.node as From;
@@ -289,8 +300,7 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     const hasArgs = flagCount < wordCount;
     const argsStart = hasArgs ? sp[2 * flagCount] : -1;
     const argsEnd = hasArgs ? sp[sp.length - 1] : -1;
-    const args = hasArgs ? text.slice(argsStart, argsEnd) : '';
-    const ins = new LineInstruction(li.keyword, args, escaped, li.innerComment, lazy, li.start, li.end, li.keywordEnd, argsStart, argsEnd, n, flagCount);
+    const ins = new LineInstruction(li.keyword, escaped, li.innerComment, lazy, li.start, li.end, li.keywordEnd, argsStart, argsEnd, n, flagCount);
     if (li.keyword === 'FROM') {
       // the words after the flags: image, then `AS name`
       const word = (k: number): string | undefined => (flagCount + k < wordCount ? text.slice(sp[2 * (flagCount + k)], sp[2 * (flagCount + k) + 1]) : undefined);
@@ -300,14 +310,13 @@ function fromLines(text: string, read: LineRead): Built | undefined {
       if (image.includes('$') || image.includes('\\') || second?.includes('\\') || third?.includes('\\')) return undefined;
       const first = hasArgs ? { start: argsStart, end: sp[2 * flagCount + 1] } : undefined;
       const parts = imageParts(image);
-      const at = (p: [number, number]) => index.range(argsStart + p[0], argsStart + p[1]);
       const name = third !== undefined && second!.toUpperCase() === 'AS' ? third.toLowerCase() : undefined;
       const imageName = first ? image.slice(parts.name[0], parts.name[1]) : undefined;
       const tag = first && parts.tag ? image.slice(parts.tag[0], parts.tag[1]) : undefined;
       const digest = first && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined;
-      const imageRange = first ? index.range(first.start, first.end) : undefined;
-      const tagRange = first && parts.tag ? at(parts.tag) : undefined;
-      addStage(stages, stageNames, image, name, ins.range, (isStage) => new LineFrom(ins, image, imageName, tag, digest, imageRange, isStage, args, tagRange));
+      const imageAt: [number, number] | undefined = first ? [first.start, first.end] : undefined;
+      const tagAt: [number, number] | undefined = first && parts.tag ? [argsStart + parts.tag[0], argsStart + parts.tag[1]] : undefined;
+      addStage(stages, stageNames, image, name, ins.range, (isStage) => new LineFrom(ins, image, imageName, tag, digest, isStage, imageAt, tagAt));
       continue;
     }
     const stage = stages[stages.length - 1];
