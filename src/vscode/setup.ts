@@ -3,6 +3,7 @@ import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
 import { loadChecklist, loadConfig } from '../engine/checklist/load';
 import type { Checklist, Config } from '../engine/checklist/schema';
 import type { Attestation, Problem, Range } from '../engine/model';
+import { CHECKLIST_CACHE_FILE, parseChecklistCache } from '../node/checklistCache';
 import { itemIdRanges } from './checklistIndex';
 import { mergeConfig, type Settings } from './settings';
 import { readText, resolveRelative } from './files';
@@ -20,6 +21,17 @@ export interface ChecklistFile {
   itemRanges: Map<string, Range>;
 }
 
+/** A checklist file whose item ranges are found on first use (a YAML parse of its own, off the loading path). */
+function lazyRanges(file: Omit<ChecklistFile, 'itemRanges'>, text: string): ChecklistFile {
+  let ranges: Map<string, Range> | undefined;
+  return {
+    ...file,
+    get itemRanges() {
+      return (ranges ??= itemIdRanges(text));
+    },
+  };
+}
+
 export interface Builtins {
   files: ChecklistFile[];
   problems: Problem[];
@@ -35,13 +47,20 @@ export async function loadBuiltins(extensionUri: vscode.Uri): Promise<Builtins> 
   } catch {
     problems.push({ file: `${BUILTIN_PREFIX}checklists`, message: 'Built-in checklists folder not found', severity: 'error' });
   }
+  // The build's cache of their parsed YAML (used only where a file's hash matches; missing or bad, nothing is found).
+  const cached = parseChecklistCache(
+    await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, CHECKLIST_CACHE_FILE)).then(
+      (bytes) => new TextDecoder().decode(bytes),
+      () => undefined,
+    ),
+  );
   const files = await Promise.all(
     names.map(async (name) => {
       const uri = vscode.Uri.joinPath(dir, name);
       const label = `${BUILTIN_PREFIX}checklists/${name}`;
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      const r = loadChecklist(text, label);
-      return { label, uri, checklist: r.checklist, problems: r.problems, itemRanges: itemIdRanges(text) } satisfies ChecklistFile;
+      const r = loadChecklist(text, label, cached(name, text));
+      return lazyRanges({ label, uri, checklist: r.checklist, problems: r.problems }, text);
     }),
   );
   return { files, problems };
