@@ -147,9 +147,8 @@ export class Engine {
   private silenced = new WeakMap<Finding, boolean>();
   private silencedEpoch = -1;
   /** Per workspace item: its last output, and each raw finding of it with its stamped object (kept while the check returns the same raw finding). */
-  private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut } | undefined)[] = [];
-  /** Per workspace item, the copies made of raw findings it could not stamp in place (frozen, or another item's). */
-  private copies: WeakMap<RawFinding, Finding>[] = [];
+  /** Per workspace item: its last output, and the stamped copy of each raw finding in it (for the next run). */
+  private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut; copies: Map<RawFinding, Finding> } | undefined)[] = [];
   /**
    * Files and entries per kind, in insertion order. A kind's lists are rebuilt only after a file of that
    * kind changes, so the array `byKind` returns keeps its identity until then: checks may memoise work
@@ -200,7 +199,6 @@ export class Engine {
       this.pending.push(e);
     }
     this.workspaceOuts = [];
-    this.copies = [];
     this.itemCache = [];
     this.fileLists = new Map();
   }
@@ -505,8 +503,9 @@ export class Engine {
       return cached.out;
     }
     // Raw findings a check memoises keep their stamped object, so files whose findings did not change keep their order.
-    const stamped = stamp(out, ri, problems[0], undefined, (this.copies[slot] ??= new WeakMap()));
-    this.workspaceOuts[slot] = { deps: view.deps, raw: out, out: stamped };
+    const copies = new Map<RawFinding, Finding>();
+    const stamped = stamp(out, ri, problems[0], undefined, { before: cached?.copies, after: copies });
+    this.workspaceOuts[slot] = { deps: view.deps, raw: out, out: stamped, copies };
     return stamped;
   }
 
@@ -584,7 +583,7 @@ function suppressionKey(s: FileSuppressions): string {
 
 /** Wraps a check's output: findings stamped with the item's id, severity and fixability. */
 /** `checked` is the file a file check ran on (its findings elsewhere are foreign); undefined for a workspace check. */
-function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, copies?: WeakMap<RawFinding, Finding>): ItemOut {
+function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, copies?: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): ItemOut {
   if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
   if (out.findings.length === 0 && out.evidence === undefined && !problem) return NOTHING_FOUND;
   const fixable = !!ri.fix;
@@ -605,14 +604,11 @@ function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem 
       findings[i] = stamped;
       continue;
     }
-    // A workspace check's findings are copies, kept per raw finding: one the check memoises keeps its
-    // stamped object (and files whose findings did not change keep their order). Copies share a few
+    // A workspace check's findings are copies, kept from one run to the next per raw finding: one the check
+    // memoises keeps its stamped object (files whose findings did not change keep their order). Copies share a few
     // shapes; stamping in place would leave the audit's loops with as many as the checks have literals.
-    let copy = copies?.get(f);
-    if (!copy) {
-      copy = { ...f, ruleId, severity, fixable };
-      copies?.set(f, copy);
-    }
+    const copy = copies?.before?.get(f) ?? { ...f, ruleId, severity, fixable };
+    copies?.after.set(f, copy);
     findings[i] = copy;
   }
   return { applicable: true, findings, evidence: out.evidence, problem, foreign: isForeign };
