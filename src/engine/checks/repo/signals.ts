@@ -95,11 +95,10 @@ const k8sSection = section(
       for (const o of (f as ParsedFile<K8sModel>).model?.objects ?? []) {
         const range = o.range ? { start: o.range.start, end: o.range.start } : ZERO;
         if (k8s.kinds.some((k) => kindMatches(o.apiVersion, o.kind, k))) out.push({ file: f.path, range, message: `${o.ref}` });
-        const labels = { ...o.labels, ...o.podLabels };
-        const annotations = { ...o.annotations, ...o.podAnnotations };
-        const label = k8s.labels.find((l) => l in labels);
+        // the object's labels, then its pod template's (no merged copy per object and item)
+        const label = k8s.labels.find((l) => l in o.labels || l in o.podLabels);
         if (label) out.push({ file: f.path, range, message: `${o.ref} has label ${label}` });
-        const ann = Object.keys(annotations).find((a) => k8s.annotations.some((x) => a.startsWith(x)));
+        const ann = k8s.annotations.length ? annotationMatching(o.annotations, o.podAnnotations, k8s.annotations) : undefined;
         if (ann) out.push({ file: f.path, range, message: `${o.ref} has annotation ${ann}` });
         if (cmd) {
           for (const c of containersOf(o, { init: true })) {
@@ -112,6 +111,14 @@ const k8sSection = section(
     };
   },
 );
+
+/** The first annotation key (the object's, then its pod template's) that starts with one of the prefixes. */
+function annotationMatching(own: Record<string, string>, pod: Record<string, string>, prefixes: readonly string[]): string | undefined {
+  const hit = (a: string) => prefixes.some((x) => a.startsWith(x));
+  for (const a of Object.keys(own)) if (hit(a)) return a;
+  for (const a of Object.keys(pod)) if (!Object.hasOwn(own, a) && hit(a)) return a;
+  return undefined;
+}
 
 const composeSection = section(
   () => ['compose'],
