@@ -32,8 +32,9 @@ const RECENT = 4;
 const EMPTY: readonly ParsedFile[] = Object.freeze([]);
 
 export class Derived<P, V> {
-  private readonly parts = new WeakMap<ParsedFile, P>();
   private readonly cache: CacheNode = new WeakMap();
+  /** Parts computed during the current `get` (a changed file's part is compared, then built with). */
+  private fresh = new Map<ParsedFile, P>();
   private recent: Built<P, V>[] = [];
 
   constructor(private readonly spec: DerivedSpec<P, V>) {}
@@ -52,13 +53,14 @@ export class Derived<P, V> {
     const last = keys[keys.length - 1];
     if (node.has(last)) return node.get(last) as V;
     const value = this.cutoff(lists) ?? this.build(lists);
+    this.fresh.clear();
     node.set(last, value);
     return value;
   }
 
   private part(file: ParsedFile, kind: FileKind): P {
-    let p = this.parts.get(file);
-    if (p === undefined && !this.parts.has(file)) this.parts.set(file, (p = this.spec.part(file, kind)));
+    let p = this.fresh.get(file);
+    if (p === undefined && !this.fresh.has(file)) this.fresh.set(file, (p = this.spec.part(file, kind)));
     return p as P;
   }
 
@@ -94,13 +96,33 @@ export class Derived<P, V> {
     return true;
   }
 
+  /**
+   * Builds the value, taking each unchanged file's part from the most recent value (the parts are kept
+   * there, not in a per-file table: thousands of weak entries per value cost the collector more than
+   * they save) and computing the others.
+   */
   private build(lists: (readonly ParsedFile[])[]): V {
-    const parts = lists.map((list, k) => list.map((f) => this.part(f, this.spec.kinds[k])));
+    const base = this.recent[this.recent.length - 1];
+    const parts = lists.map((list, k) => {
+      const before = base?.lists[k];
+      const known = before?.length === list.length ? undefined : base && partsByFile(before ?? [], base.parts[k] ?? []);
+      return list.map((f, i) => {
+        if (before && before.length === list.length && before[i] === f) return base.parts[k][i];
+        if (known?.has(f)) return known.get(f) as P;
+        return this.part(f, this.spec.kinds[k]);
+      });
+    });
     const value = this.spec.build(parts, lists);
     this.recent.push({ lists: [...lists], parts, value });
     if (this.recent.length > RECENT) this.recent.shift();
     return value;
   }
+}
+
+function partsByFile<P>(files: readonly ParsedFile[], parts: readonly P[]): Map<ParsedFile, P> {
+  const byFile = new Map<ParsedFile, P>();
+  for (let i = 0; i < files.length; i++) byFile.set(files[i], parts[i]);
+  return byFile;
 }
 
 /** Derived values per params object (a checklist item's parsed `with:`, which keeps its identity). */
