@@ -109,7 +109,8 @@ export class Derived<P, V> {
       return list.map((f, i) => {
         if (before && before.length === list.length && before[i] === f) return base.parts[k][i];
         if (known?.has(f)) return known.get(f) as P;
-        return this.part(f, this.spec.kinds[k]);
+        // computed while comparing (a changed file), else now: a full build needs no table of its own
+        return this.fresh.has(f) ? (this.fresh.get(f) as P) : this.spec.part(f, this.spec.kinds[k]);
       });
     });
     const value = this.spec.build(parts, lists);

@@ -43,7 +43,7 @@ type Part = Evidence[];
 
 const sameEvidence = (a: Evidence, b: Evidence) => a.file === b.file && a.message === b.message && sameRange(a.range, b.range);
 const samePart = (a: Part, b: Part) => sameList(a, b, sameEvidence);
-const NONE: Part = [];
+const NONE: Part = Object.freeze([]) as unknown as Part;
 
 /** One section of the evidence: a per-file part for each file of some kinds, combined in file order. */
 function section(kinds: (p: P) => readonly FileKind[], part: (p: P) => (f: ParsedFile) => Part): DerivedByKey<P, Part, Part> {
@@ -64,7 +64,7 @@ const packages = section(
         out.push({ file: f.path, range, message: `${name} is a ${dev ? 'dev ' : ''}dependency` });
       }
       if (re) for (const [name, cmd] of Object.entries(m.scripts)) if (re.test(name) || re.test(cmd)) out.push({ file: f.path, range: m.scriptRanges.get(name) ?? ZERO, message: `script "${name}"` });
-      return out;
+      return out.length ? out : NONE; // most files add nothing: one shared empty part
     };
   },
 );
@@ -80,7 +80,7 @@ const ciSection = section(
         const hit = s.kind === 'run' ? runs.some((r) => r.test(s.text)) : uses.some((u) => usesMatches(s, u));
         if (hit) out.push({ file: s.file, range: s.range, message: `CI ${s.kind === 'uses' ? `uses ${s.text}` : 'step'} in job ${s.job || '(top level)'}` });
       }
-      return out;
+      return out.length ? out : NONE; // most files add nothing: one shared empty part
     };
   },
 );
@@ -93,12 +93,14 @@ const k8sSection = section(
     return (f) => {
       const out: Part = [];
       for (const o of (f as ParsedFile<K8sModel>).model?.objects ?? []) {
-        const range = o.range ? { start: o.range.start, end: o.range.start } : ZERO;
-        if (k8s.kinds.some((k) => kindMatches(o.apiVersion, o.kind, k))) out.push({ file: f.path, range, message: `${o.ref}` });
+        const kind = k8s.kinds.some((k) => kindMatches(o.apiVersion, o.kind, k));
         // the object's labels, then its pod template's (no merged copy per object and item)
         const label = k8s.labels.find((l) => l in o.labels || l in o.podLabels);
-        if (label) out.push({ file: f.path, range, message: `${o.ref} has label ${label}` });
         const ann = k8s.annotations.length ? annotationMatching(o.annotations, o.podAnnotations, k8s.annotations) : undefined;
+        if (!kind && !label && !ann && !cmd) continue;
+        const range = o.range ? { start: o.range.start, end: o.range.start } : ZERO;
+        if (kind) out.push({ file: f.path, range, message: `${o.ref}` });
+        if (label) out.push({ file: f.path, range, message: `${o.ref} has label ${label}` });
         if (ann) out.push({ file: f.path, range, message: `${o.ref} has annotation ${ann}` });
         if (cmd) {
           for (const c of containersOf(o, { init: true })) {
@@ -107,7 +109,7 @@ const k8sSection = section(
           }
         }
       }
-      return out;
+      return out.length ? out : NONE; // most files add nothing: one shared empty part
     };
   },
 );
@@ -135,7 +137,7 @@ const composeSection = section(
         if (cmd && !cmd.test(text)) continue;
         out.push({ file: f.path, range: s.keyRange, message: `compose service ${s.name}` });
       }
-      return out;
+      return out.length ? out : NONE; // most files add nothing: one shared empty part
     };
   },
 );
@@ -147,7 +149,7 @@ const dockerfileSection = section(
     return (f) => {
       const out: Part = [];
       for (const ins of (f as ParsedFile<DockerfileModel>).model?.final?.instructions ?? []) if (re?.test(`${ins.keyword} ${ins.args}`)) out.push({ file: f.path, range: ins.keywordRange, message: `${ins.keyword} in the final stage` });
-      return out;
+      return out.length ? out : NONE; // most files add nothing: one shared empty part
     };
   },
 );
