@@ -157,7 +157,6 @@ interface CoveragePart {
 interface CoverageState<I> {
   facts: { cluster: Cluster };
   index: I;
-  parts: WeakMap<ParsedFile, CoveragePart>;
   last?: { files: readonly ParsedFile[]; parts: CoveragePart[]; out: CheckOutput | undefined };
 }
 
@@ -166,21 +165,26 @@ interface CoverageState<I> {
  * facts (covering objects, autoscalers). Findings are memoised per manifest while the facts stand, so an
  * edit that leaves every covering object and pod label as it was re-judges only the edited manifest.
  */
+/** The part of a file with nothing to judge: shared, never written. */
+const NO_PART: CoveragePart = Object.freeze({ judged: false, byKind: new Map() }) as CoveragePart;
+
 export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>): (ws: WorkspaceView, p: P) => CheckOutput | undefined {
   const states = new WeakMap<P, CoverageState<I>>();
   return (ws, p) => {
     const facts = coverFacts.get(ws);
     let st = states.get(p);
-    if (!st || st.facts !== facts) states.set(p, (st = { facts, index: spec.index(facts.cluster, p), parts: new WeakMap() }));
+    if (!st || st.facts !== facts) states.set(p, (st = { facts, index: spec.index(facts.cluster, p) }));
     const kinds = spec.kinds?.(p);
     const wanted = kinds ? new Set(kinds) : undefined;
     const parts: CoveragePart[] = [];
     const files = ws.byKind('kubernetes');
     const last = st.last;
+    // Files moved since the last run (one added or removed before them): their parts found by file.
+    const moved = last && last.files.length !== files.length ? new Map(last.files.map((f, i) => [f, last.parts[i]])) : undefined;
     for (let i = 0; i < files.length; i++) {
       const file = files[i];
       // The same file at the same place as last time: its part, without a lookup.
-      let part = last && last.files[i] === file ? last.parts[i] : st.parts.get(file);
+      let part = last && last.files[i] === file ? last.parts[i] : moved?.get(file);
       if (!part) {
         part = { judged: false, byKind: new Map() };
         const model = k8sModel(file);
@@ -193,8 +197,8 @@ export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>):
         }
         // An edit that leaves this file's findings as they were keeps the old part, and so the last output.
         const before = last && last.files[i]?.path === file.path ? last.parts[i] : undefined;
-        if (before && before.judged === part.judged && samePlain([...before.byKind], [...part.byKind])) part = before;
-        st.parts.set(file, part);
+        if (!part.judged && part.byKind.size === 0) part = NO_PART; // most files hold nothing this check judges
+        else if (before && before.judged === part.judged && samePlain([...before.byKind], [...part.byKind])) part = before;
       }
       parts.push(part);
     }
