@@ -54,16 +54,26 @@ const packages = section(
   () => ['packageJson'],
   (p) => {
     const re = p.scripts ? safeRegExp(p.scripts, 'i') : undefined;
+    // exact names in a set, `prefix*` entries as prefixes
+    const exact = new Set(p.dependencies.filter((d) => !d.endsWith('*')));
+    const prefixes = p.dependencies.filter((d) => d.endsWith('*')).map((d) => d.slice(0, -1));
     return (f) => {
       const m = (f as ParsedFile<PackageJsonModel>).model;
       if (!m?.json) return NONE;
       const out: Part = [];
-      for (const [name, range] of m.dependencyRanges) {
-        if (!p.dependencies.some((d) => (d.endsWith('*') ? name.startsWith(d.slice(0, -1)) : name === d))) continue;
-        const dev = name in m.devDependencies && !(name in m.dependencies);
-        out.push({ file: f.path, range, message: `${name} is a ${dev ? 'dev ' : ''}dependency` });
+      if (p.dependencies.length) {
+        for (const [name, range] of m.dependencyRanges) {
+          if (!exact.has(name) && !prefixes.some((x) => name.startsWith(x))) continue;
+          const dev = name in m.devDependencies && !(name in m.dependencies);
+          out.push({ file: f.path, range, message: `${name} is a ${dev ? 'dev ' : ''}dependency` });
+        }
       }
-      if (re) for (const [name, cmd] of Object.entries(m.scripts)) if (re.test(name) || re.test(cmd)) out.push({ file: f.path, range: m.scriptRanges.get(name) ?? ZERO, message: `script "${name}"` });
+      if (re) {
+        for (const name of Object.keys(m.scripts)) {
+          const cmd = m.scripts[name];
+          if (re.test(name) || re.test(cmd)) out.push({ file: f.path, range: m.scriptRanges.get(name) ?? ZERO, message: `script "${name}"` });
+        }
+      }
       return out.length ? out : NONE; // most files add nothing: one shared empty part
     };
   },
@@ -202,7 +212,8 @@ export const signalsCheck = workspaceCheck({
   params: Params,
   kinds: ['packageJson', 'env', 'ciWorkflow', 'kubernetes', 'compose', 'dockerfile', 'toolConfig'],
   run(ws, p) {
-    const sections: Part[] = [packages.get(ws, p)];
+    const sections: Part[] = [];
+    if (p.dependencies.length || p.scripts) sections.push(packages.get(ws, p));
     if (p.env.length) sections.push(envSection(ws, p));
     if (p.ci && (p.ci.run.length || p.ci.uses.length)) sections.push(ciSection.get(ws, p));
     if (p.k8s) sections.push(k8sSection.get(ws, p));
