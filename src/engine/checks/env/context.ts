@@ -5,7 +5,7 @@ import { dockerProperties, type DockerfileModel } from '../../parse/dockerfile';
 import { envFileRole, pathRole, type EnvModel } from '../../parse/dotenv';
 import { containersOf, getIn, isObject, valueRange, type K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
-import { findPair, nodeRange, type YamlFile } from '../../parse/yamlSupport';
+import { findPair, nodeAt, nodeRange, valueRangeAt, type YamlFile } from '../../parse/yamlSupport';
 import { baseName } from '../../text';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 
@@ -184,13 +184,14 @@ function collectKubernetes(f: ParsedFile<K8sModel>, out: EnvVar[]): void {
     for (const c of containersOf(obj, { init: false })) {
       const env = c.value.env;
       if (!Array.isArray(env)) continue;
+      // the env list's node once per container; each variable's ranges are found from it
+      const envNode = nodeAt(doc?.contents, [...c.path, 'env']);
       env.forEach((e, i) => {
         if (!isObject(e) || typeof e.name !== 'string') return;
-        const path = [...c.path, 'env', i];
-        const keyRange = valueRange(f.model, obj, [...path, 'name']) ?? obj.range;
+        const keyRange = valueRangeAt(f.model.lineCounter, envNode, [i, 'name']) ?? obj.range;
         const literal = e.value !== undefined && e.value !== null ? String(e.value) : undefined;
         const secretRef = getIn(e, ['valueFrom', 'secretKeyRef']) !== undefined;
-        out.push({ key: e.name, value: literal, file: f.path, keyRange, valueRange: (literal !== undefined ? valueRange(f.model, obj, [...path, 'value']) : undefined) ?? keyRange, origin: 'k8s', production, template: false, nonProduction: !production, secretRef, object: obj.ref, container: c.name });
+        out.push({ key: e.name, value: literal, file: f.path, keyRange, valueRange: (literal !== undefined ? valueRangeAt(f.model.lineCounter, envNode, [i, 'value']) : undefined) ?? keyRange, origin: 'k8s', production, template: false, nonProduction: !production, secretRef, object: obj.ref, container: c.name });
       });
     }
   }

@@ -45,15 +45,15 @@ export interface ContainerCtx extends Ctx {
 
 /** A finding anchored at a path of the object's document (the key when present, else its nearest ancestor). */
 export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { container?: string; data?: Record<string, unknown> } = {}): RawFinding {
-  return {
-    file: ctx.file.path,
-    range: rangeAt(ctx.model, ctx.obj, path),
-    message,
-    object: ctx.obj.ref,
-    ...(extra.container !== undefined ? { container: extra.container } : {}),
-    // Enough for a fix to find the object again in the current text (see fixes/k8s/common.ts).
-    data: { path: [...path], docIndex: ctx.obj.docIndex, objectPath: [...ctx.obj.base], ...(ctx.obj.podSpecPath ? { podSpecPath: [...ctx.obj.podSpecPath] } : {}), ...(extra.data ?? {}) },
-  };
+  // Enough for a fix to find the object again in the current text (see fixes/k8s/common.ts).
+  const data: Record<string, unknown> = { path: [...path], docIndex: ctx.obj.docIndex, objectPath: [...ctx.obj.base] };
+  if (ctx.obj.podSpecPath) data.podSpecPath = [...ctx.obj.podSpecPath];
+  if (extra.data) Object.assign(data, extra.data);
+  const file = ctx.file.path;
+  const range = rangeAt(ctx.model, ctx.obj, path);
+  const object = ctx.obj.ref;
+  // two literals rather than spreads: the same keys in the same order, built directly
+  return extra.container !== undefined ? { file, range, message, object, container: extra.container, data } : { file, range, message, object, data };
 }
 
 /** A finding about one container, anchored at `rel` under the container (e.g. ['securityContext', 'privileged']). */
