@@ -611,7 +611,7 @@ function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem 
     copies?.after.set(f, copy);
     findings[i] = copy;
   }
-  return { applicable: true, findings, evidence: out.evidence, problem, foreign: isForeign };
+  return { applicable: true, findings, evidence: out.evidence, problem, foreign: isForeign, kept: undefined }; // `kept` set later: a slot of its own
 }
 
 /**

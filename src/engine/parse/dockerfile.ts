@@ -231,17 +231,19 @@ class LineFrom implements DockerFrom {
     readonly digest: string | undefined,
     readonly isStage: boolean,
     /** Offsets of the image word and of its tag (-1 when there is none), for ranges on request. */
-    private readonly imageAt: [number, number] | undefined,
-    private readonly tagAt: [number, number] | undefined,
+    private readonly imageStart: number,
+    private readonly imageEnd: number,
+    private readonly tagStart: number,
+    private readonly tagEnd: number,
   ) {}
   get range(): Range {
     return this.ins.range;
   }
   get imageRange(): Range | undefined {
-    return this.imageAt && this.ins.lines.range(this.imageAt[0], this.imageAt[1]);
+    return this.imageStart < 0 ? undefined : this.ins.lines.range(this.imageStart, this.imageEnd);
   }
   get tagRange(): Range | undefined {
-    return this.tagAt && this.ins.lines.range(this.tagAt[0], this.tagAt[1]);
+    return this.tagStart < 0 ? undefined : this.ins.lines.range(this.tagStart, this.tagEnd);
   }
   get args(): string {
     return this.ins.args;
@@ -314,9 +316,10 @@ function fromLines(text: string, read: LineRead): Built | undefined {
       const imageName = first ? image.slice(parts.name[0], parts.name[1]) : undefined;
       const tag = first && parts.tag ? image.slice(parts.tag[0], parts.tag[1]) : undefined;
       const digest = first && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined;
-      const imageAt: [number, number] | undefined = first ? [first.start, first.end] : undefined;
-      const tagAt: [number, number] | undefined = first && parts.tag ? [argsStart + parts.tag[0], argsStart + parts.tag[1]] : undefined;
-      addStage(stages, stageNames, image, name, ins.range, (isStage) => new LineFrom(ins, image, imageName, tag, digest, isStage, imageAt, tagAt));
+      const tagAt = first && parts.tag ? parts.tag : undefined;
+      addStage(stages, stageNames, image, name, ins.range, (isStage) =>
+        new LineFrom(ins, image, imageName, tag, digest, isStage, first ? first.start : -1, first ? first.end : -1, tagAt ? argsStart + tagAt[0] : -1, tagAt ? argsStart + tagAt[1] : -1),
+      );
       continue;
     }
     const stage = stages[stages.length - 1];
