@@ -323,8 +323,8 @@ export class Engine {
         applicable = true;
         const kept = strict ? out.findings : this.kept(out, item.aliases);
         suppressed += out.findings.length - kept.length;
-        for (const f of kept) reported.push(f);
-        if (out.evidence) for (const e of out.evidence) evidence.push(e);
+        for (let i = 0; i < kept.length; i++) reported.push(kept[i]);
+        if (out.evidence) for (let i = 0; i < out.evidence.length; i++) evidence.push(out.evidence[i]);
       };
       if (t?.scope === 'file') {
         for (const kind of t.kinds) {
@@ -380,7 +380,9 @@ export class Engine {
     this.reshaped.clear();
     const findings = this.sortedFindings(dirty);
     const problems = [...(options.problems ?? []), ...this.itemProblems, ...runProblems];
-    for (const e of this.entries.values()) for (const p of e.parsed.problems) problems.push(p);
+    this.entries.forEach((e) => {
+      for (let i = 0; i < e.parsed.problems.length; i++) problems.push(e.parsed.problems[i]);
+    });
     return { root: this.root, summary: summarize(this.entries.size, findings, results, suppressed), items: results, findings, problems };
   }
 
@@ -479,7 +481,7 @@ export class Engine {
         this.fileLists.delete(file);
         continue;
       }
-      if (list.length > 1) list.sort(compareInFile);
+      if (list.length > 1) sortInFile(list);
       this.fileLists.set(file, list);
     }
     return sortedByFile(this.fileLists, (this.sortedPaths ??= [...this.entries.keys()].sort()), this.entries);
@@ -633,6 +635,23 @@ function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readonly stri
     for (const f of list) out.push(f);
   }
   return out;
+}
+
+/** A file's findings in report order: an insertion sort for the usual few (stable, no scratch array), else `sort`. */
+function sortInFile(list: Finding[]): void {
+  if (list.length > 16) {
+    list.sort(compareInFile);
+    return;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const f = list[i];
+    let j = i - 1;
+    while (j >= 0 && compareInFile(list[j], f) > 0) {
+      list[j + 1] = list[j];
+      j--;
+    }
+    list[j + 1] = f;
+  }
 }
 
 function compareInFile(a: Finding, b: Finding): number {

@@ -30,9 +30,11 @@ function ids(list: string): Set<string> {
 const NONE: FileSuppressions = Object.freeze({ lines: new Map(), file: Object.freeze([]) as unknown as Suppression[], objects: Object.freeze([]) as unknown as FileSuppressions['objects'] });
 
 export function readSuppressions(file: ParsedFile): FileSuppressions {
-  const out: FileSuppressions = { lines: new Map(), file: [], objects: [] };
   // Both comment forms name their tool literally: a text naming neither has no comment suppression.
-  if (COMMENT_KINDS.has(file.kind) && file.text.includes('#') && (file.text.includes('shipshape-ignore') || (file.kind === 'dockerfile' && file.text.includes('hadolint')))) {
+  const comments = COMMENT_KINDS.has(file.kind) && file.text.includes('#') && (file.text.includes('shipshape-ignore') || (file.kind === 'dockerfile' && file.text.includes('hadolint')));
+  if (!comments && !(file.kind === 'kubernetes' && file.model)) return NONE;
+  const out: FileSuppressions = { lines: new Map(), file: [], objects: [] };
+  if (comments) {
     const lines = file.text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];

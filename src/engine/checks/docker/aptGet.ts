@@ -54,7 +54,7 @@ export const aptGet = fileCheck({
   run(file, params) {
     const ctx = dockerContext(file);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
-    const shipped = new Set<DockerStage>(ctx.model.final ? stageChain(ctx.model, ctx.model.final) : []);
+    const shipped: readonly DockerStage[] = ctx.model.final ? stageChain(ctx.model, ctx.model.final) : []; // a few stages: no set
     const findings: RawFinding[] = [];
     let applicable = false;
     for (const stage of ctx.model.stages) {
@@ -76,7 +76,7 @@ export const aptGet = fileCheck({
           }
         }
         // In a template the cleanup may come from a placeholder (`{{ clean_apt }}`): do not judge its absence.
-        if (params.cleanLists && shipped.has(stage) && !use.cleans && use.installs.length > 0 && !hasPlaceholder(ins.args)) {
+        if (params.cleanLists && shipped.includes(stage) && !use.cleans && use.installs.length > 0 && !hasPlaceholder(ins.args)) {
           const w = use.installs[0].cmd.words[use.installs[0].at];
           findings.push(dockerFinding(ctx, ctx.index.range(w.start, use.installs[0].sub.end), 'This RUN installs with apt-get but leaves /var/lib/apt/lists in the layer; end it with && rm -rf /var/lib/apt/lists/*.', stage));
         }

@@ -30,13 +30,15 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
   let ctx = last;
   if (!ctx || ctx.file !== file) {
     const index = model.lines ?? new LineIndex(file.text);
-    const cache = new Map<DockerInstruction, ShellCommand[]>();
-    const memos = new Map<string, Map<DockerInstruction, unknown>>();
+    // made on first use: many files have no RUN and no memoised value
+    let cache: Map<DockerInstruction, ShellCommand[]> | undefined;
+    let memos: Map<string, Map<DockerInstruction, unknown>> | undefined;
     ctx = {
       file: file as ParsedFile<DockerfileModel>,
       model,
       index,
       commands(ins) {
+        cache ??= new Map();
         let c = cache.get(ins);
         if (!c) cache.set(ins, (c = runCommands(ins, file.text, index, model.escapeChar ?? '\\')));
         return c;
@@ -56,6 +58,7 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
         return found;
       },
       memo<T>(key: string, ins: DockerInstruction, compute: () => T): T {
+        memos ??= new Map();
         let m = memos.get(key);
         if (!m) memos.set(key, (m = new Map()));
         if (m.has(ins)) return m.get(ins) as T;
