@@ -355,7 +355,7 @@ export class Engine {
         status,
         aliases: item.aliases,
         findings: mode === 'auto' ? reported : [],
-        evidence: mode === 'auto' ? evidence : [...evidence, ...reported.map((f) => ({ file: f.file, range: f.range, message: f.message }))],
+        evidence: mode === 'auto' || reported.length === 0 ? evidence : [...evidence, ...reported.map((f) => ({ file: f.file, range: f.range, message: f.message }))],
         mode,
         attestation: mode !== 'auto' ? attestation : undefined,
         fixable: !!ri.fix,
