@@ -336,8 +336,9 @@ describe(`mutation: damaged real files never crash or hang the engine (seed ${SE
     failures.push(...f.map((what) => ({ kind: '10 MB YAML', source: 'generated', what })));
     assert.deepEqual(f.filter((x) => !/took \d+ ms/.test(x)), []);
     // A whole 10 MB manifest is read in one go only in the editor (the CLI skips it: maxFileSize, 2 MiB by
-    // default, see reliabilityHost.test.ts); it gets a larger bound, still a hang detector.
-    assert.ok(tally.maxMs < 30_000 * LOAD, `${Math.round(tally.maxMs)} ms (bound ${Math.round(30_000 * LOAD)} ms at load ${os.loadavg()[0].toFixed(1)})`);
+    // default, see reliabilityHost.test.ts); it gets a larger bound, still a hang detector: its 580,000
+    // findings take about 25 s on a 2-core machine, and up to a third more when the machine is busy.
+    assert.ok(tally.maxMs < 60_000 * LOAD, `${Math.round(tally.maxMs)} ms (bound ${Math.round(60_000 * LOAD)} ms at load ${os.loadavg()[0].toFixed(1)})`);
   });
 
   after(() => {
