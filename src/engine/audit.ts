@@ -146,7 +146,6 @@ export class Engine {
   /** Whether a finding is suppressed, while no suppression changed (findings keep their identity across audits). */
   private silenced = new WeakMap<Finding, boolean>();
   private silencedEpoch = -1;
-  /** Per workspace item: its last output, and each raw finding of it with its stamped object (kept while the check returns the same raw finding). */
   /** Per workspace item: its last output, and the stamped copy of each raw finding in it (for the next run). */
   private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut; copies: Map<RawFinding, Finding> } | undefined)[] = [];
   /**
@@ -330,10 +329,7 @@ export class Engine {
         for (const kind of t.kinds) {
           for (const entry of this.kindList(kind).entries) {
             if (entry.parsed.model === undefined) continue;
-            const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.items.length));
-            let out = outs[slot];
-            if (!out) outs[slot] = out = this.runFile(entry, ri, t, slot);
-            take(out);
+            take(this.outOf(entry, slot));
           }
         }
       } else if (wsOut) {
@@ -398,16 +394,19 @@ export class Engine {
       if (entry.parsed.model === undefined || this.entries.get(entry.parsed.path) !== entry) continue;
       const slots = this.fileSlots.get(entry.parsed.kind);
       if (!slots) continue;
-      const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.items.length));
-      for (const slot of slots) {
-        if (outs[slot]) continue;
-        const ri = this.items[slot];
-        outs[slot] = this.runFile(entry, ri, ri.template as FileCheckTemplate<unknown>, slot);
-      }
+      for (const slot of slots) this.outOf(entry, slot);
     }
   }
 
-  private runFile(entry: Entry, ri: ResolvedItem, t: FileCheckTemplate<unknown>, slot: number): ItemOut {
+  /** A file-scope item's output on an entry: run on first use, then kept until the entry is replaced. */
+  private outOf(entry: Entry, slot: number): ItemOut {
+    const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.items.length));
+    return (outs[slot] ??= this.runFile(entry, slot));
+  }
+
+  private runFile(entry: Entry, slot: number): ItemOut {
+    const ri = this.items[slot];
+    const t = ri.template as FileCheckTemplate<unknown>;
     let out: CheckOutput | undefined;
     let problem: Problem | undefined;
     try {
@@ -433,7 +432,6 @@ export class Engine {
       same = false;
     }
     if (same) return true;
-    const ri = this.items[slot];
     for (const { entry, before } of this.edited) {
       if (!t.kinds.includes(entry.parsed.kind) || this.entries.get(entry.parsed.path) !== entry) {
         if (t.kinds.includes(entry.parsed.kind)) return false;
@@ -443,9 +441,7 @@ export class Engine {
         if (before?.[slot] !== undefined) return false;
         continue;
       }
-      const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.items.length));
-      const out = (outs[slot] ??= this.runFile(entry, ri, t, slot));
-      if (out !== before?.[slot]) return false;
+      if (this.outOf(entry, slot) !== before?.[slot]) return false;
     }
     for (let i = 0; i < t.kinds.length; i++) cached.versions[i] = this.kindVersions.get(t.kinds[i]) ?? 0;
     return true;
@@ -583,8 +579,10 @@ function suppressionKey(s: FileSuppressions): string {
   return JSON.stringify([lines, s.file.map(one), objects]);
 }
 
-/** Wraps a check's output: findings stamped with the item's id, severity and fixability. */
-/** `checked` is the file a file check ran on (its findings elsewhere are foreign); undefined for a workspace check. */
+/**
+ * Wraps a check's output: findings stamped with the item's id, severity and fixability. `checked` is the
+ * file a file check ran on (its findings elsewhere are foreign); undefined for a workspace check.
+ */
 function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, copies?: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): ItemOut {
   if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
   if (out.findings.length === 0 && out.evidence === undefined && !problem) return NOTHING_FOUND;

@@ -25,10 +25,10 @@ function ids(list: string): Set<string> {
   return new Set(list.split(',').map((s) => s.trim()).filter(Boolean));
 }
 
-/** Reads every suppression in a file: comments (own and hadolint's) and Kubernetes annotations. */
 /** What a file without suppressions has: one shared value (most files), never written. */
 const NONE: FileSuppressions = Object.freeze({ lines: new Map(), file: Object.freeze([]) as unknown as Suppression[], objects: Object.freeze([]) as unknown as FileSuppressions['objects'] });
 
+/** Reads every suppression in a file: comments (own and hadolint's) and Kubernetes annotations. */
 export function readSuppressions(file: ParsedFile): FileSuppressions {
   // Both comment forms name their tool literally: a text naming neither has no comment suppression.
   const comments = COMMENT_KINDS.has(file.kind) && file.text.includes('#') && (file.text.includes('shipshape-ignore') || (file.kind === 'dockerfile' && file.text.includes('hadolint')));

@@ -6,7 +6,7 @@ import type { Attestation, Problem, Range } from '../engine/model';
 import { CHECKLIST_CACHE_FILE, parseChecklistCache } from '../node/checklistCache';
 import { itemIdRanges } from './checklistIndex';
 import { mergeConfig, type Settings } from './settings';
-import { readText, resolveRelative } from './files';
+import { readDiskText, readText, resolveRelative } from './files';
 
 export const CONFIG_FILES = ['.shipshape.yaml', '.shipshape.yml'];
 /** File labels of built-in checklists start with this, so they never collide with repository paths. */
@@ -48,12 +48,7 @@ export async function loadBuiltins(extensionUri: vscode.Uri): Promise<Builtins> 
     problems.push({ file: `${BUILTIN_PREFIX}checklists`, message: 'Built-in checklists folder not found', severity: 'error' });
   }
   // The build's cache of their parsed YAML (used only where a file's hash matches; missing or bad, nothing is found).
-  const cached = parseChecklistCache(
-    await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, CHECKLIST_CACHE_FILE)).then(
-      (bytes) => new TextDecoder().decode(bytes),
-      () => undefined,
-    ),
-  );
+  const cached = parseChecklistCache(await readDiskText(vscode.Uri.joinPath(dir, CHECKLIST_CACHE_FILE), CHECKLIST_CACHE_FILE, []));
   const files = await Promise.all(
     names.map(async (name) => {
       const uri = vscode.Uri.joinPath(dir, name);
@@ -121,7 +116,7 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
     const text = await readText(uri, rel, readProblems);
     if (text === undefined) return undefined;
     const r = loadChecklist(text, rel);
-    const f: ChecklistFile = { label: rel, uri, checklist: r.checklist, problems: [...readProblems, ...r.problems], itemRanges: itemIdRanges(text) };
+    const f = lazyRanges({ label: rel, uri, checklist: r.checklist, problems: [...readProblems, ...r.problems] }, text);
     files.set(rel, f);
     problems.push(...f.problems);
     return f;

@@ -104,11 +104,10 @@ export class Derived<P, V> {
   private build(lists: (readonly ParsedFile[])[]): V {
     const base = this.recent[this.recent.length - 1];
     const parts = lists.map((list, k) => {
-      const before = base?.lists[k];
-      const known = before?.length === list.length ? undefined : base && partsByFile(before ?? [], base.parts[k] ?? []);
+      const known = lastParts(base?.lists[k], base?.parts[k], list);
       return list.map((f, i) => {
-        if (before && before.length === list.length && before[i] === f) return base.parts[k][i];
-        if (known?.has(f)) return known.get(f) as P;
+        const p = known(f, i);
+        if (p !== undefined) return p;
         // computed while comparing (a changed file), else now: a full build needs no table of its own
         return this.fresh.has(f) ? (this.fresh.get(f) as P) : this.spec.part(f, this.spec.kinds[k]);
       });
@@ -120,10 +119,23 @@ export class Derived<P, V> {
   }
 }
 
-function partsByFile<P>(files: readonly ParsedFile[], parts: readonly P[]): Map<ParsedFile, P> {
-  const byFile = new Map<ParsedFile, P>();
-  for (let i = 0; i < files.length; i++) byFile.set(files[i], parts[i]);
-  return byFile;
+/**
+ * The parts computed last time for a list of files, looked up for the list as it is now: by position while
+ * the same file is at the same place (no lookup), and by file once files were added or removed before it.
+ * Undefined for a file that is new (or edited: a new ParsedFile).
+ */
+export function lastParts<P>(files: readonly ParsedFile[] | undefined, parts: readonly P[] | undefined, now: readonly ParsedFile[]): (file: ParsedFile, i: number) => P | undefined {
+  if (!files || !parts) return () => undefined;
+  let byFile: Map<ParsedFile, P> | undefined;
+  return (file, i) => {
+    if (files[i] === file) return parts[i];
+    if (files.length === now.length) return undefined;
+    if (!byFile) {
+      byFile = new Map();
+      for (let j = 0; j < files.length; j++) byFile.set(files[j], parts[j]);
+    }
+    return byFile.get(file);
+  };
 }
 
 /** Derived values per params object (a checklist item's parsed `with:`, which keeps its identity). */

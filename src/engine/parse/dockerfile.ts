@@ -310,15 +310,16 @@ function fromLines(text: string, read: LineRead): Built | undefined {
       const second = word(1);
       const third = word(2);
       if (image.includes('$') || image.includes('\\') || second?.includes('\\') || third?.includes('\\')) return undefined;
-      const first = hasArgs ? { start: argsStart, end: sp[2 * flagCount + 1] } : undefined;
+      // the image word starts the arguments; -1 offsets when there is none
+      const imageEnd = hasArgs ? sp[2 * flagCount + 1] : -1;
       const parts = imageParts(image);
+      const tagAt = hasArgs ? parts.tag : undefined;
       const name = third !== undefined && second!.toUpperCase() === 'AS' ? third.toLowerCase() : undefined;
-      const imageName = first ? image.slice(parts.name[0], parts.name[1]) : undefined;
-      const tag = first && parts.tag ? image.slice(parts.tag[0], parts.tag[1]) : undefined;
-      const digest = first && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined;
-      const tagAt = first && parts.tag ? parts.tag : undefined;
+      const imageName = hasArgs ? image.slice(parts.name[0], parts.name[1]) : undefined;
+      const tag = tagAt ? image.slice(tagAt[0], tagAt[1]) : undefined;
+      const digest = hasArgs && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined;
       addStage(stages, stageNames, image, name, ins.range, (isStage) =>
-        new LineFrom(ins, image, imageName, tag, digest, isStage, first ? first.start : -1, first ? first.end : -1, tagAt ? argsStart + tagAt[0] : -1, tagAt ? argsStart + tagAt[1] : -1),
+        new LineFrom(ins, image, imageName, tag, digest, isStage, argsStart, imageEnd, tagAt ? argsStart + tagAt[0] : -1, tagAt ? argsStart + tagAt[1] : -1),
       );
       continue;
     }
@@ -532,7 +533,7 @@ function argProperty(ins: DockerInstruction): DockerProperty | null {
 
 /** The flags of ADD, COPY, RUN, FROM and HEALTHCHECK (`--mount=…`), names as written. */
 export function dockerFlags(ins: DockerInstruction): { name: string; value: string | null }[] {
-  if (ins instanceof LineInstruction) return ins.flagCount === 0 ? [] : flagWords(ins.keyword, ins.words).map((w) => splitFlag(w.value));
+  if (ins instanceof LineInstruction) return ins.flagCount === 0 ? [] : flagWords(ins.lines.text, ins.keyword, ins.words).map((w) => splitFlag(w.value));
   const node = ins.node as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
   if (typeof node.getFlags !== 'function') return [];
   return node.getFlags().map((f) => ({ name: f.getName(), value: f.getValue() }));

@@ -51,9 +51,7 @@ export interface LineRead {
 /** The spans of an instruction without arguments (shared, never written). */
 const NO_SPANS: number[] = [];
 
-const isSpace = (c: string): boolean => c === ' ' || c === '\t';
-const isBreak = (c: string): boolean => c === '\n' || c === '\r';
-// the same on character codes, for the loops over every character (NaN past the end is neither)
+// character codes (NaN past the end of the text is none of them)
 const SPACE = 32;
 const TAB = 9;
 const LF = 10;
@@ -71,18 +69,18 @@ const blankAt = (c: number): boolean => c === SPACE || c === TAB || c === LF || 
  */
 function plain(text: string): boolean {
   if (text.charCodeAt(0) === 0xfeff || text.includes('<<')) return false;
-  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text[i + 1] !== '\n') return false;
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== LF) return false;
   for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', i + 1)) {
-    const next = text[i + 1] ?? '';
-    if (next !== '' && next !== '\\' && !isSpace(next) && !isBreak(next)) {
+    const next = text.charCodeAt(i + 1);
+    if (i + 1 < text.length && next !== BACKSLASH && !blankAt(next)) {
       i++; // an escaped character: `\$`
       continue;
     }
-    const before = text[i - 1];
-    if (i > 0 && before !== ' ' && before !== '\t' && before !== '\n') return false;
+    const before = text.charCodeAt(i - 1);
+    if (i > 0 && before !== SPACE && before !== TAB && before !== LF) return false;
     let j = i + 1;
-    while (isSpace(text[j] ?? '')) j++;
-    if (!isBreak(text[j] ?? '')) return false;
+    while (spaceAt(text.charCodeAt(j))) j++;
+    if (!breakAt(text.charCodeAt(j))) return false;
   }
   return true;
 }
@@ -206,46 +204,49 @@ export function readLines(text: string): LineRead | undefined {
   return { index, directives: head.directives, instructions };
 }
 
-/** Keywords whose leading `--name=value` words are flags, and when the flag search stops. */
-const FLAG_STOP: Record<string, (word: string) => boolean> = {
-  ADD: (w) => !w.includes('--'),
-  COPY: (w) => !w.includes('--'),
-  RUN: (w) => !w.includes('--'),
-  FROM: (w) => !w.includes('--'),
-  HEALTHCHECK: (w) => w.toUpperCase() === 'CMD' || w.toUpperCase() === 'NONE',
-};
-
-/** The flag words of an instruction (dockerfile-ast's rules: the search stops at the first word that cannot be one). */
-export function flagWords(keyword: string, words: readonly LineWord[]): LineWord[] {
-  const stop = FLAG_STOP[keyword];
-  if (!stop) return [];
-  const flags: LineWord[] = [];
-  for (const w of words) {
-    if (stop(w.value)) break;
-    if (w.value.startsWith('--')) flags.push(w);
-  }
-  return flags;
-}
-
 /** Does `--` occur between two offsets? (A bounded scan: `indexOf` would search on past the word.) */
 function dashesIn(text: string, start: number, end: number): boolean {
   for (let i = start; i + 1 < end; i++) if (text.charCodeAt(i) === DASH && text.charCodeAt(i + 1) === DASH) return true;
   return false;
 }
 
+const noDashes = (text: string, start: number, end: number): boolean => !dashesIn(text, start, end);
+
+/** Keywords whose leading words may be flags, and the word (by its offsets) at which the flag search stops. */
+const FLAG_STOP: Record<string, (text: string, start: number, end: number) => boolean> = {
+  ADD: noDashes,
+  COPY: noDashes,
+  RUN: noDashes,
+  FROM: noDashes,
+  HEALTHCHECK: (text, start, end) => {
+    const w = text.slice(start, end).toUpperCase();
+    return w === 'CMD' || w === 'NONE';
+  },
+};
+
+/** Is the word between two offsets a flag (`--name…`)? */
+const flagAt = (text: string, start: number, end: number): boolean => end - start >= 2 && text.charCodeAt(start) === DASH && text.charCodeAt(start + 1) === DASH;
+
+/** The flag words of an instruction (dockerfile-ast's rules: the search stops at the first word that cannot be one). */
+export function flagWords(text: string, keyword: string, words: readonly LineWord[]): LineWord[] {
+  const stop = FLAG_STOP[keyword];
+  if (!stop) return [];
+  const flags: LineWord[] = [];
+  for (const w of words) {
+    if (stop(text, w.start, w.end)) break;
+    if (flagAt(text, w.start, w.end)) flags.push(w);
+  }
+  return flags;
+}
+
 /** How many of the leading words are flags, by {@link flagWords}' rules, from word offsets. */
 export function flagCountOf(text: string, keyword: string, spans: readonly number[]): number {
   const stop = FLAG_STOP[keyword];
   if (!stop) return 0;
-  const dashes = keyword !== 'HEALTHCHECK'; // the others stop at the first word without `--`: no slice needed
   let count = 0;
   for (let w = 0; w < spans.length; w += 2) {
-    const start = spans[w];
-    const end = spans[w + 1];
-    if (dashes) {
-      if (!dashesIn(text, start, end)) break;
-    } else if (stop(text.slice(start, end))) break;
-    if (text.charCodeAt(start) === DASH && text.charCodeAt(start + 1) === DASH && start + 2 <= end) count++;
+    if (stop(text, spans[w], spans[w + 1])) break;
+    if (flagAt(text, spans[w], spans[w + 1])) count++;
   }
   return count;
 }

@@ -2,7 +2,7 @@ import type { RawFinding } from '../../model';
 import { getIn, type K8sModel, type K8sObject } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
-import { Derived, sameList, samePlain } from '../derived';
+import { Derived, lastParts, sameList, samePlain } from '../derived';
 import type { CheckOutput } from '../template';
 import { findingAt, k8sModel, mapField, type Ctx, type K8sFile } from './common';
 import { LabelStats, sameNamespace } from './selectors';
@@ -160,14 +160,14 @@ interface CoverageState<I> {
   last?: { files: readonly ParsedFile[]; parts: CoveragePart[]; out: CheckOutput | undefined };
 }
 
+/** The part of a file with nothing to judge: shared, never written. */
+const NO_PART: CoveragePart = Object.freeze({ judged: false, byKind: new Map() }) as CoveragePart;
+
 /**
  * A cross-file Kubernetes check whose findings are about one workload at a time, judged against shared
  * facts (covering objects, autoscalers). Findings are memoised per manifest while the facts stand, so an
  * edit that leaves every covering object and pod label as it was re-judges only the edited manifest.
  */
-/** The part of a file with nothing to judge: shared, never written. */
-const NO_PART: CoveragePart = Object.freeze({ judged: false, byKind: new Map() }) as CoveragePart;
-
 export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>): (ws: WorkspaceView, p: P) => CheckOutput | undefined {
   const states = new WeakMap<P, CoverageState<I>>();
   return (ws, p) => {
@@ -179,12 +179,10 @@ export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>):
     const parts: CoveragePart[] = [];
     const files = ws.byKind('kubernetes');
     const last = st.last;
-    // Files moved since the last run (one added or removed before them): their parts found by file.
-    const moved = last && last.files.length !== files.length ? new Map(last.files.map((f, i) => [f, last.parts[i]])) : undefined;
+    const known = lastParts(last?.files, last?.parts, files);
     for (let i = 0; i < files.length; i++) {
       const file = files[i];
-      // The same file at the same place as last time: its part, without a lookup.
-      let part = last && last.files[i] === file ? last.parts[i] : moved?.get(file);
+      let part = known(file, i);
       if (!part) {
         part = { judged: false, byKind: new Map() };
         const model = k8sModel(file);

@@ -47,7 +47,15 @@ const NONE: Part = Object.freeze([]) as unknown as Part;
 
 /** One section of the evidence: a per-file part for each file of some kinds, combined in file order. */
 function section(kinds: (p: P) => readonly FileKind[], part: (p: P) => (f: ParsedFile) => Part): DerivedByKey<P, Part, Part> {
-  return new DerivedByKey<P, Part, Part>((p) => ({ kinds: kinds(p), part: part(p), equal: samePart, build: concat }));
+  return new DerivedByKey<P, Part, Part>((p) => {
+    const of = part(p);
+    // most files add nothing: their parts are one shared empty list
+    const partOrNone = (f: ParsedFile): Part => {
+      const out = of(f);
+      return out.length ? out : NONE;
+    };
+    return { kinds: kinds(p), part: partOrNone, equal: samePart, build: concat };
+  });
 }
 
 const packages = section(
@@ -74,7 +82,7 @@ const packages = section(
           if (re.test(name) || re.test(cmd)) out.push({ file: f.path, range: m.scriptRanges.get(name) ?? ZERO, message: `script "${name}"` });
         }
       }
-      return out.length ? out : NONE; // most files add nothing: one shared empty part
+      return out;
     };
   },
 );
@@ -90,7 +98,7 @@ const ciSection = section(
         const hit = s.kind === 'run' ? runs.some((r) => r.test(s.text)) : uses.some((u) => usesMatches(s, u));
         if (hit) out.push({ file: s.file, range: s.range, message: `CI ${s.kind === 'uses' ? `uses ${s.text}` : 'step'} in job ${s.job || '(top level)'}` });
       }
-      return out.length ? out : NONE; // most files add nothing: one shared empty part
+      return out;
     };
   },
 );
@@ -119,7 +127,7 @@ const k8sSection = section(
           }
         }
       }
-      return out.length ? out : NONE; // most files add nothing: one shared empty part
+      return out;
     };
   },
 );
@@ -147,7 +155,7 @@ const composeSection = section(
         if (cmd && !cmd.test(text)) continue;
         out.push({ file: f.path, range: s.keyRange, message: `compose service ${s.name}` });
       }
-      return out.length ? out : NONE; // most files add nothing: one shared empty part
+      return out;
     };
   },
 );
@@ -159,7 +167,7 @@ const dockerfileSection = section(
     return (f) => {
       const out: Part = [];
       for (const ins of (f as ParsedFile<DockerfileModel>).model?.final?.instructions ?? []) if (re?.test(`${ins.keyword} ${ins.args}`)) out.push({ file: f.path, range: ins.keywordRange, message: `${ins.keyword} in the final stage` });
-      return out.length ? out : NONE; // most files add nothing: one shared empty part
+      return out;
     };
   },
 );
