@@ -46,7 +46,10 @@ interface Entry {
   parsed: ParsedFile;
   /** Unique per content version; cached workspace-check results remember the versions they read. */
   version: number;
-  /** File-scope check outputs by item index; a new entry (new text) or new checklists start empty. */
+  /**
+   * File-scope check outputs, by the item's position among the items that read this kind of file (see
+   * `slotIndex`); a new entry (new text) or new checklists start empty.
+   */
   outs?: (ItemOut | undefined)[];
   suppressions?: FileSuppressions;
   /**
@@ -166,6 +169,11 @@ export class Engine {
   private fileLists = new Map<string, Finding[]>();
   /** The slots of file-scope items by the kind of file they read. */
   private fileSlots = new Map<FileKind, number[]>();
+  /**
+   * Per kind, each item slot's position in `fileSlots` (-1: the item does not read the kind). An entry's
+   * outputs are indexed by it: a file holds a slot for each item that reads it, not for every item.
+   */
+  private slotIndex = new Map<FileKind, Int32Array>();
   /** Entries whose file checks have not run yet (new text, or new checklists). */
   private pending: Entry[] = [];
 
@@ -184,12 +192,18 @@ export class Engine {
     this.itemById.clear();
     for (const i of items) this.itemById.set(i.item.id, i);
     this.fileSlots = new Map();
+    this.slotIndex = new Map();
     items.forEach((ri, slot) => {
       if (ri.template?.scope !== 'file') return;
       for (const kind of ri.template.kinds) {
-        const slots = this.fileSlots.get(kind);
-        if (slots) slots.push(slot);
-        else this.fileSlots.set(kind, [slot]);
+        let slots = this.fileSlots.get(kind);
+        let index = this.slotIndex.get(kind);
+        if (!slots || !index) {
+          this.fileSlots.set(kind, (slots = []));
+          this.slotIndex.set(kind, (index = new Int32Array(items.length).fill(-1)));
+        }
+        index[slot] = slots.length;
+        slots.push(slot);
       }
     });
     this.pending = [];
@@ -400,8 +414,14 @@ export class Engine {
 
   /** A file-scope item's output on an entry: run on first use, then kept until the entry is replaced. */
   private outOf(entry: Entry, slot: number): ItemOut {
-    const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.items.length));
-    return (outs[slot] ??= this.runFile(entry, slot));
+    const kind = entry.parsed.kind;
+    const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.fileSlots.get(kind)!.length));
+    return (outs[this.slotIndex.get(kind)![slot]] ??= this.runFile(entry, slot));
+  }
+
+  /** An entry's output for an item slot in an outputs array of its kind (see `slotIndex`). */
+  private outAt(outs: readonly (ItemOut | undefined)[] | undefined, kind: FileKind, slot: number): ItemOut | undefined {
+    return outs?.[this.slotIndex.get(kind)![slot]];
   }
 
   private runFile(entry: Entry, slot: number): ItemOut {
@@ -415,7 +435,7 @@ export class Engine {
       problem = checkFailed(entry.parsed.path, ri.item.id, e);
     }
     const stamped = stamp(out, ri, problem, entry.parsed.path);
-    const before = entry.previous?.[slot];
+    const before = this.outAt(entry.previous, entry.parsed.kind, slot);
     return before && samePlain(before.applicable, stamped.applicable) && samePlain(before.findings, stamped.findings) && samePlain(before.evidence, stamped.evidence) && samePlain(before.problem, stamped.problem) ? before : stamped;
   }
 
@@ -438,10 +458,10 @@ export class Engine {
         continue;
       }
       if (entry.parsed.model === undefined) {
-        if (before?.[slot] !== undefined) return false;
+        if (this.outAt(before, entry.parsed.kind, slot) !== undefined) return false;
         continue;
       }
-      if (this.outOf(entry, slot) !== before?.[slot]) return false;
+      if (this.outOf(entry, slot) !== this.outAt(before, entry.parsed.kind, slot)) return false;
     }
     for (let i = 0; i < t.kinds.length; i++) cached.versions[i] = this.kindVersions.get(t.kinds[i]) ?? 0;
     return true;
