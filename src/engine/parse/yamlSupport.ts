@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { Problem, Range } from '../model';
+import type { Position, Problem, Range } from '../model';
 
 /** Alias expansion beyond this many nodes is treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -77,9 +77,22 @@ function firstLine(s: string): string {
 }
 
 export function toRange(lc: LineCounter, start: number, end: number): Range {
-  const s = lc.linePos(start);
-  const e = lc.linePos(end);
-  return { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
+  return { start: positionAt(lc, start), end: positionAt(lc, end) };
+}
+
+/** `lc.linePos(offset)`, zero-based, as a position: the same search without its intermediate object. */
+function positionAt(lc: LineCounter, offset: number): Position {
+  const starts = lc.lineStarts;
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (starts[mid] < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (starts[low] === offset) return { line: low, character: 0 };
+  if (low === 0) return { line: -1, character: offset - 1 };
+  return { line: low - 1, character: offset - starts[low - 1] };
 }
 
 export function nodeRange(lc: LineCounter, node: Node | null | undefined): Range | undefined {
@@ -125,35 +138,26 @@ export function findPair(map: YAMLMap, key: string): Pair<Node, Node | null> | u
 /**
  * The range of the key at the end of a path when it exists (e.g. the `image` key of a container);
  * otherwise the key range of the deepest ancestor that exists. Good for squiggles. One walk down the
- * path collects the nodes along it; then the deepest usable key is picked.
+ * path keeps the deepest usable key; only that one is turned into a range.
  */
 export function keyRangeAt(lc: LineCounter, root: unknown, path: YamlPath): Range | undefined {
-  const nodes: unknown[] = [root];
+  let at: Node | undefined;
   let cur: unknown = root;
-  for (const seg of path) {
-    if (isMap(cur)) cur = findPair(cur, String(seg))?.value ?? undefined;
-    else if (isSeq(cur) && typeof seg === 'number') cur = cur.items[seg];
-    else break;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (isMap(cur)) {
+      const pair = findPair(cur, String(seg));
+      if (pair && isScalar(pair.key)) at = pair.key;
+      cur = pair?.value ?? undefined;
+    } else if (isSeq(cur) && typeof seg === 'number') {
+      const item = cur.items[seg] as Node | undefined;
+      if (isMap(item) && item.items.length > 0 && isPair(item.items[0]) && isScalar(item.items[0].key)) at = (findPair(item, 'name') ?? item.items[0]).key as Node;
+      else if (item?.range) at = item;
+      cur = item;
+    } else break;
     if (cur === undefined || cur === null) break;
-    nodes.push(cur);
   }
-  for (let n = path.length; n > 0; n--) {
-    if (n - 1 >= nodes.length) continue;
-    const parent = nodes[n - 1];
-    const last = path[n - 1];
-    if (isMap(parent)) {
-      const pair = findPair(parent, String(last));
-      if (pair && isScalar(pair.key)) return nodeRange(lc, pair.key);
-    } else if (isSeq(parent) && typeof last === 'number') {
-      const item = parent.items[last] as Node | undefined;
-      if (isMap(item) && item.items.length > 0 && isPair(item.items[0]) && isScalar(item.items[0].key)) {
-        const named = findPair(item, 'name');
-        return nodeRange(lc, (named ?? item.items[0]).key as Node);
-      }
-      const r = nodeRange(lc, item);
-      if (r) return r;
-    }
-  }
+  if (at) return nodeRange(lc, at);
   const r = nodeRange(lc, root as Node);
   return r ? { start: r.start, end: r.start } : undefined;
 }

@@ -117,10 +117,9 @@ export function stageLabel(stage: DockerStage): string {
  * above the instruction (`# hadolint ignore=…`) applies to it.
  */
 export function dockerFinding(ctx: DockerContext, range: Range, message: string, stage?: DockerStage): RawFinding {
-  const data: Record<string, unknown> = { stage: stage?.index ?? 0 };
-  const line = range.start.line;
-  const owner = ctx.instructionLine(line);
-  if (owner !== undefined) data.instructionLine = owner;
+  const owner = ctx.instructionLine(range.start.line);
+  // one literal per shape: a key added afterwards would go to a separate properties store
+  const data: Record<string, unknown> = owner !== undefined ? { stage: stage?.index ?? 0, instructionLine: owner } : { stage: stage?.index ?? 0 };
   return { file: ctx.file.path, range, message, object: stage?.name, data };
 }
 

@@ -43,22 +43,27 @@ export interface ContainerCtx extends Ctx {
   c: K8sContainer;
 }
 
-/** A finding anchored at a path of the object's document (the key when present, else its nearest ancestor). */
-export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { container?: string; data?: Record<string, unknown> } = {}): RawFinding {
+/**
+ * A finding anchored at a path of the object's document (the key when present, else its nearest ancestor).
+ * The finding keeps `path`: pass a fresh array. Its data shares the model's paths, which nothing mutates.
+ */
+export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { container?: string; data?: Record<string, unknown> } = {}, containerPath?: YamlPath): RawFinding {
   // Enough for a fix to find the object again in the current text (see fixes/k8s/common.ts).
-  const data: Record<string, unknown> = { path: [...path], docIndex: ctx.obj.docIndex, objectPath: [...ctx.obj.base] };
-  if (ctx.obj.podSpecPath) data.podSpecPath = [...ctx.obj.podSpecPath];
-  if (extra.data) Object.assign(data, extra.data);
+  const obj = ctx.obj;
+  const data: Record<string, unknown> = { path, docIndex: obj.docIndex, objectPath: obj.base };
+  if (obj.podSpecPath) data.podSpecPath = obj.podSpecPath;
+  if (containerPath) data.containerPath = containerPath;
+  if (extra.data) for (const k in extra.data) data[k] = extra.data[k];
   const file = ctx.file.path;
-  const range = rangeAt(ctx.model, ctx.obj, path);
-  const object = ctx.obj.ref;
+  const range = rangeAt(ctx.model, obj, path);
+  const object = obj.ref;
   // two literals rather than spreads: the same keys in the same order, built directly
   return extra.container !== undefined ? { file, range, message, object, container: extra.container, data } : { file, range, message, object, data };
 }
 
 /** A finding about one container, anchored at `rel` under the container (e.g. ['securityContext', 'privileged']). */
 export function containerFinding(ctx: ContainerCtx, rel: YamlPath, message: string, data?: Record<string, unknown>): RawFinding {
-  return findingAt(ctx, [...ctx.c.path, ...rel], message, { container: ctx.c.name, data: { containerPath: [...ctx.c.path], ...(data ?? {}) } });
+  return findingAt(ctx, [...ctx.c.path, ...rel], message, { container: ctx.c.name, data }, ctx.c.path);
 }
 
 export function describeContainer(c: K8sContainer): string {
