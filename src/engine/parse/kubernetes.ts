@@ -230,23 +230,23 @@ const containerMemo = new WeakMap<K8sObject, { plain?: readonly K8sContainer[]; 
 export function containersOf(obj: K8sObject, opts: { init?: boolean } = {}): readonly K8sContainer[] {
   let memo = containerMemo.get(obj);
   if (!memo) containerMemo.set(obj, (memo = {}));
-  if (opts.init) return (memo.withInit ??= listContainers(obj, true));
-  return (memo.plain ??= listContainers(obj, false));
+  const plain = (memo.plain ??= listContainers(obj, 'containers'));
+  if (!opts.init) return plain;
+  if (memo.withInit) return memo.withInit;
+  // the same container objects in both lists: init containers come after the others
+  const inits = listContainers(obj, 'initContainers');
+  return (memo.withInit = inits.length ? [...plain, ...inits] : plain);
 }
 
-function listContainers(obj: K8sObject, withInit: boolean): K8sContainer[] {
-  const opts = { init: withInit };
-  if (!obj.podSpec || !obj.podSpecPath) return [];
+function listContainers(obj: K8sObject, key: 'containers' | 'initContainers'): K8sContainer[] {
+  const list = obj.podSpec && obj.podSpecPath ? obj.podSpec[key] : undefined;
+  if (!Array.isArray(list)) return [];
   const out: K8sContainer[] = [];
-  const lists: [string, boolean][] = [['containers', false]];
-  if (opts.init) lists.push(['initContainers', true]);
-  for (const [key, init] of lists) {
-    const list = obj.podSpec[key];
-    if (!Array.isArray(list)) continue;
-    list.forEach((c, index) => {
-      if (!isObject(c)) return;
-      out.push({ name: typeof c.name === 'string' ? c.name : `#${index + 1}`, path: [...obj.podSpecPath!, key, index], value: c, init, index });
-    });
+  const init = key === 'initContainers';
+  for (let index = 0; index < list.length; index++) {
+    const c = list[index];
+    if (!isObject(c)) continue;
+    out.push({ name: typeof c.name === 'string' ? c.name : `#${index + 1}`, path: [...obj.podSpecPath!, key, index], value: c, init, index });
   }
   return out;
 }

@@ -3,9 +3,9 @@ import type { FileKind, Range } from '../../model';
 import { Derived, sameList, sameRange } from '../derived';
 import { dockerProperties, type DockerfileModel } from '../../parse/dockerfile';
 import { envFileRole, pathRole, type EnvModel } from '../../parse/dotenv';
-import { containersOf, getIn, isObject, valueRange, type K8sModel } from '../../parse/kubernetes';
+import { containersOf, isObject, valueRange, type K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
-import { findPair, nodeAt, nodeRange, valueRangeAt, type YamlFile } from '../../parse/yamlSupport';
+import { findPair, nodeAt, nodeRange, type YamlFile } from '../../parse/yamlSupport';
 import { baseName } from '../../text';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 
@@ -184,15 +184,22 @@ function collectKubernetes(f: ParsedFile<K8sModel>, out: EnvVar[]): void {
     for (const c of containersOf(obj, { init: false })) {
       const env = c.value.env;
       if (!Array.isArray(env)) continue;
-      // the env list's node once per container; each variable's ranges are found from it
+      // the env list's node once per container; each variable's ranges are found from its item
       const envNode = nodeAt(doc?.contents, [...c.path, 'env']);
-      env.forEach((e, i) => {
-        if (!isObject(e) || typeof e.name !== 'string') return;
-        const keyRange = valueRangeAt(f.model.lineCounter, envNode, [i, 'name']) ?? obj.range;
+      const items = isSeq(envNode) ? envNode.items : undefined;
+      const lc = f.model.lineCounter;
+      for (let i = 0; i < env.length; i++) {
+        const e = env[i];
+        if (!isObject(e) || typeof e.name !== 'string') continue;
+        const item = items?.[i];
+        const map = isMap(item) ? item : undefined;
+        const keyRange = (map && nodeRange(lc, findPair(map, 'name')?.value)) || obj.range;
         const literal = e.value !== undefined && e.value !== null ? String(e.value) : undefined;
-        const secretRef = getIn(e, ['valueFrom', 'secretKeyRef']) !== undefined;
-        out.push({ key: e.name, value: literal, file: f.path, keyRange, valueRange: (literal !== undefined ? valueRangeAt(f.model.lineCounter, envNode, [i, 'value']) : undefined) ?? keyRange, origin: 'k8s', production, template: false, nonProduction: !production, secretRef, object: obj.ref, container: c.name });
-      });
+        const from = e.valueFrom;
+        const secretRef = isObject(from) && from.secretKeyRef !== undefined;
+        const valueRange = (literal !== undefined && map && nodeRange(lc, findPair(map, 'value')?.value)) || keyRange;
+        out.push({ key: e.name, value: literal, file: f.path, keyRange, valueRange, origin: 'k8s', production, template: false, nonProduction: !production, secretRef, object: obj.ref, container: c.name });
+      }
     }
   }
 }
