@@ -1,7 +1,7 @@
 import { DockerfileParser, type Arg, type Copy, type Dockerfile, type From, type Instruction, type JSONInstruction, type Property } from 'dockerfile-ast';
 import type { Problem, Range } from '../model';
 import { LineIndex } from '../text';
-import { backslashIn, flagCountOf, flagWords, instructionWords, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
+import { backslashIn, flagCountOf, flagWords, instructionWords, MARK_END, MARK_INNER_COMMENT, MARK_KEYWORD_END, MARK_SPANS_FROM, MARK_SPANS_TO, MARK_START, MARK_STRIDE, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
 
 export interface DockerInstruction {
   /** Upper-cased keyword (RUN, COPY…), whatever case the file uses. */
@@ -181,8 +181,9 @@ class LineInstruction implements DockerInstruction {
     readonly innerComment: boolean,
     /** The file's line index and its dockerfile-ast tree on demand. */
     private readonly source: LazyAst,
-    private readonly start: number,
-    private readonly end: number,
+    /** Offsets of the instruction (read by the model builder for stage ranges). */
+    readonly start: number,
+    readonly end: number,
     private readonly keywordEnd: number,
     /** -1 when the instruction has no arguments. */
     private readonly argsStart: number,
@@ -226,16 +227,28 @@ class LineFrom implements DockerFrom {
   constructor(
     private readonly ins: LineInstruction,
     readonly image: string,
-    readonly imageName: string | undefined,
-    readonly tag: string | undefined,
-    readonly digest: string | undefined,
     readonly isStage: boolean,
-    /** Offsets of the image word and of its tag (-1 when there is none), for ranges on request. */
+    /**
+     * Offsets of the image word, of its name (no registry), tag and digest (-1 when there is none): the
+     * strings and ranges are made on request (most are never asked for).
+     */
     private readonly imageStart: number,
     private readonly imageEnd: number,
+    private readonly nameStart: number,
+    private readonly nameEnd: number,
     private readonly tagStart: number,
     private readonly tagEnd: number,
+    private readonly digestStart: number,
   ) {}
+  get imageName(): string | undefined {
+    return this.nameStart < 0 ? undefined : this.ins.lines.text.slice(this.nameStart, this.nameEnd);
+  }
+  get tag(): string | undefined {
+    return this.tagStart < 0 ? undefined : this.ins.lines.text.slice(this.tagStart, this.tagEnd);
+  }
+  get digest(): string | undefined {
+    return this.digestStart < 0 ? undefined : this.ins.lines.text.slice(this.digestStart, this.imageEnd);
+  }
   get range(): Range {
     return this.ins.range;
   }
@@ -279,67 +292,80 @@ interface Built {
   preamble: DockerInstruction[];
   directives: DockerDirective[];
   escapeChar: string;
-  ast: () => Dockerfile;
+  /** The tree, or a holder that parses it on first use (an object rather than a closure: one less kept per file). */
+  astSource: { readonly ast: Dockerfile };
 }
+
+/** A stage's range until the model builder sets it (never returned). */
+const PENDING_RANGE: Range = Object.freeze({ start: Object.freeze({ line: 0, character: 0 }), end: Object.freeze({ line: 0, character: 0 }) });
 
 /** The model from the line reader; undefined when a FROM uses variables (dockerfile-ast resolves those). */
 function fromLines(text: string, read: LineRead): Built | undefined {
-  const { index } = read;
+  const { index, keywords, marks, spans: sp } = read;
   const lazy = new LazyAst(text, index);
   const stages: DockerStage[] = [];
   const preamble: DockerInstruction[] = [];
-  const stageNames = new Set<string>();
-  for (let n = 0; n < read.instructions.length; n++) {
-    const li = read.instructions[n];
-    const sp = li.spans;
-    const wordCount = sp.length / 2;
-    const flagCount = flagCountOf(text, li.keyword, sp);
-    // an escaped character in a flag (or the word that ends them) changes what dockerfile-ast sees there
-    for (let w = 0; w <= flagCount && w < wordCount; w++) if (backslashIn(text, sp[2 * w], sp[2 * w + 1])) return undefined;
+  // the FROM of each stage, for its range once its last instruction is known
+  const froms: LineInstruction[] = [];
+  for (let n = 0; n < keywords.length; n++) {
+    const keyword = keywords[n];
+    const m = n * MARK_STRIDE;
+    const first = marks[m + MARK_SPANS_FROM];
+    const last = marks[m + MARK_SPANS_TO];
+    const wordCount = (last - first) / 2;
+    const flagCount = flagCountOf(text, keyword, sp, first, last);
     let escaped = false;
-    for (let w = flagCount + 1; !escaped && w < wordCount; w++) escaped = backslashIn(text, sp[2 * w], sp[2 * w + 1]);
+    // without an escaped character in the text (most files), no word needs a look
+    if (read.escapes) {
+      // an escaped character in a flag (or the word that ends them) changes what dockerfile-ast sees there
+      for (let w = 0; w <= flagCount && w < wordCount; w++) if (backslashIn(text, sp[first + 2 * w], sp[first + 2 * w + 1])) return undefined;
+      for (let w = flagCount + 1; !escaped && w < wordCount; w++) escaped = backslashIn(text, sp[first + 2 * w], sp[first + 2 * w + 1]);
+    }
     // the arguments: from the first word after the flags to the end of the last word
     const hasArgs = flagCount < wordCount;
-    const argsStart = hasArgs ? sp[2 * flagCount] : -1;
-    const argsEnd = hasArgs ? sp[sp.length - 1] : -1;
-    const ins = new LineInstruction(li.keyword, escaped, li.innerComment, lazy, li.start, li.end, li.keywordEnd, argsStart, argsEnd, n, flagCount);
-    if (li.keyword === 'FROM') {
+    const argsStart = hasArgs ? sp[first + 2 * flagCount] : -1;
+    const argsEnd = hasArgs ? sp[last - 1] : -1;
+    const ins = new LineInstruction(keyword, escaped, marks[m + MARK_INNER_COMMENT] === 1, lazy, marks[m + MARK_START], marks[m + MARK_END], marks[m + MARK_KEYWORD_END], argsStart, argsEnd, n, flagCount);
+    if (keyword === 'FROM') {
       // the words after the flags: image, then `AS name`
-      const word = (k: number): string | undefined => (flagCount + k < wordCount ? text.slice(sp[2 * (flagCount + k)], sp[2 * (flagCount + k) + 1]) : undefined);
+      const word = (k: number): string | undefined => (flagCount + k < wordCount ? text.slice(sp[first + 2 * (flagCount + k)], sp[first + 2 * (flagCount + k) + 1]) : undefined);
       const image = word(0) ?? '';
       const second = word(1);
       const third = word(2);
       if (image.includes('$') || image.includes('\\') || second?.includes('\\') || third?.includes('\\')) return undefined;
       // the image word starts the arguments; -1 offsets when there is none
-      const imageEnd = hasArgs ? sp[2 * flagCount + 1] : -1;
+      const imageEnd = hasArgs ? sp[first + 2 * flagCount + 1] : -1;
       const parts = imageParts(image);
       const tagAt = hasArgs ? parts.tag : undefined;
       const name = third !== undefined && second!.toUpperCase() === 'AS' ? third.toLowerCase() : undefined;
-      const imageName = hasArgs ? image.slice(parts.name[0], parts.name[1]) : undefined;
-      const tag = tagAt ? image.slice(tagAt[0], tagAt[1]) : undefined;
-      const digest = hasArgs && parts.digest ? image.slice(parts.digest[0], parts.digest[1]) : undefined;
-      addStage(stages, stageNames, image, name, ins.range, (isStage) =>
-        new LineFrom(ins, image, imageName, tag, digest, isStage, argsStart, imageEnd, tagAt ? argsStart + tagAt[0] : -1, tagAt ? argsStart + tagAt[1] : -1),
-      );
+      const at = (k: number): number => (hasArgs ? argsStart + k : -1);
+      const lineFrom = (isStage: boolean) =>
+        new LineFrom(ins, image, isStage, argsStart, imageEnd, at(parts.name[0]), at(parts.name[1]), tagAt ? argsStart + tagAt[0] : -1, tagAt ? argsStart + tagAt[1] : -1, parts.digest ? at(parts.digest[0]) : -1);
+      addStage(stages, image, name, PENDING_RANGE, lineFrom);
+      froms.push(ins);
       continue;
     }
     const stage = stages[stages.length - 1];
     if (!stage) preamble.push(ins);
     else stage.instructions.push(ins);
   }
-  for (const st of stages) {
-    const lastIns = st.instructions[st.instructions.length - 1];
-    if (lastIns) st.range = { start: st.range.start, end: lastIns.range.end };
+  for (let s = 0; s < stages.length; s++) {
+    // from the FROM to the end of the stage's last instruction, in one range (no intermediate ones)
+    const list = stages[s].instructions;
+    const lastIns = list[list.length - 1] as LineInstruction | undefined;
+    stages[s].range = index.range(froms[s].start, lastIns ? lastIns.end : froms[s].end);
   }
-  return { stages, preamble, directives: read.directives, escapeChar: '\\', ast: () => lazy.ast };
+  return { stages, preamble, directives: read.directives, escapeChar: '\\', astSource: lazy };
 }
 
 /** Opens a stage at a FROM; `isStage` tells whether the image names an earlier stage (then `parent` is that stage). */
-function addStage(stages: DockerStage[], stageNames: Set<string>, image: string, name: string | undefined, range: Range, from: (isStage: boolean) => DockerStage['from']): void {
-  const isStage = stageNames.has(image.toLowerCase());
-  const parent = isStage ? stages.findIndex((st) => st.name === image.toLowerCase()) : -1;
+function addStage(stages: DockerStage[], image: string, name: string | undefined, range: Range, from: (isStage: boolean) => DockerStage['from']): void {
+  // a file has a few stages: a search rather than a set of names
+  const lower = image.toLowerCase();
+  let parent = -1;
+  for (let k = 0; k < stages.length && parent < 0; k++) if (stages[k].name === lower) parent = k;
+  const isStage = parent >= 0;
   stages.push({ index: stages.length, name, from: from(isStage), instructions: [], range, parent: parent >= 0 ? parent : undefined });
-  if (name) stageNames.add(name);
 }
 
 function astInstruction(i: Instruction): DockerInstruction {
@@ -357,7 +383,6 @@ function astInstruction(i: Instruction): DockerInstruction {
 function fromAst(ast: Dockerfile): Built {
   const stages: DockerStage[] = [];
   const preamble: DockerInstruction[] = [];
-  const stageNames = new Set<string>();
   for (const ins of ast.getInstructions()) {
     const keyword = ins.getKeyword().toUpperCase();
     if (keyword === 'FROM') {
@@ -365,7 +390,7 @@ function fromAst(ast: Dockerfile): Built {
       const name = from.getBuildStage()?.toLowerCase() ?? undefined;
       const image = from.getImage() ?? '';
       const range = ins.getRange();
-      addStage(stages, stageNames, image, name, range, (isStage) => ({
+      addStage(stages, image, name, range, (isStage) => ({
         image,
         imageName: from.getImageName() ?? undefined,
         tag: from.getImageTag() ?? undefined,
@@ -388,7 +413,7 @@ function fromAst(ast: Dockerfile): Built {
     }
   }
   const directives = ast.getDirectives().map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), range: d.getRange() }));
-  return { stages, preamble, directives, escapeChar: ast.getEscapeCharacter(), ast: () => ast };
+  return { stages, preamble, directives, escapeChar: ast.getEscapeCharacter(), astSource: { ast } };
 }
 
 /**
@@ -411,17 +436,22 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
   if (stages.length === 0 && text.trim() && !/^\s*(#.*)?$/s.test(text)) {
     problems.push({ file, message: 'Dockerfile has no FROM instruction', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning' });
   }
-  const globalArgs: Record<string, string | undefined> = {};
+  let globalArgs: Record<string, string | undefined> = NO_ARGS;
   for (const p of preamble) {
     if (p.keyword !== 'ARG') continue;
     const prop = argProperty(p);
     const name = prop?.getName();
-    if (name) globalArgs[name] = prop?.getValue() ?? undefined;
+    if (!name) continue;
+    if (globalArgs === NO_ARGS) globalArgs = {};
+    globalArgs[name] = prop?.getValue() ?? undefined;
   }
   const templated = TEMPLATE_NAME_RE.test(file) || placeholderIn(text);
-  const model = new Model(stages, preamble, built.ast, lineBuilt ? read.index : undefined, eol, built.escapeChar, built.directives, globalArgs, templated);
+  const model = new Model(stages, preamble, built.astSource, lineBuilt ? read.index : undefined, eol, built.escapeChar, built.directives, globalArgs, templated);
   return { model, problems };
 }
+
+/** The global ARGs of a file without any (most files): one shared value, never written. */
+const NO_ARGS: Record<string, string | undefined> = Object.freeze({});
 
 /** The model as a class: an object literal with an `ast` getter would be a dictionary, several times the size. */
 class Model implements DockerfileModel {
@@ -429,7 +459,7 @@ class Model implements DockerfileModel {
   constructor(
     readonly stages: DockerStage[],
     readonly preamble: DockerInstruction[],
-    private readonly astOf: () => Dockerfile,
+    private readonly astSource: { readonly ast: Dockerfile },
     readonly lines: LineIndex | undefined,
     readonly eol: '\n' | '\r\n',
     readonly escapeChar: string,
@@ -440,7 +470,7 @@ class Model implements DockerfileModel {
     this.final = stages[stages.length - 1];
   }
   get ast(): Dockerfile {
-    return this.astOf();
+    return this.astSource.ast;
   }
 }
 

@@ -24,17 +24,17 @@ export interface LineWord {
   value: string;
 }
 
-export interface LineInstruction {
-  /** Offsets: the instruction from its keyword to the end of its last line (before the line break). */
-  start: number;
-  end: number;
-  keywordEnd: number;
-  keyword: string;
-  /** The words after the keyword, flags included, as offsets: start and end of each in turn. */
-  spans: number[];
-  /** A comment line sits inside the instruction's continuation lines. */
-  innerComment: boolean;
-}
+/** Per instruction in {@link LineRead.marks}: how many numbers, and which is which. */
+export const MARK_STRIDE = 6;
+export const MARK_START = 0;
+/** The end of its last line (before the line break). */
+export const MARK_END = 1;
+export const MARK_KEYWORD_END = 2;
+/** Its words in {@link LineRead.spans}: from this index (even) to the next mark's. */
+export const MARK_SPANS_FROM = 3;
+export const MARK_SPANS_TO = 4;
+/** 1 when a comment line sits inside the instruction's continuation lines. */
+export const MARK_INNER_COMMENT = 5;
 
 export interface LineDirective {
   name: string;
@@ -42,14 +42,22 @@ export interface LineDirective {
   range: Range;
 }
 
+/**
+ * What the reader found, as flat lists of offsets rather than an object per instruction (the model is
+ * built from these at once, so per-instruction objects here would only be garbage).
+ */
 export interface LineRead {
   index: LineIndex;
   directives: LineDirective[];
-  instructions: LineInstruction[];
+  /** Upper-cased keywords, one per instruction. */
+  keywords: string[];
+  /** {@link MARK_STRIDE} numbers per instruction (see the `MARK_` constants). */
+  marks: number[];
+  /** The words after the keywords (flags included), as start and end offsets, of all instructions in turn. */
+  spans: number[];
+  /** Some backslash escapes a character (`\$`); without one, no word needs checking for escapes. */
+  escapes: boolean;
 }
-
-/** The spans of an instruction without arguments (shared, never written). */
-const NO_SPANS: number[] = [];
 
 // character codes (NaN past the end of the text is none of them)
 const SPACE = 32;
@@ -66,23 +74,26 @@ const blankAt = (c: number): boolean => c === SPACE || c === TAB || c === LF || 
 /**
  * Every backslash is either a line continuation preceded by whitespace (words are never joined across
  * lines) or escapes the one visible character after it (`\$`, `\"`); no lone CR; no heredoc; no BOM.
+ * Undefined when the text is not plain, else whether some backslash escapes a character.
  */
-function plain(text: string): boolean {
-  if (text.charCodeAt(0) === 0xfeff || text.includes('<<')) return false;
-  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== LF) return false;
+function plain(text: string): boolean | undefined {
+  if (text.charCodeAt(0) === 0xfeff || text.includes('<<')) return undefined;
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== LF) return undefined;
+  let escapes = false;
   for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', i + 1)) {
     const next = text.charCodeAt(i + 1);
     if (i + 1 < text.length && next !== BACKSLASH && !blankAt(next)) {
+      escapes = true;
       i++; // an escaped character: `\$`
       continue;
     }
     const before = text.charCodeAt(i - 1);
-    if (i > 0 && before !== SPACE && before !== TAB && before !== LF) return false;
+    if (i > 0 && before !== SPACE && before !== TAB && before !== LF) return undefined;
     let j = i + 1;
     while (spaceAt(text.charCodeAt(j))) j++;
-    if (!breakAt(text.charCodeAt(j))) return false;
+    if (!breakAt(text.charCodeAt(j))) return undefined;
   }
-  return true;
+  return escapes;
 }
 
 const DIRECTIVE_RE = /^[ \t]*#[ \t]*([^ \t=]+)[ \t]*=[ \t]*([^ \t]+)([ \t]*)$/;
@@ -166,14 +177,36 @@ export function backslashIn(text: string, start: number, end: number): boolean {
   return false;
 }
 
+const KEYWORDS = ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
+
+/**
+ * The upper-cased keyword between two offsets. A known keyword is the shared constant, compared in place
+ * (case-insensitively) rather than sliced and upper-cased: a model keeps one per instruction.
+ */
+function keywordAt(text: string, start: number, end: number): string {
+  const length = end - start;
+  next: for (const k of KEYWORDS) {
+    if (k.length !== length) continue;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(start + i);
+      // ASCII letters only: c or its upper-case form
+      if (c !== k.charCodeAt(i) && c !== k.charCodeAt(i) + 32) continue next;
+    }
+    return k;
+  }
+  return text.slice(start, end).toUpperCase();
+}
+
 /** Reads a plain Dockerfile (see the module comment); undefined when dockerfile-ast must read it. */
 export function readLines(text: string): LineRead | undefined {
-  if (!plain(text)) return undefined;
+  const escapes = plain(text);
+  if (escapes === undefined) return undefined;
   const index = new LineIndex(text);
   const head = readDirectives(text, index);
   if (!head) return undefined;
-  const instructions: LineInstruction[] = [];
-  const scratch: number[] = [];
+  const keywords: string[] = [];
+  const marks: number[] = [];
+  const spans: number[] = [];
   const n = text.length;
   let i = head.offset;
   while (i < n) {
@@ -189,19 +222,18 @@ export function readLines(text: string): LineRead | undefined {
     const start = i;
     while (i < n && !blankAt(text.charCodeAt(i))) i++;
     const keywordEnd = i;
-    const ins: LineInstruction = { start, end: i, keywordEnd, keyword: text.slice(start, keywordEnd).toUpperCase(), spans: NO_SPANS, innerComment: false };
+    const spansFrom = spans.length;
+    let innerComment = 0;
     if (i < n && spaceAt(text.charCodeAt(i))) {
       // the words, up to the first line break that no continuation escapes: the instruction's extent
-      const stop = scanWords(text, keywordEnd, n, scratch, true);
-      ins.innerComment = stop < 0;
-      ins.end = stop < 0 ? -stop - 1 : stop;
-      if (scratch.length) ins.spans = scratch.slice();
-      scratch.length = 0;
-      i = ins.end;
+      const stop = scanWords(text, keywordEnd, n, spans, true);
+      innerComment = stop < 0 ? 1 : 0;
+      i = stop < 0 ? -stop - 1 : stop;
     }
-    instructions.push(ins);
+    keywords.push(keywordAt(text, start, keywordEnd));
+    marks.push(start, i, keywordEnd, spansFrom, spans.length, innerComment);
   }
-  return { index, directives: head.directives, instructions };
+  return { index, directives: head.directives, keywords, marks, spans, escapes };
 }
 
 /** Does `--` occur between two offsets? (A bounded scan: `indexOf` would search on past the word.) */
@@ -239,12 +271,12 @@ export function flagWords(text: string, keyword: string, words: readonly LineWor
   return flags;
 }
 
-/** How many of the leading words are flags, by {@link flagWords}' rules, from word offsets. */
-export function flagCountOf(text: string, keyword: string, spans: readonly number[]): number {
+/** How many of the leading words are flags, by {@link flagWords}' rules, from word offsets (`spans` from `from` to `to`). */
+export function flagCountOf(text: string, keyword: string, spans: readonly number[], from = 0, to = spans.length): number {
   const stop = FLAG_STOP[keyword];
   if (!stop) return 0;
   let count = 0;
-  for (let w = 0; w < spans.length; w += 2) {
+  for (let w = from; w < to; w += 2) {
     if (stop(text, spans[w], spans[w + 1])) break;
     if (flagAt(text, spans[w], spans[w + 1])) count++;
   }
