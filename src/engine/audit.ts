@@ -341,9 +341,13 @@ export class Engine {
       };
       if (t?.scope === 'file') {
         for (const kind of t.kinds) {
+          const at = this.slotIndex.get(kind)![slot];
           for (const entry of this.kindList(kind).entries) {
             if (entry.parsed.model === undefined) continue;
-            take(this.outOf(entry, slot));
+            const out = entry.outs?.[at] ?? this.outOf(entry, slot);
+            // most files pass or are out of scope: the shared outputs need no bookkeeping
+            if (out === NOTHING_FOUND) applicable = true;
+            else if (out !== NOT_APPLICABLE) take(out);
           }
         }
       } else if (wsOut) {
@@ -408,7 +412,9 @@ export class Engine {
       if (entry.parsed.model === undefined || this.entries.get(entry.parsed.path) !== entry) continue;
       const slots = this.fileSlots.get(entry.parsed.kind);
       if (!slots) continue;
-      for (const slot of slots) this.outOf(entry, slot);
+      // the kind's slots in order: position i is where `slotIndex` puts slots[i]
+      const outs = (entry.outs ??= new Array<ItemOut | undefined>(slots.length));
+      for (let i = 0; i < slots.length; i++) outs[i] ??= this.runFile(entry, slots[i]);
     }
   }
 
