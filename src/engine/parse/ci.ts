@@ -1,7 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
 import type { Range } from '../model';
 import type { ParsedFile } from '../workspace';
-import { findPair, nodeRange, toPlain, type YamlFile } from './yamlSupport';
+import { findPair, isMap, isPair, isScalar, isSeq, nodeRange, toPlain, type YamlFile } from './yamlSupport';
 
 /**
  * One step of a CI pipeline: a shell command (`run:` in GitHub Actions, `script:` lines in GitLab CI,

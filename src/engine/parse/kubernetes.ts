@@ -1,6 +1,6 @@
-import { isMap, type Document, type LineCounter } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { Problem, Range } from '../model';
-import { keyRangeAt, nodeAt, nodeRange, parseYaml, toPlain, valueRangeAt, type YamlPath } from './yamlSupport';
+import { isMap, keyRangeAt, nodeAt, nodeRange, parseYaml, toPlain, valueRangeAt, type YamlPath } from './yamlSupport';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

@@ -1,6 +1,5 @@
-import { isMap, isScalar } from 'yaml';
 import type { Problem, Range } from '../model';
-import { findPair, nodeRange, parseYaml } from './yamlSupport';
+import { findPair, isMap, isScalar, nodeRange, parseYaml } from './yamlSupport';
 
 export interface PackageJsonModel {
   /** The parsed object, or undefined when the JSON is invalid. */

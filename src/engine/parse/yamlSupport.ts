@@ -1,5 +1,12 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import * as yaml from 'yaml';
+import { LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Position, Problem, Range } from '../model';
+
+/**
+ * yaml's node guards, bound once. The bundle loads yaml as CommonJS, and each use of a named import from
+ * it would be a getter call; the checks call these for every key they look up.
+ */
+export const { isMap, isPair, isScalar, isSeq } = yaml;
 
 /** Alias expansion beyond this many nodes is treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -125,12 +132,13 @@ export function nodeAt(root: unknown, path: YamlPath): Node | undefined {
 }
 
 export function findPair(map: YAMLMap, key: string): Pair<Node, Node | null> | undefined {
-  for (const item of map.items) {
-    if (isPair(item)) {
-      const k = item.key;
-      const name = isScalar(k) ? String(k.value) : String(k);
-      if (name === key) return item as Pair<Node, Node | null>;
-    }
+  const items = map.items;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!isPair(item)) continue;
+    const k = item.key;
+    // a string key compares as is; anything else as its string form
+    if (isScalar(k) ? k.value === key || (typeof k.value !== 'string' && String(k.value) === key) : String(k) === key) return item as Pair<Node, Node | null>;
   }
   return undefined;
 }

@@ -1,11 +1,11 @@
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import type { FileKind, Range } from '../../model';
 import { Derived, sameList, sameRange } from '../derived';
 import { dockerProperties, type DockerfileModel } from '../../parse/dockerfile';
 import { envFileRole, pathRole, type EnvModel } from '../../parse/dotenv';
 import { containersOf, isObject, valueRange, type K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
-import { findPair, nodeAt, nodeRange, type YamlFile } from '../../parse/yamlSupport';
+import { findPair, isMap, isScalar, isSeq, nodeAt, nodeRange, type YamlFile } from '../../parse/yamlSupport';
 import { baseName } from '../../text';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 

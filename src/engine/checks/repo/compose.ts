@@ -1,8 +1,8 @@
-import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Node, Pair, YAMLMap } from 'yaml';
 import { z } from 'zod';
 import type { RawFinding, Range } from '../../model';
 import type { PackageJsonModel } from '../../parse/packageJson';
-import { findPair, nodeAt, nodeRange, type YamlFile } from '../../parse/yamlSupport';
+import { findPair, isMap, isScalar, nodeAt, nodeRange, type YamlFile } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 import { isProductionCompose } from '../env/context';
 import { workspaceCheck, type CheckOutput } from '../template';
