@@ -88,17 +88,35 @@ export function forEachContainer(file: ParsedFile, scope: ContainerScope, check:
   if (!model) return undefined;
   const findings: RawFinding[] = [];
   let judged = false;
-  for (const obj of model.objects) {
-    if (!hasPodSpec(obj)) continue;
-    if (scope.skipBatch && obj.batch) continue;
-    for (const c of containersOf(obj, { init: scope.init })) {
-      const out = check({ file: file as K8sFile, model, obj, c });
-      if (out === undefined) continue;
-      judged = true;
-      findings.push(...out);
-    }
+  for (const ctx of containerContexts(file as K8sFile, model, scope.init)) {
+    if (scope.skipBatch && ctx.obj.batch) continue;
+    const out = check(ctx);
+    if (out === undefined) continue;
+    judged = true;
+    for (let i = 0; i < out.length; i++) findings.push(out[i]);
   }
   return judged ? { findings } : undefined;
+}
+
+const contexts = new WeakMap<K8sModel, { plain?: readonly ContainerCtx[]; withInit?: readonly ContainerCtx[] }>();
+
+/**
+ * The context of every container of the file's pod templates, made once per model and shared by every
+ * container check (they read it, never change it): a file's dozens of checks then allocate none.
+ */
+function containerContexts(file: K8sFile, model: K8sModel, init: boolean): readonly ContainerCtx[] {
+  let memo = contexts.get(model);
+  if (!memo) contexts.set(model, (memo = {}));
+  const known = init ? memo.withInit : memo.plain;
+  if (known) return known;
+  const list: ContainerCtx[] = [];
+  for (const obj of model.objects) {
+    if (!hasPodSpec(obj)) continue;
+    for (const c of containersOf(obj, { init })) list.push({ file, model, obj, c });
+  }
+  if (init) memo.withInit = list;
+  else memo.plain = list;
+  return list;
 }
 
 /** Runs `check` on every object with a pod spec (pod-level fields such as hostNetwork). */
