@@ -165,7 +165,7 @@ export function parseKubernetes(text: string, file: string): { model: K8sModel; 
         range,
         annotations: stringMap(metadata.annotations),
         labels: stringMap(metadata.labels),
-        podSpecPath: spec && isObject(podSpec) ? [...base, ...spec.path] : undefined,
+        podSpecPath: spec && isObject(podSpec) ? base.concat(spec.path) : undefined,
         podSpec: isObject(podSpec) ? podSpec : undefined,
         podAnnotations: podSpecRel && podSpecRel.length > 1 ? stringMap(getIn(templateMeta, ['annotations'])) : stringMap(metadata.annotations),
         podLabels: podSpecRel && podSpecRel.length > 1 ? stringMap(getIn(templateMeta, ['labels'])) : stringMap(metadata.labels),
@@ -175,7 +175,7 @@ export function parseKubernetes(text: string, file: string): { model: K8sModel; 
       const shape = malformedPodSpec(value, podSpecRel);
       if (shape) {
         obj.malformed = shape.message;
-        problems.push({ file, message: `${obj.ref}: ${shape.message}; its pod checks are skipped.`, range: keyRangeAt(lineCounter, doc.contents, [...base, ...shape.path]) ?? range, severity: 'warning' });
+        problems.push({ file, message: `${obj.ref}: ${shape.message}; its pod checks are skipped.`, range: keyRangeAt(lineCounter, doc.contents, base.concat(shape.path)) ?? range, severity: 'warning' });
       }
     }
   });
@@ -235,7 +235,7 @@ export function containersOf(obj: K8sObject, opts: { init?: boolean } = {}): rea
   if (memo.withInit) return memo.withInit;
   // the same container objects in both lists: init containers come after the others
   const inits = listContainers(obj, 'initContainers');
-  return (memo.withInit = inits.length ? [...plain, ...inits] : plain);
+  return (memo.withInit = inits.length ? plain.concat(inits) : plain);
 }
 
 function listContainers(obj: K8sObject, key: 'containers' | 'initContainers'): K8sContainer[] {
@@ -246,7 +246,7 @@ function listContainers(obj: K8sObject, key: 'containers' | 'initContainers'): K
   for (let index = 0; index < list.length; index++) {
     const c = list[index];
     if (!isObject(c)) continue;
-    out.push({ name: typeof c.name === 'string' ? c.name : `#${index + 1}`, path: [...obj.podSpecPath!, key, index], value: c, init, index });
+    out.push({ name: typeof c.name === 'string' ? c.name : `#${index + 1}`, path: obj.podSpecPath!.concat(key, index), value: c, init, index });
   }
   return out;
 }

@@ -25,8 +25,8 @@ export const replicasMin = workspaceCheck({
       if (c.autoscalerFor(w.obj)) return false; // the autoscaler owns the replica count
       const replicas = replicasOf(w.obj);
       if (replicas === undefined) return false;
-      if (replicas === null) findings.push(objectFinding(w, `${w.obj.ref} does not set replicas (defaults to 1) and no autoscaler scales it; run at least ${p.min}.`, [...w.obj.base, 'spec'], { insert: ['spec', 'replicas'], value: p.min }));
-      else if (replicas < p.min) findings.push(objectFinding(w, `${w.obj.ref} runs ${replicas} replica${replicas === 1 ? '' : 's'}; run at least ${p.min} so one node or zone failure does not take it down.`, [...w.obj.base, 'spec', 'replicas'], { replace: ['spec', 'replicas'], value: p.min }));
+      if (replicas === null) findings.push(objectFinding(w, `${w.obj.ref} does not set replicas (defaults to 1) and no autoscaler scales it; run at least ${p.min}.`, w.obj.base.concat('spec'), { insert: ['spec', 'replicas'], value: p.min }));
+      else if (replicas < p.min) findings.push(objectFinding(w, `${w.obj.ref} runs ${replicas} replica${replicas === 1 ? '' : 's'}; run at least ${p.min} so one node or zone failure does not take it down.`, w.obj.base.concat('spec', 'replicas'), { replace: ['spec', 'replicas'], value: p.min }));
       return true;
     },
   }),
@@ -130,8 +130,8 @@ export const autoscalerCoverage = workspaceCheck({
       (w) => findings.push(objectFinding(w, `No HorizontalPodAutoscaler${nsLabel(w.obj)} targets ${w.obj.ref}; it cannot scale with load.`)),
       (w, a) => {
         const hpa = a.at.obj.kind === 'ScaledObject' ? { min: 'minReplicaCount', max: 'maxReplicaCount' } : { min: 'minReplicas', max: 'maxReplicas' };
-        if (a.min !== undefined && a.min < p.minReplicas) findings.push(objectFinding(a.at, `${a.at.obj.ref} lets ${w.obj.ref} scale down to ${a.min} replica${a.min === 1 ? '' : 's'}; set ${hpa.min} to at least ${p.minReplicas}.`, [...a.at.obj.base, 'spec', hpa.min]));
-        if (a.min !== undefined && a.max !== undefined && a.max <= a.min) findings.push(objectFinding(a.at, `${a.at.obj.ref}: ${hpa.max} (${a.max}) is not above ${hpa.min} (${a.min}), so it cannot scale ${w.obj.ref} up.`, [...a.at.obj.base, 'spec', hpa.max]));
+        if (a.min !== undefined && a.min < p.minReplicas) findings.push(objectFinding(a.at, `${a.at.obj.ref} lets ${w.obj.ref} scale down to ${a.min} replica${a.min === 1 ? '' : 's'}; set ${hpa.min} to at least ${p.minReplicas}.`, a.at.obj.base.concat('spec', hpa.min)));
+        if (a.min !== undefined && a.max !== undefined && a.max <= a.min) findings.push(objectFinding(a.at, `${a.at.obj.ref}: ${hpa.max} (${a.max}) is not above ${hpa.min} (${a.min}), so it cannot scale ${w.obj.ref} up.`, a.at.obj.base.concat('spec', hpa.max)));
       },
     ),
   }),

@@ -101,7 +101,7 @@ function collect(files: readonly ParsedFile[]): Cluster {
 
 /** Where a finding about a whole workload goes: its metadata.name. */
 export function objectFinding(p: Placed, message: string, path?: YamlPath, data?: Record<string, unknown>): RawFinding {
-  return findingAt(p, path ?? [...p.obj.base, 'metadata', 'name'], message, { data });
+  return findingAt(p, path ?? p.obj.base.concat('metadata', 'name'), message, { data });
 }
 
 export function nsLabel(obj: K8sObject): string {

@@ -63,7 +63,7 @@ export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { co
 
 /** A finding about one container, anchored at `rel` under the container (e.g. ['securityContext', 'privileged']). */
 export function containerFinding(ctx: ContainerCtx, rel: YamlPath, message: string, data?: Record<string, unknown>): RawFinding {
-  return findingAt(ctx, [...ctx.c.path, ...rel], message, { container: ctx.c.name, data }, ctx.c.path);
+  return findingAt(ctx, ctx.c.path.concat(rel), message, { container: ctx.c.name, data }, ctx.c.path);
 }
 
 export function describeContainer(c: K8sContainer): string {

@@ -22,7 +22,7 @@ export const podHostNamespace = fileCheck({
     forEachPod(file, (ctx, podSpec) => {
       const v = podSpec[p.field];
       if (v !== true) return v === undefined || v === null || typeof v === 'boolean' ? [] : undefined;
-      return [findingAt(ctx, [...ctx.obj.podSpecPath!, p.field], `${ctx.obj.ref} sets ${p.field}: true and shares ${WHY[p.field]}.`, { data: { replace: [p.field], value: false } })];
+      return [findingAt(ctx, ctx.obj.podSpecPath!.concat(p.field), `${ctx.obj.ref} sets ${p.field}: true and shares ${WHY[p.field]}.`, { data: { replace: [p.field], value: false } })];
     }),
 });
 

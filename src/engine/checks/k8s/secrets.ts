@@ -69,7 +69,7 @@ export const envSecretLiteral = fileCheck({
       sawConfigMap = true;
       for (const [key, value] of Object.entries(data ?? {})) {
         if (value === null || value === '' || typeof value === 'object') continue;
-        if (secretish(key)) cmFindings.push(findingAt({ file: file as never, model, obj }, [...obj.base, 'data', key], `${obj.ref}: key ${key} looks like a secret; move it to a Secret (ConfigMaps are readable by anyone who can read the namespace's config).`, { data: { key } }));
+        if (secretish(key)) cmFindings.push(findingAt({ file: file as never, model, obj }, obj.base.concat('data', key), `${obj.ref}: key ${key} looks like a secret; move it to a Secret (ConfigMaps are readable by anyone who can read the namespace's config).`, { data: { key } }));
       }
     }
     if (!sawConfigMap) return out;

@@ -60,7 +60,7 @@ export const runAsNonRoot = containerCheck({
     const out: RawFinding[] = [];
     // Anchor at the setting that decides, in the container or in the pod securityContext.
     const report = (f: { at: 'container' | 'pod' | undefined }, key: string, message: string) => {
-      if (f.at === 'pod') out.push(findingAt(ctx, [...ctx.obj.podSpecPath!, 'securityContext', key], message, { container: ctx.c.name }));
+      if (f.at === 'pod') out.push(findingAt(ctx, ctx.obj.podSpecPath!.concat('securityContext', key), message, { container: ctx.c.name }));
       else out.push(containerFinding(ctx, ['securityContext', key], message));
     };
     if (typeof user.v === 'number' && user.v === 0) {

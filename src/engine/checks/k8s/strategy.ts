@@ -46,10 +46,10 @@ export const rolloutStrategy = fileCheck({
       if (strategy === undefined) continue;
       judged = true;
       const ctx: Ctx = { file: file as K8sFile, model, obj };
-      const base = [...obj.base, 'spec', field];
+      const base = obj.base.concat('spec', field);
       const type = strategy?.type;
       if (type !== undefined && type !== null && type !== ROLLING[obj.kind]) {
-        if (!p.allowRecreate) findings.push(findingAt(ctx, [...base, 'type'], `${obj.ref} uses the ${String(type)} ${field}: ${type === 'OnDelete' ? 'pods are only replaced when deleted by hand' : 'every pod is stopped before the new ones start, so each rollout is an outage'}. Use ${ROLLING[obj.kind]}.`, { data: { replace: ['spec', field, 'type'], value: ROLLING[obj.kind] } }));
+        if (!p.allowRecreate) findings.push(findingAt(ctx, base.concat('type'), `${obj.ref} uses the ${String(type)} ${field}: ${type === 'OnDelete' ? 'pods are only replaced when deleted by hand' : 'every pod is stopped before the new ones start, so each rollout is an outage'}. Use ${ROLLING[obj.kind]}.`, { data: { replace: ['spec', field, 'type'], value: ROLLING[obj.kind] } }));
         continue;
       }
       if (obj.kind !== 'Deployment') continue;
@@ -62,7 +62,7 @@ export const rolloutStrategy = fileCheck({
       const maxSurge = rolling.maxSurge ?? '25%';
       const unavailable = resolveIntOrPercent(maxUnavailable, n, false);
       const surge = resolveIntOrPercent(maxSurge, n, true);
-      const at = [...base, 'rollingUpdate', 'maxUnavailable'];
+      const at = base.concat('rollingUpdate', 'maxUnavailable');
       if (unavailable !== undefined && surge !== undefined && unavailable === 0 && surge === 0) {
         findings.push(findingAt(ctx, at, `${obj.ref}: maxUnavailable and maxSurge are both 0, so a rollout can never make progress.`));
       } else if (unavailable !== undefined && unavailable >= n && rolling.maxUnavailable !== undefined) {
