@@ -69,8 +69,11 @@ interface ItemCache {
   attestation?: Attestation;
   result: ItemResult;
   reported: Finding[];
-  /** The reported findings by file (auto items only). */
-  byFile: Map<string, Finding[]>;
+  /**
+   * The reported findings by file (auto items only), made when an audit first compares them (see
+   * `byFileOf`): a first audit has nothing to compare with and needs none.
+   */
+  byFile?: ReadonlyMap<string, Finding[]>;
   suppressed: number;
   problems: Problem[];
 }
@@ -358,8 +361,15 @@ export class Engine {
       if (mode !== 'auto') status = 'manual';
       else if (!applicable) status = 'not-applicable';
       else status = reported.length > 0 ? 'fail' : 'pass';
-      const byFile = mode === 'auto' ? group(reported) : new Map<string, Finding[]>();
-      changedFiles(cached?.byFile, byFile, dirty);
+      let byFile: ReadonlyMap<string, Finding[]> | undefined;
+      if (!cached) {
+        // nothing to compare with: every file the item reports on changed
+        if (mode === 'auto') for (let i = 0; i < reported.length; i++) dirty.add(reported[i].file);
+      } else {
+        const now = mode === 'auto' ? group(reported) : NO_FILES;
+        changedFiles(byFileOf(cached), now, dirty);
+        byFile = now;
+      }
       const result: ItemResult = {
         id: item.id,
         title: item.title,
@@ -479,19 +489,20 @@ export class Engine {
     if (dirty.size > 64) {
       // many files changed (a first audit): one pass over every item's files, rather than every item per file
       for (const c of this.itemCache) {
-        if (!c) continue;
-        for (const [file, part] of c.byFile) {
-          if (!dirty.has(file)) continue;
-          const list = lists.get(file);
-          if (list) for (const f of part) list.push(f);
-          else lists.set(file, part.slice());
+        if (!c || c.result.mode !== 'auto') continue;
+        // the item's findings in order: per file, the same order as its groups by file
+        for (const f of c.reported) {
+          if (!dirty.has(f.file)) continue;
+          const list = lists.get(f.file);
+          if (list) list.push(f);
+          else lists.set(f.file, [f]);
         }
       }
     } else {
       for (const file of dirty) {
         const list: Finding[] = [];
         for (const c of this.itemCache) {
-          const part = c?.byFile.get(file);
+          const part = c && byFileOf(c).get(file);
           if (part) for (const f of part) list.push(f);
         }
         if (list.length) lists.set(file, list);
@@ -574,6 +585,13 @@ export class Engine {
     if (!out.foreign) out.kept = kept;
     return kept;
   }
+}
+
+const NO_FILES: ReadonlyMap<string, Finding[]> = new Map();
+
+/** An item's reported findings by file, grouped on first use. */
+function byFileOf(c: ItemCache): ReadonlyMap<string, Finding[]> {
+  return (c.byFile ??= c.result.mode === 'auto' ? group(c.reported) : NO_FILES);
 }
 
 function group(reported: readonly Finding[]): Map<string, Finding[]> {
