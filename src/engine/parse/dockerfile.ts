@@ -186,8 +186,8 @@ class LineInstruction implements DockerInstruction {
     readonly end: number,
     private readonly keywordEnd: number,
     /** -1 when the instruction has no arguments. */
-    private readonly argsStart: number,
-    private readonly argsEnd: number,
+    readonly argsStart: number,
+    readonly argsEnd: number,
     private readonly ordinal: number,
     /** How many leading words are flags. */
     readonly flagCount: number,
@@ -260,6 +260,10 @@ class LineFrom implements DockerFrom {
   }
   get args(): string {
     return this.ins.args;
+  }
+  /** From the FROM keyword to the end of the image (the whole FROM without an image), as one range. */
+  get headRange(): Range {
+    return this.ins.lines.range(this.ins.start, this.imageStart < 0 ? this.ins.end : this.imageEnd);
   }
   get node(): From {
     return this.ins.node as From;
@@ -649,6 +653,41 @@ export function dockerJson(ins: DockerInstruction, index: LineIndex): { value: s
     const r = j.getRange();
     return { value: j.getValue(), start: index.offsetAt(r.start), end: index.offsetAt(r.end) };
   });
+}
+
+/** The FROM keyword plus image (the whole FROM when it names none), without intermediate ranges for a line-read FROM. */
+export function dockerFromHead(from: DockerFrom): Range {
+  if (from instanceof LineFrom) return from.headRange;
+  const image = from.imageRange;
+  return image ? { start: from.range.start, end: image.end } : from.range;
+}
+
+/** The first and last line of an instruction; for one the line reader read, without making its range. */
+export function dockerLines(ins: DockerInstruction, index: LineIndex): { first: number; last: number } {
+  if (ins instanceof LineInstruction) return { first: lineOf(index, ins.start), last: lineOf(index, ins.end) };
+  const { start, end } = ins.range;
+  return { first: start.line, last: end.line };
+}
+
+/** The line of an offset (as `positionAt(offset).line`, without the position). */
+function lineOf(index: LineIndex, offset: number): number {
+  const { starts } = index;
+  const o = Math.max(0, Math.min(offset, index.text.length));
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= o) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Offsets of the arguments (`argsRange`), without making the range for an instruction the line reader read. */
+export function dockerArgsOffsets(ins: DockerInstruction, index: LineIndex): { start: number; end: number } | undefined {
+  if (ins instanceof LineInstruction) return ins.argsStart < 0 ? undefined : { start: ins.argsStart, end: ins.argsEnd };
+  const r = ins.argsRange;
+  return r ? { start: index.offsetAt(r.start), end: index.offsetAt(r.end) } : undefined;
 }
 
 /** The arguments with continuation lines joined (dockerfile-ast's `getArgumentsContent`). */

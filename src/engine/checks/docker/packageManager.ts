@@ -34,6 +34,14 @@ function prodFlag(args: Word[], manager: NodeInstall['manager']): boolean {
  * dependency installs and return undefined.
  */
 export function nodeInstall(cmd: ShellCommand): NodeInstall | undefined {
+  // two checks ask about every command: computed once (the shell module's commands have a slot for it)
+  const slot = cmd as ShellCommand & { installSlot?: NodeInstall | null };
+  let found = slot.installSlot;
+  if (found === undefined) slot.installSlot = found = readNodeInstall(cmd) ?? null;
+  return found ?? undefined;
+}
+
+function readNodeInstall(cmd: ShellCommand): NodeInstall | undefined {
   const p = program(cmd);
   if (!p || !['npm', 'yarn', 'pnpm', 'bun'].includes(p.name)) return undefined;
   const manager = p.name as NodeInstall['manager'];

@@ -1,5 +1,5 @@
 import type { Range, RawFinding } from '../../model';
-import { dockerFlags, dockerProperties, spansLines, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
+import { dockerFlags, dockerFromHead, dockerLines, dockerProperties, spansLines, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
 import { LineIndex } from '../../text';
 import type { ParsedFile } from '../../workspace';
 import { runCommands, type ShellCommand } from './shell';
@@ -33,6 +33,8 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
     // made on first use: many files have no RUN and no memoised value
     let cache: Map<DockerInstruction, ShellCommand[]> | undefined;
     let memos: Map<string, Map<DockerInstruction, unknown>> | undefined;
+    // first and last line of each multi-line instruction in file order, made on the first finding
+    let multiLine: number[] | undefined;
     ctx = {
       file: file as ParsedFile<DockerfileModel>,
       model,
@@ -44,18 +46,22 @@ export function dockerContext(file: ParsedFile): DockerContext | undefined {
         return c;
       },
       instructionLine(line) {
+        if (!multiLine) {
+          const spans: number[] = [];
+          const add = (list: readonly DockerInstruction[]) => {
+            for (const i of list) {
+              if (!spansLines(i)) continue;
+              const { first, last } = dockerLines(i, index);
+              spans.push(first, last);
+            }
+          };
+          add(model.preamble);
+          for (const s of model.stages) add(s.instructions);
+          multiLine = spans;
+        }
         // a linear search: a file has a few findings and instructions never overlap
-        const owner = (list: readonly DockerInstruction[]): number | undefined => {
-          for (const i of list) {
-            if (!spansLines(i)) continue;
-            const { start, end } = i.range;
-            if (line > start.line && line <= end.line) return start.line;
-          }
-          return undefined;
-        };
-        let found = owner(model.preamble);
-        for (let s = 0; found === undefined && s < model.stages.length; s++) found = owner(model.stages[s].instructions);
-        return found;
+        for (let k = 0; k < multiLine.length; k += 2) if (line > multiLine[k] && line <= multiLine[k + 1]) return multiLine[k];
+        return undefined;
       },
       memo<T>(key: string, ins: DockerInstruction, compute: () => T): T {
         memos ??= new Map();
@@ -120,7 +126,22 @@ export function dockerFinding(ctx: DockerContext, range: Range, message: string,
   const owner = ctx.instructionLine(range.start.line);
   // one literal per shape: a key added afterwards would go to a separate properties store
   const data: Record<string, unknown> = owner !== undefined ? { stage: stage?.index ?? 0, instructionLine: owner } : { stage: stage?.index ?? 0 };
-  return { file: ctx.file.path, range, message, object: stage?.name, data };
+  return new DockerFinding(ctx.file.path, range, message, stage?.name, data);
+}
+
+/**
+ * A Dockerfile finding as a class rather than a literal: the engine stamps the rule id, severity and
+ * fixability onto it afterwards, and V8 sizes a class's objects for the properties its first instances
+ * end up with, so those three stay in the object instead of a separate store per finding.
+ */
+class DockerFinding implements RawFinding {
+  constructor(
+    public file: string,
+    public range: Range,
+    public message: string,
+    public object: string | undefined,
+    public data: Record<string, unknown>,
+  ) {}
 }
 
 export function offsetsRange(ctx: DockerContext, start: number, end: number): Range {
@@ -129,7 +150,7 @@ export function offsetsRange(ctx: DockerContext, start: number, end: number): Ra
 
 /** The FROM keyword plus image: where a "missing in this stage" finding points. */
 export function fromRange(stage: DockerStage): Range {
-  return stage.from.imageRange ? { start: stage.from.range.start, end: stage.from.imageRange.end } : stage.from.range;
+  return dockerFromHead(stage.from);
 }
 
 /** Known Windows base images: the root-equivalent user and paths differ. */
