@@ -55,6 +55,14 @@ describe('env rules', () => {
     assert.deepEqual(f.data, { key: 'LOG_LEVEL' });
   });
 
+  it('names a few of the exposed ports and their sources when a monorepo exposes many, in ascending order', () => {
+    const deploy = (i: number) => ({ path: `k8s/svc-${i}.yaml`, text: `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-${i}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1\n          ports:\n            - containerPort: ${8100 - i}\n` });
+    const files = [{ path: '.env.example', text: 'PORT=9000\n' }, { path: 'package.json', text: '{"name":"x"}' }, ...Array.from({ length: 40 }, (_, i) => deploy(i))];
+    const [f] = item(auditFiles(files), 'env.port').findings;
+    assert.equal(f.file, '.env.example');
+    assert.equal(f.message, 'PORT is 9000, but the deployment exposes 8061, 8062, 8063, 8064, 8065, 8066, 8067, 8068, … 32 more (k8s/svc-0.yaml containerPort; k8s/svc-1.yaml containerPort; k8s/svc-2.yaml containerPort; k8s/svc-3.yaml containerPort; k8s/svc-4.yaml containerPort; k8s/svc-5.yaml containerPort; k8s/svc-6.yaml containerPort; k8s/svc-7.yaml containerPort; … 32 more)');
+  });
+
   it('judges secrets by where they are: placeholders in examples, long random values in real files', () => {
     assert.ok(isPlaceholder('<generate: openssl rand -base64 48>'));
     assert.ok(isPlaceholder('your-secret-here'));

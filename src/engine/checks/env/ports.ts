@@ -65,6 +65,26 @@ const exposed = new Derived<PortPart, ExposedPorts>({
   },
 });
 
+/** How many ports and sources a message names; a monorepo may expose hundreds. */
+const NAMED = 8;
+
+/** The first few of a list, then how many more. */
+function someOf(items: readonly string[], sep: string): string {
+  return items.length <= NAMED ? items.join(sep) : `${items.slice(0, NAMED).join(sep)}${sep}… ${items.length - NAMED} more`;
+}
+
+const exposedTexts = new WeakMap<ExposedPorts, string>();
+
+/** "8080, 9090 (Dockerfile EXPOSE; k8s/app.yaml containerPort)", ports in ascending order; once per value. */
+function exposedText(e: ExposedPorts): string {
+  let text = exposedTexts.get(e);
+  if (text === undefined) {
+    const ports = [...e.ports].sort((a, b) => a - b).map(String);
+    exposedTexts.set(e, (text = `${someOf(ports, ', ')} (${someOf(e.sources, '; ')})`));
+  }
+  return text;
+}
+
 export function exposedPorts(ws: WorkspaceView): ExposedPorts {
   return exposed.get(ws);
 }
@@ -128,7 +148,7 @@ export const portCheck = envCheck({
     }
     for (const { v, n } of literalPorts(vars)) {
       if (n === undefined || n < 1 || n > 65535) findings.push(finding(v, `${v.key} must be a port number (1-65535)`, true));
-      else if (exposed.ports.size > 0 && !exposed.ports.has(n)) findings.push(finding(v, `${v.key} is ${n}, but the deployment exposes ${[...exposed.ports].join(', ')} (${exposed.sources.join('; ')})`, true));
+      else if (exposed.ports.size > 0 && !exposed.ports.has(n)) findings.push(finding(v, `${v.key} is ${n}, but the deployment exposes ${exposedText(exposed)}`, true));
     }
     return { findings };
   },
