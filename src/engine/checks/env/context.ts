@@ -167,7 +167,8 @@ function buildContext(parts: readonly (readonly EnvPart[])[], lists: readonly (r
 }
 
 function k8sProduction(path: string): boolean {
-  return !pathRole(path).nonProduction || pathRole(path).production;
+  const role = pathRole(path);
+  return !role.nonProduction || role.production;
 }
 
 function collectKubernetes(f: ParsedFile<K8sModel>, out: EnvVar[]): void {
