@@ -106,7 +106,9 @@ const TEMPLATE_NAME_RE = /\.(template|tmpl|tpl|j2|jinja2?|hbs|mustache|erb)$/i;
  * is split across arguments (`FROM img/{{ env.variant }}:{{ env.tag }}`), so half of one counts too.
  */
 export function hasPlaceholder(value: string): boolean {
-  return /\{\{|\}\}|%%[A-Za-z_]/.test(value) || placeholderIn(value);
+  if (/\{\{|\}\}|%%[A-Za-z_]/.test(value)) return true;
+  // without `{{` only a `%%…%%` placeholder can be in it (what placeholderIn looks for), and that needs `%%`
+  return value.includes('%%') && PERCENT_PLACEHOLDER_RE.test(value);
 }
 
 /**
@@ -496,13 +498,18 @@ export interface DockerProperty {
   getValueRange(): Range | null;
 }
 
+/** A property of a line-read instruction, kept as offsets: its ranges are made when asked for (most never are). */
 class LineProperty implements DockerProperty {
   constructor(
     private readonly name: string,
     private readonly value: string | null,
-    private readonly range: Range,
-    private readonly nameRange: Range,
-    private readonly valueRange: Range | null,
+    private readonly index: LineIndex,
+    /** The property from its name to the end of its value. */
+    private readonly start: number,
+    private readonly end: number,
+    private readonly nameEnd: number,
+    /** -1 without a value. */
+    private readonly valueStart: number,
   ) {}
   getName(): string {
     return this.name;
@@ -514,18 +521,14 @@ class LineProperty implements DockerProperty {
     return this.value;
   }
   getRange(): Range {
-    return this.range;
+    return this.index.range(this.start, this.end);
   }
   getNameRange(): Range {
-    return this.nameRange;
+    return this.index.range(this.start, this.nameEnd);
   }
   getValueRange(): Range | null {
-    return this.valueRange;
+    return this.valueStart < 0 ? null : this.index.range(this.valueStart, this.end);
   }
-}
-
-function shift(r: Range, dStart: number, dEnd: number): Range {
-  return { start: { line: r.start.line, character: r.start.character + dStart }, end: { line: r.end.line, character: r.end.character + dEnd } };
 }
 
 /** Properties from words (no quotes, no escapes, one-line values), as dockerfile-ast reads them; undefined when it must. */
@@ -533,10 +536,10 @@ function lineProperties(ins: DockerInstruction): DockerProperty[] | undefined {
   if (!(ins instanceof LineInstruction) || ins.innerComment || ins.escaped || /["']/.test(ins.args)) return undefined;
   const { words, lines: index } = ins;
   const single = (w: LineWord): DockerProperty => {
-    const r = index.range(w.start, w.end);
     const eq = w.value.indexOf('=');
-    if (eq === -1) return new LineProperty(w.value, null, r, r, null);
-    return new LineProperty(w.value.slice(0, eq), w.value.slice(eq + 1), r, shift({ start: r.start, end: r.start }, 0, eq), shift({ start: r.start, end: r.end }, eq + 1, 0));
+    if (eq === -1) return new LineProperty(w.value, null, index, w.start, w.end, w.end, -1);
+    // a word is on one line: name and value ranges are its range split at the `=`
+    return new LineProperty(w.value.slice(0, eq), w.value.slice(eq + 1), index, w.start, w.end, w.start + eq, w.start + eq + 1);
   };
   if (words.length === 0) return [];
   if (words.length === 1) return [single(words[0])];
@@ -544,9 +547,7 @@ function lineProperties(ins: DockerInstruction): DockerProperty[] | undefined {
   const last = words[words.length - 1];
   const value = index.text.slice(words[1].start, last.end);
   if (/[\r\n]/.test(value)) return undefined;
-  const nameRange = index.range(words[0].start, words[0].end);
-  const valueRange = index.range(words[1].start, last.end);
-  return [new LineProperty(words[0].value, value, { start: nameRange.start, end: valueRange.end }, nameRange, valueRange)];
+  return [new LineProperty(words[0].value, value, index, words[0].start, last.end, words[0].end, words[1].start)];
 }
 
 /** `NAME=value` pairs of an ENV, ARG or LABEL instruction, with ranges; legacy `ENV NAME value` included. */
@@ -692,6 +693,9 @@ export function dockerArgsOffsets(ins: DockerInstruction, index: LineIndex): { s
 
 /** The arguments with continuation lines joined (dockerfile-ast's `getArgumentsContent`). */
 export function dockerJoinedArgs(ins: DockerInstruction): string {
-  if (ins instanceof LineInstruction && !ins.innerComment) return ins.args.replace(/\\[ \t]*\r?\n/g, '');
+  if (ins instanceof LineInstruction && !ins.innerComment) {
+    const args = ins.args;
+    return args.includes('\\') ? args.replace(/\\[ \t]*\r?\n/g, '') : args;
+  }
   return (ins.node as JSONInstruction).getArgumentsContent?.() ?? ins.args;
 }

@@ -16,6 +16,15 @@ export function isExecForm(text: string): boolean {
   }
 }
 
+const CONTINUATIONS = new Map<string, RegExp>();
+
+/** The escape character before a line break, as a global pattern made once per escape character. */
+function continuationPattern(escapeChar: string): RegExp {
+  let re = CONTINUATIONS.get(escapeChar);
+  if (!re) CONTINUATIONS.set(escapeChar, (re = new RegExp(`\\${escapeChar}\\r?\\n`, 'g')));
+  return re;
+}
+
 /** CMD and ENTRYPOINT use the JSON (exec) form so the process is PID 1 and receives SIGTERM (hadolint DL3025). */
 export const execForm = fileCheck({
   id: 'docker.exec-form',
@@ -35,7 +44,7 @@ export const execForm = fileCheck({
         // Continuation lines joined; a JSON array may span lines.
         const joined = dockerJoinedArgs(ins);
         if (!joined.trim()) continue;
-        if (isExecForm(joined) || isExecForm(ins.args.replace(new RegExp(`\\${ctx.model.escapeChar}\\r?\\n`, 'g'), ''))) continue;
+        if (isExecForm(joined) || isExecForm(ins.args.replace(continuationPattern(ctx.model.escapeChar), ''))) continue;
         findings.push(dockerFinding(ctx, ins.argsRange ?? ins.range, `${ins.keyword} uses the shell form, so /bin/sh -c is PID 1 and the app does not receive SIGTERM; write it as a JSON array, e.g. ${ins.keyword} ["node", "dist/main.js"].`, stage));
       }
     }

@@ -45,9 +45,9 @@ export const imagePinned = fileCheck({
       if (unresolved.length > 0) continue; // supplied at build time (`ARG TAG` without a default): cannot judge
       if (image.toLowerCase() === 'scratch' || image === '') continue;
       const { name, tag, digest } = splitImage(image);
+      if (digest) continue;
       const range = from.imageRange ?? from.range;
       const via = image !== written ? ` (${written} resolves to ${image} from its ARG default)` : '';
-      if (digest) continue;
       if (params.requireDigest) {
         findings.push(dockerFinding(ctx, range, `Base image ${image}${via} is not pinned by digest; add @sha256:… so rebuilds use the same bytes.`, stage));
         continue;

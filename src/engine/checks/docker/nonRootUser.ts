@@ -11,6 +11,18 @@ const Params = z.strictObject({
   nonRootImages: z.array(userPatternSchema('i')).default(['^gcr\\.io/distroless/.*:(.*-)?nonroot(-.*)?$', '^cgr\\.dev/chainguard/', ':nonroot$']),
 });
 
+let compiledFor: readonly string[] | undefined;
+let compiled: (RegExp | undefined)[] = [];
+
+/** The non-root image patterns, compiled once per params list (the checks of every file share it). */
+function nonRootPatterns(list: readonly string[]): (RegExp | undefined)[] {
+  if (compiledFor !== list) {
+    compiled = list.map((re) => userRegExp(re, 'i'));
+    compiledFor = list;
+  }
+  return compiled;
+}
+
 /** The last USER of the final stage (inherited from earlier stages it builds on) names a non-root user. */
 export const nonRootUser = fileCheck({
   id: 'docker.final-user',
@@ -30,7 +42,8 @@ export const nonRootUser = fileCheck({
       if (!written || hasPlaceholder(written)) return passOrFail([]);
       const { value, unresolved } = written.includes('$') ? substitute(written, stageVariables(ctx.model, stage, last)) : { value: written, unresolved: [] };
       if (unresolved.length > 0) return passOrFail([]); // set at build time: cannot judge
-      const user = value.split(':')[0].trim();
+      const colon = value.indexOf(':');
+      const user = (colon === -1 ? value : value.slice(0, colon)).trim(); // the user before `:group`
       if (user === '0' || roots.has(user.toLowerCase())) {
         const where = stage === final ? 'the final stage' : `${stageLabel(stage)}, which the final stage builds on,`;
         return passOrFail([dockerFinding(ctx, last.argsRange ?? last.range, `The last USER of ${where} is ${user === '0' ? 'UID 0' : user} (root); switch to a non-root user before CMD/ENTRYPOINT.`, final)]);
@@ -39,7 +52,7 @@ export const nonRootUser = fileCheck({
     }
     const base = stageChain(ctx.model, final).at(-1) ?? final;
     const image = substitute(base.from.image, ctx.model.globalArgs).value;
-    if (params.nonRootImages.some((re) => userRegExp(re, 'i')?.test(image))) return passOrFail([]);
+    if (nonRootPatterns(params.nonRootImages).some((re) => re?.test(image))) return passOrFail([]);
     const who = isWindowsStage(ctx.model, final) ? 'ContainerAdministrator' : 'root';
     return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage sets no USER, so the container runs as ${who}; add USER <non-root user> (e.g. USER node) before CMD/ENTRYPOINT.`, final)]);
   },

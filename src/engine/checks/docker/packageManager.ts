@@ -17,6 +17,7 @@ export interface NodeInstall {
 
 const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall']);
 const NPM_CI = new Set(['ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
+const MANAGERS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pnpm', 'bun']);
 
 function prodFlag(args: Word[], manager: NodeInstall['manager']): boolean {
   if (args.some((a) => /^--omit=dev$|^--only=prod(uction)?$|^--production(=true)?$|^--prod$/.test(a.value))) return true;
@@ -43,7 +44,7 @@ export function nodeInstall(cmd: ShellCommand): NodeInstall | undefined {
 
 function readNodeInstall(cmd: ShellCommand): NodeInstall | undefined {
   const p = program(cmd);
-  if (!p || !['npm', 'yarn', 'pnpm', 'bun'].includes(p.name)) return undefined;
+  if (!p || !MANAGERS.has(p.name)) return undefined;
   const manager = p.name as NodeInstall['manager'];
   const sub = subcommand(cmd, p.at);
   const name = sub.name?.value;

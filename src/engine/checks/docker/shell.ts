@@ -289,7 +289,10 @@ export function subcommand(cmd: ShellCommand, at: number): { name?: Word; args: 
     const v = cmd.words[k].value;
     k += VALUE_OPTIONS.has(v) ? 2 : 1;
   }
-  return { name: cmd.words[k], args: [...cmd.words.slice(at + 1, k), ...cmd.words.slice(k + 1)] };
+  // the words after the program but the sub-command, in one array (no slices to join)
+  const args: Word[] = [];
+  for (let j = at + 1; j < cmd.words.length; j++) if (j !== k) args.push(cmd.words[j]);
+  return { name: cmd.words[k], args };
 }
 
 /** Operands (non-option words) among arguments, skipping option values. */
@@ -307,5 +310,15 @@ export function operands(args: Word[]): Word[] {
 }
 
 export function hasOption(args: Word[], ...names: string[]): boolean {
-  return args.some((a) => names.some((n) => a.value === n || (n.startsWith('--') && a.value.startsWith(`${n}=`)) || (n.endsWith('=') && a.value.startsWith(n))));
+  // loops rather than callbacks and `${n}=` strings: this runs for every argument of every install
+  for (const a of args) {
+    const v = a.value;
+    for (const n of names) {
+      if (v === n) return true;
+      // `--name=value` for a long option; a name ending in `=` is a prefix
+      if (n.startsWith('--') && v.length > n.length && v.charCodeAt(n.length) === 61 && v.startsWith(n)) return true;
+      if (n.endsWith('=') && v.startsWith(n)) return true;
+    }
+  }
+  return false;
 }

@@ -27,55 +27,56 @@ let last: DockerContext | undefined;
 export function dockerContext(file: ParsedFile): DockerContext | undefined {
   const model = file.model as DockerfileModel | undefined;
   if (!model || !Array.isArray(model.stages)) return undefined;
-  let ctx = last;
-  if (!ctx || ctx.file !== file) {
-    const index = model.lines ?? new LineIndex(file.text);
-    // made on first use: many files have no RUN and no memoised value
-    let cache: Map<DockerInstruction, ShellCommand[]> | undefined;
-    let memos: Map<string, Map<DockerInstruction, unknown>> | undefined;
-    // first and last line of each multi-line instruction in file order, made on the first finding
-    let multiLine: number[] | undefined;
-    ctx = {
-      file: file as ParsedFile<DockerfileModel>,
-      model,
-      index,
-      commands(ins) {
-        cache ??= new Map();
-        let c = cache.get(ins);
-        if (!c) cache.set(ins, (c = runCommands(ins, file.text, index, model.escapeChar ?? '\\')));
-        return c;
-      },
-      instructionLine(line) {
-        if (!multiLine) {
-          const spans: number[] = [];
-          const add = (list: readonly DockerInstruction[]) => {
-            for (const i of list) {
-              if (!spansLines(i)) continue;
-              const { first, last } = dockerLines(i, index);
-              spans.push(first, last);
-            }
-          };
-          add(model.preamble);
-          for (const s of model.stages) add(s.instructions);
-          multiLine = spans;
-        }
-        // a linear search: a file has a few findings and instructions never overlap
-        for (let k = 0; k < multiLine.length; k += 2) if (line > multiLine[k] && line <= multiLine[k + 1]) return multiLine[k];
-        return undefined;
-      },
-      memo<T>(key: string, ins: DockerInstruction, compute: () => T): T {
-        memos ??= new Map();
-        let m = memos.get(key);
-        if (!m) memos.set(key, (m = new Map()));
-        if (m.has(ins)) return m.get(ins) as T;
-        const v = compute();
-        m.set(ins, v);
-        return v;
-      },
-    };
-    last = ctx;
+  if (!last || last.file !== file) last = new FileContext(file as ParsedFile<DockerfileModel>, model, model.lines ?? new LineIndex(file.text));
+  return last;
+}
+
+/** A {@link DockerContext}; a class, so a file's context is one object rather than a literal and a closure per method. */
+class FileContext implements DockerContext {
+  // made on first use: many files have no RUN and no memoised value
+  private cache: Map<DockerInstruction, ShellCommand[]> | undefined = undefined;
+  private memos: Map<string, Map<DockerInstruction, unknown>> | undefined = undefined;
+  /** First and last line of each multi-line instruction in file order, made on the first finding. */
+  private multiLine: number[] | undefined = undefined;
+  constructor(
+    readonly file: ParsedFile<DockerfileModel>,
+    readonly model: DockerfileModel,
+    readonly index: LineIndex,
+  ) {}
+  commands(ins: DockerInstruction): ShellCommand[] {
+    this.cache ??= new Map();
+    let c = this.cache.get(ins);
+    if (!c) this.cache.set(ins, (c = runCommands(ins, this.file.text, this.index, this.model.escapeChar ?? '\\')));
+    return c;
   }
-  return ctx;
+  instructionLine(line: number): number | undefined {
+    if (!this.multiLine) {
+      const spans: number[] = [];
+      const add = (list: readonly DockerInstruction[]) => {
+        for (const i of list) {
+          if (!spansLines(i)) continue;
+          const { first, last } = dockerLines(i, this.index);
+          spans.push(first, last);
+        }
+      };
+      add(this.model.preamble);
+      for (const s of this.model.stages) add(s.instructions);
+      this.multiLine = spans;
+    }
+    // a linear search: a file has a few findings and instructions never overlap
+    const multi = this.multiLine;
+    for (let k = 0; k < multi.length; k += 2) if (line > multi[k] && line <= multi[k + 1]) return multi[k];
+    return undefined;
+  }
+  memo<T>(key: string, ins: DockerInstruction, compute: () => T): T {
+    this.memos ??= new Map();
+    let m = this.memos.get(key);
+    if (!m) this.memos.set(key, (m = new Map()));
+    if (m.has(ins)) return m.get(ins) as T;
+    const v = compute();
+    m.set(ins, v);
+    return v;
+  }
 }
 
 /** The stage and the earlier stages it builds on (`FROM build`), nearest first. */
@@ -175,6 +176,7 @@ export function properties(ins: DockerInstruction): DockerProperty[] {
  */
 export function substitute(value: string, vars: Record<string, string | undefined>): { value: string; unresolved: string[] } {
   const unresolved: string[] = [];
+  if (!value.includes('$')) return { value, unresolved }; // nothing to substitute (most values): no pattern run
   const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
     const name = braced ?? bare ?? '';
     const v = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
