@@ -106,9 +106,16 @@ const TEMPLATE_NAME_RE = /\.(template|tmpl|tpl|j2|jinja2?|hbs|mustache|erb)$/i;
  * is split across arguments (`FROM img/{{ env.variant }}:{{ env.tag }}`), so half of one counts too.
  */
 export function hasPlaceholder(value: string): boolean {
-  if (/\{\{|\}\}|%%[A-Za-z_]/.test(value)) return true;
-  // without `{{` only a `%%…%%` placeholder can be in it (what placeholderIn looks for), and that needs `%%`
-  return value.includes('%%') && PERCENT_PLACEHOLDER_RE.test(value);
+  // `{{`, `}}` or `%%` and a letter, found with plain searches (most values hold none of them)
+  if (value.includes('{{') || value.includes('}}')) return true;
+  let percent = value.indexOf('%%');
+  if (percent === -1) return false;
+  for (; percent !== -1; percent = value.indexOf('%%', percent + 1)) {
+    const c = value.charCodeAt(percent + 2);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) return true;
+  }
+  // without `{{` only a `%%…%%` placeholder can be in it (what placeholderIn looks for)
+  return PERCENT_PLACEHOLDER_RE.test(value);
 }
 
 /**

@@ -96,6 +96,12 @@ function plain(text: string): boolean | undefined {
   return escapes;
 }
 
+/** Is the character code whitespace as `/\s/` sees it? */
+function whitespace(c: number): boolean {
+  if (c < 128) return c === SPACE || (c >= TAB && c <= CR);
+  return /\s/.test(String.fromCharCode(c));
+}
+
 const DIRECTIVE_RE = /^[ \t]*#[ \t]*([^ \t=]+)[ \t]*=[ \t]*([^ \t]+)([ \t]*)$/;
 
 /** Parser directives at the top; undefined when one has a shape this reader does not follow. */
@@ -104,10 +110,14 @@ function readDirectives(text: string, index: LineIndex): { directives: LineDirec
   for (let line = 0; line < index.lineCount; line++) {
     const start = index.starts[line];
     const end = index.lineEnd(line);
+    // the first non-blank character is `#` and a `=` follows, told before the line is sliced
+    let at = start;
+    while (at < end && whitespace(text.charCodeAt(at))) at++;
+    if (at === end || text.charCodeAt(at) !== HASH) break;
+    const eq = text.indexOf('=', at);
+    if (eq === -1 || eq >= end) break;
+    const hash = at - start;
     const body = text.slice(start, end);
-    const hash = body.search(/\S/);
-    if (hash === -1 || body[hash] !== '#') break;
-    if (!body.includes('=')) break;
     const m = DIRECTIVE_RE.exec(body);
     if (!m) return undefined;
     const name = m[1].toLowerCase();
@@ -177,7 +187,9 @@ export function backslashIn(text: string, start: number, end: number): boolean {
   return false;
 }
 
-const KEYWORDS = ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
+/** The instruction keywords by length: a word is compared with the few of its length. */
+const KEYWORDS: string[][] = [];
+for (const k of ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']) (KEYWORDS[k.length] ??= []).push(k);
 
 /**
  * The upper-cased keyword between two offsets. A known keyword is the shared constant, compared in place
@@ -185,8 +197,8 @@ const KEYWORDS = ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'F
  */
 function keywordAt(text: string, start: number, end: number): string {
   const length = end - start;
-  next: for (const k of KEYWORDS) {
-    if (k.length !== length) continue;
+  const candidates = length < KEYWORDS.length ? KEYWORDS[length] : undefined;
+  if (candidates) next: for (const k of candidates) {
     for (let i = 0; i < length; i++) {
       const c = text.charCodeAt(start + i);
       // ASCII letters only: c or its upper-case form

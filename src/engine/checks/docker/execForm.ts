@@ -5,9 +5,13 @@ import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding, paramSet } from './util';
 
 /** Is the instruction written in JSON (exec) form: `["node", "main.js"]`? */
+/** A JSON array of strings without escapes or control characters: the usual exec form, told without parsing. */
+const SIMPLE_EXEC_RE = /^\[[ \t\n\r]*(?:"[^"\\\x00-\x1f]*"[ \t\n\r]*(?:,[ \t\n\r]*"[^"\\\x00-\x1f]*"[ \t\n\r]*)*)?\]$/;
+
 export function isExecForm(text: string): boolean {
   const t = text.trim();
   if (!t.startsWith('[')) return false;
+  if (SIMPLE_EXEC_RE.test(t)) return true; // what JSON.parse would accept as an array of strings
   try {
     const v: unknown = JSON.parse(t);
     return Array.isArray(v) && v.every((x) => typeof x === 'string');
