@@ -179,6 +179,8 @@ export class Engine {
   private slotIndex = new Map<FileKind, Int32Array>();
   /** Entries whose file checks have not run yet (new text, or new checklists). */
   private pending: Entry[] = [];
+  /** Every file's parse problems in file order; dropped when a file with problems comes, changes or goes. */
+  private parseProblems?: Problem[];
 
   constructor(
     checklists: readonly Checklist[],
@@ -234,6 +236,7 @@ export class Engine {
     this.touch(src.kind, !old || old.parsed.kind !== src.kind);
     if (old && old.parsed.kind !== src.kind) this.touch(old.parsed.kind, true);
     const entry: Entry = { parsed: parseFile(src), version: this.version };
+    if (entry.parsed.problems.length > 0 || (old && old.parsed.problems.length > 0)) this.parseProblems = undefined;
     if (old && old.parsed.kind === src.kind) {
       entry.suppressions = readSuppressions(entry.parsed);
       if (!sameSuppressions(entry.suppressions, (old.suppressions ??= readSuppressions(old.parsed)))) this.suppressionEpoch++;
@@ -251,6 +254,7 @@ export class Engine {
     const old = this.entries.get(path);
     if (!old) return false;
     this.touch(old.parsed.kind, true);
+    if (old.parsed.problems.length > 0) this.parseProblems = undefined;
     return this.entries.delete(path);
   }
 
@@ -404,9 +408,7 @@ export class Engine {
     this.reshaped.clear();
     const findings = this.sortedFindings(dirty);
     const problems = [...(options.problems ?? []), ...this.itemProblems, ...runProblems];
-    this.entries.forEach((e) => {
-      for (let i = 0; i < e.parsed.problems.length; i++) problems.push(e.parsed.problems[i]);
-    });
+    for (const p of (this.parseProblems ??= this.collectParseProblems())) problems.push(p);
     return { root: this.root, summary: summarize(this.entries.size, findings, results, suppressed), items: results, findings, problems };
   }
 
@@ -481,6 +483,12 @@ export class Engine {
     }
     for (let i = 0; i < t.kinds.length; i++) cached.versions[i] = this.kindVersions.get(t.kinds[i]) ?? 0;
     return true;
+  }
+
+  private collectParseProblems(): Problem[] {
+    const out: Problem[] = [];
+    for (const e of this.entries.values()) for (let i = 0; i < e.parsed.problems.length; i++) out.push(e.parsed.problems[i]);
+    return out;
   }
 
   /** Findings in report order: only files whose findings changed get their list rebuilt (items in order, then sorted). */
@@ -674,18 +682,19 @@ function flatten(s: string): void {
  * while collected, so only each file's few findings are sorted and the paths come pre-sorted.
  */
 function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readonly string[], entries: ReadonlyMap<string, unknown>): Finding[] {
-  const out: Finding[] = [];
   let keys: readonly string[] = sortedPaths;
-  for (const k of byFile.keys()) {
-    if (!entries.has(k)) {
-      keys = [...byFile.keys()].sort();
-      break;
-    }
+  let total = 0;
+  for (const [k, list] of byFile) {
+    total += list.length;
+    if (keys === sortedPaths && !entries.has(k)) keys = [...byFile.keys()].sort();
   }
-  for (const k of keys) {
-    const list = byFile.get(k);
+  // sized once: this runs after every edit, over every finding of the workspace
+  const out = new Array<Finding>(total);
+  let n = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const list = byFile.get(keys[i]);
     if (!list) continue;
-    for (const f of list) out.push(f);
+    for (let j = 0; j < list.length; j++) out[n++] = list[j];
   }
   return out;
 }

@@ -90,6 +90,35 @@ describe('incremental audit', () => {
     assert.ok(changedFindings >= 3, 'the edits changed the findings');
   });
 
+  it('parse problems follow edits, removals and re-additions, in file order, as in a fresh audit', () => {
+    const broken = (name: string): SourceFile => ({ path: `k8s/${name}.yaml`, kind: 'kubernetes', text: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata: [unclosed\n` });
+    const fine = (name: string): SourceFile => ({ path: `k8s/${name}.yaml`, kind: 'kubernetes', text: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  A: "1"\n` });
+    const current = new Map<string, SourceFile>();
+    const engine = new Engine(builtinChecklists());
+    const put = (f: SourceFile) => {
+      current.set(f.path, f);
+      engine.upsert(f);
+    };
+    const parseProblems = (r: ReturnType<Engine['audit']>) => r.problems.filter((p) => p.file.startsWith('k8s/')).map((p) => p.file);
+    put(fine('a'));
+    put(broken('b'));
+    put(fine('c'));
+    const steps: [string, () => void, string[]][] = [
+      ['one broken file', () => undefined, ['k8s/b.yaml']],
+      ['a file before it breaks', () => put(broken('a')), ['k8s/a.yaml', 'k8s/b.yaml']],
+      ['a broken file is fixed', () => put(fine('b')), ['k8s/a.yaml']],
+      ['a file that never had problems is edited', () => put({ ...fine('c'), text: `${fine('c').text}# edited\n` }), ['k8s/a.yaml']],
+      ['the broken file is removed', () => (engine.remove('k8s/a.yaml'), current.delete('k8s/a.yaml')), []],
+      ['it comes back, now after the others', () => put(broken('a')), ['k8s/a.yaml']],
+    ];
+    for (const [what, step, expected] of steps) {
+      step();
+      const got = engine.audit();
+      assert.deepEqual(parseProblems(got), expected, what);
+      assert.deepEqual(got.problems, fresh(current, false).problems, what);
+    }
+  });
+
   it('an unchanged upsert re-runs nothing and the result stays the same', () => {
     const engine = new Engine(builtinChecklists());
     for (const f of all) engine.upsert(f);
