@@ -170,6 +170,8 @@ export class Engine {
   private suppressionEpoch = 0;
   /** Per file, its reported findings in report order, rebuilt only for files whose findings changed. */
   private fileLists = new Map<string, Finding[]>();
+  /** Files in `fileLists` that are not (or may no longer be) among the entries: findings about files the engine does not hold. */
+  private strays = new Set<string>();
   /** The slots of file-scope items by the kind of file they read. */
   private fileSlots = new Map<FileKind, number[]>();
   /**
@@ -219,6 +221,7 @@ export class Engine {
     this.workspaceOuts = [];
     this.itemCache = [];
     this.fileLists = new Map();
+    this.strays = new Set();
   }
 
   get resolvedItems(): readonly ResolvedItem[] {
@@ -255,6 +258,7 @@ export class Engine {
     if (!old) return false;
     this.touch(old.parsed.kind, true);
     if (old.parsed.problems.length > 0) this.parseProblems = undefined;
+    if (this.fileLists.has(path)) this.strays.add(path);
     return this.entries.delete(path);
   }
 
@@ -520,12 +524,15 @@ export class Engine {
       const list = lists.get(file);
       if (!list) {
         this.fileLists.delete(file);
+        this.strays.delete(file);
         continue;
       }
       if (list.length > 1) sortInFile(list);
       this.fileLists.set(file, list);
+      if (!this.entries.has(file)) this.strays.add(file);
     }
-    return sortedByFile(this.fileLists, (this.sortedPaths ??= [...this.entries.keys()].sort()), this.entries);
+    for (const file of this.strays) if (this.entries.has(file)) this.strays.delete(file);
+    return sortedByFile(this.fileLists, this.strays.size > 0 ? undefined : (this.sortedPaths ??= [...this.entries.keys()].sort()));
   }
 
 
@@ -679,15 +686,13 @@ function flatten(s: string): void {
 
 /**
  * All findings in report order (file, line, character, rule; ties keep check order): grouped by file
- * while collected, so only each file's few findings are sorted and the paths come pre-sorted.
+ * while collected, so only each file's few findings are sorted. The paths come pre-sorted unless some
+ * findings are about files the engine does not hold (`sortedPaths` undefined).
  */
-function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readonly string[], entries: ReadonlyMap<string, unknown>): Finding[] {
-  let keys: readonly string[] = sortedPaths;
+function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readonly string[] | undefined): Finding[] {
+  const keys = sortedPaths ?? [...byFile.keys()].sort();
   let total = 0;
-  for (const [k, list] of byFile) {
-    total += list.length;
-    if (keys === sortedPaths && !entries.has(k)) keys = [...byFile.keys()].sort();
-  }
+  for (const list of byFile.values()) total += list.length;
   // sized once: this runs after every edit, over every finding of the workspace
   const out = new Array<Finding>(total);
   let n = 0;
