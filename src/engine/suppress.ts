@@ -25,13 +25,32 @@ function ids(list: string): Set<string> {
   return new Set(list.split(',').map((s) => s.trim()).filter(Boolean));
 }
 
+/**
+ * Does a `#` start `shipshape-ignore` (or, in a Dockerfile, `hadolint`) after blanks? Both patterns need
+ * that; it is told by visiting the few `#` of a text rather than searching all of it for each name.
+ */
+function commentNamesTool(text: string, dockerfile: boolean): boolean {
+  for (let i = text.indexOf('#'); i !== -1; i = text.indexOf('#', i + 1)) {
+    let j = i + 1;
+    while (j < text.length && blankInLine(text.charCodeAt(j))) j++;
+    if (text.startsWith('shipshape-ignore', j) || (dockerfile && text.startsWith('hadolint', j))) return true;
+  }
+  return false;
+}
+
+/** `\s` as the patterns see it, but a line break (the text is read line by line). */
+function blankInLine(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13 && c !== 10);
+  return /\s/.test(String.fromCharCode(c));
+}
+
 /** What a file without suppressions has: one shared value (most files), never written. */
 const NONE: FileSuppressions = Object.freeze({ lines: new Map(), file: Object.freeze([]) as unknown as Suppression[], objects: Object.freeze([]) as unknown as FileSuppressions['objects'] });
 
 /** Reads every suppression in a file: comments (own and hadolint's) and Kubernetes annotations. */
 export function readSuppressions(file: ParsedFile): FileSuppressions {
   // Both comment forms name their tool literally: a text naming neither has no comment suppression.
-  const comments = COMMENT_KINDS.has(file.kind) && file.text.includes('#') && (file.text.includes('shipshape-ignore') || (file.kind === 'dockerfile' && file.text.includes('hadolint')));
+  const comments = COMMENT_KINDS.has(file.kind) && commentNamesTool(file.text, file.kind === 'dockerfile');
   if (!comments && !(file.kind === 'kubernetes' && file.model)) return NONE;
   const out: FileSuppressions = { lines: new Map(), file: [], objects: [] };
   if (comments) {

@@ -30,7 +30,9 @@ export const copyNotAdd = fileCheck({
     for (const stage of ctx.model.stages) {
       for (const ins of stage.instructions) {
         if (ins.keyword !== 'ADD') continue;
-        if (/^\s*<</.test(ins.args) || /\s<<-?["']?\w+["']?(\s|$)/.test(ins.args.split('\n')[0])) {
+        const args = ins.args;
+        // both heredoc shapes need `<<`: most ADDs skip the patterns and the split
+        if (args.includes('<<') && (/^\s*<</.test(args) || /\s<<-?["']?\w+["']?(\s|$)/.test(args.split('\n')[0]))) {
           findings.push(dockerFinding(ctx, ins.keywordRange, 'ADD with a heredoc only writes a file; use COPY <<EOF instead.', stage));
           continue;
         }
