@@ -132,28 +132,30 @@ export interface EnvFileRole {
   nonProduction: boolean;
 }
 
-const TEMPLATE_WORDS = new Set(['example', 'examples', 'sample', 'template', 'tpl', 'dist', 'defaults', 'default']);
-const PRODUCTION_WORDS = new Set(['production', 'prod']);
-const NON_PRODUCTION_WORDS = new Set(['development', 'dev', 'local', 'test', 'testing', 'staging', 'stage', 'ci', 'e2e', 'qa']);
+// Each list is matched as whole words of a file name (split at `.`, `-`, `_`) or as whole folder names,
+// case-insensitively; one pattern per list rather than splitting every path into lowercased pieces.
+const TEMPLATE_WORDS = 'example|examples|sample|template|tpl|dist|defaults|default';
+const PRODUCTION_WORDS = 'production|prod';
+const NON_PRODUCTION_WORDS = 'development|dev|local|test|testing|staging|stage|ci|e2e|qa';
 
-function words(name: string): string[] {
-  return name.toLowerCase().split(/[.\-_]/).filter(Boolean);
-}
+const nameWord = (words: string) => new RegExp(`(?:^|[.\\-_])(?:${words})(?:[.\\-_]|$)`, 'i');
+const TEMPLATE_NAME = nameWord(TEMPLATE_WORDS);
+const PRODUCTION_NAME = nameWord(PRODUCTION_WORDS);
+const NON_PRODUCTION_NAME = nameWord(NON_PRODUCTION_WORDS);
+/** A folder (a segment followed by `/`) named so. */
+const PRODUCTION_DIR = new RegExp(`(?:^|/)(?:${PRODUCTION_WORDS})/`, 'i');
+const NON_PRODUCTION_DIR = new RegExp(`(?:^|/)(?:${NON_PRODUCTION_WORDS}|tests|fixtures)/`, 'i');
 
 /** Path segments that mark production or non-production configuration (`k8s/overlays/production/…`). */
 export function pathRole(path: string): { production: boolean; nonProduction: boolean } {
-  const dirs = path.toLowerCase().split('/').slice(0, -1);
-  return {
-    production: dirs.some((d) => PRODUCTION_WORDS.has(d)),
-    nonProduction: dirs.some((d) => NON_PRODUCTION_WORDS.has(d) || d === 'tests' || d === 'fixtures'),
-  };
+  return { production: PRODUCTION_DIR.test(path), nonProduction: NON_PRODUCTION_DIR.test(path) };
 }
 
 export function envFileRole(path: string): EnvFileRole {
-  const w = words(baseName(path));
+  const name = baseName(path);
   const dir = pathRole(path);
-  const template = w.some((x) => TEMPLATE_WORDS.has(x));
-  const nonProduction = w.some((x) => NON_PRODUCTION_WORDS.has(x)) || (dir.nonProduction && !dir.production);
-  const production = !nonProduction && (w.some((x) => PRODUCTION_WORDS.has(x)) || dir.production);
+  const template = TEMPLATE_NAME.test(name);
+  const nonProduction = NON_PRODUCTION_NAME.test(name) || (dir.nonProduction && !dir.production);
+  const production = !nonProduction && (PRODUCTION_NAME.test(name) || dir.production);
   return { template, production, nonProduction };
 }
