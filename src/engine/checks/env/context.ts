@@ -3,7 +3,7 @@ import type { FileKind, Range } from '../../model';
 import { Derived, sameList, sameRange } from '../derived';
 import { dockerProperties, type DockerfileModel } from '../../parse/dockerfile';
 import { envFileRole, pathRole, type EnvModel } from '../../parse/dotenv';
-import { containersOf, isObject, valueRange, type K8sModel } from '../../parse/kubernetes';
+import { containersOf, isObject, type K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import { findPair, isMap, isScalar, isSeq, nodeAt, nodeRange, type YamlFile } from '../../parse/yamlSupport';
 import { baseName } from '../../text';
@@ -176,10 +176,16 @@ function collectKubernetes(f: ParsedFile<K8sModel>, out: EnvVar[]): void {
   for (const obj of f.model.objects) {
     const doc = f.model.docs[obj.docIndex];
     if (obj.kind === 'ConfigMap' && isObject(obj.value.data)) {
+      // the data map's node once per ConfigMap; each key's ranges are found in it. Key ranges only when
+      // every step to it is a map (inside `kind: List` the object's range stands in, as before).
+      const data = nodeAt(doc?.contents, obj.base.concat('data'));
+      const dataMap = isMap(data) ? data : undefined;
+      const keysInMaps = obj.base.every((seg) => typeof seg === 'string');
+      const lc = f.model.lineCounter;
       for (const [key, value] of Object.entries(obj.value.data)) {
-        const path = [...obj.base, 'data', key];
-        const keyRange = keyRangeIn(f.model, doc?.contents, path) ?? obj.range;
-        out.push({ key, value: value === null ? '' : String(value), file: f.path, keyRange, valueRange: valueRange(f.model, obj, path) ?? keyRange, origin: 'k8s', production, template: false, nonProduction: !production, secretRef: false, object: obj.ref });
+        const pair = dataMap && findPair(dataMap, key);
+        const keyRange = (keysInMaps && pair && nodeRange(lc, pair.key)) || obj.range;
+        out.push({ key, value: value === null ? '' : String(value), file: f.path, keyRange, valueRange: (pair && nodeRange(lc, pair.value)) || keyRange, origin: 'k8s', production, template: false, nonProduction: !production, secretRef: false, object: obj.ref });
       }
     }
     for (const c of containersOf(obj, { init: false })) {
@@ -203,18 +209,6 @@ function collectKubernetes(f: ParsedFile<K8sModel>, out: EnvVar[]): void {
       }
     }
   }
-}
-
-function keyRangeIn(model: K8sModel, root: unknown, path: (string | number)[]): Range | undefined {
-  let cur: unknown = root;
-  for (let i = 0; i < path.length; i++) {
-    if (!isMap(cur)) return undefined;
-    const pair = findPair(cur, String(path[i]));
-    if (!pair) return undefined;
-    if (i === path.length - 1) return nodeRange(model.lineCounter, pair.key as Node);
-    cur = pair.value;
-  }
-  return undefined;
 }
 
 /** Is a compose file the production one (`docker-compose.prod.yml`, `compose.production.yaml`)? */
