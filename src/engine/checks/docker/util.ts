@@ -125,9 +125,18 @@ export function stageLabel(stage: DockerStage): string {
  */
 export function dockerFinding(ctx: DockerContext, range: Range, message: string, stage?: DockerStage): RawFinding {
   const owner = ctx.instructionLine(range.start.line);
+  const index = stage?.index ?? 0;
   // one literal per shape: a key added afterwards would go to a separate properties store
-  const data: Record<string, unknown> = owner !== undefined ? { stage: stage?.index ?? 0, instructionLine: owner } : { stage: stage?.index ?? 0 };
+  const data: Record<string, unknown> = owner !== undefined ? { stage: index, instructionLine: owner } : stageData(index);
   return new DockerFinding(ctx.file.path, range, message, stage?.name, data);
+}
+
+/** `{ stage }` data per stage index, frozen and shared by the findings that need nothing else (most): one less object kept per finding. */
+const STAGE_DATA: Readonly<Record<string, unknown>>[] = [];
+
+function stageData(index: number): Record<string, unknown> {
+  if (index >= 64) return { stage: index };
+  return (STAGE_DATA[index] ??= Object.freeze({ stage: index })) as Record<string, unknown>;
 }
 
 /**
