@@ -44,6 +44,8 @@ interface ItemOut {
 
 interface Entry {
   parsed: ParsedFile;
+  /** Replaced by a newer text of its file, or removed. */
+  gone: boolean;
   /** Unique per content version; cached workspace-check results remember the versions they read. */
   version: number;
   /**
@@ -238,7 +240,8 @@ export class Engine {
     if (old && old.parsed.text === src.text && old.parsed.kind === src.kind) return false;
     this.touch(src.kind, !old || old.parsed.kind !== src.kind);
     if (old && old.parsed.kind !== src.kind) this.touch(old.parsed.kind, true);
-    const entry: Entry = { parsed: parseFile(src), version: this.version };
+    const entry: Entry = { parsed: parseFile(src), gone: false, version: this.version };
+    if (old) old.gone = true;
     if (entry.parsed.problems.length > 0 || (old && old.parsed.problems.length > 0)) this.parseProblems = undefined;
     if (old && old.parsed.kind === src.kind) {
       entry.suppressions = readSuppressions(entry.parsed);
@@ -249,7 +252,7 @@ export class Engine {
     this.entries.set(src.path, entry);
     this.pending.push(entry);
     // many upserts without an audit: drop the entries already replaced again
-    if (this.pending.length > 2 * this.entries.size + 64) this.pending = this.pending.filter((e) => this.entries.get(e.parsed.path) === e);
+    if (this.pending.length > 2 * this.entries.size + 64) this.pending = this.pending.filter((e) => !e.gone);
     return true;
   }
 
@@ -257,6 +260,7 @@ export class Engine {
     const old = this.entries.get(path);
     if (!old) return false;
     this.touch(old.parsed.kind, true);
+    old.gone = true;
     if (old.parsed.problems.length > 0) this.parseProblems = undefined;
     if (this.fileLists.has(path)) this.strays.add(path);
     return this.entries.delete(path);
@@ -341,11 +345,11 @@ export class Engine {
       const reported: Finding[] = [];
       const evidence: Evidence[] = [];
       let applicable = false;
-      const take = (out: ItemOut) => {
+      const take = (out: ItemOut, entry?: Entry) => {
         if (out.problem) runProblems.push(out.problem);
         if (!out.applicable) return;
         applicable = true;
-        const kept = strict ? out.findings : this.kept(out, item.aliases);
+        const kept = strict ? out.findings : this.kept(out, item.aliases, entry);
         suppressed += out.findings.length - kept.length;
         for (let i = 0; i < kept.length; i++) reported.push(kept[i]);
         if (out.evidence) for (let i = 0; i < out.evidence.length; i++) evidence.push(out.evidence[i]);
@@ -358,7 +362,7 @@ export class Engine {
             const out = entry.outs?.[at] ?? this.outOf(entry, slot);
             // most files pass or are out of scope: the shared outputs need no bookkeeping
             if (out === NOTHING_FOUND) applicable = true;
-            else if (out !== NOT_APPLICABLE) take(out);
+            else if (out !== NOT_APPLICABLE) take(out, entry);
           }
         }
       } else if (wsOut) {
@@ -425,7 +429,7 @@ export class Engine {
     if (pending.length === 0) return;
     this.pending = [];
     for (const entry of pending) {
-      if (entry.parsed.model === undefined || this.entries.get(entry.parsed.path) !== entry) continue;
+      if (entry.parsed.model === undefined || entry.gone) continue;
       const slots = this.fileSlots.get(entry.parsed.kind);
       if (!slots) continue;
       // the kind's slots in order: position i is where `slotIndex` puts slots[i]
@@ -475,7 +479,7 @@ export class Engine {
     }
     if (same) return true;
     for (const { entry, before } of this.edited) {
-      if (!t.kinds.includes(entry.parsed.kind) || this.entries.get(entry.parsed.path) !== entry) {
+      if (!t.kinds.includes(entry.parsed.kind) || entry.gone) {
         if (t.kinds.includes(entry.parsed.kind)) return false;
         continue;
       }
@@ -566,14 +570,14 @@ export class Engine {
     return true;
   }
 
-  /** The findings of one output that no suppression silences; cached when they all lie in the checked file. */
-  private kept(out: ItemOut, aliases: readonly string[]): Finding[] {
+  /** The findings of one output that no suppression silences; cached when they all lie in the checked file (`checked`: its entry, when known). */
+  private kept(out: ItemOut, aliases: readonly string[], checked?: Entry): Finding[] {
     if (out.kept) return out.kept;
     let kept: Finding[] = out.findings;
     if (kept.length === 0) return (out.kept = kept);
     // A file-scope output (every finding in the checked file) whose file suppresses nothing keeps all its findings.
     if (!out.foreign) {
-      const entry = this.entries.get(kept[0].file);
+      const entry = checked ?? this.entries.get(kept[0].file);
       if (entry && noSuppressions((entry.suppressions ??= readSuppressions(entry.parsed)))) return (out.kept = kept);
     }
     if (this.silencedEpoch !== this.suppressionEpoch) {
