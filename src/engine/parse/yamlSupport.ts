@@ -149,6 +149,17 @@ export function findPair(map: YAMLMap, key: string): Pair<Node, Node | null> | u
  * path keeps the deepest usable key; only that one is turned into a range.
  */
 export function keyRangeAt(lc: LineCounter, root: unknown, path: YamlPath): Range | undefined {
+  const at = deepestKey(root, path);
+  if (at) return nodeRange(lc, at);
+  const r = nodeRange(lc, root as Node);
+  return r ? { start: r.start, end: r.start } : undefined;
+}
+
+/**
+ * The node `keyRangeAt` points at: the deepest usable key along the path below `root` (a map's key, a
+ * sequence item's `name` or first key, else the item), or undefined when no step of the path exists.
+ */
+export function deepestKey(root: unknown, path: YamlPath): Node | undefined {
   let at: Node | undefined;
   let cur: unknown = root;
   for (let i = 0; i < path.length; i++) {
@@ -165,9 +176,7 @@ export function keyRangeAt(lc: LineCounter, root: unknown, path: YamlPath): Rang
     } else break;
     if (cur === undefined || cur === null) break;
   }
-  if (at) return nodeRange(lc, at);
-  const r = nodeRange(lc, root as Node);
-  return r ? { start: r.start, end: r.start } : undefined;
+  return at;
 }
 
 /** The range of the value at a path, when present. */

@@ -1,6 +1,7 @@
-import type { RawFinding } from '../../model';
+import type { Node } from 'yaml';
+import type { Range, RawFinding } from '../../model';
 import { containersOf, getIn, isObject, rangeAt, type Json, type JsonObject, type K8sContainer, type K8sModel, type K8sObject } from '../../parse/kubernetes';
-import type { YamlPath } from '../../parse/yamlSupport';
+import { deepestKey, nodeAt, nodeRange, type YamlPath } from '../../parse/yamlSupport';
 import type { ParsedFile } from '../../workspace';
 import { fileCheck, type CheckOutput, type FileCheckTemplate } from '../template';
 import type { z } from 'zod';
@@ -47,7 +48,7 @@ export interface ContainerCtx extends Ctx {
  * A finding anchored at a path of the object's document (the key when present, else its nearest ancestor).
  * The finding keeps `path`: pass a fresh array. Its data shares the model's paths, which nothing mutates.
  */
-export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { container?: string; data?: Record<string, unknown> } = {}, containerPath?: YamlPath): RawFinding {
+export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { container?: string; data?: Record<string, unknown> } = {}, containerPath?: YamlPath, at?: Range): RawFinding {
   // Enough for a fix to find the object again in the current text (see fixes/k8s/common.ts).
   const obj = ctx.obj;
   const data: Record<string, unknown> = { path, docIndex: obj.docIndex, objectPath: obj.base };
@@ -55,7 +56,7 @@ export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { co
   if (containerPath) data.containerPath = containerPath;
   if (extra.data) for (const k in extra.data) data[k] = extra.data[k];
   const file = ctx.file.path;
-  const range = rangeAt(ctx.model, obj, path);
+  const range = at ?? rangeAt(ctx.model, obj, path);
   const object = obj.ref;
   // two literals rather than spreads: the same keys in the same order, built directly
   return extra.container !== undefined ? { file, range, message, object, container: extra.container, data } : { file, range, message, object, data };
@@ -63,7 +64,29 @@ export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { co
 
 /** A finding about one container, anchored at `rel` under the container (e.g. ['securityContext', 'privileged']). */
 export function containerFinding(ctx: ContainerCtx, rel: YamlPath, message: string, data?: Record<string, unknown>): RawFinding {
-  return findingAt(ctx, ctx.c.path.concat(rel), message, { container: ctx.c.name, data }, ctx.c.path);
+  return findingAt(ctx, ctx.c.path.concat(rel), message, { container: ctx.c.name, data }, ctx.c.path, containerRangeAt(ctx, rel));
+}
+
+/** Where a container's node sits in its document, found once per shared context (see containerContexts). */
+interface Place {
+  /** The container's map node, when the walk to it succeeds. */
+  node: unknown;
+  /** The deepest key on the way to it (the container's `name` key, usually). */
+  key: Node | undefined;
+}
+
+/**
+ * `rangeAt(model, obj, c.path + rel)`, walking from the container's node: the part of the walk down to the
+ * container is done once per container rather than once per finding.
+ */
+function containerRangeAt(ctx: ContainerCtx, rel: YamlPath): Range | undefined {
+  const shared = ctx as ContainerCtx & { place?: Place };
+  if (!('place' in shared)) return undefined; // a context made elsewhere: the plain walk
+  const root = ctx.model.docs[ctx.obj.docIndex]?.contents;
+  const place = (shared.place ??= { node: nodeAt(root, ctx.c.path), key: deepestKey(root, ctx.c.path) });
+  const at = (place.node !== undefined ? deepestKey(place.node, rel) : undefined) ?? place.key;
+  // no key anywhere on the path: the plain walk's fallback (the document's start, else the object)
+  return at ? (nodeRange(ctx.model.lineCounter, at) ?? ctx.obj.range) : rangeAt(ctx.model, ctx.obj, ctx.c.path.concat(rel));
 }
 
 export function describeContainer(c: K8sContainer): string {
@@ -112,7 +135,8 @@ function containerContexts(file: K8sFile, model: K8sModel, init: boolean): reado
   const list: ContainerCtx[] = [];
   for (const obj of model.objects) {
     if (!hasPodSpec(obj)) continue;
-    for (const c of containersOf(obj, { init })) list.push({ file, model, obj, c });
+    // `place` is filled by the first finding that needs it (declared here: one shape for every context)
+    for (const c of containersOf(obj, { init })) list.push({ file, model, obj, c, place: undefined } as ContainerCtx);
   }
   if (init) memo.withInit = list;
   else memo.plain = list;
