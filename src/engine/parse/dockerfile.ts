@@ -1,7 +1,7 @@
 import { DockerfileParser, type Arg, type Copy, type Dockerfile, type From, type Instruction, type JSONInstruction, type Property } from 'dockerfile-ast';
 import type { Problem, Range } from '../model';
 import { LineIndex } from '../text';
-import { backslashIn, flagCountOf, flagWords, instructionWords, MARK_END, MARK_INNER_COMMENT, MARK_KEYWORD_END, MARK_SPANS_FROM, MARK_SPANS_TO, MARK_START, MARK_STRIDE, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
+import { backslashIn, flagCountOf, flagWords, instructionWords, lineDirectives, MARK_END, MARK_INNER_COMMENT, MARK_KEYWORD_END, MARK_SPANS_FROM, MARK_SPANS_TO, MARK_START, MARK_STRIDE, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
 
 export interface DockerInstruction {
   /** Upper-cased keyword (RUN, COPY…), whatever case the file uses. */
@@ -183,11 +183,15 @@ class LazyAst {
  * (most are asked once or never), so an open file keeps less and the collector copies less.
  */
 class LineInstruction implements DockerInstruction {
+  /**
+   * The ordinal times 4, plus 2 when a word holds a backslash escape, plus 1 for an inner comment: one
+   * field for three (an open file keeps about a dozen of these; each field is 8 bytes).
+   */
+  private readonly bits: number;
   constructor(
     readonly keyword: string,
-    /** A word holds a backslash escape (`\$`): dockerfile-ast reads those. */
-    readonly escaped: boolean,
-    readonly innerComment: boolean,
+    escaped: boolean,
+    innerComment: boolean,
     /** The file's line index and its dockerfile-ast tree on demand. */
     private readonly source: LazyAst,
     /** Offsets of the instruction (read by the model builder for stage ranges). */
@@ -197,10 +201,22 @@ class LineInstruction implements DockerInstruction {
     /** -1 when the instruction has no arguments. */
     readonly argsStart: number,
     readonly argsEnd: number,
-    private readonly ordinal: number,
+    ordinal: number,
     /** How many leading words are flags. */
     readonly flagCount: number,
-  ) {}
+  ) {
+    this.bits = ordinal * 4 + (escaped ? 2 : 0) + (innerComment ? 1 : 0);
+  }
+  /** A word holds a backslash escape (`\$`): dockerfile-ast reads those. */
+  get escaped(): boolean {
+    return (this.bits & 2) !== 0;
+  }
+  get innerComment(): boolean {
+    return (this.bits & 1) !== 0;
+  }
+  private get ordinal(): number {
+    return this.bits >>> 2;
+  }
   get args(): string {
     return this.argsStart < 0 ? '' : this.source.text.slice(this.argsStart, this.argsEnd);
   }
@@ -303,23 +319,19 @@ function imageParts(content: string): { tag?: [number, number]; digest?: [number
 interface Built {
   stages: DockerStage[];
   preamble: DockerInstruction[];
-  directives: DockerDirective[];
+  /** Undefined for a line-read file: the model reads them again on request (kept per open file otherwise). */
+  directives: DockerDirective[] | undefined;
   escapeChar: string;
   /** The tree, or a holder that parses it on first use (an object rather than a closure: one less kept per file). */
   astSource: { readonly ast: Dockerfile };
 }
 
-/** A stage's range until the model builder sets it (never returned). */
-const PENDING_RANGE: Range = Object.freeze({ start: Object.freeze({ line: 0, character: 0 }), end: Object.freeze({ line: 0, character: 0 }) });
-
 /** The model from the line reader; undefined when a FROM uses variables (dockerfile-ast resolves those). */
 function fromLines(text: string, read: LineRead): Built | undefined {
   const { index, keywords, marks, spans: sp } = read;
   const lazy = new LazyAst(text, index);
-  const stages: DockerStage[] = [];
+  const stages: LineStage[] = [];
   const preamble: DockerInstruction[] = [];
-  // the FROM of each stage, for its range once its last instruction is known
-  const froms: LineInstruction[] = [];
   for (let n = 0; n < keywords.length; n++) {
     const keyword = keywords[n];
     const m = n * MARK_STRIDE;
@@ -354,8 +366,8 @@ function fromLines(text: string, read: LineRead): Built | undefined {
       const at = (k: number): number => (hasArgs ? argsStart + k : -1);
       const lineFrom = (isStage: boolean) =>
         new LineFrom(ins, image, isStage, argsStart, imageEnd, at(parts.name[0]), at(parts.name[1]), tagAt ? argsStart + tagAt[0] : -1, tagAt ? argsStart + tagAt[1] : -1, parts.digest ? at(parts.digest[0]) : -1);
-      addStage(stages, image, name, PENDING_RANGE, lineFrom);
-      froms.push(ins);
+      const parent = parentOf(stages, image);
+      stages.push(new LineStage(stages.length, name, lineFrom(parent >= 0), parent >= 0 ? parent : undefined, index, ins.start, ins.end));
       continue;
     }
     const stage = stages[stages.length - 1];
@@ -363,22 +375,50 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     else stage.instructions.push(ins);
   }
   for (let s = 0; s < stages.length; s++) {
-    // from the FROM to the end of the stage's last instruction, in one range (no intermediate ones)
+    // the stage ends with its last instruction
     const list = stages[s].instructions;
-    const lastIns = list[list.length - 1] as LineInstruction | undefined;
-    stages[s].range = index.range(froms[s].start, lastIns ? lastIns.end : froms[s].end);
+    if (list.length === 0) continue;
+    stages[s].end = (list[list.length - 1] as LineInstruction).end;
+    // a list filled by push keeps room for 17; a copy is exactly its length (kept while the file is open)
+    stages[s].instructions = list.slice();
   }
-  return { stages, preamble, directives: read.directives, escapeChar: '\\', astSource: lazy };
+  return { stages: stages.slice(), preamble: preamble.length > 0 ? preamble.slice() : NO_INSTRUCTIONS, directives: undefined, escapeChar: '\\', astSource: lazy };
+}
+
+/** The earlier stage an image names (`FROM build`), or -1. */
+function parentOf(stages: readonly DockerStage[], image: string): number {
+  // a file has a few stages: a search rather than a set of names
+  const lower = image.toLowerCase();
+  for (let k = 0; k < stages.length; k++) if (stages[k].name === lower) return k;
+  return -1;
 }
 
 /** Opens a stage at a FROM; `isStage` tells whether the image names an earlier stage (then `parent` is that stage). */
 function addStage(stages: DockerStage[], image: string, name: string | undefined, range: Range, from: (isStage: boolean) => DockerStage['from']): void {
-  // a file has a few stages: a search rather than a set of names
-  const lower = image.toLowerCase();
-  let parent = -1;
-  for (let k = 0; k < stages.length && parent < 0; k++) if (stages[k].name === lower) parent = k;
+  const parent = parentOf(stages, image);
   const isStage = parent >= 0;
   stages.push({ index: stages.length, name, from: from(isStage), instructions: [], range, parent: parent >= 0 ? parent : undefined });
+}
+
+/**
+ * A line-read stage. Its range (from the FROM to the end of its last instruction) is made on request:
+ * few callers ask, and three objects per stage were kept for as long as the file is open.
+ */
+class LineStage implements DockerStage {
+  instructions: DockerInstruction[] = [];
+  constructor(
+    readonly index: number,
+    readonly name: string | undefined,
+    readonly from: DockerStage['from'],
+    readonly parent: number | undefined,
+    private readonly lines: LineIndex,
+    private readonly start: number,
+    /** The end of the FROM, then of the last instruction once the stage is read. */
+    public end: number,
+  ) {}
+  get range(): Range {
+    return this.lines.range(this.start, this.end);
+  }
 }
 
 function astInstruction(i: Instruction): DockerInstruction {
@@ -463,6 +503,9 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
   return { model, problems };
 }
 
+/** The preamble of a line-read file without one (most files): one shared list, never written. */
+const NO_INSTRUCTIONS: DockerInstruction[] = Object.freeze([]) as unknown as DockerInstruction[];
+
 /** The global ARGs of a file without any (most files): one shared value, never written. */
 const NO_ARGS: Record<string, string | undefined> = Object.freeze({});
 
@@ -476,7 +519,7 @@ class Model implements DockerfileModel {
     readonly lines: LineIndex | undefined,
     readonly eol: '\n' | '\r\n',
     readonly escapeChar: string,
-    readonly directives: DockerDirective[],
+    private directiveList: DockerDirective[] | undefined,
     readonly globalArgs: Record<string, string | undefined>,
     readonly templated: boolean,
   ) {
@@ -484,6 +527,10 @@ class Model implements DockerfileModel {
   }
   get ast(): Dockerfile {
     return this.astSource.ast;
+  }
+  /** Read again from the text for a line-read file (no check asks; an open file keeps none until then). */
+  get directives(): DockerDirective[] {
+    return (this.directiveList ??= lineDirectives(this.lines!));
   }
 }
 

@@ -104,6 +104,11 @@ function whitespace(c: number): boolean {
 
 const DIRECTIVE_RE = /^[ \t]*#[ \t]*([^ \t=]+)[ \t]*=[ \t]*([^ \t]+)([ \t]*)$/;
 
+/** The parser directives of a text this reader read (the model makes them on request: few callers ask). */
+export function lineDirectives(index: LineIndex): LineDirective[] {
+  return readDirectives(index.text, index)?.directives ?? [];
+}
+
 /** Parser directives at the top; undefined when one has a shape this reader does not follow. */
 function readDirectives(text: string, index: LineIndex): { directives: LineDirective[]; offset: number } | undefined {
   const directives: LineDirective[] = [];
