@@ -500,8 +500,12 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
   }
   const templated = TEMPLATE_NAME_RE.test(file) || placeholderIn(text);
   const model = new Model(stages, preamble, built.astSource, lineBuilt ? read.index : undefined, eol, built.escapeChar, built.directives, globalArgs, templated);
-  return { model, problems };
+  // most files have none: one shared empty list rather than one kept per open file
+  return { model, problems: problems.length > 0 ? problems : NO_PROBLEMS };
 }
+
+/** The problems of a file without any: one shared list, never written. */
+const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
 
 /** The preamble of a line-read file without one (most files): one shared list, never written. */
 const NO_INSTRUCTIONS: DockerInstruction[] = Object.freeze([]) as unknown as DockerInstruction[];
