@@ -240,7 +240,8 @@ export class Engine {
     if (old && old.parsed.text === src.text && old.parsed.kind === src.kind) return false;
     this.touch(src.kind, !old || old.parsed.kind !== src.kind);
     if (old && old.parsed.kind !== src.kind) this.touch(old.parsed.kind, true);
-    const entry: Entry = { parsed: parseFile(src), gone: false, version: this.version };
+    // every field named up front: one added later would need a separate properties store per entry
+    const entry: Entry = { parsed: parseFile(src), gone: false, version: this.version, outs: undefined, suppressions: undefined, previous: undefined };
     if (old) old.gone = true;
     if (entry.parsed.problems.length > 0 || (old && old.parsed.problems.length > 0)) this.parseProblems = undefined;
     if (old && old.parsed.kind === src.kind) {

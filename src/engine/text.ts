@@ -6,7 +6,8 @@ export class LineIndex {
   constructor(readonly text: string) {
     const starts = [0];
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    this.starts = starts;
+    // exact length: an array filled by push keeps spare room, and every open file keeps its index
+    this.starts = starts.slice();
   }
 
   get lineCount(): number {
