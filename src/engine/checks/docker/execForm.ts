@@ -4,10 +4,11 @@ import { dockerJoinedArgs } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding, paramSet } from './util';
 
-/** Is the instruction written in JSON (exec) form: `["node", "main.js"]`? */
 /** A JSON array of strings without escapes or control characters: the usual exec form, told without parsing. */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON forbids unescaped in a string
 const SIMPLE_EXEC_RE = /^\[[ \t\n\r]*(?:"[^"\\\x00-\x1f]*"[ \t\n\r]*(?:,[ \t\n\r]*"[^"\\\x00-\x1f]*"[ \t\n\r]*)*)?\]$/;
 
+/** Is the instruction written in JSON (exec) form: `["node", "main.js"]`? */
 export function isExecForm(text: string): boolean {
   const t = text.trim();
   if (!t.startsWith('[')) return false;
