@@ -357,10 +357,10 @@ export class Engine {
       };
       if (t?.scope === 'file') {
         for (const kind of t.kinds) {
-          const at = this.slotIndex.get(kind)![slot];
+          const at = this.at(kind, slot);
           for (const entry of this.kindList(kind).entries) {
             if (entry.parsed.model === undefined) continue;
-            const out = entry.outs?.[at] ?? this.outOf(entry, slot);
+            const out = this.outOf(entry, slot, at);
             // most files pass or are out of scope: the shared outputs need no bookkeeping
             if (out === NOTHING_FOUND) applicable = true;
             else if (out !== NOT_APPLICABLE) take(out, entry);
@@ -440,15 +440,19 @@ export class Engine {
   }
 
   /** A file-scope item's output on an entry: run on first use, then kept until the entry is replaced. */
-  private outOf(entry: Entry, slot: number): ItemOut {
-    const kind = entry.parsed.kind;
-    const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.fileSlots.get(kind)!.length));
-    return (outs[this.slotIndex.get(kind)![slot]] ??= this.runFile(entry, slot));
+  private outOf(entry: Entry, slot: number, at = this.at(entry.parsed.kind, slot)): ItemOut {
+    const outs = (entry.outs ??= new Array<ItemOut | undefined>(this.fileSlots.get(entry.parsed.kind)!.length));
+    return (outs[at] ??= this.runFile(entry, slot));
   }
 
-  /** An entry's output for an item slot in an outputs array of its kind (see `slotIndex`). */
+  /** Where an item slot's output sits in the outputs of a file of this kind (see `slotIndex`). */
+  private at(kind: FileKind, slot: number): number {
+    return this.slotIndex.get(kind)![slot];
+  }
+
+  /** An entry's output for an item slot in an outputs array of its kind. */
   private outAt(outs: readonly (ItemOut | undefined)[] | undefined, kind: FileKind, slot: number): ItemOut | undefined {
-    return outs?.[this.slotIndex.get(kind)![slot]];
+    return outs?.[this.at(kind, slot)];
   }
 
   private runFile(entry: Entry, slot: number): ItemOut {

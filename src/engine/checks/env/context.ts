@@ -192,7 +192,7 @@ function collectKubernetes(f: ParsedFile<K8sModel>, out: EnvVar[]): void {
       const env = c.value.env;
       if (!Array.isArray(env)) continue;
       // the env list's node once per container; each variable's ranges are found from its item
-      const envNode = nodeAt(doc?.contents, [...c.path, 'env']);
+      const envNode = nodeAt(doc?.contents, c.path.concat('env'));
       const items = isSeq(envNode) ? envNode.items : undefined;
       const lc = f.model.lineCounter;
       for (let i = 0; i < env.length; i++) {

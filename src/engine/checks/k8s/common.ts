@@ -42,21 +42,23 @@ export interface Ctx {
 
 export interface ContainerCtx extends Ctx {
   c: K8sContainer;
+  /** Where the container's node sits in its document: found by its first finding, then shared (see containerContexts). */
+  place?: Place;
 }
 
 /**
  * A finding anchored at a path of the object's document (the key when present, else its nearest ancestor).
  * The finding keeps `path`: pass a fresh array. Its data shares the model's paths, which nothing mutates.
  */
-export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { container?: string; data?: Record<string, unknown> } = {}, containerPath?: YamlPath, at?: Range): RawFinding {
+export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { container?: string; containerPath?: YamlPath; data?: Record<string, unknown>; range?: Range } = {}): RawFinding {
   // Enough for a fix to find the object again in the current text (see fixes/k8s/common.ts).
   const obj = ctx.obj;
   const data: Record<string, unknown> = { path, docIndex: obj.docIndex, objectPath: obj.base };
   if (obj.podSpecPath) data.podSpecPath = obj.podSpecPath;
-  if (containerPath) data.containerPath = containerPath;
+  if (extra.containerPath) data.containerPath = extra.containerPath;
   if (extra.data) for (const k in extra.data) data[k] = extra.data[k];
   const file = ctx.file.path;
-  const range = at ?? rangeAt(ctx.model, obj, path);
+  const range = extra.range ?? rangeAt(ctx.model, obj, path);
   const object = obj.ref;
   // two literals rather than spreads: the same keys in the same order, built directly
   return extra.container !== undefined ? { file, range, message, object, container: extra.container, data } : { file, range, message, object, data };
@@ -64,10 +66,10 @@ export function findingAt(ctx: Ctx, path: YamlPath, message: string, extra: { co
 
 /** A finding about one container, anchored at `rel` under the container (e.g. ['securityContext', 'privileged']). */
 export function containerFinding(ctx: ContainerCtx, rel: YamlPath, message: string, data?: Record<string, unknown>): RawFinding {
-  return findingAt(ctx, ctx.c.path.concat(rel), message, { container: ctx.c.name, data }, ctx.c.path, containerRangeAt(ctx, rel));
+  return findingAt(ctx, ctx.c.path.concat(rel), message, { container: ctx.c.name, containerPath: ctx.c.path, data, range: containerRangeAt(ctx, rel) });
 }
 
-/** Where a container's node sits in its document, found once per shared context (see containerContexts). */
+/** Where a container's node sits in its document. */
 interface Place {
   /** The container's map node, when the walk to it succeeds. */
   node: unknown;
@@ -79,11 +81,9 @@ interface Place {
  * `rangeAt(model, obj, c.path + rel)`, walking from the container's node: the part of the walk down to the
  * container is done once per container rather than once per finding.
  */
-function containerRangeAt(ctx: ContainerCtx, rel: YamlPath): Range | undefined {
-  const shared = ctx as ContainerCtx & { place?: Place };
-  if (!('place' in shared)) return undefined; // a context made elsewhere: the plain walk
+function containerRangeAt(ctx: ContainerCtx, rel: YamlPath): Range {
   const root = ctx.model.docs[ctx.obj.docIndex]?.contents;
-  const place = (shared.place ??= { node: nodeAt(root, ctx.c.path), key: deepestKey(root, ctx.c.path) });
+  const place = (ctx.place ??= { node: nodeAt(root, ctx.c.path), key: deepestKey(root, ctx.c.path) });
   const at = (place.node !== undefined ? deepestKey(place.node, rel) : undefined) ?? place.key;
   // no key anywhere on the path: the plain walk's fallback (the document's start, else the object)
   return at ? (nodeRange(ctx.model.lineCounter, at) ?? ctx.obj.range) : rangeAt(ctx.model, ctx.obj, ctx.c.path.concat(rel));
@@ -136,7 +136,7 @@ function containerContexts(file: K8sFile, model: K8sModel, init: boolean): reado
   for (const obj of model.objects) {
     if (!hasPodSpec(obj)) continue;
     // `place` is filled by the first finding that needs it (declared here: one shape for every context)
-    for (const c of containersOf(obj, { init })) list.push({ file, model, obj, c, place: undefined } as ContainerCtx);
+    for (const c of containersOf(obj, { init })) list.push({ file, model, obj, c, place: undefined });
   }
   if (init) memo.withInit = list;
   else memo.plain = list;

@@ -50,11 +50,24 @@ export function usesMatches(step: CiStep, spec: string): boolean {
   return input === undefined || (step.with?.[input] !== undefined && step.with[input] !== '');
 }
 
-/** `group/Kind` matches an object whose apiVersion starts with the group; a bare `Kind` matches any group. */
+/**
+ * Whether an object is of one of the kinds: `group/Kind` matches an object whose apiVersion starts with the
+ * group, a bare `Kind` matches any group. The specs are split once, not for every object.
+ */
+export function kindMatcher(specs: readonly string[]): (o: { apiVersion: string; kind: string }) => boolean {
+  const kinds = specs.map((spec) => {
+    const slash = spec.lastIndexOf('/');
+    return slash === -1 ? { kind: spec, group: '' } : { kind: spec.slice(slash + 1), group: spec.slice(0, slash + 1) };
+  });
+  return (o) => {
+    for (const k of kinds) if (o.kind === k.kind && o.apiVersion.startsWith(k.group)) return true;
+    return false;
+  };
+}
+
+/** One object against one spec (see kindMatcher). */
 export function kindMatches(apiVersion: string, kind: string, spec: string): boolean {
-  const slash = spec.lastIndexOf('/');
-  if (slash === -1) return kind === spec;
-  return kind === spec.slice(slash + 1) && apiVersion.startsWith(spec.slice(0, slash) + '/');
+  return kindMatcher([spec])({ apiVersion, kind });
 }
 
 export function allSteps(ws: WorkspaceView): { files: ParsedFile<YamlFile>[]; steps: CiStep[] } {
@@ -73,12 +86,15 @@ export function ciTarget(ws: WorkspaceView, files: ParsedFile<YamlFile>[]): { fi
 const NO_GITOPS = { any: false };
 
 /** Whether a Kubernetes object of the item's GitOps kinds exists (Argo CD Application…), built per manifest. */
-const gitopsObjects = new DerivedByKey<z.infer<typeof Params>, boolean, { any: boolean }>((p) => ({
-  kinds: ['kubernetes'],
-  part: (f) => !!(f as ParsedFile<K8sModel>).model?.objects?.some((o) => p.k8sKinds.some((k) => kindMatches(o.apiVersion, o.kind, k))),
-  equal: (a, b) => a === b,
-  build: ([parts]) => ({ any: parts.some(Boolean) }),
-}));
+const gitopsObjects = new DerivedByKey<z.infer<typeof Params>, boolean, { any: boolean }>((p) => {
+  const gitops = kindMatcher(p.k8sKinds);
+  return {
+    kinds: ['kubernetes'],
+    part: (f) => !!(f as ParsedFile<K8sModel>).model?.objects?.some(gitops),
+    equal: (a, b) => a === b,
+    build: ([parts]) => ({ any: parts.some(Boolean) }),
+  };
+});
 
 const outputs = new WeakMap<object, { ci: readonly ParsedFile[]; pkgs: readonly ParsedFile[]; gitops: { any: boolean }; out: CheckOutput }>();
 

@@ -3,7 +3,7 @@ import { userPatternSchema } from '../../safeRegex';
 import type { Evidence, FileKind, Range } from '../../model';
 import { ciSteps } from '../../parse/ci';
 import type { DockerfileModel } from '../../parse/dockerfile';
-import { containersOf, type K8sModel, type K8sObject } from '../../parse/kubernetes';
+import { containersOf, type K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import type { YamlFile } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
@@ -11,7 +11,7 @@ import { concat, DerivedByKey, sameList, sameRange } from '../derived';
 import { envContext, type EnvContext } from '../env/context';
 import { alternatives, safeRegExp } from '../env/values';
 import { type CheckOutput, workspaceCheck } from '../template';
-import { usesMatches } from './ci';
+import { kindMatcher, usesMatches } from './ci';
 import { composeServices } from './compose';
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -111,19 +111,11 @@ const k8sSection = section(
   (p) => {
     const k8s = p.k8s!;
     const cmd = k8s.command ? safeRegExp(k8s.command, 'i') : undefined;
-    // `group/Kind` specs split once, as ci.ts kindMatches reads them (it would slice them for every object)
-    const kinds = k8s.kinds.map((spec) => {
-      const slash = spec.lastIndexOf('/');
-      return slash === -1 ? { kind: spec, group: '' } : { kind: spec.slice(slash + 1), group: spec.slice(0, slash + 1) };
-    });
-    const kindHit = (o: K8sObject): boolean => {
-      for (const k of kinds) if (o.kind === k.kind && o.apiVersion.startsWith(k.group)) return true;
-      return false;
-    };
+    const kindHit = kindMatcher(k8s.kinds);
     return (f) => {
       const out: Part = [];
       for (const o of (f as ParsedFile<K8sModel>).model?.objects ?? []) {
-        const kind = kinds.length > 0 && kindHit(o);
+        const kind = kindHit(o);
         // the object's labels, then its pod template's (no merged copy per object and item)
         const label = k8s.labels.length ? k8s.labels.find((l) => l in o.labels || l in o.podLabels) : undefined;
         const ann = k8s.annotations.length ? annotationMatching(o.annotations, o.podAnnotations, k8s.annotations) : undefined;
