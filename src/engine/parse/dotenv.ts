@@ -151,11 +151,16 @@ export function pathRole(path: string): { production: boolean; nonProduction: bo
   return { production: PRODUCTION_DIR.test(path), nonProduction: NON_PRODUCTION_DIR.test(path) };
 }
 
+/** A file name with `prod` or `production` as one of its words (`.env.prod`, `docker-compose.production.yml`). */
+export function productionName(name: string): boolean {
+  return PRODUCTION_NAME.test(name);
+}
+
 export function envFileRole(path: string): EnvFileRole {
   const name = baseName(path);
   const dir = pathRole(path);
   const template = TEMPLATE_NAME.test(name);
   const nonProduction = NON_PRODUCTION_NAME.test(name) || (dir.nonProduction && !dir.production);
-  const production = !nonProduction && (PRODUCTION_NAME.test(name) || dir.production);
+  const production = !nonProduction && (productionName(name) || dir.production);
   return { template, production, nonProduction };
 }

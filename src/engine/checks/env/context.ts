@@ -2,7 +2,7 @@ import type { Node } from 'yaml';
 import type { FileKind, Range } from '../../model';
 import { Derived, sameList, sameRange } from '../derived';
 import { dockerProperties, type DockerfileModel } from '../../parse/dockerfile';
-import { envFileRole, pathRole, type EnvModel } from '../../parse/dotenv';
+import { envFileRole, pathRole, productionName, type EnvModel } from '../../parse/dotenv';
 import { containersOf, isObject, type K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import { findPair, isMap, isScalar, isSeq, nodeAt, nodeRange, type YamlFile } from '../../parse/yamlSupport';
@@ -213,7 +213,7 @@ function collectKubernetes(f: ParsedFile<K8sModel>, out: EnvVar[]): void {
 
 /** Is a compose file the production one (`docker-compose.prod.yml`, `compose.production.yaml`)? */
 export function isProductionCompose(path: string): boolean {
-  return /(^|[.\-_])(prod|production)([.\-_]|$)/i.test(baseName(path).replace(/\.ya?ml$/i, '')) || pathRole(path).production;
+  return productionName(baseName(path)) || pathRole(path).production;
 }
 
 const REF_RE = /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:?[-?][^}]*)?\}?$/;
