@@ -1,6 +1,6 @@
 import type { Finding, FileKind } from './model';
 import type { K8sModel } from './parse/kubernetes';
-import { rangeContains } from './text';
+import { rangeContains, whitespaceCode } from './text';
 import type { ParsedFile } from './workspace';
 
 /** One suppression: the ids it names (rule ids, `tool:check` aliases, or `*`) and where it applies. */
@@ -40,8 +40,7 @@ function commentNamesTool(text: string, dockerfile: boolean): boolean {
 
 /** `\s` as the patterns see it, but a line break (the text is read line by line). */
 function blankInLine(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13 && c !== 10);
-  return /\s/.test(String.fromCharCode(c));
+  return c !== 10 && whitespaceCode(c);
 }
 
 /** What a file without suppressions has: one shared value (most files), never written. */

@@ -16,6 +16,13 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineAt(o);
+    return { line, character: o - this.starts[line] };
+  }
+
+  /** The line of an offset (`positionAt(offset).line` without making the position). */
+  lineAt(offset: number): number {
+    const o = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -23,7 +30,7 @@ export class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo] };
+    return lo;
   }
 
   offsetAt(pos: Position): number {
@@ -51,6 +58,12 @@ export class LineIndex {
   lineRange(line: number): Range {
     return { start: { line, character: 0 }, end: { line, character: this.lineEnd(line) - this.starts[line] } };
   }
+}
+
+/** Is the character code whitespace as `/\s/` sees it? (ASCII told without the pattern.) */
+export function whitespaceCode(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return /\s/.test(String.fromCharCode(c));
 }
 
 export function eol(text: string): '\r\n' | '\n' {

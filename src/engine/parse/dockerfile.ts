@@ -148,7 +148,6 @@ function overlongInstruction(text: string): { line: number; length: number } | u
   return undefined;
 }
 
-
 function safeAst(text: string, problems?: Problem[], file = ''): Dockerfile {
   try {
     return DockerfileParser.parse(text);
@@ -162,12 +161,9 @@ function safeAst(text: string, problems?: Problem[], file = ''): Dockerfile {
 class LazyAst {
   private tree?: Dockerfile;
   private byStart?: Map<number, Instruction>;
-  constructor(
-    readonly text: string,
-    readonly index: LineIndex,
-  ) {}
+  constructor(readonly index: LineIndex) {}
   get ast(): Dockerfile {
-    return (this.tree ??= safeAst(this.text));
+    return (this.tree ??= safeAst(this.index.text));
   }
   node(start: number, ordinal: number): Instruction {
     if (!this.byStart) {
@@ -218,7 +214,7 @@ class LineInstruction implements DockerInstruction {
     return this.bits >>> 2;
   }
   get args(): string {
-    return this.argsStart < 0 ? '' : this.source.text.slice(this.argsStart, this.argsEnd);
+    return this.argsStart < 0 ? '' : this.lines.text.slice(this.argsStart, this.argsEnd);
   }
   get range(): Range {
     return this.lines.range(this.start, this.end);
@@ -329,7 +325,7 @@ interface Built {
 /** The model from the line reader; undefined when a FROM uses variables (dockerfile-ast resolves those). */
 function fromLines(text: string, read: LineRead): Built | undefined {
   const { index, keywords, marks, spans: sp } = read;
-  const lazy = new LazyAst(text, index);
+  const lazy = new LazyAst(index);
   const stages: LineStage[] = [];
   const preamble: DockerInstruction[] = [];
   for (let n = 0; n < keywords.length; n++) {
@@ -723,23 +719,9 @@ export function dockerFromHead(from: DockerFrom): Range {
 
 /** The first and last line of an instruction; for one the line reader read, without making its range. */
 export function dockerLines(ins: DockerInstruction, index: LineIndex): { first: number; last: number } {
-  if (ins instanceof LineInstruction) return { first: lineOf(index, ins.start), last: lineOf(index, ins.end) };
+  if (ins instanceof LineInstruction) return { first: index.lineAt(ins.start), last: index.lineAt(ins.end) };
   const { start, end } = ins.range;
   return { first: start.line, last: end.line };
-}
-
-/** The line of an offset (as `positionAt(offset).line`, without the position). */
-function lineOf(index: LineIndex, offset: number): number {
-  const { starts } = index;
-  const o = Math.max(0, Math.min(offset, index.text.length));
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= o) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Offsets of the arguments (`argsRange`), without making the range for an instruction the line reader read. */

@@ -15,7 +15,7 @@
  * the shared corpus.
  */
 import type { Range } from '../model';
-import { LineIndex } from '../text';
+import { LineIndex, whitespaceCode } from '../text';
 
 /** A whitespace-separated word of an instruction, as offsets in the file. */
 export interface LineWord {
@@ -96,12 +96,6 @@ function plain(text: string): boolean | undefined {
   return escapes;
 }
 
-/** Is the character code whitespace as `/\s/` sees it? */
-function whitespace(c: number): boolean {
-  if (c < 128) return c === SPACE || (c >= TAB && c <= CR);
-  return /\s/.test(String.fromCharCode(c));
-}
-
 const DIRECTIVE_RE = /^[ \t]*#[ \t]*([^ \t=]+)[ \t]*=[ \t]*([^ \t]+)([ \t]*)$/;
 
 /** The parser directives of a text this reader read (the model makes them on request: few callers ask). */
@@ -117,7 +111,7 @@ function readDirectives(text: string, index: LineIndex): { directives: LineDirec
     const end = index.lineEnd(line);
     // the first non-blank character is `#` and a `=` follows, told before the line is sliced
     let at = start;
-    while (at < end && whitespace(text.charCodeAt(at))) at++;
+    while (at < end && whitespaceCode(text.charCodeAt(at))) at++;
     if (at === end || text.charCodeAt(at) !== HASH) break;
     const eq = text.indexOf('=', at);
     if (eq === -1 || eq >= end) break;

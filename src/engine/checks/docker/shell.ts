@@ -1,5 +1,5 @@
 import { dockerArgsOffsets, dockerJson, type DockerInstruction } from '../../parse/dockerfile';
-import type { LineIndex } from '../../text';
+import { whitespaceCode, type LineIndex } from '../../text';
 
 /** A shell word with its unquoted value and its offsets in the Dockerfile text. */
 export interface Word {
@@ -39,12 +39,6 @@ for (const c of '&|;()') SEPARATOR[c.charCodeAt(0)] = 1;
 /** Characters that end or change a word, by code; everything else is copied as is. */
 const SPECIAL_IN_WORD = new Uint8Array(128);
 for (const c of ' \t\n\r\'"$\\&|;()') SPECIAL_IN_WORD[c.charCodeAt(0)] = 1;
-
-/** Is the character code whitespace as `/\s/` sees it? */
-function whitespace(c: number): boolean {
-  if (c < 128) return c === SPACE || (c >= TAB && c <= CR);
-  return /\s/.test(String.fromCharCode(c));
-}
 
 /**
  * A line continuation at `i` (the escape character, blanks, a line break, within 65 characters): the
@@ -144,7 +138,7 @@ export function tokenize(src: string, base: number, escapeChar: string): ShellCo
       i++;
       continue;
     }
-    if (ch === HASH && (atLineStart || current.length === 0 || i === 0 || whitespace(src.charCodeAt(i - 1)))) {
+    if (ch === HASH && (atLineStart || current.length === 0 || i === 0 || whitespaceCode(src.charCodeAt(i - 1)))) {
       // Comment to the end of the line (a comment line inside a continued RUN is dropped by Docker too).
       while (i < n && src.charCodeAt(i) !== LF) i++;
       continue;
