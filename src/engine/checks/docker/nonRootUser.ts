@@ -11,18 +11,6 @@ const Params = z.strictObject({
   nonRootImages: z.array(userPatternSchema('i')).default(['^gcr\\.io/distroless/.*:(.*-)?nonroot(-.*)?$', '^cgr\\.dev/chainguard/', ':nonroot$']),
 });
 
-let compiledFor: readonly string[] | undefined;
-let compiled: (RegExp | undefined)[] = [];
-
-/** The non-root image patterns, compiled once per params list (the checks of every file share it). */
-function nonRootPatterns(list: readonly string[]): (RegExp | undefined)[] {
-  if (compiledFor !== list) {
-    compiled = list.map((re) => userRegExp(re, 'i'));
-    compiledFor = list;
-  }
-  return compiled;
-}
-
 /** The last USER of the final stage (inherited from earlier stages it builds on) names a non-root user. */
 export const nonRootUser = fileCheck({
   id: 'docker.final-user',
@@ -52,7 +40,7 @@ export const nonRootUser = fileCheck({
     }
     const base = stageChain(ctx.model, final).at(-1) ?? final;
     const image = substitute(base.from.image, ctx.model.globalArgs).value;
-    if (nonRootPatterns(params.nonRootImages).some((re) => re?.test(image))) return passOrFail([]);
+    if (params.nonRootImages.some((re) => userRegExp(re, 'i')?.test(image))) return passOrFail([]);
     const who = isWindowsStage(ctx.model, final) ? 'ContainerAdministrator' : 'root';
     return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage sets no USER, so the container runs as ${who}; add USER <non-root user> (e.g. USER node) before CMD/ENTRYPOINT.`, final)]);
   },

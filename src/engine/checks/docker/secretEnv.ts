@@ -29,24 +29,6 @@ function literal(value: string): boolean {
   return v.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '').trim() !== '';
 }
 
-interface Patterns {
-  names: RegExp;
-  ignore: RegExp;
-  placeholder: RegExp;
-}
-
-let patternsFor: z.infer<typeof Params> | undefined;
-let patternsOf: Patterns | undefined;
-
-/** The params' patterns, compiled once per params object (the checks of every file share it). */
-function patterns(params: z.infer<typeof Params>): Patterns {
-  if (patternsFor !== params || !patternsOf) {
-    patternsOf = { names: regExp(params.names), ignore: regExp(params.ignoreNames), placeholder: regExp(params.placeholders) };
-    patternsFor = params;
-  }
-  return patternsOf;
-}
-
 /** Secret-looking ENV and ARG names never get literal values in the Dockerfile (they stay in the image history). */
 export const secretEnv = fileCheck({
   id: 'docker.secret-env',
@@ -56,7 +38,9 @@ export const secretEnv = fileCheck({
   run(file, params) {
     const ctx = dockerContext(file);
     if (!ctx || (ctx.model.stages.length === 0 && ctx.model.preamble.length === 0)) return undefined;
-    const { names, ignore, placeholder } = patterns(params);
+    const names = regExp(params.names);
+    const ignore = regExp(params.ignoreNames);
+    const placeholder = regExp(params.placeholders);
     const findings: RawFinding[] = [];
     const visit = (ins: DockerInstruction, stage: DockerStage | undefined) => {
       if (ins.keyword !== 'ENV' && ins.keyword !== 'ARG') return;
