@@ -91,8 +91,8 @@ export function escapesRoot(rel: string): boolean {
  * cache): it is validated without parsing the text, and the text is parsed only when that finds any
  * problem, so every problem is still located. The result is the same as without it.
  */
-export function loadChecklist(text: string, file: string, options?: { plain?: unknown }): { checklist?: Checklist; problems: Problem[] } {
-  if (options && 'plain' in options) {
+export function loadChecklist(text: string, file: string, options?: { plain: unknown }): { checklist?: Checklist; problems: Problem[] } {
+  if (options) {
     const fast = ChecklistSchema.safeParse(options.plain ?? {});
     if (fast.success) {
       const problems: Problem[] = [];

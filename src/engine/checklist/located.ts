@@ -4,9 +4,9 @@ import type { Problem, Range } from '../model';
 import { keyRangeAt, nodeAt, nodeRange, toRange } from '../parse/yamlSupport';
 
 /** Options of every parse of a checklist or config text (also used to build the built-in checklist cache). */
-export const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
 /** Options of the conversion of a parsed document to its plain value. */
-export const TO_JS_OPTIONS = { maxAliasCount: 100 } as const;
+const TO_JS_OPTIONS = { maxAliasCount: 100 } as const;
 
 /**
  * The plain value parseValidated would validate for a text (`{ plain }`), or undefined when the text has
