@@ -3,9 +3,9 @@ import type { ParsedFile, WorkspaceView } from '../workspace';
 
 /**
  * How a workspace check stays proportional to the edited file. A workspace-wide value (the env context,
- * the ports the deployment exposes, a check's evidence) is built from one part per file; parts are
- * memoised per ParsedFile (which keeps its identity while its text is unchanged), so after an edit only
- * the edited file's part is computed again. When that part equals the one it replaces, the previous
+ * the ports the deployment exposes, a check's evidence) is built from one part per file; the parts are
+ * kept with the last value and reused for every ParsedFile still in the lists (a ParsedFile keeps its
+ * identity while its text is unchanged), so after an edit only the edited file's part is computed again. When that part equals the one it replaces, the previous
  * value is returned as is (early cutoff): its identity then tells every memo downstream, and the
  * engine, that nothing changed.
  */
@@ -34,7 +34,7 @@ const EMPTY: readonly ParsedFile[] = Object.freeze([]);
 export class Derived<P, V> {
   private readonly cache: CacheNode = new WeakMap();
   /** Parts computed during the current `get` (a changed file's part is compared, then built with). */
-  private fresh = new Map<ParsedFile, P>();
+  private readonly fresh = new Map<ParsedFile, P>();
   private recent: Built<P, V>[] = [];
 
   constructor(private readonly spec: DerivedSpec<P, V>) {}

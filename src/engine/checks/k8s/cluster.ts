@@ -135,7 +135,7 @@ function coverSignature(file: ParsedFile): string[] {
 const coverFacts = new Derived<string[], { cluster: Cluster }>({
   kinds: ['kubernetes'],
   part: coverSignature,
-  equal: (a, b) => sameList(a, b, (x, y) => x === y),
+  equal: sameList,
   build: (_parts, [files]) => ({ cluster: collect(files) }),
 });
 
@@ -161,7 +161,7 @@ interface CoverageState<I> {
 }
 
 /** The part of a file with nothing to judge: shared, never written. */
-const NO_PART: CoveragePart = Object.freeze({ judged: false, byKind: new Map() }) as CoveragePart;
+const NO_PART: CoveragePart = Object.freeze({ judged: false, byKind: new Map() });
 
 /**
  * A cross-file Kubernetes check whose findings are about one workload at a time, judged against shared
@@ -193,14 +193,16 @@ export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>):
           if (!list) part.byKind.set(key, (list = []));
           if (spec.judge({ file: file as K8sFile, model: model!, obj }, st.index, facts.cluster, p, list)) part.judged = true;
         }
-        // An edit that leaves this file's findings as they were keeps the old part, and so the last output.
-        const before = last && last.files[i]?.path === file.path ? last.parts[i] : undefined;
         if (!part.judged && part.byKind.size === 0) part = NO_PART; // most files hold nothing this check judges
-        else if (before && before.judged === part.judged && samePlain([...before.byKind], [...part.byKind])) part = before;
+        else {
+          // An edit that leaves this file's findings as they were keeps the old part, and so the last output.
+          const before = last && last.files[i]?.path === file.path ? last.parts[i] : undefined;
+          if (before && before.judged === part.judged && samePlain([...before.byKind], [...part.byKind])) part = before;
+        }
       }
       parts.push(part);
     }
-    if (last && sameList(last.parts, parts, (a, b) => a === b)) {
+    if (last && sameList(last.parts, parts)) {
       last.files = files;
       return last.out;
     }
