@@ -20,7 +20,8 @@ interface CacheEntry {
 export type CachedPlain = (name: string, text: string) => { plain: unknown } | undefined;
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-const checklistNames = (dir: string): string[] => readdirSync(dir).filter((n) => n.endsWith('.checklist.yaml')).sort();
+/** The checklist files of a built-in checklists folder, sorted (the files loaded, and so the files cached). */
+export const builtinChecklistNames = (dir: string): string[] => readdirSync(dir).filter((n) => n.endsWith('.checklist.yaml')).sort();
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -29,7 +30,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
  */
 export function buildChecklistCache(dir: string): string {
   const files: Record<string, CacheEntry> = {};
-  for (const name of checklistNames(dir)) {
+  for (const name of builtinChecklistNames(dir)) {
     const text = readFileSync(path.join(dir, name), 'utf8');
     const value = plainValue(text);
     if (!value || !isDeepStrictEqual(JSON.parse(JSON.stringify(value.plain) ?? 'null'), value.plain)) continue;
@@ -38,11 +39,9 @@ export function buildChecklistCache(dir: string): string {
   return JSON.stringify({ format: FORMAT, files });
 }
 
-/** Writes the cache of a folder's checklists into that folder; returns the file written. */
-export function writeChecklistCache(dir: string): string {
-  const file = path.join(dir, CHECKLIST_CACHE_FILE);
-  writeFileSync(file, buildChecklistCache(dir));
-  return file;
+/** Writes the cache of a folder's checklists into that folder. */
+export function writeChecklistCache(dir: string): void {
+  writeFileSync(path.join(dir, CHECKLIST_CACHE_FILE), buildChecklistCache(dir));
 }
 
 /** The lookup for a cache's JSON text; malformed or of another format, it finds nothing. */

@@ -1,4 +1,4 @@
-import { existsSync, promises as fs, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, promises as fs, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../engine/audit';
 import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
@@ -7,7 +7,7 @@ import type { Checklist, Config } from '../engine/checklist/schema';
 import { helmChartDirs, inHelmTemplates, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
 import type { Attestation, AuditResult, FileKind, Problem, Range } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
-import { readChecklistCache } from './checklistCache';
+import { builtinChecklistNames, readChecklistCache } from './checklistCache';
 import { resolveInside, walk } from './walk';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -34,14 +34,14 @@ export function loadBuiltinChecklists(dir = builtinChecklistDir()): { checklists
   const problems: Problem[] = [];
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.checklist.yaml')).sort();
+    names = builtinChecklistNames(dir);
   } catch {
     problems.push({ file: dir, message: 'Built-in checklists folder not found', severity: 'error' });
   }
-  const cached = names.length ? readChecklistCache(dir) : undefined;
+  const cached = readChecklistCache(dir);
   for (const name of names) {
     const text = readFileSync(path.join(dir, name), 'utf8');
-    const r = loadChecklist(text, `checklists/${name}`, cached?.(name, text));
+    const r = loadChecklist(text, `checklists/${name}`, cached(name, text));
     problems.push(...r.problems);
     if (r.checklist) checklists.push(r.checklist);
   }

@@ -41,14 +41,16 @@ export interface Builtins {
 export async function loadBuiltins(extensionUri: vscode.Uri): Promise<Builtins> {
   const dir = vscode.Uri.joinPath(extensionUri, 'checklists');
   const problems: Problem[] = [];
+  // The build's cache of their parsed YAML (used only where a file's hash matches; missing or bad, nothing is found),
+  // read while the folder is listed.
+  const cacheText = readDiskText(vscode.Uri.joinPath(dir, CHECKLIST_CACHE_FILE), CHECKLIST_CACHE_FILE, []);
   let names: string[] = [];
   try {
     names = (await vscode.workspace.fs.readDirectory(dir)).map(([n]) => n).filter((n) => n.endsWith('.checklist.yaml')).sort();
   } catch {
     problems.push({ file: `${BUILTIN_PREFIX}checklists`, message: 'Built-in checklists folder not found', severity: 'error' });
   }
-  // The build's cache of their parsed YAML (used only where a file's hash matches; missing or bad, nothing is found).
-  const cached = parseChecklistCache(await readDiskText(vscode.Uri.joinPath(dir, CHECKLIST_CACHE_FILE), CHECKLIST_CACHE_FILE, []));
+  const cached = parseChecklistCache(await cacheText);
   const files = await Promise.all(
     names.map(async (name) => {
       const uri = vscode.Uri.joinPath(dir, name);
