@@ -148,6 +148,14 @@ describe('built-in checklist cache', () => {
     }
   });
 
+  it('caches exactly the files that are loaded as built-in checklists', () => {
+    writeFileSync(path.join(dir, 'extra.checklist.yml'), 'id: extra\ntitle: Extra\nsections: []\n');
+    writeFileSync(path.join(dir, 'notes.yaml'), 'id: notes\n');
+    writeChecklistCache(dir);
+    assert.deepEqual(Object.keys(readCache(dir).files), NAMES);
+    assert.deepEqual(loadBuiltinChecklists(dir).checklists.map((c) => path.basename(c.file ?? '')), NAMES);
+  });
+
   it('leaves out of the cache a file that is not valid YAML, which is then reported as without a cache', () => {
     writeFileSync(path.join(dir, 'broken.checklist.yaml'), 'id: broken\ntitle: [unclosed\n');
     writeChecklistCache(dir);
