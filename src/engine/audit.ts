@@ -676,11 +676,24 @@ function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem 
     // A workspace check's findings are copies, kept from one run to the next per raw finding: one the check
     // memoises keeps its stamped object (files whose findings did not change keep their order). Copies share a few
     // shapes; stamping in place would leave the audit's loops with as many as the checks have literals.
-    const copy = copies?.before?.get(f) ?? { ...f, ruleId, severity, fixable };
+    const copy = copies?.before?.get(f) ?? stampedCopy(f, ruleId, severity, fixable);
     copies?.after.set(f, copy);
     findings[i] = copy;
   }
   return { applicable: true, findings, evidence: out.evidence, problem, foreign: isForeign, kept: undefined }; // `kept` set later: a slot of its own
+}
+
+/**
+ * `{ ...f, ruleId, severity, fixable }`, the same keys in the same order. V8 (Node 20) runs an object
+ * spread through its generic path, about ten times slower than `Object.assign` onto a fresh literal, and
+ * workspace checks copy thousands of findings per audit.
+ */
+function stampedCopy(f: RawFinding, ruleId: string, severity: Severity, fixable: boolean): Finding {
+  const copy = Object.assign({}, f) as Finding;
+  copy.ruleId = ruleId;
+  copy.severity = severity;
+  copy.fixable = fixable;
+  return copy;
 }
 
 /**
