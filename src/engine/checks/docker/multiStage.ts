@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RawFinding, RelatedInfo } from '../../model';
 import { copyFromFlag, type DockerfileModel, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { program, subcommand, type ShellCommand, type Word } from './shell';
@@ -41,6 +42,12 @@ export function buildStep(cmd: ShellCommand): Word | undefined {
 }
 
 /** The final stage takes something from an earlier stage: FROM <stage>, COPY --from=<stage>, or RUN --mount=from=<stage>. */
+/** The finding with its related locations, when there are some (set on it: a spread copy takes V8's slow path). */
+function withRelated(f: RawFinding, related: RelatedInfo[] | undefined): RawFinding {
+  if (related) f.related = related;
+  return f;
+}
+
 function usesEarlierStage(model: DockerfileModel, stage: DockerStage): boolean {
   if (stage.parent !== undefined) return true;
   const earlier = new Set(model.stages.filter((s) => s.index < stage.index).flatMap((s) => [String(s.index), ...(s.name ? [s.name] : [])]));
@@ -79,12 +86,12 @@ export const multiStage = fileCheck({
     if (ctx.model.stages.length < 2) {
       if (!step && !params.always) return undefined;
       const what = step ? `runs its build step (${step.value}) in the only stage, so compilers and sources ship in the image` : 'has a single stage';
-      return passOrFail([{ ...dockerFinding(ctx, fromRange(final), `This Dockerfile ${what}; build in a separate stage and COPY --from=<build> only the output into the final stage.`, final), related }]);
+      return passOrFail([withRelated(dockerFinding(ctx, fromRange(final), `This Dockerfile ${what}; build in a separate stage and COPY --from=<build> only the output into the final stage.`, final), related)]);
     }
     if (step) {
       const inFinal = final.instructions.some((i) => i.range.start.line <= ctx.index.positionAt(step.start).line && ctx.index.positionAt(step.start).line <= i.range.end.line);
       const where = inFinal ? 'The final stage runs a build step' : 'The final stage builds on a stage that runs a build step';
-      return passOrFail([{ ...dockerFinding(ctx, fromRange(final), `${where} (${step.value}), so compilers and sources ship in the image; build in a separate stage and COPY --from=<build> only the output.`, final), related }]);
+      return passOrFail([withRelated(dockerFinding(ctx, fromRange(final), `${where} (${step.value}), so compilers and sources ship in the image; build in a separate stage and COPY --from=<build> only the output.`, final), related)]);
     }
     if (params.always && !usesEarlierStage(ctx.model, final)) {
       return passOrFail([dockerFinding(ctx, fromRange(final), 'The final stage takes nothing from the earlier stages; COPY --from=<build> the build output into it.', final)]);

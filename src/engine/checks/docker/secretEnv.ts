@@ -66,5 +66,9 @@ export const secretEnv = fileCheck({
 
 function finding(ctx: DockerContext, ins: DockerInstruction, p: DockerProperty, stage: DockerStage | undefined, message: string): RawFinding {
   const f = dockerFinding(ctx, p.getRange() ?? ins.range, message, stage);
-  return { ...f, data: { ...f.data, key: p.getName() } };
+  // the stage data may be shared (frozen): a copy with the key (assigned: V8's spread-and-add is its slow path)
+  const data = Object.assign({}, f.data);
+  data.key = p.getName();
+  f.data = data;
+  return f;
 }

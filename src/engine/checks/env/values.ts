@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RawFinding } from '../../model';
 import { userPatternSchema, userRegExp } from '../../safeRegex';
 import type { EnvContext, EnvVar } from './context';
 
@@ -141,13 +142,14 @@ export function where(v: EnvVar): string {
   return `${v.file}:${v.keyRange.start.line + 1}`;
 }
 
-export function finding(v: EnvVar, message: string, onValue = false) {
-  return {
-    file: v.file,
-    range: onValue && v.valueRange.end.character + v.valueRange.end.line > 0 && !(v.valueRange.start.line === v.valueRange.end.line && v.valueRange.start.character === v.valueRange.end.character) ? v.valueRange : v.keyRange,
-    message,
-    ...(v.object ? { object: v.object } : {}),
-    ...(v.container ? { container: v.container } : {}),
-    data: { key: v.key },
-  };
+export function finding(v: EnvVar, message: string, onValue = false): RawFinding {
+  const file = v.file;
+  const range = onValue && v.valueRange.end.character + v.valueRange.end.line > 0 && !(v.valueRange.start.line === v.valueRange.end.line && v.valueRange.start.character === v.valueRange.end.character) ? v.valueRange : v.keyRange;
+  const data = { key: v.key };
+  // `object` and `container` only when known, in this key order: one literal per shape (no spreads, V8's slow path)
+  const { object, container } = v;
+  if (object && container) return { file, range, message, object, container, data };
+  if (object) return { file, range, message, object, data };
+  if (container) return { file, range, message, container, data };
+  return { file, range, message, data };
 }

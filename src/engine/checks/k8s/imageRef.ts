@@ -21,7 +21,11 @@ export function parseImage(image: string): ImageRef {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
   }
-  return { repository: rest, ...(tag !== undefined ? { tag } : {}), ...(digest ? { digest } : {}) };
+  // keys only when present (assigned, not spread: V8's spread of a small literal is its slow path)
+  const ref: ImageRef = { repository: rest };
+  if (tag !== undefined) ref.tag = tag;
+  if (digest) ref.digest = digest;
+  return ref;
 }
 
 /** The image is pinned by an immutable content digest (sha256:…). */

@@ -61,10 +61,10 @@ export const serviceReadiness = workspaceCheck({
       for (const ctn of containers) {
         const probe = mapField(ctn.value, 'readinessProbe');
         if (probe !== null) continue; // present (or malformed: not this rule's call)
-        findings.push({
-          ...containerFinding({ ...w, c: ctn }, ['readinessProbe'], `${describeContainer(ctn)} of ${w.obj.ref} has no readinessProbe, but ${svc.obj.ref}${nsLabel(svc.obj)} (${svcSel ? describeSelector(svcSel) : ''}) sends traffic to its pods: requests reach pods that are still starting or overloaded.`, { insert: 'readinessProbe' }),
-          related: [{ file: svc.file.path, range: objectFinding(svc, '').range, message: `${svc.obj.ref} selects these pods` }],
-        });
+        // fields set rather than spread: V8 copies a spread with extra keys on its slow path
+        const f = containerFinding({ file: w.file, model: w.model, obj: w.obj, c: ctn, place: undefined }, ['readinessProbe'], `${describeContainer(ctn)} of ${w.obj.ref} has no readinessProbe, but ${svc.obj.ref}${nsLabel(svc.obj)} (${svcSel ? describeSelector(svcSel) : ''}) sends traffic to its pods: requests reach pods that are still starting or overloaded.`, { insert: 'readinessProbe' });
+        f.related = [{ file: svc.file.path, range: objectFinding(svc, '').range, message: `${svc.obj.ref} selects these pods` }];
+        findings.push(f);
       }
       return true;
     },
