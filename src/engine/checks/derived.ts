@@ -103,13 +103,17 @@ export class Derived<P, V> {
    */
   private build(lists: (readonly ParsedFile[])[]): V {
     const base = this.recent[this.recent.length - 1];
+    // parts computed while comparing (changed files); none on a first build
+    const fresh = this.fresh.size > 0 ? this.fresh : undefined;
     const parts = lists.map((list, k) => {
+      const kind = this.spec.kinds[k];
+      if (!base && !fresh) return list.map((f) => this.spec.part(f, kind));
       const known = lastParts(base?.lists[k], base?.parts[k], list);
       return list.map((f, i) => {
         const p = known(f, i);
         if (p !== undefined) return p;
         // computed while comparing (a changed file), else now: a full build needs no table of its own
-        return this.fresh.has(f) ? (this.fresh.get(f) as P) : this.spec.part(f, this.spec.kinds[k]);
+        return fresh?.has(f) ? (fresh.get(f) as P) : this.spec.part(f, kind);
       });
     });
     const value = this.spec.build(parts, lists);

@@ -3,7 +3,7 @@ import { userPatternSchema } from '../../safeRegex';
 import type { Evidence, FileKind, Range } from '../../model';
 import { ciSteps } from '../../parse/ci';
 import type { DockerfileModel } from '../../parse/dockerfile';
-import { containersOf, type K8sModel } from '../../parse/kubernetes';
+import { containersOf, type K8sContainer, type K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import type { YamlFile } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
@@ -106,15 +106,62 @@ const ciSection = section(
   },
 );
 
+/** The kinds, label keys and annotation keys of a manifest's objects (their pod templates' included). */
+interface ManifestKeys {
+  kinds: Set<string>;
+  labels: Set<string>;
+  annotations: string[];
+}
+
+const manifestKeys = new WeakMap<K8sModel, ManifestKeys>();
+
+/**
+ * What a manifest's objects are and carry, read once per model and shared by every item: an item whose
+ * kinds, labels and annotations the file lacks passes over it without visiting its objects.
+ */
+function keysOf(model: K8sModel): ManifestKeys {
+  let keys = manifestKeys.get(model);
+  if (keys) return keys;
+  const kinds = new Set<string>();
+  const labels = new Set<string>();
+  const annotations = new Set<string>();
+  for (const o of model.objects) {
+    kinds.add(o.kind);
+    for (const k in o.labels) labels.add(k);
+    for (const k in o.podLabels) labels.add(k);
+    for (const k in o.annotations) annotations.add(k);
+    for (const k in o.podAnnotations) annotations.add(k);
+  }
+  manifestKeys.set(model, (keys = { kinds, labels, annotations: [...annotations] }));
+  return keys;
+}
+
+/** A container's command and args as one line, for `k8s.command` patterns (read once per container). */
+const commandLines = new WeakMap<K8sContainer, string>();
+
+function commandLine(c: K8sContainer): string {
+  let line = commandLines.get(c);
+  if (line === undefined) commandLines.set(c, (line = [c.value.command, c.value.args].flat().filter((x) => typeof x === 'string').join(' ')));
+  return line;
+}
+
 const k8sSection = section(
   () => ['kubernetes'],
   (p) => {
     const k8s = p.k8s!;
     const cmd = k8s.command ? safeRegExp(k8s.command, 'i') : undefined;
     const kindHit = kindMatcher(k8s.kinds);
+    const kindNames = k8s.kinds.map((spec) => spec.slice(spec.lastIndexOf('/') + 1));
     return (f) => {
+      const model = (f as ParsedFile<K8sModel>).model;
+      if (!model?.objects?.length) return NONE;
+      if (!cmd) {
+        const keys = keysOf(model);
+        const maybe = kindNames.some((k) => keys.kinds.has(k)) || k8s.labels.some((l) => keys.labels.has(l)) || keys.annotations.some((a) => k8s.annotations.some((x) => a.startsWith(x)));
+        if (!maybe) return NONE;
+      }
       const out: Part = [];
-      for (const o of (f as ParsedFile<K8sModel>).model?.objects ?? []) {
+      for (const o of model.objects) {
         const kind = kindHit(o);
         // the object's labels, then its pod template's (no merged copy per object and item)
         const label = k8s.labels.length ? k8s.labels.find((l) => l in o.labels || l in o.podLabels) : undefined;
@@ -126,8 +173,7 @@ const k8sSection = section(
         if (ann) out.push({ file: f.path, range, message: `${o.ref} has annotation ${ann}` });
         if (cmd) {
           for (const c of containersOf(o, { init: true })) {
-            const text = [c.value.command, c.value.args].flat().filter((x) => typeof x === 'string').join(' ');
-            if (cmd.test(text)) out.push({ file: f.path, range, message: `${o.ref} container ${c.name} runs a matching command` });
+            if (cmd.test(commandLine(c))) out.push({ file: f.path, range, message: `${o.ref} container ${c.name} runs a matching command` });
           }
         }
       }
