@@ -188,9 +188,22 @@ export function replicasOf(obj: K8sObject): number | null | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-/** Stable JSON (sorted keys) for structural comparison. */
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
+/**
+ * Do two values have the same stable JSON (sorted keys)? Compared in place rather than by building both
+ * strings: lists item by item, maps key by key whatever their order, anything else by its JSON.
+ */
+export function sameCanonical(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameCanonical(a[i], b[i])) return false;
+    return true;
+  }
+  if (isObject(a) || isObject(b)) {
+    if (!isObject(a) || !isObject(b)) return false;
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    for (const k of keys) if (!Object.hasOwn(b, k) || !sameCanonical(a[k], b[k])) return false;
+    return true;
+  }
+  return a === b || (JSON.stringify(a) ?? 'null') === (JSON.stringify(b) ?? 'null');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonical, containerCheck, containerFinding, describeContainer, mapField } from './common';
+import { containerCheck, containerFinding, describeContainer, mapField, sameCanonical } from './common';
 
 const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
 
@@ -41,7 +41,7 @@ export const probesDistinct = containerCheck({
     const ready = mapField(ctx.c.value, 'readinessProbe');
     if (!live || !ready) return undefined; // needs both; missing ones are other rules' business
     const pick = (probe: Record<string, unknown>) => (p.compareHandlerOnly ? Object.fromEntries(PROBE_HANDLERS.filter((h) => probe[h] != null).map((h) => [h, probe[h]])) : probe);
-    if (canonical(pick(live)) !== canonical(pick(ready))) return [];
+    if (!sameCanonical(pick(live), pick(ready))) return [];
     return [containerFinding(ctx, ['livenessProbe'], `${describeContainer(ctx.c)} of ${ctx.obj.ref} uses the same probe for liveness and readiness; a failing dependency would restart the pod instead of taking it out of the load balancer.`)];
   },
 });

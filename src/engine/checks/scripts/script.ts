@@ -7,12 +7,24 @@ import { fileCheck } from '../template';
 
 /** Dependencies of one package.json (runtime and dev), matching names with an optional trailing `*`. */
 export function dependsOn(model: PackageJsonModel, names: readonly string[]): string | undefined {
-  const all = [...Object.keys(model.dependencies), ...Object.keys(model.devDependencies), ...Object.keys(strings(model.json?.optionalDependencies)), ...Object.keys(strings(model.json?.peerDependencies))];
+  const { all, set } = dependencyNames(model);
   for (const n of names) {
-    const hit = n.endsWith('*') ? all.find((d) => d.startsWith(n.slice(0, -1))) : all.find((d) => d === n);
+    const hit = n.endsWith('*') ? all.find((d) => d.startsWith(n.slice(0, -1))) : set.has(n) ? n : undefined;
     if (hit) return hit;
   }
   return undefined;
+}
+
+const namesMemo = new WeakMap<PackageJsonModel, { all: string[]; set: Set<string> }>();
+
+/** Every dependency name (runtime, dev, optional, peer, in that order), listed once per model: many items ask. */
+function dependencyNames(model: PackageJsonModel): { all: string[]; set: Set<string> } {
+  let names = namesMemo.get(model);
+  if (!names) {
+    const all = [...Object.keys(model.dependencies), ...Object.keys(model.devDependencies), ...Object.keys(strings(model.json?.optionalDependencies)), ...Object.keys(strings(model.json?.peerDependencies))];
+    namesMemo.set(model, (names = { all, set: new Set(all) }));
+  }
+  return names;
 }
 
 function strings(v: unknown): Record<string, unknown> {
