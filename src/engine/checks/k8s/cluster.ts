@@ -51,15 +51,24 @@ export function clusterOf(ws: WorkspaceView): Cluster {
   return c;
 }
 
+const placedMemo = new WeakMap<K8sModel, readonly Placed[]>();
+
+/** A manifest's objects with their file and model, made once per model and shared (read-only) by every cross-file check. */
+export function placedObjects(file: ParsedFile): readonly Placed[] {
+  const model = k8sModel(file);
+  if (!model) return [];
+  let list = placedMemo.get(model);
+  if (!list) placedMemo.set(model, (list = model.objects.map((obj) => ({ file: file as K8sFile, model, obj }))));
+  return list;
+}
+
 function collect(files: readonly ParsedFile[]): Cluster {
   const byKind = new Map<string, Placed[]>();
   const workloads: Placed[] = [];
   const podLabelStats = new LabelStats();
   for (const file of files) {
-    const model = k8sModel(file);
-    if (!model) continue;
-    for (const obj of model.objects) {
-      const placed: Placed = { file: file as K8sFile, model, obj };
+    for (const placed of placedObjects(file)) {
+      const obj = placed.obj;
       const list = byKind.get(obj.kind);
       if (list) list.push(placed);
       else byKind.set(obj.kind, [placed]);
@@ -150,8 +159,8 @@ export interface CoverageSpec<P, I> {
 
 interface CoveragePart {
   judged: boolean;
-  /** Findings per kind (kinds given) or under '' (every workload). */
-  byKind: Map<string, RawFinding[]>;
+  /** Findings per position of their workload's kind in the kinds (kinds given), else all at 0; absent when none. */
+  byKind: (RawFinding[] | undefined)[] | undefined;
 }
 
 interface CoverageState<I> {
@@ -161,7 +170,7 @@ interface CoverageState<I> {
 }
 
 /** The part of a file with nothing to judge: shared, never written. */
-const NO_PART: CoveragePart = Object.freeze({ judged: false, byKind: new Map() });
+const NO_PART: CoveragePart = Object.freeze({ judged: false, byKind: undefined });
 
 /**
  * A cross-file Kubernetes check whose findings are about one workload at a time, judged against shared
@@ -175,29 +184,34 @@ export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>):
     let st = states.get(p);
     if (!st || st.facts !== facts) states.set(p, (st = { facts, index: spec.index(facts.cluster, p) }));
     const kinds = spec.kinds?.(p);
-    const wanted = kinds ? new Set(kinds) : undefined;
+    // a kind's position in the kinds (the first, if listed twice)
+    const wanted = kinds ? new Map([...kinds].reverse().map((k, i) => [k, kinds.length - 1 - i])) : undefined;
     const parts: CoveragePart[] = [];
     const files = ws.byKind('kubernetes');
     const last = st.last;
     const known = lastParts(last?.files, last?.parts, files);
+    // the judge's findings for one workload; moved to the file's part when there are some
+    const scratch: RawFinding[] = [];
     for (let i = 0; i < files.length; i++) {
       const file = files[i];
       let part = known(file, i);
       if (!part) {
-        part = { judged: false, byKind: new Map() };
-        const model = k8sModel(file);
-        for (const obj of model?.objects ?? []) {
-          if (wanted ? !wanted.has(obj.kind) : !WORKLOAD_KINDS.has(obj.kind) || obj.malformed) continue;
-          const key = wanted ? obj.kind : '';
-          let list = part.byKind.get(key);
-          if (!list) part.byKind.set(key, (list = []));
-          if (spec.judge({ file: file as K8sFile, model: model!, obj }, st.index, facts.cluster, p, list)) part.judged = true;
+        let judged = false;
+        let byKind: (RawFinding[] | undefined)[] | undefined;
+        for (const w of placedObjects(file)) {
+          const at = wanted ? wanted.get(w.obj.kind) : 0;
+          if (at === undefined || (!wanted && (!WORKLOAD_KINDS.has(w.obj.kind) || w.obj.malformed))) continue;
+          if (spec.judge(w, st.index, facts.cluster, p, scratch)) judged = true;
+          if (scratch.length === 0) continue;
+          const list = ((byKind ??= [])[at] ??= []);
+          for (let j = 0; j < scratch.length; j++) list.push(scratch[j]);
+          scratch.length = 0;
         }
-        if (!part.judged && part.byKind.size === 0) part = NO_PART; // most files hold nothing this check judges
-        else {
+        part = judged || byKind ? { judged, byKind } : NO_PART; // most files hold nothing this check judges
+        if (part !== NO_PART) {
           // An edit that leaves this file's findings as they were keeps the old part, and so the last output.
           const before = last && last.files[i]?.path === file.path ? last.parts[i] : undefined;
-          if (before && before.judged === part.judged && samePlain([...before.byKind], [...part.byKind])) part = before;
+          if (before && before.judged === part.judged && samePlain(before.byKind, part.byKind)) part = before;
         }
       }
       parts.push(part);
@@ -207,7 +221,7 @@ export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>):
       return last.out;
     }
     const findings: RawFinding[] = [];
-    for (const kind of kinds ?? ['']) for (const part of parts) for (const f of part.byKind.get(kind) ?? []) findings.push(f);
+    for (let k = 0; k < (kinds?.length ?? 1); k++) for (const part of parts) for (const f of part.byKind?.[k] ?? []) findings.push(f);
     const out = parts.some((x) => x.judged) ? { findings } : undefined;
     st.last = { files, parts, out };
     return out;
