@@ -327,6 +327,8 @@ export class Engine {
     const dirty = new Set<string>();
     const runProblems: Problem[] = [];
     let suppressed = 0;
+    // Nothing reported so far (a first audit): every list of findings is built, none is compared.
+    const rebuildAll = this.fileLists.size === 0 && this.strays.size === 0;
     this.runPending();
     for (let slot = 0; slot < this.items.length; slot++) {
       const ri = this.items[slot];
@@ -377,7 +379,7 @@ export class Engine {
       let byFile: ReadonlyMap<string, Finding[]> | undefined;
       if (!cached) {
         // nothing to compare with: every file the item reports on changed
-        if (mode === 'auto') for (let i = 0; i < reported.length; i++) dirty.add(reported[i].file);
+        if (mode === 'auto' && !rebuildAll) for (let i = 0; i < reported.length; i++) dirty.add(reported[i].file);
       } else {
         const now = mode === 'auto' ? group(reported) : NO_FILES;
         changedFiles(byFileOf(cached), now, dirty);
@@ -415,7 +417,7 @@ export class Engine {
     for (const { entry } of this.edited) entry.previous = undefined;
     this.edited = [];
     this.reshaped.clear();
-    const findings = this.sortedFindings(dirty);
+    const findings = this.sortedFindings(rebuildAll ? undefined : dirty);
     const problems = [...(options.problems ?? []), ...this.itemProblems, ...runProblems];
     for (const p of (this.parseProblems ??= this.collectParseProblems())) problems.push(p);
     return { root: this.root, summary: summarize(this.entries.size, findings, results, suppressed), items: results, findings, problems };
@@ -504,11 +506,28 @@ export class Engine {
     return out;
   }
 
-  /** Findings in report order: only files whose findings changed get their list rebuilt (items in order, then sorted). */
-  private sortedFindings(dirty: ReadonlySet<string>): Finding[] {
+  /**
+   * Findings in report order: only files whose findings changed get their list rebuilt (items in order, then
+   * sorted); every file's when `dirty` is undefined (nothing was reported before).
+   */
+  private sortedFindings(dirty: ReadonlySet<string> | undefined): Finding[] {
     const lists = new Map<string, Finding[]>();
-    if (dirty.size > 64) {
-      // many files changed (a first audit): one pass over every item's files, rather than every item per file
+    if (!dirty) {
+      for (const c of this.itemCache) {
+        if (!c || c.result.mode !== 'auto') continue;
+        for (const f of c.reported) {
+          const list = lists.get(f.file);
+          if (list) list.push(f);
+          else lists.set(f.file, [f]);
+        }
+      }
+      for (const [file, list] of lists) {
+        if (list.length > 1) sortInFile(list);
+        this.fileLists.set(file, list);
+        if (!this.entries.has(file)) this.strays.add(file);
+      }
+    } else if (dirty.size > 64) {
+      // many files changed (new checklists, many edits): one pass over every item's files, rather than every item per file
       for (const c of this.itemCache) {
         if (!c || c.result.mode !== 'auto') continue;
         // the item's findings in order: per file, the same order as its groups by file
@@ -529,7 +548,7 @@ export class Engine {
         if (list.length) lists.set(file, list);
       }
     }
-    for (const file of dirty) {
+    for (const file of dirty ?? []) {
       const list = lists.get(file);
       if (!list) {
         this.fileLists.delete(file);
