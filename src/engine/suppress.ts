@@ -50,7 +50,7 @@ const NONE: FileSuppressions = Object.freeze({ lines: new Map(), file: Object.fr
 export function readSuppressions(file: ParsedFile): FileSuppressions {
   // Both comment forms name their tool literally: a text naming neither has no comment suppression.
   const comments = COMMENT_KINDS.has(file.kind) && commentNamesTool(file.text, file.kind === 'dockerfile');
-  if (!comments && !(file.kind === 'kubernetes' && file.model)) return NONE;
+  if (!comments && !(file.kind === 'kubernetes' && file.model && annotationsSuppress(file.model as K8sModel))) return NONE;
   const out: FileSuppressions = { lines: new Map(), file: [], objects: [] };
   if (comments) {
     const lines = file.text.split('\n');
@@ -94,6 +94,18 @@ export function readSuppressions(file: ParsedFile): FileSuppressions {
     }
   }
   return noSuppressions(out) ? NONE : out;
+}
+
+/** The annotation keys that can suppress (see annotationSuppression): one test per key, most keys fail it. */
+const SUPPRESSING_KEY = /^(?:shipshape(?:\.dev)?\/ignore$|ignore-check\.kube-linter\.io\/|polaris\.fairwinds\.com\/|checkov\.io\/skip)/;
+
+/** Does any object (or pod template) of the manifest carry an annotation that may suppress? */
+function annotationsSuppress(model: K8sModel): boolean {
+  for (const obj of model.objects) {
+    for (const key in obj.annotations) if (SUPPRESSING_KEY.test(key)) return true;
+    for (const key in obj.podAnnotations) if (SUPPRESSING_KEY.test(key)) return true;
+  }
+  return false;
 }
 
 function annotationSuppression(key: string, value: string): Suppression | undefined {
