@@ -283,6 +283,23 @@ describe('kubernetes rules: cross-file behaviour', () => {
     assert.ok(!JSON.stringify(f[0]).includes('s3cr3t-v4lue-123'));
   });
 
+  it('a URL with a password is a secret whatever the name; the finding names the key, never the URL', () => {
+    const env = (value: string) => deployment('api', { containers: `      containers:\n        - name: app\n          image: example/app:1.0.0\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: {name: db, key: password}\n            - name: DATABASE_URL\n              value: ${value}\n` });
+    const text = env('postgres://shop:Tr0ub4dor-3@db:5432/shop');
+    const literal = item(audit([{ path: 'a.yaml', text }]), 'k8s.secrets.secret-ref');
+    assert.equal(literal.findings.length, 1);
+    assert.match(literal.findings[0].message, /DATABASE_URL holds a URL with a password/);
+    assert.equal(literal.findings[0].range.start.line, text.split('\n').findIndex((l) => l.includes('value: postgres')), 'on the value');
+    const json = JSON.stringify(literal.findings[0]);
+    for (const part of ['Tr0ub4dor-3', 'postgres://', 'shop:']) assert.ok(!json.includes(part), `${part} leaked`);
+    for (const safe of ['postgres://shop:$(DB_PASSWORD)@db:5432/shop', 'redis://redis:6379/0', 'https://shop@db/x']) {
+      assert.equal(item(audit([{ path: 'a.yaml', text: env(safe) }]), 'k8s.secrets.secret-ref').findings.length, 0, safe);
+    }
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  LOG_LEVEL: info\n  AMQP_URL: amqp://shop:guest-pw@rabbit:5672/\n';
+    const inMap = item(audit([{ path: 'cm.yaml', text: cm }]), 'k8s.secrets.secret-ref').findings;
+    assert.deepEqual(inMap.map((f) => [f.range.start.line, f.message.includes('AMQP_URL holds a URL with a password'), JSON.stringify(f).includes('guest-pw')]), [[6, true, false]]);
+  });
+
   it('params switch the contested definitions (followed peer)', () => {
     const withParams = (id: string, params: Record<string, unknown>): Checklist => {
       const c = structuredClone(k8sChecklist());
