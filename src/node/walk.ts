@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { ALWAYS_SKIPPED_DIRS, classifyPath } from '../engine/discover';
 import { SafeIgnore } from '../engine/parse/ignoreFile';
@@ -25,6 +25,28 @@ export function resolveInside(rootReal: string, abs: string): { real: string } |
   const rel = path.relative(rootReal, real);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return { outside: real };
   return { real };
+}
+
+/**
+ * A symbolic link's target when the scanner may read it, else why not (a problem message): its target is
+ * outside the root (`rootReal`, the root's real path), or the link cannot be followed.
+ */
+export function followLink(rootReal: string, abs: string): { real: string } | { refused: string } {
+  const r = resolveInside(rootReal, abs);
+  if ('error' in r) return { refused: `Skipped: symbolic link cannot be followed: ${r.error}.` };
+  if ('outside' in r) return { refused: 'Skipped: symbolic link to a path outside the workspace; it is not read.' };
+  return r;
+}
+
+/** The link rule for a file that may be a symbolic link: undefined when it is not one, or when its target may be read. */
+export function linkRefusal(rootReal: string, abs: string): string | undefined {
+  try {
+    if (!lstatSync(abs).isSymbolicLink()) return undefined;
+  } catch {
+    return undefined; // gone or unreadable: reading it reports that
+  }
+  const r = followLink(rootReal, abs);
+  return 'refused' in r ? r.refused : undefined;
 }
 
 export interface Candidate {
@@ -104,13 +126,9 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
         if (!kind || isIgnored(relPath, false)) continue;
       } else {
         if (isIgnored(relPath, false) || isIgnored(relPath, true) || ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
-        const r = resolveInside(realRoot(), path.join(dir, entry.name));
-        if ('error' in r) {
-          problems.push({ file: relPath, message: `Skipped: symbolic link cannot be followed: ${r.error}.`, severity: 'info', range: ZERO });
-          continue;
-        }
-        if ('outside' in r) {
-          problems.push({ file: relPath, message: 'Skipped: symbolic link to a path outside the workspace; it is not read.', severity: 'info', range: ZERO });
+        const r = followLink(realRoot(), path.join(dir, entry.name));
+        if ('refused' in r) {
+          problems.push({ file: relPath, message: r.refused, severity: 'info', range: ZERO });
           continue;
         }
         target = r.real;

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { ALWAYS_SKIPPED_DIRS, classifyPath } from '../engine/discover';
 import type { Problem } from '../engine/model';
+import { realRoot } from '../node/host';
+import { linkRefusal } from '../node/walk';
 import type { IgnoreRules } from './paths';
 
 export { IgnoreRules, toSource } from './paths';
@@ -83,15 +85,24 @@ export interface WalkOptions {
   skip?: ReadonlySet<string>;
 }
 
+/** Why a file of a folder on disk is not read because it is a symbolic link (see linkRefusal), or undefined. */
+export function refusedLink(folder: vscode.Uri, uri: vscode.Uri): string | undefined {
+  return folder.scheme === 'file' && uri.scheme === 'file' ? linkRefusal(realRoot(folder.fsPath), uri.fsPath) : undefined;
+}
+
 /**
  * Walks a folder for the files Shipshape reads, honouring .gitignore files, settings excludes and the
- * always-skipped folders; symbolic links to folders are not followed. Unreadable folders become problems.
+ * always-skipped folders; symbolic links to folders are not followed, and on disk a symbolic link to a file
+ * outside the folder is not read (an info problem, as the CLI). Unreadable folders become problems.
  */
-export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOptions): Promise<{ files: Candidate[]; problems: Problem[]; limited: boolean }> {
+export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOptions): Promise<{ files: Candidate[]; problems: Problem[]; links: Problem[]; limited: boolean }> {
   const files: Candidate[] = [];
   const problems: Problem[] = [];
+  /** Refused symbolic links: problems of one file each, which an update of that file replaces. */
+  const links: Problem[] = [];
   let limited = false;
   const queue: string[] = [''];
+  let rootReal: string | undefined;
   while (queue.length && !limited) {
     if (options.token?.isCancellationRequested) throw new vscode.CancellationError();
     const rel = queue.shift()!;
@@ -120,6 +131,13 @@ export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOp
         queue.push(relPath);
         continue;
       }
+      if (type & vscode.FileType.SymbolicLink && root.scheme === 'file' && !rules.ignores(relPath)) {
+        const refused = linkRefusal((rootReal ??= realRoot(root.fsPath)), vscode.Uri.joinPath(dirUri, name).fsPath);
+        if (refused) {
+          links.push({ file: relPath, message: refused, severity: 'info' });
+          continue;
+        }
+      }
       if (!(type & vscode.FileType.File)) continue;
       if (!classifyPath(relPath) || rules.ignores(relPath)) continue;
       if (files.length >= options.maxFiles) {
@@ -130,5 +148,5 @@ export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOp
       files.push({ path: relPath, uri: vscode.Uri.joinPath(dirUri, name), size: -1 });
     }
   }
-  return { files, problems, limited };
+  return { files, problems, links, limited };
 }

@@ -3,7 +3,7 @@ import { Engine } from '../engine/audit';
 import { classifyPath } from '../engine/discover';
 import type { AuditResult, Problem } from '../engine/model';
 import { readSettings, type Settings } from './config';
-import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, relativePath, resolveRelative, toSource, walk } from './files';
+import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, refusedLink, relativePath, resolveRelative, toSource, walk } from './files';
 import { BUILTIN_PREFIX, isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup';
 
 /** False only when the file system says the file is gone (an open editor may still show its text). */
@@ -131,6 +131,7 @@ export class FolderAuditor implements vscode.Disposable {
       const engine = new Engine(setup.checklists, setup.config, this.folder.uri.toString());
       this.fileProblems.clear();
       this.walkProblems = walked.problems;
+      for (const p of walked.links) this.fileProblems.set(p.file, [p]);
       const files = walked.files.filter((f) => !isSetupPath(f.path));
       const maxSize = setup.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
       let done = 0;
@@ -273,8 +274,10 @@ export class FolderAuditor implements vscode.Disposable {
       const problems: Problem[] = [];
       // Only files on disk belong to the repository: an editor still showing a deleted file is not audited.
       let text: string | undefined;
+      let refused: string | undefined;
       if (this.rules.ignores(rel)) text = undefined;
       else if (!(await existsOnDisk(uri))) this.host.log.debug(`${this.name}: ${rel} is open but no longer on disk; not audited`);
+      else if ((refused = refusedLink(this.folder.uri, uri))) problems.push({ file: rel, message: refused, severity: 'info' });
       else text = await readText(uri, rel, problems, maxSize);
       const src = text === undefined ? undefined : toSource(rel, text, markdown);
       if (src ? engine.upsert(src) : engine.remove(rel)) dirty = true;

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Engine } from '../../src/engine/audit';
@@ -9,7 +10,7 @@ import type { Problem, Range, Severity } from '../../src/engine/model';
 import { walk } from '../../src/node/walk';
 import { toSource } from '../../src/vscode/paths';
 import { seededRandom } from '../support/seededRandom';
-import { api, EXTENSION_ID, flatten, folder, labelOf, readText, resultOf, waitForAudit, waitForDiagnostics, writeText } from './helpers';
+import { api, EXTENSION_ID, flatten, folder, labelOf, readText, resultOf, shipshapeDiagnostics, waitForAudit, waitForDiagnostics, writeText } from './helpers';
 
 /**
  * Editor reliability in a real VS Code, on two fixture folders added to the workspace for this suite:
@@ -600,6 +601,42 @@ export function reliabilityTests(): void {
       assert.ok(log.some((l) => /^\[debug\] secrets: audit in/.test(l)), 'the log has the incremental audits (debug lines included)');
       for (const l of log) leaks('log line', l);
       await vscode.commands.executeCommand('workbench.action.files.revert');
+    });
+
+    test('a symbolic link to a file outside the folder is not read: an info problem at the link, when it appears and on a rescan', async () => {
+      const a = await api();
+      const outside = mkdtempSync(path.join(tmpdir(), 'shipshape-outside-'));
+      const value = 'Outside-S3cret-4d1e';
+      secrets.push(value);
+      writeFileSync(path.join(outside, '.env'), `DB_PASSWORD=${value}\nLOG_LEVEL=debug\n`);
+      const link = path.join(f.uri.fsPath, '.env.linked');
+      const refused = (r = resultOf(a, 'secrets')) => r?.problems.filter((p) => p.file === '.env.linked' && /symbolic link to a path outside the workspace; it is not read/.test(p.message)) ?? [];
+      const notRead = () => {
+        const r = resultOf(a, 'secrets')!;
+        assert.equal(refused(r)[0]?.severity, 'info');
+        assert.ok(!r.findings.some((x) => x.file === '.env.linked'), 'the linked file was audited');
+        // the link shows the problem, and nothing else
+        const ds = shipshapeDiagnostics(vscode.Uri.file(link));
+        assert.deepEqual(ds.map((d) => [d.severity, /symbolic link to a path outside the workspace/.test(d.message)]), [[vscode.DiagnosticSeverity.Information, true]], 'diagnostics on the link');
+        leaks('problems', JSON.stringify(r.problems));
+        for (const x of r.findings) leaks(`finding on ${x.file}`, x.message);
+      };
+      try {
+        symlinkSync(path.join(outside, '.env'), link);
+        // the watcher sees the new file
+        await waitForAudit(() => refused().length === 1, 'the new link to be refused', 45000);
+        notRead();
+        // a full scan walks past it too
+        await vscode.commands.executeCommand('shipshape.rescan');
+        await a.whenIdle();
+        await waitForAudit(() => refused().length === 1, 'the link to be refused after a rescan', 45000);
+        notRead();
+        for (const l of a.inspect().log) leaks('log line', l);
+      } finally {
+        rmSync(link, { force: true });
+        rmSync(outside, { recursive: true, force: true });
+      }
+      await waitForAudit(() => refused().length === 0, 'the problem to go with the link', 45000);
     });
   });
 }
