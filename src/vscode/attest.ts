@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { ATTESTATIONS_FILE, parseAttestations, setAttestation as withAttestation } from '../engine/attestations';
 import type { Attestation } from '../engine/model';
-import { openDocument, readText, resolveRelative } from './files';
+import { openDocument, readText, refusedLink, resolveRelative } from './files';
 import type { FolderAuditor } from './scan';
 
 interface GitRepository {
@@ -51,6 +51,8 @@ export async function author(a: FolderAuditor): Promise<string> {
  */
 export async function setAttestation(a: FolderAuditor, itemId: string, checked: boolean, note?: string): Promise<Attestation | undefined> {
   const uri = resolveRelative(a.folder.uri, ATTESTATIONS_FILE);
+  // never written through a symbolic link to a path outside the folder (as `shipshape fix` refuses to)
+  if (refusedLink(a.folder.uri, uri)) throw new Error(`${ATTESTATIONS_FILE} is a symbolic link to a path outside the workspace; it is not written`);
   const current = await readText(uri, ATTESTATIONS_FILE, []);
   const att: Attestation | undefined = checked ? { by: await author(a), at: new Date().toISOString(), ...(note ? { note } : {}) } : undefined;
   const text = withAttestation(current, itemId, att);

@@ -6,7 +6,7 @@ import type { Attestation, Problem, Range } from '../engine/model';
 import { CHECKLIST_CACHE_FILE, parseChecklistCache } from '../node/checklistCache';
 import { itemIdRanges } from './checklistIndex';
 import { mergeConfig, type Settings } from './settings';
-import { readDiskText, readText, resolveRelative } from './files';
+import { readDiskText, readText, refusedLink, resolveRelative } from './files';
 
 export const CONFIG_FILES = ['.shipshape.yaml', '.shipshape.yml'];
 /** File labels of built-in checklists start with this, so they never collide with repository paths. */
@@ -87,6 +87,20 @@ export function isSetupPath(rel: string): boolean {
  * throws. `repoChecklists` are the repository's checklist files found by the walk: they are validated
  * (so authors see their errors) even when the config does not select them.
  */
+/**
+ * A setup file's text, as `readText`; a symbolic link to a path outside the folder is not read (as in the
+ * CLI): a problem at the file, and `refused`.
+ */
+async function readSetupFile(folder: vscode.Uri, rel: string, problems: Problem[], severity: Problem['severity']): Promise<{ text?: string; refused?: true }> {
+  const uri = resolveRelative(folder, rel);
+  const refused = refusedLink(folder, uri);
+  if (refused) {
+    problems.push({ file: rel, message: refused, severity });
+    return { refused: true };
+  }
+  return { text: await readText(uri, rel, problems) };
+}
+
 export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings: Settings, repoChecklists: readonly string[], fallback?: Config): Promise<FolderSetup> {
   const problems: Problem[] = [...builtins.problems];
   const files = new Map<string, ChecklistFile>();
@@ -98,7 +112,12 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
   let fileConfig: Config | undefined;
   let configFile: string | undefined;
   for (const name of CONFIG_FILES) {
-    const text = await readText(resolveRelative(folder, name), name, problems);
+    const { text, refused } = await readSetupFile(folder, name, problems, 'error');
+    if (refused) {
+      // the config file is there but not read: no other is looked for, and the last valid one is not kept
+      configFile = name;
+      break;
+    }
     if (text === undefined) continue;
     configFile = name;
     const r = loadConfig(text, name);
@@ -111,11 +130,15 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
   }
   config = mergeConfig(config, settings);
 
-  const readChecklist = async (rel: string): Promise<ChecklistFile | undefined> => {
+  const readChecklist = async (rel: string): Promise<ChecklistFile | 'refused' | undefined> => {
     if (files.has(rel)) return files.get(rel);
     const uri = resolveRelative(folder, rel);
     const readProblems: Problem[] = [];
-    const text = await readText(uri, rel, readProblems);
+    const { text, refused } = await readSetupFile(folder, rel, readProblems, 'error');
+    if (refused) {
+      problems.push(...readProblems);
+      return 'refused';
+    }
     if (text === undefined) return undefined;
     const r = loadChecklist(text, rel);
     const f = lazyRanges({ label: rel, uri, checklist: r.checklist, problems: [...readProblems, ...r.problems] }, text);
@@ -141,6 +164,7 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
         continue;
       }
       const f = await readChecklist(rel);
+      if (f === 'refused') continue;
       if (!f) {
         problems.push({ file: where, message: `checklists: "${ref}" is neither a built-in checklist (${builtinChecklists.map((c) => c.id).join(', ') || 'none'}) nor a file`, severity: 'error' });
         continue;
@@ -150,7 +174,7 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
   }
   for (const rel of repoChecklists) await readChecklist(rel);
 
-  const attText = await readText(resolveRelative(folder, ATTESTATIONS_FILE), ATTESTATIONS_FILE, problems);
+  const { text: attText } = await readSetupFile(folder, ATTESTATIONS_FILE, problems, 'warning');
   let attestations = new Map<string, Attestation>();
   if (attText !== undefined) {
     const r = parseAttestations(attText);

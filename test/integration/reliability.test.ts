@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -637,6 +637,45 @@ export function reliabilityTests(): void {
         rmSync(outside, { recursive: true, force: true });
       }
       await waitForAudit(() => refused().length === 0, 'the problem to go with the link', 45000);
+    });
+
+    test('a config or attestations file linked outside the folder is neither read nor written', async () => {
+      const a = await api();
+      const outside = mkdtempSync(path.join(tmpdir(), 'shipshape-outside-'));
+      const value = 'Config-S3cret-9b2c';
+      secrets.push(value);
+      const outsideConfig = path.join(outside, 'config.yaml');
+      const outsideAttestations = path.join(outside, 'attestations.yaml');
+      writeFileSync(outsideConfig, `checklists: [dockerfile]\n# ${value}\n`);
+      writeFileSync(outsideAttestations, `# ${value}\n`);
+      const configLink = path.join(f.uri.fsPath, '.shipshape.yaml');
+      const attLink = path.join(f.uri.fsPath, '.shipshape', 'attestations.yaml');
+      const refusedAt = (file: string) => resultOf(a, 'secrets')?.problems.filter((p) => p.file === file && /symbolic link to a path outside the workspace; it is not read/.test(p.message)) ?? [];
+      try {
+        symlinkSync(outsideConfig, configLink);
+        await waitForAudit(() => refusedAt('.shipshape.yaml').length === 1, 'the linked config to be refused', 45000);
+        const r = resultOf(a, 'secrets')!;
+        assert.equal(refusedAt('.shipshape.yaml')[0].severity, 'error');
+        assert.ok(r.items.some((i) => i.checklist === 'kubernetes'), 'the config from outside (only the Dockerfile checklist) was applied');
+        leaks('problems', JSON.stringify(r.problems));
+        // ticking a manual item does not write through a link to outside
+        mkdirSync(path.dirname(attLink), { recursive: true });
+        symlinkSync(outsideAttestations, attLink);
+        const manual = r.items.find((i) => i.mode === 'manual');
+        assert.ok(manual, 'the folder has a manual item');
+        await vscode.commands.executeCommand('shipshape.signOff', manual.id, true).then(
+          () => undefined,
+          () => undefined,
+        );
+        await a.whenIdle();
+        assert.equal(readFileSync(outsideAttestations, 'utf8'), `# ${value}\n`, 'the file outside was written');
+        assert.equal(resultOf(a, 'secrets')!.items.find((i) => i.id === manual.id)?.attestation, undefined, 'the item was signed off');
+      } finally {
+        rmSync(configLink, { force: true });
+        rmSync(path.join(f.uri.fsPath, '.shipshape'), { recursive: true, force: true });
+        rmSync(outside, { recursive: true, force: true });
+      }
+      await waitForAudit(() => refusedAt('.shipshape.yaml').length === 0, 'the problem to go with the config link', 45000);
     });
   });
 }
