@@ -512,27 +512,13 @@ export class Engine {
    */
   private sortedFindings(dirty: ReadonlySet<string> | undefined): Finding[] {
     const lists = new Map<string, Finding[]>();
-    if (!dirty) {
-      for (const c of this.itemCache) {
-        if (!c || c.result.mode !== 'auto') continue;
-        for (const f of c.reported) {
-          const list = lists.get(f.file);
-          if (list) list.push(f);
-          else lists.set(f.file, [f]);
-        }
-      }
-      for (const [file, list] of lists) {
-        if (list.length > 1) sortInFile(list);
-        this.fileLists.set(file, list);
-        if (!this.entries.has(file)) this.strays.add(file);
-      }
-    } else if (dirty.size > 64) {
-      // many files changed (new checklists, many edits): one pass over every item's files, rather than every item per file
+    if (!dirty || dirty.size > 64) {
+      // every file, or many (new checklists, many edits): one pass over every item's files, rather than every item per file
       for (const c of this.itemCache) {
         if (!c || c.result.mode !== 'auto') continue;
         // the item's findings in order: per file, the same order as its groups by file
         for (const f of c.reported) {
-          if (!dirty.has(f.file)) continue;
+          if (dirty && !dirty.has(f.file)) continue;
           const list = lists.get(f.file);
           if (list) list.push(f);
           else lists.set(f.file, [f]);
@@ -548,7 +534,7 @@ export class Engine {
         if (list.length) lists.set(file, list);
       }
     }
-    for (const file of dirty ?? []) {
+    for (const file of dirty ?? lists.keys()) {
       const list = lists.get(file);
       if (!list) {
         this.fileLists.delete(file);

@@ -1,4 +1,4 @@
-import { existsSync, promises as fs, lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, promises as fs, lstatSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../engine/audit';
 import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
@@ -8,20 +8,11 @@ import { helmChartDirs, inHelmTemplates, sniffKubernetes, sniffMarkdownChecklist
 import type { Attestation, AuditResult, FileKind, Problem, Range } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
 import { builtinChecklistNames, readChecklistCache } from './checklistCache';
-import { resolveInside, walk } from './walk';
+import { realRoot, resolveInside, walk } from './walk';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 export const CONFIG_FILES = ['.shipshape.yaml', '.shipshape.yml'];
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-
-/** The real path of a folder (symbolic links resolved), or the folder itself when it cannot be resolved. */
-export function realRoot(root: string): string {
-  try {
-    return realpathSync(root);
-  } catch {
-    return path.resolve(root);
-  }
-}
 
 /** The folder of built-in checklists, next to the bundle (dist/../checklists) or the sources. */
 export function builtinChecklistDir(): string {

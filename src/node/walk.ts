@@ -27,6 +27,15 @@ export function resolveInside(rootReal: string, abs: string): { real: string } |
   return { real };
 }
 
+/** The real path of a folder (symbolic links resolved), or the folder itself when it cannot be resolved. */
+export function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return path.resolve(root);
+  }
+}
+
 /**
  * A symbolic link's target when the scanner may read it, else why not (a problem message): its target is
  * outside the root (`rootReal`, the root's real path), or the link cannot be followed.
@@ -38,14 +47,17 @@ export function followLink(rootReal: string, abs: string): { real: string } | { 
   return r;
 }
 
-/** The link rule for a file that may be a symbolic link: undefined when it is not one, or when its target may be read. */
-export function linkRefusal(rootReal: string, abs: string): string | undefined {
+/**
+ * The link rule for a file under `root` that may be a symbolic link: undefined when it is not one, or when
+ * its target may be read. Only a link costs more than one `lstat` (the root's real path is looked up then).
+ */
+export function linkRefusal(root: string, abs: string): string | undefined {
   try {
     if (!lstatSync(abs).isSymbolicLink()) return undefined;
   } catch {
     return undefined; // gone or unreadable: reading it reports that
   }
-  const r = followLink(rootReal, abs);
+  const r = followLink(realRoot(root), abs);
   return 'refused' in r ? r.refused : undefined;
 }
 
@@ -73,13 +85,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
   const maxFiles = options.maxFiles ?? 50000;
   let limited = false;
   let rootReal: string | undefined;
-  const realRoot = (): string => (rootReal ??= (() => {
-    try {
-      return realpathSync(root);
-    } catch {
-      return path.resolve(root);
-    }
-  })());
+  const realRootOnce = (): string => (rootReal ??= realRoot(root));
 
   function visit(dir: string, rel: string, rules: { base: string; ig: SafeIgnore }[]): void {
     if (limited) return;
@@ -126,7 +132,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
         if (!kind || isIgnored(relPath, false)) continue;
       } else {
         if (isIgnored(relPath, false) || isIgnored(relPath, true) || ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
-        const r = followLink(realRoot(), path.join(dir, entry.name));
+        const r = followLink(realRootOnce(), path.join(dir, entry.name));
         if ('refused' in r) {
           problems.push({ file: relPath, message: r.refused, severity: 'info', range: ZERO });
           continue;

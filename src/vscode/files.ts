@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { ALWAYS_SKIPPED_DIRS, classifyPath } from '../engine/discover';
 import type { Problem } from '../engine/model';
-import { realRoot } from '../node/host';
 import { linkRefusal } from '../node/walk';
 import type { IgnoreRules } from './paths';
 
@@ -87,7 +86,7 @@ export interface WalkOptions {
 
 /** Why a file of a folder on disk is not read because it is a symbolic link (see linkRefusal), or undefined. */
 export function refusedLink(folder: vscode.Uri, uri: vscode.Uri): string | undefined {
-  return folder.scheme === 'file' && uri.scheme === 'file' ? linkRefusal(realRoot(folder.fsPath), uri.fsPath) : undefined;
+  return folder.scheme === 'file' && uri.scheme === 'file' ? linkRefusal(folder.fsPath, uri.fsPath) : undefined;
 }
 
 /**
@@ -102,7 +101,6 @@ export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOp
   const links: Problem[] = [];
   let limited = false;
   const queue: string[] = [''];
-  let rootReal: string | undefined;
   while (queue.length && !limited) {
     if (options.token?.isCancellationRequested) throw new vscode.CancellationError();
     const rel = queue.shift()!;
@@ -132,7 +130,7 @@ export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOp
         continue;
       }
       if (type & vscode.FileType.SymbolicLink && root.scheme === 'file' && !rules.ignores(relPath)) {
-        const refused = linkRefusal((rootReal ??= realRoot(root.fsPath)), vscode.Uri.joinPath(dirUri, name).fsPath);
+        const refused = linkRefusal(root.fsPath, vscode.Uri.joinPath(dirUri, name).fsPath);
         if (refused) {
           links.push({ file: relPath, message: refused, severity: 'info' });
           continue;

@@ -83,11 +83,6 @@ export function isSetupPath(rel: string): boolean {
 }
 
 /**
- * Reads config, checklists and attestations for one folder. Every error is a located problem; nothing
- * throws. `repoChecklists` are the repository's checklist files found by the walk: they are validated
- * (so authors see their errors) even when the config does not select them.
- */
-/**
  * A setup file's text, as `readText`; a symbolic link to a path outside the folder is not read (as in the
  * CLI): a problem at the file, and `refused`.
  */
@@ -101,6 +96,11 @@ async function readSetupFile(folder: vscode.Uri, rel: string, problems: Problem[
   return { text: await readText(uri, rel, problems) };
 }
 
+/**
+ * Reads config, checklists and attestations for one folder. Every error is a located problem; nothing
+ * throws. `repoChecklists` are the repository's checklist files found by the walk: they are validated
+ * (so authors see their errors) even when the config does not select them.
+ */
 export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings: Settings, repoChecklists: readonly string[], fallback?: Config): Promise<FolderSetup> {
   const problems: Problem[] = [...builtins.problems];
   const files = new Map<string, ChecklistFile>();
@@ -130,12 +130,16 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
   }
   config = mergeConfig(config, settings);
 
+  // checklists that are links to outside: reported once, even when both selected and found by the walk
+  const refusedChecklists = new Set<string>();
   const readChecklist = async (rel: string): Promise<ChecklistFile | 'refused' | undefined> => {
     if (files.has(rel)) return files.get(rel);
+    if (refusedChecklists.has(rel)) return 'refused';
     const uri = resolveRelative(folder, rel);
     const readProblems: Problem[] = [];
     const { text, refused } = await readSetupFile(folder, rel, readProblems, 'error');
     if (refused) {
+      refusedChecklists.add(rel);
       problems.push(...readProblems);
       return 'refused';
     }

@@ -3,6 +3,7 @@ import type { RawFinding } from '../../model';
 import { isObject } from '../../parse/kubernetes';
 import { userPatternSchema, userRegExp } from '../../safeRegex';
 import { fileCheck } from '../template';
+import { urlPassword } from '../env/values';
 import { containerFinding, findingAt, forEachContainer, k8sModel, listField, mapField } from './common';
 
 /** Names that look like credentials (Polaris sensitiveContainerEnvVar + kube-linter env-var-secret + common key names). */
@@ -12,39 +13,14 @@ export const DEFAULT_NOT_SECRET = '(?i)(_FILE|_PATH|_DIR|_URL|_URI|_ENDPOINT|_HO
 /** A PEM private key header (`-----BEGIN RSA PRIVATE KEY-----`, or Polaris's `---BEGIN OPENSSH PRIVATE KEY---`); bounded, so linear on any value. */
 const PRIVATE_KEY_RE = /-BEGIN[ \t]{1,4}[A-Z0-9 ]{0,40}PRIVATE KEY[ \t]{0,4}-/i;
 
-/**
- * Does a value hold a URL with a password in it (`postgres://app:s3cret@db/app`)? The password part must be
- * a literal: empty, or a reference to another variable (`$(DB_PASSWORD)`, `${DB_PASSWORD}`), is not a
- * secret in the manifest. Each URL's authority is read once, so the search is linear on any value.
- */
-export function urlWithPassword(value: string): boolean {
-  for (let from = 0; ; ) {
-    const sep = value.indexOf('://', from);
-    if (sep === -1) return false;
-    // a scheme before it: a letter, then letters, digits, + . -
-    let s = sep;
-    while (s > from && SCHEME_CHAR.test(value[s - 1])) s--;
-    from = sep + 3;
-    if (s === sep || !/[A-Za-z]/.test(value[s])) continue;
-    // the authority runs to the first /, ?, # or blank; the userinfo is what comes before its last @
-    let end = from;
-    let at = -1;
-    let colon = -1;
-    for (; end < value.length && !AUTHORITY_END.includes(value[end]); end++) {
-      if (value[end] === '@') at = end;
-      else if (value[end] === ':' && at === -1 && colon === -1) colon = end;
-    }
-    from = end;
-    if (at === -1 || colon === -1 || colon > at) continue;
-    const password = value.slice(colon + 1, at);
-    if (password !== '' && !VARIABLE_REF.test(password)) return true;
-  }
-}
-
-const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
-const AUTHORITY_END = '/?# \t\r\n';
-/** `$(VAR)` (Kubernetes), `${VAR}` or `$VAR` (shell, compose): the password comes from elsewhere. */
+/** `$(VAR)` (Kubernetes), `${VAR}` or `$VAR`: a password given as a reference to another variable is not a secret in the manifest. */
 const VARIABLE_REF = /^\$(\(|\{|[A-Za-z_])/;
+
+/** Does a connection URL value (`postgres://app:s3cret@db/app`) carry a literal password? */
+function hasUrlPassword(value: string): boolean {
+  const password = urlPassword(value);
+  return !!password && !VARIABLE_REF.test(password);
+}
 
 /** Checklist patterns are user data: compiled through safeRegex (ReDoS-safe, `(?i)` prefix understood). */
 const pattern = userPatternSchema();
@@ -55,11 +31,11 @@ const pattern = userPatternSchema();
  */
 export const envSecretLiteral = fileCheck({
   id: 'k8s.env-secret-literal',
-  description: 'Environment variables whose name looks like a credential are not set as literal values or from ConfigMaps, and no literal value holds a private key or a URL with a password; ConfigMaps hold no secret-looking keys or URLs with passwords.',
+  description: 'Environment variables whose name looks like a credential are not set as literal values or from ConfigMaps, and no literal value holds a private key or is a connection URL with a password; ConfigMaps hold no secret-looking keys or such URLs.',
   params: z.strictObject({
     namePattern: pattern.default(DEFAULT_SECRET_NAME).describe('Names that look like credentials ((?i) prefix for case-insensitive).'),
     ignorePattern: pattern.default(DEFAULT_NOT_SECRET).describe('Names that only refer to a secret (paths, URLs, ids) and are not flagged.'),
-    checkValues: z.boolean().default(true).describe('Also flag any literal value that contains a PEM private key or a URL with a password, whatever its name.'),
+    checkValues: z.boolean().default(true).describe('Also flag any literal value that contains a PEM private key or is a connection URL with a password (scheme://user:password@host), whatever its name.'),
     checkConfigMaps: z.boolean().default(true).describe('Also flag ConfigMap data keys that look like credentials and have a non-empty value.'),
     includeInit: z.boolean().default(true),
   }),
@@ -82,7 +58,7 @@ export const envSecretLiteral = fileCheck({
           if (value === '' || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value)) return; // empty, or a reference to another variable
           if (secretish(key)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} looks like a secret but is set as a literal value; read it from a Secret (valueFrom.secretKeyRef).`, { key }));
           else if (p.checkValues && PRIVATE_KEY_RE.test(value)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} holds a private key as a literal value; read it from a Secret.`, { key }));
-          else if (p.checkValues && urlWithPassword(value)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} holds a URL with a password (scheme://user:password@host) as a literal value; read it from a Secret.`, { key }));
+          else if (p.checkValues && hasUrlPassword(value)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} holds a URL with a password (scheme://user:password@host) as a literal value; read it from a Secret.`, { key }));
           return;
         }
         const from = mapField(e, 'valueFrom');
@@ -105,7 +81,7 @@ export const envSecretLiteral = fileCheck({
       for (const [key, value] of Object.entries(data ?? {})) {
         if (value === null || value === '' || typeof value === 'object') continue;
         if (secretish(key)) cmFindings.push(findingAt({ file: file as never, model, obj }, obj.base.concat('data', key), `${obj.ref}: key ${key} looks like a secret; move it to a Secret (ConfigMaps are readable by anyone who can read the namespace's config).`, { data: { key } }));
-        else if (p.checkValues && typeof value === 'string' && urlWithPassword(value)) cmFindings.push(findingAt({ file: file as never, model, obj }, obj.base.concat('data', key), `${obj.ref}: key ${key} holds a URL with a password (scheme://user:password@host); move it to a Secret (ConfigMaps are readable by anyone who can read the namespace's config).`, { data: { key } }));
+        else if (p.checkValues && typeof value === 'string' && hasUrlPassword(value)) cmFindings.push(findingAt({ file: file as never, model, obj }, obj.base.concat('data', key), `${obj.ref}: key ${key} holds a URL with a password (scheme://user:password@host); move it to a Secret (ConfigMaps are readable by anyone who can read the namespace's config).`, { data: { key } }));
       }
     }
     if (!sawConfigMap) return out;

@@ -55,14 +55,19 @@ export function usesMatches(step: CiStep, spec: string): boolean {
  * group, a bare `Kind` matches any group. The specs are split once, not for every object.
  */
 export function kindMatcher(specs: readonly string[]): (o: { apiVersion: string; kind: string }) => boolean {
-  const kinds = specs.map((spec) => {
-    const slash = spec.lastIndexOf('/');
-    return slash === -1 ? { kind: spec, group: '' } : { kind: spec.slice(slash + 1), group: spec.slice(0, slash + 1) };
-  });
+  const kinds = kindSpecs(specs);
   return (o) => {
     for (const k of kinds) if (o.kind === k.kind && o.apiVersion.startsWith(k.group)) return true;
     return false;
   };
+}
+
+/** `group/Kind` specs split into the kind and the apiVersion prefix (`group/`, or '' for any group). */
+export function kindSpecs(specs: readonly string[]): { kind: string; group: string }[] {
+  return specs.map((spec) => {
+    const slash = spec.lastIndexOf('/');
+    return slash === -1 ? { kind: spec, group: '' } : { kind: spec.slice(slash + 1), group: spec.slice(0, slash + 1) };
+  });
 }
 
 /** One object against one spec (see kindMatcher). */

@@ -11,7 +11,7 @@ import { concat, DerivedByKey, sameList, sameRange } from '../derived';
 import { envContext, type EnvContext } from '../env/context';
 import { alternatives, safeRegExp } from '../env/values';
 import { type CheckOutput, workspaceCheck } from '../template';
-import { kindMatcher, usesMatches } from './ci';
+import { kindMatcher, kindSpecs, usesMatches } from './ci';
 import { composeServices } from './compose';
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -151,10 +151,10 @@ const k8sSection = section(
     const k8s = p.k8s!;
     const cmd = k8s.command ? safeRegExp(k8s.command, 'i') : undefined;
     const kindHit = kindMatcher(k8s.kinds);
-    const kindNames = k8s.kinds.map((spec) => spec.slice(spec.lastIndexOf('/') + 1));
+    const kindNames = kindSpecs(k8s.kinds).map((k) => k.kind);
     return (f) => {
       const model = (f as ParsedFile<K8sModel>).model;
-      if (!model?.objects?.length) return NONE;
+      if (!model?.objects.length) return NONE;
       if (!cmd) {
         const keys = keysOf(model);
         const maybe = kindNames.some((k) => keys.kinds.has(k)) || k8s.labels.some((l) => keys.labels.has(l)) || keys.annotations.some((a) => k8s.annotations.some((x) => a.startsWith(x)));
