@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writeFixes } from '../../src/cli/fix';
@@ -72,5 +72,28 @@ describe('shipshape fix', function () {
     assert.equal(readFileSync(file, 'utf8'), before + '# edited meanwhile\n');
     const created = await writeFixes(dir, [['.dockerignore', { before: undefined, after: 'x\n' }]]);
     assert.match(created.refused[0], /appeared on disk/);
+  });
+
+  it('neither reads nor writes a file that is a symbolic link to outside the folder, --dry-run included', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'shipshape-outside-'));
+    const marker = 'Outside-Marker-7c41';
+    const target = path.join(outside, 'ignore');
+    writeFileSync(target, `node_modules\n# ${marker}\n`);
+    try {
+      // the fix of repo.dockerignore creates .dockerignore beside the Dockerfile: here a link to outside
+      symlinkSync(target, path.join(dir, '.dockerignore'));
+      for (const args of [['--dry-run'], []]) {
+        const r = await runCli(['fix', dir, '--rule', 'repo.dockerignore', ...args]);
+        assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`\\.dockerignore is a symbolic link to a path outside the folder; ${args.length ? 'would not be written' : 'not written'}\\.`));
+        assert.match(r.stdout + r.stderr, /fix(es)? to 0 files; 1 file (would not be|not) written \(see above\)/);
+        // computed without reading the file through the link: the fix creates it, as if absent
+        assert.match(r.stdout + r.stderr, /repo\.dockerignore: Create \.dockerignore/);
+        assert.ok(!(r.stdout + r.stderr).includes(marker), 'content from outside the folder in the output');
+        assert.equal(readFileSync(target, 'utf8'), `node_modules\n# ${marker}\n`, 'the file outside was written');
+      }
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
