@@ -5,7 +5,7 @@ import { computeFix, fixAll, kindFor, type ReadFile } from '../engine/fixes/run'
 import type { FileEdit, Finding, TextEdit } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
 import { toRange } from './convert';
-import { openDocument, readDiskText, readText, resolveRelative } from './files';
+import { openDocument, readDiskText, readText, refusedLink, resolveRelative } from './files';
 import { contentHash, countText, relocate, textEdits } from './fixPlan';
 import type { FolderAuditor } from './scan';
 
@@ -64,7 +64,11 @@ export class TextSource {
       this.misses.clear();
       const value = this.runSync(fn);
       if (!this.misses.size || round >= 3) return value;
-      for (const rel of [...this.misses]) this.disk.set(rel, await readText(resolveRelative(this.auditor.folder.uri, rel), rel, []));
+      for (const rel of [...this.misses]) {
+        const uri = resolveRelative(this.auditor.folder.uri, rel);
+        // a symbolic link to outside the folder is not read (as the scan); a fix of it is refused on apply
+        this.disk.set(rel, refusedLink(this.auditor.folder.uri, uri) ? undefined : await readText(uri, rel, []));
+      }
     }
   }
 
@@ -167,6 +171,11 @@ export async function planIgnore(a: FolderAuditor, finding: Finding, reason: str
   });
 }
 
+/** Files of a plan that are symbolic links to a path outside the folder: a plan is never written through them. */
+export function linkedOutside(plan: FixPlan): string[] {
+  return plan.files.filter((f) => refusedLink(plan.folder.uri, f.uri)).map((f) => f.rel);
+}
+
 /** Files of a plan whose text is no longer what its edits were computed for. */
 export async function staleFiles(plan: FixPlan): Promise<string[]> {
   const stale: string[] = [];
@@ -217,6 +226,8 @@ export function toWorkspaceEdit(plan: FixPlan): vscode.WorkspaceEdit {
  */
 export async function applyPlan(plan: FixPlan, save: boolean): Promise<ApplyResult> {
   if (!plan.files.length) return { applied: false, stale: [], saved: [] };
+  const linked = linkedOutside(plan);
+  if (linked.length) return { applied: false, stale: [], saved: [], message: `${linked.join(', ')} ${linked.length === 1 ? 'is a symbolic link' : 'are symbolic links'} to a path outside the workspace; nothing was applied.` };
   const stale = await staleFiles(plan);
   // The disk reads above awaited: check the open documents again right before the edit.
   for (const f of plan.files) {

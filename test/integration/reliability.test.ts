@@ -677,5 +677,50 @@ export function reliabilityTests(): void {
       }
       await waitForAudit(() => refusedAt('.shipshape.yaml').length === 0, 'the problem to go with the config link', 45000);
     });
+
+    test('a fix is neither computed from nor written through a file linked outside the folder', async () => {
+      const a = await api();
+      const outside = mkdtempSync(path.join(tmpdir(), 'shipshape-outside-'));
+      const value = 'Ignore-S3cret-5e0a';
+      secrets.push(value);
+      const target = path.join(outside, 'dockerignore');
+      writeFileSync(target, `node_modules\n# ${value}\n`);
+      const link = path.join(f.uri.fsPath, '.dockerignore');
+      const dockerfile = vscode.Uri.joinPath(f.uri, 'Dockerfile');
+      const refused = () => resultOf(a, 'secrets')?.problems.filter((p) => p.file === '.dockerignore' && /symbolic link to a path outside the workspace/.test(p.message)) ?? [];
+      try {
+        symlinkSync(target, link);
+        await waitForAudit(() => refused().length === 1, 'the linked .dockerignore to be refused', 45000);
+        // the scan does not read the link, so the Dockerfile lacks a .dockerignore: a fixable finding that creates one
+        const finding = resultOf(a, 'secrets')!.findings.find((x) => x.ruleId === 'repo.dockerignore' && x.file === 'Dockerfile');
+        assert.ok(finding?.fixable, 'the Dockerfile has the fixable repo.dockerignore finding');
+        // no light bulb fix for it
+        const d = shipshapeDiagnostics(dockerfile).find((x) => codeOf(x) === 'repo.dockerignore');
+        assert.ok(d, 'the finding is a diagnostic');
+        await vscode.workspace.openTextDocument(dockerfile);
+        const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', dockerfile, d.range)) ?? [];
+        const titles = actions.map((x) => x.title).join('; ');
+        assert.ok(actions.some((x) => /^Ignore repo\.dockerignore /.test(x.title)), `the light bulb was asked (${titles})`);
+        // its fix would be "Create .dockerignore" (or "Add … to .dockerignore")
+        assert.ok(!actions.some((x) => /\.dockerignore$/.test(x.title) && !/^Show docs/.test(x.title)), `a fix through the link was offered (${titles})`);
+        // the fix itself and the item's fix-all are refused, with the reason
+        const one = await vscode.commands.executeCommand<{ applied: boolean; message?: string }>('shipshape.applyFix', { uri: dockerfile, finding });
+        assert.equal(one?.applied, false);
+        assert.match(one?.message ?? '', /\.dockerignore is a symbolic link to a path outside the workspace; nothing was applied/);
+        const plan = await vscode.commands.executeCommand<{ files: { rel: string }[] }>('shipshape.computeFixes', { folder: 'secrets', rules: ['repo.dockerignore'] });
+        assert.deepEqual(plan?.files.map((x) => x.rel), ['.dockerignore'], 'the plan of the folder');
+        const all = await vscode.commands.executeCommand<{ applied: boolean; message?: string }>('shipshape.applyFixes', plan);
+        assert.equal(all?.applied, false);
+        assert.match(all?.message ?? '', /\.dockerignore is a symbolic link to a path outside the workspace; nothing was applied/);
+        await a.whenIdle();
+        assert.equal(readFileSync(target, 'utf8'), `node_modules\n# ${value}\n`, 'the file outside was written');
+        assert.ok(!vscode.workspace.textDocuments.some((doc) => doc.uri.fsPath === link && doc.isDirty), 'an edit of the link is pending in an editor');
+        for (const l of a.inspect().log) leaks('log line', l);
+      } finally {
+        rmSync(link, { force: true });
+        rmSync(outside, { recursive: true, force: true });
+      }
+      await waitForAudit(() => refused().length === 0, 'the problem to go with the link', 45000);
+    });
   });
 }
