@@ -185,6 +185,8 @@ export class Engine {
   private pending: Entry[] = [];
   /** Every file's parse problems in file order; dropped when a file with problems comes, changes or goes. */
   private parseProblems?: Problem[];
+  /** Bumped by `configure`: check outputs kept on a replaced entry belong to the checklists of their epoch. */
+  private configureEpoch = 0;
 
   constructor(
     checklists: readonly Checklist[],
@@ -215,6 +217,7 @@ export class Engine {
         slots.push(slot);
       }
     });
+    this.configureEpoch++;
     this.pending = [];
     for (const e of this.entries.values()) {
       e.outs = e.previous = undefined;
@@ -255,6 +258,46 @@ export class Engine {
     // many upserts without an audit: drop the entries already replaced again
     if (this.pending.length > 2 * this.entries.size + 64) this.pending = this.pending.filter((e) => !e.gone);
     return true;
+  }
+
+  /**
+   * `upsert` for a while: the text of an unsaved document a fix is computed from, or a fix's result while
+   * more fixes are computed. Returns what undoes it: the file is put back as it was before, its parse and
+   * its check outputs included, so that nothing is parsed or checked again (a file that was not there is
+   * removed). Undoing after other upserts of the file puts back the same earlier state. Undefined when the
+   * text is the one the engine holds (nothing to undo).
+   */
+  lend(src: SourceFile): (() => void) | undefined {
+    const old = this.entries.get(src.path);
+    if (!this.upsert(src)) return undefined;
+    if (!old) return () => void this.remove(src.path);
+    const epoch = this.configureEpoch;
+    return () => this.reinstate(old, epoch);
+  }
+
+  /** Puts a replaced entry back in place of its file's current entry (see `lend`); the bookkeeping of an upsert. */
+  private reinstate(old: Entry, epoch: number): void {
+    const path = old.parsed.path;
+    const cur = this.entries.get(path);
+    if (cur === old) return;
+    // outputs of other checklists are not kept
+    if (epoch !== this.configureEpoch) old.outs = undefined;
+    this.touch(old.parsed.kind, !cur || cur.parsed.kind !== old.parsed.kind);
+    if (cur && cur.parsed.kind !== old.parsed.kind) this.touch(cur.parsed.kind, true);
+    if (cur) cur.gone = true;
+    old.gone = false;
+    old.version = this.version;
+    old.previous = undefined;
+    if (old.parsed.problems.length > 0 || (cur && cur.parsed.problems.length > 0)) this.parseProblems = undefined;
+    if (cur && cur.parsed.kind === old.parsed.kind) {
+      old.suppressions ??= readSuppressions(old.parsed);
+      if (!sameSuppressions(old.suppressions, (cur.suppressions ??= readSuppressions(cur.parsed)))) this.suppressionEpoch++;
+      this.edited.push({ entry: old, before: cur.outs });
+    }
+    this.entries.set(path, old);
+    // runs only the checks whose outputs it lacks (none, usually)
+    this.pending.push(old);
+    if (this.pending.length > 2 * this.entries.size + 64) this.pending = this.pending.filter((e) => !e.gone);
   }
 
   remove(path: string): boolean {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
+import { fixAll } from '../../src/engine/fixes/run';
 import type { SourceFile } from '../../src/engine/workspace';
 import { builtinChecklists, FIXTURES, kindOf } from './helpers';
 
@@ -125,6 +126,113 @@ describe('incremental audit', () => {
     const first = engine.audit();
     assert.equal(engine.upsert(all[0]), false);
     assert.deepEqual(engine.audit(), first);
+  });
+
+  describe('lent texts (an unsaved document a fix is computed from, a fix-all round)', () => {
+    const isFileItem = (engine: Engine, ruleId: string) => engine.item(ruleId)?.template?.scope === 'file';
+
+    it('undoing puts the file back without parsing or checking it again, and the audits equal fresh ones', () => {
+      const current = new Map(all.map((f) => [f.path, f]));
+      const engine = new Engine(builtinChecklists());
+      for (const f of all) engine.upsert(f);
+      const first = engine.audit();
+      // a manifest with findings of file checks, given the text of another manifest
+      const target = all.find((f) => f.kind === 'kubernetes' && first.findings.some((x) => x.file === f.path && isFileItem(engine, x.ruleId)))!;
+      const other = all.find((f) => f.kind === 'kubernetes' && f.text !== target.text && fresh(new Map([[target.path, { ...target, text: f.text }]]), false).findings.length !== fresh(new Map([[target.path, target]]), false).findings.length)!;
+      const parsed = engine.file(target.path);
+      const mine = first.findings.filter((x) => x.file === target.path && isFileItem(engine, x.ruleId));
+      const undo = engine.lend({ ...target, text: other.text });
+      assert.ok(undo, 'a new text is lent');
+      const lentAudit = engine.audit();
+      assert.deepEqual(lentAudit, fresh(new Map([...current, [target.path, { ...target, text: other.text }]]), false), 'the audit with the lent text');
+      assert.notDeepEqual(lentAudit.findings, first.findings, 'the lent text changed the findings');
+      undo();
+      assert.equal(engine.file(target.path), parsed, 'the file was parsed again');
+      const back = engine.audit();
+      assert.deepEqual(back, first);
+      assert.deepEqual(back, fresh(current, false));
+      // the file checks' findings are the very objects of the first audit: nothing ran again on the file
+      const again = back.findings.filter((x) => x.file === target.path && isFileItem(engine, x.ruleId));
+      assert.equal(again.length, mine.length);
+      again.forEach((x, i) => assert.equal(x, mine[i], `finding ${x.ruleId} at line ${x.range.start.line} was made again`));
+    });
+
+    it('a lent new file goes on undo, an unchanged text lends nothing, and new checklists in between are honoured', () => {
+      const engine = new Engine(builtinChecklists());
+      for (const f of all) engine.upsert(f);
+      const first = engine.audit();
+      assert.equal(engine.lend(all[0]), undefined, 'the same text: nothing to undo');
+      const extra: SourceFile = { path: 'lent/new.yaml', kind: 'kubernetes', text: all.find((f) => f.kind === 'kubernetes' && first.findings.some((x) => x.file === f.path))!.text };
+      const undoNew = engine.lend(extra)!;
+      assert.ok(engine.audit().findings.some((x) => x.file === extra.path));
+      undoNew();
+      assert.equal(engine.has(extra.path), false);
+      assert.deepEqual(engine.audit(), first);
+      // checklists change while a text is lent: the file put back is checked against the new ones
+      const target = all.find((f) => f.kind === 'dockerfile')!;
+      const undo = engine.lend({ ...target, text: `${target.text}\n# lent\n` })!;
+      engine.audit();
+      const fewer = builtinChecklists().filter((c) => c.id !== 'dockerfile');
+      engine.configure(fewer);
+      undo();
+      const only = new Engine(fewer);
+      for (const f of all) only.upsert(f);
+      assert.deepEqual(engine.audit(), only.audit());
+    });
+
+    it('random lends, undos (last first), edits and removals: every audit equals a fresh one', function () {
+      this.timeout(180_000);
+      const r = rng(7);
+      const current = new Map(all.map((f) => [f.path, f]));
+      const engine = new Engine(builtinChecklists());
+      for (const f of all) engine.upsert(f);
+      const lent: { undo: () => void; path: string; before: SourceFile | undefined }[] = [];
+      for (let step = 0; step < 16; step++) {
+        const roll = r();
+        const paths = [...current.keys()];
+        const target = current.get(paths[Math.floor(r() * paths.length)])!;
+        if (roll < 0.45 || lent.length === 0) {
+          const same = all.filter((f) => f.kind === target.kind && f.text !== target.text);
+          if (same.length === 0) continue;
+          const next = { ...target, text: same[Math.floor(r() * same.length)].text };
+          const undo = engine.lend(next)!;
+          lent.push({ undo, path: target.path, before: target });
+          current.set(target.path, next);
+        } else if (roll < 0.85) {
+          const last = lent.pop()!;
+          last.undo();
+          if (last.before) current.set(last.path, last.before);
+          else current.delete(last.path);
+        } else {
+          // a plain upsert of a file not lent right now
+          if (lent.some((l) => l.path === target.path)) continue;
+          const same = all.filter((f) => f.kind === target.kind && f.text !== target.text);
+          if (same.length === 0) continue;
+          const next = { ...target, text: same[Math.floor(r() * same.length)].text };
+          engine.upsert(next);
+          current.set(next.path, next);
+        }
+        if (step % 2 === 1) assert.deepEqual(engine.audit(), fresh(current, false), `step ${step}`);
+      }
+      while (lent.length) {
+        const last = lent.pop()!;
+        last.undo();
+        if (last.before) current.set(last.path, last.before);
+      }
+      assert.deepEqual(engine.audit(), fresh(current, false), 'all undone');
+    });
+
+    it('a fix-all that does not keep its texts leaves every file as it was, parse included', () => {
+      const engine = new Engine(builtinChecklists());
+      for (const f of all) engine.upsert(f);
+      const first = engine.audit();
+      const parsed = new Map(engine.paths.map((p) => [p, engine.file(p)]));
+      const result = fixAll(engine, {});
+      assert.ok(result.applied.length > 5 && result.files.size > 3, `the fix-all fixed files (${result.applied.length} fixes, ${result.files.size} files)`);
+      assert.deepEqual(engine.paths.sort(), [...parsed.keys()].sort());
+      for (const [p, f] of parsed) assert.equal(engine.file(p), f, `${p} was parsed again`);
+      assert.deepEqual(engine.audit(), first);
+    });
   });
 
   describe('workspace checks after edits in one file', () => {

@@ -146,6 +146,8 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
   const declinedAt = new Map<string, number>();
   const lastDeclined = new Map<string, FixAllResult['declined'][number]>();
   const changes = new Map<string, number>();
+  /** Per file the engine was given a fixed text of, what puts back the file it held before the first fix. */
+  const undos = new Map<string, () => void>();
   const version = (f: Finding): number => changes.get(f.file) ?? 0;
   const max = opts.maxFixes ?? 1000;
   while (applied.length < max) {
@@ -183,7 +185,11 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
       if (!originals.has(fe.file)) originals.set(fe.file, current);
       const after = applyEdits(current ?? '', fe.edits);
       const kind = engine.file(fe.file)?.kind ?? kindFor(fe.file, after);
-      if (kind) engine.upsert({ path: fe.file, text: after, kind });
+      if (kind) {
+        // lent, so that putting the file back (without `keep`) costs no parse and no checks
+        const undo = engine.lend({ path: fe.file, text: after, kind });
+        if (undo && !undos.has(fe.file)) undos.set(fe.file, undo);
+      }
       else pending.set(fe.file, after);
       changes.set(fe.file, (changes.get(fe.file) ?? 0) + 1);
     }
@@ -201,11 +207,8 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
     if (after !== undefined && after !== before) files.set(path, { before, after });
   }
   if (!opts.keep) {
-    for (const [path, before] of originals) {
-      const kind = engine.file(path)?.kind;
-      if (before === undefined) engine.remove(path);
-      else if (kind) engine.upsert({ path, text: before, kind });
-    }
+    // each file's first undo puts back the text it had before the first fix
+    for (const undo of [...undos.values()].reverse()) undo();
   }
   return { files, applied, declined: [...lastDeclined.values()] };
 }
