@@ -3,7 +3,6 @@ import type { Engine } from '../engine/audit';
 import { suppressionEdit, ignoreScopes, type IgnoreScope } from '../engine/fixes/ignore';
 import { computeFix, fixAll, kindFor, type ReadFile } from '../engine/fixes/run';
 import type { FileEdit, Finding, TextEdit } from '../engine/model';
-import type { SourceFile } from '../engine/workspace';
 import { toRange } from './convert';
 import { openDocument, readDiskText, readText, refusedLink, resolveRelative } from './files';
 import { contentHash, countText, relocate, textEdits } from './fixPlan';
@@ -75,7 +74,8 @@ export class TextSource {
   private runSync<T>(fn: (engine: Engine, read: ReadFile) => T): T {
     const engine = this.auditor.engine;
     if (!engine) throw new Error(`${this.auditor.name} is not audited yet`);
-    const restore: SourceFile[] = [];
+    // lent, not upserted: undoing puts the engine's files back without parsing or checking them again
+    const undo: (() => void)[] = [];
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.isClosed) continue;
       const rel = this.auditor.relative(doc.uri);
@@ -83,8 +83,8 @@ export class TextSource {
       if (!rel || !parsed) continue;
       const text = doc.getText();
       if (parsed.text === text) continue;
-      restore.push({ path: rel, text: parsed.text, kind: parsed.kind });
-      engine.upsert({ path: rel, text, kind: parsed.kind });
+      const back = engine.lend({ path: rel, text, kind: parsed.kind });
+      if (back) undo.push(back);
     }
     const read: ReadFile = (rel) => {
       const parsed = engine.file(rel);
@@ -98,7 +98,7 @@ export class TextSource {
     try {
       return fn(engine, read);
     } finally {
-      for (const s of restore) engine.upsert(s);
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]();
     }
   }
 }
