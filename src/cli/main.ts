@@ -168,6 +168,13 @@ async function checklist(argv: string[], io: { stdout: NodeJS.WritableStream; st
 }
 
 if (require.main === module) {
+  // A reader that stops early (`shipshape scan | head`) closes the pipe: the rest of the output is dropped
+  // and the exit code stays the command's, rather than a crash on an unhandled EPIPE.
+  const closedPipe = (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  };
+  process.stdout.on('error', closedPipe);
+  process.stderr.on('error', closedPipe);
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, isTTY: !!process.stdout.isTTY }).then(
     (code) => {
       process.exitCode = code;

@@ -92,3 +92,24 @@ describe('CLI', () => {
     }
   });
 });
+
+describe('CLI as a process', function () {
+  this.timeout(60000);
+
+  it('a reader that closes the pipe early (`| head`) ends the output quietly, with the exit code of the scan', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(REPO, 'src', 'cli', 'main.ts'), 'scan', path.join(FIXTURES, 'rules'), '--format', 'json', '--fail-on', 'never'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let read = 0;
+    child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+    // the first chunk, then the pipe is closed while much of the report is still to come
+    child.stdout.once('data', (d: Buffer) => {
+      read = d.length;
+      child.stdout.destroy();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.ok(read > 0, 'some output was read');
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled|internal error/, stderr);
+    assert.equal(code, 0, stderr);
+  });
+});
