@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeChecklistCache } from '../src/node/checklistCache';
 import { DEFAULT_SPEC, generateRepo, type RepoSpec } from './bench/generate';
+import { zodEnglishOnly } from './zodEnglishOnly.mjs';
 import { buildProductionBundles, installLinters, median, percentile, REPO, runChild } from './bench/tools';
 
 const { values: args } = parseArgs({
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   writeChecklistCache(path.join(REPO, 'checklists')); // as `npm run build` does: runs load the built-in checklists from it
   // The measured code is bundled like the shipped CLI, so tsx's on-the-fly compilation is not timed.
   const childJs = path.join(REPO, 'bench-out', 'child.js');
-  await esbuild.build({ entryPoints: [path.join(__dirname, 'bench', 'child.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { __SHIPSHAPE_VERSION__: '"bench"' } });
+  await esbuild.build({ entryPoints: [path.join(__dirname, 'bench', 'child.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { __SHIPSHAPE_VERSION__: '"bench"' }, plugins: [zodEnglishOnly] });
 
   const discover: DiscoverRun[] = [];
   const parse: ParseRun[] = [];

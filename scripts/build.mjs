@@ -2,6 +2,7 @@
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { zodEnglishOnly } from './zodEnglishOnly.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const production = process.argv.includes('--production') || process.env.NODE_ENV === 'production';
@@ -9,6 +10,7 @@ const watch = process.argv.includes('--watch');
 
 const common = {
   bundle: true,
+  plugins: [zodEnglishOnly],
   platform: 'node',
   target: 'node20',
   format: 'cjs',
