@@ -125,7 +125,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       return undefined;
     }
   };
-  const result = fixAll(engine, { rules, readFile, keep: true, audit: { strict: args.flags.has('strict') } });
+  // a fix that would write through a symbolic link to outside the folder is declined, with the reason
+  const unwritable = (rel: string): string | undefined => {
+    const where = writeTarget(dir, rel);
+    return 'refused' in where ? where.refused.replace(/; not written\.$/, '') : undefined;
+  };
+  const result = fixAll(engine, { rules, readFile, unwritable, keep: true, audit: { strict: args.flags.has('strict') } });
   const changed = [...result.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let refused = 0;
   if (dryRun) {

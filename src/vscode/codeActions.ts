@@ -6,7 +6,7 @@ import type { Finding } from '../engine/model';
 import type { Ctx, TreeNode } from './context';
 import { findingOf, ruleIdOf } from './diagnostics';
 import { countText, relocate } from './fixPlan';
-import { applyPlan, linkedOutside, planFix, planFixAll, planIgnore, planOf, planSummary, staleFiles, TextSource, toWorkspaceEdit, type ApplyResult, type FixPlan } from './fixSession';
+import { applyPlan, linkedOutside, planFix, planFixAll, planIgnore, planOf, planSummary, staleFiles, TextSource, toWorkspaceEdit, unwritableIn, type ApplyResult, type FixPlan } from './fixSession';
 import type { FolderAuditor } from './scan';
 
 /** `source.fixAll.shipshape`: every fix of one file, for `editor.codeActionsOnSave` and the Source Action menu. */
@@ -65,10 +65,9 @@ class ShipshapeCodeActions implements vscode.CodeActionProvider {
       const per = shown.flatMap(({ d, finding }) => {
         const cur = finding && relocate(current, finding);
         if (!cur) return [];
-        const fix = cur.fixable ? computeFix(engine, cur, read) : undefined;
-        const planned = fix && 'edits' in fix ? planOf(a, read, fix.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: fix.title }]) : undefined;
-        // no light bulb for a fix that would write through a symbolic link to outside the folder
-        const plan = planned && !linkedOutside(planned).length ? planned : undefined;
+        // (no light bulb for a fix that would write through a symbolic link to outside the folder)
+        const fix = cur.fixable ? computeFix(engine, cur, read, unwritableIn(a)) : undefined;
+        const plan = fix && 'edits' in fix ? planOf(a, read, fix.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: fix.title }]) : undefined;
         const scopes = ignoreScopes(kind, rel).filter((s) => !('declined' in suppressionEdit({ path: rel, text, kind }, cur, undefined, s)));
         return [{ d, cur, plan, title: fix && 'title' in fix ? fix.title : undefined, scopes }];
       });

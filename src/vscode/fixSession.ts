@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Engine } from '../engine/audit';
 import { suppressionEdit, ignoreScopes, type IgnoreScope } from '../engine/fixes/ignore';
-import { computeFix, fixAll, kindFor, type ReadFile } from '../engine/fixes/run';
+import { computeFix, fixAll, kindFor, type ReadFile, type Unwritable } from '../engine/fixes/run';
 import type { FileEdit, Finding, TextEdit } from '../engine/model';
 import { toRange } from './convert';
 import { openDocument, readDiskText, readText, refusedLink, resolveRelative } from './files';
@@ -103,6 +103,11 @@ export class TextSource {
   }
 }
 
+/** Why a fix may not write a file of the folder: a symbolic link to a path outside it (see `Unwritable`). */
+export function unwritableIn(a: FolderAuditor): Unwritable {
+  return (rel) => (refusedLink(a.folder.uri, resolveRelative(a.folder.uri, rel)) ? `${rel} is a symbolic link to a path outside the workspace` : undefined);
+}
+
 /** A plan from engine file edits (relative paths) against the texts `read` returns now. */
 export function planOf(a: FolderAuditor, read: ReadFile, edits: readonly FileEdit[], applied: FixPlan['applied'] = [], declined: FixPlan['declined'] = []): FixPlan {
   const byFile = new Map<string, PlannedFile>();
@@ -130,7 +135,7 @@ export async function planFix(a: FolderAuditor, finding: Finding): Promise<FixPl
   return new TextSource(a).run((engine, read) => {
     const cur = currentFinding(engine, finding);
     if (!cur) return { message: `The finding "${finding.message}" is no longer there; nothing to fix.` };
-    const out = computeFix(engine, cur, read);
+    const out = computeFix(engine, cur, read, unwritableIn(a));
     if ('declined' in out) return { message: `No automatic fix for "${cur.message}": ${out.declined}.` };
     return planOf(a, read, out.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: out.title }]);
   });
@@ -146,7 +151,7 @@ export interface FixAllScope {
 /** Every fix of a folder (optionally of some rules or files) until none applies, from the current texts. */
 export async function planFixAll(a: FolderAuditor, scope: FixAllScope = {}): Promise<FixPlan> {
   return new TextSource(a).run((engine, read) => {
-    const result = fixAll(engine, { rules: scope.rules, files: scope.files, readFile: read });
+    const result = fixAll(engine, { rules: scope.rules, files: scope.files, readFile: read, unwritable: unwritableIn(a) });
     const edits: FileEdit[] = [];
     for (const [file, { before, after }] of result.files) {
       if (scope.onlyFiles && !scope.files?.has(file)) continue;

@@ -703,13 +703,16 @@ export function reliabilityTests(): void {
         assert.ok(actions.some((x) => /^Ignore repo\.dockerignore /.test(x.title)), `the light bulb was asked (${titles})`);
         // its fix would be "Create .dockerignore" (or "Add … to .dockerignore")
         assert.ok(!actions.some((x) => /\.dockerignore$/.test(x.title) && !/^Show docs/.test(x.title)), `a fix through the link was offered (${titles})`);
-        // the fix itself and the item's fix-all are refused, with the reason
+        // the fix itself is declined, with the reason, and a fix-all of the folder lists it as not fixed
         const one = await vscode.commands.executeCommand<{ applied: boolean; message?: string }>('shipshape.applyFix', { uri: dockerfile, finding });
         assert.equal(one?.applied, false);
-        assert.match(one?.message ?? '', /\.dockerignore is a symbolic link to a path outside the workspace; nothing was applied/);
-        const plan = await vscode.commands.executeCommand<{ files: { rel: string }[] }>('shipshape.computeFixes', { folder: 'secrets', rules: ['repo.dockerignore'] });
-        assert.deepEqual(plan?.files.map((x) => x.rel), ['.dockerignore'], 'the plan of the folder');
-        const all = await vscode.commands.executeCommand<{ applied: boolean; message?: string }>('shipshape.applyFixes', plan);
+        assert.match(one?.message ?? '', /No automatic fix for .*: \.dockerignore is a symbolic link to a path outside the workspace/);
+        const plan = await vscode.commands.executeCommand<{ files: { rel: string }[]; declined: { ruleId: string; reason: string }[] }>('shipshape.computeFixes', { folder: 'secrets', rules: ['repo.dockerignore'] });
+        assert.deepEqual(plan?.files, [], 'the plan of the folder writes nothing');
+        assert.deepEqual(plan?.declined.map((d) => [d.ruleId, d.reason]), [['repo.dockerignore', '.dockerignore is a symbolic link to a path outside the workspace']]);
+        // a plan that would write the link anyway (it appeared after the plan was computed) is refused as a whole
+        const stale = { folder: f, files: [{ uri: vscode.Uri.file(link), rel: '.dockerignore', version: undefined, hash: 'absent', create: true, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '.git\n' }] }], applied: [], declined: [] };
+        const all = await vscode.commands.executeCommand<{ applied: boolean; message?: string }>('shipshape.applyFixes', stale);
         assert.equal(all?.applied, false);
         assert.match(all?.message ?? '', /\.dockerignore is a symbolic link to a path outside the workspace; nothing was applied/);
         await a.whenIdle();

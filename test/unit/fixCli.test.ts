@@ -80,18 +80,23 @@ describe('shipshape fix', function () {
     const target = path.join(outside, 'ignore');
     writeFileSync(target, `node_modules\n# ${marker}\n`);
     try {
-      // the fix of repo.dockerignore creates .dockerignore beside the Dockerfile: here a link to outside
+      // the fix of repo.dockerignore writes .dockerignore beside the Dockerfile: here a link to outside
       symlinkSync(target, path.join(dir, '.dockerignore'));
       for (const args of [['--dry-run'], []]) {
         const r = await runCli(['fix', dir, '--rule', 'repo.dockerignore', ...args]);
-        assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
-        assert.match(r.stderr, new RegExp(`\\.dockerignore is a symbolic link to a path outside the folder; ${args.length ? 'would not be written' : 'not written'}\\.`));
-        assert.match(r.stdout + r.stderr, /fix(es)? to 0 files; 1 file (would not be|not) written \(see above\)/);
-        // computed without reading the file through the link: the fix creates it, as if absent
-        assert.match(r.stdout + r.stderr, /repo\.dockerignore: Create \.dockerignore/);
-        assert.ok(!(r.stdout + r.stderr).includes(marker), 'content from outside the folder in the output');
+        const out = r.stdout + r.stderr;
+        assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+        // declined with the reason, like any fix that cannot be applied
+        assert.match(out, /not fixed Dockerfile:\d+ repo\.dockerignore: \.dockerignore is a symbolic link to a path outside the folder\n/);
+        assert.match(out, /(Would apply|Applied) 0 fixes to 0 files; 1 not fixable automatically\./);
+        assert.ok(!out.includes(marker), 'content from outside the folder in the output');
         assert.equal(readFileSync(target, 'utf8'), `node_modules\n# ${marker}\n`, 'the file outside was written');
       }
+      // and a write that gets that far (the link appeared after the fixes were computed) is refused
+      const w = await writeFixes(dir, [['.dockerignore', { before: undefined, after: '.git\n' }]]);
+      assert.deepEqual(w.written, []);
+      assert.match(w.refused[0], /^\.dockerignore is a symbolic link to a path outside the folder; not written\.$/);
+      assert.equal(readFileSync(target, 'utf8'), `node_modules\n# ${marker}\n`, 'the file outside was written');
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }

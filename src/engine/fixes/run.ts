@@ -30,7 +30,10 @@ function currentErrors(engine: Engine, path: string, text: string, kind: FileKin
  * The fix for a finding, computed from the current text the engine holds (or `readFile`). Declines
  * when the item has no fix, the target moved, or the edit would leave a file that no longer parses.
  */
-export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile): FixOutput {
+/** Why a file may not be written (a symbolic link to outside the folder…), or undefined when it may. */
+export type Unwritable = (file: string) => string | undefined;
+
+export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile, unwritable?: Unwritable): FixOutput {
   const fix = engine.item(finding.ruleId)?.fix;
   if (!fix) return { declined: `${finding.ruleId} has no automatic fix` };
   const read = (p: string): string | undefined => engine.file(p)?.text ?? readFile?.(p);
@@ -44,6 +47,10 @@ export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile
     return { declined: `the fix failed: ${(e as Error).message}` };
   }
   if ('declined' in out) return out;
+  for (const fe of out.edits) {
+    const refused = unwritable?.(fe.file);
+    if (refused) return { declined: refused };
+  }
   for (const fe of out.edits) {
     const before = fe.create ? '' : read(fe.file);
     if (before === undefined) return { declined: `${fe.file} cannot be read` };
@@ -60,6 +67,8 @@ export interface FixAllOptions {
   /** Only findings in these files. */
   files?: ReadonlySet<string>;
   readFile?: ReadFile;
+  /** Files the fixes may not write: a fix that would edit one is declined with the reason. */
+  unwritable?: Unwritable;
   audit?: AuditOptions;
   /** Keep the fixed texts in the engine (default: restore the engine to the original texts). */
   keep?: boolean;
@@ -160,7 +169,7 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
       if (applied.length + batch.length >= max) break;
       const key = findingKey(f);
       if (batch.some((b) => findingKey(b.f) === key)) continue;
-      const out = computeFix(engine, f, read);
+      const out = computeFix(engine, f, read, opts.unwritable);
       if ('declined' in out) {
         declinedAt.set(key, version(f));
         lastDeclined.set(key, { ruleId: f.ruleId, file: f.file, line: f.range.start.line, reason: out.declined });
