@@ -84,6 +84,16 @@ const MARGIN = 0.1;
  * and "how much of the line the phrasing explains": a longer line that merely shares a word ("memory usage
  * is stable and within limits") does not match "memory limits".
  */
+/** A function's results by argument, for the texts of one index. */
+function memo<T>(fn: (text: string) => T): (text: string) => T {
+  const known = new Map<string, T>();
+  return (text) => {
+    let v = known.get(text);
+    if (v === undefined) known.set(text, (v = fn(text)));
+    return v;
+  };
+}
+
 export class LinkIndex {
   private readonly targets: IndexedTarget[] = [];
   private readonly df = new Map<string, number>();
@@ -97,13 +107,17 @@ export class LinkIndex {
   private readonly cache = new Map<string, TextLink[]>();
 
   constructor(targets: readonly LinkTarget[]) {
+    // Items share phrasings (a catalogue entry's phrasings go to every item under it): each text is read
+    // once, and its words map is shared (never changed after this).
+    const wordsOf = memo(weightedWords);
+    const identifiersOf = memo(identifiers);
     for (const target of targets) {
       const own = [target.title, ...target.matches].filter((t) => t.trim() !== '');
       const inherited = (target.inherited ?? []).filter((t) => t.trim() !== '' && !own.includes(t));
       const phrasings = [...own.map((text) => ({ text, factor: 1 })), ...inherited.map((text) => ({ text, factor: target.inheritedWeight ?? INHERITED }))]
-        .map((p) => ({ ...p, words: weightedWords(p.text), total: 0 }))
+        .map((p) => ({ ...p, words: wordsOf(p.text), total: 0 }))
         .filter((p) => p.words.size > 0);
-      const idents = new Set([...own, ...inherited, target.extra ?? ''].flatMap((t) => identifiers(t)));
+      const idents = new Set([...own, ...inherited, target.extra ?? ''].flatMap((t) => identifiersOf(t)));
       const index = this.targets.push({ target, phrasings, identifiers: idents }) - 1;
       for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) {
         this.df.set(w, (this.df.get(w) ?? 0) + 1);
