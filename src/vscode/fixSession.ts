@@ -65,7 +65,7 @@ export class TextSource {
       if (!this.misses.size || round >= 3) return value;
       for (const rel of [...this.misses]) {
         const uri = resolveRelative(this.auditor.folder.uri, rel);
-        // a symbolic link to outside the folder is not read (as the scan); a fix of it is refused on apply
+        // a symbolic link to outside the folder is not read (as the scan), and a fix that would write it is declined
         this.disk.set(rel, refusedLink(this.auditor.folder.uri, uri) ? undefined : await readText(uri, rel, []));
       }
     }

@@ -26,13 +26,14 @@ function currentErrors(engine: Engine, path: string, text: string, kind: FileKin
   return errorCount(path, text, kind);
 }
 
-/**
- * The fix for a finding, computed from the current text the engine holds (or `readFile`). Declines
- * when the item has no fix, the target moved, or the edit would leave a file that no longer parses.
- */
 /** Why a file may not be written (a symbolic link to outside the folder…), or undefined when it may. */
 export type Unwritable = (file: string) => string | undefined;
 
+/**
+ * The fix for a finding, computed from the current text the engine holds (or `readFile`). Declines
+ * when the item has no fix, the target moved, a file it would edit may not be written (`unwritable`), or
+ * the edit would leave a file that no longer parses.
+ */
 export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile, unwritable?: Unwritable): FixOutput {
   const fix = engine.item(finding.ruleId)?.fix;
   if (!fix) return { declined: `${finding.ruleId} has no automatic fix` };
@@ -198,8 +199,7 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
         // lent, so that putting the file back (without `keep`) costs no parse and no checks
         const undo = engine.lend({ path: fe.file, text: after, kind });
         if (undo && !undos.has(fe.file)) undos.set(fe.file, undo);
-      }
-      else pending.set(fe.file, after);
+      } else pending.set(fe.file, after);
       changes.set(fe.file, (changes.get(fe.file) ?? 0) + 1);
     }
     for (const b of batch) {

@@ -77,13 +77,6 @@ export const LINK_THRESHOLD = 0.72;
 /** Rules scoring within this margin of the best one are linked too ("limits and requests"). */
 const MARGIN = 0.1;
 
-/**
- * Tolerant matching of checklist lines against rule phrasings. Both sides are normalised (synonyms folded,
- * words stemmed); a phrasing's words are weighted by how rare they are among all rules (IDF), so "configured"
- * counts little and "liveness" a lot. The score is the weighted F1 of "how much of the phrasing the line says"
- * and "how much of the line the phrasing explains": a longer line that merely shares a word ("memory usage
- * is stable and within limits") does not match "memory limits".
- */
 /** A function's results by argument, for the texts of one index. */
 function memo<T>(fn: (text: string) => T): (text: string) => T {
   const known = new Map<string, T>();
@@ -94,6 +87,13 @@ function memo<T>(fn: (text: string) => T): (text: string) => T {
   };
 }
 
+/**
+ * Tolerant matching of checklist lines against rule phrasings. Both sides are normalised (synonyms folded,
+ * words stemmed); a phrasing's words are weighted by how rare they are among all rules (IDF), so "configured"
+ * counts little and "liveness" a lot. The score is the weighted F1 of "how much of the phrasing the line says"
+ * and "how much of the line the phrasing explains": a longer line that merely shares a word ("memory usage
+ * is stable and within limits") does not match "memory limits".
+ */
 export class LinkIndex {
   private readonly targets: IndexedTarget[] = [];
   private readonly df = new Map<string, number>();
