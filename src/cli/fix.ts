@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fixAll } from '../engine/fixes/run';
 import { redact } from '../engine/markdown/readiness';
 import { insideRoot, scanFolder } from '../node/host';
-import { linkRefusal, realRoot, resolveInside } from '../node/walk';
+import { realRoot, resolveInside } from '../node/walk';
 import { writeFileAtomic } from '../node/write';
 import { one, parseArgs, UsageError } from './args';
 import type { Command } from './commands';
@@ -54,30 +54,30 @@ function secretLinesOf(findings: readonly { ruleId: string; file: string; range:
 }
 
 /**
- * Where a fixed file is written: the file itself, or the target of a symbolic link whose target is inside the
- * folder (the link stays a link). A path outside the folder, a link to outside it and a link that cannot be
- * followed are refused, with the reason.
+ * Where a fix reads and writes a file: the file itself, or the target of a symbolic link (in its path or the
+ * file itself) when that target is inside the folder (a link stays a link). A path outside the folder, a link
+ * to outside it and a link that cannot be followed are refused, with the reason.
  */
-export function writeTarget(dir: string, file: string): { target: string } | { refused: string } {
+export function fileTarget(dir: string, file: string): { target: string } | { refused: string } {
   const abs = insideRoot(dir, file);
-  if (!abs) return { refused: `${file} is outside the folder; not written.` };
+  if (!abs) return { refused: `${file} is outside the folder` };
   const where = existsSync(abs) ? resolveInside(realRoot(dir), abs) : undefined;
   if (!where) return { target: abs };
   if ('real' in where) return { target: where.real };
-  return { refused: `${file} ${'outside' in where ? 'is a symbolic link to a path outside the folder' : `is a symbolic link that cannot be followed (${where.error})`}; not written.` };
+  return { refused: `${file} ${'outside' in where ? 'is a symbolic link to a path outside the folder' : `is a symbolic link that cannot be followed (${where.error})`}` };
 }
 
 /**
  * Writes fixed texts atomically. A file that changed on disk since it was read (or appeared, for a file
- * the fix creates) is refused, not overwritten; so is a file `writeTarget` refuses.
+ * the fix creates) is refused, not overwritten; so is a file `fileTarget` refuses.
  */
 export async function writeFixes(dir: string, changed: Iterable<[string, { before: string | undefined; after: string }]>): Promise<{ written: string[]; refused: string[] }> {
   const written: string[] = [];
   const refused: string[] = [];
   for (const [file, { before, after }] of changed) {
-    const where = writeTarget(dir, file);
+    const where = fileTarget(dir, file);
     if ('refused' in where) {
-      refused.push(where.refused);
+      refused.push(`${where.refused}; not written.`);
       continue;
     }
     const now = await fs.readFile(where.target, 'utf8').catch(() => undefined);
@@ -114,35 +114,27 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       if (!item.fix) io.stderr.write(`shipshape: ${id} has no automatic fix; skipped.\n`);
     }
   }
-  // Files a fix reads but the scan does not hold (e.g. a .env.example it completes).
+  // Files a fix reads but the scan does not hold (e.g. a .env.example it completes), by the rule of its writes:
+  // nothing through a symbolic link to outside the folder, and a fix that would write there is declined.
   const readFile = (rel: string): string | undefined => {
-    const abs = insideRoot(dir, rel);
-    // nor read through a symbolic link to outside the folder (as the scan): writing it is refused too
-    if (!abs || !existsSync(abs) || linkRefusal(dir, abs)) return undefined;
+    const where = fileTarget(dir, rel);
+    if ('refused' in where || !existsSync(where.target)) return undefined;
     try {
-      return readFileSync(abs, 'utf8');
+      return readFileSync(where.target, 'utf8');
     } catch {
       return undefined;
     }
   };
-  // a fix that would write through a symbolic link to outside the folder is declined, with the reason
   const unwritable = (rel: string): string | undefined => {
-    const where = writeTarget(dir, rel);
-    return 'refused' in where ? where.refused.replace(/; not written\.$/, '') : undefined;
+    const where = fileTarget(dir, rel);
+    return 'refused' in where ? where.refused : undefined;
   };
   const result = fixAll(engine, { rules, readFile, unwritable, keep: true, audit: { strict: args.flags.has('strict') } });
   const changed = [...result.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let refused = 0;
   if (dryRun) {
     const secrets = secretLinesOf(audit.findings);
-    for (const [file, { before, after }] of changed) {
-      // a file the real run would refuse is named, not diffed
-      const where = writeTarget(dir, file);
-      if ('refused' in where) {
-        io.stderr.write(`shipshape: ${where.refused.replace(/; not written\.$/, '; would not be written.')}\n`);
-        refused++;
-      } else io.stdout.write(unifiedDiff(file, before, after, secrets.get(file)));
-    }
+    for (const [file, { before, after }] of changed) io.stdout.write(unifiedDiff(file, before, after, secrets.get(file)));
   } else {
     const r = await writeFixes(dir, changed);
     for (const m of r.refused) io.stderr.write(`shipshape: ${m}\n`);
@@ -157,7 +149,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   for (const d of result.declined) out.write(`not fixed ${d.file}:${d.line + 1} ${d.ruleId}: ${d.reason}\n`);
   const files = changed.length - refused;
-  out.write(`${dryRun ? 'Would apply' : 'Applied'} ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'} to ${files} file${files === 1 ? '' : 's'}${refused ? `; ${refused} file${refused === 1 ? '' : 's'} ${dryRun ? 'would not be' : 'not'} written (see above)` : ''}${result.declined.length ? `; ${result.declined.length} not fixable automatically` : ''}.\n`);
+  out.write(`${dryRun ? 'Would apply' : 'Applied'} ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'} to ${files} file${files === 1 ? '' : 's'}${refused ? `; ${refused} file${refused === 1 ? '' : 's'} not written (see above)` : ''}${result.declined.length ? `; ${result.declined.length} not fixable automatically` : ''}.\n`);
   return refused ? 1 : 0;
 }
 

@@ -241,22 +241,8 @@ export class Engine {
   upsert(src: SourceFile): boolean {
     const old = this.entries.get(src.path);
     if (old && old.parsed.text === src.text && old.parsed.kind === src.kind) return false;
-    this.touch(src.kind, !old || old.parsed.kind !== src.kind);
-    if (old && old.parsed.kind !== src.kind) this.touch(old.parsed.kind, true);
     // every field named up front: one added later would need a separate properties store per entry
-    const entry: Entry = { parsed: parseFile(src), gone: false, version: this.version, outs: undefined, suppressions: undefined, previous: undefined };
-    if (old) old.gone = true;
-    if (entry.parsed.problems.length > 0 || (old && old.parsed.problems.length > 0)) this.parseProblems = undefined;
-    if (old && old.parsed.kind === src.kind) {
-      entry.suppressions = readSuppressions(entry.parsed);
-      if (!sameSuppressions(entry.suppressions, (old.suppressions ??= readSuppressions(old.parsed)))) this.suppressionEpoch++;
-      else entry.previous = old.outs;
-      this.edited.push({ entry, before: old.outs });
-    }
-    this.entries.set(src.path, entry);
-    this.pending.push(entry);
-    // many upserts without an audit: drop the entries already replaced again
-    if (this.pending.length > 2 * this.entries.size + 64) this.pending = this.pending.filter((e) => !e.gone);
+    this.install({ parsed: parseFile(src), gone: false, version: 0, outs: undefined, suppressions: undefined, previous: undefined }, old);
     return true;
   }
 
@@ -272,31 +258,38 @@ export class Engine {
     if (!this.upsert(src)) return undefined;
     if (!old) return () => void this.remove(src.path);
     const epoch = this.configureEpoch;
-    return () => this.reinstate(old, epoch);
+    return () => {
+      const cur = this.entries.get(src.path);
+      if (cur === old) return;
+      // outputs of other checklists are not kept
+      if (epoch !== this.configureEpoch) old.outs = undefined;
+      this.install(old, cur);
+    };
   }
 
-  /** Puts a replaced entry back in place of its file's current entry (see `lend`); the bookkeeping of an upsert. */
-  private reinstate(old: Entry, epoch: number): void {
-    const path = old.parsed.path;
-    const cur = this.entries.get(path);
-    if (cur === old) return;
-    // outputs of other checklists are not kept
-    if (epoch !== this.configureEpoch) old.outs = undefined;
-    this.touch(old.parsed.kind, !cur || cur.parsed.kind !== old.parsed.kind);
-    if (cur && cur.parsed.kind !== old.parsed.kind) this.touch(cur.parsed.kind, true);
-    if (cur) cur.gone = true;
-    old.gone = false;
-    old.version = this.version;
-    old.previous = undefined;
-    if (old.parsed.problems.length > 0 || (cur && cur.parsed.problems.length > 0)) this.parseProblems = undefined;
-    if (cur && cur.parsed.kind === old.parsed.kind) {
-      old.suppressions ??= readSuppressions(old.parsed);
-      if (!sameSuppressions(old.suppressions, (cur.suppressions ??= readSuppressions(cur.parsed)))) this.suppressionEpoch++;
-      this.edited.push({ entry: old, before: cur.outs });
+  /**
+   * Puts an entry in place of its file's current one (`old`, if any): a new parse (`upsert`), or an entry
+   * that was replaced, back with its parse and outputs (`lend`). Its checks run at the next audit, only
+   * those whose outputs it lacks.
+   */
+  private install(entry: Entry, old: Entry | undefined): void {
+    const kind = entry.parsed.kind;
+    this.touch(kind, !old || old.parsed.kind !== kind);
+    if (old && old.parsed.kind !== kind) this.touch(old.parsed.kind, true);
+    entry.version = this.version;
+    entry.gone = false;
+    entry.previous = undefined;
+    if (old) old.gone = true;
+    if (entry.parsed.problems.length > 0 || (old && old.parsed.problems.length > 0)) this.parseProblems = undefined;
+    if (old && old.parsed.kind === kind) {
+      entry.suppressions ??= readSuppressions(entry.parsed);
+      if (!sameSuppressions(entry.suppressions, (old.suppressions ??= readSuppressions(old.parsed)))) this.suppressionEpoch++;
+      else entry.previous = old.outs;
+      this.edited.push({ entry, before: old.outs });
     }
-    this.entries.set(path, old);
-    // runs only the checks whose outputs it lacks (none, usually)
-    this.pending.push(old);
+    this.entries.set(entry.parsed.path, entry);
+    this.pending.push(entry);
+    // many upserts without an audit: drop the entries already replaced again
     if (this.pending.length > 2 * this.entries.size + 64) this.pending = this.pending.filter((e) => !e.gone);
   }
 

@@ -123,8 +123,8 @@ class ShipshapeCodeActions implements vscode.CodeActionProvider {
           plan = r;
         }
         const linked = linkedOutside(plan);
-        if (linked.length) {
-          void vscode.window.showWarningMessage(`Shipshape: ${linked.join(', ')} links to a path outside the workspace; the fix is not applied.`);
+        if (linked) {
+          void vscode.window.showWarningMessage(`Shipshape: ${linked}`);
           return action;
         }
         action.edit = toWorkspaceEdit(plan);

@@ -176,9 +176,10 @@ export async function planIgnore(a: FolderAuditor, finding: Finding, reason: str
   });
 }
 
-/** Files of a plan that are symbolic links to a path outside the folder: a plan is never written through them. */
-export function linkedOutside(plan: FixPlan): string[] {
-  return plan.files.filter((f) => refusedLink(plan.folder.uri, f.uri)).map((f) => f.rel);
+/** Why a plan is not applied because files of it are symbolic links to a path outside the folder (never written through), or undefined. */
+export function linkedOutside(plan: FixPlan): string | undefined {
+  const linked = plan.files.filter((f) => refusedLink(plan.folder.uri, f.uri)).map((f) => f.rel);
+  return linked.length ? `${linked.join(', ')} ${linked.length === 1 ? 'is a symbolic link' : 'are symbolic links'} to a path outside the workspace; nothing was applied.` : undefined;
 }
 
 /** Files of a plan whose text is no longer what its edits were computed for. */
@@ -232,7 +233,7 @@ export function toWorkspaceEdit(plan: FixPlan): vscode.WorkspaceEdit {
 export async function applyPlan(plan: FixPlan, save: boolean): Promise<ApplyResult> {
   if (!plan.files.length) return { applied: false, stale: [], saved: [] };
   const linked = linkedOutside(plan);
-  if (linked.length) return { applied: false, stale: [], saved: [], message: `${linked.join(', ')} ${linked.length === 1 ? 'is a symbolic link' : 'are symbolic links'} to a path outside the workspace; nothing was applied.` };
+  if (linked) return { applied: false, stale: [], saved: [], message: linked };
   const stale = await staleFiles(plan);
   // The disk reads above awaited: check the open documents again right before the edit.
   for (const f of plan.files) {

@@ -521,6 +521,11 @@ export function reliabilityTests(): void {
     };
     const textOf = (x: string | vscode.MarkdownString | vscode.TreeItemLabel | { value: string } | undefined): string | undefined =>
       x === undefined ? undefined : typeof x === 'string' ? x : 'label' in x ? x.label : x.value;
+    /** A temporary folder outside the workspace for link targets, with `value` a secret that nothing may show. */
+    const outsideWith = (value: string): string => {
+      secrets.push(value);
+      return mkdtempSync(path.join(tmpdir(), 'shipshape-outside-'));
+    };
     // package.json is broken on purpose: the JSON parser's own message quotes the text around the error.
     const secretFiles = ['.env', '.env.example', 'Dockerfile', 'k8s/deployment.yaml', 'docker-compose.yml', 'package.json'];
 
@@ -605,9 +610,8 @@ export function reliabilityTests(): void {
 
     test('a symbolic link to a file outside the folder is not read: an info problem at the link, when it appears and on a rescan', async () => {
       const a = await api();
-      const outside = mkdtempSync(path.join(tmpdir(), 'shipshape-outside-'));
       const value = 'Outside-S3cret-4d1e';
-      secrets.push(value);
+      const outside = outsideWith(value);
       writeFileSync(path.join(outside, '.env'), `DB_PASSWORD=${value}\nLOG_LEVEL=debug\n`);
       const link = path.join(f.uri.fsPath, '.env.linked');
       const refused = (r = resultOf(a, 'secrets')) => r?.problems.filter((p) => p.file === '.env.linked' && /symbolic link to a path outside the workspace; it is not read/.test(p.message)) ?? [];
@@ -641,9 +645,8 @@ export function reliabilityTests(): void {
 
     test('a config or attestations file linked outside the folder is neither read nor written', async () => {
       const a = await api();
-      const outside = mkdtempSync(path.join(tmpdir(), 'shipshape-outside-'));
       const value = 'Config-S3cret-9b2c';
-      secrets.push(value);
+      const outside = outsideWith(value);
       const outsideConfig = path.join(outside, 'config.yaml');
       const outsideAttestations = path.join(outside, 'attestations.yaml');
       writeFileSync(outsideConfig, `checklists: [dockerfile]\n# ${value}\n`);
@@ -680,9 +683,8 @@ export function reliabilityTests(): void {
 
     test('a fix is neither computed from nor written through a file linked outside the folder', async () => {
       const a = await api();
-      const outside = mkdtempSync(path.join(tmpdir(), 'shipshape-outside-'));
       const value = 'Ignore-S3cret-5e0a';
-      secrets.push(value);
+      const outside = outsideWith(value);
       const target = path.join(outside, 'dockerignore');
       writeFileSync(target, `node_modules\n# ${value}\n`);
       const link = path.join(f.uri.fsPath, '.dockerignore');

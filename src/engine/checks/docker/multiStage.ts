@@ -41,13 +41,13 @@ export function buildStep(cmd: ShellCommand): Word | undefined {
   return test?.(cmd, p.at) ? cmd.words[p.at] : undefined;
 }
 
-/** The final stage takes something from an earlier stage: FROM <stage>, COPY --from=<stage>, or RUN --mount=from=<stage>. */
 /** The finding with its related locations, when there are some (set on it: a spread copy takes V8's slow path). */
 function withRelated(f: RawFinding, related: RelatedInfo[] | undefined): RawFinding {
   if (related) f.related = related;
   return f;
 }
 
+/** The final stage takes something from an earlier stage: FROM <stage>, COPY --from=<stage>, or RUN --mount=from=<stage>. */
 function usesEarlierStage(model: DockerfileModel, stage: DockerStage): boolean {
   if (stage.parent !== undefined) return true;
   const earlier = new Set(model.stages.filter((s) => s.index < stage.index).flatMap((s) => [String(s.index), ...(s.name ? [s.name] : [])]));
