@@ -102,10 +102,19 @@ async function main(): Promise<void> {
   const discover: DiscoverRun[] = [];
   const parse: ParseRun[] = [];
   const scan: ScanRun[] = [];
+  // A run measures the bound, the scan, the scan again and the bound again (each in a fresh process), and its
+  // ratio is the sum of its scans over the sum of its bounds: a machine whose speed drifts during the run (it
+  // may be shared) weighs on both halves alike.
+  const runRatios: number[] = [];
   for (let i = 0; i < runs; i++) {
     discover.push(runChild<DiscoverRun>(childJs, 'discover', { root }));
-    parse.push(runChild<ParseRun>(childJs, 'parse', { root }));
-    scan.push(runChild<ScanRun>(childJs, 'scan', { root }));
+    const p1 = runChild<ParseRun>(childJs, 'parse', { root });
+    const s1 = runChild<ScanRun>(childJs, 'scan', { root });
+    const s2 = runChild<ScanRun>(childJs, 'scan', { root });
+    const p2 = runChild<ParseRun>(childJs, 'parse', { root });
+    parse.push(p1, p2);
+    scan.push(s1, s2);
+    runRatios.push((s1.ms + s2.ms) / (p1.ms + p2.ms));
   }
   const inc = runChild<IncrementalRun>(childJs, 'incremental', { root, edits });
 
@@ -116,12 +125,10 @@ async function main(): Promise<void> {
   const peakRss = Math.max(...scan.map((r) => r.maxRssMb));
   const incMedian = median(inc.samples);
   const incP95 = percentile(inc.samples, 95);
-  // Each run's bound and scan are measured back to back, so the machine's slow spells (it may be shared)
-  // fall on both halves of a ratio; the median of the runs' ratios is the figure judged.
-  const runRatios = scan.map((r, i) => r.ms / parse[i].ms);
+  // the median of the runs' own ratios is the figure judged
   const ratio = median(runRatios);
 
-  console.log(`\nmedian of ${runs} runs, each in a fresh process`);
+  console.log(`\n${runs} runs, each of them bound, scan, scan, bound in fresh processes; times are medians of all ${runs * 2} processes of a kind`);
   console.log(`discovery      ${fmt(discoverMs)}  (${discover[0].candidates} candidate files; ${discover[0].inNodeModules} under node_modules)`);
   console.log(`full scan      ${fmt(scanMs)}  ${s0.files} files, ${(s0.bytes / 1e6).toFixed(1)} MB → ${Math.round(s0.files / (scanMs / 1000))} files/s, ${(s0.bytes / 1e6 / (scanMs / 1000)).toFixed(1)} MB/s; ${s0.items} items, ${s0.findings} findings, ${s0.problems} problems; ${s0.inNodeModules} files read under node_modules`);
   console.log(`peak RSS       ${peakRss.toFixed(0)} MB (scan process, maxRSS)`);
