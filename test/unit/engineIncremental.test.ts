@@ -323,6 +323,47 @@ describe('incremental audit', () => {
       r = check('prom-client removed');
       assert.ok(!item(r, 'metrics.endpoint').evidence.some((e) => e.file === 'package.json'));
 
+      // Evidence found through the index of each file's keys (dependency and script names, object kinds,
+      // labels, annotations, command lines): it follows edits that move it without changing the keys.
+      const pkgWith = pkg.replace('"express": "^4.19.0"', '"express": "^4.19.0", "prom-client": "^15.1.0"').replace('"name": "api",', '"name": "api",\n  "scripts": { "build": "tsc" },');
+      edit('package.json', pkgWith);
+      r = check('a build script and prom-client');
+      assert.ok(item(r, 'scripts.build.confirmed').evidence.some((e) => e.file === 'package.json' && e.message === 'script "build"'));
+      const deps = item(r, 'metrics.endpoint').evidence.find((e) => e.file === 'package.json')!;
+      edit('package.json', `\n${pkgWith}`);
+      r = check('package.json shifted a line');
+      assert.equal(item(r, 'metrics.endpoint').evidence.find((e) => e.file === 'package.json')!.range.start.line, deps.range.start.line + 1, 'dependency evidence follows its line');
+      edit('package.json', pkgWith.replace('"build": "tsc"', '"compile": "tsc"'));
+      r = check('build script renamed');
+      assert.ok(!item(r, 'scripts.build.confirmed').evidence.some((e) => e.file === 'package.json'));
+      edit('package.json', pkg);
+      check('package.json back');
+      const scraped = manifest(8080).replace('      labels: { app: api }', '      labels: { app: api }\n      annotations: { prometheus.io/scrape: "true" }');
+      edit('deploy/api.yaml', scraped);
+      r = check('scrape annotation');
+      const annotated = item(r, 'metrics.endpoint').evidence.find((e) => e.file === 'deploy/api.yaml' && /prometheus\.io\/scrape/.test(e.message));
+      assert.ok(annotated, 'the annotation is evidence');
+      edit('deploy/api.yaml', `# two lines\n# down\n${scraped}`);
+      r = check('scrape annotation shifted');
+      assert.equal(item(r, 'metrics.endpoint').evidence.find((e) => e.file === 'deploy/api.yaml' && /prometheus\.io\/scrape/.test(e.message))!.range.start.line, annotated.range.start.line + 2);
+      edit('deploy/api.yaml', manifest(8080));
+      r = check('scrape annotation removed');
+      assert.ok(!item(r, 'metrics.endpoint').evidence.some((e) => e.file === 'deploy/api.yaml'));
+      const backup = (command: string) => `apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: backup\nspec:\n  schedule: "0 3 * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: dump\n              image: postgres:16.2\n              command: ["sh", "-c", "${command}"]\n`;
+      current.set('deploy/backup.yaml', { path: 'deploy/backup.yaml', kind: 'kubernetes', text: backup('pg_dump -Fc app > /backup/app.dump') });
+      engine.upsert(current.get('deploy/backup.yaml')!);
+      r = check('a backup CronJob');
+      assert.ok(item(r, 'backup.schedule').evidence.some((e) => e.file === 'deploy/backup.yaml' && /runs a matching command/.test(e.message)));
+      edit('deploy/backup.yaml', backup('echo nothing to back up'));
+      r = check('the CronJob no longer dumps');
+      assert.ok(!item(r, 'backup.schedule').evidence.some((e) => e.file === 'deploy/backup.yaml'));
+      edit('deploy/backup.yaml', backup('pg_dump -Fc app > /backup/app.dump').replace('kind: CronJob', 'kind: CronJob\n# a comment'));
+      r = check('dumps again, shifted');
+      assert.ok(item(r, 'backup.schedule').evidence.some((e) => e.file === 'deploy/backup.yaml'));
+      engine.remove('deploy/backup.yaml');
+      current.delete('deploy/backup.yaml');
+      check('the CronJob removed');
+
       // PORT removed from one env file: the finding moves; a suppression comment on the same line silences it.
       edit('.env.production', 'NODE_ENV=production\nPORT=abc\n');
       r = check('PORT not a number');

@@ -7,7 +7,7 @@ import { containersOf, type K8sContainer, type K8sModel } from '../../parse/kube
 import type { PackageJsonModel } from '../../parse/packageJson';
 import type { YamlFile } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
-import { concat, DerivedByKey, sameList, sameRange } from '../derived';
+import { concat, Derived, DerivedByKey, sameList, sameRange } from '../derived';
 import { envContext, type EnvContext } from '../env/context';
 import { alternatives, safeRegExp } from '../env/values';
 import { type CheckOutput, workspaceCheck } from '../template';
@@ -58,37 +58,171 @@ function section(kinds: (p: P) => readonly FileKind[], part: (p: P) => (f: Parse
   });
 }
 
-const packages = section(
-  () => ['packageJson'],
-  (p) => {
-    const re = p.scripts ? safeRegExp(p.scripts, 'i') : undefined;
-    // exact names in a set, `prefix*` entries as prefixes
-    const exactList = p.dependencies.filter((d) => !d.endsWith('*'));
-    const exact = new Set(exactList);
-    const prefixes = p.dependencies.filter((d) => d.endsWith('*')).map((d) => d.slice(0, -1));
-    return (f) => {
-      const m = (f as ParsedFile<PackageJsonModel>).model;
-      if (!m?.json) return NONE;
-      const out: Part = [];
-      // Without prefixes, the few names are looked up rather than every dependency visited; hits are
-      // then listed in the file's order, as a visit would.
-      if (p.dependencies.length && (prefixes.length > 0 || exactList.some((d) => m.dependencyRanges.has(d)))) {
-        for (const [name, range] of m.dependencyRanges) {
-          if (!exact.has(name) && !prefixes.some((x) => name.startsWith(x))) continue;
-          const dev = name in m.devDependencies && !(name in m.dependencies);
-          out.push({ file: f.path, range, message: `${name} is a ${dev ? 'dev ' : ''}dependency` });
+/**
+ * Which files of a kind carry each key, one map per type of key (dependency names, script names…): the
+ * positions of those files in the kind's list, ascending. The positions stand while every file keeps its
+ * keys, and the index then keeps its identity (an edit that leaves them as they were changes nothing).
+ */
+type KeyIndex = Map<string, number[]>[];
+/** One file's keys, one list per type of key. */
+type FileKeys = readonly (readonly string[])[];
+
+const sameKeys = (a: FileKeys, b: FileKeys) => a.length === b.length && a.every((list, t) => sameList(list, b[t]));
+
+function keyIndex(kind: FileKind, keys: (f: ParsedFile) => FileKeys): Derived<FileKeys, KeyIndex> {
+  return new Derived<FileKeys, KeyIndex>({
+    kinds: [kind],
+    part: keys,
+    equal: sameKeys,
+    build: ([parts]) => {
+      const index: KeyIndex = [];
+      for (let i = 0; i < parts.length; i++) {
+        const fileKeys = parts[i];
+        for (let t = 0; t < fileKeys.length; t++) {
+          const at = (index[t] ??= new Map());
+          for (const key of fileKeys[t]) {
+            const list = at.get(key);
+            if (!list) at.set(key, [i]);
+            else if (list[list.length - 1] !== i) list.push(i);
+          }
         }
       }
+      return index;
+    },
+  });
+}
+
+/** Marks the files that carry a key of one type: the listed keys, or every key that passes a test. */
+function mark(index: KeyIndex, type: number, keys: Iterable<string> | ((key: string) => boolean), marks: Uint8Array): void {
+  const at = index[type];
+  if (!at) return;
+  if (typeof keys === 'function') {
+    for (const [key, list] of at) if (keys(key)) for (const i of list) marks[i] = 1;
+  } else {
+    for (const key of keys) for (const i of at.get(key) ?? []) marks[i] = 1;
+  }
+}
+
+/** How one item reads the files of an indexed section: the files to visit (marked by position), and a file's evidence. */
+interface Reader {
+  pick(ws: WorkspaceView, marks: Uint8Array): void;
+  part(f: ParsedFile): Part;
+}
+
+interface Picked {
+  list: readonly ParsedFile[];
+  files: ParsedFile[];
+  parts: Part[];
+  out: Part;
+}
+
+/**
+ * A section whose items visit only the files that an index of their keys picks, rather than every file of
+ * the kind (a file without one of the keys adds no evidence). A picked file's part is kept with the section
+ * while that ParsedFile is in the list, so an edit computes the edited file's part alone, and equal parts
+ * give the same section.
+ */
+class IndexedSection {
+  private readonly states = new WeakMap<P, { reader: Reader; last?: Picked }>();
+  constructor(
+    private readonly kind: FileKind,
+    private readonly reader: (p: P) => Reader,
+  ) {}
+
+  get(ws: WorkspaceView, p: P): Part {
+    const list = ws.byKind(this.kind);
+    let st = this.states.get(p);
+    if (!st) this.states.set(p, (st = { reader: this.reader(p) }));
+    const last = st.last;
+    if (last?.list === list) return last.out;
+    const marks = new Uint8Array(list.length);
+    st.reader.pick(ws, marks);
+    let before: Map<ParsedFile, Part> | undefined;
+    if (last) {
+      before = new Map();
+      for (let j = 0; j < last.files.length; j++) before.set(last.files[j], last.parts[j]);
+    }
+    const files: ParsedFile[] = [];
+    const parts: Part[] = [];
+    let same = last !== undefined;
+    for (let i = 0; i < list.length; i++) {
+      if (!marks[i]) continue;
+      const f = list[i];
+      const part = before?.get(f) ?? st.reader.part(f);
+      const j = files.length;
+      if (same && (j >= last!.files.length || last!.files[j].path !== f.path || !samePart(last!.parts[j], part))) same = false;
+      files.push(f);
+      parts.push(part);
+    }
+    if (same && files.length !== last!.files.length) same = false;
+    const out = same ? last!.out : concat([parts]);
+    st.last = { list, files, parts, out };
+    return out;
+  }
+}
+
+const NO_KEYS: FileKeys = [];
+
+/** A package.json's keys: its dependency names, script names and script commands. */
+const packageIndex = keyIndex('packageJson', (f) => {
+  const m = (f as ParsedFile<PackageJsonModel>).model;
+  if (!m?.json) return NO_KEYS;
+  const scripts = Object.keys(m.scripts);
+  return [[...m.dependencyRanges.keys()], scripts, scripts.map((name) => m.scripts[name])];
+});
+
+/** What an item looks for in package.json files: exact dependency names, `prefix*` names as prefixes, a script pattern. */
+interface PackageSpec {
+  exact: Set<string>;
+  prefixes: string[];
+  re: RegExp | undefined;
+}
+
+const packages = new IndexedSection('packageJson', (p) => {
+  const spec: PackageSpec = {
+    exact: new Set(p.dependencies.filter((d) => !d.endsWith('*'))),
+    prefixes: p.dependencies.filter((d) => d.endsWith('*')).map((d) => d.slice(0, -1)),
+    re: p.scripts ? safeRegExp(p.scripts, 'i') : undefined,
+  };
+  const { exact, prefixes, re } = spec;
+  const scriptHit = (text: string) => re!.test(text);
+  return {
+    part: packagePart(spec),
+    pick(ws, marks) {
+      const index = packageIndex.get(ws);
+      mark(index, 0, exact, marks);
+      if (prefixes.length) mark(index, 0, (name) => prefixes.some((x) => name.startsWith(x)), marks);
       if (re) {
-        for (const name of Object.keys(m.scripts)) {
-          const cmd = m.scripts[name];
-          if (re.test(name) || re.test(cmd)) out.push({ file: f.path, range: m.scriptRanges.get(name) ?? ZERO, message: `script "${name}"` });
-        }
+        mark(index, 1, scriptHit, marks);
+        mark(index, 2, scriptHit, marks);
       }
-      return out;
-    };
-  },
-);
+    },
+  };
+});
+
+/** A package.json's evidence for an item: its matching dependencies and scripts. */
+function packagePart({ exact, prefixes, re }: PackageSpec): (f: ParsedFile) => Part {
+  return (f) => {
+    const m = (f as ParsedFile<PackageJsonModel>).model;
+    if (!m?.json) return NONE;
+    const out: Part = [];
+    // hits in the file's order (only files the index picked come here)
+    if (exact.size > 0 || prefixes.length > 0) {
+      for (const [name, range] of m.dependencyRanges) {
+        if (!exact.has(name) && !prefixes.some((x) => name.startsWith(x))) continue;
+        const dev = name in m.devDependencies && !(name in m.dependencies);
+        out.push({ file: f.path, range, message: `${name} is a ${dev ? 'dev ' : ''}dependency` });
+      }
+    }
+    if (re) {
+      for (const name of Object.keys(m.scripts)) {
+        const cmd = m.scripts[name];
+        if (re.test(name) || re.test(cmd)) out.push({ file: f.path, range: m.scriptRanges.get(name) ?? ZERO, message: `script "${name}"` });
+      }
+    }
+    return out;
+  };
+}
 
 const ciSection = section(
   () => ['ciWorkflow'],
@@ -106,22 +240,10 @@ const ciSection = section(
   },
 );
 
-/** The kinds, label keys and annotation keys of a manifest's objects (their pod templates' included). */
-interface ManifestKeys {
-  kinds: Set<string>;
-  labels: Set<string>;
-  annotations: string[];
-}
-
-const manifestKeys = new WeakMap<K8sModel, ManifestKeys>();
-
-/**
- * What a manifest's objects are and carry, read once per model and shared by every item: an item whose
- * kinds, labels and annotations the file lacks passes over it without visiting its objects.
- */
-function keysOf(model: K8sModel): ManifestKeys {
-  let keys = manifestKeys.get(model);
-  if (keys) return keys;
+/** A manifest's keys: its objects' kinds, label keys and annotation keys (their pod templates' included). */
+const manifestIndex = keyIndex('kubernetes', (f) => {
+  const model = (f as ParsedFile<K8sModel>).model;
+  if (!model?.objects.length) return NO_KEYS;
   const kinds = new Set<string>();
   const labels = new Set<string>();
   const annotations = new Set<string>();
@@ -132,9 +254,17 @@ function keysOf(model: K8sModel): ManifestKeys {
     for (const k in o.annotations) annotations.add(k);
     for (const k in o.podAnnotations) annotations.add(k);
   }
-  manifestKeys.set(model, (keys = { kinds, labels, annotations: [...annotations] }));
-  return keys;
-}
+  return [[...kinds], [...labels], [...annotations]];
+});
+
+/** A manifest's container command lines (for `k8s.command`; read only when an item has one). */
+const commandIndex = keyIndex('kubernetes', (f) => {
+  const model = (f as ParsedFile<K8sModel>).model;
+  if (!model?.objects.length) return NO_KEYS;
+  const lines: string[] = [];
+  for (const o of model.objects) for (const c of containersOf(o, { init: true })) lines.push(commandLine(c));
+  return [lines];
+});
 
 /** A container's command and args as one line, for `k8s.command` patterns (read once per container). */
 const commandLines = new WeakMap<K8sContainer, string>();
@@ -145,42 +275,51 @@ function commandLine(c: K8sContainer): string {
   return line;
 }
 
-const k8sSection = section(
-  () => ['kubernetes'],
-  (p) => {
-    const k8s = p.k8s!;
-    const cmd = k8s.command ? safeRegExp(k8s.command, 'i') : undefined;
-    const kindHit = kindMatcher(k8s.kinds);
-    const kindNames = kindSpecs(k8s.kinds).map((k) => k.kind);
-    return (f) => {
-      const model = (f as ParsedFile<K8sModel>).model;
-      if (!model?.objects.length) return NONE;
-      if (!cmd) {
-        const keys = keysOf(model);
-        const maybe = kindNames.some((k) => keys.kinds.has(k)) || k8s.labels.some((l) => keys.labels.has(l)) || keys.annotations.some((a) => k8s.annotations.some((x) => a.startsWith(x)));
-        if (!maybe) return NONE;
-      }
-      const out: Part = [];
-      for (const o of model.objects) {
-        const kind = kindHit(o);
-        // the object's labels, then its pod template's (no merged copy per object and item)
-        const label = k8s.labels.length ? k8s.labels.find((l) => l in o.labels || l in o.podLabels) : undefined;
-        const ann = k8s.annotations.length ? annotationMatching(o.annotations, o.podAnnotations, k8s.annotations) : undefined;
-        if (!kind && !label && !ann && !cmd) continue;
-        const range = o.range ? { start: o.range.start, end: o.range.start } : ZERO;
-        if (kind) out.push({ file: f.path, range, message: `${o.ref}` });
-        if (label) out.push({ file: f.path, range, message: `${o.ref} has label ${label}` });
-        if (ann) out.push({ file: f.path, range, message: `${o.ref} has annotation ${ann}` });
-        if (cmd) {
-          for (const c of containersOf(o, { init: true })) {
-            if (cmd.test(commandLine(c))) out.push({ file: f.path, range, message: `${o.ref} container ${c.name} runs a matching command` });
-          }
+const k8sSection = new IndexedSection('kubernetes', (p) => {
+  const k8s = p.k8s!;
+  const cmd = k8s.command ? safeRegExp(k8s.command, 'i') : undefined;
+  const kinds = kindSpecs(k8s.kinds).map((k) => k.kind);
+  const annotated = (key: string) => k8s.annotations.some((x) => key.startsWith(x));
+  const runs = (line: string) => cmd!.test(line);
+  return {
+    part: k8sPart(p, cmd),
+    pick(ws, marks) {
+      const index = manifestIndex.get(ws);
+      mark(index, 0, kinds, marks);
+      mark(index, 1, k8s.labels, marks);
+      if (k8s.annotations.length) mark(index, 2, annotated, marks);
+      if (cmd) mark(commandIndex.get(ws), 0, runs, marks);
+    },
+  };
+});
+
+/** A manifest's evidence for an item: its objects of the kinds, with the labels or annotations, or running the command. */
+function k8sPart(p: P, cmd: RegExp | undefined): (f: ParsedFile) => Part {
+  const k8s = p.k8s!;
+  const kindHit = kindMatcher(k8s.kinds);
+  return (f) => {
+    const model = (f as ParsedFile<K8sModel>).model;
+    if (!model?.objects.length) return NONE;
+    const out: Part = [];
+    for (const o of model.objects) {
+      const kind = kindHit(o);
+      // the object's labels, then its pod template's (no merged copy per object and item)
+      const label = k8s.labels.length ? k8s.labels.find((l) => l in o.labels || l in o.podLabels) : undefined;
+      const ann = k8s.annotations.length ? annotationMatching(o.annotations, o.podAnnotations, k8s.annotations) : undefined;
+      if (!kind && !label && !ann && !cmd) continue;
+      const range = o.range ? { start: o.range.start, end: o.range.start } : ZERO;
+      if (kind) out.push({ file: f.path, range, message: `${o.ref}` });
+      if (label) out.push({ file: f.path, range, message: `${o.ref} has label ${label}` });
+      if (ann) out.push({ file: f.path, range, message: `${o.ref} has annotation ${ann}` });
+      if (cmd) {
+        for (const c of containersOf(o, { init: true })) {
+          if (cmd.test(commandLine(c))) out.push({ file: f.path, range, message: `${o.ref} container ${c.name} runs a matching command` });
         }
       }
-      return out;
-    };
-  },
-);
+    }
+    return out;
+  };
+}
 
 /** The first annotation key (the object's, then its pod template's) that starts with one of the prefixes. */
 function annotationMatching(own: Record<string, string>, pod: Record<string, string>, prefixes: readonly string[]): string | undefined {
