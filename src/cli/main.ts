@@ -7,7 +7,7 @@ import { linkMarkdownFiles } from '../engine/markdown/link';
 import type { AuditResult, Severity } from '../engine/model';
 import { markdownFindings, withFindings } from '../engine/report/markdownFindings';
 import { jsonReportChunks } from '../engine/report/json';
-import { toSarif } from '../engine/report/sarif';
+import { sarifChunks } from '../engine/report/sarif';
 import { toTextReport } from '../engine/report/text';
 import { loadBuiltinChecklists, scanFolder } from '../node/host';
 import { writeFileAtomic } from '../node/write';
@@ -112,7 +112,7 @@ async function scan(argv: string[], io: CliIO): Promise<number> {
   const result = withFindings(scanned.result, markdownFindings(linkMarkdownFiles(markdown, scanned.result, engine.resolvedItems, setup.config.markdown ?? [])));
   let report: string | Iterable<string>;
   if (format === 'json') report = jsonReportChunks(result, VERSION);
-  else if (format === 'sarif') report = toSarif(result, engine.resolvedItems, VERSION);
+  else if (format === 'sarif') report = sarifChunks(result, engine.resolvedItems, VERSION);
   else report = toTextReport(result, { color: io.isTTY && !args.flags.has('no-color') && !process.env.NO_COLOR && !one(args, 'output'), verbose: args.flags.has('verbose') });
   const output = one(args, 'output');
   if (output) await writeFileAtomic(path.resolve(output), report);

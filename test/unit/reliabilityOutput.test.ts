@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
-import { jsonReportChunks, toJsonReport } from '../../src/engine/report/json';
+import { jsonReportChunks, jsonWithList, toJsonReport } from '../../src/engine/report/json';
 import { MAX_PER_RULE_AND_FILE } from '../../src/engine/report/cap';
-import { MAX_SARIF_RESULTS, toSarif } from '../../src/engine/report/sarif';
+import { MAX_SARIF_RESULTS, sarifChunks, toSarif } from '../../src/engine/report/sarif';
 import { toTextReport } from '../../src/engine/report/text';
 import { runCli } from './cliSupport';
 import { builtinChecklists } from './helpers';
@@ -194,6 +194,19 @@ describe('reliability: reports of a 10 MB manifest with half a million findings'
     assert.equal(toJsonReport({ ...r, findings: [], problems: [] }, 't'), JSON.stringify(JSON.parse(toJsonReport({ ...r, findings: [], problems: [] }, 't')), null, 2) + '\n');
   });
 
+  it('SARIF is written in pieces too, byte for byte the text toSarif gives, in JSON.stringify\'s layout', function () {
+    this.timeout(600_000);
+    const result = engine.audit({});
+    const pieces = [...sarifChunks(result, engine.resolvedItems, 't')];
+    const text = pieces.join('');
+    assert.equal(text, toSarif(result, engine.resolvedItems, 't'));
+    assert.equal(text, JSON.stringify(JSON.parse(text), null, 2) + '\n');
+    const results = (JSON.parse(text) as { runs: { results: unknown[] }[] }).runs[0].results.length;
+    assert.ok(results > 1000, `${results} results`);
+    // the text before the results, a piece per thousand results, and the rest
+    assert.equal(pieces.length, 3 + Math.ceil(results / 1000));
+  });
+
   it('text lists at most 100 findings per rule and file, then a located "N more" line', function () {
     this.timeout(600_000);
     const text = toTextReport(engine.audit({}), { color: false });
@@ -201,6 +214,49 @@ describe('reliability: reports of a 10 MB manifest with half a million findings'
     assert.ok(more.length > 0);
     for (const l of more) assert.match(l, /^ {2}\d+:\d+ /);
     assert.match(text, new RegExp(`${findings} finding\\(s\\)`));
+  });
+});
+
+describe('reliability: a long list written in pieces (jsonWithList)', () => {
+  const same = (value: unknown, slot: unknown[], items: unknown[]) => {
+    const pieces = [...jsonWithList(value, slot, items, (x) => x)];
+    slot.push(...items);
+    assert.equal(pieces.join(''), JSON.stringify(value, null, 2));
+    slot.length = 0;
+    return pieces;
+  };
+
+  it('gives what JSON.stringify gives, at any depth and for 0, 1 or thousands of elements', () => {
+    const slot: unknown[] = [];
+    const nested = { a: 1, runs: [{ tool: { name: 't' }, results: slot, after: [1, { b: 'c' }] }], z: null };
+    for (const n of [0, 1, 2, 999, 1000, 1001, 2500]) {
+      const items = Array.from({ length: n }, (_, i) => ({ i, text: `line ${i}\nnext "quoted"`, list: i % 3 ? [] : [i, { deep: [i] }] }));
+      const pieces = same(nested, slot, items);
+      assert.equal(pieces.length, n === 0 ? 2 : 2 + Math.ceil(n / 1000), `${n} elements: pieces`);
+    }
+    same({ top: slot }, slot, [1, 'two', null, [3]]);
+    same(slot, slot, [{ only: true }]);
+  });
+
+  it('is not misled by a string of the value that spells its marker', () => {
+    const slot: unknown[] = [];
+    const value = { note: '\u0000list 0\u0000', results: slot, also: ['\u0000list 1\u0000'] };
+    same(value, slot, [{ x: 1 }, { y: 2 }]);
+  });
+
+  it('makes the elements as it writes them, a thousand at a time', () => {
+    const slot: unknown[] = [];
+    let made = 0;
+    const gen = jsonWithList({ results: slot }, slot, Array.from({ length: 3000 }, (_, i) => i), (i) => {
+      made++;
+      return { i };
+    });
+    gen.next();
+    assert.equal(made, 0, 'nothing made before the list starts');
+    gen.next();
+    assert.equal(made, 1000);
+    gen.next();
+    assert.equal(made, 2000);
   });
 });
 

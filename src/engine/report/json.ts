@@ -15,7 +15,8 @@ export function toJsonReport(result: AuditResult, version: string): string {
  * stream it: half a million findings make a text longer than a JavaScript string may be.
  */
 export function* jsonReportChunks(result: AuditResult, version: string): Generator<string> {
-  const head = {
+  const findings: unknown[] = [];
+  const report = {
     tool: { name: TOOL_NAME, version },
     root: result.root,
     summary: {
@@ -44,15 +45,10 @@ export function* jsonReportChunks(result: AuditResult, version: string): Generat
       evidence: i.evidence.map((e) => ({ file: e.file, message: e.message, range: e.range })),
       ...(i.attestation ? { attestation: i.attestation } : {}),
     })),
+    findings,
+    problems: result.problems.map((p: Problem) => ({ file: p.file, message: p.message, severity: p.severity ?? 'error', ...(p.range ? { range: p.range } : {}) })),
   };
-  const entries: [string, unknown[] | unknown][] = Object.entries(head);
-  yield '{';
-  let first = true;
-  for (const [key, value] of entries) {
-    yield `${first ? '' : ','}\n  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2))}`;
-    first = false;
-  }
-  const findings = result.findings.map((f) => ({
+  yield* jsonWithList(report, findings, result.findings, (f) => ({
     ruleId: f.ruleId,
     severity: f.severity,
     message: f.message,
@@ -62,30 +58,44 @@ export function* jsonReportChunks(result: AuditResult, version: string): Generat
     ...(f.container ? { container: f.container } : {}),
     fixable: f.fixable,
   }));
-  yield* array('findings', findings);
-  yield* array(
-    'problems',
-    result.problems.map((p: Problem) => ({ file: p.file, message: p.message, severity: p.severity ?? 'error', ...(p.range ? { range: p.range } : {}) })),
-  );
-  yield '\n}\n';
+  yield '\n';
 }
 
-function indent(json: string, by = '  '): string {
-  return json.replace(/\n/g, `\n${by}`);
-}
-
-/** `,\n  "key": [ … ]` with one chunk per thousand elements. */
-function* array(key: string, values: readonly unknown[]): Generator<string> {
-  if (values.length === 0) {
-    yield `,\n  ${JSON.stringify(key)}: []`;
+/**
+ * `JSON.stringify(value, null, 2)` in pieces, byte for byte, for a value that holds one long list: `value`
+ * holds `slot` (an empty array, found by identity) where the list goes, and the list's elements are made by
+ * `make` and written a thousand at a time, so neither all of them nor the whole text is ever in memory.
+ */
+export function* jsonWithList<T>(value: unknown, slot: readonly unknown[], items: readonly T[], make: (item: T) => unknown): Generator<string> {
+  const { text, at, token } = withMarker(value, slot);
+  const rest = text.slice(at + token.length);
+  if (items.length === 0) {
+    yield `${text.slice(0, at)}[]`;
+    yield rest;
     return;
   }
-  yield `,\n  ${JSON.stringify(key)}: [`;
-  for (let i = 0; i < values.length; i += 1000) {
-    yield values
-      .slice(i, i + 1000)
-      .map((v, j) => `${i + j === 0 ? '' : ','}\n    ${indent(JSON.stringify(v, null, 2), '    ')}`)
-      .join('');
+  const outer = /^ */.exec(text.slice(text.lastIndexOf('\n', at) + 1))![0];
+  const inner = `${outer}  `;
+  yield `${text.slice(0, at)}[`;
+  for (let i = 0; i < items.length; i += 1000) {
+    let chunk = '';
+    for (let j = i; j < Math.min(items.length, i + 1000); j++) chunk += `${j === 0 ? '' : ','}\n${inner}${JSON.stringify(make(items[j]), null, 2).replace(/\n/g, `\n${inner}`)}`;
+    yield chunk;
   }
-  yield '\n  ]';
+  yield `\n${outer}]${rest}`;
+}
+
+/**
+ * `value` as JSON with a string in place of `slot`, and where that string is: one that the value's own strings
+ * do not also spell (a NUL-delimited marker, tried with another number until it occurs once).
+ */
+function withMarker(value: unknown, slot: readonly unknown[]): { text: string; at: number; token: string } {
+  for (let n = 0; ; n++) {
+    const marker = `\u0000list ${n}\u0000`;
+    const text = JSON.stringify(value, (_key, v: unknown) => (v === slot ? marker : v), 2);
+    const token = JSON.stringify(marker);
+    const at = text.indexOf(token);
+    if (at === -1) throw new Error('jsonWithList: the slot is not in the value');
+    if (text.indexOf(token, at + 1) === -1) return { text, at, token };
+  }
 }

@@ -2,7 +2,7 @@ import type * as Sarif from 'sarif';
 import type { ResolvedItem } from '../audit';
 import type { AuditResult, Finding, Severity } from '../model';
 import { capPerRuleAndFile, MAX_PER_RULE_AND_FILE } from './cap';
-import { TOOL_NAME } from './json';
+import { jsonWithList, TOOL_NAME } from './json';
 import { MARKDOWN_RULES } from './markdownFindings';
 
 /** Results per run GitHub code scanning accepts; beyond it the rest is counted in a tool notification. */
@@ -24,6 +24,11 @@ export function ruleHelpUri(id: string): string {
  * findings: listed in full, the SARIF text is longer than a JavaScript string may be, and no upload takes it.)
  */
 export function toSarif(result: AuditResult, items: readonly ResolvedItem[], version: string): string {
+  return [...sarifChunks(result, items, version)].join('');
+}
+
+/** The SARIF log in pieces, byte for byte what `toSarif` gives: results are made and written a thousand at a time. */
+export function* sarifChunks(result: AuditResult, items: readonly ResolvedItem[], version: string): Generator<string> {
   const rules: Sarif.ReportingDescriptor[] = items
     .filter((i) => i.template && !i.item.evidence)
     .map((i) => ({
@@ -45,6 +50,7 @@ export function toSarif(result: AuditResult, items: readonly ResolvedItem[], ver
   for (const o of omitted) capped.push({ f: o.first, more: o.count });
   const kept = capped.slice(0, MAX_SARIF_RESULTS);
   const dropped = capped.slice(MAX_SARIF_RESULTS).reduce((n, c) => n + (c.more ?? 1), 0);
+  const results: Sarif.Result[] = [];
   const log: Sarif.Log = {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -53,22 +59,7 @@ export function toSarif(result: AuditResult, items: readonly ResolvedItem[], ver
         tool: { driver: { name: TOOL_NAME, version, semanticVersion: version, informationUri: 'https://github.com/shipshape-dev/shipshape', rules } },
         originalUriBaseIds: { SRCROOT: { uri: toFileUri(result.root) } },
         properties: { summary: result.summary },
-        results: kept.map(({ f, more }) => ({
-          ruleId: f.ruleId,
-          ruleIndex: index.get(f.ruleId),
-          level: LEVEL[f.severity],
-          message: { text: more ? `${more} more finding(s) of this rule in this file are not listed (SARIF lists at most ${MAX_PER_RULE_AND_FILE} per rule and file; the JSON report lists all). The first: ${f.message}` : f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: encodeURI(f.file), uriBaseId: 'SRCROOT' },
-                region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: Math.max(f.range.end.character + 1, f.range.start.line === f.range.end.line ? f.range.start.character + 2 : 1) },
-              },
-              ...(f.object ? { logicalLocations: [{ name: f.container ? `${f.object}/${f.container}` : f.object, kind: 'resource' }] } : {}),
-            },
-          ],
-          partialFingerprints: { shipshape: `${f.ruleId}|${f.file}|${f.object ?? ''}|${f.container ?? ''}${more ? '|more' : ''}` },
-        })),
+        results,
         invocations: [
           {
             executionSuccessful: true,
@@ -85,7 +76,23 @@ export function toSarif(result: AuditResult, items: readonly ResolvedItem[], ver
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  yield* jsonWithList(log, results, kept, ({ f, more }): Sarif.Result => ({
+    ruleId: f.ruleId,
+    ruleIndex: index.get(f.ruleId),
+    level: LEVEL[f.severity],
+    message: { text: more ? `${more} more finding(s) of this rule in this file are not listed (SARIF lists at most ${MAX_PER_RULE_AND_FILE} per rule and file; the JSON report lists all). The first: ${f.message}` : f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(f.file), uriBaseId: 'SRCROOT' },
+          region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: Math.max(f.range.end.character + 1, f.range.start.line === f.range.end.line ? f.range.start.character + 2 : 1) },
+        },
+        ...(f.object ? { logicalLocations: [{ name: f.container ? `${f.object}/${f.container}` : f.object, kind: 'resource' }] } : {}),
+      },
+    ],
+    partialFingerprints: { shipshape: `${f.ruleId}|${f.file}|${f.object ?? ''}|${f.container ?? ''}${more ? '|more' : ''}` },
+  }));
+  yield '\n';
 }
 
 function toFileUri(root: string): string {
