@@ -4,6 +4,7 @@
 // Every number comes from fresh child processes (see scripts/bench/child.ts); nothing here is a test.
 import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeChecklistCache } from '../src/node/checklistCache';
@@ -91,7 +92,9 @@ async function main(): Promise<void> {
 
   const gen = generateRepo(root, spec);
   const c = gen.counts;
-  console.log(`Shipshape benchmark — node ${process.version}, ${process.platform}/${process.arch}`);
+  // the ratios depend on how many cores the process has to itself (V8 optimises and collects on other threads)
+  const machine = { cores: os.availableParallelism(), load: os.loadavg()[0] };
+  console.log(`Shipshape benchmark — node ${process.version}, ${process.platform}/${process.arch}, ${machine.cores} cores, load ${machine.load.toFixed(2)} at start`);
   console.log(`repo      ${path.relative(process.cwd(), root) || root} (${gen.regenerated ? `generated in ${fmt(gen.ms)}` : 'reused'}): ${c.kubernetes ?? 0} manifests × ${spec.docs} docs, ${c.dockerfile ?? 0} Dockerfiles, ${c.packageJson ?? 0} package.json, ${c.env ?? 0} env, ${c.dockerignore ?? 0} .dockerignore, ${c.yamlNotKubernetes ?? 0} non-Kubernetes YAML, ${c.decoy ?? 0} node_modules decoys; ${(gen.bytes / 1e6).toFixed(1)} MB in all`);
 
   writeChecklistCache(path.join(REPO, 'checklists')); // as `npm run build` does: runs load the built-in checklists from it
@@ -128,7 +131,7 @@ async function main(): Promise<void> {
   // the median of the runs' own ratios is the figure judged
   const ratio = median(runRatios);
 
-  console.log(`\n${runs} runs, each of them bound, scan, scan, bound in fresh processes; times are medians of all ${runs * 2} processes of a kind`);
+  console.log(`\n${runs === 1 ? '1 run' : `${runs} runs, each`} of bound, scan, scan, bound in fresh processes; times are medians of all ${runs * 2} processes of a kind`);
   console.log(`discovery      ${fmt(discoverMs)}  (${discover[0].candidates} candidate files; ${discover[0].inNodeModules} under node_modules)`);
   console.log(`full scan      ${fmt(scanMs)}  ${s0.files} files, ${(s0.bytes / 1e6).toFixed(1)} MB → ${Math.round(s0.files / (scanMs / 1000))} files/s, ${(s0.bytes / 1e6 / (scanMs / 1000)).toFixed(1)} MB/s; ${s0.items} items, ${s0.findings} findings, ${s0.problems} problems; ${s0.inNodeModules} files read under node_modules`);
   console.log(`peak RSS       ${peakRss.toFixed(0)} MB (scan process, maxRSS)`);
@@ -193,7 +196,7 @@ async function main(): Promise<void> {
   console.log('\ntargets');
   for (const [name, ok] of targets) console.log(`  ${ok === undefined ? 'n/a ' : mark(ok)}  ${name}`);
 
-  const report = { spec, runs, discover, parse, scan, runRatios, dockerSpeedups: Object.fromEntries(speedups), incremental: { ...inc, median: incMedian, p95: incP95 }, dockerfiles: docker, bundle, targets: Object.fromEntries(targets) };
+  const report = { machine: { ...machine, loadAtEnd: os.loadavg()[0] }, spec, runs, discover, parse, scan, runRatios, dockerSpeedups: Object.fromEntries(speedups), incremental: { ...inc, median: incMedian, p95: incP95 }, dockerfiles: docker, bundle, targets: Object.fromEntries(targets) };
   writeFileSync(args.json ? path.resolve(args.json) : path.join(out, 'last.json'), JSON.stringify(report, null, 2));
 }
 
