@@ -242,6 +242,7 @@ describe('reliability: a long list written in pieces (jsonWithList)', () => {
     const slot: unknown[] = [];
     const value = { note: '\u0000list 0\u0000', results: slot, also: ['\u0000list 1\u0000'] };
     same(value, slot, [{ x: 1 }, { y: 2 }]);
+    assert.throws(() => [...jsonWithList({ a: slot, b: slot }, slot, [1], (x) => x)], /more than once/, 'a list in two places is refused, not looped on');
   });
 
   it('makes the elements as it writes them, a thousand at a time', () => {

@@ -90,7 +90,7 @@ export function* jsonWithList<T>(value: unknown, slot: readonly unknown[], items
  * do not also spell (a NUL-delimited marker, tried with another number until it occurs once).
  */
 function withMarker(value: unknown, slot: readonly unknown[]): { text: string; at: number; token: string } {
-  for (let n = 0; ; n++) {
+  for (let n = 0; n < 16; n++) {
     const marker = `\u0000list ${n}\u0000`;
     const text = JSON.stringify(value, (_key, v: unknown) => (v === slot ? marker : v), 2);
     const token = JSON.stringify(marker);
@@ -98,4 +98,5 @@ function withMarker(value: unknown, slot: readonly unknown[]): { text: string; a
     if (at === -1) throw new Error('jsonWithList: the slot is not in the value');
     if (text.indexOf(token, at + 1) === -1) return { text, at, token };
   }
+  throw new Error('jsonWithList: the slot is in the value more than once');
 }
