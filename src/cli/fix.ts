@@ -54,28 +54,33 @@ function secretLinesOf(findings: readonly { ruleId: string; file: string; range:
 }
 
 /**
- * Where a fix reads and writes a file: the file itself, or the target of a symbolic link (in its path or the
- * file itself) when that target is inside the folder (a link stays a link). A path outside the folder, a link
- * to outside it and a link that cannot be followed are refused, with the reason.
+ * Where a fix reads and writes a file of `dir`: the file itself, or the target of a symbolic link (in its path
+ * or the file itself) when that target is inside the folder (a link stays a link). A path outside the folder,
+ * a link to outside it and a link that cannot be followed are refused, with the reason. The folder's real
+ * path is looked up once, by the first file that exists.
  */
-export function fileTarget(dir: string, file: string): { target: string } | { refused: string } {
-  const abs = insideRoot(dir, file);
-  if (!abs) return { refused: `${file} is outside the folder` };
-  const where = existsSync(abs) ? resolveInside(realRoot(dir), abs) : undefined;
-  if (!where) return { target: abs };
-  if ('real' in where) return { target: where.real };
-  return { refused: `${file} ${'outside' in where ? 'is a symbolic link to a path outside the folder' : `is a symbolic link that cannot be followed (${where.error})`}` };
+export function fileTargets(dir: string): (file: string) => { target: string } | { refused: string } {
+  let rootReal: string | undefined;
+  return (file) => {
+    const abs = insideRoot(dir, file);
+    if (!abs) return { refused: `${file} is outside the folder` };
+    const where = existsSync(abs) ? resolveInside((rootReal ??= realRoot(dir)), abs) : undefined;
+    if (!where) return { target: abs };
+    if ('real' in where) return { target: where.real };
+    return { refused: `${file} ${'outside' in where ? 'is a symbolic link to a path outside the folder' : `is a symbolic link that cannot be followed (${where.error})`}` };
+  };
 }
 
 /**
  * Writes fixed texts atomically. A file that changed on disk since it was read (or appeared, for a file
- * the fix creates) is refused, not overwritten; so is a file `fileTarget` refuses.
+ * the fix creates) is refused, not overwritten; so is a file `fileTargets` refuses.
  */
 export async function writeFixes(dir: string, changed: Iterable<[string, { before: string | undefined; after: string }]>): Promise<{ written: string[]; refused: string[] }> {
   const written: string[] = [];
   const refused: string[] = [];
+  const targetOf = fileTargets(dir);
   for (const [file, { before, after }] of changed) {
-    const where = fileTarget(dir, file);
+    const where = targetOf(file);
     if ('refused' in where) {
       refused.push(`${where.refused}; not written.`);
       continue;
@@ -116,9 +121,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   // Files a fix reads but the scan does not hold (e.g. a .env.example it completes), by the rule of its writes:
   // nothing through a symbolic link to outside the folder, and a fix that would write there is declined.
+  const targetOf = fileTargets(dir);
   const readFile = (rel: string): string | undefined => {
-    const where = fileTarget(dir, rel);
-    if ('refused' in where || !existsSync(where.target)) return undefined;
+    const where = targetOf(rel);
+    if ('refused' in where) return undefined;
     try {
       return readFileSync(where.target, 'utf8');
     } catch {
@@ -126,7 +132,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     }
   };
   const unwritable = (rel: string): string | undefined => {
-    const where = fileTarget(dir, rel);
+    const where = targetOf(rel);
     return 'refused' in where ? where.refused : undefined;
   };
   const result = fixAll(engine, { rules, readFile, unwritable, keep: true, audit: { strict: args.flags.has('strict') } });

@@ -7,7 +7,7 @@ import { containersOf, type K8sContainer, type K8sModel } from '../../parse/kube
 import type { PackageJsonModel } from '../../parse/packageJson';
 import type { YamlFile } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
-import { concat, Derived, DerivedByKey, sameList, sameRange } from '../derived';
+import { concat, Derived, DerivedByKey, lastParts, sameList, sameRange } from '../derived';
 import { envContext, type EnvContext } from '../env/context';
 import { alternatives, safeRegExp } from '../env/values';
 import { type CheckOutput, workspaceCheck } from '../template';
@@ -133,31 +133,17 @@ class IndexedSection {
     const list = ws.byKind(this.kind);
     let st = this.states.get(p);
     if (!st) this.states.set(p, (st = { reader: this.reader(p) }));
-    const last = st.last;
+    const { reader, last } = st;
     if (last?.list === list) return last.out;
     const marks = new Uint8Array(list.length);
-    st.reader.pick(ws, marks);
-    let before: Map<ParsedFile, Part> | undefined;
-    if (last) {
-      before = new Map();
-      for (let j = 0; j < last.files.length; j++) before.set(last.files[j], last.parts[j]);
-    }
-    const files: ParsedFile[] = [];
-    const parts: Part[] = [];
-    let same = last !== undefined;
-    for (let i = 0; i < list.length; i++) {
-      if (!marks[i]) continue;
-      const f = list[i];
-      const part = before?.get(f) ?? st.reader.part(f);
-      const j = files.length;
-      if (same && (j >= last!.files.length || last!.files[j].path !== f.path || !samePart(last!.parts[j], part))) same = false;
-      files.push(f);
-      parts.push(part);
-    }
-    if (same && files.length !== last!.files.length) same = false;
-    const out = same ? last!.out : concat([parts]);
-    st.last = { list, files, parts, out };
-    return out;
+    reader.pick(ws, marks);
+    const files = list.filter((_, i) => marks[i] === 1);
+    const known = lastParts(last?.files, last?.parts, files);
+    const parts = files.map((f, i) => known(f, i) ?? reader.part(f));
+    // the same files with equal parts: the same section, so the check's output keeps its identity
+    const same = last !== undefined && sameList(files, last.files, (a, b) => a.path === b.path) && sameList(parts, last.parts, samePart);
+    st.last = { list, files, parts, out: same ? last.out : concat([parts]) };
+    return st.last.out;
   }
 }
 
