@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Engine } from '../engine/audit';
 import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
 import { checkRuleOverrides, loadChecklist, loadConfig } from '../engine/checklist/load';
-import type { Checklist, Config } from '../engine/checklist/schema';
+import { defaultChecklists, type Checklist, type Config } from '../engine/checklist/schema';
 import { helmChartDirs, inHelmTemplates, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
 import type { Attestation, AuditResult, FileKind, Problem, Range } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
@@ -103,7 +103,7 @@ export async function loadSetup(root: string, options: ScanOptions = {}): Promis
   }
   const builtin = loadBuiltinChecklists();
   problems.push(...builtin.problems);
-  let checklists = builtin.checklists;
+  let checklists = defaultChecklists(builtin.checklists, config);
   const load = async (abs: string, at?: Range): Promise<Checklist | undefined> => {
     const rel = toRel(root, abs);
     try {

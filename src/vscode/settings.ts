@@ -8,6 +8,7 @@ import type { Config } from '../engine/checklist/schema';
 export const SettingsSchema = z.object({
   enable: z.boolean(),
   checklists: z.array(z.string().min(1)),
+  operations: z.boolean(),
   rules: z.record(z.string().min(1), z.enum(['off', 'error', 'warning', 'info'])),
   exclude: z.array(z.string().min(1)),
   run: z.enum(['onType', 'onSave']),
@@ -21,6 +22,7 @@ export type Settings = z.infer<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = {
   enable: true,
   checklists: [],
+  operations: false,
   rules: {},
   exclude: [],
   run: 'onType',
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: Settings = {
 const KEYS: Record<keyof Settings, string> = {
   enable: 'enable',
   checklists: 'checklists',
+  operations: 'operations',
   rules: 'rules',
   exclude: 'exclude',
   run: 'run',
@@ -62,6 +65,7 @@ export function validateSettings(get: (key: string) => unknown): { settings: Set
 export function mergeConfig(config: Config, settings: Settings): Config {
   const merged: Config = { ...config };
   if (settings.checklists.length) merged.checklists = settings.checklists;
+  if (settings.operations) merged.operations = true;
   if (Object.keys(settings.rules).length) {
     const rules = { ...(config.rules ?? {}) };
     for (const [id, severity] of Object.entries(settings.rules)) {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
 import { loadChecklist, loadConfig } from '../engine/checklist/load';
-import type { Checklist, Config } from '../engine/checklist/schema';
+import { defaultChecklists, type Checklist, type Config } from '../engine/checklist/schema';
 import type { Attestation, Problem, Range } from '../engine/model';
 import { CHECKLIST_CACHE_FILE, parseChecklistCache } from '../node/checklistCache';
 import { itemIdRanges } from './checklistIndex';
@@ -152,7 +152,7 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
   };
 
   const builtinChecklists = builtins.files.flatMap((f) => (f.checklist ? [f.checklist] : []));
-  let checklists = builtinChecklists;
+  let checklists = defaultChecklists(builtinChecklists, config);
   if (config.checklists) {
     checklists = [];
     const where = configFile ?? '.shipshape.yaml';

@@ -79,7 +79,7 @@ describe('Markdown linking: catalogue phrasings', () => {
     assert.equal(catalogueIdOf('k8s.resources.limits.cpu'), 'k8s.resources.limits');
     assert.equal(catalogueIdOf('scripts.test.load'), 'scripts.test.load', 'not its shorter neighbour scripts.test');
     assert.equal(catalogueIdOf('scripts.test.load.k6'), 'scripts.test.load');
-    assert.equal(catalogueIdOf('seed-001.on-call'), undefined);
+    assert.equal(catalogueIdOf('ops.call-rotation-defined'), undefined);
   });
 });
 

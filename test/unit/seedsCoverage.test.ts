@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { builtinItems, classify, readCatalogue, readSeedRows, renderReadme } from '../../scripts/genDocs';
+import { defaultChecklists } from '../../src/engine/checklist/schema';
 import { builtinChecklists, REPO } from './helpers';
 
 const rows = readSeedRows();
@@ -44,14 +45,19 @@ describe('seed coverage', () => {
     assert.deepEqual([...owners.keys()].filter((ref) => !known.has(ref)), [], 'every seed ref exists in items.tsv');
   });
 
-  it('keeps every seed section, in the seed order, in the seed checklists', () => {
-    for (const seed of ['000', '001', '002', '003', '004']) {
-      const checklist = builtinChecklists().find((c) => c.id === `seed-${seed}`);
-      assert.ok(checklist, `seed-${seed} checklist`);
-      const expected = [...new Set(rows.filter((r) => r.seed === seed).map((r) => r.section))];
-      assert.deepEqual(checklist.sections.map((s) => s.title), expected);
-      for (const s of checklist.sections) for (const i of s.items) assert.equal(rows.find((r) => r.ref === i.seeds?.[0])?.section, s.title, `${i.id} sits in its seed section`);
-    }
+  it('puts the manual operational items in one opt-in checklist, each item once, not used by default', () => {
+    const all = builtinChecklists();
+    const ops = all.find((c) => c.id === 'operations');
+    assert.ok(ops, 'operations checklist');
+    assert.equal(ops.optIn, true);
+    assert.deepEqual(all.filter((c) => c.optIn).map((c) => c.id), ['operations']);
+    assert.ok(!defaultChecklists(all, {}).includes(ops));
+    assert.ok(defaultChecklists(all, { operations: true }).includes(ops));
+    const opsItems = ops.sections.flatMap((s) => s.items);
+    assert.ok(opsItems.length > 300, `${opsItems.length} items`);
+    assert.deepEqual(opsItems.filter((i) => i.check !== undefined || !i.id.startsWith('ops.')).map((i) => i.id), []);
+    const titles = opsItems.map((i) => i.title.toLowerCase());
+    assert.equal(new Set(titles).size, titles.length, 'no item twice');
   });
 
   it('classifies a ticked A item with an automated rule as automated and a C item as manual', () => {

@@ -48,6 +48,10 @@ export const ChecklistSchema = z.strictObject({
   id,
   title: z.string().min(1),
   description: z.string().optional(),
+  optIn: z
+    .boolean()
+    .optional()
+    .describe('Not used by default: only when named in `checklists` of the config, or, for built-in checklists, with `operations: true`.'),
   sections: z.array(SectionSchema).min(1),
 });
 
@@ -65,7 +69,11 @@ export const ConfigSchema = z.strictObject({
   checklists: z
     .array(z.string().min(1))
     .optional()
-    .describe('Checklists to use: built-in ids (e.g. kubernetes) or paths of *.checklist.yaml files in the repo. Default: every built-in.'),
+    .describe('Checklists to use: built-in ids (e.g. kubernetes) or paths of *.checklist.yaml files in the repo. Default: every built-in that is not opt-in.'),
+  operations: z
+    .boolean()
+    .optional()
+    .describe('Also use the opt-in built-in checklists (operations: release, team and runtime items a person confirms). Default: false.'),
   rules: z.record(z.string(), RuleSetting).optional().describe('Per-rule severity (or off) and params.'),
   exclude: z.array(z.string().min(1)).optional().describe('Glob patterns (gitignore style) of files not to scan.'),
   markdown: z.array(z.string().min(1)).optional().describe('Markdown checklists to link, relative to the root.'),
@@ -73,4 +81,9 @@ export const ConfigSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The built-in checklists used when the config names none: every one that is not opt-in, and the opt-in ones with `operations: true`. */
+export function defaultChecklists<C extends Checklist>(builtins: readonly C[], config: Config): C[] {
+  return builtins.filter((c) => !c.optIn || config.operations === true);
+}
 export type RuleSettingValue = z.infer<typeof RuleSetting>;
