@@ -1,6 +1,7 @@
 import { addHealthcheck } from './docker/healthcheck';
 import { addToCopy, npmCi } from './docker/instructions';
 import { dockerignore } from './docker/dockerignore';
+import { insertOption } from './docker/option';
 import { addUser } from './docker/user';
 import { addEnvKeys, setEnv } from './env/setValue';
 import { setImagePullPolicy, setReplicas } from './k8s/fields';
@@ -10,7 +11,7 @@ import { securityContext } from './k8s/securityContext';
 import { addScript } from './scripts';
 import type { AnyFix } from './template';
 
-export const FIX_LIST: readonly AnyFix[] = [insertProbe, insertResources, securityContext, setReplicas, setImagePullPolicy, addUser, addHealthcheck, npmCi, addToCopy, dockerignore, setEnv, addEnvKeys, addScript];
+export const FIX_LIST: readonly AnyFix[] = [insertProbe, insertResources, securityContext, setReplicas, setImagePullPolicy, addUser, addHealthcheck, npmCi, addToCopy, insertOption, dockerignore, setEnv, addEnvKeys, addScript];
 
 /** Every fix template, by id. Checklist items refer to these by `fix.template`. */
 export const FIXES: ReadonlyMap<string, AnyFix> = new Map(FIX_LIST.map((f) => [f.id, f]));

@@ -11,6 +11,12 @@ import { productionDeps } from './productionDeps';
 import { forbiddenCommand, lockfileInstall } from './runCommands';
 import { secretEnv } from './secretEnv';
 import { workdirAbsolute } from './workdir';
+import { runCommand } from './runCommand';
+import { dockerfileStructure, exposePorts, instructionCount } from './instructionRules';
+import { fromRegistry, numericUser, stageReferences } from './stages';
+import { copyDestination } from './copyDestination';
+import { imageLabels } from './labels';
+import { pipefail } from './pipefail';
 
 export const dockerTemplates: AnyTemplate[] = [
   imagePinned,
@@ -26,4 +32,14 @@ export const dockerTemplates: AnyTemplate[] = [
   workdirAbsolute,
   execForm,
   dockerignore,
+  runCommand,
+  instructionCount,
+  exposePorts,
+  dockerfileStructure,
+  stageReferences,
+  fromRegistry,
+  numericUser,
+  copyDestination,
+  imageLabels,
+  pipefail,
 ];

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import { dockerArgValues, dockerJson, type DockerInstruction } from '../../parse/dockerfile';
+import type { LineIndex } from '../../text';
+import { fileCheck, passOrFail } from '../template';
+import { isAbsolutePath } from './workdir';
+import { dockerContext, dockerFinding, flags, stageChain } from './util';
+
+/** Sources and destination of a COPY or ADD (flags excluded); undefined for a heredoc. */
+function copyArgs(ins: DockerInstruction, index: LineIndex): { sources: string[]; dest: string } | undefined {
+  if (/^\s*<</.test(ins.args) || /\s<<-?["']?\w+["']?(\s|$)/.test(ins.args.split('\n')[0])) return undefined;
+  const json = dockerJson(ins, index);
+  const values = json ? json.map((s) => s.value.replace(/^"|"$/g, '')) : dockerArgValues(ins);
+  if (values.length < 2) return undefined;
+  return { sources: values.slice(0, -1), dest: values[values.length - 1].replace(/^["']|["']$/g, '') };
+}
+
+/** Where COPY and ADD put files: several sources into a folder (`/`), relative paths under a WORKDIR, never a whole stage's filesystem. */
+export const copyDestination = fileCheck({
+  id: 'docker.copy-destination',
+  description: 'COPY/ADD destinations: with several sources the destination is a folder ending in /; a relative destination follows a WORKDIR; COPY --from never copies a stage\'s whole filesystem (/ to /). Each aspect is a param.',
+  params: z.strictObject({
+    multiSourceFolder: z.boolean().default(false).describe('With several sources the destination ends in /.'),
+    relativeNeedsWorkdir: z.boolean().default(false).describe('A relative destination comes after a WORKDIR of the stage (or a stage it builds on).'),
+    wholeFilesystem: z.boolean().default(false).describe('COPY --from does not copy / to /.'),
+  }),
+  kinds: ['dockerfile'],
+  run(file, params) {
+    const ctx = dockerContext(file);
+    if (!ctx || ctx.model.stages.length === 0) return undefined;
+    const findings: RawFinding[] = [];
+    for (const stage of ctx.model.stages) {
+      // a WORKDIR in a stage this one builds on counts
+      let workdir = stageChain(ctx.model, stage).slice(1).some((s) => s.instructions.some((i) => i.keyword === 'WORKDIR'));
+      for (const ins of stage.instructions) {
+        if (ins.keyword === 'WORKDIR') workdir = true;
+        if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
+        const a = copyArgs(ins, ctx.index);
+        if (!a || a.dest.includes('$')) continue;
+        const range = ins.argsRange ?? ins.range;
+        if (params.multiSourceFolder && a.sources.length > 1 && !/[/\\]$/.test(a.dest)) {
+          findings.push(dockerFinding(ctx, range, `${ins.keyword} has ${a.sources.length} sources, so its destination ${a.dest} must be a folder ending in /; Docker rejects it otherwise.`, stage));
+        }
+        if (params.relativeNeedsWorkdir && !workdir && !isAbsolutePath(a.dest)) {
+          findings.push(dockerFinding(ctx, range, `${ins.keyword} to the relative path ${a.dest} without a WORKDIR lands in whatever directory the base image left; set WORKDIR /app first or use an absolute path.`, stage));
+        }
+        if (params.wholeFilesystem && ins.keyword === 'COPY' && flags(ins).some((f) => f.name === 'from') && a.sources.some((s) => s.replace(/^["']|["']$/g, '') === '/') && a.dest === '/') {
+          findings.push(dockerFinding(ctx, range, 'COPY --from copies the other stage\'s whole filesystem into this one, build tools and caches included; copy only the files the image needs.', stage));
+        }
+      }
+    }
+    return passOrFail(findings);
+  },
+});

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import { hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
+import { fileCheck, passOrFail } from '../template';
+import { dockerContext, dockerFinding, properties, stageVariables, type DockerContext } from './util';
+
+/** At most `max` of each listed instruction per stage: Docker silently keeps only the last CMD, ENTRYPOINT or HEALTHCHECK. */
+export const instructionCount = fileCheck({
+  id: 'docker.instruction-count',
+  description: 'Each stage has at most one of each listed instruction (CMD, ENTRYPOINT, HEALTHCHECK): only the last takes effect, so an earlier one is dead code that reads as if it mattered.',
+  params: z.strictObject({
+    instructions: z.array(z.string().min(1)).default(['CMD', 'ENTRYPOINT', 'HEALTHCHECK']).describe('Instruction keywords (upper case).'),
+  }),
+  kinds: ['dockerfile'],
+  run(file, params) {
+    const ctx = dockerContext(file);
+    if (!ctx || ctx.model.stages.length === 0) return undefined;
+    const findings: RawFinding[] = [];
+    for (const stage of ctx.model.stages) {
+      for (const keyword of params.instructions) {
+        const list = stage.instructions.filter((i) => i.keyword === keyword);
+        const last = list.at(-1);
+        for (const ins of list.slice(0, -1)) {
+          findings.push(dockerFinding(ctx, ins.keywordRange, `This ${keyword} has no effect: the ${keyword} on line ${last!.range.start.line + 1} of the same stage replaces it.`, stage));
+        }
+      }
+    }
+    return passOrFail(findings);
+  },
+});
+
+/** Ports written in EXPOSE (`80`, `80/tcp`, `8000-8010/udp`) with their offsets; variables are skipped. */
+function exposedPorts(args: string): { low: number; high: number; text: string }[] {
+  const out: { low: number; high: number; text: string }[] = [];
+  for (const word of args.split(/\s+/)) {
+    if (!word || word.includes('$') || hasPlaceholder(word)) continue;
+    const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(word);
+    if (!m) {
+      out.push({ low: NaN, high: NaN, text: word });
+      continue;
+    }
+    const low = Number(m[1]);
+    out.push({ low, high: m[2] ? Number(m[2]) : low, text: word });
+  }
+  return out;
+}
+
+/** EXPOSE names valid ports (0–65535, optional /tcp|/udp|/sctp) and none of the forbidden ones. */
+export const exposePorts = fileCheck({
+  id: 'docker.expose',
+  description: 'EXPOSE names valid ports (0–65535, optionally /tcp, /udp or /sctp) and, when given, none of the forbidden ports (22 for SSH).',
+  params: z.strictObject({
+    valid: z.boolean().default(false).describe('Ports are numbers or ranges within 0–65535.'),
+    forbidden: z.array(z.number().int()).default([]).describe('Ports that must not be exposed.'),
+    reason: z.string().default('').describe('Why a forbidden port is not wanted, for the message.'),
+  }),
+  kinds: ['dockerfile'],
+  run(file, params) {
+    const ctx = dockerContext(file);
+    if (!ctx || ctx.model.stages.length === 0) return undefined;
+    const findings: RawFinding[] = [];
+    for (const stage of ctx.model.stages) {
+      for (const ins of stage.instructions) {
+        if (ins.keyword !== 'EXPOSE') continue;
+        const range = ins.argsRange ?? ins.range;
+        for (const p of exposedPorts(ins.args)) {
+          if (params.valid && (Number.isNaN(p.low) || p.high > 65535 || p.low > p.high)) {
+            findings.push(dockerFinding(ctx, range, `EXPOSE ${p.text} is not a valid port: ports are numbers from 0 to 65535, optionally with /tcp, /udp or /sctp.`, stage));
+          }
+          const hit = params.forbidden.find((f) => f >= p.low && f <= p.high);
+          if (hit !== undefined) findings.push(dockerFinding(ctx, range, `EXPOSE ${p.text} exposes port ${hit}${params.reason ? `: ${params.reason}` : ''}.`, stage));
+        }
+      }
+    }
+    return passOrFail(findings);
+  },
+});
+
+/** Instructions ONBUILD may not trigger. */
+const NOT_ONBUILD = /^\s*(ONBUILD|FROM|MAINTAINER)\b/i;
+
+/** Structural mistakes Docker either rejects or reads differently than written; each aspect is a param. */
+export const dockerfileStructure = fileCheck({
+  id: 'docker.structure',
+  description: 'Structure Docker accepts as written: the file starts with FROM (ARGs and comments may come first), ONBUILD triggers no ONBUILD, FROM or MAINTAINER, and no ENV refers to a variable it defines itself; each aspect is a param.',
+  params: z.strictObject({
+    startsWithFrom: z.boolean().default(false).describe('Only ARG instructions come before the first FROM.'),
+    onbuild: z.boolean().default(false).describe('ONBUILD does not trigger ONBUILD, FROM or MAINTAINER.'),
+    envSelfReference: z.boolean().default(false).describe('An ENV does not use a variable that the same ENV defines (it still sees the earlier value).'),
+  }),
+  kinds: ['dockerfile'],
+  run(file, params) {
+    const ctx = dockerContext(file);
+    if (!ctx || ctx.model.stages.length === 0) return undefined;
+    const findings: RawFinding[] = [];
+    if (params.startsWithFrom) {
+      for (const ins of ctx.model.preamble) {
+        if (ins.keyword !== 'ARG') findings.push(dockerFinding(ctx, ins.keywordRange, `${ins.keyword} comes before the first FROM; only ARG may precede FROM, so Docker rejects the file.`));
+      }
+    }
+    for (const stage of ctx.model.stages) {
+      for (const ins of stage.instructions) {
+        if (params.onbuild && ins.keyword === 'ONBUILD' && NOT_ONBUILD.test(ins.args)) {
+          findings.push(dockerFinding(ctx, ins.argsRange ?? ins.range, `ONBUILD ${ins.args.trim().split(/\s+/)[0].toUpperCase()} is not allowed: ONBUILD cannot trigger ONBUILD, FROM or MAINTAINER.`, stage));
+        }
+        if (params.envSelfReference && ins.keyword === 'ENV' && ins.args.includes('$')) {
+          findings.push(...envSelfReferences(ctx, stage, ins));
+        }
+      }
+    }
+    return passOrFail(findings);
+  },
+});
+
+/** Pairs of an ENV whose value uses a variable an earlier pair of the same ENV defines (and that was not set before it). */
+function envSelfReferences(ctx: DockerContext, stage: DockerStage, ins: DockerInstruction): RawFinding[] {
+  const props = properties(ins);
+  if (props.length < 2) return [];
+  const before = stageVariables(ctx.model, stage, ins);
+  const out: RawFinding[] = [];
+  const defined: string[] = [];
+  for (const p of props) {
+    const value = p.getValue() ?? '';
+    const used = value.includes('$') ? defined.find((name) => !Object.prototype.hasOwnProperty.call(before, name) && new RegExp(`\\$\\{?${name}(?![A-Za-z0-9_])`).test(value)) : undefined;
+    if (used) out.push(dockerFinding(ctx, p.getValueRange() ?? p.getRange(), `${p.getName()} uses ${used}, which this same ENV defines: Docker substitutes the value from before this ENV, where ${used} is unset. Split it into two ENV instructions.`, stage));
+    defined.push(p.getName());
+  }
+  return out;
+}

@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import type { DockerInstruction, DockerStage } from '../../parse/dockerfile';
+import { fileCheck, passOrFail } from '../template';
+import { program, subcommand, type ShellCommand, type Word } from './shell';
+import { dockerContext, dockerFinding, flags, properties, stageChain, type DockerContext } from './util';
+
+const Command = z.strictObject({
+  programs: z.array(z.string().min(1)).optional().describe('Program names (`apt-get`, `pip3`); wrappers such as sudo and env are skipped. Absent: every command.'),
+  subcommands: z.array(z.string()).optional().describe('The command applies only with one of these sub-commands (`install`, `add`); "" stands for none (`yarn`).'),
+  when: z.array(z.string().min(1)).optional().describe('The command applies only when one of these options is given (`-u`).'),
+  whenValueAbove: z.number().optional().describe('With `when`: only when that option\'s numeric value is above this.'),
+  forbid: z.array(z.string().min(1)).optional().describe('Options that must not appear (`--insecure`, `-k`; short options also count inside bundles such as `-fsSLk`).'),
+  pattern: z.string().optional().describe('A regular expression (case-insensitive) on the arguments after the program, joined by spaces; a match is a finding.'),
+  require: z.array(z.string().min(1)).optional().describe('One of these options must appear (`-y`, `--no-cache`).'),
+  pinned: z.string().optional().describe('A regular expression every package operand must match (`=`, `==`, `@`).'),
+  pinnedBy: z.array(z.string().min(1)).optional().describe('Options that pin every operand at once (`gem install -v 1.2`).'),
+  notPackages: z.string().optional().describe('Operands that are not packages from a registry (paths, URLs, archives); never judged by `pinned`.'),
+  valueOptions: z.array(z.string().min(1)).optional().describe('Options that take the next word as their value (`-r requirements.txt`), so it is not read as an operand.'),
+  unlessRun: z.string().optional().describe('A regular expression on another command of the same RUN (`^yum clean all`) that makes the command pass.'),
+  unlessEnv: z.array(z.string().min(1)).optional().describe('Variables that make the command pass when set by ENV or ARG in the image, or on the command (`PIP_NO_CACHE_DIR`).'),
+  unlessCacheMount: z.boolean().optional().describe('A RUN with a `--mount=type=cache` passes.'),
+  message: z.string().min(1).describe('The finding message; `{command}` is replaced by the program and sub-command as written.'),
+  fix: z.string().optional().describe('An option the fix inserts after the sub-command (only for `require`).'),
+});
+
+const Env = z.strictObject({
+  names: z.array(z.string().min(1)).min(1).describe('Variable names.'),
+  value: z.string().optional().describe('A regular expression (case-insensitive) the value must match to be a finding; absent: any non-empty value.'),
+  message: z.string().min(1),
+});
+
+const Params = z.strictObject({
+  commands: z.array(Command).default([]).describe('Shell commands of RUN instructions to judge.'),
+  env: z.array(Env).default([]).describe('Variables set by ENV or ARG, on a command (`X=0 npm ci`) or by `export` in RUN.'),
+  shippedOnly: z.boolean().default(false).describe('Only stages the final image is built from count (the rest is thrown away).'),
+  onlyWhenUsed: z.boolean().default(false).describe('Not applicable to a Dockerfile that runs none of the commands (rather than a pass).'),
+});
+type Params = z.infer<typeof Params>;
+type CommandRule = z.infer<typeof Command>;
+
+/** Compiled regular expressions of a params object, built once per params. */
+const COMPILED = new WeakMap<object, Map<string, RegExp>>();
+function re(params: object, source: string): RegExp {
+  let m = COMPILED.get(params);
+  if (!m) COMPILED.set(params, (m = new Map()));
+  let r = m.get(source);
+  if (!r) m.set(source, (r = new RegExp(source, 'i')));
+  return r;
+}
+
+/** Whether an option is among the words: `--long`, `--long=value`, `-x`, or `x` inside a short bundle (`-fsSLk`). */
+export function optionAt(words: readonly Word[], names: readonly string[]): Word | undefined {
+  for (const w of words) {
+    const v = w.value;
+    if (v.charCodeAt(0) !== 45) continue; // '-'
+    for (const n of names) {
+      if (v === n) return w;
+      if (n.startsWith('--')) {
+        if (v.length > n.length && v.startsWith(n) && (v.charCodeAt(n.length) === 61 || n.endsWith('='))) return w;
+      } else if (n.length === 2 && v.length > 2 && v[1] !== '-' && /^-[A-Za-z]+$/.test(v) && v.includes(n[1])) return w;
+      else if (n.length > 2 && !n.startsWith('--') && v.startsWith(n)) return w; // `-q=2`, `-oAPT…`
+    }
+  }
+  return undefined;
+}
+
+/** The value of an option (`-u 100000`, `--uid=100000`, `-u100000`). */
+function optionValue(words: readonly Word[], names: readonly string[]): string | undefined {
+  for (let k = 0; k < words.length; k++) {
+    const v = words[k].value;
+    for (const n of names) {
+      if (v === n) return words[k + 1]?.value;
+      if (n.startsWith('--') && v.startsWith(`${n}=`)) return v.slice(n.length + 1);
+      if (!n.startsWith('--') && v.startsWith(n) && v.length > n.length) return v.slice(n.length).replace(/^=/, '');
+    }
+  }
+  return undefined;
+}
+
+/** Package operands: words after the sub-command that are not options or option values. */
+function packageOperands(args: readonly Word[], valueOptions: readonly string[] | undefined): Word[] {
+  const out: Word[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const v = args[k].value;
+    if (v.startsWith('-')) {
+      if (valueOptions?.includes(v)) k++;
+      continue;
+    }
+    out.push(args[k]);
+  }
+  return out;
+}
+
+/** Names of variables set by ENV or ARG (with a value) in the stages the given stage builds on, up to `before`. */
+function setVariables(ctx: DockerContext, stage: DockerStage, before: DockerInstruction): Set<string> {
+  return ctx.memo('runCommandVars', before, () => {
+    const names = new Set<string>();
+    const chain = stageChain(ctx.model, stage);
+    for (let c = chain.length - 1; c >= 0; c--) {
+      for (const ins of chain[c].instructions) {
+        if (ins === before) return names;
+        if (ins.keyword === 'ENV' || ins.keyword === 'ARG') for (const p of properties(ins)) if ((p.getValue() ?? '') !== '') names.add(p.getName());
+      }
+    }
+    return names;
+  });
+}
+
+interface Match {
+  cmd: ShellCommand;
+  at: number;
+  sub: Word | undefined;
+  args: Word[];
+}
+
+/** The commands a rule applies to: the program, the sub-command and the `when` option match. */
+function matchCommand(rule: CommandRule, cmd: ShellCommand): Match | undefined {
+  const p = program(cmd);
+  if (!p) return undefined;
+  if (rule.programs && !rule.programs.includes(p.name)) return undefined;
+  // without sub-commands every word after the program is an argument (`useradd -u 1000 app`)
+  const { name, args } = rule.subcommands ? subcommand(cmd, p.at) : { name: undefined, args: cmd.words.slice(p.at + 1) };
+  if (rule.subcommands && !rule.subcommands.includes(name?.value ?? '')) return undefined;
+  if (rule.when) {
+    if (!optionAt(args, rule.when)) return undefined;
+    if (rule.whenValueAbove !== undefined) {
+      const v = Number(optionValue(args, rule.when));
+      if (!Number.isFinite(v) || v <= rule.whenValueAbove) return undefined;
+    }
+  }
+  return { cmd, at: p.at, sub: name, args };
+}
+
+function joined(words: readonly Word[], from: number): string {
+  let s = '';
+  for (let k = from; k < words.length; k++) s += (k > from ? ' ' : '') + words[k].value;
+  return s;
+}
+
+/** What is wrong with a matched command under a rule: the word to point at, or undefined when nothing is. */
+function violation(rule: CommandRule, m: Match, params: object): { at: Word; end: Word } | undefined {
+  const head = m.cmd.words[m.at];
+  const last = m.sub ?? head;
+  if (rule.forbid) {
+    const w = optionAt(m.args, rule.forbid);
+    if (w) return { at: w, end: w };
+  }
+  if (rule.pattern && re(params, rule.pattern).test(joined(m.cmd.words, m.at + 1))) return { at: head, end: m.cmd.words[m.cmd.words.length - 1] };
+  if (rule.require && !optionAt(m.args, rule.require)) return { at: head, end: last };
+  if (rule.pinned) {
+    if (rule.pinnedBy && optionAt(m.args, rule.pinnedBy)) return undefined;
+    const pin = re(params, rule.pinned);
+    const skip = rule.notPackages ? re(params, rule.notPackages) : undefined;
+    for (const w of packageOperands(m.args, rule.valueOptions)) {
+      if (w.value.includes('$') || skip?.test(w.value) || pin.test(w.value)) continue;
+      return { at: w, end: w };
+    }
+    return undefined;
+  }
+  if (!rule.forbid && !rule.pattern && !rule.require) return { at: head, end: last }; // the command itself is not wanted
+  return undefined;
+}
+
+/** A finding for an environment variable set to a value that a rule names. */
+function envViolation(env: Params['env'][number], name: string, value: string | undefined, params: object): boolean {
+  if (!env.names.includes(name)) return false;
+  const v = (value ?? '').replace(/^(["'])(.*)\1$/, '$2');
+  return env.value === undefined ? v !== '' : re(params, env.value).test(v);
+}
+
+/**
+ * Shell commands in RUN (and variables in ENV, ARG or on commands) judged by data: forbidden options, required
+ * options, pinned operands, forbidden programs. One template serves TLS, signature, pinning, non-interactive,
+ * cache and forbidden-command rules; each rule lists its package managers and options.
+ */
+export const runCommand = fileCheck({
+  id: 'docker.run-command',
+  description: 'Shell commands of RUN are judged by rules given as data: options that must not or must appear, operands that must be pinned, commands not wanted at all; and variables set to a value that turns a safety off.',
+  params: Params,
+  kinds: ['dockerfile'],
+  run(file, params) {
+    const ctx = dockerContext(file);
+    if (!ctx || ctx.model.stages.length === 0) return undefined;
+    const shipped: readonly DockerStage[] | undefined = params.shippedOnly && ctx.model.final ? stageChain(ctx.model, ctx.model.final) : undefined;
+    const findings: RawFinding[] = [];
+    let applicable = false;
+    for (const stage of ctx.model.stages) {
+      if (shipped && !shipped.includes(stage)) continue;
+      for (const ins of stage.instructions) {
+        if ((ins.keyword === 'ENV' || ins.keyword === 'ARG') && params.env.length > 0) {
+          for (const p of properties(ins)) {
+            const env = params.env.find((e) => envViolation(e, p.getName(), p.getValue() ?? undefined, params));
+            if (env) findings.push(dockerFinding(ctx, p.getNameRange(), env.message.replace('{command}', p.getName()), stage));
+          }
+          continue;
+        }
+        if (ins.keyword !== 'RUN') continue;
+        const commands = ctx.commands(ins);
+        for (const cmd of commands) {
+          for (const rule of params.env) {
+            const set = [...cmd.assignments, ...(program(cmd)?.name === 'export' ? cmd.words.slice(1) : [])];
+            for (const a of set) {
+              const eq = a.value.indexOf('=');
+              if (eq > 0 && envViolation(rule, a.value.slice(0, eq), a.value.slice(eq + 1), params)) findings.push(dockerFinding(ctx, ctx.index.range(a.start, a.end), rule.message.replace('{command}', a.value.slice(0, eq)), stage));
+            }
+          }
+          for (const rule of params.commands) {
+            const m = matchCommand(rule, cmd);
+            if (!m) continue;
+            applicable = true;
+            const bad = violation(rule, m, params);
+            if (!bad || excused(ctx, rule, ins, stage, cmd, commands, params)) continue;
+            const text = `${m.cmd.words[m.at].value}${m.sub ? ` ${m.sub.value}` : ''}`;
+            const f = dockerFinding(ctx, ctx.index.range(bad.at.start, bad.end.end), rule.message.replace('{command}', text).replace(/\{package\}/g, bad.at.value), stage);
+            if (rule.fix && rule.require) f.data = { ...f.data, insert: rule.fix, after: (m.sub ?? m.cmd.words[m.at]).value };
+            findings.push(f);
+            break; // one finding per command and rule item, whichever entry saw it first
+          }
+        }
+      }
+    }
+    return !params.onlyWhenUsed || applicable || findings.length > 0 ? passOrFail(findings) : undefined;
+  },
+});
+
+/** The exceptions of a rule: a cleanup elsewhere in the RUN, a variable set, a cache mount. */
+function excused(ctx: DockerContext, rule: CommandRule, ins: DockerInstruction, stage: DockerStage, cmd: ShellCommand, commands: ShellCommand[], params: object): boolean {
+  if (rule.unlessCacheMount && flags(ins).some((f) => f.name === 'mount' && /(^|,)type=cache(,|$)/.test(f.value))) return true;
+  if (rule.unlessRun) {
+    const r = re(params, rule.unlessRun);
+    for (const other of commands) {
+      if (other === cmd) continue;
+      const p = program(other);
+      if (p && r.test(joined(other.words, p.at))) return true;
+    }
+  }
+  if (rule.unlessEnv) {
+    if (cmd.assignments.some((a) => rule.unlessEnv!.includes(a.value.slice(0, a.value.indexOf('='))))) return true;
+    const vars = setVariables(ctx, stage, ins);
+    if (rule.unlessEnv.some((n) => vars.has(n))) return true;
+  }
+  return false;
+}
