@@ -118,12 +118,20 @@ function envSelfReferences(ctx: DockerContext, stage: DockerStage, ins: DockerIn
   if (props.length < 2) return [];
   const before = stageVariables(ctx.model, stage, ins);
   const out: RawFinding[] = [];
-  const defined: string[] = [];
+  const defined = new Set<string>();
   for (const p of props) {
     const value = p.getValue() ?? '';
-    const used = value.includes('$') ? defined.find((name) => !Object.prototype.hasOwnProperty.call(before, name) && new RegExp(`\\$\\{?${name}(?![A-Za-z0-9_])`).test(value)) : undefined;
+    let used: string | undefined;
+    if (value.includes('$') && defined.size > 0) {
+      for (const m of value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        if (defined.has(m[1]) && !Object.prototype.hasOwnProperty.call(before, m[1])) {
+          used = m[1];
+          break;
+        }
+      }
+    }
     if (used) out.push(dockerFinding(ctx, p.getValueRange() ?? p.getRange(), `${p.getName()} uses ${used}, which this same ENV defines: Docker substitutes the value from before this ENV, where ${used} is unset. Split it into two ENV instructions.`, stage));
-    defined.push(p.getName());
+    defined.add(p.getName());
   }
   return out;
 }

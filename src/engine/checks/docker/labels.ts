@@ -6,7 +6,7 @@ import { dockerContext, dockerFinding, fromRange, properties, stageChain } from 
 
 const KEY_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 const RESERVED_KEY_RE = /^(com\.docker|io\.docker|org\.dockerproject)\./;
-const URL_RE = /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#]+[^\s]*$/i;
+const URL_RE = /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#]\S*$/i;
 const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const SPDX_RE = /^\(?[A-Za-z0-9.+-]+(:[A-Za-z0-9.+-]+)?\)?(\s+(AND|OR|WITH)\s+\(?[A-Za-z0-9.+-]+(:[A-Za-z0-9.+-]+)?\)?)*$/;
 const REVISION_RE = /^[0-9a-f]{7,64}$/i;

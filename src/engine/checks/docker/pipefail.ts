@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { dockerArgsOffsets, dockerJson, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
+import type { ShellCommand } from './shell';
 import { dockerContext, dockerFinding, stageChain, type DockerContext } from './util';
 
 /** Offset of the first unquoted pipe (`|`, not `||`) in shell text, or -1. */
@@ -26,7 +27,17 @@ export function pipeAt(src: string): number {
   return -1;
 }
 
-const PIPEFAIL_SET = /(^|[\s;&(])set\s+(-[a-z]*o\s+pipefail|-o\s+pipefail|.*-o\s*pipefail)/;
+
+/** A `set -o pipefail` (or `set -eo pipefail`, `set -euxo pipefail`) among the commands before an offset. */
+function setsPipefail(commands: readonly ShellCommand[], before: number): boolean {
+  for (const c of commands) {
+    const w = c.words;
+    if (w.length === 0 || w[0].start >= before) break;
+    if (w[0].value !== 'set') continue;
+    for (let k = 1; k + 1 < w.length; k++) if (/^-[a-z]*o$/.test(w[k].value) && w[k + 1].value === 'pipefail') return true;
+  }
+  return false;
+}
 
 /** The SHELL in effect for an instruction (the last one before it in the stage chain), as its JSON words. */
 function shellFor(ctx: DockerContext, stage: DockerStage, ins: DockerInstruction): string[] | undefined {
@@ -64,7 +75,7 @@ export const pipefail = fileCheck({
         if (shell && !/(^|\/)(ba|z|k|a|da)?sh$/.test(shell[0] ?? '')) continue; // pwsh, cmd: pipefail is a POSIX-shell matter
         piped = true;
         if (shell && shell.some((w, k) => (w === '-o' || /^-[a-z]*o$/.test(w)) && shell[k + 1] === 'pipefail')) continue;
-        if (PIPEFAIL_SET.test(body.slice(0, pipe))) continue;
+        if (setsPipefail(ctx.commands(ins), at.start + pipe)) continue;
         findings.push(dockerFinding(ctx, ctx.index.range(at.start + pipe, at.start + pipe + 1), 'This RUN pipes without pipefail, so a failure left of | is ignored; add SHELL ["/bin/bash", "-o", "pipefail", "-c"] before it (or start the RUN with set -o pipefail && on a shell that supports it).', stage));
       }
     }
