@@ -1,43 +1,57 @@
 import { createTwoFilesPatch } from 'diff';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { constants as fsConstants, existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fixAll } from '../engine/fixes/run';
-import { redact } from '../engine/markdown/readiness';
 import { insideRoot, scanFolder } from '../node/host';
 import { realRoot, resolveInside } from '../node/walk';
-import { writeFileAtomic } from '../node/write';
+import { decodeText, encodeText } from '../node/textFile';
+import { hideSecret, secretLinesIn } from './diffRedact';
+import { writeFileAtomic, writeInPlace } from '../node/write';
 import { one, parseArgs, UsageError } from './args';
 import type { Command } from './commands';
 import type { CliIO } from './io';
 
 /**
- * A unified diff of one file (`/dev/null` for a file the fix creates). Unchanged context lines and removed
- * lines may hold secrets the fix does not touch (a `.env` line beside the one it sets, a literal password
- * three lines above an inserted probe), and a dry run is often printed in a CI log: so their secret-looking
- * values are shown as `•••` — lines the audit flagged as holding a secret (`secretLines`, 0-based lines of
- * the file before the fix), and `KEY=value` / `KEY: value` whose key names a secret. The diff is for
- * reading; `shipshape fix` applies the real edits itself.
+ * A unified diff of one file (`/dev/null` for a file the fix creates). A dry run is often printed in a CI
+ * log, so no line shows a secret value, whether it is context, removed or added: lines the audit flagged as
+ * holding a secret (`secretBefore`: 0-based lines of the text before the fix, `secretAfter`: of the fixed
+ * text) and lines that assign a key naming a secret (with the value's continuation lines) show the key and
+ * `•••`. The diff is for reading; `shipshape fix` applies the real edits itself.
  */
-export function unifiedDiff(file: string, before: string | undefined, after: string, secretLines: ReadonlySet<number> = new Set()): string {
+export function unifiedDiff(file: string, before: string | undefined, after: string, secretBefore: ReadonlySet<number> = new Set(), secretAfter: ReadonlySet<number> = new Set()): string {
   const patch = createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${file}`, `b/${file}`, before ?? '', after, undefined, undefined, { context: 3 });
   // drop the "Index:"/"===" header lines jsdiff adds; keep the ---/+++ lines git users expect
   const text = patch.replace(/^=+\r?\n/m, '').replace(/^Index: .*\r?\n/m, '');
-  let old = -1;
+  const sides = { old: { lines: secretLinesIn(before ?? ''), audit: secretBefore }, new: { lines: secretLinesIn(after), audit: secretAfter } };
+  let oldLine = -1;
+  let newLine = -1;
   let inHunk = false;
+  const hide = (body: string, side: (typeof sides)['old'], n: number): string => {
+    const found = side.lines.get(n);
+    if (found || !side.audit.has(n)) return hideSecret(body, found);
+    // a line the audit flagged: the value after its first `:`/`=`, else after the instruction and key
+    const m = /^[^:=]*[:=]\s*/.exec(body) ?? /^\s*\S+\s+\S+\s+/.exec(body);
+    return hideSecret(body, { from: m ? m[0].length : 0 });
+  };
   return text
     .split('\n')
     .map((line) => {
-      const hunk = /^@@ -(\d+)/.exec(line);
+      const hunk = /^@@ -(\d+)(?:,\d+)? \+(\d+)/.exec(line);
       if (hunk) {
-        old = Number(hunk[1]) - 1;
+        oldLine = Number(hunk[1]) - 1;
+        newLine = Number(hunk[2]) - 1;
+        // a side with no lines (",0") starts after the line it names
+        if (/^@@ -\d+,0 /.test(line)) oldLine++;
+        if (/^@@ -\S+ \+\d+,0 /.test(line)) newLine++;
         inHunk = true;
         return line;
       }
-      if (!inHunk || (line[0] !== ' ' && line[0] !== '-')) return line;
-      const n = old++;
+      if (!inHunk || !/^[ +-]/.test(line)) return line;
       const body = line.slice(1);
-      if (secretLines.has(n)) return `${line[0]}${/[:=]/.test(body) ? body.replace(/^([^:=]*[:=]\s*).*$/, '$1•••') : body.replace(/^(\s*\S+\s+\S+\s+).*$/, '$1•••')}`;
-      return `${line[0]}${redact(body)}`;
+      if (line[0] === '-') return `-${hide(body, sides.old, oldLine++)}`;
+      if (line[0] === '+') return `+${hide(body, sides.new, newLine++)}`;
+      newLine++;
+      return ` ${hide(body, sides.old, oldLine++)}`;
     })
     .join('\n');
 }
@@ -72,8 +86,10 @@ export function fileTargets(dir: string): (file: string) => { target: string } |
 }
 
 /**
- * Writes fixed texts atomically. A file that changed on disk since it was read (or appeared, for a file
- * the fix creates) is refused, not overwritten; so is a file `fileTargets` refuses.
+ * Writes fixed texts in place, in each file's own encoding (UTF-8 with or without its byte order mark, else
+ * Latin-1), so the bytes the fixes did not edit, the file's mode and its hard links stay as they were. A
+ * file that changed on disk since it was read (or appeared, for a file the fix creates) is refused, not
+ * overwritten; so are a read-only file (never made writable) and a file `fileTargets` refuses.
  */
 export async function writeFixes(dir: string, changed: Iterable<[string, { before: string | undefined; after: string }]>): Promise<{ written: string[]; refused: string[] }> {
   const written: string[] = [];
@@ -85,12 +101,29 @@ export async function writeFixes(dir: string, changed: Iterable<[string, { befor
       refused.push(`${where.refused}; not written.`);
       continue;
     }
-    const now = await fs.readFile(where.target, 'utf8').catch(() => undefined);
-    if (now !== before) {
+    const bytes = await fs.readFile(where.target).catch(() => undefined);
+    const now = bytes && decodeText(bytes);
+    if (now?.text !== before) {
       refused.push(`${file} ${before === undefined ? 'appeared' : 'changed'} on disk while fixing; not written. Run the fix again.`);
       continue;
     }
-    await writeFileAtomic(where.target, after);
+    if (!now) {
+      await writeFileAtomic(where.target, after);
+      written.push(file);
+      continue;
+    }
+    const data = encodeText(after, now);
+    if (!data) {
+      refused.push(`${file} is Latin-1 and the fix adds characters Latin-1 cannot hold; not written.`);
+      continue;
+    }
+    // no write bit is read-only even for a user (root) the system would let write
+    const writable = ((await fs.stat(where.target)).mode & 0o222) !== 0 && (await fs.access(where.target, fsConstants.W_OK).then(() => true, () => false));
+    if (!writable) {
+      refused.push(`${file} is read-only; not written. Make it writable to fix it.`);
+      continue;
+    }
+    await writeInPlace(where.target, data);
     written.push(file);
   }
   return { written, refused };
@@ -126,7 +159,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const where = targetOf(rel);
     if ('refused' in where) return undefined;
     try {
-      return readFileSync(where.target, 'utf8');
+      return decodeText(readFileSync(where.target)).text;
     } catch {
       return undefined;
     }
@@ -140,14 +173,15 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   let refused = 0;
   if (dryRun) {
     const secrets = secretLinesOf(audit.findings);
-    for (const [file, { before, after }] of changed) io.stdout.write(unifiedDiff(file, before, after, secrets.get(file)));
+    const secretsAfter = secretLinesOf(engine.audit({ strict: args.flags.has('strict') }).findings);
+    for (const [file, { before, after }] of changed) io.stdout.write(unifiedDiff(file, before, after, secrets.get(file), secretsAfter.get(file)));
   } else {
     const r = await writeFixes(dir, changed);
     for (const m of r.refused) io.stderr.write(`shipshape: ${m}\n`);
     refused = r.refused.length;
   }
   const titles = new Map<string, string[]>();
-  for (const a of result.applied) titles.set(a.file, [...(titles.get(a.file) ?? []), `${a.ruleId}: ${a.title}`]);
+  for (const a of result.applied) titles.set(a.file, [...(titles.get(a.file) ?? []), `${a.ruleId}: ${a.title}${a.changesBehaviour ? ` (changes behaviour: ${a.changesBehaviour})` : ''}`]);
   const out = dryRun ? io.stderr : io.stdout;
   for (const [file, list] of titles) {
     out.write(`${dryRun ? 'would fix' : 'fixed'} ${file}\n`);

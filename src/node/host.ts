@@ -8,6 +8,7 @@ import { helmChartDirs, inHelmTemplates, sniffKubernetes, sniffMarkdownChecklist
 import type { Attestation, AuditResult, FileKind, Problem, Range } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
 import { builtinChecklistNames, readChecklistCache } from './checklistCache';
+import { decodeText } from './textFile';
 import { realRoot, resolveInside, walk } from './walk';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -169,14 +170,14 @@ function toRel(root: string, abs: string): string {
   return r.startsWith('..') ? abs : r;
 }
 
-/** Decodes bytes as UTF-8; reports invalid UTF-8 (the text is still audited with replacement characters). */
+/**
+ * Decodes bytes as UTF-8 (without its byte order mark); text that is not valid UTF-8 is read as Latin-1, one
+ * character per byte, and reported, so that a fix writes back every byte it did not edit.
+ */
 export function decode(bytes: Uint8Array, rel: string, problems: Problem[]): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    problems.push({ file: rel, message: 'File is not valid UTF-8; invalid bytes were replaced while reading it.', severity: 'info' });
-    return new TextDecoder('utf-8').decode(bytes);
-  }
+  const d = decodeText(bytes);
+  if (d.encoding === 'latin1') problems.push({ file: rel, message: 'File is not valid UTF-8; it was read as Latin-1 (ISO-8859-1).', severity: 'info' });
+  return d.text;
 }
 
 /**

@@ -31,3 +31,17 @@ export async function writeFileAtomic(file: string, data: string | Iterable<stri
     throw e;
   }
 }
+
+/**
+ * Replaces a file's content in place: the same inode, so its mode, owner and hard links stay. The bytes are
+ * written over the old ones and the file cut to their length.
+ */
+export async function writeInPlace(file: string, data: Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'r+');
+  try {
+    await handle.write(data, 0, data.length, 0);
+    await handle.truncate(data.length);
+  } finally {
+    await handle.close();
+  }
+}

@@ -67,7 +67,7 @@ class ShipshapeCodeActions implements vscode.CodeActionProvider {
         if (!cur) return [];
         // (no light bulb for a fix that would write through a symbolic link to outside the folder)
         const fix = cur.fixable ? computeFix(engine, cur, read, unwritableIn(a)) : undefined;
-        const plan = fix && 'edits' in fix ? planOf(a, read, fix.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: fix.title }]) : undefined;
+        const plan = fix && 'edits' in fix ? planOf(a, read, fix.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: fix.title, changesBehaviour: fix.changesBehaviour }]) : undefined;
         const scopes = ignoreScopes(kind, rel).filter((s) => !('declined' in suppressionEdit({ path: rel, text, kind }, cur, undefined, s)));
         return [{ d, cur, plan, title: fix && 'title' in fix ? fix.title : undefined, scopes }];
       });

@@ -30,7 +30,8 @@ export interface PlannedFile {
 export interface FixPlan {
   folder: vscode.WorkspaceFolder;
   files: PlannedFile[];
-  applied: { ruleId: string; file: string; line: number; title: string }[];
+  /** `changesBehaviour`: why the fix changes how the workload runs; the edit then goes through VS Code's preview. */
+  applied: { ruleId: string; file: string; line: number; title: string; changesBehaviour?: string }[];
   declined: { ruleId: string; file: string; line: number; reason: string }[];
 }
 
@@ -137,7 +138,7 @@ export async function planFix(a: FolderAuditor, finding: Finding): Promise<FixPl
     if (!cur) return { message: `The finding "${finding.message}" is no longer there; nothing to fix.` };
     const out = computeFix(engine, cur, read, unwritableIn(a));
     if ('declined' in out) return { message: `No automatic fix for "${cur.message}": ${out.declined}.` };
-    return planOf(a, read, out.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: out.title }]);
+    return planOf(a, read, out.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: out.title, changesBehaviour: out.changesBehaviour }]);
   });
 }
 
@@ -203,6 +204,22 @@ export async function staleFiles(plan: FixPlan): Promise<string[]> {
   return stale;
 }
 
+/** Files of a plan not open in an editor whose bytes are not UTF-8 (VS Code would open them with replacement characters). */
+async function notUtf8(plan: FixPlan): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of plan.files) {
+    if (f.create || openDocument(f.uri)) continue;
+    const bytes = await Promise.resolve(vscode.workspace.fs.readFile(f.uri)).catch(() => undefined);
+    if (!bytes) continue;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      out.push(f.rel);
+    }
+  }
+  return out;
+}
+
 function lf(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
@@ -213,13 +230,19 @@ export function inEditorTab(uri: vscode.Uri): boolean {
   return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => (t.input instanceof vscode.TabInputText || t.input instanceof vscode.TabInputTextDiff ? (t.input instanceof vscode.TabInputText ? t.input.uri : t.input.modified).toString() === key : false)));
 }
 
-/** The plan as one WorkspaceEdit (one undo step across its files). */
+/**
+ * The plan as one WorkspaceEdit (one undo step across its files). When a fix of it changes how the workload
+ * runs (a securityContext that may stop the image starting, more replicas), every edit asks for confirmation,
+ * so VS Code shows the refactor preview first.
+ */
 export function toWorkspaceEdit(plan: FixPlan): vscode.WorkspaceEdit {
   const we = new vscode.WorkspaceEdit();
+  const reasons = [...new Set(plan.applied.flatMap((a) => (a.changesBehaviour ? [`${a.ruleId}: ${a.changesBehaviour}`] : [])))];
+  const meta: vscode.WorkspaceEditEntryMetadata | undefined = reasons.length ? { needsConfirmation: true, label: 'Changes how the workload runs', description: reasons.join('; ') } : undefined;
   for (const f of plan.files) {
     // A file the fix creates must still be absent: never insert into a file that appeared meanwhile.
-    if (f.create) we.createFile(f.uri, { ignoreIfExists: false, overwrite: false });
-    for (const e of f.edits) we.replace(f.uri, toRange(e.range), e.newText);
+    if (f.create) we.createFile(f.uri, { ignoreIfExists: false, overwrite: false }, meta);
+    for (const e of f.edits) we.replace(f.uri, toRange(e.range), e.newText, meta);
   }
   return we;
 }
@@ -241,6 +264,8 @@ export async function applyPlan(plan: FixPlan, save: boolean): Promise<ApplyResu
     if (doc && f.version !== undefined && doc.version !== f.version && !stale.includes(f.rel)) stale.push(f.rel);
   }
   if (stale.length) return { applied: false, stale, saved: [], message: `${stale.join(', ')} changed since the fixes were computed; nothing was applied.` };
+  const latin = await notUtf8(plan);
+  if (latin.length) return { applied: false, stale: [], saved: [], message: `${latin.join(', ')} ${latin.length === 1 ? 'is' : 'are'} not UTF-8, and editing ${latin.length === 1 ? 'it' : 'them'} unopened would replace bytes; nothing was applied. Open ${latin.length === 1 ? 'it' : 'them'} with the right encoding (Reopen with Encoding), or run shipshape fix.` };
   // Saved afterwards: files in no editor tab and without unsaved changes of their own (a document VS Code
   // still holds after its editor closed counts as not open).
   const notOpen = plan.files.filter((f) => !inEditorTab(f.uri) && !openDocument(f.uri)?.isDirty);

@@ -152,10 +152,33 @@ describe('fix templates', () => {
       const out = fixed('docker.add-healthcheck', node, df());
       assert.ok(out.includes(`HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD node -e "require('http').get('http://localhost:3000/health'`), out);
       assert.ok(fixed('docker.add-healthcheck', node.replace('EXPOSE 3000\n', ''), df()).includes(`require('http').get('http://localhost:'+(process.env.PORT||3000)+'/health'`), 'no EXPOSE: the run-time $PORT');
-      assert.ok(fixed('docker.add-healthcheck', lines('FROM alpine:3', 'CMD ["srv"]'), df()).includes('CMD wget -q -O /dev/null http://localhost:${PORT:-3000}/health || exit 1\n'));
+      assert.ok(fixed('docker.add-healthcheck', lines('FROM alpine:3', 'EXPOSE 8080', 'CMD ["srv"]'), df()).includes('CMD wget -q -O /dev/null http://localhost:8080/health || exit 1\n'));
+      assert.match(declined('docker.add-healthcheck', lines('FROM alpine:3', 'CMD ["srv"]'), df()), /exposes no port/, 'only a Node app has the $PORT convention');
       assert.match(declined('docker.add-healthcheck', lines('FROM gcr.io/distroless/nodejs22', 'CMD ["main.js"]'), df()), /distroless/);
-      const deb = lines('FROM debian:12', 'ENV PORT=8080', 'EXPOSE $PORT', 'CMD ["srv"]');
+      const deb = lines('FROM debian:12', 'RUN apt-get update && apt-get install -y --no-install-recommends curl', 'ENV PORT=8080', 'EXPOSE $PORT', 'CMD ["srv"]');
       assert.ok(fixed('docker.add-healthcheck', deb, df()).includes('CMD curl -fsS http://localhost:8080/health || exit 1\nCMD ["srv"]'));
+    });
+
+    it('HEALTHCHECK only with a tool the image has, on the port its server uses', () => {
+      assert.match(declined('docker.add-healthcheck', lines('FROM debian:12', 'EXPOSE 8080', 'CMD ["srv"]'), df()), /no known HTTP client/, 'debian ships no curl');
+      assert.match(declined('docker.add-healthcheck', lines('FROM ubuntu:24.04', 'EXPOSE 8080', 'CMD ["srv"]'), df()), /no known HTTP client/);
+      assert.match(declined('docker.add-healthcheck', lines('FROM mcr.microsoft.com/windows/servercore:ltsc2022', 'EXPOSE 80', 'CMD ["srv.exe"]'), df()), /Windows/);
+      assert.ok(fixed('docker.add-healthcheck', lines('FROM nginx:1.27', 'COPY site /usr/share/nginx/html'), df()).includes('CMD curl -fsS http://localhost:80/health || exit 1'), 'nginx listens on 80, not 3000');
+      assert.ok(fixed('docker.add-healthcheck', lines('FROM python:3.12-slim', 'EXPOSE 8000', 'CMD ["python", "app.py"]'), df()).includes(`CMD python -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://localhost:8000/health'`));
+    });
+
+    it('USER depends on the base image: numeric on distroless/scratch, none on Windows or nginx, none when unknown', () => {
+      for (const base of ['gcr.io/distroless/static-debian12', 'scratch', 'cgr.dev/chainguard/static']) {
+        const out = fixed('docker.add-user', lines(`FROM ${base}`, 'COPY app /app', 'ENTRYPOINT ["/app"]'), df());
+        assert.ok(out.includes('USER 65532:65532\nENTRYPOINT'), out);
+        assert.ok(!/RUN/.test(out), 'no RUN on an image without a shell');
+      }
+      assert.match(declined('docker.add-user', lines('FROM mcr.microsoft.com/windows/servercore:ltsc2022', 'CMD ["app.exe"]'), df()), /Windows/);
+      assert.match(declined('docker.add-user', lines('FROM nginx:1.27', 'COPY site /usr/share/nginx/html'), df()), /nginx-unprivileged/);
+      assert.match(declined('docker.add-user', lines('FROM postgres:16', 'COPY init.sql /docker-entrypoint-initdb.d/'), df()), /entrypoint/);
+      assert.match(declined('docker.add-user', lines('FROM registry.example.com/base:1', 'CMD ["srv"]'), df()), /cannot tell/);
+      const ubi = fixed('docker.add-user', lines('FROM registry.access.redhat.com/ubi9', 'CMD ["srv"]'), df());
+      assert.ok(ubi.includes('RUN groupadd --system app && useradd'), ubi);
     });
 
     it('npm install → npm ci, leaving installs of named packages alone', () => {

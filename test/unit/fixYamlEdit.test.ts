@@ -88,7 +88,12 @@ describe('fix YAML edits', () => {
     assert.match(reason('a:\n  sc: {runAsUser: 1}\n', (e) => e.insert(0, ['a', 'sc'], { runAsNonRoot: true })) ?? '', /flow/);
     assert.equal(apply('a:\n  sc: {}\n  b: 1\n', (e) => e.insert(0, ['a', 'sc'], { x: true })), 'a:\n  sc:\n    x: true\n  b: 1\n');
     assert.equal(apply('a:\n  sc:\n  b: 1\n', (e) => e.insert(0, ['a', 'sc'], { x: true })), 'a:\n  sc:\n    x: true\n  b: 1\n');
-    assert.equal(apply('a:\n  sc: null # later\n', (e) => e.insert(0, ['a', 'sc'], { x: true })), 'a:\n  sc:\n    x: true # later\n');
+    // the comment stays on its key's line, never glued to the inserted value
+    assert.equal(apply('a:\n  sc: null # later\n', (e) => e.insert(0, ['a', 'sc'], { x: true })), 'a:\n  sc: # later\n    x: true\n');
+    assert.equal(apply('a:\n  sc: # later\n  b: 1\n', (e) => e.insert(0, ['a', 'sc'], { x: true })), 'a:\n  sc: # later\n    x: true\n  b: 1\n');
+    assert.equal(apply('a:\n  sc: {} # later\n', (e) => e.insert(0, ['a', 'sc'], { x: true })), 'a:\n  sc: # later\n    x: true\n');
+    assert.equal(apply('a:\n  sc:\n    x: # later\n', (e) => e.merge(0, ['a', 'sc'], { x: false })), 'a:\n  sc:\n    x: false # later\n');
+    assert.equal(apply('a:\n  sc:\n    x:   # later\n', (e) => e.merge(0, ['a', 'sc'], { x: false })), 'a:\n  sc:\n    x: false # later\n');
   });
 
   it('never edits a document that does not parse', () => {

@@ -17,6 +17,11 @@ export const DocsSchema = z.strictObject({
 export const FixRefSchema = z.strictObject({
   template: z.string().describe('Fix template id, e.g. k8s.insert-probe.'),
   with: params.optional().describe('Parameters for the fix template.'),
+  changesBehaviour: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Why applying the fix changes how the workload runs (e.g. it may no longer start). The editor previews such a fix before applying it, and shipshape fix names the reason.'),
 });
 
 export const ItemSchema = z.strictObject({

@@ -1,9 +1,10 @@
 import type { AuditOptions, Engine } from '../audit';
 import { classifyPath, sniffKubernetes } from '../discover';
-import type { FileEdit, FileKind, Finding } from '../model';
-import { parseFile } from '../parse';
-import { applyEdits, LineIndex } from '../text';
+import type { FileEdit, FileKind, Finding, TextEdit } from '../model';
+import { applyEdits } from '../text';
+import { clashes, spans, type Span } from './spans';
 import type { FixOutput } from './template';
+import { fixedTextProblem } from './verify';
 
 export type ReadFile = (path: string) => string | undefined;
 
@@ -12,18 +13,6 @@ export function kindFor(path: string, text: string): FileKind | undefined {
   const k = classifyPath(path);
   if (k === 'maybeKubernetes') return sniffKubernetes(text, path) ? 'kubernetes' : undefined;
   return k;
-}
-
-function errorCount(path: string, text: string, kind: FileKind | undefined): number {
-  if (!kind) return 0;
-  return parseFile({ path, text, kind }).problems.filter((p) => p.severity === 'error').length;
-}
-
-/** Errors of a file as the engine parsed it (no second parse), else parsed now. */
-function currentErrors(engine: Engine, path: string, text: string, kind: FileKind | undefined): number {
-  const f = engine.file(path);
-  if (f && f.text === text) return f.problems.filter((p) => p.severity === 'error').length;
-  return errorCount(path, text, kind);
 }
 
 /** Why a file may not be written (a symbolic link to outside the folder…), or undefined when it may. */
@@ -53,13 +42,14 @@ export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile
     if (refused) return { declined: refused };
   }
   for (const fe of out.edits) {
-    const before = fe.create ? '' : read(fe.file);
-    if (before === undefined) return { declined: `${fe.file} cannot be read` };
-    const after = applyEdits(before, fe.edits);
-    const k = engine.file(fe.file)?.kind ?? kindFor(fe.file, after);
-    if (errorCount(fe.file, after, k) > (fe.create ? 0 : currentErrors(engine, fe.file, before, k))) return { declined: `the edit would leave ${fe.file} unparseable; not applied` };
+    const before = fe.create ? undefined : read(fe.file);
+    if (before === undefined && !fe.create) return { declined: `${fe.file} cannot be read` };
+    const after = applyEdits(before ?? '', fe.edits);
+    const why = fixedTextProblem(fe.file, before, after, engine.file(fe.file)?.kind ?? kindFor(fe.file, after));
+    if (why) return { declined: why };
   }
-  return out;
+  const changesBehaviour = engine.item(finding.ruleId)?.item.fix?.changesBehaviour;
+  return changesBehaviour ? { ...out, changesBehaviour } : out;
 }
 
 export interface FixAllOptions {
@@ -82,7 +72,7 @@ export interface FixAllOptions {
 export interface FixAllResult {
   /** Changed files: text before (undefined when the fix creates the file) and after. */
   files: Map<string, { before: string | undefined; after: string }>;
-  applied: { ruleId: string; file: string; line: number; title: string }[];
+  applied: { ruleId: string; file: string; line: number; title: string; changesBehaviour?: string }[];
   declined: { ruleId: string; file: string; line: number; reason: string }[];
 }
 
@@ -90,64 +80,45 @@ function findingKey(f: Finding): string {
   return JSON.stringify([f.ruleId, f.file, f.object ?? '', f.container ?? '', f.message, f.data ?? null]);
 }
 
-interface Span {
-  start: number;
-  end: number;
-  /** For an insert that adds whole lines after a line (`\n  key: …`): its first line (indentation and key). */
-  adds?: string;
+/** What identifies a finding before and after its fix: a finding with this key after the fix was not fixed. */
+function goneKey(f: Finding): string {
+  return JSON.stringify([f.ruleId, f.file, f.object ?? '', f.container ?? '', f.message]);
 }
 
-/** The offsets a fix's edits occupy, per file (a created file takes the whole file). */
-function spans(edits: readonly FileEdit[], read: ReadFile): Map<string, Span[]> {
-  const out = new Map<string, Span[]>();
-  for (const fe of edits) {
-    const list = out.get(fe.file) ?? [];
-    const text = read(fe.file);
-    if (fe.create || text === undefined) list.push({ start: -Infinity, end: Infinity });
-    else {
-      const index = new LineIndex(text);
-      for (const e of fe.edits) {
-        const start = index.offsetAt(e.range.start);
-        const end = index.offsetAt(e.range.end);
-        const m = start === end ? /^\r?\n([^\r\n]*\S[^\r\n]*)/.exec(e.newText.replace(/^,/, '')) : null;
-        list.push({ start, end, adds: m ? m[1].trimEnd() : undefined });
-      }
-    }
-    out.set(fe.file, list);
+interface Planned {
+  f: Finding;
+  edits: FileEdit[];
+  title: string;
+  changesBehaviour?: string;
+}
+
+/** The texts a round's fixes leave, file by file, and why a file's combined text may not be kept. */
+function combine(batch: readonly Planned[], read: ReadFile, engine: Engine): { texts: Map<string, string>; failing: Map<string, string> } {
+  const byFile = new Map<string, TextEdit[]>();
+  for (const b of batch) for (const fe of b.edits) byFile.set(fe.file, [...(byFile.get(fe.file) ?? []), ...fe.edits]);
+  const texts = new Map<string, string>();
+  const failing = new Map<string, string>();
+  for (const [file, edits] of byFile) {
+    const before = read(file);
+    const after = applyEdits(before ?? '', edits);
+    texts.set(file, after);
+    const why = fixedTextProblem(file, before, after, engine.file(file)?.kind ?? kindFor(file, after));
+    if (why) failing.set(file, why);
   }
-  return out;
-}
-
-function indent(line: string): string {
-  return /^[ \t]*/.exec(line)![0];
-}
-
-/**
- * Two fixes can share a round when their edits neither overlap nor touch, except whole-line inserts at
- * the same spot that add different keys to the same map (a liveness and a readiness probe after the
- * same container): siblings, so their order does not change the structure.
- */
-function clashes(a: Map<string, Span[]>, b: Map<string, Span[]>): boolean {
-  for (const [file, list] of a) {
-    for (const x of list) {
-      for (const y of b.get(file) ?? []) {
-        if (x.start === x.end && y.start === y.end && x.start === y.start && x.adds && y.adds && x.adds !== y.adds && indent(x.adds) === indent(y.adds)) continue;
-        if (x.start <= y.end && y.start <= x.end) return true;
-      }
-    }
-  }
-  return false;
+  return { texts, failing };
 }
 
 /**
  * Fixes every fixable finding (optionally of some rules / files) until no fix applies. Each round
  * audits, computes the fixes from the current texts, and applies together those whose edits do not
- * meet; fixes that do (the same key added twice to one map) wait for the next round and are recomputed
- * from the text the first one left. Idempotent: a second run finds nothing to do.
+ * meet and whose combined text still parses strictly; the others wait for the next round and are
+ * recomputed from the text the first one left. At the end every changed file must parse strictly and
+ * re-audit without the findings its fixes fixed; otherwise its fixes (and fixes that edited it together
+ * with other files) are declined and the file is left as it was. Idempotent: a second run finds nothing to do.
  */
 export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
   const originals = new Map<string, string | undefined>();
-  const applied: FixAllResult['applied'] = [];
+  const applied: (FixAllResult['applied'][number] & { finding: Finding; files: string[] })[] = [];
   const pending = new Map<string, string>();
   const read: ReadFile = (p) => engine.file(p)?.text ?? pending.get(p) ?? opts.readFile?.(p);
   // a finding once fixed is never fixed again (a fix that does not clear its finding cannot loop);
@@ -159,12 +130,16 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
   /** Per file the engine was given a fixed text of, what puts back the file it held before the first fix. */
   const undos = new Map<string, () => void>();
   const version = (f: Finding): number => changes.get(f.file) ?? 0;
+  const decline = (f: Finding, reason: string): void => {
+    declinedAt.set(findingKey(f), version(f));
+    lastDeclined.set(findingKey(f), { ruleId: f.ruleId, file: f.file, line: f.range.start.line, reason });
+  };
   const max = opts.maxFixes ?? 1000;
   while (applied.length < max) {
     const result = engine.audit(opts.audit);
     const candidates = result.findings.filter((f) => f.fixable && (!opts.rules || opts.rules.has(f.ruleId)) && (!opts.files || opts.files.has(f.file)) && !attempted.has(findingKey(f)) && declinedAt.get(findingKey(f)) !== version(f));
     if (!candidates.length) break;
-    const batch: { f: Finding; edits: FileEdit[]; title: string }[] = [];
+    let batch: Planned[] = [];
     let taken = new Map<string, Span[]>();
     for (const f of candidates) {
       if (applied.length + batch.length >= max) break;
@@ -172,46 +147,77 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
       if (batch.some((b) => findingKey(b.f) === key)) continue;
       const out = computeFix(engine, f, read, opts.unwritable);
       if ('declined' in out) {
-        declinedAt.set(key, version(f));
-        lastDeclined.set(key, { ruleId: f.ruleId, file: f.file, line: f.range.start.line, reason: out.declined });
+        decline(f, out.declined);
         continue;
       }
       const s = spans(out.edits, read);
       if (batch.length && (opts.sequential || clashes(s, taken))) continue; // next round, from the new text
-      batch.push({ f, edits: out.edits, title: out.title });
+      batch.push({ f, edits: out.edits, title: out.title, changesBehaviour: out.changesBehaviour });
       taken = new Map([...taken, ...[...s].map(([file, list]) => [file, [...(taken.get(file) ?? []), ...list]] as [string, Span[]])]);
     }
     if (!batch.length) continue;
-    // all edits of the round against the round's texts, file by file
-    const byFile = new Map<string, FileEdit>();
-    for (const b of batch) {
-      for (const fe of b.edits) {
-        const cur = byFile.get(fe.file);
-        byFile.set(fe.file, cur ? { ...cur, create: cur.create || fe.create, edits: [...cur.edits, ...fe.edits] } : { ...fe, edits: [...fe.edits] });
+    // all edits of the round against the round's texts, file by file; where the combined text of a file
+    // does not parse strictly (two keys filled into one `{}`), only the first of its fixes is applied now
+    let round = combine(batch, read, engine);
+    while (round.failing.size) {
+      const touches = (b: Planned): boolean => b.edits.some((fe) => round.failing.has(fe.file));
+      if (batch.length === 1) {
+        decline(batch[0].f, [...round.failing.values()][0]);
+        batch = [];
+        break;
       }
+      const first = batch.find(touches);
+      batch = batch.filter((b) => b === first || !touches(b));
+      round = combine(batch, read, engine);
     }
-    for (const fe of byFile.values()) {
-      const current = read(fe.file);
-      if (!originals.has(fe.file)) originals.set(fe.file, current);
-      const after = applyEdits(current ?? '', fe.edits);
-      const kind = engine.file(fe.file)?.kind ?? kindFor(fe.file, after);
+    for (const [file, after] of round.texts) {
+      if (!originals.has(file)) originals.set(file, read(file));
+      const kind = engine.file(file)?.kind ?? kindFor(file, after);
       if (kind) {
         // lent, so that putting the file back (without `keep`) costs no parse and no checks
-        const undo = engine.lend({ path: fe.file, text: after, kind });
-        if (undo && !undos.has(fe.file)) undos.set(fe.file, undo);
-      } else pending.set(fe.file, after);
-      changes.set(fe.file, (changes.get(fe.file) ?? 0) + 1);
+        const undo = engine.lend({ path: file, text: after, kind });
+        if (undo && !undos.has(file)) undos.set(file, undo);
+      } else pending.set(file, after);
+      changes.set(file, (changes.get(file) ?? 0) + 1);
     }
     for (const b of batch) {
       const key = findingKey(b.f);
       attempted.add(key);
       declinedAt.delete(key);
       lastDeclined.delete(key);
-      applied.push({ ruleId: b.f.ruleId, file: b.f.file, line: b.f.range.start.line, title: b.title });
+      const files = [...new Set(b.edits.map((fe) => fe.file))];
+      applied.push({ ruleId: b.f.ruleId, file: b.f.file, line: b.f.range.start.line, title: b.title, ...(b.changesBehaviour ? { changesBehaviour: b.changesBehaviour } : {}), finding: b.f, files });
     }
+  }
+  const refused = verifyAll(engine, opts, originals, (p) => engine.file(p)?.text ?? pending.get(p), applied);
+  // a file that fails, and every file edited by a fix that also edited it, are put back as they were
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const a of applied) {
+      const bad = a.files.find((f) => refused.has(f));
+      if (!bad) continue;
+      for (const f of a.files) {
+        if (refused.has(f)) continue;
+        refused.set(f, `it goes with a fix of ${bad} that was not applied (${refused.get(bad)})`);
+        grew = true;
+      }
+    }
+  }
+  for (const file of refused.keys()) {
+    undos.get(file)?.();
+    undos.delete(file);
+    pending.delete(file);
+  }
+  const declined = [...lastDeclined.values()];
+  const kept: FixAllResult['applied'] = [];
+  for (const a of applied) {
+    const bad = a.files.find((f) => refused.has(f));
+    if (bad) declined.push({ ruleId: a.ruleId, file: a.file, line: a.line, reason: refused.get(bad)! });
+    else kept.push({ ruleId: a.ruleId, file: a.file, line: a.line, title: a.title, ...(a.changesBehaviour ? { changesBehaviour: a.changesBehaviour } : {}) });
   }
   const files: FixAllResult['files'] = new Map();
   for (const [path, before] of originals) {
+    if (refused.has(path)) continue;
     const after = engine.file(path)?.text ?? pending.get(path);
     if (after !== undefined && after !== before) files.set(path, { before, after });
   }
@@ -219,5 +225,26 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
     // each file's first undo puts back the text it had before the first fix
     for (const undo of [...undos.values()].reverse()) undo();
   }
-  return { files, applied, declined: [...lastDeclined.values()] };
+  return { files, applied: kept, declined };
+}
+
+/**
+ * Why each changed file may not be kept: its final text does not parse strictly, or a finding one of its
+ * fixes fixed is still there when the files are audited again.
+ */
+function verifyAll(engine: Engine, opts: FixAllOptions, originals: ReadonlyMap<string, string | undefined>, textOf: ReadFile, applied: readonly { finding: Finding; ruleId: string; files: string[] }[]): Map<string, string> {
+  const refused = new Map<string, string>();
+  for (const [file, before] of originals) {
+    const after = textOf(file);
+    if (after === undefined || after === before) continue;
+    const why = fixedTextProblem(file, before, after, engine.file(file)?.kind ?? kindFor(file, after));
+    if (why) refused.set(file, why);
+  }
+  if (!applied.length) return refused;
+  const left = new Set(engine.audit(opts.audit).findings.map(goneKey));
+  for (const a of applied) {
+    if (!left.has(goneKey(a.finding))) continue;
+    for (const f of a.files) if (!refused.has(f)) refused.set(f, `the fix of ${a.ruleId} did not clear its finding; ${f} left as it was`);
+  }
+  return refused;
 }

@@ -12,7 +12,8 @@ export interface FixInput<P> {
   readFile?: (path: string) => string | undefined;
 }
 
-export type FixOutput = { title: string; edits: FileEdit[] } | { declined: string };
+/** `changesBehaviour`: why applying the fix changes how the workload runs (from the checklist's fix declaration). */
+export type FixOutput = { title: string; edits: FileEdit[]; changesBehaviour?: string } | { declined: string };
 
 /** A fix: pure function from the current text to minimal edits. */
 export interface FixTemplate<P = unknown> {

@@ -129,7 +129,9 @@ export class YamlEditor {
       const r = node.range;
       if (!r) return -1;
       let end = r[1];
-      if (isScalar(node) && (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED)) while (end > r[0] && /\s/.test(this.text[end - 1])) end--;
+      // trailing blank lines belong to a block scalar that keeps them (`|+`): insert after them, not inside
+      const keep = /^[|>](?:[1-9]?\+|\+[1-9])/.test(this.text.slice(r[0], r[0] + 3));
+      if (isScalar(node) && (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) && !keep) while (end > r[0] && /\s/.test(this.text[end - 1])) end--;
       return end;
     }
     return -1;
@@ -250,7 +252,6 @@ export class YamlEditor {
     const keyEnd = pair.key.range[1];
     const colon = this.text.indexOf(':', keyEnd);
     const v = pair.value as Node | null;
-    const vEnd = v?.range && v.range[1] > colon ? v.range[1] : colon + 1;
     if (colon === -1 || this.text.slice(keyEnd, colon).replace(/["']/g, '').trim() !== '') return { declined: `cannot fill ${path.join('.')}` };
     if (this.json) {
       if (!v?.range) return { declined: `cannot fill ${path.join('.')}` };
@@ -260,7 +261,27 @@ export class YamlEditor {
     }
     const col = this.column(pair.key.range[0]) + this.unit.length;
     const lines = this.renderYaml(payload, col);
-    return { edits: [{ range: this.index.range(colon, vEnd), newText: ':' + this.eol + lines.join(this.eol) }] };
+    const rest = this.afterColon(colon, v);
+    if (rest === undefined) return { declined: `cannot fill ${path.join('.')}` };
+    return { edits: [{ range: this.index.range(colon + 1, rest.end), newText: (rest.comment ? ' ' + rest.comment : '') + this.eol + lines.join(this.eol) }] };
+  }
+
+  /**
+   * The rest of a `key:` line whose empty value (nothing, `null`, `~`, `{}`) is being filled: where the line
+   * ends and its comment, which stays on the key's line. Undefined when the line holds anything else (an
+   * anchor, a tag) or the value token is on a later line.
+   */
+  private afterColon(colon: number, v: Node | null): { end: number; comment: string } | undefined {
+    const line = this.index.positionAt(colon).line;
+    const end = this.index.lineEnd(line);
+    let rest = this.text.slice(colon + 1, end);
+    if (v?.range && v.range[1] > v.range[0]) {
+      if (v.range[0] <= colon || v.range[1] > end) return undefined;
+      rest = this.text.slice(colon + 1, v.range[0]) + this.text.slice(v.range[1], end);
+    }
+    const comment = rest.trim();
+    if (comment && !comment.startsWith('#')) return undefined;
+    return { end, comment };
   }
 
   private insertJson(map: YAMLMap, payload: PlainObject, opts: InsertOptions): EditResult {
@@ -381,14 +402,15 @@ export class YamlEditor {
     return { edits };
   }
 
-  /** `key:` with no value gets a scalar value. */
+  /** `key:` with no value gets a scalar value; a comment after it stays, one space after the value. */
   private fillScalar(pair: Pair, value: Plain): EditResult {
     const key = pair.key as Node;
     if (!key.range) return { declined: 'no position' };
     const colon = this.text.indexOf(':', key.range[1]);
     const v = pair.value as Node | null;
     const end = v?.range && v.range[1] > colon ? v.range[1] : colon + 1;
-    return { edits: [{ range: this.index.range(colon, end), newText: ': ' + this.scalarText(undefined, value as string | number | boolean) }] };
+    const text = ' ' + this.scalarText(undefined, value as string | number | boolean);
+    return { edits: [{ range: this.index.range(colon + 1, end), newText: this.text[end] === '#' ? text + ' ' : text }] };
   }
 }
 

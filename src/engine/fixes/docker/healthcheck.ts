@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineFix } from '../template';
-import { baseImage, insertLines, kw, openDockerfile } from './common';
+import { insertLines, kw, openDockerfile } from './common';
+import { imageFacts } from './images';
 
 const Params = z.strictObject({
   path: z.string().startsWith('/').default('/health'),
@@ -16,7 +17,7 @@ const Params = z.strictObject({
 
 export const addHealthcheck = defineFix({
   id: 'docker.add-healthcheck',
-  description: 'Adds a HEALTHCHECK to the final stage that requests the health path on the exposed port, with a tool the base image has (node, python, wget or curl).',
+  description: 'Adds a HEALTHCHECK to the final stage that requests the health path on the exposed port, with a tool the base image has (node, python, wget or curl); none where the image has none, or for Windows and distroless images.',
   params: Params,
   compute({ text, finding, params }) {
     const t = openDockerfile(text);
@@ -41,19 +42,21 @@ export const addHealthcheck = defineFix({
       }
       if (port) break;
     }
-    port ??= params.port ?? (env.has('PORT') ? Number(env.get('PORT')) : undefined);
-    // no known port: the app's $PORT at run time, as the seeds' example does
+    const img = imageFacts(t, stage);
+    if (img.family === 'windows') return { declined: `${img.image} is a Windows image; write its HEALTHCHECK by hand` };
+    if (img.family === 'noShell') return { declined: `${img.image} has no shell or HTTP client for a HEALTHCHECK; rely on Kubernetes probes` };
+    port ??= params.port ?? (env.has('PORT') ? Number(env.get('PORT')) : img.port);
+    const tool = (['node', 'python', 'wget', 'curl'] as const).find((x) => img.tools.has(x));
+    if (!tool) return { declined: `${img.image || 'the base image'} has no known HTTP client (curl, wget) or runtime for a HEALTHCHECK; install one or write it by hand` };
+    // no known port: a Node app's $PORT at run time, as the seeds' example does; other servers need one
+    if (!port && tool !== 'node') return { declined: 'the final stage exposes no port; add EXPOSE (or set the fix\'s port) first' };
     const shellUrl = port ? `http://localhost:${port}${params.path}` : `http://localhost:\${PORT:-${params.defaultPort}}${params.path}`;
-    const base = baseImage(t, stage);
     let cmd: string;
-    if (/distroless|chainguard|^scratch$/.test(base.name)) return { declined: `${base.name} has no shell or HTTP client for a HEALTHCHECK; rely on Kubernetes probes` };
-    if (/(^|\/)node$/.test(base.name)) {
+    if (tool === 'node') {
       const url = port ? `'${shellUrl}'` : `'http://localhost:'+(process.env.PORT||${params.defaultPort})+'${params.path}'`;
       cmd = `node -e "require('http').get(${url},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"`;
-    } else if (/(^|\/)python$/.test(base.name)) {
-      const url = port ? `'${shellUrl}'` : `'http://localhost:%s${params.path}' % os.environ.get('PORT', '${params.defaultPort}')`;
-      cmd = `python -c "import os,sys,urllib.request; sys.exit(0 if urllib.request.urlopen(${url}, timeout=4).status == 200 else 1)"`;
-    } else if (/alpine|busybox/.test(base.name + ':' + base.tag)) cmd = `wget -q -O /dev/null ${shellUrl} || exit 1`;
+    } else if (tool === 'python') cmd = `python -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('${shellUrl}', timeout=4).status == 200 else 1)"`;
+    else if (tool === 'wget') cmd = `wget -q -O /dev/null ${shellUrl} || exit 1`;
     else cmd = `curl -fsS ${shellUrl} || exit 1`;
     const line = `${kw(t, 'HEALTHCHECK')} --interval=${params.interval} --timeout=${params.timeout} --start-period=${params.startPeriod} --retries=${params.retries} ${kw(t, 'CMD')} ${cmd}`;
     const edit = existing ? { range: existing.range, newText: line } : insertLines(t, stage, [line]);

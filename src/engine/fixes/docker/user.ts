@@ -1,26 +1,26 @@
 import { z } from 'zod';
 import { defineFix } from '../template';
-import { baseImage, insertLines, kw, openDockerfile, textOf, type DockerTarget } from './common';
+import { insertLines, kw, openDockerfile, textOf, type DockerTarget } from './common';
+import { imageFacts } from './images';
 import type { DockerStage } from '../../parse/dockerfile';
 
-/** Images that ship their own non-root user. */
-const OWN_USER: [RegExp, string][] = [
-  [/(^|\/)node$/, 'node'],
-  [/(^|\/)bun$/, 'bun'],
-  [/(^|\/)deno$/, 'deno'],
-  [/^gcr\.io\/distroless\//, 'nonroot'],
-  [/^cgr\.dev\/chainguard\//, 'nonroot'],
-];
-
-/** The user line(s) for a stage: the image's own user, or a system user created for the app. */
-export function userLines(t: DockerTarget, stage: DockerStage, name: string | undefined): { user: string; create: string[] } {
+/**
+ * The user line(s) for a stage, from its base image: the image's own user (node, nonroot…), a numeric
+ * user where there is no shell to create one (distroless, scratch), or a system user created with the
+ * image's own tools (Alpine addgroup/adduser, Debian/Ubuntu and RHEL groupadd/useradd). Declined for
+ * Windows images, servers that drop privileges themselves (nginx, postgres…) and images it cannot tell.
+ */
+export function userLines(t: DockerTarget, stage: DockerStage, name: string | undefined): { user: string; create: string[] } | { declined: string } {
   if (name) return { user: name, create: [] };
-  const base = baseImage(t, stage);
-  for (const [re, user] of OWN_USER) if (re.test(base.name)) return { user, create: [] };
-  if (base.name === 'scratch') return { user: '65532:65532', create: [] };
+  const img = imageFacts(t, stage);
+  if (img.family === 'windows') return { declined: `${img.image} is a Windows image; set USER ContainerUser by hand if the app runs without administrator rights` };
+  if (img.user) return { user: img.family === 'noShell' ? '65532:65532' : img.user, create: [] };
+  if (img.family === 'noShell') return { user: '65532:65532', create: [] };
+  if (img.rootByDesign) return { declined: `${img.image}: ${img.rootByDesign}` };
   const run = kw(t, 'RUN');
-  if (/alpine/.test(base.name) || /alpine/.test(base.tag) || /busybox/.test(base.name)) return { user: 'app', create: [`${run} addgroup -S app && adduser -S -G app app`] };
-  return { user: 'app', create: [`${run} groupadd --system app && useradd --system --gid app --no-create-home app`] };
+  if (img.family === 'alpine') return { user: 'app', create: [`${run} addgroup -S app && adduser -S -G app app`] };
+  if (img.family === 'debian' || img.family === 'rhel') return { user: 'app', create: [`${run} groupadd --system app && useradd --system --gid app --no-create-home app`] };
+  return { declined: `cannot tell how to create a user in ${img.image || 'the base image'}; add a non-root USER by hand (or set the fix's user)` };
 }
 
 export const addUser = defineFix({
@@ -31,7 +31,9 @@ export const addUser = defineFix({
     const t = openDockerfile(text);
     if ('declined' in t) return t;
     const stage = t.model.final!;
-    const { user, create } = userLines(t, stage, params.user);
+    const lines = userLines(t, stage, params.user);
+    if ('declined' in lines) return lines;
+    const { user, create } = lines;
     const users = stage.instructions.filter((i) => i.keyword === 'USER');
     const last = users[users.length - 1];
     const runsAfter = last ? stage.instructions.slice(stage.instructions.indexOf(last) + 1).some((i) => i.keyword === 'RUN' || i.keyword === 'COPY' || i.keyword === 'ADD') : false;

@@ -89,6 +89,8 @@ export const insertProbe = defineFix({
       used.push(choice.http ? `httpGet ${params.path} on port ${choice.port}` : `tcpSocket on port ${choice.port}`);
       // a probe without a handler gets one; its own timings stay
       if (handlerless) return t.ed.insert(c.docIndex, [...c.path, key], action, { first: true });
+      // `livenessProbe:` with no value: filled in place, never a second key
+      if (existing === null) return t.ed.insert(c.docIndex, [...c.path, key], { ...action, ...timings });
       return t.ed.insert(c.docIndex, c.path, { [key]: { ...action, ...timings } });
     });
     if ('declined' in r) return r;
