@@ -63,8 +63,9 @@ export function secretLinesIn(text: string): Map<number, SecretLine> {
       // a YAML value on the following, more indented lines
       while (j < lines.length && (lines[j].trim() === '' || indentOf(lines[j]) > keyIndent)) out.set(j++, { from: 0 });
     } else if (unclosedQuote(value)) {
+      // a quoted value continued on more indented lines, up to its closing quote
       let open = true;
-      while (j < lines.length && open) {
+      while (j < lines.length && open && (lines[j].trim() === '' || indentOf(lines[j]) > keyIndent)) {
         out.set(j, { from: 0 });
         open = !/(^|[^\\])["']\s*(#.*)?$/.test(lines[j]);
         j++;
