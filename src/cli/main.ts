@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { TEMPLATES } from '../engine/checks';
 import { loadChecklist } from '../engine/checklist/load';
 import { linkMarkdownFiles } from '../engine/markdown/link';
-import type { AuditResult, Severity } from '../engine/model';
+import { unauditedSeverity, type AuditResult, type Severity } from '../engine/model';
 import { markdownFindings, withFindings } from '../engine/report/markdownFindings';
 import { jsonReportChunks } from '../engine/report/json';
 import { sarifChunks } from '../engine/report/sarif';
@@ -38,8 +38,9 @@ scan options:
   --max-files <n>            stop after n files
   --max-file-size <bytes>    skip larger files with a notice (default: config maxFileSize, else 2 MiB)
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error (the rest is
-still audited and reported).
+Exit codes: 0 clean, 1 findings at or above --fail-on, or anything that could not be audited (or nothing
+to audit; \`unaudited: warn|ignore\` in .shipshape.yaml counts it as a warning or not at all), 2 usage or
+configuration error (the rest is still audited and reported).
 `;
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -127,8 +128,15 @@ async function writeOut(io: CliIO, data: string | Iterable<string>): Promise<voi
   }
 }
 
+/**
+ * 1 when a finding is at or above `failOn`, or when something could not be audited (or there was nothing
+ * to audit) and the `unaudited` policy's severity is at or above it; else 0.
+ */
 export function exitCode(result: AuditResult, failOn: Severity | 'never'): number {
   if (failOn === 'never') return 0;
+  const s = result.summary;
+  const unaudited = unauditedSeverity(s.unauditedPolicy);
+  if (unaudited && RANK[unaudited] >= RANK[failOn] && (s.unaudited > 0 || s.unauditedItems > 0 || s.nothingToAudit)) return 1;
   return result.findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? 1 : 0;
 }
 

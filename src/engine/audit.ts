@@ -3,8 +3,9 @@ import type { AnyTemplate, CheckOutput, FileCheckTemplate, WorkspaceCheckTemplat
 import type { Checklist, ChecklistItem, Config } from './checklist/schema';
 import { TEMPLATES } from './checks';
 import { sameList, samePlain } from './checks/derived';
+import { classifyPath } from './discover';
 import { FIXES } from './fixes';
-import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Severity, Summary } from './model';
+import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Severity, Summary, Unaudited, UnauditedPolicy } from './model';
 import { parseFile } from './parse';
 import { findSuppression, noSuppressions, readSuppressions, type FileSuppressions } from './suppress';
 import type { ParsedFile, SourceFile, WorkspaceView } from './workspace';
@@ -27,6 +28,8 @@ export interface AuditOptions {
   attestations?: ReadonlyMap<string, Attestation>;
   /** Problems found by the host (unreadable files, config errors) to report alongside. */
   problems?: readonly Problem[];
+  /** Inputs the host could not audit (unreadable, too large, unrendered): reported and counted with the engine's own. */
+  unaudited?: readonly Unaudited[];
 }
 
 /** One check's output on one file (or on the workspace), findings stamped with the item's id and severity. */
@@ -36,6 +39,8 @@ interface ItemOut {
   evidence?: Evidence[];
   /** The check threw: reported with every audit while the content stands. */
   problem?: Problem;
+  /** What the check could not judge, stamped with the item's id. */
+  unaudited?: Unaudited[];
   /** The findings no suppression silences (non-strict audits); computed on first use. */
   kept?: Finding[];
   /** Some finding lies in another file, whose suppressions can change independently: `kept` is never cached. */
@@ -78,6 +83,7 @@ interface ItemCache {
   byFile?: ReadonlyMap<string, Finding[]>;
   suppressed: number;
   problems: Problem[];
+  unaudited: Unaudited[];
 }
 
 /** What a workspace check read (kinds, single paths, or everything) and the versions it saw. */
@@ -86,6 +92,8 @@ interface WorkspaceDeps {
   kinds: Map<FileKind, number>;
   paths: Map<string, number>;
 }
+
+const ZERO_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 const NOT_APPLICABLE: ItemOut = Object.freeze({ applicable: false, findings: [], foreign: false }) as ItemOut;
 /** The output of every applicable check run that found nothing and gave no evidence: shared, nothing to suppress. */
@@ -187,6 +195,7 @@ export class Engine {
   private parseProblems?: Problem[];
   /** Bumped by `configure`: check outputs kept on a replaced entry belong to the checklists of their epoch. */
   private configureEpoch = 0;
+  private unauditedPolicy: UnauditedPolicy = 'error';
 
   constructor(
     checklists: readonly Checklist[],
@@ -198,6 +207,7 @@ export class Engine {
 
   configure(checklists: readonly Checklist[], config: Config = {}): void {
     const { items, problems } = resolveItems(checklists, config);
+    this.unauditedPolicy = config.unaudited ?? 'error';
     this.items = items;
     this.itemProblems = problems;
     this.itemById.clear();
@@ -362,6 +372,7 @@ export class Engine {
     const results: ItemResult[] = [];
     const dirty = new Set<string>();
     const runProblems: Problem[] = [];
+    const checkUnaudited: Unaudited[] = [];
     let suppressed = 0;
     // Nothing reported so far (a first audit): every list of findings is built, none is compared.
     const rebuildAll = this.fileLists.size === 0 && this.strays.size === 0;
@@ -375,17 +386,23 @@ export class Engine {
       const cached = this.itemCache[slot];
       if (cached && cached.strict === strict && cached.suppressionEpoch === this.suppressionEpoch && cached.attestation === attestation && (t?.scope === 'workspace' ? cached.out === wsOut : this.fileItemUnchanged(slot, cached, t))) {
         for (const p of cached.problems) runProblems.push(p);
+        for (const u of cached.unaudited) checkUnaudited.push(u);
         suppressed += cached.suppressed;
         results.push(cached.result);
         continue;
       }
       const suppressedBefore = suppressed;
       const problemsBefore = runProblems.length;
+      const unauditedBefore = checkUnaudited.length;
       const reported: Finding[] = [];
       const evidence: Evidence[] = [];
       let applicable = false;
       const take = (out: ItemOut, entry?: Entry) => {
-        if (out.problem) runProblems.push(out.problem);
+        if (out.problem) {
+          runProblems.push(out.problem);
+          checkUnaudited.push({ file: out.problem.file, range: ZERO_RANGE, reason: out.problem.message, scope: 'file', kind: entry?.parsed.kind, rules: [item.id] });
+        }
+        if (out.unaudited) for (const u of out.unaudited) checkUnaudited.push(u);
         if (!out.applicable) return;
         applicable = true;
         const kept = strict ? out.findings : this.kept(out, item.aliases, entry);
@@ -410,8 +427,9 @@ export class Engine {
       const mode: ItemResult['mode'] = !t ? 'manual' : item.evidence ? 'evidence' : 'auto';
       let status: ItemResult['status'];
       if (mode !== 'auto') status = 'manual';
-      else if (!applicable) status = 'not-applicable';
-      else status = reported.length > 0 ? 'fail' : 'pass';
+      else if (reported.length > 0) status = 'fail';
+      else if (checkUnaudited.length > unauditedBefore) status = 'unaudited';
+      else status = applicable ? 'pass' : 'not-applicable';
       let byFile: ReadonlyMap<string, Finding[]> | undefined;
       if (!cached) {
         // nothing to compare with: every file the item reports on changed
@@ -448,15 +466,28 @@ export class Engine {
         byFile,
         suppressed: suppressed - suppressedBefore,
         problems: runProblems.slice(problemsBefore),
+        unaudited: checkUnaudited.slice(unauditedBefore),
       };
     }
     for (const { entry } of this.edited) entry.previous = undefined;
     this.edited = [];
     this.reshaped.clear();
     const findings = this.sortedFindings(rebuildAll ? undefined : dirty);
-    const problems = [...(options.problems ?? []), ...this.itemProblems, ...runProblems];
-    for (const p of (this.parseProblems ??= this.collectParseProblems())) problems.push(p);
-    return { root: this.root, summary: summarize(this.entries.size, findings, results, suppressed), items: results, findings, problems };
+    const problems: Problem[] = [];
+    const unaudited: Unaudited[] = [];
+    const sort = (p: Problem, kind?: FileKind) => {
+      if (p.unaudited) unaudited.push(asUnaudited(p, kind));
+      else problems.push(p);
+    };
+    for (const p of options.problems ?? []) sort(p, hostKind(p.file));
+    for (const p of this.itemProblems) problems.push(p);
+    for (const p of runProblems) problems.push(p);
+    for (const p of (this.parseProblems ??= this.collectParseProblems())) sort(p, this.entries.get(p.file)?.parsed.kind);
+    mergeChecks(checkUnaudited, unaudited);
+    unaudited.sort(compareUnaudited);
+    const items = withUnauditedInputs(results, this.items, unaudited);
+    const summary = summarize(this.entries.size, findings, items, suppressed, { unaudited: unaudited.length, policy: this.unauditedPolicy });
+    return { root: this.root, summary, items, findings, problems, unaudited };
   }
 
   /**
@@ -505,7 +536,7 @@ export class Engine {
     }
     const stamped = stamp(out, ri, problem, entry.parsed.path);
     const before = this.outAt(entry.previous, entry.parsed.kind, slot);
-    return before && samePlain(before.applicable, stamped.applicable) && samePlain(before.findings, stamped.findings) && samePlain(before.evidence, stamped.evidence) && samePlain(before.problem, stamped.problem) ? before : stamped;
+    return before && samePlain(before.applicable, stamped.applicable) && samePlain(before.findings, stamped.findings) && samePlain(before.evidence, stamped.evidence) && samePlain(before.problem, stamped.problem) && samePlain(before.unaudited, stamped.unaudited) ? before : stamped;
   }
 
   /**
@@ -694,7 +725,8 @@ function suppressionKey(s: FileSuppressions): string {
  */
 function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, copies?: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): ItemOut {
   if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
-  if (out.findings.length === 0 && out.evidence === undefined && !problem) return NOTHING_FOUND;
+  const unaudited = out.unaudited?.length ? out.unaudited.map((u) => ({ ...u, rules: [ri.item.id] })) : undefined;
+  if (out.findings.length === 0 && out.evidence === undefined && !problem && !unaudited) return NOTHING_FOUND;
   const fixable = !!ri.fix;
   const ruleId = ri.item.id;
   const severity = ri.severity;
@@ -721,7 +753,7 @@ function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem 
     copies?.after.set(f, copy);
     findings[i] = copy;
   }
-  return { applicable: true, findings, evidence: out.evidence, problem, foreign: isForeign, kept: undefined }; // `kept` set later: a slot of its own
+  return { applicable: true, findings, evidence: out.evidence, problem, unaudited, foreign: isForeign, kept: undefined }; // `kept` set later: a slot of its own
 }
 
 /**
@@ -832,7 +864,52 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)));
 }
 
-export function summarize(fileCount: number, findings: readonly Finding[], items: readonly ItemResult[], suppressed: number): Summary {
+function asUnaudited(p: Problem, kind: FileKind | undefined): Unaudited {
+  const u: Unaudited = { file: p.file, range: p.range ?? ZERO_RANGE, reason: p.message, scope: p.unaudited! };
+  if (kind) u.kind = kind;
+  if (p.object) u.object = p.object;
+  return u;
+}
+
+/** The kind of a file the host could not read, from its path (a YAML file that might be a manifest counts as one). */
+function hostKind(file: string): FileKind | undefined {
+  const kind = classifyPath(file);
+  return kind === 'maybeKubernetes' ? 'kubernetes' : (kind ?? undefined);
+}
+
+/** The checks' unaudited fields, one entry per place and reason naming every item that could not read it. */
+function mergeChecks(checks: readonly Unaudited[], out: Unaudited[]): void {
+  const merged = new Map<string, Unaudited>();
+  for (const u of checks) {
+    const key = `${u.file}\0${u.range.start.line}:${u.range.start.character}\0${u.reason}`;
+    const known = merged.get(key);
+    if (!known) merged.set(key, { ...u, rules: [...(u.rules ?? [])] });
+    else for (const r of u.rules ?? []) if (!known.rules!.includes(r)) known.rules!.push(r);
+  }
+  for (const u of merged.values()) out.push(u);
+}
+
+function compareUnaudited(a: Unaudited, b: Unaudited): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+/**
+ * Items that found nothing wrong but read a kind of file of which something was not audited (a file that
+ * did not parse, a templated document) cannot pass: they become `unaudited`. Results are copied, not
+ * changed (the engine keeps them for the next audit).
+ */
+function withUnauditedInputs(results: ItemResult[], resolved: readonly ResolvedItem[], unaudited: readonly Unaudited[]): ItemResult[] {
+  const kinds = new Set<FileKind>();
+  for (const u of unaudited) if (u.kind && !u.rules) kinds.add(u.kind);
+  if (kinds.size === 0) return results;
+  return results.map((r, i) => {
+    if (r.status !== 'pass' && r.status !== 'not-applicable') return r;
+    const t = resolved[i]?.template;
+    return t && resolved[i].item.id === r.id && t.kinds.some((k) => kinds.has(k)) ? { ...r, status: 'unaudited' } : r;
+  });
+}
+
+export function summarize(fileCount: number, findings: readonly Finding[], items: readonly ItemResult[], suppressed: number, inputs: { unaudited: number; policy?: UnauditedPolicy } = { unaudited: 0 }): Summary {
   // Every reported finding belongs to one automated item and carries its severity: count them per item.
   let errors = 0;
   let warnings = 0;
@@ -842,6 +919,7 @@ export function summarize(fileCount: number, findings: readonly Finding[], items
   let manual = 0;
   let attested = 0;
   let notApplicable = 0;
+  let unauditedItems = 0;
   for (const i of items) {
     if (i.mode === 'auto') {
       if (i.severity === 'error') errors += i.findings.length;
@@ -851,13 +929,17 @@ export function summarize(fileCount: number, findings: readonly Finding[], items
     if (i.status === 'pass') passed++;
     else if (i.status === 'fail') failed++;
     else if (i.status === 'not-applicable') notApplicable++;
+    else if (i.status === 'unaudited') unauditedItems++;
     else if (i.status === 'manual') {
       manual++;
       if (i.attestation) attested++;
     }
   }
   // Unattested manual items do not lower the score: it measures what is proven (checks) or signed off.
-  const denominator = passed + failed + attested;
+  // An item that could not read all its inputs proves nothing: it counts like a failure, unless ignored.
+  const policy = inputs.policy ?? 'error';
+  const denominator = passed + failed + attested + (policy === 'ignore' ? 0 : unauditedItems);
+  const nothingToAudit = fileCount === 0 && inputs.unaudited === 0;
   return {
     files: fileCount,
     findings: findings.length,
@@ -869,6 +951,10 @@ export function summarize(fileCount: number, findings: readonly Finding[], items
     manual,
     notApplicable,
     suppressed,
-    score: denominator === 0 ? 100 : Math.round(((passed + attested) / denominator) * 100),
+    unaudited: inputs.unaudited,
+    unauditedItems,
+    unauditedPolicy: policy,
+    nothingToAudit,
+    score: nothingToAudit ? 0 : denominator === 0 ? 100 : Math.round(((passed + attested) / denominator) * 100),
   };
 }

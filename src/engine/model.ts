@@ -16,7 +16,11 @@ export interface Range {
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
-export type ItemStatus = 'pass' | 'fail' | 'manual' | 'not-applicable';
+/**
+ * `unaudited`: the item found nothing wrong, but some input it reads could not be read, parsed, rendered or
+ * typed (see `Unaudited`), so it cannot pass.
+ */
+export type ItemStatus = 'pass' | 'fail' | 'unaudited' | 'manual' | 'not-applicable';
 
 /** What the scanner knows a file to be. */
 export type FileKind =
@@ -53,6 +57,47 @@ export interface Problem {
   message: string;
   range?: Range;
   severity?: Severity;
+  /**
+   * Set when the problem kept (part of) the input from being audited: the audit reports it in
+   * `AuditResult.unaudited` (with the message as the reason), not among the problems.
+   */
+  unaudited?: UnauditedScope;
+  /** `Kind/name` of the Kubernetes object it concerns, when one. */
+  object?: string;
+}
+
+/** How much of an input could not be audited. */
+export type UnauditedScope = 'file' | 'document' | 'object' | 'field';
+
+/**
+ * An input, or part of one, that the engine could not audit: unreadable, unparsable, unrendered or wrongly
+ * typed. Every input ends audited, unaudited (one of these, with the reason and where) or out of scope;
+ * an unaudited input is never a pass: it counts against the score and the exit code (see `UnauditedPolicy`).
+ */
+export interface Unaudited {
+  file: string;
+  /** Where reading stopped: the offending line, document, object or field (the file's start when it was not read at all). */
+  range: Range;
+  /** Why, in the user's words: "YAML syntax error: …", "spec.template.spec.containers[0].resources should be a map, found a list". */
+  reason: string;
+  scope: UnauditedScope;
+  /** The kind of file, when known: items that read this kind cannot pass while it is unaudited. */
+  kind?: FileKind;
+  /** `Kind/name` of the Kubernetes object, when one object (or one of its fields) could not be audited. */
+  object?: string;
+  /** The items whose checks could not read it; absent when none could (the whole file or document). */
+  rules?: string[];
+}
+
+/**
+ * How unaudited inputs count (`unaudited:` in .shipshape.yaml): `error` (default) like an error finding,
+ * `warn` like a warning, `ignore` neither in the score nor the exit code (they are still reported).
+ */
+export type UnauditedPolicy = 'error' | 'warn' | 'ignore';
+
+/** The severity unaudited inputs count with for `--fail-on` (undefined: they never fail a scan). */
+export function unauditedSeverity(policy: UnauditedPolicy): Severity | undefined {
+  return policy === 'error' ? 'error' : policy === 'warn' ? 'warning' : undefined;
 }
 
 export interface RelatedInfo {
@@ -121,7 +166,18 @@ export interface Summary {
   manual: number;
   notApplicable: number;
   suppressed: number;
-  /** 0–100: (passed + attested manual items) / (passed + failed + attested manual items). */
+  /** Inputs (files, documents, objects, fields) that could not be audited: the length of `AuditResult.unaudited`. */
+  unaudited: number;
+  /** Items that found nothing wrong but could not read every input they apply to (status `unaudited`). */
+  unauditedItems: number;
+  /** How unaudited inputs count in the score and exit code. */
+  unauditedPolicy: UnauditedPolicy;
+  /** No file of any kind was found to audit: its own result, scored 0 and never a pass. */
+  nothingToAudit: boolean;
+  /**
+   * 0–100: (passed + attested manual items) / (passed + failed + unaudited items + attested manual items);
+   * unaudited items are left out with `unaudited: ignore`. 0 when there was nothing to audit.
+   */
   score: number;
 }
 
@@ -131,4 +187,6 @@ export interface AuditResult {
   items: ItemResult[];
   findings: Finding[];
   problems: Problem[];
+  /** What could not be audited, in file order: data for every output, never a quiet pass. */
+  unaudited: Unaudited[];
 }

@@ -196,7 +196,7 @@ export async function readSources(root: string, config: Config, options: ScanOpt
     if (c.kind === 'checklist' || c.kind === 'config') continue;
     const chart = charts.length ? inHelmTemplates(c.path, charts) : undefined;
     if (chart !== undefined && (c.kind === 'maybeKubernetes' || c.kind === 'kubernetes')) {
-      problems.push({ file: c.path, message: `Skipped: unrendered Helm chart template (chart ${chart}); render it (helm template) to audit it.`, severity: 'info', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+      problems.push({ file: c.path, message: `Unrendered Helm chart template (chart ${chart}); render it (helm template) to audit it.`, severity: 'warning', range: ZERO, unaudited: 'file' });
       continue;
     }
     if (c.kind === 'lockfile') {
@@ -204,14 +204,14 @@ export async function readSources(root: string, config: Config, options: ScanOpt
       continue;
     }
     if (c.size > maxSize) {
-      problems.push({ file: c.path, message: `Skipped: ${c.size} bytes is over the ${maxSize}-byte limit (maxFileSize).`, severity: 'info', range: ZERO });
+      problems.push({ file: c.path, message: `Not read: ${c.size} bytes is over the ${maxSize}-byte limit (maxFileSize).`, severity: 'warning', range: ZERO, unaudited: 'file' });
       continue;
     }
     let text: string;
     try {
       text = decode(read(c.target ?? path.join(root, c.path)), c.path, problems);
     } catch (e) {
-      problems.push({ file: c.path, message: readFailure(e), severity: 'warning', range: ZERO });
+      problems.push({ file: c.path, message: readFailure(e), severity: 'warning', range: ZERO, unaudited: 'file' });
       continue;
     }
     let kind: FileKind;

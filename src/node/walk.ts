@@ -93,7 +93,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      problems.push({ file: rel || '.', message: `Cannot read folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning' });
+      problems.push({ file: rel || '.', message: `Cannot read folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning', range: ZERO, unaudited: 'file' });
       return;
     }
     let scoped = rules;
@@ -134,6 +134,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
         if (isIgnored(relPath, false) || isIgnored(relPath, true) || ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
         const r = followLink(realRootOnce(), path.join(dir, entry.name));
         if ('refused' in r) {
+          // out of scope: a link out of the workspace, or one that leads to nothing (dangling, a loop)
           problems.push({ file: relPath, message: r.refused, severity: 'info', range: ZERO });
           continue;
         }
@@ -151,12 +152,12 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
         size = st.size;
       } catch (e) {
         if (!kind) continue;
-        problems.push({ file: relPath, message: `Cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning', range: ZERO });
+        problems.push({ file: relPath, message: `Cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning', range: ZERO, unaudited: 'file' });
         continue;
       }
       if (files.length >= maxFiles) {
         limited = true;
-        problems.push({ file: relPath, message: `Stopped after ${maxFiles} files (maxFiles); the rest of the workspace was not scanned.`, severity: 'warning' });
+        problems.push({ file: relPath, message: `Stopped after ${maxFiles} files (maxFiles); the rest of the workspace was not scanned.`, severity: 'warning', range: ZERO, unaudited: 'file' });
         return;
       }
       files.push(target ? { path: relPath, kind, size, target } : { path: relPath, kind, size });

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from './context';
 import { findingToDiagnostic, problemToDiagnostic, SOURCE, toLocation, toRange } from './convert';
 import type { FolderAuditor } from './scan';
-import type { Finding } from '../engine/model';
+import { unauditedSeverity, type Finding } from '../engine/model';
 
 /** Finds the rule's place in its checklist file, for related information. */
 export function itemLocation(auditor: FolderAuditor, ruleId: string): vscode.Location | undefined {
@@ -65,7 +65,8 @@ export function diagnosticsFeature(ctx: Ctx): void {
         const item = items.get(f.ruleId);
         add(uri, findingToDiagnostic(f, { resolve: auditor.resolve, docs: item?.docs, itemLocation: itemLocation(auditor, f.ruleId), itemTitle: item?.title }));
       }
-      for (const p of result.problems) {
+      const notAudited = result.unaudited.map((u) => ({ file: u.file, range: u.range, message: `Not audited: ${u.reason}${u.rules ? ` (${u.rules.join(', ')})` : ''}`, severity: unauditedSeverity(result.summary.unauditedPolicy) ?? 'info' }));
+      for (const p of [...result.problems, ...notAudited]) {
         const uri = auditor.resolve(p.file);
         if (uri) add(uri, problemToDiagnostic(p));
         else {

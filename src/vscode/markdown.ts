@@ -94,7 +94,7 @@ async function setTick(uri: vscode.Uri, line: number, checked: boolean): Promise
   if ((await vscode.workspace.applyEdit(we)) && !wasDirty) await doc.save();
 }
 
-const STATUS_TEXT: Record<ItemStatus, string> = { pass: 'passing', fail: 'failing', manual: 'manual', 'not-applicable': 'not applicable' };
+const STATUS_TEXT: Record<ItemStatus, string> = { pass: 'passing', fail: 'failing', unaudited: 'unaudited', manual: 'manual', 'not-applicable': 'not applicable' };
 
 function counts(items: readonly LinkedItem[]): string {
   const n = (s: ItemStatus) => items.filter((i) => i.status === s).length;

@@ -21,8 +21,9 @@ export function statusBarFeature(ctx: Ctx): void {
       return;
     } else {
       item.text = `$(checklist) ${t.score}%`;
-      item.tooltip = `Readiness score ${t.score}% · ${t.failing} failing item${t.failing === 1 ? '' : 's'} · ${t.findings} finding${t.findings === 1 ? '' : 's'}`;
-      item.backgroundColor = t.failing ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      item.tooltip = `Readiness score ${t.score}% · ${t.failing} failing item${t.failing === 1 ? '' : 's'} · ${t.findings} finding${t.findings === 1 ? '' : 's'}${t.unaudited ? ` · ${t.unaudited} not audited` : ''}`;
+      if (t.unaudited) item.text += ` $(question) ${t.unaudited}`;
+      item.backgroundColor = t.failing || t.unaudited ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
       item.accessibilityInformation = { label: `Shipshape readiness score ${t.score}%, ${t.failing} failing`, role: 'button' };
     }
     item.show();

@@ -16,6 +16,8 @@ export function statusIcon(status: ItemStatus, severity?: string, attested?: boo
         : severity === 'info'
           ? new vscode.ThemeIcon('info', new vscode.ThemeColor('editorInfo.foreground'))
           : new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
+    case 'unaudited':
+      return new vscode.ThemeIcon('question', new vscode.ThemeColor('editorWarning.foreground'));
     case 'manual':
       return attested ? new vscode.ThemeIcon('verified-filled', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('person');
     default:
@@ -23,11 +25,12 @@ export function statusIcon(status: ItemStatus, severity?: string, attested?: boo
   }
 }
 
-const STATUS_TEXT: Record<ItemStatus, string> = { pass: 'passing', fail: 'failing', manual: 'manual', 'not-applicable': 'not applicable' };
+const STATUS_TEXT: Record<ItemStatus, string> = { pass: 'passing', fail: 'failing', unaudited: 'unaudited', manual: 'manual', 'not-applicable': 'not applicable' };
 
 export function countsText(items: readonly ItemResult[]): string {
   const n = (s: ItemStatus): number => items.filter((i) => i.status === s).length;
   const parts = [`${n('fail')} failing`, `${n('pass')} passing`];
+  if (n('unaudited')) parts.push(`${n('unaudited')} unaudited`);
   const manual = items.filter((i) => i.status === 'manual');
   if (manual.length) parts.push(`${manual.filter((i) => i.attestation).length}/${manual.length} signed off`);
   return parts.join(' · ');
@@ -200,7 +203,10 @@ export function checklistRoots(ctx: Ctx): TreeRootProvider {
 }
 
 /** Failing items and the combined score over every folder. */
-export function totals(ctx: Ctx): { failing: number; score: number | undefined; findings: number } {
+export function totals(ctx: Ctx): { failing: number; score: number | undefined; findings: number; unaudited: number } {
+  let unaudited = 0;
+  let unauditedItems = 0;
+  let nothing = true;
   let passed = 0;
   let failed = 0;
   let attested = 0;
@@ -213,10 +219,14 @@ export function totals(ctx: Ctx): { failing: number; score: number | undefined; 
     passed += s.passed;
     failed += s.failed;
     findings += s.findings;
+    unaudited += s.unaudited;
+    if (s.unauditedPolicy !== 'ignore') unauditedItems += s.unauditedItems;
+    if (!s.nothingToAudit) nothing = false;
     attested += a.result!.items.filter((i) => i.status === 'manual' && i.attestation).length;
   }
-  const denominator = passed + failed + attested;
-  return { failing: failed, findings, score: !any ? undefined : denominator === 0 ? 100 : Math.round(((passed + attested) / denominator) * 100) };
+  // as the engine's summary: unaudited items count against the score, and nothing to audit is never 100%
+  const denominator = passed + failed + unauditedItems + attested;
+  return { failing: failed, findings, unaudited, score: !any ? undefined : nothing ? 0 : denominator === 0 ? 100 : Math.round(((passed + attested) / denominator) * 100) };
 }
 
 /** The readiness view: roots from every registered provider; badge, description and checkboxes. */

@@ -20,7 +20,8 @@ describe('real-world corpus', () => {
     }
     // Parse errors and skipped templates are reported for the files that have them.
     const byFile = new Map(result.problems.map((p) => [p.file, p.message]));
-    assert.match(byFile.get('robustness/kube-score/score/testdata/helm/app1/templates/deployment.yaml') ?? '', /unrendered Helm/);
+    for (const u of result.unaudited) byFile.set(u.file, u.reason);
+    assert.match(byFile.get('robustness/kube-score/score/testdata/helm/app1/templates/deployment.yaml') ?? '', /nrendered Helm/);
     assert.match(byFile.get('robustness/polaris/pkg/kube/test_files/test_3/bad.yaml') ?? '', /YAML/);
     assert.match(byFile.get('robustness/kube-score/parser/testdata/invalid-yaml.yaml') ?? '', /\$\{/);
     assert.ok(!result.problems.some((p) => /Internal error|failed on this file/.test(p.message)), result.problems.filter((p) => /Internal error|failed on this file/.test(p.message)).map((p) => `${p.file}: ${p.message}`).join('\n'));

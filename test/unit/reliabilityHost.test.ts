@@ -17,6 +17,8 @@ interface JsonReport {
   findings: { ruleId: string; file: string; message: string }[];
   problems: { file: string; message: string; severity: string; range?: { start: { line: number; character: number } } }[];
   items: { id: string; status: string }[];
+  unaudited: { file: string; reason: string; scope: string; range?: { start: { line: number; character: number } } }[];
+  summary: { unaudited: number; score: number };
 }
 
 /** Writes files (path → text; a `{ link }` entry makes a symbolic link) under a new temporary folder. */
@@ -205,16 +207,19 @@ describe('reliability: limits and hostile file systems', () => {
   const manifest = (n: number) =>
     Array.from({ length: n }, (_, i) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1.0.${i}\n`).join('---\n');
 
-  it('maxFileSize (config) skips larger files with a located info problem; --max-file-size overrides it', async () => {
+  it('maxFileSize (config) leaves larger files unaudited, located and counted; --max-file-size overrides it', async () => {
     const big = manifest(20);
     const root = tree({ 'k8s/big.yaml': big, 'Dockerfile': ROOT_DOCKERFILE, '.shipshape.yaml': `maxFileSize: ${big.length - 1}\n` });
     const a = await runCli(['scan', root, '--format', 'json', '--fail-on', 'never']);
     assert.equal(a.code, 0, a.stderr);
     const ja = JSON.parse(a.stdout) as JsonReport;
-    const skipped = ja.problems.find((p) => p.file === 'k8s/big.yaml');
-    assert.match(skipped?.message ?? '', new RegExp(`Skipped: ${big.length} bytes is over the ${big.length - 1}-byte limit \\(maxFileSize\\)`));
-    assert.equal(skipped?.severity, 'info');
+    const skipped = ja.unaudited.find((p) => p.file === 'k8s/big.yaml');
+    assert.match(skipped?.reason ?? '', new RegExp(`Not read: ${big.length} bytes is over the ${big.length - 1}-byte limit \\(maxFileSize\\)`));
+    assert.equal(skipped?.scope, 'file');
     assert.ok(skipped?.range);
+    assert.equal(ja.summary.unaudited, 1);
+    assert.ok(!ja.problems.some((p) => p.file === 'k8s/big.yaml'), 'reported once, as unaudited');
+    assert.equal((await runCli(['scan', root])).code, 1, 'an unaudited file fails the scan by default');
     assert.ok(!ja.findings.some((f) => f.file === 'k8s/big.yaml'));
     assert.ok(ja.findings.some((f) => f.file === 'Dockerfile'), 'other files are audited');
     const b = await runCli(['scan', root, '--format', 'json', '--fail-on', 'never', '--max-file-size', String(big.length)]);
@@ -242,7 +247,7 @@ describe('reliability: limits and hostile file systems', () => {
     assert.deepEqual([...new Set(result.findings.filter((f) => f.ruleId === 'docker.user.non-root').map((f) => f.file))].sort(), ['Dockerfile', 'sub/Dockerfile'], 'each real file audited once');
   });
 
-  it('a file that vanishes between walk and read, and an unreadable file, become located problems; the rest is audited', async () => {
+  it('a file that vanishes between walk and read, and an unreadable file, are unaudited with a located reason; the rest is audited', async () => {
     const root = tree({ 'Dockerfile': ROOT_DOCKERFILE, 'gone/Dockerfile': ROOT_DOCKERFILE, 'locked/Dockerfile': ROOT_DOCKERFILE, '.env': 'NODE_ENV=production\n' });
     const fail = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
     const { result } = await scanFolder(root, {
@@ -252,11 +257,15 @@ describe('reliability: limits and hostile file systems', () => {
         return fs.readFileSync(abs);
       },
     });
-    const gone = result.problems.find((p) => p.file === 'gone/Dockerfile');
-    const locked = result.problems.find((p) => p.file === 'locked/Dockerfile');
-    assert.match(gone?.message ?? '', /vanished during the scan/);
-    assert.match(locked?.message ?? '', /permission denied \(EACCES\)/);
+    const gone = result.unaudited.find((p) => p.file === 'gone/Dockerfile');
+    const locked = result.unaudited.find((p) => p.file === 'locked/Dockerfile');
+    assert.match(gone?.reason ?? '', /vanished during the scan/);
+    assert.match(locked?.reason ?? '', /permission denied \(EACCES\)/);
     assert.ok(gone?.range && locked?.range);
+    assert.equal(gone?.kind, 'dockerfile');
+    // the Dockerfile items that pass on the readable Dockerfile cannot pass while two are unread
+    assert.ok(result.items.some((i) => i.id.startsWith('docker.') && i.status === 'unaudited'));
+    assert.ok(!result.items.some((i) => i.id.startsWith('docker.') && i.status === 'pass'));
     assert.ok(result.findings.some((f) => f.file === 'Dockerfile'));
     assert.ok(!result.findings.some((f) => f.file.startsWith('gone/') || f.file.startsWith('locked/')));
   });

@@ -82,7 +82,11 @@ export const ConfigSchema = z.strictObject({
   rules: z.record(z.string(), RuleSetting).optional().describe('Per-rule severity (or off) and params.'),
   exclude: z.array(z.string().min(1)).optional().describe('Glob patterns (gitignore style) of files not to scan.'),
   markdown: z.array(z.string().min(1)).optional().describe('Markdown checklists to link, relative to the root.'),
-  maxFileSize: z.number().int().positive().optional().describe('Files larger than this many bytes are skipped (default 2 MiB).'),
+  maxFileSize: z.number().int().positive().optional().describe('Files larger than this many bytes are not read; they are reported as unaudited (default 2 MiB).'),
+  unaudited: z
+    .enum(['error', 'warn', 'ignore'])
+    .optional()
+    .describe('How files, documents and objects that could not be audited count: error (default) fails the scan like an error finding and lowers the score; warn counts like a warning; ignore reports them without counting them.'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,11 +1,16 @@
 import type { z } from 'zod';
-import type { Evidence, FileKind, RawFinding } from '../model';
+import type { Evidence, FileKind, RawFinding, Unaudited } from '../model';
 import type { ParsedFile, WorkspaceView } from '../workspace';
 
 /** What a check returns for the files it applies to. `undefined` from a check means "not applicable here". */
 export interface CheckOutput {
   findings: RawFinding[];
   evidence?: Evidence[];
+  /**
+   * What the check could not judge (an object whose field it reads has the wrong type): the item cannot
+   * pass while any is left. The audit adds the item's id.
+   */
+  unaudited?: Omit<Unaudited, 'rules'>[];
 }
 
 interface TemplateBase<P> {

@@ -45,7 +45,7 @@ function capProblems(problems: Problem[], file: string): Problem[] {
 export function parseFile(src: SourceFile): ParsedFile {
   // before the parser lookup: a binary file is reported whatever its kind (a NUL byte in a Dockerfile-named blob)
   if ((src.text.length > 8192 ? src.text.slice(0, 8192) : src.text).includes(NUL)) {
-    return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: 'Binary file (NUL bytes); skipped.', severity: 'warning', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+    return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: 'Binary file (NUL bytes); not audited.', severity: 'warning', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' }] };
   }
   const parser = PARSERS[src.kind];
   if (!parser) return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [] };
@@ -53,6 +53,6 @@ export function parseFile(src: SourceFile): ParsedFile {
     const { model, problems } = parser(src.text, src.path);
     return { path: src.path, kind: src.kind, text: src.text, model, problems: capProblems(problems, src.path) };
   } catch (e) {
-    return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: `Internal error while parsing: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+    return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: `Internal error while parsing: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' }] };
   }
 }

@@ -8,7 +8,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const LABEL: Record<ItemStatus, string> = { pass: 'passed', fail: 'failed', manual: 'manual', 'not-applicable': 'not applicable' };
+const LABEL: Record<ItemStatus, string> = { pass: 'passed', fail: 'failed', unaudited: 'unaudited', manual: 'manual', 'not-applicable': 'not applicable' };
 
 const CSS = `body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328}
 h1{font-size:1.7rem}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:2rem}

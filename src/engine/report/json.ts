@@ -30,6 +30,10 @@ export function* jsonReportChunks(result: AuditResult, version: string): Generat
       manual: result.summary.manual,
       notApplicable: result.summary.notApplicable,
       suppressed: result.summary.suppressed,
+      unaudited: result.summary.unaudited,
+      unauditedItems: result.summary.unauditedItems,
+      unauditedPolicy: result.summary.unauditedPolicy,
+      nothingToAudit: result.summary.nothingToAudit,
       score: result.summary.score,
     },
     items: result.items.map((i) => ({
@@ -47,6 +51,7 @@ export function* jsonReportChunks(result: AuditResult, version: string): Generat
     })),
     findings,
     problems: result.problems.map((p: Problem) => ({ file: p.file, message: p.message, severity: p.severity ?? 'error', ...(p.range ? { range: p.range } : {}) })),
+    unaudited: result.unaudited.map((u) => ({ file: u.file, reason: u.reason, scope: u.scope, range: u.range, ...(u.kind ? { kind: u.kind } : {}), ...(u.object ? { object: u.object } : {}), ...(u.rules ? { rules: u.rules } : {}) })),
   };
   yield* jsonWithList(report, findings, result.findings, (f) => ({
     ruleId: f.ruleId,

@@ -7,7 +7,7 @@ import type { ReadinessReport, ReportEntry, ReportLocation } from '../markdown/r
  * manual or n/a; failures list their findings as `file:line`, manual items their evidence and sign-off.
  */
 
-export const MARKS: Record<ItemStatus, string> = { pass: '✓', fail: '✗', manual: '(manual)', 'not-applicable': '(n/a)' };
+export const MARKS: Record<ItemStatus, string> = { pass: '✓', fail: '✗', unaudited: '(unaudited)', manual: '(manual)', 'not-applicable': '(n/a)' };
 
 /** Escapes text so it reads literally inside a Markdown list item. */
 export function escapeMarkdown(text: string): string {

@@ -1,6 +1,6 @@
 import type * as Sarif from 'sarif';
 import type { ResolvedItem } from '../audit';
-import type { AuditResult, Finding, Severity } from '../model';
+import { unauditedSeverity, type AuditResult, type Finding, type Severity } from '../model';
 import { capPerRuleAndFile, MAX_PER_RULE_AND_FILE } from './cap';
 import { jsonWithList, TOOL_NAME } from './json';
 import { MARKDOWN_RULES } from './markdownFindings';
@@ -9,6 +9,9 @@ import { MARKDOWN_RULES } from './markdownFindings';
 export const MAX_SARIF_RESULTS = 25000;
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration['level']> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** The SARIF rule of inputs that could not be audited. */
+export const UNAUDITED_RULE = 'shipshape.unaudited';
 
 export const DOCS_BASE = 'https://github.com/shipshape-dev/shipshape/blob/main/docs/rules.md';
 
@@ -44,9 +47,13 @@ export function* sarifChunks(result: AuditResult, items: readonly ResolvedItem[]
   for (const [id, text] of Object.entries(MARKDOWN_RULES)) {
     if (result.findings.some((f) => f.ruleId === id)) rules.push({ id, shortDescription: { text }, defaultConfiguration: { level: 'warning' }, properties: { tags: ['markdown'] } });
   }
+  // what could not be audited: results of their own rule, so code scanning shows them where they are
+  const unauditedLevel = unauditedSeverity(result.summary.unauditedPolicy) ?? 'info';
+  if (result.unaudited.length) rules.push({ id: UNAUDITED_RULE, shortDescription: { text: 'Every input can be audited' }, fullDescription: { text: 'A file, document, object or field that could not be read, parsed, rendered or typed is not audited; it is never counted as passing.' }, defaultConfiguration: { level: LEVEL[unauditedLevel] }, properties: { tags: ['unaudited'] } });
   const index = new Map(rules.map((r, n) => [r.id, n]));
   const { listed, omitted } = capPerRuleAndFile(result.findings);
-  const capped: { f: Finding; more?: number }[] = listed.map((f) => ({ f }));
+  const capped: { f: Finding; more?: number }[] = result.unaudited.map((u) => ({ f: { file: u.file, range: u.range, message: `Not audited: ${u.reason}${u.rules ? ` (${u.rules.join(', ')})` : ''}`, ...(u.object ? { object: u.object } : {}), ruleId: UNAUDITED_RULE, severity: unauditedLevel, fixable: false } }));
+  for (const f of listed) capped.push({ f });
   for (const o of omitted) capped.push({ f: o.first, more: o.count });
   const kept = capped.slice(0, MAX_SARIF_RESULTS);
   const dropped = capped.slice(MAX_SARIF_RESULTS).reduce((n, c) => n + (c.more ?? 1), 0);
@@ -67,7 +74,7 @@ export function* sarifChunks(result: AuditResult, items: readonly ResolvedItem[]
               ...result.problems.map((p): Sarif.Notification => ({
                 level: p.severity === 'info' ? 'note' : (p.severity ?? 'error'),
                 message: { text: p.message },
-                locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(p.file), uriBaseId: 'SRCROOT' }, ...(p.range ? { region: { startLine: p.range.start.line + 1, startColumn: p.range.start.character + 1 } } : {}) } }],
+                locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(p.file), uriBaseId: 'SRCROOT' }, ...(p.range ? { region: { startLine: p.range.start.line + 1, startColumn: p.range.start.character + 1 } } : {}) } }],
               })),
               ...(dropped ? [{ level: 'warning' as const, message: { text: `${dropped} finding(s) are not listed: SARIF output stops at ${MAX_SARIF_RESULTS} results (the JSON report lists all ${result.findings.length}).` } }] : []),
             ],
@@ -84,7 +91,7 @@ export function* sarifChunks(result: AuditResult, items: readonly ResolvedItem[]
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(f.file), uriBaseId: 'SRCROOT' },
+          artifactLocation: { uri: fileUri(f.file), uriBaseId: 'SRCROOT' },
           region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: Math.max(f.range.end.character + 1, f.range.start.line === f.range.end.line ? f.range.start.character + 2 : 1) },
         },
         ...(f.object ? { logicalLocations: [{ name: f.container ? `${f.object}/${f.container}` : f.object, kind: 'resource' }] } : {}),
@@ -95,7 +102,12 @@ export function* sarifChunks(result: AuditResult, items: readonly ResolvedItem[]
   yield '\n';
 }
 
+/** A relative path as a URI reference: every segment percent-encoded (`#`, `?`, `%` and spaces included). */
+export function fileUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
 function toFileUri(root: string): string {
   const p = root.replace(/\\/g, '/');
-  return `file://${p.startsWith('/') ? '' : '/'}${encodeURI(p)}${p.endsWith('/') ? '' : '/'}`;
+  return `file://${p.startsWith('/') ? '' : '/'}${encodeURI(p).replace(/[?#]/g, encodeURIComponent)}${p.endsWith('/') ? '' : '/'}`;
 }

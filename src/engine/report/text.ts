@@ -1,4 +1,4 @@
-import type { AuditResult, Finding, Problem, Severity } from '../model';
+import { unauditedSeverity, type AuditResult, type Finding, type Problem, type Severity } from '../model';
 import { capPerRuleAndFile, MAX_PER_RULE_AND_FILE, type Omitted } from './cap';
 
 export interface TextOptions {
@@ -54,10 +54,20 @@ export function toTextReport(result: AuditResult, options: TextOptions): string 
     if (hidden) out.push(c('gray', `  (${hidden} informational problem(s) hidden; --verbose shows them)`));
     out.push('');
   }
+  if (result.unaudited.length) {
+    out.push(c('bold', 'Not audited'));
+    const color = SEV_COLOR[unauditedSeverity(result.summary.unauditedPolicy) ?? 'info'];
+    for (const u of result.unaudited) {
+      const pos = `${u.range.start.line + 1}:${u.range.start.character + 1}`;
+      const where = u.object && !u.reason.includes(u.object) ? ` (${u.object})` : '';
+      out.push(`  ${u.file}:${pos}  ${c(color, 'unaudited')} ${u.reason}${where}${u.rules ? c('gray', `  ${u.rules.join(', ')}`) : ''}`);
+    }
+    out.push('');
+  }
   if (options.verbose) {
     out.push(c('bold', 'Items'));
     for (const i of result.items) {
-      const mark = i.status === 'pass' ? c('green', '✓') : i.status === 'fail' ? c('red', '✗') : i.status === 'manual' ? (i.attestation ? c('green', '☑') : '☐') : c('gray', '–');
+      const mark = i.status === 'pass' ? c('green', '✓') : i.status === 'fail' ? c('red', '✗') : i.status === 'unaudited' ? c('yellow', '?') : i.status === 'manual' ? (i.attestation ? c('green', '☑') : '☐') : c('gray', '–');
       out.push(`  ${mark} ${i.title} ${c('gray', `${i.id} (${i.status})`)}`);
     }
     out.push('');
@@ -67,7 +77,9 @@ export function toTextReport(result: AuditResult, options: TextOptions): string 
     `${s.findings} finding(s): ${c('red', `${s.errors} error(s)`)}, ${c('yellow', `${s.warnings} warning(s)`)}, ${c('blue', `${s.infos} info`)} in ${s.files} file(s)` +
       (s.suppressed ? c('gray', `, ${s.suppressed} suppressed`) : ''),
   );
-  out.push(`Items: ${c('green', `${s.passed} passed`)}, ${c('red', `${s.failed} failed`)}, ${s.manual} manual, ${s.notApplicable} not applicable`);
-  out.push(`Readiness score: ${c('bold', `${s.score}%`)}`);
+  if (s.nothingToAudit) out.push(c('yellow', 'Nothing to audit: no Dockerfile, Kubernetes manifest, compose file, env file, package.json, CI workflow or checklist was found.'));
+  else if (s.unaudited) out.push(c('yellow', `${s.unaudited} input(s) could not be audited${s.unauditedPolicy === 'ignore' ? ' (not counted: unaudited: ignore)' : ''}`));
+  out.push(`Items: ${c('green', `${s.passed} passed`)}, ${c('red', `${s.failed} failed`)}, ${s.unauditedItems ? `${c('yellow', `${s.unauditedItems} unaudited`)}, ` : ''}${s.manual} manual, ${s.notApplicable} not applicable`);
+  out.push(`Readiness score: ${c('bold', `${s.score}%`)}${s.nothingToAudit ? ' (nothing audited)' : ''}`);
   return out.join('\n') + '\n';
 }
