@@ -7,6 +7,7 @@ import { defaultChecklists, type Checklist, type Config } from '../engine/checkl
 import { helmChartDirs, inHelmTemplates, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
 import type { Attestation, AuditResult, FileKind, Problem, Range } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
+import { provideKubernetesApi, type KubernetesApi } from '../engine/checks/k8s/schema';
 import { builtinChecklistNames, readChecklistCache } from './checklistCache';
 import { decodeText } from './textFile';
 import { realRoot, resolveInside, walk } from './walk';
@@ -39,6 +40,10 @@ export function loadBuiltinChecklists(dir = builtinChecklistDir()): { checklists
   }
   return { checklists, problems };
 }
+
+/** The Kubernetes API schema data shipped beside the built-in checklists, read on first use. */
+export const KUBERNETES_API_FILE = 'kubernetes-api.json';
+provideKubernetesApi(() => JSON.parse(readFileSync(path.join(builtinChecklistDir(), KUBERNETES_API_FILE), 'utf8')) as KubernetesApi);
 
 /** Resolves a repo-relative path, refusing anything outside the root (config may not point the scanner elsewhere). */
 export function insideRoot(root: string, rel: string): string | undefined {

@@ -3,6 +3,8 @@ import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
 import { loadChecklist, loadConfig } from '../engine/checklist/load';
 import { defaultChecklists, type Checklist, type Config } from '../engine/checklist/schema';
 import type { Attestation, Problem, Range } from '../engine/model';
+import { readFileSync } from 'node:fs';
+import { provideKubernetesApi, type KubernetesApi } from '../engine/checks/k8s/schema';
 import { CHECKLIST_CACHE_FILE, parseChecklistCache } from '../node/checklistCache';
 import { itemIdRanges } from './checklistIndex';
 import { mergeConfig, type Settings } from './settings';
@@ -40,6 +42,8 @@ export interface Builtins {
 /** Reads the built-in checklists shipped in the extension (`<extension>/checklists`), through workspace.fs. */
 export async function loadBuiltins(extensionUri: vscode.Uri): Promise<Builtins> {
   const dir = vscode.Uri.joinPath(extensionUri, 'checklists');
+  // the Kubernetes schema data ships beside the checklists; read (synchronously, once) only when a manifest is checked
+  provideKubernetesApi(() => JSON.parse(readFileSync(vscode.Uri.joinPath(dir, 'kubernetes-api.json').fsPath, 'utf8')) as KubernetesApi);
   const problems: Problem[] = [];
   // The build's cache of their parsed YAML (used only where a file's hash matches; missing or bad, nothing is found),
   // read while the folder is listed.

@@ -8,6 +8,7 @@ import { containerProbe, probesDistinct } from './probes';
 import { containerResource, requestsWithinLimits } from './resources';
 import { envSecretLiteral } from './secrets';
 import { runAsNonRoot, securityContextFlag } from './securityContext';
+import { manifestSchema, manifestsPresent } from './manifests';
 import { rolloutStrategy } from './strategy';
 
 /** Kubernetes check templates. Per-file templates judge one manifest; workspace ones (coverage, replicas) index every manifest once. */
@@ -31,4 +32,6 @@ export const k8sTemplates: AnyTemplate[] = [
   autoscalerCoverage,
   networkPolicyCoverage,
   serviceReadiness,
+  manifestSchema,
+  manifestsPresent,
 ];

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { Evidence, RawFinding } from '../../model';
+import { rangeAt, valueRange } from '../../parse/kubernetes';
+import { fileCheck, passOrFail, workspaceCheck } from '../template';
+import { findingAt, k8sModel, type K8sFile } from './common';
+import { kubernetesApi, modelFor, validate, type SchemaError } from './schema';
+
+/**
+ * Every object of a manifest is validated against the Kubernetes API schema of its apiVersion and kind:
+ * unknown fields, wrong types, missing required fields. Custom resources have no schema here: they are
+ * listed once per file as not validated.
+ */
+export const manifestSchema = fileCheck({
+  id: 'k8s.schema',
+  description: 'Every object of a built-in kind is validated offline against the Kubernetes API schema of its apiVersion: unknown fields (typos such as livenesProbe), wrong types, missing required fields, and apiVersions Kubernetes does not serve. Custom resources are listed as not validated.',
+  params: z.strictObject({
+    maxErrors: z.number().int().min(1).default(20).describe('Errors reported per object at most.'),
+  }),
+  kinds: ['kubernetes'],
+  run(file, params) {
+    const model = k8sModel(file);
+    if (!model || model.objects.length === 0) return undefined;
+    const api = kubernetesApi();
+    const findings: RawFinding[] = [];
+    const unvalidated = new Map<string, Evidence>();
+    for (const obj of model.objects) {
+      const ctx = { file: file as K8sFile, model, obj };
+      if (!api) {
+        if (!unvalidated.has('')) unvalidated.set('', { file: file.path, range: obj.range, message: 'Not validated against the Kubernetes schema: the schema data is not available to this installation.' });
+        continue;
+      }
+      const found = modelFor(api, obj);
+      if ('custom' in found) {
+        const key = `${obj.apiVersion} ${obj.kind}`;
+        if (!unvalidated.has(key)) unvalidated.set(key, { file: file.path, range: obj.range, message: `${obj.kind} (${obj.apiVersion}) is not validated: custom resources have no built-in schema.` });
+        continue;
+      }
+      if ('unknown' in found) {
+        findings.push(findingAt(ctx, obj.base.concat('apiVersion'), `${found.unknown}; Kubernetes rejects this object. Use the apiVersion the cluster serves for ${obj.kind}.`));
+        continue;
+      }
+      const errors: SchemaError[] = [];
+      // status is written by the cluster and never applied: not judged
+      const value = 'status' in obj.value ? Object.fromEntries(Object.entries(obj.value).filter(([k]) => k !== 'status')) : obj.value;
+      validate(api, value, found.model, [], errors, params.maxErrors);
+      for (const e of errors) {
+        const path = obj.base.concat(e.path);
+        const range = e.at === 'value' ? valueRange(model, obj, path) : rangeAt(model, obj, path);
+        findings.push(findingAt(ctx, path, `${obj.ref}: ${e.message}`, range ? { range } : {}));
+      }
+    }
+    return passOrFail(findings, unvalidated.size > 0 ? [...unvalidated.values()] : undefined);
+  },
+});
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'DeploymentConfig', 'Rollout']);
+
+/** A repository that deploys to Kubernetes has a workload and a Service for it; not applicable without Kubernetes manifests. */
+export const manifestsPresent = workspaceCheck({
+  id: 'k8s.manifests-present',
+  description: 'A repository with Kubernetes manifests has at least one long-running workload (Deployment, StatefulSet, DaemonSet) and a Service; not applicable when it has no Kubernetes manifests at all.',
+  params: z.strictObject({}),
+  kinds: ['kubernetes'],
+  run(ws) {
+    let first: { file: K8sFile; range: RawFinding['range'] } | undefined;
+    let workload = false;
+    let service = false;
+    for (const f of ws.byKind('kubernetes')) {
+      const model = k8sModel(f);
+      if (!model) continue;
+      for (const obj of model.objects) {
+        first ??= { file: f as K8sFile, range: obj.range };
+        if (WORKLOADS.has(obj.kind)) workload = true;
+        else if (obj.kind === 'Service') service = true;
+      }
+    }
+    if (!first) return undefined;
+    const missing = [workload ? '' : 'a workload (Deployment, StatefulSet or DaemonSet)', service ? '' : 'a Service'].filter(Boolean);
+    if (missing.length === 0) return passOrFail([]);
+    return passOrFail([{ file: first.file.path, range: first.range, message: `The Kubernetes manifests have no ${missing.join(' and no ')}; the app cannot run or be reached from them alone.` }]);
+  },
+});
