@@ -8,7 +8,8 @@ import { dockerContext, dockerFinding, flags, stageChain } from './util';
 
 /** Sources and destination of a COPY or ADD (flags excluded); undefined for a heredoc. */
 function copyArgs(ins: DockerInstruction, index: LineIndex): { sources: string[]; dest: string } | undefined {
-  if (/^\s*<</.test(ins.args) || /\s<<-?["']?\w+["']?(\s|$)/.test(ins.args.split('\n')[0])) return undefined;
+  // both heredoc shapes need `<<`: most instructions skip the patterns and the split
+  if (ins.args.includes('<<') && (/^\s*<</.test(ins.args) || /\s<<-?["']?\w+["']?(\s|$)/.test(ins.args.split('\n')[0]))) return undefined;
   const json = dockerJson(ins, index);
   const values = json ? json.map((s) => s.value.replace(/^"|"$/g, '')) : dockerArgValues(ins);
   if (values.length < 2) return undefined;
@@ -35,7 +36,7 @@ export const copyDestination = fileCheck({
       for (const ins of stage.instructions) {
         if (ins.keyword === 'WORKDIR') workdir = true;
         if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
-        const a = copyArgs(ins, ctx.index);
+        const a = ctx.memo('copyArgs', ins, () => copyArgs(ins, ctx.index)); // three items read them
         if (!a || a.dest.includes('$')) continue;
         const range = ins.argsRange ?? ins.range;
         if (params.multiSourceFolder && a.sources.length > 1 && !/[/\\]$/.test(a.dest)) {
@@ -44,7 +45,7 @@ export const copyDestination = fileCheck({
         if (params.relativeNeedsWorkdir && !workdir && !isAbsolutePath(a.dest)) {
           findings.push(dockerFinding(ctx, range, `${ins.keyword} to the relative path ${a.dest} without a WORKDIR lands in whatever directory the base image left; set WORKDIR /app first or use an absolute path.`, stage));
         }
-        if (params.wholeFilesystem && ins.keyword === 'COPY' && flags(ins).some((f) => f.name === 'from') && a.sources.some((s) => s.replace(/^["']|["']$/g, '') === '/') && a.dest === '/') {
+        if (params.wholeFilesystem && ins.keyword === 'COPY' && a.dest === '/' && flags(ins).some((f) => f.name === 'from') && a.sources.some((s) => s.replace(/^["']|["']$/g, '') === '/') && a.dest === '/') {
           findings.push(dockerFinding(ctx, range, 'COPY --from copies the other stage\'s whole filesystem into this one, build tools and caches included; copy only the files the image needs.', stage));
         }
       }

@@ -39,6 +39,8 @@ const Params = z.strictObject({
 type Params = z.infer<typeof Params>;
 type CommandRule = z.infer<typeof Command>;
 
+const NO_ENV: Params['env'] = [];
+
 /** Compiled regular expressions of a params object, built once per params. */
 const COMPILED = new WeakMap<object, Map<string, RegExp>>();
 function re(params: object, source: string): RegExp {
@@ -198,8 +200,9 @@ export const runCommand = fileCheck({
         if (ins.keyword !== 'RUN') continue;
         const commands = ctx.commands(ins);
         for (const cmd of commands) {
-          for (const rule of params.env) {
-            const set = [...cmd.assignments, ...(program(cmd)?.name === 'export' ? cmd.words.slice(1) : [])];
+          const exported = params.env.length > 0 && (cmd.assignments.length > 0 || cmd.words[0]?.value === 'export');
+          for (const rule of exported ? params.env : NO_ENV) {
+            const set = cmd.words[0]?.value === 'export' ? [...cmd.assignments, ...cmd.words.slice(1)] : cmd.assignments;
             for (const a of set) {
               const eq = a.value.indexOf('=');
               if (eq > 0 && envViolation(rule, a.value.slice(0, eq), a.value.slice(eq + 1), params)) findings.push(dockerFinding(ctx, ctx.index.range(a.start, a.end), rule.message.replace('{command}', a.value.slice(0, eq)), stage));
