@@ -19,7 +19,7 @@ const RESULTS = path.resolve(process.env.SHIPSHAPE_RESULTS_DIR ?? path.join(REPO
 const FIXTURES = path.join(REPO, 'test', 'fixtures', 'workspaces');
 const CHROMIUM = process.env.SHIPSHAPE_CHROMIUM ?? '/usr/bin/chromium';
 const INTEGRATION_TIMEOUT_MS = 6 * 60 * 1000;
-const UI_TIMEOUT_MS = 5 * 60 * 1000;
+const UI_TIMEOUT_MS = 10 * 60 * 1000;
 const started = Date.now();
 
 const log = (m) => console.log(`[vscode-tests] ${m}`);
@@ -92,6 +92,12 @@ const WS_INT = path.join(TMP, 'ws-integration');
 const WS_UI = path.join(TMP, 'ws-ui');
 cpSync(FIXTURES, WS_INT, { recursive: true });
 cpSync(path.join(FIXTURES, 'shop'), WS_UI, { recursive: true });
+// What a new user sees: the bundled example and a copy of a real repository (when the corpus is there).
+const WS_EXAMPLE = path.join(TMP, 'ws-example');
+cpSync(path.join(REPO, 'examples', 'shop'), WS_EXAMPLE, { recursive: true });
+const DEMO_SOURCE = process.env.SHIPSHAPE_DEMO_REPO ?? path.resolve(REPO, '..', 'shared', 'corpus', 'realworld', 'microservices-demo');
+const WS_DEMO = existsSync(DEMO_SOURCE) ? path.join(TMP, 'ws-demo') : undefined;
+if (WS_DEMO) cpSync(DEMO_SOURCE, WS_DEMO, { recursive: true });
 const WORKSPACE_FILE = path.join(WS_INT, 'shipshape.code-workspace');
 
 // A quiet workbench: no welcome page, no chat panel, no gallery checks (the machine is offline).
@@ -216,7 +222,18 @@ try {
         cwd: REPO,
         stdio: 'inherit',
         timeout: UI_TIMEOUT_MS + 30000,
-        env: { ...process.env, SHIPSHAPE_SUITE: 'vscode-ui', SHIPSHAPE_RESULTS_DIR: RESULTS, SHIPSHAPE_UI_URL: workbenchUrl(WS_UI, payload), SHIPSHAPE_UI_WORKSPACE: WS_UI, SHIPSHAPE_UI_PROFILE: dirs['profile-ui'], SHIPSHAPE_CHROMIUM: CHROMIUM },
+        env: {
+          ...process.env,
+          SHIPSHAPE_SUITE: 'vscode-ui',
+          SHIPSHAPE_RESULTS_DIR: RESULTS,
+          SHIPSHAPE_UI_URL: workbenchUrl(WS_UI, payload),
+          SHIPSHAPE_UI_WORKSPACE: WS_UI,
+          SHIPSHAPE_UI_EXAMPLE_URL: workbenchUrl(WS_EXAMPLE, payload),
+          SHIPSHAPE_UI_EXAMPLE: WS_EXAMPLE,
+          ...(WS_DEMO ? { SHIPSHAPE_UI_DEMO_URL: workbenchUrl(WS_DEMO, payload), SHIPSHAPE_UI_DEMO: WS_DEMO } : {}),
+          SHIPSHAPE_UI_PROFILE: dirs['profile-ui'],
+          SHIPSHAPE_CHROMIUM: CHROMIUM,
+        },
       },
     );
     log(`UI test exited with ${r.status ?? r.signal} after ${Math.round((Date.now() - t0) / 1000)} s`);

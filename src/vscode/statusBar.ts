@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { VIEW_ID, type Ctx } from './context';
+import { scoreExplanation, scoreLabel } from './score';
 import { totals } from './tree';
 
 /** The readiness score in the status bar; a spinner while scanning; click focuses the readiness view. */
@@ -11,20 +12,21 @@ export function statusBarFeature(ctx: Ctx): void {
   ctx.statusBarItem = item;
   const update = (): void => {
     const t = totals(ctx);
-    if (ctx.scanning && t.score === undefined) {
+    if (ctx.scanning && !t.folders) {
       item.text = '$(sync~spin) Shipshape';
-      item.tooltip = 'Scanning for production readiness…';
+      item.tooltip = 'Shipshape is reading the workspace for its production-readiness audit…';
       item.backgroundColor = undefined;
       item.accessibilityInformation = { label: 'Shipshape is scanning' };
-    } else if (t.score === undefined) {
+    } else if (!t.folders) {
       item.hide();
       return;
     } else {
-      item.text = `$(checklist) ${t.score}%`;
-      item.tooltip = `Readiness score ${t.score}% · ${t.failing} failing item${t.failing === 1 ? '' : 's'} · ${t.findings} finding${t.findings === 1 ? '' : 's'}${t.unaudited ? ` · ${t.unaudited} not audited` : ''}`;
+      item.text = `${ctx.scanning ? '$(sync~spin)' : '$(checklist)'} ${t.score === undefined ? 'Shipshape' : scoreLabel(t)}`;
+      const tooltip = new vscode.MarkdownString(`${scoreExplanation(t).split('\n').join('\n\n')}\n\nClick to open the Readiness view.`);
+      item.tooltip = tooltip;
       if (t.unaudited) item.text += ` $(question) ${t.unaudited}`;
-      item.backgroundColor = t.failing || t.unaudited ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-      item.accessibilityInformation = { label: `Shipshape readiness score ${t.score}%, ${t.failing} failing`, role: 'button' };
+      item.backgroundColor = t.failed || t.unaudited ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      item.accessibilityInformation = { label: `Shipshape readiness: ${scoreLabel(t)}, ${t.failed} failing`, role: 'button' };
     }
     item.show();
   };

@@ -4,6 +4,7 @@ import { VIEW_ID, type Ctx, type TreeNode, type TreeRootProvider, type ViewState
 import { toRange } from './convert';
 import type { FolderAuditor } from './scan';
 import { setAttestation } from './attest';
+import { scoreLabel, scoreLine, totalsOf, type Totals } from './score';
 
 /** Status icons shared by every tree root provider. */
 export function statusIcon(status: ItemStatus, severity?: string, attested?: boolean): vscode.ThemeIcon {
@@ -29,11 +30,13 @@ const STATUS_TEXT: Record<ItemStatus, string> = { pass: 'passing', fail: 'failin
 
 export function countsText(items: readonly ItemResult[]): string {
   const n = (s: ItemStatus): number => items.filter((i) => i.status === s).length;
-  const parts = [`${n('fail')} failing`, `${n('pass')} passing`];
-  if (n('unaudited')) parts.push(`${n('unaudited')} unaudited`);
+  const parts: string[] = [];
+  if (n('fail')) parts.push(`${n('fail')} failing`);
+  if (n('pass')) parts.push(`${n('pass')} passing`);
+  if (n('unaudited')) parts.push(`${n('unaudited')} not audited`);
   const manual = items.filter((i) => i.status === 'manual');
   if (manual.length) parts.push(`${manual.filter((i) => i.attestation).length}/${manual.length} signed off`);
-  return parts.join(' · ');
+  return parts.join(' · ') || 'nothing applies';
 }
 
 /** Opens a file at a range (a finding's or an evidence's). */
@@ -41,14 +44,21 @@ export function revealCommand(uri: vscode.Uri, range: Evidence['range']): vscode
   return { command: 'vscode.open', title: 'Reveal', arguments: [uri, { selection: toRange(range), preserveFocus: false } satisfies vscode.TextDocumentShowOptions] };
 }
 
-function findingNode(a: FolderAuditor, idPrefix: string, f: Finding, index: number, withRule: boolean): TreeNode {
+/** A finding's short label: the object and container (or file and line) it is about; the message goes to the tooltip. */
+function findingLabel(f: Finding): string {
+  if (f.object) return f.container ? `${f.object} › ${f.container}` : f.object;
+  return `${f.file}:${f.range.start.line + 1}`;
+}
+
+function findingNode(a: FolderAuditor, idPrefix: string, f: Finding, index: number, withRule: boolean, label = withRule ? f.message : findingLabel(f)): TreeNode {
   const uri = a.resolve(f.file);
   const line = f.range.start.line + 1;
   return {
     id: `${idPrefix}/f${index}:${f.file}:${f.range.start.line}:${f.range.start.character}`,
-    label: f.message,
+    label,
     description: withRule ? `${f.ruleId} · line ${line}` : `${f.file}:${line}`,
-    tooltip: `${f.file}:${line}${f.object ? ` · ${f.object}` : ''}${f.container ? ` · container ${f.container}` : ''}\n${f.message}`,
+    tooltip: `${f.message}
+${f.file}:${line}${f.object ? ` · ${f.object}` : ''}${f.container ? ` · container ${f.container}` : ''}`,
     icon: statusIcon('fail', f.severity),
     contextValue: `finding rule${f.fixable ? ' fixable' : ''}`,
     command: uri ? revealCommand(uri, f.range) : undefined,
@@ -56,6 +66,14 @@ function findingNode(a: FolderAuditor, idPrefix: string, f: Finding, index: numb
     ruleId: f.ruleId,
     finding: f,
   };
+}
+
+/** Finding rows of one item; rows that would read the same get their line. */
+function findingNodes(a: FolderAuditor, idPrefix: string, findings: readonly Finding[]): TreeNode[] {
+  const labels = findings.map(findingLabel);
+  const seen = new Map<string, number>();
+  for (const l of labels) seen.set(l, (seen.get(l) ?? 0) + 1);
+  return findings.map((f, i) => findingNode(a, idPrefix, f, i, false, seen.get(labels[i])! > 1 && f.object ? `${labels[i]} (line ${f.range.start.line + 1})` : labels[i]));
 }
 
 function evidenceNode(a: FolderAuditor, idPrefix: string, e: Evidence, index: number): TreeNode {
@@ -89,10 +107,10 @@ function escapeMd(s: string): string {
 export function itemNode(a: FolderAuditor, idPrefix: string, item: ItemResult): TreeNode {
   const id = `${idPrefix}/i:${item.id}`;
   const manual = item.mode !== 'auto';
-  const children: TreeNode[] = [...item.findings.map((f, i) => findingNode(a, id, f, i, false)), ...item.evidence.map((e, i) => evidenceNode(a, id, e, i))];
+  const children: TreeNode[] = [...findingNodes(a, id, item.findings), ...item.evidence.map((e, i) => evidenceNode(a, id, e, i))];
   let description: string;
   if (item.status === 'fail') description = `${item.findings.length} finding${item.findings.length === 1 ? '' : 's'}`;
-  else if (manual) description = item.attestation ? `signed off by ${item.attestation.by}` : item.mode === 'evidence' ? `evidence: ${item.evidence.length}` : 'manual';
+  else if (manual) description = item.attestation ? `signed off by ${item.attestation.by}` : item.evidence.length ? `${item.evidence.length} place${item.evidence.length === 1 ? '' : 's'} to look at` : 'confirm by hand';
   else description = STATUS_TEXT[item.status];
   return {
     id,
@@ -111,45 +129,95 @@ export function itemNode(a: FolderAuditor, idPrefix: string, item: ItemResult): 
   };
 }
 
+/** The failing items' weight, for ordering roots: errors first, then warnings, then the rest. */
+function failWeight(items: readonly ItemResult[]): number {
+  let w = 0;
+  for (const i of items) if (i.status === 'fail') w += i.severity === 'error' ? 10000 : i.severity === 'warning' ? 100 : 1;
+  else if (i.status === 'unaudited') w += 100;
+  return w;
+}
+
+function sectionNode(a: FolderAuditor, parent: string, section: string, items: ItemResult[]): TreeNode {
+  const id = `${parent}/s:${section}`;
+  return {
+    id,
+    label: section,
+    description: countsText(items),
+    icon: new vscode.ThemeIcon('list-unordered'),
+    contextValue: 'section',
+    collapsible: items.some((i) => i.status === 'fail') ? 'expanded' : 'collapsed',
+    folder: a.folder,
+    children: () => items.map((item) => itemNode(a, id, item)),
+  };
+}
+
+/** A checklist's manual items (a person confirms them) in one collapsed node, after its checks. */
+function manualNode(a: FolderAuditor, parent: string, items: ItemResult[]): TreeNode {
+  const id = `${parent}/manual`;
+  const signed = items.filter((i) => i.attestation).length;
+  return {
+    id,
+    label: 'To confirm by hand',
+    description: `${signed}/${items.length} signed off`,
+    tooltip: 'Items that repository files cannot settle. Tick one to sign it off (written to .shipshape/attestations.yaml); signed-off items count towards the score.',
+    icon: new vscode.ThemeIcon('person'),
+    contextValue: 'manualGroup',
+    collapsible: 'collapsed',
+    folder: a.folder,
+    children: () => items.map((item) => ({ ...itemNode(a, id, item), description: item.attestation ? `signed off by ${item.attestation.by}` : item.section })),
+  };
+}
+
+/**
+ * One root per checklist, the ones with failing checks first (errors before warnings); inside, the sections
+ * with checks, then the manual items in one node. Checks that do not apply are left out (the checklist's
+ * tooltip counts them), and so is a checklist with nothing else.
+ */
 function byChecklist(a: FolderAuditor, prefix: string, view: ViewState): TreeNode[] {
   const result = a.result;
   if (!result) return [];
   const titles = new Map<string, string>();
   for (const ri of a.engine?.resolvedItems ?? []) titles.set(ri.checklist.id, ri.checklist.title);
-  const checklists = new Map<string, Map<string, ItemResult[]>>();
+  const checklists = new Map<string, ItemResult[]>();
   for (const item of result.items) {
-    if (view.failingOnly && item.status !== 'fail') continue;
-    let sections = checklists.get(item.checklist);
-    if (!sections) checklists.set(item.checklist, (sections = new Map()));
-    let items = sections.get(item.section);
-    if (!items) sections.set(item.section, (items = []));
+    let items = checklists.get(item.checklist);
+    if (!items) checklists.set(item.checklist, (items = []));
     items.push(item);
   }
-  return [...checklists].map(([checklistId, sections]) => {
-    const all = [...sections.values()].flat();
+  const roots: { node: TreeNode; weight: number; order: number }[] = [];
+  for (const [checklistId, all] of checklists) {
     const id = `${prefix}/c:${checklistId}`;
-    const failing = all.some((i) => i.status === 'fail');
-    return {
-      id,
-      label: titles.get(checklistId) ?? checklistId,
-      description: countsText(all),
-      icon: new vscode.ThemeIcon('checklist', failing ? new vscode.ThemeColor('testing.iconFailed') : undefined),
-      contextValue: 'checklist',
-      collapsible: 'expanded',
-      folder: a.folder,
-      children: () =>
-        [...sections].map(([section, items]) => ({
-          id: `${id}/s:${section}`,
-          label: section,
-          description: countsText(items),
-          icon: new vscode.ThemeIcon('list-unordered'),
-          contextValue: 'section',
-          collapsible: items.some((i) => i.status === 'fail') ? 'expanded' : 'collapsed',
-          folder: a.folder,
-          children: () => items.map((item) => itemNode(a, `${id}/s:${section}`, item)),
-        })),
-    } satisfies TreeNode;
-  });
+    const checks = all.filter((i) => i.mode === 'auto' && (view.failingOnly ? i.status === 'fail' || i.status === 'unaudited' : i.status !== 'not-applicable'));
+    const manual = view.failingOnly ? [] : all.filter((i) => i.mode !== 'auto');
+    if (!checks.length && !manual.length) continue;
+    const sections = new Map<string, ItemResult[]>();
+    for (const item of checks) {
+      let items = sections.get(item.section);
+      if (!items) sections.set(item.section, (items = []));
+      items.push(item);
+    }
+    const failing = checks.filter((i) => i.status === 'fail').length;
+    const notApplicable = all.filter((i) => i.status === 'not-applicable').length;
+    const title = titles.get(checklistId) ?? checklistId;
+    const children = [...sections].map(([section, items]) => sectionNode(a, id, section, items));
+    if (manual.length) children.push(manualNode(a, id, manual));
+    roots.push({
+      weight: failWeight(checks),
+      order: roots.length,
+      node: {
+        id,
+        label: title,
+        description: countsText(all),
+        tooltip: `${title}: ${countsText(all)}${notApplicable ? ` · ${notApplicable} not applicable to these files (hidden)` : ''}`,
+        icon: new vscode.ThemeIcon('checklist', failing ? new vscode.ThemeColor('testing.iconFailed') : undefined),
+        contextValue: 'checklist',
+        collapsible: failing ? 'expanded' : 'collapsed',
+        folder: a.folder,
+        children: () => children,
+      },
+    });
+  }
+  return roots.sort((x, y) => y.weight - x.weight || x.order - y.order).map((r) => r.node);
 }
 
 function byFile(a: FolderAuditor, prefix: string): TreeNode[] {
@@ -184,14 +252,15 @@ export function checklistRoots(ctx: Ctx): TreeRootProvider {
     id: 'checklists',
     order: 0,
     roots(view) {
-      const auditors = ctx.folders.filter((a) => a.result);
+      // A folder where nothing applies shows no rows: the view's welcome text says so.
+      const auditors = ctx.folders.filter((a) => a.result && totalsOf([a.result]).score !== undefined);
       const build = (a: FolderAuditor, prefix: string): TreeNode[] => (view.groupBy === 'file' ? byFile(a, prefix) : byChecklist(a, prefix, view));
       // Multi-root workspaces get one node per audited folder, single folders show their checklists at the top.
       if (ctx.folders.length <= 1) return auditors.flatMap((a) => build(a, a.folder.uri.toString()));
       return auditors.map((a) => ({
         id: a.folder.uri.toString(),
         label: a.name,
-        description: `score ${a.result!.summary.score}%`,
+        description: scoreLabel(totalsOf([a.result])),
         icon: new vscode.ThemeIcon('root-folder'),
         contextValue: 'folder',
         collapsible: 'expanded',
@@ -202,31 +271,9 @@ export function checklistRoots(ctx: Ctx): TreeRootProvider {
   };
 }
 
-/** Failing items and the combined score over every folder. */
-export function totals(ctx: Ctx): { failing: number; score: number | undefined; findings: number; unaudited: number } {
-  let unaudited = 0;
-  let unauditedItems = 0;
-  let nothing = true;
-  let passed = 0;
-  let failed = 0;
-  let attested = 0;
-  let findings = 0;
-  let any = false;
-  for (const a of ctx.folders) {
-    const s = a.result?.summary;
-    if (!s) continue;
-    any = true;
-    passed += s.passed;
-    failed += s.failed;
-    findings += s.findings;
-    unaudited += s.unaudited;
-    if (s.unauditedPolicy !== 'ignore') unauditedItems += s.unauditedItems;
-    if (!s.nothingToAudit) nothing = false;
-    attested += a.result!.items.filter((i) => i.status === 'manual' && i.attestation).length;
-  }
-  // as the engine's summary: unaudited items count against the score, and nothing to audit is never 100%
-  const denominator = passed + failed + unauditedItems + attested;
-  return { failing: failed, findings, unaudited, score: !any ? undefined : nothing ? 0 : denominator === 0 ? 100 : Math.round(((passed + attested) / denominator) * 100) };
+/** The combined score and counts over every folder (see score.ts). */
+export function totals(ctx: Ctx): Totals {
+  return totalsOf(ctx.folders.map((a) => a.result));
 }
 
 /** The readiness view: roots from every registered provider; badge, description and checkboxes. */
@@ -253,10 +300,11 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
 
   private updateHeader(): void {
     const t = totals(this.ctx);
-    this.view.badge = t.failing ? { value: t.failing, tooltip: `${t.failing} failing readiness item${t.failing === 1 ? '' : 's'}` } : undefined;
-    this.view.description = this.ctx.scanning && t.score === undefined ? 'scanning…' : t.score === undefined ? undefined : `Score ${t.score}%`;
-    // The message shows even when the view's header is merged into its container's title (a single view).
-    this.view.message = t.score === undefined ? undefined : `Readiness score ${t.score}% · ${t.failing} failing item${t.failing === 1 ? '' : 's'}${this.ctx.view.failingOnly ? ' (showing failing only)' : ''}`;
+    this.view.badge = t.failed ? { value: t.failed, tooltip: `Readiness ${t.score}% · ${t.failed} failing check${t.failed === 1 ? '' : 's'}` } : undefined;
+    this.view.description = this.ctx.scanning && !t.folders ? 'scanning…' : t.folders ? scoreLabel(t) : undefined;
+    // The message shows even when the view's header is merged into its container's title (a single view);
+    // with nothing to audit there are no rows and the welcome text explains.
+    this.view.message = t.score === undefined ? undefined : `${scoreLine(t)}${this.ctx.view.failingOnly ? ' (showing failing only)' : ''}`;
   }
 
   roots(): TreeNode[] {

@@ -41,18 +41,18 @@ describe('Shipshape in the VS Code workbench (headless Chromium)', function () {
 
   it('the readiness view shows the checklist, items with their status, and the score', async () => {
     const sidebar = await openReadinessView();
-    for (const text of ['Fixture readiness', 'Kubernetes', 'Containers declare a liveness probe', 'People and process']) {
+    for (const text of ['Fixture readiness', 'Kubernetes', 'Containers declare a liveness probe', 'To confirm by hand']) {
       await row(sidebar, text).waitFor({ timeout: STEP_MS });
     }
-    // Sections without failing items start collapsed: open the one with the manual item.
-    await row(sidebar, 'People and process').click();
+    // Manual items sit in one collapsed node after the checks: open it.
+    await row(sidebar, 'To confirm by hand').click();
     await row(sidebar, 'An on-call runbook exists').waitFor({ timeout: STEP_MS });
     // Failing items are expanded to their findings; the item says how many.
     await expectText(row(sidebar, 'Containers declare a liveness probe'), /1 finding/);
-    await row(sidebar, 'has no liveness probe').waitFor({ timeout: STEP_MS });
+    await row(sidebar, 'Deployment/shop › web').waitFor({ timeout: STEP_MS });
     // The score: in the view's title area and in the status bar.
-    await expectText(sidebar.getByText(/Readiness score \d+%/), /Readiness score 0% · 4 failing items/);
-    await expectText(page.locator('.statusbar-item [aria-label^="Shipshape readiness score"], .statusbar-item[aria-label^="Shipshape readiness score"]'), /0%/);
+    await expectText(sidebar.getByText(/Readiness \d+%/), /Readiness 0% · 4 failing checks of 4/);
+    await expectText(page.locator('.statusbar-item [aria-label^="Shipshape readiness"], .statusbar-item[aria-label^="Shipshape readiness"]'), /0%/);
     // The badge on the activity-bar icon counts the failing items.
     await expectText(page.locator('.activitybar .action-item', { has: page.locator('[aria-label^="Shipshape"]') }).locator('.badge'), /4/);
     await page.screenshot({ path: path.join(RESULTS, 'vscode-ui-readiness.png') });
@@ -64,8 +64,8 @@ describe('Shipshape in the VS Code workbench (headless Chromium)', function () {
     const checkbox = manual.locator('.custom-view-tree-node-item-checkbox, .monaco-checkbox, [role="checkbox"]').first();
     await checkbox.click();
     await expectText(manual, /signed off by/);
-    await expectText(sidebar.getByText(/Readiness score \d+%/), /Readiness score 20%/);
-    await expectText(page.locator('.statusbar-item [aria-label^="Shipshape readiness score"], .statusbar-item[aria-label^="Shipshape readiness score"]'), /20%/);
+    await expectText(sidebar.getByText(/Readiness \d+%/), /Readiness 20% · 4 failing checks of 4/);
+    await expectText(page.locator('.statusbar-item [aria-label^="Shipshape readiness"], .statusbar-item[aria-label^="Shipshape readiness"]'), /20%/);
     const file = path.join(WORKSPACE, '.shipshape', 'attestations.yaml');
     assert.ok(existsSync(file), 'the attestation file exists');
     assert.match(readFileSync(file, 'utf8'), /fixture\.manual\.runbook:\n\s+by: /);

@@ -11,9 +11,12 @@ export const STEP_MS = 30000;
 
 const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-/** Launches Chromium with its own profile (under the run's profile folder), opens the workbench and waits for the explorer. */
-export async function openWorkbench(profile?: string): Promise<{ context: BrowserContext; page: Page }> {
-  assert.ok(URL, 'SHIPSHAPE_UI_URL is set: run this through scripts/vscodeTests.mjs');
+/**
+ * Launches Chromium with its own profile (under the run's profile folder), opens the workbench (the fixture,
+ * or `url`) and waits for the explorer to show `ready`.
+ */
+export async function openWorkbench(profile?: string, url = URL, ready = 'Dockerfile'): Promise<{ context: BrowserContext; page: Page }> {
+  assert.ok(url, 'the workbench URL is set: run this through scripts/vscodeTests.mjs');
   mkdirSync(RESULTS, { recursive: true });
   const base = process.env.SHIPSHAPE_UI_PROFILE ?? path.join(RESULTS, '.profile');
   const context = await chromium.launchPersistentContext(profile ? path.join(base, profile) : base, {
@@ -23,9 +26,9 @@ export async function openWorkbench(profile?: string): Promise<{ context: Browse
     viewport: { width: 1400, height: 900 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(URL);
+  await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   // The explorer shows the fixture once the workspace is open.
-  await page.locator('.explorer-folders-view .monaco-list-row[aria-label="Dockerfile"]').waitFor({ timeout: 60000 });
+  await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${ready}"]`).waitFor({ timeout: 60000 });
   return { context, page };
 }

@@ -146,7 +146,7 @@ export function extensionTests(): void {
       const roots = folderNodes(a, 'shop');
       assert.deepEqual(roots.map(labelOf), ['Fixture readiness']);
       const sections = a.tree.children(roots[0]);
-      assert.deepEqual(sections.map(labelOf), ['Kubernetes', 'Container image', 'Configuration', 'People and process']);
+      assert.deepEqual(sections.map(labelOf), ['Kubernetes', 'Container image', 'Configuration', 'To confirm by hand'], 'sections with checks, then the manual items in one node');
       const items = flatten(a, roots).filter((n) => n.item);
       const status = Object.fromEntries(items.map((n) => [n.item!.id, n.item!.status]));
       assert.deepEqual(status, {
@@ -202,7 +202,7 @@ export function extensionTests(): void {
       assert.deepEqual(resultOf(a, 'api')!.items.map((i) => `${i.id}:${i.status}`), ['api.docker.user:pass', 'api.env.node-env:pass']);
       const roots = a.tree.roots();
       assert.deepEqual(roots.map(labelOf), ['shop', 'api']);
-      assert.deepEqual(roots.map((r) => r.description), ['score 0%', 'score 100%']);
+      assert.deepEqual(roots.map((r) => r.description), ['0% ready', '100% ready']);
       assert.deepEqual(ruleIds(uri('Dockerfile', 'api')), []);
     });
 

@@ -664,7 +664,7 @@ export function reliabilityTests(): void {
         // ticking a manual item does not write through a link to outside
         mkdirSync(path.dirname(attLink), { recursive: true });
         symlinkSync(outsideAttestations, attLink);
-        const manual = r.items.find((i) => i.mode === 'manual');
+        const manual = r.items.find((i) => i.status === 'manual');
         assert.ok(manual, 'the folder has a manual item');
         await vscode.commands.executeCommand('shipshape.signOff', manual.id, true).then(
           () => undefined,

@@ -1,0 +1,132 @@
+// What a new user sees on real repositories: the bundled example (examples/shop) and a copy of Google's
+// microservices-demo, each opened in the real workbench (code-server, started by scripts/vscodeTests.mjs).
+// The view, the status bar and the badge are read like a person reads them and compared with the engine's
+// own audit of the same folder. Screenshots go to the results folder (the README's come from here).
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { AuditResult } from '../../src/engine/model';
+import { scanFolder } from '../../src/node/host';
+import { scoreLabel, scoreLine, totalsOf } from '../../src/vscode/score';
+import { openWorkbench, RESULTS, STEP_MS } from './workbench';
+
+interface Repo {
+  name: string;
+  url?: string;
+  folder?: string;
+  /** An explorer row that shows once the folder is open. */
+  ready: string;
+  screenshot: string;
+}
+
+const REPOS: Repo[] = [
+  { name: 'the bundled example (examples/shop)', url: process.env.SHIPSHAPE_UI_EXAMPLE_URL, folder: process.env.SHIPSHAPE_UI_EXAMPLE, ready: 'Dockerfile', screenshot: 'vscode-ui-example.png' },
+  { name: 'a copy of microservices-demo', url: process.env.SHIPSHAPE_UI_DEMO_URL, folder: process.env.SHIPSHAPE_UI_DEMO, ready: 'kubernetes-manifests', screenshot: 'vscode-ui-demo.png' },
+];
+
+for (const repo of REPOS) {
+  describe(`Shipshape on ${repo.name} (headless Chromium)`, function () {
+    this.timeout(180000);
+    let context: BrowserContext | undefined;
+    let page: Page;
+    let result: AuditResult;
+
+    before(async function () {
+      if (!repo.url || !repo.folder) {
+        console.log(`  skipped: ${repo.name} is not available on this machine (scripts/vscodeTests.mjs copies it when present)`);
+        this.skip();
+      }
+      result = (await scanFolder(repo.folder!)).result;
+      ({ context, page } = await openWorkbench(path.basename(repo.folder!), repo.url, repo.ready));
+    });
+
+    afterEach(async function () {
+      if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(RESULTS, `failure-${repo.screenshot}`) });
+    });
+
+    after(async () => {
+      await context?.close();
+    });
+
+    it('the view: failing checklists first, short rows, no operations or not-applicable rows; one score everywhere', async () => {
+      const icon = page.locator('.activitybar .action-item a[aria-label^="Shipshape"], .activitybar .action-item .action-label[aria-label^="Shipshape"]').first();
+      await icon.waitFor({ timeout: STEP_MS });
+      const sidebar = page.locator('.part.sidebar');
+      const rows = sidebar.locator('.monaco-list-row');
+      const t = totalsOf([result]);
+      assert.ok(t.score !== undefined && t.failed > 0, 'the repository has failing checks');
+      if (!(await sidebar.getByText(/Readiness \d+%/).count())) await icon.click();
+      // The view's line, the status bar and the badge say the same: the engine's score and failing count.
+      await expectText(sidebar.getByText(/Readiness \d+%/), new RegExp(`^${escape(scoreLine(t))}$`));
+      await expectText(page.locator('.statusbar-item [aria-label^="Shipshape readiness"], .statusbar-item[aria-label^="Shipshape readiness"]'), new RegExp(escape(scoreLabel(t))));
+      await expectText(page.locator('.activitybar .action-item', { has: page.locator('[aria-label^="Shipshape"]') }).locator('.badge'), new RegExp(`^${t.failed}$`));
+
+      // Roots: the checklists with failing checks, the one with the most failing errors first.
+      const failingByChecklist = new Map<string, number>();
+      for (const i of result.items) if (i.status === 'fail') failingByChecklist.set(i.checklist, (failingByChecklist.get(i.checklist) ?? 0) + (i.severity === 'error' ? 10000 : i.severity === 'warning' ? 100 : 1));
+      const firstId = [...failingByChecklist].sort((a, b) => b[1] - a[1])[0][0];
+      const firstTitle = { kubernetes: 'Kubernetes workloads', dockerfile: 'Dockerfile', scripts: 'Package scripts and dependencies', repo: 'Repository, CI and Compose', env: 'Environment configuration', app: 'Application evidence' }[firstId] ?? firstId;
+      await rows.first().waitFor({ timeout: STEP_MS });
+      await expectText(rows.first(), new RegExp(`^${escape(firstTitle)}`));
+      // The first screen: the failing checks of that checklist, their findings as short rows naming the object.
+      await widenSidebar(page);
+      const screen = await rows.allTextContents();
+      assert.ok(screen.some((x) => x.includes(' › ')), `finding rows name object › container: ${screen.join(' | ')}`);
+      assert.ok(!screen.some((x) => /seed|not applicable|evidence: 0/i.test(x)), `no internal or not-applicable rows: ${screen.join(' | ')}`);
+      await page.screenshot({ path: path.join(RESULTS, repo.screenshot) });
+      // The README's picture: the side bar and the status bar's score (copied to docs/images after a run).
+      await page.screenshot({ path: path.join(RESULTS, `readme-${repo.screenshot}`), clip: { x: 0, y: 0, width: 700, height: 900 } });
+
+      // Collapsed, the roots are the checklists: no opt-in operations checklist, the failing ones first.
+      await sidebar.locator('.action-label[aria-label="Collapse All"], a[aria-label="Collapse All"]').first().click();
+      await expectCount(rows, (n) => n <= 8);
+      const roots = await rows.allTextContents();
+      assert.ok(!result.items.some((i) => i.checklist === 'operations'), 'the operations checklist is opt-in');
+      assert.ok(!roots.some((x) => /^Operations/.test(x)), roots.join(' | '));
+      assert.match(roots[0], new RegExp(`^${escape(firstTitle)}`));
+      // Opened, a checklist with checks and manual items shows its sections, then the manual items in one node.
+      const mixed = roots.findIndex((x) => /failing/.test(x) && /signed off/.test(x));
+      assert.ok(mixed > 0, `a failing checklist with manual items, not first: ${roots.join(' | ')}`);
+      await rows.nth(mixed).click();
+      await expectCount(rows, (n) => n > roots.length);
+      const opened = await rows.allTextContents();
+      const manual = opened.findIndex((x) => x.startsWith('To confirm by hand'));
+      assert.ok(manual > mixed + 1, `manual items grouped after the checks: ${opened.join(' | ')}`);
+      assert.match(opened[manual], /To confirm by hand0\/\d+ signed off/);
+      await page.screenshot({ path: path.join(RESULTS, repo.screenshot.replace('.png', '-collapsed.png')) });
+    });
+  });
+}
+
+async function expectText(locator: Locator, re: RegExp): Promise<void> {
+  const until = Date.now() + STEP_MS;
+  let last = '';
+  while (Date.now() < until) {
+    last = (await locator.first().textContent({ timeout: STEP_MS }).catch(() => null)) ?? '';
+    if (re.test(last)) return;
+    await locator.page().waitForTimeout(100);
+  }
+  assert.fail(`expected ${re} in "${last}"`);
+}
+
+/** Drags the side bar's edge to the right, as a person does to read long rows. */
+async function widenSidebar(page: Page): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const x = box.x + box.width + 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 320, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+async function expectCount(locator: Locator, ok: (n: number) => boolean): Promise<void> {
+  const until = Date.now() + STEP_MS;
+  while (Date.now() < until && !ok(await locator.count())) await locator.page().waitForTimeout(100);
+  assert.ok(ok(await locator.count()), `unexpected row count ${await locator.count()}`);
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
