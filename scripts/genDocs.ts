@@ -1,7 +1,8 @@
-// Generates the README sections `coverage` and `rules` from the built-in checklists and the seed
-// analysis (../shared/seed-analysis). `npm run docs` rewrites them; `--check` fails when they are stale.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Generates docs/coverage.md and docs/rules.md (their `coverage` and `rules` sections) from the built-in
+// checklists and the seed analysis (../shared/seed-analysis). `npm run docs` rewrites them; `--check` fails when they are stale.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { stringify } from 'yaml';
 import type { Checklist, ChecklistItem } from '../src/engine/checklist/schema';
 import { loadBuiltinChecklists } from '../src/node/host';
 
@@ -194,7 +195,7 @@ export function renderRules(checklists: readonly Checklist[], catalogue: readonl
   out.push('', 'Every item with a check (manual items are listed in their checklists):', '');
   out.push('| id | checklist | severity | mode | template | requirement |', '|---|---|---|---|---|---|');
   for (const i of items.filter((x) => x.mode !== 'manual')) {
-    out.push(`| \`${i.item.id}\` | ${i.checklist} | ${i.item.severity} | ${i.mode} | \`${i.item.check}\` | ${escape(i.item.title)} |`);
+    out.push(`| [\`${i.item.id}\`](rules/${i.item.id}.md) | ${i.checklist} | ${i.item.severity} | ${i.mode} | \`${i.item.check}\` | ${escape(i.item.title)} |`);
   }
   return out.join('\n');
 }
@@ -208,27 +209,81 @@ export function replaceSection(readme: string, name: string, body: string): stri
   return `${readme.slice(0, a + open.length)}\n${body}\n${readme.slice(b)}`;
 }
 
-/** The README with the generated sections brought up to date. */
-export function renderReadme(readme: string): string {
+/** A fixture file of a rule (test/fixtures/rules/<id>/) as a fenced example, at most 40 lines. */
+function example(file: string): string {
+  const lines = readFileSync(file, 'utf8').replace(/\r/g, '').replace(/\n$/, '').split('\n');
+  const name = path.basename(file);
+  const lang = /\.ya?ml$/.test(name) ? 'yaml' : /\.json$/.test(name) ? 'json' : /Dockerfile|\.dockerfile$/i.test(name) ? 'dockerfile' : '';
+  return ['```' + lang, ...lines.slice(0, 40), ...(lines.length > 40 ? [`# … ${lines.length - 40} more lines`] : []), '```'].join('\n');
+}
+
+/** The first file (or a folder's first file) of a fixture entry whose name starts with `prefix` (fail, pass). */
+function firstFixture(dir: string, prefix: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const names = readdirSync(dir).filter((n) => n.startsWith(prefix) && !n.includes('.fixed.'));
+  const entry = names.sort((a, b) => Number(!a.startsWith(`${prefix}.`)) - Number(!b.startsWith(`${prefix}.`)) || a.localeCompare(b))[0];
+  if (!entry) return undefined;
+  const abs = path.join(dir, entry);
+  if (!statSync(abs).isDirectory()) return abs;
+  const inner = readdirSync(abs).sort().find((n) => !statSync(path.join(abs, n)).isDirectory());
+  return inner ? path.join(abs, inner) : undefined;
+}
+
+/** One page per rule with a check: what it requires, why, how to fix it, its parameters, peers' ids, examples. */
+export function renderRulePages(checklists: readonly Checklist[]): Record<string, string> {
+  const pages: Record<string, string> = {};
+  for (const c of checklists) {
+    for (const s of c.sections) {
+      for (const item of s.items) {
+        if (!item.check) continue;
+        const out = [`# ${item.id}`, '', `**${item.title}**`, ''];
+        out.push(`| | |`, `|---|---|`, `| Checklist | ${escape(c.title)} (\`${c.id}\`) › ${escape(s.title)} |`, `| Severity | ${item.severity} |`, `| Kind | ${item.evidence ? 'evidence: the files are shown, a person confirms' : 'automated'} |`, `| Check template | \`${item.check}\` |`);
+        if (item.fix) out.push(`| Fix | \`${item.fix.template}\`${item.fix.with ? ` with \`${JSON.stringify(item.fix.with)}\`` : ''} |`);
+        if (item.aliases.length) out.push(`| Same check in | ${item.aliases.map((x) => `\`${x}\``).join(', ')} |`);
+        out.push('');
+        if (item.docs?.why) out.push('## Why', '', item.docs.why, '');
+        if (item.docs?.fix) out.push('## How to fix', '', item.docs.fix.includes('\n') ? `\`\`\`\n${item.docs.fix}\n\`\`\`` : item.docs.fix, '');
+        if (item.with && Object.keys(item.with).length) out.push('## Parameters', '', 'Set in `.shipshape.yaml` under `rules: { ' + item.id + ': { with: { … } } }`. Defaults here:', '', '```yaml', stringify(item.with).trimEnd(), '```', '');
+        const dir = path.join(REPO, 'test', 'fixtures', 'rules', item.id);
+        const fail = firstFixture(dir, 'fail');
+        const pass = firstFixture(dir, 'pass');
+        if (fail || pass) out.push('## Examples', '');
+        if (fail) out.push(`Fails (\`${path.relative(dir, fail)}\`):`, '', example(fail), '');
+        if (pass) out.push(`Passes (\`${path.relative(dir, pass)}\`):`, '', example(pass), '');
+        if (item.docs?.url) out.push(`More: ${item.docs.url}`, '');
+        pages[`docs/rules/${item.id}.md`] = out.join('\n');
+      }
+    }
+  }
+  return pages;
+}
+
+/** The generated pages (docs/coverage.md, docs/rules.md) with their generated sections brought up to date. */
+export function renderDocs(read: (page: string) => string): Record<string, string> {
   const { checklists, problems } = loadBuiltinChecklists(path.join(REPO, 'checklists'));
   if (problems.some((p) => p.severity === 'error')) throw new Error(`built-in checklists have errors:\n${problems.map((p) => `${p.file}: ${p.message}`).join('\n')}`);
   const catalogue = readCatalogue();
-  let out = replaceSection(readme, 'coverage', renderCoverage(checklists, readSeedRows(), catalogue));
-  out = replaceSection(out, 'rules', renderRules(checklists, catalogue));
-  return out;
+  return {
+    'docs/coverage.md': replaceSection(read('docs/coverage.md'), 'coverage', renderCoverage(checklists, readSeedRows(), catalogue)),
+    'docs/rules.md': replaceSection(read('docs/rules.md'), 'rules', renderRules(checklists, catalogue)),
+    ...renderRulePages(checklists),
+  };
 }
 
 if (require.main === module) {
-  const file = path.join(REPO, 'README.md');
-  const current = readFileSync(file, 'utf8');
-  const next = renderReadme(current);
+  const read = (page: string): string => (existsSync(path.join(REPO, page)) ? readFileSync(path.join(REPO, page), 'utf8') : '');
+  const pages = renderDocs(read);
+  const stale = Object.keys(pages).filter((page) => pages[page] !== read(page));
   if (process.argv.includes('--check')) {
-    if (next !== current) {
-      console.error('README.md coverage/rules sections are stale: run npm run docs');
+    if (stale.length) {
+      console.error(`${stale.join(', ')} stale: run npm run docs`);
       process.exitCode = 1;
     }
-  } else if (next !== current) {
-    writeFileSync(file, next);
-    console.log('wrote README.md (coverage, rules)');
-  } else console.log('README.md is up to date');
+  } else {
+    for (const page of stale) {
+      mkdirSync(path.dirname(path.join(REPO, page)), { recursive: true });
+      writeFileSync(path.join(REPO, page), pages[page]);
+    }
+    console.log(stale.length ? `wrote ${stale.join(', ')}` : 'docs are up to date');
+  }
 }

@@ -85,7 +85,7 @@ export function seedStats(generic = false): SeedStats[] {
   return out;
 }
 
-/** The table the README's `markdown` section shows (regenerate: SHIPSHAPE_SEED_TABLE=1 npx mocha test/unit/markdownSeeds.test.ts). */
+/** The table docs/markdown-checklists.md's `markdown` section shows (regenerate: SHIPSHAPE_SEED_TABLE=1 npx mocha test/unit/markdownSeeds.test.ts). */
 export function seedTable(stats: readonly SeedStats[]): string {
   const pct = (n: number, d: number) => `${n}/${d} (${d ? Math.round((n / d) * 100) : 0}%)`;
   const rows = stats.map((s) => `| ${s.seed} | ${s.items} | ${s.automated} | ${s.linked} | ${pct(s.aHit, s.a)} | ${pct(s.cAuto, s.c)} |`);
@@ -122,12 +122,12 @@ describe('Markdown linking over the five seed checklists', () => {
     assert.ok(g('cAuto') / g('c') <= 0.05, `C: ${g('cAuto')}/${g('c')}\n${generic.flatMap((s) => s.cFalse).join('\n')}`);
   });
 
-  it('every seed has items linked to automated rules, and the README reports the current counts', () => {
+  it('every seed has items linked to automated rules, and docs/markdown-checklists.md reports the current counts', () => {
     for (const s of stats) assert.ok(s.automated > 0, `seed ${s.seed}: no item links to an automated rule`);
     const table = seedTable(stats);
     if (process.env.SHIPSHAPE_SEED_TABLE) console.log(table);
-    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('<!-- section:markdown -->'), readme.indexOf('<!-- /section:markdown -->'));
-    assert.ok(section.includes(table), `README section "markdown" is stale; put this table in it:\n${table}`);
+    const page = readFileSync(path.join(REPO, 'docs', 'markdown-checklists.md'), 'utf8');
+    const section = page.slice(page.indexOf('<!-- section:markdown -->'), page.indexOf('<!-- /section:markdown -->'));
+    assert.ok(section.includes(table), `docs/markdown-checklists.md section "markdown" is stale; put this table in it:\n${table}`);
   });
 });
