@@ -1,4 +1,5 @@
 import type { ResolvedItem } from '../audit';
+import { isShipshapeReport } from '../report/markdown';
 import type { AuditResult, Evidence, Finding, ItemResult, ItemStatus, Problem, Range, RelatedInfo } from '../model';
 import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
 import type { ParsedFile } from '../workspace';
@@ -254,7 +255,8 @@ export function linkMarkdownFiles(
 ): LinkedChecklist[] {
   const wanted = new Set(configured);
   return files
-    .filter((f) => f.kind === 'markdown' && f.model !== undefined)
+    // a report Shipshape wrote is never read back as a checklist
+    .filter((f) => f.kind === 'markdown' && f.model !== undefined && !isShipshapeReport(f.text))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((f) => linkChecklist({ path: f.path, model: f.model as MarkdownChecklistModel, problems: f.problems }, audit, resolvedItems))
     .filter((l) => isReadinessChecklist(l, wanted));
