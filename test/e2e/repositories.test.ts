@@ -8,7 +8,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { AuditResult } from '../../src/engine/model';
 import { scanFolder } from '../../src/node/host';
 import { scoreLabel, scoreLine, totalsOf } from '../../src/vscode/score';
-import { openWorkbench, RESULTS, STEP_MS } from './workbench';
+import { expectText, openWorkbench, RESULTS, STEP_MS } from './workbench';
 
 interface Repo {
   name: string;
@@ -98,16 +98,6 @@ for (const repo of REPOS) {
   });
 }
 
-async function expectText(locator: Locator, re: RegExp): Promise<void> {
-  const until = Date.now() + STEP_MS;
-  let last = '';
-  while (Date.now() < until) {
-    last = (await locator.first().textContent({ timeout: STEP_MS }).catch(() => null)) ?? '';
-    if (re.test(last)) return;
-    await locator.page().waitForTimeout(100);
-  }
-  assert.fail(`expected ${re} in "${last}"`);
-}
 
 /** Drags the side bar's edge to the right, as a person does to read long rows. */
 async function widenSidebar(page: Page): Promise<void> {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { openWorkbench, RESULTS, STEP_MS, WORKSPACE } from './workbench';
+import { expectText, openWorkbench, RESULTS, STEP_MS, WORKSPACE } from './workbench';
 
 describe('Shipshape in the VS Code workbench (headless Chromium)', function () {
   this.timeout(180000);
@@ -85,16 +85,6 @@ describe('Shipshape in the VS Code workbench (headless Chromium)', function () {
   });
 });
 
-async function expectText(locator: Locator, re: RegExp): Promise<void> {
-  const until = Date.now() + STEP_MS;
-  let last = '';
-  while (Date.now() < until) {
-    last = (await locator.first().textContent({ timeout: STEP_MS }).catch(() => null)) ?? '';
-    if (re.test(last)) return;
-    await locator.page().waitForTimeout(100);
-  }
-  assert.fail(`expected ${re} in "${last}"`);
-}
 
 function slug(s: string): string {
   return s.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const URL = process.env.SHIPSHAPE_UI_URL;
 export const WORKSPACE = process.env.SHIPSHAPE_UI_WORKSPACE ?? '';
@@ -31,4 +31,16 @@ export async function openWorkbench(profile?: string, url = URL, ready = 'Docker
   // The explorer shows the fixture once the workspace is open.
   await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${ready}"]`).waitFor({ timeout: 60000 });
   return { context, page };
+}
+
+/** Waits until the locator's text matches (the workbench renders asynchronously); fails with the last text seen. */
+export async function expectText(locator: Locator, re: RegExp): Promise<void> {
+  const until = Date.now() + STEP_MS;
+  let last = '';
+  while (Date.now() < until) {
+    last = (await locator.first().textContent({ timeout: STEP_MS }).catch(() => null)) ?? '';
+    if (re.test(last)) return;
+    await locator.page().waitForTimeout(100);
+  }
+  assert.fail(`expected ${re} in "${last}"`);
 }
