@@ -76,7 +76,7 @@ export function summaryLine(r: ReadinessReport): string {
 /** For a team's own checklist: how many lines the checks settle, and how many ticks disagree with them. */
 export function automatedLine(r: ReadinessReport): string {
   const s = r.summary;
-  return `${s.automated} of ${s.entries} items are settled by automated checks${s.mismatches ? `; ${s.mismatches} tick${s.mismatches > 1 ? 's' : ''} disagree with them` : ''}.`;
+  return `${s.automated} of ${s.entries} items are settled by automated checks${s.mismatches ? `; ${s.mismatches === 1 ? '1 ticked line disagrees' : `${s.mismatches} ticked lines disagree`} with them` : ''}.`;
 }
 
 export function sourceLine(r: ReadinessReport): string {

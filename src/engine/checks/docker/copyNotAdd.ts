@@ -41,7 +41,7 @@ export const copyNotAdd = fileCheck({
         if (srcs.some((s) => s.includes('$') || hasPlaceholder(s))) continue; // resolved at build time
         const plain = srcs.filter((s) => !URL_RE.test(s) && !ARCHIVE_RE.test(s));
         if (plain.length === 0) continue;
-        findings.push(dockerFinding(ctx, ins.keywordRange, `Use COPY instead of ADD for ${plain.length === 1 ? plain[0] : `${plain.length} files/folders`}: ADD also fetches URLs and unpacks archives, which COPY never does by surprise.`, stage));
+        findings.push(dockerFinding(ctx, ins.keywordRange, `Use COPY instead of ADD for ${plain.length === 1 ? (plain[0] === '.' || plain[0] === './' ? 'the build context' : `"${plain[0]}"`) : `${plain.length} files and folders`}: ADD also fetches URLs and unpacks archives, which COPY never does by surprise.`, stage));
       }
     }
     return passOrFail(findings);
