@@ -21,14 +21,14 @@ function indentOf(line: string): number {
 }
 
 /** The first assignment to a secret key on a line: where its value starts, and the value's text. */
-function secretAssignment(line: string): { from: number; value: string } | undefined {
+function secretAssignment(line: string): { from: number; value: string; equals?: boolean } | undefined {
   const env = /^(\s*(?:ENV|ARG)\s+)([A-Za-z_][A-Za-z0-9_]*)(\s+)(?=[^=\s])/i.exec(line);
   if (env && SECRET_KEY.test(env[2])) return { from: env[0].length, value: line.slice(env[0].length) };
   ASSIGNMENT.lastIndex = 0;
   for (let m = ASSIGNMENT.exec(line); m; m = ASSIGNMENT.exec(line)) {
     if (!SECRET_KEY.test(m[2])) continue;
     const from = m.index + m[0].length;
-    return { from, value: line.slice(from) };
+    return { from, value: line.slice(from), equals: m[3].includes('=') };
   }
   return undefined;
 }
@@ -63,9 +63,9 @@ export function secretLinesIn(text: string): Map<number, SecretLine> {
       // a YAML value on the following, more indented lines
       while (j < lines.length && (lines[j].trim() === '' || indentOf(lines[j]) > keyIndent)) out.set(j++, { from: 0 });
     } else if (unclosedQuote(value)) {
-      // a quoted value continued on more indented lines, up to its closing quote
+      // a quoted value continued up to its closing quote: on any line for KEY="…" (.env), on more indented lines in YAML
       let open = true;
-      while (j < lines.length && open && (lines[j].trim() === '' || indentOf(lines[j]) > keyIndent)) {
+      while (j < lines.length && open && (a.equals || lines[j].trim() === '' || indentOf(lines[j]) > keyIndent)) {
         out.set(j, { from: 0 });
         open = !/(^|[^\\])["']\s*(#.*)?$/.test(lines[j]);
         j++;

@@ -103,6 +103,7 @@ describe('fix safety: shipshape fix on disk', function () {
     const r = await runCli(['fix', dir, '--rule', 'k8s.probes.liveness']);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.doesNotMatch(r.stderr, /changed on disk/);
+    assert.match(r.stdout, /k8s\.probes\.liveness: Add livenessProbe .*\(changes behaviour: the kubelet restarts the container when the probe fails/, 'a fix that changes behaviour says so');
     const after = readFileSync(path.join(dir, 'pod.yaml'), 'utf8');
     assert.ok(after.startsWith('\uFEFFapiVersion'), 'BOM kept');
     assert.ok(!/[^\r]\n/.test(after), 'CRLF kept');
@@ -146,5 +147,9 @@ describe('fix safety: shipshape fix on disk', function () {
     assert.match(diff, /^ DB_PASSWORD: •••$/m);
     assert.match(diff, /^ url: postgres:\/\/u:•••@db\/x$/m);
     assert.match(diff, /^ B: 2$/m, 'other lines are shown as they are');
+    const env = ['A=1', 'PRIVATE_KEY="-----BEGIN KEY-----', 'env-key-secret', '-----END KEY-----"', 'B=2', ''].join('\n');
+    const envDiff = unifiedDiff('.env', env, env.replace('B=2', 'B=2\nC=3'));
+    assert.ok(!envDiff.includes('env-key-secret') && !envDiff.includes('END KEY'), envDiff);
+    assert.match(envDiff, /^ B=2$/m);
   });
 });

@@ -23,8 +23,20 @@ function errorCount(path: string, text: string, kind: FileKind | undefined): num
   return parseFile({ path, text, kind }).problems.filter((p) => p.severity === 'error').length;
 }
 
+/** The last texts judged (a fix run judges the same text before each of its fixes): text → verdict. */
+const recent = new Map<string, string | undefined>();
+
 /** Why `text` does not parse strictly as the file it is (with the line), or undefined when it does. */
 export function strictProblem(path: string, text: string, kind: FileKind | undefined): string | undefined {
+  const key = `${kind ?? ''}\0${path}\0${text}`;
+  if (recent.has(key)) return recent.get(key);
+  const verdict = judge(path, text, kind);
+  if (recent.size >= 8) recent.delete(recent.keys().next().value!);
+  recent.set(key, verdict);
+  return verdict;
+}
+
+function judge(path: string, text: string, kind: FileKind | undefined): string | undefined {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (isJson(path, kind, text)) {
     try {
