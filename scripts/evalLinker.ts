@@ -1,0 +1,33 @@
+/**
+ * Prints how well Markdown checklist lines link to rules on the labelled public checklists
+ * (test/fixtures/markdown-dev): recall on checkable lines, link precision, and how many operational lines get
+ * an automated link, with and without the seed checklists. `--misses` lists the lines scored wrong.
+ */
+import * as path from 'node:path';
+import { loadBuiltinChecklists } from '../src/node/host';
+import { linkPart, score, withoutSeeds, type LineResult } from '../test/unit/markdownDevSet';
+
+const { checklists } = loadBuiltinChecklists(path.resolve(__dirname, '..', 'checklists'));
+const showMisses = process.argv.includes('--misses');
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+for (const [name, lists] of [['built-in checklists', checklists], ['without the seed checklists', withoutSeeds(checklists)]] as const) {
+  for (const part of ['dev', 'validation'] as const) {
+    const lines = linkPart(part, lists);
+    const s = score(lines);
+    console.log(
+      `${part.padEnd(10)} ${name.padEnd(28)} recall ${pct(s.recall)} (${s.found}/${s.checkable})  precision ${pct(s.precision)} (${s.right}/${s.links})  operational lines automated ${pct(s.falseAutomatedRate)} (${s.falselyAutomated}/${s.uncheckable})`,
+    );
+    if (showMisses && part === 'dev') printMisses(lines);
+  }
+}
+
+function printMisses(lines: readonly LineResult[]): void {
+  for (const l of lines) {
+    const expected = Array.isArray(l.expected) ? l.expected : [];
+    const wrong = l.links.filter((k) => !expected.includes(k.id));
+    const missed = expected.length > 0 && !l.links.some((k) => expected.includes(k.id));
+    if (!wrong.length && !missed) continue;
+    console.log(`  ${missed ? 'MISS' : 'WRONG'} ${l.file}: ${l.text}\n      want ${Array.isArray(l.expected) ? l.expected.join(' ') : l.expected}; got ${l.links.map((k) => `${k.id} [${k.reason}]`).join(', ') || '-'}`);
+  }
+}

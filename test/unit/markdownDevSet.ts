@@ -1,0 +1,96 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { resolveItems, type ResolvedItem } from '../../src/engine/audit';
+import type { Checklist } from '../../src/engine/checklist/schema';
+import { linkChecklist } from '../../src/engine/markdown/link';
+import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
+
+/**
+ * Scores the Markdown linker on the labelled public checklists of test/fixtures/markdown-dev: each part
+ * (dev, validation) holds checklists and a labels.tsv written before the linker was run on them.
+ * A label is the rule ids a line should link to (any of them is a right link), `manual` (an operational
+ * fact a person attests) or `none` (about the repository, but no rule checks it).
+ */
+
+export const DEV_SET = path.resolve(__dirname, '..', 'fixtures', 'markdown-dev');
+
+export interface LineResult {
+  file: string;
+  text: string;
+  expected: string[] | 'manual' | 'none';
+  /** Links to automated and evidence rules (a link to a manual item claims no check). */
+  links: { id: string; mode: string; reason: string }[];
+}
+
+export interface Scores {
+  /** Lines with a rule label. */
+  checkable: number;
+  /** Checkable lines with at least one right link. */
+  found: number;
+  /** Links to automated or evidence rules. */
+  links: number;
+  /** Of those, links to a rule the label names. */
+  right: number;
+  /** Lines labelled manual or none. */
+  uncheckable: number;
+  /** Of those, lines given a link to an automated rule. */
+  falselyAutomated: number;
+  recall: number;
+  precision: number;
+  falseAutomatedRate: number;
+}
+
+function readLabels(dir: string): Map<string, Map<string, LineResult['expected']>> {
+  const byFile = new Map<string, Map<string, LineResult['expected']>>();
+  for (const line of readFileSync(path.join(dir, 'labels.tsv'), 'utf8').split('\n')) {
+    if (!line.trim() || line.startsWith('#')) continue;
+    const [file, text, label] = line.split('\t');
+    const expected = label === 'manual' || label === 'none' ? label : label.split(/\s+/).filter(Boolean);
+    if (!byFile.has(file)) byFile.set(file, new Map());
+    byFile.get(file)!.set(text, expected);
+  }
+  return byFile;
+}
+
+/** Every labelled line of a part with the links the linker gives it against these checklists. */
+export function linkPart(part: 'dev' | 'validation', checklists: readonly Checklist[]): LineResult[] {
+  const dir = path.join(DEV_SET, part);
+  const labels = readLabels(dir);
+  const items: ResolvedItem[] = resolveItems(checklists).items;
+  const out: LineResult[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+    const { model } = parseMarkdownChecklist(readFileSync(path.join(dir, file), 'utf8'));
+    const linked = linkChecklist({ path: file, model }, undefined, items);
+    const fileLabels = labels.get(file) ?? new Map();
+    for (const item of linked.items) {
+      const expected = fileLabels.get(item.text);
+      if (expected === undefined) throw new Error(`${part}/${file}: no label for "${item.text}"`);
+      out.push({ file, text: item.text, expected, links: item.links.filter((l) => l.mode !== 'manual').map((l) => ({ id: l.id, mode: l.mode, reason: l.reason })) });
+    }
+  }
+  return out;
+}
+
+export function score(lines: readonly LineResult[]): Scores {
+  const s = { checkable: 0, found: 0, links: 0, right: 0, uncheckable: 0, falselyAutomated: 0 };
+  for (const l of lines) {
+    const expected = Array.isArray(l.expected) ? l.expected : [];
+    const right = l.links.filter((k) => expected.includes(k.id)).length;
+    s.links += l.links.length;
+    s.right += right;
+    if (Array.isArray(l.expected)) {
+      s.checkable++;
+      if (right > 0) s.found++;
+    } else {
+      s.uncheckable++;
+      if (l.links.some((k) => k.mode === 'auto')) s.falselyAutomated++;
+    }
+  }
+  const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
+  return { ...s, recall: ratio(s.found, s.checkable), precision: ratio(s.right, s.links), falseAutomatedRate: ratio(s.falselyAutomated, s.uncheckable) };
+}
+
+/** The built-in checklists without the seed checklists (their items are the seeds' own wording). */
+export function withoutSeeds(checklists: readonly Checklist[]): Checklist[] {
+  return checklists.filter((c) => !/^seed-/.test(c.id));
+}
