@@ -59,7 +59,7 @@ export function linkPart(part: 'dev' | 'validation', checklists: readonly Checkl
   const items: ResolvedItem[] = resolveItems(checklists).items;
   const out: LineResult[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
-    const { model } = parseMarkdownChecklist(readFileSync(path.join(dir, file), 'utf8'));
+    const { model } = parseMarkdownChecklist(readFileSync(path.join(dir, file), 'utf8'), file);
     const linked = linkChecklist({ path: file, model }, undefined, items);
     const fileLabels = labels.get(file) ?? new Map();
     for (const item of linked.items) {

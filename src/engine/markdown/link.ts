@@ -5,6 +5,7 @@ import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChec
 import type { ParsedFile } from '../workspace';
 import { CATALOGUE_PHRASINGS } from './cataloguePhrasings';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
+import { contextDomain, idPhrasing, paramPhrasings, paramTerms, textTerms } from './ruleTerms';
 
 /** Weight of catalogue phrasings for the item that carries the catalogue id itself (see LinkTarget.inheritedWeight). */
 const EXACT_INHERITED = 0.95;
@@ -86,6 +87,9 @@ export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
       aliases: ri.item.aliases,
       mode: !ri.template ? 'manual' : ri.item.evidence ? 'evidence' : 'auto',
       extra: ri.item.with ? JSON.stringify(ri.item.with) : undefined,
+      derived: [idPhrasing(ri.item.id), ...paramPhrasings(ri.item.with)],
+      terms: [...paramTerms(ri.item.with), ...textTerms([ri.item.title, ...ri.item.matches])],
+      domain: ri.checklist.id === 'dockerfile' || ri.checklist.id === 'kubernetes' ? ri.checklist.id : ri.item.id.startsWith('compose.') ? 'compose' : undefined,
     };
   });
 }
@@ -126,7 +130,7 @@ export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], inde
     }
     return { links, unknownPins };
   }
-  const links = index.link(item.text).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
+  const links = index.link(item.text, contextDomain(item.headingPath)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
   return { links, unknownPins: [] };
 }
 

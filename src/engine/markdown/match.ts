@@ -1,4 +1,5 @@
 import { contentWords, identifiers } from './normalize';
+import { lineTerms, type Domain } from './ruleTerms';
 
 /** What a Markdown line can link to: a checklist item with its phrasings. */
 export interface LinkTarget {
@@ -18,6 +19,12 @@ export interface LinkTarget {
   inheritedWeight?: number;
   /** Further text the item is known by (e.g. its check parameters); only identifiers are taken from it. */
   extra?: string;
+  /** Phrasings derived from the rule's data (its id, the fields and kinds it reads); they rank below its own. */
+  derived?: readonly string[];
+  /** Packages, kinds, fields, instructions and commands the rule reads (lower case): a line naming one speaks of it. */
+  terms?: readonly string[];
+  /** The kind of files the rule reads, when it is about one: a section about Dockerfiles prefers Dockerfile rules. */
+  domain?: Domain;
 }
 
 export interface TextLink {
@@ -41,6 +48,8 @@ interface Phrasing {
 
 /** Catalogue phrasings score below an item's own, so an item that names the phrase itself wins a tie. */
 export const INHERITED = 0.88;
+/** Phrasings derived from a rule's id and parameters are terse: they count this much. */
+const DERIVED = 0.9;
 
 /** Words in parentheses ("(Trivy, Snyk)", "(min 3)") are examples or details: they count this much. */
 const ASIDE = 0.35;
@@ -66,16 +75,34 @@ interface IndexedTarget {
 
 /**
  * Words that describe a runtime or one-off state ("tests are passing", "deployment successful", "logs
- * verified") rather than something the repository declares. A line using one its phrasing lacks speaks of
- * an operational fact, so its score is lowered.
+ * verified") or an activity ("test graceful shutdown", "migrations coordinated") rather than something the
+ * repository declares. A line using one its phrasing lacks speaks of an operational fact, so its score is
+ * lowered. Outcomes are never an automated rule's phrasing (see the constructor).
  */
-const STATE_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing collected detected rotated completed reviewed monitored monitoring observed healthy run ran applied executed staging'));
-const STATE_PENALTY = 0.85;
+const OUTCOME_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing healthy completed collected detected observed'));
+const STATE_WORDS = new Set([...OUTCOME_WORDS, ...contentWords('rotated reviewed monitored monitoring run ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
+const STATE_PENALTY = 0.8;
+
+/**
+ * How much more "the line says what the phrasing says" counts than "the phrasing explains the whole line"
+ * (β² of an F-score): checklist lines add reasons and examples ("configured to determine when containers can
+ * receive traffic") that no phrasing spells out.
+ */
+const RECALL_BIAS = 2;
+/**
+ * Weight of a line word no rule uses. Such words are mostly explanation ("for compiled apps"); they lower the
+ * score a little, less than a word that belongs to another rule.
+ */
+const UNKNOWN_WEIGHT = 1;
 
 /** A line is linked to a rule when it reads like one of the rule's phrasings at least this well (0–1). */
-export const LINK_THRESHOLD = 0.72;
+export const LINK_THRESHOLD = 0.7;
 /** Rules scoring within this margin of the best one are linked too ("limits and requests"). */
 const MARGIN = 0.1;
+/** Score of a link made because the line names a package, kind, field or command the rule reads. */
+const TERM_SCORE = 0.9;
+/** Under a heading about one kind of file, the rules about that kind score this much more. */
+const DOMAIN_BOOST = 1.1;
 
 /** A function's results by argument, for the texts of one index. */
 function memo<T>(fn: (text: string) => T): (text: string) => T {
@@ -98,6 +125,7 @@ export class LinkIndex {
   private readonly targets: IndexedTarget[] = [];
   private readonly df = new Map<string, number>();
   private readonly identOwners = new Map<string, number[]>();
+  private readonly termOwners = new Map<string, number[]>();
   /** Word → indexes of the targets with a phrasing that uses it: a line is scored only against those. */
   private readonly postings = new Map<string, number[]>();
   /** IDF weight per known word, fixed once every target is indexed. */
@@ -114,9 +142,15 @@ export class LinkIndex {
     for (const target of targets) {
       const own = [target.title, ...target.matches].filter((t) => t.trim() !== '');
       const inherited = (target.inherited ?? []).filter((t) => t.trim() !== '' && !own.includes(t));
-      const phrasings = [...own.map((text) => ({ text, factor: 1 })), ...inherited.map((text) => ({ text, factor: target.inheritedWeight ?? INHERITED }))]
+      const derived = (target.derived ?? []).filter((t) => t.trim() !== '' && !own.includes(t));
+      const phrasings = [
+        ...own.map((text) => ({ text, factor: 1 })),
+        ...inherited.map((text) => ({ text, factor: target.inheritedWeight ?? INHERITED })),
+        ...derived.map((text) => ({ text, factor: DERIVED })),
+      ]
         .map((p) => ({ ...p, words: wordsOf(p.text), total: 0 }))
-        .filter((p) => p.words.size > 0);
+        // A check of files cannot see an outcome ("all tests passing"): such phrasings are not an automated rule's.
+        .filter((p) => p.words.size > 0 && !(target.mode === 'auto' && [...p.words.keys()].some((w) => OUTCOME_WORDS.has(w))));
       const idents = new Set([...own, ...inherited, target.extra ?? ''].flatMap((t) => identifiersOf(t)));
       const index = this.targets.push({ target, phrasings, identifiers: idents }) - 1;
       for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) {
@@ -125,6 +159,11 @@ export class LinkIndex {
         if (list) list.push(index);
         else this.postings.set(w, [index]);
       }
+      for (const term of target.terms ?? []) {
+        const list = this.termOwners.get(term);
+        if (list) list.push(index);
+        else this.termOwners.set(term, [index]);
+      }
       for (const i of idents) {
         const list = this.identOwners.get(i);
         if (list) list.push(index);
@@ -132,9 +171,9 @@ export class LinkIndex {
       }
     }
     const n = Math.max(1, this.targets.length);
-    // Rare words weigh more: log(1 + N / df). Words no rule uses weigh as much as the rarest.
+    // Rare words weigh more: log(1 + N / df). Words no rule uses weigh UNKNOWN_WEIGHT.
     for (const [w, df] of this.df) this.weights.set(w, Math.log(1 + n / df));
-    this.unknownWeight = Math.log(1 + n);
+    this.unknownWeight = UNKNOWN_WEIGHT;
     for (const t of this.targets) for (const p of t.phrasings) for (const [w, factor] of p.words) p.total += this.weights.get(w)! * factor;
   }
 
@@ -142,7 +181,7 @@ export class LinkIndex {
     return this.targets.length;
   }
 
-  /** Weighted F1 between a phrasing's words and a line's words. */
+  /** Weighted F-score (recall-biased, see RECALL_BIAS) between a phrasing's words and a line's words. */
   private score(p: Phrasing, line: ReadonlyMap<string, number>, lineWeight: number, lineState: readonly string[]): number {
     let covered = 0; // phrasing weight the line says
     let explained = 0; // line weight the phrasing explains
@@ -156,21 +195,22 @@ export class LinkIndex {
     if (covered === 0 || p.total === 0 || lineWeight === 0) return 0;
     const recall = covered / p.total;
     const precision = explained / lineWeight;
-    const f1 = (2 * recall * precision) / (recall + precision);
+    const f1 = ((1 + RECALL_BIAS) * recall * precision) / (RECALL_BIAS * precision + recall);
     return lineState.some((w) => !p.words.has(w)) ? f1 * STATE_PENALTY : f1;
   }
 
   /** The rules a line speaks of, best first, with the reason for each. */
-  link(text: string): TextLink[] {
-    const hit = this.cache.get(text);
+  link(text: string, domain?: Domain): TextLink[] {
+    const key = domain ? `${domain}\u0000${text}` : text;
+    const hit = this.cache.get(key);
     if (hit) return hit;
-    const links = this.compute(text);
+    const links = this.compute(text, domain);
     if (this.cache.size >= 10000) this.cache.clear();
-    this.cache.set(text, links);
+    this.cache.set(key, links);
     return links;
   }
 
-  private compute(text: string): TextLink[] {
+  private compute(text: string, domain: Domain | undefined): TextLink[] {
     const words = weightedWords(text);
     let lineWeight = 0;
     const candidates = new Set<number>();
@@ -188,14 +228,25 @@ export class LinkIndex {
         candidates.add(i);
       }
     }
+    // A package, kind, field or command the line names and few rules read links them.
+    const byTerm = new Map<number, string>();
+    for (const term of lineTerms(text)) {
+      const owners = this.termOwners.get(term) ?? [];
+      if (owners.length > 3) continue;
+      for (const i of owners) {
+        if (!byTerm.has(i)) byTerm.set(i, term);
+        candidates.add(i);
+      }
+    }
     const lineState = [...words.keys()].filter((w) => STATE_WORDS.has(w));
-    const scored: TextLink[] = [];
+    const scored: (TextLink & { domain?: Domain; covers?: string[] })[] = [];
     for (const i of candidates) {
       const t = this.targets[i];
       let bestScore = 0;
       let best: Phrasing | undefined;
+      const boost = domain && t.target.domain === domain ? DOMAIN_BOOST : 1;
       for (const p of t.phrasings) {
-        const s = this.score(p, words, lineWeight, lineState) * p.factor;
+        const s = this.score(p, words, lineWeight, lineState) * p.factor * boost;
         if (s > bestScore) {
           bestScore = s;
           best = p;
@@ -203,11 +254,22 @@ export class LinkIndex {
       }
       const ident = byIdent.get(i);
       const { id, mode } = t.target;
-      if (ident && bestScore < 0.95) scored.push({ id, mode, reason: `mentions ${ident}`, score: 0.95 });
-      else if (best && bestScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore });
+      const term = byTerm.get(i);
+      if (ident && bestScore < 0.95) scored.push({ id, mode, reason: `mentions ${ident}`, score: 0.95, domain: t.target.domain });
+      else if (term && bestScore < TERM_SCORE) scored.push({ id, mode, reason: `names ${term}`, score: TERM_SCORE, domain: t.target.domain });
+      else if (best && bestScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, covers: [...words.keys()].filter((w) => best!.words.has(w)) });
     }
+    // A rule whose phrasing says only part of what another's says about the line gives way to it ("scan images
+    // for vulnerabilities": the image scan, not the dependency scan).
+    for (let k = scored.length - 1; k >= 0; k--) {
+      const mine = scored[k].covers;
+      if (mine && scored.some((o) => o !== scored[k] && o.covers && o.covers.length > mine.length && mine.every((w) => o.covers!.includes(w)))) scored.splice(k, 1);
+    }
+    // Under a heading about one kind of file, rules about other kinds give way to the rules about that one.
+    const inDomain = domain ? Math.max(0, ...scored.filter((s) => s.domain === domain).map((s) => s.score)) : 0;
+    if (inDomain > 0) for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain !== domain && (scored[k].domain || scored[k].score <= inDomain)) scored.splice(k, 1);
     scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const top = scored[0]?.score ?? 0;
-    return scored.filter((s) => s.score >= top - MARGIN).map((s) => ({ ...s, score: Math.round(s.score * 100) / 100 }));
+    return scored.filter((s) => s.score >= top - MARGIN).map(({ id, mode, reason, score }) => ({ id, mode, reason, score: Math.round(score * 100) / 100 }));
   }
 }

@@ -41,8 +41,15 @@ export const SYNONYMS: readonly (readonly [canonical: string, variants: readonly
 
 /** Words that carry no meaning for linking. */
 const STOPWORDS = new Set(
-  'a an the is are be been being to for of in on at by with and or as per all any each every its it this that these those from into our your their we you they should must will can may has have had do does done not no use using used ensure ensured make sure set up properly correctly appropriately appropriate'.split(' '),
+  'a an the is are be been being to for of in on at by with and or as per all any each every its it this that these those from into our your their we you they should must will can may has have had do does done use using used ensure ensured make sure set up properly correctly appropriately appropriate'.split(' '),
 );
+
+/**
+ * Words that only say which way a requirement points ("never run as root", "avoid ADD", "no latest tag",
+ * "allowPrivilegeEscalation: false"). A checklist states what it wants either way round, so a line links to
+ * the rule about the same thing whatever its polarity: these words are dropped before matching.
+ */
+const POLARITY = new Set('not no non never avoid avoided avoiding prevent prevented preventing disable disabled disabling dont don t without false true instead unless only deny forbid forbidden block blocked restrict restricted'.split(' '));
 
 const IDENT_RE = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g;
 
@@ -66,6 +73,14 @@ const SYNONYM_RE = new RegExp(
   'g',
 );
 
+/** `runAsNonRoot`, `readOnlyRootFilesystem`, `livenessProbe`: field names read as the words they join. */
+export function splitIdentifiers(text: string): string {
+  return text.replace(/\b([a-z]+)((?:[A-Z][a-z]+)+)\b/g, (_m, head: string, tail: string) => `${head} ${tail.replace(/([A-Z])/g, ' $1')}`);
+}
+
+/** "not latest", "no `:latest` tag", "never latest": the image is pinned. */
+const LATEST_RE = /(?:^|[\s(])(?:(?:not|no|never|avoid|without)\s+(?:using\s+|the\s+|a\s+)*:?latest(?:\s+(?:image\s+)?tags?)?|:latest(?:\s+(?:image\s+)?tags?)?|latest\s+(?:image\s+)?tags?)(?=[\s),.;]|$)/g;
+
 const stemCache = new Map<string, string>();
 function stemWord(w: string): string {
   let s = stemCache.get(w);
@@ -78,13 +93,14 @@ function stemWord(w: string): string {
 
 /** The normalised, stemmed content words of a text (duplicates removed, order kept). */
 export function contentWords(text: string): string[] {
-  let t = ` ${plainText(text).toLowerCase()} `;
+  let t = ` ${splitIdentifiers(plainText(text)).toLowerCase()} `;
+  t = t.replace(LATEST_RE, ' pinned image tag ');
   t = t.replace(SYNONYM_RE, (_m, before: string, variant: string) => before + (SYNONYM_OF.get(variant) ?? variant));
   const out: string[] = [];
   const seen = new Set<string>();
   for (const m of t.matchAll(/[a-z0-9]+(?:_[a-z0-9]+)*/g)) {
     const w = m[0];
-    if (STOPWORDS.has(w) || /^\d+$/.test(w) || w.length < 2) continue;
+    if (STOPWORDS.has(w) || POLARITY.has(w) || /^\d+$/.test(w) || w.length < 2) continue;
     const s = stemWord(w);
     if (!seen.has(s)) {
       seen.add(s);

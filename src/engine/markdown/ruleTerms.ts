@@ -1,0 +1,104 @@
+import { splitIdentifiers } from './normalize';
+
+/**
+ * What a rule reads, taken from its own data rather than a second hand-kept list: the packages, object kinds,
+ * fields, Dockerfile instructions and commands named in its check parameters (`with`), and its id read as
+ * words. A checklist line that names one of them (`Helmet.js`, `readOnlyRootFilesystem`, `HEALTHCHECK`,
+ * "Jest/Mocha") speaks of that rule.
+ */
+
+/** Parameters that name what a check reads. `when` (when the rule applies) is left out: it is a condition, not the subject. */
+const TERM_KEYS = new Set(['dependencies', 'packages', 'runners', 'kinds', 'field', 'probe', 'instruction', 'commands']);
+/** Package names that are also everyday words, so a line using the word does not name the package. */
+const COMMON = new Set(['got', 'retry', 'standard', 'types', 'check', 'tap', 'redis', 'postgres', 'nats', 'ava', 'xo']);
+
+/** A term as it is compared: lower case, scope and `.js` dropped, `@sentry/*` read as `sentry`. */
+export function termOf(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/^@([^/]+)\/\*$/, '$1')
+    .replace(/\.js$/, '')
+    .replace(/^@/, '')
+    .replace(/^:/, '');
+}
+
+/** The terms named in a rule's check parameters (see {@link TERM_KEYS}). */
+export function paramTerms(params: unknown): string[] {
+  const out = new Set<string>();
+  const visit = (value: unknown, key: string | undefined): void => {
+    if (key === 'when') return;
+    if (typeof value === 'string') {
+      // A field or kind named by one plain word ("privileged") is an everyday word too; camelCase names and packages are not.
+      const plainField = (key === 'field' || key === 'kinds') && /^[a-z]+$/.test(value);
+      if (key && TERM_KEYS.has(key) && !plainField && /^[@\w][\w./*-]*$/.test(value)) {
+        const t = termOf(value);
+        if (t.length >= 3 && !COMMON.has(t)) out.add(t);
+      }
+    } else if (Array.isArray(value)) for (const v of value) visit(v, key);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, TERM_KEYS.has(k) ? k : key === undefined || !TERM_KEYS.has(key) ? k : key);
+  };
+  visit(params, undefined);
+  return [...out];
+}
+
+/** Field and kind names among the terms, read as words (`allowPrivilegeEscalation` → "allow Privilege Escalation"): phrasings of the rule. */
+export function paramPhrasings(params: unknown): string[] {
+  const out: string[] = [];
+  const visit = (value: unknown, key: string | undefined): void => {
+    if (key === 'when') return;
+    if (typeof value === 'string' && key && ['kinds', 'field', 'probe', 'instruction'].includes(key) && /^[A-Za-z][\w./-]*$/.test(value)) out.push(value.replace(/^[\w.]+\//, ''));
+    else if (Array.isArray(value)) for (const v of value) visit(v, key);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
+  };
+  visit(params, undefined);
+  return out.map((n) => splitIdentifiers(n));
+}
+
+/**
+ * Names written in a rule's title and phrasings: dot-files (`.dockerignore`), flags (`--no-install-recommends`),
+ * and code spans (`npm ci`).
+ */
+export function textTerms(texts: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const text of texts) {
+    for (const m of text.matchAll(/(?:^|[\s(`])(\.[a-z][\w.-]*[a-z]|--[a-z][\w-]+)/g)) out.add(m[1].toLowerCase());
+    for (const m of text.matchAll(/`([^`]+)`/g)) if (/^[\w.:@/-]+(?: [\w.:@/-]+)?$/.test(m[1]) && !/^[A-Z0-9_]+(=.*)?$/.test(m[1])) out.add(termOf(m[1]));
+  }
+  return [...out];
+}
+
+/** A rule id read as words: `k8s.pod-security.allow-privilege-escalation` → "k8s pod security allow privilege escalation". */
+export function idPhrasing(id: string): string {
+  return id.replace(/[.-]/g, ' ');
+}
+
+/** The terms a line names: its words and dotted or dashed names, lower case (`Helmet.js` → helmet, `express-rate-limit`). */
+export function lineTerms(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/(?:--|[.@])?[A-Za-z][\w.-]*\w/g)) {
+    if (/^[A-Z]{3,}$/.test(m[0])) out.add(m[0]);
+    const t = termOf(m[0]);
+    out.add(t);
+    for (const part of t.split(/[./]/)) if (part) out.add(part);
+  }
+  for (const m of text.matchAll(/`([^`]+)`/g)) out.add(termOf(m[1]));
+  return out;
+}
+
+/** Which kind of files a checklist section speaks of, from its headings (and the document title). */
+export type Domain = 'dockerfile' | 'kubernetes' | 'compose';
+const DOMAIN_WORDS: [Domain, RegExp][] = [
+  ['compose', /\bcompose\b/i],
+  ['kubernetes', /\b(kubernetes|k8s|kube|pods?|helm|aks|eks|gke|openshift)\b/i],
+  ['dockerfile', /\b(docker|dockerfiles?|containerfile|images?)\b/i],
+];
+
+/** The one domain the headings name, if exactly one. */
+export function contextDomain(headings: readonly string[]): Domain | undefined {
+  for (const h of [...headings].reverse()) {
+    const named = DOMAIN_WORDS.filter(([, re]) => re.test(h)).map(([d]) => d);
+    if (named.length === 1) return named[0];
+    if (named.length > 1) return undefined;
+  }
+  return undefined;
+}
