@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { resolveItems, type ResolvedItem } from '../../src/engine/audit';
-import type { Checklist } from '../../src/engine/checklist/schema';
+import { defaultChecklists, type Checklist } from '../../src/engine/checklist/schema';
 import { linkChecklist } from '../../src/engine/markdown/link';
 import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
 
@@ -90,7 +90,7 @@ export function score(lines: readonly LineResult[]): Scores {
   return { ...s, recall: ratio(s.found, s.checkable), precision: ratio(s.right, s.links), falseAutomatedRate: ratio(s.falselyAutomated, s.uncheckable) };
 }
 
-/** The built-in checklists without the seed checklists (their items are the seeds' own wording). */
-export function withoutSeeds(checklists: readonly Checklist[]): Checklist[] {
-  return checklists.filter((c) => !/^seed-/.test(c.id));
+/** The built-in checklists a scan uses by default, or with the opt-in operations checklist (manual items in the seeds' wording) too. */
+export function builtinSet(checklists: readonly Checklist[], operations: boolean): Checklist[] {
+  return defaultChecklists(checklists, { operations });
 }

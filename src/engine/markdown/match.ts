@@ -80,8 +80,8 @@ interface IndexedTarget {
  * lowered. Outcomes are never an automated rule's phrasing (see the constructor).
  */
 const OUTCOME_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing healthy completed collected detected observed'));
-const STATE_WORDS = new Set([...OUTCOME_WORDS, ...contentWords('rotated reviewed monitored monitoring run ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
-const STATE_PENALTY = 0.8;
+const STATE_WORDS = new Set([...OUTCOME_WORDS, ...contentWords('rotated reviewed monitored monitoring ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
+const STATE_PENALTY = 0.7;
 
 /**
  * How much more "the line says what the phrasing says" counts than "the phrasing explains the whole line"
@@ -94,6 +94,7 @@ const RECALL_BIAS = 2;
  * score a little, less than a word that belongs to another rule.
  */
 const UNKNOWN_WEIGHT = 1;
+const MIN_RECALL = 0.5;
 
 /** A line is linked to a rule when it reads like one of the rule's phrasings at least this well (0–1). */
 export const LINK_THRESHOLD = 0.7;
@@ -194,6 +195,9 @@ export class LinkIndex {
     }
     if (covered === 0 || p.total === 0 || lineWeight === 0) return 0;
     const recall = covered / p.total;
+    // A line saying less than half of what a phrasing says ("resources have labels defined" against "resource
+    // limits defined") is not about it, however little else it says.
+    if (recall < MIN_RECALL) return 0;
     const precision = explained / lineWeight;
     const f1 = ((1 + RECALL_BIAS) * recall * precision) / (RECALL_BIAS * precision + recall);
     return lineState.some((w) => !p.words.has(w)) ? f1 * STATE_PENALTY : f1;
@@ -239,6 +243,7 @@ export class LinkIndex {
       }
     }
     const lineState = [...words.keys()].filter((w) => STATE_WORDS.has(w));
+    const termScore = lineState.length ? TERM_SCORE * STATE_PENALTY : TERM_SCORE;
     const scored: (TextLink & { domain?: Domain; covers?: string[] })[] = [];
     for (const i of candidates) {
       const t = this.targets[i];
@@ -256,7 +261,7 @@ export class LinkIndex {
       const { id, mode } = t.target;
       const term = byTerm.get(i);
       if (ident && bestScore < 0.95) scored.push({ id, mode, reason: `mentions ${ident}`, score: 0.95, domain: t.target.domain });
-      else if (term && bestScore < TERM_SCORE) scored.push({ id, mode, reason: `names ${term}`, score: TERM_SCORE, domain: t.target.domain });
+      else if (term && bestScore < termScore) scored.push({ id, mode, reason: `names ${term}`, score: termScore, domain: t.target.domain });
       else if (best && bestScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, covers: [...words.keys()].filter((w) => best!.words.has(w)) });
     }
     // A rule whose phrasing says only part of what another's says about the line gives way to it ("scan images

@@ -49,6 +49,9 @@ const STOPWORDS = new Set(
  * "allowPrivilegeEscalation: false"). A checklist states what it wants either way round, so a line links to
  * the rule about the same thing whatever its polarity: these words are dropped before matching.
  */
+/** Word stems that say a thing exists or is switched on ("configured", "defined", "enabled", "in place"), not what it is. */
+const FILLER = new Set(['configur', 'defin', 'enabl', 'implement', 'creat', 'readi', 'place', 'setup', 'exist']);
+
 const POLARITY = new Set('not no non never avoid avoided avoiding prevent prevented preventing disable disabled disabling dont don t without false true instead unless only deny forbid forbidden block blocked restrict restricted'.split(' '));
 
 const IDENT_RE = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g;
@@ -102,6 +105,7 @@ export function contentWords(text: string): string[] {
     const w = m[0];
     if (STOPWORDS.has(w) || POLARITY.has(w) || /^\d+$/.test(w) || w.length < 2) continue;
     const s = stemWord(w);
+    if (FILLER.has(s)) continue;
     if (!seen.has(s)) {
       seen.add(s);
       out.push(s);
