@@ -88,7 +88,8 @@ export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
       mode: !ri.template ? 'manual' : ri.item.evidence ? 'evidence' : 'auto',
       extra: ri.item.with ? JSON.stringify(ri.item.with) : undefined,
       derived: [idPhrasing(ri.item.id), ...paramPhrasings(ri.item.with)],
-      terms: [...paramTerms(ri.item.with), ...textTerms([ri.item.title, ...ri.item.matches])],
+      terms: paramTerms(ri.item.with),
+      textTerms: textTerms([ri.item.title, ...ri.item.matches]),
       domain: ri.checklist.id === 'dockerfile' || ri.checklist.id === 'kubernetes' ? ri.checklist.id : ri.item.id.startsWith('compose.') ? 'compose' : undefined,
     };
   });

@@ -23,6 +23,8 @@ export interface LinkTarget {
   derived?: readonly string[];
   /** Packages, kinds, fields, instructions and commands the rule reads (lower case): a line naming one speaks of it. */
   terms?: readonly string[];
+  /** Names written in the rule's title and phrasings (`.dockerignore`, `npm ci`): weaker than {@link terms}. */
+  textTerms?: readonly string[];
   /** The kind of files the rule reads, when it is about one: a section about Dockerfiles prefers Dockerfile rules. */
   domain?: Domain;
 }
@@ -40,6 +42,8 @@ interface Phrasing {
   text: string;
   /** Sum of the phrasing's word weights (IDF × factor). */
   total: number;
+  /** Weight of its heaviest word. */
+  heaviest: number;
   /** 1 for the item's own title and phrasings, {@link INHERITED} for catalogue ones. */
   factor: number;
   /** Normalised words with a factor: 1, or {@link ASIDE} for words inside parentheses. */
@@ -82,6 +86,10 @@ interface IndexedTarget {
 const OUTCOME_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing healthy completed collected detected observed'));
 const STATE_WORDS = new Set([...OUTCOME_WORDS, ...contentWords('rotated reviewed monitored monitoring ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
 const STATE_PENALTY = 0.7;
+/** A phrasing that starts by telling a person to do something ("Run smoke tests", "Verify backups") is an activity. */
+const ACTIVITY = /^\s*(run|verify|test|check|monitor|perform|execute|conduct|review)\b/i;
+/** A line that starts by telling a person to check something ("Verify healthcheck works") asks for an activity. */
+const CHECK_VERB = /^[\s*_]*(verify|test|check|monitor|watch|review|perform|conduct|confirm)\b/i;
 
 /**
  * How much more "the line says what the phrasing says" counts than "the phrasing explains the whole line"
@@ -127,6 +135,7 @@ export class LinkIndex {
   private readonly df = new Map<string, number>();
   private readonly identOwners = new Map<string, number[]>();
   private readonly termOwners = new Map<string, number[]>();
+  private readonly textTermOwners = new Map<string, number[]>();
   /** Word → indexes of the targets with a phrasing that uses it: a line is scored only against those. */
   private readonly postings = new Map<string, number[]>();
   /** IDF weight per known word, fixed once every target is indexed. */
@@ -149,9 +158,9 @@ export class LinkIndex {
         ...inherited.map((text) => ({ text, factor: target.inheritedWeight ?? INHERITED })),
         ...derived.map((text) => ({ text, factor: DERIVED })),
       ]
-        .map((p) => ({ ...p, words: wordsOf(p.text), total: 0 }))
+        .map((p) => ({ ...p, words: wordsOf(p.text), total: 0, heaviest: 0 }))
         // A check of files cannot see an outcome ("all tests passing"): such phrasings are not an automated rule's.
-        .filter((p) => p.words.size > 0 && !(target.mode === 'auto' && [...p.words.keys()].some((w) => OUTCOME_WORDS.has(w))));
+        .filter((p) => p.words.size > 0 && !(target.mode === 'auto' && (ACTIVITY.test(p.text) || [...p.words.keys()].some((w) => OUTCOME_WORDS.has(w)))));
       const idents = new Set([...own, ...inherited, target.extra ?? ''].flatMap((t) => identifiersOf(t)));
       const index = this.targets.push({ target, phrasings, identifiers: idents }) - 1;
       for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) {
@@ -165,6 +174,11 @@ export class LinkIndex {
         if (list) list.push(index);
         else this.termOwners.set(term, [index]);
       }
+      for (const term of target.textTerms ?? []) {
+        const list = this.textTermOwners.get(term);
+        if (list) list.push(index);
+        else this.textTermOwners.set(term, [index]);
+      }
       for (const i of idents) {
         const list = this.identOwners.get(i);
         if (list) list.push(index);
@@ -175,7 +189,12 @@ export class LinkIndex {
     // Rare words weigh more: log(1 + N / df). Words no rule uses weigh UNKNOWN_WEIGHT.
     for (const [w, df] of this.df) this.weights.set(w, Math.log(1 + n / df));
     this.unknownWeight = UNKNOWN_WEIGHT;
-    for (const t of this.targets) for (const p of t.phrasings) for (const [w, factor] of p.words) p.total += this.weights.get(w)! * factor;
+    for (const t of this.targets)
+      for (const p of t.phrasings)
+        for (const [w, factor] of p.words) {
+          p.total += this.weights.get(w)! * factor;
+          p.heaviest = Math.max(p.heaviest, this.weights.get(w)! * factor);
+        }
   }
 
   get size(): number {
@@ -186,9 +205,13 @@ export class LinkIndex {
   private score(p: Phrasing, line: ReadonlyMap<string, number>, lineWeight: number, lineState: readonly string[]): number {
     let covered = 0; // phrasing weight the line says
     let explained = 0; // line weight the phrasing explains
+    let shared = 0;
+    let heaviest = 0; // weight of the phrasing's heaviest word the line says
     for (const [w, factor] of p.words) {
       const inLine = line.get(w);
       if (inLine === undefined) continue;
+      shared++;
+      heaviest = Math.max(heaviest, this.weights.get(w)! * factor);
       const wt = this.weights.get(w)!;
       covered += wt * factor;
       explained += wt * inLine;
@@ -197,7 +220,8 @@ export class LinkIndex {
     const recall = covered / p.total;
     // A line saying less than half of what a phrasing says ("resources have labels defined" against "resource
     // limits defined") is not about it, however little else it says.
-    if (recall < MIN_RECALL) return 0;
+    // One shared word is not enough when the phrasing has a heavier one ("HTTPS" against "DATABASE_SSL enabled").
+    if (recall < MIN_RECALL || (shared < 2 && heaviest < p.heaviest)) return 0;
     const precision = explained / lineWeight;
     const f1 = ((1 + RECALL_BIAS) * recall * precision) / (RECALL_BIAS * precision + recall);
     return lineState.some((w) => !p.words.has(w)) ? f1 * STATE_PENALTY : f1;
@@ -235,14 +259,17 @@ export class LinkIndex {
     // A package, kind, field or command the line names and few rules read links them.
     const byTerm = new Map<number, string>();
     for (const term of lineTerms(text)) {
-      const owners = this.termOwners.get(term) ?? [];
-      if (owners.length > 3) continue;
+      // Names a rule reads count when few rules read them; names only written in titles, when at most two do.
+      const read = this.termOwners.get(term) ?? [];
+      const written = (this.textTermOwners.get(term) ?? []).filter((i) => !read.includes(i));
+      const owners = read.length > 3 ? [] : written.length > 2 ? read : [...read, ...written];
       for (const i of owners) {
         if (!byTerm.has(i)) byTerm.set(i, term);
         candidates.add(i);
       }
     }
     const lineState = [...words.keys()].filter((w) => STATE_WORDS.has(w));
+    if (CHECK_VERB.test(text)) lineState.push('\u0000activity');
     const termScore = lineState.length ? TERM_SCORE * STATE_PENALTY : TERM_SCORE;
     const scored: (TextLink & { domain?: Domain; covers?: string[] })[] = [];
     for (const i of candidates) {
@@ -261,7 +288,7 @@ export class LinkIndex {
       const { id, mode } = t.target;
       const term = byTerm.get(i);
       if (ident && bestScore < 0.95) scored.push({ id, mode, reason: `mentions ${ident}`, score: 0.95, domain: t.target.domain });
-      else if (term && bestScore < termScore) scored.push({ id, mode, reason: `names ${term}`, score: termScore, domain: t.target.domain });
+      else if (term && bestScore < termScore && termScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `names ${term}`, score: termScore, domain: t.target.domain });
       else if (best && bestScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, covers: [...words.keys()].filter((w) => best!.words.has(w)) });
     }
     // A rule whose phrasing says only part of what another's says about the line gives way to it ("scan images

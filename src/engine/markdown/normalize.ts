@@ -19,8 +19,10 @@ export const SYNONYMS: readonly (readonly [canonical: string, variants: readonly
   ['horizontal autoscaling', ['horizontal pod autoscaling', 'horizontal pod autoscaler', 'horizontal pod autoscalers', 'horizontalpodautoscaler', 'pod autoscaling', 'hpa', 'hpas']],
   ['autoscaling', ['auto-scaling', 'auto scaling', 'autoscaler', 'autoscale']],
   ['pod disruption budget', ['poddisruptionbudgets', 'poddisruptionbudget', 'pod disruption budgets', 'disruption budget', 'disruption budgets', 'pdb', 'pdbs']],
-  ['liveness probe', ['liveness check', 'liveness checks', 'liveness probes', 'livenessprobe']],
-  ['readiness probe', ['readiness check', 'readiness checks', 'readiness probes', 'readinessprobe']],
+  ['liveness probe', ['liveness check', 'liveness checks', 'liveness probes', 'livenessprobe', 'liveness endpoint', 'liveness endpoints']],
+  ['readiness probe', ['readiness check', 'readiness checks', 'readiness probes', 'readinessprobe', 'readiness endpoint', 'readiness endpoints', 'readiness gate', 'readiness gates']],
+  ['gitignore', ['git-ignored', 'git ignored', 'gitignored', 'ignored by git', '.gitignore']],
+  ['lockfile', ['lock file', 'lock files', 'lockfiles', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml']],
   ['health check', ['healthcheck', 'healthchecks', 'health-check', 'health-checks', 'health checks', 'health probes', 'health probe']],
   ['non root', ['non-root', 'nonroot', 'rootless', 'unprivileged user', 'not as root', 'not run as root', "don't run as root", 'do not run as root', 'runasnonroot']],
   ['kubernetes', ['k8s', 'kube']],
@@ -50,7 +52,7 @@ const STOPWORDS = new Set(
  * the rule about the same thing whatever its polarity: these words are dropped before matching.
  */
 /** Word stems that say a thing exists or is switched on ("configured", "defined", "enabled", "in place"), not what it is. */
-const FILLER = new Set(['configur', 'defin', 'enabl', 'implement', 'creat', 'readi', 'place', 'setup', 'exist']);
+const FILLER = new Set(['configur', 'defin', 'enabl', 'implement', 'creat', 'place', 'setup', 'exist']);
 
 const POLARITY = new Set('not no non never avoid avoided avoiding prevent prevented preventing disable disabled disabling dont don t without false true instead unless only deny forbid forbidden block blocked restrict restricted'.split(' '));
 
@@ -96,7 +98,8 @@ function stemWord(w: string): string {
 
 /** The normalised, stemmed content words of a text (duplicates removed, order kept). */
 export function contentWords(text: string): string[] {
-  let t = ` ${splitIdentifiers(plainText(text)).toLowerCase()} `;
+  // LOG_LEVEL reads as "log level" here; identifiers() keeps it whole for exact mentions.
+  let t = ` ${splitIdentifiers(plainText(text)).replace(IDENT_RE, (m) => m.replace(/_/g, ' ')).toLowerCase()} `;
   t = t.replace(LATEST_RE, ' pinned image tag ');
   t = t.replace(SYNONYM_RE, (_m, before: string, variant: string) => before + (SYNONYM_OF.get(variant) ?? variant));
   const out: string[] = [];

@@ -62,7 +62,8 @@ export function textTerms(texts: readonly string[]): string[] {
   const out = new Set<string>();
   for (const text of texts) {
     for (const m of text.matchAll(/(?:^|[\s(`])(\.[a-z][\w.-]*[a-z]|--[a-z][\w-]+)/g)) out.add(m[1].toLowerCase());
-    for (const m of text.matchAll(/`([^`]+)`/g)) if (/^[\w.:@/-]+(?: [\w.:@/-]+)?$/.test(m[1]) && !/^[A-Z0-9_]+(=.*)?$/.test(m[1])) out.add(termOf(m[1]));
+    // A code span names a thing when it is more than a plain word (`npm ci`, `--omit=dev`, `prom-client`; not `true`).
+    for (const m of text.matchAll(/`([^`]+)`/g)) if (/^[\w.:@/-]+(?: [\w.:@/-]+)?$/.test(m[1]) && /[^A-Za-z]/.test(m[1]) && !/^[A-Z0-9_]+(=.*)?$/.test(m[1])) out.add(termOf(m[1]));
   }
   return [...out];
 }
