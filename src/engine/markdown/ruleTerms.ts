@@ -35,7 +35,8 @@ export function paramTerms(params: unknown): string[] {
         if (t.length >= 3 && !COMMON.has(t)) out.add(t);
       }
     } else if (Array.isArray(value)) for (const v of value) visit(v, key);
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, TERM_KEYS.has(k) ? k : key === undefined || !TERM_KEYS.has(key) ? k : key);
+    // Inside a list of commands or packages only an entry's own name counts (not its subcommands or options).
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k === 'name' && key && TERM_KEYS.has(key) ? key : k);
   };
   visit(params, undefined);
   return [...out];
