@@ -38,6 +38,8 @@ export function classifyPath(path: string): FileKind | 'maybeKubernetes' | undef
 export function sniffKubernetes(text: string, path: string): boolean {
   const head = text.length > 262144 ? text.slice(0, 262144) : text;
   if (path.toLowerCase().endsWith('.json')) return /"apiVersion"\s*:/.test(head) && /"kind"\s*:/.test(head);
+  // JSON or a flow-style map in a .yaml file: the keys sit anywhere on the line
+  if (/^(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*(?:---[ \t]*\r?\n[ \t]*)?[{[]/.test(head)) return /["']?apiVersion["']?[ \t]*:/.test(head) && /["']?kind["']?[ \t]*:/.test(head);
   // [ \t] rather than \s: with the m flag, `^\s*` spans blank lines and backtracks cubically on a file of them.
   return /^["']?apiVersion["']?[ \t]*:/m.test(head) && /^["']?kind["']?[ \t]*:/m.test(head) || /^[ \t]*-?[ \t]*apiVersion[ \t]*:/m.test(head) && /^[ \t]*kind[ \t]*:[ \t]*List\b/m.test(head);
 }

@@ -1,3 +1,4 @@
+import { isMap, isPair, isScalar, isSeq } from './parse/yamlSupport';
 import type { Finding, FileKind } from './model';
 import type { K8sModel } from './parse/kubernetes';
 import { rangeContains, whitespaceCode } from './text';
@@ -43,6 +44,40 @@ function blankInLine(c: number): boolean {
   return c !== 10 && whitespaceCode(c);
 }
 
+const YAML_KINDS: ReadonlySet<FileKind> = new Set(['kubernetes', 'compose', 'ciWorkflow']);
+
+/**
+ * For a YAML file: whether a text offset lies inside a scalar value (so a `#` there is not a comment).
+ * Scalar source ranges are collected once per file, on first use.
+ */
+function valueTest(file: ParsedFile): (offset: number) => boolean {
+  let ranges: [number, number][] | undefined;
+  return (offset) => {
+    if (!ranges) {
+      ranges = [];
+      const docs = (file.model as { docs?: unknown[] } | undefined)?.docs ?? [];
+      const seen = new Set<unknown>();
+      const visit = (node: unknown): void => {
+        if (!node || typeof node !== 'object' || seen.has(node)) return;
+        seen.add(node);
+        if (isScalar(node)) {
+          // a plain scalar ends before any comment; quoted and block scalars may hold a `#`
+          if (node.range && node.type !== 'PLAIN') ranges!.push([node.range[0], node.range[1]]);
+        } else if (isMap(node) || isSeq(node)) {
+          for (const item of node.items) {
+            if (isPair(item)) {
+              visit(item.key);
+              visit(item.value);
+            } else visit(item);
+          }
+        }
+      };
+      for (const d of docs) visit((d as { contents?: unknown }).contents);
+    }
+    return ranges.some(([a, b]) => offset > a && offset < b);
+  };
+}
+
 /** What a file without suppressions has: one shared value (most files), never written. */
 const NONE: FileSuppressions = Object.freeze({ lines: new Map(), file: Object.freeze([]) as unknown as Suppression[], objects: Object.freeze([]) as unknown as FileSuppressions['objects'] });
 
@@ -54,10 +89,14 @@ export function readSuppressions(file: ParsedFile): FileSuppressions {
   const out: FileSuppressions = { lines: new Map(), file: [], objects: [] };
   if (comments) {
     const lines = file.text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
+    const inValue = YAML_KINDS.has(file.kind) ? valueTest(file) : undefined;
+    let offset = 0;
+    for (let i = 0; i < lines.length; i++, offset += lines[i - 1].length + 1) {
       const line = lines[i];
       if (!line.includes('#')) continue;
       let m = OWN_RE.exec(line);
+      // text inside a YAML value (a block scalar holding a script, a quoted string) is not a comment
+      if (m && inValue?.(offset + m.index)) continue;
       let s: Suppression | undefined;
       let fileLevel = false;
       if (m) {

@@ -170,13 +170,15 @@ describe('kubernetes rules: what cannot be judged is neither pass nor fail', () 
   // the manifest rules judge the file as a whole: a malformed pod spec is a schema error, and a file without a Service fails k8s.manifests.present
   const ids = () => k8sItems().filter((i) => !i.id.startsWith('k8s.manifests.')).map((i) => i.id);
 
-  it('unrendered Helm and envsubst templates are skipped with a located problem', () => {
+  it('unrendered Helm and envsubst templates are unaudited documents, located at the template', () => {
     const helm = deployment('api').replace('image: example/app:1.0.0', 'image: "{{ .Values.image }}"');
     const envsubst = deployment('api').replace('image: example/app:1.0.0', 'image: ${IMAGE}');
     for (const text of [helm, envsubst]) {
       const r = audit([{ path: 'k8s/deployment.yaml', text }]);
-      for (const id of ids()) assert.equal(item(r, id).status, 'not-applicable', `${id} on a template`);
-      assert.ok(r.problems.some((p) => /^Skipped/.test(p.message) && p.range), 'a located "skipped" problem');
+      for (const id of ids()) assert.equal(item(r, id).status, 'unaudited', `${id} on a template`);
+      const [u] = r.unaudited;
+      assert.equal(u?.scope, 'document');
+      assert.equal(u.range.start.line, text.split('\n').findIndex((l) => l.includes('image:')), 'at the templated value');
     }
   });
 
@@ -190,11 +192,14 @@ describe('kubernetes rules: what cannot be judged is neither pass nor fail', () 
     'pod spec as a list': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  - containers: []\n',
   };
   for (const [what, text] of Object.entries(malformed)) {
-    it(`a workload with ${what} is not counted and does not crash`, () => {
+    it(`a workload with ${what} never passes, is unaudited where it is wrong, and does not crash`, () => {
       const r = audit([{ path: 'k8s/app.yaml', text }]);
-      for (const id of ids()) assert.equal(item(r, id).status, 'not-applicable', `${id} on ${what}`);
+      // a wrongly typed container field stops only the checks that read it; a bad pod template stops all
+      const field = r.unaudited.find((u) => u.scope === 'field');
+      for (const id of field ? field.rules! : ids()) assert.notEqual(item(r, id).status, 'pass', `${id} on ${what}`);
+      if (field) assert.ok(ids().some((id) => item(r, id).status === 'pass'), 'other checks still judge the object');
       assert.ok(!r.problems.some((p) => /failed on this file|Internal error/.test(p.message)), JSON.stringify(r.problems));
-      assert.ok(r.problems.some((p) => /pod checks are skipped/.test(p.message) && p.range), 'the shape error is a located problem');
+      assert.ok(r.unaudited.some((u) => / should be | is empty/.test(u.reason) && u.range.start.line > 0), `the shape error is a located unaudited entry: ${JSON.stringify(r.unaudited)}`);
     });
   }
 

@@ -118,8 +118,8 @@ describe('reliability: no secret value reaches any output', () => {
     const fired = new Set(j.findings.map((f) => `${f.ruleId} ${f.file}`));
     for (const want of ['docker.secrets.env-arg Dockerfile', 'k8s.secrets.secret-ref k8s/deployment.yaml']) assert.ok(fired.has(want), `${want} did not fire: ${[...fired].join(', ')}`);
     assert.ok(j.findings.some((f) => f.file === '.env'), 'no finding in .env');
-    const problems = (JSON.parse(outputs.get('scan json (stdout)')!) as { problems: { file: string; message: string }[] }).problems;
-    assert.ok(problems.some((p) => p.file === 'k8s/redis.yaml' && /REDIS_PASSWORD/.test(p.message)), 'the envsubst template was not reported');
+    const unaudited = (JSON.parse(outputs.get('scan json (stdout)')!) as { unaudited: { file: string; reason: string }[] }).unaudited;
+    assert.ok(unaudited.some((p) => p.file === 'k8s/redis.yaml' && /REDIS_PASSWORD/.test(p.reason)), 'the envsubst template was not reported');
     assert.ok(j.findings.some((f) => f.ruleId === 'markdown.ticked-failing'), 'no Markdown mismatch');
     const diff = outputs.get('fix --dry-run (stdout)')!;
     assert.match(diff, /^@@ /m, 'fix --dry-run printed no diff');

@@ -152,7 +152,7 @@ function safeAst(text: string, problems?: Problem[], file = ''): Dockerfile {
   try {
     return DockerfileParser.parse(text);
   } catch (e) {
-    problems?.push({ file, message: `Cannot parse Dockerfile: ${(e as Error).message}`, severity: 'error' });
+    problems?.push({ file, message: `Cannot parse Dockerfile: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' });
     return DockerfileParser.parse('');
   }
 }
@@ -475,7 +475,7 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
   const overlong = overlongInstruction(text);
   if (overlong) {
     const at = { line: overlong.line, character: 0 };
-    problems.push({ file, message: `Not audited: an instruction of ${overlong.length} characters is longer than the ${MAX_INSTRUCTION_CHARS}-character limit.`, range: { start: at, end: at }, severity: 'warning' });
+    problems.push({ file, message: `An instruction of ${overlong.length} characters is longer than the ${MAX_INSTRUCTION_CHARS}-character limit; the file is not parsed.`, range: { start: at, end: at }, severity: 'warning', unaudited: 'file' });
     text = '';
   }
   const read = readLines(text);

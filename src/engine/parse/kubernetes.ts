@@ -1,6 +1,6 @@
-import type { Document, LineCounter } from 'yaml';
+import { isAlias, type Document, type LineCounter, type Node } from 'yaml';
 import type { Problem, Range } from '../model';
-import { isMap, keyRangeAt, nodeAt, nodeRange, parseYaml, toPlain, valueRangeAt, type YamlPath } from './yamlSupport';
+import { isMap, isPair, isScalar, isSeq, keyRangeAt, nodeAt, nodeRange, parseYaml, toPlain, valueRangeAt, type YamlPath } from './yamlSupport';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -50,7 +50,11 @@ export interface K8sObject {
   podLabels: Record<string, string>;
   /** Job, CronJob: runs to completion (no probes expected). */
   batch: boolean;
-  /** Set when the pod template has the wrong shape (e.g. `containers` is a map); pod checks skip the object. */
+  /**
+   * Set when the pod template has the wrong shape (the template or pod spec is not a map, `containers` is
+   * not a list of maps): pod checks cannot read it, and the object is unaudited. A wrongly typed field of a
+   * container (`resources: []`) is not this: only the checks that read that field skip it (see mapField).
+   */
   malformed?: string;
 }
 
@@ -58,8 +62,6 @@ export interface K8sModel {
   docs: Document.Parsed[];
   lineCounter: LineCounter;
   objects: K8sObject[];
-  /** Why the file was skipped (unrendered template), when it was. */
-  skipped?: string;
 }
 
 export function isObject(v: unknown): v is JsonObject {
@@ -112,7 +114,7 @@ function hasTemplateAction(text: string): boolean {
   return open !== -1 && text.indexOf('}}', open + 2) !== -1;
 }
 
-/** Why a manifest should not be audited as plain YAML, or undefined when it can be. */
+/** Why a text (a document's, or a value's) is a template rather than plain YAML, or undefined when it is not. */
 export function templateReason(text: string): string | undefined {
   if (hasTemplateAction(text)) return 'unrendered Helm/Go template ({{ … }}); render it (helm template) to audit it';
   const name = envsubstVariable(text.replace(/^[ \t]*#.*$/gm, ''));
@@ -122,22 +124,28 @@ export function templateReason(text: string): string | undefined {
 }
 
 export function parseKubernetes(text: string, file: string): { model: K8sModel; problems: Problem[] } {
-  const skipped = templateReason(text);
-  if (skipped) {
-    const empty = parseYaml('', file);
-    return { model: { docs: [], lineCounter: empty.lineCounter, objects: [], skipped }, problems: [{ file, message: `Skipped: ${skipped}.`, severity: 'info', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
-  }
-  const { docs, lineCounter, problems } = parseYaml(text, file);
+  // a document that does not parse because it is a template says so (the others are audited)
+  const { docs, lineCounter, problems } = parseYaml(text, file, (docText) => {
+    const why = templateReason(docText);
+    return why && `Not audited: ${why}`;
+  });
   const objects: K8sObject[] = [];
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0) return;
     const plain = toPlain(doc);
     if (plain === undefined) {
-      problems.push({ file, message: `YAML: document ${docIndex + 1} expands too many aliases (more than the alias limit); skipped.`, range: nodeRange(lineCounter, doc.contents as never), severity: 'error' });
+      problems.push({ file, message: `Document ${docIndex + 1} expands too many aliases (more than the alias limit); it is not audited.`, range: nodeRange(lineCounter, doc.contents as never), severity: 'error', unaudited: 'document' });
       return;
     }
     if (plain === null || plain === undefined) return; // empty document
     if (!isObject(plain)) return;
+    const templated = templatedNode(doc.contents, plain);
+    if (templated) {
+      const ref = typeof plain.kind === 'string' && isObject(plain.metadata) && typeof plain.metadata.name === 'string' && !templateReason(plain.metadata.name) ? `${plain.kind}/${plain.metadata.name}` : undefined;
+      const at = nodeRange(lineCounter, templated.node) ?? nodeRange(lineCounter, doc.contents as never);
+      problems.push({ file, message: `Not audited: ${templated.reason}`, range: at, severity: 'warning', unaudited: 'document', ...(ref ? { object: ref } : {}) });
+      return;
+    }
     if (plain.kind === 'List' || (typeof plain.kind === 'string' && plain.kind.endsWith('List') && Array.isArray(plain.items))) {
       const items = Array.isArray(plain.items) ? plain.items : [];
       items.forEach((item, i) => collect(item, ['items', i]));
@@ -175,7 +183,7 @@ export function parseKubernetes(text: string, file: string): { model: K8sModel; 
       const shape = malformedPodSpec(value, podSpecRel);
       if (shape) {
         obj.malformed = shape.message;
-        problems.push({ file, message: `${obj.ref}: ${shape.message}; its pod checks are skipped.`, range: keyRangeAt(lineCounter, doc.contents, base.concat(shape.path)) ?? range, severity: 'warning' });
+        problems.push({ file, message: `${obj.ref}: ${shape.message}; its pod template is not audited.`, range: keyRangeAt(lineCounter, doc.contents, base.concat(shape.path)) ?? range, severity: 'warning', unaudited: 'object', object: obj.ref });
       }
     }
   });
@@ -183,17 +191,59 @@ export function parseKubernetes(text: string, file: string): { model: K8sModel; 
 }
 
 const CONTAINER_LISTS = ['containers', 'initContainers'] as const;
-const CONTAINER_LIST_FIELDS = ['env', 'envFrom', 'ports', 'volumeMounts'] as const;
-const CONTAINER_MAP_FIELDS = ['resources', 'securityContext', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
-function typeName(v: unknown): string {
+/**
+ * Keys whose values are free text to the checks (shell commands, annotations, config data, alert
+ * expressions): a `${VAR}` or `{{ … }}` there is the program's own syntax, not a template of the manifest.
+ */
+const FREE_TEXT = new Set(['command', 'args', 'annotations', 'data', 'stringData', 'binaryData', 'expr', 'description', 'summary', 'message', 'script']);
+
+/** Kinds the checks read field by field: a template marker in one of their other values leaves the document unaudited. */
+const CHECKED_KINDS = new Set([...Object.keys(POD_SPEC_PATHS), 'List', 'Service', 'Ingress', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Namespace', 'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'LimitRange', 'ResourceQuota', 'PersistentVolumeClaim']);
+
+/**
+ * Where a document is really templated, if it is: a key that is a template, a Helm action that YAML read
+ * as a flow map (`image: {{ .Values.image }}`), or a template marker in a value the checks read (not in
+ * free text, see FREE_TEXT; values of kinds no check reads are not looked at). Comments are not values.
+ */
+function templatedNode(root: unknown, plain: JsonObject): { node: Node; reason: string } | undefined {
+  const values = typeof plain.kind !== 'string' || CHECKED_KINDS.has(plain.kind);
+  const visit = (node: unknown, free: boolean): { node: Node; reason: string } | undefined => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = pair.key;
+        // a real manifest has scalar keys; `{{ … }}` unquoted is read as a map used as a key
+        if (!isScalar(key)) return key ? { node: key as Node, reason: 'unrendered Helm/Go template ({{ … }}); render it (helm template) to audit it' } : undefined;
+        if (typeof key.value === 'string') {
+          const why = templateReason(key.value);
+          if (why) return { node: key, reason: why };
+        }
+        const found = visit(pair.value, free || FREE_TEXT.has(String(key.value)));
+        if (found) return found;
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        const found = visit(item, free);
+        if (found) return found;
+      }
+    } else if (isScalar(node) && !free && values && typeof node.value === 'string' && !isAlias(node)) {
+      const why = templateReason(node.value);
+      if (why) return { node, reason: why };
+    }
+    return undefined;
+  };
+  return visit(root, false);
+}
+
+export function typeName(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a map' : `a ${typeof v}`;
 }
 
 /**
- * The first shape error of a workload's pod template (a wrong type where Kubernetes expects a map or a
- * list), so checks can skip the object instead of counting it as passing or failing. Null values are
- * treated as absent, as the API server does.
+ * The first shape error of a workload's pod template that no pod check can read past: the template, the
+ * pod spec, a container list or a container of the wrong type. (A container's own wrongly typed field is
+ * left to the checks that read it.) Null values are treated as absent, as the API server does.
  */
 function malformedPodSpec(value: JsonObject, podSpecRel: string[] | undefined): { path: YamlPath; message: string } | undefined {
   if (!podSpecRel) return undefined;
@@ -213,11 +263,8 @@ function malformedPodSpec(value: JsonObject, podSpecRel: string[] | undefined): 
       const c = items[i];
       const at = `${podSpecRel.join('.')}.${list}[${i}]`;
       if (!isObject(c)) return { path: [...podSpecRel, list, i], message: `${at} should be a map, found ${typeName(c)}` };
-      for (const f of CONTAINER_LIST_FIELDS) if (c[f] !== undefined && c[f] !== null && !Array.isArray(c[f])) return { path: [...podSpecRel, list, i, f], message: `${at}.${f} should be a list, found ${typeName(c[f])}` };
-      for (const f of CONTAINER_MAP_FIELDS) if (c[f] !== undefined && c[f] !== null && !isObject(c[f])) return { path: [...podSpecRel, list, i, f], message: `${at}.${f} should be a map, found ${typeName(c[f])}` };
     }
   }
-  if (podSpec.securityContext !== undefined && podSpec.securityContext !== null && !isObject(podSpec.securityContext)) return { path: [...podSpecRel, 'securityContext'], message: `${podSpecRel.join('.')}.securityContext should be a map, found ${typeName(podSpec.securityContext)}` };
   return undefined;
 }
 

@@ -37,7 +37,7 @@ export function parsePackageJson(text: string, file: string): { model: PackageJs
   try {
     const parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
-    else problems.push({ file, message: 'package.json: the top level is not an object', range: topRange, severity: 'error' });
+    else problems.push({ file, message: 'package.json: the top level is not an object', range: topRange, severity: 'error', unaudited: 'file' });
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
     const pos = m ? Number(m[1]) : 0;
@@ -46,7 +46,7 @@ export function parsePackageJson(text: string, file: string): { model: PackageJs
     const character = pos - (before.lastIndexOf('\n') + 1);
     // V8 quotes the text around the error (`Unexpected token 'h', ..."TOKEN": hunter2"... is not valid JSON`): never print file content.
     const reason = (e as Error).message.split('\n')[0].replace(/,?\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/, '');
-    problems.push({ file, message: `package.json: invalid JSON (${reason})`, range: { start: { line, character }, end: { line, character: character + 1 } }, severity: 'error' });
+    problems.push({ file, message: `package.json: invalid JSON (${reason})`, range: { start: { line, character }, end: { line, character: character + 1 } }, severity: 'error', unaudited: 'file' });
   }
   if (json) {
     const { docs, lineCounter } = parseYaml(text, file);

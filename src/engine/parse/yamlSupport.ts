@@ -51,29 +51,36 @@ export function withoutStacks<T>(fn: () => T): T {
   }
 }
 
-/** Parses every document with positions. Errors become located problems; the function never throws. */
-export function parseYaml(text: string, file: string): YamlFile {
+/**
+ * Parses every document with positions. Errors become located problems; the function never throws. A
+ * document with a syntax error is unaudited (its first error); `explain` may give the reason from its text.
+ */
+export function parseYaml(text: string, file: string, explain?: (docText: string) => string | undefined): YamlFile {
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
   let docs: Document.Parsed[];
   const long = longLine(text);
   if (long) {
     const at = { line: long.line, character: 0 };
-    problems.push({ file, message: `Not audited: line ${long.line + 1} has ${long.length} characters, over the ${MAX_YAML_LINE}-character limit.`, range: { start: at, end: at }, severity: 'warning' });
+    problems.push({ file, message: `Line ${long.line + 1} has ${long.length} characters, over the ${MAX_YAML_LINE}-character limit; the file is not parsed.`, range: { start: at, end: at }, severity: 'warning', unaudited: 'file' });
     return { docs: [], lineCounter, problems };
   }
   try {
     docs = withoutStacks(() => parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false, logLevel: 'error' })) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
   } catch (e) {
-    problems.push({ file, message: `Cannot parse YAML: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+    problems.push({ file, message: `Cannot parse YAML: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' });
     return { docs: [], lineCounter, problems };
   }
   for (const doc of docs) {
-    for (const err of doc.errors) {
+    // a document with a syntax error is not audited: its first error says where and why
+    const why = doc.errors.length && explain ? explain(text.slice(doc.range[0], doc.range[2])) : undefined;
+    doc.errors.forEach((err, i) => {
       const [start, end] = err.pos;
-      problems.push({ file, message: `YAML: ${firstLine(err.message)}`, range: toRange(lineCounter, start, Math.max(end, start)), severity: 'error' });
-    }
+      const range = toRange(lineCounter, start, Math.max(end, start));
+      if (i === 0) problems.push({ file, message: why ? `${why} (YAML: ${firstLine(err.message)})` : `YAML syntax error, the document is not audited: ${firstLine(err.message)}`, range, severity: 'error', unaudited: 'document' });
+      else problems.push({ file, message: `YAML: ${firstLine(err.message)}`, range, severity: 'error' });
+    });
   }
   return { docs, lineCounter, problems };
 }

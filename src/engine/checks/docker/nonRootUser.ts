@@ -27,14 +27,18 @@ export const nonRootUser = fileCheck({
       const last = users.at(-1);
       if (!last) continue;
       const written = last.args.trim();
-      if (!written || hasPlaceholder(written)) return passOrFail([]);
+      // set at build time: the user cannot be judged here, which is not a pass
+      const buildTime = { findings: [], unaudited: [{ file: file.path, range: last.argsRange ?? last.range, reason: `USER ${written} is set at build time; whether it is root could not be checked`, scope: 'field' as const, kind: 'dockerfile' as const }] };
+      if (!written || hasPlaceholder(written)) return written ? buildTime : passOrFail([]);
       const { value, unresolved } = written.includes('$') ? substitute(written, stageVariables(ctx.model, stage, last)) : { value: written, unresolved: [] };
-      if (unresolved.length > 0) return passOrFail([]); // set at build time: cannot judge
+      if (unresolved.length > 0) return buildTime;
       const colon = value.indexOf(':');
-      const user = (colon === -1 ? value : value.slice(0, colon)).trim(); // the user before `:group`
-      if (user === '0' || roots.has(user.toLowerCase())) {
+      const user = unquote((colon === -1 ? value : value.slice(0, colon)).trim()); // the user before `:group`
+      // Docker reads a numeric user as a number: 00, +0 and 000 are UID 0
+      const uid0 = /^[+-]?0+$/.test(user);
+      if (uid0 || roots.has(user.toLowerCase())) {
         const where = stage === final ? 'the final stage' : `${stageLabel(stage)}, which the final stage builds on,`;
-        return passOrFail([dockerFinding(ctx, last.argsRange ?? last.range, `The last USER of ${where} is ${user === '0' ? 'UID 0' : user} (root); switch to a non-root user before CMD/ENTRYPOINT.`, final)]);
+        return passOrFail([dockerFinding(ctx, last.argsRange ?? last.range, `The last USER of ${where} is ${uid0 ? 'UID 0' : user} (root); switch to a non-root user before CMD/ENTRYPOINT.`, final)]);
       }
       return passOrFail([]);
     }
@@ -45,3 +49,8 @@ export const nonRootUser = fileCheck({
     return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage sets no USER, so the container runs as ${who}; add USER <non-root user> (e.g. USER node) before CMD/ENTRYPOINT.`, final)]);
   },
 });
+
+/** A user written in quotes (`USER "root"`): Docker takes the words as written, quotes removed. */
+function unquote(s: string): string {
+  return s.length >= 2 && (s[0] === '"' || s[0] === "'") && s.at(-1) === s[0] ? s.slice(1, -1).trim() : s;
+}

@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
-import type { Range, RawFinding } from '../../model';
-import { containersOf, getIn, isObject, rangeAt, type Json, type JsonObject, type K8sContainer, type K8sModel, type K8sObject } from '../../parse/kubernetes';
+import type { Range, RawFinding, Unaudited } from '../../model';
+import { containersOf, getIn, isObject, rangeAt, typeName, type Json, type JsonObject, type K8sContainer, type K8sModel, type K8sObject } from '../../parse/kubernetes';
 import { deepestKey, nodeAt, nodeRange, type YamlPath } from '../../parse/yamlSupport';
 import type { ParsedFile } from '../../workspace';
 import { fileCheck, type CheckOutput, type FileCheckTemplate } from '../template';
@@ -8,11 +8,52 @@ import type { z } from 'zod';
 
 export type K8sFile = ParsedFile<K8sModel>;
 
-/** The Kubernetes model of a parsed file, or undefined when the file was skipped (unrendered template) or not parsed. */
+/** The Kubernetes model of a parsed file, or undefined when the file was not parsed. */
 export function k8sModel(file: ParsedFile): K8sModel | undefined {
   const m = file.model as K8sModel | undefined;
-  if (!m || m.skipped || !Array.isArray(m.objects)) return undefined;
+  if (!m || !Array.isArray(m.objects)) return undefined;
   return m;
+}
+
+/**
+ * The wrongly typed fields the running check asked for (`mapField`, `listField`): a check of one
+ * container or pod runs synchronously, so the fields it could not read are collected here while it runs
+ * and reported as what it could not audit when it returns undefined.
+ */
+let unreadable: { parent: JsonObject; key: string; found: unknown; expected: string }[] | undefined;
+
+/** Runs a check of one container or pod, returning its result and the wrongly typed fields it asked for. */
+function reading<T>(check: () => T): { out: T; missed: NonNullable<typeof unreadable> } {
+  const outer = unreadable;
+  const missed: NonNullable<typeof unreadable> = (unreadable = []);
+  try {
+    return { out: check(), missed };
+  } finally {
+    unreadable = outer;
+  }
+}
+
+/** The path from `root` to the object `target` inside it (a short search: a container or pod spec is small). */
+function pathTo(root: unknown, target: unknown, path: (string | number)[] = [], depth = 0): (string | number)[] | undefined {
+  if (root === target) return path;
+  if (depth > 12 || typeof root !== 'object' || root === null) return undefined;
+  for (const [k, v] of Array.isArray(root) ? root.entries() : Object.entries(root)) {
+    if (typeof v !== 'object' || v === null) continue;
+    const found = pathTo(v, target, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** What a check could not audit on one container or pod: each wrongly typed field it asked for, at the field. */
+function unauditedFields(ctx: Ctx, missed: NonNullable<typeof unreadable>, out: Omit<Unaudited, 'rules'>[]): void {
+  for (const m of missed) {
+    const rel = pathTo(ctx.obj.value, m.parent);
+    if (!rel) continue;
+    const path = ctx.obj.base.concat(rel, m.key);
+    const shown = rel.concat(m.key).map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').slice(1);
+    out.push({ file: ctx.file.path, range: rangeAt(ctx.model, ctx.obj, path), reason: `${shown} should be ${m.expected}, found ${typeName(m.found)}; it could not be checked`, scope: 'field', kind: 'kubernetes', object: ctx.obj.ref });
+  }
 }
 
 /** Objects that carry a well-formed pod template (workloads and bare Pods). */
@@ -24,14 +65,18 @@ export function hasPodSpec(obj: K8sObject): boolean {
 export function mapField(parent: JsonObject | null | undefined, key: string): JsonObject | null | undefined {
   const v = parent?.[key];
   if (v === undefined || v === null) return null;
-  return isObject(v) ? v : undefined;
+  if (isObject(v)) return v;
+  unreadable?.push({ parent: parent!, key, found: v, expected: 'a map' });
+  return undefined;
 }
 
 /** A list field: the list; `null` when absent or null; `undefined` when it has the wrong type. */
 export function listField(parent: JsonObject | null | undefined, key: string): Json[] | null | undefined {
   const v = parent?.[key];
   if (v === undefined || v === null) return null;
-  return Array.isArray(v) ? v : undefined;
+  if (Array.isArray(v)) return v;
+  unreadable?.push({ parent: parent!, key, found: v, expected: 'a list' });
+  return undefined;
 }
 
 export interface Ctx {
@@ -102,22 +147,28 @@ export interface ContainerScope {
 
 /**
  * Runs `check` on every container of every workload in a Kubernetes file. `check` returns findings,
- * `[]` for a pass, or `undefined` when the container cannot be judged (a malformed field): such
- * containers, malformed objects and skipped files are neither pass nor fail. The file result is
- * undefined (not applicable) when nothing could be judged.
+ * `[]` for a pass, or `undefined` when the container is not its business or cannot be judged: when it
+ * asked for a field of the wrong type (`mapField`, `listField`), that field is unaudited for this check
+ * (never a pass), and every other container and check is judged as usual. The file result is undefined
+ * (not applicable) when nothing was judged or unaudited.
  */
 export function forEachContainer(file: ParsedFile, scope: ContainerScope, check: (ctx: ContainerCtx) => RawFinding[] | undefined): CheckOutput | undefined {
   const model = k8sModel(file);
   if (!model) return undefined;
   const findings: RawFinding[] = [];
+  let unaudited: Omit<Unaudited, 'rules'>[] | undefined;
   let judged = false;
   for (const ctx of containerContexts(file as K8sFile, model, scope.init)) {
     if (scope.skipBatch && ctx.obj.batch) continue;
-    const out = check(ctx);
-    if (out === undefined) continue;
+    const { out, missed } = reading(() => check(ctx));
+    if (out === undefined) {
+      if (missed.length) unauditedFields(ctx, missed, (unaudited ??= []));
+      continue;
+    }
     judged = true;
     for (let i = 0; i < out.length; i++) findings.push(out[i]);
   }
+  if (unaudited) return { findings, unaudited };
   return judged ? { findings } : undefined;
 }
 
@@ -148,14 +199,20 @@ export function forEachPod(file: ParsedFile, check: (ctx: Ctx, podSpec: JsonObje
   const model = k8sModel(file);
   if (!model) return undefined;
   const findings: RawFinding[] = [];
+  let unaudited: Omit<Unaudited, 'rules'>[] | undefined;
   let judged = false;
   for (const obj of model.objects) {
     if (!hasPodSpec(obj) || (opts.skipBatch && obj.batch)) continue;
-    const out = check({ file: file as K8sFile, model, obj }, obj.podSpec!);
-    if (out === undefined) continue;
+    const ctx: Ctx = { file: file as K8sFile, model, obj };
+    const { out, missed } = reading(() => check(ctx, obj.podSpec!));
+    if (out === undefined) {
+      if (missed.length) unauditedFields(ctx, missed, (unaudited ??= []));
+      continue;
+    }
     judged = true;
     findings.push(...out);
   }
+  if (unaudited) return { findings, unaudited };
   return judged ? { findings } : undefined;
 }
 
