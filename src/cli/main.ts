@@ -116,6 +116,7 @@ async function scan(argv: string[], io: CliIO): Promise<number> {
   else if (format === 'sarif') report = sarifChunks(result, engine.resolvedItems, VERSION);
   else report = toTextReport(result, { color: io.isTTY && !args.flags.has('no-color') && !process.env.NO_COLOR && !one(args, 'output'), verbose: args.flags.has('verbose') });
   const output = one(args, 'output');
+  if (output && (await fs.stat(output).catch(() => undefined))?.isDirectory()) throw new UsageError(`--output "${output}" is a folder; name a file`);
   if (output) await writeFileAtomic(path.resolve(output), report);
   else await writeOut(io, report);
   return setup.fatal ? 2 : exitCode(result, failOn);

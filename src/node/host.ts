@@ -93,6 +93,8 @@ export async function loadSetup(root: string, options: ScanOptions = {}): Promis
     const where = options.configFile ? { real: configPath } : resolveInside(rootReal, configPath);
     if ('real' in where) {
       try {
+        // a FIFO or device named like the config would block the read forever
+        if (!(await fs.stat(where.real)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
         const r = loadConfig(await fs.readFile(where.real, 'utf8'), configRel);
         problems.push(...r.problems);
         locate = r.locate;

@@ -255,6 +255,11 @@ function auditOnce(m: Mutant, tally: Tally, reports = true): { failures: string[
       } else if (p.severity !== 'info') failures.push(`problem without a location: ${p.message}`);
     }
     for (const f of result.findings) if (f.range.start.line < 0 || f.range.end.line > lineCount) failures.push(`finding range out of the file: ${f.ruleId} ${JSON.stringify(f.range)}`);
+    // what could not be audited says where, inside the file
+    for (const u of result.unaudited) {
+      const { start: s, end: e } = u.range;
+      if (!(s.line >= 0 && s.character >= 0 && e.line >= s.line && e.line <= lineCount) || !u.reason) failures.push(`unaudited entry out of the file or without a reason: ${JSON.stringify(u.range)}: ${u.reason}`);
+    }
     if (m.bytes.subarray(0, 8192).includes(0) && !result.unaudited.some((p) => /Binary/.test(p.reason) && p.range)) failures.push('a file with NUL bytes was not reported as binary');
     if (!isValidUtf8(m.bytes) && !result.problems.some((p) => /not valid UTF-8/.test(p.message))) failures.push('invalid UTF-8 was not reported');
   } catch (e) {

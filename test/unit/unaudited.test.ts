@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { exitCode } from '../../src/cli/main';
 import { Engine } from '../../src/engine/audit';
@@ -89,5 +92,23 @@ describe('unaudited inputs count', () => {
     assert.ok(thrown.length > 0 && thrown.every((u) => u.rules?.length), 'each failing check is named');
     assert.ok(result.items.filter((i) => i.id.startsWith('docker.')).every((i) => i.status !== 'pass'));
     assert.equal(exitCode(result, 'error'), 1);
+  });
+
+  it('scan --output naming a folder is a usage error with a message, not a stack trace', async () => {
+    const r = await runCli(['scan', path.join(DIR, 'binary'), '--output', DIR]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--output ".*" is a folder; name a file/);
+    assert.doesNotMatch(r.stderr, /\bat \S+ \(/, 'no stack trace');
+  });
+
+  it('a FIFO named .shipshape.yaml is reported, not read (the scan does not hang)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'shipshape-fifo-'));
+    mkdirSync(path.join(root, 'app'));
+    copyFileSync(path.join(DIR, 'binary', 'ok.Dockerfile'), path.join(root, 'app', 'Dockerfile'));
+    execFileSync('mkfifo', [path.join(root, '.shipshape.yaml')]);
+    const r = await runCli(['scan', root]);
+    assert.equal(r.code, 2, 'a config that cannot be read is a configuration error');
+    assert.match(r.stderr, /Cannot read config: not a regular file/);
+    assert.match(r.stdout, /Readiness score/, 'the rest is still audited and reported');
   });
 });

@@ -68,4 +68,12 @@ describe('unaudited parts of a manifest: only what is really templated, unparsab
     assert.equal(u?.range.start.line, 4);
     assert.match(u?.reason ?? '', /USER \$\{APP_USER\} is set at build time/);
   });
+
+  it('secret names like DB_PASS and token values like ghp_… and sk_live_… are flagged, naming the key only', async () => {
+    const r = await auditFixture(path.join(FIXTURES, 'unaudited', 'secrets', 'tokens.yaml'));
+    const msgs = r.findings.filter((f) => f.ruleId === 'k8s.secrets.secret-ref').map((f) => f.message);
+    for (const key of ['DB_PASS', 'GITHUB', 'BILLING']) assert.ok(msgs.some((m) => m.includes(`variable ${key} `)), key);
+    assert.ok(!msgs.some((m) => m.includes('PASSAGE_COUNT')));
+    assert.ok(!msgs.some((m) => /ghp_|sk_live_|correct-horse/.test(m)), 'no value in a message');
+  });
 });

@@ -28,6 +28,9 @@ export function parseIgnoreFile(text: string): { model: IgnoreFileModel; problem
  * lines, e.g. long runs of backslash-quote pairs): on the first throw it rebuilds itself without the bad
  * patterns and reports each one as a located problem.
  */
+/** Git matches ignore patterns case-sensitively (core.ignorecase is false on Linux): `.ENV` does not ignore `.env`. */
+const CASE = { ignorecase: false };
+
 export class SafeIgnore {
   private ig: Ignore;
   private rebuilt = false;
@@ -35,7 +38,7 @@ export class SafeIgnore {
     private readonly patterns: readonly string[],
     private readonly report: (index: number, pattern: string) => void,
   ) {
-    this.ig = ignore().add([...patterns]);
+    this.ig = ignore(CASE).add([...patterns]);
   }
 
   ignores(relPath: string): boolean {
@@ -46,14 +49,14 @@ export class SafeIgnore {
       this.rebuilt = true;
       const good = this.patterns.map((p, i) => {
         try {
-          ignore().add(p.replace(/^!/, '')).ignores('probe');
+          ignore(CASE).add(p.replace(/^!/, '')).ignores('probe');
           return p;
         } catch {
           this.report(i, p);
           return '';
         }
       });
-      this.ig = ignore().add(good);
+      this.ig = ignore(CASE).add(good);
       return this.ignores(relPath);
     }
   }

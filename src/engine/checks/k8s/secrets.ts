@@ -7,10 +7,12 @@ import { urlPassword } from '../env/values';
 import { containerFinding, findingAt, forEachContainer, k8sModel, listField, mapField } from './common';
 
 /** Names that look like credentials (Polaris sensitiveContainerEnvVar + kube-linter env-var-secret + common key names). */
-export const DEFAULT_SECRET_NAME = '(?i)(password|passwd|passphrase|secret|token|bearer|api[_-]?key|apikey|private[_-]?key|credentials?|access[_-]?key|client[_-]?secret|^AZURE_.+KEY$|^OCI_CLI_KEY_CONTENT$|(^|_)DSN$)';
+export const DEFAULT_SECRET_NAME = '(?i)(password|passwd|passphrase|(^|_)(pass|pwd)(_|$)|secret|token|bearer|api[_-]?key|apikey|private[_-]?key|credentials?|access[_-]?key|client[_-]?secret|^AZURE_.+KEY$|^OCI_CLI_KEY_CONTENT$|(^|_)DSN$)';
 /** Names that merely point at a secret (a file path, a Secret's name, a URL) or describe it. GOOGLE_APPLICATION_CREDENTIALS is a key file path by definition. */
 export const DEFAULT_NOT_SECRET = '(?i)(_FILE|_PATH|_DIR|_URL|_URI|_ENDPOINT|_HOST|_PORT|_NAME|_REF|_ID|_TTL|_EXPIRY|_EXPIRES_IN|_EXPIRATION|_LENGTH|_ALGORITHM|_TYPE|_HEADER|_ISSUER|_AUDIENCE|_ENABLED|_KEY_ID)$|^GOOGLE_APPLICATION_CREDENTIALS$';
 /** A PEM private key header (`-----BEGIN RSA PRIVATE KEY-----`, or Polaris's `---BEGIN OPENSSH PRIVATE KEY---`); bounded, so linear on any value. */
+/** Access tokens whose format names them: GitHub (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_), Stripe live keys, Slack, AWS access key ids. */
+const KNOWN_TOKEN_RE = /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}|[sr]k_live_[A-Za-z0-9]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/;
 const PRIVATE_KEY_RE = /-BEGIN[ \t]{1,4}[A-Z0-9 ]{0,40}PRIVATE KEY[ \t]{0,4}-/i;
 
 /** `$(VAR)` (Kubernetes), `${VAR}` or `$VAR`: a password given as a reference to another variable is not a secret in the manifest. */
@@ -58,6 +60,7 @@ export const envSecretLiteral = fileCheck({
           if (value === '' || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value)) return; // empty, or a reference to another variable
           if (secretish(key)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} looks like a secret but is set as a literal value; read it from a Secret (valueFrom.secretKeyRef).`, { key }));
           else if (p.checkValues && PRIVATE_KEY_RE.test(value)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} holds a private key as a literal value; read it from a Secret.`, { key }));
+          else if (p.checkValues && KNOWN_TOKEN_RE.test(value)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} holds an access token in a known format (GitHub, Stripe, Slack, AWS) as a literal value; read it from a Secret.`, { key }));
           else if (p.checkValues && hasUrlPassword(value)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} holds a URL with a password (scheme://user:password@host) as a literal value; read it from a Secret.`, { key }));
           return;
         }
