@@ -117,7 +117,7 @@ export function resolveItems(checklists: readonly Checklist[], config: Config = 
         seen.add(item.id);
         const setting = config.rules?.[item.id];
         const sev = typeof setting === 'string' ? setting : setting?.severity;
-        if (sev === 'off') continue;
+        if (sev === 'off' || (item.optIn && sev === undefined)) continue;
         const template = item.check ? TEMPLATES.get(item.check) : undefined;
         let params: unknown = undefined;
         if (template) {

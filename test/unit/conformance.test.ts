@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { AuditResult } from '../../src/engine/model';
 import { parseFile } from '../../src/engine/parse';
 import type { K8sModel } from '../../src/engine/parse/kubernetes';
-import { auditFiles, builtinChecklists, SHARED } from './helpers';
+import { auditFiles, builtinChecklists, FIXTURES, SHARED } from './helpers';
 
 /**
  * External conformance: the peers' own fixtures (../shared/conformance, labels.jsonl). For every label of a
@@ -13,6 +13,8 @@ import { auditFiles, builtinChecklists, SHARED } from './helpers';
  * item documents (CONTESTED below), and the item's docs must name the peer it follows.
  */
 const CONFORMANCE = path.join(SHARED, 'conformance');
+/** The peers' fixtures for the rules the shared corpus does not cover, copied the same way (labels.jsonl there names each source). */
+const EXTRA = path.join(FIXTURES, 'conformance-extra');
 
 interface Label {
   file: string;
@@ -23,6 +25,8 @@ interface Label {
   scope: string;
   note: string;
   contested?: boolean;
+  /** The corpus folder the file is in. */
+  root: string;
 }
 
 /** Concept → the rule that covers it. */
@@ -50,13 +54,41 @@ export const CONCEPT_RULES: Readonly<Record<string, string>> = {
   'k8s.replicas': 'k8s.replicas.min',
   'k8s.pdb': 'k8s.pdb',
   'k8s.secrets-in-env': 'k8s.secrets.secret-ref',
+  // opt-in (k8s.secrets.secret-ref recommends secretKeyRef): turned on for this corpus
+  'k8s.secret-env-ref': 'k8s.secrets.mounted-as-files',
+  // the extra corpus (test/fixtures/conformance-extra)
+  'k8s.container-runtime-socket': 'k8s.pod-security.container-runtime-socket',
+  'k8s.sensitive-host-mounts': 'k8s.pod-security.sensitive-host-mounts',
+  'k8s.host-path': 'k8s.pod-security.host-path',
+  'k8s.proc-mount': 'k8s.pod-security.proc-mount',
+  'k8s.sysctls': 'k8s.pod-security.sysctls',
+  'k8s.privileged-ports': 'k8s.pod-security.privileged-ports',
+  'k8s.default-service-account': 'k8s.service-account.not-default',
+  'k8s.deprecated-service-account-field': 'k8s.service-account.deprecated-field',
+  'k8s.automount-token': 'k8s.service-account.automount-token',
+  'k8s.default-namespace': 'k8s.namespace.not-default',
+  'k8s.selector-matches-template': 'k8s.selector-matches-template',
+  'k8s.duplicate-env': 'k8s.env.unique',
+  'k8s.liveness-port': 'k8s.probes.liveness-port',
+  'k8s.readiness-port': 'k8s.probes.readiness-port',
+  'k8s.startup-port': 'k8s.probes.startup-port',
+  'k8s.service-targets-pods': 'k8s.service.selects-pods',
+  'k8s.networkpolicy-targets-pods': 'k8s.networkpolicy.selects-pods',
+  'k8s.hpa-target': 'k8s.hpa.target-exists',
+  'k8s.ingress-backend': 'k8s.ingress.backend-exists',
+  'k8s.ingress-tls': 'k8s.ingress.tls',
+  'k8s.service-type': 'k8s.service.type',
+  'k8s.removed-api': 'k8s.api.removed-versions',
+  'k8s.job-ttl': 'k8s.job.ttl',
+  'k8s.cluster-admin-binding': 'k8s.rbac.no-cluster-admin-binding',
+  'k8s.rbac-wildcards': 'k8s.rbac.no-wildcards',
+  'k8s.rbac-exec-attach': 'k8s.rbac.no-exec-attach',
+  'k8s.replica-spread': 'k8s.replicas.spread',
+  'k8s.priority-class': 'k8s.priority-class',
 };
 
 /** Concepts deliberately not covered, and why. */
-export const EXCLUDED: Readonly<Record<string, string>> = {
-  'k8s.secret-env-ref':
-    'kube-linter read-secret-from-env-var flags every env valueFrom.secretKeyRef (it prefers mounted files). k8s.secrets.secret-ref recommends exactly that secretKeyRef, so a rule against it would contradict our own fix; documented in that item.',
-};
+export const EXCLUDED: Readonly<Record<string, string>> = {};
 
 /** Contested labels: the outcome under our documented definition and the peer that definition follows. Key: file, or file#scope. */
 export const CONTESTED: Readonly<Record<string, { expect: 'pass' | 'fail'; follows: string }>> = {
@@ -71,31 +103,36 @@ export const CONTESTED: Readonly<Record<string, { expect: 'pass' | 'fail'; follo
   'kube-linter/run-as-non-root/run-as-non-root.yml#object:DeploymentConfig/group-zero': { expect: 'pass', follows: 'Polaris' },
   'kube-linter/minimum-three-replicas/minimum-three-replicas.yml#object:Deployment/app': { expect: 'fail', follows: 'kube-linter' },
   'kube-linter/minimum-three-replicas/minimum-three-replicas.yml#object:DeploymentConfig/app': { expect: 'fail', follows: 'kube-linter' },
+  'polaris/automountServiceAccountToken/success.serviceaccount.yaml': { expect: 'fail', follows: 'checkov' },
+  'polaris/topologySpreadConstraint/failure.empty.yaml': { expect: 'pass', follows: 'kube-linter' },
+  'polaris/topologySpreadConstraint/failure.nospreadconstraint.yaml': { expect: 'pass', follows: 'kube-linter' },
 };
 
-function readLabels(): Label[] {
-  return readFileSync(path.join(CONFORMANCE, 'labels.jsonl'), 'utf8')
+function readLabels(root: string): Label[] {
+  return readFileSync(path.join(root, 'labels.jsonl'), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Label);
+    .map((l) => ({ ...(JSON.parse(l) as Label), root }));
 }
 
 const key = (l: Label) => (l.scope === 'file' ? l.file : `${l.file}#${l.scope}`);
 
 describe('conformance with the peers’ fixtures (../shared/conformance)', () => {
   const present = existsSync(path.join(CONFORMANCE, 'labels.jsonl'));
-  const labels = present ? readLabels() : [];
+  const labels = [...(present ? readLabels(CONFORMANCE) : []), ...readLabels(EXTRA)];
   const items = new Map(builtinChecklists().flatMap((c) => c.sections.flatMap((s) => s.items)).map((i) => [i.id, i]));
+  // opt-in items are judged here too
+  const optIn = Object.fromEntries([...items.values()].filter((i) => i.optIn).map((i) => [i.id, i.severity] as const));
   const audits = new Map<string, AuditResult & { objects: string[] }>();
-  const audit = (file: string) => {
-    let r = audits.get(file);
+  const audit = (root: string, file: string) => {
+    let r = audits.get(path.join(root, file));
     if (!r) {
-      const text = readFileSync(path.join(CONFORMANCE, file), 'utf8');
-      const result = auditFiles([{ path: file, text }]);
+      const text = readFileSync(path.join(root, file), 'utf8');
+      const result = auditFiles([{ path: file, text }], { config: { rules: optIn } });
       // the parsed objects, to make sure an object-scoped label names an object that was really audited
       const model = parseFile({ path: file, text, kind: 'kubernetes' }).model as K8sModel | undefined;
       r = { ...result, objects: (model?.objects ?? []).map((o) => o.ref) };
-      audits.set(file, r);
+      audits.set(path.join(root, file), r);
     }
     return r;
   };
@@ -138,7 +175,7 @@ describe('conformance with the peers’ fixtures (../shared/conformance)', () =>
     const expect = decision?.expect ?? l.expect;
     const title = `${rule}: ${expect}s ${l.file}${l.scope === 'file' ? '' : ` (${l.scope.slice('object:'.length)})`}${decision ? ` [contested; follows ${decision.follows}]` : ''}`;
     it(title, () => {
-      const r = audit(l.file);
+      const r = audit(l.root, l.file);
       const item = r.items.find((i) => i.id === rule);
       assert.ok(item, `${rule} ran`);
       let findings = item.findings;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
-import type { Checklist } from '../../src/engine/checklist/schema';
+import type { Checklist, Config } from '../../src/engine/checklist/schema';
 import { classifyPath, sniffKubernetes, sniffMarkdownChecklist } from '../../src/engine/discover';
 import type { AuditResult, FileKind } from '../../src/engine/model';
 import type { SourceFile } from '../../src/engine/workspace';
@@ -30,8 +30,8 @@ export function kindOf(relPath: string, text: string): FileKind | undefined {
 }
 
 /** Audits in-memory files with the built-in checklists. */
-export function auditFiles(files: { path: string; text: string }[], options: { strict?: boolean; checklists?: Checklist[] } = {}): AuditResult {
-  const engine = new Engine(options.checklists ?? builtinChecklists());
+export function auditFiles(files: { path: string; text: string }[], options: { strict?: boolean; checklists?: Checklist[]; config?: Config } = {}): AuditResult {
+  const engine = new Engine(options.checklists ?? builtinChecklists(), options.config);
   for (const f of files) {
     const kind = kindOf(f.path, f.text);
     if (kind) engine.upsert({ path: f.path, text: f.text, kind } satisfies SourceFile);
@@ -40,7 +40,7 @@ export function auditFiles(files: { path: string; text: string }[], options: { s
 }
 
 /** A fixture is a single file (audited alone, under its own name) or a folder (scanned as a repository). */
-export async function auditFixture(abs: string, options: { strict?: boolean } = {}): Promise<AuditResult> {
+export async function auditFixture(abs: string, options: { strict?: boolean; config?: Config } = {}): Promise<AuditResult> {
   if (statSync(abs).isDirectory()) return (await scanFolder(abs, { strict: options.strict })).result;
   return auditFiles([{ path: path.basename(abs), text: readFileSync(abs, 'utf8') }], options);
 }

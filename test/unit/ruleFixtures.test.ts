@@ -27,10 +27,12 @@ describe('rule fixtures', () => {
     const dir = path.join(RULES_DIR, item.id);
     if (!existsSync(dir)) continue;
     const { pass, fail } = ruleFixtures(dir);
+    // an opt-in rule is off unless the config gives it a severity: its fixtures turn it on
+    const options = item.optIn ? { config: { rules: { [item.id]: item.severity } } } : {};
     describe(item.id, () => {
       for (const f of fail) {
         it(`fails on ${path.basename(f)}`, async () => {
-          const result = await auditFixture(f);
+          const result = await auditFixture(f, options);
           const r = result.items.find((i) => i.id === item.id);
           assert.ok(r, `item ${item.id} is in the audit`);
           if (item.evidence) assert.equal(r.evidence.length, 0, `no evidence expected, got ${JSON.stringify(r.evidence)}`);
@@ -43,7 +45,7 @@ describe('rule fixtures', () => {
       }
       for (const f of pass) {
         it(`passes on ${path.basename(f)}`, async () => {
-          const result = await auditFixture(f);
+          const result = await auditFixture(f, options);
           const r = result.items.find((i) => i.id === item.id);
           assert.ok(r, `item ${item.id} is in the audit`);
           if (item.evidence) assert.ok(r.evidence.length > 0, 'evidence expected');

@@ -31,6 +31,7 @@ export const ItemSchema = z.strictObject({
   check: z.string().optional().describe('Check template id. Without a check the item is manual: a person attests it.'),
   with: params.optional().describe('Parameters for the check template.'),
   evidence: z.boolean().optional().describe('The check only gathers evidence; a person still confirms the item.'),
+  optIn: z.boolean().optional().describe('Off unless .shipshape.yaml gives the rule a severity (rules: {<id>: warning}).'),
   fix: FixRefSchema.optional(),
   matches: z.array(z.string().min(1)).default([]).describe('Phrasings that link a Markdown checklist line to this item.'),
   aliases: z

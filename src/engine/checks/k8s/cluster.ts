@@ -28,6 +28,8 @@ export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet',
 export interface Cluster {
   /** Workloads and Pods whose pod template is well formed (malformed ones are left out). */
   workloads: Placed[];
+  /** Every object, in file order. */
+  all: Placed[];
   ofKind(kind: string): readonly Placed[];
   /** Label statistics of the workloads' pod labels (for selector indexes). */
   podLabelStats: LabelStats;
@@ -65,10 +67,12 @@ export function placedObjects(file: ParsedFile): readonly Placed[] {
 function collect(files: readonly ParsedFile[]): Cluster {
   const byKind = new Map<string, Placed[]>();
   const workloads: Placed[] = [];
+  const all: Placed[] = [];
   const podLabelStats = new LabelStats();
   for (const file of files) {
     for (const placed of placedObjects(file)) {
       const obj = placed.obj;
+      all.push(placed);
       const list = byKind.get(obj.kind);
       if (list) list.push(placed);
       else byKind.set(obj.kind, [placed]);
@@ -102,6 +106,7 @@ function collect(files: readonly ParsedFile[]): Cluster {
   }
   return {
     workloads,
+    all,
     ofKind: (kind) => byKind.get(kind) ?? [],
     podLabelStats,
     autoscalerFor: (w) => scalers.get(`${w.kind}/${w.name}`)?.find((a) => sameNamespace(a.at.obj.namespace, w.namespace)),

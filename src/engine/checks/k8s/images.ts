@@ -8,7 +8,7 @@ export const imageTag = containerCheck({
   description: 'Every container image is pinned: an explicit tag that is not floating (latest by default), or a digest (@sha256:…).',
   params: z.strictObject({
     forbiddenTags: z.array(z.string().min(1)).default(['latest']).describe('Tags that float and count as unpinned (case-insensitive).'),
-    requireDigest: z.boolean().default(false).describe('Accept only digests (image@sha256:…), as kube-linter image-not-pinned-by-digest / checkov CKV_K8S_43 do.'),
+    requireDigest: z.boolean().default(false).describe('Accept only digests (image@sha256:…), as checkov CKV_K8S_43 does.'),
     includeInit: z.boolean().default(true),
   }),
   scope: (p) => ({ init: p.includeInit }),

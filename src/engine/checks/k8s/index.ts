@@ -1,10 +1,17 @@
 import type { AnyTemplate } from '../template';
+import { apiVersion } from './apiVersions';
 import { autoscalerCoverage, pdbCoverage, replicasMin } from './availability';
 import { capabilitiesAdd, capabilitiesDrop } from './capabilities';
 import { hostPort, podHostNamespace } from './hostAccess';
 import { imagePullPolicy, imageTag } from './images';
 import { networkPolicyCoverage, serviceReadiness } from './network';
 import { containerProbe, probesDistinct } from './probes';
+import { envUnique, probePort, selectorMatchesTemplate } from './consistency';
+import { k8sField } from './field';
+import { rbacGrant } from './rbac';
+import { referenceExists } from './references';
+import { autoscaledReplicas, replicaSpread } from './scaling';
+import { selectsPods, serviceTargetPort } from './targets';
 import { containerResource, requestsWithinLimits } from './resources';
 import { envSecretLiteral } from './secrets';
 import { runAsNonRoot, securityContextFlag } from './securityContext';
@@ -34,4 +41,15 @@ export const k8sTemplates: AnyTemplate[] = [
   serviceReadiness,
   manifestSchema,
   manifestsPresent,
+  k8sField,
+  selectorMatchesTemplate,
+  probePort,
+  envUnique,
+  apiVersion,
+  rbacGrant,
+  referenceExists,
+  selectsPods,
+  serviceTargetPort,
+  autoscaledReplicas,
+  replicaSpread,
 ];

@@ -8,26 +8,43 @@ import { describeSelector, labelSelector, mapSelector, SelectorIndex } from './s
 
 const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Pod', 'Job', 'CronJob'] as const;
 
-/** Every workload's pods are selected by at least one NetworkPolicy of their namespace. */
+type Direction = 'Ingress' | 'Egress';
+
+/** The directions a NetworkPolicy restricts: policyTypes, else Ingress plus Egress when it has egress rules. */
+function directionsOf(spec: Record<string, unknown> | null | undefined): Set<Direction> {
+  const types = spec?.policyTypes;
+  if (Array.isArray(types)) return new Set(types.filter((t): t is Direction => t === 'Ingress' || t === 'Egress'));
+  return new Set<Direction>(Array.isArray(spec?.egress) ? ['Ingress', 'Egress'] : ['Ingress']);
+}
+
+/** Every workload's pods are selected, for each required direction, by a NetworkPolicy of their namespace. */
 export const networkPolicyCoverage = workspaceCheck({
   id: 'k8s.networkpolicy-coverage',
-  description: "Every workload's pods are selected by a NetworkPolicy in the same namespace (an empty podSelector selects every pod of the namespace).",
+  description: "Every workload's pods are selected by a NetworkPolicy in the same namespace (an empty podSelector selects every pod of the namespace), for each required direction.",
   params: z.strictObject({
     kinds: z.array(z.enum(POD_KINDS)).default(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Pod']),
+    policyTypes: z.array(z.enum(['Ingress', 'Egress'])).optional().describe('Directions that must each be restricted by a selecting policy (policyTypes, or Ingress plus Egress when a policy has egress rules); absent: any selecting policy counts.'),
   }),
   kinds: ['kubernetes'],
   run: workloadCoverage({
     index: (c, p) => {
-      const index = new SelectorIndex<Placed>(c.podLabelStats);
+      const index = new SelectorIndex<{ np: Placed; dirs: Set<Direction> }>(c.podLabelStats);
       for (const np of c.ofKind('NetworkPolicy')) {
         const sel = labelSelector(getIn(np.obj.value, ['spec', 'podSelector']));
-        if (sel) index.add(np.obj.namespace, sel, np, true);
+        if (sel) index.add(np.obj.namespace, sel, { np, dirs: directionsOf(mapField(np.obj.value, 'spec')) }, true);
       }
       return { index, kinds: new Set<string>(p.kinds) };
     },
-    judge: (w, { index, kinds }, _c, _p, findings) => {
+    judge: (w, { index, kinds }, _c, p, findings) => {
       if (!kinds.has(w.obj.kind) || !w.obj.podSpecPath) return false;
-      if (index.match(w.obj.namespace, w.obj.podLabels).length === 0) findings.push(objectFinding(w, `No NetworkPolicy${nsLabel(w.obj)} selects the pods of ${w.obj.ref}; any pod in the cluster can reach them. Add a policy that allows only the expected callers.`));
+      const policies = index.match(w.obj.namespace, w.obj.podLabels);
+      // with required directions, an unselected workload is k8s.networkpolicy's finding, not another one here
+      if (policies.length === 0 && p.policyTypes) return false;
+      if (policies.length === 0) findings.push(objectFinding(w, `No NetworkPolicy${nsLabel(w.obj)} selects the pods of ${w.obj.ref}; any pod in the cluster can reach them. Add a policy that allows only the expected callers.`));
+      else if (p.policyTypes) {
+        const open = p.policyTypes.filter((d) => !policies.some((x) => x.dirs.has(d)));
+        if (open.length) findings.push(objectFinding(w, `No NetworkPolicy${nsLabel(w.obj)} restricts ${open.join(' or ').toLowerCase()} traffic of ${w.obj.ref} (${policies.map((x) => x.np.obj.ref).join(', ')} select${policies.length === 1 ? 's' : ''} it for ${[...new Set(policies.flatMap((x) => [...x.dirs]))].join(', ').toLowerCase() || 'nothing'}).`));
+      }
       return true;
     },
   }),

@@ -21,7 +21,7 @@ export const containerResource = containerCheck({
     const value = section?.[p.resource];
     if (value !== undefined && value !== null && value !== '') return [];
     const where = resources === null ? 'has no resources' : section === null ? `has no resources.${p.kind}` : `has no resources.${p.kind}.${p.resource}`;
-    return [containerFinding(ctx, ['resources', p.kind, p.resource], `${describeContainer(ctx.c)} of ${ctx.obj.ref} ${where}; set a ${p.resource} ${p.kind === 'limits' ? 'limit' : 'request'}.`, { insert: ['resources', p.kind, p.resource] })];
+    return [containerFinding(ctx, ['resources', p.kind, p.resource], `${describeContainer(ctx.c)} of ${ctx.obj.ref} ${where}; set ${/^[aeiou]/.test(p.resource) ? 'an' : 'a'} ${p.resource} ${p.kind === 'limits' ? 'limit' : 'request'}.`, { insert: ['resources', p.kind, p.resource] })];
   },
 });
 

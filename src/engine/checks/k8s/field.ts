@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import { isObject, type Json } from '../../parse/kubernetes';
+import type { YamlPath } from '../../parse/yamlSupport';
+import { fileCheck } from '../template';
+import { containerFinding, describeContainer, findingAt, forEachContainer, forEachPod, k8sModel, type Ctx, type K8sFile } from './common';
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** What the value at the path must be. Several conditions all apply. */
+const Must = z.strictObject({
+  absent: z.boolean().optional().describe('The field must not be set at all (e.g. volumes.*.hostPath).'),
+  oneOf: z.array(Scalar).optional().describe('The value is one of these.'),
+  notOneOf: z.array(Scalar).optional().describe('The value is none of these.'),
+  min: z.number().optional().describe('A number at least this.'),
+  max: z.number().optional().describe('A number at most this.'),
+  pattern: z.string().optional().describe('The value (as text) matches this regular expression.'),
+  notPattern: z.string().optional().describe('The value (as text) does not match this regular expression.'),
+  nonEmpty: z.boolean().optional().describe('A list or map with at least one entry.'),
+  keysNotMatching: z.string().optional().describe('A map none of whose keys matches this regular expression (e.g. annotations).'),
+  exactlyOneOf: z.array(z.string()).optional().describe('A map that sets exactly one of these keys.'),
+});
+type Must = z.infer<typeof Must>;
+
+const Params = z.strictObject({
+  target: z.enum(['container', 'pod', 'object']).describe('Where the path starts: each container, each pod spec, or each object of the kinds.'),
+  kinds: z.array(z.string()).optional().describe('Object kinds to judge (default: every workload for container/pod, every object for object).'),
+  path: z.array(z.union([z.string(), z.number()])).min(1).describe('Path under the target; "*" visits every item of a list or value of a map.'),
+  podPath: z.array(z.string()).optional().describe('Container target only: a path under the pod spec whose value applies when the container leaves the field unset (e.g. securityContext.runAsUser).'),
+  must: Must,
+  unset: z.enum(['pass', 'fail']).default('pass').describe('What a field that is not set counts as.'),
+  includeInit: z.boolean().default(true).describe('Container target: also check initContainers.'),
+  skipBatch: z.boolean().default(false).describe('Container/pod target: skip Job and CronJob pods.'),
+  fixValue: z.union([Scalar, z.record(z.string(), z.unknown())]).optional().describe('The value a fix sets at the path (findings carry it for k8s.set-field).'),
+  hint: z.string().optional().describe('A sentence appended to every finding (what to do instead).'),
+});
+type Params = z.infer<typeof Params>;
+
+/** A value reached on the path, with its concrete path (wildcards resolved). */
+interface Hit {
+  value: Json;
+  path: YamlPath;
+}
+
+function walk(root: Json | undefined, path: readonly (string | number)[], at: YamlPath = [], out: Hit[] = []): Hit[] {
+  if (root === undefined || root === null) return out;
+  if (path.length === 0) {
+    out.push({ value: root, path: at });
+    return out;
+  }
+  const [head, ...rest] = path;
+  if (head === '*') {
+    if (Array.isArray(root)) root.forEach((v, i) => walk(v, rest, at.concat(i), out));
+    else if (isObject(root)) for (const [k, v] of Object.entries(root)) walk(v, rest, at.concat(k), out);
+    return out;
+  }
+  if (Array.isArray(root) && typeof head === 'number') walk(root[head], rest, at.concat(head), out);
+  else if (isObject(root) && Object.hasOwn(root, head)) walk(root[String(head)], rest, at.concat(head), out);
+  return out;
+}
+
+const regexes = new Map<string, RegExp>();
+function re(source: string): RegExp {
+  let r = regexes.get(source);
+  if (!r) regexes.set(source, (r = new RegExp(source)));
+  return r;
+}
+
+const show = (v: Json): string => (typeof v === 'string' ? `"${v.length > 60 ? `${v.slice(0, 57)}…` : v}"` : isObject(v) || Array.isArray(v) ? (Array.isArray(v) ? 'a list' : 'a map') : String(v));
+
+/** Why a present value breaks `must`, or undefined when it meets it. */
+function violation(v: Json, m: Must): string | undefined {
+  if (m.absent) return 'is set';
+  const scalar = v === null || typeof v !== 'object';
+  if (m.oneOf && !(scalar && m.oneOf.includes(v as string))) return `is ${show(v)}, not ${m.oneOf.map((x) => String(x)).join(' or ')}`;
+  if (m.notOneOf && scalar && m.notOneOf.includes(v as string)) return `is ${show(v)}`;
+  if (m.min !== undefined && !(typeof v === 'number' && v >= m.min)) return typeof v === 'number' ? `is ${v}, below ${m.min}` : `is ${show(v)}, not a number`;
+  if (m.max !== undefined && !(typeof v === 'number' && v <= m.max)) return typeof v === 'number' ? `is ${v}, above ${m.max}` : `is ${show(v)}, not a number`;
+  if (m.pattern && !(scalar && re(m.pattern).test(String(v)))) return `is ${show(v)}`;
+  if (m.notPattern && scalar && re(m.notPattern).test(String(v))) return `is ${show(v)}`;
+  if (m.nonEmpty && !((Array.isArray(v) && v.length > 0) || (isObject(v) && Object.keys(v).length > 0))) return 'is empty';
+  if (m.keysNotMatching && isObject(v)) {
+    const bad = Object.keys(v).filter((k) => re(m.keysNotMatching!).test(k));
+    if (bad.length) return `has ${bad.join(', ')}`;
+  }
+  if (m.exactlyOneOf && isObject(v)) {
+    const set = m.exactlyOneOf.filter((k) => v[k] !== undefined && v[k] !== null);
+    if (set.length !== 1) return set.length === 0 ? `sets none of ${m.exactlyOneOf.join(', ')}` : `sets both ${set.join(' and ')}`;
+  }
+  return undefined;
+}
+
+const dotted = (path: readonly (string | number)[]) => path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
+
+/** Judges the hits of one target; `anchor` makes a finding at a path relative to the target. */
+function judge(hits: Hit[], p: Params, who: string, anchor: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding, fallback?: { hits: Hit[]; report: (rel: YamlPath, message: string) => RawFinding }): RawFinding[] {
+  const tail = p.hint ? ` ${p.hint}` : '';
+  const where = dotted(p.path);
+  if (hits.length === 0 && fallback && fallback.hits.length > 0) {
+    const out: RawFinding[] = [];
+    for (const h of fallback.hits) {
+      const why = violation(h.value, p.must);
+      if (why) out.push(fallback.report(h.path, `${who}: ${dotted(p.podPath ?? [])} (from the pod) ${why}.${tail}`));
+    }
+    return out;
+  }
+  if (hits.length === 0) {
+    if (p.unset === 'pass' || p.must.absent) return [];
+    const wild = p.path.indexOf('*');
+    const data = p.fixValue !== undefined && wild === -1 ? { set: p.path, value: p.fixValue } : undefined;
+    // anchored at the deepest part of the path that exists (findingAt falls back to an ancestor)
+    return [anchor(wild === -1 ? p.path : p.path.slice(0, wild), `${who} does not set ${where}.${tail}`, data)];
+  }
+  const out: RawFinding[] = [];
+  for (const h of hits) {
+    const why = violation(h.value, p.must);
+    if (!why) continue;
+    const data = p.fixValue !== undefined && !p.must.absent ? { set: h.path, value: p.fixValue } : undefined;
+    out.push(anchor(h.path, `${who}: ${dotted(h.path)} ${why}.${tail}`, data));
+  }
+  return out;
+}
+
+/**
+ * One field of a container, a pod spec or an object meets a condition (Polaris's schema checks, as data):
+ * `target`, `path` (with `*` wildcards) and `must` say what; `unset` says what a missing field counts as.
+ */
+export const k8sField = fileCheck({
+  id: 'k8s.field',
+  description: 'A field of every container, pod spec or object of given kinds meets a condition (one of, none of, range, pattern, absent, non-empty, key rules).',
+  params: Params,
+  kinds: ['kubernetes'],
+  run: (file, p) => {
+    const kinds = p.kinds ? new Set(p.kinds) : undefined;
+    if (p.target === 'container') {
+      return forEachContainer(file, { init: p.includeInit, skipBatch: p.skipBatch }, (ctx) => {
+        if (kinds && !kinds.has(ctx.obj.kind)) return undefined;
+        const who = `${describeContainer(ctx.c)} of ${ctx.obj.ref}`;
+        const fallback = p.podPath
+          ? { hits: walk(ctx.obj.podSpec, p.podPath, ctx.obj.podSpecPath), report: (at: YamlPath, message: string) => findingAt(ctx, at, message, { container: ctx.c.name }) }
+          : undefined;
+        return judge(walk(ctx.c.value, p.path), p, who, (rel, message, data) => containerFinding(ctx, rel, message, data && { ...data, set: ctx.c.path.concat(data.set as YamlPath) }), fallback);
+      });
+    }
+    if (p.target === 'pod') {
+      return forEachPod(
+        file,
+        (ctx, podSpec) => {
+          if (kinds && !kinds.has(ctx.obj.kind)) return undefined;
+          const base = ctx.obj.podSpecPath!;
+          return judge(walk(podSpec, p.path), p, ctx.obj.ref, (rel, message, data) => findingAt(ctx, base.concat(rel), message, { data: data && { ...data, set: base.concat(data.set as YamlPath) } }));
+        },
+        { skipBatch: p.skipBatch },
+      );
+    }
+    const model = k8sModel(file);
+    if (!model) return undefined;
+    const findings: RawFinding[] = [];
+    let judged = false;
+    for (const obj of model.objects) {
+      if (obj.malformed || (kinds && !kinds.has(obj.kind))) continue;
+      judged = true;
+      const ctx: Ctx = { file: file as K8sFile, model, obj };
+      for (const f of judge(walk(obj.value, p.path), p, obj.ref, (rel, message, data) => findingAt(ctx, obj.base.concat(rel), message, { data: data && { ...data, set: obj.base.concat(data.set as YamlPath) } }))) findings.push(f);
+    }
+    return judged ? { findings } : undefined;
+  },
+});

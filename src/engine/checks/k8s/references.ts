@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import { containersOf, getIn, isObject, type Json } from '../../parse/kubernetes';
+import type { YamlPath } from '../../parse/yamlSupport';
+import { workspaceCheck } from '../template';
+import { findingAt, hasPodSpec } from './common';
+import { clusterOf, nsLabel, type Cluster } from './cluster';
+
+const Ref = z.strictObject({
+  from: z.enum(['object', 'pod', 'container']).default('object').describe('Where the path starts: the object, its pod spec, or each of its containers (init containers too).'),
+  path: z.array(z.union([z.string(), z.number()])).min(1).describe('Path to the reference; "*" visits every item of a list.'),
+  name: z.string().default('name').describe('The field of the reference holding the target name (the reference itself when it is a string).'),
+  kindField: z.string().optional().describe('A field of the reference naming the target kind (scaleTargetRef.kind); the target kinds are then that kind.'),
+});
+
+const Params = z.strictObject({
+  kinds: z.array(z.string()).min(1).describe('Kinds of the objects whose references are checked.'),
+  refs: z.array(Ref).min(1),
+  targets: z.array(z.string()).min(1).describe('Kinds that can satisfy the reference (an ExternalSecret counts under its target name).'),
+  absentKinds: z.enum(['pass', 'fail']).default('fail').describe('When the repository defines no object of the target kinds at all (e.g. Secrets made by another tool): pass, or fail every reference.'),
+  what: z.string().default('object').describe('What the reference points at, for messages (e.g. "Service", "ConfigMap").'),
+});
+type Params = z.infer<typeof Params>;
+
+interface Hit {
+  value: Json;
+  path: YamlPath;
+}
+
+function walk(root: Json | undefined, path: readonly (string | number)[], at: YamlPath, out: Hit[]): void {
+  if (root === undefined || root === null) return;
+  if (path.length === 0) {
+    out.push({ value: root, path: at });
+    return;
+  }
+  const [head, ...rest] = path;
+  if (head === '*') {
+    if (Array.isArray(root)) root.forEach((v, i) => walk(v, rest, at.concat(i), out));
+  } else if (isObject(root) && typeof head === 'string') walk(root[head], rest, at.concat(head), out);
+  else if (Array.isArray(root) && typeof head === 'number') walk(root[head], rest, at.concat(head), out);
+}
+
+/** Names of every object, `kind\0namespace\0name`, made once per state of the manifests. */
+interface Names {
+  has(kind: string, ns: string | undefined, name: string): boolean;
+  kinds: Set<string>;
+}
+
+const namesMemo = new WeakMap<Cluster, Names>();
+function namesOf(c: Cluster, all: readonly { obj: { kind: string; namespace?: string; name: string; value: Record<string, Json> } }[]): Names {
+  let n = namesMemo.get(c);
+  if (n) return n;
+  const set = new Set<string>();
+  const kinds = new Set<string>();
+  for (const { obj } of all) {
+    kinds.add(obj.kind);
+    set.add(`${obj.kind}\u0000${obj.namespace ?? ''}\u0000${obj.name}`);
+    // ExternalSecret and SealedSecret make a Secret; an ExternalSecret's may be named by spec.target.name
+    if (obj.kind === 'ExternalSecret' || obj.kind === 'SealedSecret') {
+      const target = getIn(obj.value, ['spec', 'target', 'name']);
+      set.add(`Secret\u0000${obj.namespace ?? ''}\u0000${typeof target === 'string' ? target : obj.name}`);
+      kinds.add('Secret');
+    }
+  }
+  n = { has: (kind, ns, name) => set.has(`${kind}\u0000${ns ?? ''}\u0000${name}`), kinds };
+  namesMemo.set(c, n);
+  return n;
+}
+
+/**
+ * Every reference of an object to another object by name (an HPA's scaleTargetRef, an Ingress backend,
+ * a container's configMapKeyRef) names an object the repository defines in the same namespace. Names are
+ * looked up in one set built per state of the manifests: linear in the objects and references.
+ */
+export const referenceExists = workspaceCheck({
+  id: 'k8s.reference-exists',
+  description: 'Every reference of the given kinds to another object by name (scale target, backend Service, ConfigMap or Secret) resolves to an object the manifests define in the same namespace.',
+  params: Params,
+  kinds: ['kubernetes'],
+  run: (ws, p) => {
+    const c = clusterOf(ws);
+    const names = namesOf(c, c.all);
+    const findings: RawFinding[] = [];
+    let judged = false;
+    const anyTarget = p.targets.some((k) => names.kinds.has(k));
+    for (const kind of p.kinds) {
+      for (const w of c.ofKind(kind)) {
+        const obj = w.obj;
+        if (obj.malformed) continue;
+        const froms = new Set(p.refs.map((r) => r.from));
+        const roots: { root: Json | undefined; base: YamlPath; from: string }[] = [];
+        if (froms.has('object')) roots.push({ root: obj.value, base: obj.base, from: 'object' });
+        if (hasPodSpec(obj)) {
+          if (froms.has('pod')) roots.push({ root: obj.podSpec, base: obj.podSpecPath!, from: 'pod' });
+          if (froms.has('container')) for (const ctn of containersOf(obj, { init: true })) roots.push({ root: ctn.value, base: ctn.path, from: 'container' });
+        }
+        if (roots.length === 0) continue;
+        judged = true;
+        for (const r of p.refs) {
+          for (const { root, base } of roots.filter((x) => x.from === r.from)) {
+            const hits: Hit[] = [];
+            walk(root, r.path, base, hits);
+            for (const h of hits) {
+              const ref = h.value;
+              if (isObject(ref) && ref.optional === true) continue;
+              const name = typeof ref === 'string' ? ref : isObject(ref) ? ref[r.name] : undefined;
+              if (typeof name !== 'string' || !name) continue;
+              const kinds = r.kindField ? (isObject(ref) && typeof ref[r.kindField] === 'string' ? [ref[r.kindField] as string] : []) : p.targets;
+              if (kinds.length === 0) continue;
+              if (kinds.some((k) => names.has(k, obj.namespace, name))) continue;
+              if (!r.kindField && !anyTarget && p.absentKinds === 'pass') continue;
+              const at = typeof ref === 'string' ? h.path : h.path.concat(r.name);
+              findings.push(findingAt(w, at, `${obj.ref} refers to ${r.kindField ? kinds[0] : p.what} "${name}", which no manifest defines${nsLabel(obj) || ' (in the same namespace)'}; ${p.kinds.includes('HorizontalPodAutoscaler') ? 'nothing is autoscaled' : 'it will not resolve when applied'}.`));
+            }
+          }
+        }
+      }
+    }
+    return judged ? { findings } : undefined;
+  },
+});

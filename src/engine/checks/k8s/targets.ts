@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import type { RawFinding } from '../../model';
+import { containersOf, getIn, isObject, type Json } from '../../parse/kubernetes';
+import type { YamlPath } from '../../parse/yamlSupport';
+import { workspaceCheck } from '../template';
+import { findingAt } from './common';
+import { clusterOf, nsLabel, WORKLOAD_KINDS, type Cluster, type Placed } from './cluster';
+import { describeSelector, labelSelector, mapSelector, selectorMatches, type Selector } from './selectors';
+
+/** The workloads of the manifests by namespace and by `namespace\0key=value` of their pod labels. */
+interface PodIndex {
+  byNs: Map<string, Placed[]>;
+  byPair: Map<string, Placed[]>;
+}
+
+const podMemo = new WeakMap<Cluster, PodIndex>();
+function podIndex(c: Cluster): PodIndex {
+  let ix = podMemo.get(c);
+  if (ix) return ix;
+  ix = { byNs: new Map(), byPair: new Map() };
+  // malformed workloads count too: their pods exist, whatever is wrong with their containers
+  for (const w of c.all) {
+    if (!WORKLOAD_KINDS.has(w.obj.kind)) continue;
+    const ns = w.obj.namespace ?? '';
+    push(ix.byNs, ns, w);
+    for (const [k, v] of Object.entries(w.obj.podLabels)) push(ix.byPair, `${ns}\u0000${k}=${v}`, w);
+  }
+  podMemo.set(c, ix);
+  return ix;
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+/** The workloads whose pod labels a selector matches, visiting only those sharing its rarest `In` pair. */
+export function selectedPods(c: Cluster, ns: string | undefined, sel: Selector): Placed[] {
+  const ix = podIndex(c);
+  const n0 = ns ?? '';
+  let candidates = ix.byNs.get(n0) ?? [];
+  for (const r of sel.reqs) {
+    if (r.op !== 'In') continue;
+    const lists = r.values.map((v) => ix.byPair.get(`${n0}\u0000${r.key}=${v}`) ?? []);
+    const size = lists.reduce((n, l) => n + l.length, 0);
+    if (size < candidates.length) candidates = lists.flat();
+  }
+  return candidates.filter((w) => selectorMatches(sel, w.obj.podLabels));
+}
+
+interface Hit {
+  value: Json;
+  path: YamlPath;
+}
+
+function walk(root: Json | undefined, path: readonly string[], at: YamlPath, out: Hit[]): void {
+  if (root === undefined || root === null) return;
+  if (path.length === 0) return void out.push({ value: root, path: at });
+  const [head, ...rest] = path;
+  if (head === '*') {
+    if (Array.isArray(root)) root.forEach((v, i) => walk(v, rest, at.concat(i), out));
+  } else if (isObject(root)) walk(root[head], rest, at.concat(head), out);
+}
+
+/**
+ * A selector of an object (a Service's spec.selector, a NetworkPolicy's podSelector or peer podSelectors)
+ * selects at least one workload's pods in the same namespace. Pods are looked up in an index by label pair.
+ */
+export const selectsPods = workspaceCheck({
+  id: 'k8s.selects-pods',
+  description: "A selector of the given kinds (Service spec.selector, NetworkPolicy podSelector, peer podSelectors) matches the pod template labels of at least one workload in the same namespace.",
+  params: z.strictObject({
+    kinds: z.array(z.string()).min(1),
+    paths: z.array(z.array(z.string()).min(1)).min(1).describe('Paths of the selectors under the object; "*" visits every item of a list.'),
+    style: z.enum(['map', 'label']).describe('map: a plain label map (Service); label: a LabelSelector with matchLabels/matchExpressions.'),
+    skipBeside: z.string().optional().describe('Skip a selector whose parent also has this field (a peer with a namespaceSelector selects pods elsewhere).'),
+  }),
+  kinds: ['kubernetes'],
+  run: (ws, p) => {
+    const c = clusterOf(ws);
+    const findings: RawFinding[] = [];
+    let judged = false;
+    for (const kind of p.kinds) {
+      for (const o of c.ofKind(kind)) {
+        if (o.obj.kind === 'Service' && getIn(o.obj.value, ['spec', 'type']) === 'ExternalName') continue;
+        for (const path of p.paths) {
+          const hits: Hit[] = [];
+          walk(o.obj.value, path, o.obj.base, hits);
+          for (const h of hits) {
+            if (p.skipBeside) {
+              const parent = getIn(o.obj.value, h.path.slice(o.obj.base.length, -1));
+              if (isObject(parent) && parent[p.skipBeside] !== undefined && parent[p.skipBeside] !== null) continue;
+            }
+            const sel = p.style === 'map' ? mapSelector(h.value) : labelSelector(h.value);
+            if (!sel) continue;
+            judged = true;
+            if (sel.reqs.length === 0) continue; // empty: every pod (NetworkPolicy) or none on purpose
+            if (selectedPods(c, o.obj.namespace, sel).length > 0) continue;
+            findings.push(findingAt(o, h.path, `${o.obj.ref}: the selector ${describeSelector(sel)} matches the pod labels of no workload${nsLabel(o.obj) || ' in its namespace'} in the manifests; it ${o.obj.kind === 'Service' ? 'has no endpoints' : 'isolates nothing'}.`));
+          }
+        }
+      }
+    }
+    return judged ? { findings } : undefined;
+  },
+});
+
+/** IANA service name rules for a named port: at most 15 characters, lower-case letters, digits and single inner dashes, a letter somewhere. */
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-)){0,13}[a-z0-9]?$/;
+
+/**
+ * Every port of a Service has a valid targetPort, and a named targetPort is a port name that the
+ * containers of the selected workloads declare (else the Service routes to nothing).
+ */
+export const serviceTargetPort = workspaceCheck({
+  id: 'k8s.service-target-port',
+  description: "Every Service port's targetPort is a valid port (1–65535) or port name, and a name is declared by a container of the workloads the Service selects.",
+  params: z.strictObject({}),
+  kinds: ['kubernetes'],
+  run: (ws) => {
+    const c = clusterOf(ws);
+    const findings: RawFinding[] = [];
+    let judged = false;
+    for (const svc of c.ofKind('Service')) {
+      const spec = getIn(svc.obj.value, ['spec']);
+      if (!isObject(spec) || spec.type === 'ExternalName' || !Array.isArray(spec.ports)) continue;
+      judged = true;
+      const sel = mapSelector(spec.selector);
+      const pods = sel && sel.reqs.length ? selectedPods(c, svc.obj.namespace, sel) : [];
+      const names = new Set<string>();
+      for (const w of pods) for (const ctn of containersOf(w.obj)) for (const port of Array.isArray(ctn.value.ports) ? ctn.value.ports : []) if (isObject(port) && typeof port.name === 'string') names.add(port.name);
+      spec.ports.forEach((port, i) => {
+        if (!isObject(port)) return;
+        const tp = port.targetPort;
+        const at = svc.obj.base.concat('spec', 'ports', i, 'targetPort');
+        if (typeof tp === 'number' && !(Number.isInteger(tp) && tp >= 1 && tp <= 65535)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort ${tp} is not a port number (1–65535).`));
+        else if (typeof tp === 'string' && !/^\d+$/.test(tp)) {
+          if (!PORT_NAME.test(tp)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort "${tp}" is not a valid port name (at most 15 lower-case letters, digits and inner dashes).`));
+          else if (pods.length && !names.has(tp)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort "${tp}" is not a port name of any container of ${pods.map((w) => w.obj.ref).join(', ')}; traffic on this port goes nowhere.`));
+        }
+      });
+    }
+    return judged ? { findings } : undefined;
+  },
+});
