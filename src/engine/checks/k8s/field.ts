@@ -37,12 +37,13 @@ const Params = z.strictObject({
 type Params = z.infer<typeof Params>;
 
 /** A value reached on the path, with its concrete path (wildcards resolved). */
-interface Hit {
+export interface Hit {
   value: Json;
   path: YamlPath;
 }
 
-function walk(root: Json | undefined, path: readonly (string | number)[], at: YamlPath = [], out: Hit[] = []): Hit[] {
+/** Every value at `path` under `root` (`*` visits each item of a list or value of a map), with its path after `at`. */
+export function walk(root: Json | undefined, path: readonly (string | number)[], at: YamlPath = [], out: Hit[] = []): Hit[] {
   if (root === undefined || root === null) return out;
   if (path.length === 0) {
     out.push({ value: root, path: at });

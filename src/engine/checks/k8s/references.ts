@@ -3,6 +3,7 @@ import type { RawFinding } from '../../model';
 import { containersOf, getIn, isObject, type Json } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
 import { workspaceCheck } from '../template';
+import { walk, type Hit } from './field';
 import { findingAt, hasPodSpec } from './common';
 import { clusterOf, nsLabel, type Cluster } from './cluster';
 
@@ -21,24 +22,6 @@ const Params = z.strictObject({
   what: z.string().default('object').describe('What the reference points at, for messages (e.g. "Service", "ConfigMap").'),
 });
 type Params = z.infer<typeof Params>;
-
-interface Hit {
-  value: Json;
-  path: YamlPath;
-}
-
-function walk(root: Json | undefined, path: readonly (string | number)[], at: YamlPath, out: Hit[]): void {
-  if (root === undefined || root === null) return;
-  if (path.length === 0) {
-    out.push({ value: root, path: at });
-    return;
-  }
-  const [head, ...rest] = path;
-  if (head === '*') {
-    if (Array.isArray(root)) root.forEach((v, i) => walk(v, rest, at.concat(i), out));
-  } else if (isObject(root) && typeof head === 'string') walk(root[head], rest, at.concat(head), out);
-  else if (Array.isArray(root) && typeof head === 'number') walk(root[head], rest, at.concat(head), out);
-}
 
 /** Names of every object, `kind\0namespace\0name`, made once per state of the manifests. */
 interface Names {

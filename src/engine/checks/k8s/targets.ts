@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
-import { containersOf, getIn, isObject, type Json } from '../../parse/kubernetes';
-import type { YamlPath } from '../../parse/yamlSupport';
+import { containersOf, getIn, isObject } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
+import { walk, type Hit } from './field';
 import { findingAt } from './common';
 import { clusterOf, nsLabel, WORKLOAD_KINDS, type Cluster, type Placed } from './cluster';
 import { describeSelector, labelSelector, mapSelector, selectorMatches, type Selector } from './selectors';
@@ -47,20 +47,6 @@ export function selectedPods(c: Cluster, ns: string | undefined, sel: Selector):
     if (size < candidates.length) candidates = lists.flat();
   }
   return candidates.filter((w) => selectorMatches(sel, w.obj.podLabels));
-}
-
-interface Hit {
-  value: Json;
-  path: YamlPath;
-}
-
-function walk(root: Json | undefined, path: readonly string[], at: YamlPath, out: Hit[]): void {
-  if (root === undefined || root === null) return;
-  if (path.length === 0) return void out.push({ value: root, path: at });
-  const [head, ...rest] = path;
-  if (head === '*') {
-    if (Array.isArray(root)) root.forEach((v, i) => walk(v, rest, at.concat(i), out));
-  } else if (isObject(root)) walk(root[head], rest, at.concat(head), out);
 }
 
 /**
