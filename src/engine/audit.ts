@@ -7,6 +7,7 @@ import { classifyPath } from './discover';
 import { FIXES } from './fixes';
 import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Severity, Summary, Unaudited, UnauditedPolicy } from './model';
 import { parseFile } from './parse';
+import { presentRendered } from './render/present';
 import { findSuppression, noSuppressions, readSuppressions, type FileSuppressions } from './suppress';
 import type { ParsedFile, SourceFile, WorkspaceView } from './workspace';
 
@@ -250,11 +251,36 @@ export class Engine {
   /** Adds or updates a file. Returns false when the content is unchanged (nothing to re-run). */
   upsert(src: SourceFile): boolean {
     const old = this.entries.get(src.path);
-    if (old && old.parsed.text === src.text && old.parsed.kind === src.kind) return false;
+    if (old && old.parsed.text === src.text && old.parsed.kind === src.kind) {
+      // the same output from changed sources (a comment moved in a template): only the source map changes
+      if (old.parsed.rendered !== src.rendered) {
+        old.parsed.rendered = src.rendered;
+        this.renderEpoch++;
+      }
+      return false;
+    }
+    const parsed = parseFile(src);
+    if (src.rendered) parsed.rendered = src.rendered;
     // every field named up front: one added later would need a separate properties store per entry
-    this.install({ parsed: parseFile(src), gone: false, version: 0, outs: undefined, suppressions: undefined, previous: undefined }, old);
+    this.install({ parsed, gone: false, version: 0, outs: undefined, suppressions: undefined, previous: undefined }, old);
     return true;
   }
+
+  /** Bumped whenever a rendered file or its source map comes, changes or goes (see presentRendered). */
+  renderEpoch = 0;
+
+  /** Whether any file the engine holds is a rendered chart or kustomization. */
+  get hasRendered(): boolean {
+    if (this.renderedCount === undefined) {
+      let n = 0;
+      for (const e of this.entries.values()) if (e.parsed.rendered) n++;
+      this.renderedCount = n;
+      this.renderedCountEpoch = this.renderEpoch;
+    }
+    return this.renderedCount > 0;
+  }
+  private renderedCount?: number;
+  private renderedCountEpoch = -1;
 
   /**
    * `upsert` for a while: the text of an unsaved document a fix is computed from, or a fix's result while
@@ -284,6 +310,7 @@ export class Engine {
    */
   private install(entry: Entry, old: Entry | undefined): void {
     const kind = entry.parsed.kind;
+    if (entry.parsed.rendered || old?.parsed.rendered) this.renderEpoch++;
     this.touch(kind, !old || old.parsed.kind !== kind);
     if (old && old.parsed.kind !== kind) this.touch(old.parsed.kind, true);
     entry.version = this.version;
@@ -306,6 +333,7 @@ export class Engine {
   remove(path: string): boolean {
     const old = this.entries.get(path);
     if (!old) return false;
+    if (old.parsed.rendered) this.renderEpoch++;
     this.touch(old.parsed.kind, true);
     old.gone = true;
     if (old.parsed.problems.length > 0) this.parseProblems = undefined;
@@ -487,7 +515,8 @@ export class Engine {
     unaudited.sort(compareUnaudited);
     const items = withUnauditedInputs(results, this.items, unaudited);
     const summary = summarize(this.entries.size, findings, items, suppressed, { unaudited: unaudited.length, policy: this.unauditedPolicy });
-    return { root: this.root, summary, items, findings, problems, unaudited };
+    if (this.renderedCountEpoch !== this.renderEpoch) this.renderedCount = undefined;
+    return presentRendered({ root: this.root, summary, items, findings, problems, unaudited }, this);
   }
 
   /**

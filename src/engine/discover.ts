@@ -49,19 +49,3 @@ export function sniffMarkdownChecklist(text: string): boolean {
   const m = text.match(/^[ \t]*[-*+][ \t]+\[[ xX]\](?:[ \t]|$)/gm);
   return !!m && m.length >= 3;
 }
-
-/** Folders holding a Helm chart (a Chart.yaml), from a list of paths. */
-export function helmChartDirs(paths: Iterable<string>): string[] {
-  const dirs: string[] = [];
-  for (const p of paths) {
-    const name = baseName(p);
-    if (name === 'Chart.yaml' || name === 'Chart.yml') dirs.push(p.slice(0, p.length - name.length - 1));
-  }
-  return dirs;
-}
-
-/** The chart folder when a path lies in a Helm chart's templates/ (it must be rendered before auditing). */
-export function inHelmTemplates(path: string, chartDirs: readonly string[]): string | undefined {
-  for (const d of chartDirs) if (path.startsWith(d ? `${d}/templates/` : 'templates/')) return d || '.';
-  return undefined;
-}

@@ -1,10 +1,13 @@
 import type { FileKind, Problem } from './model';
+import type { RenderInfo } from './render/sourceMap';
 
 /** A file as read by a host: path relative to the workspace root, forward slashes. */
 export interface SourceFile {
   path: string;
   text: string;
   kind: FileKind;
+  /** Set for the output of a chart or kustomization rendered by the host: where each line comes from. */
+  rendered?: RenderInfo;
 }
 
 export interface ParsedFile<M = unknown> {
@@ -13,6 +16,7 @@ export interface ParsedFile<M = unknown> {
   text: string;
   model: M;
   problems: Problem[];
+  rendered?: RenderInfo;
 }
 
 /**

@@ -4,11 +4,13 @@ import { Engine } from '../engine/audit';
 import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
 import { checkRuleOverrides, loadChecklist, loadConfig } from '../engine/checklist/load';
 import { defaultChecklists, type Checklist, type Config } from '../engine/checklist/schema';
-import { helmChartDirs, inHelmTemplates, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
+import { sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
+import { under, type RenderPlan } from '../engine/render/plan';
 import type { Attestation, AuditResult, FileKind, Problem, Range } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
 import { provideKubernetesApi, type KubernetesApi } from '../engine/checks/k8s/schema';
 import { builtinChecklistNames, readChecklistCache } from './checklistCache';
+import { planFor, renderPlan, type RenderOptions } from './render';
 import { decodeText } from './textFile';
 import { realRoot, resolveInside, walk } from './walk';
 
@@ -64,6 +66,8 @@ export interface ScanOptions {
   maxFileSize?: number;
   /** Reads a file's bytes (default: readFileSync). Tests pass one that fails, to simulate unreadable or vanishing files. */
   readFile?: (abs: string) => Uint8Array;
+  /** Rendering of charts and kustomizations (default: on, trusted, tools from the config or PATH); false: not rendered. */
+  render?: false | Partial<RenderOptions>;
 }
 
 export interface LoadedSetup {
@@ -192,20 +196,17 @@ export function decode(bytes: Uint8Array, rel: string, problems: Problem[]): str
  * sequential: for many small files that is several times faster than concurrent promise reads, each of
  * which costs four thread-pool round trips (open, stat, read, close).
  */
-export async function readSources(root: string, config: Config, options: ScanOptions = {}): Promise<{ sources: SourceFile[]; problems: Problem[] }> {
+export async function readSources(root: string, config: Config, options: ScanOptions = {}): Promise<{ sources: SourceFile[]; problems: Problem[]; plan: RenderPlan }> {
   const { files, problems } = await walk(root, { exclude: config.exclude, maxFiles: options.maxFiles });
   const maxSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const read = options.readFile ?? ((abs: string) => readFileSync(abs));
   const markdownPaths = new Set(config.markdown ?? []);
   const sources: SourceFile[] = [];
-  const charts = helmChartDirs(files.map((f) => f.path));
+  // charts and kustomizations are audited as rendered: the files they consume are not audited on their own
+  const plan = planFor(root, files.map((f) => f.path));
   for (const c of files) {
     if (c.kind === 'checklist' || c.kind === 'config') continue;
-    const chart = charts.length ? inHelmTemplates(c.path, charts) : undefined;
-    if (chart !== undefined && (c.kind === 'maybeKubernetes' || c.kind === 'kubernetes')) {
-      problems.push({ file: c.path, message: `Unrendered Helm chart template (chart ${chart}); render it (helm template) to audit it.`, severity: 'warning', range: ZERO, unaudited: 'file' });
-      continue;
-    }
+    if ((c.kind === 'maybeKubernetes' || c.kind === 'kubernetes') && (plan.consumed.has(c.path) || plan.chartDirs.some((d) => under(c.path, d)))) continue;
     if (c.kind === 'lockfile') {
       sources.push({ path: c.path, kind: 'lockfile', text: '' });
       continue;
@@ -230,7 +231,7 @@ export async function readSources(root: string, config: Config, options: ScanOpt
     sources.push({ path: c.path, kind, text });
   }
   sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { sources, problems };
+  return { sources, problems, plan };
 }
 
 /** Why a file could not be read, for a problem message (no file contents, no absolute paths). */
@@ -263,7 +264,12 @@ export interface ScanResult {
 export async function scanFolder(root: string, options: ScanOptions = {}): Promise<ScanResult> {
   const absRoot = path.resolve(root);
   const setup = await loadSetup(absRoot, options);
-  const { sources, problems } = await readSources(absRoot, setup.config, options);
+  const { sources, problems, plan } = await readSources(absRoot, setup.config, options);
+  if (options.render !== false) {
+    const r = await renderPlan(absRoot, plan, setup.config, { trusted: true, ...options.render });
+    sources.push(...r.sources);
+    problems.push(...r.problems);
+  }
   const engine = new Engine(setup.checklists, setup.config, absRoot);
   for (const s of sources) engine.upsert(s);
   const att = await readAttestations(absRoot);

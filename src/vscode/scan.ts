@@ -3,6 +3,7 @@ import { Engine } from '../engine/audit';
 import { classifyPath } from '../engine/discover';
 import type { AuditResult, Problem } from '../engine/model';
 import { readSettings, type Settings } from './config';
+import { FolderRenderer } from './render';
 import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, refusedLink, relativePath, resolveRelative, toSource, walk } from './files';
 import { BUILTIN_PREFIX, isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup';
 
@@ -52,12 +53,15 @@ export class FolderAuditor implements vscode.Disposable {
   private scanning: Promise<void> | undefined;
   private generation = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly renderer: FolderRenderer;
+  private rendering: Promise<void> | undefined;
 
   constructor(
     readonly folder: vscode.WorkspaceFolder,
     private readonly host: AuditorHost,
   ) {
     this.settings = this.readSettings();
+    this.renderer = new FolderRenderer(folder);
   }
 
   private readSettings(): Settings {
@@ -86,7 +90,7 @@ export class FolderAuditor implements vscode.Disposable {
 
   /** True when no scan, queued change or incremental audit is outstanding. */
   get idle(): boolean {
-    return !this.scanning && !this.timer && !this.flushing && this.pending.size === 0 && !this.setupDirty;
+    return !this.scanning && !this.timer && !this.flushing && !this.rendering && !this.renderer.busy && this.pending.size === 0 && !this.setupDirty;
   }
 
   /** Resolves once no scan, queued change or incremental audit is outstanding. */
@@ -132,7 +136,9 @@ export class FolderAuditor implements vscode.Disposable {
       this.fileProblems.clear();
       this.walkProblems = walked.problems;
       for (const p of walked.links) this.fileProblems.set(p.file, [p]);
-      const files = walked.files.filter((f) => !isSetupPath(f.path));
+      // charts and kustomizations are audited as rendered: the files they consume are not audited on their own
+      this.renderer.planFrom(walked.files.map((f) => f.path));
+      const files = walked.files.filter((f) => !isSetupPath(f.path) && !this.renderer.consumes(f.path));
       const maxSize = setup.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
       let done = 0;
       let next = 0;
@@ -150,6 +156,9 @@ export class FolderAuditor implements vscode.Disposable {
         }
       };
       await Promise.all(Array.from({ length: 8 }, worker));
+      if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
+      progress?.(`${this.name}: rendering Helm charts and kustomizations`);
+      await this.renderer.render(engine, setup.config, this.settings);
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
       this.engine = engine;
       this.setup = setup;
@@ -175,10 +184,21 @@ export class FolderAuditor implements vscode.Disposable {
   }
 
   /** A file was created, changed (on disk or in an editor) or deleted; `delay` debounces typing. */
-  changed(uri: vscode.Uri, delay = 0): void {
+  changed(uri: vscode.Uri, delay = 0, onDisk = true): void {
     if (this.state === 'disabled') return;
     const rel = this.relative(uri);
     if (!rel) return;
+    if (FolderRenderer.isEntryFile(rel) && onDisk && !this.rules.ignores(rel)) {
+      // a chart or kustomization changed: what renders, and what it consumes, may change
+      this.host.log.debug(`${this.name}: ${rel} changed; rescanning`);
+      void this.host.scan([this]);
+      return;
+    }
+    if (this.renderer.consumes(rel)) {
+      // rendered from disk, on save (never per keystroke), debounced; a newer rendering cancels this one
+      if (onDisk) this.renderer.schedule(() => this.rerender());
+      return;
+    }
     // A nested workspace folder audits its own files.
     if (vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() !== this.folder.uri.toString() && !this.engine?.has(rel)) return;
     if (rel === '.gitignore' || rel.endsWith('/.gitignore')) {
@@ -292,13 +312,32 @@ export class FolderAuditor implements vscode.Disposable {
 
   private currentExcludes: readonly string[] = [];
 
+  /** Renders the charts and kustomizations again (one of their files was saved) and re-audits. */
+  private rerender(): Promise<void> {
+    const engine = this.engine;
+    const setup = this.setup;
+    if (!engine || !setup) return Promise.resolve();
+    const p = this.renderer
+      .render(engine, setup.config, this.settings)
+      .then((done) => {
+        if (done && engine === this.engine) this.runAudit();
+      })
+      .catch((e) => this.host.log.warn(`${this.name}: rendering failed: ${(e as Error).message}`))
+      .finally(() => {
+        if (this.rendering === p) this.rendering = undefined;
+        this.settle();
+      });
+    this.rendering = p;
+    return p;
+  }
+
   private runAudit(): void {
     const engine = this.engine;
     const setup = this.setup;
     if (!engine || !setup) return;
     const started = Date.now();
     this.currentExcludes = setup.config.exclude ?? [];
-    const problems = [...setup.problems, ...this.walkProblems, ...[...this.fileProblems.values()].flat()];
+    const problems = [...setup.problems, ...this.walkProblems, ...[...this.fileProblems.values()].flat(), ...this.renderer.problems];
     this.result = engine.audit({ attestations: setup.attestations, problems });
     this.timings.audit = Date.now() - started;
     this.host.log.debug(`${this.name}: audit in ${this.timings.audit} ms (${engine.paths.length} files)`);
@@ -318,6 +357,7 @@ export class FolderAuditor implements vscode.Disposable {
 
   dispose(): void {
     this.generation++;
+    this.renderer.dispose();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();

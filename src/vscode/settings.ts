@@ -15,6 +15,8 @@ export const SettingsSchema = z.object({
   typingDelay: z.number().int().min(0).max(10000),
   maxFiles: z.number().int().positive(),
   attestationAuthor: z.string(),
+  renderHelm: z.string(),
+  renderKubectl: z.string(),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -29,6 +31,8 @@ export const DEFAULT_SETTINGS: Settings = {
   typingDelay: 300,
   maxFiles: 20000,
   attestationAuthor: '',
+  renderHelm: '',
+  renderKubectl: '',
 };
 
 /** Setting keys under `shipshape.`, mapped to the fields above. */
@@ -42,6 +46,8 @@ const KEYS: Record<keyof Settings, string> = {
   typingDelay: 'typingDelay',
   maxFiles: 'maxFiles',
   attestationAuthor: 'attestation.author',
+  renderHelm: 'render.helm',
+  renderKubectl: 'render.kubectl',
 };
 
 /**

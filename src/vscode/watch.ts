@@ -11,8 +11,8 @@ export function watchFeature(ctx: Ctx): void {
     if (!e.contentChanges.length) return;
     const a = ctx.auditorFor(e.document.uri);
     // onSave still follows a revert or an undo back to the saved text: the buffer equals the disk again.
-    if (a?.settings.run === 'onType') a.changed(e.document.uri, a.settings.typingDelay);
-    else if (a && !e.document.isDirty) a.changed(e.document.uri);
+    if (a?.settings.run === 'onType') a.changed(e.document.uri, a.settings.typingDelay, false);
+    else if (a && !e.document.isDirty) a.changed(e.document.uri, 0, false);
   });
   ctx.on(vscode.workspace.onDidSaveTextDocument, 'Auditing a saved file', (doc) => ctx.auditorFor(doc.uri)?.changed(doc.uri));
   // A document opened with text the audit has not seen (a dirty buffer moved by a rename, a file opened
@@ -21,11 +21,11 @@ export function watchFeature(ctx: Ctx): void {
   ctx.on(vscode.workspace.onDidOpenTextDocument, 'Auditing an opened file', (doc) => {
     const a = doc.isUntitled ? undefined : ctx.auditorFor(doc.uri);
     const rel = a?.relative(doc.uri);
-    if (a && rel && !isSetupPath(rel)) a.changed(doc.uri);
+    if (a && rel && !isSetupPath(rel)) a.changed(doc.uri, 0, false);
   });
   // A buffer closed (saved or not): the file on disk is the truth again.
   ctx.on(vscode.workspace.onDidCloseTextDocument, 'Auditing a closed file', (doc) => {
-    if (!doc.isUntitled) ctx.auditorFor(doc.uri)?.changed(doc.uri);
+    if (!doc.isUntitled) ctx.auditorFor(doc.uri)?.changed(doc.uri, 0, false);
   });
   ctx.on(vscode.workspace.onDidRenameFiles, 'Auditing renamed files', (e) => {
     for (const { oldUri, newUri } of e.files) {
@@ -76,6 +76,11 @@ export function watchFeature(ctx: Ctx): void {
       ctx.log.info(`Settings changed; re-auditing ${affected.map((a) => a.name).join(', ')}`);
       void ctx.scan(affected);
     }
+  });
+  // Trusting the workspace allows helm and kubectl to run: the charts and kustomizations can be audited now.
+  ctx.on(vscode.workspace.onDidGrantWorkspaceTrust, 'Rendering charts after the workspace was trusted', () => {
+    ctx.log.info('Workspace trusted; rendering Helm charts and kustomizations');
+    void ctx.scan();
   });
   watch();
 }

@@ -12,16 +12,18 @@ describe('real-world corpus', () => {
   });
 
   it('scans every corpus file without a crash; what cannot be parsed is a located problem', async () => {
-    const { result } = await scanFolder(CORPUS);
+    // no helm here (a path that does not exist): each chart is one located "not audited" problem
+    const { result } = await scanFolder(CORPUS, { render: { helm: path.join(CORPUS, 'no-such-helm') } });
     assert.ok(result.summary.files > 400, `read ${result.summary.files} files`);
     for (const p of result.problems) {
       assert.ok(p.file && p.message, 'every problem names a file and says what is wrong');
-      if (/^YAML:|invalid JSON|Skipped: unrendered/.test(p.message)) assert.ok(p.range, `located: ${p.file}: ${p.message}`);
+      if (/^YAML:|invalid JSON|Skipped: unrendered|Not audited/.test(p.message)) assert.ok(p.range, `located: ${p.file}: ${p.message}`);
     }
     // Parse errors and skipped templates are reported for the files that have them.
     const byFile = new Map(result.problems.map((p) => [p.file, p.message]));
     for (const u of result.unaudited) byFile.set(u.file, u.reason);
-    assert.match(byFile.get('robustness/kube-score/score/testdata/helm/app1/templates/deployment.yaml') ?? '', /nrendered Helm/);
+    assert.match(byFile.get('robustness/kube-score/score/testdata/helm/app1/Chart.yaml') ?? '', /^Helm chart not rendered: helm was not found/);
+    assert.ok(!byFile.has('robustness/kube-score/score/testdata/helm/app1/templates/deployment.yaml'), 'a chart template is not audited, nor reported, on its own');
     assert.match(byFile.get('robustness/polaris/pkg/kube/test_files/test_3/bad.yaml') ?? '', /YAML/);
     assert.match(byFile.get('robustness/kube-score/parser/testdata/invalid-yaml.yaml') ?? '', /\$\{/);
     assert.ok(!result.problems.some((p) => /Internal error|failed on this file/.test(p.message)), result.problems.filter((p) => /Internal error|failed on this file/.test(p.message)).map((p) => `${p.file}: ${p.message}`).join('\n'));

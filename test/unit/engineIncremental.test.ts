@@ -165,7 +165,9 @@ describe('incremental audit', () => {
       for (const f of all) engine.upsert(f);
       const first = engine.audit();
       assert.equal(engine.lend(all[0]), undefined, 'the same text: nothing to undo');
-      const extra: SourceFile = { path: 'lent/new.yaml', kind: 'kubernetes', text: all.find((f) => f.kind === 'kubernetes' && first.findings.some((x) => x.file === f.path))!.text };
+      // objects of their own (another name): the same object in two files would be reported once
+      const copied = all.find((f) => f.kind === 'kubernetes' && first.findings.some((x) => x.file === f.path))!.text;
+      const extra: SourceFile = { path: 'lent/new.yaml', kind: 'kubernetes', text: copied.replace(/^(\s*name:\s*)(\S+)/gm, '$1$2-lent') };
       const undoNew = engine.lend(extra)!;
       assert.ok(engine.audit().findings.some((x) => x.file === extra.path));
       undoNew();

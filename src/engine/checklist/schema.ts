@@ -70,6 +70,26 @@ const RuleSetting = z.union([
   z.strictObject({ severity: z.enum(['off', 'error', 'warning', 'info']).optional(), with: params.optional() }),
 ]);
 
+const ValuesSetting = z.strictObject({
+  values: z.array(z.string().min(1)).optional().describe('Values files (relative to the chart folder) given to helm template after the chart\'s values.yaml, in order.'),
+  set: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('Values set on the command line (helm template --set key=value).'),
+});
+
+const ChartSetting = ValuesSetting.extend({
+  environments: z
+    .record(z.string().min(1), ValuesSetting)
+    .optional()
+    .describe('One rendering per environment (e.g. prod: { values: [values-prod.yaml] }), each on top of values and set; without it the chart is rendered once.'),
+});
+
+const RenderSettings = z.strictObject({
+  enabled: z.boolean().optional().describe('Render Helm charts and Kustomize overlays to audit them (default true). Off: they are reported as not audited.'),
+  helm: z.string().min(1).optional().describe('The helm binary (default: helm on PATH).'),
+  kubectl: z.string().min(1).optional().describe('The kubectl binary used for kubectl kustomize (default: kubectl on PATH).'),
+  timeout: z.number().int().positive().optional().describe('Seconds one rendering may take (default 30).'),
+  charts: z.record(z.string().min(1), ChartSetting).optional().describe('Per chart folder (relative to the root): values files, --set values and environments.'),
+});
+
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   checklists: z
@@ -88,7 +108,10 @@ export const ConfigSchema = z.strictObject({
     .enum(['error', 'warn', 'ignore'])
     .optional()
     .describe('How files, documents and objects that could not be audited count: error (default) fails the scan like an error finding and lowers the score; warn counts like a warning; ignore reports them without counting them.'),
+  render: RenderSettings.optional().describe('How Helm charts (helm template) and Kustomize overlays (kubectl kustomize) are rendered for auditing.'),
 });
+
+export type RenderConfig = z.infer<typeof RenderSettings>;
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -50,7 +50,8 @@ export function parseFile(src: SourceFile): ParsedFile {
   const parser = PARSERS[src.kind];
   if (!parser) return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [] };
   try {
-    const { model, problems } = parser(src.text, src.path);
+    // a rendered chart or kustomization is the deployed objects: `{{ }}` in it is data (a ConfigMap's template), not an unrendered template
+    const { model, problems } = src.rendered && src.kind === 'kubernetes' ? parseKubernetes(src.text, src.path, { rendered: true }) : parser(src.text, src.path);
     return { path: src.path, kind: src.kind, text: src.text, model, problems: capProblems(problems, src.path) };
   } catch (e) {
     return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: `Internal error while parsing: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' }] };

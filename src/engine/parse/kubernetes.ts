@@ -123,10 +123,10 @@ export function templateReason(text: string): string | undefined {
   return undefined;
 }
 
-export function parseKubernetes(text: string, file: string): { model: K8sModel; problems: Problem[] } {
-  // a document that does not parse because it is a template says so (the others are audited)
+export function parseKubernetes(text: string, file: string, opts: { rendered?: boolean } = {}): { model: K8sModel; problems: Problem[] } {
+  // a document that does not parse because it is a template says so (the others are audited); rendered output is no template
   const { docs, lineCounter, problems } = parseYaml(text, file, (docText) => {
-    const why = templateReason(docText);
+    const why = opts.rendered ? undefined : templateReason(docText);
     return why && `Not audited: ${why}`;
   });
   const objects: K8sObject[] = [];

@@ -1,0 +1,174 @@
+import type { AuditResult, Evidence, Finding, ItemResult, Problem, RelatedInfo, Unaudited } from '../model';
+import type { K8sModel } from '../parse/kubernetes';
+import type { ParsedFile } from '../workspace';
+import { sourceOf, type RenderInfo } from './sourceMap';
+
+/** What the presenting step reads from the engine. */
+export interface PresentSource {
+  file(path: string): ParsedFile | undefined;
+  /** Bumped whenever a rendered file or its source map changes. */
+  readonly renderEpoch: number;
+  /** Whether any file is a rendered chart or kustomization. */
+  readonly hasRendered: boolean;
+}
+
+const mappedFindings = new WeakMap<Finding, { info: RenderInfo; out: Finding }>();
+const presentedItems = new WeakMap<ItemResult, { epoch: number; out: ItemResult }>();
+
+/**
+ * The one step between the checks and every output for rendered input: findings on a rendered chart or
+ * kustomization go to the template, values, base or patch line that produced them (the rendered text is
+ * not a file anyone edits, so they carry no text fix); the same finding from several renderings, or on
+ * the same object in two folders, is reported once, the other places as related information.
+ */
+export function presentRendered(result: AuditResult, src: PresentSource): AuditResult {
+  let changed = false;
+  const items = result.items.map((item) => {
+    if (item.findings.length === 0 && (!src.hasRendered || item.evidence.length === 0)) return item;
+    const memo = presentedItems.get(item);
+    if (memo && memo.epoch === src.renderEpoch) {
+      if (memo.out !== item) changed = true;
+      return memo.out;
+    }
+    const out = presentItem(item, src);
+    presentedItems.set(item, { epoch: src.renderEpoch, out });
+    if (out !== item) changed = true;
+    return out;
+  });
+  const problems = src.hasRendered ? result.problems.map((p) => mapProblem(p, src)) : result.problems;
+  const unaudited = src.hasRendered ? result.unaudited.map((u) => mapProblem(u, src)) : result.unaudited;
+  if (!changed && problems === result.problems && unaudited === result.unaudited) return result;
+  const findings = changed ? sortFindings(items.flatMap((i) => (i.mode === 'auto' ? i.findings : []))) : result.findings;
+  let { errors, warnings, infos } = { errors: 0, warnings: 0, infos: 0 };
+  for (const f of findings) {
+    if (f.severity === 'error') errors++;
+    else if (f.severity === 'warning') warnings++;
+    else infos++;
+  }
+  return { ...result, items, findings, problems, unaudited, summary: { ...result.summary, findings: findings.length, errors, warnings, infos } };
+}
+
+function infoOf(src: PresentSource, file: string): RenderInfo | undefined {
+  return src.file(file)?.rendered;
+}
+
+function mapFinding(f: Finding, src: PresentSource): Finding {
+  const info = infoOf(src, f.file);
+  if (!info) return f;
+  const memo = mappedFindings.get(f);
+  if (memo && memo.info === info) return memo.out;
+  const at = sourceOf(info, f.range);
+  const related: RelatedInfo[] = [...(at.related ?? [])];
+  for (const r of f.related ?? []) {
+    const ri = infoOf(src, r.file);
+    if (!ri) related.push(r);
+    else {
+      const rat = sourceOf(ri, r.range);
+      related.push({ ...r, file: rat.file, range: rat.range });
+    }
+  }
+  const what = info.tool === 'helm' ? `chart ${info.from} (helm template)` : `${info.from} (kustomize build)`;
+  related.push({ file: info.fallback.file, range: info.fallback.range, message: `Found in the output of ${what}; change it in the template, values, base or patch it comes from` });
+  const out: Finding = { ...f, file: at.file, range: at.range, related, fixable: false, data: { ...(f.data ?? {}), rendered: { tool: info.tool, from: info.from } } };
+  mappedFindings.set(f, { info, out });
+  return out;
+}
+
+function mapProblem<P extends Problem | Unaudited>(p: P, src: PresentSource): P {
+  const info = infoOf(src, p.file);
+  if (!info) return p;
+  const at = sourceOf(info, p.range);
+  return { ...p, file: at.file, range: at.range };
+}
+
+function mapEvidence(e: Evidence, src: PresentSource): Evidence {
+  const info = infoOf(src, e.file);
+  if (!info) return e;
+  const at = sourceOf(info, e.range);
+  return { ...e, file: at.file, range: at.range };
+}
+
+function presentItem(item: ItemResult, src: PresentSource): ItemResult {
+  let touched = false;
+  const pairs = item.findings.map((f) => {
+    const m = mapFinding(f, src);
+    if (m !== f) touched = true;
+    return { orig: f, out: m };
+  });
+  const kept = dedupe(pairs, src);
+  if (kept.length !== pairs.length) touched = true;
+  const evidence = src.hasRendered ? item.evidence.map((e) => mapEvidence(e, src)) : item.evidence;
+  if (evidence.some((e, i) => e !== item.evidence[i])) touched = true;
+  if (!touched) return item;
+  return { ...item, findings: kept, evidence };
+}
+
+/**
+ * Drops repeats: the same finding at the same place (one base under several overlays), and the same
+ * finding (same message) on the same object (kind, name, namespace) in another file: a folder of
+ * manifests and a kustomize base holding the same objects. The first in file order stays, with the
+ * others as related information.
+ */
+function dedupe(pairs: { orig: Finding; out: Finding }[], src: PresentSource): Finding[] {
+  if (pairs.length < 2 || (!src.hasRendered && !objectInTwoFiles(pairs))) return pairs.map((p) => p.out);
+  const byPlace = new Map<string, Finding>();
+  const byObject = new Map<string, { out: Finding; file: string; extra: RelatedInfo[] }[]>();
+  const kept: { out: Finding; extra: RelatedInfo[] }[] = [];
+  for (const { orig, out } of pairs) {
+    const place = `${out.file}\u0000${out.range.start.line}\u0000${out.range.start.character}\u0000${out.message}`;
+    if (byPlace.has(place)) continue;
+    byPlace.set(place, out);
+    if (out.object) {
+      const ns = objectNamespace(src, orig);
+      if (ns !== undefined) {
+        const key = `${out.object}\u0000${ns}\u0000${out.container ?? ''}\u0000${out.message}`;
+        const same = byObject.get(key)?.find((k) => k.file !== out.file);
+        if (same) {
+          same.extra.push({ file: out.file, range: out.range, message: `The same object in ${out.file} has this finding too` });
+          continue;
+        }
+        const entry = { out, file: out.file, extra: [] as RelatedInfo[] };
+        const list = byObject.get(key);
+        if (list) list.push(entry);
+        else byObject.set(key, [entry]);
+        kept.push(entry);
+        continue;
+      }
+    }
+    kept.push({ out, extra: [] });
+  }
+  return kept.map((k) => (k.extra.length ? { ...k.out, related: [...(k.out.related ?? []), ...k.extra] } : k.out));
+}
+
+/** Whether some object (Kind/name) has findings in two files: without rendering, the only way to a repeat. */
+function objectInTwoFiles(pairs: readonly { out: Finding }[]): boolean {
+  const fileOf = new Map<string, string>();
+  for (const { out } of pairs) {
+    if (!out.object) continue;
+    const file = fileOf.get(out.object);
+    if (file === undefined) fileOf.set(out.object, out.file);
+    else if (file !== out.file) return true;
+  }
+  return false;
+}
+
+const namespaces = new WeakMap<K8sModel, Map<string, string>>();
+
+/** The namespace of the object a finding is about ('' when none is set); undefined when the finding is on no object. */
+function objectNamespace(src: PresentSource, f: Finding): string | undefined {
+  const parsed = src.file(f.file);
+  if (!parsed || parsed.kind !== 'kubernetes' || !f.object) return undefined;
+  const model = parsed.model as K8sModel | undefined;
+  if (!model) return undefined;
+  let byRef = namespaces.get(model);
+  if (!byRef) {
+    byRef = new Map();
+    for (const o of model.objects) if (!byRef.has(o.ref)) byRef.set(o.ref, o.namespace ?? '');
+    namespaces.set(model, byRef);
+  }
+  return byRef.get(f.object);
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
+}

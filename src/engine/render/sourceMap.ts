@@ -1,0 +1,89 @@
+import { isMap, isPair, isScalar, isSeq, parseYaml, toRange, type YamlPath } from '../parse/yamlSupport';
+import type { Range, RelatedInfo } from '../model';
+
+/** Where a rendered line comes from: a template, a values line, a Kustomize base or patch. */
+export interface SourceLocation {
+  file: string;
+  range: Range;
+  /** The values line a template reads, the patch over a base… */
+  related?: RelatedInfo[];
+}
+
+/**
+ * What the host hands the engine with a rendered text: the tool, what was rendered, and where each
+ * rendered line comes from. Findings on the rendered text are reported at those places instead.
+ */
+export interface RenderInfo {
+  tool: 'helm' | 'kustomize';
+  /** The chart folder or kustomization file that was rendered (relative, forward slashes). */
+  from: string;
+  /** Per rendered line (0-based): its source, or null (the nearest line above with one is used). */
+  lines: (SourceLocation | null)[];
+  /** Where anything else goes (the chart's Chart.yaml, the kustomization file). */
+  fallback: SourceLocation;
+}
+
+/** The path of the engine's entry for a rendered chart or kustomization: not a file on disk. */
+export function renderedPath(tool: RenderInfo['tool'], from: string): string {
+  return `${from} (${tool === 'helm' ? 'helm template' : 'kustomize build'})`;
+}
+
+export interface RenderedKey {
+  docIndex: number;
+  /** From the document root. */
+  path: YamlPath;
+  line: number;
+}
+
+/** Every key (and list item) of every document of a YAML text, with its path and line. */
+export function renderedKeys(text: string): { keys: RenderedKey[]; docs: ReturnType<typeof parseYaml>['docs']; lineCount: number } {
+  const { docs, lineCounter } = parseYaml(text, 'rendered');
+  const keys: RenderedKey[] = [];
+  docs.forEach((doc, docIndex) => {
+    const visit = (node: unknown, path: YamlPath): void => {
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          if (!isPair(pair) || !isScalar(pair.key) || !pair.key.range) continue;
+          const p = [...path, String(pair.key.value)];
+          keys.push({ docIndex, path: p, line: toRange(lineCounter, pair.key.range[0], pair.key.range[1]).start.line });
+          visit(pair.value, p);
+        }
+      } else if (isSeq(node)) {
+        node.items.forEach((item, i) => {
+          const p = [...path, i];
+          const r = (item as { range?: [number, number] } | null)?.range;
+          if (r) keys.push({ docIndex, path: p, line: toRange(lineCounter, r[0], r[0]).start.line });
+          visit(item, p);
+        });
+      }
+    };
+    visit(doc.contents, []);
+  });
+  return { keys, docs, lineCount: lineCounter.lineStarts.length };
+}
+
+/** Builds the per-line table of a RenderInfo: the first key of each line decides. */
+export function lineTable(text: string, locate: (key: RenderedKey) => SourceLocation | undefined): (SourceLocation | null)[] {
+  const { keys, lineCount } = renderedKeys(text);
+  const lines: (SourceLocation | null)[] = new Array(lineCount).fill(null);
+  for (const k of keys) {
+    if (lines[k.line]) continue;
+    lines[k.line] = locate(k) ?? null;
+  }
+  return lines;
+}
+
+/** The source of a rendered range: its line's, else the nearest line above with one, else the fallback. */
+export function sourceOf(info: RenderInfo, range: Range | undefined): SourceLocation {
+  if (!range) return info.fallback;
+  for (let l = Math.min(range.start.line, info.lines.length - 1); l >= 0; l--) {
+    const at = info.lines[l];
+    if (at) return at;
+  }
+  return info.fallback;
+}
+
+/** A zero-width range at the start of a line. */
+export function lineStart(line: number): Range {
+  return { start: { line, character: 0 }, end: { line, character: 0 } };
+}

@@ -1,0 +1,197 @@
+import { strict as assert } from 'node:assert';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { AuditResult, Finding } from '../../src/engine/model';
+import { fixAll } from '../../src/engine/fixes/run';
+import { scanFolder, type ScanOptions } from '../../src/node/host';
+import { FIXTURES, SHARED } from './helpers';
+import { helmBinary, kubectlBinary } from './renderSupport';
+
+const DEMO = path.join(SHARED, 'corpus', 'realworld', 'microservices-demo');
+const CHARTS = path.join(FIXTURES, 'charts');
+const KUSTOMIZE = path.join(FIXTURES, 'kustomize');
+
+function tools(): ScanOptions {
+  return { render: { helm: helmBinary(), kubectl: kubectlBinary() } };
+}
+
+function find(result: AuditResult, ruleId: string, object: string, file?: string): Finding[] {
+  return result.findings.filter((f) => f.ruleId === ruleId && f.object === object && (!file || f.file === file));
+}
+
+function at(f: Finding | undefined): string {
+  return f ? `${f.file}:${f.range.start.line + 1}` : 'none';
+}
+
+function copyFixture(src: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-render-test-'));
+  cpSync(src, dir, { recursive: true });
+  return dir;
+}
+
+describe('Helm charts and Kustomize overlays, audited as rendered', function () {
+  this.timeout(120000);
+
+  describe('microservices-demo', () => {
+    let result: AuditResult;
+    before(async () => {
+      ({ result } = await scanFolder(DEMO, tools()));
+    });
+
+    it('renders the chart: findings sit on template lines, none on the rendered output, no template skipped', () => {
+      assert.ok(!result.problems.some((p) => /nrendered Helm/.test(p.message)), result.problems.map((p) => `${p.file}: ${p.message}`).join('\n'));
+      assert.deepEqual(result.unaudited.filter((u) => /rendered|template/.test(u.reason)).map((u) => `${u.file}: ${u.reason}`), []);
+      assert.ok(!result.findings.some((f) => f.file.includes('(helm template)') || f.file.includes('(kustomize build)')));
+      const hpa = find(result, 'k8s.hpa', 'Deployment/adservice', 'helm-chart/templates/adservice.yaml');
+      assert.equal(hpa.length, 1);
+      const template = readFileSync(path.join(DEMO, 'helm-chart/templates/adservice.yaml'), 'utf8').split('\n');
+      assert.match(template[hpa[0].range.start.line], /^\s+name: \{\{ \.Values\.adService\.name \}\}/);
+      assert.equal(hpa[0].fixable, false);
+    });
+
+    it('a value a template reads points at its values.yaml line', () => {
+      const probe = find(result, 'k8s.probes.startup', 'Deployment/adservice', 'helm-chart/templates/adservice.yaml')[0];
+      assert.ok(probe, 'startup probe finding on the template');
+      const image = result.findings.find((f) => f.file === 'helm-chart/templates/adservice.yaml' && f.ruleId === 'k8s.image.pull-policy');
+      assert.ok(image?.related?.some((r) => r.file === 'helm-chart/values.yaml' && /\.Values\.images\.(repository|tag) is set here/.test(r.message)), JSON.stringify(image?.related));
+    });
+
+    it('kustomize bases, components and patches are not audited as standalone objects', () => {
+      for (const f of result.findings) assert.ok(!/kustomize\/components\/[^/]+\/kustomization\.yaml$/.test(f.file) || f.range.start.line > 0, `${f.file}`);
+      // the kustomization files themselves are no objects
+      assert.ok(!result.findings.some((f) => f.object?.startsWith('Kustomization/') || f.object?.startsWith('Component/')));
+    });
+
+    it('the same finding on the same object in kubernetes-manifests/ and kustomize/base/ is reported once, the other place related', () => {
+      const pdb = result.findings.filter((f) => f.ruleId === 'k8s.pdb' && f.object === 'Deployment/adservice' && !f.file.startsWith('helm-chart/'));
+      assert.equal(pdb.length, 1, pdb.map(at).join(', '));
+      assert.equal(pdb[0].file, 'kubernetes-manifests/adservice.yaml');
+      assert.ok(pdb[0].related?.some((r) => r.file === 'kustomize/base/adservice.yaml'), JSON.stringify(pdb[0].related));
+      // four entry kustomizations render the base: still one finding per place
+      const places = result.findings.map((f) => `${f.ruleId} ${f.file} ${f.range.start.line} ${f.range.start.character} ${f.message}`);
+      assert.equal(new Set(places).size, places.length);
+    });
+  });
+
+  describe('a chart with _helpers.tpl, a library chart and a vendored public subchart', () => {
+    let result: AuditResult;
+    before(async () => {
+      ({ result } = await scanFolder(CHARTS, tools()));
+    });
+
+    it('findings on fields written by include land in the definition in _helpers.tpl', () => {
+      const f = find(result, 'k8s.resources.limits.memory', 'Deployment/shop-prometheus-pushgateway')[0];
+      assert.equal(f?.file, 'shop/charts/prometheus-pushgateway/templates/_helpers.tpl');
+      const lines = readFileSync(path.join(CHARTS, f.file), 'utf8').split('\n');
+      assert.match(lines[f.range.start.line], /^\s+- name: pushgateway/);
+    });
+
+    it("a subchart's value set in the parent's values.yaml points there", () => {
+      const f = find(result, 'k8s.replicas.min', 'Deployment/shop-prometheus-pushgateway')[0];
+      assert.equal(at(f), 'shop/charts/prometheus-pushgateway/templates/deployment.yaml:14');
+      const rel = f.related?.find((r) => r.file === 'shop/values.yaml');
+      assert.equal(rel?.range.start.line, 12, JSON.stringify(f.related));
+    });
+
+    it('a toYaml block under with .Values.x points at x in values.yaml; the image at repository and tag', () => {
+      const limits = find(result, 'k8s.resources.limits.memory', 'Deployment/shop-shop')[0];
+      assert.equal(at(limits), 'shop/templates/deployment.yaml:27');
+      assert.ok(limits.related?.some((r) => r.file === 'shop/values.yaml' && r.range.start.line === 6));
+      const tag = find(result, 'k8s.image.tag-pinned', 'Deployment/shop-shop')[0];
+      assert.equal(at(tag), 'shop/templates/deployment.yaml:19');
+      assert.deepEqual(tag.related?.filter((r) => r.file === 'shop/values.yaml').map((r) => r.range.start.line), [3, 4]);
+    });
+
+    it('a library chart is not rendered on its own and no template is audited raw', () => {
+      assert.ok(!result.problems.some((p) => p.file.includes('common-lib') || /unrendered/.test(p.message)), result.problems.map((p) => p.message).join('\n'));
+      assert.deepEqual(result.unaudited.map((u) => u.file), []);
+      assert.ok(!result.findings.some((f) => f.file.includes('(helm template)')));
+      assert.ok(!result.findings.some((f) => /^shop\/templates\/[^/]+\.yaml$/.test(f.file) && f.range.start.line === 0 && f.range.start.character === 0), 'no finding at the top of a template');
+    });
+
+    it('per-environment values files and --set values from .shipshape.yaml', async () => {
+      const dir = copyFixture(CHARTS);
+      try {
+        writeFileSync(path.join(dir, '.shipshape.yaml'), 'render:\n  charts:\n    shop:\n      set: { prometheus-pushgateway.replicaCount: 4 }\n      environments:\n        prod: { values: [values-prod.yaml] }\n');
+        const { result: prod } = await scanFolder(dir, tools());
+        assert.equal(find(prod, 'k8s.image.tag-pinned', 'Deployment/shop-shop').length, 0, 'values-prod.yaml pins the tag');
+        assert.equal(find(prod, 'k8s.replicas.min', 'Deployment/shop-shop').length, 0);
+        assert.equal(find(prod, 'k8s.replicas.min', 'Deployment/shop-prometheus-pushgateway').length, 0, '--set replicaCount=4');
+        const limits = find(prod, 'k8s.resources.limits.cpu', 'Deployment/shop-shop')[0];
+        assert.ok(limits.related?.some((r) => r.file === 'shop/values-prod.yaml'), JSON.stringify(limits.related));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('a Kustomize overlay', () => {
+    let result: AuditResult;
+    before(async () => {
+      ({ result } = await scanFolder(KUSTOMIZE, tools()));
+    });
+
+    it('images:, replicas and patches are honoured: the rendered objects are what is audited', () => {
+      assert.equal(find(result, 'k8s.image.tag-pinned', 'Deployment/prod-api').length, 0);
+      assert.equal(find(result, 'k8s.replicas.min', 'Deployment/prod-api').length, 0);
+      assert.equal(find(result, 'k8s.resources.requests.cpu', 'Deployment/prod-api').length, 0);
+      assert.ok(!result.findings.some((f) => f.object === 'Deployment/api'), 'the base is not audited on its own');
+    });
+
+    it('findings map to the patch that sets the field, or to the base when it is missing', () => {
+      assert.equal(at(find(result, 'k8s.resources.limits.cpu', 'Deployment/prod-api')[0]), 'overlays/prod/resources.yaml:14');
+      assert.equal(at(find(result, 'k8s.probes.liveness', 'Deployment/prod-api')[0]), 'base/deployment.yaml:18');
+      assert.equal(at(find(result, 'k8s.pdb', 'Deployment/prod-api')[0]), 'base/deployment.yaml:4');
+      assert.equal(at(find(result, 'k8s.pod-security.read-only-root-filesystem', 'Deployment/prod-api')[0]), 'components/hardening/kustomization.yaml:6');
+    });
+
+    it('shipshape fix writes nothing into bases, patches or components for rendered findings', async () => {
+      const dir = copyFixture(KUSTOMIZE);
+      try {
+        const scan = await scanFolder(dir, tools());
+        assert.ok(scan.result.findings.every((f) => !f.fixable));
+        const out = fixAll(scan.engine, { readFile: (p) => readFileSync(path.join(dir, p), 'utf8') });
+        assert.equal(out.applied.length, 0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('when rendering cannot run', () => {
+    it('without helm, each chart is one unaudited result at its Chart.yaml saying how to enable it', async () => {
+      const { result } = await scanFolder(CHARTS, { render: { helm: path.join(CHARTS, 'no-such-helm'), kubectl: kubectlBinary() } });
+      const about = result.unaudited.filter((u) => u.file.startsWith('shop/'));
+      assert.equal(about.length, 1, about.map((u) => u.reason).join('\n'));
+      assert.equal(about[0].file, 'shop/Chart.yaml');
+      assert.match(about[0].reason, /^Helm chart not rendered: helm was not found .*render\.helm in \.shipshape\.yaml/);
+      assert.ok(!result.problems.some((p) => p.file.startsWith('shop/')));
+      assert.ok(!result.findings.some((f) => f.file.startsWith('shop/')));
+      assert.ok(result.items.some((i) => i.status === 'unaudited'), 'items reading manifests cannot pass');
+    });
+
+    it('in an untrusted workspace nothing runs: each chart and kustomization is unaudited, with the reason', async () => {
+      const { result } = await scanFolder(KUSTOMIZE, { render: { trusted: false, kubectl: kubectlBinary() } });
+      assert.deepEqual(
+        result.unaudited.map((u) => u.file),
+        ['overlays/prod/kustomization.yaml'],
+      );
+      assert.match(result.unaudited[0].reason, /^Kustomization not rendered: .*trusted workspace/);
+      assert.equal(result.findings.length, 0);
+    });
+
+    it('a failing render is one located unaudited result with the tool\'s message, no absolute paths', async () => {
+      const dir = copyFixture(KUSTOMIZE);
+      try {
+        writeFileSync(path.join(dir, 'overlays/prod/resources.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nothing-like-it}\nspec: {replicas: 2}\n');
+        const { result } = await scanFolder(dir, tools());
+        const u = result.unaudited.find((x) => x.file === 'overlays/prod/kustomization.yaml');
+        assert.match(u?.reason ?? '', /^Kustomization not rendered: kubectl kustomize failed: /);
+        assert.ok(!u!.reason.includes(dir) && !u!.reason.includes(tmpdir()), u!.reason);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
