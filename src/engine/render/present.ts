@@ -137,7 +137,19 @@ function dedupe(pairs: { orig: Finding; out: Finding }[], src: PresentSource): F
     }
     kept.push({ out, extra: [] });
   }
-  return kept.map((k) => (k.extra.length ? { ...k.out, related: [...(k.out.related ?? []), ...k.extra] } : k.out));
+  return kept.map((k) => (k.extra.length ? withOthers(k.out, k.extra) : k.out));
+}
+
+const merged = new WeakMap<Finding, { key: string; out: Finding }>();
+
+/** A finding with the other places of its repeats, the same object while they stay the same (audits compare findings by identity). */
+function withOthers(f: Finding, extra: readonly RelatedInfo[]): Finding {
+  const key = extra.map((r) => `${r.file}\u0000${r.range.start.line}\u0000${r.range.start.character}`).join('\u0001');
+  const memo = merged.get(f);
+  if (memo && memo.key === key) return memo.out;
+  const out = { ...f, related: [...(f.related ?? []), ...extra] };
+  merged.set(f, { key, out });
+  return out;
 }
 
 /** Whether some object (Kind/name) has findings in two files: without rendering, the only way to a repeat. */
