@@ -114,7 +114,9 @@ function dedupe(pairs: { orig: Finding; out: Finding }[], src: PresentSource): F
   const byPlace = new Map<string, Finding>();
   const byObject = new Map<string, { out: Finding; file: string; extra: RelatedInfo[] }[]>();
   const kept: { out: Finding; extra: RelatedInfo[] }[] = [];
-  for (const { orig, out } of pairs) {
+  // the first place in file order stays
+  const ordered = [...pairs].sort((a, b) => (a.out.file < b.out.file ? -1 : a.out.file > b.out.file ? 1 : a.out.range.start.line - b.out.range.start.line));
+  for (const { orig, out } of ordered) {
     const place = `${out.file}\u0000${out.range.start.line}\u0000${out.range.start.character}\u0000${out.message}`;
     if (byPlace.has(place)) continue;
     byPlace.set(place, out);
