@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { Engine } from '../../src/engine/audit';
 import { loadChecklist, loadConfig } from '../../src/engine/checklist/load';
 import type { Checklist, Config } from '../../src/engine/checklist/schema';
-import type { Problem, Range, Severity } from '../../src/engine/model';
+import { unauditedSeverity, type Problem, type Range, type Severity } from '../../src/engine/model';
 import { walk } from '../../src/node/walk';
 import { toSource } from '../../src/vscode/paths';
 import { seededRandom } from '../support/seededRandom';
@@ -115,6 +115,12 @@ async function freshAudit(f: vscode.WorkspaceFolder): Promise<Snapshot> {
     // Problems without a file of the folder (built-in checklists, the folder itself) go to the log, not to diagnostics.
     if (!p.file || p.file === '.' || p.file.startsWith('/') || /^[a-z][a-z0-9+.-]+:/i.test(p.file)) continue;
     add(p.file, shownLine('', p.range ?? ZERO, severityOf(p.severity ?? 'error'), p.message));
+  }
+  // Inputs that could not be audited are shown as problems too, worded and graded as the extension does.
+  const graded = unauditedSeverity(result.summary.unauditedPolicy) ?? 'info';
+  for (const u of result.unaudited) {
+    if (!u.file || u.file === '.' || u.file.startsWith('/')) continue;
+    add(u.file, shownLine('', u.range, severityOf(graded), `Not audited: ${u.reason}${u.rules ? ` (${u.rules.join(', ')})` : ''}`));
   }
   for (const k of Object.keys(out)) out[k].sort();
   return out;
