@@ -9,6 +9,15 @@ import { splitIdentifiers } from './normalize';
 
 /** Parameters that name what a check reads. `when` (when the rule applies) is left out: it is a condition, not the subject. */
 const TERM_KEYS = new Set(['dependencies', 'packages', 'runners', 'kinds', 'field', 'probe', 'instruction', 'commands']);
+/**
+ * Workload kinds: nearly every Kubernetes rule reads them, so a line that says "Deployment" names none of those
+ * rules in particular. Kinds that only some rules read (HorizontalPodAutoscaler, Ingress, Role…) stay terms.
+ */
+const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'DeploymentConfig']);
+/** A rule that reads many kinds (every namespaced object, every versioned API) is about none of them. */
+function manyKinds(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 2;
+}
 /** Package names that are also everyday words, so a line using the word does not name the package. */
 const COMMON = new Set(['got', 'retry', 'standard', 'types', 'check', 'tap', 'redis', 'postgres', 'nats', 'ava', 'xo']);
 
@@ -27,6 +36,7 @@ export function paramTerms(params: unknown): string[] {
   const out = new Set<string>();
   const visit = (value: unknown, key: string | undefined): void => {
     if (key === 'when') return;
+    if (key === 'kinds' && (typeof value === 'string' ? WORKLOAD_KINDS.has(value) : manyKinds(value))) return;
     if (typeof value === 'string') {
       // A field or kind named by one plain word ("privileged") is an everyday word too; camelCase names and packages are not.
       const plainField = (key === 'field' || key === 'kinds') && /^[a-z]+$/.test(value);
@@ -46,7 +56,7 @@ export function paramTerms(params: unknown): string[] {
 export function paramPhrasings(params: unknown): string[] {
   const out: string[] = [];
   const visit = (value: unknown, key: string | undefined): void => {
-    if (key === 'when') return;
+    if (key === 'when' || (key === 'kinds' && (typeof value === 'string' ? WORKLOAD_KINDS.has(value) : manyKinds(value)))) return;
     if (typeof value === 'string' && key && ['kinds', 'field', 'probe', 'instruction'].includes(key) && /^[A-Za-z][\w./-]*$/.test(value)) out.push(value.replace(/^[\w.]+\//, ''));
     else if (Array.isArray(value)) for (const v of value) visit(v, key);
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
