@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { ALWAYS_SKIPPED_DIRS, classifyPath } from '../engine/discover';
-import { SafeIgnore } from '../engine/parse/ignoreFile';
+import { ignoreLines, SafeIgnore } from '../engine/parse/ignoreFile';
 import type { FileKind, Problem } from '../engine/model';
 
 export interface WalkOptions {
@@ -101,7 +101,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
       try {
         const text = readFileSync(path.join(dir, '.gitignore'), 'utf8');
         const file = rel ? `${rel}/.gitignore` : '.gitignore';
-        const lines = text.split(/\r?\n/);
+        const lines = ignoreLines(text); // an over-long line is reported by the engine, not matched
         const ig = new SafeIgnore(lines, (i) => problems.push({ file, message: 'This pattern cannot be compiled; it is not used.', range: { start: { line: i, character: 0 }, end: { line: i, character: lines[i].length } }, severity: 'warning' }));
         scoped = [...rules, { base: rel, ig }];
       } catch {

@@ -11,16 +11,30 @@ export interface IgnoreFileModel {
   lines: IgnoreLine[];
 }
 
-/** Parses .gitignore / .dockerignore into patterns with their lines. */
-export function parseIgnoreFile(text: string): { model: IgnoreFileModel; problems: Problem[] } {
+/** Longest pattern line read: a path pattern is far shorter, and matching one of megabytes takes seconds. */
+export const MAX_IGNORE_LINE = 65536;
+
+/** The file's lines with any over {@link MAX_IGNORE_LINE} blanked (they are reported by the parser, not matched). */
+export function ignoreLines(text: string): string[] {
+  return text.split(/\r?\n/).map((l) => (l.length > MAX_IGNORE_LINE ? '' : l));
+}
+
+/** Parses .gitignore / .dockerignore into patterns with their lines; an over-long line leaves the file unaudited. */
+export function parseIgnoreFile(text: string, file = ''): { model: IgnoreFileModel; problems: Problem[] } {
   const lines: IgnoreLine[] = [];
+  const problems: Problem[] = [];
   text.split('\n').forEach((raw, line) => {
+    if (raw.length > MAX_IGNORE_LINE) {
+      const at = { line, character: 0 };
+      if (!problems.length) problems.push({ file, message: `Line ${line + 1} has ${raw.length} characters, over the ${MAX_IGNORE_LINE}-character limit for a pattern; it is not read.`, range: { start: at, end: at }, severity: 'warning', unaudited: 'file' });
+      return;
+    }
     const s = raw.replace(/\r$/, '').trim();
     if (!s || s.startsWith('#')) return;
     const negated = s.startsWith('!');
     lines.push({ pattern: negated ? s.slice(1) : s, negated, line });
   });
-  return { model: { lines }, problems: [] };
+  return { model: { lines }, problems };
 }
 
 /**

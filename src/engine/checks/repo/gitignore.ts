@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawFinding, Range } from '../../model';
 import { envFileRole, type EnvModel } from '../../parse/dotenv';
-import { SafeIgnore, type IgnoreFileModel } from '../../parse/ignoreFile';
+import { ignoreLines, SafeIgnore, type IgnoreFileModel } from '../../parse/ignoreFile';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import { baseName, dirName } from '../../text';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
@@ -16,7 +16,7 @@ const quiet = () => undefined;
 
 function matcher(f: ParsedFile<IgnoreFileModel>): SafeIgnore {
   let m = matchers.get(f);
-  if (!m) matchers.set(f, (m = new SafeIgnore(f.text.split(/\r?\n/), quiet)));
+  if (!m) matchers.set(f, (m = new SafeIgnore(ignoreLines(f.text), quiet)));
   return m;
 }
 
