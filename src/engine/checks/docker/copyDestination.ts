@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import type { RawFinding } from '../../model';
 import { dockerArgValues, dockerJson, type DockerInstruction } from '../../parse/dockerfile';
 import type { LineIndex } from '../../text';
-import { fileCheck, passOrFail } from '../template';
+import { fileCheck } from '../template';
 import { isAbsolutePath } from './workdir';
-import { dockerContext, dockerFinding, flags, stageChain } from './util';
+import { flags, perStage, stageChain } from './util';
 
 /** Sources and destination of a COPY or ADD (flags excluded); undefined for a heredoc. */
 function copyArgs(ins: DockerInstruction, index: LineIndex): { sources: string[]; dest: string } | undefined {
@@ -27,10 +26,7 @@ export const copyDestination = fileCheck({
   }),
   kinds: ['dockerfile'],
   run(file, params) {
-    const ctx = dockerContext(file);
-    if (!ctx || ctx.model.stages.length === 0) return undefined;
-    const findings: RawFinding[] = [];
-    for (const stage of ctx.model.stages) {
+    return perStage(file, (ctx, stage, report) => {
       // a WORKDIR in a stage this one builds on counts
       let workdir = stageChain(ctx.model, stage).slice(1).some((s) => s.instructions.some((i) => i.keyword === 'WORKDIR'));
       for (const ins of stage.instructions) {
@@ -40,16 +36,15 @@ export const copyDestination = fileCheck({
         if (!a || a.dest.includes('$')) continue;
         const range = ins.argsRange ?? ins.range;
         if (params.multiSourceFolder && a.sources.length > 1 && !/[/\\]$/.test(a.dest)) {
-          findings.push(dockerFinding(ctx, range, `${ins.keyword} has ${a.sources.length} sources, so its destination ${a.dest} must be a folder ending in /; Docker rejects it otherwise.`, stage));
+          report(range, `${ins.keyword} has ${a.sources.length} sources, so its destination ${a.dest} must be a folder ending in /; Docker rejects it otherwise.`);
         }
         if (params.relativeNeedsWorkdir && !workdir && !isAbsolutePath(a.dest)) {
-          findings.push(dockerFinding(ctx, range, `${ins.keyword} to the relative path ${a.dest} without a WORKDIR lands in whatever directory the base image left; set WORKDIR /app first or use an absolute path.`, stage));
+          report(range, `${ins.keyword} to the relative path ${a.dest} without a WORKDIR lands in whatever directory the base image left; set WORKDIR /app first or use an absolute path.`);
         }
-        if (params.wholeFilesystem && ins.keyword === 'COPY' && a.dest === '/' && flags(ins).some((f) => f.name === 'from') && a.sources.some((s) => s.replace(/^["']|["']$/g, '') === '/') && a.dest === '/') {
-          findings.push(dockerFinding(ctx, range, 'COPY --from copies the other stage\'s whole filesystem into this one, build tools and caches included; copy only the files the image needs.', stage));
+        if (params.wholeFilesystem && ins.keyword === 'COPY' && a.dest === '/' && flags(ins).some((f) => f.name === 'from') && a.sources.some((s) => s.replace(/^["']|["']$/g, '') === '/')) {
+          report(range, 'COPY --from copies the other stage\'s whole filesystem into this one, build tools and caches included; copy only the files the image needs.');
         }
       }
-    }
-    return passOrFail(findings);
+    });
   },
 });

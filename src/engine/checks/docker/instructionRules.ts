@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
-import { dockerContext, dockerFinding, properties, stageVariables, type DockerContext } from './util';
+import { dockerContext, dockerFinding, perStage, properties, stageVariables, type DockerContext } from './util';
 
 /** At most `max` of each listed instruction per stage: Docker silently keeps only the last CMD, ENTRYPOINT or HEALTHCHECK. */
 export const instructionCount = fileCheck({
@@ -13,19 +13,13 @@ export const instructionCount = fileCheck({
   }),
   kinds: ['dockerfile'],
   run(file, params) {
-    const ctx = dockerContext(file);
-    if (!ctx || ctx.model.stages.length === 0) return undefined;
-    const findings: RawFinding[] = [];
-    for (const stage of ctx.model.stages) {
+    return perStage(file, (_ctx, stage, report) => {
       for (const keyword of params.instructions) {
         const list = stage.instructions.filter((i) => i.keyword === keyword);
         const last = list.at(-1);
-        for (const ins of list.slice(0, -1)) {
-          findings.push(dockerFinding(ctx, ins.keywordRange, `This ${keyword} has no effect: the ${keyword} on line ${last!.range.start.line + 1} of the same stage replaces it.`, stage));
-        }
+        for (const ins of list.slice(0, -1)) report(ins.keywordRange, `This ${keyword} has no effect: the ${keyword} on line ${last!.range.start.line + 1} of the same stage replaces it.`);
       }
-    }
-    return passOrFail(findings);
+    });
   },
 });
 
@@ -56,23 +50,19 @@ export const exposePorts = fileCheck({
   }),
   kinds: ['dockerfile'],
   run(file, params) {
-    const ctx = dockerContext(file);
-    if (!ctx || ctx.model.stages.length === 0) return undefined;
-    const findings: RawFinding[] = [];
-    for (const stage of ctx.model.stages) {
+    return perStage(file, (_ctx, stage, report) => {
       for (const ins of stage.instructions) {
         if (ins.keyword !== 'EXPOSE') continue;
         const range = ins.argsRange ?? ins.range;
         for (const p of exposedPorts(ins.args)) {
           if (params.valid && (Number.isNaN(p.low) || p.high > 65535 || p.low > p.high)) {
-            findings.push(dockerFinding(ctx, range, `EXPOSE ${p.text} is not a valid port: ports are numbers from 0 to 65535, optionally with /tcp, /udp or /sctp.`, stage));
+            report(range, `EXPOSE ${p.text} is not a valid port: ports are numbers from 0 to 65535, optionally with /tcp, /udp or /sctp.`);
           }
           const hit = params.forbidden.find((f) => f >= p.low && f <= p.high);
-          if (hit !== undefined) findings.push(dockerFinding(ctx, range, `EXPOSE ${p.text} exposes port ${hit}${params.reason ? `: ${params.reason}` : ''}.`, stage));
+          if (hit !== undefined) report(range, `EXPOSE ${p.text} exposes port ${hit}${params.reason ? `: ${params.reason}` : ''}.`);
         }
       }
-    }
-    return passOrFail(findings);
+    });
   },
 });
 

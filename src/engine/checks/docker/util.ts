@@ -2,6 +2,7 @@ import type { Range, RawFinding } from '../../model';
 import { dockerFlags, dockerFromHead, dockerLines, dockerProperties, spansLines, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
 import { LineIndex } from '../../text';
 import type { ParsedFile } from '../../workspace';
+import { passOrFail, type CheckOutput } from '../template';
 import { runCommands, type ShellCommand } from './shell';
 
 /** A parsed Dockerfile with what Dockerfile checks share: its model, a line index and RUN commands on demand. */
@@ -215,4 +216,16 @@ export function stageVariables(model: DockerfileModel, stage: DockerStage, befor
     }
   });
   return vars;
+}
+
+/**
+ * The common shape of a Dockerfile check: not applicable to a file without stages; otherwise `visit` sees each
+ * stage and reports through `report` (a finding owned by that stage), and the findings pass or fail the item.
+ */
+export function perStage(file: ParsedFile, visit: (ctx: DockerContext, stage: DockerStage, report: (range: Range, message: string) => void) => void): CheckOutput | undefined {
+  const ctx = dockerContext(file);
+  if (!ctx || ctx.model.stages.length === 0) return undefined;
+  const findings: RawFinding[] = [];
+  for (const stage of ctx.model.stages) visit(ctx, stage, (range, message) => findings.push(dockerFinding(ctx, range, message, stage)));
+  return passOrFail(findings);
 }
