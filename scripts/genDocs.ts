@@ -72,7 +72,7 @@ export function builtinItems(checklists: readonly Checklist[], catalogue: readon
 export type Coverage = 'automated' | 'evidence' | 'manual' | 'pending';
 
 /**
- * How Shipshape covers one seed item. Claims come from items listing the ref in `seeds` and from
+ * How Shipshape covers one seed item. Claims come from items listing the ref in `sources` and from
  * items implementing (or refining) the catalogue rules the analysis maps it to.
  * - automated: an A item (settled by files) with an automated check;
  * - evidence: a check shows what the files say and a person ticks the item;
@@ -80,7 +80,7 @@ export type Coverage = 'automated' | 'evidence' | 'manual' | 'pending';
  * - pending: nothing covers it yet.
  */
 export function classify(row: SeedRow, items: readonly BuiltinItem[]): { coverage: Coverage; by: BuiltinItem[] } {
-  const by = items.filter((i) => (i.item.seeds ?? []).includes(row.ref) || (i.rule !== undefined && row.rules.includes(i.rule)));
+  const by = items.filter((i) => (i.item.sources ?? []).includes(row.ref) || (i.rule !== undefined && row.rules.includes(i.rule)));
   const has = (m: Mode) => by.some((i) => i.mode === m);
   let coverage: Coverage;
   if (row.category === 'A' && has('auto')) coverage = 'automated';
@@ -101,28 +101,28 @@ const SEED_NAMES: Record<string, string> = {
 /** A rules the seed analysis marks automatable that no built-in item implements on purpose, with the reason. */
 export const NOT_IMPLEMENTED: Record<string, string> = {};
 
-const CORRECTIONS = `### Where this differs from the seed analysis
+const CORRECTIONS = `### Where this differs from the item map
 
 - **Partial rules no longer tick the items they only partly prove.** The analysis maps B items (e.g. 000:25
   "All tests pass") to A rules (\`scripts.test\`: a test script exists), and its phrasings would let a passing
-  rule tick them. Here A rules carry only the phrasings and seed refs of the A items they settle; each B item
+  rule tick them. Here A rules carry only the phrasings and source lines of the A items they settle; each B item
   moves to an evidence item (\`scripts.test.passing\`, \`env.db.pool.confirmed\`…) that shows the rule's
   evidence and waits for a person.
 - **Decidable parts of B rules are automated.** \`env.jwt-secret.length\`, \`scripts.build\`, \`scripts.lint\` and
   \`scripts.typecheck\` are B in the analysis, but what the repository holds is decidable (a committed secret
   shorter than 32 characters or a known default fails; a script exists or not). They are automated checks; the
-  seed items that need the real secret or a run stay with a person.
+  checklist items that need the real secret or a run stay with a person.
 - **\`repo.gitignore.env\` cannot run \`git ls-files\`** (the engine does no I/O). It is split into the
   .gitignore patterns check and \`repo.gitignore.env.committed\`: a real env file that no .gitignore covers. The
   CLI walk honours .gitignore, so what it reads is what git would commit.
-- **\`env.rate-limit\` does not require a window.** Seed 000 configures only \`RATE_LIMIT_LIMIT=100\`; requiring
-  \`RATE_LIMIT_WINDOW_MS\` as the analysis does would fail that seed's own configuration. The window is checked
+- **\`env.rate-limit\` does not require a window.** Checklist 000 configures only \`RATE_LIMIT_LIMIT=100\`; requiring
+  \`RATE_LIMIT_WINDOW_MS\` as the analysis does would fail that checklist's own configuration. The window is checked
   when declared.
 - **\`scripts.migration\` triggers on a migration tool dependency,** not on a migrations folder: the scanner
   lists configuration files, not source folders.
-- **Parameters where seeds disagree:** \`env.log-level\` \`allowed\` (default warn/error, seed 000; add info for
-  001/002), \`env.jwt-secret.length\` \`minLength\` (32, seed 000; 64 for seed 001), \`env.db.pool\` \`numbers\`
-  (ceiling 100), \`tests.coverage-threshold\` \`min\` (80, seed 003; 70 for seed 004). Per-finding severities do
+- **Parameters where the checklists disagree:** \`env.log-level\` \`allowed\` (default warn/error, checklist 000; add info for
+  001/002), \`env.jwt-secret.length\` \`minLength\` (32, checklist 000; 64 for checklist 001), \`env.db.pool\` \`numbers\`
+  (ceiling 100), \`tests.coverage-threshold\` \`min\` (80, checklist 003; 70 for checklist 004). Per-finding severities do
   not exist, so the analysis's "WARN below 64 / INFO on info" become these parameters.
 - **"Production sources"** follow the analysis, with two precisions: a file under a \`dev\`/\`staging\`/\`test\`
   folder or named so (\`.env.development\`, \`Dockerfile.dev\`) is never one, and Kubernetes or Dockerfile literals
@@ -134,7 +134,7 @@ const CORRECTIONS = `### Where this differs from the seed analysis
   Playwright/Cypress, Dependabot/Renovate), so \`tests.coverage-threshold\` sees thresholds in jest.config.* and
   vitest.config.*, and \`ts.strict\` and \`deps.update-automation\` are evidence items rather than manual ones.
 - **Not automated, with reasons:** \`docs.*\` except \`docs.openapi\` (documentation is read only as a Markdown
-  checklist), \`db.indexes\` and \`secrets.no-hardcoded\` (they need source code, which is not read). Their seed
+  checklist), \`db.indexes\` and \`secrets.no-hardcoded\` (they need source code, which is not read). Their checklist
   items are manual items in the operations checklist. Dependency- and manifest-based B rules are evidence items
   (\`checklists/app.checklist.yaml\`).`;
 
@@ -145,13 +145,13 @@ function pct(n: number, total: number): string {
 export function renderCoverage(checklists: readonly Checklist[], rows: readonly SeedRow[], catalogue: readonly CatalogueRule[]): string {
   const items = builtinItems(checklists, catalogue);
   const classified = rows.map((r) => ({ row: r, ...classify(r, items) }));
-  const out: string[] = ['## Seed coverage', ''];
+  const out: string[] = ['## Coverage of the reference checklists', ''];
   out.push(
-    'Generated by `npm run docs` from `checklists/*.checklist.yaml` and the seed analysis (`../shared/seed-analysis`); a unit test fails when it is stale.',
-    'Each of the 570 checkbox items of the five seed checklists is **automated** (an automated check settles it), **evidence-only** (a check shows',
+    'Generated by `npm run docs` from `checklists/*.checklist.yaml` and an item-by-item map of five public production checklists; a unit test fails when it is stale.',
+    'Each of the 570 checkbox items of those five reference checklists is **automated** (an automated check settles it), **evidence-only** (a check shows',
     'what the files say, a person ticks it), **manual** (a manual item of the opt-in `operations` checklist), or **not yet covered**.',
     '',
-    '| seed | checklist | items | automated | evidence-only | manual | not yet covered |',
+    '| # | checklist | items | automated | evidence-only | manual | not yet covered |',
     '|---|---|---:|---:|---:|---:|---:|',
   );
   const seeds = [...new Set(rows.map((r) => r.seed))].sort();
@@ -168,7 +168,7 @@ export function renderCoverage(checklists: readonly Checklist[], rows: readonly 
     out.push('', `Not yet covered (${pending.length}): ${pending.map((p) => `${p.row.ref} (${p.row.rules.join(', ') || 'no rule'})`).join('; ')}.`);
   }
   out.push('', '### Catalogue rules and the items that implement them', '');
-  out.push('| catalogue rule | kind | analysis | Shipshape items (mode) | seed items |', '|---|---|---|---|---:|');
+  out.push('| catalogue rule | kind | analysis | Shipshape items (mode) | checklist items |', '|---|---|---|---|---:|');
   for (const rule of catalogue) {
     const impl = items.filter((i) => i.rule === rule.id);
     const cells = impl.length ? impl.map((i) => `\`${i.item.id}\` (${i.mode})`).join(', ') : NOT_IMPLEMENTED[rule.id] ? `not implemented: ${NOT_IMPLEMENTED[rule.id]}` : rule.category === 'A' ? '**not implemented yet**' : 'manual items in the operations checklist';

@@ -33,13 +33,13 @@ describe('seed coverage', () => {
   });
 
   it('never lets an automated rule tick an item the analysis says files cannot settle', () => {
-    const wrong = items.filter((i) => i.mode === 'auto' && !OTHERS.test(i.item.id)).flatMap((i) => (i.item.seeds ?? []).filter((ref) => rows.find((r) => r.ref === ref)?.category !== 'A' && !ref.includes('(')).map((ref) => `${i.item.id} ${ref}`));
+    const wrong = items.filter((i) => i.mode === 'auto' && !OTHERS.test(i.item.id)).flatMap((i) => (i.item.sources ?? []).filter((ref) => rows.find((r) => r.ref === ref)?.category !== 'A' && !ref.includes('(')).map((ref) => `${i.item.id} ${ref}`));
     assert.deepEqual(wrong, []);
   });
 
   it('gives each seed item to exactly one of the items this area owns', () => {
     const owners = new Map<string, string[]>();
-    for (const i of items.filter((x) => !OTHERS.test(x.item.id))) for (const ref of i.item.seeds ?? []) if (!ref.includes('(')) owners.set(ref, [...(owners.get(ref) ?? []), i.item.id]);
+    for (const i of items.filter((x) => !OTHERS.test(x.item.id))) for (const ref of i.item.sources ?? []) if (!ref.includes('(')) owners.set(ref, [...(owners.get(ref) ?? []), i.item.id]);
     assert.deepEqual([...owners].filter(([, ids]) => ids.length > 1), []);
     const known = new Set(rows.map((r) => r.ref));
     assert.deepEqual([...owners.keys()].filter((ref) => !known.has(ref)), [], 'every seed ref exists in items.tsv');

@@ -39,7 +39,7 @@ export const ItemSchema = z.strictObject({
     .default([])
     .describe('The same check in peer tools (polaris:…, kube-linter:…, kube-score:…, checkov:…, hadolint:…).'),
   docs: DocsSchema.optional(),
-  seeds: z.array(z.string()).optional().describe('Seed checklist references (seed:line) this item comes from.'),
+  sources: z.array(z.string()).optional().describe('Lines of the reference checklists this item comes from (checklist:line).'),
 });
 
 export const SectionSchema = z.strictObject({
