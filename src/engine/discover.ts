@@ -1,8 +1,20 @@
 import type { FileKind } from './model';
 import { baseName } from './text';
 
-/** Folders never scanned, whatever .gitignore says. */
-export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'coverage', '.next', '.nuxt', '.turbo', '.cache', '.vscode-test', '.shipshape-cache']);
+/** Folders never scanned, whatever .gitignore says: dependencies, version control, tool caches and framework output. */
+export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.next', '.nuxt', '.turbo', '.cache', '.vscode-test', '.shipshape-cache']);
+
+/**
+ * Folder names that are usually build output, but not always: `build/package/Dockerfile` is the Go project
+ * layout's packaging folder. One is skipped only when it is output: next to a package.json (a JavaScript
+ * package's `dist`, `out`, `build`, `coverage`) or ignored by .gitignore (which every walk honours anyway).
+ */
+export const OUTPUT_DIRS = new Set(['dist', 'out', 'build', 'coverage']);
+
+/** Whether a folder named `name` is skipped, given whether its parent folder holds a package.json. */
+export function skipsFolder(name: string, besidePackageJson: boolean): boolean {
+  return ALWAYS_SKIPPED_DIRS.has(name) || (besidePackageJson && OUTPUT_DIRS.has(name));
+}
 
 const ENV_RE = /^\.env(\..+)?$|^[^/]+\.env$/;
 const DOCKERFILE_RE = /^(dockerfile|containerfile)(\..+)?$|^.+\.(dockerfile|containerfile)$/i;

@@ -12,6 +12,7 @@ import { provideKubernetesApi, type KubernetesApi } from '../engine/checks/k8s/s
 import { builtinChecklistNames, readChecklistCache } from './checklistCache';
 import { planFor, renderPlan, type RenderOptions } from './render';
 import { decodeText } from './textFile';
+import { oversizedFile, unreadableFile } from './unreadable';
 import { realRoot, resolveInside, walk } from './walk';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -212,14 +213,14 @@ export async function readSources(root: string, config: Config, options: ScanOpt
       continue;
     }
     if (c.size > maxSize) {
-      problems.push({ file: c.path, message: `Not read: ${c.size} bytes is over the ${maxSize}-byte limit (maxFileSize).`, severity: 'warning', range: ZERO, unaudited: 'file' });
+      problems.push(oversizedFile(c.path, c.size, maxSize));
       continue;
     }
     let text: string;
     try {
       text = decode(read(c.target ?? path.join(root, c.path)), c.path, problems);
     } catch (e) {
-      problems.push({ file: c.path, message: readFailure(e), severity: 'warning', range: ZERO, unaudited: 'file' });
+      problems.push(unreadableFile(c.path, (e as NodeJS.ErrnoException).code, (e as Error).message));
       continue;
     }
     let kind: FileKind;
@@ -232,14 +233,6 @@ export async function readSources(root: string, config: Config, options: ScanOpt
   }
   sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { sources, problems, plan };
-}
-
-/** Why a file could not be read, for a problem message (no file contents, no absolute paths). */
-function readFailure(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'Cannot read file: it vanished during the scan (ENOENT).';
-  if (code === 'EACCES' || code === 'EPERM') return `Cannot read file: permission denied (${code}).`;
-  return `Cannot read file: ${code ?? (e as Error).message}`;
 }
 
 export async function readAttestations(root: string): Promise<{ attestations: Map<string, Attestation>; problems: Problem[] }> {

@@ -1,8 +1,9 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { ALWAYS_SKIPPED_DIRS, classifyPath } from '../engine/discover';
+import { classifyPath, skipsFolder } from '../engine/discover';
 import { ignoreLines, SafeIgnore } from '../engine/parse/ignoreFile';
 import type { FileKind, Problem } from '../engine/model';
+import { unreadableFile, unreadableFolder } from './unreadable';
 
 export interface WalkOptions {
   /** gitignore-style patterns of files not to scan (from config or settings). */
@@ -72,7 +73,7 @@ export interface Candidate {
 
 /**
  * Walks a folder for files Shipshape reads. Honours .gitignore files (root and nested), skips
- * node_modules, .git and build output, never follows symbolic links to folders (no loops), never reads
+ * node_modules, .git and build output (see skipsFolder), audits a file reached through links once, never follows symbolic links to folders (no loops), never reads
  * through a symbolic link whose target is outside the root (an info problem at the link), and reports
  * unreadable folders, link loops and dangling links as problems instead of failing. The file system calls are synchronous on
  * purpose: for thousands of small folders and files they are several times faster than the promise API
@@ -93,7 +94,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      problems.push({ file: rel || '.', message: `Cannot read folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning', range: ZERO, unaudited: 'file' });
+      problems.push(unreadableFolder(rel, (e as NodeJS.ErrnoException).code, (e as Error).message));
       return;
     }
     let scoped = rules;
@@ -117,11 +118,12 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
       return false;
     };
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const besidePackage = entries.some((e) => e.name === 'package.json' && !e.isDirectory());
     const subdirs: [string, string][] = [];
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(relPath, true)) continue;
+        if (skipsFolder(entry.name, besidePackage) || isIgnored(relPath, true)) continue;
         subdirs.push([path.join(dir, entry.name), relPath]);
         continue;
       }
@@ -131,7 +133,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
       if (!entry.isSymbolicLink()) {
         if (!kind || isIgnored(relPath, false)) continue;
       } else {
-        if (isIgnored(relPath, false) || isIgnored(relPath, true) || ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
+        if (isIgnored(relPath, false) || isIgnored(relPath, true) || skipsFolder(entry.name, besidePackage)) continue;
         const r = followLink(realRootOnce(), path.join(dir, entry.name));
         if ('refused' in r) {
           // out of scope: a link out of the workspace, or one that leads to nothing (dangling, a loop)
@@ -152,7 +154,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
         size = st.size;
       } catch (e) {
         if (!kind) continue;
-        problems.push({ file: relPath, message: `Cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'warning', range: ZERO, unaudited: 'file' });
+        problems.push(unreadableFile(relPath, (e as NodeJS.ErrnoException).code, (e as Error).message));
         continue;
       }
       if (files.length >= maxFiles) {
@@ -166,5 +168,27 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
   }
 
   visit(root, '', []);
-  return { files, problems };
+  return { files: onePerRealFile(files, realRootOnce, problems), problems };
+}
+
+/**
+ * Each real file once: a symbolic link to a file the walk also reaches at its own path (or through an
+ * earlier link) is not audited again, since its findings and fixes would be the target's twice over. The
+ * link gets an info problem naming the path it is audited at.
+ */
+export function onePerRealFile<T extends { path: string; target?: string }>(files: T[], rootReal: () => string, problems: Problem[]): T[] {
+  if (!files.some((f) => f.target)) return files;
+  const base = rootReal();
+  const seen = new Map<string, string>();
+  for (const f of files) if (!f.target) seen.set(path.join(base, f.path), f.path);
+  return files.filter((f) => {
+    if (!f.target) return true;
+    const at = seen.get(f.target);
+    if (at !== undefined) {
+      problems.push({ file: f.path, message: `Skipped: symbolic link to ${at}, which is audited at its own path.`, severity: 'info', range: ZERO });
+      return false;
+    }
+    seen.set(f.target, f.path);
+    return true;
+  });
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { ALWAYS_SKIPPED_DIRS, classifyPath } from '../engine/discover';
+import { classifyPath } from '../engine/discover';
 import type { Problem } from '../engine/model';
-import { linkRefusal } from '../node/walk';
+import { followLink, linkRefusal, onePerRealFile, realRoot } from '../node/walk';
+import { oversizedFile, unreadableFile, unreadableFolder } from '../node/unreadable';
 import type { IgnoreRules } from './paths';
 
 export { IgnoreRules, toSource } from './paths';
@@ -47,7 +48,7 @@ export async function readText(uri: vscode.Uri, rel: string, problems: Problem[]
   const doc = openDocument(uri);
   const tooBig = (size: number): boolean => {
     if (size <= maxSize) return false;
-    problems.push({ file: rel, message: `Skipped: ${size} bytes is over the ${maxSize}-byte limit (maxFileSize).`, severity: 'info' });
+    problems.push(oversizedFile(rel, size, maxSize));
     return true;
   };
   if (doc) {
@@ -65,7 +66,7 @@ export async function readDiskText(uri: vscode.Uri, rel: string, problems: Probl
     return decode(bytes, rel, problems);
   } catch (e) {
     if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return undefined;
-    problems.push({ file: rel, message: `Cannot read file: ${e instanceof vscode.FileSystemError ? e.code : (e as Error).message}`, severity: 'warning' });
+    problems.push(unreadableFile(rel, e instanceof vscode.FileSystemError ? e.code : undefined, (e as Error).message));
     return undefined;
   }
 }
@@ -74,6 +75,8 @@ export interface Candidate {
   path: string;
   uri: vscode.Uri;
   size: number;
+  /** For a symbolic link on disk: the real path of its target (inside the folder). */
+  target?: string;
 }
 
 export interface WalkOptions {
@@ -100,6 +103,8 @@ export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOp
   /** Refused symbolic links: problems of one file each, which an update of that file replaces. */
   const links: Problem[] = [];
   let limited = false;
+  let real: string | undefined;
+  const rootReal = (): string => (real ??= realRoot(root.fsPath));
   const queue: string[] = [''];
   while (queue.length && !limited) {
     if (options.token?.isCancellationRequested) throw new vscode.CancellationError();
@@ -109,7 +114,7 @@ export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOp
     try {
       entries = await vscode.workspace.fs.readDirectory(dirUri);
     } catch (e) {
-      problems.push({ file: rel || '.', message: `Cannot read folder: ${e instanceof vscode.FileSystemError ? e.code : (e as Error).message}`, severity: 'warning' });
+      problems.push(unreadableFolder(rel, e instanceof vscode.FileSystemError ? e.code : undefined, (e as Error).message));
       continue;
     }
     if (entries.some(([name, type]) => name === '.gitignore' && type & vscode.FileType.File)) {
@@ -120,31 +125,34 @@ export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOp
       }
     }
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const besidePackage = entries.some(([name, type]) => name === 'package.json' && !(type & vscode.FileType.Directory));
     for (const [name, type] of entries) {
       const relPath = rel ? `${rel}/${name}` : name;
       if (type & vscode.FileType.Directory) {
         if (type & vscode.FileType.SymbolicLink) continue;
-        if (ALWAYS_SKIPPED_DIRS.has(name) || rules.ignores(relPath, true)) continue;
+        if (rules.skipsFolder(relPath, name, besidePackage) || rules.ignores(relPath, true)) continue;
         if (options.skip?.has(resolveRelative(root, relPath).toString())) continue;
         queue.push(relPath);
         continue;
       }
+      let target: string | undefined;
       if (type & vscode.FileType.SymbolicLink && root.scheme === 'file' && !rules.ignores(relPath)) {
-        const refused = linkRefusal(root.fsPath, vscode.Uri.joinPath(dirUri, name).fsPath);
-        if (refused) {
-          links.push({ file: relPath, message: refused, severity: 'info' });
+        const r = followLink(rootReal(), vscode.Uri.joinPath(dirUri, name).fsPath);
+        if ('refused' in r) {
+          links.push({ file: relPath, message: r.refused, severity: 'info' });
           continue;
         }
+        target = r.real;
       }
       if (!(type & vscode.FileType.File)) continue;
       if (!classifyPath(relPath) || rules.ignores(relPath)) continue;
       if (files.length >= options.maxFiles) {
         limited = true;
-        problems.push({ file: relPath, message: `Stopped after ${options.maxFiles} files (shipshape.maxFiles); the rest of the workspace was not scanned.`, severity: 'warning' });
+        problems.push({ file: relPath, message: `Stopped after ${options.maxFiles} files (shipshape.maxFiles); the rest of the workspace was not scanned.`, severity: 'warning', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' });
         break;
       }
-      files.push({ path: relPath, uri: vscode.Uri.joinPath(dirUri, name), size: -1 });
+      files.push({ path: relPath, uri: vscode.Uri.joinPath(dirUri, name), size: -1, ...(target ? { target } : {}) });
     }
   }
-  return { files, problems, links, limited };
+  return { files: onePerRealFile(files, rootReal, links), problems, links, limited };
 }

@@ -1,5 +1,5 @@
 import ignore, { type Ignore } from 'ignore';
-import { ALWAYS_SKIPPED_DIRS, classifyPath, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
+import { ALWAYS_SKIPPED_DIRS, classifyPath, skipsFolder, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
 import type { FileKind } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
 
@@ -26,6 +26,8 @@ export function toSource(rel: string, text: string, markdownPaths: ReadonlySet<s
 export class IgnoreRules {
   private readonly excludes: Ignore;
   private readonly gitignores = new Map<string, Ignore>();
+  /** Folders skipped as build output (a `dist` or `build` beside a package.json), as the walk found them. */
+  private readonly outputs = new Set<string>();
   constructor(exclude: readonly string[] = []) {
     this.excludes = ignore().add([...exclude]);
   }
@@ -35,9 +37,18 @@ export class IgnoreRules {
     else this.gitignores.set(dir, ignore().add(text));
   }
 
+  /** Whether the walk skips the folder `rel` (named `name`), given whether its parent holds a package.json; remembered for later updates. */
+  skipsFolder(rel: string, name: string, besidePackageJson: boolean): boolean {
+    if (!skipsFolder(name, besidePackageJson)) return false;
+    if (!ALWAYS_SKIPPED_DIRS.has(name)) this.outputs.add(rel);
+    return true;
+  }
+
   ignores(rel: string, isDir = false): boolean {
     const parts = rel.split('/');
-    if (parts.slice(0, isDir ? parts.length : -1).some((p) => ALWAYS_SKIPPED_DIRS.has(p))) return true;
+    const dirs = parts.slice(0, isDir ? parts.length : -1);
+    if (dirs.some((p) => ALWAYS_SKIPPED_DIRS.has(p))) return true;
+    if (this.outputs.size && dirs.some((_, i) => this.outputs.has(dirs.slice(0, i + 1).join('/')))) return true;
     if (this.excludes.ignores(isDir ? `${rel}/` : rel)) return true;
     // Each ancestor folder may carry a .gitignore; its patterns apply to the path below it.
     for (let i = 0; i < parts.length; i++) {
