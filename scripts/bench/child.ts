@@ -1,6 +1,7 @@
 // One measurement per process, so that peak RSS and cold start are honest. `npm run bench` bundles this
 // file with esbuild (like the shipped CLI) and runs it as: node child.js <mode> <json options>.
 // It prints one JSON line on stdout.
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
@@ -18,6 +19,8 @@ interface Options {
   warmup?: number;
   /** `dockerfiles`: measure this tool only (the bench runs each tool in a process of its own). */
   tool?: string;
+  /** `scan`: write the audited files here (`{ abs, kind }` each), for the raw-parse bound (raw.ts). */
+  list?: string;
 }
 
 const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024;
@@ -41,6 +44,7 @@ async function scan(o: Options) {
   const { result, engine } = await scanFolder(o.root);
   const ms = performance.now() - t0;
   const paths = engine.paths;
+  if (o.list) writeFileSync(o.list, JSON.stringify(paths.map((p) => ({ abs: path.join(o.root, p), kind: engine.file(p)!.kind }))));
   return {
     ms,
     files: paths.length,

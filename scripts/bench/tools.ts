@@ -1,6 +1,6 @@
 // Helpers for `npm run bench`: child processes, statistics, the npm linters and the extension bundle.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -15,6 +15,15 @@ export function percentile(xs: readonly number[], p: number): number {
   if (xs.length === 0) return NaN;
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Runs a Node process to its end and times it from the parent (process start to exit); fails unless it exits 0. */
+export function timeProcess(args: string[]): { ms: number; stdout: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
+  return { ms, stdout: r.stdout };
 }
 
 /** Runs one measurement in a fresh Node process (see child.ts) and returns what it printed. */
@@ -51,7 +60,7 @@ export interface BundleSizes {
  * Runs the project's own build (`scripts/build.mjs --production`) with a temporary working folder
  * whose `src` links to ours, so the minified bundles land there and never overwrite dist/.
  */
-export function buildProductionBundles(): BundleSizes {
+export function buildProductionBundles(keepCli?: string): BundleSizes {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'shipshape-bundle-'));
   const t0 = performance.now();
   try {
@@ -60,6 +69,10 @@ export function buildProductionBundles(): BundleSizes {
     const ms = performance.now() - t0;
     if (r.status !== 0) return { ms, error: (r.stderr || 'build failed').trim().split('\n').slice(0, 3).join(' ') };
     const size = (f: string) => (existsSync(f) ? statSync(f).size : undefined);
+    if (keepCli) {
+      mkdirSync(path.dirname(keepCli), { recursive: true });
+      copyFileSync(path.join(tmp, 'dist', 'cli.js'), keepCli);
+    }
     return { extension: size(path.join(tmp, 'dist', 'extension.js')), cli: size(path.join(tmp, 'dist', 'cli.js')), ms };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
