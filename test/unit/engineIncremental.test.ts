@@ -379,6 +379,31 @@ describe('incremental audit', () => {
       edit('.env.production', 'NODE_ENV=production\nPORT=8080\n');
       check('PORT back');
 
+      // Cross-object references in other files (a Service's selector and named targetPort, an HPA's target)
+      // follow the names, pod labels and port names of the workload they point at.
+      const named = (name: string, label: string, portName: string) =>
+        manifest(8080).replace('  name: api', `  name: ${name}`).replace('labels: { app: api }', `labels: { app: ${label} }`).replace('            - containerPort: 8080', `            - containerPort: 8080\n              name: ${portName}`);
+      edit('deploy/api.yaml', named('api', 'api', 'http'));
+      current.set('deploy/svc.yaml', { path: 'deploy/svc.yaml', kind: 'kubernetes', text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector: { app: api }\n  ports:\n    - port: 80\n      targetPort: http\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: api\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: api }\n  minReplicas: 3\n  maxReplicas: 6\n' });
+      engine.upsert(current.get('deploy/svc.yaml')!);
+      r = check('a Service and an HPA for the workload');
+      for (const id of ['k8s.service.selects-pods', 'k8s.service.target-ports', 'k8s.hpa.target-exists']) assert.equal(item(r, id).status, 'pass', id);
+      edit('deploy/api.yaml', named('api', 'api', 'web'));
+      r = check('container port renamed');
+      assert.ok(item(r, 'k8s.service.target-ports').findings.some((f) => f.file === 'deploy/svc.yaml'));
+      edit('deploy/api.yaml', named('api', 'web', 'http'));
+      r = check('pod labels changed');
+      assert.ok(item(r, 'k8s.service.selects-pods').findings.some((f) => f.file === 'deploy/svc.yaml'));
+      edit('deploy/api.yaml', named('api-v2', 'api', 'http'));
+      r = check('workload renamed');
+      assert.ok(item(r, 'k8s.hpa.target-exists').findings.some((f) => f.file === 'deploy/svc.yaml'));
+      edit('deploy/api.yaml', `# shifted\n${named('api', 'api', 'http')}`);
+      r = check('all resolved again');
+      for (const id of ['k8s.service.selects-pods', 'k8s.service.target-ports', 'k8s.hpa.target-exists']) assert.equal(item(r, id).status, 'pass', id);
+      engine.remove('deploy/svc.yaml');
+      current.delete('deploy/svc.yaml');
+      check('Service and HPA removed');
+
       // Files removed and added back (at the end of the order, in both engines).
       for (const path of ['.env.example', 'Dockerfile', 'deploy/pdb.yaml', 'deploy/api.yaml']) {
         const f = current.get(path)!;

@@ -1,18 +1,14 @@
 import type { RawFinding } from '../../model';
-import { getIn, type K8sModel, type K8sObject } from '../../parse/kubernetes';
+import { getIn, type K8sObject } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
-import { Derived, lastParts, sameList, samePlain } from '../derived';
+import { Derived, sameList } from '../derived';
 import type { CheckOutput } from '../template';
-import { findingAt, k8sModel, mapField, type Ctx, type K8sFile } from './common';
+import { findingAt, k8sModel, mapField } from './common';
+import { perObject, placedObjects, WORKLOAD_KINDS, type Placed } from './perObject';
 import { LabelStats, sameNamespace } from './selectors';
 
-/** An object with the file it came from. */
-export interface Placed extends Ctx {
-  file: K8sFile;
-  model: K8sModel;
-  obj: K8sObject;
-}
+export { WORKLOAD_KINDS, type Placed } from './perObject';
 
 export interface Autoscaler {
   at: Placed;
@@ -20,9 +16,6 @@ export interface Autoscaler {
   min: number | undefined;
   max: number | undefined;
 }
-
-/** Kinds that own a pod template. */
-export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Job', 'CronJob', 'Pod']);
 
 /** Every Kubernetes object of the workspace, grouped by kind, plus the indexes cross-file checks share. */
 export interface Cluster {
@@ -35,33 +28,6 @@ export interface Cluster {
   podLabelStats: LabelStats;
   /** The HorizontalPodAutoscaler or KEDA ScaledObject that scales a workload, in a compatible namespace. */
   autoscalerFor(w: K8sObject): Autoscaler | undefined;
-}
-
-const cache = new WeakMap<object, Cluster>();
-
-/**
- * Collects once per state of the Kubernetes files: `byKind` returns the same array until one of them
- * changes, so every check of an audit (and later audits, until such an edit) shares one Cluster.
- */
-export function clusterOf(ws: WorkspaceView): Cluster {
-  const key = ws.byKind('kubernetes');
-  let c = cache.get(key);
-  if (!c) {
-    c = collect(key);
-    cache.set(key, c);
-  }
-  return c;
-}
-
-const placedMemo = new WeakMap<K8sModel, readonly Placed[]>();
-
-/** A manifest's objects with their file and model, made once per model and shared (read-only) by every cross-file check. */
-export function placedObjects(file: ParsedFile): readonly Placed[] {
-  const model = k8sModel(file);
-  if (!model) return [];
-  let list = placedMemo.get(model);
-  if (!list) placedMemo.set(model, (list = model.objects.map((obj) => ({ file: file as K8sFile, model, obj }))));
-  return list;
 }
 
 function collect(files: readonly ParsedFile[]): Cluster {
@@ -162,73 +128,26 @@ export interface CoverageSpec<P, I> {
   judge(w: Placed, index: I, c: Cluster, p: P, findings: RawFinding[]): boolean;
 }
 
-interface CoveragePart {
-  judged: boolean;
-  /** Findings per position of their workload's kind in the kinds (kinds given), else all at 0; absent when none. */
-  byKind: (RawFinding[] | undefined)[] | undefined;
-}
-
-interface CoverageState<I> {
-  facts: { cluster: Cluster };
+interface Covering<I> {
+  cluster: Cluster;
   index: I;
-  last?: { files: readonly ParsedFile[]; parts: CoveragePart[]; out: CheckOutput | undefined };
 }
-
-/** The part of a file with nothing to judge: shared, never written. */
-const NO_PART: CoveragePart = Object.freeze({ judged: false, byKind: undefined });
 
 /**
  * A cross-file Kubernetes check whose findings are about one workload at a time, judged against shared
- * facts (covering objects, autoscalers). Findings are memoised per manifest while the facts stand, so an
- * edit that leaves every covering object and pod label as it was re-judges only the edited manifest.
+ * facts (covering objects, autoscalers): see perObject. The facts stand while no manifest's covering
+ * objects or pod labels changed; the check's index is made once per state of them.
  */
 export function workloadCoverage<P extends object, I>(spec: CoverageSpec<P, I>): (ws: WorkspaceView, p: P) => CheckOutput | undefined {
-  const states = new WeakMap<P, CoverageState<I>>();
-  return (ws, p) => {
-    const facts = coverFacts.get(ws);
-    let st = states.get(p);
-    if (!st || st.facts !== facts) states.set(p, (st = { facts, index: spec.index(facts.cluster, p) }));
-    const kinds = spec.kinds?.(p);
-    // a kind's position in the kinds (the first, if listed twice)
-    const wanted = kinds ? new Map([...kinds].reverse().map((k, i) => [k, kinds.length - 1 - i])) : undefined;
-    const parts: CoveragePart[] = [];
-    const files = ws.byKind('kubernetes');
-    const last = st.last;
-    const known = lastParts(last?.files, last?.parts, files);
-    // the judge's findings for one workload; moved to the file's part when there are some
-    const scratch: RawFinding[] = [];
-    for (let i = 0; i < files.length; i++) {
-      const file = files[i];
-      let part = known(file, i);
-      if (!part) {
-        let judged = false;
-        let byKind: (RawFinding[] | undefined)[] | undefined;
-        for (const w of placedObjects(file)) {
-          const at = wanted ? wanted.get(w.obj.kind) : 0;
-          if (at === undefined || (!wanted && (!WORKLOAD_KINDS.has(w.obj.kind) || w.obj.malformed))) continue;
-          if (spec.judge(w, st.index, facts.cluster, p, scratch)) judged = true;
-          if (scratch.length === 0) continue;
-          const list = ((byKind ??= [])[at] ??= []);
-          for (let j = 0; j < scratch.length; j++) list.push(scratch[j]);
-          scratch.length = 0;
-        }
-        part = judged || byKind ? { judged, byKind } : NO_PART; // most files hold nothing this check judges
-        if (part !== NO_PART) {
-          // An edit that leaves this file's findings as they were keeps the old part, and so the last output.
-          const before = last && last.files[i]?.path === file.path ? last.parts[i] : undefined;
-          if (before && before.judged === part.judged && samePlain(before.byKind, part.byKind)) part = before;
-        }
-      }
-      parts.push(part);
-    }
-    if (last && sameList(last.parts, parts)) {
-      last.files = files;
-      return last.out;
-    }
-    const findings: RawFinding[] = [];
-    for (let k = 0; k < (kinds?.length ?? 1); k++) for (const part of parts) for (const f of part.byKind?.[k] ?? []) findings.push(f);
-    const out = parts.some((x) => x.judged) ? { findings } : undefined;
-    st.last = { files, parts, out };
-    return out;
-  };
+  const indexes = new WeakMap<P, Covering<I>>();
+  return perObject<P, Covering<I>>({
+    facts: (ws, p) => {
+      const { cluster } = coverFacts.get(ws);
+      let st = indexes.get(p);
+      if (!st || st.cluster !== cluster) indexes.set(p, (st = { cluster, index: spec.index(cluster, p) }));
+      return st;
+    },
+    kinds: spec.kinds,
+    judge: (w, st, p, findings) => spec.judge(w, st.index, st.cluster, p, findings),
+  });
 }

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import type { RawFinding } from '../../model';
 import { containersOf, getIn, isObject, type Json } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
 import { workspaceCheck } from '../template';
 import { walk, type Hit } from './field';
 import { findingAt, hasPodSpec } from './common';
-import { clusterOf, nsLabel, type Cluster } from './cluster';
+import type { ParsedFile } from '../../workspace';
+import { Derived, sameList } from '../derived';
+import { nsLabel } from './cluster';
+import { perObject, placedObjects } from './perObject';
 
 const Ref = z.strictObject({
   from: z.enum(['object', 'pod', 'container']).default('object').describe('Where the path starts: the object, its pod spec, or each of its containers (init containers too).'),
@@ -23,82 +25,89 @@ const Params = z.strictObject({
 });
 type Params = z.infer<typeof Params>;
 
-/** Names of every object, `kind\0namespace\0name`, made once per state of the manifests. */
+/** Names of every object, `kind\0namespace\0name`, and the kinds defined. */
 interface Names {
   has(kind: string, ns: string | undefined, name: string): boolean;
   kinds: Set<string>;
 }
 
-const namesMemo = new WeakMap<Cluster, Names>();
-function namesOf(c: Cluster, all: readonly { obj: { kind: string; namespace?: string; name: string; value: Record<string, Json> } }[]): Names {
-  let n = namesMemo.get(c);
-  if (n) return n;
-  const set = new Set<string>();
-  const kinds = new Set<string>();
-  for (const { obj } of all) {
-    kinds.add(obj.kind);
-    set.add(`${obj.kind}\u0000${obj.namespace ?? ''}\u0000${obj.name}`);
+/** What a manifest defines: `kind\0namespace\0name` per object (an ExternalSecret or SealedSecret also defines its Secret). */
+function definedIn(file: ParsedFile): string[] {
+  const out: string[] = [];
+  for (const { obj } of placedObjects(file)) {
+    out.push(`${obj.kind}\u0000${obj.namespace ?? ''}\u0000${obj.name}`);
     // ExternalSecret and SealedSecret make a Secret; an ExternalSecret's may be named by spec.target.name
     if (obj.kind === 'ExternalSecret' || obj.kind === 'SealedSecret') {
       const target = getIn(obj.value, ['spec', 'target', 'name']);
-      set.add(`Secret\u0000${obj.namespace ?? ''}\u0000${typeof target === 'string' ? target : obj.name}`);
-      kinds.add('Secret');
+      out.push(`Secret\u0000${obj.namespace ?? ''}\u0000${typeof target === 'string' ? target : obj.name}`);
     }
   }
-  n = { has: (kind, ns, name) => set.has(`${kind}\u0000${ns ?? ''}\u0000${name}`), kinds };
-  namesMemo.set(c, n);
-  return n;
+  return out;
 }
+
+/** The names the manifests define: the same object while no manifest defines another set of names. */
+const names = new Derived<string[], Names>({
+  kinds: ['kubernetes'],
+  part: definedIn,
+  equal: sameList,
+  build: ([parts]) => {
+    const set = new Set<string>();
+    const kinds = new Set<string>();
+    for (const part of parts) {
+      for (const key of part) {
+        set.add(key);
+        kinds.add(key.slice(0, key.indexOf('\u0000')));
+      }
+    }
+    return { has: (kind, ns, name) => set.has(`${kind}\u0000${ns ?? ''}\u0000${name}`), kinds };
+  },
+});
 
 /**
  * Every reference of an object to another object by name (an HPA's scaleTargetRef, an Ingress backend,
  * a container's configMapKeyRef) names an object the repository defines in the same namespace. Names are
- * looked up in one set built per state of the manifests: linear in the objects and references.
+ * looked up in one set, made again only when a manifest defines other names; a manifest's findings are
+ * kept while it does not (see perObject).
  */
 export const referenceExists = workspaceCheck({
   id: 'k8s.reference-exists',
   description: 'Every reference of the given kinds to another object by name (scale target, backend Service, ConfigMap or Secret) resolves to an object the manifests define in the same namespace.',
   params: Params,
   kinds: ['kubernetes'],
-  run: (ws, p) => {
-    const c = clusterOf(ws);
-    const names = namesOf(c, c.all);
-    const findings: RawFinding[] = [];
-    let judged = false;
-    const anyTarget = p.targets.some((k) => names.kinds.has(k));
-    for (const kind of p.kinds) {
-      for (const w of c.ofKind(kind)) {
-        const obj = w.obj;
-        if (obj.malformed) continue;
-        const froms = new Set(p.refs.map((r) => r.from));
-        const roots: { root: Json | undefined; base: YamlPath; from: string }[] = [];
-        if (froms.has('object')) roots.push({ root: obj.value, base: obj.base, from: 'object' });
-        if (hasPodSpec(obj)) {
-          if (froms.has('pod')) roots.push({ root: obj.podSpec, base: obj.podSpecPath!, from: 'pod' });
-          if (froms.has('container')) for (const ctn of containersOf(obj, { init: true })) roots.push({ root: ctn.value, base: ctn.path, from: 'container' });
-        }
-        if (roots.length === 0) continue;
-        judged = true;
-        for (const r of p.refs) {
-          for (const { root, base } of roots.filter((x) => x.from === r.from)) {
-            const hits: Hit[] = [];
-            walk(root, r.path, base, hits);
-            for (const h of hits) {
-              const ref = h.value;
-              if (isObject(ref) && ref.optional === true) continue;
-              const name = typeof ref === 'string' ? ref : isObject(ref) ? ref[r.name] : undefined;
-              if (typeof name !== 'string' || !name) continue;
-              const kinds = r.kindField ? (isObject(ref) && typeof ref[r.kindField] === 'string' ? [ref[r.kindField] as string] : []) : p.targets;
-              if (kinds.length === 0) continue;
-              if (kinds.some((k) => names.has(k, obj.namespace, name))) continue;
-              if (!r.kindField && !anyTarget && p.absentKinds === 'pass') continue;
-              const at = typeof ref === 'string' ? h.path : h.path.concat(r.name);
-              findings.push(findingAt(w, at, `${obj.ref} refers to ${r.kindField ? kinds[0] : p.what} "${name}", which no manifest defines${nsLabel(obj) || ' (in the same namespace)'}; ${p.kinds.includes('HorizontalPodAutoscaler') ? 'nothing is autoscaled' : 'it will not resolve when applied'}.`));
-            }
+  run: perObject<Params, Names>({
+    facts: (ws) => names.get(ws),
+    kinds: (p) => p.kinds,
+    judge: (w, names, p, findings) => {
+      const obj = w.obj;
+      if (obj.malformed) return false;
+      const froms = new Set(p.refs.map((r) => r.from));
+      const roots: { root: Json | undefined; base: YamlPath; from: string }[] = [];
+      if (froms.has('object')) roots.push({ root: obj.value, base: obj.base, from: 'object' });
+      if (hasPodSpec(obj)) {
+        if (froms.has('pod')) roots.push({ root: obj.podSpec, base: obj.podSpecPath!, from: 'pod' });
+        if (froms.has('container')) for (const ctn of containersOf(obj, { init: true })) roots.push({ root: ctn.value, base: ctn.path, from: 'container' });
+      }
+      if (roots.length === 0) return false;
+      const anyTarget = p.targets.some((k) => names.kinds.has(k));
+      for (const r of p.refs) {
+        for (const { root, base } of roots.filter((x) => x.from === r.from)) {
+          const hits: Hit[] = [];
+          walk(root, r.path, base, hits);
+          for (const h of hits) {
+            const ref = h.value;
+            if (isObject(ref) && ref.optional === true) continue;
+            const name = typeof ref === 'string' ? ref : isObject(ref) ? ref[r.name] : undefined;
+            if (typeof name !== 'string' || !name) continue;
+            const kinds = r.kindField ? (isObject(ref) && typeof ref[r.kindField] === 'string' ? [ref[r.kindField] as string] : []) : p.targets;
+            if (kinds.length === 0) continue;
+            if (kinds.some((k) => names.has(k, obj.namespace, name))) continue;
+            if (!r.kindField && !anyTarget && p.absentKinds === 'pass') continue;
+            const at = typeof ref === 'string' ? h.path : h.path.concat(r.name);
+            findings.push(findingAt(w, at, `${obj.ref} refers to ${r.kindField ? kinds[0] : p.what} "${name}", which no manifest defines${nsLabel(obj) || ' (in the same namespace)'}; ${p.kinds.includes('HorizontalPodAutoscaler') ? 'nothing is autoscaled' : 'it will not resolve when applied'}.`));
           }
         }
       }
-    }
-    return judged ? { findings } : undefined;
-  },
+      return true;
+    },
+  }),
 });

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import type { RawFinding } from '../../model';
 import { containersOf, getIn, isObject } from '../../parse/kubernetes';
+import type { ParsedFile } from '../../workspace';
+import { Derived, sameList } from '../derived';
 import { workspaceCheck } from '../template';
 import { walk, type Hit } from './field';
 import { findingAt } from './common';
-import { clusterOf, nsLabel, WORKLOAD_KINDS, type Cluster, type Placed } from './cluster';
+import { nsLabel } from './cluster';
+import { perObject, placedObjects, WORKLOAD_KINDS, type Placed } from './perObject';
 import { describeSelector, labelSelector, mapSelector, selectorMatches, type Selector } from './selectors';
 
 /** The workloads of the manifests by namespace and by `namespace\0key=value` of their pod labels. */
@@ -13,21 +15,39 @@ interface PodIndex {
   byPair: Map<string, Placed[]>;
 }
 
-const podMemo = new WeakMap<Cluster, PodIndex>();
-function podIndex(c: Cluster): PodIndex {
-  let ix = podMemo.get(c);
-  if (ix) return ix;
-  ix = { byNs: new Map(), byPair: new Map() };
-  // malformed workloads count too: their pods exist, whatever is wrong with their containers
-  for (const w of c.all) {
-    if (!WORKLOAD_KINDS.has(w.obj.kind)) continue;
-    const ns = w.obj.namespace ?? '';
-    push(ix.byNs, ns, w);
-    for (const [k, v] of Object.entries(w.obj.podLabels)) push(ix.byPair, `${ns}\u0000${k}=${v}`, w);
-  }
-  podMemo.set(c, ix);
-  return ix;
+/** The port names a workload's containers declare. */
+function portNames(w: Placed): string[] {
+  const names: string[] = [];
+  for (const ctn of containersOf(w.obj)) for (const port of Array.isArray(ctn.value.ports) ? ctn.value.ports : []) if (isObject(port) && typeof port.name === 'string') names.push(port.name);
+  return names;
 }
+
+/** What a manifest's workloads show selectors and Services: namespace, name, pod labels and container port names. */
+function podsIn(file: ParsedFile): string[] {
+  const out: string[] = [];
+  // malformed workloads count too: their pods exist, whatever is wrong with their containers
+  for (const w of placedObjects(file)) if (WORKLOAD_KINDS.has(w.obj.kind)) out.push(JSON.stringify([w.obj.namespace ?? '', w.obj.ref, w.obj.podLabels, portNames(w)]));
+  return out;
+}
+
+/** The pods of the manifests, indexed: the same object while no manifest's workloads show anything else. */
+const pods = new Derived<string[], PodIndex>({
+  kinds: ['kubernetes'],
+  part: podsIn,
+  equal: sameList,
+  build: (_parts, [files]) => {
+    const ix: PodIndex = { byNs: new Map(), byPair: new Map() };
+    for (const file of files) {
+      for (const w of placedObjects(file)) {
+        if (!WORKLOAD_KINDS.has(w.obj.kind)) continue;
+        const ns = w.obj.namespace ?? '';
+        push(ix.byNs, ns, w);
+        for (const [k, v] of Object.entries(w.obj.podLabels)) push(ix.byPair, `${ns}\u0000${k}=${v}`, w);
+      }
+    }
+    return ix;
+  },
+});
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {
   const l = m.get(k);
@@ -36,8 +56,7 @@ function push<T>(m: Map<string, T[]>, k: string, v: T): void {
 }
 
 /** The workloads whose pod labels a selector matches, visiting only those sharing its rarest `In` pair. */
-export function selectedPods(c: Cluster, ns: string | undefined, sel: Selector): Placed[] {
-  const ix = podIndex(c);
+export function selectedPods(ix: PodIndex, ns: string | undefined, sel: Selector): Placed[] {
   const n0 = ns ?? '';
   let candidates = ix.byNs.get(n0) ?? [];
   for (const r of sel.reqs) {
@@ -49,47 +68,51 @@ export function selectedPods(c: Cluster, ns: string | undefined, sel: Selector):
   return candidates.filter((w) => selectorMatches(sel, w.obj.podLabels));
 }
 
+const SelectsParams = z.strictObject({
+  kinds: z.array(z.string()).min(1),
+  paths: z.array(z.array(z.string()).min(1)).min(1).describe('Paths of the selectors under the object; "*" visits every item of a list.'),
+  style: z.enum(['map', 'label']).describe('map: a plain label map (Service); label: a LabelSelector with matchLabels/matchExpressions.'),
+  skipBeside: z.string().optional().describe('Skip a selector whose parent also has this field (a peer with a namespaceSelector selects pods elsewhere).'),
+});
+type SelectsParams = z.infer<typeof SelectsParams>;
+
+const SERVICE = ['Service'];
+
 /**
  * A selector of an object (a Service's spec.selector, a NetworkPolicy's podSelector or peer podSelectors)
- * selects at least one workload's pods in the same namespace. Pods are looked up in an index by label pair.
+ * selects at least one workload's pods in the same namespace. Pods are looked up in an index by label pair,
+ * made again only when a manifest's workloads change namespace, name, pod labels or port names.
  */
 export const selectsPods = workspaceCheck({
   id: 'k8s.selects-pods',
   description: "A selector of the given kinds (Service spec.selector, NetworkPolicy podSelector, peer podSelectors) matches the pod template labels of at least one workload in the same namespace.",
-  params: z.strictObject({
-    kinds: z.array(z.string()).min(1),
-    paths: z.array(z.array(z.string()).min(1)).min(1).describe('Paths of the selectors under the object; "*" visits every item of a list.'),
-    style: z.enum(['map', 'label']).describe('map: a plain label map (Service); label: a LabelSelector with matchLabels/matchExpressions.'),
-    skipBeside: z.string().optional().describe('Skip a selector whose parent also has this field (a peer with a namespaceSelector selects pods elsewhere).'),
-  }),
+  params: SelectsParams,
   kinds: ['kubernetes'],
-  run: (ws, p) => {
-    const c = clusterOf(ws);
-    const findings: RawFinding[] = [];
-    let judged = false;
-    for (const kind of p.kinds) {
-      for (const o of c.ofKind(kind)) {
-        if (o.obj.kind === 'Service' && getIn(o.obj.value, ['spec', 'type']) === 'ExternalName') continue;
-        for (const path of p.paths) {
-          const hits: Hit[] = [];
-          walk(o.obj.value, path, o.obj.base, hits);
-          for (const h of hits) {
-            if (p.skipBeside) {
-              const parent = getIn(o.obj.value, h.path.slice(o.obj.base.length, -1));
-              if (isObject(parent) && parent[p.skipBeside] !== undefined && parent[p.skipBeside] !== null) continue;
-            }
-            const sel = p.style === 'map' ? mapSelector(h.value) : labelSelector(h.value);
-            if (!sel) continue;
-            judged = true;
-            if (sel.reqs.length === 0) continue; // empty: every pod (NetworkPolicy) or none on purpose
-            if (selectedPods(c, o.obj.namespace, sel).length > 0) continue;
-            findings.push(findingAt(o, h.path, `${o.obj.ref}: the selector ${describeSelector(sel)} matches the pod labels of no workload${nsLabel(o.obj) || ' in its namespace'} in the manifests; it ${o.obj.kind === 'Service' ? 'has no endpoints' : 'isolates nothing'}.`));
+  run: perObject<SelectsParams, PodIndex>({
+    facts: (ws) => pods.get(ws),
+    kinds: (p) => p.kinds,
+    judge: (o, ix, p, findings) => {
+      if (o.obj.kind === 'Service' && getIn(o.obj.value, ['spec', 'type']) === 'ExternalName') return false;
+      let judged = false;
+      for (const path of p.paths) {
+        const hits: Hit[] = [];
+        walk(o.obj.value, path, o.obj.base, hits);
+        for (const h of hits) {
+          if (p.skipBeside) {
+            const parent = getIn(o.obj.value, h.path.slice(o.obj.base.length, -1));
+            if (isObject(parent) && parent[p.skipBeside] !== undefined && parent[p.skipBeside] !== null) continue;
           }
+          const sel = p.style === 'map' ? mapSelector(h.value) : labelSelector(h.value);
+          if (!sel) continue;
+          judged = true;
+          if (sel.reqs.length === 0) continue; // empty: every pod (NetworkPolicy) or none on purpose
+          if (selectedPods(ix, o.obj.namespace, sel).length > 0) continue;
+          findings.push(findingAt(o, h.path, `${o.obj.ref}: the selector ${describeSelector(sel)} matches the pod labels of no workload${nsLabel(o.obj) || ' in its namespace'} in the manifests; it ${o.obj.kind === 'Service' ? 'has no endpoints' : 'isolates nothing'}.`));
         }
       }
-    }
-    return judged ? { findings } : undefined;
-  },
+      return judged;
+    },
+  }),
 });
 
 /** IANA service name rules for a named port: at most 15 characters, lower-case letters, digits and single inner dashes, a letter somewhere. */
@@ -104,18 +127,16 @@ export const serviceTargetPort = workspaceCheck({
   description: "Every Service port's targetPort is a valid port (1–65535) or port name, and a name is declared by a container of the workloads the Service selects.",
   params: z.strictObject({}),
   kinds: ['kubernetes'],
-  run: (ws) => {
-    const c = clusterOf(ws);
-    const findings: RawFinding[] = [];
-    let judged = false;
-    for (const svc of c.ofKind('Service')) {
+  run: perObject<object, PodIndex>({
+    facts: (ws) => pods.get(ws),
+    kinds: () => SERVICE,
+    judge: (svc, ix, _p, findings) => {
       const spec = getIn(svc.obj.value, ['spec']);
-      if (!isObject(spec) || spec.type === 'ExternalName' || !Array.isArray(spec.ports)) continue;
-      judged = true;
+      if (!isObject(spec) || spec.type === 'ExternalName' || !Array.isArray(spec.ports)) return false;
       const sel = mapSelector(spec.selector);
-      const pods = sel && sel.reqs.length ? selectedPods(c, svc.obj.namespace, sel) : [];
+      const selected = sel && sel.reqs.length ? selectedPods(ix, svc.obj.namespace, sel) : [];
       const names = new Set<string>();
-      for (const w of pods) for (const ctn of containersOf(w.obj)) for (const port of Array.isArray(ctn.value.ports) ? ctn.value.ports : []) if (isObject(port) && typeof port.name === 'string') names.add(port.name);
+      for (const w of selected) for (const name of portNames(w)) names.add(name);
       spec.ports.forEach((port, i) => {
         if (!isObject(port)) return;
         const tp = port.targetPort;
@@ -123,10 +144,10 @@ export const serviceTargetPort = workspaceCheck({
         if (typeof tp === 'number' && !(Number.isInteger(tp) && tp >= 1 && tp <= 65535)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort ${tp} is not a port number (1–65535).`));
         else if (typeof tp === 'string' && !/^\d+$/.test(tp)) {
           if (!PORT_NAME.test(tp)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort "${tp}" is not a valid port name (at most 15 lower-case letters, digits and inner dashes).`));
-          else if (pods.length && !names.has(tp)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort "${tp}" is not a port name of any container of ${pods.map((w) => w.obj.ref).join(', ')}; traffic on this port goes nowhere.`));
+          else if (selected.length && !names.has(tp)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort "${tp}" is not a port name of any container of ${selected.map((w) => w.obj.ref).join(', ')}; traffic on this port goes nowhere.`));
         }
       });
-    }
-    return judged ? { findings } : undefined;
-  },
+      return true;
+    },
+  }),
 });
