@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Evidence, RawFinding } from '../../model';
 import { rangeAt, valueRange } from '../../parse/kubernetes';
-import { fileCheck, passOrFail, workspaceCheck } from '../template';
+import type { ParsedFile } from '../../workspace';
+import { Derived, sameRange } from '../derived';
+import { fileCheck, passOrFail, workspaceCheck, type CheckOutput } from '../template';
 import { findingAt, k8sModel, type K8sFile } from './common';
 import { kubernetesApi, modelFor, validate, type SchemaError } from './schema';
 
@@ -55,28 +57,44 @@ export const manifestSchema = fileCheck({
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'DeploymentConfig', 'Rollout']);
 
+interface Presence {
+  /** Where a finding goes: the file's first object. */
+  first?: { path: string; range: RawFinding['range'] };
+  workload: boolean;
+  service: boolean;
+}
+
+function presenceIn(f: ParsedFile): Presence {
+  const part: Presence = { workload: false, service: false };
+  for (const obj of k8sModel(f)?.objects ?? []) {
+    part.first ??= { path: f.path, range: obj.range };
+    if (WORKLOADS.has(obj.kind)) part.workload = true;
+    else if (obj.kind === 'Service') part.service = true;
+  }
+  return part;
+}
+
+/** The check's output, made from one part per manifest: the same object while no manifest's part changed. */
+const presence = new Derived<Presence, CheckOutput | undefined>({
+  kinds: ['kubernetes'],
+  part: presenceIn,
+  equal: (a, b) => a.workload === b.workload && a.service === b.service && a.first?.path === b.first?.path && (a.first === b.first || (!!a.first && !!b.first && sameRange(a.first.range, b.first.range))),
+  build: ([parts]) => {
+    const first = parts.find((p) => p.first)?.first;
+    if (!first) return undefined;
+    const workload = parts.some((p) => p.workload);
+    const service = parts.some((p) => p.service);
+    const missing = [workload ? '' : 'a workload (Deployment, StatefulSet or DaemonSet)', service ? '' : 'a Service'].filter(Boolean);
+    if (missing.length === 0) return passOrFail([]);
+    return passOrFail([{ file: first.path, range: first.range, message: `The Kubernetes manifests have no ${missing.join(' and no ')}; the app cannot run or be reached from them alone.` }]);
+  },
+});
+
 /** A repository that deploys to Kubernetes has a workload and a Service for it; not applicable without Kubernetes manifests. */
 export const manifestsPresent = workspaceCheck({
   id: 'k8s.manifests-present',
   description: 'A repository with Kubernetes manifests has at least one long-running workload (Deployment, StatefulSet, DaemonSet) and a Service; not applicable when it has no Kubernetes manifests at all.',
   params: z.strictObject({}),
   kinds: ['kubernetes'],
-  run(ws) {
-    let first: { file: K8sFile; range: RawFinding['range'] } | undefined;
-    let workload = false;
-    let service = false;
-    for (const f of ws.byKind('kubernetes')) {
-      const model = k8sModel(f);
-      if (!model) continue;
-      for (const obj of model.objects) {
-        first ??= { file: f as K8sFile, range: obj.range };
-        if (WORKLOADS.has(obj.kind)) workload = true;
-        else if (obj.kind === 'Service') service = true;
-      }
-    }
-    if (!first) return undefined;
-    const missing = [workload ? '' : 'a workload (Deployment, StatefulSet or DaemonSet)', service ? '' : 'a Service'].filter(Boolean);
-    if (missing.length === 0) return passOrFail([]);
-    return passOrFail([{ file: first.file.path, range: first.range, message: `The Kubernetes manifests have no ${missing.join(' and no ')}; the app cannot run or be reached from them alone.` }]);
-  },
+  run: (ws) => presence.get(ws),
 });
