@@ -83,13 +83,18 @@ interface IndexedTarget {
  * repository declares. A line using one its phrasing lacks speaks of an operational fact, so its score is
  * lowered. Outcomes are never an automated rule's phrasing (see the constructor).
  */
-const OUTCOME_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing healthy completed collected detected observed'));
+const OUTCOME_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing healthy collected detected observed'));
 const STATE_WORDS = new Set([...OUTCOME_WORDS, ...contentWords('rotated reviewed monitored monitoring ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
 const STATE_PENALTY = 0.7;
 /** A phrasing that starts by telling a person to do something ("Run smoke tests", "Verify backups") is an activity. */
 const ACTIVITY = /^\s*(run|verify|test|check|monitor|perform|execute|conduct|review)\b/i;
 /** A line that starts by telling a person to check something ("Verify healthcheck works") asks for an activity. */
 const CHECK_VERB = /^[\s*_]*(verify|test|check|monitor|watch|review|perform|conduct|confirm)\b/i;
+/** A line that only suggests something ("Consider disabling CPU limits", "Optionally …") states no requirement to verify. */
+const HEDGE = /^[\s*_]*(consider|optionally|optional:|if (?:possible|needed|required))\b/i;
+
+/** A target for a measured figure ("Response time < 500ms", "error rate under 1%") is a runtime fact, not a file's. */
+const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|more than|at least|at most))\s*=?\s*\d+(?:\.\d+)?\s*(?:ms|s|sec|seconds?|minutes?|%|rps|qps)(?![a-z])/i;
 
 /**
  * How much more "the line says what the phrasing says" counts than "the phrasing explains the whole line"
@@ -99,9 +104,9 @@ const CHECK_VERB = /^[\s*_]*(verify|test|check|monitor|watch|review|perform|cond
 const RECALL_BIAS = 2;
 /**
  * Weight of a line word no rule uses. Such words are mostly explanation ("for compiled apps"); they lower the
- * score a little, less than a word that belongs to another rule.
+ * score a little, less than a rare word that belongs to another rule.
  */
-const UNKNOWN_WEIGHT = 1;
+const UNKNOWN_WEIGHT = 2;
 const MIN_RECALL = 0.5;
 
 /** A line is linked to a rule when it reads like one of the rule's phrasings at least this well (0–1). */
@@ -112,6 +117,13 @@ const MARGIN = 0.1;
 const TERM_SCORE = 0.9;
 /** Under a heading about one kind of file, the rules about that kind score this much more. */
 const DOMAIN_BOOST = 1.1;
+
+/** Normalised words of the names a line gives: CamelCase names (`LimitRange`) and code spans. */
+function unknownNames(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|`[^`]+`/g)) for (const w of contentWords(m[0])) out.add(w);
+  return out;
+}
 
 /** A function's results by argument, for the texts of one index. */
 function memo<T>(fn: (text: string) => T): (text: string) => T {
@@ -141,6 +153,7 @@ export class LinkIndex {
   /** IDF weight per known word, fixed once every target is indexed. */
   private readonly weights = new Map<string, number>();
   private readonly unknownWeight: number;
+  private readonly nameWeight: number;
   /** Links per line text: re-audits link the same lines again and again. */
   private readonly cache = new Map<string, TextLink[]>();
 
@@ -189,6 +202,7 @@ export class LinkIndex {
     // Rare words weigh more: log(1 + N / df). Words no rule uses weigh UNKNOWN_WEIGHT.
     for (const [w, df] of this.df) this.weights.set(w, Math.log(1 + n / df));
     this.unknownWeight = UNKNOWN_WEIGHT;
+    this.nameWeight = Math.log(1 + n);
     for (const t of this.targets)
       for (const p of t.phrasings)
         for (const [w, factor] of p.words) {
@@ -223,7 +237,9 @@ export class LinkIndex {
     // One shared word is not enough when the phrasing has a heavier one ("HTTPS" against "DATABASE_SSL enabled").
     if (recall < MIN_RECALL || (shared < 2 && heaviest < p.heaviest)) return 0;
     const precision = explained / lineWeight;
-    const f1 = ((1 + RECALL_BIAS) * recall * precision) / (RECALL_BIAS * precision + recall);
+    // A one-word phrasing ("Use namespaces", "Logging configured") is weak evidence: the line must say little else.
+    const bias = p.words.size === 1 ? 1 : RECALL_BIAS;
+    const f1 = ((1 + bias) * recall * precision) / (bias * precision + recall);
     return lineState.some((w) => !p.words.has(w)) ? f1 * STATE_PENALTY : f1;
   }
 
@@ -242,8 +258,11 @@ export class LinkIndex {
     const words = weightedWords(text);
     let lineWeight = 0;
     const candidates = new Set<number>();
+    // A name no rule knows (`LimitRange`, `ResourceQuota`, a code span) is what the line is about: it weighs as
+    // much as the rarest word, so a rule that shares only the line's other words does not explain it.
+    const names = unknownNames(text);
     for (const [w, factor] of words) {
-      lineWeight += (this.weights.get(w) ?? this.unknownWeight) * factor;
+      lineWeight += (this.weights.get(w) ?? (names.has(w) ? this.nameWeight : this.unknownWeight)) * factor;
       for (const i of this.postings.get(w) ?? []) candidates.add(i);
     }
     // An environment variable named on the line and in the rule (and in few other rules) links them.
@@ -270,8 +289,10 @@ export class LinkIndex {
     }
     const lineState = [...words.keys()].filter((w) => STATE_WORDS.has(w));
     if (CHECK_VERB.test(text)) lineState.push('\u0000activity');
+    if (HEDGE.test(text)) lineState.push('\u0000hedge');
+    if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push('\u0000measured');
     const termScore = lineState.length ? TERM_SCORE * STATE_PENALTY : TERM_SCORE;
-    const scored: (TextLink & { domain?: Domain; covers?: string[] })[] = [];
+    const scored: (TextLink & { domain?: Domain; covers?: string[]; factor?: number; named?: boolean })[] = [];
     for (const i of candidates) {
       const t = this.targets[i];
       let bestScore = 0;
@@ -287,21 +308,33 @@ export class LinkIndex {
       const ident = byIdent.get(i);
       const { id, mode } = t.target;
       const term = byTerm.get(i);
-      if (ident && bestScore < 0.95) scored.push({ id, mode, reason: `mentions ${ident}`, score: 0.95, domain: t.target.domain });
-      else if (term && bestScore < termScore && termScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `names ${term}`, score: termScore, domain: t.target.domain });
-      else if (best && bestScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, covers: [...words.keys()].filter((w) => best!.words.has(w)) });
+      // What the best phrasing says of the line, so a rule that says less of it gives way (see below).
+      const covers = best && bestScore > 0 ? { covers: [...words.keys()].filter((w) => best!.words.has(w)), factor: best.factor } : {};
+      if (ident && bestScore < 0.95) scored.push({ id, mode, reason: `mentions ${ident}`, score: 0.95, domain: t.target.domain, ...covers, named: true });
+      else if (term && bestScore < termScore && termScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `names ${term}`, score: termScore, domain: t.target.domain, ...covers, named: true });
+      else if (best && bestScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, ...covers });
     }
     // A rule whose phrasing says only part of what another's says about the line gives way to it ("scan images
-    // for vulnerabilities": the image scan, not the dependency scan).
-    for (let k = scored.length - 1; k >= 0; k--) {
-      const mine = scored[k].covers;
-      if (mine && scored.some((o) => o !== scored[k] && o.covers && o.covers.length > mine.length && mine.every((w) => o.covers!.includes(w)))) scored.splice(k, 1);
+    // for vulnerabilities": the image scan, not the dependency scan). So does a rule matched only through a
+    // phrasing it borrows (its catalogue's, or a field or kind it reads) when another rule's own phrasing says
+    // the same: "Set Pod Disruption Budgets" is the PDB rule, not every rule that reads a PodDisruptionBudget.
+    const dropped = new Set<number>();
+    for (const [k, mine] of scored.entries()) {
+      const covers = mine.covers;
+      // A rule the line names (its field, file, package or variable) stays.
+      if (!covers || mine.named) continue;
+      const wider = (o: (typeof scored)[number]) => (o.mode === 'manual') === (mine.mode === 'manual') && !!o.covers && covers.every((w) => o.covers!.includes(w)) && (o.covers.length > covers.length || ((o.factor ?? 0) > (mine.factor ?? 0) && (o.mode === mine.mode || o.mode === 'auto')));
+      if (scored.some((o, j) => j !== k && !dropped.has(j) && wider(o))) dropped.add(k);
     }
+    for (const k of [...dropped].sort((a, b) => b - a)) scored.splice(k, 1);
     // Under a heading about one kind of file, rules about other kinds give way to the rules about that one.
     const inDomain = domain ? Math.max(0, ...scored.filter((s) => s.domain === domain).map((s) => s.score)) : 0;
     if (inDomain > 0) for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain !== domain && (scored[k].domain || scored[k].score <= inDomain)) scored.splice(k, 1);
     scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    const top = scored[0]?.score ?? 0;
-    return scored.filter((s) => s.score >= top - MARGIN).map(({ id, mode, reason, score }) => ({ id, mode, reason, score: Math.round(score * 100) / 100 }));
+    // Checks and manual items are ranked apart: a sign-off that reads closer does not hide the check that verifies
+    // the same line (a line can be both checked and signed off).
+    const top = (manual: boolean) => Math.max(0, ...scored.filter((s) => (s.mode === 'manual') === manual).map((s) => s.score));
+    const tops = { manual: top(true), checks: top(false) };
+    return scored.filter((s) => s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN).map(({ id, mode, reason, score }) => ({ id, mode, reason, score: Math.round(score * 100) / 100 }));
   }
 }

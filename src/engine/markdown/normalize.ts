@@ -43,7 +43,7 @@ export const SYNONYMS: readonly (readonly [canonical: string, variants: readonly
 
 /** Words that carry no meaning for linking. */
 const STOPWORDS = new Set(
-  'a an the is are be been being to for of in on at by with and or as per all any each every its it this that these those from into our your their we you they should must will can may has have had do does done use using used ensure ensured make sure set up properly correctly appropriately appropriate'.split(' '),
+  'a an the is are be been being to for of in on at by with and or as per all any each every its it this that these those from into our your their we you they should must will can may has have had do does done use using used ensure ensured make sure set up properly correctly appropriately appropriate when where what which who how why if then than so but also can could would there here them such via etc eg ie both either other some very just like are you your'.split(' '),
 );
 
 /**
@@ -86,6 +86,9 @@ export function splitIdentifiers(text: string): string {
 /** "not latest", "no `:latest` tag", "never latest": the image is pinned. */
 const LATEST_RE = /(?:^|[\s(])(?:(?:not|no|never|avoid|without)\s+(?:using\s+|the\s+|a\s+)*:?latest(?:\s+(?:image\s+)?tags?)?|:latest(?:\s+(?:image\s+)?tags?)?|latest\s+(?:image\s+)?tags?)(?=[\s),.;]|$)/g;
 
+/** British spellings of the -ize verbs checklists use ("sanitised", "containerise") read as the American ones. */
+const BRITISH_ISE = /\b(sanit|normal|initial|optim|minim|maxim|author|serial|container|custom|priorit|organ|recogn|summar|util|final|standard|central|visual|synchron|local|categor|parameter|memor|capital|real|special)is(e|es|ed|ing|ation|ations|er|ers)\b/g;
+
 const stemCache = new Map<string, string>();
 function stemWord(w: string): string {
   let s = stemCache.get(w);
@@ -100,13 +103,17 @@ function stemWord(w: string): string {
 export function contentWords(text: string): string[] {
   // LOG_LEVEL reads as "log level" here; identifiers() keeps it whole for exact mentions.
   let t = ` ${splitIdentifiers(plainText(text)).replace(IDENT_RE, (m) => m.replace(/_/g, ' ')).toLowerCase()} `;
-  t = t.replace(LATEST_RE, ' pinned image tag ');
+  // A command-line flag (`--no-check-certificate`) is one name: a line says it or does not ("health check" is not it).
+  t = t.replace(/(^|[\s(`])--([a-z][a-z0-9]*(?:-[a-z0-9]+)+)/g, (_m, before: string, flag: string) => `${before} flag_${flag.replace(/-/g, '_')} `);
+  t = t.replace(BRITISH_ISE, '$1iz$2').replace(LATEST_RE, ' pinned image tag ').replace(/[=:]\s*\d+\b/g, ' ');
   t = t.replace(SYNONYM_RE, (_m, before: string, variant: string) => before + (SYNONYM_OF.get(variant) ?? variant));
   const out: string[] = [];
   const seen = new Set<string>();
   for (const m of t.matchAll(/[a-z0-9]+(?:_[a-z0-9]+)*/g)) {
     const w = m[0];
-    if (STOPWORDS.has(w) || POLARITY.has(w) || /^\d+$/.test(w) || w.length < 2) continue;
+    // A digit says little alone ("min 3", "1 replica"), nor does a setting's value (`RATE_LIMIT=100`), but a port or
+    // a code ("port 22") is the point.
+    if (STOPWORDS.has(w) || POLARITY.has(w) || /^\d$/.test(w) || w.length < 2) continue;
     const s = stemWord(w);
     if (FILLER.has(s)) continue;
     if (!seen.has(s)) {

@@ -38,8 +38,9 @@ export function paramTerms(params: unknown): string[] {
     if (key === 'when') return;
     if (key === 'kinds' && (typeof value === 'string' ? WORKLOAD_KINDS.has(value) : manyKinds(value))) return;
     if (typeof value === 'string') {
-      // A field or kind named by one plain word ("privileged") is an everyday word too; camelCase names and packages are not.
-      const plainField = (key === 'field' || key === 'kinds') && /^[a-z]+$/.test(value);
+      // A field or kind named by one plain word ("privileged", "Service", "Ingress") is an everyday word too ("Quality of
+      // Service"); camelCase names (NetworkPolicy, runAsNonRoot) and packages are not.
+      const plainField = (key === 'field' || key === 'kinds') && /^[A-Za-z][a-z]+$/.test(value);
       if (key && TERM_KEYS.has(key) && !plainField && /^[@\w][\w./*-]*$/.test(value)) {
         const t = termOf(value);
         if (t.length >= 3 && !COMMON.has(t)) out.add(t);
@@ -57,7 +58,8 @@ export function paramPhrasings(params: unknown): string[] {
   const out: string[] = [];
   const visit = (value: unknown, key: string | undefined): void => {
     if (key === 'when' || (key === 'kinds' && (typeof value === 'string' ? WORKLOAD_KINDS.has(value) : manyKinds(value)))) return;
-    if (typeof value === 'string' && key && ['kinds', 'field', 'probe', 'instruction'].includes(key) && /^[A-Za-z][\w./-]*$/.test(value)) out.push(value.replace(/^[\w.]+\//, ''));
+    // One plain word ("Service", "privileged") says too little alone; the rule's title uses it in context.
+    if (typeof value === 'string' && key && ['kinds', 'field', 'probe', 'instruction'].includes(key) && /^[A-Za-z][\w./-]*$/.test(value) && !/^[A-Za-z][a-z]+$/.test(value)) out.push(value.replace(/^[\w.]+\//, ''));
     else if (Array.isArray(value)) for (const v of value) visit(v, key);
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
   };
