@@ -21,7 +21,7 @@ export function reportDate(env: NodeJS.ProcessEnv = process.env): string {
 async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { values: ['format', 'checklist-md', 'output', 'config', 'checklist'], flags: ['strict'] });
   if (args.positionals.length > 1) throw new UsageError(`report takes one folder (got ${args.positionals.join(' ')})`);
-  const format = choice(args, 'format', ['markdown', 'html'] as const, 'markdown');
+  const format = choice(args, 'format', ['markdown', 'html', 'json'] as const, 'markdown');
   const dir = path.resolve(args.positionals[0] ?? '.');
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new UsageError(`"${args.positionals[0] ?? '.'}" is not a folder`);
@@ -51,7 +51,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     report = reportFromAudit(result, { ...meta, checklistTitles: new Map(setup.checklists.map((c) => [c.id, c.title])) });
   }
-  const text = format === 'html' ? toHtmlReport(report) : toMarkdownReport(report);
+  // JSON: the same report as data (each line's links with their reasons, status and verdict), for tools and tests.
+  const text = format === 'html' ? toHtmlReport(report) : format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : toMarkdownReport(report);
   const output = one(args, 'output');
   if (output) await writeFileAtomic(path.resolve(output), text);
   else io.stdout.write(text);
@@ -59,7 +60,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 export const reportCommand: Command = {
-  usage: 'report [dir] [--format markdown|html]',
+  usage: 'report [dir] [--format markdown|html|json]',
   summary: 'a filled-in readiness checklist (--checklist-md FILE: your own, verified; --output FILE)',
   run,
 };

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { setCheckedEdit } from '../engine/markdown/edits';
 import { linkMarkdownFiles, type LinkedChecklist, type LinkedItem, type MarkdownDiagnostic } from '../engine/markdown/link';
+import { unverifiedReason, VERDICT_TEXT } from '../engine/markdown/verdict';
 import type { ItemStatus } from '../engine/model';
 import type { Ctx, TreeNode, TreeRootProvider } from './context';
 import { docsUri, SOURCE, toLocation, toRange } from './convert';
@@ -98,20 +99,20 @@ const STATUS_TEXT: Record<ItemStatus, string> = { pass: 'passing', fail: 'failin
 
 function counts(items: readonly LinkedItem[]): string {
   const n = (s: ItemStatus) => items.filter((i) => i.status === s).length;
-  return [`${n('fail')} failing`, `${n('pass')} passing`, `${n('manual')} manual`].join(' · ');
+  const unverified = items.filter((i) => i.verdict === 'ticked-unverified').length;
+  return [`${n('fail')} failing`, `${n('pass')} passing`, `${n('manual')} manual`, ...(unverified ? [`${unverified} ticked, not verified`] : [])].join(' · ');
 }
 
+/** The line's verdict in words (the same words the reports use), and why nothing verified it. */
 function itemDescription(item: LinkedItem): string {
-  if (item.checked && item.status === 'fail') return 'ticked, but failing';
-  if (!item.checked && item.status === 'pass') return 'passing, not ticked';
-  if (item.links.length === 0) return 'manual: no rule speaks of it';
-  return STATUS_TEXT[item.status];
+  const why = unverifiedReason(item);
+  return why && item.verdict !== 'signed-off' ? `${VERDICT_TEXT[item.verdict]}: ${why}` : VERDICT_TEXT[item.verdict];
 }
 
 function itemTooltip(item: LinkedItem): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendText(item.plain);
-  md.appendMarkdown(`\n\n${item.checked ? 'Ticked' : 'Not ticked'} · ${STATUS_TEXT[item.status]}\n\n`);
+  md.appendMarkdown(`\n\n${item.checked ? 'Ticked' : 'Not ticked'} · ${STATUS_TEXT[item.status]} · ${VERDICT_TEXT[item.verdict]}\n\n`);
   for (const l of item.links) md.appendMarkdown(`- \`${l.id}\` ${l.status ? `(${STATUS_TEXT[l.status]})` : ''}: `).appendText(`${l.reason}\n`);
   if (!item.links.length) md.appendMarkdown('No rule links to this line. Pin rules with `<!-- shipshape: rule-id -->`.');
   return md;
@@ -157,8 +158,9 @@ function itemNode(a: FolderAuditor, uri: vscode.Uri | undefined, prefix: string,
     label: item.plain || '(empty item)',
     description: itemDescription(item),
     tooltip: itemTooltip(item),
-    icon: statusIcon(item.status, item.status === 'fail' ? 'error' : undefined, item.status === 'manual' && item.checked),
-    contextValue: `markdownItem status-${item.status}${item.checked ? ' ticked' : ''}`,
+    // A hand tick is not a pass: only a sign-off gets the verified icon; a tick no check verified gets its own.
+    icon: item.verdict === 'ticked-unverified' ? new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('editorWarning.foreground')) : statusIcon(item.status, item.status === 'fail' ? 'error' : undefined, item.verdict === 'signed-off'),
+    contextValue: `markdownItem status-${item.status} verdict-${item.verdict}${item.checked ? ' ticked' : ''}`,
     collapsible: links.length ? (item.status === 'fail' ? 'expanded' : 'collapsed') : undefined,
     children: links.length ? () => links : undefined,
     checked: item.checked,

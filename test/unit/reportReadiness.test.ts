@@ -36,7 +36,7 @@ describe('readiness report', () => {
     const line = (needle: string) => md.split('\n').find((l) => l.startsWith('- [') && l.includes(needle))!;
     assert.match(line('Memory limits'), /^- \[ \] ✗ .*ticked in the checklist, but the checks fail/);
     assert.match(line('readiness and liveness'), /^- \[x\] ✓ .*checks pass; not ticked in the checklist yet/);
-    assert.match(line('On-call rotation'), /^- \[x\] \(manual\) .*ticked by hand/);
+    assert.match(line('On-call rotation'), /^- \[ \] \(ticked, not verified\) On-call rotation defined — ticked in the checklist, but not verified: no rule speaks of it$/);
     assert.match(line('Load balancer'), /^- \[ \] \(manual\) Load balancer configured$/);
     for (const f of scan.result.findings.filter((x) => x.ruleId === 'k8s.resources.limits.memory')) {
       assert.ok(md.includes(`  - \`${f.file}:${f.range.start.line + 1}\` ${f.message}`), 'each failing finding is listed as file:line');
@@ -45,7 +45,8 @@ describe('readiness report', () => {
     const s = report.summary;
     assert.equal(s.entries, linked.items.length);
     assert.equal(s.fail, linked.summary.fail);
-    assert.equal(s.mismatches, linked.diagnostics.filter((d) => d.code !== 'markdown.unknown-pin').length);
+    assert.equal(s.mismatches, linked.diagnostics.filter((d) => d.code === 'markdown.ticked-failing' || d.code === 'markdown.unticked-passing').length);
+    assert.equal(s.tickedUnverified, 1);
     for (const secret of SECRETS) assert.ok(!md.includes(secret), `${secret} leaked`);
     assert.ok(md.includes('`JWT_SECRET=•••`'));
   });

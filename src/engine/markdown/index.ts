@@ -3,3 +3,4 @@ export { catalogueIdOf, isReadinessChecklist, linkChecklist, linkIndexFor, linkM
 export { LINK_THRESHOLD, LinkIndex, type LinkTarget, type TextLink } from './match';
 export { contentWords, identifiers, SYNONYMS } from './normalize';
 export { redact, reportFromAudit, reportFromMarkdown, type ReadinessReport, type ReportEntry, type ReportLocation, type ReportSection } from './readiness';
+export { lineVerdict, unverifiedReason, VERDICT_TEXT, type LineVerdict } from './verdict';

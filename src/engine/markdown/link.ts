@@ -6,6 +6,7 @@ import type { ParsedFile } from '../workspace';
 import { CATALOGUE_PHRASINGS } from './cataloguePhrasings';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
 import { contextDomain, idPhrasing, paramPhrasings, paramTerms, textTerms } from './ruleTerms';
+import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
 
 /** Weight of catalogue phrasings for the item that carries the catalogue id itself (see LinkTarget.inheritedWeight). */
 const EXACT_INHERITED = 0.95;
@@ -37,6 +38,8 @@ export interface LinkedItem {
    * linked automated rule had nothing to check.
    */
   status: ItemStatus;
+  /** The line's tick compared with the checks (see {@link lineVerdict}): a hand tick no check verified is `ticked-unverified`. */
+  verdict: LineVerdict;
   /** Findings of the failing linked rules. */
   findings: Finding[];
   /** Evidence gathered by linked evidence rules, for a person to confirm. */
@@ -45,7 +48,7 @@ export interface LinkedItem {
   attestations: { id: string; by: string; at: string; note?: string }[];
 }
 
-export type MarkdownDiagnosticCode = 'markdown.ticked-failing' | 'markdown.unticked-passing' | 'markdown.unknown-pin';
+export type MarkdownDiagnosticCode = 'markdown.ticked-failing' | 'markdown.ticked-unverified' | 'markdown.unticked-passing' | 'markdown.unknown-pin';
 
 export interface MarkdownDiagnostic {
   file: string;
@@ -65,7 +68,7 @@ export interface LinkedChecklist {
   items: LinkedItem[];
   diagnostics: MarkdownDiagnostic[];
   problems: Problem[];
-  summary: { items: number; linked: number; automated: number; pass: number; fail: number; manual: number; notApplicable: number; checked: number };
+  summary: { items: number; linked: number; automated: number; pass: number; fail: number; manual: number; notApplicable: number; unaudited: number; checked: number; tickedUnverified: number };
 }
 
 /** The catalogue id an item id stands for: itself, or the longest catalogue id it extends (`k8s.pod-security.privileged`). */
@@ -138,6 +141,8 @@ export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], inde
 function statusOf(links: readonly ItemLink[]): ItemStatus {
   const auto = links.filter((l) => l.mode === 'auto' && l.status !== undefined);
   if (auto.some((l) => l.status === 'fail')) return 'fail';
+  // A linked check that could not read its inputs settles nothing: the line is not a pass.
+  if (auto.some((l) => l.status === 'unaudited')) return 'unaudited';
   if (auto.some((l) => l.status === 'pass')) return 'pass';
   // Every linked automated rule found nothing to check: not applicable, unless a person still has evidence to confirm.
   if (auto.length > 0 && links.every((l) => l.mode === 'auto')) return 'not-applicable';
@@ -174,7 +179,8 @@ export function linkChecklist(
     const findings = linked.filter((r) => r.mode === 'auto' && r.status === 'fail').flatMap((r) => r.findings);
     const evidence = linked.filter((r) => r.mode === 'evidence').flatMap((r) => r.evidence);
     const attestations = linked.filter((r) => r.attestation).map((r) => ({ id: r.id, ...r.attestation! }));
-    items.push({ text: item.text, plain: item.plain, headingPath: item.headingPath, checked: item.checked, line: item.line, range: item.range, checkboxRange: item.checkboxRange, links, status, findings, evidence, attestations });
+    const verdict = lineVerdict({ checked: item.checked, status, links, attestations });
+    items.push({ text: item.text, plain: item.plain, headingPath: item.headingPath, checked: item.checked, line: item.line, range: item.range, checkboxRange: item.checkboxRange, links, status, verdict, findings, evidence, attestations });
     if (unknownPins.length && item.pin) {
       diagnostics.push({
         file: file.path,
@@ -199,6 +205,17 @@ export function linkChecklist(
         related: findings.slice(0, MAX_RELATED).map((f) => ({ file: f.file, range: f.range, message: `${f.ruleId}: ${f.message}` })),
         item: i,
         tick: false,
+      });
+    } else if (verdict === 'ticked-unverified') {
+      // A hint, not a warning: many ticked lines are operational facts only a person can attest.
+      diagnostics.push({
+        file: file.path,
+        range: item.textRange,
+        severity: 'hint',
+        code: 'markdown.ticked-unverified',
+        message: `Ticked, not verified: ${unverifiedReason({ checked: item.checked, status, links, attestations })}.`,
+        related: [],
+        item: i,
       });
     } else if (!item.checked && status === 'pass') {
       const passing = links.filter((l) => l.mode === 'auto' && l.status === 'pass').map((l) => l.id);
@@ -229,7 +246,9 @@ export function linkChecklist(
       fail: count('fail'),
       manual: count('manual'),
       notApplicable: count('not-applicable'),
+      unaudited: count('unaudited'),
       checked: items.filter((i) => i.checked).length,
+      tickedUnverified: items.filter((i) => i.verdict === 'ticked-unverified').length,
     },
   };
 }

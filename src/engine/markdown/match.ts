@@ -58,13 +58,25 @@ const DERIVED = 0.9;
 /** Words in parentheses ("(Trivy, Snyk)", "(min 3)") are examples or details: they count this much. */
 const ASIDE = 0.35;
 
-/** The content words of a text, with words that only occur inside parentheses weighted down. */
+/**
+ * A clause that gives the reason for a requirement ("… to prevent resource
+ * exhaustion", "… so that pods can be rescheduled"): it explains, it is not what is asked.
+ */
+const PURPOSE = /\s(?:to (?:prevent|ensure|avoid|allow|determine|reduce|minimi[sz]e|improve|enable|keep|protect|support|help|detect|speed)|so that|in order to)\s(.+)$/i;
+
+/** The content words of a text, with words that only occur inside parentheses or a purpose clause weighted down. */
 export function weightedWords(text: string): Map<string, number> {
   const asides: string[] = [];
-  const main = text.replace(/\(([^()]*)\)/g, (_m, inner: string) => {
+  let main = text.replace(/\(([^()]*)\)/g, (_m, inner: string) => {
     asides.push(inner);
     return ' ';
   });
+  const purpose = PURPOSE.exec(main);
+  // Only a clause after a requirement of its own ("Scan images for vulnerabilities": "scan images").
+  if (purpose && contentWords(main.slice(0, purpose.index)).length >= 2) {
+    asides.push(purpose[1]);
+    main = main.slice(0, purpose.index);
+  }
   const out = new Map<string, number>();
   for (const w of contentWords(main)) out.set(w, 1);
   for (const w of contentWords(asides.join(' , '))) if (!out.has(w)) out.set(w, ASIDE);
@@ -287,7 +299,8 @@ export class LinkIndex {
         candidates.add(i);
       }
     }
-    const lineState = [...words.keys()].filter((w) => STATE_WORDS.has(w));
+    // State words in an aside or a purpose clause ("… for container monitoring") do not make the line an activity.
+    const lineState = [...words].filter(([w, factor]) => factor === 1 && STATE_WORDS.has(w)).map(([w]) => w);
     if (CHECK_VERB.test(text)) lineState.push('\u0000activity');
     if (HEDGE.test(text)) lineState.push('\u0000hedge');
     if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push('\u0000measured');

@@ -1,5 +1,6 @@
 import type { AuditResult, ItemResult, ItemStatus, Range } from '../model';
 import type { LinkedChecklist } from './link';
+import { unverifiedReason, type LineVerdict } from './verdict';
 
 /**
  * A filled-in readiness checklist, independent of the output format: sections of entries, each with its
@@ -33,6 +34,10 @@ export interface ReportEntry {
   ticked?: boolean;
   /** Markdown source only: the tick disagrees with the checks. */
   mismatch?: 'ticked-but-failing' | 'passing-but-unticked';
+  /** Markdown source only: the line's tick compared with the checks; `ticked-unverified` is never a pass. */
+  verdict?: LineVerdict;
+  /** Markdown source only: why no check verified the line, when none did. */
+  unverified?: string;
   severity?: ItemResult['severity'];
 }
 
@@ -48,7 +53,7 @@ export interface ReadinessReport {
   source: { kind: 'builtin'; checklists: string[] } | { kind: 'markdown'; file: string };
   generatedAt?: string;
   tool?: string;
-  summary: { entries: number; pass: number; fail: number; manual: number; attested: number; notApplicable: number; automated: number; mismatches: number; score: number };
+  summary: { entries: number; pass: number; fail: number; manual: number; attested: number; notApplicable: number; automated: number; mismatches: number; tickedUnverified: number; score: number };
   sections: ReportSection[];
 }
 
@@ -91,6 +96,7 @@ function summarizeEntries(sections: readonly ReportSection[]): ReadinessReport['
     notApplicable: n('not-applicable'),
     automated: all.filter((e) => e.status === 'pass' || e.status === 'fail' || e.status === 'not-applicable').length,
     mismatches: all.filter((e) => e.mismatch).length,
+    tickedUnverified: all.filter((e) => e.verdict === 'ticked-unverified').length,
     score: scoreOf(n('pass'), n('fail'), attested),
   };
 }
@@ -153,6 +159,8 @@ export function reportFromMarkdown(linked: LinkedChecklist, options: { title?: s
       attestations: item.attestations.map((a) => ({ ...a, note: a.note && redact(a.note) })),
       ticked: item.checked,
       mismatch,
+      verdict: item.verdict,
+      ...(item.status === 'pass' || item.status === 'fail' ? {} : { unverified: unverifiedReason(item) }),
     });
   }
   return {

@@ -1,6 +1,6 @@
 import type { ItemStatus } from '../model';
 import type { ReadinessReport, ReportEntry, ReportLocation } from '../markdown/readiness';
-import { automatedLine, isTicked, MARKS, sourceLine, summaryLine } from './markdown';
+import { automatedLine, isTicked, markOf, sourceLine, summaryLine } from './markdown';
 
 /** The readiness report as one self-contained HTML page (inline CSS, no script, every text escaped). */
 
@@ -30,8 +30,8 @@ function entry(e: ReportEntry, max: number): string {
       ? ' <span class="warn">ticked in the checklist, but the checks fail</span>'
       : e.mismatch === 'passing-but-unticked'
         ? ' <span class="why">checks pass; not ticked in the checklist yet</span>'
-        : e.status === 'manual' && e.ticked
-          ? ' <span class="why">ticked by hand</span>'
+        : e.verdict === 'ticked-unverified'
+          ? ` <span class="warn">ticked in the checklist, but not verified: ${escapeHtml(e.unverified ?? '')}</span>`
           : '';
   const details: string[] = [];
   for (const l of e.findings.slice(0, max)) details.push(location(l));
@@ -39,7 +39,7 @@ function entry(e: ReportEntry, max: number): string {
   for (const l of e.evidence.slice(0, max)) details.push(location(l, 'evidence'));
   if (e.evidence.length > max) details.push(`<li>… and ${e.evidence.length - max} more</li>`);
   for (const a of e.attestations) details.push(`<li>signed off by ${escapeHtml(a.by)} on ${escapeHtml(a.at)}${a.note ? `: ${escapeHtml(a.note)}` : ''}</li>`);
-  return `<li class="${e.status}" title="${LABEL[e.status]}">${box} <span class="mark">${escapeHtml(MARKS[e.status])}</span> ${escapeHtml(e.text)}${ids}${note}${details.length ? `<ul class="details">${details.join('')}</ul>` : ''}</li>`;
+  return `<li class="${e.status}" title="${LABEL[e.status]}">${box} <span class="mark">${escapeHtml(markOf(e))}</span> ${escapeHtml(e.text)}${ids}${note}${details.length ? `<ul class="details">${details.join('')}</ul>` : ''}</li>`;
 }
 
 export function toHtmlReport(report: ReadinessReport, options: { maxLocations?: number } = {}): string {

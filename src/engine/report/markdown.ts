@@ -1,5 +1,6 @@
 import type { ItemStatus } from '../model';
 import type { ReadinessReport, ReportEntry, ReportLocation } from '../markdown/readiness';
+import { VERDICT_TEXT } from '../markdown/verdict';
 
 /**
  * The readiness report as a Markdown checklist in the seeds' own style: headings for sections, one task
@@ -35,21 +36,26 @@ function location(l: ReportLocation): string {
   return `${code(`${l.file}:${l.line}`)} ${escapeMarkdown(l.message)}`;
 }
 
-/** Whether the report ticks an entry: proven by checks, or signed off; a Markdown item's own tick counts for manual items. */
+/** Whether the report ticks an entry: proven by checks, or signed off. A hand tick no check verified is not enough. */
 export function isTicked(e: ReportEntry): boolean {
   if (e.status === 'pass') return true;
   if (e.status === 'fail') return false;
-  return e.attestations.length > 0 || (e.status === 'manual' && e.ticked === true);
+  return e.attestations.length > 0;
+}
+
+/** The mark before an entry: ✓, ✗, (manual), (n/a), or (ticked, not verified) for a hand tick no check verified. */
+export function markOf(e: ReportEntry): string {
+  return e.verdict === 'ticked-unverified' ? `(${VERDICT_TEXT['ticked-unverified']})` : MARKS[e.status];
 }
 
 function entryLines(e: ReportEntry, maxLocations: number): string[] {
-  const mark = MARKS[e.status];
+  const mark = markOf(e);
   const parts = [`- [${isTicked(e) ? 'x' : ' '}] ${mark} ${e.markdown ?? escapeMarkdown(e.text)}`];
   if (e.ids.length && e.reasons.length) parts.push(` — ${e.ids.map((id, i) => `${code(id)} (${escapeMarkdown(e.reasons[i] ?? '')})`).join(', ')}`);
   else if (e.ids.length) parts.push(` — ${e.ids.map(code).join(', ')}`);
   if (e.mismatch === 'ticked-but-failing') parts.push(' — **ticked in the checklist, but the checks fail**');
   else if (e.mismatch === 'passing-but-unticked') parts.push(' — checks pass; not ticked in the checklist yet');
-  else if (e.status === 'manual' && e.ticked) parts.push(' — ticked by hand');
+  else if (e.verdict === 'ticked-unverified') parts.push(` — ticked in the checklist, but not verified: ${escapeMarkdown(e.unverified ?? '')}`);
   const out = [parts.join('')];
   const list = (items: ReportLocation[], label?: string) => {
     for (const l of items.slice(0, maxLocations)) out.push(`  - ${label ? `${label}: ` : ''}${location(l)}`);
@@ -76,7 +82,8 @@ export function summaryLine(r: ReadinessReport): string {
 /** For a team's own checklist: how many lines the checks settle, and how many ticks disagree with them. */
 export function automatedLine(r: ReadinessReport): string {
   const s = r.summary;
-  return `${s.automated} of ${s.entries} items are settled by automated checks${s.mismatches ? `; ${s.mismatches === 1 ? '1 ticked line disagrees' : `${s.mismatches} ticked lines disagree`} with them` : ''}.`;
+  const unverified = s.tickedUnverified ? `; ${s.tickedUnverified === 1 ? '1 line is ticked but not verified' : `${s.tickedUnverified} lines are ticked but not verified`}` : '';
+  return `${s.automated} of ${s.entries} items are settled by automated checks${s.mismatches ? `; ${s.mismatches === 1 ? '1 ticked line disagrees' : `${s.mismatches} ticked lines disagree`} with them` : ''}${unverified}.`;
 }
 
 export function sourceLine(r: ReadinessReport): string {
