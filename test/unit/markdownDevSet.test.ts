@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { builtinSet, linkPart, score } from './markdownDevSet';
+import { builtinSet, linkPart, PARTS, score } from './markdownDevSet';
 import { builtinChecklists } from './helpers';
 
 /**
@@ -8,13 +8,15 @@ import { builtinChecklists } from './helpers';
  * numbers and, with --misses, the lines scored wrong.
  */
 describe('Markdown linking on public checklists', () => {
-  // Floors at the level reached (with and without the operations checklist, the lower of the two): dev 92%/87%
-  // recall, 88%/87.4% precision, 6.9% operational lines automated; validation 62.2%/60.5%, 74.8%/73.7%, 4.5%/5.1%.
+  // Floors at the level reached, with and without the operations checklist (the lower of the two). The second
+  // set (dev2, validation2) is smaller and was added later; its validation part is never tuned on.
   const floors = {
     dev: { recall: 0.86, precision: 0.87, falseAutomated: 0.07 },
     validation: { recall: 0.6, precision: 0.73, falseAutomated: 0.052 },
+    dev2: { recall: 0.42, precision: 0.53, falseAutomated: 0.04 },
+    validation2: { recall: 0.63, precision: 0.67, falseAutomated: 0.054 },
   };
-  for (const part of ['dev', 'validation'] as const) {
+  for (const part of PARTS) {
     for (const operations of [false, true]) {
       it(`${part} set${operations ? ' with the operations checklist' : ''}: recall, precision and operational lines automated hold their floors`, () => {
         const s = score(linkPart(part, builtinSet(builtinChecklists(), operations)));
@@ -26,10 +28,11 @@ describe('Markdown linking on public checklists', () => {
     }
   }
 
-  it('every line of both parts is labelled, and both parts have checkable and operational lines', () => {
-    for (const part of ['dev', 'validation'] as const) {
+  it('every line of every part is labelled, and each part has checkable and operational lines', () => {
+    for (const part of PARTS) {
       const s = score(linkPart(part, builtinSet(builtinChecklists(), false)));
-      assert.ok(s.checkable >= 90 && s.uncheckable >= 90, `${part}: ${s.checkable} checkable, ${s.uncheckable} not`);
+      const least = part.endsWith('2') ? 25 : 90;
+      assert.ok(s.checkable >= least && s.uncheckable >= least, `${part}: ${s.checkable} checkable, ${s.uncheckable} not`);
     }
   });
 });

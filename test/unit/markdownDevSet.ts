@@ -52,8 +52,15 @@ function readLabels(dir: string): Map<string, Map<string, LineResult['expected']
   return byFile;
 }
 
+/**
+ * The labelled parts: `dev` and `validation` (the first set), `dev2` and `validation2` (a second set of other
+ * teams' checklists, labelled before the linker was run on them). Only the dev parts are tuned on.
+ */
+export const PARTS = ['dev', 'validation', 'dev2', 'validation2'] as const;
+export type Part = (typeof PARTS)[number];
+
 /** Every labelled line of a part with the links the linker gives it against these checklists. */
-export function linkPart(part: 'dev' | 'validation', checklists: readonly Checklist[]): LineResult[] {
+export function linkPart(part: Part, checklists: readonly Checklist[]): LineResult[] {
   const dir = path.join(DEV_SET, part);
   const labels = readLabels(dir);
   const items: ResolvedItem[] = resolveItems(checklists).items;
