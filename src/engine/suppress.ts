@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq } from './parse/yamlSupport';
-import type { Finding, FileKind } from './model';
+import type { Finding, FileKind, Position } from './model';
+import type { EnvModel } from './parse/dotenv';
 import type { K8sModel } from './parse/kubernetes';
 import { rangeContains, whitespaceCode } from './text';
 import type { ParsedFile } from './workspace';
@@ -50,7 +51,7 @@ const YAML_KINDS: ReadonlySet<FileKind> = new Set(['kubernetes', 'compose', 'ciW
  * For a YAML file: whether a text offset lies inside a scalar value (so a `#` there is not a comment).
  * Scalar source ranges are collected once per file, on first use.
  */
-function valueTest(file: ParsedFile): (offset: number) => boolean {
+function valueTest(file: ParsedFile): InValue {
   let ranges: [number, number][] | undefined;
   return (offset) => {
     if (!ranges) {
@@ -78,6 +79,63 @@ function valueTest(file: ParsedFile): (offset: number) => boolean {
   };
 }
 
+/** A test of whether a `#` (at a text offset, or a 0-based line and character) is inside a value rather than a comment. */
+type InValue = (offset: number, line: number, character: number) => boolean;
+
+const HEREDOC_RE = /<<(-?)[ \t]*(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2/g;
+const INSTRUCTION_RE = /^[ \t]*[A-Za-z]+[ \t]/;
+
+/**
+ * For a Dockerfile: a `#` is text, not a comment, on the body lines of a heredoc (`RUN <<EOF` … `EOF`: a
+ * script, whose own `#` lines the shell reads) and inside quotes on an instruction's line (`RUN echo "# …"`).
+ */
+function dockerValueTest(lines: readonly string[]): InValue {
+  let body: Set<number> | undefined;
+  return (_offset, line, character) => {
+    if (!body) {
+      body = new Set();
+      for (let i = 0; i < lines.length; i++) {
+        const text = lines[i];
+        if (!text.includes('<<') || !INSTRUCTION_RE.test(text) || text.trimStart().startsWith('#')) continue;
+        const ends: { word: string; tabs: boolean }[] = [];
+        for (const m of text.matchAll(HEREDOC_RE)) if (!insideQuotes(text, m.index)) ends.push({ word: m[3], tabs: m[1] === '-' });
+        // the bodies follow one another, each up to its own terminator line
+        for (const end of ends) {
+          while (++i < lines.length) {
+            body.add(i);
+            const l = lines[i].replace(/\r$/, '');
+            if ((end.tabs ? l.replace(/^\t+/, '') : l) === end.word) break;
+          }
+        }
+      }
+    }
+    return body.has(line) || insideQuotes(lines[line], character);
+  };
+}
+
+/** Whether a position of a line lies between quotes (single or double, a backslash escaping the next character). */
+function insideQuotes(line: string, at: number): boolean {
+  let quote = '';
+  for (let i = 0; i < at; i++) {
+    const c = line[i];
+    if (c === '\\' && quote !== "'") i++;
+    else if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+  }
+  return quote !== '';
+}
+
+/** For a .env file: a `#` inside a quoted value (one line or several) is part of the value. */
+function envValueTest(file: ParsedFile): InValue {
+  const entries = (file.model as EnvModel | undefined)?.entries.filter((e) => e.quoted) ?? [];
+  return (_offset, line, character) => entries.some((e) => rangeContains(e.valueRange, { start: { line, character }, end: { line, character } }) && !samePosition(e.valueRange.start, line, character));
+}
+
+function samePosition(p: Position, line: number, character: number): boolean {
+  return p.line === line && p.character === character;
+}
+
 /** What a file without suppressions has: one shared value (most files), never written. */
 const NONE: FileSuppressions = Object.freeze({ lines: new Map(), file: Object.freeze([]) as unknown as Suppression[], objects: Object.freeze([]) as unknown as FileSuppressions['objects'] });
 
@@ -89,14 +147,14 @@ export function readSuppressions(file: ParsedFile): FileSuppressions {
   const out: FileSuppressions = { lines: new Map(), file: [], objects: [] };
   if (comments) {
     const lines = file.text.split('\n');
-    const inValue = YAML_KINDS.has(file.kind) ? valueTest(file) : undefined;
+    const inValue = YAML_KINDS.has(file.kind) ? valueTest(file) : file.kind === 'dockerfile' ? dockerValueTest(lines) : file.kind === 'env' ? envValueTest(file) : undefined;
     let offset = 0;
     for (let i = 0; i < lines.length; i++, offset += lines[i - 1].length + 1) {
       const line = lines[i];
       if (!line.includes('#')) continue;
       let m = OWN_RE.exec(line);
       // text inside a YAML value (a block scalar holding a script, a quoted string) is not a comment
-      if (m && inValue?.(offset + m.index)) continue;
+      if (m && inValue?.(offset + m.index, i, m.index)) continue;
       let s: Suppression | undefined;
       let fileLevel = false;
       if (m) {

@@ -1,6 +1,6 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { TextEdit } from '../model';
-import { findPair, nodeAt, withoutStacks, type YamlPath } from '../parse/yamlSupport';
+import { indexDocument, mergedPair, nodeAt, ownPair, PARSE_OPTIONS, withoutStacks, type YamlPath } from '../parse/yamlSupport';
 import { eol, LineIndex } from '../text';
 
 /** Edits, or the reason a fix will not touch the text. */
@@ -45,8 +45,9 @@ export class YamlEditor {
     readonly text: string,
     opts: { json?: boolean } = {},
   ) {
-    this.docs = withoutStacks(() => parseAllDocuments(text, { uniqueKeys: false, strict: false })) as Document.Parsed[];
+    this.docs = withoutStacks(() => parseAllDocuments(text, PARSE_OPTIONS)) as Document.Parsed[];
     if (!Array.isArray(this.docs)) this.docs = [this.docs as unknown as Document.Parsed];
+    for (const doc of this.docs) indexDocument(doc, text);
     this.index = new LineIndex(text);
     this.eol = eol(text);
     this.json = opts.json ?? /^\s*[{[]/.test(text);
@@ -59,14 +60,29 @@ export class YamlEditor {
   broken(docIndex: number): string | undefined {
     const doc = this.docs[docIndex];
     if (!doc) return `document ${docIndex + 1} is no longer in the file`;
-    if (doc.errors.length) return `document ${docIndex + 1} does not parse`;
+    if (doc.errors.length) return doc.errors[0].code === 'DUPLICATE_KEY' ? `document ${docIndex + 1} has a duplicate key` : `document ${docIndex + 1} does not parse`;
     return undefined;
   }
 
+  /** The node written at a path (a value a merge key or an alias brings in is not: editing it would edit the anchor). */
   node(docIndex: number, path: YamlPath): Node | undefined {
     const doc = this.docs[docIndex];
     if (!doc) return undefined;
-    return path.length === 0 ? ((doc.contents as Node | null) ?? undefined) : nodeAt(doc.contents, path);
+    return path.length === 0 ? ((doc.contents as Node | null) ?? undefined) : nodeAt(doc.contents, path, true);
+  }
+
+  /**
+   * Why a key may not be written into a map: a merge key of the map brings it in. A key written beside
+   * `<<: *base` replaces the merged value whole (a `resources:` written here would drop the merged limits),
+   * and editing the anchor would change every map that merges it; so the fix is left to the user.
+   */
+  private merged(map: YAMLMap, keys: readonly string[]): string | undefined {
+    for (const key of keys) {
+      if (ownPair(map, key)) continue;
+      const m = mergedPair(map, key);
+      if (m) return `${key} comes from a merge key (<<) at line ${m.via.key.range ? this.index.positionAt(m.via.key.range[0]).line + 1 : '?'}; a ${key} written here would replace the merged one, edit it by hand`;
+    }
+    return undefined;
   }
 
   column(offset: number): number {
@@ -211,6 +227,8 @@ export class YamlEditor {
     }
     if (!isMap(target)) return { declined: `${path.slice(0, depth).join('.') || 'the document'} is not a map` };
     const map = target as YAMLMap;
+    const merged = this.merged(map, Object.keys(payload));
+    if (merged) return { declined: merged };
     if (map.flow) {
       if (this.json) return this.insertJson(map, payload, opts);
       if (map.items.length === 0 && depth > 0) return this.fillEmpty(docIndex, path.slice(0, depth), payload);
@@ -231,7 +249,7 @@ export class YamlEditor {
     }
     let anchor: unknown = map.items[map.items.length - 1];
     for (const key of opts.after ?? []) {
-      const p = findPair(map, key);
+      const p = ownPair(map, key);
       if (p) {
         anchor = p;
         break;
@@ -247,7 +265,7 @@ export class YamlEditor {
     const parent = this.node(docIndex, path.slice(0, -1));
     const last = path[path.length - 1];
     if (!isMap(parent) || typeof last !== 'string') return { declined: `cannot fill ${path.join('.')}` };
-    const pair = findPair(parent, last);
+    const pair = ownPair(parent, last);
     if (!pair || !pair.key.range || parent.flow) return { declined: `cannot fill ${path.join('.')}` };
     const keyEnd = pair.key.range[1];
     const colon = this.text.indexOf(':', keyEnd);
@@ -296,7 +314,7 @@ export class YamlEditor {
     const firstKey = map.items[0].key as Node;
     let last = map.items[map.items.length - 1] as Pair;
     for (const key of opts.after ?? []) {
-      const p = findPair(map, key);
+      const p = ownPair(map, key);
       if (p) {
         last = p;
         break;
@@ -321,6 +339,7 @@ export class YamlEditor {
     const why = this.broken(docIndex);
     if (why) return { declined: why };
     const node = this.node(docIndex, path);
+    if (node === undefined && nodeAt(this.docs[docIndex].contents, path) !== undefined) return { declined: `${path.join('.')} comes from a merge key (<<) or an alias; edit it by hand` };
     if (!isScalar(node) || !node.range) return { declined: `${path.join('.')} is not a plain value` };
     if (node.value === value) return { edits: [] };
     return { edits: [{ range: this.index.range(node.range[0], node.range[1]), newText: this.scalarText(node, value) }] };
@@ -370,7 +389,7 @@ export class YamlEditor {
     const edits: TextEdit[] = [];
     const missing: PlainObject = {};
     for (const [key, want] of Object.entries(desired)) {
-      const pair = findPair(node, key);
+      const pair = ownPair(node, key);
       const have = pair?.value as Node | null | undefined;
       if (!pair || have === null || have === undefined || (isScalar(have) && have.value === null)) {
         if (pair) {

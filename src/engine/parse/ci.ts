@@ -1,7 +1,8 @@
 import type { Node, YAMLMap } from 'yaml';
 import type { Range } from '../model';
 import type { ParsedFile } from '../workspace';
-import { findPair, isMap, isPair, isScalar, isSeq, nodeRange, toPlain, type YamlFile } from './yamlSupport';
+import { runnableCommands } from './shellText';
+import { findPair, isMap, isScalar, isSeq, mergedPairs, nodeRange, resolved, toPlain, type YamlFile } from './yamlSupport';
 
 /**
  * One step of a CI pipeline: a shell command (`run:` in GitHub Actions, `script:` lines in GitLab CI,
@@ -34,6 +35,30 @@ function isTrue(map: YAMLMap, key: string): boolean {
   return isScalar(v) && (v.value === true || v.value === 'true');
 }
 
+/**
+ * A job or step that never runs: `if: false` (GitHub Actions, also `${{ false }}`), `condition: false`
+ * (Azure Pipelines), `when: never` (GitLab CI).
+ */
+function disabled(map: YAMLMap): boolean {
+  const off = (key: string, re: RegExp): boolean => {
+    const v = findPair(map, key)?.value;
+    return isScalar(v) && (v.value === false || (typeof v.value === 'string' && re.test(v.value.trim())));
+  };
+  return off('if', /^(false|\$\{\{\s*false\s*\}\})$/) || off('condition', /^(false|\$\{\{\s*false\s*\}\})$/i) || off('when', /^never$/);
+}
+
+/** GitLab CI hidden jobs (`.name:`) that some job extends: only those run, as part of the job that extends them. */
+function extendedJobs(root: unknown): Set<string> {
+  const out = new Set<string>();
+  if (!isMap(root)) return out;
+  for (const pair of mergedPairs(root)) {
+    const job = resolved(pair.value);
+    const ext = isMap(job) ? resolved(findPair(job, 'extends')?.value) : undefined;
+    for (const e of isSeq(ext) ? ext.items : [ext]) if (isScalar(e) && typeof e.value === 'string') out.add(e.value);
+  }
+  return out;
+}
+
 function environmentOf(map: YAMLMap): string | undefined {
   const v = findPair(map, 'environment')?.value;
   if (isScalar(v)) return String(v.value);
@@ -54,22 +79,29 @@ export function ciSteps(file: ParsedFile<YamlFile>): CiStep[] {
   const lc = model.lineCounter;
   const isGithub = file.path.startsWith('.github/') || file.path.includes('/.github/');
   for (const doc of model.docs) {
+    const extended = isGithub ? undefined : extendedJobs(doc.contents);
     const visit = (node: unknown, path: string[], soft: boolean, env: string | undefined): void => {
+      node = resolved(node);
       if (isMap(node)) {
+        // only steps that run count: not a disabled job or step, not a GitLab template no job extends
+        if (disabled(node)) return;
+        if (extended && path.length === 1 && path[0].startsWith('.') && !extended.has(path[0])) return;
         const here = soft || isTrue(node, 'continue-on-error') || isTrue(node, 'allow_failure');
         const jobDepth = isGithub ? path.length === 2 && path[0] === 'jobs' : path.length === 1 && !GITLAB_RESERVED.has(path[0]);
         const e = jobDepth ? (environmentOf(node) ?? env) : env;
-        for (const item of node.items) {
-          if (!isPair(item) || !isScalar(item.key)) continue;
+        for (const item of mergedPairs(node)) {
+          if (!isScalar(item.key)) continue;
           const key = String(item.key.value);
-          const value = item.value as Node | null;
+          const value = resolved(item.value) as Node | null;
           const job = isGithub ? (path[0] === 'jobs' ? (path[1] ?? '') : '') : (path[0] ?? key);
           if (RUN_KEYS.has(key) && (isScalar(value) || isSeq(value))) {
-            const lines = isScalar(value) ? [value] : (value.items as unknown[]).filter(isScalar);
+            const lines = isScalar(value) ? [value] : (value.items as unknown[]).map(resolved).filter(isScalar);
             for (const s of lines) {
               if (typeof s.value !== 'string') continue;
-              const range = nodeRange(lc, s);
-              if (range) steps.push({ file: file.path, kind: 'run', text: s.value, range, soft: here, job, environment: e });
+              // a tool named in a comment or an echo does not run
+              const text = runnableCommands(s.value);
+              const range = text ? nodeRange(lc, s) : undefined;
+              if (range) steps.push({ file: file.path, kind: 'run', text, range, soft: here, job, environment: e });
             }
             continue;
           }

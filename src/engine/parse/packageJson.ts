@@ -48,8 +48,16 @@ export function parsePackageJson(text: string, file: string): { model: PackageJs
     const reason = (e as Error).message.split('\n')[0].replace(/,?\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/, '');
     problems.push({ file, message: `package.json: invalid JSON (${reason})`, range: { start: { line, character }, end: { line, character: character + 1 } }, severity: 'error', unaudited: 'file' });
   }
-  if (json) {
-    const { docs, lineCounter } = parseYaml(text, file);
+  const positions = json ? parseYaml(text, file) : undefined;
+  const dup = positions?.docs[0]?.errors[0];
+  if (positions && dup?.code === 'DUPLICATE_KEY') {
+    // JSON.parse keeps the last of two equal keys, the positions would be the first's: neither is audited
+    const at = positions.problems.find((p) => p.unaudited)?.range;
+    problems.push({ file, message: `package.json: ${dup.message}; npm keeps the last value, so the file is not audited`, range: at ?? topRange, severity: 'error', unaudited: 'file' });
+    json = undefined;
+  }
+  if (json && positions) {
+    const { docs, lineCounter } = positions;
     const root = docs[0]?.contents;
     if (isMap(root)) {
       for (const item of root.items) {

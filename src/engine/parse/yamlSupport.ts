@@ -1,12 +1,12 @@
 import * as yaml from 'yaml';
-import { LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { LineCounter, parseAllDocuments, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Position, Problem, Range } from '../model';
 
 /**
  * yaml's node guards, bound once. The bundle loads yaml as CommonJS, and each use of a named import from
  * it would be a getter call; the checks call these for every key they look up.
  */
-export const { isMap, isPair, isScalar, isSeq } = yaml;
+export const { isAlias, isMap, isPair, isScalar, isSeq } = yaml;
 
 /** Alias expansion beyond this many nodes is treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -33,6 +33,65 @@ function longLine(text: string): { line: number; length: number } | undefined {
 }
 
 export type YamlPath = readonly (string | number)[];
+
+/**
+ * How every YAML text is parsed. `merge`: `<<: *base` and `<<: [*a, *b]` merge keys are resolved, as
+ * Kubernetes (sigs.k8s.io/yaml), Docker Compose and GitLab CI resolve them, so checks see merged values.
+ * Duplicate keys are not left to the parser (its check is quadratic in a map's size): see duplicateKey.
+ */
+export const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, strict: false, merge: true, logLevel: 'error' } as const;
+
+/** What an alias of a parsed document stands for: the node of the latest anchor of that name before it. */
+const aliasTargets = new WeakMap<Alias, Node>();
+
+/**
+ * One pass over a parsed document (iterative: nesting may be thousands deep): resolves its aliases (when the
+ * text has a merge key or an alias) and, in a document without errors, reports the first duplicate key as
+ * the document's error, at the second occurrence: checks would read one value while ranges and fixes use the
+ * other, so the document is not audited.
+ */
+export function indexDocument(doc: Document.Parsed, text: string, lineOf?: (offset: number) => number): void {
+  const aliases = text.includes('*');
+  const anchors = new Map<string, Node>();
+  const stack: unknown[] = [doc.contents];
+  let duplicate: { key: Node; first: Node } | undefined;
+  while (stack.length) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    if (aliases && isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target) aliasTargets.set(node, target);
+      continue;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (aliases && anchor) anchors.set(anchor, node as Node);
+    if (isMap(node)) {
+      const seen = duplicate || doc.errors.length ? undefined : new Map<unknown, Node>();
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const pair = node.items[i];
+        stack.push(pair.value, pair.key);
+      }
+      if (seen)
+        for (const pair of node.items) {
+          const k = pair.key;
+          if (!isScalar(k) || typeof k.value === 'symbol' || k.value === null || typeof k.value === 'object') continue;
+          const id = typeof k.value === 'string' ? k.value : `\0${String(k.value)}`;
+          const first = seen.get(id);
+          if (first) {
+            duplicate = { key: k, first };
+            break;
+          }
+          seen.set(id, k);
+        }
+    } else if (isSeq(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+  }
+  if (duplicate?.key.range) {
+    const name = String((duplicate.key as yaml.Scalar).value);
+    const [start, end] = duplicate.key.range;
+    const first = duplicate.first.range && lineOf ? ` (first at line ${lineOf(duplicate.first.range[0]) + 1})` : '';
+    doc.errors.push(new yaml.YAMLParseError([start, end], 'DUPLICATE_KEY', `Duplicate key "${name.length > 80 ? name.slice(0, 80) + '…' : name}"${first}`));
+  }
+}
 
 /**
  * Runs a YAML parse without stack traces on the errors it creates. The parser makes an Error object per
@@ -66,8 +125,9 @@ export function parseYaml(text: string, file: string, explain?: (docText: string
     return { docs: [], lineCounter, problems };
   }
   try {
-    docs = withoutStacks(() => parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false, logLevel: 'error' })) as Document.Parsed[];
+    docs = withoutStacks(() => parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS })) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+    for (const doc of docs) indexDocument(doc, text, (o) => positionAt(lineCounter, o).line);
   } catch (e) {
     problems.push({ file, message: `Cannot parse YAML: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' });
     return { docs: [], lineCounter, problems };
@@ -78,7 +138,8 @@ export function parseYaml(text: string, file: string, explain?: (docText: string
     doc.errors.forEach((err, i) => {
       const [start, end] = err.pos;
       const range = toRange(lineCounter, start, Math.max(end, start));
-      if (i === 0) problems.push({ file, message: why ? `${why} (YAML: ${firstLine(err.message)})` : `YAML syntax error, the document is not audited: ${firstLine(err.message)}`, range, severity: 'error', unaudited: 'document' });
+      const what = err.code === 'DUPLICATE_KEY' ? `${err.message}: checks and fixes would not agree on its value, so the document is not audited` : `YAML syntax error, the document is not audited: ${firstLine(err.message)}`;
+      if (i === 0) problems.push({ file, message: why ? `${why} (YAML: ${firstLine(err.message)})` : what, range, severity: 'error', unaudited: 'document' });
       else problems.push({ file, message: `YAML: ${firstLine(err.message)}`, range, severity: 'error' });
     });
   }
@@ -123,29 +184,94 @@ export function toPlain(doc: Document.Parsed): unknown {
   }
 }
 
-/** The node at a path, following only maps and sequences (no alias resolution). */
-export function nodeAt(root: unknown, path: YamlPath): Node | undefined {
-  let cur: unknown = root;
+/** What an alias stands for (see indexDocument), or the node itself when it is not an alias. */
+export function resolved(node: unknown): unknown {
+  return isAlias(node) ? aliasTargets.get(node) : node;
+}
+
+/**
+ * The node at a path through maps and sequences. Aliases and merge keys are followed (a value brought in by
+ * `<<: *base` is found in the anchor), unless `own`: then only what is written in each map itself counts, as
+ * a fix that edits the text needs.
+ */
+export function nodeAt(root: unknown, path: YamlPath, own = false): Node | undefined {
+  let cur: unknown = own ? root : resolved(root);
   for (const seg of path) {
     if (isMap(cur)) {
-      const pair = findPair(cur, String(seg));
+      const pair = own ? ownPair(cur, String(seg)) : findPair(cur, String(seg));
       cur = pair?.value ?? undefined;
     } else if (isSeq(cur) && typeof seg === 'number') {
       cur = cur.items[seg];
     } else return undefined;
+    if (!own) cur = resolved(cur);
     if (cur === undefined || cur === null) return undefined;
   }
   return cur as Node;
 }
 
-export function findPair(map: YAMLMap, key: string): Pair<Node, Node | null> | undefined {
+function keyIs(k: unknown, key: string): boolean {
+  // a string key compares as is; anything else as its string form
+  return isScalar(k) ? k.value === key || (typeof k.value !== 'string' && typeof k.value !== 'symbol' && String(k.value) === key) : String(k) === key;
+}
+
+/** A merge key's pair (`<<: *base`, `<<: [*a, *b]`). */
+export function isMergePair(pair: unknown): pair is Pair<Node, Node | null> {
+  return isPair(pair) && isScalar(pair.key) && (typeof pair.key.value === 'symbol' || (pair.key.value === '<<' && pair.key.type === 'PLAIN'));
+}
+
+/** The pair of `key` written in the map itself (merge keys not followed). */
+export function ownPair(map: YAMLMap, key: string): Pair<Node, Node | null> | undefined {
   const items = map.items;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (!isPair(item)) continue;
-    const k = item.key;
-    // a string key compares as is; anything else as its string form
-    if (isScalar(k) ? k.value === key || (typeof k.value !== 'string' && String(k.value) === key) : String(k) === key) return item as Pair<Node, Node | null>;
+    if (isPair(item) && keyIs(item.key, key)) return item as Pair<Node, Node | null>;
+  }
+  return undefined;
+}
+
+/** The pair of `key` in a map: its own, or one a merge key brings in (earlier sources win, as in YAML). */
+export function findPair(map: YAMLMap, key: string): Pair<Node, Node | null> | undefined {
+  return ownPair(map, key) ?? mergedPair(map, key)?.pair;
+}
+
+/**
+ * The pairs of a map as it reads after merging: its own (merge keys left out), then those its merge keys
+ * bring in that it does not hold itself, first source first.
+ */
+export function mergedPairs(map: YAMLMap, depth = 0): Pair<Node, Node | null>[] {
+  const own: Pair<Node, Node | null>[] = [];
+  for (const p of map.items as Pair<Node, Node | null>[]) if (isPair(p) && !isMergePair(p)) own.push(p);
+  if (depth > 20 || own.length === map.items.length) return own;
+  const seen = new Set(own.map((p) => (isScalar(p.key) ? p.key.value : p.key)));
+  const out = own;
+  for (const item of map.items) {
+    if (!isMergePair(item)) continue;
+    const v = resolved(item.value);
+    for (const src of isSeq(v) ? v.items.map(resolved) : [v]) {
+      if (!isMap(src)) continue;
+      for (const p of mergedPairs(src, depth + 1)) {
+        const k = isScalar(p.key) ? p.key.value : p.key;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push(p);
+      }
+    }
+  }
+  return out;
+}
+
+/** For a key the map does not hold itself: the pair a merge key of the map brings in, and that merge key's pair. */
+export function mergedPair(map: YAMLMap, key: string, depth = 0): { pair: Pair<Node, Node | null>; via: Pair<Node, Node | null> } | undefined {
+  if (depth > 20) return undefined;
+  for (const item of map.items) {
+    if (!isMergePair(item)) continue;
+    const v = resolved(item.value);
+    const sources = isSeq(v) ? v.items.map(resolved) : [v];
+    for (const src of sources) {
+      if (!isMap(src)) continue;
+      const found = ownPair(src, key) ?? mergedPair(src, key, depth + 1)?.pair;
+      if (found) return { pair: found, via: item };
+    }
   }
   return undefined;
 }
@@ -168,19 +294,35 @@ export function keyRangeAt(lc: LineCounter, root: unknown, path: YamlPath): Rang
  */
 export function deepestKey(root: unknown, path: YamlPath): Node | undefined {
   let at: Node | undefined;
-  let cur: unknown = root;
+  // past an alias or a merge key, the key that brought the value in stays the place to point at
+  let locked = false;
+  let cur: unknown = resolved(root);
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
     if (isMap(cur)) {
-      const pair = findPair(cur, String(seg));
-      if (pair && isScalar(pair.key)) at = pair.key;
+      let pair = ownPair(cur, String(seg));
+      if (!pair) {
+        const merged = mergedPair(cur, String(seg));
+        pair = merged?.pair;
+        if (!locked && merged) {
+          at = merged.via.key;
+          locked = true;
+        }
+      }
+      if (!locked && pair && isScalar(pair.key)) at = pair.key;
       cur = pair?.value ?? undefined;
     } else if (isSeq(cur) && typeof seg === 'number') {
       const item = cur.items[seg] as Node | undefined;
-      if (isMap(item) && item.items.length > 0 && isPair(item.items[0]) && isScalar(item.items[0].key)) at = (findPair(item, 'name') ?? item.items[0]).key as Node;
-      else if (item?.range) at = item;
+      if (!locked) {
+        if (isMap(item) && item.items.length > 0 && isPair(item.items[0]) && isScalar(item.items[0].key)) at = (ownPair(item, 'name') ?? item.items[0]).key as Node;
+        else if (item?.range) at = item;
+      }
       cur = item;
     } else break;
+    if (isAlias(cur)) {
+      locked = true;
+      cur = resolved(cur);
+    }
     if (cur === undefined || cur === null) break;
   }
   return at;
