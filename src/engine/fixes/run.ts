@@ -67,6 +67,8 @@ export interface FixAllOptions {
   maxFixes?: number;
   /** Apply one fix per round (slower; the same keys and values, sibling keys possibly in another order). */
   sequential?: boolean;
+  /** Told each round's edits of a file, against its text before that round (for tests that follow every byte). */
+  onEdits?: (file: string, edits: readonly TextEdit[]) => void;
 }
 
 export interface FixAllResult {
@@ -171,6 +173,7 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
       round = combine(batch, read, engine);
     }
     for (const [file, after] of round.texts) {
+      opts.onEdits?.(file, batch.flatMap((b) => b.edits.filter((fe) => fe.file === file).flatMap((fe) => fe.edits)));
       if (!originals.has(file)) originals.set(file, read(file));
       const kind = engine.file(file)?.kind ?? kindFor(file, after);
       if (kind) {
