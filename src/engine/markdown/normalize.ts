@@ -39,6 +39,7 @@ export const SYNONYMS: readonly (readonly [canonical: string, variants: readonly
   ['network policy', ['network policies', 'networkpolicy', 'networkpolicies']],
   ['secret', ['secrets', 'credentials', 'credential']],
   ['replica', ['replicas']],
+  ['user id', ['uid', 'uids', 'user ids']],
 ];
 
 /** Words that carry no meaning for linking. */
