@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
 import { fixAll, type FixAllOptions, type FixAllResult } from '../../src/engine/fixes/run';
+import type { Config } from '../../src/engine/checklist/schema';
 import type { AuditResult } from '../../src/engine/model';
 import { scanFolder } from '../../src/node/host';
 import { builtinChecklists, kindOf } from './helpers';
@@ -34,14 +35,14 @@ export interface FixedFixture {
 }
 
 /** Loads a rule fixture (file: audited alone under its own name; folder: scanned as a repository) into an engine. */
-export async function loadFixture(abs: string): Promise<{ engine: Engine; texts: Map<string, string>; readFile: (p: string) => string | undefined }> {
+export async function loadFixture(abs: string, config: Config = {}): Promise<{ engine: Engine; texts: Map<string, string>; readFile: (p: string) => string | undefined }> {
   const texts = new Map<string, string>();
   if (statSync(abs).isDirectory()) {
     const { engine } = await scanFolder(abs);
     for (const rel of filesUnder(abs)) texts.set(rel, readFileSync(path.join(abs, rel), 'utf8'));
     return { engine, texts, readFile: (p) => texts.get(p) };
   }
-  const engine = new Engine(builtinChecklists());
+  const engine = new Engine(builtinChecklists(), config);
   const name = path.basename(abs);
   const text = readFileSync(abs, 'utf8');
   const kind = kindOf(name, text);
@@ -50,9 +51,9 @@ export async function loadFixture(abs: string): Promise<{ engine: Engine; texts:
   return { engine, texts, readFile: (p) => texts.get(p) };
 }
 
-/** Applies every fix (of the given rules) to a fixture until none applies. */
-export async function fixFixture(abs: string, opts: Omit<FixAllOptions, 'readFile' | 'keep'> = {}): Promise<FixedFixture> {
-  const { engine, texts, readFile } = await loadFixture(abs);
+/** Applies every fix (of the given rules) to a fixture until none applies; `config` turns on opt-in rules of a file fixture. */
+export async function fixFixture(abs: string, opts: Omit<FixAllOptions, 'readFile' | 'keep'> = {}, config: Config = {}): Promise<FixedFixture> {
+  const { engine, texts, readFile } = await loadFixture(abs, config);
   const result = fixAll(engine, { ...opts, readFile, keep: true });
   for (const [p, { after }] of result.files) texts.set(p, after);
   return { engine, texts, result, audit: () => engine.audit() };

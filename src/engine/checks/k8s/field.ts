@@ -94,14 +94,16 @@ function violation(v: Json, m: Must): string | undefined {
 const dotted = (path: readonly (string | number)[]) => path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
 
 /** Judges the hits of one target; `anchor` makes a finding at a path relative to the target. */
-function judge(hits: Hit[], p: Params, who: string, anchor: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding, fallback?: { hits: Hit[]; report: (rel: YamlPath, message: string) => RawFinding }): RawFinding[] {
+function judge(hits: Hit[], p: Params, who: string, anchor: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding, fallback?: { hits: Hit[]; report: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding }): RawFinding[] {
   const tail = p.hint ? ` ${p.hint}` : '';
   const where = dotted(p.path);
   if (hits.length === 0 && fallback && fallback.hits.length > 0) {
     const out: RawFinding[] = [];
     for (const h of fallback.hits) {
       const why = violation(h.value, p.must);
-      if (why) out.push(fallback.report(h.path, `${who}: ${dotted(p.podPath ?? [])} (from the pod) ${why}.${tail}`));
+      // the fix corrects the pod's value, where it is set
+      const data = p.fixValue !== undefined && !p.must.absent ? { set: h.path, value: p.fixValue } : undefined;
+      if (why) out.push(fallback.report(h.path, `${who}: ${dotted(p.podPath ?? [])} (from the pod) ${why}.${tail}`, data));
     }
     return out;
   }
@@ -138,7 +140,7 @@ export const k8sField = fileCheck({
         if (kinds && !kinds.has(ctx.obj.kind)) return undefined;
         const who = `${describeContainer(ctx.c)} of ${ctx.obj.ref}`;
         const fallback = p.podPath
-          ? { hits: walk(ctx.obj.podSpec, p.podPath, ctx.obj.podSpecPath), report: (at: YamlPath, message: string) => findingAt(ctx, at, message, { container: ctx.c.name }) }
+          ? { hits: walk(ctx.obj.podSpec, p.podPath, ctx.obj.podSpecPath), report: (at: YamlPath, message: string, data?: Record<string, unknown>) => findingAt(ctx, at, message, { container: ctx.c.name, data }) }
           : undefined;
         return judge(walk(ctx.c.value, p.path), p, who, (rel, message, data) => containerFinding(ctx, rel, message, data && { ...data, set: ctx.c.path.concat(data.set as YamlPath) }), fallback);
       });
