@@ -1,27 +1,20 @@
-import type { AnyFix } from './fixes/template';
 import type { AnyTemplate, CheckOutput, FileCheckTemplate, WorkspaceCheckTemplate } from './checks/template';
-import type { Checklist, ChecklistItem, Config } from './checklist/schema';
-import { TEMPLATES } from './checks';
-import { sameList, samePlain } from './checks/derived';
-import { classifyPath } from './discover';
-import { FIXES } from './fixes';
-import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Severity, Summary, Unaudited, UnauditedPolicy } from './model';
+import type { Checklist, Config } from './checklist/schema';
+import { samePlain } from './checks/derived';
+import { asUnaudited, compareUnaudited, hostKind, mergeChecks, summarize, withUnauditedInputs, ZERO_RANGE } from './auditSummary';
+import { NOT_APPLICABLE, NOTHING_FOUND, checkFailed, safeRun, stamp, type ItemOut } from './itemOutput';
+import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Unaudited, UnauditedPolicy } from './model';
 import { parseFile } from './parse';
 import { presentRendered } from './render/present';
+import { changedFiles, group, sortedByFile, sortInFile } from './reportOrder';
+import { resolveItems, type ResolvedItem } from './resolve';
 import { findSuppression, noSuppressions, readSuppressions, type FileSuppressions } from './suppress';
-import type { ParsedFile, SourceFile, WorkspaceView } from './workspace';
+import { TrackingView, type WorkspaceDeps } from './trackingView';
+import type { ParsedFile, SourceFile } from './workspace';
 
-/** A checklist item with its template, parsed params and effective severity. */
-export interface ResolvedItem {
-  item: ChecklistItem;
-  checklist: Checklist;
-  sectionId: string;
-  sectionTitle: string;
-  severity: Severity;
-  template?: AnyTemplate;
-  params: unknown;
-  fix?: { template: AnyFix; params: unknown };
-}
+export { summarize } from './auditSummary';
+export { sortFindings } from './reportOrder';
+export { resolveItems, type ResolvedItem } from './resolve';
 
 export interface AuditOptions {
   /** Ignore every suppression. */
@@ -31,21 +24,6 @@ export interface AuditOptions {
   problems?: readonly Problem[];
   /** Inputs the host could not audit (unreadable, too large, unrendered): reported and counted with the engine's own. */
   unaudited?: readonly Unaudited[];
-}
-
-/** One check's output on one file (or on the workspace), findings stamped with the item's id and severity. */
-interface ItemOut {
-  applicable: boolean;
-  findings: Finding[];
-  evidence?: Evidence[];
-  /** The check threw: reported with every audit while the content stands. */
-  problem?: Problem;
-  /** What the check could not judge, stamped with the item's id. */
-  unaudited?: Unaudited[];
-  /** The findings no suppression silences (non-strict audits); computed on first use. */
-  kept?: Finding[];
-  /** Some finding lies in another file, whose suppressions can change independently: `kept` is never cached. */
-  foreign: boolean;
 }
 
 interface Entry {
@@ -85,67 +63,6 @@ interface ItemCache {
   suppressed: number;
   problems: Problem[];
   unaudited: Unaudited[];
-}
-
-/** What a workspace check read (kinds, single paths, or everything) and the versions it saw. */
-interface WorkspaceDeps {
-  all?: number;
-  kinds: Map<FileKind, number>;
-  paths: Map<string, number>;
-}
-
-const ZERO_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-
-const NOT_APPLICABLE: ItemOut = Object.freeze({ applicable: false, findings: [], foreign: false }) as ItemOut;
-/** The output of every applicable check run that found nothing and gave no evidence: shared, nothing to suppress. */
-const NOTHING_FOUND: ItemOut = (() => {
-  const none = Object.freeze([]) as unknown as Finding[];
-  return Object.freeze({ applicable: true, findings: none, kept: none, foreign: false }) as ItemOut;
-})();
-
-/** Resolves items of the given checklists against the templates, applying config overrides. */
-export function resolveItems(checklists: readonly Checklist[], config: Config = {}): { items: ResolvedItem[]; problems: Problem[] } {
-  const items: ResolvedItem[] = [];
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
-  for (const checklist of checklists) {
-    for (const section of checklist.sections) {
-      for (const item of section.items) {
-        if (seen.has(item.id)) {
-          problems.push({ file: checklist.file ?? checklist.id, message: `Item "${item.id}" is defined by more than one checklist; the first one wins.`, severity: 'warning' });
-          continue;
-        }
-        seen.add(item.id);
-        const setting = config.rules?.[item.id];
-        const sev = typeof setting === 'string' ? setting : setting?.severity;
-        if (sev === 'off' || (item.optIn && sev === undefined)) continue;
-        const template = item.check ? TEMPLATES.get(item.check) : undefined;
-        let params: unknown = undefined;
-        if (template) {
-          const withParams = { ...(item.with ?? {}), ...(typeof setting === 'object' ? (setting.with ?? {}) : {}) };
-          const parsed = template.params.safeParse(withParams);
-          if (!parsed.success) {
-            problems.push({ file: '.shipshape.yaml', message: `rules.${item.id}.with: ${parsed.error.issues[0]?.message ?? 'invalid'}`, severity: 'error' });
-            continue;
-          }
-          params = parsed.data;
-        }
-        const fixTemplate = item.fix ? FIXES.get(item.fix.template) : undefined;
-        const fixParams = fixTemplate?.params.safeParse(item.fix?.with ?? {});
-        items.push({
-          item,
-          checklist,
-          sectionId: section.id,
-          sectionTitle: section.title,
-          severity: (sev as Severity | undefined) ?? item.severity,
-          template,
-          params,
-          fix: fixTemplate && fixParams?.success ? { template: fixTemplate, params: fixParams.data } : undefined,
-        });
-      }
-    }
-  }
-  return { items, problems };
 }
 
 /**
@@ -719,22 +636,6 @@ function byFileOf(c: ItemCache): ReadonlyMap<string, Finding[]> {
   return (c.byFile ??= c.result.mode === 'auto' ? group(c.reported) : NO_FILES);
 }
 
-function group(reported: readonly Finding[]): Map<string, Finding[]> {
-  const byFile = new Map<string, Finding[]>();
-  for (const f of reported) {
-    const list = byFile.get(f.file);
-    if (list) list.push(f);
-    else byFile.set(f.file, [f]);
-  }
-  return byFile;
-}
-
-/** Adds the files whose findings differ between an item's last and new result. */
-function changedFiles(before: ReadonlyMap<string, Finding[]> | undefined, after: ReadonlyMap<string, Finding[]>, dirty: Set<string>): void {
-  for (const [file, list] of after) if (!before || !sameList(before.get(file) ?? [], list)) dirty.add(file);
-  if (before) for (const file of before.keys()) if (!after.has(file)) dirty.add(file);
-}
-
 /** Do two versions of a file suppress exactly the same findings (same ids, reasons, lines and object ranges)? */
 function sameSuppressions(a: FileSuppressions, b: FileSuppressions): boolean {
   if (a.lines.size === 0 && a.file.length === 0 && a.objects.length === 0 && b.lines.size === 0 && b.file.length === 0 && b.objects.length === 0) return true;
@@ -746,244 +647,4 @@ function suppressionKey(s: FileSuppressions): string {
   const lines = [...s.lines].map(([line, list]) => `${line}:${list.map(one).join(';')}`);
   const objects = s.objects.map((o) => `${o.range.start.line}.${o.range.start.character}-${o.range.end.line}.${o.range.end.character}:${one(o.s)}`);
   return JSON.stringify([lines, s.file.map(one), objects]);
-}
-
-/**
- * Wraps a check's output: findings stamped with the item's id, severity and fixability. `checked` is the
- * file a file check ran on (its findings elsewhere are foreign); undefined for a workspace check.
- */
-function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, copies?: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): ItemOut {
-  if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
-  const unaudited = out.unaudited?.length ? out.unaudited.map((u) => ({ ...u, rules: [ri.item.id] })) : undefined;
-  if (out.findings.length === 0 && out.evidence === undefined && !problem && !unaudited) return NOTHING_FOUND;
-  const fixable = !!ri.fix;
-  const ruleId = ri.item.id;
-  const severity = ri.severity;
-  const raw = out.findings;
-  const findings: Finding[] = new Array<Finding>(raw.length);
-  let isForeign = false;
-  for (let i = 0; i < raw.length; i++) {
-    const f = raw[i];
-    if (!isForeign && f.file !== checked) isForeign = true;
-    flatten(f.message);
-    if (!copies && !Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) {
-      // A file check's fresh raw finding becomes the stamped one in place (same keys, same order as a copy).
-      const stamped = f as Finding;
-      stamped.ruleId = ruleId;
-      stamped.severity = severity;
-      stamped.fixable = fixable;
-      findings[i] = stamped;
-      continue;
-    }
-    // A workspace check's findings are copies, kept from one run to the next per raw finding: one the check
-    // memoises keeps its stamped object (files whose findings did not change keep their order). Copies share a few
-    // shapes; stamping in place would leave the audit's loops with as many as the checks have literals.
-    const copy = copies?.before?.get(f) ?? stampedCopy(f, ruleId, severity, fixable);
-    copies?.after.set(f, copy);
-    findings[i] = copy;
-  }
-  return { applicable: true, findings, evidence: out.evidence, problem, unaudited, foreign: isForeign, kept: undefined }; // `kept` set later: a slot of its own
-}
-
-/**
- * `{ ...f, ruleId, severity, fixable }`, the same keys in the same order. V8 (Node 20) runs an object
- * spread through its generic path, about ten times slower than `Object.assign` onto a fresh literal, and
- * workspace checks copy thousands of findings per audit.
- */
-function stampedCopy(f: RawFinding, ruleId: string, severity: Severity, fixable: boolean): Finding {
-  const copy = Object.assign({}, f) as Finding;
-  copy.ruleId = ruleId;
-  copy.severity = severity;
-  copy.fixable = fixable;
-  return copy;
-}
-
-/**
- * Makes a string one piece in memory. V8 keeps a string built by concatenation (a message's template
- * literal) as a chain of its parts, one object per `${}`; reading a character joins them in place. The
- * engine keeps every finding for the editor, so a message then costs one string instead of about ten
- * objects that each collection has to trace and copy.
- */
-function flatten(s: string): void {
-  s.charCodeAt(0);
-}
-
-/**
- * All findings in report order (file, line, character, rule; ties keep check order): grouped by file
- * while collected, so only each file's few findings are sorted. The paths come pre-sorted unless some
- * findings are about files the engine does not hold (`sortedPaths` undefined).
- */
-function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readonly string[] | undefined): Finding[] {
-  const keys = sortedPaths ?? [...byFile.keys()].sort();
-  let total = 0;
-  for (const list of byFile.values()) total += list.length;
-  // sized once: this runs after every edit, over every finding of the workspace
-  const out = new Array<Finding>(total);
-  let n = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const list = byFile.get(keys[i]);
-    if (!list) continue;
-    for (let j = 0; j < list.length; j++) out[n++] = list[j];
-  }
-  return out;
-}
-
-/** A file's findings in report order: an insertion sort for the usual few (stable, no scratch array), else `sort`. */
-function sortInFile(list: Finding[]): void {
-  if (list.length > 16) {
-    list.sort(compareInFile);
-    return;
-  }
-  for (let i = 1; i < list.length; i++) {
-    const f = list[i];
-    let j = i - 1;
-    while (j >= 0 && compareInFile(list[j], f) > 0) {
-      list[j + 1] = list[j];
-      j--;
-    }
-    list[j + 1] = f;
-  }
-}
-
-function compareInFile(a: Finding, b: Finding): number {
-  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
-}
-
-/** The engine's files as one workspace check sees them, recording every kind and path it reads (and their versions). */
-class TrackingView implements WorkspaceView {
-  readonly deps: WorkspaceDeps = { kinds: new Map(), paths: new Map() };
-  constructor(
-    private readonly source: {
-      files(): readonly ParsedFile[];
-      byKind(kind: FileKind): readonly ParsedFile[];
-      get(path: string): ParsedFile | undefined;
-      version(): number;
-      kindVersion(kind: FileKind): number;
-      pathVersion(path: string): number;
-    },
-  ) {}
-  get files(): readonly ParsedFile[] {
-    this.deps.all = this.source.version();
-    return this.source.files();
-  }
-  byKind<M = unknown>(kind: FileKind): readonly ParsedFile<M>[] {
-    if (!this.deps.kinds.has(kind)) this.deps.kinds.set(kind, this.source.kindVersion(kind));
-    return this.source.byKind(kind) as readonly ParsedFile<M>[];
-  }
-  get<M = unknown>(path: string): ParsedFile<M> | undefined {
-    if (!this.deps.paths.has(path)) this.deps.paths.set(path, this.source.pathVersion(path));
-    return this.source.get(path) as ParsedFile<M> | undefined;
-  }
-}
-
-function checkFailed(file: string, itemId: string, e: unknown): Problem {
-  return { file, message: `Check ${itemId} failed on this file: ${(e as Error).message}`, severity: 'error' };
-}
-
-function safeRun<T>(fn: () => T, file: string, itemId: string, problems: Problem[]): T | undefined {
-  try {
-    return fn();
-  } catch (e) {
-    problems.push(checkFailed(file, itemId, e));
-    return undefined;
-  }
-}
-
-export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)));
-}
-
-function asUnaudited(p: Problem, kind: FileKind | undefined): Unaudited {
-  const u: Unaudited = { file: p.file, range: p.range ?? ZERO_RANGE, reason: p.message, scope: p.unaudited! };
-  if (kind) u.kind = kind;
-  if (p.object) u.object = p.object;
-  return u;
-}
-
-/** The kind of a file the host could not read, from its path (a YAML file that might be a manifest counts as one). */
-function hostKind(file: string): FileKind | undefined {
-  const kind = classifyPath(file);
-  return kind === 'maybeKubernetes' ? 'kubernetes' : (kind ?? undefined);
-}
-
-/** The checks' unaudited fields, one entry per place and reason naming every item that could not read it. */
-function mergeChecks(checks: readonly Unaudited[], out: Unaudited[]): void {
-  const merged = new Map<string, Unaudited>();
-  for (const u of checks) {
-    const key = `${u.file}\0${u.range.start.line}:${u.range.start.character}\0${u.reason}`;
-    const known = merged.get(key);
-    if (!known) merged.set(key, { ...u, rules: [...(u.rules ?? [])] });
-    else for (const r of u.rules ?? []) if (!known.rules!.includes(r)) known.rules!.push(r);
-  }
-  for (const u of merged.values()) out.push(u);
-}
-
-function compareUnaudited(a: Unaudited, b: Unaudited): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
-}
-
-/**
- * Items that found nothing wrong but read a kind of file of which something was not audited (a file that
- * did not parse, a templated document) cannot pass: they become `unaudited`. Results are copied, not
- * changed (the engine keeps them for the next audit).
- */
-function withUnauditedInputs(results: ItemResult[], resolved: readonly ResolvedItem[], unaudited: readonly Unaudited[]): ItemResult[] {
-  const kinds = new Set<FileKind>();
-  for (const u of unaudited) if (u.kind && !u.rules) kinds.add(u.kind);
-  if (kinds.size === 0) return results;
-  return results.map((r, i) => {
-    if (r.status !== 'pass' && r.status !== 'not-applicable') return r;
-    const t = resolved[i]?.template;
-    return t && resolved[i].item.id === r.id && t.kinds.some((k) => kinds.has(k)) ? { ...r, status: 'unaudited' } : r;
-  });
-}
-
-export function summarize(fileCount: number, findings: readonly Finding[], items: readonly ItemResult[], suppressed: number, inputs: { unaudited: number; policy?: UnauditedPolicy } = { unaudited: 0 }): Summary {
-  // Every reported finding belongs to one automated item and carries its severity: count them per item.
-  let errors = 0;
-  let warnings = 0;
-  let infos = 0;
-  let passed = 0;
-  let failed = 0;
-  let manual = 0;
-  let attested = 0;
-  let notApplicable = 0;
-  let unauditedItems = 0;
-  for (const i of items) {
-    if (i.mode === 'auto') {
-      if (i.severity === 'error') errors += i.findings.length;
-      else if (i.severity === 'warning') warnings += i.findings.length;
-      else if (i.severity === 'info') infos += i.findings.length;
-    }
-    if (i.status === 'pass') passed++;
-    else if (i.status === 'fail') failed++;
-    else if (i.status === 'not-applicable') notApplicable++;
-    else if (i.status === 'unaudited') unauditedItems++;
-    else if (i.status === 'manual') {
-      manual++;
-      if (i.attestation) attested++;
-    }
-  }
-  // Unattested manual items do not lower the score: it measures what is proven (checks) or signed off.
-  // An item that could not read all its inputs proves nothing: it counts like a failure, unless ignored.
-  const policy = inputs.policy ?? 'error';
-  const denominator = passed + failed + attested + (policy === 'ignore' ? 0 : unauditedItems);
-  const nothingToAudit = fileCount === 0 && inputs.unaudited === 0;
-  return {
-    files: fileCount,
-    findings: findings.length,
-    errors,
-    warnings,
-    infos,
-    passed,
-    failed,
-    manual,
-    notApplicable,
-    suppressed,
-    unaudited: inputs.unaudited,
-    unauditedItems,
-    unauditedPolicy: policy,
-    nothingToAudit,
-    score: nothingToAudit ? 0 : denominator === 0 ? 100 : Math.round(((passed + attested) / denominator) * 100),
-  };
 }

@@ -1,0 +1,64 @@
+// Checklist items resolved against the check and fix templates, with config overrides applied.
+import type { AnyTemplate } from './checks/template';
+import type { Checklist, ChecklistItem, Config } from './checklist/schema';
+import { TEMPLATES } from './checks';
+import type { AnyFix } from './fixes/template';
+import { FIXES } from './fixes';
+import type { Problem, Severity } from './model';
+
+/** A checklist item with its template, parsed params and effective severity. */
+export interface ResolvedItem {
+  item: ChecklistItem;
+  checklist: Checklist;
+  sectionId: string;
+  sectionTitle: string;
+  severity: Severity;
+  template?: AnyTemplate;
+  params: unknown;
+  fix?: { template: AnyFix; params: unknown };
+}
+
+/** Resolves items of the given checklists against the templates, applying config overrides. */
+export function resolveItems(checklists: readonly Checklist[], config: Config = {}): { items: ResolvedItem[]; problems: Problem[] } {
+  const items: ResolvedItem[] = [];
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const checklist of checklists) {
+    for (const section of checklist.sections) {
+      for (const item of section.items) {
+        if (seen.has(item.id)) {
+          problems.push({ file: checklist.file ?? checklist.id, message: `Item "${item.id}" is defined by more than one checklist; the first one wins.`, severity: 'warning' });
+          continue;
+        }
+        seen.add(item.id);
+        const setting = config.rules?.[item.id];
+        const sev = typeof setting === 'string' ? setting : setting?.severity;
+        if (sev === 'off' || (item.optIn && sev === undefined)) continue;
+        const template = item.check ? TEMPLATES.get(item.check) : undefined;
+        let params: unknown = undefined;
+        if (template) {
+          const withParams = { ...(item.with ?? {}), ...(typeof setting === 'object' ? (setting.with ?? {}) : {}) };
+          const parsed = template.params.safeParse(withParams);
+          if (!parsed.success) {
+            problems.push({ file: '.shipshape.yaml', message: `rules.${item.id}.with: ${parsed.error.issues[0]?.message ?? 'invalid'}`, severity: 'error' });
+            continue;
+          }
+          params = parsed.data;
+        }
+        const fixTemplate = item.fix ? FIXES.get(item.fix.template) : undefined;
+        const fixParams = fixTemplate?.params.safeParse(item.fix?.with ?? {});
+        items.push({
+          item,
+          checklist,
+          sectionId: section.id,
+          sectionTitle: section.title,
+          severity: (sev as Severity | undefined) ?? item.severity,
+          template,
+          params,
+          fix: fixTemplate && fixParams?.success ? { template: fixTemplate, params: fixParams.data } : undefined,
+        });
+      }
+    }
+  }
+  return { items, problems };
+}
