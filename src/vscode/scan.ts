@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Engine } from '../engine/audit';
 import { classifyPath } from '../engine/discover';
 import type { AuditResult, Problem } from '../engine/model';
 import { readSettings, type Settings } from './config';
 import { FolderRenderer } from './render';
-import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, refusedLink, relativePath, resolveRelative, toSource, walk } from './files';
+import { oversizedFile, unreadableFile } from '../node/unreadable';
+import { decode, DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, refusedLink, relativePath, resolveRelative, toSource, walk } from './files';
 import { BUILTIN_PREFIX, isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup';
 
 /** False only when the file system says the file is gone (an open editor may still show its text). */
@@ -16,6 +18,28 @@ async function existsOnDisk(uri: vscode.Uri): Promise<boolean> {
   } catch (e) {
     return !(e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
   }
+}
+
+/**
+ * Reads a file for a full scan: an open document's live text; on a local disk through node:fs, as the CLI
+ * does (a synchronous read costs a fraction of the file system API's round trips); else (remote or virtual
+ * workspaces) through the file system API. Decoded, limited and reported as `readText` does.
+ */
+async function readScanned(uri: vscode.Uri, rel: string, problems: Problem[], maxSize: number, local: boolean): Promise<string | undefined> {
+  if (!local || openDocument(uri)) return readText(uri, rel, problems, maxSize);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(uri.fsPath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') problems.push(unreadableFile(rel, code, (e as Error).message));
+    return undefined;
+  }
+  if (bytes.byteLength > maxSize) {
+    problems.push(oversizedFile(rel, bytes.byteLength, maxSize));
+    return undefined;
+  }
+  return decode(bytes, rel, problems);
 }
 
 /** What a folder auditor needs from the extension context. */
@@ -142,17 +166,22 @@ export class FolderAuditor implements vscode.Disposable {
       const maxSize = setup.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
       let done = 0;
       let next = 0;
+      const local = this.folder.uri.scheme === 'file';
       const worker = async (): Promise<void> => {
         while (next < files.length) {
           if (token.isCancellationRequested || gen !== this.generation) return;
           const f = files[next++];
           const problems: Problem[] = [];
-          const text = await readText(f.uri, f.path, problems, maxSize);
+          const text = await readScanned(f.uri, f.path, problems, maxSize, local);
           const src = text === undefined ? undefined : toSource(f.path, text, new Set(setup.config.markdown ?? []));
           if (src) engine.upsert(src);
           if (problems.length) this.fileProblems.set(f.path, problems);
           done++;
-          if (done % 50 === 0) progress?.(`${this.name}: ${done}/${files.length} files`, (50 / Math.max(files.length, 1)) * 100);
+          if (done % 50 === 0) {
+            progress?.(`${this.name}: ${done}/${files.length} files`, (50 / Math.max(files.length, 1)) * 100);
+            // local reads do not wait: let progress, cancellation and editor events through
+            if (local) await new Promise((resolve) => setImmediate(resolve));
+          }
         }
       };
       await Promise.all(Array.from({ length: 8 }, worker));
