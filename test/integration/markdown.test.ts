@@ -79,7 +79,7 @@ export function markdownTests(): void {
       const links = a.tree.children(items[0]);
       assert.equal(links[0].ruleId, 'fixture.k8s.liveness');
       assert.match(String(links[0].description), /matched "Containers declare a liveness probe"/);
-      assert.equal(items[1].description, 'manual: no rule speaks of it');
+      assert.equal(items[1].description, 'not verified: no rule speaks of it');
     });
 
     test('Export readiness report writes the filled-in checklist', async () => {
@@ -91,7 +91,7 @@ export function markdownTests(): void {
         assert.ok(text, 'the report file was written');
         assert.match(text, /^# API release\n/);
         assert.match(text, /^- \[x\] ✓ The API image runs as a non-root user — `api\.docker\.user` .*checks pass; not ticked in the checklist yet$/m);
-        assert.match(text, /^- \[x\] \(manual\) Docs reviewed by the team — ticked by hand$/m);
+        assert.match(text, /^- \[ \] \(ticked, not verified\) Docs reviewed by the team — ticked in the checklist, but not verified: no rule speaks of it$/m);
       } finally {
         await vscode.workspace.fs.delete(out).then(undefined, () => undefined);
       }
