@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { parseKubernetes } from '../../src/engine/parse/kubernetes';
 import { auditFixture, FIXTURES } from './helpers';
 import { fixFixture } from './fixHelpers';
 
@@ -52,6 +53,19 @@ describe('YAML merge keys', () => {
     const deployment = await fixFixture(path.join(MERGE, 'deployment.yaml'), { rules: new Set(['k8s.pod-security.privileged']) });
     assert.match(deployment.texts.get('deployment.yaml')!, /<<: \*sc\n {12}privileged: false\n/);
     assert.ok(!deployment.audit().findings.some((f) => f.ruleId === 'k8s.pod-security.privileged'));
+  });
+});
+
+describe('YAML documents that cannot be read as data', () => {
+  it('a merge key whose value is not a map, and an alias bomb, leave the document unaudited with the reason', () => {
+    const merge = parseKubernetes('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  <<: text\nspec: {}\n', 'p.yaml').problems;
+    assert.equal(merge.length, 1);
+    assert.equal(merge[0].unaudited, 'document');
+    assert.match(merge[0].message, /Merge sources must be maps or map aliases; it is not audited/);
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 6; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(', ')}]`);
+    const bomb = parseKubernetes(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata:\n${lines.map((l) => '  ' + l).join('\n')}\n`, 'm.yaml').problems;
+    assert.match(bomb[0]?.message ?? '', /expands too many aliases/);
   });
 });
 

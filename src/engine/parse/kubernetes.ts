@@ -1,6 +1,6 @@
 import { isAlias, type Document, type LineCounter, type Node } from 'yaml';
 import type { Problem, Range } from '../model';
-import { isMap, isPair, isScalar, isSeq, keyRangeAt, nodeAt, nodeRange, parseYaml, toPlain, valueRangeAt, type YamlPath } from './yamlSupport';
+import { isMap, isPair, isScalar, isSeq, keyRangeAt, nodeAt, nodeRange, parseYaml, plainOf, valueRangeAt, type YamlPath } from './yamlSupport';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -132,11 +132,12 @@ export function parseKubernetes(text: string, file: string, opts: { rendered?: b
   const objects: K8sObject[] = [];
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0) return;
-    const plain = toPlain(doc);
-    if (plain === undefined) {
-      problems.push({ file, message: `Document ${docIndex + 1} expands too many aliases (more than the alias limit); it is not audited.`, range: nodeRange(lineCounter, doc.contents as never), severity: 'error', unaudited: 'document' });
+    const read = plainOf(doc);
+    if ('error' in read) {
+      problems.push({ file, message: `Document ${docIndex + 1} cannot be read: ${read.error}; it is not audited.`, range: nodeRange(lineCounter, doc.contents as never), severity: 'error', unaudited: 'document' });
       return;
     }
+    const plain = read.value;
     if (plain === null || plain === undefined) return; // empty document
     if (!isObject(plain)) return;
     const templated = templatedNode(doc.contents, plain);

@@ -177,10 +177,17 @@ export function nodeRange(lc: LineCounter, node: Node | null | undefined): Range
 
 /** Converts a document to plain JS with the alias bomb limit; undefined when it cannot. */
 export function toPlain(doc: Document.Parsed): unknown {
+  const r = plainOf(doc);
+  return 'value' in r ? r.value : undefined;
+}
+
+/** A document as plain JS, or why it cannot be: an alias bomb, or a merge key whose value is not a map (`<<: text`). */
+export function plainOf(doc: Document.Parsed): { value: unknown } | { error: string } {
   try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch {
-    return undefined;
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    const message = firstLine((e as Error).message);
+    return { error: /excessive alias/i.test(message) ? 'it expands too many aliases (more than the alias limit)' : message.replace(/\.$/, '') };
   }
 }
 
