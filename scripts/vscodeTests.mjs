@@ -18,7 +18,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.resolve(process.env.SHIPSHAPE_RESULTS_DIR ?? path.join(REPO, 'test-results'));
 const FIXTURES = path.join(REPO, 'test', 'fixtures', 'workspaces');
 const CHROMIUM = process.env.SHIPSHAPE_CHROMIUM ?? '/usr/bin/chromium';
-const INTEGRATION_TIMEOUT_MS = 6 * 60 * 1000;
+const INTEGRATION_TIMEOUT_MS = 15 * 60 * 1000;
 const UI_TIMEOUT_MS = 10 * 60 * 1000;
 const started = Date.now();
 
@@ -100,11 +100,12 @@ const WS_DEMO = existsSync(DEMO_SOURCE) ? path.join(TMP, 'ws-demo') : undefined;
 if (WS_DEMO) cpSync(DEMO_SOURCE, WS_DEMO, { recursive: true });
 const WORKSPACE_FILE = path.join(WS_INT, 'shipshape.code-workspace');
 
-// A quiet workbench: no welcome page, no chat panel, no gallery checks (the machine is offline).
+// A quiet workbench: no welcome page, no chat panel, no gallery checks (the machine is offline). Auto save off,
+// as in desktop VS Code (the web workbench saves after a second by default, which would save what tests leave unsaved).
 mkdirSync(path.join(dirs.user, 'User'), { recursive: true });
 writeFileSync(
   path.join(dirs.user, 'User', 'settings.json'),
-  JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'git.enabled': false, 'security.workspace.trust.enabled': false }, null, 2),
+  JSON.stringify({ 'files.autoSave': 'off', 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'git.enabled': false, 'security.workspace.trust.enabled': false }, null, 2),
 );
 
 const port = await freePort();

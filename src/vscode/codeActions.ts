@@ -6,6 +6,7 @@ import type { Finding } from '../engine/model';
 import type { Ctx, TreeNode } from './context';
 import { findingOf, ruleIdOf } from './diagnostics';
 import { countText, relocate } from './fixPlan';
+import { docsTitle, ignoreTitle, quickFixMenu, type Offer } from './quickFixMenu';
 import { applyPlan, linkedOutside, planFix, planFixAll, planIgnore, planOf, planSummary, staleFiles, TextSource, toWorkspaceEdit, unwritableIn, type ApplyResult, type FixPlan } from './fixSession';
 import type { FolderAuditor } from './scan';
 
@@ -57,55 +58,64 @@ class ShipshapeCodeActions implements vscode.CodeActionProvider {
     const shown = wantQuick ? context.diagnostics.flatMap((d) => (ruleIdOf(d) ? [{ d, finding: findingOf(a, document.uri, d) }] : [])) : [];
     if (!shown.length && !wantFixAll) return [];
     const version = document.version;
+    const plans = new Map<Finding, FixPlan>();
     // One pass over the current texts: where each finding is now, its fix, and the suppressions it can take.
     const now = await new TextSource(a).run((engine, read) => {
       const current = engine.audit().findings.filter((f) => f.file === rel);
       const text = read(rel) ?? document.getText();
       const kind = engine.file(rel)?.kind ?? kindFor(rel, text);
-      const per = shown.flatMap(({ d, finding }) => {
+      const offers = shown.flatMap(({ d, finding }): Offer<vscode.Diagnostic>[] => {
         const cur = finding && relocate(current, finding);
         if (!cur) return [];
         // (no light bulb for a fix that would write through a symbolic link to outside the folder)
         const fix = cur.fixable ? computeFix(engine, cur, read, unwritableIn(a)) : undefined;
-        const plan = fix && 'edits' in fix ? planOf(a, read, fix.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: fix.title, changesBehaviour: fix.changesBehaviour }]) : undefined;
         const scopes = ignoreScopes(kind, rel).filter((s) => !('declined' in suppressionEdit({ path: rel, text, kind }, cur, undefined, s)));
-        return [{ d, cur, plan, title: fix && 'title' in fix ? fix.title : undefined, scopes }];
+        if (!fix || !('edits' in fix)) return [{ diagnostic: d, finding: cur, scopes }];
+        const plan = planOf(a, read, fix.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: fix.title, changesBehaviour: fix.changesBehaviour }]);
+        plans.set(cur, plan);
+        return [{ diagnostic: d, finding: cur, scopes, fix: { title: fix.title, changesBehaviour: fix.changesBehaviour, groupTitle: engine.item(cur.ruleId)?.fix?.template.groupTitle } }];
       });
-      return { per, fixable: current.filter((f) => f.fixable).length };
+      return { offers, fixable: current.filter((f) => f.fixable).length };
     });
     if (token.isCancellationRequested || document.version !== version) return [];
+    const menu = quickFixMenu(now.offers);
     const actions: vscode.CodeAction[] = [];
-    const docsShown = new Set<string>();
-    for (const { d, cur, plan, title, scopes } of now.per) {
-      if (plan && title) {
-        const fix = new FixAction(title, QUICK_FIX, document, version, plan, () => planFix(a, cur));
-        fix.diagnostics = [d];
-        fix.isPreferred = true;
-        actions.push(fix);
-      }
-      for (const scope of scopes) {
-        const where = scope === 'object' && cur.object ? `for ${cur.object}` : 'here';
-        const ignore = new vscode.CodeAction(`Ignore ${cur.ruleId} ${where}…`, QUICK_FIX);
-        ignore.diagnostics = [d];
-        ignore.command = { command: 'shipshape.ignoreHere', title: ignore.title, arguments: [{ uri: document.uri, finding: cur, scope }] };
-        actions.push(ignore);
-      }
-      if (!docsShown.has(cur.ruleId)) {
-        docsShown.add(cur.ruleId);
-        const docs = new vscode.CodeAction(`Show docs for ${cur.ruleId}`, QUICK_FIX);
-        docs.diagnostics = [d];
-        docs.command = { command: 'shipshape.openDocs', title: docs.title, arguments: [cur.ruleId] };
-        actions.push(docs);
-      }
+    for (const entry of menu.fixes) {
+      const findings = entry.offers.map((o) => o.finding);
+      const rules = new Set(findings.map((f) => f.ruleId));
+      const [first] = findings;
+      // a group is computed when chosen: its fixes applied one after the other, for this object and container only
+      const fix = entry.grouped
+        ? new FixAction(entry.title, QUICK_FIX, document, version, undefined, () => planFixAll(a, { files: new Set([rel]), onlyFiles: true, rules, where: (f) => f.object === first.object && f.container === first.container }))
+        : new FixAction(entry.title, QUICK_FIX, document, version, plans.get(first), () => planFix(a, first));
+      fix.diagnostics = entry.offers.map((o) => o.diagnostic);
+      fix.isPreferred = entry.preferred;
+      actions.push(fix);
+      // "Fix all in this file" right after the preferred fix
+      if (entry.preferred && wantQuick && now.fixable > 1) actions.push(this.fileFixAll(a, document, version, rel, now.offers.map((o) => o.diagnostic)));
     }
-    const fileFixAll = () => planFixAll(a, { files: new Set([rel]), onlyFiles: true });
-    if (wantQuick && now.fixable > 1 && now.per.some((x) => x.plan)) {
-      const all = new FixAction('Fix all auto-fixable Shipshape findings in this file', QUICK_FIX, document, version, undefined, fileFixAll);
-      all.diagnostics = now.per.map((x) => x.d);
-      actions.push(all);
+    if (menu.ignore.length) {
+      const ignore = new vscode.CodeAction(ignoreTitle(menu.ignore), QUICK_FIX);
+      ignore.diagnostics = [...new Set(menu.ignore.map((c) => c.diagnostic))];
+      const choices = menu.ignore.map((c) => ({ finding: c.finding, scope: c.scope, label: c.label }));
+      ignore.command = { command: 'shipshape.ignoreHere', title: ignore.title, arguments: [choices.length === 1 ? { uri: document.uri, ...choices[0] } : { uri: document.uri, choices }] };
+      actions.push(ignore);
     }
-    if (wantFixAll && now.fixable) actions.push(new FixAction('Fix all Shipshape findings', FIX_ALL_KIND, document, version, undefined, fileFixAll));
+    if (menu.docs.length) {
+      const docs = new vscode.CodeAction(docsTitle(menu.docs), QUICK_FIX);
+      docs.diagnostics = now.offers.map((o) => o.diagnostic);
+      docs.command = { command: 'shipshape.openDocs', title: docs.title, arguments: [menu.docs.length === 1 ? menu.docs[0] : menu.docs] };
+      actions.push(docs);
+    }
+    if (wantFixAll && now.fixable) actions.push(new FixAction('Fix all Shipshape findings', FIX_ALL_KIND, document, version, undefined, () => planFixAll(a, { files: new Set([rel]), onlyFiles: true })));
     return actions;
+  }
+
+  /** Every fix of the file, computed when chosen. */
+  private fileFixAll(a: FolderAuditor, document: vscode.TextDocument, version: number, rel: string, diagnostics: vscode.Diagnostic[]): FixAction {
+    const all = new FixAction('Fix all auto-fixable Shipshape findings in this file', QUICK_FIX, document, version, undefined, () => planFixAll(a, { files: new Set([rel]), onlyFiles: true }));
+    all.diagnostics = diagnostics;
+    return all;
   }
 
   /** The edit, computed when the action is chosen: from the plan while its texts are unchanged, else afresh. */
@@ -140,6 +150,8 @@ interface FindingTarget {
   finding?: Finding;
   folder?: vscode.WorkspaceFolder;
   scope?: IgnoreScope;
+  /** Several findings to choose from (asked with a quick pick). */
+  choices?: { finding: Finding; scope: IgnoreScope; label: string }[];
 }
 
 function auditorOf(ctx: Ctx, target: FindingTarget | TreeNode | undefined): FolderAuditor | undefined {
@@ -232,7 +244,17 @@ export function codeActionsFeature(ctx: Ctx): void {
   /** Asks for a reason (Escape cancels) and writes the suppression of one finding. */
   ctx.command('shipshape.ignoreHere', async (target: FindingTarget | TreeNode): Promise<ApplyResult | undefined> => {
     const a = auditorOf(ctx, target);
-    if (!a || !target?.finding) return undefined;
+    if (!a) return undefined;
+    // the light bulb's one ignore entry for several findings: which one, and where
+    if (target && 'choices' in target && target.choices?.length) {
+      const pick = await vscode.window.showQuickPick(
+        target.choices.map((c) => ({ label: c.label, detail: c.finding.message, choice: c })),
+        { title: 'Ignore a Shipshape finding', placeHolder: 'Which finding to ignore (a reason is asked next)' },
+      );
+      if (!pick) return { applied: false, stale: [], saved: [], message: 'cancelled' };
+      target = { ...target, finding: pick.choice.finding, scope: pick.choice.scope };
+    }
+    if (!target?.finding) return undefined;
     const finding = target.finding;
     const scope = 'scope' in target ? target.scope : undefined;
     const reason = await vscode.window.showInputBox({

@@ -30,8 +30,9 @@ export function commandsFeature(ctx: Ctx): void {
   ctx.command('shipshape.showAll', () => ctx.setView({ failingOnly: false }));
   ctx.command('shipshape.showLog', () => ctx.log.channel.show(true));
 
-  ctx.command('shipshape.openDocs', async (target: Target) => {
-    const ruleId = ruleIdOf(target) ?? (await vscode.window.showInputBox({ prompt: 'Rule id' }));
+  ctx.command('shipshape.openDocs', async (target: Target | string[]) => {
+    // several rules (the light bulb's one docs entry for a line): pick one
+    const ruleId = Array.isArray(target) ? await vscode.window.showQuickPick(target, { title: 'Show Shipshape rule docs', placeHolder: 'Rule' }) : (ruleIdOf(target) ?? (await vscode.window.showInputBox({ prompt: 'Rule id' })));
     if (!ruleId) return;
     const item = ctx.folders.map((a) => a.result?.items.find((i) => i.id === ruleId)).find(Boolean);
     const uri = docsUri(ruleId, item?.docs?.url);

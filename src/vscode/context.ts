@@ -54,6 +54,11 @@ export class Ctx implements vscode.Disposable, AuditorHost {
   readonly auditors = new Map<string, FolderAuditor>();
   readonly view: ViewState = { groupBy: 'checklist', failingOnly: false };
   readonly treeRoots: TreeRootProvider[] = [];
+  /**
+   * When (Date.now()) the extension activated, first showed scan progress, first published results of the
+   * files read so far, and first had every folder's complete result (read by the tests' inspect()).
+   */
+  readonly timings: { activated: number; progress?: number; partial?: number; complete?: number } = { activated: Date.now() };
   /** The score in the status bar, once the status bar feature created it (read by the tests' inspect()). */
   statusBarItem: vscode.StatusBarItem | undefined;
 
@@ -82,6 +87,8 @@ export class Ctx implements vscode.Disposable, AuditorHost {
   }
 
   didAudit(auditor: FolderAuditor): void {
+    if (auditor.partial) this.timings.partial ??= Date.now();
+    else if (this.folders.every((a) => (a.result && !a.partial) || a.state === 'disabled')) this.timings.complete ??= Date.now();
     this.auditEmitter.fire(auditor);
   }
 
@@ -191,6 +198,7 @@ export class Ctx implements vscode.Disposable, AuditorHost {
       cts.dispose();
     });
     this.scanPromise = p;
+    this.timings.progress ??= Date.now();
     void vscode.commands.executeCommand('setContext', 'shipshape.scanning', true);
     this.scanEmitter.fire(true);
     return p;

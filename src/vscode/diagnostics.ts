@@ -2,13 +2,17 @@ import * as vscode from 'vscode';
 import type { Ctx } from './context';
 import { findingToDiagnostic, problemToDiagnostic, SOURCE, toLocation, toRange } from './convert';
 import type { FolderAuditor } from './scan';
+import { BUILTIN_PREFIX } from './setup';
 import { unauditedSeverity, type Finding } from '../engine/model';
 
-/** Finds the rule's place in its checklist file, for related information. */
+/**
+ * Finds the rule's place in its checklist file, for related information: only a checklist of the user's
+ * (a file in the folder), never the extension's built-in ones, which the user does not edit.
+ */
 export function itemLocation(auditor: FolderAuditor, ruleId: string): vscode.Location | undefined {
   const ri = auditor.engine?.item(ruleId);
   const file = ri?.checklist.file;
-  if (!file) return undefined;
+  if (!file || file.startsWith(BUILTIN_PREFIX)) return undefined;
   const cf = auditor.setup?.files.get(file);
   if (!cf) return undefined;
   return toLocation(auditor.resolve, file, cf.itemRanges.get(ruleId));
@@ -57,13 +61,15 @@ export function diagnosticsFeature(ctx: Ctx): void {
       e.diagnostics.push(d);
     };
     const result = auditor.result;
+    // related information points at the user's own files only
+    const userFiles = (file: string): vscode.Uri | undefined => (file.startsWith(BUILTIN_PREFIX) ? undefined : auditor.resolve(file));
     if (result && ctx.auditors.has(key)) {
       const items = new Map(result.items.map((i) => [i.id, i]));
       for (const f of result.findings) {
         const uri = auditor.resolve(f.file);
         if (!uri) continue;
         const item = items.get(f.ruleId);
-        add(uri, findingToDiagnostic(f, { resolve: auditor.resolve, docs: item?.docs, itemLocation: itemLocation(auditor, f.ruleId), itemTitle: item?.title }));
+        add(uri, findingToDiagnostic(f, { resolve: userFiles, docs: item?.docs, itemLocation: itemLocation(auditor, f.ruleId), itemTitle: item?.title }));
       }
       const notAudited = result.unaudited.map((u) => ({ file: u.file, range: u.range, message: `Not audited: ${u.reason}${u.rules ? ` (${u.rules.join(', ')})` : ''}`, severity: unauditedSeverity(result.summary.unauditedPolicy) ?? 'info' }));
       for (const p of [...result.problems, ...notAudited]) {

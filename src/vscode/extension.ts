@@ -38,7 +38,7 @@ export interface ShipshapeApi {
   tree: { roots(): TreeNode[]; children(node: TreeNode): TreeNode[] };
   onDidAudit: vscode.Event<{ folder: vscode.WorkspaceFolder; result: AuditResult | undefined }>;
   /** Test support: what the extension wrote to its output channel (latest lines, every level) and shows in the status bar. */
-  inspect(): { log: string[]; statusBar: { text: string; tooltip: string } | undefined };
+  inspect(): { log: string[]; statusBar: { text: string; tooltip: string } | undefined; timings: { activated: number; progress?: number; partial?: number; complete?: number } };
 }
 
 /**
@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
     inspect: () => {
       const item = ctx.statusBarItem;
       const tooltip = typeof item?.tooltip === 'string' ? item.tooltip : (item?.tooltip?.value ?? '');
-      return { log: ctx.log.lines(), statusBar: item && { text: item.text, tooltip } };
+      return { log: ctx.log.lines(), statusBar: item && { text: item.text, tooltip }, timings: { ...ctx.timings } };
     },
     onDidAudit: (listener, thisArg, disposables) => ctx.onDidAudit((a) => listener.call(thisArg, { folder: a.folder, result: a.result }), undefined, disposables),
   };

@@ -145,6 +145,8 @@ export async function planFix(a: FolderAuditor, finding: Finding): Promise<FixPl
 export interface FixAllScope {
   rules?: ReadonlySet<string>;
   files?: ReadonlySet<string>;
+  /** Only findings this accepts (the findings of one container, for a grouped quick fix). */
+  where?: (f: Finding) => boolean;
   /** Keep only the edits to these files (a file's own fix-all leaves other files alone). */
   onlyFiles?: boolean;
 }
@@ -152,7 +154,7 @@ export interface FixAllScope {
 /** Every fix of a folder (optionally of some rules or files) until none applies, from the current texts. */
 export async function planFixAll(a: FolderAuditor, scope: FixAllScope = {}): Promise<FixPlan> {
   return new TextSource(a).run((engine, read) => {
-    const result = fixAll(engine, { rules: scope.rules, files: scope.files, readFile: read, unwritable: unwritableIn(a) });
+    const result = fixAll(engine, { rules: scope.rules, files: scope.files, where: scope.where, readFile: read, unwritable: unwritableIn(a) });
     const edits: FileEdit[] = [];
     for (const [file, { before, after }] of result.files) {
       if (scope.onlyFiles && !scope.files?.has(file)) continue;

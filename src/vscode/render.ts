@@ -84,6 +84,11 @@ export class FolderRenderer implements vscode.Disposable {
     }, delay);
   }
 
+  /** True when the plan has charts or kustomizations to render. */
+  get pending(): boolean {
+    return !!this.plan && (this.plan.charts.length > 0 || this.plan.kustomizations.length > 0);
+  }
+
   get busy(): boolean {
     return !!this.timer;
   }

@@ -9,6 +9,9 @@ import { oversizedFile, unreadableFile } from '../node/unreadable';
 import { decode, DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, refusedLink, relativePath, resolveRelative, toSource, walk } from './files';
 import { BUILTIN_PREFIX, isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup';
 
+/** How often the first scan of a folder publishes the results of the files read so far. */
+const PARTIAL_EVERY_MS = 250;
+
 /** False only when the file system says the file is gone (an open editor may still show its text). */
 async function existsOnDisk(uri: vscode.Uri): Promise<boolean> {
   if (!openDocument(uri)) return true; // readText reads the disk and reports a missing file itself
@@ -64,6 +67,8 @@ export class FolderAuditor implements vscode.Disposable {
   result: AuditResult | undefined;
   settings: Settings;
   state: AuditorState = 'idle';
+  /** The result is of the files read so far in the first scan, not yet of the whole folder. */
+  partial = false;
   /** Wall time of the last full scan and of the last incremental audit, in ms. */
   readonly timings = { scan: 0, audit: 0 };
 
@@ -167,6 +172,7 @@ export class FolderAuditor implements vscode.Disposable {
       let done = 0;
       let next = 0;
       const local = this.folder.uri.scheme === 'file';
+      let published = Date.now();
       const worker = async (): Promise<void> => {
         while (next < files.length) {
           if (token.isCancellationRequested || gen !== this.generation) return;
@@ -182,15 +188,22 @@ export class FolderAuditor implements vscode.Disposable {
             // local reads do not wait: let progress, cancellation and editor events through
             if (local) await new Promise((resolve) => setImmediate(resolve));
           }
+          if (Date.now() - published >= PARTIAL_EVERY_MS && done < files.length && gen === this.generation) {
+            this.publishPartial(engine, setup);
+            published = Date.now();
+          }
         }
       };
       await Promise.all(Array.from({ length: 8 }, worker));
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
+      // what the files say before charts and kustomizations render (rendering takes the longest)
+      if (this.renderer.pending) this.publishPartial(engine, setup);
       progress?.(`${this.name}: rendering Helm charts and kustomizations`);
       await this.renderer.render(engine, setup.config, this.settings);
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
       this.engine = engine;
       this.setup = setup;
+      this.partial = false;
       // Changes queued while the files were read stay queued: the scan may have read a file before its
       // latest edit, and the next incremental audit reads it again.
       this.runAudit();
@@ -340,6 +353,18 @@ export class FolderAuditor implements vscode.Disposable {
   }
 
   private currentExcludes: readonly string[] = [];
+
+  /**
+   * The first scan of a folder shows results as the files are read: the audit of what was read so far
+   * (marked `partial`; the view says it is still scanning). A later scan keeps the last complete result until it completes.
+   */
+  private publishPartial(engine: Engine, setup: FolderSetup): void {
+    if (this.result && !this.partial) return;
+    const problems = [...setup.problems, ...this.walkProblems, ...[...this.fileProblems.values()].flat()];
+    this.result = engine.audit({ attestations: setup.attestations, problems });
+    this.partial = true;
+    this.host.didAudit(this);
+  }
 
   /** Renders the charts and kustomizations again (one of their files was saved) and re-audits. */
   private rerender(): Promise<void> {

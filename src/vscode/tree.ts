@@ -44,22 +44,30 @@ export function revealCommand(uri: vscode.Uri, range: Evidence['range']): vscode
   return { command: 'vscode.open', title: 'Reveal', arguments: [uri, { selection: toRange(range), preserveFocus: false } satisfies vscode.TextDocumentShowOptions] };
 }
 
-/** A finding's short label: the object and container (or file and line) it is about; the message goes to the tooltip. */
+/** A finding about the repository as a whole (no CI workflow, no compose file): it has no file or line. */
+export function isRepositoryLevel(f: Finding): boolean {
+  return (f as { scope?: string }).scope === 'repository' || !f.file;
+}
+
+/** A finding's short label: the object and container (or file and line, or the repository) it is about; the message goes to the tooltip. */
 function findingLabel(f: Finding): string {
+  if (isRepositoryLevel(f)) return 'Repository';
   if (f.object) return f.container ? `${f.object} › ${f.container}` : f.object;
   return `${f.file}:${f.range.start.line + 1}`;
 }
 
 function findingNode(a: FolderAuditor, idPrefix: string, f: Finding, index: number, withRule: boolean, label = withRule ? f.message : findingLabel(f)): TreeNode {
-  const uri = a.resolve(f.file);
+  const repo = isRepositoryLevel(f);
+  const uri = repo ? undefined : a.resolve(f.file);
   const line = f.range.start.line + 1;
+  const where = repo ? 'the repository as a whole' : `${f.file}:${line}`;
   return {
     id: `${idPrefix}/f${index}:${f.file}:${f.range.start.line}:${f.range.start.character}`,
     label,
-    description: withRule ? `${f.ruleId} · line ${line}` : `${f.file}:${line}`,
+    description: withRule ? (repo ? f.ruleId : `${f.ruleId} · line ${line}`) : repo ? f.message : `${f.file}:${line}`,
     tooltip: `${f.message}
-${f.file}:${line}${f.object ? ` · ${f.object}` : ''}${f.container ? ` · container ${f.container}` : ''}`,
-    icon: statusIcon('fail', f.severity),
+${where}${f.object ? ` · ${f.object}` : ''}${f.container ? ` · container ${f.container}` : ''}`,
+    icon: repo && !withRule ? new vscode.ThemeIcon('repo', statusIcon('fail', f.severity).color) : statusIcon('fail', f.severity),
     contextValue: `finding rule${f.fixable ? ' fixable' : ''}`,
     command: uri ? revealCommand(uri, f.range) : undefined,
     folder: a.folder,
@@ -225,19 +233,24 @@ function byFile(a: FolderAuditor, prefix: string): TreeNode[] {
   if (!result) return [];
   const files = new Map<string, Finding[]>();
   for (const f of result.findings) {
+    if (isRepositoryLevel(f)) continue;
     let list = files.get(f.file);
     if (!list) files.set(f.file, (list = []));
     list.push(f);
   }
-  return [...files].map(([file, findings]) => {
-    const id = `${prefix}/file:${file}`;
-    const uri = a.resolve(file);
+  // the repository's own findings first, in a node of their own (they have no file)
+  const repo = result.findings.filter(isRepositoryLevel);
+  const entries: [string | undefined, Finding[]][] = [...(repo.length ? [[undefined, repo] as [undefined, Finding[]]] : []), ...files];
+  return entries.map(([file, findings]) => {
+    const id = file === undefined ? `${prefix}/repository` : `${prefix}/file:${file}`;
+    const uri = file === undefined ? undefined : a.resolve(file);
     return {
       id,
-      label: file,
+      label: file ?? 'Repository',
       description: `${findings.length} finding${findings.length === 1 ? '' : 's'}`,
+      tooltip: file === undefined ? 'Findings about the repository as a whole (a CI workflow, a compose file, a setting declared nowhere): they belong to no file.' : undefined,
       resourceUri: uri,
-      icon: vscode.ThemeIcon.File,
+      icon: file === undefined ? new vscode.ThemeIcon('repo') : vscode.ThemeIcon.File,
       contextValue: 'file',
       collapsible: 'expanded',
       folder: a.folder,
@@ -273,7 +286,8 @@ export function checklistRoots(ctx: Ctx): TreeRootProvider {
 
 /** The combined score and counts over every folder (see score.ts). */
 export function totals(ctx: Ctx): Totals {
-  return totalsOf(ctx.folders.map((a) => a.result));
+  // a folder whose first scan is still reading files has results so far, but no score yet
+  return totalsOf(ctx.folders.map((a) => (a.partial ? undefined : a.result)));
 }
 
 /** The readiness view: roots from every registered provider; badge, description and checkboxes. */
@@ -300,11 +314,16 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
 
   private updateHeader(): void {
     const t = totals(this.ctx);
+    const partial = this.ctx.folders.some((a) => a.partial && a.result);
     this.view.badge = t.failed ? { value: t.failed, tooltip: `Readiness ${t.score}% · ${t.failed} failing check${t.failed === 1 ? '' : 's'}` } : undefined;
-    this.view.description = this.ctx.scanning && !t.folders ? 'scanning…' : t.folders ? scoreLabel(t) : undefined;
+    this.view.description = (this.ctx.scanning && !t.folders) || partial ? 'scanning…' : t.folders ? scoreLabel(t) : undefined;
     // The message shows even when the view's header is merged into its container's title (a single view);
     // with nothing to audit there are no rows and the welcome text explains.
-    this.view.message = t.score === undefined ? undefined : `${scoreLine(t)}${this.ctx.view.failingOnly ? ' (showing failing only)' : ''}`;
+    this.view.message = partial
+      ? 'Scanning… these are the results of the files read so far; the score follows when every file is read.'
+      : t.score === undefined
+        ? undefined
+        : `${scoreLine(t)}${this.ctx.view.failingOnly ? ' (showing failing only)' : ''}`;
   }
 
   roots(): TreeNode[] {

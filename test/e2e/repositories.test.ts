@@ -3,12 +3,17 @@
 // The view, the status bar and the badge are read like a person reads them and compared with the engine's
 // own audit of the same folder. Screenshots go to the results folder (the README's come from here).
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Engine } from '../../src/engine/audit';
+import { ignoreScopes } from '../../src/engine/fixes/ignore';
+import { computeFix } from '../../src/engine/fixes/run';
 import type { AuditResult } from '../../src/engine/model';
 import { scanFolder } from '../../src/node/host';
+import { quickFixMenu } from '../../src/vscode/quickFixMenu';
 import { scoreLabel, scoreLine, totalsOf } from '../../src/vscode/score';
-import { expectText, openWorkbench, RESULTS, STEP_MS } from './workbench';
+import { expectText, openWorkbench, RESULTS, STEP_MS, watchStartup } from './workbench';
 
 interface Repo {
   name: string;
@@ -17,10 +22,12 @@ interface Repo {
   /** An explorer row that shows once the folder is open. */
   ready: string;
   screenshot: string;
+  /** A manifest line with many findings, where the light bulb's menu is read: folder, file, line text, token. */
+  quickFix?: { folder: string; file: string; line: string; token: string };
 }
 
 const REPOS: Repo[] = [
-  { name: 'the bundled example (examples/shop)', url: process.env.SHIPSHAPE_UI_EXAMPLE_URL, folder: process.env.SHIPSHAPE_UI_EXAMPLE, ready: 'Dockerfile', screenshot: 'vscode-ui-example.png' },
+  { name: 'the bundled example (examples/shop)', url: process.env.SHIPSHAPE_UI_EXAMPLE_URL, folder: process.env.SHIPSHAPE_UI_EXAMPLE, ready: 'Dockerfile', screenshot: 'vscode-ui-example.png', quickFix: { folder: 'k8s', file: 'deployment.yaml', line: '- name: api', token: 'name' } },
   { name: 'a copy of microservices-demo', url: process.env.SHIPSHAPE_UI_DEMO_URL, folder: process.env.SHIPSHAPE_UI_DEMO, ready: 'kubernetes-manifests', screenshot: 'vscode-ui-demo.png' },
 ];
 
@@ -30,14 +37,19 @@ for (const repo of REPOS) {
     let context: BrowserContext | undefined;
     let page: Page;
     let result: AuditResult;
+    let engine: Engine;
 
     before(async function () {
       if (!repo.url || !repo.folder) {
         console.log(`  skipped: ${repo.name} is not available on this machine (scripts/vscodeTests.mjs copies it when present)`);
         this.skip();
       }
-      result = (await scanFolder(repo.folder!)).result;
-      ({ context, page } = await openWorkbench(path.basename(repo.folder!), repo.url, repo.ready));
+      ({ result, engine } = await scanFolder(repo.folder!));
+      let startup: ReturnType<typeof watchStartup> | undefined;
+      ({ context, page } = await openWorkbench(path.basename(repo.folder!), repo.url, repo.ready, (p) => (startup = watchStartup(p))));
+      await startup?.done;
+      const ms = (v: number | undefined): string => (v === undefined ? 'not seen' : `${v} ms`);
+      console.log(`  startup on ${repo.name}: workbench load → Shipshape progress visible ${ms(startup?.progress)}, → score visible (complete result) ${ms(startup?.score)}`);
     });
 
     afterEach(async function () {
@@ -55,7 +67,7 @@ for (const repo of REPOS) {
       const rows = sidebar.locator('.monaco-list-row');
       const t = totalsOf([result]);
       assert.ok(t.score !== undefined && t.failed > 0, 'the repository has failing checks');
-      if (!(await sidebar.getByText(/Readiness \d+%/).count())) await icon.click();
+      if (!(await sidebar.getByText(/Readiness \d+%/).count())) await icon.click({ force: true }); // (the badge overlay takes the pointer; the click reaches the icon's item)
       // The view's line, the status bar and the badge say the same: one score and one failing count.
       // (Read from the view: the editor's audit of a folder is the editor host's, which may read fewer
       // inputs than the CLI host; scoreLine/scoreLabel are what both would print.)
@@ -96,11 +108,59 @@ for (const repo of REPOS) {
       assert.ok(mixed > 0, `a failing checklist with manual items, not first: ${roots.join(' | ')}`);
       await rows.nth(mixed).click();
       await expectCount(rows, (n) => n > roots.length);
+      // (the tree renders the opened node's children asynchronously: read the rows once its manual node shows)
+      await rows.filter({ hasText: /^To confirm by hand/ }).first().waitFor({ timeout: STEP_MS }).catch(() => undefined);
       const opened = await rows.allTextContents();
       const manual = opened.findIndex((x) => x.startsWith('To confirm by hand'));
       assert.ok(manual > mixed + 1, `manual items grouped after the checks: ${opened.join(' | ')}`);
       assert.match(opened[manual], /To confirm by hand0\/\d+ signed off/);
       await page.screenshot({ path: path.join(RESULTS, repo.screenshot.replace('.png', '-collapsed.png')) });
+    });
+
+    it('the light bulb on a line with many findings: a short menu, the preferred fix first, one ignore and one docs entry', async function () {
+      const q = repo.quickFix;
+      if (!q) return this.skip();
+      const explorerIcon = page.locator('.activitybar .action-item a[aria-label^="Explorer"], .activitybar .action-item .action-label[aria-label^="Explorer"]').first();
+      const explorer = page.locator('.explorer-folders-view');
+      if (!(await explorer.isVisible())) await explorerIcon.click({ force: true });
+      const dir = explorer.locator(`.monaco-list-row[aria-label="${q.folder}"]`);
+      await dir.waitFor({ timeout: STEP_MS });
+      if ((await dir.getAttribute('aria-expanded')) !== 'true') await dir.click();
+      await explorer.locator(`.monaco-list-row[aria-label="${q.file}"]`).click();
+      const editor = page.locator('.editor-instance .monaco-editor').first();
+      await editor.locator('.squiggly-error').first().waitFor({ timeout: STEP_MS });
+      const lineText = editor.locator('.view-line', { hasText: q.line });
+      await lineText.locator('span span', { hasText: new RegExp(`^${q.token}$`) }).first().click();
+      await page.locator('[class*="codicon-gutter-lightbulb"], .lightBulbWidget[class*="codicon-lightbulb"]').first().waitFor({ timeout: STEP_MS });
+      const menu = page.locator('.action-widget .monaco-list-row.action');
+      for (let attempt = 0; attempt < 5 && !(await menu.first().isVisible()); attempt++) {
+        await page.keyboard.press('Control+.');
+        await menu.first().waitFor({ timeout: 3000 }).catch(() => undefined);
+      }
+      await menu.first().waitFor({ timeout: STEP_MS });
+      const entries = await menu.allTextContents();
+      await page.screenshot({ path: path.join(RESULTS, 'readme-quickfix.png'), clip: { x: 0, y: 0, width: 1400, height: 700 } });
+      await page.keyboard.press('Escape');
+
+      // What the engine says about that line (the CLI host's audit of the same folder), as the menu module groups it.
+      const rel = `${q.folder}/${q.file}`;
+      const text = readFileSync(path.join(repo.folder!, rel), 'utf8');
+      const line = text.split('\n').findIndex((l) => l.includes(q.line));
+      const findings = result.findings.filter((f) => f.file === rel && f.range.start.line === line);
+      const offers = findings.map((f) => {
+        const fix = f.fixable ? computeFix(engine, f) : undefined;
+        const ok = fix && 'edits' in fix ? fix : undefined;
+        return { diagnostic: f, finding: f, scopes: ignoreScopes('kubernetes', rel), fix: ok && { title: ok.title, changesBehaviour: ok.changesBehaviour, groupTitle: engine.item(f.ruleId)?.fix?.template.groupTitle } };
+      });
+      const expected = quickFixMenu(offers);
+      const fixableInFile = result.findings.filter((f) => f.file === rel && f.fixable).length;
+      assert.ok(findings.length >= 5, `a line with many findings: ${findings.map((f) => f.ruleId).join(', ')}`);
+      assert.equal(entries.length, expected.fixes.length + (fixableInFile > 1 ? 1 : 0) + 2, `menu: ${entries.join(' | ')}`);
+      assert.ok(entries.length <= 10, `a short menu for ${findings.length} findings: ${entries.join(' | ')}`);
+      assert.ok(entries[0].startsWith(expected.fixes[0].title.replace(/ — changes behaviour$/, '')), `the preferred fix first: ${entries.join(' | ')}`);
+      assert.match(entries[1], /^Fix all auto-fixable Shipshape findings in this file/);
+      assert.equal(entries.filter((e) => /^Ignore /.test(e)).length, 1);
+      assert.equal(entries.filter((e) => /^Show .*docs/.test(e)).length, 1);
     });
   });
 }

@@ -29,7 +29,7 @@ describe('Shipshape in the VS Code workbench (headless Chromium)', function () {
     const icon = page.locator('.activitybar .action-item a[aria-label^="Shipshape"], .activitybar .action-item .action-label[aria-label^="Shipshape"]').first();
     await icon.waitFor({ timeout: STEP_MS });
     const pane = page.locator('.pane-body, .pane').filter({ has: page.locator('.monaco-list-row', { hasText: 'Fixture readiness' }) });
-    if (!(await pane.count())) await icon.click();
+    if (!(await pane.count())) await icon.click({ force: true }); // (the badge overlay takes the pointer; the click reaches the icon's item)
     const sidebar = page.locator('.part.sidebar');
     await sidebar.locator('.monaco-list-row', { hasText: 'Fixture readiness' }).waitFor({ timeout: STEP_MS });
     return sidebar;

@@ -15,7 +15,7 @@ const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-
  * Launches Chromium with its own profile (under the run's profile folder), opens the workbench (the fixture,
  * or `url`) and waits for the explorer to show `ready`.
  */
-export async function openWorkbench(profile?: string, url = URL, ready = 'Dockerfile'): Promise<{ context: BrowserContext; page: Page }> {
+export async function openWorkbench(profile?: string, url = URL, ready = 'Dockerfile', beforeLoad?: (page: Page) => void): Promise<{ context: BrowserContext; page: Page }> {
   assert.ok(url, 'the workbench URL is set: run this through scripts/vscodeTests.mjs');
   mkdirSync(RESULTS, { recursive: true });
   const base = process.env.SHIPSHAPE_UI_PROFILE ?? path.join(RESULTS, '.profile');
@@ -26,6 +26,7 @@ export async function openWorkbench(profile?: string, url = URL, ready = 'Docker
     viewport: { width: 1400, height: 900 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  beforeLoad?.(page);
   await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   // The explorer shows the fixture once the workspace is open.
@@ -43,4 +44,24 @@ export async function expectText(locator: Locator, re: RegExp): Promise<void> {
     await locator.page().waitForTimeout(100);
   }
   assert.fail(`expected ${re} in "${last}"`);
+}
+
+/**
+ * Times, from the moment the workbench is asked to load, until Shipshape first shows progress (its status-bar
+ * item, a spinner while scanning) and until the score is shown (the first complete result). Polls every 50 ms;
+ * the numbers are printed, not asserted.
+ */
+export function watchStartup(page: Page): { started: number; progress?: number; score?: number; done: Promise<void> } {
+  const w: { started: number; progress?: number; score?: number; done: Promise<void> } = { started: Date.now(), done: Promise.resolve() };
+  const item = page.locator('.statusbar-item[aria-label^="Shipshape"], .statusbar-item [aria-label^="Shipshape"]');
+  const score = page.locator('.statusbar-item[aria-label^="Shipshape readiness"], .statusbar-item [aria-label^="Shipshape readiness"]');
+  w.done = (async () => {
+    const until = w.started + 120000;
+    while (Date.now() < until && w.score === undefined && !page.isClosed()) {
+      if (w.progress === undefined && (await item.count().catch(() => 0))) w.progress = Date.now() - w.started;
+      if (await score.count().catch(() => 0)) w.score = Date.now() - w.started;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return w;
 }

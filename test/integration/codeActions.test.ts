@@ -63,19 +63,30 @@ async function settled(u: vscode.Uri, text: string, ms = 20000): Promise<void> {
   await (await api()).whenIdle();
 }
 
-/** Replaces window.showInputBox for one call (the extension and this suite share the `vscode` API object). */
-async function withInputBox<T>(answer: string | undefined, run: () => Thenable<T>): Promise<{ result: T; prompts: vscode.InputBoxOptions[] }> {
-  const win = vscode.window as { showInputBox: typeof vscode.window.showInputBox };
-  const original = win.showInputBox;
+/**
+ * Replaces window.showInputBox (and window.showQuickPick, answered with the item whose label `pick` names)
+ * while `run` runs (the extension and this suite share the `vscode` API object).
+ */
+async function withInputBox<T>(answer: string | undefined, run: () => Thenable<T>, pick?: string): Promise<{ result: T; prompts: vscode.InputBoxOptions[]; picks: string[][] }> {
+  const win = vscode.window as { showInputBox: typeof vscode.window.showInputBox; showQuickPick: unknown };
+  const original = { input: win.showInputBox, pick: win.showQuickPick };
   const prompts: vscode.InputBoxOptions[] = [];
+  const picks: string[][] = [];
   win.showInputBox = (options?: vscode.InputBoxOptions) => {
     prompts.push(options ?? {});
     return Promise.resolve(answer);
   };
+  win.showQuickPick = async (items: readonly (string | vscode.QuickPickItem)[] | Thenable<readonly (string | vscode.QuickPickItem)[]>) => {
+    const list = await items;
+    const label = (x: string | vscode.QuickPickItem): string => (typeof x === 'string' ? x : x.label);
+    picks.push(list.map(label));
+    return list.find((x) => label(x) === pick);
+  };
   try {
-    return { result: await run(), prompts };
+    return { result: await run(), prompts, picks };
   } finally {
-    win.showInputBox = original;
+    win.showInputBox = original.input;
+    win.showQuickPick = original.pick;
   }
 }
 
@@ -116,9 +127,15 @@ export function codeActionTests(): void {
       assert.equal(fix.kind?.value, 'quickfix');
       assert.equal(fix.isPreferred, true);
       assert.ok(fix.edit, 'the resolved fix carries its edit');
-      for (const t of ['Ignore fixture.k8s.liveness here…', 'Ignore fixture.k8s.liveness for Deployment/shop…', 'Show docs for fixture.k8s.liveness']) assert.ok(titles.includes(t), `"${t}" in ${titles.join(' | ')}`);
-      const docs = actions.find((a) => a.title === 'Show docs for fixture.k8s.liveness')!;
-      assert.deepEqual([docs.command?.command, docs.command?.arguments], ['shipshape.openDocs', ['fixture.k8s.liveness']]);
+      // The menu: the fixes (most severe first, the first preferred), fix-all after the preferred fix, then one
+      // ignore entry and one docs entry for both findings on the token.
+      assert.deepEqual(titles.map((t) => t.replace(/ \(httpGet .*$/, '')), ['Add livenessProbe', 'Fix all auto-fixable Shipshape findings in this file', 'Add readinessProbe', 'Ignore a Shipshape finding here…', 'Show Shipshape rule docs…']);
+      assert.deepEqual(actions.map((a) => !!a.isPreferred), [true, false, false, false, false]);
+      const ignore = actions.find((a) => a.title === 'Ignore a Shipshape finding here…')!;
+      const choices = (ignore.command?.arguments?.[0] as { choices: { label: string }[] }).choices.map((c) => c.label);
+      assert.deepEqual(choices, ['fixture.k8s.liveness on this line', 'fixture.k8s.liveness for Deployment/shop', 'fixture.k8s.readiness on this line', 'fixture.k8s.readiness for Deployment/shop']);
+      const docs = actions.find((a) => a.title === 'Show Shipshape rule docs…')!;
+      assert.deepEqual([docs.command?.command, docs.command?.arguments], ['shipshape.openDocs', [['fixture.k8s.liveness', 'fixture.k8s.readiness']]]);
 
       assert.ok(await vscode.workspace.applyEdit(fix.edit));
       const text = doc.getText();
@@ -164,21 +181,23 @@ export function codeActionTests(): void {
       }
     });
 
-    test('"Ignore here…" asks for a reason and writes the suppression; Escape writes nothing', async () => {
+    test('"Ignore a finding here…" asks which finding, then for a reason, and writes the suppression; Escape writes nothing', async () => {
       const u = deployment();
       const doc = await open(u);
       const ds = await waitForDiagnostics(u, (d) => d.length === 2, 'the probe findings');
       const readiness = ds.find((d) => codeOf(d) === 'fixture.k8s.readiness')!;
-      const ignore = (await actionsAt(u, readiness.range)).find((a) => a.title === 'Ignore fixture.k8s.readiness here…');
+      const ignore = (await actionsAt(u, readiness.range)).find((a) => a.title === 'Ignore a Shipshape finding here…');
       assert.ok(ignore?.command, 'an ignore action with a command');
       const run = () => vscode.commands.executeCommand<Result>(ignore.command!.command, ...(ignore.command!.arguments ?? []));
 
-      const cancelled = await withInputBox(undefined, run);
+      const notPicked = await withInputBox('a reason', run);
+      assert.deepEqual([notPicked.picks.length, notPicked.prompts.length, notPicked.result.applied], [1, 0, false], 'Escape on the choice asks nothing more');
+      const cancelled = await withInputBox(undefined, run, 'fixture.k8s.readiness on this line');
       assert.equal(cancelled.prompts.length, 1, 'asked once');
       assert.equal(cancelled.result.applied, false);
       assert.equal(doc.getText(), originals.get(u.toString()), 'Escape leaves the file alone');
 
-      const { result, prompts } = await withInputBox('sidecar-free batch pod, probes come later', run);
+      const { result, prompts } = await withInputBox('sidecar-free batch pod, probes come later', run, 'fixture.k8s.readiness on this line');
       assert.match(prompts[0].prompt ?? '', /reason/i);
       assert.equal(result.applied, true);
       const lines = doc.getText().split('\n');

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { api, flatten, folder, folderNodes, labelOf, readText, resultOf, ruleIds, uri, waitForAudit, waitForDiagnostics, writeText } from './helpers';
 
@@ -32,6 +33,15 @@ export function extensionTests(): void {
       assert.match(checklist.lineAt(related.location.range.start.line).text, /id: fixture\.k8s\.liveness/);
       assert.deepEqual(ruleIds(uri('Dockerfile')), ['fixture.docker.user']);
       assert.deepEqual(ruleIds(uri('.env.production.example')), ['fixture.env.node-env']);
+    });
+
+    test('startup: progress shows at once, then results as they come, then the complete result (times printed)', async () => {
+      const t = (await api()).inspect().timings;
+      assert.ok(t.progress !== undefined && t.complete !== undefined, `progress and a complete result were recorded: ${JSON.stringify(t)}`);
+      assert.ok(t.progress <= t.complete && (t.partial === undefined || (t.progress <= t.partial && t.partial <= t.complete)), JSON.stringify(t));
+      const since = (v: number | undefined): string => (v === undefined ? 'none (the files were read within one batch)' : `${v - t.activated} ms`);
+      // printed through mocha's reporter, which also writes the suite's log file
+      Mocha.reporters.Base.consoleLog(`      activation → first progress ${since(t.progress)}, → first results so far ${since(t.partial)}, → complete result ${since(t.complete)}`);
     });
 
     test('the docs link opens the rule documentation', async () => {

@@ -563,7 +563,11 @@ export function reliabilityTests(): void {
         const diagnostics = vscode.languages.getDiagnostics(u).filter((d) => d.source === 'shipshape');
         for (const d of diagnostics) {
           leaks(`diagnostic ${codeOf(d)} on ${rel}`, d.message);
-          for (const r of d.relatedInformation ?? []) leaks(`related information of ${codeOf(d)} on ${rel}`, r.message);
+          for (const r of d.relatedInformation ?? []) {
+            leaks(`related information of ${codeOf(d)} on ${rel}`, r.message);
+            // related information points at the user's files, never into the extension's built-in checklists
+            assert.ok(r.location.uri.toString().startsWith(`${f.uri.toString()}/`), `related information of ${codeOf(d)} on ${rel} points at ${r.location.uri.toString()}`);
+          }
           const list = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', u, d.range)) ?? [];
           for (const a of list) leaks(`code action on ${rel}`, a.title);
           actions += list.length;

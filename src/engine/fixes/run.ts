@@ -57,6 +57,8 @@ export interface FixAllOptions {
   rules?: ReadonlySet<string>;
   /** Only findings in these files. */
   files?: ReadonlySet<string>;
+  /** Only findings this accepts (e.g. the findings of one container); applied with `rules` and `files`. */
+  where?: (f: Finding) => boolean;
   readFile?: ReadFile;
   /** Files the fixes may not write: a fix that would edit one is declined with the reason. */
   unwritable?: Unwritable;
@@ -139,7 +141,7 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
   const max = opts.maxFixes ?? 1000;
   while (applied.length < max) {
     const result = engine.audit(opts.audit);
-    const candidates = result.findings.filter((f) => f.fixable && (!opts.rules || opts.rules.has(f.ruleId)) && (!opts.files || opts.files.has(f.file)) && !attempted.has(findingKey(f)) && declinedAt.get(findingKey(f)) !== version(f));
+    const candidates = result.findings.filter((f) => f.fixable && (!opts.rules || opts.rules.has(f.ruleId)) && (!opts.files || opts.files.has(f.file)) && (!opts.where || opts.where(f)) && !attempted.has(findingKey(f)) && declinedAt.get(findingKey(f)) !== version(f));
     if (!candidates.length) break;
     let batch: Planned[] = [];
     let taken = new Map<string, Span[]>();

@@ -20,6 +20,11 @@ export interface FixTemplate<P = unknown> {
   id: string;
   description: string;
   params: z.ZodType<P>;
+  /**
+   * When set, the fixes of this template that one object or container needs are one decision: an editor offers
+   * them as a single action under this title (e.g. every missing resource request and limit), applied together.
+   */
+  groupTitle?: string;
   compute(input: FixInput<P>): FixOutput;
 }
 

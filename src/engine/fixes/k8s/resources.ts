@@ -19,6 +19,7 @@ export const insertResources = defineFix({
   id: 'k8s.insert-resources',
   description: 'Adds the missing resource requests and limits of a container (defaults requests 250m/256Mi, limits 500m/512Mi), never a limit below an existing request.',
   params: Params,
+  groupTitle: 'Add resources (requests and limits)',
   compute({ text, finding, params }) {
     const t = locateK8s(text, finding);
     if ('declined' in t) return t;
