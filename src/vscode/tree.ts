@@ -266,7 +266,9 @@ export function checklistRoots(ctx: Ctx): TreeRootProvider {
     order: 0,
     roots(view) {
       // A folder where nothing applies shows no rows: the view's welcome text says so.
-      const auditors = ctx.folders.filter((a) => a.result && totalsOf([a.result]).score !== undefined);
+      // (and a folder whose first scan is still reading files shows its findings so far in the Problems panel only:
+      // the tree, which carries the score, is built once from the complete result)
+      const auditors = ctx.folders.filter((a) => a.result && !a.partial && totalsOf([a.result]).score !== undefined);
       const build = (a: FolderAuditor, prefix: string): TreeNode[] => (view.groupBy === 'file' ? byFile(a, prefix) : byChecklist(a, prefix, view));
       // Multi-root workspaces get one node per audited folder, single folders show their checklists at the top.
       if (ctx.folders.length <= 1) return auditors.flatMap((a) => build(a, a.folder.uri.toString()));
@@ -302,7 +304,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
     ctx.on(this.view.onDidChangeCheckboxState, 'Updating a sign-off', async (e) => {
       for (const [node, state] of e.items) await node.onCheck?.(state === vscode.TreeItemCheckboxState.Checked);
     });
-    ctx.on(ctx.onDidAudit, 'Refreshing the readiness view', () => this.refresh());
+    ctx.on(ctx.onDidAudit, 'Refreshing the readiness view', (a) => (a.partial ? this.updateHeader() : this.refresh()));
     ctx.on(ctx.onDidChangeView, 'Refreshing the readiness view', () => this.refresh());
     ctx.on(ctx.onDidChangeScanning, 'Refreshing the readiness view', () => this.updateHeader());
   }
@@ -320,7 +322,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
     // The message shows even when the view's header is merged into its container's title (a single view);
     // with nothing to audit there are no rows and the welcome text explains.
     this.view.message = partial
-      ? 'Scanning… these are the results of the files read so far; the score follows when every file is read.'
+      ? `Scanning… ${this.ctx.folders.reduce((n, a) => n + (a.partial ? (a.result?.findings.length ?? 0) : 0), 0)} findings so far in the Problems panel; the checklists and the score follow when every file is read.`
       : t.score === undefined
         ? undefined
         : `${scoreLine(t)}${this.ctx.view.failingOnly ? ' (showing failing only)' : ''}`;

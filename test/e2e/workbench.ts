@@ -7,7 +7,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 export const URL = process.env.SHIPSHAPE_UI_URL;
 export const WORKSPACE = process.env.SHIPSHAPE_UI_WORKSPACE ?? '';
 export const RESULTS = path.resolve(process.env.SHIPSHAPE_RESULTS_DIR ?? 'test-results');
-export const STEP_MS = 30000;
+export const STEP_MS = 60000;
 
 const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
