@@ -146,13 +146,60 @@ describe('Helm charts and Kustomize overlays, audited as rendered', function () 
       assert.equal(at(find(result, 'k8s.pod-security.read-only-root-filesystem', 'Deployment/prod-api')[0]), 'components/hardening/kustomization.yaml:6');
     });
 
-    it('shipshape fix writes nothing into bases, patches or components for rendered findings', async () => {
+    it('a fix goes into the base where the field is missing and no patch sets it, never into a patch or component; rendering again clears its findings', async () => {
       const dir = copyFixture(KUSTOMIZE);
       try {
+        const read = (p: string): string => readFileSync(path.join(dir, p), 'utf8');
+        const others = ['overlays/prod/resources.yaml', 'overlays/prod/kustomization.yaml', 'components/hardening/kustomization.yaml', 'base/service.yaml', 'base/kustomization.yaml'];
+        const kept = new Map(others.map((p) => [p, read(p)]));
         const scan = await scanFolder(dir, tools());
-        assert.ok(scan.result.findings.every((f) => !f.fixable));
-        const out = fixAll(scan.engine, { readFile: (p) => readFileSync(path.join(dir, p), 'utf8') });
-        assert.equal(out.applied.length, 0);
+        const out = fixAll(scan.engine, { readFile: read });
+        assert.deepEqual([...out.files.keys()], ['base/deployment.yaml']);
+        const fixed = out.applied.map((a) => a.ruleId).sort();
+        assert.ok(fixed.includes('k8s.probes.liveness') && fixed.includes('k8s.service-account.automount-token'), fixed.join());
+        // the limits come from the overlay's patch, the securityContext from the component's JSON patch: no edit, the place to change named
+        assert.match(out.declined.find((d) => d.ruleId === 'k8s.resources.limits.cpu')?.reason ?? '', /resources\.limits is not in the base base\/deployment\.yaml; a patch adds it; change it at overlays\/prod\/resources\.yaml:14/);
+        assert.match(out.declined.find((d) => d.ruleId === 'k8s.pod-security.read-only-root-filesystem')?.reason ?? '', /change it at components\/hardening\/kustomization\.yaml:6/);
+        for (const [file, { after }] of out.files) writeFileSync(path.join(dir, file), after);
+        const again = await scanFolder(dir, tools());
+        for (const id of fixed) assert.equal(find(again.result, id, 'Deployment/prod-api').length, 0, `${id} after rendering again`);
+        assert.equal(find(again.result, 'k8s.resources.limits.cpu', 'Deployment/prod-api').length, 1);
+        for (const [p, text] of kept) assert.equal(read(p), text, p);
+        assert.equal(fixAll(again.engine, { readFile: read }).files.size, 0, 'a second run changes nothing');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('fixes of a chart go into its values files', () => {
+    it('a values key the template renders (toYaml block, {{ .Values.x }}) takes the fix; fields the template writes itself are left, with the template line; rendering again clears the fixed findings', async () => {
+      const dir = copyFixture(CHARTS);
+      try {
+        const read = (p: string): string => readFileSync(path.join(dir, p), 'utf8');
+        const templates = ['shop/templates/deployment.yaml', 'shop/templates/_helpers.tpl', 'shop/charts/prometheus-pushgateway/templates/_helpers.tpl', 'shop/charts/prometheus-pushgateway/templates/deployment.yaml'];
+        const kept = new Map(templates.map((p) => [p, read(p)]));
+        const scan = await scanFolder(dir, tools());
+        const out = fixAll(scan.engine, { readFile: read });
+        assert.deepEqual([...out.files.keys()].sort(), ['shop/charts/prometheus-pushgateway/values.yaml', 'shop/values.yaml']);
+        const applied = (id: string, object: string): boolean => out.applied.some((a) => a.ruleId === id && scan.result.findings.some((f) => f.ruleId === id && f.object === object && f.file === a.file && f.range.start.line === a.line));
+        assert.ok(applied('k8s.resources.limits.memory', 'Deployment/shop-shop'), 'resources: toYaml of .Values.resources');
+        assert.ok(applied('k8s.replicas.min', 'Deployment/shop-prometheus-pushgateway'), "a subchart's value in the parent's values.yaml");
+        assert.ok(applied('k8s.service-account.automount-token', 'Deployment/shop-prometheus-pushgateway'), "the subchart's own values.yaml");
+        const values = out.files.get('shop/values.yaml')!.after;
+        assert.match(values, /^resources:\n {2}requests:\n {4}cpu: 100m\n {4}memory: 128Mi\n {2}limits:\n {4}cpu: 500m\n {4}memory: 512Mi\n/m);
+        assert.match(values, /^prometheus-pushgateway:\n {2}replicaCount: 3$/m);
+        // the probe goes into a container the template writes itself: no values key can take it
+        const probe = out.declined.find((d) => d.ruleId === 'k8s.probes.liveness' && d.file === 'shop/templates/deployment.yaml');
+        assert.match(probe?.reason ?? '', /the template writes .*containers\[0\] itself .*change it at shop\/templates\/deployment\.yaml:18/);
+        for (const [file, { after }] of out.files) writeFileSync(path.join(dir, file), after);
+        const again = await scanFolder(dir, tools());
+        for (const a of out.applied) {
+          const left = again.result.findings.filter((f) => f.ruleId === a.ruleId && f.file === a.file && f.range.start.line === a.line);
+          assert.equal(left.length, 0, `${a.ruleId} at ${a.file}:${a.line + 1} after rendering again`);
+        }
+        for (const [p, text] of kept) assert.equal(read(p), text, p);
+        assert.equal(fixAll(again.engine, { readFile: read }).files.size, 0, 'a second run changes nothing');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -2,6 +2,8 @@ import type { AuditOptions, Engine } from '../audit';
 import { classifyPath, sniffKubernetes } from '../discover';
 import type { FileEdit, FileKind, Finding, TextEdit } from '../model';
 import { applyEdits } from '../text';
+import { renderedOrigin, renderedFix } from './rendered';
+import { shiftLines } from '../render/sourceMap';
 import { clashes, spans, type Span } from './spans';
 import type { FixOutput } from './template';
 import { fixedTextProblem } from './verify';
@@ -27,12 +29,15 @@ export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile
   const fix = engine.item(finding.ruleId)?.fix;
   if (!fix) return { declined: `${finding.ruleId} has no automatic fix` };
   const read = (p: string): string | undefined => engine.file(p)?.text ?? readFile?.(p);
+  const origin = renderedOrigin(finding);
+  const output = origin ? engine.file(origin.file) : undefined;
+  if (origin && !output?.rendered) return { declined: `the output of ${origin.from} changed; audit again` };
   const text = read(finding.file);
   if (text === undefined) return { declined: `${finding.file} cannot be read` };
   const kind = engine.file(finding.file)?.kind ?? kindFor(finding.file, text);
   let out: FixOutput;
   try {
-    out = fix.template.compute({ text, finding, params: fix.params, kind, readFile: read });
+    out = origin && output ? renderedFix(fix.template, fix.params, finding, origin, { text: output.text, info: output.rendered }, read) : fix.template.compute({ text, finding, params: fix.params, kind, readFile: read });
   } catch (e) {
     return { declined: `the fix failed: ${(e as Error).message}` };
   }
@@ -81,7 +86,10 @@ export interface FixAllResult {
 }
 
 function findingKey(f: Finding): string {
-  return JSON.stringify([f.ruleId, f.file, f.object ?? '', f.container ?? '', f.message, f.data ?? null]);
+  // a rendered finding's place in the output moves when a fix before it adds lines there
+  const origin = renderedOrigin(f);
+  const data = origin ? { ...f.data, rendered: { file: origin.file, data: origin.data } } : (f.data ?? null);
+  return JSON.stringify([f.ruleId, f.file, f.object ?? '', f.container ?? '', f.message, data]);
 }
 
 /** What identifies a finding before and after its fix: a finding with this key after the fix was not fixed. */
@@ -94,12 +102,14 @@ interface Planned {
   edits: FileEdit[];
   title: string;
   changesBehaviour?: string;
+  /** Edits of rendered output that predict the next rendering (see FixOutput). */
+  predicted?: FileEdit[];
 }
 
 /** The texts a round's fixes leave, file by file, and why a file's combined text may not be kept. */
-function combine(batch: readonly Planned[], read: ReadFile, engine: Engine): { texts: Map<string, string>; failing: Map<string, string> } {
+function combine(batch: readonly Planned[], read: ReadFile, engine: Engine): { texts: Map<string, string>; failing: Map<string, string>; byFile: Map<string, TextEdit[]> } {
   const byFile = new Map<string, TextEdit[]>();
-  for (const b of batch) for (const fe of b.edits) byFile.set(fe.file, [...(byFile.get(fe.file) ?? []), ...fe.edits]);
+  for (const b of batch) for (const fe of [...b.edits, ...(b.predicted ?? [])]) byFile.set(fe.file, [...(byFile.get(fe.file) ?? []), ...fe.edits]);
   const texts = new Map<string, string>();
   const failing = new Map<string, string>();
   for (const [file, edits] of byFile) {
@@ -109,7 +119,7 @@ function combine(batch: readonly Planned[], read: ReadFile, engine: Engine): { t
     const why = fixedTextProblem(file, before, after, engine.file(file)?.kind ?? kindFor(file, after));
     if (why) failing.set(file, why);
   }
-  return { texts, failing };
+  return { texts, failing, byFile };
 }
 
 /**
@@ -131,6 +141,8 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
   const declinedAt = new Map<string, number>();
   const lastDeclined = new Map<string, FixAllResult['declined'][number]>();
   const changes = new Map<string, number>();
+  /** Rendered outputs given a predicted text. */
+  const rendered = new Set<string>();
   /** Per file the engine was given a fixed text of, what puts back the file it held before the first fix. */
   const undos = new Map<string, () => void>();
   const version = (f: Finding): number => changes.get(f.file) ?? 0;
@@ -154,9 +166,9 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
         decline(f, out.declined);
         continue;
       }
-      const s = spans(out.edits, read);
+      const s = spans([...out.edits, ...(out.predicted ?? [])], read);
       if (batch.length && (opts.sequential || clashes(s, taken))) continue; // next round, from the new text
-      batch.push({ f, edits: out.edits, title: out.title, changesBehaviour: out.changesBehaviour });
+      batch.push({ f, edits: out.edits, title: out.title, changesBehaviour: out.changesBehaviour, predicted: out.predicted });
       taken = new Map([...taken, ...[...s].map(([file, list]) => [file, [...(taken.get(file) ?? []), ...list]] as [string, Span[]])]);
     }
     if (!batch.length) continue;
@@ -177,10 +189,14 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
     for (const [file, after] of round.texts) {
       opts.onEdits?.(file, batch.flatMap((b) => b.edits.filter((fe) => fe.file === file).flatMap((fe) => fe.edits)));
       if (!originals.has(file)) originals.set(file, read(file));
-      const kind = engine.file(file)?.kind ?? kindFor(file, after);
+      const info = engine.file(file)?.rendered;
+      if (info) rendered.add(file);
+      // a values or base file a rendered fix edits is not audited on its own (the rendering consumes it)
+      const consumed = !engine.file(file) && batch.some((b) => b.predicted && b.edits.some((fe) => fe.file === file));
+      const kind = consumed ? undefined : (engine.file(file)?.kind ?? kindFor(file, after));
       if (kind) {
         // lent, so that putting the file back (without `keep`) costs no parse and no checks
-        const undo = engine.lend({ path: file, text: after, kind });
+        const undo = engine.lend(info ? { path: file, text: after, kind, rendered: shiftLines(info, round.byFile.get(file) ?? []) } : { path: file, text: after, kind });
         if (undo && !undos.has(file)) undos.set(file, undo);
       } else pending.set(file, after);
       changes.set(file, (changes.get(file) ?? 0) + 1);
@@ -190,7 +206,7 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
       attempted.add(key);
       declinedAt.delete(key);
       lastDeclined.delete(key);
-      const files = [...new Set(b.edits.map((fe) => fe.file))];
+      const files = [...new Set([...b.edits, ...(b.predicted ?? [])].map((fe) => fe.file))];
       applied.push({ ruleId: b.f.ruleId, file: b.f.file, line: b.f.range.start.line, title: b.title, ...(b.changesBehaviour ? { changesBehaviour: b.changesBehaviour } : {}), finding: b.f, files });
     }
   }
@@ -222,7 +238,8 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
   }
   const files: FixAllResult['files'] = new Map();
   for (const [path, before] of originals) {
-    if (refused.has(path)) continue;
+    // a rendered output's predicted text is never written: rendering again gives it
+    if (refused.has(path) || rendered.has(path)) continue;
     const after = engine.file(path)?.text ?? pending.get(path);
     if (after !== undefined && after !== before) files.set(path, { before, after });
   }

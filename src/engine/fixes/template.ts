@@ -13,7 +13,11 @@ export interface FixInput<P> {
 }
 
 /** `changesBehaviour`: why applying the fix changes how the workload runs (from the checklist's fix declaration). */
-export type FixOutput = { title: string; edits: FileEdit[]; changesBehaviour?: string } | { declined: string };
+/**
+ * `predicted`: for a fix made in the source of a rendered chart or kustomization, the edit of the rendered
+ * output that rendering again gives; kept in the engine while fixing (to re-audit), never written.
+ */
+export type FixOutput = { title: string; edits: FileEdit[]; changesBehaviour?: string; predicted?: FileEdit[] } | { declined: string };
 
 /** A fix: pure function from the current text to minimal edits. */
 export interface FixTemplate<P = unknown> {

@@ -1,7 +1,8 @@
 import type { RelatedInfo } from '../model';
 import { deepestKey, nodeAt, nodeRange, parseYaml, type YamlFile, type YamlPath } from '../parse/yamlSupport';
 import { lineStart, lineTable, renderedKeys, type RenderedKey, type RenderInfo, type SourceLocation } from './sourceMap';
-import { locateInOutline, outlineTemplate, type TemplateDoc } from './templateOutline';
+import type { HelmHomes } from './homes';
+import { locateInOutline, outlineTemplate, type OutlineLine, type TemplateDoc } from './templateOutline';
 
 export type ReadText = (path: string) => string | undefined;
 
@@ -20,7 +21,7 @@ const SOURCE_RE = /^# Source: (.+)$/gm;
 const VALUES_RE = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
 const WITH_RE = /\{\{-?\s*with\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/;
 
-function join(dir: string, rel: string): string {
+export function join(dir: string, rel: string): string {
   return dir && dir !== '.' ? `${dir}/${rel}` : rel;
 }
 
@@ -76,19 +77,9 @@ export function helmRenderInfo(r: HelmRender, read: ReadText): RenderInfo {
     const part = docPart[k.docIndex];
     if (!file) return undefined;
     if (!part) return { file, range: lineStart(0) };
-    let hit = locateInOutline(part, k.path);
-    if (!hit) return { file, range: lineStart(part.lines[0]?.line ?? part.from) };
-    // a field written by `include "name"` (a _helpers.tpl definition): on into the definition
-    let at_ = { file, part, path: k.path as YamlPath };
-    for (let hops = 0; hops < 4 && hit.depth < at_.path.length; hops++) {
-      const name = includedUnder(linesOf(at_.file), at_.part, hit.at.line);
-      const def = name ? defines.find(name) : undefined;
-      const sub = at_.path.slice(hit.depth);
-      const inner = def && locateInOutline(def.part, sub);
-      if (!def || !inner) break;
-      at_ = { file: def.file, part: def.part, path: sub };
-      hit = inner;
-    }
+    const found = templateSpot(file, part, k.path, defines, linesOf);
+    if (!found) return { file, range: lineStart(part.lines[0]?.line ?? part.from) };
+    const { at_, hit } = found;
     const at: SourceLocation = { file: at_.file, range: { start: { line: hit.at.line, character: hit.at.start }, end: { line: hit.at.line, character: hit.at.end } } };
     const refs = valueRefs(linesOf(at_.file), at_.part, hit.at.line, hit.depth < at_.path.length);
     const related: RelatedInfo[] = [];
@@ -100,14 +91,45 @@ export function helmRenderInfo(r: HelmRender, read: ReadText): RenderInfo {
     if (related.length) at.related = related;
     return at;
   };
-  return { tool: 'helm', from: r.chartDir || '.', lines: lineTable(r.output, locate), fallback };
+  const homes: HelmHomes = {
+    tool: 'helm',
+    chartDir: r.chartDir,
+    valuesFiles: r.valuesFiles,
+    templates: r.templates ?? [],
+    docs: docSource.map((file, i) => {
+      const part = file ? docPart[i] : undefined;
+      return file && part ? { file, part: outlines.get(file)!.indexOf(part) } : null;
+    }),
+  };
+  return { tool: 'helm', from: r.chartDir || '.', lines: lineTable(r.output, locate), fallback, homes };
+}
+
+/**
+ * The template line that writes a rendered key (`at_`: the template, or the `define` body an `include`
+ * leads to, with the key's path there; `hit.depth`: how much of that path the template writes literally).
+ */
+export function templateSpot(file: string, part: TemplateDoc, path: YamlPath, defines: Defines, linesOf: (file: string) => string[]): { at_: { file: string; part: TemplateDoc; path: YamlPath }; hit: { at: OutlineLine; depth: number } } | undefined {
+  let hit = locateInOutline(part, path);
+  if (!hit) return undefined;
+  // a field written by `include "name"` (a _helpers.tpl definition): on into the definition
+  let at_ = { file, part, path };
+  for (let hops = 0; hops < 4 && hit.depth < at_.path.length; hops++) {
+    const name = includedUnder(linesOf(at_.file), at_.part, hit.at.line);
+    const def = name ? defines.find(name) : undefined;
+    const sub = at_.path.slice(hit.depth);
+    const inner = def && locateInOutline(def.part, sub);
+    if (!def || !inner) break;
+    at_ = { file: def.file, part: def.part, path: sub };
+    hit = inner;
+  }
+  return { at_, hit };
 }
 
 /**
  * The `.Values` paths a template line reads: on the line itself, else (for a key whose field comes from
  * a block, `block`) in the template actions right under it; `toYaml .` inside `with .Values.x` reads x.
  */
-function valueRefs(lines: readonly string[], part: TemplateDoc, line: number, missing: boolean): { path: string[]; block: boolean }[] {
+export function valueRefs(lines: readonly string[], part: TemplateDoc, line: number, missing: boolean): { path: string[]; block: boolean }[] {
   const out: { path: string[]; block: boolean }[] = [];
   const scan = (text: string, block: boolean, at: number): void => {
     for (const m of text.matchAll(VALUES_RE)) out.push({ path: m[1].slice(1).split('.'), block });
@@ -171,7 +193,7 @@ function definitionEnd(lines: readonly string[], start: number): number {
 }
 
 /** `{{ define "name" }}` bodies of a chart's template files, outlined in their files' line numbers. */
-class Defines {
+export class Defines {
   private readonly found = new Map<string, { file: string; part: TemplateDoc } | undefined>();
   constructor(
     private readonly files: readonly string[],
@@ -238,7 +260,7 @@ class ValuesIndex {
 }
 
 /** For a template of a subchart (`charts/a/charts/b/templates/x.yaml`), its folder and value prefix (`a.b`). */
-function subchartOf(chartDir: string, template: string): { dir: string; names: string[] } | undefined {
+export function subchartOf(chartDir: string, template: string): { dir: string; names: string[] } | undefined {
   const rel = chartDir && chartDir !== '.' ? template.slice(chartDir.length + 1) : template;
   const parts = rel.split('/');
   const names: string[] = [];

@@ -3,11 +3,12 @@ import { getIn, isObject, type Json, type JsonObject } from '../parse/kubernetes
 import { lineStart, lineTable, type RenderInfo, type SourceLocation } from './sourceMap';
 import { keyAt, plainOf as plainDocs, readYaml, translatePath } from './yamlFiles';
 import type { ReadText } from './helm';
+import type { KustomizeHomes } from './homes';
 
 export const ORIGIN = 'config.kubernetes.io/origin';
 export const TRANSFORMATIONS = 'alpha.config.kubernetes.io/transformations';
 
-interface DocSource {
+export interface DocSource {
   kind: string;
   name: string;
   value: JsonObject;
@@ -79,7 +80,8 @@ export function kustomizeRenderInfo(output: string, kustomization: string, resol
     if (src.generatedIn) return { file: src.generatedIn, range: lineStart(0) };
     return undefined;
   };
-  return { text, info: { tool: 'kustomize', from: kustomization, lines: lineTable(text, locate), fallback } };
+  const homes: KustomizeHomes = { tool: 'kustomize', docs: sources.map(({ kind, name, origin, transformers }) => ({ kind, name, origin, transformers })) };
+  return { text, info: { tool: 'kustomize', from: kustomization, lines: lineTable(text, locate), fallback, homes } };
 }
 
 function plainOf(text: string): unknown {
@@ -88,7 +90,7 @@ function plainOf(text: string): unknown {
 }
 
 /** The document of a source file that holds a rendered object: same kind, and its name inside the rendered one (prefixes, suffixes). */
-function matchingDoc(y: YamlFile, src: { kind: string; name: string }): { index: number; value: JsonObject } | undefined {
+export function matchingDoc(y: YamlFile, src: { kind: string; name: string }): { index: number; value: JsonObject } | undefined {
   let best: { index: number; value: JsonObject; len: number } | undefined;
   plainDocs(y).forEach((v, index) => {
     if (!isObject(v)) return;
@@ -111,7 +113,7 @@ const KUSTOMIZATION_KEYS: Record<string, (path: YamlPath) => string | undefined>
 };
 
 /** Where a transformer of a kustomization file sets a path of an object, when it does. */
-function transformerSets(t: { file: string; kind: string }, src: DocSource, path: YamlPath, yamlOf: (f: string) => YamlFile | undefined, inBase: (p: YamlPath) => boolean, inlineYaml: (text: string, file: string) => YamlFile): SourceLocation | undefined {
+export function transformerSets(t: { file: string; kind: string }, src: DocSource, path: YamlPath, yamlOf: (f: string) => YamlFile | undefined, inBase: (p: YamlPath) => boolean, inlineYaml: (text: string, file: string) => YamlFile): SourceLocation | undefined {
   const k = yamlOf(t.file);
   const kv = k ? plainDocs(k)[0] : undefined;
   if (!k || !isObject(kv)) return undefined;
@@ -151,7 +153,7 @@ interface PatchRef {
 const patchLists = new WeakMap<JsonObject, PatchRef[]>();
 
 /** The patches a kustomization lists (files resolved from its folder), read once per kustomization. */
-function patchesOf(file: string, kv: JsonObject): PatchRef[] {
+export function patchesOf(file: string, kv: JsonObject): PatchRef[] {
   let out = patchLists.get(kv);
   if (out) return out;
   out = [];
@@ -175,7 +177,7 @@ function patchesOf(file: string, kv: JsonObject): PatchRef[] {
 }
 
 /** Whether a patch's target selects an object: kind, and a name the object's (prefixed) name contains. */
-function targets(target: Json | undefined, src: DocSource): boolean {
+export function targets(target: Json | undefined, src: DocSource): boolean {
   if (!isObject(target)) return true;
   if (typeof target.kind === 'string' && target.kind !== src.kind) return false;
   // kustomize reads target names as patterns; plain names (the usual case) are compared as text, no pattern runs here

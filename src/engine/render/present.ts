@@ -18,7 +18,7 @@ const presentedItems = new WeakMap<ItemResult, { epoch: number; out: ItemResult 
 /**
  * The one step between the checks and every output for rendered input: findings on a rendered chart or
  * kustomization go to the template, values, base or patch line that produced them (the rendered text is
- * not a file anyone edits, so they carry no text fix); the same finding from several renderings, or on
+ * not a file anyone edits: their fixes go to the values or base file, see fixes/rendered.ts); the same finding from several renderings, or on
  * the same object in two folders, is reported once, the other places as related information.
  */
 export function presentRendered(result: AuditResult, src: PresentSource): AuditResult {
@@ -69,7 +69,8 @@ function mapFinding(f: Finding, src: PresentSource): Finding {
   }
   const what = info.tool === 'helm' ? `chart ${info.from} (helm template)` : `${info.from} (kustomize build)`;
   related.push({ file: info.fallback.file, range: info.fallback.range, message: `Found in the output of ${what}; change it in the template, values, base or patch it comes from` });
-  const out: Finding = { ...f, file: at.file, range: at.range, related, fixable: false, data: { ...(f.data ?? {}), rendered: { tool: info.tool, from: info.from } } };
+  // its fix is made in the values or base file the field comes from, when there is one such place (fixes/rendered.ts)
+  const out: Finding = { ...f, file: at.file, range: at.range, related, data: { ...(f.data ?? {}), rendered: { tool: info.tool, from: info.from, file: f.file, range: f.range, data: f.data } } };
   mappedFindings.set(f, { info, out });
   return out;
 }

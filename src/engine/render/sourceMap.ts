@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, parseYaml, toRange, type YamlPath } from '../parse/yamlSupport';
-import type { Range, RelatedInfo } from '../model';
+import type { Range, RelatedInfo, TextEdit } from '../model';
+import type { HelmHomes, KustomizeHomes } from './homes';
 
 /** Where a rendered line comes from: a template, a values line, a Kustomize base or patch. */
 export interface SourceLocation {
@@ -21,6 +22,8 @@ export interface RenderInfo {
   lines: (SourceLocation | null)[];
   /** Where anything else goes (the chart's Chart.yaml, the kustomization file). */
   fallback: SourceLocation;
+  /** What a fix needs to find the one source place an edit of the rendered output belongs in (see homes.ts). */
+  homes?: HelmHomes | KustomizeHomes;
 }
 
 /** The path of the engine's entry for a rendered chart or kustomization: not a file on disk. */
@@ -86,4 +89,21 @@ export function sourceOf(info: RenderInfo, range: Range | undefined): SourceLoca
 /** A zero-width range at the start of a line. */
 export function lineStart(line: number): Range {
   return { start: { line, character: 0 }, end: { line, character: 0 } };
+}
+
+/**
+ * The source map of a rendered text after edits of it (a fix's prediction of the next rendering): lines an
+ * edit adds have no source of their own (the nearest line above with one counts), the others keep theirs.
+ */
+export function shiftLines(info: RenderInfo, edits: readonly TextEdit[]): RenderInfo {
+  const lines = [...info.lines];
+  const sorted = [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
+  for (const e of sorted) {
+    const { start, end } = e.range;
+    const added: null[] = new Array((e.newText.match(/\n/g) ?? []).length).fill(null);
+    // text inserted at the start of a line pushes that line down; otherwise the new lines follow it
+    const at = start.character === 0 && end.character === 0 ? start.line : start.line + 1;
+    lines.splice(at, end.line - start.line, ...added);
+  }
+  return { ...info, lines };
 }
