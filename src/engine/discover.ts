@@ -42,7 +42,8 @@ export function classifyPath(path: string): FileKind | 'maybeKubernetes' | undef
   if (COMPOSE_RE.test(name)) return 'compose';
   if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';
   if (TOOL_CONFIG_RE.test(name) || /(^|\/)\.github\/(dependabot\.ya?ml|renovate\.json5?)$/.test(path)) return 'toolConfig';
-  if (lower.endsWith('.yaml') || lower.endsWith('.yml') || lower.endsWith('.json')) return 'maybeKubernetes';
+  // kustomize reads a file named `Kustomization` (no extension) like kustomization.yaml
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml') || lower.endsWith('.json') || name === 'Kustomization') return 'maybeKubernetes';
   return undefined;
 }
 

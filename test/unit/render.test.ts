@@ -172,6 +172,24 @@ describe('Helm charts and Kustomize overlays, audited as rendered', function () 
     });
   });
 
+  describe('a kustomization file named Kustomization, with a name prefix and suffix', () => {
+    it('is an entry point like kustomization.yaml; the renamed objects map back to their base', async () => {
+      const dir = copyFixture(KUSTOMIZE);
+      try {
+        const entry = path.join(dir, 'overlays/prod/kustomization.yaml');
+        writeFileSync(path.join(dir, 'overlays/prod/Kustomization'), readFileSync(entry, 'utf8').replace('namePrefix: prod-\n', 'namePrefix: prod-\nnameSuffix: -v2\n'));
+        rmSync(entry);
+        const { result } = await scanFolder(dir, tools());
+        assert.ok(!result.findings.some((f) => f.object === 'Deployment/api'), 'the base and the patch are not audited on their own');
+        assert.equal(at(find(result, 'k8s.probes.liveness', 'Deployment/prod-api-v2')[0]), 'base/deployment.yaml:18');
+        assert.equal(at(find(result, 'k8s.pdb', 'Deployment/prod-api-v2')[0]), 'base/deployment.yaml:4');
+        assert.equal(at(find(result, 'k8s.resources.limits.cpu', 'Deployment/prod-api-v2')[0]), 'overlays/prod/resources.yaml:14');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('fixes of a chart go into its values files', () => {
     it('a values key the template renders (toYaml block, {{ .Values.x }}) takes the fix; fields the template writes itself are left, with the template line; rendering again clears the fixed findings', async () => {
       const dir = copyFixture(CHARTS);
