@@ -1,3 +1,4 @@
+import { dotted } from '../checks/k8s/field';
 import { getIn, isObject, type Json, type JsonObject } from '../parse/kubernetes';
 import { nodeAt, parseYaml, type YamlFile, type YamlPath } from '../parse/yamlSupport';
 import { Defines, join, subchartOf, templateSpot, valueRefs, type ReadText } from './helm';
@@ -32,7 +33,6 @@ export type HomeResult = Home | { declined: string };
 /** `key: {{ .Values.x }}`: the line writes exactly one value. */
 const DIRECT_RE = /^\s*(?:-\s+)?[^\s:]+:\s*(["']?)\{\{-?\s*\.Values\.[\w.-]+\s*-?\}\}\1\s*$/;
 
-const dotted = (path: readonly (string | number)[]): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
 
 /** The deepest part of `path` the rendered document has. */
 function existing(doc: unknown, path: YamlPath): YamlPath {

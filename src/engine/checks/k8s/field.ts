@@ -91,7 +91,8 @@ function violation(v: Json, m: Must): string | undefined {
   return undefined;
 }
 
-const dotted = (path: readonly (string | number)[]) => path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
+/** A path as written in messages: `spec.containers[0].image`. */
+export const dotted = (path: readonly (string | number)[]): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
 
 /** Judges the hits of one target; `anchor` makes a finding at a path relative to the target. */
 function judge(hits: Hit[], p: Params, who: string, anchor: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding, fallback?: { hits: Hit[]; report: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding }): RawFinding[] {

@@ -1,3 +1,4 @@
+import { dotted } from '../../checks/k8s/field';
 import { z } from 'zod';
 import { isObject } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
@@ -20,7 +21,6 @@ type Params = z.infer<typeof Params>;
 
 type Value = z.infer<typeof Value>;
 
-const dotted = (path: readonly (string | number)[]): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
 
 function isPath(v: unknown): v is YamlPath {
   return Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' || typeof s === 'number');
