@@ -106,17 +106,40 @@ export interface RelatedInfo {
   message: string;
 }
 
+/**
+ * Where a finding is: a place in a file (the default), or the repository as a whole (`repository`: no CI
+ * workflow, no compose file, a setting declared nowhere). A repository finding has no file and no range:
+ * its `file` is '' and its `range` is empty, and every output shows it under the repository, never at a
+ * line of some file.
+ */
+export type FindingScope = 'file' | 'repository';
+
 /** What a check template reports, before the audit attaches rule id, severity and suppression. */
 export interface RawFinding {
+  /** Relative to the root; '' for a repository finding. */
   file: string;
+  /** Empty (0:0) and meaningless for a repository finding. */
   range: Range;
   message: string;
+  /** Absent: a file finding. */
+  scope?: FindingScope;
   /** `Kind/name` of the Kubernetes object, or the stage name of a Dockerfile. */
   object?: string;
   container?: string;
   related?: RelatedInfo[];
   /** Serialisable data a fix needs to locate its target again (e.g. a YAML path). */
   data?: Record<string, unknown>;
+}
+
+const NO_RANGE: Range = Object.freeze({ start: Object.freeze({ line: 0, character: 0 }), end: Object.freeze({ line: 0, character: 0 }) }) as Range;
+
+/** A finding about the repository as a whole, not about a place in a file. */
+export function repositoryFinding(message: string, data?: Record<string, unknown>): RawFinding {
+  return { file: '', range: NO_RANGE, message, scope: 'repository', ...(data ? { data } : {}) };
+}
+
+export function isRepositoryFinding(f: Pick<RawFinding, 'scope'>): boolean {
+  return f.scope === 'repository';
 }
 
 export interface Finding extends RawFinding {

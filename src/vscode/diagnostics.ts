@@ -66,6 +66,8 @@ export function diagnosticsFeature(ctx: Ctx): void {
     if (result && ctx.auditors.has(key)) {
       const items = new Map(result.items.map((i) => [i.id, i]));
       for (const f of result.findings) {
+        // a repository finding has no file to show it on: the readiness tree shows it
+        if (f.scope === 'repository') continue;
         const uri = auditor.resolve(f.file);
         if (!uri) continue;
         const item = items.get(f.ruleId);

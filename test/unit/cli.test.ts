@@ -72,6 +72,12 @@ describe('CLI', () => {
     for (const k of ['files', 'findings', 'errors', 'warnings', 'infos', 'passed', 'failed', 'manual', 'score']) assert.equal(typeof j.summary[k], 'number', k);
     assert.ok(Array.isArray(j.items) && Array.isArray(j.findings) && Array.isArray(j.problems));
     for (const f of j.findings) {
+      if (f.scope === 'repository') {
+        // about the repository as a whole: no file, no line
+        assert.ok(!('file' in f) && !('range' in f), JSON.stringify(f));
+        continue;
+      }
+      assert.equal(f.scope, undefined);
       assert.ok(!f.file.includes('\\') && !path.isAbsolute(f.file));
       assert.equal(typeof f.range.start.line, 'number');
     }

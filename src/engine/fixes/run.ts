@@ -32,9 +32,11 @@ export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile
   const origin = renderedOrigin(finding);
   const output = origin ? engine.file(origin.file) : undefined;
   if (origin && !output?.rendered) return { declined: `the output of ${origin.from} changed; audit again` };
-  const text = read(finding.file);
+  // a repository finding is in no file: its fix creates or edits the files it names
+  const repository = finding.scope === 'repository';
+  const text = repository ? '' : read(finding.file);
   if (text === undefined) return { declined: `${finding.file} cannot be read` };
-  const kind = engine.file(finding.file)?.kind ?? kindFor(finding.file, text);
+  const kind = repository ? undefined : (engine.file(finding.file)?.kind ?? kindFor(finding.file, text));
   let out: FixOutput;
   try {
     out = origin && output ? renderedFix(fix.template, fix.params, finding, origin, { text: output.text, info: output.rendered }, read) : fix.template.compute({ text, finding, params: fix.params, kind, readFile: read });

@@ -1,6 +1,6 @@
 import type { ItemStatus } from '../model';
 import type { ReadinessReport, ReportEntry, ReportLocation } from '../markdown/readiness';
-import { automatedLine, isTicked, markOf, sourceLine, summaryLine } from './markdown';
+import { automatedLine, isTicked, markOf, sourceLine, summaryLine, where } from './markdown';
 
 /** The readiness report as one self-contained HTML page (inline CSS, no script, every text escaped). */
 
@@ -19,7 +19,8 @@ li.pass{border-color:#1a7f37!important}li.fail{border-color:#cf222e!important;ba
 code{font:.85em ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;padding:.1em .3em;border-radius:4px}.score{font-size:1.15rem}`;
 
 function location(l: ReportLocation, label?: string): string {
-  return `<li>${label ? `${escapeHtml(label)}: ` : ''}<code>${escapeHtml(`${l.file}:${l.line}`)}</code> ${escapeHtml(l.message)}</li>`;
+  const at = l.file === '' ? '<strong>repository</strong>' : `<code>${escapeHtml(where(l))}</code>`;
+  return `<li>${label ? `${escapeHtml(label)}: ` : ''}${at} ${escapeHtml(l.message)}</li>`;
 }
 
 function entry(e: ReportEntry, max: number): string {

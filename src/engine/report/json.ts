@@ -4,7 +4,8 @@ export const TOOL_NAME = 'shipshape';
 
 /**
  * The JSON report: a documented contract (see README, "JSON output"). Ranges are 0-based;
- * file paths are relative to the root with forward slashes. Every finding is listed.
+ * file paths are relative to the root with forward slashes. Every finding is listed; one about the
+ * repository as a whole has `scope: "repository"` and neither file nor range.
  */
 export function toJsonReport(result: AuditResult, version: string): string {
   return [...jsonReportChunks(result, version)].join('');
@@ -57,8 +58,8 @@ export function* jsonReportChunks(result: AuditResult, version: string): Generat
     ruleId: f.ruleId,
     severity: f.severity,
     message: f.message,
-    file: f.file,
-    range: f.range,
+    // a repository finding is about no file and no line
+    ...(f.scope === 'repository' ? { scope: 'repository' } : { file: f.file, range: f.range }),
     ...(f.object ? { object: f.object } : {}),
     ...(f.container ? { container: f.container } : {}),
     fixable: f.fixable,

@@ -32,8 +32,13 @@ function code(text: string): string {
   return `${ticks}${ticks.length > 1 ? ' ' : ''}${text}${ticks.length > 1 ? ' ' : ''}${ticks}`;
 }
 
+/** `file:line`, or "repository" for a finding about the repository as a whole (it has no file). */
+export function where(l: ReportLocation): string {
+  return l.file === '' ? 'repository' : `${l.file}:${l.line}`;
+}
+
 function location(l: ReportLocation): string {
-  return `${code(`${l.file}:${l.line}`)} ${escapeMarkdown(l.message)}`;
+  return `${l.file === '' ? '**repository**' : code(where(l))} ${escapeMarkdown(l.message)}`;
 }
 
 /** Whether the report ticks an entry: proven by checks, or signed off. A hand tick no check verified is not enough. */

@@ -88,18 +88,30 @@ export function* sarifChunks(result: AuditResult, items: readonly ResolvedItem[]
     ruleIndex: index.get(f.ruleId),
     level: LEVEL[f.severity],
     message: { text: more ? `${more} more finding(s) of this rule in this file are not listed (SARIF lists at most ${MAX_PER_RULE_AND_FILE} per rule and file; the JSON report lists all). The first: ${f.message}` : f.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: fileUri(f.file), uriBaseId: 'SRCROOT' },
-          region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: Math.max(f.range.end.character + 1, f.range.start.line === f.range.end.line ? f.range.start.character + 2 : 1) },
-        },
-        ...(f.object ? { logicalLocations: [{ name: f.container ? `${f.object}/${f.container}` : f.object, kind: 'resource' }] } : {}),
-      },
-    ],
+    locations: [f.scope === 'repository' ? REPOSITORY_LOCATION : fileLocation(f)],
     partialFingerprints: { shipshape: `${f.ruleId}|${f.file}|${f.object ?? ''}|${f.container ?? ''}${more ? '|more' : ''}` },
   }));
   yield '\n';
+}
+
+/**
+ * Where a repository finding is: the root folder, with no region (no line of any file), named as a
+ * logical location too. SARIF 2.1.0 allows a result without locations (§3.27.12), but GitHub code scanning
+ * refuses a whole upload when one result has no artifact location, so the root stands for the repository.
+ */
+export const REPOSITORY_LOCATION: Sarif.Location = Object.freeze({
+  physicalLocation: { artifactLocation: { uri: '.', uriBaseId: 'SRCROOT' } },
+  logicalLocations: [{ name: 'repository', kind: 'module' }],
+});
+
+function fileLocation(f: Finding): Sarif.Location {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: fileUri(f.file), uriBaseId: 'SRCROOT' },
+      region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: Math.max(f.range.end.character + 1, f.range.start.line === f.range.end.line ? f.range.start.character + 2 : 1) },
+    },
+    ...(f.object ? { logicalLocations: [{ name: f.container ? `${f.object}/${f.container}` : f.object, kind: 'resource' }] } : {}),
+  };
 }
 
 /** A relative path as a URI reference: every segment percent-encoded (`#`, `?`, `%` and spaces included). */

@@ -16,7 +16,7 @@ function paint(on: boolean) {
 const SEV_COLOR: Record<Severity, keyof typeof CODES> = { error: 'red', warning: 'yellow', info: 'blue' };
 
 /**
- * Human-readable report: findings grouped by file with 1-based line:col (at most {@link MAX_PER_RULE_AND_FILE}
+ * Human-readable report: findings about the repository as a whole under "Repository", then findings grouped by file with 1-based line:col (at most {@link MAX_PER_RULE_AND_FILE}
  * per rule and file, then a located "N more" line), problems, then a summary and the score.
  */
 export function toTextReport(result: AuditResult, options: TextOptions): string {
@@ -27,18 +27,19 @@ export function toTextReport(result: AuditResult, options: TextOptions): string 
   for (const f of listed) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
   const more = new Map<string, Omitted[]>();
   for (const o of omitted) (more.get(o.file) ?? more.set(o.file, []).get(o.file)!).push(o);
+  // repository findings ('' sorts first) under their own heading, with no position
   const files = [...byFile.keys()].sort();
   for (const file of files) {
-    out.push(c('bold', file));
+    out.push(c('bold', file === '' ? 'Repository' : file));
     for (const f of byFile.get(file)!) {
       const finding = f as Finding;
-      const pos = `${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
+      const pos = finding.scope === 'repository' ? '' : `${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
       // Name the object and container unless the message already does.
       const where = [finding.object && !finding.message.includes(finding.object) ? finding.object : '', finding.container && !finding.message.includes(`"${finding.container}"`) ? `container ${finding.container}` : ''].filter(Boolean).join(' ');
       out.push(`  ${pos.padEnd(8)} ${c(SEV_COLOR[finding.severity], finding.severity.padEnd(7))} ${finding.message}${where ? c('gray', ` (${where})`) : ''}  ${c('gray', finding.ruleId)}${finding.fixable ? c('gray', ' [fixable]') : ''}`);
     }
     for (const o of more.get(file) ?? []) {
-      const pos = `${o.first.range.start.line + 1}:${o.first.range.start.character + 1}`;
+      const pos = o.first.scope === 'repository' ? '' : `${o.first.range.start.line + 1}:${o.first.range.start.character + 1}`;
       out.push(`  ${pos.padEnd(8)} ${c(SEV_COLOR[o.first.severity], o.first.severity.padEnd(7))} … ${o.count} more finding(s) of this rule in this file, from here on (${MAX_PER_RULE_AND_FILE} listed; --format json lists all)  ${c('gray', o.ruleId)}`);
     }
     out.push('');

@@ -20,7 +20,7 @@ const Params = z.strictObject({
 const first = (spec: string) => spec.split('|')[0];
 
 function missingFinding(ctx: EnvContext, spec: string, extra = ''): RawFinding | undefined {
-  const target = declarationTarget(ctx);
+  const target = declarationTarget(ctx, false, alternatives(spec)[0]);
   if (!target) return undefined;
   const alts = alternatives(spec);
   return { ...target, message: `${alts[0]}${alts.length > 1 ? ` (or ${alts.slice(1).join(', ')})` : ''} is not declared in any env file${extra}`, data: { key: alts[0] } };

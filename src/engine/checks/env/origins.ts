@@ -52,7 +52,7 @@ export const originsCheck = envCheck({
       }
     }
     if (!satisfied && findings.length === 0 && p.required) {
-      const target = declarationTarget(ctx, true);
+      const target = declarationTarget(ctx, true, keys[0]);
       if (target) findings.push({ ...target, message: `${keys[0]} is not set to the production frontend origin in any production source`, data: { key: keys[0] } });
     }
     return { findings };

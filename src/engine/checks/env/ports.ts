@@ -142,7 +142,7 @@ export const portCheck = envCheck({
     const findings: RawFinding[] = [];
     const vars = varsOf(ctx, p.key);
     if (vars.length === 0) {
-      const target = declarationTarget(ctx);
+      const target = declarationTarget(ctx, false, p.key.split('|')[0]);
       if (p.required && target) findings.push({ ...target, message: `${p.key.split('|')[0]} is not declared in any env file`, data: { key: p.key.split('|')[0] } });
       return { findings };
     }
@@ -194,7 +194,7 @@ export const shutdownTimeoutCheck = envCheck({
     const findings: RawFinding[] = [];
     const vars = varsOf(ctx, p.key);
     if (vars.length === 0) {
-      const target = declarationTarget(ctx);
+      const target = declarationTarget(ctx, false, p.key.split('|')[0]);
       if (p.required && target) findings.push({ ...target, message: `${p.key.split('|')[0]} (graceful shutdown timeout, ms) is not declared in any env file`, data: { key: p.key.split('|')[0] } });
       return { findings };
     }

@@ -61,7 +61,7 @@ export const productionValue = envCheck({
       }
     }
     if (!satisfied && findings.length === 0 && p.required) {
-      const target = declarationTarget(ctx, true);
+      const target = declarationTarget(ctx, true, p.keys[0].split('|')[0]);
       if (target) findings.push({ ...target, message: `${p.keys[0].split('|')[0]}=${p.allowed[0]} is not set in any production source (${SOURCES})`, data: { key: p.keys[0].split('|')[0], value: p.allowed[0] } });
     }
     return { findings };

@@ -52,7 +52,7 @@ export const secretCheck = envCheck({
       if (pw !== '') judge(v, pw, `The password in ${v.key}`);
     }
     if (p.required && vars.length === 0 && !urlDeclares) {
-      const target = declarationTarget(ctx);
+      const target = declarationTarget(ctx, false, keys[0]);
       if (target) findings.push({ ...target, message: `${keys[0]} is not declared in any env file; declare it with an empty value in the example file and keep the real value in a secret store`, data: { key: keys[0] } });
     }
     return { findings };

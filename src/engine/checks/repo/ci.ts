@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { userPatternSchema, userRegExp } from '../../safeRegex';
-import type { Evidence, FileKind, RawFinding, Range } from '../../model';
+import { repositoryFinding, type Evidence, type FileKind, type RawFinding, type Range } from '../../model';
 import { ciSteps, type CiStep } from '../../parse/ci';
 import type { K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
-import type { YamlFile } from '../../parse/yamlSupport';
+import { findPair, isMap, isScalar, nodeRange, type YamlFile } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 import { DerivedByKey } from '../derived';
 import { type CheckOutput, workspaceCheck } from '../template';
@@ -80,12 +80,23 @@ export function allSteps(ws: WorkspaceView): { files: ParsedFile<YamlFile>[]; st
   return { files, steps: files.flatMap((f) => ciSteps(f)) };
 }
 
-/** Where a "CI does not …" finding goes: the first workflow file, else the root package.json. */
-export function ciTarget(ws: WorkspaceView, files: ParsedFile<YamlFile>[]): { file: string; range: Range } | undefined {
-  if (files[0]) return { file: files[0].path, range: ZERO };
-  const pkgs = [...ws.byKind<PackageJsonModel>('packageJson')].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
-  if (pkgs[0]) return { file: pkgs[0].path, range: pkgs[0].model?.topRange ?? ZERO };
-  return undefined;
+/** Where a "CI does not …" finding goes: the first workflow file, at its jobs (or top) key; with no workflow, the repository. */
+export function ciFinding(files: ParsedFile<YamlFile>[], message: string, data?: Record<string, unknown>): RawFinding {
+  const f = files[0];
+  if (!f) return repositoryFinding(message, data);
+  return { file: f.path, range: topKeyRange(f, ['jobs', 'stages']) ?? ZERO, message, ...(data ? { data } : {}) };
+}
+
+/** The range of the first of the keys found at the top of the file's first document, else of its first key. */
+function topKeyRange(f: ParsedFile<YamlFile>, keys: readonly string[]): Range | undefined {
+  const root = f.model?.docs[0]?.contents;
+  if (!isMap(root)) return undefined;
+  for (const k of keys) {
+    const pair = findPair(root, k);
+    if (pair && isScalar(pair.key)) return nodeRange(f.model.lineCounter, pair.key);
+  }
+  const first = root.items[0]?.key;
+  return isScalar(first) ? nodeRange(f.model.lineCounter, first) : undefined;
 }
 
 const NO_GITOPS = { any: false };
@@ -130,7 +141,6 @@ function judgeSteps(ws: WorkspaceView, p: z.infer<typeof Params>): CheckOutput {
     const { files, steps } = allSteps(ws);
     const findings: RawFinding[] = [];
     const evidence: Evidence[] = [];
-    const target = ciTarget(ws, files);
     const where = files.length ? 'no CI step' : 'no CI workflow (.github/workflows/*.yml, .gitlab-ci.yml)';
     for (const req of p.require) {
       const matching = steps.filter((s) => stepMatches(s, req));
@@ -138,13 +148,16 @@ function judgeSteps(ws: WorkspaceView, p: z.infer<typeof Params>): CheckOutput {
       for (const s of hard) evidence.push({ file: s.file, range: s.range, message: `${req.label}: ${s.kind === 'uses' ? s.text : 'a step'} in job ${s.job || '(top level)'}` });
       if (hard.length > 0) continue;
       if (matching.length > 0) for (const s of matching) findings.push({ file: s.file, range: s.range, message: `The step that ${req.label} may fail without failing the pipeline (continue-on-error / allow_failure)`, data: { job: s.job } });
-      else if (target) findings.push({ ...target, message: `${where} ${req.label}` });
+      else findings.push(ciFinding(files, `${where} ${req.label}`));
     }
-    const scripts = new Set(ws.byKind<PackageJsonModel>('packageJson').flatMap((f) => Object.keys(f.model?.scripts ?? {})));
+    const pkgs = ws.byKind<PackageJsonModel>('packageJson');
     for (const name of p.scripts) {
-      if (!scripts.has(name)) continue;
+      // the script itself, in the first package.json that has it: the place a person reads it
+      const owner = pkgs.find((f) => f.model?.scripts && Object.hasOwn(f.model.scripts, name));
+      if (!owner) continue;
       const re = new RegExp(`\\b(npm run|yarn( run)?|pnpm( run)?|bun run)\\s+${name.replace(/[.*+?^${}()|[\]\\:]/g, '\\$&')}(\\s|$)`, 'm');
-      if (!steps.some((s) => s.kind === 'run' && !s.soft && re.test(s.text)) && target) findings.push({ ...target, message: `package.json has a "${name}" script that no CI step runs`, data: { script: name } });
+      if (steps.some((s) => s.kind === 'run' && !s.soft && re.test(s.text))) continue;
+      findings.push({ file: owner.path, range: owner.model.scriptRanges.get(name) ?? owner.model.topRange, message: `The "${name}" script is not run by any CI step`, data: { script: name } });
     }
     return { findings, evidence };
 }

@@ -1,6 +1,6 @@
 import type { Node, Pair, YAMLMap } from 'yaml';
 import { z } from 'zod';
-import type { RawFinding, Range } from '../../model';
+import { repositoryFinding, type RawFinding, type Range } from '../../model';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import { findPair, isMap, isScalar, nodeAt, nodeRange, type YamlFile } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
@@ -143,8 +143,7 @@ export const composePresent = workspaceCheck({
     const pkgs = ws.byKind<PackageJsonModel>('packageJson').filter((f) => f.model?.json);
     if (pkgs.length === 0) return undefined;
     const files = ws.byKind<YamlFile>('compose').filter((f) => f.model);
-    const root = [...pkgs].sort((a, b) => a.path.split('/').length - b.path.split('/').length)[0];
-    if (files.length === 0) return { findings: [{ file: root.path, range: root.model.topRange, message: 'No docker-compose.yml / compose.yaml runs this service and its backing services locally' }] };
+    if (files.length === 0) return { findings: [repositoryFinding('No docker-compose.yml / compose.yaml runs the service and its backing services locally')] };
     const services = files.flatMap((f) => composeServices(f));
     const findings: RawFinding[] = [];
     if (services.length === 0) findings.push({ file: files[0].path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: 'The compose file defines no services' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RawFinding, Range } from '../../model';
+import { repositoryFinding, type RawFinding, type Range } from '../../model';
 import { envFileRole, type EnvModel } from '../../parse/dotenv';
 import { ignoreLines, SafeIgnore, type IgnoreFileModel } from '../../parse/ignoreFile';
 import type { PackageJsonModel } from '../../parse/packageJson';
@@ -51,7 +51,7 @@ export const gitignoreEnv = workspaceCheck({
     if (!gi) {
       const anchor = ws.byKind<EnvModel>('env')[0] ?? ws.get<PackageJsonModel>('package.json');
       if (!anchor) return undefined;
-      return { findings: [{ file: anchor.path, range: ZERO, message: 'The repository has no root .gitignore, so .env files with real secrets can be committed' }] };
+      return { findings: [repositoryFinding('The repository has no root .gitignore, so .env files with real secrets can be committed')] };
     }
     const ig = matcher(gi);
     const findings: RawFinding[] = [];

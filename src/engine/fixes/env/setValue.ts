@@ -138,13 +138,13 @@ export const setEnv = defineFix({
     const value = params.values[key] ?? params.value ?? (typeof finding.data?.value === 'string' ? finding.data.value : undefined);
     if (value === undefined) return { declined: 'no value to write' };
     if (params.keys && !params.keys.includes(key) && !(key in params.values)) return { declined: `${key} is not set automatically; edit it by hand` };
-    const k = kind ?? classifyPath(finding.file);
+    const k = finding.scope === 'repository' ? 'packageJson' : (kind ?? classifyPath(finding.file));
     if (k === 'dockerfile') return dockerfileEnv(text, finding, key, value);
     if (k === 'kubernetes' || k === 'maybeKubernetes') return kubernetesEnv(text, finding, key, value);
     if (k === 'compose') return composeEnv(text, finding, key, value);
     if (k !== 'env') {
       if (k !== 'packageJson') return { declined: `cannot set ${key} in ${finding.file}` };
-      // no env file to hold it: a production example next to the finding's file
+      // no env file to hold it: a production example next to the finding's file (the root for a repository finding)
       const file = joinPath(dirName(finding.file), params.file);
       const current = readFile?.(file);
       const edits = setEnvLine(current ?? '', key, value);
@@ -170,7 +170,7 @@ export const addEnvKeys = defineFix({
     const data = finding.data ?? {};
     const keys = [...(Array.isArray(data.keys) ? data.keys : []), ...(typeof data.key === 'string' ? [data.key] : [])].filter((k): k is string => typeof k === 'string' && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k));
     if (!keys.length) return { declined: 'the finding names no variable' };
-    const inEnv = (kind ?? classifyPath(finding.file)) === 'env';
+    const inEnv = finding.scope !== 'repository' && (kind ?? classifyPath(finding.file)) === 'env';
     // the file that lacks the keys: named by the finding (env.example.in-sync), else the finding's own env file
     const file = typeof data.missingIn === 'string' ? data.missingIn : inEnv ? finding.file : joinPath(dirName(finding.file), params.file);
     const current = file === finding.file ? text : readFile?.(file);
