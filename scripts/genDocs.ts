@@ -240,6 +240,7 @@ export function renderRulePages(checklists: readonly Checklist[]): Record<string
         out.push(`| | |`, `|---|---|`, `| Checklist | ${escape(c.title)} (\`${c.id}\`) › ${escape(s.title)} |`, `| Severity | ${item.severity} |`, `| Kind | ${item.evidence ? 'evidence: the files are shown, a person confirms' : 'automated'} |`, `| Check template | \`${item.check}\` |`);
         if (item.fix) out.push(`| Fix | \`${item.fix.template}\`${item.fix.with ? ` with \`${JSON.stringify(item.fix.with)}\`` : ''} |`);
         if (item.aliases.length) out.push(`| Same check in | ${item.aliases.map((x) => `\`${x}\``).join(', ')} |`);
+        if (item.appliesTo) out.push(`| Applies to | ${[item.appliesTo.runtime && `${item.appliesTo.runtime.join(', ')} services`, item.appliesTo.base && `${item.appliesTo.base.join(', ')} base images`].filter(Boolean).join('; ')} (elsewhere not applicable; services whose runtime cannot be told are audited) |`);
         out.push('');
         if (item.docs?.why) out.push('## Why', '', item.docs.why, '');
         if (item.docs?.fix) out.push('## How to fix', '', item.docs.fix.includes('\n') ? `\`\`\`\n${item.docs.fix}\n\`\`\`` : item.docs.fix, '');

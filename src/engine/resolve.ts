@@ -2,6 +2,7 @@
 import type { AnyTemplate } from './checks/template';
 import type { Checklist, ChecklistItem, Config } from './checklist/schema';
 import { TEMPLATES } from './checks';
+import { restrictTemplate } from './checks/applies';
 import type { AnyFix } from './fixes/template';
 import { FIXES } from './fixes';
 import type { Problem, Severity } from './model';
@@ -34,7 +35,8 @@ export function resolveItems(checklists: readonly Checklist[], config: Config = 
         const setting = config.rules?.[item.id];
         const sev = typeof setting === 'string' ? setting : setting?.severity;
         if (sev === 'off' || (item.optIn && sev === undefined)) continue;
-        const template = item.check ? TEMPLATES.get(item.check) : undefined;
+        const found = item.check ? TEMPLATES.get(item.check) : undefined;
+        const template = found && item.appliesTo ? restrictTemplate(found, item.appliesTo) : found;
         let params: unknown = undefined;
         if (template) {
           const withParams = { ...(item.with ?? {}), ...(typeof setting === 'object' ? (setting.with ?? {}) : {}) };

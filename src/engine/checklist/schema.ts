@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppliesToSchema } from './appliesTo';
 
 /** Dotted kebab ids: `k8s.probe.liveness`. */
 export const ID_RE = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
@@ -33,6 +34,7 @@ export const ItemSchema = z.strictObject({
   evidence: z.boolean().optional().describe('The check only gathers evidence; a person still confirms the item.'),
   optIn: z.boolean().optional().describe('Off unless .shipshape.yaml gives the rule a severity (rules: {<id>: warning}).'),
   fix: FixRefSchema.optional(),
+  appliesTo: AppliesToSchema.optional(),
   matches: z.array(z.string().min(1)).default([]).describe('Phrasings that link a Markdown checklist line to this item.'),
   aliases: z
     .array(z.string().regex(/^[a-z0-9-]+:\S+$/, 'write peer ids as tool:check, e.g. kube-linter:no-liveness-probe'))

@@ -1,7 +1,9 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
+import { RUNTIMES } from '../../checklist/appliesTo';
 import type { DockerfileModel } from '../../parse/dockerfile';
+import { dockerfileFacts } from '../../services';
 import { parseIgnoreFile, type IgnoreFileModel } from '../../parse/ignoreFile';
 import { baseName, dirName, joinPath, LineIndex, ZERO_RANGE } from '../../text';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
@@ -10,8 +12,23 @@ import { fromRange } from './util';
 
 const Params = z.strictObject({
   /** Paths (relative to the build context) the .dockerignore must exclude. */
-  mustExclude: z.array(z.string().min(1)).default(['node_modules', '.git', '.env', '.env.production']),
+  mustExclude: z.array(z.string().min(1)).default(['.git', '.env', '.env.production']),
+  byRuntime: z
+    .partialRecord(z.enum(RUNTIMES), z.array(z.string().min(1)))
+    .default({ node: ['node_modules'] })
+    .describe('More paths to exclude for a Dockerfile that builds one of these runtimes (also asked when its runtime cannot be told).'),
 });
+
+/** The paths one Dockerfile's context must exclude: its runtime's (every listed runtime's when it cannot be told), then the common ones. */
+function excludesFor(df: ParsedFile<DockerfileModel>, p: z.infer<typeof Params>): string[] {
+  const { runtimes } = dockerfileFacts(df.model);
+  const extra = runtimes.length ? runtimes.flatMap((r) => p.byRuntime[r] ?? []) : Object.values(p.byRuntime).flat();
+  return [...new Set([...extra, ...p.mustExclude])];
+}
+
+function sentence(list: string[]): string {
+  return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+}
 
 /** Docker's pattern cleaning: no leading `/` or `./`, no trailing `/`. */
 function clean(pattern: string): string {
@@ -83,34 +100,38 @@ function asIgnoreFile(f: ParsedFile | undefined): { path: string; text: string; 
   return { path: f.path, text: f.text, model: model && Array.isArray(model.lines) ? model : parseIgnoreFile(f.text).model };
 }
 
-/** Each Dockerfile's build context has a .dockerignore that keeps node_modules, .git and .env files out of the image. */
+/** Each Dockerfile's build context has a .dockerignore that keeps .git, .env files and its runtime's local dependencies (node_modules) out of the image. */
 export const dockerignore = workspaceCheck({
   id: 'docker.dockerignore',
-  description: 'Every Dockerfile has a .dockerignore in its build context (its own <name>.dockerignore, or the nearest .dockerignore from its folder up) that excludes node_modules, .git and .env files.',
+  description: 'Every Dockerfile has a .dockerignore in its build context (its own <name>.dockerignore, or the nearest .dockerignore from its folder up) that excludes .git, .env files and, for a Node build (or one whose runtime cannot be told), node_modules.',
   params: Params,
   kinds: ['dockerfile', 'dockerignore'],
   run(ws, params) {
     const dockerfiles = ws.byKind<DockerfileModel>('dockerfile').filter((f) => f.model && f.model.stages?.length > 0 && !f.path.toLowerCase().endsWith('.dockerignore'));
     if (dockerfiles.length === 0) return undefined;
     const findings: RawFinding[] = [];
-    const reported = new Set<string>();
+    // per ignore file: the Dockerfiles built with it and what each needs excluded, reported once per file
+    const shared = new Map<string, { ignore: NonNullable<ReturnType<typeof ignoreFileFor>>; df: ParsedFile<DockerfileModel>; excludes: Set<string> }>();
     // one lookup table rather than a read per folder level of every Dockerfile
     const ignoreFiles = ignoreFilesOf(ws);
     for (const df of dockerfiles) {
       const ignore = ignoreFileFor(ignoreFiles, df.path);
-      const first = df.model.stages[0];
+      const excludes = excludesFor(df, params);
       if (!ignore) {
         findings.push({
           file: df.path,
-          range: fromRange(first),
-          message: `No .dockerignore in the build context of ${baseName(df.path)}, so node_modules, .git and .env files are sent to the daemon and can end up in the image; add one beside it.`,
+          range: fromRange(df.model.stages[0]),
+          message: `No .dockerignore in the build context of ${baseName(df.path)}, so ${sentence(excludes.filter((x) => x !== '.env.production').map((x) => (x === '.env' ? '.env files' : x)))} are sent to the daemon and can end up in the image; add one beside it.`,
           data: { stage: 0, dockerignore: joinPath(dirName(df.path), '.dockerignore') },
         });
         continue;
       }
-      if (reported.has(ignore.path)) continue;
-      reported.add(ignore.path);
-      const missing = params.mustExclude.filter((p) => !dockerignoreExcludes(ignore.model, p));
+      const entry = shared.get(ignore.path);
+      if (entry) for (const x of excludes) entry.excludes.add(x);
+      else shared.set(ignore.path, { ignore, df, excludes: new Set(excludes) });
+    }
+    for (const { ignore, df, excludes } of shared.values()) {
+      const missing = [...excludes].filter((p) => !dockerignoreExcludes(ignore.model, p));
       if (missing.length === 0) continue;
       const index = new LineIndex(ignore.text);
       findings.push({
@@ -118,7 +139,7 @@ export const dockerignore = workspaceCheck({
         range: ignore.text.length ? index.lineRange(0) : ZERO_RANGE,
         message: `${baseName(ignore.path)} does not exclude ${missing.join(', ')}; add ${missing.length === 1 ? 'it' : 'them'} so local dependencies, history and secrets stay out of the image.`,
         data: { missing, dockerfile: df.path },
-        related: [{ file: df.path, range: fromRange(first), message: 'Dockerfile built with this context' }],
+        related: [{ file: df.path, range: fromRange(df.model.stages[0]), message: 'Dockerfile built with this context' }],
       });
     }
     return passOrFail(findings);

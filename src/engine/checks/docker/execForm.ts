@@ -21,6 +21,13 @@ export function isExecForm(text: string): boolean {
   }
 }
 
+/** The command's own words as a JSON array, when it is plain words (no shell operators, variables or quotes to interpret). */
+function execExample(command: string): string | undefined {
+  const words = command.trim().split(/\s+/);
+  if (words.length === 0 || words.length > 8 || words.some((w) => /[|&;<>()$`"'\\*?]/.test(w))) return undefined;
+  return JSON.stringify(words).replace(/","/g, '", "');
+}
+
 const CONTINUATIONS = new Map<string, RegExp>();
 
 /** The escape character before a line break, as a global pattern made once per escape character. */
@@ -50,7 +57,8 @@ export const execForm = fileCheck({
         const joined = dockerJoinedArgs(ins);
         if (!joined.trim()) continue;
         if (isExecForm(joined) || isExecForm(ins.args.replace(continuationPattern(ctx.model.escapeChar), ''))) continue;
-        findings.push(dockerFinding(ctx, ins.argsRange ?? ins.range, `${ins.keyword} uses the shell form, so /bin/sh -c is PID 1 and the app does not receive SIGTERM; write it as a JSON array, e.g. ${ins.keyword} ["node", "dist/main.js"].`, stage));
+        const example = execExample(joined);
+        findings.push(dockerFinding(ctx, ins.argsRange ?? ins.range, `${ins.keyword} uses the shell form, so /bin/sh -c is PID 1 and the app does not receive SIGTERM; write it as a JSON array${example ? `: ${ins.keyword} ${example}` : ''}.`, stage));
       }
     }
     return seen ? passOrFail(findings) : undefined;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { userPatternSchema, userRegExp } from '../../safeRegex';
+import { AppliesToSchema, type AppliesTo } from '../../checklist/appliesTo';
+import type { DockerStage } from '../../parse/dockerfile';
+import { dockerfileFacts, type ServiceFacts } from '../../services';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding, fromRange, stageChain } from './util';
 
@@ -8,8 +11,12 @@ const Params = z.strictObject({
   instruction: z.string().regex(/^[A-Za-z]+$/).default('HEALTHCHECK'),
   /** Arguments (case-insensitive regular expression) that switch the instruction off, e.g. `HEALTHCHECK NONE`. */
   disabledBy: userPatternSchema('i').optional(),
-  /** Hint shown when the instruction is missing. */
+  /** Hint shown when the instruction is missing; `{port}` stands for the port the final stage exposes. */
   example: z.string().default(''),
+  examples: z
+    .array(z.strictObject({ when: AppliesToSchema, text: z.string().min(1) }))
+    .default([])
+    .describe('Hints for some services, the first whose `when` matches the Dockerfile (its runtime, its final base image family) in place of `example`.'),
 });
 
 /** The final stage has a given instruction (HEALTHCHECK), and its last occurrence does not switch it off. */
@@ -32,7 +39,25 @@ export const finalInstruction = fileCheck({
       }
       return passOrFail([]);
     }
-    const hint = params.example ? `, e.g. ${params.example}` : '';
+    const facts = dockerfileFacts(ctx.model);
+    const example = params.examples.find((e) => told(facts, e.when))?.text ?? params.example;
+    const hint = example ? `, e.g. ${example.replace(/\{port\}/g, String(exposedPort(final) ?? '<port>'))}` : '';
     return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage has no ${keyword}; add one${hint}.`, final)]);
   },
 });
+
+/** Whether the facts are known to match (unlike `matches`, what cannot be told does not pick an example). */
+function told(facts: ServiceFacts, when: AppliesTo): boolean {
+  if (when.runtime && !facts.runtimes.slice(0, 1).some((r) => when.runtime!.includes(r))) return false;
+  if (when.base && (facts.base === undefined || !when.base.includes(facts.base))) return false;
+  return true;
+}
+
+/** The first TCP port the stage EXPOSEs as a number. */
+function exposedPort(stage: DockerStage): number | undefined {
+  for (const i of stage.instructions) {
+    if (i.keyword !== 'EXPOSE') continue;
+    for (const a of i.args.split(/\s+/)) if (/^\d+(\/tcp)?$/i.test(a)) return Number.parseInt(a, 10);
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { userPatternSchema, userRegExp } from '../../safeRegex';
-import { hasPlaceholder } from '../../parse/dockerfile';
+import { hasPlaceholder, type DockerfileModel, type DockerStage } from '../../parse/dockerfile';
+import { imageFacts } from '../../fixes/docker/images';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding, fromRange, isWindowsStage, stageChain, stageLabel, stageVariables, substitute, paramSet } from './util';
 
@@ -45,12 +46,25 @@ export const nonRootUser = fileCheck({
     const base = stageChain(ctx.model, final).at(-1) ?? final;
     const image = substitute(base.from.image, ctx.model.globalArgs).value;
     if (params.nonRootImages.some((re) => userRegExp(re, 'i')?.test(image))) return passOrFail([]);
-    const who = isWindowsStage(ctx.model, final) ? 'ContainerAdministrator' : 'root';
-    return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage sets no USER, so the container runs as ${who}; add USER <non-root user> (e.g. USER node) before CMD/ENTRYPOINT.`, final)]);
+    const windows = isWindowsStage(ctx.model, final);
+    const who = windows ? 'ContainerAdministrator' : 'root';
+    return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage sets no USER, so the container runs as ${who}; ${userExample(ctx.model, final, windows)}.`, final)]);
   },
 });
 
 /** A user written in quotes (`USER "root"`): Docker takes the words as written, quotes removed. */
 function unquote(s: string): string {
   return s.length >= 2 && (s[0] === '"' || s[0] === "'") && s.at(-1) === s[0] ? s.slice(1, -1).trim() : s;
+}
+
+/** How to add a non-root user on this base image: its own user, a numeric one where there is no shell, or one to create. */
+function userExample(model: DockerfileModel, final: DockerStage, windows: boolean): string {
+  const before = 'before CMD/ENTRYPOINT';
+  if (windows) return `add USER ContainerUser ${before}`;
+  const img = imageFacts({ model }, final);
+  if (img.family === 'noShell') return `add USER 65532:65532 ${before} (${img.user ? `the image’s ${img.user} user` : 'any non-zero UID: scratch has no user database'})`;
+  if (img.user) return `add USER ${img.user} ${before} (the image’s own user)`;
+  if (img.family === 'alpine') return `create a user (RUN addgroup -S app && adduser -S -G app app) and add USER app ${before}`;
+  if (img.family === 'debian' || img.family === 'rhel') return `create a user (RUN groupadd --system app && useradd --system --gid app app) and add USER app ${before}`;
+  return `add USER <non-root user> ${before}`;
 }

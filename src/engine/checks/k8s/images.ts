@@ -36,10 +36,13 @@ export function effectivePullPolicy(image: string, explicit: unknown): { policy:
   return { policy: floating ? 'Always' : 'IfNotPresent', implicit: true };
 }
 
-/** imagePullPolicy is Always (so registry credentials are checked on every start and a moved tag is noticed). */
+/**
+ * imagePullPolicy is Always (so registry credentials are checked on every start and a moved tag is noticed) for
+ * images pinned by tag; an image with a floating tag is k8s.image-tag's finding, not judged here.
+ */
 export const imagePullPolicy = containerCheck({
   id: 'k8s.image-pull-policy',
-  description: 'Every container pulls with imagePullPolicy: Always; by default the policy Kubernetes would apply counts when the field is unset.',
+  description: 'Every container whose image is pinned by tag pulls with imagePullPolicy: Always; by default the policy Kubernetes would apply counts when the field is unset. Floating tags (none, latest) are left to k8s.image-tag.',
   params: z.strictObject({
     requireExplicit: z.boolean().default(false).describe('Fail when imagePullPolicy is unset even if Kubernetes would default it to Always (Polaris pullPolicyNotAlways). false follows kube-score and checkov: the effective policy counts.'),
     exemptDigests: z.boolean().default(true).describe('Images pinned by digest are immutable, so IfNotPresent is accepted for them.'),
@@ -51,8 +54,12 @@ export const imagePullPolicy = containerCheck({
     if (typeof image !== 'string' || image.trim() === '') return undefined;
     const explicit = ctx.c.value.imagePullPolicy;
     if (explicit !== undefined && explicit !== null && typeof explicit !== 'string') return undefined;
+    const ref = parseImage(image);
+    if (p.exemptDigests && hasDigest(ref)) return [];
+    // A floating tag (none, or latest) is one defect, reported by k8s.image.tag-pinned: once the tag is pinned, the
+    // pull policy is judged. Until then any policy is wrong for it, and a second finding would only repeat the first.
+    if (!p.requireExplicit && !hasDigest(ref) && (ref.tag === undefined || ref.tag === '' || ref.tag.toLowerCase() === 'latest')) return [];
     const { policy, implicit } = effectivePullPolicy(image, explicit);
-    if (p.exemptDigests && hasDigest(parseImage(image))) return [];
     const who = `${describeContainer(ctx.c)} of ${ctx.obj.ref}`;
     if (implicit && p.requireExplicit) return [containerFinding(ctx, ['imagePullPolicy'], `${who} does not set imagePullPolicy; set it to Always.`, { insert: ['imagePullPolicy'], value: 'Always' })];
     if (policy === 'Always') return [];

@@ -31,7 +31,7 @@ export function stageOf(t: DockerTarget, finding: Finding): DockerStage {
 }
 
 /** The image a stage ultimately builds on, following `FROM <earlier stage>`. */
-export function baseImage(t: DockerTarget, stage: DockerStage): { name: string; tag: string } {
+export function baseImage(t: Pick<DockerTarget, 'model'>, stage: DockerStage): { name: string; tag: string } {
   let s: DockerStage | undefined = stage;
   for (let hops = 0; s && s.from.isStage && hops < 50; hops++) {
     const ref = s.from.image.toLowerCase();

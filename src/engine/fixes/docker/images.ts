@@ -45,7 +45,7 @@ const RHEL_IMAGES = /(^|\/)(fedora|centos|rockylinux|almalinux|oraclelinux|amazo
 const HAS_CURL = /(^|\/)(buildpack-deps|golang|nginx|nginxinc\/nginx-unprivileged)$/;
 
 /** Packages a stage (or a stage it builds on) installs: `apt-get install … curl`, `apk add wget`… */
-function installs(t: DockerTarget, stage: DockerStage): string {
+function installs(t: Pick<DockerTarget, 'model'>, stage: DockerStage): string {
   const words: string[] = [];
   for (let s: DockerStage | undefined = stage, hops = 0; s && hops < 50; hops++) {
     for (const i of s.instructions) if (i.keyword === 'RUN' && /\b(apt-get|apt|apk|dnf|yum|microdnf|zypper)\b[^;&|]*\b(install|add)\b/.test(i.args)) words.push(i.args);
@@ -55,7 +55,7 @@ function installs(t: DockerTarget, stage: DockerStage): string {
   return words.join(' ');
 }
 
-export function imageFacts(t: DockerTarget, stage: DockerStage): ImageFacts {
+export function imageFacts(t: Pick<DockerTarget, 'model'>, stage: DockerStage): ImageFacts {
   const { name, tag } = baseImage(t, stage);
   const image = tag ? `${name}:${tag}` : name;
   const tools = new Set<Tool>();
@@ -64,6 +64,8 @@ export function imageFacts(t: DockerTarget, stage: DockerStage): ImageFacts {
   if (/(^|\s)wget(\s|$)/.test(installed)) tools.add('wget');
   if (WINDOWS.test(name) || WINDOWS.test(tag)) return { image, family: 'windows', tools: new Set() };
   if (NO_SHELL.test(name)) return { image, family: 'noShell', user: name === 'scratch' ? undefined : 'nonroot', tools: new Set() };
+  // .NET chiseled images (Ubuntu with no shell or package manager) ship the user app
+  if (/(^|-)chiseled(-|$)/.test(tag)) return { image, family: 'noShell', user: 'app', tools: new Set() };
   let family: Family = 'unknown';
   if (/alpine|busybox/.test(`${name}:${tag}`)) family = 'alpine';
   else if (RHEL_IMAGES.test(name) && !/minimal|micro/.test(`${name}:${tag}`)) family = 'rhel';
