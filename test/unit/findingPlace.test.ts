@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { computeFix } from '../../src/engine/fixes/run';
 import type { Finding } from '../../src/engine/model';
@@ -7,7 +7,7 @@ import { toJsonReport } from '../../src/engine/report/json';
 import { REPOSITORY_LOCATION, toSarif } from '../../src/engine/report/sarif';
 import { toTextReport } from '../../src/engine/report/text';
 import { scanFolder } from '../../src/node/host';
-import { FIXTURES, SHARED } from './helpers';
+import { auditFiles, FIXTURES, SHARED } from './helpers';
 
 const PLACE = path.join(FIXTURES, 'findingPlace');
 const DEMO = path.join(SHARED, 'corpus', 'realworld', 'microservices-demo');
@@ -76,6 +76,18 @@ describe('where findings are', () => {
     const out = computeFix(engine, f);
     assert.ok('edits' in out, JSON.stringify(out));
     assert.deepEqual(out.edits.map((e) => [e.file, !!e.create, e.edits.map((x) => x.newText).join('')]), [['.env.production.example', true, 'NODE_ENV=production\n']]);
+  });
+
+  it('a floating tag is one finding: k8s.image.tag-pinned reports it, k8s.image.pull-policy waits for a pinned tag', () => {
+    const text = readFileSync(path.join(PLACE, 'floating-tag.yaml'), 'utf8');
+    const r = auditFiles([{ path: 'deploy.yaml', text }]);
+    const status = (id: string) => r.items.find((i) => i.id === id)?.status;
+    assert.equal(status('k8s.image.tag-pinned'), 'fail');
+    assert.equal(status('k8s.image.pull-policy'), 'pass');
+    // pinned, the same IfNotPresent is judged
+    const pinned = auditFiles([{ path: 'deploy.yaml', text: text.replace('shop/api:latest', 'shop/api:1.4.2') }]);
+    assert.equal(pinned.items.find((i) => i.id === 'k8s.image.tag-pinned')?.status, 'pass');
+    assert.equal(pinned.items.find((i) => i.id === 'k8s.image.pull-policy')?.status, 'fail');
   });
 
   it('microservices-demo: nothing on line 1 of src/currencyservice/package.json', async () => {

@@ -291,7 +291,7 @@ describe('reliability: scan shows Markdown checklist lines the checks contradict
     // the unticked line whose check passes is a hint in the editor, not a finding
     assert.ok(!md.some((f) => f.range.start.line === 4));
     // exit code: a mismatch is a warning; with only it failing at warning level, --fail-on warning exits 1
-    const clean = makeTree({ 'Dockerfile': 'FROM node:20.11-alpine\nUSER node\nHEALTHCHECK CMD wget -qO- localhost || exit 1\nCMD ["node", "s.js"]\n', '.dockerignore': 'node_modules\n.git\n.env*\n', 'PRODUCTION_CHECKLIST.md': '# Production readiness checklist\n\n- [x] Unknown pin <!-- shipshape: no.such.rule -->\n- [x] Runs as non-root <!-- shipshape: docker.user.non-root -->\n- [x] Health check <!-- shipshape: docker.healthcheck -->\n' });
+    const clean = makeTree({ 'Dockerfile': 'FROM node:20.11-alpine\nUSER node\nHEALTHCHECK CMD wget -qO- localhost || exit 1\nCMD ["node", "s.js"]\n', '.dockerignore': 'node_modules\n.git\n.env*\n', '.shipshape.yaml': '# no CI in this tree: its repository findings are not what this test is about\nrules:\n  ci.docker-build: off\n  ci.image-scan: off\n', 'PRODUCTION_CHECKLIST.md': '# Production readiness checklist\n\n- [x] Unknown pin <!-- shipshape: no.such.rule -->\n- [x] Runs as non-root <!-- shipshape: docker.user.non-root -->\n- [x] Health check <!-- shipshape: docker.healthcheck -->\n' });
     const relaxed = await runCli(['scan', clean, '--format', 'json']);
     const strict = await runCli(['scan', clean, '--format', 'json', '--fail-on', 'warning']);
     const warnings = (JSON.parse(strict.stdout) as { findings: { ruleId: string; severity: string }[] }).findings.filter((f) => f.severity !== 'info');

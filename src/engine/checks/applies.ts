@@ -14,8 +14,9 @@ export function restrictTemplate(template: AnyTemplate, where: AppliesTo): AnyTe
   if (template.scope === 'file') {
     return { ...template, run: (file: ParsedFile, params: unknown) => (matches(fileFacts(file), where) ? template.run(file, params) : undefined) };
   }
-  // the findings kept of each raw output, so that an unchanged output keeps its identity (the engine keeps its result)
-  const kept = new WeakMap<CheckOutput, CheckOutput>();
+  // the findings kept of each raw output while the files that tell services apart are the same (byKind keeps its
+  // lists while their files do), so that an unchanged output keeps its identity and the engine keeps its result
+  const kept = new WeakMap<CheckOutput, { dockerfiles: readonly ParsedFile[]; pkgs: readonly ParsedFile[]; out: CheckOutput }>();
   const kinds: FileKind[] = [...new Set<FileKind>([...template.kinds, 'dockerfile', 'packageJson'])];
   return {
     ...template,
@@ -24,15 +25,16 @@ export function restrictTemplate(template: AnyTemplate, where: AppliesTo): AnyTe
       if (!repositoryMatches(ws, where)) return undefined;
       const out = template.run(ws, params);
       if (!out || out.findings.length === 0) return out;
-      let filtered = kept.get(out);
-      if (!filtered) {
-        const findings = out.findings.filter((f) => {
-          const file = f.scope === 'repository' ? undefined : ws.get(f.file);
-          return !file || matches(fileFacts(file), where);
-        });
-        filtered = findings.length === out.findings.length ? out : { ...out, findings };
-        kept.set(out, filtered);
-      }
+      const dockerfiles = ws.byKind('dockerfile');
+      const pkgs = ws.byKind('packageJson');
+      const last = kept.get(out);
+      if (last && last.dockerfiles === dockerfiles && last.pkgs === pkgs) return last.out;
+      const findings = out.findings.filter((f) => {
+        const file = f.scope === 'repository' ? undefined : ws.get(f.file);
+        return !file || matches(fileFacts(file), where);
+      });
+      const filtered = findings.length === out.findings.length ? out : { ...out, findings };
+      kept.set(out, { dockerfiles, pkgs, out: filtered });
       return filtered;
     },
   };
