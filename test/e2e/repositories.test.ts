@@ -24,11 +24,13 @@ interface Repo {
   screenshot: string;
   /** A manifest line with many findings, where the light bulb's menu is read: folder, file, line text, token. */
   quickFix?: { folder: string; file: string; line: string; token: string };
+  /** Files read in the Problems panel: a Node package (no repository-level finding on its line 1) and a Go service's Dockerfile (no Node rule). */
+  problems?: { nodePackage: string; goDockerfile: string };
 }
 
 const REPOS: Repo[] = [
   { name: 'the bundled example (examples/shop)', url: process.env.SHIPSHAPE_UI_EXAMPLE_URL, folder: process.env.SHIPSHAPE_UI_EXAMPLE, ready: 'Dockerfile', screenshot: 'vscode-ui-example.png', quickFix: { folder: 'k8s', file: 'deployment.yaml', line: '- name: api', token: 'name' } },
-  { name: 'a copy of microservices-demo', url: process.env.SHIPSHAPE_UI_DEMO_URL, folder: process.env.SHIPSHAPE_UI_DEMO, ready: 'kubernetes-manifests', screenshot: 'vscode-ui-demo.png' },
+  { name: 'a copy of microservices-demo', url: process.env.SHIPSHAPE_UI_DEMO_URL, folder: process.env.SHIPSHAPE_UI_DEMO, ready: 'kubernetes-manifests', screenshot: 'vscode-ui-demo.png', problems: { nodePackage: 'src/currencyservice/package.json', goDockerfile: 'src/frontend/Dockerfile' } },
 ];
 
 for (const repo of REPOS) {
@@ -115,6 +117,51 @@ for (const repo of REPOS) {
       assert.ok(manual > mixed + 1, `manual items grouped after the checks: ${opened.join(' | ')}`);
       assert.match(opened[manual], /To confirm by hand0\/\d+ signed off/);
       await page.screenshot({ path: path.join(RESULTS, repo.screenshot.replace('.png', '-collapsed.png')) });
+    });
+
+    const pr = repo.problems;
+    if (pr) it('the Problems panel: nothing on line 1 of a package.json for the repository, no Node rule on a Go service', async () => {
+      const nodeRules = new Set(engine.resolvedItems.filter((r) => r.item.appliesTo?.runtime?.includes('node')).map((r) => r.item.id));
+      const repositoryRules = new Set(result.findings.filter((f) => f.scope === 'repository').map((f) => f.ruleId));
+      assert.ok(nodeRules.size > 0 && repositoryRules.size > 0, 'the built-in rules have Node-only rules and the demo has repository-level findings');
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.waitFor({ timeout: STEP_MS });
+      const maximize = page.locator('.part.panel .action-label[aria-label^="Maximize Panel"]').first();
+      if (await maximize.isVisible().catch(() => false)) await maximize.click();
+      const filter = page.locator('.part.panel .viewpane-filter input, .part.panel .markers-panel-action-filter input').first();
+      const read = async (glob: string, file: string): Promise<{ code: string; line: number }[]> => {
+        await filter.fill(glob);
+        const rows = panel.locator('.monaco-list-row');
+        const expected = result.findings.filter((f) => f.file === file).length;
+        const until = Date.now() + STEP_MS;
+        let markers: { code: string; line: number }[] = [];
+        while (Date.now() < until) {
+          const texts = await rows.allTextContents();
+          // the filtered list has caught up when its one file row names this file's folder
+          if (!texts.some((t) => !/Ln \d+, Col/.test(t) && t.includes(path.posix.dirname(file)))) {
+            await page.waitForTimeout(200);
+            continue;
+          }
+          markers = texts.flatMap((t) => {
+            // "message  shipshape(rule.id) [Ln 6, Col 3]": the parentheses and brackets may be drawn by CSS, so only the words count
+            const m = [...t.matchAll(/shipshape\W*([a-z][a-z0-9.-]*[a-z0-9])\W*Ln (\d+), Col \d+/gi)].pop();
+            return m ? [{ code: m[1], line: Number(m[2]) }] : [];
+          });
+          if (markers.length >= Math.min(expected, 8)) break;
+          await page.waitForTimeout(200);
+        }
+        return markers;
+      };
+      const pkg = await read(`**/${pr.nodePackage}`, pr.nodePackage);
+      await page.screenshot({ path: path.join(RESULTS, 'problems-node-package.png') });
+      assert.ok(pkg.length > 0, `the Node package has findings in the Problems panel`);
+      assert.deepEqual(pkg.filter((m) => m.line === 1 || repositoryRules.has(m.code)), [], `no repository-level finding on ${pr.nodePackage}: ${JSON.stringify(pkg)}`);
+      const go = await read(`**/${pr.goDockerfile}`, pr.goDockerfile);
+      await page.screenshot({ path: path.join(RESULTS, 'problems-go-service.png') });
+      assert.ok(go.length > 0, `the Go service's Dockerfile has findings in the Problems panel`);
+      assert.deepEqual(go.filter((m) => nodeRules.has(m.code)), [], `no Node rule on ${pr.goDockerfile}: ${JSON.stringify(go)}`);
+      await filter.fill('');
     });
 
     const q = repo.quickFix;
