@@ -91,7 +91,7 @@ export function seedTable(stats: readonly SeedStats[]): string {
   const rows = stats.map((s) => `| ${s.seed} | ${s.items} | ${s.automated} | ${s.linked} | ${pct(s.aHit, s.a)} | ${pct(s.cAuto, s.c)} |`);
   const t = (k: keyof Pick<SeedStats, 'items' | 'automated' | 'linked' | 'a' | 'aHit' | 'c' | 'cAuto'>) => stats.reduce((n, s) => n + s[k], 0);
   return [
-    '| seed | items | linked to an automated rule | linked to any rule | A items given one of their rule ids | C items linked to an automated rule |',
+    '| checklist | items | linked to an automated rule | linked to any rule | A items given one of their rule ids | C items linked to an automated rule |',
     '|---|---:|---:|---:|---:|---:|',
     ...rows,
     `| **all** | ${t('items')} | ${t('automated')} | ${t('linked')} | ${pct(t('aHit'), t('a'))} | ${pct(t('cAuto'), t('c'))} |`,

@@ -3,7 +3,7 @@ import type { ReadinessReport, ReportEntry, ReportLocation } from '../markdown/r
 import { VERDICT_TEXT } from '../markdown/verdict';
 
 /**
- * The readiness report as a Markdown checklist in the seeds' own style: headings for sections, one task
+ * The readiness report as a Markdown checklist in the style of a hand-kept checklist: headings for sections, one task
  * item per requirement, ticked only when it is proven (checks pass) or signed off. Each item says ✓, ✗,
  * manual or n/a; failures list their findings as `file:line`, manual items their evidence and sign-off.
  */
