@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { setCheckedEdit } from '../engine/markdown/edits';
 import { linkMarkdownFiles, type LinkedChecklist, type LinkedItem, type MarkdownDiagnostic } from '../engine/markdown/link';
 import { unverifiedReason, VERDICT_TEXT } from '../engine/markdown/verdict';
-import type { ItemStatus } from '../engine/model';
+import { isRepositoryFinding, type ItemStatus } from '../engine/model';
 import type { Ctx, TreeNode, TreeRootProvider } from './context';
 import { docsUri, SOURCE, toLocation, toRange } from './convert';
 import { registerExportReport } from './markdownReport';
@@ -137,11 +137,11 @@ function itemNode(a: FolderAuditor, uri: vscode.Uri | undefined, prefix: string,
       children: findings.length
         ? () =>
             findings.map((f, i) => {
-              const target = a.resolve(f.file);
+              const target = isRepositoryFinding(f) ? undefined : a.resolve(f.file);
               return {
                 id: `${id}/r:${l.id}/f${i}`,
                 label: f.message,
-                description: `${f.file}:${f.range.start.line + 1}`,
+                description: isRepositoryFinding(f) ? 'repository' : `${f.file}:${f.range.start.line + 1}`,
                 icon: statusIcon('fail', f.severity),
                 contextValue: `finding rule${f.fixable ? ' fixable' : ''}`,
                 command: target ? revealCommand(target, f.range) : undefined,

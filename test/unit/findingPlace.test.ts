@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { computeFix } from '../../src/engine/fixes/run';
 import type { Finding } from '../../src/engine/model';
+import { reportFromAudit } from '../../src/engine/markdown/readiness';
 import { toJsonReport } from '../../src/engine/report/json';
+import { toMarkdownReport } from '../../src/engine/report/markdown';
 import { REPOSITORY_LOCATION, toSarif } from '../../src/engine/report/sarif';
 import { toTextReport } from '../../src/engine/report/text';
 import { scanFolder } from '../../src/node/host';
@@ -67,6 +69,15 @@ describe('where findings are', () => {
     assert.equal(lines[0], 'Repository');
     const composeLine = lines.find((l) => l.includes('compose.present'))!;
     assert.match(composeLine, /^\s+info\s+No docker-compose/);
+    // the readiness report (report --format json, Markdown, HTML) gives them the repository, not a file and line
+    const report = reportFromAudit(result);
+    const locations = report.sections.flatMap((s) => s.entries).flatMap((e) => e.findings);
+    const inRepo = locations.filter((l) => l.ruleId === 'compose.present');
+    assert.deepEqual(inRepo.map((l) => [l.scope, 'file' in l, 'line' in l]), [['repository', false, false]]);
+    assert.ok(locations.every((l) => l.scope === 'repository' || (typeof l.file === 'string' && l.file !== '' && typeof l.line === 'number')), 'every other location has a file and line');
+    const markdown = toMarkdownReport(report);
+    assert.match(markdown, /\*\*repository\*\* No docker-compose/);
+    assert.doesNotMatch(markdown, /`:1`/);
   });
 
   it('the fix of a repository finding writes the file it names at the root', async () => {

@@ -1,6 +1,6 @@
 import type { ResolvedItem } from '../audit';
 import { isShipshapeReport } from '../report/markdown';
-import type { AuditResult, Evidence, Finding, ItemResult, ItemStatus, Problem, Range, RelatedInfo } from '../model';
+import { isRepositoryFinding, type AuditResult, type Evidence, type Finding, type ItemResult, type ItemStatus, type Problem, type Range, type RelatedInfo } from '../model';
 import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
 import type { ParsedFile } from '../workspace';
 import { CATALOGUE_PHRASINGS } from './cataloguePhrasings';
@@ -152,7 +152,7 @@ function statusOf(links: readonly ItemLink[]): ItemStatus {
 const MAX_RELATED = 20;
 
 function where(f: Finding): string {
-  return `${f.file}:${f.range.start.line + 1}`;
+  return isRepositoryFinding(f) ? 'repository' : `${f.file}:${f.range.start.line + 1}`;
 }
 
 /**
@@ -202,7 +202,7 @@ export function linkChecklist(
         severity: 'warning',
         code: 'markdown.ticked-failing',
         message: `Ticked, but ${failing.join(', ')} ${failing.length > 1 ? 'fail' : 'fails'}: ${first.join('; ')}${more}`,
-        related: findings.slice(0, MAX_RELATED).map((f) => ({ file: f.file, range: f.range, message: `${f.ruleId}: ${f.message}` })),
+        related: findings.filter((f) => !isRepositoryFinding(f)).slice(0, MAX_RELATED).map((f) => ({ file: f.file, range: f.range, message: `${f.ruleId}: ${f.message}` })),
         item: i,
         tick: false,
       });

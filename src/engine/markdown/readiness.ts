@@ -9,10 +9,12 @@ import { unverifiedReason, type LineVerdict } from './verdict';
  * quote a configuration value goes through {@link redact} first: secret values never reach a report.
  */
 
+/** Where a finding or evidence sits: a file and line, or (scope 'repository', no file or line) the repository as a whole. */
 export interface ReportLocation {
-  file: string;
+  file?: string;
   /** 1-based line. */
-  line: number;
+  line?: number;
+  scope?: 'repository';
   message: string;
   ruleId?: string;
 }
@@ -75,6 +77,8 @@ export function redact(text: string): string {
 }
 
 function at(file: string, range: Range, message: string, ruleId?: string): ReportLocation {
+  // a finding about the repository as a whole has no file (see repositoryFinding): no line is made up for it
+  if (file === '') return { scope: 'repository', message: redact(message), ruleId };
   return { file, line: range.start.line + 1, message: redact(message), ruleId };
 }
 

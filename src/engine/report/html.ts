@@ -19,7 +19,7 @@ li.pass{border-color:#1a7f37!important}li.fail{border-color:#cf222e!important;ba
 code{font:.85em ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;padding:.1em .3em;border-radius:4px}.score{font-size:1.15rem}`;
 
 function location(l: ReportLocation, label?: string): string {
-  const at = l.file === '' ? '<strong>repository</strong>' : `<code>${escapeHtml(where(l))}</code>`;
+  const at = l.scope === 'repository' ? '<strong>repository</strong>' : `<code>${escapeHtml(where(l))}</code>`;
   return `<li>${label ? `${escapeHtml(label)}: ` : ''}${at} ${escapeHtml(l.message)}</li>`;
 }
 

@@ -34,11 +34,11 @@ function code(text: string): string {
 
 /** `file:line`, or "repository" for a finding about the repository as a whole (it has no file). */
 export function where(l: ReportLocation): string {
-  return l.file === '' ? 'repository' : `${l.file}:${l.line}`;
+  return l.scope === 'repository' ? 'repository' : `${l.file}:${l.line}`;
 }
 
 function location(l: ReportLocation): string {
-  return `${l.file === '' ? '**repository**' : code(where(l))} ${escapeMarkdown(l.message)}`;
+  return `${l.scope === 'repository' ? '**repository**' : code(where(l))} ${escapeMarkdown(l.message)}`;
 }
 
 /** Whether the report ticks an entry: proven by checks, or signed off. A hand tick no check verified is not enough. */
