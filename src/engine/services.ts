@@ -1,4 +1,5 @@
 import type { AppliesTo, Runtime } from './checklist/appliesTo';
+import { Derived, sameList } from './checks/derived';
 import { imageFacts, type Family } from './fixes/docker/images';
 import type { DockerfileModel, DockerStage } from './parse/dockerfile';
 import type { K8sModel } from './parse/kubernetes';
@@ -158,14 +159,28 @@ export function services(ws: WorkspaceView): Service[] {
   return out;
 }
 
-/** The facts of the repository: every service's runtimes and bases together (Node when it has a package.json). */
+/**
+ * The facts of the repository: every Dockerfile's runtimes and base together, and Node when it has a
+ * package.json. Built from one part per Dockerfile and package.json (no manifest is read), so an edit
+ * elsewhere keeps the value, and an edit that leaves a Dockerfile's facts as they were keeps it too.
+ */
+const repository = new Derived<ServiceFacts, { runtimes: Set<Runtime>; bases: Set<Family> }>({
+  kinds: ['dockerfile', 'packageJson'],
+  part: (file) => fileFacts(file),
+  equal: (a, b) => a.base === b.base && sameList(a.runtimes, b.runtimes),
+  build: (parts) => {
+    const runtimes = new Set<Runtime>();
+    const bases = new Set<Family>();
+    for (const list of parts) {
+      for (const facts of list) {
+        for (const r of facts.runtimes) runtimes.add(r);
+        if (facts.base) bases.add(facts.base);
+      }
+    }
+    return { runtimes, bases };
+  },
+});
+
 export function repositoryFacts(ws: WorkspaceView): { runtimes: Set<Runtime>; bases: Set<Family> } {
-  const runtimes = new Set<Runtime>();
-  const bases = new Set<Family>();
-  for (const s of services(ws)) {
-    for (const r of s.runtimes) runtimes.add(r);
-    if (s.base) bases.add(s.base);
-  }
-  if (ws.byKind('packageJson').length > 0) runtimes.add('node');
-  return { runtimes, bases };
+  return repository.get(ws);
 }
