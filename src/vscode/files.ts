@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { classifyPath } from '../engine/discover';
 import type { Problem } from '../engine/model';
@@ -8,8 +9,8 @@ import type { IgnoreRules } from './paths';
 export { IgnoreRules, toSource } from './paths';
 
 /**
- * Reading a workspace folder through `vscode.workspace.fs` (so virtual workspaces work) and live
- * TextDocuments (so open editors are audited as typed). Mirrors src/node/host.ts and walk.ts without node:fs.
+ * Reading a workspace folder: a local file's bytes through node:fs as the CLI reads them, a remote or virtual
+ * workspace's through `vscode.workspace.fs`, and live TextDocuments (so open editors are audited as typed).
  */
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -58,15 +59,20 @@ export async function readText(uri: vscode.Uri, rel: string, problems: Problem[]
   return readDiskText(uri, rel, problems, tooBig);
 }
 
-/** The file's text on disk, decoded as the scanner decodes it, whatever an open document shows. */
+/**
+ * The file's text on disk, decoded as the scanner decodes it, whatever an open document shows. A local file
+ * is read through node:fs as the CLI reads it (a fraction of the file system API's round trips); remote and
+ * virtual workspaces through the file system API.
+ */
 export async function readDiskText(uri: vscode.Uri, rel: string, problems: Problem[], tooBig: (size: number) => boolean = () => false): Promise<string | undefined> {
   try {
-    const bytes = await vscode.workspace.fs.readFile(uri);
+    const bytes = uri.scheme === 'file' ? readFileSync(uri.fsPath) : await vscode.workspace.fs.readFile(uri);
     if (tooBig(bytes.byteLength)) return undefined;
     return decode(bytes, rel, problems);
   } catch (e) {
-    if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return undefined;
-    problems.push(unreadableFile(rel, e instanceof vscode.FileSystemError ? e.code : undefined, (e as Error).message));
+    const code = e instanceof vscode.FileSystemError ? e.code : (e as NodeJS.ErrnoException).code;
+    if (code === 'FileNotFound' || code === 'ENOENT') return undefined;
+    problems.push(unreadableFile(rel, code, (e as Error).message));
     return undefined;
   }
 }

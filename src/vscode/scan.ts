@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Engine } from '../engine/audit';
 import { classifyPath } from '../engine/discover';
 import type { AuditResult, Problem } from '../engine/model';
 import { readSettings, type Settings } from './config';
 import { FolderRenderer } from './render';
-import { oversizedFile, unreadableFile } from '../node/unreadable';
-import { decode, DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, refusedLink, relativePath, resolveRelative, toSource, walk } from './files';
+import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, refusedLink, relativePath, resolveRelative, toSource, walk } from './files';
 import { BUILTIN_PREFIX, isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup';
 
 /** How often the first scan of a folder publishes the results of the files read so far. */
@@ -21,28 +19,6 @@ async function existsOnDisk(uri: vscode.Uri): Promise<boolean> {
   } catch (e) {
     return !(e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
   }
-}
-
-/**
- * Reads a file for a full scan: an open document's live text; on a local disk through node:fs, as the CLI
- * does (a synchronous read costs a fraction of the file system API's round trips); else (remote or virtual
- * workspaces) through the file system API. Decoded, limited and reported as `readText` does.
- */
-async function readScanned(uri: vscode.Uri, rel: string, problems: Problem[], maxSize: number, local: boolean): Promise<string | undefined> {
-  if (!local || openDocument(uri)) return readText(uri, rel, problems, maxSize);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(uri.fsPath);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') problems.push(unreadableFile(rel, code, (e as Error).message));
-    return undefined;
-  }
-  if (bytes.byteLength > maxSize) {
-    problems.push(oversizedFile(rel, bytes.byteLength, maxSize));
-    return undefined;
-  }
-  return decode(bytes, rel, problems);
 }
 
 /** What a folder auditor needs from the extension context. */
@@ -178,7 +154,7 @@ export class FolderAuditor implements vscode.Disposable {
           if (token.isCancellationRequested || gen !== this.generation) return;
           const f = files[next++];
           const problems: Problem[] = [];
-          const text = await readScanned(f.uri, f.path, problems, maxSize, local);
+          const text = await readText(f.uri, f.path, problems, maxSize);
           const src = text === undefined ? undefined : toSource(f.path, text, new Set(setup.config.markdown ?? []));
           if (src) engine.upsert(src);
           if (problems.length) this.fileProblems.set(f.path, problems);
