@@ -16,6 +16,9 @@ describe('Markdown linking on public checklists', () => {
     validation: { recall: 0.61, precision: 0.73, falseAutomated: 0.052 },
     dev2: { recall: 0.65, precision: 0.62, falseAutomated: 0.04 },
     validation2: { recall: 0.66, precision: 0.66, falseAutomated: 0.054 },
+    // A third set, all held out; its floors are its first measurement (55/80, 63/69 and 0/58 by default; 54/80 and
+    // 62/66 with the operations checklist).
+    validation3: { recall: 0.67, precision: 0.91, falseAutomated: 0 },
   };
   for (const part of PARTS) {
     for (const operations of [false, true]) {
@@ -32,7 +35,7 @@ describe('Markdown linking on public checklists', () => {
   it('every line of every part is labelled, and each part has checkable and operational lines', () => {
     for (const part of PARTS) {
       const s = score(linkPart(part, builtinSet(builtinChecklists(), false)));
-      const least = part.endsWith('2') ? 25 : 90;
+      const least = part.endsWith('2') ? 25 : part.endsWith('3') ? 50 : 90;
       assert.ok(s.checkable >= least && s.uncheckable >= least, `${part}: ${s.checkable} checkable, ${s.uncheckable} not`);
     }
   });
