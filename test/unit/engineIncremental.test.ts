@@ -415,5 +415,32 @@ describe('incremental audit', () => {
         check(`${path} added back`);
       }
     });
+
+    it('repeats of a finding on the same object in two files merge, and part when one object moves to another namespace', () => {
+      // `labels` and `namespace` take the same line: the findings stay where they were, only the namespace changes
+      const other = (meta: string) => manifest(8080).replace('  name: api\n', `  name: api\n  ${meta}\n`);
+      const files = [...base, { path: 'deploy/copy.yaml', kind: 'kubernetes' as const, text: other('labels: { team: a }') }];
+      const current = new Map(files.map((f) => [f.path, f]));
+      const engine = new Engine(builtinChecklists());
+      for (const f of files) engine.upsert(f);
+      const repeats = (r: ReturnType<Engine['audit']>) => item(r, 'k8s.service-account.automount-token').findings.flatMap((f) => (f.related ?? []).filter((x) => x.file === 'deploy/copy.yaml'));
+      let r = engine.audit();
+      assert.deepEqual(r, fresh(current, false), 'start');
+      assert.equal(repeats(r).length, 1, 'the copy is a repeat of the same object');
+      const edit = (text: string) => {
+        const f = { ...current.get('deploy/copy.yaml')!, text };
+        current.set(f.path, f);
+        engine.upsert(f);
+      };
+      edit(other('namespace: shop'));
+      r = engine.audit();
+      assert.deepEqual(r, fresh(current, false), 'the copy in another namespace');
+      assert.equal(repeats(r).length, 0, 'an object in another namespace is no repeat');
+      assert.ok(item(r, 'k8s.service-account.automount-token').findings.some((f) => f.file === 'deploy/copy.yaml'));
+      edit(other('labels: { team: b }'));
+      r = engine.audit();
+      assert.deepEqual(r, fresh(current, false), 'back in the same namespace');
+      assert.equal(repeats(r).length, 1);
+    });
   });
 });

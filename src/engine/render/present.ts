@@ -13,7 +13,19 @@ export interface PresentSource {
 }
 
 const mappedFindings = new WeakMap<Finding, { info: RenderInfo; out: Finding }>();
-const presentedItems = new WeakMap<ItemResult, { epoch: number; out: ItemResult }>();
+/**
+ * An item's presented result, while the rendering epoch and the namespaces its merge of repeats looked up
+ * stay as they were: the same findings on an object whose file now gives it another namespace are no
+ * longer repeats of each other.
+ */
+const presentedItems = new WeakMap<ItemResult, { epoch: number; out: ItemResult; looked: NamespaceLookup[] }>();
+
+/** A namespace the merge of repeats read: the object of a finding in a file, and what it was. */
+interface NamespaceLookup {
+  file: string;
+  object: string;
+  ns: string | undefined;
+}
 
 /**
  * The one step between the checks and every output for rendered input: findings on a rendered chart or
@@ -26,12 +38,13 @@ export function presentRendered(result: AuditResult, src: PresentSource): AuditR
   const items = result.items.map((item) => {
     if (item.findings.length === 0 && (!src.hasRendered || item.evidence.length === 0)) return item;
     const memo = presentedItems.get(item);
-    if (memo && memo.epoch === src.renderEpoch) {
+    if (memo && memo.epoch === src.renderEpoch && memo.looked.every((l) => namespaceOf(src, l.file, l.object) === l.ns)) {
       if (memo.out !== item) changed = true;
       return memo.out;
     }
-    const out = presentItem(item, src);
-    presentedItems.set(item, { epoch: src.renderEpoch, out });
+    const looked: NamespaceLookup[] = [];
+    const out = presentItem(item, src, looked);
+    presentedItems.set(item, { epoch: src.renderEpoch, out, looked });
     if (out !== item) changed = true;
     return out;
   });
@@ -89,14 +102,14 @@ function mapEvidence(e: Evidence, src: PresentSource): Evidence {
   return { ...e, file: at.file, range: at.range };
 }
 
-function presentItem(item: ItemResult, src: PresentSource): ItemResult {
+function presentItem(item: ItemResult, src: PresentSource, looked: NamespaceLookup[]): ItemResult {
   let touched = false;
   const pairs = item.findings.map((f) => {
     const m = mapFinding(f, src);
     if (m !== f) touched = true;
     return { orig: f, out: m };
   });
-  const kept = dedupe(pairs, src);
+  const kept = dedupe(pairs, src, looked);
   if (kept.length !== pairs.length) touched = true;
   const evidence = src.hasRendered ? item.evidence.map((e) => mapEvidence(e, src)) : item.evidence;
   if (evidence.some((e, i) => e !== item.evidence[i])) touched = true;
@@ -110,11 +123,12 @@ function presentItem(item: ItemResult, src: PresentSource): ItemResult {
  * manifests and a kustomize base holding the same objects. The first in file order stays, with the
  * others as related information.
  */
-function dedupe(pairs: { orig: Finding; out: Finding }[], src: PresentSource): Finding[] {
+function dedupe(pairs: { orig: Finding; out: Finding }[], src: PresentSource, looked: NamespaceLookup[]): Finding[] {
   if (pairs.length < 2 || (!src.hasRendered && !objectInTwoFiles(pairs))) return pairs.map((p) => p.out);
   const byPlace = new Map<string, Finding>();
   const byObject = new Map<string, { out: Finding; file: string; extra: RelatedInfo[] }[]>();
   const kept: { out: Finding; extra: RelatedInfo[] }[] = [];
+  const seen = new Set<string>();
   // the first place in file order stays
   const ordered = [...pairs].sort((a, b) => (a.out.file < b.out.file ? -1 : a.out.file > b.out.file ? 1 : a.out.range.start.line - b.out.range.start.line));
   for (const { orig, out } of ordered) {
@@ -122,7 +136,11 @@ function dedupe(pairs: { orig: Finding; out: Finding }[], src: PresentSource): F
     if (byPlace.has(place)) continue;
     byPlace.set(place, out);
     if (out.object) {
-      const ns = objectNamespace(src, orig);
+      const ns = orig.object ? namespaceOf(src, orig.file, orig.object) : undefined;
+      if (orig.object && !seen.has(`${orig.file}\u0000${orig.object}`)) {
+        seen.add(`${orig.file}\u0000${orig.object}`);
+        looked.push({ file: orig.file, object: orig.object, ns });
+      }
       if (ns !== undefined) {
         const key = `${out.object}\u0000${ns}\u0000${out.container ?? ''}\u0000${out.message}`;
         const same = byObject.get(key)?.find((k) => k.file !== out.file);
@@ -169,10 +187,10 @@ function objectInTwoFiles(pairs: readonly { out: Finding }[]): boolean {
 
 const namespaces = new WeakMap<K8sModel, Map<string, string>>();
 
-/** The namespace of the object a finding is about ('' when none is set); undefined when the finding is on no object. */
-function objectNamespace(src: PresentSource, f: Finding): string | undefined {
-  const parsed = src.file(f.file);
-  if (!parsed || parsed.kind !== 'kubernetes' || !f.object) return undefined;
+/** The namespace of an object (`Kind/name`) of a manifest ('' when none is set); undefined when the file holds no such manifest. */
+function namespaceOf(src: PresentSource, file: string, object: string): string | undefined {
+  const parsed = src.file(file);
+  if (!parsed || parsed.kind !== 'kubernetes') return undefined;
   const model = parsed.model as K8sModel | undefined;
   if (!model) return undefined;
   let byRef = namespaces.get(model);
@@ -181,7 +199,7 @@ function objectNamespace(src: PresentSource, f: Finding): string | undefined {
     for (const o of model.objects) if (!byRef.has(o.ref)) byRef.set(o.ref, o.namespace ?? '');
     namespaces.set(model, byRef);
   }
-  return byRef.get(f.object);
+  return byRef.get(object);
 }
 
 function sortFindings(findings: Finding[]): Finding[] {
