@@ -87,8 +87,13 @@ export class Ctx implements vscode.Disposable, AuditorHost {
   }
 
   didAudit(auditor: FolderAuditor): void {
-    if (auditor.partial) this.timings.partial ??= Date.now();
-    else if (this.folders.every((a) => (a.result && !a.partial) || a.state === 'disabled')) this.timings.complete ??= Date.now();
+    const t = this.timings;
+    if (auditor.partial) t.partial ??= Date.now();
+    else if (t.complete === undefined && this.folders.every((a) => (a.result && !a.partial) || a.state === 'disabled')) {
+      t.complete = Date.now();
+      const since = (v: number | undefined): string => (v === undefined ? 'none' : `${v - t.activated} ms`);
+      this.log.info(`Startup: activation → first progress ${since(t.progress)}, → first results so far ${since(t.partial)}, → first complete result ${since(t.complete)}`);
+    }
     this.auditEmitter.fire(auditor);
   }
 

@@ -1,3 +1,4 @@
+import { readdir, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { classifyPath } from '../engine/discover';
@@ -77,6 +78,27 @@ export async function readDiskText(uri: vscode.Uri, rel: string, problems: Probl
   }
 }
 
+/**
+ * A folder's entries as `vscode.workspace.fs.readDirectory` gives them: a local folder's through node:fs as
+ * the CLI lists them (in a remote window the file system API crosses to the workbench and back for every
+ * folder), a remote or virtual workspace's through the file system API. A symbolic link's type is the link's
+ * plus its target's (none when it dangles).
+ */
+export async function listDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+  if (uri.scheme !== 'file') return vscode.workspace.fs.readDirectory(uri);
+  const entries = await readdir(uri.fsPath, { withFileTypes: true });
+  return Promise.all(
+    entries.map(async (e): Promise<[string, vscode.FileType]> => {
+      if (e.isDirectory()) return [e.name, vscode.FileType.Directory];
+      if (e.isFile()) return [e.name, vscode.FileType.File];
+      if (!e.isSymbolicLink()) return [e.name, vscode.FileType.Unknown];
+      const target = await stat(vscode.Uri.joinPath(uri, e.name).fsPath).catch(() => undefined);
+      const type = target?.isDirectory() ? vscode.FileType.Directory : target?.isFile() ? vscode.FileType.File : vscode.FileType.Unknown;
+      return [e.name, vscode.FileType.SymbolicLink | type];
+    }),
+  );
+}
+
 export interface Candidate {
   path: string;
   uri: vscode.Uri;
@@ -118,14 +140,15 @@ export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOp
     const dirUri = rel ? resolveRelative(root, rel) : root;
     let entries: [string, vscode.FileType][];
     try {
-      entries = await vscode.workspace.fs.readDirectory(dirUri);
+      entries = await listDirectory(dirUri);
     } catch (e) {
-      problems.push(unreadableFolder(rel, e instanceof vscode.FileSystemError ? e.code : undefined, (e as Error).message));
+      problems.push(unreadableFolder(rel, e instanceof vscode.FileSystemError ? e.code : (e as NodeJS.ErrnoException).code, (e as Error).message));
       continue;
     }
     if (entries.some(([name, type]) => name === '.gitignore' && type & vscode.FileType.File)) {
       try {
-        rules.setGitignore(rel, new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dirUri, '.gitignore'))));
+        const gitignore = vscode.Uri.joinPath(dirUri, '.gitignore');
+        rules.setGitignore(rel, new TextDecoder().decode(gitignore.scheme === 'file' ? readFileSync(gitignore.fsPath) : await vscode.workspace.fs.readFile(gitignore)));
       } catch {
         /* unreadable .gitignore: the walk goes on without it */
       }

@@ -7,8 +7,10 @@ import { FolderRenderer } from './render';
 import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, openDocument, readText, refusedLink, relativePath, resolveRelative, toSource, walk } from './files';
 import { BUILTIN_PREFIX, isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup';
 
-/** How often the first scan of a folder publishes the results of the files read so far. */
+/** How often, at most, the first scan of a folder publishes the results of the files read so far. */
 const PARTIAL_EVERY_MS = 250;
+/** How long a local scan reads before it lets other work of the extension host run. */
+const YIELD_EVERY_MS = 15;
 
 /** False only when the file system says the file is gone (an open editor may still show its text). */
 async function existsOnDisk(uri: vscode.Uri): Promise<boolean> {
@@ -45,6 +47,8 @@ export class FolderAuditor implements vscode.Disposable {
   state: AuditorState = 'idle';
   /** The result is of the files read so far in the first scan, not yet of the whole folder. */
   partial = false;
+  /** Files read so far by the running full scan, of how many (0 of 0 before its walk ends). */
+  readonly reading = { done: 0, total: 0 };
   /** Wall time of the last full scan and of the last incremental audit, in ms. */
   readonly timings = { scan: 0, audit: 0 };
 
@@ -125,18 +129,28 @@ export class FolderAuditor implements vscode.Disposable {
         return;
       }
       this.state = 'scanning';
+      const phases: string[] = [];
+      let lap = started;
+      const phase = (name: string): void => {
+        const now = Date.now();
+        phases.push(`${name} ${now - lap} ms`);
+        lap = now;
+      };
       const builtins = await this.host.builtins();
+      phase('built-in checklists');
       progress?.(`${this.name}: reading configuration`);
       // The config decides the excludes, so read it before the walk; repo checklists are added after it.
       let setup = await loadSetup(this.folder.uri, builtins, this.settings, [], this.setup?.fileConfig);
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
       this.rules = new IgnoreRules(setup.config.exclude ?? []);
+      phase('configuration');
       progress?.(`${this.name}: finding files`);
       const nested = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).filter((u) => u !== this.folder.uri.toString()));
       const walked = await walk(this.folder.uri, this.rules, { maxFiles: this.settings.maxFiles, token, skip: nested });
       this.repoChecklists = walked.files.filter((f) => f.path.toLowerCase().endsWith('.checklist.yaml') || f.path.toLowerCase().endsWith('.checklist.yml')).map((f) => f.path);
       if (this.repoChecklists.length) setup = await loadSetup(this.folder.uri, builtins, this.settings, this.repoChecklists, this.setup?.fileConfig);
       if (!setup.fileConfig && setup.configFile) setup.fileConfig = this.setup?.fileConfig;
+      phase(`walk (${walked.files.length} files)`);
       const engine = new Engine(setup.checklists, setup.config, this.folder.uri.toString());
       this.fileProblems.clear();
       this.walkProblems = walked.problems;
@@ -147,8 +161,13 @@ export class FolderAuditor implements vscode.Disposable {
       const maxSize = setup.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
       let done = 0;
       let next = 0;
+      Object.assign(this.reading, { done: 0, total: files.length });
       const local = this.folder.uri.scheme === 'file';
       let published = Date.now();
+      let yielded = Date.now();
+      let partialMs = 0;
+      let partials = 0;
+      let lastPartial = 0;
       const worker = async (): Promise<void> => {
         while (next < files.length) {
           if (token.isCancellationRequested || gen !== this.generation) return;
@@ -159,32 +178,45 @@ export class FolderAuditor implements vscode.Disposable {
           if (src) engine.upsert(src);
           if (problems.length) this.fileProblems.set(f.path, problems);
           done++;
-          if (done % 50 === 0) {
-            progress?.(`${this.name}: ${done}/${files.length} files`, (50 / Math.max(files.length, 1)) * 100);
-            // local reads do not wait: let progress, cancellation and editor events through
-            if (local) await new Promise((resolve) => setImmediate(resolve));
+          if (gen === this.generation) this.reading.done = done;
+          if (done % 50 === 0) progress?.(`${this.name}: ${done}/${files.length} files`, (50 / Math.max(files.length, 1)) * 100);
+          // Local reads do not wait: every few milliseconds, let the workbench's requests (the view's rows),
+          // progress, cancellation and editor events through.
+          if (local && Date.now() - yielded >= YIELD_EVERY_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            yielded = Date.now();
           }
-          if (Date.now() - published >= PARTIAL_EVERY_MS && done < files.length && gen === this.generation) {
+          // (an audit of the files so far costs more as they grow: reading keeps at least three quarters of the time)
+          if (Date.now() - published >= Math.max(PARTIAL_EVERY_MS, 3 * lastPartial) && done < files.length && gen === this.generation) {
+            const t0 = Date.now();
             this.publishPartial(engine, setup);
             published = Date.now();
+            lastPartial = published - t0;
+            partialMs += lastPartial;
+            partials++;
           }
         }
       };
-      await Promise.all(Array.from({ length: 8 }, worker));
+      // (local reads are synchronous: one reader; remote reads overlap)
+      await Promise.all(Array.from({ length: local ? 1 : 8 }, worker));
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
+      phase(`reading and parsing (with ${partials} audits of the files so far, ${partialMs} ms)`);
       // what the files say before charts and kustomizations render (rendering takes the longest)
       if (this.renderer.pending) this.publishPartial(engine, setup);
       progress?.(`${this.name}: rendering Helm charts and kustomizations`);
       await this.renderer.render(engine, setup.config, this.settings);
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
+      phase('rendering');
       this.engine = engine;
       this.setup = setup;
       this.partial = false;
+      this.partialSetup = undefined;
       // Changes queued while the files were read stay queued: the scan may have read a file before its
       // latest edit, and the next incremental audit reads it again.
       this.runAudit();
+      phase('audit');
       this.timings.scan = Date.now() - started;
-      this.host.log.info(`${this.name}: scanned ${engine.paths.length} files in ${this.timings.scan} ms; ${this.result?.findings.length ?? 0} findings, score ${this.result?.summary.score ?? '-'}`);
+      this.host.log.info(`${this.name}: scanned ${engine.paths.length} files in ${this.timings.scan} ms (${phases.join(', ')}); ${this.result?.findings.length ?? 0} findings, score ${this.result?.summary.score ?? '-'}`);
     };
     const p = run()
       .catch((e) => {
@@ -329,6 +361,13 @@ export class FolderAuditor implements vscode.Disposable {
   }
 
   private currentExcludes: readonly string[] = [];
+  /** The setup the first scan reads with, while its results are partial. */
+  private partialSetup: FolderSetup | undefined;
+
+  /** A checklist's title, from the setup in force (or the one the first scan reads with). */
+  checklistTitle(id: string): string | undefined {
+    return ((this.partial ? this.partialSetup : undefined) ?? this.setup)?.checklists.find((c) => c.id === id)?.title;
+  }
 
   /**
    * The first scan of a folder shows results as the files are read: the audit of what was read so far
@@ -336,6 +375,7 @@ export class FolderAuditor implements vscode.Disposable {
    */
   private publishPartial(engine: Engine, setup: FolderSetup): void {
     if (this.result && !this.partial) return;
+    this.partialSetup = setup;
     const problems = [...setup.problems, ...this.walkProblems, ...[...this.fileProblems.values()].flat()];
     this.result = engine.audit({ attestations: setup.attestations, problems });
     this.partial = true;

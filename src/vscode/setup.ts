@@ -8,7 +8,7 @@ import { provideKubernetesApi, type KubernetesApi } from '../engine/checks/k8s/s
 import { CHECKLIST_CACHE_FILE, parseChecklistCache } from '../node/checklistCache';
 import { itemIdRanges } from './checklistIndex';
 import { mergeConfig, type Settings } from './settings';
-import { readDiskText, readText, refusedLink, resolveRelative } from './files';
+import { listDirectory, readDiskText, readText, refusedLink, resolveRelative } from './files';
 
 export const CONFIG_FILES = ['.shipshape.yaml', '.shipshape.yml'];
 /** File labels of built-in checklists start with this, so they never collide with repository paths. */
@@ -39,7 +39,7 @@ export interface Builtins {
   problems: Problem[];
 }
 
-/** Reads the built-in checklists shipped in the extension (`<extension>/checklists`), through workspace.fs. */
+/** Reads the built-in checklists shipped in the extension (`<extension>/checklists`): through node:fs when local, as the CLI. */
 export async function loadBuiltins(extensionUri: vscode.Uri): Promise<Builtins> {
   const dir = vscode.Uri.joinPath(extensionUri, 'checklists');
   // the Kubernetes schema data ships beside the checklists; read (synchronously, once) only when a manifest is checked
@@ -50,7 +50,7 @@ export async function loadBuiltins(extensionUri: vscode.Uri): Promise<Builtins> 
   const cacheText = readDiskText(vscode.Uri.joinPath(dir, CHECKLIST_CACHE_FILE), CHECKLIST_CACHE_FILE, []);
   let names: string[] = [];
   try {
-    names = (await vscode.workspace.fs.readDirectory(dir)).map(([n]) => n).filter((n) => n.endsWith('.checklist.yaml')).sort();
+    names = (await listDirectory(dir)).map(([n]) => n).filter((n) => n.endsWith('.checklist.yaml')).sort();
   } catch {
     problems.push({ file: `${BUILTIN_PREFIX}checklists`, message: 'Built-in checklists folder not found', severity: 'error' });
   }
@@ -59,7 +59,7 @@ export async function loadBuiltins(extensionUri: vscode.Uri): Promise<Builtins> 
     names.map(async (name) => {
       const uri = vscode.Uri.joinPath(dir, name);
       const label = `${BUILTIN_PREFIX}checklists/${name}`;
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const text = (await readDiskText(uri, label, problems)) ?? '';
       const r = loadChecklist(text, label, cached(name, text));
       return lazyRanges({ label, uri, checklist: r.checklist, problems: r.problems }, text);
     }),
