@@ -99,6 +99,18 @@ const DEMO_SOURCE = process.env.SHIPSHAPE_DEMO_REPO ?? path.resolve(REPO, '..', 
 const WS_DEMO = existsSync(DEMO_SOURCE) ? path.join(TMP, 'ws-demo') : undefined;
 if (WS_DEMO) cpSync(DEMO_SOURCE, WS_DEMO, { recursive: true });
 const WORKSPACE_FILE = path.join(WS_INT, 'shipshape.code-workspace');
+// A repository large enough for a first scan to take a few seconds: the example's service files, copied into
+// LARGE_SERVICES services with their own names, and its CI workflow once.
+const LARGE_SERVICES = 300;
+const WS_LARGE = path.join(TMP, 'ws-large');
+for (let i = 0; i < LARGE_SERVICES; i++) {
+  const dir = path.join(WS_LARGE, 'services', `svc-${String(i).padStart(3, '0')}`);
+  for (const f of ['Dockerfile', '.dockerignore', 'package.json', '.env.example', '.env.production.example', 'k8s/deployment.yaml', 'k8s/service.yaml']) {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), readFileSync(path.join(REPO, 'examples', 'shop', f), 'utf8').replaceAll('shop-api', `shop-api-${i}`));
+  }
+}
+cpSync(path.join(REPO, 'examples', 'shop', '.github'), path.join(WS_LARGE, '.github'), { recursive: true });
 
 // A quiet workbench: no welcome page, no chat panel, no gallery checks (the machine is offline). Auto save off,
 // as in desktop VS Code (the web workbench saves after a second by default, which would save what tests leave unsaved).
@@ -175,7 +187,7 @@ try {
   log(`code-server on ${BASE} (pid ${server.pid})`);
 
   // 3. Integration suite inside the extension host. (SHIPSHAPE_VSCODE_ONLY=ui|integration runs one part while developing;
-  //    SHIPSHAPE_GREP=<pattern> runs the matching integration tests only.)
+  //    SHIPSHAPE_GREP=<pattern> runs the matching integration tests only; SHIPSHAPE_UI_SPEC=<file or glob> the matching UI tests.)
   if (process.env.SHIPSHAPE_VSCODE_ONLY !== 'ui') {
     const t0 = Date.now();
     const payload = [
@@ -218,7 +230,7 @@ try {
     const payload = [['extensionDevelopmentPath', remote(REPO)]];
     const r = spawnSync(
       process.execPath,
-      [path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', String(UI_TIMEOUT_MS), '--reporter', path.join(REPO, 'test', 'support', 'countingReporter.js'), 'test/e2e/**/*.test.ts'],
+      [path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', String(UI_TIMEOUT_MS), '--reporter', path.join(REPO, 'test', 'support', 'countingReporter.js'), process.env.SHIPSHAPE_UI_SPEC ?? 'test/e2e/**/*.test.ts'],
       {
         cwd: REPO,
         stdio: 'inherit',
@@ -232,6 +244,10 @@ try {
           SHIPSHAPE_UI_EXAMPLE_URL: workbenchUrl(WS_EXAMPLE, payload),
           SHIPSHAPE_UI_EXAMPLE: WS_EXAMPLE,
           ...(WS_DEMO ? { SHIPSHAPE_UI_DEMO_URL: workbenchUrl(WS_DEMO, payload), SHIPSHAPE_UI_DEMO: WS_DEMO } : {}),
+          SHIPSHAPE_UI_LARGE_URL: workbenchUrl(WS_LARGE, payload),
+          SHIPSHAPE_UI_LARGE: WS_LARGE,
+          // the extension host's logs (the Shipshape channel's startup line) are under code-server's user data
+          SHIPSHAPE_UI_USER_DATA: dirs.user,
           SHIPSHAPE_UI_PROFILE: dirs['profile-ui'],
           SHIPSHAPE_CHROMIUM: CHROMIUM,
         },

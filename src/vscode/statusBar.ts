@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { VIEW_ID, type Ctx } from './context';
 import { scoreExplanation, scoreLabel } from './score';
-import { totals } from './tree';
+import { readingProgress, totals } from './tree';
 
 /** The readiness score in the status bar; a spinner while scanning; click focuses the readiness view. */
 export function statusBarFeature(ctx: Ctx): void {
@@ -12,7 +12,15 @@ export function statusBarFeature(ctx: Ctx): void {
   ctx.statusBarItem = item;
   const update = (): void => {
     const t = totals(ctx);
-    if (ctx.scanning && !t.folders) {
+    const reading = readingProgress(ctx);
+    if (reading) {
+      // results so far: the score of the files read, and how many are left
+      const so = t.score === undefined ? 'Shipshape' : `${scoreLabel(t)} so far`;
+      item.text = `$(sync~spin) ${so} · ${reading.done}/${reading.total} files`;
+      item.tooltip = new vscode.MarkdownString(`Scanning: ${reading.done} of ${reading.total} files read.\n\n${scoreExplanation(t).split('\n').join('\n\n')}\n\nThe score is final when every file is read.`);
+      item.backgroundColor = undefined;
+      item.accessibilityInformation = { label: `Shipshape is scanning: ${so}, ${reading.done} of ${reading.total} files read` };
+    } else if (ctx.scanning && !t.folders) {
       item.text = '$(sync~spin) Shipshape';
       item.tooltip = 'Shipshape is reading the workspace for its production-readiness audit…';
       item.backgroundColor = undefined;

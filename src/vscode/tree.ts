@@ -56,13 +56,27 @@ function findingLabel(f: Finding): string {
   return `${f.file}:${f.range.start.line + 1}`;
 }
 
-function findingNode(a: FolderAuditor, idPrefix: string, f: Finding, index: number, withRule: boolean, label = withRule ? f.message : findingLabel(f)): TreeNode {
+/**
+ * Row ids of findings that stay the same while findings come and go (a first scan adds them batch by batch):
+ * the rule and the place, numbered only when several findings share both.
+ */
+function findingIds(idPrefix: string, findings: readonly Finding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const key = `${idPrefix}/f:${f.ruleId}:${f.file}:${f.range.start.line}:${f.range.start.character}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return n ? `${key}#${n}` : key;
+  });
+}
+
+function findingNode(a: FolderAuditor, id: string, f: Finding, withRule: boolean, label = withRule ? f.message : findingLabel(f)): TreeNode {
   const repo = isRepositoryLevel(f);
   const uri = repo ? undefined : a.resolve(f.file);
   const line = f.range.start.line + 1;
   const where = repo ? 'the repository as a whole' : `${f.file}:${line}`;
   return {
-    id: `${idPrefix}/f${index}:${f.file}:${f.range.start.line}:${f.range.start.character}`,
+    id,
     label,
     description: withRule ? (repo ? f.ruleId : `${f.ruleId} · line ${line}`) : repo ? f.message : `${f.file}:${line}`,
     tooltip: `${f.message}
@@ -81,7 +95,8 @@ function findingNodes(a: FolderAuditor, idPrefix: string, findings: readonly Fin
   const labels = findings.map(findingLabel);
   const seen = new Map<string, number>();
   for (const l of labels) seen.set(l, (seen.get(l) ?? 0) + 1);
-  return findings.map((f, i) => findingNode(a, idPrefix, f, i, false, seen.get(labels[i])! > 1 && f.object ? `${labels[i]} (line ${f.range.start.line + 1})` : labels[i]));
+  const ids = findingIds(idPrefix, findings);
+  return findings.map((f, i) => findingNode(a, ids[i], f, false, seen.get(labels[i])! > 1 && f.object ? `${labels[i]} (line ${f.range.start.line + 1})` : labels[i]));
 }
 
 function evidenceNode(a: FolderAuditor, idPrefix: string, e: Evidence, index: number): TreeNode {
@@ -127,7 +142,7 @@ export function itemNode(a: FolderAuditor, idPrefix: string, item: ItemResult): 
     tooltip: itemTooltip(item),
     icon: statusIcon(item.status, item.severity, !!item.attestation),
     contextValue: `item status-${item.status} rule${item.fixable && item.findings.length ? ' fixable' : ''}${manual ? ' manual' : ''}${item.attestation ? ' attested' : ''}`,
-    collapsible: children.length ? (item.status === 'fail' ? 'expanded' : 'collapsed') : undefined,
+    collapsible: children.length ? (item.status === 'fail' && !a.partial ? 'expanded' : 'collapsed') : undefined,
     children: children.length ? () => children : undefined,
     checked: manual ? !!item.attestation : undefined,
     onCheck: manual ? async (checked) => void (await setAttestation(a, item.id, checked)) : undefined,
@@ -153,7 +168,7 @@ function sectionNode(a: FolderAuditor, parent: string, section: string, items: I
     description: countsText(items),
     icon: new vscode.ThemeIcon('list-unordered'),
     contextValue: 'section',
-    collapsible: items.some((i) => i.status === 'fail') ? 'expanded' : 'collapsed',
+    collapsible: items.some((i) => i.status === 'fail') && !a.partial ? 'expanded' : 'collapsed',
     folder: a.folder,
     children: () => items.map((item) => itemNode(a, id, item)),
   };
@@ -184,8 +199,6 @@ function manualNode(a: FolderAuditor, parent: string, items: ItemResult[]): Tree
 function byChecklist(a: FolderAuditor, prefix: string, view: ViewState): TreeNode[] {
   const result = a.result;
   if (!result) return [];
-  const titles = new Map<string, string>();
-  for (const ri of a.engine?.resolvedItems ?? []) titles.set(ri.checklist.id, ri.checklist.title);
   const checklists = new Map<string, ItemResult[]>();
   for (const item of result.items) {
     let items = checklists.get(item.checklist);
@@ -206,7 +219,7 @@ function byChecklist(a: FolderAuditor, prefix: string, view: ViewState): TreeNod
     }
     const failing = checks.filter((i) => i.status === 'fail').length;
     const notApplicable = all.filter((i) => i.status === 'not-applicable').length;
-    const title = titles.get(checklistId) ?? checklistId;
+    const title = a.checklistTitle(checklistId) ?? checklistId;
     const children = [...sections].map(([section, items]) => sectionNode(a, id, section, items));
     if (manual.length) children.push(manualNode(a, id, manual));
     roots.push({
@@ -219,7 +232,7 @@ function byChecklist(a: FolderAuditor, prefix: string, view: ViewState): TreeNod
         tooltip: `${title}: ${countsText(all)}${notApplicable ? ` · ${notApplicable} not applicable to these files (hidden)` : ''}`,
         icon: new vscode.ThemeIcon('checklist', failing ? new vscode.ThemeColor('testing.iconFailed') : undefined),
         contextValue: 'checklist',
-        collapsible: failing ? 'expanded' : 'collapsed',
+        collapsible: failing && !a.partial ? 'expanded' : 'collapsed',
         folder: a.folder,
         children: () => children,
       },
@@ -252,9 +265,12 @@ function byFile(a: FolderAuditor, prefix: string): TreeNode[] {
       resourceUri: uri,
       icon: file === undefined ? new vscode.ThemeIcon('repo') : vscode.ThemeIcon.File,
       contextValue: 'file',
-      collapsible: 'expanded',
+      collapsible: a.partial ? 'collapsed' : 'expanded',
       folder: a.folder,
-      children: () => findings.map((f, i) => findingNode(a, id, f, i, true)),
+      children: () => {
+        const ids = findingIds(id, findings);
+        return findings.map((f, i) => findingNode(a, ids[i], f, true));
+      },
     } satisfies TreeNode;
   });
 }
@@ -265,17 +281,22 @@ export function checklistRoots(ctx: Ctx): TreeRootProvider {
     id: 'checklists',
     order: 0,
     roots(view) {
-      // A folder where nothing applies shows no rows: the view's welcome text says so.
-      // (and a folder whose first scan is still reading files shows its findings so far in the Problems panel only:
-      // the tree, which carries the score, is built once from the complete result)
-      const auditors = ctx.folders.filter((a) => a.result && !a.partial && totalsOf([a.result]).score !== undefined);
-      const build = (a: FolderAuditor, prefix: string): TreeNode[] => (view.groupBy === 'file' ? byFile(a, prefix) : byChecklist(a, prefix, view));
+      // A folder where nothing applies shows no rows: the view's welcome text says so. A folder whose first
+      // scan is still reading files shows the results of the files read so far (refreshed at most once a second).
+      const auditors = ctx.folders.filter((a) => a.result && totalsOf([a.result]).score !== undefined);
+      // Rows of results so far are closed (VS Code shows a tree once it has fetched every open row, which takes
+      // a round trip per row: the checklists with their counts show at once) and have ids of their own, so the
+      // complete result's rows open as they should (VS Code keeps a row's expansion by id).
+      const build = (a: FolderAuditor, folderId: string): TreeNode[] => {
+        const prefix = a.partial ? `${folderId}#scanning` : folderId;
+        return view.groupBy === 'file' ? byFile(a, prefix) : byChecklist(a, prefix, view);
+      };
       // Multi-root workspaces get one node per audited folder, single folders show their checklists at the top.
       if (ctx.folders.length <= 1) return auditors.flatMap((a) => build(a, a.folder.uri.toString()));
       return auditors.map((a) => ({
         id: a.folder.uri.toString(),
         label: a.name,
-        description: scoreLabel(totalsOf([a.result])),
+        description: a.partial ? `scanning… ${a.reading.done}/${a.reading.total} files` : scoreLabel(totalsOf([a.result])),
         icon: new vscode.ThemeIcon('root-folder'),
         contextValue: 'folder',
         collapsible: 'expanded',
@@ -286,43 +307,101 @@ export function checklistRoots(ctx: Ctx): TreeRootProvider {
   };
 }
 
-/** The combined score and counts over every folder (see score.ts). */
+/** The combined score and counts over every folder (see score.ts); while a first scan reads files, of the files read so far. */
 export function totals(ctx: Ctx): Totals {
-  // a folder whose first scan is still reading files has results so far, but no score yet
-  return totalsOf(ctx.folders.map((a) => (a.partial ? undefined : a.result)));
+  return totalsOf(ctx.folders.map((a) => a.result));
 }
 
-/** The readiness view: roots from every registered provider; badge, description and checkboxes. */
+/** Files read so far, of how many, by the first scans still running; undefined when no folder's result is partial. */
+export function readingProgress(ctx: Ctx): { done: number; total: number } | undefined {
+  const partial = ctx.folders.filter((a) => a.partial && a.result);
+  if (!partial.length) return undefined;
+  return partial.reduce((p, a) => ({ done: p.done + a.reading.done, total: p.total + a.reading.total }), { done: 0, total: 0 });
+}
+
+/** How often, at most, the tree is rebuilt from the results so far while a first scan reads files. */
+const PARTIAL_TREE_EVERY_MS = 1000;
+/** Longest wait for VS Code to fetch the rows of one rebuild before the next (a view that stopped asking). */
+const FETCH_WAIT_MS = 10000;
+const ROOT = '';
+
+/**
+ * The readiness view: roots from every registered provider; badge, description and checkboxes.
+ *
+ * While a first scan reads files, the rows follow the results so far: rebuilt at most once a second, and
+ * never while VS Code is still fetching the rows of the previous rebuild. (A rebuild cancels the extension
+ * host's fetches in flight: the rows asked for come back empty and the tree shows a mix of old and missing
+ * rows, which is what rebuilding with every batch did.) The rows VS Code will ask for are known: the roots,
+ * then the children of every row shown expanded. Row ids name what a row shows (checklist, section, rule,
+ * place), so a row keeps its id, selection and expansion from one rebuild to the next.
+ */
 export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   readonly view: vscode.TreeView<TreeNode>;
+  private throttle: ReturnType<typeof setTimeout> | undefined;
+  private lastRefresh = 0;
+  /** Rows whose children VS Code has yet to fetch for the last rebuild (ROOT for the roots). */
+  private readonly unfetched = new Set<string>();
+  /** Rows a person opened or closed: VS Code keeps that state by id over the provider's. */
+  private readonly opened = new Set<string>();
+  private readonly closed = new Set<string>();
 
   constructor(private readonly ctx: Ctx) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true, manageCheckboxStateManually: true });
-    ctx.subscriptions.push(this.view, this.changeEmitter);
+    ctx.subscriptions.push(this.view, this.changeEmitter, { dispose: () => clearTimeout(this.throttle) });
     ctx.on(this.view.onDidChangeCheckboxState, 'Updating a sign-off', async (e) => {
       for (const [node, state] of e.items) await node.onCheck?.(state === vscode.TreeItemCheckboxState.Checked);
     });
-    ctx.on(ctx.onDidAudit, 'Refreshing the readiness view', (a) => (a.partial ? this.updateHeader() : this.refresh()));
+    ctx.on(this.view.onDidExpandElement, 'Opening a row', ({ element }) => {
+      this.opened.add(element.id);
+      this.closed.delete(element.id);
+    });
+    ctx.on(this.view.onDidCollapseElement, 'Closing a row', ({ element }) => {
+      this.closed.add(element.id);
+      this.opened.delete(element.id);
+      this.unfetched.delete(element.id);
+    });
+    ctx.on(ctx.onDidAudit, 'Refreshing the readiness view', (a) => (a.partial ? this.refreshSoon() : this.refresh()));
     ctx.on(ctx.onDidChangeView, 'Refreshing the readiness view', () => this.refresh());
     ctx.on(ctx.onDidChangeScanning, 'Refreshing the readiness view', () => this.updateHeader());
   }
 
   refresh(): void {
+    clearTimeout(this.throttle);
+    this.throttle = undefined;
+    this.lastRefresh = Date.now();
+    this.unfetched.clear();
+    this.unfetched.add(ROOT);
     this.changeEmitter.fire(undefined);
     this.updateHeader();
   }
 
+  /** Results so far: the header at once, the rows at most once a second, once VS Code has fetched the last ones. */
+  private refreshSoon(): void {
+    this.updateHeader();
+    if (this.throttle) return;
+    const tick = (): void => {
+      this.throttle = undefined;
+      if (!this.ctx.folders.some((a) => a.partial && a.result)) return; // a complete result refreshed already
+      // (a hidden view fetches nothing, so it does not wait)
+      const fetching = this.unfetched.size > 0 && this.view.visible && Date.now() - this.lastRefresh < FETCH_WAIT_MS;
+      if (fetching) this.throttle = setTimeout(tick, 100);
+      else this.refresh();
+    };
+    this.throttle = setTimeout(tick, Math.max(0, this.lastRefresh + PARTIAL_TREE_EVERY_MS - Date.now()));
+  }
+
   private updateHeader(): void {
     const t = totals(this.ctx);
-    const partial = this.ctx.folders.some((a) => a.partial && a.result);
-    this.view.badge = t.failed ? { value: t.failed, tooltip: `Readiness ${t.score}% · ${t.failed} failing check${t.failed === 1 ? '' : 's'}` } : undefined;
-    this.view.description = (this.ctx.scanning && !t.folders) || partial ? 'scanning…' : t.folders ? scoreLabel(t) : undefined;
+    const reading = readingProgress(this.ctx);
+    const files = reading ? `${reading.done}/${reading.total} files` : '';
+    this.view.badge = t.failed ? { value: t.failed, tooltip: `Readiness ${t.score}%${reading ? ' so far' : ''} · ${t.failed} failing check${t.failed === 1 ? '' : 's'}` } : undefined;
+    this.view.description = reading ? `scanning… ${files}` : this.ctx.scanning && !t.folders ? 'scanning…' : t.folders ? scoreLabel(t) : undefined;
     // The message shows even when the view's header is merged into its container's title (a single view);
     // with nothing to audit there are no rows and the welcome text explains.
-    this.view.message = partial
-      ? `Scanning… ${this.ctx.folders.reduce((n, a) => n + (a.partial ? (a.result?.findings.length ?? 0) : 0), 0)} findings so far in the Problems panel; the checklists and the score follow when every file is read.`
+    this.view.message = reading
+      ? `Scanning… ${files} read. ${t.score === undefined ? 'No check applies to them yet' : `${scoreLine(t)} so far`}; the score is final when every file is read.`
       : t.score === undefined
         ? undefined
         : `${scoreLine(t)}${this.ctx.view.failingOnly ? ' (showing failing only)' : ''}`;
@@ -333,7 +412,11 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
-    return node ? (node.children?.() ?? []) : this.roots();
+    const children = node ? (node.children?.() ?? []) : this.roots();
+    this.unfetched.delete(node?.id ?? ROOT);
+    // VS Code asks next for the children of the rows it shows open
+    for (const c of children) if (c.children && (this.opened.has(c.id) || (c.collapsible === 'expanded' && !this.closed.has(c.id)))) this.unfetched.add(c.id);
+    return children;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {

@@ -13,7 +13,7 @@ import type { AuditResult } from '../../src/engine/model';
 import { scanFolder } from '../../src/node/host';
 import { quickFixMenu } from '../../src/vscode/quickFixMenu';
 import { scoreLabel, scoreLine, totalsOf } from '../../src/vscode/score';
-import { expectText, openWorkbench, RESULTS, STEP_MS, watchStartup } from './workbench';
+import { expectText, openWorkbench, printStartup, RESULTS, STEP_MS, watchStartup } from './workbench';
 
 interface Repo {
   name: string;
@@ -47,11 +47,13 @@ for (const repo of REPOS) {
         this.skip();
       }
       ({ result, engine } = await scanFolder(repo.folder!));
+      const opened = Date.now();
       let startup: ReturnType<typeof watchStartup> | undefined;
       ({ context, page } = await openWorkbench(path.basename(repo.folder!), repo.url, repo.ready, (p) => (startup = watchStartup(p))));
       await startup?.done;
       const ms = (v: number | undefined): string => (v === undefined ? 'not seen' : `${v} ms`);
       console.log(`  startup on ${repo.name}: workbench load → Shipshape progress visible ${ms(startup?.progress)}, → score visible (complete result) ${ms(startup?.score)}`);
+      printStartup(`first complete result on ${repo.name}`, repo.folder!, opened);
     });
 
     afterEach(async function () {

@@ -1,6 +1,7 @@
 // Opens the real VS Code workbench (code-server, started by scripts/vscodeTests.mjs) in headless Chromium.
 import * as assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
@@ -64,4 +65,43 @@ export function watchStartup(page: Page): { started: number; progress?: number; 
     }
   })();
   return w;
+}
+
+/**
+ * The extension's own startup line ("Startup: activation → first progress … → first complete result N ms"),
+ * from the newest Shipshape log under code-server's user data written after `since` (each window has its own
+ * extension host and log folder). Undefined when none is found.
+ */
+export function extensionStartup(since: number): string | undefined {
+  const root = process.env.SHIPSHAPE_UI_USER_DATA;
+  if (!root || !existsSync(root)) return undefined;
+  const logs = (readdirSync(root, { recursive: true }) as string[])
+    .filter((f) => /Shipshape\.log$/.test(f))
+    .map((f) => path.join(root, f))
+    .filter((f) => statSync(f).mtimeMs >= since)
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  for (const f of logs) {
+    const line = readFileSync(f, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('Startup: activation'));
+    if (line) return line.slice(line.indexOf('Startup: '));
+  }
+  return undefined;
+}
+
+/** Milliseconds of `shipshape scan <folder> --format json` (the built CLI), process start to exit, output discarded. */
+export function cliScanMs(folder: string): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [path.resolve('dist', 'cli.js'), 'scan', folder, '--format', 'json'], { stdio: 'ignore', timeout: 120000 });
+  const ms = Number((process.hrtime.bigint() - t0) / 1000000n);
+  assert.ok(r.status === 0 || r.status === 1, `the CLI scanned ${folder} (exit ${r.status ?? r.signal})`);
+  return ms;
+}
+
+/** The startup figures of the extension on a folder, next to the CLI's scan of the same folder (printed, never asserted). */
+export function printStartup(name: string, folder: string, since: number): void {
+  const line = extensionStartup(since);
+  const cli = cliScanMs(folder);
+  const ext = line && /first complete result (\d+) ms/.exec(line);
+  console.log(`  ${name}: extension ${line ?? 'startup line not found in the Shipshape log'}; CLI scan --format json ${cli} ms${ext ? ` (extension/CLI ${(Number(ext[1]) / cli).toFixed(2)}×)` : ''}`);
 }
