@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { ignoreScopes, suppressionEdit, type IgnoreScope } from '../engine/fixes/ignore';
+import { renderedOrigin } from '../engine/fixes/rendered';
 import { computeFix, kindFor } from '../engine/fixes/run';
 import type { Finding } from '../engine/model';
 import type { Ctx, TreeNode } from './context';
+import { toRange } from './convert';
 import { findingOf, ruleIdOf } from './diagnostics';
 import { countText, relocate } from './fixPlan';
 import { docsTitle, ignoreTitle, quickFixMenu, type Offer } from './quickFixMenu';
@@ -59,6 +61,7 @@ class ShipshapeCodeActions implements vscode.CodeActionProvider {
     if (!shown.length && !wantFixAll) return [];
     const version = document.version;
     const plans = new Map<Finding, FixPlan>();
+    const whereTo: { diagnostic: vscode.Diagnostic; finding: Finding; reason: string }[] = [];
     // One pass over the current texts: where each finding is now, its fix, and the suppressions it can take.
     const now = await new TextSource(a).run((engine, read) => {
       const current = engine.audit().findings.filter((f) => f.file === rel);
@@ -70,6 +73,8 @@ class ShipshapeCodeActions implements vscode.CodeActionProvider {
         // (no light bulb for a fix that would write through a symbolic link to outside the folder)
         const fix = cur.fixable ? computeFix(engine, cur, read, unwritableIn(a)) : undefined;
         const scopes = ignoreScopes(kind, rel).filter((s) => !('declined' in suppressionEdit({ path: rel, text, kind }, cur, undefined, s)));
+        // a chart's or kustomization's finding whose fix has no single safe place in the source: show the place
+        if (fix && 'declined' in fix && renderedOrigin(cur)) whereTo.push({ diagnostic: d, finding: cur, reason: fix.declined });
         if (!fix || !('edits' in fix)) return [{ diagnostic: d, finding: cur, scopes }];
         const plan = planOf(a, read, fix.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: fix.title, changesBehaviour: fix.changesBehaviour }]);
         plans.set(cur, plan);
@@ -93,6 +98,24 @@ class ShipshapeCodeActions implements vscode.CodeActionProvider {
       actions.push(fix);
       // "Fix all in this file" right after the preferred fix
       if (entry.preferred && wantQuick && now.fixable > 1) actions.push(this.fileFixAll(a, document, version, rel, now.offers.map((o) => o.diagnostic)));
+    }
+    // one entry per place to change by hand, after the fixes
+    const places = new Map<string, { diagnostics: vscode.Diagnostic[]; finding: Finding; reasons: string[] }>();
+    for (const w of whereTo) {
+      const key = `${w.finding.file}:${w.finding.range.start.line}`;
+      const place = places.get(key) ?? { diagnostics: [], finding: w.finding, reasons: [] };
+      place.diagnostics.push(w.diagnostic);
+      place.reasons.push(`${w.finding.ruleId}: ${w.reason}`);
+      places.set(key, place);
+    }
+    for (const place of places.values()) {
+      const target = a.resolve(place.finding.file);
+      if (!target) continue;
+      const show = new vscode.CodeAction('Show Where to Change It', QUICK_FIX);
+      show.diagnostics = place.diagnostics;
+      // (plain data: command arguments may cross to the workbench and back)
+      show.command = { command: 'shipshape.showWhereToChange', title: show.title, arguments: [{ uri: target.toString(), range: place.finding.range, reasons: place.reasons }] };
+      actions.push(show);
     }
     if (menu.ignore.length) {
       const ignore = new vscode.CodeAction(ignoreTitle(menu.ignore), QUICK_FIX);
@@ -231,6 +254,11 @@ export function codeActionsFeature(ctx: Ctx): void {
     vscode.workspace.registerTextDocumentContentProvider(HELP_URI.scheme, { provideTextDocumentContent: () => HELP }),
   );
 
+  // A fix declined on a chart's or kustomization's output: the source line to change by hand, and why.
+  ctx.command('shipshape.showWhereToChange', async (target: { uri: string; range: Finding['range']; reasons: string[] }) => {
+    await vscode.window.showTextDocument(vscode.Uri.parse(target.uri), { selection: toRange(target.range), preview: false });
+    void vscode.window.showInformationMessage(`Shipshape: no automatic fix here. ${target.reasons.join(' · ')}.`);
+  });
   ctx.command('shipshape.showFixHelp', () => vscode.commands.executeCommand('markdown.showPreview', HELP_URI));
 
   /** Applies the fix of one finding (a tree node or `{ uri, finding }`). */

@@ -257,6 +257,43 @@ export function codeActionTests(): void {
       assert.deepEqual([doc.getText(), await readText(dockerfile()), await readText(envFile())], texts, 'applying twice changes nothing');
     });
 
+    test('a rendered finding whose fix has no safe place in the source offers "Show Where to Change It", which opens that line', async function () {
+      this.timeout(180000);
+      // A kustomization whose overlay patch adds a sidecar without probes: the container exists only in the patch,
+      // so a probe has no single safe home (the base lacks the container; writing into a patch is not safe).
+      const files: Record<string, string> = {
+        'deploy/base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n',
+        'deploy/base/deployment.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: { app: web }\n  template:\n    metadata:\n      labels: { app: web }\n    spec:\n      containers:\n        - name: web\n          image: registry.example.com/web:1.0.0\n          livenessProbe:\n            httpGet: { path: /health, port: 8080 }\n          readinessProbe:\n            httpGet: { path: /ready, port: 8080 }\n',
+        'deploy/prod/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\npatches:\n  - path: sidecar.yaml\n',
+        'deploy/prod/sidecar.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: log-shipper\n          image: registry.example.com/log-shipper:2.1.0\n          ports:\n            - containerPort: 9000\n',
+      };
+      const sidecar = uri('deploy/prod/sidecar.yaml');
+      try {
+        for (const [rel, text] of Object.entries(files)) await writeText(uri(rel), text);
+        const ds = await waitForDiagnostics(sidecar, (d) => d.some((x) => codeOf(x) === 'fixture.k8s.liveness'), 'the rendered sidecar finding on the patch line', 60000);
+        const liveness = ds.find((x) => codeOf(x) === 'fixture.k8s.liveness')!;
+        assert.equal(liveness.range.start.line, 8, 'the finding sits on the patch line that adds the container (line 9)');
+        await open(sidecar);
+        const actions = await actionsAt(sidecar, liveness.range);
+        const titles = actions.map((x) => x.title);
+        const show = actions.filter((x) => x.title === 'Show Where to Change It');
+        assert.equal(show.length, 1, `one entry for the line: ${titles.join(' | ')}`);
+        assert.ok(!titles.some((t) => /probe/i.test(t) && !/^Ignore|^Show/.test(t)), `no probe fix is offered: ${titles.join(' | ')}`);
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await vscode.commands.executeCommand(show[0].command!.command, ...(show[0].command!.arguments ?? []));
+        const editor = vscode.window.activeTextEditor;
+        assert.equal(editor?.document.uri.toString(), sidecar.toString(), 'the patch is open');
+        assert.equal(editor?.selection.start.line, 8, 'at the line to change');
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await vscode.workspace.fs.delete(uri('deploy'), { recursive: true });
+        await waitForDiagnostics(sidecar, (d) => d.length === 0, 'the kustomization to be gone', 60000);
+        await (await api()).whenIdle();
+      }
+    });
+
     test('tree menus: Apply Fix on a finding and Fix All for This Item edit files that are not open', async () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       const a = await api();

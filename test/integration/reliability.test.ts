@@ -500,7 +500,8 @@ export function reliabilityTests(): void {
       const severityLine = lines.findIndex((l) => l.includes('severity: loud'));
       const colourLine = lines.findIndex((l) => l.startsWith('colour:'));
       await writeText(at('team.checklist.yaml'), bad);
-      const ds = await waitForDiagnostics(at('team.checklist.yaml'), (x) => x.length >= 2, 'the schema errors on the checklist', 45000);
+      // (the write may be seen in two steps, an empty file first: wait for the errors of the text written)
+      const ds = await waitForDiagnostics(at('team.checklist.yaml'), (x) => x.some((d) => d.range.start.line === severityLine), 'the schema errors on the checklist', 45000);
       assert.ok(
         ds.some((d) => d.range.start.line === severityLine),
         `an error on the severity line ${severityLine + 1}; got ${ds.map((d) => `${d.range.start.line + 1}: ${d.message}`).join(' | ')}`,
