@@ -149,11 +149,23 @@ describe('Dockerfile rules', () => {
     assert.deepEqual(fs.map((f) => covered(text, f)), ['add']);
   });
 
-  it('docker.deps.npm-ci and docker.deps.production-only point at the install command', () => {
+  it('docker.deps.npm-ci and docker.deps.production-only point at the install command; one install is one finding', () => {
+    // npm i ignores the lockfile and keeps devDependencies: the lockfile rule reports it, with both reasons
     const text = 'FROM node:22\nRUN npm i --no-audit\n';
     const r = audit(text);
+    const [ci] = findings(r, 'docker.deps.npm-ci');
     assert.deepEqual(findings(r, 'docker.deps.npm-ci').map((f) => covered(text, f)), ['npm i']);
-    assert.deepEqual(findings(r, 'docker.deps.production-only').map((f) => covered(text, f)), ['npm i']);
+    assert.match(ci.message, /also installs devDependencies into the final image \(`npm ci --omit=dev`/);
+    assert.equal(status(r, 'docker.deps.production-only'), 'not-applicable');
+    // npm ci follows the lockfile and still keeps devDependencies: production-only's alone
+    const frozen = 'FROM node:22\nRUN npm ci\n';
+    const rf = audit(frozen);
+    assert.deepEqual(findings(rf, 'docker.deps.production-only').map((f) => covered(frozen, f)), ['npm ci']);
+    assert.equal(status(rf, 'docker.deps.npm-ci'), 'pass');
+    // npm install in a build stage only: the lockfile finding, without the devDependencies reason
+    const builder = 'FROM node:22 AS build\nRUN npm install\nRUN npm run build\nFROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n';
+    const [b] = findings(audit(builder), 'docker.deps.npm-ci');
+    assert.doesNotMatch(b.message, /devDependencies/);
     assert.equal(status(audit('FROM nginx:1.27\nCOPY dist /usr/share/nginx/html\n'), 'docker.deps.production-only'), 'not-applicable');
   });
 

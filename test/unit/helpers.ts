@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
 import type { Checklist, Config } from '../../src/engine/checklist/schema';
@@ -41,7 +42,18 @@ export function auditFiles(files: { path: string; text: string }[], options: { s
 
 /** A fixture is a single file (audited alone, under its own name) or a folder (scanned as a repository). */
 export async function auditFixture(abs: string, options: { strict?: boolean; config?: Config } = {}): Promise<AuditResult> {
-  if (statSync(abs).isDirectory()) return (await scanFolder(abs, { strict: options.strict })).result;
+  if (statSync(abs).isDirectory()) {
+    if (!options.config) return (await scanFolder(abs, { strict: options.strict })).result;
+    // a folder with a config of the test's own (an opt-in rule turned on): handed over as a config file (JSON is YAML)
+    const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-fixture-config-'));
+    const configFile = path.join(dir, 'config.yaml');
+    writeFileSync(configFile, JSON.stringify(options.config));
+    try {
+      return (await scanFolder(abs, { strict: options.strict, configFile })).result;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   return auditFiles([{ path: path.basename(abs), text: readFileSync(abs, 'utf8') }], options);
 }
 

@@ -267,9 +267,16 @@ describe('kubernetes rules: cross-file behaviour', () => {
     assert.equal(item(single, 'k8s.pdb').status, 'not-applicable', 'replicas: 1 is skipped, as kube-score does');
   });
 
-  it('the Service-backed readiness rule names the Service and links it', () => {
+  it('the Service-backed readiness rule is off by default (k8s.probes.readiness reports the same container); turned on, it names the Service and links it', () => {
     const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 80\n';
-    const r = audit([
+    const byDefault = audit([
+      { path: 'k8s/svc.yaml', text: svc },
+      { path: 'k8s/deploy.yaml', text: deployment('api') },
+    ]);
+    assert.equal(byDefault.items.find((i) => i.id === 'k8s.probes.service-readiness'), undefined, 'opt-in: not in the default audit');
+    assert.equal(item(byDefault, 'k8s.probes.readiness').findings.length, 1, 'one missing probe, one finding');
+    const optedIn = (files: { path: string; text: string }[]) => auditFiles(files, { checklists: [k8sChecklist()], config: { rules: { 'k8s.probes.service-readiness': 'error' } } });
+    const r = optedIn([
       { path: 'k8s/svc.yaml', text: svc },
       { path: 'k8s/deploy.yaml', text: deployment('api') },
     ]);
@@ -279,7 +286,7 @@ describe('kubernetes rules: cross-file behaviour', () => {
     assert.match(f[0].message, /Service\/api/);
     assert.equal(f[0].related?.[0].file, 'k8s/svc.yaml');
     // an ExternalName Service or a selector that does not match leaves the rule not applicable
-    const none = audit([
+    const none = optedIn([
       { path: 'k8s/svc.yaml', text: svc.replace('app: api', 'app: web') },
       { path: 'k8s/deploy.yaml', text: deployment('api') },
     ]);
@@ -359,7 +366,7 @@ describe('kubernetes rules: scale', () => {
       return out;
     };
     try {
-      const r = auditFiles(files, { checklists: [checklist] });
+      const r = auditFiles(files, { checklists: [checklist], config: { rules: { 'k8s.probes.service-readiness': 'error' } } });
       assert.equal(item(r, 'k8s.pdb').status, 'pass');
       assert.equal(item(r, 'k8s.networkpolicy').status, 'pass');
       assert.equal(item(r, 'k8s.probes.service-readiness').status, 'fail');

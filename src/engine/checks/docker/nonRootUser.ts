@@ -35,8 +35,7 @@ export const nonRootUser = fileCheck({
       if (unresolved.length > 0) return buildTime;
       const colon = value.indexOf(':');
       const user = unquote((colon === -1 ? value : value.slice(0, colon)).trim()); // the user before `:group`
-      // Docker reads a numeric user as a number: 00, +0 and 000 are UID 0
-      const uid0 = /^[+-]?0+$/.test(user);
+      const uid0 = isUid0(user);
       if (uid0 || roots.has(user.toLowerCase())) {
         const where = stage === final ? 'the final stage' : `${stageLabel(stage)}, which the final stage builds on,`;
         return passOrFail([dockerFinding(ctx, last.argsRange ?? last.range, `The last USER of ${where} is ${uid0 ? 'UID 0' : user} (root); switch to a non-root user before CMD/ENTRYPOINT.`, final)]);
@@ -52,8 +51,13 @@ export const nonRootUser = fileCheck({
   },
 });
 
+/** Docker reads a numeric user as a number: 00, +0 and 000 are UID 0. */
+export function isUid0(user: string): boolean {
+  return /^[+-]?0+$/.test(user);
+}
+
 /** A user written in quotes (`USER "root"`): Docker takes the words as written, quotes removed. */
-function unquote(s: string): string {
+export function unquote(s: string): string {
   return s.length >= 2 && (s[0] === '"' || s[0] === "'") && s.at(-1) === s[0] ? s.slice(1, -1).trim() : s;
 }
 

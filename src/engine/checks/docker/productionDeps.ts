@@ -60,7 +60,17 @@ function stageDeps(ctx: DockerContext, stage: DockerStage, memo: Map<number, Sta
   return out;
 }
 
-/** The final image holds production dependencies only. */
+/**
+ * The installs that put devDependencies into the final image (through the stages it builds on), by their
+ * start offset. An install that also ignores the lockfile (`npm install`) is docker.deps.npm-ci's to report,
+ * with this as a second reason, so that one line is one finding.
+ */
+export function devInstallsInFinal(ctx: DockerContext): ReadonlySet<number> {
+  const final = ctx.model.final;
+  return new Set(final ? stageDeps(ctx, final, new Map()).dev.map((d) => d.install.start) : []);
+}
+
+/** The final image holds production dependencies only; an install that ignores the lockfile is left to the lockfile rule. */
 export const productionDeps = fileCheck({
   id: 'docker.production-deps',
   description: 'The final stage installs production dependencies only (npm ci --omit=dev / --only=production, yarn --production, pnpm --prod, NODE_ENV=production before the install, or a prune after it), and node_modules copied into it comes from such a stage.',
@@ -73,13 +83,20 @@ export const productionDeps = fileCheck({
     const deps = stageDeps(ctx, final, new Map());
     if (!deps.installs) return undefined; // the final image installs no Node dependencies
     const findings: RawFinding[] = [];
+    let deferred = 0;
     for (const { install, stage } of deps.dev) {
+      if (!install.frozen) {
+        deferred++; // docker.deps.npm-ci reports this line, devDependencies included
+        continue;
+      }
       const hint = install.manager === 'npm' ? 'npm ci --omit=dev' : install.manager === 'yarn' ? 'yarn install --production --frozen-lockfile' : `${install.manager} install --prod --frozen-lockfile`;
       findings.push(dockerFinding(ctx, ctx.index.range(install.start, install.end), `\`${install.text}\` installs devDependencies into the final image${stage === final ? '' : ` (through ${stage.name ? `stage "${stage.name}"` : `stage ${stage.index}`})`}; use \`${hint}\` or set ENV NODE_ENV=production before it.`, final));
     }
     for (const c of deps.devCopies) {
       findings.push(dockerFinding(ctx, c.range, `node_modules comes from stage "${c.from}", which installs devDependencies; copy it from a stage that runs a production-only install (or prune there).`, final));
     }
+    // every offending install was reported by the lockfile rule: nothing judged here
+    if (findings.length === 0 && deferred > 0) return undefined;
     return passOrFail(findings);
   },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { fileCheck, passOrFail } from '../template';
 import { nodeInstall } from './packageManager';
+import { devInstallsInFinal } from './productionDeps';
 import { dockerContext, dockerFinding, paramSet } from './util';
 
 const FROZEN_HINT: Record<string, string> = {
@@ -9,6 +10,13 @@ const FROZEN_HINT: Record<string, string> = {
   yarn: 'add --frozen-lockfile (Yarn 1) or --immutable (Yarn 2+)',
   pnpm: 'add --frozen-lockfile',
   bun: 'add --frozen-lockfile',
+};
+
+const DEV_HINT: Record<string, string> = {
+  npm: '`npm ci --omit=dev`, or ENV NODE_ENV=production before it, once nothing later needs them',
+  yarn: '`yarn install --production --frozen-lockfile`, or ENV NODE_ENV=production before it',
+  pnpm: '`pnpm install --prod --frozen-lockfile`, or ENV NODE_ENV=production before it',
+  bun: '`bun install --production --frozen-lockfile`, or ENV NODE_ENV=production before it',
 };
 
 /** Dependency installs in RUN follow the lockfile: `npm ci`, `yarn --frozen-lockfile`/`--immutable`, `pnpm --frozen-lockfile`. */
@@ -21,13 +29,16 @@ export const lockfileInstall = fileCheck({
     const ctx = dockerContext(file);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const findings: RawFinding[] = [];
+    let dev: ReadonlySet<number> | undefined;
     for (const stage of ctx.model.stages) {
       for (const ins of stage.instructions) {
         if (ins.keyword !== 'RUN') continue;
         for (const cmd of ctx.commands(ins)) {
           const inst = nodeInstall(cmd);
           if (!inst || inst.frozen || inst.prune) continue;
-          findings.push(dockerFinding(ctx, ctx.index.range(inst.start, inst.end), `\`${inst.text}\` may resolve different versions than the lockfile; ${FROZEN_HINT[inst.manager]}.`, stage));
+          // the same line also keeps devDependencies in the final image: one finding with both reasons
+          const alsoDev = (dev ??= devInstallsInFinal(ctx)).has(inst.start) ? `; it also installs devDependencies into the final image (${DEV_HINT[inst.manager]})` : '';
+          findings.push(dockerFinding(ctx, ctx.index.range(inst.start, inst.end), `\`${inst.text}\` may resolve different versions than the lockfile; ${FROZEN_HINT[inst.manager]}${alsoDev}.`, stage));
         }
       }
     }

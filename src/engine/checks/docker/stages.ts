@@ -3,6 +3,7 @@ import type { RawFinding } from '../../model';
 import { hasPlaceholder, type DockerInstruction } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { splitImage } from './imagePinned';
+import { isUid0, unquote } from './nonRootUser';
 import { dockerContext, dockerFinding, flags, fromRange, stageChain, stageVariables, substitute } from './util';
 
 /** `--from=` of COPY and `from=` of RUN --mount, with the instruction. */
@@ -99,10 +100,13 @@ export const fromRegistry = fileCheck({
   },
 });
 
+/** Root by name (the user docker.user.non-root reports). */
+const ROOT_NAMES: ReadonlySet<string> = new Set(['root', 'containeradministrator']);
+
 /** The user the final image runs as is a numeric UID, so Kubernetes `runAsNonRoot` can verify it. */
 export const numericUser = fileCheck({
   id: 'docker.user-numeric',
-  description: 'The last USER of the final image is a numeric UID (optionally UID:GID): a name cannot be checked by Kubernetes runAsNonRoot or resolved by the host. Not applicable without a USER.',
+  description: 'The last USER of the final image is a numeric UID (optionally UID:GID): a name cannot be checked by Kubernetes runAsNonRoot or resolved by the host. Not applicable without a USER, or when the USER is root by name (that is a root user, not a naming problem).',
   params: z.strictObject({}),
   kinds: ['dockerfile'],
   run(file) {
@@ -116,7 +120,9 @@ export const numericUser = fileCheck({
       if (!written || hasPlaceholder(written)) return undefined;
       const { value, unresolved } = written.includes('$') ? substitute(written, stageVariables(ctx.model, stage, last)) : { value: written, unresolved: [] };
       if (unresolved.length > 0) return undefined;
-      const user = value.split(':')[0].trim();
+      const user = unquote(value.split(':')[0].trim());
+      // root (by name or as UID 0 written +0, 00…) is docker.user.non-root's finding: a numeric root would not help
+      if (isUid0(user) || ROOT_NAMES.has(user.toLowerCase())) return undefined;
       if (/^\d+$/.test(user)) return passOrFail([]);
       return passOrFail([dockerFinding(ctx, last.argsRange ?? last.range, `USER ${user} is a name; Kubernetes runAsNonRoot cannot verify a name and refuses to start the pod. Use the numeric UID (e.g. USER 10001 or USER 10001:10001).`, final)]);
     }

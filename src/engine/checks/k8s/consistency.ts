@@ -10,6 +10,11 @@ const SELECTED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'
 /** Kinds whose selector is a plain label map. */
 const MAP_SELECTOR = new Set(['ReplicationController', 'DeploymentConfig']);
 
+/** An apps/ workload without spec.selector: reported here (the schema check leaves that required field to this rule). */
+export function missingSelectorIsOurs(obj: { kind: string; apiVersion: string }): boolean {
+  return SELECTED.has(obj.kind) && obj.kind !== 'Job' && !MAP_SELECTOR.has(obj.kind) && obj.apiVersion.startsWith('apps/');
+}
+
 /** A workload's spec.selector matches the labels of its own pod template. */
 export const selectorMatchesTemplate = fileCheck({
   id: 'k8s.selector-matches-template',
@@ -26,7 +31,7 @@ export const selectorMatchesTemplate = fileCheck({
       if (sel === undefined) return undefined;
       if (sel === null) {
         // Jobs get a generated selector; ReplicationControllers default to the template labels
-        if (obj.kind === 'Job' || MAP_SELECTOR.has(obj.kind) || !obj.apiVersion.startsWith('apps/')) return [];
+        if (!missingSelectorIsOurs(obj)) return [];
         return [findingAt(ctx, obj.base.concat('spec'), `${obj.ref} has no spec.selector; ${obj.apiVersion} rejects it. Select the pod template labels.`)];
       }
       if (sel.reqs.length === 0) return [findingAt(ctx, at, `${obj.ref} has an empty spec.selector; it would claim every pod of the namespace. Select the pod template labels.`)];

@@ -5,6 +5,7 @@ import type { ParsedFile } from '../../workspace';
 import { Derived, sameRange } from '../derived';
 import { fileCheck, passOrFail, workspaceCheck, type CheckOutput } from '../template';
 import { findingAt, k8sModel, type K8sFile } from './common';
+import { missingSelectorIsOurs } from './consistency';
 import { kubernetesApi, modelFor, validate, type SchemaError } from './schema';
 
 /**
@@ -17,6 +18,10 @@ export const manifestSchema = fileCheck({
   description: 'Every object of a built-in kind is validated offline against the Kubernetes API schema of its apiVersion: unknown fields (typos such as livenesProbe), wrong types, missing required fields, and apiVersions Kubernetes does not serve. Custom resources are listed as not validated.',
   params: z.strictObject({
     maxErrors: z.number().int().min(1).default(20).describe('Errors reported per object at most.'),
+    removedApis: z
+      .array(z.object({ apiVersion: z.string().min(1), kinds: z.array(z.string()).optional() }))
+      .default([])
+      .describe('apiVersions (for the given kinds, default all) that another rule reports as removed, naming the replacement: not reported again here. The built-in checklist shares k8s.api.removed-versions\' table.'),
   }),
   kinds: ['kubernetes'],
   run(file, params) {
@@ -38,6 +43,8 @@ export const manifestSchema = fileCheck({
         continue;
       }
       if ('unknown' in found) {
+        // a known removal is k8s.api.removed-versions' finding, with the replacement it names
+        if (params.removedApis.some((a) => a.apiVersion === obj.apiVersion && (!a.kinds || a.kinds.includes(obj.kind)))) continue;
         findings.push(findingAt(ctx, obj.base.concat('apiVersion'), `${found.unknown}; Kubernetes rejects this object. Use the apiVersion the cluster serves for ${obj.kind}.`));
         continue;
       }
@@ -46,6 +53,8 @@ export const manifestSchema = fileCheck({
       const value = 'status' in obj.value ? Object.fromEntries(Object.entries(obj.value).filter(([k]) => k !== 'status')) : obj.value;
       validate(api, value, found.model, [], errors, params.maxErrors);
       for (const e of errors) {
+        // an apps/ workload without spec.selector is k8s.selector-matches-template's finding
+        if (e.missing === 'selector' && e.path.length === 1 && e.path[0] === 'spec' && missingSelectorIsOurs(obj)) continue;
         const path = obj.base.concat(e.path);
         const range = e.at === 'value' ? valueRange(model, obj, path) : rangeAt(model, obj, path);
         findings.push(findingAt(ctx, path, `${obj.ref}: ${e.message}`, range ? { range } : {}));

@@ -63,6 +63,8 @@ export interface SchemaError {
   /** Point at the key (unknown field, missing field) or at the value (wrong type). */
   at: 'key' | 'value';
   message: string;
+  /** The required field that is missing, for a missing-field error. */
+  missing?: string;
 }
 
 /** `spec.containers[0].env` */
@@ -145,6 +147,6 @@ export function validate(api: KubernetesApi, value: Json, type: string, path: (s
   }
   for (const r of model.r ?? []) {
     if (errors.length >= max) return;
-    if (obj[r] === undefined) errors.push({ path: [...path], at: 'key', message: `${path.length ? shown(path) : 'The object'} is missing the required field \`${r}\`.` });
+    if (obj[r] === undefined) errors.push({ path: [...path], at: 'key', message: `${path.length ? shown(path) : 'The object'} is missing the required field \`${r}\`.`, missing: r });
   }
 }

@@ -20,6 +20,9 @@ export const securityContextFlag = containerCheck({
   check: (ctx, p) => {
     const sc = mapField(ctx.c.value, 'securityContext');
     if (sc === undefined) return undefined;
+    // a privileged container escalates whatever this says, and Kubernetes rejects allowPrivilegeEscalation: false
+    // beside privileged: true: that container is k8s.pod-security.privileged's finding
+    if (p.field === 'allowPrivilegeEscalation' && sc?.privileged === true) return undefined;
     const v = sc?.[p.field];
     const path = ['securityContext', p.field];
     const who = `${describeContainer(ctx.c)} of ${ctx.obj.ref}`;
