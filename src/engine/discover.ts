@@ -21,6 +21,14 @@ const DOCKERFILE_RE = /^(dockerfile|containerfile)(\..+)?$|^.+\.(dockerfile|cont
 const COMPOSE_RE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
 const TOOL_CONFIG_RE = /^(tsconfig(\.[\w-]+)?\.json|(jest|vitest|playwright|cypress)\.config\.[cm]?[jt]s|jest\.config\.json|eslint\.config\.[cm]?[jt]s|\.eslintrc(\.(c?js|json|ya?ml))?|\.nycrc(\.json)?|\.c8rc(\.json)?|renovate\.json5?|\.renovaterc(\.json)?)$/;
 const LOCKFILES = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'npm-shrinkwrap.json', 'bun.lockb', 'bun.lock']);
+/** Build and dependency files whose name tells a service's language (see services.ts); their text is not read. */
+const BUILD_MANIFESTS = new Set(['go.mod', 'requirements.txt', 'pyproject.toml', 'pipfile', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'gemfile', 'cargo.toml', 'composer.json']);
+const BUILD_MANIFEST_RE = /\.(csproj|fsproj|vbproj|sln)$/;
+
+/** Kinds whose files matter by name and place only: the hosts hand them over without reading them. */
+export function presenceOnly(kind: FileKind | 'maybeKubernetes'): boolean {
+  return kind === 'lockfile' || kind === 'buildManifest';
+}
 
 /**
  * Classifies a path (relative, forward slashes) by its name alone. YAML and JSON files that may be
@@ -38,6 +46,7 @@ export function classifyPath(path: string): FileKind | 'maybeKubernetes' | undef
   if (ENV_RE.test(name)) return 'env';
   if (lower === 'package.json') return 'packageJson';
   if (LOCKFILES.has(lower)) return 'lockfile';
+  if (BUILD_MANIFESTS.has(lower) || BUILD_MANIFEST_RE.test(lower)) return 'buildManifest';
   if (lower === '.gitlab-ci.yml' || /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || lower === 'azure-pipelines.yml' || lower === 'bitbucket-pipelines.yml' || /(^|\/)\.circleci\/config\.ya?ml$/.test(path)) return 'ciWorkflow';
   if (COMPOSE_RE.test(name)) return 'compose';
   if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';

@@ -29,6 +29,8 @@ export type FileKind =
   | 'env'
   | 'packageJson'
   | 'lockfile'
+  /** A language's build or dependency file (go.mod, requirements.txt, pom.xml, *.csproj…): only its name and place are read. */
+  | 'buildManifest'
   | 'gitignore'
   | 'dockerignore'
   | 'compose'

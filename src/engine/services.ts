@@ -90,6 +90,22 @@ function stageRuntime(model: DockerfileModel, stage: DockerStage): Runtime | und
   return parent && parent !== stage ? stageRuntime(model, parent) : undefined;
 }
 
+/** What a build or dependency file's name says its folder's service runs (go.mod → Go, *.csproj → .NET…). */
+const MANIFEST_RUNTIMES: [RegExp, Runtime][] = [
+  [/^go\.mod$/, 'go'],
+  [/^(requirements\.txt|pyproject\.toml|pipfile)$/, 'python'],
+  [/^(pom\.xml|build\.gradle(\.kts)?)$/, 'java'],
+  [/\.(csproj|fsproj|vbproj|sln)$/, 'dotnet'],
+  [/^gemfile$/, 'ruby'],
+  [/^cargo\.toml$/, 'rust'],
+  [/^composer\.json$/, 'php'],
+];
+
+export function manifestRuntime(path: string): Runtime | undefined {
+  const name = baseName(path).toLowerCase();
+  return MANIFEST_RUNTIMES.find(([re]) => re.test(name))?.[1];
+}
+
 /** Whether facts match a rule's `appliesTo`: what cannot be told (no runtime, no base) matches. */
 export function matches(facts: ServiceFacts, where: AppliesTo | undefined): boolean {
   if (!where) return true;
@@ -98,13 +114,20 @@ export function matches(facts: ServiceFacts, where: AppliesTo | undefined): bool
   return true;
 }
 
-/** The facts of one file: a Dockerfile's own; a package.json or lockfile is Node; other files: unknown. */
+/**
+ * The facts of one file: a Dockerfile's own (its images and commands; see {@link contextFacts} for what its
+ * build context adds); a package.json or lockfile is Node; a build file its language; other files: unknown.
+ */
 export function fileFacts(f: ParsedFile): ServiceFacts {
   if (f.kind === 'dockerfile') {
     const model = f.model as DockerfileModel | undefined;
     return model && Array.isArray(model.stages) ? dockerfileFacts(model) : UNKNOWN;
   }
   if (f.kind === 'packageJson' || f.kind === 'lockfile') return NODE;
+  if (f.kind === 'buildManifest') {
+    const r = manifestRuntime(f.path);
+    return r ? { runtimes: [r] } : UNKNOWN;
+  }
   return UNKNOWN;
 }
 
@@ -126,19 +149,84 @@ function imageShortName(image: string): string {
   return (colon === -1 ? last : last.slice(0, colon)).toLowerCase();
 }
 
-const servicesMemo = new WeakMap<readonly ParsedFile[], { manifests: readonly ParsedFile[]; out: Service[] }>();
+/** One file's contribution to the build contexts: a Dockerfile's own facts, or the runtime a build file names. */
+type ContextPart = { dockerfile: string; facts: ServiceFacts } | { dir: string; runtime: Runtime } | undefined;
+
+/** The runtimes the build files of a context tell: those in its folder and the folders right below it, unless that folder is another Dockerfile's context. */
+function contextRuntimes(context: string, markers: readonly { dir: string; runtime: Runtime }[], otherContexts: ReadonlySet<string>): Runtime[] {
+  const found = new Set<Runtime>();
+  for (const m of markers) {
+    if (m.dir === context || (dirName(m.dir) === context && m.dir !== '' && !otherContexts.has(m.dir))) found.add(m.runtime);
+  }
+  return RUNTIME_ORDER.filter((r) => found.has(r));
+}
+
+const RUNTIME_ORDER: readonly Runtime[] = ['node', 'go', 'python', 'java', 'dotnet', 'ruby', 'php', 'rust'];
+
+/**
+ * Each Dockerfile's facts with its build context: a Dockerfile whose images and commands tell no runtime (a
+ * prebuilt binary copied onto alpine or distroless) takes the runtimes of the build files beside it (go.mod,
+ * requirements.txt, pyproject.toml, Pipfile, pom.xml, build.gradle(.kts), *.csproj, *.sln, Gemfile,
+ * Cargo.toml, composer.json, package.json) or one folder below. Those files are read by name only. Built from
+ * one part per file, so an edit that changes no Dockerfile's facts and no build file keeps the value.
+ */
+const contexts = new Derived<ContextPart, ReadonlyMap<string, ServiceFacts>>({
+  kinds: ['dockerfile', 'buildManifest', 'packageJson', 'lockfile'],
+  part: (file) => {
+    if (file.kind === 'dockerfile') return { dockerfile: file.path, facts: fileFacts(file) };
+    const runtime = fileFacts(file).runtimes[0];
+    return runtime ? { dir: dirName(file.path), runtime } : undefined;
+  },
+  equal: (a, b) => {
+    if (!a || !b) return a === b;
+    if ('dockerfile' in a) return 'dockerfile' in b && a.facts.base === b.facts.base && sameList(a.facts.runtimes, b.facts.runtimes);
+    return 'dir' in b && a.dir === b.dir && a.runtime === b.runtime;
+  },
+  build: (parts) => {
+    const dockerfiles: { dockerfile: string; facts: ServiceFacts }[] = [];
+    const markers: { dir: string; runtime: Runtime }[] = [];
+    for (const list of parts) {
+      for (const p of list) {
+        if (!p) continue;
+        if ('dockerfile' in p) dockerfiles.push(p);
+        else markers.push(p);
+      }
+    }
+    const dirs = new Set(dockerfiles.map((d) => dirName(d.dockerfile)));
+    const out = new Map<string, ServiceFacts>();
+    for (const d of dockerfiles) {
+      if (d.facts.runtimes.length > 0) {
+        out.set(d.dockerfile, d.facts);
+        continue;
+      }
+      const context = dirName(d.dockerfile);
+      const others = new Set([...dirs].filter((x) => x !== context));
+      const runtimes = contextRuntimes(context, markers, others);
+      out.set(d.dockerfile, runtimes.length ? { ...d.facts, runtimes } : d.facts);
+    }
+    return out;
+  },
+});
+
+/** A Dockerfile's facts, its build context's build files included (see {@link contexts}). */
+export function contextFacts(ws: WorkspaceView, dockerfile: ParsedFile): ServiceFacts {
+  return contexts.get(ws).get(dockerfile.path) ?? fileFacts(dockerfile);
+}
+
+const servicesMemo = new WeakMap<readonly ParsedFile[], { manifests: readonly ParsedFile[]; facts: ReadonlyMap<string, ServiceFacts>; out: Service[] }>();
 
 /** Every Dockerfile of the workspace as a service, with the Kubernetes containers that run its image. */
 export function services(ws: WorkspaceView): Service[] {
   const dockerfiles = ws.byKind<DockerfileModel>('dockerfile');
   const manifests = ws.byKind<K8sModel>('kubernetes');
+  const facts = contexts.get(ws);
   const last = servicesMemo.get(dockerfiles);
-  if (last && last.manifests === manifests) return last.out;
+  if (last && last.manifests === manifests && last.facts === facts) return last.out;
   const out: Service[] = [];
   const byName = new Map<string, Service[]>();
   for (const f of dockerfiles) {
     if (!f.model || !Array.isArray(f.model.stages) || f.model.stages.length === 0) continue;
-    const s: Service = { dockerfile: f.path, context: dirName(f.path), name: serviceName(f.path), containers: [], ...dockerfileFacts(f.model) };
+    const s: Service = { dockerfile: f.path, context: dirName(f.path), name: serviceName(f.path), containers: [], ...(facts.get(f.path) ?? dockerfileFacts(f.model)) };
     out.push(s);
     const list = byName.get(s.name);
     if (list) list.push(s);
@@ -155,17 +243,17 @@ export function services(ws: WorkspaceView): Service[] {
       }
     }
   }
-  servicesMemo.set(dockerfiles, { manifests, out });
+  servicesMemo.set(dockerfiles, { manifests, facts, out });
   return out;
 }
 
 /**
- * The facts of the repository: every Dockerfile's runtimes and base together, and Node when it has a
- * package.json. Built from one part per Dockerfile and package.json (no manifest is read), so an edit
+ * The facts of the repository: every Dockerfile's runtimes and base together, Node when it has a
+ * package.json, and the language of every build file (go.mod, pom.xml, *.csproj…). Built from one part per Dockerfile and package.json (no manifest is read), so an edit
  * elsewhere keeps the value, and an edit that leaves a Dockerfile's facts as they were keeps it too.
  */
 const repository = new Derived<ServiceFacts, { runtimes: Set<Runtime>; bases: Set<Family> }>({
-  kinds: ['dockerfile', 'packageJson'],
+  kinds: ['dockerfile', 'packageJson', 'buildManifest'],
   part: (file) => fileFacts(file),
   equal: (a, b) => a.base === b.base && sameList(a.runtimes, b.runtimes),
   build: (parts) => {

@@ -4,7 +4,7 @@ import { Engine } from '../engine/audit';
 import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
 import { checkRuleOverrides, loadChecklist, loadConfig } from '../engine/checklist/load';
 import { defaultChecklists, type Checklist, type Config } from '../engine/checklist/schema';
-import { sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
+import { presenceOnly, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
 import { under, type RenderPlan } from '../engine/render/plan';
 import type { Attestation, AuditResult, FileKind, Problem, Range } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
@@ -208,8 +208,8 @@ export async function readSources(root: string, config: Config, options: ScanOpt
   for (const c of files) {
     if (c.kind === 'checklist' || c.kind === 'config') continue;
     if ((c.kind === 'maybeKubernetes' || c.kind === 'kubernetes') && (plan.consumed.has(c.path) || plan.chartDirs.some((d) => under(c.path, d)))) continue;
-    if (c.kind === 'lockfile') {
-      sources.push({ path: c.path, kind: 'lockfile', text: '' });
+    if (presenceOnly(c.kind)) {
+      sources.push({ path: c.path, kind: c.kind as FileKind, text: '' });
       continue;
     }
     if (c.size > maxSize) {

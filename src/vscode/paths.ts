@@ -1,5 +1,5 @@
 import ignore, { type Ignore } from 'ignore';
-import { ALWAYS_SKIPPED_DIRS, classifyPath, skipsFolder, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
+import { ALWAYS_SKIPPED_DIRS, classifyPath, presenceOnly, skipsFolder, sniffKubernetes, sniffMarkdownChecklist } from '../engine/discover';
 import type { FileKind } from '../engine/model';
 import type { SourceFile } from '../engine/workspace';
 
@@ -18,7 +18,7 @@ export function toSource(rel: string, text: string, markdownPaths: ReadonlySet<s
     kind = 'kubernetes';
   } else kind = k;
   if (kind === 'markdown' && !markdownPaths.has(rel) && !sniffMarkdownChecklist(text)) return undefined;
-  if (kind === 'lockfile') return { path: rel, kind, text: '' };
+  if (presenceOnly(kind)) return { path: rel, kind, text: '' };
   return { path: rel, kind, text };
 }
 

@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadChecklist } from '../../src/engine/checklist/load';
+import { Engine } from '../../src/engine/audit';
+import { classifyPath } from '../../src/engine/discover';
+import { parseFile } from '../../src/engine/parse';
 import { services } from '../../src/engine/services';
+import { toSource } from '../../src/vscode/paths';
 import { WorkspaceIndex } from '../../src/engine/workspace';
 import { scanFolder } from '../../src/node/host';
-import { FIXTURES, SHARED } from './helpers';
+import { builtinChecklists, FIXTURES, SHARED } from './helpers';
 
 const SERVICES = path.join(FIXTURES, 'services');
 const DEMO = path.join(SHARED, 'corpus', 'realworld', 'microservices-demo');
@@ -86,5 +90,61 @@ describe('services and where rules apply', () => {
     assert.equal(runtimes['src/cartservice/src/Dockerfile'], 'dotnet');
     assert.equal(runtimes['src/frontend/Dockerfile'], 'go');
     assert.equal(runtimes['src/emailservice/Dockerfile'], 'python');
+  });
+});
+
+describe('services: runtimes from the build files of a build context', () => {
+  const CONTEXT = path.join(FIXTURES, 'services-context');
+  const status = (r: { items: { id: string; status: string }[] }, id: string) => r.items.find((i) => i.id === id)?.status;
+
+  it('a Dockerfile whose images and commands tell no runtime takes it from go.mod, *.csproj, requirements.txt, build.gradle.kts or a Cargo.toml one folder below', async () => {
+    const { ws } = await scan(CONTEXT);
+    assert.deepEqual(Object.fromEntries(services(ws).map((s) => [s.dockerfile, s.runtimes])), {
+      'adservice/Dockerfile': ['java'],
+      'cartservice/src/Dockerfile': ['dotnet'],
+      'emailservice/Dockerfile': ['python'],
+      'frontend/Dockerfile': ['go'],
+      'tools/Dockerfile': ['rust'],
+    });
+  });
+
+  it('with every service told, Node rules are not applicable and no .dockerignore is asked for node_modules', async () => {
+    const { result } = await scan(CONTEXT);
+    for (const id of NODE_RULES) assert.equal(status(result, id), 'not-applicable', id);
+    assert.equal(status(result, 'repo.dockerignore'), 'pass');
+    assert.deepEqual(result.findings.filter((f) => NODE_ADVICE.test(f.message)).map((f) => `${f.ruleId} ${f.file}`), []);
+  });
+
+  it('the Dockerfile itself wins over the files beside it, and a build file in another service’s folder stays there', () => {
+    const ws = new WorkspaceIndex(
+      [
+        { path: 'worker/Dockerfile', text: 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n', kind: 'dockerfile' as const },
+        { path: 'worker/package.json', text: '', kind: 'packageJson' as const },
+        { path: 'Dockerfile', text: 'FROM alpine:3.20\nCOPY bin/app /app\n', kind: 'dockerfile' as const },
+        { path: 'api/go.mod', text: '', kind: 'buildManifest' as const },
+        { path: 'api/Dockerfile', text: 'FROM scratch\nCOPY app /app\n', kind: 'dockerfile' as const },
+      ].map((s) => parseFile(s)),
+    );
+    const byFile = Object.fromEntries(services(ws).map((s) => [s.dockerfile, s.runtimes]));
+    assert.deepEqual(byFile, { Dockerfile: [], 'api/Dockerfile': ['go'], 'worker/Dockerfile': ['python'] });
+  });
+
+  it('in the editor, adding or removing a go.mod changes where Node rules apply', () => {
+    const engine = new Engine(builtinChecklists());
+    engine.upsert({ path: 'svc/Dockerfile', text: 'FROM alpine:3.20\nCOPY app /app\nUSER 1000\nENTRYPOINT ["/app"]\n', kind: 'dockerfile' });
+    engine.upsert({ path: '.env.example', text: 'PORT=8080\n', kind: 'env' });
+    assert.notEqual(status(engine.audit(), 'env.node-env'), 'not-applicable', 'runtime not known: audited');
+    engine.upsert({ path: 'svc/go.mod', text: '', kind: 'buildManifest' });
+    assert.equal(status(engine.audit(), 'env.node-env'), 'not-applicable', 'a Go service');
+    engine.remove('svc/go.mod');
+    assert.notEqual(status(engine.audit(), 'env.node-env'), 'not-applicable', 'go.mod removed');
+  });
+
+  it('build files are classified by name and handed over without their text', () => {
+    for (const name of ['go.mod', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'cartservice.csproj', 'shop.sln', 'Gemfile', 'Cargo.toml']) {
+      assert.equal(classifyPath(`svc/${name}`), 'buildManifest', name);
+      assert.equal(toSource(`svc/${name}`, 'secret text')?.text, '', name);
+    }
+    assert.equal(classifyPath('svc/requirements-dev.in'), undefined);
   });
 });

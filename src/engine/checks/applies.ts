@@ -17,7 +17,7 @@ export function restrictTemplate(template: AnyTemplate, where: AppliesTo): AnyTe
   // the findings kept of each raw output while the files that tell services apart are the same (byKind keeps its
   // lists while their files do), so that an unchanged output keeps its identity and the engine keeps its result
   const kept = new WeakMap<CheckOutput, { dockerfiles: readonly ParsedFile[]; pkgs: readonly ParsedFile[]; out: CheckOutput }>();
-  const kinds: FileKind[] = [...new Set<FileKind>([...template.kinds, 'dockerfile', 'packageJson'])];
+  const kinds: FileKind[] = [...new Set<FileKind>([...template.kinds, 'dockerfile', 'packageJson', 'buildManifest'])];
   return {
     ...template,
     kinds,

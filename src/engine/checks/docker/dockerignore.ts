@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { RUNTIMES } from '../../checklist/appliesTo';
 import type { DockerfileModel } from '../../parse/dockerfile';
-import { dockerfileFacts } from '../../services';
+import { contextFacts } from '../../services';
 import { parseIgnoreFile, type IgnoreFileModel } from '../../parse/ignoreFile';
 import { baseName, dirName, joinPath, LineIndex, ZERO_RANGE } from '../../text';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
@@ -20,8 +20,8 @@ const Params = z.strictObject({
 });
 
 /** The paths one Dockerfile's context must exclude: its runtime's (every listed runtime's when it cannot be told), then the common ones. */
-function excludesFor(df: ParsedFile<DockerfileModel>, p: z.infer<typeof Params>): string[] {
-  const { runtimes } = dockerfileFacts(df.model);
+function excludesFor(ws: WorkspaceView, df: ParsedFile<DockerfileModel>, p: z.infer<typeof Params>): string[] {
+  const { runtimes } = contextFacts(ws, df);
   const extra = runtimes.length ? runtimes.flatMap((r) => p.byRuntime[r] ?? []) : Object.values(p.byRuntime).flat();
   return [...new Set([...extra, ...p.mustExclude])];
 }
@@ -105,7 +105,7 @@ export const dockerignore = workspaceCheck({
   id: 'docker.dockerignore',
   description: 'Every Dockerfile has a .dockerignore in its build context (its own <name>.dockerignore, or the nearest .dockerignore from its folder up) that excludes .git, .env files and, for a Node build (or one whose runtime cannot be told), node_modules.',
   params: Params,
-  kinds: ['dockerfile', 'dockerignore'],
+  kinds: ['dockerfile', 'dockerignore', 'buildManifest', 'packageJson', 'lockfile'],
   run(ws, params) {
     const dockerfiles = ws.byKind<DockerfileModel>('dockerfile').filter((f) => f.model && f.model.stages?.length > 0 && !f.path.toLowerCase().endsWith('.dockerignore'));
     if (dockerfiles.length === 0) return undefined;
@@ -116,7 +116,7 @@ export const dockerignore = workspaceCheck({
     const ignoreFiles = ignoreFilesOf(ws);
     for (const df of dockerfiles) {
       const ignore = ignoreFileFor(ignoreFiles, df.path);
-      const excludes = excludesFor(df, params);
+      const excludes = excludesFor(ws, df, params);
       if (!ignore) {
         findings.push({
           file: df.path,

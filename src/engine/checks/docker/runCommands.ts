@@ -22,7 +22,7 @@ const DEV_HINT: Record<string, string> = {
 /** Dependency installs in RUN follow the lockfile: `npm ci`, `yarn --frozen-lockfile`/`--immutable`, `pnpm --frozen-lockfile`. */
 export const lockfileInstall = fileCheck({
   id: 'docker.lockfile-install',
-  description: 'Node dependency installs in RUN follow the lockfile (npm ci, yarn install --frozen-lockfile / --immutable, pnpm or bun install --frozen-lockfile); package additions and global tool installs are not judged.',
+  description: 'Node dependency installs in RUN follow the lockfile (npm ci, yarn install --frozen-lockfile / --immutable, pnpm or bun install --frozen-lockfile); package additions and global tool installs are not judged, and a Dockerfile without Node installs is not applicable.',
   params: z.strictObject({}),
   kinds: ['dockerfile'],
   run(file) {
@@ -30,11 +30,13 @@ export const lockfileInstall = fileCheck({
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const findings: RawFinding[] = [];
     let dev: ReadonlySet<number> | undefined;
+    let installs = false;
     for (const stage of ctx.model.stages) {
       for (const ins of stage.instructions) {
         if (ins.keyword !== 'RUN') continue;
         for (const cmd of ctx.commands(ins)) {
           const inst = nodeInstall(cmd);
+          if (inst && !inst.prune) installs = true;
           if (!inst || inst.frozen || inst.prune) continue;
           // the same line also keeps devDependencies in the final image: one finding with both reasons
           const alsoDev = (dev ??= devInstallsInFinal(ctx)).has(inst.start) ? `; it also installs devDependencies into the final image (${DEV_HINT[inst.manager]})` : '';
@@ -42,7 +44,8 @@ export const lockfileInstall = fileCheck({
         }
       }
     }
-    return passOrFail(findings);
+    // a Dockerfile that installs no Node dependencies has nothing to judge here
+    return installs ? passOrFail(findings) : undefined;
   },
 });
 
