@@ -239,6 +239,7 @@ export function renderRulePages(checklists: readonly Checklist[]): Record<string
         const out = [`# ${item.id}`, '', `**${item.title}**`, ''];
         out.push(`| | |`, `|---|---|`, `| Checklist | ${escape(c.title)} (\`${c.id}\`) › ${escape(s.title)} |`, `| Severity | ${item.severity} |`, `| Kind | ${item.evidence ? 'evidence: the files are shown, a person confirms' : 'automated'} |`, `| Check template | \`${item.check}\` |`);
         if (item.fix) out.push(`| Fix | \`${item.fix.template}\`${item.fix.with ? ` with \`${JSON.stringify(item.fix.with)}\`` : ''} |`);
+        if (item.fix) out.push(`| Fix changes behaviour | ${item.fix.changesBehaviour ? `yes: ${escape(item.fix.changesBehaviour)} (the editor shows it in the refactor preview first)` : 'no ([policy](../fixes.md#which-fixes-change-behaviour))'} |`);
         if (item.aliases.length) out.push(`| Same check in | ${item.aliases.map((x) => `\`${x}\``).join(', ')} |`);
         if (item.appliesTo) out.push(`| Applies to | ${[item.appliesTo.runtime && `${item.appliesTo.runtime.join(', ')} services`, item.appliesTo.base && `${item.appliesTo.base.join(', ')} base images`].filter(Boolean).join('; ')} (elsewhere not applicable; services whose runtime cannot be told are audited) |`);
         out.push('');
@@ -259,7 +260,20 @@ export function renderRulePages(checklists: readonly Checklist[]): Record<string
   return pages;
 }
 
-/** The generated pages (docs/coverage.md, docs/rules.md) with their generated sections brought up to date. */
+/** Every automatic fix with its behaviour mark, for docs/fixes.md (the policy is written above the table there). */
+export function renderBehaviour(checklists: readonly Checklist[]): string {
+  const out = ['| Rule | Fix template | Changes behaviour |', '|---|---|---|'];
+  for (const c of checklists) {
+    for (const s of c.sections) {
+      for (const item of s.items) {
+        if (item.fix) out.push(`| [\`${item.id}\`](rules/${item.id}.md) | \`${item.fix.template}\` | ${item.fix.changesBehaviour ? `yes: ${escape(item.fix.changesBehaviour)}` : 'no'} |`);
+      }
+    }
+  }
+  return out.join('\n');
+}
+
+/** The generated pages (docs/coverage.md, docs/rules.md, the fix table of docs/fixes.md) with their generated sections brought up to date. */
 export function renderDocs(read: (page: string) => string): Record<string, string> {
   const { checklists, problems } = loadBuiltinChecklists(path.join(REPO, 'checklists'));
   if (problems.some((p) => p.severity === 'error')) throw new Error(`built-in checklists have errors:\n${problems.map((p) => `${p.file}: ${p.message}`).join('\n')}`);
@@ -267,6 +281,7 @@ export function renderDocs(read: (page: string) => string): Record<string, strin
   return {
     'docs/coverage.md': replaceSection(read('docs/coverage.md'), 'coverage', renderCoverage(checklists, readSeedRows(), catalogue)),
     'docs/rules.md': replaceSection(read('docs/rules.md'), 'rules', renderRules(checklists, catalogue)),
+    'docs/fixes.md': replaceSection(read('docs/fixes.md'), 'behaviour', renderBehaviour(checklists)),
     ...renderRulePages(checklists),
   };
 }
