@@ -114,7 +114,8 @@ export const coverageThresholdCheck = workspaceCheck({
       const m = f.model;
       const dir = dirName(f.path);
       const values = [...packageThresholds(m), ...configs.filter((c) => dirName(c.path) === dir).flatMap((c) => configThresholds(c.text, baseName(c.path)))];
-      const at = m.keyRanges.get('jest') ?? m.keyRanges.get('scripts') ?? m.topRange;
+      // where the gate goes: the jest config in package.json, else the test script that runs the tests
+      const at = m.keyRanges.get('jest') ?? m.scriptRanges.get('test') ?? m.scriptRanges.get(Object.keys(m.scripts).find((n) => /^test/.test(n)) ?? '') ?? m.keyRanges.get('scripts') ?? m.topRange;
       if (values.length === 0) findings.push({ file: f.path, range: at, message: `No coverage threshold is enforced (jest coverageThreshold, vitest coverage.thresholds, c8/nyc --check-coverage); require at least ${p.min}% lines` });
       else if (Math.max(...values) < p.min) findings.push({ file: f.path, range: at, message: `The coverage threshold is ${Math.max(...values)}%, below ${p.min}%` });
     }
