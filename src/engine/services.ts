@@ -153,10 +153,10 @@ function imageShortName(image: string): string {
 type ContextPart = { dockerfile: string; facts: ServiceFacts } | { dir: string; runtime: Runtime } | undefined;
 
 /** The runtimes the build files of a context tell: those in its folder and the folders right below it, unless that folder is another Dockerfile's context. */
-function contextRuntimes(context: string, markers: readonly { dir: string; runtime: Runtime }[], otherContexts: ReadonlySet<string>): Runtime[] {
+function contextRuntimes(context: string, markers: readonly { dir: string; runtime: Runtime }[], contexts: ReadonlySet<string>): Runtime[] {
   const found = new Set<Runtime>();
   for (const m of markers) {
-    if (m.dir === context || (dirName(m.dir) === context && m.dir !== '' && !otherContexts.has(m.dir))) found.add(m.runtime);
+    if (m.dir === context || (m.dir !== '' && dirName(m.dir) === context && !contexts.has(m.dir))) found.add(m.runtime);
   }
   return RUNTIME_ORDER.filter((r) => found.has(r));
 }
@@ -199,9 +199,7 @@ const contexts = new Derived<ContextPart, ReadonlyMap<string, ServiceFacts>>({
         out.set(d.dockerfile, d.facts);
         continue;
       }
-      const context = dirName(d.dockerfile);
-      const others = new Set([...dirs].filter((x) => x !== context));
-      const runtimes = contextRuntimes(context, markers, others);
+      const runtimes = contextRuntimes(dirName(d.dockerfile), markers, dirs);
       out.set(d.dockerfile, runtimes.length ? { ...d.facts, runtimes } : d.facts);
     }
     return out;
