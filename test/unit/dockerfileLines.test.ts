@@ -8,13 +8,13 @@ import { readLines } from '../../src/engine/parse/dockerfileLines';
 import { LineIndex } from '../../src/engine/text';
 import { SHARED } from './helpers';
 
-/** Every file whose name says Dockerfile or Containerfile under the given folders. */
+/** Every file whose name says Dockerfile or Containerfile under the given folders (a Markdown page about Dockerfiles is not one). */
 function dockerfiles(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     const abs = path.join(dir, name);
     if (statSync(abs).isDirectory()) dockerfiles(abs, out);
-    else if (/dockerfile|containerfile/i.test(name) && !/\.dockerignore$/i.test(name)) out.push(abs);
+    else if (/dockerfile|containerfile/i.test(name) && !/\.(dockerignore|md|markdown)$/i.test(name)) out.push(abs);
   }
   return out;
 }
