@@ -1,10 +1,11 @@
-// Generates docs/coverage.md and docs/rules.md (their `coverage` and `rules` sections) from the built-in
+// Generates docs/coverage.md, docs/rules.md and docs/peer-coverage.md (their generated sections) from the built-in
 // checklists and the seed analysis (../shared/seed-analysis). `npm run docs` rewrites them; `--check` fails when they are stale.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import type { Checklist, ChecklistItem } from '../src/engine/checklist/schema';
 import { loadBuiltinChecklists } from '../src/node/host';
+import { readPeerNote, renderPeerCoverage } from './peerCoverage';
 
 export const REPO = path.resolve(__dirname, '..');
 export const SEED_ANALYSIS = path.resolve(REPO, '..', 'shared', 'seed-analysis');
@@ -282,6 +283,7 @@ export function renderDocs(read: (page: string) => string): Record<string, strin
     'docs/coverage.md': replaceSection(read('docs/coverage.md'), 'coverage', renderCoverage(checklists, readSeedRows(), catalogue)),
     'docs/rules.md': replaceSection(read('docs/rules.md'), 'rules', renderRules(checklists, catalogue)),
     'docs/fixes.md': replaceSection(read('docs/fixes.md'), 'behaviour', renderBehaviour(checklists)),
+    'docs/peer-coverage.md': replaceSection(read('docs/peer-coverage.md'), 'peers', renderPeerCoverage(readPeerNote(), checklists)),
     ...renderRulePages(checklists),
   };
 }

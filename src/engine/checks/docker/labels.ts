@@ -10,6 +10,7 @@ const URL_RE = /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#]\S*$/i;
 const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const SPDX_RE = /^\(?[A-Za-z0-9.+-]+(:[A-Za-z0-9.+-]+)?\)?(\s+(AND|OR|WITH)\s+\(?[A-Za-z0-9.+-]+(:[A-Za-z0-9.+-]+)?\)?)*$/;
 const REVISION_RE = /^[0-9a-f]{7,64}$/i;
+const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
 /** The format each pre-defined OCI annotation key must have, with the name used in the message. */
 const OCI_FORMATS: Record<string, { re: RegExp; what: string }> = {
@@ -19,12 +20,13 @@ const OCI_FORMATS: Record<string, { re: RegExp; what: string }> = {
   'org.opencontainers.image.documentation': { re: URL_RE, what: 'a URL' },
   'org.opencontainers.image.licenses': { re: SPDX_RE, what: 'an SPDX license expression' },
   'org.opencontainers.image.revision': { re: REVISION_RE, what: 'a commit hash' },
+  'org.opencontainers.image.version': { re: SEMVER_RE, what: 'a semantic version (1.4.2)' },
 };
 
 /** LABELs of the final image: required keys are present; keys are well-formed and values of the OCI keys have their format. */
 export const imageLabels = fileCheck({
   id: 'docker.labels',
-  description: 'LABELs of the final image (inherited through FROM <stage>): the required keys are present and non-empty; with validate, every key is well-formed and the pre-defined OCI keys (created, url, source, documentation, licenses, revision) hold values of their format. Values set from build arguments are not judged.',
+  description: 'LABELs of the final image (inherited through FROM <stage>): the required keys are present and non-empty; with validate, every key is well-formed and the pre-defined OCI keys (created, url, source, documentation, licenses, revision, version) hold values of their format. Values set from build arguments are not judged.',
   params: z.strictObject({
     required: z.array(z.string().min(1)).default([]).describe('Label keys the final image must carry.'),
     validate: z.boolean().default(false).describe('Keys are lower-case reverse-DNS words, values are not empty, OCI keys have their format.'),

@@ -19,12 +19,15 @@ const Must = z.strictObject({
   nonEmpty: z.boolean().optional().describe('A list or map with at least one entry.'),
   keysNotMatching: z.string().optional().describe('A map none of whose keys matches this regular expression (e.g. annotations).'),
   exactlyOneOf: z.array(z.string()).optional().describe('A map that sets exactly one of these keys.'),
+  notMatching: z.record(z.string(), Scalar).optional().describe('A map that does not have all of these keys with these values (a subject { kind: ServiceAccount, name: default }).'),
+  sameAs: z.array(z.union([z.string(), z.number()])).optional().describe('The value equals the value at this path under the target, when that is set (a label that must repeat metadata.name).'),
 });
 type Must = z.infer<typeof Must>;
 
 const Params = z.strictObject({
   target: z.enum(['container', 'pod', 'object']).describe('Where the path starts: each container, each pod spec, or each object of the kinds.'),
   kinds: z.array(z.string()).optional().describe('Object kinds to judge (default: every workload for container/pod, every object for object).'),
+  names: z.array(z.string()).optional().describe('Object target only: judge only objects with one of these names (metadata.name).'),
   path: z.array(z.union([z.string(), z.number()])).min(1).describe('Path under the target; "*" visits every item of a list or value of a map.'),
   podPath: z.array(z.string()).optional().describe('Container target only: a path under the pod spec whose value applies when the container leaves the field unset (e.g. securityContext.runAsUser).'),
   must: Must,
@@ -70,8 +73,13 @@ function re(source: string): RegExp {
 const show = (v: Json): string => (typeof v === 'string' ? `"${v.length > 60 ? `${v.slice(0, 57)}…` : v}"` : isObject(v) || Array.isArray(v) ? (Array.isArray(v) ? 'a list' : 'a map') : String(v));
 
 /** Why a present value breaks `must`, or undefined when it meets it. */
-function violation(v: Json, m: Must): string | undefined {
+function violation(v: Json, m: Must, root?: Json): string | undefined {
   if (m.absent) return 'is set';
+  if (m.sameAs) {
+    const other = walk(root, m.sameAs)[0]?.value;
+    if (other !== undefined && other !== v) return `is ${show(v)}, not ${dotted(m.sameAs)} (${show(other)})`;
+  }
+  if (m.notMatching && isObject(v) && Object.entries(m.notMatching).every(([k, x]) => v[k] === x)) return `is ${Object.entries(m.notMatching).map(([k, x]) => `${k} ${String(x)}`).join(', ')}`;
   const scalar = v === null || typeof v !== 'object';
   if (m.oneOf && !(scalar && m.oneOf.includes(v as string))) return `is ${show(v)}, not ${m.oneOf.map((x) => String(x)).join(' or ')}`;
   if (m.notOneOf && scalar && m.notOneOf.includes(v as string)) return `is ${show(v)}`;
@@ -95,7 +103,7 @@ function violation(v: Json, m: Must): string | undefined {
 export const dotted = (path: readonly (string | number)[]): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
 
 /** Judges the hits of one target; `anchor` makes a finding at a path relative to the target. */
-function judge(hits: Hit[], p: Params, who: string, anchor: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding, fallback?: { hits: Hit[]; report: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding }): RawFinding[] {
+function judge(hits: Hit[], p: Params, who: string, anchor: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding, fallback?: { hits: Hit[]; report: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding }, root?: Json): RawFinding[] {
   const tail = p.hint ? ` ${p.hint}` : '';
   const where = dotted(p.path);
   if (hits.length === 0 && fallback && fallback.hits.length > 0) {
@@ -117,7 +125,7 @@ function judge(hits: Hit[], p: Params, who: string, anchor: (rel: YamlPath, mess
   }
   const out: RawFinding[] = [];
   for (const h of hits) {
-    const why = violation(h.value, p.must);
+    const why = violation(h.value, p.must, root);
     if (!why) continue;
     const data = p.fixValue !== undefined && !p.must.absent ? { set: h.path, value: p.fixValue } : undefined;
     out.push(anchor(h.path, `${who}: ${dotted(h.path)} ${why}.${tail}`, data));
@@ -162,10 +170,10 @@ export const k8sField = fileCheck({
     const findings: RawFinding[] = [];
     let judged = false;
     for (const obj of model.objects) {
-      if (obj.malformed || (kinds && !kinds.has(obj.kind))) continue;
+      if (obj.malformed || (kinds && !kinds.has(obj.kind)) || (p.names && !p.names.includes(obj.name))) continue;
       judged = true;
       const ctx: Ctx = { file: file as K8sFile, model, obj };
-      for (const f of judge(walk(obj.value, p.path), p, obj.ref, (rel, message, data) => findingAt(ctx, obj.base.concat(rel), message, { data: data && { ...data, set: obj.base.concat(data.set as YamlPath) } }))) findings.push(f);
+      for (const f of judge(walk(obj.value, p.path), p, obj.ref, (rel, message, data) => findingAt(ctx, obj.base.concat(rel), message, { data: data && { ...data, set: obj.base.concat(data.set as YamlPath) } }), undefined, obj.value)) findings.push(f);
     }
     return judged ? { findings } : undefined;
   },

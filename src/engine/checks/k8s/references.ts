@@ -14,6 +14,7 @@ const Ref = z.strictObject({
   path: z.array(z.union([z.string(), z.number()])).min(1).describe('Path to the reference; "*" visits every item of a list.'),
   name: z.string().default('name').describe('The field of the reference holding the target name (the reference itself when it is a string).'),
   kindField: z.string().optional().describe('A field of the reference naming the target kind (scaleTargetRef.kind); the target kinds are then that kind.'),
+  builtIn: z.array(z.string()).default([]).describe('Names that always exist without a manifest (the default ServiceAccount of every namespace).'),
 });
 
 const Params = z.strictObject({
@@ -97,7 +98,7 @@ export const referenceExists = workspaceCheck({
             const ref = h.value;
             if (isObject(ref) && ref.optional === true) continue;
             const name = typeof ref === 'string' ? ref : isObject(ref) ? ref[r.name] : undefined;
-            if (typeof name !== 'string' || !name) continue;
+            if (typeof name !== 'string' || !name || r.builtIn.includes(name)) continue;
             const kinds = r.kindField ? (isObject(ref) && typeof ref[r.kindField] === 'string' ? [ref[r.kindField] as string] : []) : p.targets;
             if (kinds.length === 0) continue;
             if (kinds.some((k) => names.has(k, obj.namespace, name))) continue;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
-import { containerCheck, containerFinding, describeContainer, mapField } from './common';
+import { containerCheck, containerFinding, describeContainer, mapField, type ContainerCtx } from './common';
 import { parseQuantity, quantityGreater } from './quantity';
 
 /** Every container sets resources.<kind>.<resource> (e.g. limits.memory). */
@@ -28,17 +28,19 @@ export const containerResource = containerCheck({
 /** Requests do not exceed limits, and every quantity parses. */
 export const requestsWithinLimits = containerCheck({
   id: 'k8s.requests-within-limits',
-  description: 'For every resource with both a request and a limit, the request is not above the limit; every quantity is valid (m, Ki/Mi/Gi, k/M/G, exponents).',
+  description: 'For every resource with both a request and a limit, the request is not above the limit; every quantity is valid (m, Ki/Mi/Gi, k/M/G, exponents). With equal: the listed resources request exactly their limit instead.',
   params: z.strictObject({
     includeInit: z.boolean().default(true),
+    equal: z.array(z.string().min(1)).default([]).describe('Instead of the checks above: these resources (cpu, memory) have a limit and request exactly that (Guaranteed QoS); a limit alone counts, as the request defaults to it.'),
   }),
   scope: (p) => ({ init: p.includeInit }),
-  check: (ctx) => {
+  check: (ctx, p) => {
     const resources = mapField(ctx.c.value, 'resources');
     if (!resources) return undefined;
     const requests = mapField(resources, 'requests');
     const limits = mapField(resources, 'limits');
     if (requests === undefined || limits === undefined || (!requests && !limits)) return undefined;
+    if (p.equal.length > 0) return unequal(ctx, requests, limits, p.equal);
     const out: RawFinding[] = [];
     const parsed = (kind: 'requests' | 'limits', map: Record<string, unknown> | null) => {
       const values = new Map<string, number>();
@@ -61,3 +63,23 @@ export const requestsWithinLimits = containerCheck({
     return out;
   },
 });
+
+/** Findings for resources whose request is not exactly their limit (an unparseable quantity is left to the rule above). */
+function unequal(ctx: ContainerCtx, requests: Record<string, unknown> | null, limits: Record<string, unknown> | null, names: readonly string[]): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const name of names) {
+    const r = requests?.[name];
+    const l = limits?.[name];
+    if (l === undefined || l === null) {
+      if (r !== undefined && r !== null) out.push(containerFinding(ctx, ['resources', 'requests', name], `${describeContainer(ctx.c)} of ${ctx.obj.ref} requests ${name} but sets no ${name} limit; set the limit equal to the request.`));
+      continue;
+    }
+    if (r === undefined || r === null) continue; // the request defaults to the limit
+    const rq = parseQuantity(r);
+    const lq = parseQuantity(l);
+    if (rq !== undefined && lq !== undefined && (quantityGreater(rq, lq) || quantityGreater(lq, rq))) {
+      out.push(containerFinding(ctx, ['resources', 'requests', name], `${describeContainer(ctx.c)} of ${ctx.obj.ref}: the ${name} request (${String(r)}) is not its limit (${String(l)}); the pod is not in the Guaranteed QoS class.`));
+    }
+  }
+  return out;
+}
