@@ -25,6 +25,7 @@ export const NOT_ALIASED: Readonly<Record<string, string>> = {
   'shellcheck:SCxxxx': 'ShellCheck runs hundreds of shell checks on RUN scripts; Shipshape judges the commands of RUN by data (run-command rules) and does not embed a shell linter.',
   'polaris:linuxHardening': 'Polaris passes it with any one of seccomp, AppArmor, SELinux or dropping ALL capabilities; Shipshape asks for seccomp and for dropping ALL separately, each stricter.',
   'hadolint:DL3050': 'Superfluous labels: an allow-list of label keys, a house-style choice rather than a production risk.',
+  'checkov:CKV_K8S_41': 'The default ServiceAccount is made by the cluster and seldom appears in manifests; k8s.service-account.automount-token asks every pod to opt out of the token instead.',
   'checkov:CKV_K8S_44': 'A Service named tiller: it comes with the Tiller Deployment, whose image k8s.images.known-risky flags.',
   'checkov:CKV_K8S_45': 'Tiller reachable only from localhost (its command-line flags); Tiller itself is flagged by k8s.images.known-risky.',
   'hadolint:DL3058': 'Labels a user\'s label schema declares as email addresses; no pre-defined OCI label is one (authors is free text).',

@@ -27,7 +27,6 @@ type Must = z.infer<typeof Must>;
 const Params = z.strictObject({
   target: z.enum(['container', 'pod', 'object']).describe('Where the path starts: each container, each pod spec, or each object of the kinds.'),
   kinds: z.array(z.string()).optional().describe('Object kinds to judge (default: every workload for container/pod, every object for object).'),
-  names: z.array(z.string()).optional().describe('Object target only: judge only objects with one of these names (metadata.name).'),
   path: z.array(z.union([z.string(), z.number()])).min(1).describe('Path under the target; "*" visits every item of a list or value of a map.'),
   podPath: z.array(z.string()).optional().describe('Container target only: a path under the pod spec whose value applies when the container leaves the field unset (e.g. securityContext.runAsUser).'),
   must: Must,
@@ -170,7 +169,7 @@ export const k8sField = fileCheck({
     const findings: RawFinding[] = [];
     let judged = false;
     for (const obj of model.objects) {
-      if (obj.malformed || (kinds && !kinds.has(obj.kind)) || (p.names && !p.names.includes(obj.name))) continue;
+      if (obj.malformed || (kinds && !kinds.has(obj.kind))) continue;
       judged = true;
       const ctx: Ctx = { file: file as K8sFile, model, obj };
       for (const f of judge(walk(obj.value, p.path), p, obj.ref, (rel, message, data) => findingAt(ctx, obj.base.concat(rel), message, { data: data && { ...data, set: obj.base.concat(data.set as YamlPath) } }), undefined, obj.value)) findings.push(f);
