@@ -29,7 +29,6 @@ export const NOT_ALIASED: Readonly<Record<string, string>> = {
   'checkov:CKV_K8S_44': 'A Service named tiller: it comes with the Tiller Deployment, whose image k8s.images.known-risky flags.',
   'checkov:CKV_K8S_45': 'Tiller reachable only from localhost (its command-line flags); Tiller itself is flagged by k8s.images.known-risky.',
   'hadolint:DL3058': 'Labels a user\'s label schema declares as email addresses; no pre-defined OCI label is one (authors is free text).',
-  'kube-linter:dangling-servicemonitor': 'Not covered yet: it needs the Services indexed by their labels, as the workloads are for k8s.service.selects-pods.',
   'kube-linter:restart-policy': 'It asks workloads for restartPolicy Always or OnFailure (the low-impact row of 2c); k8s.job.restart-policy covers Jobs and CronJobs.',
 };
 

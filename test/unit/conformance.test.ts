@@ -85,6 +85,14 @@ export const CONCEPT_RULES: Readonly<Record<string, string>> = {
   'k8s.rbac-exec-attach': 'k8s.rbac.no-exec-attach',
   'k8s.replica-spread': 'k8s.replicas.spread',
   'k8s.priority-class': 'k8s.priority-class',
+  'k8s.ssh-port': 'k8s.ports.no-ssh',
+  'k8s.service-account-exists': 'k8s.service-account.exists',
+  'k8s.scc-privileged': 'k8s.openshift.scc-no-privileged',
+  // opt-in rules, turned on for these fixtures as for every opt-in rule here
+  'k8s.owner-label': 'k8s.labels.owner',
+  'k8s.owner-email': 'k8s.annotations.owner-email',
+  // the hostPath rule fails every hostPath volume, so every writable host mount too (the fixtures have fail labels only)
+  'k8s.writable-host-mount': 'k8s.pod-security.host-path',
 };
 
 /** Concepts deliberately not covered, and why. */

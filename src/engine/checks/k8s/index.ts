@@ -12,6 +12,7 @@ import { rbacGrant } from './rbac';
 import { referenceExists } from './references';
 import { autoscaledReplicas, replicaSpread } from './scaling';
 import { selectsPods, serviceTargetPort } from './targets';
+import { selectsServices } from './selectsServices';
 import { containerResource, requestsWithinLimits } from './resources';
 import { envSecretLiteral } from './secrets';
 import { runAsNonRoot, securityContextFlag } from './securityContext';
@@ -49,6 +50,7 @@ export const k8sTemplates: AnyTemplate[] = [
   rbacGrant,
   referenceExists,
   selectsPods,
+  selectsServices,
   serviceTargetPort,
   autoscaledReplicas,
   replicaSpread,
