@@ -1,6 +1,7 @@
 // `npm run bench`: generates a deterministic synthetic monorepo and prints how fast Shipshape scans it.
 // Usage: npm run bench -- [--manifests 2000] [--docs 3] [--dockerfiles 1000] [--packages 500] [--envs 500]
 //          [--decoy 20000] [--seed 7] [--runs 5] [--edits 50] [--out bench-out] [--no-linters] [--json FILE]
+//          [--only dockerfiles] (the per-Dockerfile comparison alone, on the same generated repository)
 // Every number comes from fresh child processes (see scripts/bench/child.ts); nothing here is a test.
 import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(REPO, 'bench-out') },
     'no-linters': { type: 'boolean', default: false },
     json: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 
@@ -73,6 +75,50 @@ const mark = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 /** A tool's time over Shipshape's, in words. */
 const speed = (ratio: number): string => (ratio >= 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`);
 
+/**
+ * Per-file times of tens of microseconds: each tool in a process of its own (no tool pays for another's
+ * garbage), warmed up until its heap and JIT have settled, then the median of many passes. Prints its section.
+ */
+function perDockerfile(childJs: string, root: string, out: string, runs: number): { docker: DockerRun; speedups: Map<string, number[]> } {
+  const dockerWarmup = 10;
+  const dockerPasses = 10;
+  const dockerProcesses = Math.max(runs, 3);
+  let lintersDir: string | undefined;
+  let linterNote = 'skipped (--no-linters)';
+  if (!args['no-linters']) {
+    const dir = path.join(out, 'linters');
+    const inst = installLinters(dir);
+    linterNote = inst.ok ? Object.entries(inst.versions).map(([n, v]) => `${n}@${v}`).join(', ') : inst.message;
+    if (inst.ok) lintersDir = dir;
+  }
+  const toolNames = ['shipshape', ...(lintersDir ? ['dockerfile-utils', 'dockerfilelint'] : [])];
+  // the processes of the tools take turns, so a slow spell of a shared machine falls on every tool alike
+  const samples = new Map<string, DockerRun[]>(toolNames.map((t) => [t, []]));
+  for (let r = 0; r < dockerProcesses; r++) {
+    // a process loads only the tool it measures (Shipshape's does not hold the linters' modules)
+    for (const tool of toolNames) samples.get(tool)!.push(runChild<DockerRun>(childJs, 'dockerfiles', { root, lintersDir: tool === 'shipshape' ? undefined : lintersDir, passes: dockerPasses, warmup: dockerWarmup, tool }));
+  }
+  const first = samples.get('shipshape')![0];
+  const docker: DockerRun = { files: first.files, rules: first.rules, tools: {} };
+  for (const [tool, rs] of samples) {
+    const passesMs = rs.flatMap((r) => r.tools[tool].passesMs);
+    docker.tools[tool] = { msPerFile: median(passesMs) / Math.max(1, first.files), findings: rs[0].tools[tool].findings, passesMs };
+  }
+  // As for scan/bound: each round's processes run back to back, so a round's ratio sees one state of the
+  // machine; the median of the rounds' ratios is the figure judged.
+  const roundMedian = (tool: string, r: number) => median(samples.get(tool)![r].tools[tool].passesMs);
+  const speedups = new Map<string, number[]>();
+  for (const name of toolNames.filter((n) => n !== 'shipshape')) speedups.set(name, samples.get(name)!.map((_, r) => roundMedian(name, r) / roundMedian('shipshape', r)));
+  console.log(`\nper Dockerfile (${docker.files} files, same texts; each tool in ${dockerProcesses} processes of its own, taking turns: median of ${dockerProcesses * dockerPasses} passes, ${dockerPasses} per process after ${dockerWarmup} warm-up passes; linters: ${linterNote})`);
+  for (const [name, t] of Object.entries(docker.tools)) {
+    const rounds = speedups.get(name);
+    const vs = name === 'shipshape' ? ` (parse + ${docker.rules} Dockerfile checklist rules + audit)` : `  → Shipshape is ${speed(median(rounds!))} (median of the rounds' own ratios: ${rounds!.map((x) => x.toFixed(2)).join(', ')})`;
+    console.log(`  ${name.padEnd(17)} ${(t.msPerFile * 1000).toFixed(0).padStart(6)} µs/file, ${t.findings} findings${vs}`);
+  }
+
+  return { docker, speedups };
+}
+
 async function main(): Promise<void> {
   const spec: RepoSpec = {
     manifests: int(args.manifests, DEFAULT_SPEC.manifests),
@@ -100,6 +146,13 @@ async function main(): Promise<void> {
   // The measured code is bundled like the shipped CLI, so tsx's on-the-fly compilation is not timed.
   const childJs = path.join(REPO, 'bench-out', 'child.js');
   await esbuild.build({ entryPoints: [path.join(__dirname, 'bench', 'child.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { __SHIPSHAPE_VERSION__: '"bench"' }, plugins: [zodEnglishOnly] });
+
+  if (args.only !== undefined) {
+    if (args.only !== 'dockerfiles') throw new Error(`--only takes dockerfiles, got "${args.only}"`);
+    perDockerfile(childJs, root, out, runs);
+    console.log(`load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at end`);
+    return;
+  }
 
   // The shipped CLI, built and minified as `npm run package` does (its bundle sizes are reported below).
   const cliJs = path.join(REPO, 'bench-out', 'dist', 'cli.js');
@@ -154,43 +207,7 @@ async function main(): Promise<void> {
   console.log(`peak RSS       ${peakRss.toFixed(0)} MB (in-process scan, maxRSS; parse layer alone ${parseLayer.maxRssMb.toFixed(0)} MB)`);
   console.log(`incremental    median ${fmt(incMedian)}, p95 ${fmt(incP95)} over ${inc.samples.length} edits of one manifest (upsert + audit) = ${((incMedian / inProcess.ms) * 100).toFixed(2)}% of an in-process scan`);
 
-  // Per-file times of tens of microseconds: each tool in a process of its own (no tool pays for another's
-  // garbage), warmed up until its heap and JIT have settled, then the median of many passes.
-  const dockerWarmup = 10;
-  const dockerPasses = 10;
-  const dockerProcesses = Math.max(runs, 3);
-  let lintersDir: string | undefined;
-  let linterNote = 'skipped (--no-linters)';
-  if (!args['no-linters']) {
-    const dir = path.join(out, 'linters');
-    const inst = installLinters(dir);
-    linterNote = inst.ok ? Object.entries(inst.versions).map(([n, v]) => `${n}@${v}`).join(', ') : inst.message;
-    if (inst.ok) lintersDir = dir;
-  }
-  const toolNames = ['shipshape', ...(lintersDir ? ['dockerfile-utils', 'dockerfilelint'] : [])];
-  // the processes of the tools take turns, so a slow spell of a shared machine falls on every tool alike
-  const samples = new Map<string, DockerRun[]>(toolNames.map((t) => [t, []]));
-  for (let r = 0; r < dockerProcesses; r++) {
-    // a process loads only the tool it measures (Shipshape's does not hold the linters' modules)
-    for (const tool of toolNames) samples.get(tool)!.push(runChild<DockerRun>(childJs, 'dockerfiles', { root, lintersDir: tool === 'shipshape' ? undefined : lintersDir, passes: dockerPasses, warmup: dockerWarmup, tool }));
-  }
-  const first = samples.get('shipshape')![0];
-  const docker: DockerRun = { files: first.files, rules: first.rules, tools: {} };
-  for (const [tool, rs] of samples) {
-    const passesMs = rs.flatMap((r) => r.tools[tool].passesMs);
-    docker.tools[tool] = { msPerFile: median(passesMs) / Math.max(1, first.files), findings: rs[0].tools[tool].findings, passesMs };
-  }
-  // As for scan/bound: each round's processes run back to back, so a round's ratio sees one state of the
-  // machine; the median of the rounds' ratios is the figure judged.
-  const roundMedian = (tool: string, r: number) => median(samples.get(tool)![r].tools[tool].passesMs);
-  const speedups = new Map<string, number[]>();
-  for (const name of toolNames.filter((n) => n !== 'shipshape')) speedups.set(name, samples.get(name)!.map((_, r) => roundMedian(name, r) / roundMedian('shipshape', r)));
-  console.log(`\nper Dockerfile (${docker.files} files, same texts; each tool in ${dockerProcesses} processes of its own, taking turns: median of ${dockerProcesses * dockerPasses} passes, ${dockerPasses} per process after ${dockerWarmup} warm-up passes; linters: ${linterNote})`);
-  for (const [name, t] of Object.entries(docker.tools)) {
-    const rounds = speedups.get(name);
-    const vs = name === 'shipshape' ? ` (parse + ${docker.rules} Dockerfile checklist rules + audit)` : `  → Shipshape is ${speed(median(rounds!))} (median of the rounds' own ratios: ${rounds!.map((x) => x.toFixed(2)).join(', ')})`;
-    console.log(`  ${name.padEnd(17)} ${(t.msPerFile * 1000).toFixed(0).padStart(6)} µs/file, ${t.findings} findings${vs}`);
-  }
+  const { docker, speedups } = perDockerfile(childJs, root, out, runs);
 
   const kb = (n?: number) => (n === undefined ? 'n/a' : `${(n / 1024).toFixed(0)} KB`);
   console.log(`\nbundles (scripts/build.mjs --production into a temp folder): extension.js ${bundle.extension === undefined ? 'n/a (no src/vscode/extension.ts yet)' : kb(bundle.extension)}, cli.js ${kb(bundle.cli)}`);
