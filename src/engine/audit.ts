@@ -6,7 +6,7 @@ import { NOT_APPLICABLE, NOTHING_FOUND, checkFailed, safeRun, stamp, type ItemOu
 import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Unaudited, UnauditedPolicy } from './model';
 import { parseFile } from './parse';
 import { presentRendered } from './render/present';
-import { changedFiles, group, sortedByFile, sortInFile } from './reportOrder';
+import { changedFiles, group, sortedByFile, sortInFile, type Ordered } from './reportOrder';
 import { resolveItems, type ResolvedItem } from './resolve';
 import { findSuppression, noSuppressions, readSuppressions, type FileSuppressions } from './suppress';
 import { TrackingView, type WorkspaceDeps } from './trackingView';
@@ -90,6 +90,8 @@ export class Engine {
   private readonly kindLists = new Map<FileKind, { version: number; files: ParsedFile[]; entries: Entry[] }>();
   private allFiles?: ParsedFile[];
   private sortedPaths?: string[];
+  /** The findings of the last audit in report order: the next one replaces the runs of the files whose findings changed. */
+  private order?: Ordered;
   /** Item results of the last audit, and what changed since: edits in place (entry replaced) and kinds whose file set changed. */
   private itemCache: (ItemCache | undefined)[] = [];
   private edited: { entry: Entry; before: (ItemOut | undefined)[] | undefined }[] = [];
@@ -559,7 +561,8 @@ export class Engine {
       if (!this.entries.has(file)) this.strays.add(file);
     }
     for (const file of this.strays) if (this.entries.has(file)) this.strays.delete(file);
-    return sortedByFile(this.fileLists, this.strays.size > 0 ? undefined : (this.sortedPaths ??= [...this.entries.keys()].sort()));
+    this.order = sortedByFile(this.fileLists, this.strays.size > 0 ? undefined : (this.sortedPaths ??= [...this.entries.keys()].sort()), dirty, this.order);
+    return this.order.findings;
   }
 
 

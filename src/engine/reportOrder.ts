@@ -18,24 +18,88 @@ export function changedFiles(before: ReadonlyMap<string, Finding[]> | undefined,
   if (before) for (const file of before.keys()) if (!after.has(file)) dirty.add(file);
 }
 
+/** All findings in report order, with where each file's run of them starts (`starts[i]` for `paths[i]`, then the total). */
+export interface Ordered {
+  paths: readonly string[];
+  starts: Int32Array;
+  findings: Finding[];
+}
+
 /**
  * All findings in report order (file, line, character, rule; ties keep check order): grouped by file
  * while collected, so only each file's few findings are sorted. The paths come pre-sorted unless some
- * findings are about files the engine does not hold (`sortedPaths` undefined).
+ * findings are about files the engine does not hold (`sortedPaths` undefined). Given the last order over
+ * the same paths and the files whose findings changed since, the list is the last one with those files'
+ * runs replaced: no lookup per file.
  */
-export function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readonly string[] | undefined): Finding[] {
-  const keys = sortedPaths ?? [...byFile.keys()].sort();
+export function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readonly string[] | undefined, dirty?: ReadonlySet<string>, last?: Ordered): Ordered {
+  if (sortedPaths && dirty && last && last.paths === sortedPaths) {
+    const spliced = splice(byFile, last, dirty);
+    if (spliced) return spliced;
+  }
+  const paths = sortedPaths ?? [...byFile.keys()].sort();
   let total = 0;
   for (const list of byFile.values()) total += list.length;
   // sized once: this runs after every edit, over every finding of the workspace
   const out = new Array<Finding>(total);
+  const starts = new Int32Array(paths.length + 1);
   let n = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const list = byFile.get(keys[i]);
+  for (let i = 0; i < paths.length; i++) {
+    starts[i] = n;
+    const list = byFile.get(paths[i]);
     if (!list) continue;
     for (let j = 0; j < list.length; j++) out[n++] = list[j];
   }
-  return out;
+  starts[paths.length] = n;
+  return { paths, starts, findings: out };
+}
+
+/** The last order with the runs of the changed files replaced; undefined when one of them is not among its paths. */
+function splice(byFile: Map<string, Finding[]>, last: Ordered, dirty: ReadonlySet<string>): Ordered | undefined {
+  const { paths, starts } = last;
+  const at: number[] = [];
+  let total = last.findings.length;
+  for (const file of dirty) {
+    const i = indexOf(paths, file);
+    if (i < 0) return undefined;
+    at.push(i);
+    total += (byFile.get(file)?.length ?? 0) - (starts[i + 1] - starts[i]);
+  }
+  at.sort((a, b) => a - b);
+  const out = new Array<Finding>(total);
+  const next = new Int32Array(starts.length);
+  let n = 0;
+  let from = 0;
+  const copy = (to: number) => {
+    // the unchanged files from `from` up to `to`, shifted by what the changed files before them added or dropped
+    const shift = n - starts[from];
+    for (let j = starts[from]; j < starts[to]; j++) out[n++] = last.findings[j];
+    for (let k = from; k < to; k++) next[k] = starts[k] + shift;
+  };
+  for (const i of at) {
+    copy(i);
+    next[i] = n;
+    const list = byFile.get(paths[i]);
+    if (list) for (let j = 0; j < list.length; j++) out[n++] = list[j];
+    from = i + 1;
+  }
+  copy(paths.length);
+  next[paths.length] = n;
+  return { paths, starts: next, findings: out };
+}
+
+/** A path's index in a sorted list of paths, or -1. */
+function indexOf(paths: readonly string[], file: string): number {
+  let low = 0;
+  let high = paths.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const p = paths[mid];
+    if (p === file) return mid;
+    if (p < file) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
 }
 
 /** A file's findings in report order: an insertion sort for the usual few (stable, no scratch array), else `sort`. */

@@ -103,6 +103,8 @@ function mapEvidence(e: Evidence, src: PresentSource): Evidence {
 }
 
 function presentItem(item: ItemResult, src: PresentSource, looked: NamespaceLookup[]): ItemResult {
+  // nothing rendered, and no object with findings in two files: nothing to map, no repeat to merge
+  if (!src.hasRendered && !objectInTwoFiles(item.findings)) return item;
   let touched = false;
   const pairs = item.findings.map((f) => {
     const m = mapFinding(f, src);
@@ -124,7 +126,7 @@ function presentItem(item: ItemResult, src: PresentSource, looked: NamespaceLook
  * others as related information.
  */
 function dedupe(pairs: { orig: Finding; out: Finding }[], src: PresentSource, looked: NamespaceLookup[]): Finding[] {
-  if (pairs.length < 2 || (!src.hasRendered && !objectInTwoFiles(pairs))) return pairs.map((p) => p.out);
+  if (pairs.length < 2) return pairs.map((p) => p.out);
   const byPlace = new Map<string, Finding>();
   const byObject = new Map<string, { out: Finding; file: string; extra: RelatedInfo[] }[]>();
   const kept: { out: Finding; extra: RelatedInfo[] }[] = [];
@@ -174,9 +176,10 @@ function withOthers(f: Finding, extra: readonly RelatedInfo[]): Finding {
 }
 
 /** Whether some object (Kind/name) has findings in two files: without rendering, the only way to a repeat. */
-function objectInTwoFiles(pairs: readonly { out: Finding }[]): boolean {
+function objectInTwoFiles(findings: readonly Finding[]): boolean {
+  if (findings.length < 2) return false;
   const fileOf = new Map<string, string>();
-  for (const { out } of pairs) {
+  for (const out of findings) {
     if (!out.object) continue;
     const file = fileOf.get(out.object);
     if (file === undefined) fileOf.set(out.object, out.file);
