@@ -6,7 +6,7 @@ import { NOT_APPLICABLE, NOTHING_FOUND, checkFailed, safeRun, stamp, type ItemOu
 import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Unaudited, UnauditedPolicy } from './model';
 import { parseFile } from './parse';
 import { presentRendered } from './render/present';
-import { changedFiles, group, sortedByFile, sortInFile, type Ordered } from './reportOrder';
+import { changedFiles, FindingOrder, group, type ReportedPart } from './reportOrder';
 import { resolveItems, type ResolvedItem } from './resolve';
 import { findSuppression, noSuppressions, readSuppressions, type FileSuppressions } from './suppress';
 import { TrackingView, type WorkspaceDeps } from './trackingView';
@@ -45,24 +45,40 @@ interface Entry {
   previous?: (ItemOut | undefined)[];
 }
 
+const NO_FILES: ReadonlyMap<string, Finding[]> = new Map();
+
 /** An item's part of the last audit, kept while nothing it was assembled from changed. */
-interface ItemCache {
-  /** File scope: the version of each kind read; workspace scope: the output taken. */
-  versions?: number[];
-  out?: ItemOut;
-  strict: boolean;
-  suppressionEpoch: number;
-  attestation?: Attestation;
-  result: ItemResult;
-  reported: Finding[];
+class ItemCache implements ReportedPart {
   /**
-   * The reported findings by file (auto items only), made when an audit first compares them (see
-   * `byFileOf`): a first audit has nothing to compare with and needs none.
+   * The reported findings by file (auto items only), made when an audit first compares them: a first audit
+   * has nothing to compare with and needs none.
    */
-  byFile?: ReadonlyMap<string, Finding[]>;
-  suppressed: number;
-  problems: Problem[];
-  unaudited: Unaudited[];
+  private groups?: ReadonlyMap<string, Finding[]>;
+  constructor(
+    /** File scope: the version of each kind read. */
+    readonly versions: number[] | undefined,
+    /** Workspace scope: the output taken. */
+    readonly out: ItemOut | undefined,
+    readonly strict: boolean,
+    readonly suppressionEpoch: number,
+    readonly attestation: Attestation | undefined,
+    readonly result: ItemResult,
+    readonly reported: Finding[],
+    groups: ReadonlyMap<string, Finding[]> | undefined,
+    readonly suppressed: number,
+    readonly problems: Problem[],
+    readonly unaudited: Unaudited[],
+  ) {
+    this.groups = groups;
+  }
+
+  get mode(): ItemResult['mode'] {
+    return this.result.mode;
+  }
+
+  byFile(): ReadonlyMap<string, Finding[]> {
+    return (this.groups ??= this.result.mode === 'auto' ? group(this.reported) : NO_FILES);
+  }
 }
 
 /**
@@ -90,18 +106,14 @@ export class Engine {
   private readonly kindLists = new Map<FileKind, { version: number; files: ParsedFile[]; entries: Entry[] }>();
   private allFiles?: ParsedFile[];
   private sortedPaths?: string[];
-  /** The findings of the last audit in report order: the next one replaces the runs of the files whose findings changed. */
-  private order?: Ordered;
   /** Item results of the last audit, and what changed since: edits in place (entry replaced) and kinds whose file set changed. */
   private itemCache: (ItemCache | undefined)[] = [];
   private edited: { entry: Entry; before: (ItemOut | undefined)[] | undefined }[] = [];
   private readonly reshaped = new Set<FileKind>();
   /** Bumped when a file with suppressions changes, or files come and go: cached suppression results expire. */
   private suppressionEpoch = 0;
-  /** Per file, its reported findings in report order, rebuilt only for files whose findings changed. */
-  private fileLists = new Map<string, Finding[]>();
-  /** Files in `fileLists` that are not (or may no longer be) among the entries: findings about files the engine does not hold. */
-  private strays = new Set<string>();
+  /** The reported findings in report order, rebuilt only for files whose findings changed. */
+  private readonly order = new FindingOrder();
   /** The slots of file-scope items by the kind of file they read. */
   private fileSlots = new Map<FileKind, number[]>();
   /**
@@ -155,8 +167,7 @@ export class Engine {
     }
     this.workspaceOuts = [];
     this.itemCache = [];
-    this.fileLists = new Map();
-    this.strays = new Set();
+    this.order.reset();
   }
 
   get resolvedItems(): readonly ResolvedItem[] {
@@ -256,7 +267,7 @@ export class Engine {
     this.touch(old.parsed.kind, true);
     old.gone = true;
     if (old.parsed.problems.length > 0) this.parseProblems = undefined;
-    if (this.fileLists.has(path)) this.strays.add(path);
+    this.order.removed(path);
     return this.entries.delete(path);
   }
 
@@ -322,7 +333,7 @@ export class Engine {
     const checkUnaudited: Unaudited[] = [];
     let suppressed = 0;
     // Nothing reported so far (a first audit): every list of findings is built, none is compared.
-    const rebuildAll = this.fileLists.size === 0 && this.strays.size === 0;
+    const rebuildAll = this.order.empty;
     this.runPending();
     for (let slot = 0; slot < this.items.length; slot++) {
       const ri = this.items[slot];
@@ -383,7 +394,7 @@ export class Engine {
         if (mode === 'auto' && !rebuildAll) for (let i = 0; i < reported.length; i++) dirty.add(reported[i].file);
       } else {
         const now = mode === 'auto' ? group(reported) : NO_FILES;
-        changedFiles(byFileOf(cached), now, dirty);
+        changedFiles(cached.byFile(), now, dirty);
         byFile = now;
       }
       const result: ItemResult = {
@@ -402,24 +413,24 @@ export class Engine {
         docs: item.docs,
       };
       results.push(result);
-      this.itemCache[slot] = {
-        versions: t?.scope === 'file' ? t.kinds.map((k) => this.kindVersions.get(k) ?? 0) : undefined,
-        out: wsOut,
+      this.itemCache[slot] = new ItemCache(
+        t?.scope === 'file' ? t.kinds.map((k) => this.kindVersions.get(k) ?? 0) : undefined,
+        wsOut,
         strict,
-        suppressionEpoch: this.suppressionEpoch,
+        this.suppressionEpoch,
         attestation,
         result,
         reported,
         byFile,
-        suppressed: suppressed - suppressedBefore,
-        problems: runProblems.slice(problemsBefore),
-        unaudited: checkUnaudited.slice(unauditedBefore),
-      };
+        suppressed - suppressedBefore,
+        runProblems.slice(problemsBefore),
+        checkUnaudited.slice(unauditedBefore),
+      );
     }
     for (const { entry } of this.edited) entry.previous = undefined;
     this.edited = [];
     this.reshaped.clear();
-    const findings = this.sortedFindings(rebuildAll ? undefined : dirty);
+    const findings = this.order.update(this.itemCache, rebuildAll ? undefined : dirty, (p) => this.entries.has(p), () => (this.sortedPaths ??= [...this.entries.keys()].sort()));
     const problems: Problem[] = [];
     const unaudited: Unaudited[] = [];
     const sort = (p: Problem, kind?: FileKind) => {
@@ -522,51 +533,6 @@ export class Engine {
   }
 
   /**
-   * Findings in report order: only files whose findings changed get their list rebuilt (items in order, then
-   * sorted); every file's when `dirty` is undefined (nothing was reported before).
-   */
-  private sortedFindings(dirty: ReadonlySet<string> | undefined): Finding[] {
-    const lists = new Map<string, Finding[]>();
-    if (!dirty || dirty.size > 64) {
-      // every file, or many (new checklists, many edits): one pass over every item's files, rather than every item per file
-      for (const c of this.itemCache) {
-        if (!c || c.result.mode !== 'auto') continue;
-        // the item's findings in order: per file, the same order as its groups by file
-        for (const f of c.reported) {
-          if (dirty && !dirty.has(f.file)) continue;
-          const list = lists.get(f.file);
-          if (list) list.push(f);
-          else lists.set(f.file, [f]);
-        }
-      }
-    } else {
-      for (const file of dirty) {
-        const list: Finding[] = [];
-        for (const c of this.itemCache) {
-          const part = c && byFileOf(c).get(file);
-          if (part) for (const f of part) list.push(f);
-        }
-        if (list.length) lists.set(file, list);
-      }
-    }
-    for (const file of dirty ?? lists.keys()) {
-      const list = lists.get(file);
-      if (!list) {
-        this.fileLists.delete(file);
-        this.strays.delete(file);
-        continue;
-      }
-      if (list.length > 1) sortInFile(list);
-      this.fileLists.set(file, list);
-      if (!this.entries.has(file)) this.strays.add(file);
-    }
-    for (const file of this.strays) if (this.entries.has(file)) this.strays.delete(file);
-    this.order = sortedByFile(this.fileLists, this.strays.size > 0 ? undefined : (this.sortedPaths ??= [...this.entries.keys()].sort()), dirty, this.order);
-    return this.order.findings;
-  }
-
-
-  /**
    * Re-runs a workspace check only when a file kind or path it read has changed since its last run. Each
    * run gets its own view, which records what the check reads. (A memo shared between checks must so be
    * keyed by what it was built from, e.g. the `byKind` arrays, never by the view object.)
@@ -630,13 +596,6 @@ export class Engine {
     if (!out.foreign) out.kept = kept;
     return kept;
   }
-}
-
-const NO_FILES: ReadonlyMap<string, Finding[]> = new Map();
-
-/** An item's reported findings by file, grouped on first use. */
-function byFileOf(c: ItemCache): ReadonlyMap<string, Finding[]> {
-  return (c.byFile ??= c.result.mode === 'auto' ? group(c.reported) : NO_FILES);
 }
 
 /** Do two versions of a file suppress exactly the same findings (same ids, reasons, lines and object ranges)? */

@@ -2,6 +2,85 @@
 import { sameList } from './checks/derived';
 import type { Finding } from './model';
 
+/** What the order reads of an item's part of the last audit: its reported findings, in check order and by file. */
+export interface ReportedPart {
+  mode: 'auto' | 'evidence' | 'manual';
+  reported: readonly Finding[];
+  byFile(): ReadonlyMap<string, Finding[]>;
+}
+
+/**
+ * The findings of the last audit in report order, kept per file, so that an audit rebuilds and sorts only
+ * the files whose findings changed. Findings about files the engine does not hold (strays) are kept too,
+ * and put in order among the others.
+ */
+export class FindingOrder {
+  private lists = new Map<string, Finding[]>();
+  private strays = new Set<string>();
+  private last?: Ordered;
+
+  /** Nothing reported so far (a first audit, or new checklists): every file's list is built, none compared. */
+  get empty(): boolean {
+    return this.lists.size === 0 && this.strays.size === 0;
+  }
+
+  reset(): void {
+    this.lists = new Map();
+    this.strays = new Set();
+    this.last = undefined;
+  }
+
+  /** A file the engine no longer holds: findings still listed for it are strays until the next audit drops them. */
+  removed(path: string): void {
+    if (this.lists.has(path)) this.strays.add(path);
+  }
+
+  /**
+   * Every finding in report order: the lists of the `dirty` files (every file's when undefined) are rebuilt
+   * from the items' parts, in item order, then sorted. `held`: whether the engine holds a file; `sortedPaths`:
+   * every file it holds, sorted.
+   */
+  update(parts: readonly (ReportedPart | undefined)[], dirty: ReadonlySet<string> | undefined, held: (path: string) => boolean, sortedPaths: () => readonly string[]): Finding[] {
+    const lists = new Map<string, Finding[]>();
+    if (!dirty || dirty.size > 64) {
+      // every file, or many (new checklists, many edits): one pass over every item's files, rather than every item per file
+      for (const c of parts) {
+        if (!c || c.mode !== 'auto') continue;
+        // the item's findings in order: per file, the same order as its groups by file
+        for (const f of c.reported) {
+          if (dirty && !dirty.has(f.file)) continue;
+          const list = lists.get(f.file);
+          if (list) list.push(f);
+          else lists.set(f.file, [f]);
+        }
+      }
+    } else {
+      for (const file of dirty) {
+        const list: Finding[] = [];
+        for (const c of parts) {
+          const part = c && c.byFile().get(file);
+          if (part) for (const f of part) list.push(f);
+        }
+        if (list.length) lists.set(file, list);
+      }
+    }
+    for (const file of dirty ?? lists.keys()) {
+      const list = lists.get(file);
+      if (!list) {
+        this.lists.delete(file);
+        this.strays.delete(file);
+        continue;
+      }
+      if (list.length > 1) sortInFile(list);
+      this.lists.set(file, list);
+      if (!held(file)) this.strays.add(file);
+    }
+    for (const file of this.strays) if (held(file)) this.strays.delete(file);
+    this.last = sortedByFile(this.lists, this.strays.size > 0 ? undefined : sortedPaths(), dirty, this.last);
+    return this.last.findings;
+  }
+}
+
 export function group(reported: readonly Finding[]): Map<string, Finding[]> {
   const byFile = new Map<string, Finding[]>();
   for (const f of reported) {
