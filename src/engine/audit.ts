@@ -1,15 +1,16 @@
-import type { AnyTemplate, CheckOutput, FileCheckTemplate, WorkspaceCheckTemplate } from './checks/template';
+import type { AnyTemplate, CheckOutput, FileCheckTemplate } from './checks/template';
 import type { Checklist, Config } from './checklist/schema';
 import { samePlain } from './checks/derived';
 import { asUnaudited, compareUnaudited, hostKind, mergeChecks, summarize, withUnauditedInputs, ZERO_RANGE } from './auditSummary';
-import { NOT_APPLICABLE, NOTHING_FOUND, checkFailed, safeRun, stamp, type ItemOut } from './itemOutput';
-import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, RawFinding, Unaudited, UnauditedPolicy } from './model';
+import { NOT_APPLICABLE, NOTHING_FOUND, checkFailed, stamp, type ItemOut } from './itemOutput';
+import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, Unaudited, UnauditedPolicy } from './model';
 import { parseFile } from './parse';
 import { presentRendered } from './render/present';
 import { changedFiles, FindingOrder, group, type ReportedPart } from './reportOrder';
 import { resolveItems, type ResolvedItem } from './resolve';
-import { findSuppression, noSuppressions, readSuppressions, type FileSuppressions } from './suppress';
-import { TrackingView, type WorkspaceDeps } from './trackingView';
+import { KeptFindings, sameSuppressions } from './keptFindings';
+import { readSuppressions, type FileSuppressions } from './suppress';
+import { WorkspaceRuns } from './workspaceRuns';
 import type { ParsedFile, SourceFile } from './workspace';
 
 export { summarize } from './auditSummary';
@@ -93,11 +94,20 @@ export class Engine {
   /** Bumped on every change; per kind as well, so cached workspace-check results know when to re-run. */
   private version = 0;
   private readonly kindVersions = new Map<FileKind, number>();
-  /** Whether a finding is suppressed, while no suppression changed (findings keep their identity across audits). */
-  private silenced = new WeakMap<Finding, boolean>();
-  private silencedEpoch = -1;
-  /** Per workspace item: its last output, and the stamped copy of each raw finding in it (for the next run). */
-  private workspaceOuts: ({ deps: WorkspaceDeps; raw: CheckOutput | undefined; out: ItemOut; copies: Map<RawFinding, Finding> } | undefined)[] = [];
+  /** The findings no suppression silences, remembered per finding while no suppression changed. */
+  private readonly silencing = new KeptFindings((file) => {
+    const entry = this.entries.get(file);
+    return entry && (entry.suppressions ??= readSuppressions(entry.parsed));
+  });
+  /** Per workspace item: its last output, kept while nothing it read changed. */
+  private readonly workspaceRuns = new WorkspaceRuns({
+    files: () => (this.allFiles ??= [...this.entries.values()].map((e) => e.parsed)),
+    byKind: (k) => this.kindList(k).files,
+    get: (p) => this.entries.get(p)?.parsed,
+    version: () => this.version,
+    kindVersion: (k) => this.kindVersions.get(k) ?? 0,
+    pathVersion: (p) => this.entries.get(p)?.version ?? -1,
+  });
   /**
    * Files and entries per kind, in insertion order. A kind's lists are rebuilt only after a file of that
    * kind changes, so the array `byKind` returns keeps its identity until then: checks may memoise work
@@ -165,7 +175,7 @@ export class Engine {
       e.outs = e.previous = undefined;
       this.pending.push(e);
     }
-    this.workspaceOuts = [];
+    this.workspaceRuns.reset();
     this.itemCache = [];
     this.order.reset();
   }
@@ -309,17 +319,6 @@ export class Engine {
     return list;
   }
 
-  private workspaceView(): TrackingView {
-    return new TrackingView({
-      files: () => (this.allFiles ??= [...this.entries.values()].map((e) => e.parsed)),
-      byKind: (k) => this.kindList(k).files,
-      get: (p) => this.entries.get(p)?.parsed,
-      version: () => this.version,
-      kindVersion: (k) => this.kindVersions.get(k) ?? 0,
-      pathVersion: (p) => this.entries.get(p)?.version ?? -1,
-    });
-  }
-
   /**
    * Audits every file. File-scope results are cached per file content and workspace-scope results per
    * version of what the check read, so after an edit only the edited file's checks and the workspace
@@ -340,7 +339,7 @@ export class Engine {
       const { item } = ri;
       const t = ri.template;
       const attestation = options.attestations?.get(item.id);
-      const wsOut = t?.scope === 'workspace' ? this.runWorkspace(slot, ri, t) : undefined;
+      const wsOut = t?.scope === 'workspace' ? this.workspaceRuns.run(slot, ri, t) : undefined;
       const cached = this.itemCache[slot];
       if (cached && cached.strict === strict && cached.suppressionEpoch === this.suppressionEpoch && cached.attestation === attestation && (t?.scope === 'workspace' ? cached.out === wsOut : this.fileItemUnchanged(slot, cached, t))) {
         for (const p of cached.problems) runProblems.push(p);
@@ -363,7 +362,7 @@ export class Engine {
         if (out.unaudited) for (const u of out.unaudited) checkUnaudited.push(u);
         if (!out.applicable) return;
         applicable = true;
-        const kept = strict ? out.findings : this.kept(out, item.aliases, entry);
+        const kept = strict ? out.findings : this.silencing.kept(out, item.aliases, this.suppressionEpoch);
         suppressed += out.findings.length - kept.length;
         for (let i = 0; i < kept.length; i++) reported.push(kept[i]);
         if (out.evidence) for (let i = 0; i < out.evidence.length; i++) evidence.push(out.evidence[i]);
@@ -531,82 +530,4 @@ export class Engine {
     for (const e of this.entries.values()) for (let i = 0; i < e.parsed.problems.length; i++) out.push(e.parsed.problems[i]);
     return out;
   }
-
-  /**
-   * Re-runs a workspace check only when a file kind or path it read has changed since its last run. Each
-   * run gets its own view, which records what the check reads. (A memo shared between checks must so be
-   * keyed by what it was built from, e.g. the `byKind` arrays, never by the view object.)
-   */
-  private runWorkspace(slot: number, ri: ResolvedItem, t: WorkspaceCheckTemplate<unknown>): ItemOut {
-    const cached = this.workspaceOuts[slot];
-    if (cached && this.unchanged(cached.deps)) return cached.out;
-    const view = this.workspaceView();
-    const problems: Problem[] = [];
-    const out = safeRun(() => t.run(view, ri.params), '', ri.item.id, problems);
-    // A check that answers with the very output it gave last time (its memos saw no change): keep the stamped result.
-    if (cached && out !== undefined && out === cached.raw && !problems[0]) {
-      cached.deps = view.deps;
-      return cached.out;
-    }
-    // Raw findings a check memoises keep their stamped object, so files whose findings did not change keep their order.
-    const copies = new Map<RawFinding, Finding>();
-    const stamped = stamp(out, ri, problems[0], undefined, { before: cached?.copies, after: copies });
-    this.workspaceOuts[slot] = { deps: view.deps, raw: out, out: stamped, copies };
-    return stamped;
-  }
-
-  private unchanged(deps: WorkspaceDeps): boolean {
-    if (deps.all !== undefined && deps.all !== this.version) return false;
-    for (const [k, v] of deps.kinds) if ((this.kindVersions.get(k) ?? 0) !== v) return false;
-    for (const [p, v] of deps.paths) if ((this.entries.get(p)?.version ?? -1) !== v) return false;
-    return true;
-  }
-
-  /** The findings of one output that no suppression silences; cached when they all lie in the checked file (`checked`: its entry, when known). */
-  private kept(out: ItemOut, aliases: readonly string[], checked?: Entry): Finding[] {
-    if (out.kept) return out.kept;
-    let kept: Finding[] = out.findings;
-    if (kept.length === 0) return (out.kept = kept);
-    // A file-scope output (every finding in the checked file) whose file suppresses nothing keeps all its findings.
-    if (!out.foreign) {
-      const entry = checked ?? this.entries.get(kept[0].file);
-      if (entry && noSuppressions((entry.suppressions ??= readSuppressions(entry.parsed)))) return (out.kept = kept);
-    }
-    if (this.silencedEpoch !== this.suppressionEpoch) {
-      this.silenced = new WeakMap();
-      this.silencedEpoch = this.suppressionEpoch;
-    }
-    for (let i = 0; i < out.findings.length; i++) {
-      const f = out.findings[i];
-      const entry = this.entries.get(f.file);
-      let silenced = false;
-      if (entry) {
-        const s = (entry.suppressions ??= readSuppressions(entry.parsed));
-        // a file that suppresses nothing needs no lookup (and no entry in the memo)
-        if (!noSuppressions(s)) {
-          const known = this.silenced.get(f);
-          if (known === undefined) this.silenced.set(f, (silenced = !!findSuppression(s, f, aliases)));
-          else silenced = known;
-        }
-      }
-      if (silenced) {
-        if (kept === out.findings) kept = out.findings.slice(0, i);
-      } else if (kept !== out.findings) kept.push(f);
-    }
-    if (!out.foreign) out.kept = kept;
-    return kept;
-  }
-}
-
-/** Do two versions of a file suppress exactly the same findings (same ids, reasons, lines and object ranges)? */
-function sameSuppressions(a: FileSuppressions, b: FileSuppressions): boolean {
-  if (a.lines.size === 0 && a.file.length === 0 && a.objects.length === 0 && b.lines.size === 0 && b.file.length === 0 && b.objects.length === 0) return true;
-  return suppressionKey(a) === suppressionKey(b);
-}
-
-function suppressionKey(s: FileSuppressions): string {
-  const one = (x: { ids: Set<string>; reason?: string; by: string }) => `${[...x.ids].join(',')}|${x.reason ?? ''}|${x.by}`;
-  const lines = [...s.lines].map(([line, list]) => `${line}:${list.map(one).join(';')}`);
-  const objects = s.objects.map((o) => `${o.range.start.line}.${o.range.start.character}-${o.range.end.line}.${o.range.end.character}:${one(o.s)}`);
-  return JSON.stringify([lines, s.file.map(one), objects]);
 }

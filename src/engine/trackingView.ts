@@ -9,19 +9,20 @@ export interface WorkspaceDeps {
   paths: Map<string, number>;
 }
 
+/** The engine's files with their versions: of everything, of each kind, of each path (-1: no such file). */
+export interface VersionedFiles {
+  files(): readonly ParsedFile[];
+  byKind(kind: FileKind): readonly ParsedFile[];
+  get(path: string): ParsedFile | undefined;
+  version(): number;
+  kindVersion(kind: FileKind): number;
+  pathVersion(path: string): number;
+}
+
 /** The engine's files as one workspace check sees them, recording every kind and path it reads (and their versions). */
 export class TrackingView implements WorkspaceView {
   readonly deps: WorkspaceDeps = { kinds: new Map(), paths: new Map() };
-  constructor(
-    private readonly source: {
-      files(): readonly ParsedFile[];
-      byKind(kind: FileKind): readonly ParsedFile[];
-      get(path: string): ParsedFile | undefined;
-      version(): number;
-      kindVersion(kind: FileKind): number;
-      pathVersion(path: string): number;
-    },
-  ) {}
+  constructor(private readonly source: VersionedFiles) {}
   get files(): readonly ParsedFile[] {
     this.deps.all = this.source.version();
     return this.source.files();
