@@ -2,7 +2,7 @@ import type { AnyTemplate, CheckOutput, FileCheckTemplate } from './checks/templ
 import type { Checklist, Config } from './checklist/schema';
 import { samePlain } from './checks/derived';
 import { asUnaudited, compareUnaudited, hostKind, mergeChecks, summarize, withUnauditedInputs, ZERO_RANGE } from './auditSummary';
-import { NOT_APPLICABLE, NOTHING_FOUND, checkFailed, stamp, type ItemOut } from './itemOutput';
+import { NOT_APPLICABLE, NOTHING_FOUND, checkFailed, itemResult, stamp, type ItemOut } from './itemOutput';
 import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, Unaudited, UnauditedPolicy } from './model';
 import { parseFile } from './parse';
 import { presentRendered } from './render/present';
@@ -381,36 +381,17 @@ export class Engine {
       } else if (wsOut) {
         take(wsOut);
       }
-      const mode: ItemResult['mode'] = !t ? 'manual' : item.evidence ? 'evidence' : 'auto';
-      let status: ItemResult['status'];
-      if (mode !== 'auto') status = 'manual';
-      else if (reported.length > 0) status = 'fail';
-      else if (checkUnaudited.length > unauditedBefore) status = 'unaudited';
-      else status = applicable ? 'pass' : 'not-applicable';
+      const result = itemResult(ri, reported, evidence, applicable, checkUnaudited.length > unauditedBefore, attestation);
+      const auto = result.mode === 'auto';
       let byFile: ReadonlyMap<string, Finding[]> | undefined;
       if (!cached) {
         // nothing to compare with: every file the item reports on changed
-        if (mode === 'auto' && !rebuildAll) for (let i = 0; i < reported.length; i++) dirty.add(reported[i].file);
+        if (auto && !rebuildAll) for (let i = 0; i < reported.length; i++) dirty.add(reported[i].file);
       } else {
-        const now = mode === 'auto' ? group(reported) : NO_FILES;
+        const now = auto ? group(reported) : NO_FILES;
         changedFiles(cached.byFile(), now, dirty);
         byFile = now;
       }
-      const result: ItemResult = {
-        id: item.id,
-        title: item.title,
-        checklist: ri.checklist.id,
-        section: ri.sectionTitle,
-        severity: ri.severity,
-        status,
-        aliases: item.aliases,
-        findings: mode === 'auto' ? reported : [],
-        evidence: mode === 'auto' || reported.length === 0 ? evidence : [...evidence, ...reported.map((f) => ({ file: f.file, range: f.range, message: f.message }))],
-        mode,
-        attestation: mode !== 'auto' ? attestation : undefined,
-        fixable: !!ri.fix,
-        docs: item.docs,
-      };
       results.push(result);
       this.itemCache[slot] = new ItemCache(
         t?.scope === 'file' ? t.kinds.map((k) => this.kindVersions.get(k) ?? 0) : undefined,

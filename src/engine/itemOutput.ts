@@ -1,6 +1,6 @@
 // What one check run gives the audit: its output with findings stamped with the item's id, severity and fixability.
 import type { CheckOutput } from './checks/template';
-import type { Evidence, Finding, Problem, RawFinding, Severity, Unaudited } from './model';
+import type { Attestation, Evidence, Finding, ItemResult, Problem, RawFinding, Severity, Unaudited } from './model';
 import type { ResolvedItem } from './resolve';
 
 /** One check's output on one file (or on the workspace), findings stamped with the item's id and severity. */
@@ -96,4 +96,34 @@ export function safeRun<T>(fn: () => T, file: string, itemId: string, problems: 
     problems.push(checkFailed(file, itemId, e));
     return undefined;
   }
+}
+
+/**
+ * An item's result from what its outputs gave: the findings no suppression silences, evidence, whether any
+ * file was in scope, and whether something the item reads could not be audited.
+ */
+export function itemResult(ri: ResolvedItem, reported: Finding[], evidence: Evidence[], applicable: boolean, unaudited: boolean, attestation: Attestation | undefined): ItemResult {
+  const { item } = ri;
+  const mode: ItemResult['mode'] = !ri.template ? 'manual' : item.evidence ? 'evidence' : 'auto';
+  let status: ItemResult['status'];
+  if (mode !== 'auto') status = 'manual';
+  else if (reported.length > 0) status = 'fail';
+  else if (unaudited) status = 'unaudited';
+  else status = applicable ? 'pass' : 'not-applicable';
+  return {
+    id: item.id,
+    title: item.title,
+    checklist: ri.checklist.id,
+    section: ri.sectionTitle,
+    severity: ri.severity,
+    status,
+    aliases: item.aliases,
+    findings: mode === 'auto' ? reported : [],
+    // an evidence or manual item lists what its check found as evidence
+    evidence: mode === 'auto' || reported.length === 0 ? evidence : [...evidence, ...reported.map((f) => ({ file: f.file, range: f.range, message: f.message }))],
+    mode,
+    attestation: mode !== 'auto' ? attestation : undefined,
+    fixable: !!ri.fix,
+    docs: item.docs,
+  };
 }
