@@ -1,7 +1,7 @@
 import type { AnyTemplate, CheckOutput, FileCheckTemplate } from './checks/template';
 import type { Checklist, Config } from './checklist/schema';
 import { samePlain } from './checks/derived';
-import { asUnaudited, compareUnaudited, hostKind, mergeChecks, summarize, withUnauditedInputs, ZERO_RANGE } from './auditSummary';
+import { sortProblems, summarize, withUnauditedInputs, ZERO_RANGE } from './auditSummary';
 import { NOT_APPLICABLE, NOTHING_FOUND, checkFailed, itemResult, stamp, type ItemOut } from './itemOutput';
 import type { Attestation, AuditResult, Evidence, FileKind, Finding, ItemResult, Problem, Unaudited, UnauditedPolicy } from './model';
 import { parseFile } from './parse';
@@ -411,18 +411,10 @@ export class Engine {
     this.edited = [];
     this.reshaped.clear();
     const findings = this.order.update(this.itemCache, rebuildAll ? undefined : dirty, (p) => this.entries.has(p), () => (this.sortedPaths ??= [...this.entries.keys()].sort()));
-    const problems: Problem[] = [];
-    const unaudited: Unaudited[] = [];
-    const sort = (p: Problem, kind?: FileKind) => {
-      if (p.unaudited) unaudited.push(asUnaudited(p, kind));
-      else problems.push(p);
-    };
-    for (const p of options.problems ?? []) sort(p, hostKind(p.file));
-    for (const p of this.itemProblems) problems.push(p);
-    for (const p of runProblems) problems.push(p);
-    for (const p of (this.parseProblems ??= this.collectParseProblems())) sort(p, this.entries.get(p.file)?.parsed.kind);
-    mergeChecks(checkUnaudited, unaudited);
-    unaudited.sort(compareUnaudited);
+    const { problems, unaudited } = sortProblems(
+      { host: options.problems ?? [], items: this.itemProblems, checks: runProblems, parse: (this.parseProblems ??= this.collectParseProblems()), checkUnaudited },
+      (file) => this.entries.get(file)?.parsed.kind,
+    );
     const items = withUnauditedInputs(results, this.items, unaudited);
     const summary = summarize(this.entries.size, findings, items, suppressed, { unaudited: unaudited.length, policy: this.unauditedPolicy });
     if (this.renderedCountEpoch !== this.renderEpoch) this.renderedCount = undefined;

@@ -12,6 +12,30 @@ export function asUnaudited(p: Problem, kind: FileKind | undefined): Unaudited {
   return u;
 }
 
+/**
+ * The problems and unaudited inputs of an audit, in report order: the host's, the checklists', the checks'
+ * and every file's parse problems (in file order); those that leave something unaudited go to `unaudited`,
+ * with the checks' own unaudited fields merged per place. `kindOf`: the kind of a file the engine holds.
+ */
+export function sortProblems(
+  parts: { host: readonly Problem[]; items: readonly Problem[]; checks: readonly Problem[]; parse: readonly Problem[]; checkUnaudited: readonly Unaudited[] },
+  kindOf: (file: string) => FileKind | undefined,
+): { problems: Problem[]; unaudited: Unaudited[] } {
+  const problems: Problem[] = [];
+  const unaudited: Unaudited[] = [];
+  const sort = (p: Problem, kind?: FileKind) => {
+    if (p.unaudited) unaudited.push(asUnaudited(p, kind));
+    else problems.push(p);
+  };
+  for (const p of parts.host) sort(p, hostKind(p.file));
+  for (const p of parts.items) problems.push(p);
+  for (const p of parts.checks) problems.push(p);
+  for (const p of parts.parse) sort(p, kindOf(p.file));
+  mergeChecks(parts.checkUnaudited, unaudited);
+  unaudited.sort(compareUnaudited);
+  return { problems, unaudited };
+}
+
 /** The kind of a file the host could not read, from its path (a YAML file that might be a manifest counts as one). */
 export function hostKind(file: string): FileKind | undefined {
   const kind = classifyPath(file);
