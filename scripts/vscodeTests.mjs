@@ -181,6 +181,68 @@ const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-
 const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
 const workbenchUrl = (ws, payload) => `${BASE}/?${ws.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(ws)}${payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
 
+const TRUST_SPEC = 'test/e2e/trust.test.ts';
+
+/** Starts a second code-server with workspace trust on, runs the trust test against it, stops it. */
+async function runTrustTest() {
+  const base = path.join(TMP, 'trust');
+  const d = Object.fromEntries(['user', 'extensions', 'xdg-config', 'xdg-data', 'run', 'profile'].map((n) => [n, path.join(base, n)]));
+  for (const dir of Object.values(d)) mkdirSync(dir, { recursive: true });
+  const ws = path.join(base, 'ws-chart');
+  cpSync(path.join(REPO, 'test', 'fixtures', 'charts', 'shop'), path.join(ws, 'chart'), { recursive: true });
+  writeFileSync(path.join(ws, 'Dockerfile'), 'FROM node:20-alpine\nUSER node\nCMD ["node", "server.js"]\n');
+  // helm: a wrapper that records that it ran (and renders nothing)
+  const helmLog = path.join(base, 'helm-runs.log');
+  const helm = path.join(base, 'helm');
+  writeFileSync(helm, `#!/bin/sh\necho "$@" >> '${helmLog}'\nexit 1\n`, { mode: 0o755 });
+  const settings = { ...JSON.parse(readFileSync(path.join(dirs.user, 'User', 'settings.json'), 'utf8')), 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always', 'shipshape.render.helm': helm };
+  for (const scope of ['User', 'Machine']) {
+    mkdirSync(path.join(d.user, scope), { recursive: true });
+    writeFileSync(path.join(d.user, scope, 'settings.json'), JSON.stringify(settings, null, 2));
+  }
+  const p = await freePort();
+  const cfg = path.join(base, 'config.yaml');
+  writeFileSync(cfg, `bind-addr: 127.0.0.1:${p}\nauth: none\ncert: false\n`);
+  const fd = openSync(path.join(base, 'code-server.log'), 'a');
+  const srv = spawn(
+    path.join(TOOLCHAIN, 'code-server.sh'),
+    ['--config', cfg, '--user-data-dir', d.user, '--extensions-dir', d.extensions, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened', '--vscode-option', 'enable-smoke-test-driver'],
+    { cwd: base, env: { ...env, XDG_CONFIG_HOME: d['xdg-config'], XDG_DATA_HOME: d['xdg-data'], XDG_RUNTIME_DIR: d.run, TMPDIR: d.run }, detached: true, stdio: ['ignore', fd, fd] },
+  );
+  closeSync(fd);
+  const stop = () => {
+    try {
+      process.kill(-srv.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+    spawnSync('sleep', ['1']);
+    try {
+      process.kill(-srv.pid, 'SIGKILL');
+    } catch {
+      /* the group has exited */
+    }
+  };
+  process.on('exit', stop);
+  try {
+    await waitHealthy(`http://127.0.0.1:${p}`, srv);
+    const remoteUrl = (x) => `vscode-remote://127.0.0.1:${p}${x}`;
+    const url = `http://127.0.0.1:${p}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', remoteUrl(REPO)]]))}`;
+    return spawnSync(
+      process.execPath,
+      [path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', String(UI_TIMEOUT_MS), '--reporter', path.join(REPO, 'test', 'support', 'countingReporter.js'), TRUST_SPEC],
+      {
+        cwd: REPO,
+        stdio: 'inherit',
+        timeout: UI_TIMEOUT_MS + 30000,
+        env: { ...process.env, SHIPSHAPE_SUITE: 'vscode-ui-trust', SHIPSHAPE_RESULTS_DIR: RESULTS, SHIPSHAPE_UI_TRUST_URL: url, SHIPSHAPE_UI_TRUST: ws, SHIPSHAPE_UI_HELM_LOG: helmLog, SHIPSHAPE_UI_PROFILE: d.profile, SHIPSHAPE_CHROMIUM: CHROMIUM },
+      },
+    );
+  } finally {
+    stop();
+  }
+}
+
 let exit = 0;
 try {
   await waitHealthy(BASE, server);
@@ -224,13 +286,13 @@ try {
     if (!r) writeResult('vscode-integration', code === 'timeout' ? `timed out after ${INTEGRATION_TIMEOUT_MS} ms` : `the suite wrote no results (exit ${code}); code-server log:\n${tailLog()}`);
   }
 
-  // 4. UI test: a person's view of the workbench (mocha in Node with playwright-core).
-  if (process.env.SHIPSHAPE_VSCODE_ONLY !== 'integration') {
+  // 4. UI test: a person's view of the workbench (mocha in Node with playwright-core). (SHIPSHAPE_UI_SPEC=trust: the trust test only.)
+  if (process.env.SHIPSHAPE_VSCODE_ONLY !== 'integration' && process.env.SHIPSHAPE_UI_SPEC !== 'trust') {
     const t0 = Date.now();
     const payload = [['extensionDevelopmentPath', remote(REPO)]];
     const r = spawnSync(
       process.execPath,
-      [path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', String(UI_TIMEOUT_MS), '--reporter', path.join(REPO, 'test', 'support', 'countingReporter.js'), process.env.SHIPSHAPE_UI_SPEC ?? 'test/e2e/**/*.test.ts'],
+      [path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', String(UI_TIMEOUT_MS), '--reporter', path.join(REPO, 'test', 'support', 'countingReporter.js'), '--ignore', TRUST_SPEC, process.env.SHIPSHAPE_UI_SPEC ?? 'test/e2e/**/*.test.ts'],
       {
         cwd: REPO,
         stdio: 'inherit',
@@ -256,6 +318,16 @@ try {
     log(`UI test exited with ${r.status ?? r.signal} after ${Math.round((Date.now() - t0) / 1000)} s`);
     if (r.status !== 0) exit = 1;
     if (!readResult('vscode-ui')) writeResult('vscode-ui', `the UI test wrote no results (exit ${r.status ?? r.signal})`);
+  }
+
+  // 5. Workspace trust: a second server with trust enabled (the first runs with --disable-workspace-trust), a folder
+  //    with a Helm chart opened and left untrusted; helm is a wrapper that records each run.
+  if (process.env.SHIPSHAPE_VSCODE_ONLY !== 'integration' && (!process.env.SHIPSHAPE_UI_SPEC || process.env.SHIPSHAPE_UI_SPEC.includes('trust'))) {
+    const t0 = Date.now();
+    const r = await runTrustTest();
+    log(`trust test exited with ${r.status ?? r.signal} after ${Math.round((Date.now() - t0) / 1000)} s`);
+    if (r.status !== 0) exit = 1;
+    if (!readResult('vscode-ui-trust')) writeResult('vscode-ui-trust', `the trust test wrote no results (exit ${r.status ?? r.signal})`);
   }
 } catch (e) {
   exit = 1;

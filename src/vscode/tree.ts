@@ -78,7 +78,8 @@ function findingNode(a: FolderAuditor, id: string, f: Finding, withRule: boolean
   return {
     id,
     label,
-    description: withRule ? (repo ? f.ruleId : `${f.ruleId} · line ${line}`) : repo ? f.message : `${f.file}:${line}`,
+    // (a row labelled with its file and line has the message beside it, not the same place twice)
+    description: withRule ? (repo ? f.ruleId : `${f.ruleId} · line ${line}`) : repo || !f.object ? f.message : `${f.file}:${line}`,
     tooltip: `${f.message}
 ${where}${f.object ? ` · ${f.object}` : ''}${f.container ? ` · container ${f.container}` : ''}`,
     icon: repo && !withRule ? new vscode.ThemeIcon('repo', statusIcon('fail', f.severity).color) : statusIcon('fail', f.severity),
