@@ -272,6 +272,9 @@ export function codeActionTests(): void {
       const sidecar = uri('deploy/prod/sidecar.yaml');
       try {
         for (const [rel, text] of Object.entries(files)) await writeText(uri(rel), text);
+        await waitForDiagnostics(sidecar, (d) => d.some((x) => codeOf(x) === 'fixture.k8s.liveness'), 'the rendered sidecar finding on the patch line', 60000);
+        // (each kustomization file written starts a scan, and each file it consumes a rendering: wait for the last)
+        await (await api()).whenIdle();
         const ds = await waitForDiagnostics(sidecar, (d) => d.some((x) => codeOf(x) === 'fixture.k8s.liveness'), 'the rendered sidecar finding on the patch line', 60000);
         const liveness = ds.find((x) => codeOf(x) === 'fixture.k8s.liveness')!;
         assert.equal(liveness.range.start.line, 8, 'the finding sits on the patch line that adds the container (line 9)');
