@@ -246,6 +246,13 @@ export function renderRulePages(checklists: readonly Checklist[]): Record<string
         out.push('');
         if (item.docs?.why) out.push('## Why', '', item.docs.why, '');
         if (item.docs?.fix) out.push('## How to fix', '', item.docs.fix.includes('\n') ? `\`\`\`\n${item.docs.fix}\n\`\`\`` : item.docs.fix, '');
+        const lexicon = [...item.matches, ...item.broaderMatches];
+        if (lexicon.length) {
+          out.push('## Checklist lines it links to', '', 'A line of a Markdown checklist that reads like one of these (or names a field, file or command the rule reads) links to this rule:', '');
+          for (const p of item.matches) out.push(`- ${escape(p)}`);
+          for (const p of item.broaderMatches) out.push(`- ${escape(p)} (the broader requirement; ranked below the rule's own phrasings)`);
+          out.push('');
+        }
         if (item.with && Object.keys(item.with).length) out.push('## Parameters', '', 'Set in `.shipshape.yaml` under `rules: { ' + item.id + ': { with: { … } } }`. Defaults here:', '', '```yaml', stringify(item.with).trimEnd(), '```', '');
         const dir = path.join(REPO, 'test', 'fixtures', 'rules', item.id);
         const fail = firstFixture(dir, 'fail');

@@ -35,7 +35,14 @@ export const ItemSchema = z.strictObject({
   optIn: z.boolean().optional().describe('Off unless .shipshape.yaml gives the rule a severity (rules: {<id>: warning}).'),
   fix: FixRefSchema.optional(),
   appliesTo: AppliesToSchema.optional(),
-  matches: z.array(z.string().min(1)).default([]).describe('Phrasings that link a Markdown checklist line to this item.'),
+  matches: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('The item\'s lexicon: phrasings a team\'s own Markdown checklist might use for this requirement; a line that reads like one links to the item.'),
+  broaderMatches: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Phrasings of a broader requirement this item is one part of ("Set resource limits and requests" for the CPU limit): a line that reads like one links to this item and its siblings, ranked below their own phrasings.'),
   aliases: z
     .array(z.string().regex(/^[a-z0-9-]+:\S+$/, 'write peer ids as tool:check, e.g. kube-linter:no-liveness-probe'))
     .default([])

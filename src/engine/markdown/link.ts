@@ -3,13 +3,9 @@ import { isShipshapeReport } from '../report/markdown';
 import { isRepositoryFinding, type AuditResult, type Evidence, type Finding, type ItemResult, type ItemStatus, type Problem, type Range, type RelatedInfo } from '../model';
 import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
 import type { ParsedFile } from '../workspace';
-import { CATALOGUE_PHRASINGS } from './cataloguePhrasings';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
 import { contextDomain, idPhrasing, paramPhrasings, paramTerms, textTerms } from './ruleTerms';
 import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
-
-/** Weight of catalogue phrasings for the item that carries the catalogue id itself (see LinkTarget.inheritedWeight). */
-const EXACT_INHERITED = 0.95;
 
 /** Why a Markdown item is tied to a rule. */
 export interface ItemLink {
@@ -71,22 +67,18 @@ export interface LinkedChecklist {
   summary: { items: number; linked: number; automated: number; pass: number; fail: number; manual: number; notApplicable: number; unaudited: number; checked: number; tickedUnverified: number };
 }
 
-/** The catalogue id an item id stands for: itself, or the longest catalogue id it extends (`k8s.pod-security.privileged`). */
-export function catalogueIdOf(id: string): string | undefined {
-  for (let cut = id; cut; cut = cut.includes('.') ? cut.slice(0, cut.lastIndexOf('.')) : '') if (CATALOGUE_PHRASINGS[cut]) return cut;
-  return undefined;
-}
-
-/** Link targets for the resolved items of the active checklists (title, phrasings, catalogue phrasings, mode). */
+/**
+ * Link targets for the resolved items of the active checklists: everything a line is compared with comes from the
+ * rule's data (its title, its lexicon `matches` and `broaderMatches`, and the names its check parameters read).
+ */
 export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
   return items.map((ri) => {
-    const catalogueId = catalogueIdOf(ri.item.id);
     return {
       id: ri.item.id,
       title: ri.item.title,
       matches: ri.item.matches,
-      inherited: catalogueId ? CATALOGUE_PHRASINGS[catalogueId] : [],
-      inheritedWeight: catalogueId === ri.item.id ? EXACT_INHERITED : INHERITED,
+      inherited: ri.item.broaderMatches ?? [],
+      inheritedWeight: INHERITED,
       aliases: ri.item.aliases,
       mode: !ri.template ? 'manual' : ri.item.evidence ? 'evidence' : 'auto',
       extra: ri.item.with ? JSON.stringify(ri.item.with) : undefined,
@@ -111,7 +103,7 @@ export function linkIndexFor(items: readonly ResolvedItem[] | readonly LinkTarge
   return entry;
 }
 
-/** Resolves one pinned id: an exact id, a catalogue id standing for its finer items (`k8s.pod-security`), or a peer alias. */
+/** Resolves one pinned id: an exact id, an id prefix standing for its finer items (`k8s.pod-security`), or a peer alias. */
 export function resolvePin(pin: string, targets: readonly LinkTarget[]): LinkTarget[] {
   const exact = targets.filter((t) => t.id === pin);
   if (exact.length) return exact;
@@ -187,7 +179,7 @@ export function linkChecklist(
         range: item.pin.range,
         severity: 'warning',
         code: 'markdown.unknown-pin',
-        message: `Unknown rule id${unknownPins.length > 1 ? 's' : ''} in pin: ${unknownPins.join(', ')}. Use ids from "shipshape rules" (or a catalogue prefix such as k8s.pod-security).`,
+        message: `Unknown rule id${unknownPins.length > 1 ? 's' : ''} in pin: ${unknownPins.join(', ')}. Use ids from "shipshape rules" (or a prefix such as k8s.pod-security).`,
         related: [],
         item: i,
       });

@@ -9,12 +9,11 @@ export interface LinkTarget {
   matches: readonly string[];
   mode: 'auto' | 'evidence' | 'manual';
   aliases?: readonly string[];
-  /** Phrasings the item is known by through its catalogue id; they rank just below its own. */
+  /** Phrasings of a broader requirement the item is one part of (its `broaderMatches`); they rank just below its own. */
   inherited?: readonly string[];
   /**
-   * How much an inherited phrasing counts (default {@link INHERITED}). An item whose id is the catalogue id
-   * itself is what the catalogue phrasings describe (close to 1); a finer item (`k8s.resources.limits.cpu`)
-   * covers only part of them, so a sibling that names the phrase itself wins.
+   * How much an inherited phrasing counts (default {@link INHERITED}): the item (`k8s.resources.limits.cpu`)
+   * covers only part of what the phrasing says, so a sibling that names the phrase itself wins.
    */
   inheritedWeight?: number;
   /** Further text the item is known by (e.g. its check parameters); only identifiers are taken from it. */
@@ -44,13 +43,13 @@ interface Phrasing {
   total: number;
   /** Weight of its heaviest word. */
   heaviest: number;
-  /** 1 for the item's own title and phrasings, {@link INHERITED} for catalogue ones. */
+  /** 1 for the item's own title and phrasings, {@link INHERITED} for broader ones (`broaderMatches`). */
   factor: number;
   /** Normalised words with a factor: 1, or {@link ASIDE} for words inside parentheses. */
   words: Map<string, number>;
 }
 
-/** Catalogue phrasings score below an item's own, so an item that names the phrase itself wins a tie. */
+/** Broader phrasings score below an item's own, so an item that names the phrase itself wins a tie. */
 export const INHERITED = 0.88;
 /** Phrasings derived from a rule's id and parameters are terse: they count this much. */
 const DERIVED = 0.9;
@@ -170,7 +169,7 @@ export class LinkIndex {
   private readonly cache = new Map<string, TextLink[]>();
 
   constructor(targets: readonly LinkTarget[]) {
-    // Items share phrasings (a catalogue entry's phrasings go to every item under it): each text is read
+    // Items share phrasings (a broader requirement's phrasings go to every item under it): each text is read
     // once, and its words map is shared (never changed after this).
     const wordsOf = memo(weightedWords);
     const identifiersOf = memo(identifiers);
@@ -329,7 +328,7 @@ export class LinkIndex {
     }
     // A rule whose phrasing says only part of what another's says about the line gives way to it ("scan images
     // for vulnerabilities": the image scan, not the dependency scan). So does a rule matched only through a
-    // phrasing it borrows (its catalogue's, or a field or kind it reads) when another rule's own phrasing says
+    // phrasing it borrows (a broader requirement's, or a field or kind it reads) when another rule's own phrasing says
     // the same: "Set Pod Disruption Budgets" is the PDB rule, not every rule that reads a PodDisruptionBudget.
     const dropped = new Set<number>();
     for (const [k, mine] of scored.entries()) {
