@@ -4,7 +4,7 @@ import { isRepositoryFinding, type AuditResult, type Evidence, type Finding, typ
 import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
 import type { ParsedFile } from '../workspace';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
-import { contextDomain, idPhrasing, paramPhrasings, paramTerms, textTerms } from './ruleTerms';
+import { contextDomain, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, textTerms } from './ruleTerms';
 import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
 
 /** Why a Markdown item is tied to a rule. */
@@ -82,8 +82,9 @@ export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
       aliases: ri.item.aliases,
       mode: !ri.template ? 'manual' : ri.item.evidence ? 'evidence' : 'auto',
       extra: ri.item.with ? JSON.stringify(ri.item.with) : undefined,
-      derived: [idPhrasing(ri.item.id), ...paramPhrasings(ri.item.with)],
-      terms: paramTerms(ri.item.with),
+      // What the check reads and what its fix writes name the rule's subject (`fields: [runAsNonRoot]`).
+      derived: [idPhrasing(ri.item.id), ...paramPhrasings(ri.item.with), ...paramPhrasings(ri.item.fix?.with, [...FIX_TERM_KEYS])],
+      terms: [...paramTerms(ri.item.with), ...paramTerms(ri.item.fix?.with, FIX_TERM_KEYS)],
       textTerms: textTerms([ri.item.title, ...ri.item.matches]),
       domain: ri.checklist.id === 'dockerfile' || ri.checklist.id === 'kubernetes' ? ri.checklist.id : ri.item.id.startsWith('compose.') ? 'compose' : undefined,
     };

@@ -103,6 +103,11 @@ const ACTIVITY = /^\s*(run|verify|test|check|monitor|perform|execute|conduct|rev
 const CHECK_VERB = /^[\s*_]*(verify|test|check|monitor|watch|review|perform|conduct|confirm)\b/i;
 /** A line that only suggests something ("Consider disabling CPU limits", "Optionally …") states no requirement to verify. */
 const HEDGE = /^[\s*_]*(consider|optionally|optional:|if (?:possible|needed|required))\b/i;
+/**
+ * A suggestion to switch something off or leave it out ("Consider disabling CPU limits", "Optionally skip the
+ * probe") asks for the opposite of the rule that shares its words: no check verifies it.
+ */
+const OPPOSITE = /^[\s*_]*(?:consider|optionally|you (?:may|can)|it is (?:fine|ok) to)\s+(?:not\b|disabling|removing|dropping|turning off|skipping|omitting|relaxing|allowing|disable|remove|drop|turn off|skip|omit|relax|allow)/i;
 
 /** A target for a measured figure ("Response time < 500ms", "error rate under 1%") is a runtime fact, not a file's. */
 const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|more than|at least|at most))\s*=?\s*\d+(?:\.\d+)?\s*(?:ms|s|sec|seconds?|minutes?|%|rps|qps)(?![a-z])/i;
@@ -302,6 +307,7 @@ export class LinkIndex {
     const lineState = [...words].filter(([w, factor]) => factor === 1 && STATE_WORDS.has(w)).map(([w]) => w);
     if (CHECK_VERB.test(text)) lineState.push('\u0000activity');
     if (HEDGE.test(text)) lineState.push('\u0000hedge');
+    const opposite = OPPOSITE.test(text);
     if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push('\u0000measured');
     const termScore = lineState.length ? TERM_SCORE * STATE_PENALTY : TERM_SCORE;
     const scored: (TextLink & { domain?: Domain; covers?: string[]; factor?: number; named?: boolean })[] = [];
@@ -339,12 +345,18 @@ export class LinkIndex {
       if (scored.some((o, j) => j !== k && !dropped.has(j) && wider(o))) dropped.add(k);
     }
     for (const k of [...dropped].sort((a, b) => b - a)) scored.splice(k, 1);
+    // A field, file or command the line names says which kind of file it speaks of (`runAsNonRoot` is a manifest's):
+    // rules about another kind that share only the line's words give way.
+    const namedDomains = new Set(scored.filter((s) => s.named && s.domain).map((s) => s.domain));
+    if (namedDomains.size === 1) for (let k = scored.length - 1; k >= 0; k--) if (!scored[k].named && scored[k].domain && !namedDomains.has(scored[k].domain)) scored.splice(k, 1);
     // Under a heading about one kind of file, rules about other kinds give way to the rules about that one.
     const inDomain = domain ? Math.max(0, ...scored.filter((s) => s.domain === domain).map((s) => s.score)) : 0;
     if (inDomain > 0) for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain !== domain && (scored[k].domain || scored[k].score <= inDomain)) scored.splice(k, 1);
     scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     // Checks and manual items are ranked apart: a sign-off that reads closer does not hide the check that verifies
     // the same line (a line can be both checked and signed off).
+    // A line asking for the opposite of what the checks verify links to no check (a sign-off may still speak of it).
+    if (opposite) for (let k = scored.length - 1; k >= 0; k--) if (scored[k].mode !== 'manual') scored.splice(k, 1);
     const top = (manual: boolean) => Math.max(0, ...scored.filter((s) => (s.mode === 'manual') === manual).map((s) => s.score));
     const tops = { manual: top(true), checks: top(false) };
     return scored.filter((s) => s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN).map(({ id, mode, reason, score }) => ({ id, mode, reason, score: Math.round(score * 100) / 100 }));

@@ -14,6 +14,8 @@ import { plainText } from '../parse/markdownChecklist';
 export const SYNONYMS: readonly (readonly [canonical: string, variants: readonly string[]])[] = [
   // "CPU limits" and "memory limits" stay apart: they are separate items; both together are "resource limits".
   ['resource limits', ['cpu and memory limits', 'memory and cpu limits', 'cpu/memory limits', 'memory/cpu limits', 'resource constraints', 'resources limits']],
+  ['requests', ['reqs', 'req']],
+  ['limits', ['lims']],
   ['resource requests', ['cpu and memory requests', 'memory and cpu requests', 'cpu/memory requests', 'memory/cpu requests', 'resources requests']],
   ['resource', ['cpu and memory', 'memory and cpu', 'cpu/memory', 'memory/cpu', 'cpu & memory', 'cpu, memory', 'memory, cpu']],
   ['horizontal autoscaling', ['horizontal pod autoscaling', 'horizontal pod autoscaler', 'horizontal pod autoscalers', 'horizontalpodautoscaler', 'pod autoscaling', 'hpa', 'hpas']],

@@ -9,6 +9,8 @@ import { splitIdentifiers } from './normalize';
 
 /** Parameters that name what a check reads. `when` (when the rule applies) is left out: it is a condition, not the subject. */
 const TERM_KEYS = new Set(['dependencies', 'packages', 'runners', 'kinds', 'field', 'probe', 'instruction', 'commands']);
+/** Parameters of a fix that name the fields it writes (`fields: [runAsNonRoot]`, `path: [spec, backoffLimit]`): the rule's subject too. */
+export const FIX_TERM_KEYS = new Set(['fields', 'path']);
 /**
  * Workload kinds: nearly every Kubernetes rule reads them, so a line that says "Deployment" names none of those
  * rules in particular. Kinds that only some rules read (HorizontalPodAutoscaler, Ingress, Role…) stay terms.
@@ -31,8 +33,8 @@ export function termOf(name: string): string {
     .replace(/^:/, '');
 }
 
-/** The terms named in a rule's check parameters (see {@link TERM_KEYS}). */
-export function paramTerms(params: unknown): string[] {
+/** The terms named in a rule's check parameters (see {@link TERM_KEYS}), or a fix's ({@link FIX_TERM_KEYS}). */
+export function paramTerms(params: unknown, keys: ReadonlySet<string> = TERM_KEYS): string[] {
   const out = new Set<string>();
   const visit = (value: unknown, key: string | undefined): void => {
     if (key === 'when') return;
@@ -40,26 +42,26 @@ export function paramTerms(params: unknown): string[] {
     if (typeof value === 'string') {
       // A field or kind named by one plain word ("privileged", "Service", "Ingress") is an everyday word too ("Quality of
       // Service"); camelCase names (NetworkPolicy, runAsNonRoot) and packages are not.
-      const plainField = (key === 'field' || key === 'kinds') && /^[A-Za-z][a-z]+$/.test(value);
-      if (key && TERM_KEYS.has(key) && !plainField && /^[@\w][\w./*-]*$/.test(value)) {
+      const plainField = (key === 'field' || key === 'fields' || key === 'path' || key === 'kinds') && /^[A-Za-z][a-z]+$/.test(value);
+      if (key && keys.has(key) && !plainField && /^[@\w][\w./*-]*$/.test(value)) {
         const t = termOf(value);
         if (t.length >= 3 && !COMMON.has(t)) out.add(t);
       }
     } else if (Array.isArray(value)) for (const v of value) visit(v, key);
     // Inside a list of commands or packages only an entry's own name counts (not its subcommands or options).
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k === 'name' && key && TERM_KEYS.has(key) ? key : k);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k === 'name' && key && keys.has(key) ? key : k);
   };
   visit(params, undefined);
   return [...out];
 }
 
 /** Field and kind names among the terms, read as words (`allowPrivilegeEscalation` → "allow Privilege Escalation"): phrasings of the rule. */
-export function paramPhrasings(params: unknown): string[] {
+export function paramPhrasings(params: unknown, keys: readonly string[] = ['kinds', 'field', 'probe', 'instruction']): string[] {
   const out: string[] = [];
   const visit = (value: unknown, key: string | undefined): void => {
     if (key === 'when' || (key === 'kinds' && (typeof value === 'string' ? WORKLOAD_KINDS.has(value) : manyKinds(value)))) return;
     // One plain word ("Service", "privileged") says too little alone; the rule's title uses it in context.
-    if (typeof value === 'string' && key && ['kinds', 'field', 'probe', 'instruction'].includes(key) && /^[A-Za-z][\w./-]*$/.test(value) && !/^[A-Za-z][a-z]+$/.test(value)) out.push(value.replace(/^[\w.]+\//, ''));
+    if (typeof value === 'string' && key && keys.includes(key) && /^[A-Za-z][\w./-]*$/.test(value) && !/^[A-Za-z][a-z]+$/.test(value)) out.push(value.replace(/^[\w.]+\//, ''));
     else if (Array.isArray(value)) for (const v of value) visit(v, key);
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
   };
