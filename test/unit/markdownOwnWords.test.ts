@@ -32,6 +32,9 @@ const EXPECTED: Record<string, string[]> = {
   'Production log level is warn or error': ['env.log-level'],
   'Lock dependencies': ['deps.lockfile'],
   'Scan images for vulnerabilities': ['ci.image-scan'],
+  // A Dockerfile instruction in capitals says which kind of file the line is about.
+  'Containers run as a non-root user (USER instruction)': ['docker.user.non-root'],
+  'Optionally turn off the readiness probe for batch workers': [],
 };
 /** Rules a line may link to besides the expected ones: the same requirement checked in the other kind of file. */
 const ALSO: Record<string, string[]> = {

@@ -4,7 +4,7 @@ import { isRepositoryFinding, type AuditResult, type Evidence, type Finding, typ
 import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
 import type { ParsedFile } from '../workspace';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
-import { contextDomain, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, textTerms } from './ruleTerms';
+import { contextDomain, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, textDomain, textTerms } from './ruleTerms';
 import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
 
 /** Why a Markdown item is tied to a rule. */
@@ -127,7 +127,7 @@ export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], inde
     }
     return { links, unknownPins };
   }
-  const links = index.link(item.text, contextDomain(item.headingPath)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
+  const links = index.link(item.text, contextDomain(item.headingPath) ?? textDomain(item.text)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
   return { links, unknownPins: [] };
 }
 

@@ -341,7 +341,8 @@ export class LinkIndex {
       const covers = mine.covers;
       // A rule the line names (its field, file, package or variable) stays.
       if (!covers || mine.named) continue;
-      const wider = (o: (typeof scored)[number]) => (o.mode === 'manual') === (mine.mode === 'manual') && !!o.covers && covers.every((w) => o.covers!.includes(w)) && (o.covers.length > covers.length || ((o.factor ?? 0) > (mine.factor ?? 0) && (o.mode === mine.mode || o.mode === 'auto')));
+      // Under a heading about one kind of file, a rule about that kind gives way only to another about it.
+      const wider = (o: (typeof scored)[number]) => (o.mode === 'manual') === (mine.mode === 'manual') && !(domain && mine.domain === domain && o.domain !== domain) && !!o.covers && covers.every((w) => o.covers!.includes(w)) && (o.covers.length > covers.length || ((o.factor ?? 0) > (mine.factor ?? 0) && (o.mode === mine.mode || o.mode === 'auto')));
       if (scored.some((o, j) => j !== k && !dropped.has(j) && wider(o))) dropped.add(k);
     }
     for (const k of [...dropped].sort((a, b) => b - a)) scored.splice(k, 1);

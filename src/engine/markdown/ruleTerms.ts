@@ -109,6 +109,14 @@ const DOMAIN_WORDS: [Domain, RegExp][] = [
   ['dockerfile', /\b(docker|dockerfiles?|containerfile|images?)\b/i],
 ];
 
+/** Dockerfile instructions, written in capitals in a line ("USER directive", "COPY instead of ADD"): the line is about a Dockerfile. */
+const INSTRUCTION = /(?:^|[\s(`'"])(FROM|RUN|CMD|LABEL|EXPOSE|ENV|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ARG|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL|MAINTAINER)(?=$|[\s),.;:`'"/])/;
+
+/** The kind of file a line itself names, if any: a Dockerfile instruction in capitals. */
+export function textDomain(text: string): Domain | undefined {
+  return INSTRUCTION.test(text) ? 'dockerfile' : undefined;
+}
+
 /** The one domain the headings name, if exactly one. */
 export function contextDomain(headings: readonly string[]): Domain | undefined {
   for (const h of [...headings].reverse()) {
