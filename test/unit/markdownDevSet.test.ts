@@ -13,12 +13,12 @@ describe('Markdown linking on public checklists', () => {
   // since it was labelled gave it one more link, a wrong one: 35/53).
   const floors = {
     dev: { recall: 0.86, precision: 0.87, falseAutomated: 0.07 },
-    validation: { recall: 0.61, precision: 0.73, falseAutomated: 0.052 },
-    dev2: { recall: 0.65, precision: 0.62, falseAutomated: 0.04 },
+    validation: { recall: 0.62, precision: 0.74, falseAutomated: 0.052 },
+    dev2: { recall: 0.8, precision: 0.7, falseAutomated: 0.04 },
     validation2: { recall: 0.66, precision: 0.66, falseAutomated: 0.054 },
-    // A third set, all held out; its floors are its first measurement (55/80, 63/69 and 0/58 by default; 54/80 and
-    // 62/66 with the operations checklist).
-    validation3: { recall: 0.67, precision: 0.91, falseAutomated: 0 },
+    // A third set, all held out; its floors were set from its first measurement (55/80, 63/69 and 0/58 by default;
+    // 54/80 and 62/66 with the operations checklist) and raised to the level reached since.
+    validation3: { recall: 0.68, precision: 0.91, falseAutomated: 0 },
   };
   for (const part of PARTS) {
     for (const operations of [false, true]) {
