@@ -291,6 +291,8 @@ export function codeActionTests(): void {
         assert.equal(editor?.selection.start.line, 8, 'at the line to change');
       } finally {
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        // (opening the patch re-renders the kustomization: let that finish before the folder goes)
+        await (await api()).whenIdle();
         await vscode.workspace.fs.delete(uri('deploy'), { recursive: true });
         await waitForDiagnostics(sidecar, (d) => d.length === 0, 'the kustomization to be gone', 60000);
         await (await api()).whenIdle();
