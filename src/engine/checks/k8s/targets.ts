@@ -1,71 +1,16 @@
 import { z } from 'zod';
-import { containersOf, getIn, isObject } from '../../parse/kubernetes';
-import type { ParsedFile } from '../../workspace';
-import { Derived, sameList } from '../derived';
+import { getIn, isObject } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import { walk, type Hit } from './field';
 import { findingAt } from './common';
 import { nsLabel } from './cluster';
-import { perObject, placedObjects, WORKLOAD_KINDS, type Placed } from './perObject';
-import { describeSelector, labelSelector, mapSelector, selectorMatches, type Selector } from './selectors';
+import { labelsByNamespace, portNames, selectedIn, type LabelIndex } from './labelIndex';
+import { perObject, type Placed } from './perObject';
+import { describeSelector, labelSelector, mapSelector, type Selector } from './selectors';
 
-/** The workloads of the manifests by namespace and by `namespace\0key=value` of their pod labels. */
-interface PodIndex {
-  byNs: Map<string, Placed[]>;
-  byPair: Map<string, Placed[]>;
-}
-
-/** The port names a workload's containers declare. */
-function portNames(w: Placed): string[] {
-  const names: string[] = [];
-  for (const ctn of containersOf(w.obj)) for (const port of Array.isArray(ctn.value.ports) ? ctn.value.ports : []) if (isObject(port) && typeof port.name === 'string') names.push(port.name);
-  return names;
-}
-
-/** What a manifest's workloads show selectors and Services: namespace, name, pod labels and container port names. */
-function podsIn(file: ParsedFile): string[] {
-  const out: string[] = [];
-  // malformed workloads count too: their pods exist, whatever is wrong with their containers
-  for (const w of placedObjects(file)) if (WORKLOAD_KINDS.has(w.obj.kind)) out.push(JSON.stringify([w.obj.namespace ?? '', w.obj.ref, w.obj.podLabels, portNames(w)]));
-  return out;
-}
-
-/** The pods of the manifests, indexed: the same object while no manifest's workloads show anything else. */
-const pods = new Derived<string[], PodIndex>({
-  kinds: ['kubernetes'],
-  part: podsIn,
-  equal: sameList,
-  build: (_parts, [files]) => {
-    const ix: PodIndex = { byNs: new Map(), byPair: new Map() };
-    for (const file of files) {
-      for (const w of placedObjects(file)) {
-        if (!WORKLOAD_KINDS.has(w.obj.kind)) continue;
-        const ns = w.obj.namespace ?? '';
-        push(ix.byNs, ns, w);
-        for (const [k, v] of Object.entries(w.obj.podLabels)) push(ix.byPair, `${ns}\u0000${k}=${v}`, w);
-      }
-    }
-    return ix;
-  },
-});
-
-function push<T>(m: Map<string, T[]>, k: string, v: T): void {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
-}
-
-/** The workloads whose pod labels a selector matches, visiting only those sharing its rarest `In` pair. */
-export function selectedPods(ix: PodIndex, ns: string | undefined, sel: Selector): Placed[] {
-  const n0 = ns ?? '';
-  let candidates = ix.byNs.get(n0) ?? [];
-  for (const r of sel.reqs) {
-    if (r.op !== 'In') continue;
-    const lists = r.values.map((v) => ix.byPair.get(`${n0}\u0000${r.key}=${v}`) ?? []);
-    const size = lists.reduce((n, l) => n + l.length, 0);
-    if (size < candidates.length) candidates = lists.flat();
-  }
-  return candidates.filter((w) => selectorMatches(sel, w.obj.podLabels));
+/** The workloads whose pod labels a selector matches in a namespace. */
+function selectedPods(ix: LabelIndex, ns: string | undefined, sel: Selector): Placed[] {
+  return selectedIn(ix, ns, sel).map((w) => w.at);
 }
 
 const SelectsParams = z.strictObject({
@@ -88,8 +33,8 @@ export const selectsPods = workspaceCheck({
   description: "A selector of the given kinds (Service spec.selector, NetworkPolicy podSelector, peer podSelectors) matches the pod template labels of at least one workload in the same namespace.",
   params: SelectsParams,
   kinds: ['kubernetes'],
-  run: perObject<SelectsParams, PodIndex>({
-    facts: (ws) => pods.get(ws),
+  run: perObject<SelectsParams, LabelIndex>({
+    facts: (ws) => labelsByNamespace(ws, 'workload'),
     kinds: (p) => p.kinds,
     judge: (o, ix, p, findings) => {
       if (o.obj.kind === 'Service' && getIn(o.obj.value, ['spec', 'type']) === 'ExternalName') return false;
@@ -127,8 +72,8 @@ export const serviceTargetPort = workspaceCheck({
   description: "Every Service port's targetPort is a valid port (1–65535) or port name, and a name is declared by a container of the workloads the Service selects.",
   params: z.strictObject({}),
   kinds: ['kubernetes'],
-  run: perObject<object, PodIndex>({
-    facts: (ws) => pods.get(ws),
+  run: perObject<object, LabelIndex>({
+    facts: (ws) => labelsByNamespace(ws, 'workload'),
     kinds: () => SERVICE,
     judge: (svc, ix, _p, findings) => {
       const spec = getIn(svc.obj.value, ['spec']);

@@ -1,0 +1,104 @@
+// The manifests' objects of one kind indexed by namespace and label pair: what selectors are matched against.
+import { containersOf, getIn, isObject } from '../../parse/kubernetes';
+import type { ParsedFile, WorkspaceView } from '../../workspace';
+import { Derived, sameList } from '../derived';
+import { placedObjects, WORKLOAD_KINDS, type Placed } from './perObject';
+import { selectorMatches, type Selector } from './selectors';
+
+/** An indexed object with the labels a selector is matched against. */
+export interface Labelled {
+  at: Placed;
+  labels: Readonly<Record<string, string>>;
+}
+
+/** Objects by namespace ('' for none), and by `namespace\0key=value` of their labels. */
+export interface LabelIndex {
+  byNs: Map<string, Labelled[]>;
+  byPair: Map<string, Labelled[]>;
+}
+
+/** What is indexed: Services by their own labels, workloads by their pods' labels. */
+export type LabelledKind = 'Service' | 'workload';
+
+interface KindSpec {
+  is(kind: string): boolean;
+  labels(o: Placed): Readonly<Record<string, string>>;
+  /** Everything readers of the index may look at besides namespace and labels (part of the early-cutoff key). */
+  shown(o: Placed): unknown[];
+}
+
+/** The port names a workload's containers declare. */
+export function portNames(w: Placed): string[] {
+  const names: string[] = [];
+  for (const ctn of containersOf(w.obj)) for (const port of Array.isArray(ctn.value.ports) ? ctn.value.ports : []) if (isObject(port) && typeof port.name === 'string') names.push(port.name);
+  return names;
+}
+
+/** A Service's labels as a selector sees them: string values only. */
+function serviceLabels(o: Placed): Record<string, string> {
+  const labels = getIn(o.obj.value, ['metadata', 'labels']);
+  const plain: Record<string, string> = {};
+  if (isObject(labels)) for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') plain[k] = v;
+  return plain;
+}
+
+const KINDS: Record<LabelledKind, KindSpec> = {
+  Service: { is: (k) => k === 'Service', labels: serviceLabels, shown: () => [] },
+  // malformed workloads count too: their pods exist, whatever is wrong with their containers
+  workload: { is: (k) => WORKLOAD_KINDS.has(k), labels: (w) => w.obj.podLabels, shown: (w) => [w.obj.ref, portNames(w)] },
+};
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+function indexOf(spec: KindSpec): Derived<string[], LabelIndex> {
+  return new Derived<string[], LabelIndex>({
+    kinds: ['kubernetes'],
+    // what a manifest's objects of the kind show selectors: namespace, labels and what readers look at
+    part: (file: ParsedFile) => {
+      const out: string[] = [];
+      for (const o of placedObjects(file)) if (spec.is(o.obj.kind)) out.push(JSON.stringify([o.obj.namespace ?? '', spec.labels(o), ...spec.shown(o)]));
+      return out;
+    },
+    equal: sameList,
+    build: (_parts, [files]) => {
+      const ix: LabelIndex = { byNs: new Map(), byPair: new Map() };
+      for (const file of files) {
+        for (const o of placedObjects(file)) {
+          if (!spec.is(o.obj.kind)) continue;
+          const ns = o.obj.namespace ?? '';
+          const entry: Labelled = { at: o, labels: spec.labels(o) };
+          push(ix.byNs, ns, entry);
+          for (const [k, v] of Object.entries(entry.labels)) push(ix.byPair, `${ns}\u0000${k}=${v}`, entry);
+        }
+      }
+      return ix;
+    },
+  });
+}
+
+const INDEXES = new Map<LabelledKind, Derived<string[], LabelIndex>>(Object.keys(KINDS).map((k) => [k as LabelledKind, indexOf(KINDS[k as LabelledKind])]));
+
+/**
+ * The manifests' Services or workloads by namespace and label pair: the same object while no manifest's
+ * objects of that kind show anything else (namespace, labels, and for workloads name and port names).
+ */
+export function labelsByNamespace(ws: WorkspaceView, kind: LabelledKind): LabelIndex {
+  return INDEXES.get(kind)!.get(ws);
+}
+
+/** The indexed objects whose labels a selector matches in a namespace, visiting only those sharing its rarest `In` pair. */
+export function selectedIn(ix: LabelIndex, ns: string | undefined, sel: Selector): Labelled[] {
+  const n0 = ns ?? '';
+  let candidates = ix.byNs.get(n0) ?? [];
+  for (const r of sel.reqs) {
+    if (r.op !== 'In') continue;
+    const lists = r.values.map((v) => ix.byPair.get(`${n0}\u0000${r.key}=${v}`) ?? []);
+    const size = lists.reduce((n, l) => n + l.length, 0);
+    if (size < candidates.length) candidates = lists.flat();
+  }
+  return candidates.filter((o) => selectorMatches(sel, o.labels));
+}
