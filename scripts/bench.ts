@@ -1,7 +1,7 @@
 // `npm run bench`: generates a deterministic synthetic monorepo and prints how fast Shipshape scans it.
 // Usage: npm run bench -- [--manifests 2000] [--docs 3] [--dockerfiles 1000] [--packages 500] [--envs 500]
 //          [--decoy 20000] [--seed 7] [--runs 5] [--edits 50] [--out bench-out] [--no-linters] [--json FILE]
-//          [--only dockerfiles] (the per-Dockerfile comparison alone, on the same generated repository)
+//          [--only dockerfiles|incremental] (the per-Dockerfile comparison, or the incremental re-audits, alone, on the same generated repository)
 // Every number comes from fresh child processes (see scripts/bench/child.ts); nothing here is a test.
 import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -79,6 +79,17 @@ const speed = (ratio: number): string => (ratio >= 1 ? `${ratio.toFixed(2)}× fa
  * Per-file times of tens of microseconds: each tool in a process of its own (no tool pays for another's
  * garbage), warmed up until its heap and JIT have settled, then the median of many passes. Prints its section.
  */
+/** The incremental re-audits alone: one fresh process per run, each a full scan then the edits; prints each run and all samples together. */
+function incrementalRuns(childJs: string, root: string, runs: number, edits: number): void {
+  const all: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const inc = runChild<IncrementalRun>(childJs, 'incremental', { root, edits });
+    all.push(...inc.samples);
+    console.log(`incremental    run ${r + 1}: median ${fmt(median(inc.samples))}, p95 ${fmt(percentile(inc.samples, 95))} over ${inc.samples.length} edits of one manifest (upsert + audit); scan ${fmt(inc.scanMs)}`);
+  }
+  console.log(`incremental    all runs: median ${fmt(median(all))}, p95 ${fmt(percentile(all, 95))} over ${all.length} edits`);
+}
+
 function perDockerfile(childJs: string, root: string, out: string, runs: number): { docker: DockerRun; speedups: Map<string, number[]> } {
   const dockerWarmup = 10;
   const dockerPasses = 10;
@@ -148,8 +159,9 @@ async function main(): Promise<void> {
   await esbuild.build({ entryPoints: [path.join(__dirname, 'bench', 'child.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { __SHIPSHAPE_VERSION__: '"bench"' }, plugins: [zodEnglishOnly] });
 
   if (args.only !== undefined) {
-    if (args.only !== 'dockerfiles') throw new Error(`--only takes dockerfiles, got "${args.only}"`);
-    perDockerfile(childJs, root, out, runs);
+    if (args.only !== 'dockerfiles' && args.only !== 'incremental') throw new Error(`--only takes dockerfiles or incremental, got "${args.only}"`);
+    if (args.only === 'dockerfiles') perDockerfile(childJs, root, out, runs);
+    else incrementalRuns(childJs, root, runs, edits);
     console.log(`load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at end`);
     return;
   }
