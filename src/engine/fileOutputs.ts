@@ -1,0 +1,77 @@
+// File-scope check outputs: kept on each file's entry, one slot per item that reads the file's kind.
+import { samePlain } from './checks/derived';
+import type { CheckOutput, FileCheckTemplate } from './checks/template';
+import type { Entry } from './fileStore';
+import { checkFailed, stamp, type ItemOut } from './itemOutput';
+import type { FileKind, Problem } from './model';
+import type { ResolvedItem } from './resolve';
+
+export class FileOutputs {
+  /** The slots of file-scope items by the kind of file they read. */
+  private readonly slots = new Map<FileKind, number[]>();
+  /**
+   * Per kind, each item slot's position in `slots` (-1: the item does not read the kind). An entry's
+   * outputs are indexed by it: a file holds a slot for each item that reads it, not for every item.
+   */
+  private readonly index = new Map<FileKind, Int32Array>();
+
+  constructor(private readonly items: readonly ResolvedItem[]) {
+    items.forEach((ri, slot) => {
+      if (ri.template?.scope !== 'file') return;
+      for (const kind of ri.template.kinds) {
+        let slots = this.slots.get(kind);
+        let index = this.index.get(kind);
+        if (!slots || !index) {
+          this.slots.set(kind, (slots = []));
+          this.index.set(kind, (index = new Int32Array(items.length).fill(-1)));
+        }
+        index[slot] = slots.length;
+        slots.push(slot);
+      }
+    });
+  }
+
+  /**
+   * Runs the checks of new entries file by file, before items are assembled item by item: all the checks
+   * of one file read its model while it is fresh in memory (item by item, each would reload it).
+   */
+  runAll(entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      if (entry.parsed.model === undefined || entry.gone) continue;
+      const slots = this.slots.get(entry.parsed.kind);
+      if (!slots) continue;
+      // the kind's slots in order: position i is where `index` puts slots[i]
+      const outs = (entry.outs ??= new Array<ItemOut | undefined>(slots.length));
+      for (let i = 0; i < slots.length; i++) outs[i] ??= this.run(entry, slots[i]);
+    }
+  }
+
+  /** An item's outputs on the entries of a kind that have a model, in their order: run on first use, then kept until the entry is replaced. */
+  of(entries: readonly Entry[], kind: FileKind, slot: number): ItemOut[] {
+    const at = this.index.get(kind)![slot];
+    const size = this.slots.get(kind)!.length;
+    const list: ItemOut[] = [];
+    for (const entry of entries) {
+      if (entry.parsed.model === undefined) continue;
+      const outs = (entry.outs ??= new Array<ItemOut | undefined>(size));
+      list.push((outs[at] ??= this.run(entry, slot)));
+    }
+    return list;
+  }
+
+  private run(entry: Entry, slot: number): ItemOut {
+    const ri = this.items[slot];
+    const t = ri.template as FileCheckTemplate<unknown>;
+    let out: CheckOutput | undefined;
+    let problem: Problem | undefined;
+    try {
+      out = t.run(entry.parsed, ri.params);
+    } catch (e) {
+      problem = checkFailed(entry.parsed.path, ri.item.id, e);
+    }
+    const stamped = stamp(out, ri, problem, entry.parsed.path);
+    // the output of the text this entry replaced: kept when equal, so what was built from it stands
+    const before = entry.previous?.[this.index.get(entry.parsed.kind)![slot]];
+    return before && samePlain(before.applicable, stamped.applicable) && samePlain(before.findings, stamped.findings) && samePlain(before.evidence, stamped.evidence) && samePlain(before.problem, stamped.problem) && samePlain(before.unaudited, stamped.unaudited) ? before : stamped;
+  }
+}
