@@ -1,5 +1,6 @@
 import { contentWords, identifiers } from './normalize';
 import { lineTerms, type Domain } from './ruleTerms';
+import { NAME_WEIGHT, wordWeight } from './concepts';
 
 /** What a Markdown line can link to: a checklist item with its phrasings. */
 export interface LinkTarget {
@@ -39,7 +40,7 @@ export interface TextLink {
 
 interface Phrasing {
   text: string;
-  /** Sum of the phrasing's word weights (IDF × factor). */
+  /** Sum of the phrasing's word weights (weight × factor). */
   total: number;
   /** Weight of its heaviest word. */
   heaviest: number;
@@ -152,11 +153,11 @@ function memo<T>(fn: (text: string) => T): (text: string) => T {
 }
 
 /**
- * Tolerant matching of checklist lines against rule phrasings. Both sides are normalised (synonyms folded,
- * words stemmed); a phrasing's words are weighted by how rare they are among all rules (IDF), so "configured"
- * counts little and "liveness" a lot. The score is the weighted F1 of "how much of the phrasing the line says"
- * and "how much of the line the phrasing explains": a longer line that merely shares a word ("memory usage
- * is stable and within limits") does not match "memory limits".
+ * Tolerant matching of checklist lines against rule phrasings. Both sides are normalised (concepts folded,
+ * words stemmed); a phrasing's words are weighted by how specific they are (the fixed lexicon of concepts.ts), so
+ * "configured" counts little and "liveness" a lot. The score is the weighted F1 of "how much of the phrasing the
+ * line says" and "how much of the line the phrasing explains": a longer line that merely shares a word ("memory
+ * usage is stable and within limits") does not match "memory limits".
  */
 export class LinkIndex {
   private readonly targets: IndexedTarget[] = [];
@@ -166,7 +167,7 @@ export class LinkIndex {
   private readonly textTermOwners = new Map<string, number[]>();
   /** Word → indexes of the targets with a phrasing that uses it: a line is scored only against those. */
   private readonly postings = new Map<string, number[]>();
-  /** IDF weight per known word, fixed once every target is indexed. */
+  /** Weight per word the indexed rules use, from the fixed lexicon ({@link wordWeight}). */
   private readonly weights = new Map<string, number>();
   private readonly unknownWeight: number;
   private readonly nameWeight: number;
@@ -214,17 +215,26 @@ export class LinkIndex {
         else this.identOwners.set(i, [index]);
       }
     }
-    const n = Math.max(1, this.targets.length);
-    // Rare words weigh more: log(1 + N / df). Words no rule uses weigh UNKNOWN_WEIGHT.
-    for (const [w, df] of this.df) this.weights.set(w, Math.log(1 + n / df));
+    // A word weighs what the fixed lexicon says (how specific it is), never what the rules indexed here make of it:
+    // adding or turning off a rule changes no other rule's links. Words no rule uses weigh UNKNOWN_WEIGHT.
+    for (const w of this.df.keys()) this.weights.set(w, wordWeight(w));
     this.unknownWeight = UNKNOWN_WEIGHT;
-    this.nameWeight = Math.log(1 + n);
+    this.nameWeight = NAME_WEIGHT;
     for (const t of this.targets)
       for (const p of t.phrasings)
         for (const [w, factor] of p.words) {
           p.total += this.weights.get(w)! * factor;
           p.heaviest = Math.max(p.heaviest, this.weights.get(w)! * factor);
         }
+  }
+
+  /**
+   * How specific each word is among the rules indexed here: log(1 + N / df), N rules, df of them using the word.
+   * `npm run lexicon` measures it over the built-in catalogue once, into the fixed lexicon (wordWeights.ts).
+   */
+  measuredWeights(): Map<string, number> {
+    const n = Math.max(1, this.targets.length);
+    return new Map([...this.df].map(([w, df]) => [w, Math.log(1 + n / df)]));
   }
 
   get size(): number {

@@ -1,5 +1,6 @@
 import stem from 'wink-porter2-stemmer';
 import { plainText } from '../parse/markdownChecklist';
+import { CONCEPTS } from './concepts';
 
 /**
  * Text normalisation for linking checklist lines to rules: Markdown removed, synonyms folded to one
@@ -7,42 +8,8 @@ import { plainText } from '../parse/markdownChecklist';
  * filler words dropped. Environment-variable names (`CORS_ORIGIN`) are kept whole as identifiers.
  */
 
-/**
- * Phrases folded into one canonical wording before tokenising, so "CPU and memory limits" and "resource
- * limits" share their words. Longer variants come first; every entry is matched on word boundaries.
- */
-export const SYNONYMS: readonly (readonly [canonical: string, variants: readonly string[]])[] = [
-  // "CPU limits" and "memory limits" stay apart: they are separate items; both together are "resource limits".
-  ['resource limits', ['cpu and memory limits', 'memory and cpu limits', 'cpu/memory limits', 'memory/cpu limits', 'resource constraints', 'resources limits']],
-  ['requests', ['reqs', 'req']],
-  ['limits', ['lims']],
-  ['resource requests', ['cpu and memory requests', 'memory and cpu requests', 'cpu/memory requests', 'memory/cpu requests', 'resources requests']],
-  ['resource', ['cpu and memory', 'memory and cpu', 'cpu/memory', 'memory/cpu', 'cpu & memory', 'cpu, memory', 'memory, cpu']],
-  ['horizontal autoscaling', ['horizontal pod autoscaling', 'horizontal pod autoscaler', 'horizontal pod autoscalers', 'horizontalpodautoscaler', 'pod autoscaling', 'hpa', 'hpas']],
-  ['autoscaling', ['auto-scaling', 'auto scaling', 'autoscaler', 'autoscale']],
-  ['pod disruption budget', ['poddisruptionbudgets', 'poddisruptionbudget', 'pod disruption budgets', 'disruption budget', 'disruption budgets', 'pdb', 'pdbs']],
-  ['liveness probe', ['liveness check', 'liveness checks', 'liveness probes', 'livenessprobe', 'liveness endpoint', 'liveness endpoints']],
-  ['readiness probe', ['readiness check', 'readiness checks', 'readiness probes', 'readinessprobe', 'readiness endpoint', 'readiness endpoints', 'readiness gate', 'readiness gates']],
-  ['gitignore', ['git-ignored', 'git ignored', 'gitignored', 'ignored by git', '.gitignore']],
-  ['lockfile', ['lock file', 'lock files', 'lockfiles', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml']],
-  ['health check', ['healthcheck', 'healthchecks', 'health-check', 'health-checks', 'health checks', 'health probes', 'health probe']],
-  ['non root', ['non-root', 'nonroot', 'rootless', 'unprivileged user', 'not as root', 'not run as root', "don't run as root", 'do not run as root', 'runasnonroot']],
-  ['kubernetes', ['k8s', 'kube']],
-  ['environment variable', ['env vars', 'env var', 'environment vars', 'env variables', 'env variable', 'environment variables']],
-  ['database', ['db', 'postgresql', 'postgres']],
-  ['tls', ['ssl/tls', 'tls/ssl', 'ssl', 'https']],
-  ['vulnerability', ['vulnerabilities', 'vulns', 'cves', 'cve']],
-  ['dependencies', ['deps', 'dependency', 'packages']],
-  ['docker image', ['container images', 'container image', 'docker images']],
-  ['pinned image tag', ['specific version tags', 'specific image tags', 'pinned version tags', 'pinned image tags', 'pinned versions', 'pinned tags', 'pinned images', 'pinned base images', 'pin image versions', 'pin image tags', 'pin base images', 'pinned to a version', 'pinned to a specific version']],
-  ['image tag', ['version tags', 'version tag', 'image tags']],
-  ['multi stage', ['multi-stage', 'multistage']],
-  ['ci', ['ci/cd', 'cicd', 'pipeline', 'pipelines', 'github actions', 'gitlab ci']],
-  ['network policy', ['network policies', 'networkpolicy', 'networkpolicies']],
-  ['secret', ['secrets', 'credentials', 'credential']],
-  ['replica', ['replicas']],
-  ['user id', ['uid', 'uids', 'user ids']],
-];
+/** Phrases folded into one wording before tokenising: the concept lexicon (see {@link CONCEPTS}). */
+export const SYNONYMS = CONCEPTS;
 
 /** Words that carry no meaning for linking. */
 const STOPWORDS = new Set(
