@@ -41,7 +41,8 @@ export const CONCEPTS: readonly (readonly [concept: string, variants: readonly s
   ['docker image', ['container images', 'container image', 'docker images']],
   ['pinned image tag', ['specific version tags', 'specific image tags', 'pinned version tags', 'pinned image tags', 'pinned versions', 'pinned tags', 'pinned images', 'pinned base images', 'pin image versions', 'pin image tags', 'pin base images', 'pinned to a version', 'pinned to a specific version']],
   ['image tag', ['version tags', 'version tag', 'image tags']],
-  ['multi stage', ['multi-stage', 'multistage']],
+  // One word: "multi" alone is not the concept ("multi-platform builds").
+  ['multistage', ['multi-stage', 'multi stage']],
   ['ci', ['ci/cd', 'cicd', 'pipeline', 'pipelines', 'github actions', 'gitlab ci']],
   ['network policy', ['network policies', 'networkpolicy', 'networkpolicies']],
   ['secret', ['secrets', 'credentials', 'credential']],
