@@ -175,6 +175,27 @@ class LazyAst {
 }
 
 /**
+ * What the checks of a file ask of its instructions again and again (arguments, words), kept for the file
+ * asked about last only: the engine runs all the checks of one file together, so they share one read, and an
+ * open file keeps its offsets rather than these (they are read again, the same, when asked for later).
+ */
+class RecentReads {
+  private owner: LazyAst | undefined = undefined;
+  args: (string | undefined)[] = [];
+  words: (readonly LineWord[] | undefined)[] = [];
+  /** The reads of a file's instructions, by ordinal (emptied when another file is asked about). */
+  of(source: LazyAst): RecentReads {
+    if (this.owner !== source) {
+      this.owner = source;
+      this.args = [];
+      this.words = [];
+    }
+    return this;
+  }
+}
+const recent = new RecentReads();
+
+/**
  * An instruction read by the line reader, kept as offsets: ranges and words are computed when asked for
  * (most are asked once or never), so an open file keeps less and the collector copies less.
  */
@@ -214,7 +235,9 @@ class LineInstruction implements DockerInstruction {
     return this.bits >>> 2;
   }
   get args(): string {
-    return this.argsStart < 0 ? '' : this.lines.text.slice(this.argsStart, this.argsEnd);
+    if (this.argsStart < 0) return '';
+    const r = recent.of(this.source);
+    return (r.args[this.ordinal] ??= this.lines.text.slice(this.argsStart, this.argsEnd));
   }
   get range(): Range {
     return this.lines.range(this.start, this.end);
@@ -231,8 +254,9 @@ class LineInstruction implements DockerInstruction {
   get node(): Instruction {
     return this.source.node(this.start, this.ordinal);
   }
-  get words(): LineWord[] {
-    return instructionWords(this.lines.text, this.keywordEnd, this.end);
+  get words(): readonly LineWord[] {
+    const r = recent.of(this.source);
+    return (r.words[this.ordinal] ??= instructionWords(this.lines.text, this.keywordEnd, this.end));
   }
   get spansLines(): boolean {
     const nl = this.lines.text.indexOf('\n', this.start);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dockerArgValues, dockerJson, type DockerInstruction } from '../../parse/dockerfile';
+import { dockerArgValues, dockerJson, type DockerfileModel, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
 import type { LineIndex } from '../../text';
 import { fileCheck } from '../template';
 import { isAbsolutePath } from './workdir';
@@ -15,6 +15,14 @@ function copyArgs(ins: DockerInstruction, index: LineIndex): { sources: string[]
   return { sources: values.slice(0, -1), dest: values[values.length - 1].replace(/^["']|["']$/g, '') };
 }
 
+/** A WORKDIR in a stage this one builds on (FROM <stage>), which the stage inherits. */
+function parentHasWorkdir(model: DockerfileModel, stage: DockerStage): boolean {
+  if (stage.parent === undefined) return false;
+  const chain = stageChain(model, stage);
+  for (let c = 1; c < chain.length; c++) for (const i of chain[c].instructions) if (i.keyword === 'WORKDIR') return true;
+  return false;
+}
+
 /** Where COPY and ADD put files: several sources into a folder (`/`), relative paths under a WORKDIR, never a whole stage's filesystem. */
 export const copyDestination = fileCheck({
   id: 'docker.copy-destination',
@@ -28,21 +36,20 @@ export const copyDestination = fileCheck({
   run(file, params) {
     return perStage(file, (ctx, stage, report) => {
       // a WORKDIR in a stage this one builds on counts
-      let workdir = stageChain(ctx.model, stage).slice(1).some((s) => s.instructions.some((i) => i.keyword === 'WORKDIR'));
+      let workdir = params.relativeNeedsWorkdir && parentHasWorkdir(ctx.model, stage);
       for (const ins of stage.instructions) {
         if (ins.keyword === 'WORKDIR') workdir = true;
         if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
         const a = ctx.memo('copyArgs', ins, () => copyArgs(ins, ctx.index)); // three items read them
         if (!a || a.dest.includes('$')) continue;
-        const range = ins.argsRange ?? ins.range;
         if (params.multiSourceFolder && a.sources.length > 1 && !/[/\\]$/.test(a.dest)) {
-          report(range, `${ins.keyword} has ${a.sources.length} sources, so its destination ${a.dest} must be a folder ending in /; Docker rejects it otherwise.`);
+          report(ins.argsRange ?? ins.range, `${ins.keyword} has ${a.sources.length} sources, so its destination ${a.dest} must be a folder ending in /; Docker rejects it otherwise.`);
         }
         if (params.relativeNeedsWorkdir && !workdir && !isAbsolutePath(a.dest)) {
-          report(range, `${ins.keyword} to the relative path ${a.dest} without a WORKDIR lands in whatever directory the base image left; set WORKDIR /app first or use an absolute path.`);
+          report(ins.argsRange ?? ins.range, `${ins.keyword} to the relative path ${a.dest} without a WORKDIR lands in whatever directory the base image left; set WORKDIR /app first or use an absolute path.`);
         }
         if (params.wholeFilesystem && ins.keyword === 'COPY' && a.dest === '/' && flags(ins).some((f) => f.name === 'from') && a.sources.some((s) => s.replace(/^["']|["']$/g, '') === '/')) {
-          report(range, 'COPY --from copies the other stage\'s whole filesystem into this one, build tools and caches included; copy only the files the image needs.');
+          report(ins.argsRange ?? ins.range, 'COPY --from copies the other stage\'s whole filesystem into this one, build tools and caches included; copy only the files the image needs.');
         }
       }
     });

@@ -15,6 +15,10 @@ export const instructionCount = fileCheck({
   run(file, params) {
     return perStage(file, (_ctx, stage, report) => {
       for (const keyword of params.instructions) {
+        // counted before any list is made: most stages have at most one of each
+        let count = 0;
+        for (const i of stage.instructions) if (i.keyword === keyword) count++;
+        if (count < 2) continue;
         const list = stage.instructions.filter((i) => i.keyword === keyword);
         const last = list.at(-1);
         for (const ins of list.slice(0, -1)) report(ins.keywordRange, `This ${keyword} has no effect: the ${keyword} on line ${last!.range.start.line + 1} of the same stage replaces it.`);
@@ -53,13 +57,12 @@ export const exposePorts = fileCheck({
     return perStage(file, (_ctx, stage, report) => {
       for (const ins of stage.instructions) {
         if (ins.keyword !== 'EXPOSE') continue;
-        const range = ins.argsRange ?? ins.range;
         for (const p of exposedPorts(ins.args)) {
           if (params.valid && (Number.isNaN(p.low) || p.high > 65535 || p.low > p.high)) {
-            report(range, `EXPOSE ${p.text} is not a valid port: ports are numbers from 0 to 65535, optionally with /tcp, /udp or /sctp.`);
+            report(ins.argsRange ?? ins.range, `EXPOSE ${p.text} is not a valid port: ports are numbers from 0 to 65535, optionally with /tcp, /udp or /sctp.`);
           }
           const hit = params.forbidden.find((f) => f >= p.low && f <= p.high);
-          if (hit !== undefined) report(range, `EXPOSE ${p.text} exposes port ${hit}${params.reason ? `: ${params.reason}` : ''}.`);
+          if (hit !== undefined) report(ins.argsRange ?? ins.range, `EXPOSE ${p.text} exposes port ${hit}${params.reason ? `: ${params.reason}` : ''}.`);
         }
       }
     });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import type { DockerInstruction, DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
-import { program, subcommand, type ShellCommand, type Word } from './shell';
+import { program, subcommand, type CommandProgram, type ShellCommand, type Word } from './shell';
 import { dockerContext, dockerFinding, flags, properties, stageChain, type DockerContext } from './util';
 
 const Command = z.strictObject({
@@ -116,11 +116,39 @@ interface Match {
   args: Word[];
 }
 
-/** The commands a rule applies to: the program, the sub-command and the `when` option match. */
-function matchCommand(rule: CommandRule, cmd: ShellCommand): Match | undefined {
-  const p = program(cmd);
-  if (!p) return undefined;
-  if (rule.programs && !rule.programs.includes(p.name)) return undefined;
+/**
+ * The command rules of a params object by program name, in their order (rules without `programs` in every
+ * list), built once per params: a command is judged only by the rules that name its program.
+ */
+class RulesByProgram {
+  private readonly byName = new Map<string, readonly CommandRule[]>();
+  /** The rules of the env list by variable name, in their order. */
+  readonly envByName = new Map<string, Params['env']>();
+  /** Every program the rules name; undefined when a rule applies to any program. */
+  readonly programs: readonly string[] | undefined;
+  constructor(private readonly rules: readonly CommandRule[], env: Params['env']) {
+    for (const e of env) for (const n of e.names) this.envByName.set(n, [...(this.envByName.get(n) ?? []), e]);
+    this.programs = rules.every((r) => r.programs) ? [...new Set(rules.flatMap((r) => r.programs!))] : undefined;
+  }
+  for(name: string): readonly CommandRule[] {
+    let list = this.byName.get(name);
+    if (!list) {
+      if (this.byName.size > 1000) this.byName.clear(); // names come from the files: keep the table bounded
+      this.byName.set(name, (list = this.rules.filter((r) => !r.programs || r.programs.includes(name))));
+    }
+    return list;
+  }
+}
+
+const RULES = new WeakMap<object, RulesByProgram>();
+function rulesOf(params: Params): RulesByProgram {
+  let r = RULES.get(params);
+  if (!r) RULES.set(params, (r = new RulesByProgram(params.commands, params.env)));
+  return r;
+}
+
+/** The commands a rule applies to: the program (already matched by {@link RulesByProgram}), the sub-command and the `when` option. */
+function matchCommand(rule: CommandRule, cmd: ShellCommand, p: CommandProgram): Match | undefined {
   // without sub-commands every word after the program is an argument (`useradd -u 1000 app`)
   const { name, args } = rule.subcommands ? subcommand(cmd, p.at) : { name: undefined, args: cmd.words.slice(p.at + 1) };
   if (rule.subcommands && !rule.subcommands.includes(name?.value ?? '')) return undefined;
@@ -164,9 +192,8 @@ function violation(rule: CommandRule, m: Match, params: object): { at: Word; end
   return undefined;
 }
 
-/** A finding for an environment variable set to a value that a rule names. */
-function envViolation(env: Params['env'][number], name: string, value: string | undefined, params: object): boolean {
-  if (!env.names.includes(name)) return false;
+/** Is a variable the rule names (the caller matched the name) set to a value the rule reports? */
+function envViolation(env: Params['env'][number], value: string | undefined, params: object): boolean {
   const v = (value ?? '').replace(/^(["'])(.*)\1$/, '$2');
   return env.value === undefined ? v !== '' : re(params, env.value).test(v);
 }
@@ -185,47 +212,67 @@ export const runCommand = fileCheck({
     const ctx = dockerContext(file);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const shipped: readonly DockerStage[] | undefined = params.shippedOnly && ctx.model.final ? stageChain(ctx.model, ctx.model.final) : undefined;
+    const rules = rulesOf(params);
     const findings: RawFinding[] = [];
     let applicable = false;
+    const judge = (stage: DockerStage, ins: DockerInstruction, cmd: ShellCommand, p: CommandProgram): void => {
+      for (const rule of rules.for(p.name)) {
+        const m = matchCommand(rule, cmd, p);
+        if (!m) continue;
+        applicable = true;
+        const bad = violation(rule, m, params);
+        if (!bad || excused(ctx, rule, ins, stage, cmd, ctx.commands(ins), params)) continue;
+        const text = `${m.cmd.words[m.at].value}${m.sub ? ` ${m.sub.value}` : ''}`;
+        const f = dockerFinding(ctx, ctx.index.range(bad.at.start, bad.end.end), rule.message.replace('{command}', text).replace(/\{package\}/g, bad.at.value), stage);
+        if (rule.fix && rule.require) f.data = { ...f.data, insert: rule.fix, after: (m.sub ?? m.cmd.words[m.at]).value };
+        findings.push(f);
+        return; // one finding per command and rule item, whichever entry saw it first
+      }
+    };
+    const done = () => (!params.onlyWhenUsed || applicable || findings.length > 0 ? passOrFail(findings) : undefined);
+    if (params.env.length === 0 && rules.programs) {
+      // the shared list of the file's commands: only those that run a program the rules name
+      const runs = ctx.runs();
+      if (!rules.programs.some((name) => runs.programs.has(name))) return done();
+      for (const r of runs.commands) {
+        if (rules.programs.includes(r.program.name) && (!shipped || shipped.includes(r.stage))) judge(r.stage, r.ins, r.cmd, r.program);
+      }
+      return done();
+    }
     for (const stage of ctx.model.stages) {
       if (shipped && !shipped.includes(stage)) continue;
       for (const ins of stage.instructions) {
         if ((ins.keyword === 'ENV' || ins.keyword === 'ARG') && params.env.length > 0) {
           for (const p of properties(ins)) {
-            const env = params.env.find((e) => envViolation(e, p.getName(), p.getValue() ?? undefined, params));
+            const env = envRule(rules, p.getName(), p.getValue() ?? undefined, params);
             if (env) findings.push(dockerFinding(ctx, p.getNameRange(), env.message.replace('{command}', p.getName()), stage));
           }
           continue;
         }
         if (ins.keyword !== 'RUN') continue;
-        const commands = ctx.commands(ins);
-        for (const cmd of commands) {
+        for (const cmd of ctx.commands(ins)) {
           const exported = params.env.length > 0 && (cmd.assignments.length > 0 || cmd.words[0]?.value === 'export');
           for (const rule of exported ? params.env : NO_ENV) {
             const set = cmd.words[0]?.value === 'export' ? [...cmd.assignments, ...cmd.words.slice(1)] : cmd.assignments;
             for (const a of set) {
               const eq = a.value.indexOf('=');
-              if (eq > 0 && envViolation(rule, a.value.slice(0, eq), a.value.slice(eq + 1), params)) findings.push(dockerFinding(ctx, ctx.index.range(a.start, a.end), rule.message.replace('{command}', a.value.slice(0, eq)), stage));
+              if (eq > 0 && rule.names.includes(a.value.slice(0, eq)) && envViolation(rule, a.value.slice(eq + 1), params)) findings.push(dockerFinding(ctx, ctx.index.range(a.start, a.end), rule.message.replace('{command}', a.value.slice(0, eq)), stage));
             }
           }
-          for (const rule of params.commands) {
-            const m = matchCommand(rule, cmd);
-            if (!m) continue;
-            applicable = true;
-            const bad = violation(rule, m, params);
-            if (!bad || excused(ctx, rule, ins, stage, cmd, commands, params)) continue;
-            const text = `${m.cmd.words[m.at].value}${m.sub ? ` ${m.sub.value}` : ''}`;
-            const f = dockerFinding(ctx, ctx.index.range(bad.at.start, bad.end.end), rule.message.replace('{command}', text).replace(/\{package\}/g, bad.at.value), stage);
-            if (rule.fix && rule.require) f.data = { ...f.data, insert: rule.fix, after: (m.sub ?? m.cmd.words[m.at]).value };
-            findings.push(f);
-            break; // one finding per command and rule item, whichever entry saw it first
-          }
+          const p = program(cmd);
+          if (p) judge(stage, ins, cmd, p);
         }
       }
     }
-    return !params.onlyWhenUsed || applicable || findings.length > 0 ? passOrFail(findings) : undefined;
+    return done();
   },
 });
+
+/** The first env rule (in list order) that names the variable and whose value it violates. */
+function envRule(rules: RulesByProgram, name: string, value: string | undefined, params: object): Params['env'][number] | undefined {
+  const candidates = rules.envByName.get(name);
+  return candidates?.find((e) => envViolation(e, value, params));
+}
 
 /** The exceptions of a rule: a cleanup elsewhere in the RUN, a variable set, a cache mount. */
 function excused(ctx: DockerContext, rule: CommandRule, ins: DockerInstruction, stage: DockerStage, cmd: ShellCommand, commands: ShellCommand[], params: object): boolean {

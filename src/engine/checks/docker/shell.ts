@@ -249,8 +249,14 @@ function toCommand(words: Word[]): ShellCommand {
   return new Command(assignments, k === 0 ? words : words.slice(k));
 }
 
+/** The program a command runs: its name and the index of its word. */
+export interface CommandProgram {
+  name: string;
+  at: number;
+}
+
 /** The program name of a command (`/usr/bin/apt-get` → `apt-get`), skipping wrappers (`sudo`, `env`, `npx`…); computed once per command. */
-export function program(cmd: ShellCommand): { name: string; at: number } | undefined {
+export function program(cmd: ShellCommand): CommandProgram | undefined {
   const slot = cmd as ShellCommand & { programSlot?: { name: string; at: number } | null };
   let p = slot.programSlot;
   if (p === undefined) slot.programSlot = p = findProgram(cmd) ?? null;

@@ -3,7 +3,7 @@ import { dockerFlags, dockerFromHead, dockerLines, dockerProperties, spansLines,
 import { LineIndex } from '../../text';
 import type { ParsedFile } from '../../workspace';
 import { passOrFail, type CheckOutput } from '../template';
-import { runCommands, type ShellCommand } from './shell';
+import { program, runCommands, type CommandProgram, type ShellCommand } from './shell';
 
 /** A parsed Dockerfile with what Dockerfile checks share: its model, a line index and RUN commands on demand. */
 export interface DockerContext {
@@ -15,6 +15,22 @@ export interface DockerContext {
   instructionLine(line: number): number | undefined;
   /** A value computed once per instruction and key, shared by the checks of this file. */
   memo<T>(key: string, ins: DockerInstruction, compute: () => T): T;
+  /** The commands of every RUN that run a program, in file order, and the programs they run. */
+  runs(): RunIndex;
+}
+
+/** A command of a RUN that runs a program, with its stage and instruction. */
+export interface RunEntry {
+  stage: DockerStage;
+  ins: DockerInstruction;
+  cmd: ShellCommand;
+  program: CommandProgram;
+}
+
+/** The commands of a file's RUNs, read once for the checks that look for programs (package managers, curl, chpasswd…). */
+export interface RunIndex {
+  commands: readonly RunEntry[];
+  programs: ReadonlySet<string>;
 }
 
 /**
@@ -39,6 +55,7 @@ class FileContext implements DockerContext {
   private memos: Map<string, Map<DockerInstruction, unknown>> | undefined = undefined;
   /** First and last line of each multi-line instruction in file order, made on the first finding. */
   private multiLine: number[] | undefined = undefined;
+  private runIndex: RunIndex | undefined = undefined;
   constructor(
     readonly file: ParsedFile<DockerfileModel>,
     readonly model: DockerfileModel,
@@ -68,6 +85,25 @@ class FileContext implements DockerContext {
     const multi = this.multiLine;
     for (let k = 0; k < multi.length; k += 2) if (line > multi[k] && line <= multi[k + 1]) return multi[k];
     return undefined;
+  }
+  runs(): RunIndex {
+    if (!this.runIndex) {
+      const commands: RunEntry[] = [];
+      const programs = new Set<string>();
+      for (const stage of this.model.stages) {
+        for (const ins of stage.instructions) {
+          if (ins.keyword !== 'RUN') continue;
+          for (const cmd of this.commands(ins)) {
+            const p = program(cmd);
+            if (!p) continue;
+            commands.push({ stage, ins, cmd, program: p });
+            programs.add(p.name);
+          }
+        }
+      }
+      this.runIndex = { commands, programs };
+    }
+    return this.runIndex;
   }
   memo<T>(key: string, ins: DockerInstruction, compute: () => T): T {
     this.memos ??= new Map();
