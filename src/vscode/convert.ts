@@ -53,12 +53,14 @@ export interface FindingLinks {
   /** The item's place in its checklist file. */
   itemLocation?: vscode.Location;
   itemTitle?: string;
+  /** The rule's docs uri when already made (one per rule, not one per finding). */
+  docsTarget?: vscode.Uri;
 }
 
 export function findingToDiagnostic(f: Finding, links: FindingLinks): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toRange(f.range), f.message, toSeverity(f.severity));
   d.source = SOURCE;
-  d.code = { value: f.ruleId, target: docsUri(f.ruleId, links.docs?.url) };
+  d.code = { value: f.ruleId, target: links.docsTarget ?? docsUri(f.ruleId, links.docs?.url) };
   const related: vscode.DiagnosticRelatedInformation[] = [];
   if (links.itemLocation) related.push(new vscode.DiagnosticRelatedInformation(links.itemLocation, `Rule ${f.ruleId}${links.itemTitle ? `: ${links.itemTitle}` : ''}`));
   for (const r of f.related ?? []) {

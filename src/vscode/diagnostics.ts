@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './context';
-import { findingToDiagnostic, problemToDiagnostic, SOURCE, toLocation, toRange } from './convert';
+import { docsUri, findingToDiagnostic, problemToDiagnostic, SOURCE, toLocation, toRange, type FindingLinks } from './convert';
 import type { FolderAuditor } from './scan';
+import { batches } from './batches';
 import { BUILTIN_PREFIX } from './setup';
 import { unauditedSeverity, type Finding } from '../engine/model';
 
@@ -33,14 +34,24 @@ export function findingOf(auditor: FolderAuditor, uri: vscode.Uri, d: vscode.Dia
   return candidates.find((f) => toRange(f.range).isEqual(d.range)) ?? candidates.find((f) => f.range.start.line === d.range.start.line);
 }
 
-function signatureOf(d: vscode.Diagnostic): unknown[] {
+function signatureOf(d: vscode.Diagnostic): string {
   const code = typeof d.code === 'object' ? [String(d.code.value), d.code.target.toString()] : d.code;
-  return [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message, d.severity, code, (d.relatedInformation ?? []).map((r) => [r.location.uri.toString(), r.location.range.start.line, r.location.range.start.character, r.message])];
+  return JSON.stringify([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message, d.severity, code, (d.relatedInformation ?? []).map((r) => [r.location.uri.toString(), r.location.range.start.line, r.location.range.start.character, r.message])]);
+}
+
+/** A diagnostic and its signature (what the Problems panel shows of it), made once per finding. */
+interface Converted {
+  diagnostic: vscode.Diagnostic;
+  signature: string;
 }
 
 /**
  * One DiagnosticCollection for every folder: findings on the files they concern, and located problems
  * (config, checklist, read errors) on their files. Each audit replaces exactly its folder's entries.
+ *
+ * An audit after the first keeps most findings (the engine hands back the same finding objects for what did
+ * not change), so a finding's diagnostic is made once (again only when its rule's links change) and an
+ * unchanged file costs a comparison of strings.
  */
 export function diagnosticsFeature(ctx: Ctx): void {
   const collection = vscode.languages.createDiagnosticCollection('shipshape');
@@ -50,52 +61,83 @@ export function diagnosticsFeature(ctx: Ctx): void {
   const shown = new Map<string, string>();
   // Problems without a file of their own go to the log, once each.
   const logged = new Set<string>();
+  // A finding's diagnostic, with what its links were made from (its rule's docs and place in a checklist).
+  const converted = new WeakMap<Finding, Converted & { links: string }>();
 
   ctx.on(ctx.onDidAudit, 'Updating diagnostics', (auditor) => {
     const key = auditor.folder.uri.toString();
-    const next = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
-    const add = (uri: vscode.Uri, d: vscode.Diagnostic): void => {
+    const next = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[]; signatures: string[] }>();
+    const uris = new Map<string, vscode.Uri | undefined>();
+    const uriOf = (file: string): vscode.Uri | undefined => {
+      if (!uris.has(file)) uris.set(file, auditor.resolve(file));
+      return uris.get(file);
+    };
+    const add = (uri: vscode.Uri, c: Converted): void => {
       const k = uri.toString();
       let e = next.get(k);
-      if (!e) next.set(k, (e = { uri, diagnostics: [] }));
-      e.diagnostics.push(d);
+      if (!e) next.set(k, (e = { uri, diagnostics: [], signatures: [] }));
+      e.diagnostics.push(c.diagnostic);
+      e.signatures.push(c.signature);
     };
     const result = auditor.result;
     // related information points at the user's own files only
-    const userFiles = (file: string): vscode.Uri | undefined => (file.startsWith(BUILTIN_PREFIX) ? undefined : auditor.resolve(file));
+    const userFiles = (file: string): vscode.Uri | undefined => (file.startsWith(BUILTIN_PREFIX) ? undefined : uriOf(file));
     if (result && ctx.auditors.has(key)) {
       const items = new Map(result.items.map((i) => [i.id, i]));
+      // what a rule's diagnostics link to (its docs, its place in the user's checklist), once per rule
+      const rules = new Map<string, { links: FindingLinks; key: string }>();
+      const linksOf = (ruleId: string): { links: FindingLinks; key: string } => {
+        let r = rules.get(ruleId);
+        if (!r) {
+          const item = items.get(ruleId);
+          const location = itemLocation(auditor, ruleId);
+          const key = JSON.stringify([item?.docs?.url, item?.title, location?.uri.toString(), location?.range.start.line, location?.range.start.character]);
+          rules.set(ruleId, (r = { links: { resolve: userFiles, docs: item?.docs, itemLocation: location, itemTitle: item?.title, docsTarget: docsUri(ruleId, item?.docs?.url) }, key }));
+        }
+        return r;
+      };
       for (const f of result.findings) {
         // a repository finding has no file to show it on: the readiness tree shows it
         if (f.scope === 'repository') continue;
-        const uri = auditor.resolve(f.file);
+        const uri = uriOf(f.file);
         if (!uri) continue;
-        const item = items.get(f.ruleId);
-        add(uri, findingToDiagnostic(f, { resolve: userFiles, docs: item?.docs, itemLocation: itemLocation(auditor, f.ruleId), itemTitle: item?.title }));
+        const { links, key } = linksOf(f.ruleId);
+        let c = converted.get(f);
+        if (!c || c.links !== key) {
+          const diagnostic = findingToDiagnostic(f, links);
+          converted.set(f, (c = { diagnostic, signature: signatureOf(diagnostic), links: key }));
+        }
+        add(uri, c);
       }
       const notAudited = result.unaudited.map((u) => ({ file: u.file, range: u.range, message: `Not audited: ${u.reason}${u.rules ? ` (${u.rules.join(', ')})` : ''}`, severity: unauditedSeverity(result.summary.unauditedPolicy) ?? 'info' }));
       for (const p of [...result.problems, ...notAudited]) {
-        const uri = auditor.resolve(p.file);
-        if (uri) add(uri, problemToDiagnostic(p));
-        else {
+        const uri = uriOf(p.file);
+        if (uri) {
+          const diagnostic = problemToDiagnostic(p);
+          add(uri, { diagnostic, signature: signatureOf(diagnostic) });
+        } else {
           const line = `${auditor.name}: ${p.file ? `${p.file}: ` : ''}${p.message}`;
           if (!logged.has(line)) ctx.log.warn(line);
           logged.add(line);
         }
       }
     }
+    // The changes of this audit in few calls: VS Code sends one message to the workbench per call, and thousands
+    // of them (a first scan's files) keep the workbench busy long after the audit, the view's rows waiting behind them.
+    const changes: [vscode.Uri, vscode.Diagnostic[]][] = [];
     const previous = owned.get(key) ?? new Set<string>();
     for (const k of previous) {
       if (next.has(k)) continue;
-      collection.delete(vscode.Uri.parse(k));
+      changes.push([vscode.Uri.parse(k), []]);
       shown.delete(k);
     }
-    for (const [k, { uri, diagnostics }] of next) {
-      const signature = JSON.stringify(diagnostics.map(signatureOf));
+    for (const [k, { uri, diagnostics, signatures }] of next) {
+      const signature = signatures.join('\n');
       if (shown.get(k) === signature) continue;
-      collection.set(uri, diagnostics);
+      changes.push([uri, diagnostics]);
       shown.set(k, signature);
     }
+    for (const batch of batches(changes)) collection.set(batch);
     owned.set(key, new Set(next.keys()));
   });
 }

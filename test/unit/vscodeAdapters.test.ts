@@ -4,10 +4,12 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { scanFolder } from '../../src/node/host';
+import { batches } from '../../src/vscode/batches';
 import { itemIdRanges } from '../../src/vscode/checklistIndex';
 import { IgnoreRules, toSource } from '../../src/vscode/paths';
 import { DEFAULT_SETTINGS, mergeConfig, validateSettings } from '../../src/vscode/settings';
-import { FIXTURES } from './helpers';
+import { FIXTURES, REPO } from './helpers';
 
 describe('vscode adapter: settings', () => {
   const from = (values: Record<string, unknown>) => validateSettings((key) => values[key]);
@@ -94,5 +96,24 @@ describe('vscode adapter: checklist item locations', () => {
     assert.equal(itemIdRanges('sections: [').size, 0);
     assert.equal(itemIdRanges('sections: 3').size, 0);
     assert.equal(itemIdRanges('- a\n- b').size, 0);
+  });
+});
+
+describe('vscode adapter: diagnostics in batches', () => {
+  it('sends every file of a scan, in order, in batches of at most the limit (a larger file alone)', async () => {
+    const { result } = await scanFolder(path.join(REPO, 'examples', 'shop'));
+    const byFile = new Map<string, unknown[]>();
+    for (const f of result.findings) if (f.file) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    const changes = [...byFile, ['k8s/gone.yaml', []] as [string, unknown[]]];
+    const most = Math.max(...[...byFile.values()].map((d) => d.length));
+    const limit = Math.ceil(most / 2);
+    const out = batches(changes, limit);
+    assert.deepEqual(out.flat(), changes, 'every change once, in order (a cleared file too)');
+    assert.ok(out.length > 1 && out.length < changes.length, `${changes.length} files in ${out.length} batches`);
+    for (const b of out) {
+      const size = b.reduce((n, [, d]) => n + d.length, 0);
+      assert.ok(size <= limit || b.length === 1, `a batch of ${b.length} files holds ${size} diagnostics (limit ${limit})`);
+    }
+    assert.deepEqual(batches([], limit), []);
   });
 });
