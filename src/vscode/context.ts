@@ -92,7 +92,10 @@ export class Ctx implements vscode.Disposable, AuditorHost {
     else if (t.complete === undefined && this.folders.every((a) => (a.result && !a.partial) || a.state === 'disabled')) {
       t.complete = Date.now();
       const since = (v: number | undefined): string => (v === undefined ? 'none' : `${v - t.activated} ms`);
-      this.log.info(`Startup: activation → first progress ${since(t.progress)}, → first results so far ${since(t.partial)}, → first complete result ${since(t.complete)}`);
+      this.auditEmitter.fire(auditor);
+      const spent = [...this.spent].map(([what, ms]) => `${what.toLowerCase()} ${Math.round(ms)} ms`).join(', ');
+      this.log.info(`Startup: activation → first progress ${since(t.progress)}, → first results so far ${since(t.partial)}, → first complete result ${since(t.complete)} (then shown in ${Date.now() - t.complete} ms; handlers so far: ${spent})`);
+      return;
     }
     this.auditEmitter.fire(auditor);
   }
@@ -102,9 +105,18 @@ export class Ctx implements vscode.Disposable, AuditorHost {
     this.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => this.log.guard(`Command ${id}`, () => (handler as (...a: unknown[]) => unknown)(...args))));
   }
 
+  /** Milliseconds the extension host spent in each kind of event handler (its `what`), for the startup line. */
+  readonly spent = new Map<string, number>();
+
   /** Subscribes to an event behind the error guard. */
   on<T>(event: vscode.Event<T>, what: string, handler: (e: T) => unknown): void {
-    this.subscriptions.push(event((e) => void this.log.guard(what, () => handler(e))));
+    this.subscriptions.push(
+      event((e) => {
+        const t0 = performance.now();
+        void this.log.guard(what, () => handler(e));
+        this.spent.set(what, (this.spent.get(what) ?? 0) + performance.now() - t0);
+      }),
+    );
   }
 
   addTreeRoots(provider: TreeRootProvider): vscode.Disposable {

@@ -1,5 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import * as vscode from 'vscode';
 import { classifyPath } from '../engine/discover';
 import type { Problem } from '../engine/model';
@@ -15,6 +14,8 @@ export { IgnoreRules, toSource } from './paths';
  */
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+/** How long a walk lists folders before it lets other work of the extension host run. */
+const WALK_YIELD_MS = 15;
 
 /** The path of a resource relative to a folder (forward slashes), or undefined when outside it. */
 export function relativePath(folder: vscode.Uri, uri: vscode.Uri): string | undefined {
@@ -79,24 +80,26 @@ export async function readDiskText(uri: vscode.Uri, rel: string, problems: Probl
 }
 
 /**
- * A folder's entries as `vscode.workspace.fs.readDirectory` gives them: a local folder's through node:fs as
- * the CLI lists them (in a remote window the file system API crosses to the workbench and back for every
- * folder), a remote or virtual workspace's through the file system API. A symbolic link's type is the link's
- * plus its target's (none when it dangles).
+ * A folder's entries as `vscode.workspace.fs.readDirectory` gives them: a local folder's through node:fs,
+ * synchronously, as the CLI lists them (in a remote window the file system API crosses to the workbench and
+ * back for every folder, and each asynchronous listing is a thread-pool round trip), a remote or virtual
+ * workspace's through the file system API. A symbolic link's type is the link's plus its target's (none when it dangles).
  */
 export async function listDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
   if (uri.scheme !== 'file') return vscode.workspace.fs.readDirectory(uri);
-  const entries = await readdir(uri.fsPath, { withFileTypes: true });
-  return Promise.all(
-    entries.map(async (e): Promise<[string, vscode.FileType]> => {
-      if (e.isDirectory()) return [e.name, vscode.FileType.Directory];
-      if (e.isFile()) return [e.name, vscode.FileType.File];
-      if (!e.isSymbolicLink()) return [e.name, vscode.FileType.Unknown];
-      const target = await stat(vscode.Uri.joinPath(uri, e.name).fsPath).catch(() => undefined);
-      const type = target?.isDirectory() ? vscode.FileType.Directory : target?.isFile() ? vscode.FileType.File : vscode.FileType.Unknown;
-      return [e.name, vscode.FileType.SymbolicLink | type];
-    }),
-  );
+  return readdirSync(uri.fsPath, { withFileTypes: true }).map((e): [string, vscode.FileType] => {
+    if (e.isDirectory()) return [e.name, vscode.FileType.Directory];
+    if (e.isFile()) return [e.name, vscode.FileType.File];
+    if (!e.isSymbolicLink()) return [e.name, vscode.FileType.Unknown];
+    let target: Stats | undefined;
+    try {
+      target = statSync(vscode.Uri.joinPath(uri, e.name).fsPath);
+    } catch {
+      target = undefined;
+    }
+    const type = target?.isDirectory() ? vscode.FileType.Directory : target?.isFile() ? vscode.FileType.File : vscode.FileType.Unknown;
+    return [e.name, vscode.FileType.SymbolicLink | type];
+  });
 }
 
 export interface Candidate {
@@ -134,8 +137,14 @@ export async function walk(root: vscode.Uri, rules: IgnoreRules, options: WalkOp
   let real: string | undefined;
   const rootReal = (): string => (real ??= realRoot(root.fsPath));
   const queue: string[] = [''];
+  let yielded = Date.now();
   while (queue.length && !limited) {
     if (options.token?.isCancellationRequested) throw new vscode.CancellationError();
+    // (local listings do not wait: every few milliseconds, let the extension host's other work through)
+    if (Date.now() - yielded >= WALK_YIELD_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      yielded = Date.now();
+    }
     const rel = queue.shift()!;
     const dirUri = rel ? resolveRelative(root, rel) : root;
     let entries: [string, vscode.FileType][];

@@ -158,6 +158,11 @@ export class FolderAuditor implements vscode.Disposable {
       // charts and kustomizations are audited as rendered: the files they consume are not audited on their own
       this.renderer.planFrom(walked.files.map((f) => f.path));
       const files = walked.files.filter((f) => !isSetupPath(f.path) && !this.renderer.consumes(f.path));
+      // Charts and kustomizations render out of process while the files are read (rendering takes the longest).
+      const renderStarted = Date.now();
+      let renderMs = 0;
+      const rendered = this.renderer.render(engine, setup.config, this.settings).finally(() => (renderMs = Date.now() - renderStarted));
+      rendered.catch(() => undefined); // (awaited below; a cancelled scan does not wait for it)
       const maxSize = setup.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
       let done = 0;
       let next = 0;
@@ -168,14 +173,24 @@ export class FolderAuditor implements vscode.Disposable {
       let partialMs = 0;
       let partials = 0;
       let lastPartial = 0;
+      const prof = { read: 0, parse: 0, yielded: 0, yields: 0, maxGap: 0, lag: 0 };
+      let tickAt = Date.now();
+      const lagProbe = setInterval(() => {
+        prof.lag = Math.max(prof.lag, Date.now() - tickAt - 20);
+        tickAt = Date.now();
+      }, 20);
       const worker = async (): Promise<void> => {
         while (next < files.length) {
           if (token.isCancellationRequested || gen !== this.generation) return;
           const f = files[next++];
           const problems: Problem[] = [];
+          const r0 = performance.now();
           const text = await readText(f.uri, f.path, problems, maxSize);
+          const r1 = performance.now();
           const src = text === undefined ? undefined : toSource(f.path, text, new Set(setup.config.markdown ?? []));
           if (src) engine.upsert(src);
+          prof.read += r1 - r0;
+          prof.parse += performance.now() - r1;
           if (problems.length) this.fileProblems.set(f.path, problems);
           done++;
           if (gen === this.generation) this.reading.done = done;
@@ -183,7 +198,11 @@ export class FolderAuditor implements vscode.Disposable {
           // Local reads do not wait: every few milliseconds, let the workbench's requests (the view's rows),
           // progress, cancellation and editor events through.
           if (local && Date.now() - yielded >= YIELD_EVERY_MS) {
+            prof.maxGap = Math.max(prof.maxGap, Date.now() - yielded);
+            const y0 = performance.now();
             await new Promise((resolve) => setImmediate(resolve));
+            prof.yielded += performance.now() - y0;
+            prof.yields++;
             yielded = Date.now();
           }
           // (an audit of the files so far costs more as they grow: reading keeps at least three quarters of the time)
@@ -198,15 +217,17 @@ export class FolderAuditor implements vscode.Disposable {
         }
       };
       // (local reads are synchronous: one reader; remote reads overlap)
-      await Promise.all(Array.from({ length: local ? 1 : 8 }, worker));
+      await Promise.all(Array.from({ length: local ? 1 : 8 }, worker)).finally(() => clearInterval(lagProbe));
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
-      phase(`reading and parsing (with ${partials} audits of the files so far, ${partialMs} ms)`);
-      // what the files say before charts and kustomizations render (rendering takes the longest)
-      if (this.renderer.pending) this.publishPartial(engine, setup);
-      progress?.(`${this.name}: rendering Helm charts and kustomizations`);
-      await this.renderer.render(engine, setup.config, this.settings);
+      phase(`reading and parsing: read ${Math.round(prof.read)} ms, parsed ${Math.round(prof.parse)} ms, ${partials} audits of the files so far ${partialMs} ms, other work ${Math.round(prof.yielded)} ms in ${prof.yields} pauses, longest stretch without a pause ${prof.maxGap} ms, longest timer delay ${prof.lag} ms`);
+      // what the files say while charts and kustomizations are still rendering
+      if (this.renderer.pending && !renderMs) {
+        this.publishPartial(engine, setup);
+        progress?.(`${this.name}: rendering Helm charts and kustomizations`);
+      }
+      await rendered;
       if (token.isCancellationRequested || gen !== this.generation) throw new vscode.CancellationError();
-      phase('rendering');
+      phase(`rendering (${renderMs} ms, alongside the reading)`);
       this.engine = engine;
       this.setup = setup;
       this.partial = false;
@@ -377,9 +398,12 @@ export class FolderAuditor implements vscode.Disposable {
     if (this.result && !this.partial) return;
     this.partialSetup = setup;
     const problems = [...setup.problems, ...this.walkProblems, ...[...this.fileProblems.values()].flat()];
+    const t0 = performance.now();
     this.result = engine.audit({ attestations: setup.attestations, problems });
     this.partial = true;
+    const t1 = performance.now();
     this.host.didAudit(this);
+    this.host.log.debug(`${this.name}: results of ${this.reading.done}/${this.reading.total} files: audit ${Math.round(t1 - t0)} ms, shown in ${Math.round(performance.now() - t1)} ms`);
   }
 
   /** Renders the charts and kustomizations again (one of their files was saved) and re-audits. */
@@ -410,9 +434,10 @@ export class FolderAuditor implements vscode.Disposable {
     const problems = [...setup.problems, ...this.walkProblems, ...[...this.fileProblems.values()].flat(), ...this.renderer.problems];
     this.result = engine.audit({ attestations: setup.attestations, problems });
     this.timings.audit = Date.now() - started;
-    this.host.log.debug(`${this.name}: audit in ${this.timings.audit} ms (${engine.paths.length} files)`);
     this.state = 'ready';
+    const t1 = performance.now();
     this.host.didAudit(this);
+    this.host.log.debug(`${this.name}: audit in ${this.timings.audit} ms, shown in ${Math.round(performance.now() - t1)} ms (${engine.paths.length} files)`);
   }
 
   /** Re-audits with the current files (after an attestation or settings-only change). */
