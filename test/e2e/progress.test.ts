@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { unauditedSeverity, type AuditResult } from '../../src/engine/model';
+import { scanFolder } from '../../src/node/host';
 import { expectText, openWorkbench, printStartup, RESULTS, STEP_MS } from './workbench';
 
 const URL = process.env.SHIPSHAPE_UI_LARGE_URL;
@@ -13,6 +15,22 @@ const FOLDER = process.env.SHIPSHAPE_UI_LARGE;
 /** The rows as a person reads them: level and text, in order. */
 async function readRows(rows: Locator): Promise<{ level: number; text: string }[]> {
   return rows.evaluateAll((els) => els.map((e) => ({ level: Number(e.getAttribute('aria-level') ?? '1'), text: e.textContent ?? '' })));
+}
+
+/** A checklist row's title and failing count (its text is the title, then the counts). */
+function failingOf(text: string): [string, number] {
+  const m = /^(.*?)(\d+) failing/.exec(text);
+  return m ? [m[1].trim(), Number(m[2])] : [text.replace(/\d+ passing.*$/, '').trim(), 0];
+}
+
+/** Errors, warnings and infos the Problems panel counts for a result: findings and problems on files. */
+function problemCounts(result: AuditResult): [number, number, number] {
+  const counts: [number, number, number] = [0, 0, 0];
+  const add = (severity: string | undefined): void => void counts[severity === 'error' ? 0 : severity === 'warning' ? 1 : 2]++;
+  for (const f of result.findings) if (f.scope !== 'repository' && f.file) add(f.severity);
+  for (const p of result.problems) if (p.file) add(p.severity);
+  for (const u of result.unaudited) if (u.file) add(unauditedSeverity(result.summary.unauditedPolicy) ?? 'info');
+  return counts;
 }
 
 /** Rows under one parent that read the same (the tree shows each thing once). */
@@ -58,33 +76,40 @@ describe('Shipshape while the first scan reads a large repository (headless Chro
     const status = page.locator('.statusbar-item[aria-label^="Shipshape"], .statusbar-item [aria-label^="Shipshape"]').first();
     const badge = page.locator('.activitybar .action-item', { has: page.locator('[aria-label^="Shipshape"]') }).locator('.badge');
 
-    // Mid-scan: the view's line and the status bar count the files read so far and give the score so far.
-    // Rows of results so far follow at most once a second, once VS Code has fetched the previous ones, so a
-    // scan that reads its files in a few seconds may end before they show: when they do, they are checked too.
+    // Mid-scan: the view's line and the status bar count the files read so far and give the score so far, and
+    // the view lists the checklists so far with their counts (rebuilt at most once a second, once VS Code has
+    // fetched the previous rows). Every state seen while the files are read is kept and checked against the end.
     const until = Date.now() + STEP_MS;
-    let mid: { message: string; status: string; rows: { level: number; text: string }[] } | undefined;
+    const mids: { at: number; message: string; status: string; rows: { level: number; text: string }[] }[] = [];
     const seen: string[] = [];
-    while (Date.now() < until && !mid?.rows.length) {
+    let screenshot = false;
+    while (Date.now() < until) {
       const message = (await sidebar.getByText(/^Scanning… \d+\/\d+ files read/).first().textContent({ timeout: 200 }).catch(() => null)) ?? (await page.locator('.pane-header .description, .title .description, .composite.title .description').first().textContent().catch(() => null)) ?? '';
-      const shown = `${message || '-'} | ${(await status.textContent().catch(() => null)) ?? '-'} | ${await rows.count()} rows`;
-      if (seen.at(-1)?.replace(/^\d+ ms /, '') !== shown) seen.push(`${Date.now() - opened} ms ${shown}`);
+      const statusText = (await status.textContent().catch(() => null)) ?? '';
       const m = /^Scanning… (\d+)\/(\d+) files read/.exec(message);
+      const shownRows = m && (await rows.count()) > 0 ? await readRows(rows) : [];
+      const shown = `${message || '-'} | ${statusText || '-'} | ${m ? shownRows.length : await rows.count()} rows`;
+      if (seen.at(-1)?.replace(/^\d+ ms /, '') !== shown) seen.push(`${Date.now() - opened} ms ${shown}`);
       if (m && Number(m[1]) < Number(m[2])) {
-        const statusText = (await status.textContent().catch(() => null)) ?? '';
-        const shownRows = (await rows.count()) > 0 ? await readRows(rows) : [];
-        if (!mid || shownRows.length) {
-          mid = { message, status: statusText, rows: shownRows };
+        mids.push({ at: Date.now() - opened, message, status: statusText, rows: shownRows });
+        if (shownRows.length && !screenshot) {
+          screenshot = true;
           await page.screenshot({ path: path.join(RESULTS, 'vscode-ui-progress-mid.png') });
         }
       }
       if (await page.locator('.statusbar-item[aria-label^="Shipshape readiness"], .statusbar-item [aria-label^="Shipshape readiness"]').count()) break;
       await page.waitForTimeout(100);
     }
-    assert.ok(mid, `the count of files read and the score so far were shown while the first scan read the files; seen:\n${seen.join('\n')}`);
-    console.log(`  mid-scan: "${mid.message}" · status bar "${mid.status.trim()}" · ${mid.rows.length} rows\n    ${seen.join('\n    ')}`);
-    assert.match(mid.message, /Readiness \d+% · \d+ failing checks? of \d+.* so far; the score is final when every file is read\./);
-    assert.match(mid.status, /\d+% ready so far · \d+\/\d+ files/);
-    assert.deepEqual(identicalSiblings(mid.rows), [], 'no identical rows under one parent mid-scan');
+    const withRows = mids.filter((x) => x.rows.length);
+    console.log(`  while reading: ${mids.length} states seen, ${withRows.length} with rows\n    ${seen.join('\n    ')}`);
+    assert.ok(mids.length, `the count of files read and the score so far were shown while the first scan read the files; seen:\n${seen.join('\n')}`);
+    assert.ok(withRows.length, `rows of the results so far were shown while the first scan read the files; seen:\n${seen.join('\n')}`);
+    // (the view and the status bar update apart and are read one after the other: either may lag the other)
+    assert.ok(mids.some((mid) => /\d+% ready so far · \d+\/\d+ files/.test(mid.status)), `the status bar gave the score so far and the files read: ${mids.map((x) => x.status).join(' | ')}`);
+    for (const mid of mids) {
+      assert.match(mid.message, /Readiness \d+% · \d+ failing checks? of \d+.* so far; the score is final when every file is read\./);
+      assert.deepEqual(identicalSiblings(mid.rows), [], `no identical rows under one parent mid-scan (${mid.message})`);
+    }
 
     // The end: one score in the view, the status bar and the badge; the roots' failing counts add up to it.
     const line = sidebar.getByText(/^Readiness \d+%/);
@@ -97,8 +122,29 @@ describe('Shipshape while the first scan reads a large repository (headless Chro
     const roots = await readRows(rows);
     const sum = roots.reduce((n, r) => n + Number(/(\d+) failing/.exec(r.text)?.[1] ?? 0), 0);
     assert.equal(sum, Number(failing), `the checklists' failing counts add up to the view's: ${roots.map((r) => r.text).join(' | ')}`);
+    // The counts so far never exceed the final ones: the failing checks in the view's line and on each checklist.
+    const finalFailing = new Map(roots.map((r) => failingOf(r.text)));
+    for (const mid of mids) {
+      const failingSoFar = Number(/(\d+) failing checks?/.exec(mid.message)?.[1]);
+      assert.ok(failingSoFar <= Number(failing), `failing checks so far (${mid.message}) do not exceed the final ${failing}`);
+      for (const r of mid.rows.filter((x) => x.level === 1)) {
+        const [title, n] = failingOf(r.text);
+        assert.ok(finalFailing.has(title), `the checklist "${title}" shown mid-scan is a root at the end: ${[...finalFailing.keys()].join(' | ')}`);
+        assert.ok(n <= finalFailing.get(title)!, `"${title}": ${n} failing so far, ${finalFailing.get(title)} at the end`);
+      }
+    }
+    // Every file's diagnostics reached the workbench: the Problems counts in the status bar are the engine's.
+    const expected = problemCounts((await scanFolder(FOLDER!)).result);
+    // (the item shows large counts rounded, "3K"; its accessible label has them in full)
+    const problems = page.locator('[id="status.problems"], [id="status.problems"] [aria-label]');
+    const counts = async (): Promise<string> => (await problems.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '').find((l) => /\d/.test(l)) ?? '')).trim();
+    const wanted = new RegExp(`^\\D*${expected.join('\\D+')}\\D*$`);
+    let label = '';
+    for (const until = Date.now() + STEP_MS; Date.now() < until && !wanted.test(label); await page.waitForTimeout(200)) label = await counts();
+    assert.match(label, wanted, 'the Problems counts are those of every finding and problem on a file');
     await rows.first().click();
-    await page.waitForTimeout(500);
+    // (the opened checklist's rows come from the extension host: a round trip)
+    for (const until = Date.now() + STEP_MS; Date.now() < until && (await rows.count()) <= roots.length; ) await page.waitForTimeout(200);
     const end = await readRows(rows);
     assert.deepEqual(identicalSiblings(end), [], 'no identical rows under one parent at the end');
     assert.ok(end.length > roots.length, `the first checklist opens: ${end.map((r) => r.text).join(' | ')}`);
