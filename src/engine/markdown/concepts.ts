@@ -31,6 +31,8 @@ export const CONCEPTS: readonly (readonly [concept: string, variants: readonly s
   ['gitignore', ['git-ignored', 'git ignored', 'gitignored', 'ignored by git', '.gitignore']],
   ['lockfile', ['lock file', 'lock files', 'lockfiles', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml']],
   ['health check', ['healthcheck', 'healthchecks', 'health-check', 'health-checks', 'health checks', 'health probes', 'health probe']],
+  // The Docker daemon run without root is a host setting, not the container's user.
+  ['rootless daemon', ['docker in rootless mode', 'rootless mode', 'rootless docker', 'rootless daemon']],
   ['non root', ['non-root', 'nonroot', 'rootless', 'unprivileged user', 'not as root', 'not run as root', "don't run as root", 'do not run as root', 'runasnonroot']],
   ['kubernetes', ['k8s', 'kube']],
   ['environment variable', ['env vars', 'env var', 'environment vars', 'env variables', 'env variable', 'environment variables']],
@@ -48,6 +50,11 @@ export const CONCEPTS: readonly (readonly [concept: string, variants: readonly s
   ['secret', ['secrets', 'credentials', 'credential']],
   ['replica', ['replicas']],
   ['user id', ['uid', 'uids', 'user ids']],
+  // One word: "only" alone says which way a requirement points (see normalize.ts), "read-only" names a property.
+  ['readonly', ['read-only', 'read only', 'flag_read_only']],
+  ['add capabilities', ['flag_cap_add', 'cap-add']],
+  ['drop capabilities', ['flag_cap_drop', 'cap-drop']],
+  ['container runtime socket', ['docker daemon socket', 'docker socket', 'docker.sock', '/var/run/docker.sock']],
 ];
 
 /** Words naming what a requirement applies to: the kinds of files, objects, tools and places a rule reads. */

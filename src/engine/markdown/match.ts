@@ -64,10 +64,13 @@ const ASIDE = 0.35;
  */
 const PURPOSE = /\s(?:to (?:prevent|ensure|avoid|allow|determine|reduce|minimi[sz]e|improve|enable|keep|protect|support|help|detect|speed)|so that|in order to)\s(.+)$/i;
 
+/** A checklist's own numbering before a line ("RULE #7 -", "Step 3:", "#2."): not what the line asks. */
+const NUMBERED = /^[\s*_]*(?:(?:rule|step|item|check|practice|tip)\s*#?\s*\d+|#\d+)\s*[-–—:.)]\s*/i;
+
 /** The content words of a text, with words that only occur inside parentheses or a purpose clause weighted down. */
 export function weightedWords(text: string): Map<string, number> {
   const asides: string[] = [];
-  let main = text.replace(/\(([^()]*)\)/g, (_m, inner: string) => {
+  let main = text.replace(NUMBERED, '').replace(/\(([^()]*)\)/g, (_m, inner: string) => {
     asides.push(inner);
     return ' ';
   });
