@@ -1,6 +1,6 @@
 import type { AppliesTo, Runtime } from './checklist/appliesTo';
 import { Derived, sameList } from './checks/derived';
-import { imageFacts, type Family } from './fixes/docker/images';
+import { imageFamily, type Family } from './fixes/docker/images';
 import type { DockerfileModel, DockerStage } from './parse/dockerfile';
 import type { K8sModel } from './parse/kubernetes';
 import { containersOf } from './parse/kubernetes';
@@ -69,7 +69,7 @@ export function dockerfileFacts(model: DockerfileModel): ServiceFacts {
     const r = stageRuntime(model, stage);
     if (r && !found.includes(r)) found.push(r);
   }
-  facts = { runtimes: found, base: final ? imageFacts({ model }, final).family : undefined };
+  facts = { runtimes: found, base: final ? imageFamily({ model }, final) : undefined };
   factsMemo.set(model, facts);
   return facts;
 }
@@ -82,7 +82,8 @@ function stageRuntime(model: DockerfileModel, stage: DockerStage): Runtime | und
   }
   for (const i of stage.instructions) {
     if (i.keyword !== 'RUN') continue;
-    const hit = COMMAND_RUNTIMES.find(([re]) => re.test(` ${i.args}`));
+    const text = ` ${i.args}`; // one string for the patterns, which may match at its start
+    const hit = COMMAND_RUNTIMES.find(([re]) => re.test(text));
     if (hit) return hit[1];
   }
   // a stage built on an earlier one runs what that one built

@@ -44,7 +44,8 @@ export interface LineDirective {
 
 /**
  * What the reader found, as flat lists of offsets rather than an object per instruction (the model is
- * built from these at once, so per-instruction objects here would only be garbage).
+ * built from these at once, so per-instruction objects here would only be garbage). `marks` and `spans`
+ * are the reader's own buffers, reused by its next read: read them before reading another text.
  */
 export interface LineRead {
   index: LineIndex;
@@ -52,12 +53,35 @@ export interface LineRead {
   /** Upper-cased keywords, one per instruction. */
   keywords: string[];
   /** {@link MARK_STRIDE} numbers per instruction (see the `MARK_` constants). */
-  marks: number[];
+  marks: ArrayLike<number>;
   /** The words after the keywords (flags included), as start and end offsets, of all instructions in turn. */
-  spans: number[];
+  spans: ArrayLike<number>;
   /** Some backslash escapes a character (`\$`); without one, no word needs checking for escapes. */
   escapes: boolean;
 }
+
+/**
+ * A growable list of offsets kept between reads: a read fills it from the start, so reading a file makes no
+ * lists to throw away (the model keeps what it needs as numbers of its own).
+ */
+class Offsets {
+  data = new Int32Array(256);
+  length = 0;
+  push(a: number, b: number): void {
+    if (this.length + 2 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = a;
+    this.data[this.length++] = b;
+  }
+}
+
+/** The buffers of {@link readLines} (marks and words) and of {@link instructionWords}. */
+const MARKS = new Offsets();
+const SPANS = new Offsets();
+const WORDS = new Offsets();
 
 // character codes (NaN past the end of the text is none of them)
 const SPACE = 32;
@@ -133,7 +157,7 @@ function readDirectives(text: string, index: LineIndex): { directives: LineDirec
  * Reads up to `to`, or with `stopAtBreak` up to the first line break no continuation escapes. Returns
  * where it stopped, as `-(offset + 1)` when a comment line sat inside the continuation.
  */
-function scanWords(text: string, from: number, to: number, spans: number[], stopAtBreak = false): number {
+function scanWords(text: string, from: number, to: number, spans: Offsets, stopAtBreak = false): number {
   let innerComment = false;
   let afterContinuation = false;
   let i = from;
@@ -172,9 +196,10 @@ function scanWords(text: string, from: number, to: number, spans: number[], stop
 
 /** An instruction's words, read again from its offsets (a model keeps the offsets, not the words). */
 export function instructionWords(text: string, keywordEnd: number, end: number): LineWord[] {
-  const spans: number[] = [];
-  scanWords(text, keywordEnd, end, spans);
-  const words: LineWord[] = new Array<LineWord>(spans.length / 2);
+  WORDS.length = 0;
+  scanWords(text, keywordEnd, end, WORDS);
+  const spans = WORDS.data;
+  const words: LineWord[] = new Array<LineWord>(WORDS.length / 2);
   for (let w = 0; w < words.length; w++) words[w] = { start: spans[2 * w], end: spans[2 * w + 1], value: text.slice(spans[2 * w], spans[2 * w + 1]) };
   return words;
 }
@@ -216,8 +241,10 @@ export function readLines(text: string): LineRead | undefined {
   const head = readDirectives(text, index);
   if (!head) return undefined;
   const keywords: string[] = [];
-  const marks: number[] = [];
-  const spans: number[] = [];
+  const marks = MARKS;
+  const spans = SPANS;
+  marks.length = 0;
+  spans.length = 0;
   const n = text.length;
   let i = head.offset;
   while (i < n) {
@@ -242,9 +269,11 @@ export function readLines(text: string): LineRead | undefined {
       i = stop < 0 ? -stop - 1 : stop;
     }
     keywords.push(keywordAt(text, start, keywordEnd));
-    marks.push(start, i, keywordEnd, spansFrom, spans.length, innerComment);
+    marks.push(start, i);
+    marks.push(keywordEnd, spansFrom);
+    marks.push(spans.length, innerComment);
   }
-  return { index, directives: head.directives, keywords, marks, spans, escapes };
+  return { index, directives: head.directives, keywords, marks: marks.data, spans: spans.data, escapes };
 }
 
 /** Does `--` occur between two offsets? (A bounded scan: `indexOf` would search on past the word.) */
@@ -283,7 +312,7 @@ export function flagWords(text: string, keyword: string, words: readonly LineWor
 }
 
 /** How many of the leading words are flags, by {@link flagWords}' rules, from word offsets (`spans` from `from` to `to`). */
-export function flagCountOf(text: string, keyword: string, spans: readonly number[], from = 0, to = spans.length): number {
+export function flagCountOf(text: string, keyword: string, spans: ArrayLike<number>, from = 0, to = spans.length): number {
   const stop = FLAG_STOP[keyword];
   if (!stop) return 0;
   let count = 0;

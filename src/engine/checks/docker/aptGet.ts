@@ -45,6 +45,17 @@ function readAptUse(ctx: DockerContext, ins: DockerInstruction): AptUse {
   return use;
 }
 
+/** The words from `from` turn recommended packages off (`--no-install-recommends`, `-o APT::Install-Recommends=false`). */
+function recommendsOff(words: readonly Word[], from: number): boolean {
+  for (let k = from; k < words.length; k++) {
+    const o = words[k].value;
+    if (o === '--no-install-recommends') return true;
+    if (/^APT::Install-Recommends=("?)(false|0)\1$/i.test(o) && ((k > from && words[k - 1].value === '-o') || o.startsWith('-o'))) return true;
+    if (/^-oAPT::Install-Recommends=/i.test(o)) return true;
+  }
+  return false;
+}
+
 /** apt-get usage that keeps builds reproducible and images small: update+install together, no recommends, lists removed. */
 export const aptGet = fileCheck({
   id: 'docker.apt-get',
@@ -68,9 +79,7 @@ export const aptGet = fileCheck({
         }
         if (params.noInstallRecommends) {
           for (const i of use.installs) {
-            const opts = i.cmd.words.slice(i.at + 1).map((w) => w.value);
-            if (opts.includes('--no-install-recommends') || opts.some((o, k) => /^APT::Install-Recommends=("?)(false|0)\1$/i.test(o) && (opts[k - 1] === '-o' || o.startsWith('-o')))) continue;
-            if (opts.some((o) => /^-oAPT::Install-Recommends=/i.test(o))) continue;
+            if (recommendsOff(i.cmd.words, i.at + 1)) continue;
             const w = i.cmd.words[i.at];
             findings.push(dockerFinding(ctx, ctx.index.range(w.start, i.sub.end), `${w.value} install without --no-install-recommends pulls in recommended packages the image does not need.`, stage));
           }

@@ -20,11 +20,30 @@ const Params = z.strictObject({
 });
 
 /** The paths one Dockerfile's context must exclude: its runtime's (every listed runtime's when it cannot be told), then the common ones. */
-function excludesFor(ws: WorkspaceView, df: ParsedFile<DockerfileModel>, p: z.infer<typeof Params>): string[] {
+function excludesFor(ws: WorkspaceView, df: ParsedFile<DockerfileModel>, p: z.infer<typeof Params>): readonly string[] {
   const { runtimes } = contextFacts(ws, df);
-  const extra = runtimes.length ? runtimes.flatMap((r) => p.byRuntime[r] ?? []) : Object.values(p.byRuntime).flat();
-  return [...new Set([...extra, ...p.mustExclude])];
+  // a repository has a few runtime lists: each list's paths are made once per params (the callers only read them)
+  let byList = EXCLUDES.get(p);
+  if (!byList) EXCLUDES.set(p, (byList = new Map()));
+  const key = runtimes.join(',');
+  let out = byList.get(key);
+  if (!out) {
+    const extra = runtimes.length ? runtimes.flatMap((r) => p.byRuntime[r] ?? []) : Object.values(p.byRuntime).flat();
+    byList.set(key, (out = [...new Set([...extra, ...p.mustExclude])]));
+  }
+  return out;
 }
+
+const EXCLUDES = new WeakMap<object, Map<string, readonly string[]>>();
+
+/** What a build context without a .dockerignore sends, in words; made once per list of paths. */
+function sentOf(excludes: readonly string[]): string {
+  let words = SENT.get(excludes);
+  if (words === undefined) SENT.set(excludes, (words = sentence(excludes.filter((x) => x !== '.env.production').map((x) => (x === '.env' ? '.env files' : x)))));
+  return words;
+}
+
+const SENT = new WeakMap<readonly string[], string>();
 
 function sentence(list: string[]): string {
   return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
@@ -121,7 +140,7 @@ export const dockerignore = workspaceCheck({
         findings.push({
           file: df.path,
           range: fromRange(df.model.stages[0]),
-          message: `No .dockerignore in the build context of ${baseName(df.path)}, so ${sentence(excludes.filter((x) => x !== '.env.production').map((x) => (x === '.env' ? '.env files' : x)))} are sent to the daemon and can end up in the image; add one beside it.`,
+          message: `No .dockerignore in the build context of ${baseName(df.path)}, so ${sentOf(excludes)} are sent to the daemon and can end up in the image; add one beside it.`,
           data: { stage: 0, dockerignore: joinPath(dirName(df.path), '.dockerignore') },
         });
         continue;

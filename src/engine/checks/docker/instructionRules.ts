@@ -54,10 +54,10 @@ export const exposePorts = fileCheck({
   }),
   kinds: ['dockerfile'],
   run(file, params) {
-    return perStage(file, (_ctx, stage, report) => {
+    return perStage(file, (ctx, stage, report) => {
       for (const ins of stage.instructions) {
         if (ins.keyword !== 'EXPOSE') continue;
-        for (const p of exposedPorts(ins.args)) {
+        for (const p of ctx.memo('exposedPorts', ins, () => exposedPorts(ins.args))) {
           if (params.valid && (Number.isNaN(p.low) || p.high > 65535 || p.low > p.high)) {
             report(ins.argsRange ?? ins.range, `EXPOSE ${p.text} is not a valid port: ports are numbers from 0 to 65535, optionally with /tcp, /udp or /sctp.`);
           }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import type { DockerInstruction, DockerStage } from '../../parse/dockerfile';
-import { fileCheck, passOrFail } from '../template';
+import { fileCheck, passOrFail, type CheckOutput } from '../template';
 import { program, subcommand, type CommandProgram, type ShellCommand, type Word } from './shell';
 import { dockerContext, dockerFinding, flags, properties, stageChain, type DockerContext } from './util';
 
@@ -213,31 +213,18 @@ export const runCommand = fileCheck({
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const shipped: readonly DockerStage[] | undefined = params.shippedOnly && ctx.model.final ? stageChain(ctx.model, ctx.model.final) : undefined;
     const rules = rulesOf(params);
-    const findings: RawFinding[] = [];
-    let applicable = false;
-    const judge = (stage: DockerStage, ins: DockerInstruction, cmd: ShellCommand, p: CommandProgram): void => {
-      for (const rule of rules.for(p.name)) {
-        const m = matchCommand(rule, cmd, p);
-        if (!m) continue;
-        applicable = true;
-        const bad = violation(rule, m, params);
-        if (!bad || excused(ctx, rule, ins, stage, cmd, ctx.commands(ins), params)) continue;
-        const text = `${m.cmd.words[m.at].value}${m.sub ? ` ${m.sub.value}` : ''}`;
-        const f = dockerFinding(ctx, ctx.index.range(bad.at.start, bad.end.end), rule.message.replace('{command}', text).replace(/\{package\}/g, bad.at.value), stage);
-        if (rule.fix && rule.require) f.data = { ...f.data, insert: rule.fix, after: (m.sub ?? m.cmd.words[m.at]).value };
-        findings.push(f);
-        return; // one finding per command and rule item, whichever entry saw it first
-      }
-    };
-    const done = () => (!params.onlyWhenUsed || applicable || findings.length > 0 ? passOrFail(findings) : undefined);
+    const j = new Judgement(ctx, params, rules);
+    const findings = j.findings;
     if (params.env.length === 0 && rules.programs) {
       // the shared list of the file's commands: only those that run a program the rules name
       const runs = ctx.runs();
-      if (!rules.programs.some((name) => runs.programs.has(name))) return done();
+      let named = false;
+      for (const name of rules.programs) if (runs.programs.has(name)) named = true;
+      if (!named) return j.output();
       for (const r of runs.commands) {
-        if (rules.programs.includes(r.program.name) && (!shipped || shipped.includes(r.stage))) judge(r.stage, r.ins, r.cmd, r.program);
+        if (rules.programs.includes(r.program.name) && (!shipped || shipped.includes(r.stage))) j.judge(r.stage, r.ins, r.cmd, r.program);
       }
-      return done();
+      return j.output();
     }
     for (const stage of ctx.model.stages) {
       if (shipped && !shipped.includes(stage)) continue;
@@ -260,13 +247,43 @@ export const runCommand = fileCheck({
             }
           }
           const p = program(cmd);
-          if (p) judge(stage, ins, cmd, p);
+          if (p) j.judge(stage, ins, cmd, p);
         }
       }
     }
-    return done();
+    return j.output();
   },
 });
+
+/** The findings of one run-command item on one file, command by command (a class: one object rather than closures per run). */
+class Judgement {
+  readonly findings: RawFinding[] = [];
+  /** Some command matched a rule (a program, sub-command and option it names). */
+  private applicable = false;
+  constructor(
+    private readonly ctx: DockerContext,
+    private readonly params: Params,
+    private readonly rules: RulesByProgram,
+  ) {}
+  judge(stage: DockerStage, ins: DockerInstruction, cmd: ShellCommand, p: CommandProgram): void {
+    const { ctx, params } = this;
+    for (const rule of this.rules.for(p.name)) {
+      const m = matchCommand(rule, cmd, p);
+      if (!m) continue;
+      this.applicable = true;
+      const bad = violation(rule, m, params);
+      if (!bad || excused(ctx, rule, ins, stage, cmd, ctx.commands(ins), params)) continue;
+      const text = `${m.cmd.words[m.at].value}${m.sub ? ` ${m.sub.value}` : ''}`;
+      const f = dockerFinding(ctx, ctx.index.range(bad.at.start, bad.end.end), rule.message.replace('{command}', text).replace(/\{package\}/g, bad.at.value), stage);
+      if (rule.fix && rule.require) f.data = { ...f.data, insert: rule.fix, after: (m.sub ?? m.cmd.words[m.at]).value };
+      this.findings.push(f);
+      return; // one finding per command and rule item, whichever entry saw it first
+    }
+  }
+  output(): CheckOutput | undefined {
+    return !this.params.onlyWhenUsed || this.applicable || this.findings.length > 0 ? passOrFail(this.findings) : undefined;
+  }
+}
 
 /** The first env rule (in list order) that names the variable and whose value it violates. */
 function envRule(rules: RulesByProgram, name: string, value: string | undefined, params: object): Params['env'][number] | undefined {

@@ -55,6 +55,25 @@ function installs(t: Pick<DockerTarget, 'model'>, stage: DockerStage): string {
   return words.join(' ');
 }
 
+/** The family of a stage's base image (through the stages it builds on), without the rest of {@link imageFacts}. */
+export function imageFamily(t: Pick<DockerTarget, 'model'>, stage: DockerStage): Family {
+  const { name, tag } = baseImage(t, stage);
+  return familyOf(name, tag);
+}
+
+/** The family of a base image by its name (no registry) and tag, both lower-cased. */
+function familyOf(name: string, tag: string): Family {
+  if (WINDOWS.test(name) || WINDOWS.test(tag)) return 'windows';
+  // .NET chiseled images (Ubuntu with no shell or package manager) ship the user app
+  if (NO_SHELL.test(name) || CHISELED.test(tag)) return 'noShell';
+  if (/alpine|busybox/.test(name) || /alpine|busybox/.test(tag)) return 'alpine';
+  if (RHEL_IMAGES.test(name) && !/minimal|micro/.test(name) && !/minimal|micro/.test(tag)) return 'rhel';
+  if (DEBIAN_IMAGES.test(name) || DEBIAN_TAGS.test(tag) || /(^|\/)(node|bun|deno|nginx)$/.test(name)) return 'debian';
+  return 'unknown';
+}
+
+const CHISELED = /(^|-)chiseled(-|$)/;
+
 export function imageFacts(t: Pick<DockerTarget, 'model'>, stage: DockerStage): ImageFacts {
   const { name, tag } = baseImage(t, stage);
   const image = tag ? `${name}:${tag}` : name;
@@ -62,14 +81,9 @@ export function imageFacts(t: Pick<DockerTarget, 'model'>, stage: DockerStage): 
   const installed = installs(t, stage);
   if (/(^|\s)curl(\s|$)/.test(installed)) tools.add('curl');
   if (/(^|\s)wget(\s|$)/.test(installed)) tools.add('wget');
-  if (WINDOWS.test(name) || WINDOWS.test(tag)) return { image, family: 'windows', tools: new Set() };
-  if (NO_SHELL.test(name)) return { image, family: 'noShell', user: name === 'scratch' ? undefined : 'nonroot', tools: new Set() };
-  // .NET chiseled images (Ubuntu with no shell or package manager) ship the user app
-  if (/(^|-)chiseled(-|$)/.test(tag)) return { image, family: 'noShell', user: 'app', tools: new Set() };
-  let family: Family = 'unknown';
-  if (/alpine|busybox/.test(`${name}:${tag}`)) family = 'alpine';
-  else if (RHEL_IMAGES.test(name) && !/minimal|micro/.test(`${name}:${tag}`)) family = 'rhel';
-  else if (DEBIAN_IMAGES.test(name) || DEBIAN_TAGS.test(tag) || /(^|\/)(node|bun|deno|nginx)$/.test(name)) family = 'debian';
+  const family = familyOf(name, tag);
+  if (family === 'windows') return { image, family, tools: new Set() };
+  if (family === 'noShell') return { image, family, user: NO_SHELL.test(name) ? (name === 'scratch' ? undefined : 'nonroot') : 'app', tools: new Set() };
   if (family === 'alpine') tools.add('wget');
   if (HAS_CURL.test(name) && family !== 'alpine') tools.add('curl');
   if (/(^|\/)node$/.test(name)) tools.add('node');
