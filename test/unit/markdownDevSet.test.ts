@@ -12,7 +12,8 @@ describe('Markdown linking on public checklists', () => {
   // set (dev2, validation2) is smaller and was added later; its validation part is never tuned on (rules added
   // since it was labelled gave it one more link, a wrong one: 35/53).
   const floors = {
-    dev: { recall: 0.86, precision: 0.87, falseAutomated: 0.07 },
+    // dev: eight lines relabelled for rules added after it was labelled (see its README) make 108 checkable lines.
+    dev: { recall: 0.84, precision: 0.92, falseAutomated: 0.04 },
     validation: { recall: 0.62, precision: 0.74, falseAutomated: 0.058 },
     dev2: { recall: 0.8, precision: 0.7, falseAutomated: 0.04 },
     validation2: { recall: 0.66, precision: 0.64, falseAutomated: 0.066 },
