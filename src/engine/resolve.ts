@@ -1,6 +1,6 @@
 // Checklist items resolved against the check and fix templates, with config overrides applied.
 import type { AnyTemplate } from './checks/template';
-import type { Checklist, ChecklistItem, Config } from './checklist/schema';
+import { VALIDATE_ONCE, type Checklist, type ChecklistItem, type Config } from './checklist/schema';
 import { TEMPLATES } from './checks';
 import { restrictTemplate } from './checks/applies';
 import type { AnyFix } from './fixes/template';
@@ -40,7 +40,7 @@ export function resolveItems(checklists: readonly Checklist[], config: Config = 
         let params: unknown = undefined;
         if (template) {
           const withParams = { ...(item.with ?? {}), ...(typeof setting === 'object' ? (setting.with ?? {}) : {}) };
-          const parsed = template.params.safeParse(withParams);
+          const parsed = template.params.safeParse(withParams, VALIDATE_ONCE);
           if (!parsed.success) {
             problems.push({ file: '.shipshape.yaml', message: `rules.${item.id}.with: ${parsed.error.issues[0]?.message ?? 'invalid'}`, severity: 'error' });
             continue;
@@ -48,7 +48,7 @@ export function resolveItems(checklists: readonly Checklist[], config: Config = 
           params = parsed.data;
         }
         const fixTemplate = item.fix ? FIXES.get(item.fix.template) : undefined;
-        const fixParams = fixTemplate?.params.safeParse(item.fix?.with ?? {});
+        const fixParams = fixTemplate?.params.safeParse(item.fix?.with ?? {}, VALIDATE_ONCE);
         items.push({
           item,
           checklist,

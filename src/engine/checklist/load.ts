@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Problem, Range } from '../model';
 import { TEMPLATES } from '../checks';
 import { FIXES } from '../fixes';
-import { ChecklistSchema, ConfigSchema, type Checklist, type Config } from './schema';
+import { ChecklistSchema, ConfigSchema, VALIDATE_ONCE, type Checklist, type Config } from './schema';
 import { parseValidated } from './located';
 
 type Path = (string | number)[];
@@ -30,7 +30,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
 function salvageChecklist(text: string): Checklist | undefined {
   const plain = plainOf(text);
   if (!isRecord(plain) || !Array.isArray(plain.sections)) return undefined;
-  const first = ChecklistSchema.safeParse(plain);
+  const first = ChecklistSchema.safeParse(plain, VALIDATE_ONCE);
   if (first.success) return first.data;
   const bad = new Map<number, Set<number>>();
   for (const issue of first.error.issues) {
@@ -41,7 +41,7 @@ function salvageChecklist(text: string): Checklist | undefined {
   const sections = (plain.sections as unknown[]).map((s, si) =>
     isRecord(s) && Array.isArray(s.items) ? { ...s, items: s.items.map((item, ii) => (bad.get(si)?.has(ii) ? undefined : item)).filter((i) => i !== undefined) } : s,
   );
-  const again = ChecklistSchema.safeParse({ ...plain, sections });
+  const again = ChecklistSchema.safeParse({ ...plain, sections }, VALIDATE_ONCE);
   return again.success ? again.data : undefined;
 }
 
@@ -53,7 +53,7 @@ function salvageConfig(text: string): Config | undefined {
   const plain = plainOf(text);
   if (plain === null || plain === undefined) return {};
   if (!isRecord(plain)) return undefined;
-  const first = ConfigSchema.safeParse(plain);
+  const first = ConfigSchema.safeParse(plain, VALIDATE_ONCE);
   if (first.success) return first.data;
   const copy: Record<string, unknown> = { ...plain };
   for (const issue of first.error.issues) {
@@ -67,7 +67,7 @@ function salvageConfig(text: string): Config | undefined {
     } else if (typeof key === 'string') delete copy[key];
     else return undefined;
   }
-  const again = ConfigSchema.safeParse(copy);
+  const again = ConfigSchema.safeParse(copy, VALIDATE_ONCE);
   return again.success ? again.data : undefined;
 }
 
@@ -93,7 +93,7 @@ export function escapesRoot(rel: string): boolean {
  */
 export function loadChecklist(text: string, file: string, options?: { plain: unknown }): { checklist?: Checklist; problems: Problem[] } {
   if (options) {
-    const fast = ChecklistSchema.safeParse(options.plain ?? {});
+    const fast = ChecklistSchema.safeParse(options.plain ?? {}, VALIDATE_ONCE);
     if (fast.success) {
       const problems: Problem[] = [];
       const checklist = checkItems(fast.data, file, problems, () => undefined);
@@ -125,7 +125,7 @@ function checkItems(value: Checklist, file: string, problems: Problem[], locate:
           problems.push({ file, message: `Checklist: unknown check template "${item.check}" (see \`shipshape rules\`)`, range: at('check'), severity: 'error' });
           return false;
         }
-        const parsed = template.params.safeParse(item.with ?? {});
+        const parsed = template.params.safeParse(item.with ?? {}, VALIDATE_ONCE);
         if (!parsed.success) {
           for (const issue of parsed.error.issues) {
             const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as (string | number)[];
@@ -140,7 +140,7 @@ function checkItems(value: Checklist, file: string, problems: Problem[], locate:
         const fix = FIXES.get(item.fix.template);
         if (!fix) problems.push({ file, message: `Checklist: unknown fix template "${item.fix.template}"`, range: at('fix', 'template'), severity: 'error' });
         else {
-          const parsed = fix.params.safeParse(item.fix.with ?? {});
+          const parsed = fix.params.safeParse(item.fix.with ?? {}, VALIDATE_ONCE);
           if (!parsed.success) problems.push({ file, message: `Checklist: ${item.id}: fix.with: ${parsed.error.issues[0]?.message}`, range: at('fix', 'with'), severity: 'error' });
         }
       }
@@ -198,7 +198,7 @@ export function checkRuleOverrides(config: Config, checklists: readonly Checklis
     if (typeof setting !== 'object' || !setting.with) continue;
     const template = item.check ? TEMPLATES.get(item.check) : undefined;
     if (!template) continue;
-    const parsed = template.params.safeParse({ ...(item.with ?? {}), ...setting.with });
+    const parsed = template.params.safeParse({ ...(item.with ?? {}), ...setting.with }, VALIDATE_ONCE);
     if (parsed.success) continue;
     for (const issue of parsed.error.issues) {
       const path = pathOf(issue);

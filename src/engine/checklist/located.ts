@@ -2,6 +2,7 @@ import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { Problem, Range } from '../model';
 import { keyRangeAt, nodeAt, nodeRange, toRange } from '../parse/yamlSupport';
+import { VALIDATE_ONCE } from './schema';
 
 /** Options of every parse of a checklist or config text (also used to build the built-in checklist cache). */
 const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
@@ -49,7 +50,7 @@ export function parseValidated<T>(text: string, file: string, schema: z.ZodType<
   } catch (e) {
     return { problems: [{ file, message: `${what}: ${(e as Error).message}`, severity: 'error' }], locate };
   }
-  const result = schema.safeParse(plain ?? {});
+  const result = schema.safeParse(plain ?? {}, VALIDATE_ONCE);
   if (!result.success) {
     for (const issue of result.error.issues) {
       let path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as (string | number)[];

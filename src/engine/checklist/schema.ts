@@ -9,6 +9,12 @@ export const SeveritySchema = z.enum(['error', 'warning', 'info']);
 
 const params = z.record(z.string(), z.unknown());
 
+/**
+ * Options for validating checklists, config and rule params: each schema checks a handful of values once per
+ * run, and zod's compiled fast path for an object schema costs more to compile than it saves on them.
+ */
+export const VALIDATE_ONCE = { jitless: true } as const;
+
 export const DocsSchema = z.strictObject({
   why: z.string().optional().describe('Why the requirement matters in production.'),
   fix: z.string().optional().describe('How to meet it, in a sentence or a snippet.'),
