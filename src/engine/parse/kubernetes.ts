@@ -1,6 +1,6 @@
 import { isAlias, type Document, type LineCounter, type Node } from 'yaml';
 import type { Problem, Range } from '../model';
-import { isMap, isPair, isScalar, isSeq, keyRangeAt, nodeAt, nodeRange, parseYaml, plainOf, valueRangeAt, type YamlPath } from './yamlSupport';
+import { isMap, isPair, isScalar, isSeq, keyRangeAt, nodeAt, nodeRange, parseYamlPlain, plainOf, valueRangeAt, type YamlPath } from './yamlSupport';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -114,9 +114,13 @@ function hasTemplateAction(text: string): boolean {
   return open !== -1 && text.indexOf('}}', open + 2) !== -1;
 }
 
+/** `{{`, `${`, or a backslash (a double-quoted escape may spell either). */
+const TEMPLATE_MARKER = /\{\{|\$\{|\\/;
+
 /** Why a text (a document's, or a value's) is a template rather than plain YAML, or undefined when it is not. */
 export function templateReason(text: string): string | undefined {
   if (hasTemplateAction(text)) return 'unrendered Helm/Go template ({{ … }}); render it (helm template) to audit it';
+  if (!text.includes('${')) return undefined;
   const name = envsubstVariable(text.replace(/^[ \t]*#.*$/gm, ''));
   // name the variable only: a `${VAR:-default}` default may be a secret
   if (name) return `unresolved \${${name}} placeholder (envsubst template); render it to audit it`;
@@ -125,14 +129,17 @@ export function templateReason(text: string): string | undefined {
 
 export function parseKubernetes(text: string, file: string, opts: { rendered?: boolean } = {}): { model: K8sModel; problems: Problem[] } {
   // a document that does not parse because it is a template says so (the others are audited); rendered output is no template
-  const { docs, lineCounter, problems } = parseYaml(text, file, (docText) => {
+  const { docs, lineCounter, problems, plain: read1 } = parseYamlPlain(text, file, (docText) => {
     const why = opts.rendered ? undefined : templateReason(docText);
     return why && `Not audited: ${why}`;
   });
+  // no value read in one walk can hold a template marker unless the text spells one, or escapes what could
+  const markers = TEMPLATE_MARKER.test(text);
   const objects: K8sObject[] = [];
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0) return;
-    const read = plainOf(doc);
+    const walked = read1[docIndex] !== undefined;
+    const read = walked ? { value: read1[docIndex] } : plainOf(doc);
     if ('error' in read) {
       problems.push({ file, message: `Document ${docIndex + 1} cannot be read: ${read.error}; it is not audited.`, range: nodeRange(lineCounter, doc.contents as never), severity: 'error', unaudited: 'document' });
       return;
@@ -140,7 +147,7 @@ export function parseKubernetes(text: string, file: string, opts: { rendered?: b
     const plain = read.value;
     if (plain === null || plain === undefined) return; // empty document
     if (!isObject(plain)) return;
-    const templated = templatedNode(doc.contents, plain);
+    const templated = walked && !markers ? undefined : templatedNode(doc.contents, plain);
     if (templated) {
       const ref = typeof plain.kind === 'string' && isObject(plain.metadata) && typeof plain.metadata.name === 'string' && !templateReason(plain.metadata.name) ? `${plain.kind}/${plain.metadata.name}` : undefined;
       const at = nodeRange(lineCounter, templated.node) ?? nodeRange(lineCounter, doc.contents as never);

@@ -1,6 +1,7 @@
 import * as yaml from 'yaml';
 import { LineCounter, parseAllDocuments, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Position, Problem, Range } from '../model';
+import { plainDocument } from './yamlPlain';
 
 /**
  * yaml's node guards, bound once. The bundle loads yaml as CommonJS, and each use of a named import from
@@ -115,6 +116,19 @@ export function withoutStacks<T>(fn: () => T): T {
  * document with a syntax error is unaudited (its first error); `explain` may give the reason from its text.
  */
 export function parseYaml(text: string, file: string, explain?: (docText: string) => string | undefined): YamlFile {
+  return parseYamlFile(text, file, explain);
+}
+
+/**
+ * parseYaml, and the plain values of the documents read in the walk that looks for duplicate keys (see
+ * plainDocument): `plain[i]` is undefined for a document with errors and for one that walk does not read.
+ */
+export function parseYamlPlain(text: string, file: string, explain?: (docText: string) => string | undefined): YamlFile & { plain: unknown[] } {
+  const plain: unknown[] = [];
+  return { ...parseYamlFile(text, file, explain, plain), plain };
+}
+
+function parseYamlFile(text: string, file: string, explain?: (docText: string) => string | undefined, plain?: unknown[]): YamlFile {
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
   let docs: Document.Parsed[];
@@ -127,7 +141,12 @@ export function parseYaml(text: string, file: string, explain?: (docText: string
   try {
     docs = withoutStacks(() => parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS })) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
-    for (const doc of docs) indexDocument(doc, text, (o) => positionAt(lineCounter, o).line);
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i];
+      const read = plain && doc.errors.length === 0 ? plainDocument(doc) : undefined;
+      if (read) plain![i] = read.value;
+      else indexDocument(doc, text, (o) => positionAt(lineCounter, o).line);
+    }
   } catch (e) {
     problems.push({ file, message: `Cannot parse YAML: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' });
     return { docs: [], lineCounter, problems };
