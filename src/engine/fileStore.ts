@@ -49,6 +49,8 @@ export class FileStore implements WorkspaceView {
   private readonly all: Memo<ParsedFile[]>;
   private readonly sorted: Memo<string[]>;
   private readonly problems: Memo<Problem[]>;
+  /** Values derived from the files for the checks (see `derive`), by their key. */
+  private readonly derived = new WeakMap<object, { get(): unknown }>();
 
   constructor(private readonly memos: Memos) {
     this.anyFile = memos.input(0);
@@ -81,6 +83,12 @@ export class FileStore implements WorkspaceView {
 
   get<M = unknown>(path: string): ParsedFile<M> | undefined {
     return this.path(path).get() as ParsedFile<M> | undefined;
+  }
+
+  derive<V>(key: object, name: string, compute: (last: V | undefined) => V): V {
+    let memo = this.derived.get(key) as Memo<V> | undefined;
+    if (!memo) this.derived.set(key, (memo = this.memos.memo(name, compute)));
+    return memo.get();
   }
 
   /** The entries of a kind, in insertion order. */

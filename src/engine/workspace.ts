@@ -22,12 +22,19 @@ export interface ParsedFile<M = unknown> {
 /**
  * What workspace-wide checks see: every parsed file, indexed by kind and path. The engine records what
  * each check reads to know when to re-run it; `byKind` returns the same array until a file of that kind
- * changes, so work shared between checks can be memoised in a WeakMap keyed by that array.
+ * changes, so work shared between checks can be memoised in a WeakMap keyed by that array, or, better,
+ * as a `Derived` value (checks/derived.ts), which the engine keeps among its memos.
  */
 export interface WorkspaceView {
   readonly files: readonly ParsedFile[];
   byKind<M = unknown>(kind: FileKind): readonly ParsedFile<M>[];
   get<M = unknown>(path: string): ParsedFile<M> | undefined;
+  /**
+   * A value derived from the files, kept under `key` by whoever holds them (the engine: one of its memos),
+   * computed from the last value (`last`) and again only after something `compute` read changed. Absent
+   * when the view keeps nothing: the value is then computed afresh.
+   */
+  derive?<V>(key: object, name: string, compute: (last: V | undefined) => V): V;
 }
 
 export class WorkspaceIndex implements WorkspaceView {

@@ -84,6 +84,16 @@ describe('incremental audit: what runs again after a change', () => {
     );
   });
 
+  it('a value built from the manifests is computed once per edit, however many checks read it, and kept when its parts are equal', () => {
+    const count = () => engine.executions.get('labels by namespace: workload') ?? 0;
+    const before = count();
+    const names = ran(engine, () => edit('kubernetes-manifests/cartservice.yaml', (t) => `# owned by the cart team\n${t}`));
+    for (const reader of ['k8s.service.selects-pods', 'k8s.networkpolicy.selects-pods', 'k8s.service.target-ports']) assert.ok(names.includes(`workspace run of ${reader}`), reader);
+    assert.equal(count(), before + 1);
+    // the index kept its identity (no workload changed namespace, name, labels or ports): the Service selector check judged the edited manifest alone and answered as before
+    assert.ok(!names.includes('record of k8s.service.selects-pods'));
+  });
+
   it('attesting a manual item re-assembles that item alone', () => {
     const manual = engine.resolvedItems.find((ri) => ri.template === undefined)!.item.id;
     const attestations = new Map([[manual, { by: 'ops', at: '2026-01-01' }]]);

@@ -5,9 +5,9 @@ import type { ParsedFile, WorkspaceView } from '../workspace';
  * How a workspace check stays proportional to the edited file. A workspace-wide value (the env context,
  * the ports the deployment exposes, a check's evidence) is built from one part per file; the parts are
  * kept with the last value and reused for every ParsedFile still in the lists (a ParsedFile keeps its
- * identity while its text is unchanged), so after an edit only the edited file's part is computed again. When that part equals the one it replaces, the previous
- * value is returned as is (early cutoff): its identity then tells every memo downstream, and the
- * engine, that nothing changed.
+ * identity while its text is unchanged), so after an edit only the edited file's part is computed again.
+ * When that part equals the one it replaces, the previous value is returned as is (early cutoff): its
+ * identity then tells every memo downstream, and the engine, that nothing changed.
  */
 export interface DerivedSpec<P, V> {
   /** The file kinds the value is built from, in the order the parts are combined. */
@@ -25,58 +25,34 @@ interface Built<P, V> {
   value: V;
 }
 
-type CacheNode = WeakMap<object, unknown>;
-
-/** How many recent values are kept as bases for early cutoff (several engines may share a process). */
-const RECENT = 4;
-const EMPTY: readonly ParsedFile[] = Object.freeze([]);
-
+/**
+ * A value derived from the files of some kinds. The view's holder keeps it (the engine, as one of its memos,
+ * computed once per state of those files whichever checks read it, and recomputed from its last value); a
+ * view that keeps nothing gets it computed afresh.
+ */
 export class Derived<P, V> {
-  private readonly cache: CacheNode = new WeakMap();
-  /** Parts computed during the current `get` (a changed file's part is compared, then built with). */
-  private readonly fresh = new Map<ParsedFile, P>();
-  private recent: Built<P, V>[] = [];
-
-  constructor(private readonly spec: DerivedSpec<P, V>) {}
+  constructor(
+    private readonly spec: DerivedSpec<P, V>,
+    /** Names the value in the engine's record of what was computed. */
+    readonly name = `derived from ${spec.kinds.join(', ')}`,
+  ) {}
 
   /** The value for the workspace as it is now; reads (and so records) every kind of the spec. */
   get(ws: WorkspaceView): V {
+    if (ws.derive) return ws.derive<Built<P, V>>(this, this.name, (last) => this.next(ws, last)).value;
+    return this.next(ws, undefined).value;
+  }
+
+  /** The last value when every part equals the current one (rebased on the current lists), else a new one built on it. */
+  private next(ws: WorkspaceView, last: Built<P, V> | undefined): Built<P, V> {
     const lists = this.spec.kinds.map((k) => ws.byKind(k));
-    // Empty lists are keyed by one shared object, as a view may hand out a fresh empty array each time.
-    const keys = lists.map((l) => (l.length ? l : EMPTY));
-    let node = this.cache;
-    for (let i = 0; i < keys.length - 1; i++) {
-      let next = node.get(keys[i]) as CacheNode | undefined;
-      if (!next) node.set(keys[i], (next = new WeakMap()));
-      node = next;
-    }
-    const last = keys[keys.length - 1];
-    if (node.has(last)) return node.get(last) as V;
-    const value = this.cutoff(lists) ?? this.build(lists);
-    this.fresh.clear();
-    node.set(last, value);
-    return value;
+    // parts computed while comparing (changed files), used again by the build
+    const fresh = new Map<ParsedFile, P>();
+    if (last && this.sameParts(last, lists, fresh)) return last;
+    return this.build(lists, last, fresh);
   }
 
-  private part(file: ParsedFile, kind: FileKind): P {
-    let p = this.fresh.get(file);
-    if (p === undefined && !this.fresh.has(file)) this.fresh.set(file, (p = this.spec.part(file, kind)));
-    return p as P;
-  }
-
-  /** A recent value whose parts all equal the current ones, rebased on the current lists; else undefined. */
-  private cutoff(lists: (readonly ParsedFile[])[]): V | undefined {
-    for (let r = this.recent.length - 1; r >= 0; r--) {
-      const base = this.recent[r];
-      if (!this.sameParts(base, lists)) continue;
-      this.recent.splice(r, 1);
-      this.recent.push(base);
-      return base.value;
-    }
-    return undefined;
-  }
-
-  private sameParts(base: Built<P, V>, lists: (readonly ParsedFile[])[]): boolean {
+  private sameParts(base: Built<P, V>, lists: (readonly ParsedFile[])[], fresh: Map<ParsedFile, P>): boolean {
     for (let k = 0; k < lists.length; k++) if (lists[k].length !== base.lists[k].length) return false;
     const updates: [number, number, P][] = [];
     for (let k = 0; k < lists.length; k++) {
@@ -85,7 +61,8 @@ export class Derived<P, V> {
       for (let i = 0; i < now.length; i++) {
         if (now[i] === before[i]) continue;
         if (now[i].path !== before[i].path) return false;
-        const p = this.part(now[i], this.spec.kinds[k]);
+        const p = this.spec.part(now[i], this.spec.kinds[k]);
+        fresh.set(now[i], p);
         if (!this.spec.equal(p, base.parts[k][i])) return false;
         updates.push([k, i, p]);
       }
@@ -97,29 +74,22 @@ export class Derived<P, V> {
   }
 
   /**
-   * Builds the value, taking each unchanged file's part from the most recent value (the parts are kept
-   * there, not in a per-file table: thousands of weak entries per value cost the collector more than
-   * they save) and computing the others.
+   * Builds the value, taking each unchanged file's part from the last value (the parts are kept there, not
+   * in a per-file table: thousands of weak entries per value cost the collector more than they save) and
+   * computing the others.
    */
-  private build(lists: (readonly ParsedFile[])[]): V {
-    const base = this.recent[this.recent.length - 1];
-    // parts computed while comparing (changed files); none on a first build
-    const fresh = this.fresh.size > 0 ? this.fresh : undefined;
+  private build(lists: (readonly ParsedFile[])[], base: Built<P, V> | undefined, fresh: ReadonlyMap<ParsedFile, P>): Built<P, V> {
     const parts = lists.map((list, k) => {
       const kind = this.spec.kinds[k];
-      if (!base && !fresh) return list.map((f) => this.spec.part(f, kind));
-      const known = lastParts(base?.lists[k], base?.parts[k], list);
+      if (!base) return list.map((f) => this.spec.part(f, kind));
+      const known = lastParts(base.lists[k], base.parts[k], list);
       return list.map((f, i) => {
         const p = known(f, i);
         if (p !== undefined) return p;
-        // computed while comparing (a changed file), else now: a full build needs no table of its own
-        return fresh?.has(f) ? (fresh.get(f) as P) : this.spec.part(f, kind);
+        return fresh.has(f) ? (fresh.get(f) as P) : this.spec.part(f, kind);
       });
     });
-    const value = this.spec.build(parts, lists);
-    this.recent.push({ lists: [...lists], parts, value });
-    if (this.recent.length > RECENT) this.recent.shift();
-    return value;
+    return { lists: [...lists], parts, value: this.spec.build(parts, lists) };
   }
 }
 
@@ -145,10 +115,13 @@ export function lastParts<P>(files: readonly ParsedFile[] | undefined, parts: re
 /** Derived values per params object (a checklist item's parsed `with:`, which keeps its identity). */
 export class DerivedByKey<K extends object, P, V> {
   private readonly instances = new WeakMap<K, Derived<P, V>>();
-  constructor(private readonly make: (key: K) => DerivedSpec<P, V>) {}
+  constructor(
+    private readonly make: (key: K) => DerivedSpec<P, V>,
+    private readonly name?: string,
+  ) {}
   get(ws: WorkspaceView, key: K): V {
     let d = this.instances.get(key);
-    if (!d) this.instances.set(key, (d = new Derived(this.make(key))));
+    if (!d) this.instances.set(key, (d = new Derived(this.make(key), this.name)));
     return d.get(ws);
   }
 }

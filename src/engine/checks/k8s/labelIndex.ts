@@ -54,33 +54,36 @@ function push<T>(m: Map<string, T[]>, k: string, v: T): void {
   else m.set(k, [v]);
 }
 
-function indexOf(spec: KindSpec): Derived<string[], LabelIndex> {
-  return new Derived<string[], LabelIndex>({
-    kinds: ['kubernetes'],
-    // what a manifest's objects of the kind show selectors: namespace, labels and what readers look at
-    part: (file: ParsedFile) => {
-      const out: string[] = [];
-      for (const o of placedObjects(file)) if (spec.is(o.obj.kind)) out.push(JSON.stringify([o.obj.namespace ?? '', spec.labels(o), ...spec.shown(o)]));
-      return out;
-    },
-    equal: sameList,
-    build: (_parts, [files]) => {
-      const ix: LabelIndex = { byNs: new Map(), byPair: new Map() };
-      for (const file of files) {
-        for (const o of placedObjects(file)) {
-          if (!spec.is(o.obj.kind)) continue;
-          const ns = o.obj.namespace ?? '';
-          const entry: Labelled = { at: o, labels: spec.labels(o) };
-          push(ix.byNs, ns, entry);
-          for (const [k, v] of Object.entries(entry.labels)) push(ix.byPair, `${ns}\u0000${k}=${v}`, entry);
+function indexOf(kind: LabelledKind, spec: KindSpec): Derived<string[], LabelIndex> {
+  return new Derived<string[], LabelIndex>(
+    {
+      kinds: ['kubernetes'],
+      // what a manifest's objects of the kind show selectors: namespace, labels and what readers look at
+      part: (file: ParsedFile) => {
+        const out: string[] = [];
+        for (const o of placedObjects(file)) if (spec.is(o.obj.kind)) out.push(JSON.stringify([o.obj.namespace ?? '', spec.labels(o), ...spec.shown(o)]));
+        return out;
+      },
+      equal: sameList,
+      build: (_parts, [files]) => {
+        const ix: LabelIndex = { byNs: new Map(), byPair: new Map() };
+        for (const file of files) {
+          for (const o of placedObjects(file)) {
+            if (!spec.is(o.obj.kind)) continue;
+            const ns = o.obj.namespace ?? '';
+            const entry: Labelled = { at: o, labels: spec.labels(o) };
+            push(ix.byNs, ns, entry);
+            for (const [k, v] of Object.entries(entry.labels)) push(ix.byPair, `${ns}\u0000${k}=${v}`, entry);
+          }
         }
-      }
-      return ix;
+        return ix;
+      },
     },
-  });
+    `labels by namespace: ${kind}`,
+  );
 }
 
-const INDEXES = new Map<LabelledKind, Derived<string[], LabelIndex>>(Object.keys(KINDS).map((k) => [k as LabelledKind, indexOf(KINDS[k as LabelledKind])]));
+const INDEXES = new Map<LabelledKind, Derived<string[], LabelIndex>>(Object.keys(KINDS).map((k) => [k as LabelledKind, indexOf(k as LabelledKind, KINDS[k as LabelledKind])]));
 
 /**
  * The manifests' Services or workloads by namespace and label pair: the same object while no manifest's
