@@ -1,12 +1,11 @@
 import type { Checklist, Config } from './checklist/schema';
 import { sortProblems, summarize, withUnauditedInputs } from './auditSummary';
-import { FileOutputs } from './fileOutputs';
+import { FileOutputs, type KindOutputs } from './fileOutputs';
 import { FileStore, type Entry } from './fileStore';
 import type { ItemOut } from './itemOutput';
 import { assembleItem, type ItemRecord } from './itemRecord';
 import { KeptFindings, sameSuppressions } from './keptFindings';
 import { Memos, type Input, type Memo } from './memo';
-import { sameList } from './checks/derived';
 import type { Attestation, AuditResult, Problem, Unaudited, UnauditedPolicy } from './model';
 import { parseFile } from './parse';
 import { presentRendered } from './render/present';
@@ -102,10 +101,10 @@ export class Engine {
   private recordOf(ri: ResolvedItem, slot: number): Memo<ItemRecord> {
     const t = ri.template;
     const id = ri.item.id;
-    let outputs: () => { kind?: ParsedFile['kind']; outs: readonly ItemOut[] }[] = () => [];
+    let outputs: () => { kind?: ParsedFile['kind']; outs: readonly (ItemOut | undefined)[] }[] = () => [];
     if (t?.scope === 'file') {
-      const perKind = t.kinds.map((kind) => ({ kind, outs: this.memos.memo(`outputs of ${id} on ${kind}`, () => this.outputs.of(this.store.entriesOf(kind), kind, slot), sameList) }));
-      outputs = () => perKind.map(({ kind, outs }) => ({ kind, outs: outs.get() }));
+      const perKind = t.kinds.map((kind) => ({ kind, outs: this.memos.memo<KindOutputs>(`outputs of ${id} on ${kind}`, (last) => this.outputs.of(this.store.entriesOf(kind), kind, slot, last)) }));
+      outputs = () => perKind.map(({ kind, outs }) => ({ kind, outs: outs.get().outs }));
     } else if (t?.scope === 'workspace') {
       const run = this.memos.memo<WorkspaceRun>(`workspace run of ${id}`, (last) => runWorkspace(this.store, ri, t, last));
       outputs = () => [{ outs: [run.get().out] }];

@@ -6,6 +6,12 @@ import { checkFailed, stamp, type ItemOut } from './itemOutput';
 import type { FileKind, Problem } from './model';
 import type { ResolvedItem } from './resolve';
 
+/** An item's outputs on the files of one kind, position by position with the entries they were read from. */
+export interface KindOutputs {
+  entries: readonly Entry[];
+  outs: readonly (ItemOut | undefined)[];
+}
+
 export class FileOutputs {
   /** The slots of file-scope items by the kind of file they read. */
   private readonly slots = new Map<FileKind, number[]>();
@@ -46,17 +52,35 @@ export class FileOutputs {
     }
   }
 
-  /** An item's outputs on the entries of a kind that have a model, in their order: run on first use, then kept until the entry is replaced. */
-  of(entries: readonly Entry[], kind: FileKind, slot: number): ItemOut[] {
+  /**
+   * An item's outputs on the entries of a kind, position by position (undefined for a file without a model):
+   * run on first use, then kept until the entry is replaced. Given the last list, only the positions whose
+   * entry was replaced are looked at, and the last list itself is returned (rebased on the current entries)
+   * when their outputs are the very objects they were.
+   */
+  of(entries: readonly Entry[], kind: FileKind, slot: number, last: KindOutputs | undefined): KindOutputs {
     const at = this.index.get(kind)![slot];
     const size = this.slots.get(kind)!.length;
-    const list: ItemOut[] = [];
-    for (const entry of entries) {
-      if (entry.parsed.model === undefined) continue;
-      const outs = (entry.outs ??= new Array<ItemOut | undefined>(size));
-      list.push((outs[at] ??= this.run(entry, slot)));
+    const outOf = (entry: Entry): ItemOut | undefined => (entry.parsed.model === undefined ? undefined : ((entry.outs ??= new Array<ItemOut | undefined>(size))[at] ??= this.run(entry, slot)));
+    if (last && last.entries.length === entries.length) {
+      let changed: number[] | undefined;
+      let same = true;
+      for (let i = 0; i < entries.length && same; i++) {
+        if (entries[i] === last.entries[i]) continue;
+        if (entries[i].parsed.path !== last.entries[i].parsed.path) same = false;
+        else (changed ??= []).push(i);
+      }
+      if (same) {
+        if (!changed) return last;
+        const now = changed.map((i) => outOf(entries[i]));
+        last.entries = entries;
+        if (changed.every((i, k) => now[k] === last.outs[i])) return last;
+        const outs = last.outs.slice();
+        changed.forEach((i, k) => (outs[i] = now[k]));
+        return { entries, outs };
+      }
     }
-    return list;
+    return { entries, outs: entries.map(outOf) };
   }
 
   private run(entry: Entry, slot: number): ItemOut {

@@ -43,8 +43,8 @@ export interface ItemInputs {
   silencing: KeptFindings;
   /** Changes whenever a suppression may have changed. */
   suppressionEpoch: number;
-  /** The outputs of a file-scope item on the files of each kind it reads, or a workspace item's output. */
-  outputs: readonly { kind?: FileKind; outs: readonly ItemOut[] }[];
+  /** The outputs of a file-scope item on the files of each kind it reads (undefined: a file without a model), or a workspace item's output. */
+  outputs: readonly { kind?: FileKind; outs: readonly (ItemOut | undefined)[] }[];
   /** The item's last record, if any, and where to note the files whose reported findings changed since. */
   previous: ItemRecord | undefined;
   dirty: Set<string>;
@@ -79,7 +79,7 @@ export function assembleItem(x: ItemInputs): ItemRecord {
     for (const out of outs) {
       // most files pass or are out of scope: the shared outputs need no bookkeeping
       if (out === NOTHING_FOUND) applicable = true;
-      else if (out !== NOT_APPLICABLE) take(out, kind);
+      else if (out !== NOT_APPLICABLE && out !== undefined) take(out, kind);
     }
   }
   const result = itemResult(ri, reported, evidence, applicable, unaudited.length > 0, x.attestation);
