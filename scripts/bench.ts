@@ -62,6 +62,8 @@ interface DiscoverRun {
 interface IncrementalRun {
   scanMs: number;
   samples: number[];
+  /** The process's CPU time per edit. */
+  cpuSamples: number[];
   maxRssMb: number;
 }
 interface DockerRun {
@@ -82,12 +84,14 @@ const speed = (ratio: number): string => (ratio >= 1 ? `${ratio.toFixed(2)}× fa
 /** The incremental re-audits alone: one fresh process per run, each a full scan then the edits; prints each run and all samples together. */
 function incrementalRuns(childJs: string, root: string, runs: number, edits: number): void {
   const all: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < runs; r++) {
     const inc = runChild<IncrementalRun>(childJs, 'incremental', { root, edits });
     all.push(...inc.samples);
-    console.log(`incremental    run ${r + 1}: median ${fmt(median(inc.samples))}, p95 ${fmt(percentile(inc.samples, 95))} over ${inc.samples.length} edits of one manifest (upsert + audit); scan ${fmt(inc.scanMs)}`);
+    cpu.push(...inc.cpuSamples);
+    console.log(`incremental    run ${r + 1}: median ${fmt(median(inc.samples))}, p95 ${fmt(percentile(inc.samples, 95))} over ${inc.samples.length} edits of one manifest (upsert + audit; CPU median ${fmt(median(inc.cpuSamples))}); scan ${fmt(inc.scanMs)}`);
   }
-  console.log(`incremental    all runs: median ${fmt(median(all))}, p95 ${fmt(percentile(all, 95))} over ${all.length} edits`);
+  console.log(`incremental    all runs: median ${fmt(median(all))}, p95 ${fmt(percentile(all, 95))} over ${all.length} edits; CPU per edit median ${fmt(median(cpu))}, p95 ${fmt(percentile(cpu, 95))}`);
 }
 
 function perDockerfile(childJs: string, root: string, out: string, runs: number): { docker: DockerRun; speedups: Map<string, number[]> } {
