@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Log } from './log';
+import { StartupProfile } from './profile';
 import { FolderAuditor, type AuditorHost } from './scan';
 import { loadBuiltins, type Builtins } from './setup';
 
@@ -71,6 +72,7 @@ export class Ctx implements vscode.Disposable, AuditorHost {
   private readonly scanEmitter = new vscode.EventEmitter<boolean>();
   readonly onDidChangeScanning = this.scanEmitter.event;
 
+  private readonly profile = new StartupProfile();
   private builtinsPromise: Promise<Builtins> | undefined;
   private scanCts: vscode.CancellationTokenSource | undefined;
   private scanPromise: Promise<void> | undefined;
@@ -95,6 +97,7 @@ export class Ctx implements vscode.Disposable, AuditorHost {
       this.auditEmitter.fire(auditor);
       const spent = [...this.spent].map(([what, ms]) => `${what.toLowerCase()} ${Math.round(ms)} ms`).join(', ');
       this.log.info(`Startup: activation → first progress ${since(t.progress)}, → first results so far ${since(t.partial)}, → first complete result ${since(t.complete)} (then shown in ${Date.now() - t.complete} ms; handlers so far: ${spent})`);
+      void this.profile.stop(`shipshape-startup-${this.folders.map((a) => a.name).join('+')}`).then((file) => file && this.log.info(`Startup profile written to ${file}`));
       return;
     }
     this.auditEmitter.fire(auditor);
