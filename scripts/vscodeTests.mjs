@@ -111,6 +111,10 @@ for (let i = 0; i < LARGE_SERVICES; i++) {
   }
 }
 cpSync(path.join(REPO, 'examples', 'shop', '.github'), path.join(WS_LARGE, '.github'), { recursive: true });
+// A folder with nothing Shipshape audits: a README only.
+const WS_EMPTY = path.join(TMP, 'ws-readme');
+mkdirSync(WS_EMPTY, { recursive: true });
+writeFileSync(path.join(WS_EMPTY, 'README.md'), '# Notes\n\nNothing to deploy here yet.\n');
 
 // A quiet workbench: no welcome page, no chat panel, no gallery checks (the machine is offline). Auto save off,
 // as in desktop VS Code (the web workbench saves after a second by default, which would save what tests leave unsaved).
@@ -308,6 +312,7 @@ try {
           ...(WS_DEMO ? { SHIPSHAPE_UI_DEMO_URL: workbenchUrl(WS_DEMO, payload), SHIPSHAPE_UI_DEMO: WS_DEMO } : {}),
           SHIPSHAPE_UI_LARGE_URL: workbenchUrl(WS_LARGE, payload),
           SHIPSHAPE_UI_LARGE: WS_LARGE,
+          SHIPSHAPE_UI_EMPTY_URL: workbenchUrl(WS_EMPTY, payload),
           // the extension host's logs (the Shipshape channel's startup line) are under code-server's user data
           SHIPSHAPE_UI_USER_DATA: dirs.user,
           SHIPSHAPE_UI_PROFILE: dirs['profile-ui'],
