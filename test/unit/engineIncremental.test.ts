@@ -1,37 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
 import { fixAll } from '../../src/engine/fixes/run';
 import type { SourceFile } from '../../src/engine/workspace';
-import { builtinChecklists, FIXTURES, kindOf } from './helpers';
+import { filesUnder, rng } from './engineWorkspace';
+import { builtinChecklists, FIXTURES } from './helpers';
 
 /** Every rule fixture file (folder fixtures included), as one big workspace: `<rule>/<entry…>`. */
-function fixtureWorkspace(): SourceFile[] {
-  const out: SourceFile[] = [];
-  const visit = (abs: string, rel: string) => {
-    for (const name of readdirSync(abs).sort()) {
-      const a = path.join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      if (statSync(a).isDirectory()) visit(a, r);
-      else if (!/\.fixed(\.|$)/.test(name)) {
-        const text = readFileSync(a, 'utf8');
-        const kind = kindOf(r, text);
-        if (kind) out.push({ path: r, text, kind });
-      }
-    }
-  };
-  visit(path.join(FIXTURES, 'rules'), '');
-  return out;
-}
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a * 1103515245 + 12345) % 2147483648;
-    return a / 2147483648;
-  };
-}
+const fixtureWorkspace = (): SourceFile[] => filesUnder(path.join(FIXTURES, 'rules'));
 
 /** A fresh engine over the same files in the same order: what the incremental engine must equal. */
 function fresh(files: ReadonlyMap<string, SourceFile>, strict: boolean) {

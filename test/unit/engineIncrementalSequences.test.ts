@@ -1,38 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
 import type { Checklist, Config } from '../../src/engine/checklist/schema';
 import type { SourceFile } from '../../src/engine/workspace';
-import { builtinChecklists, FIXTURES, kindOf, SHARED } from './helpers';
-
-/** Every file of a folder the engine audits, with paths relative to `prefix`. */
-function filesUnder(root: string, prefix: string, keep: (rel: string, i: number) => boolean = () => true): SourceFile[] {
-  const out: SourceFile[] = [];
-  let i = 0;
-  const visit = (abs: string, rel: string) => {
-    for (const name of readdirSync(abs).sort()) {
-      const a = path.join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      if (statSync(a).isDirectory()) visit(a, r);
-      else if (!/\.fixed(\.|$)/.test(name)) {
-        const text = readFileSync(a, 'utf8');
-        const kind = kindOf(r, text);
-        if (kind && keep(r, i++)) out.push({ path: `${prefix}${r}`, text, kind });
-      }
-    }
-  };
-  visit(root, '');
-  return out;
-}
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a * 1103515245 + 12345) % 2147483648;
-    return a / 2147483648;
-  };
-}
+import { filesUnder, rng } from './engineWorkspace';
+import { builtinChecklists, FIXTURES, SHARED } from './helpers';
 
 /** A fresh engine over the same checklists, config and files in the same order: what the incremental engine must equal. */
 function fresh(checklists: readonly Checklist[], config: Config, files: ReadonlyMap<string, SourceFile>, strict: boolean) {
