@@ -38,6 +38,17 @@ export class FolderRenderer implements vscode.Disposable {
     return !!plan && (plan.consumed.has(rel) || plan.chartDirs.some((d) => under(rel, d)));
   }
 
+  /** True when a removed folder held a chart, a kustomization or a file one of them renders (a removed file: its own event tells). */
+  heldUnder(dir: string): boolean {
+    const plan = this.plan;
+    if (!plan) return false;
+    return (
+      plan.charts.some((c) => under(c.dir, dir)) ||
+      plan.kustomizations.some((k) => under(k.dir, dir)) ||
+      [...plan.consumed].some((p) => p.startsWith(`${dir}/`))
+    );
+  }
+
   /** A chart or kustomization file itself: when one comes or goes, what renders changes (a rescan). */
   static isEntryFile(rel: string): boolean {
     const name = baseName(rel);

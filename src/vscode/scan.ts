@@ -314,6 +314,12 @@ export class FolderAuditor implements vscode.Disposable {
   removedFolder(uri: vscode.Uri): void {
     const rel = this.relative(uri);
     if (!rel || !this.engine) return;
+    if (this.renderer.heldUnder(rel)) {
+      // a chart or kustomization went with it (a deleted folder reports no event per file): what renders changes
+      this.host.log.debug(`${this.name}: ${rel} removed; rescanning`);
+      void this.host.scan([this]);
+      return;
+    }
     for (const p of this.engine.paths) if (p.startsWith(`${rel}/`)) this.changed(resolveRelative(this.folder.uri, p));
   }
 
