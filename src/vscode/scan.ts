@@ -367,6 +367,12 @@ export class FolderAuditor implements vscode.Disposable {
     const markdown = new Set(this.setup?.config.markdown ?? []);
     const maxSize = this.setup?.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     for (const [rel, uri] of batch) {
+      if (this.renderer.consumes(rel)) {
+        // queued before a scan found the chart or kustomization that renders it: audited as rendered only
+        if (engine.remove(rel)) dirty = true;
+        this.renderer.schedule(() => this.rerender());
+        continue;
+      }
       const before = JSON.stringify(this.fileProblems.get(rel) ?? []);
       const problems: Problem[] = [];
       // Only files on disk belong to the repository: an editor still showing a deleted file is not audited.
