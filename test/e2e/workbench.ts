@@ -100,7 +100,12 @@ export function cliScanMs(folder: string): number {
 
 /** The startup figures of the extension on a folder, next to the CLI's scan of the same folder (printed, never asserted). */
 export function printStartup(name: string, folder: string, since: number): void {
-  const line = extensionStartup(since);
+  // The log channel writes its file a moment after the line is logged: look again for up to 10 s.
+  let line = extensionStartup(since);
+  for (let waited = 0; !line && waited < 10000; waited += 250) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    line = extensionStartup(since);
+  }
   const cli = cliScanMs(folder);
   const ext = line && /first complete result (\d+) ms/.exec(line);
   console.log(`  ${name}: extension ${line ?? 'startup line not found in the Shipshape log'}; CLI scan --format json ${cli} ms${ext ? ` (extension/CLI ${(Number(ext[1]) / cli).toFixed(2)}×)` : ''}`);
