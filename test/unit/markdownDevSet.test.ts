@@ -28,6 +28,9 @@ describe('Markdown linking on public checklists', () => {
     // those floors were lowered to the level measured, not tuned back.
     dev3: { recall: 0.76, precision: 0.89, falseAutomated: 0.028 },
     validation4: { recall: 0.64, precision: 0.83, falseAutomated: 0.087 },
+    // A fifth set, all held out and never tuned on; floors from its first measurement: 74/138, 89/113 and 9/182 by
+    // default, 72/138, 87/109 and 7/182 with the operations checklist.
+    validation5: { recall: 0.52, precision: 0.78, falseAutomated: 0.05 },
   };
   for (const part of PARTS) {
     for (const operations of [false, true]) {
@@ -44,7 +47,7 @@ describe('Markdown linking on public checklists', () => {
   it('every line of every part is labelled, and each part has checkable and operational lines', () => {
     for (const part of PARTS) {
       const s = score(linkPart(part, builtinSet(builtinChecklists(), false)));
-      const least = { dev: 90, validation: 90, dev2: 25, validation2: 25, validation3: 50, dev3: 90, validation4: 60 }[part];
+      const least = { dev: 90, validation: 90, dev2: 25, validation2: 25, validation3: 50, dev3: 90, validation4: 60, validation5: 100 }[part];
       assert.ok(s.checkable >= least && s.uncheckable >= least, `${part}: ${s.checkable} checkable, ${s.uncheckable} not`);
     }
   });

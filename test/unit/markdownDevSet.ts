@@ -56,9 +56,10 @@ function readLabels(dir: string): Map<string, Map<string, LineResult['expected']
 /**
  * The labelled parts: `dev` and `validation` (the first set), `dev2` and `validation2` (a second set of other
  * teams' checklists, labelled before the linker was run on them), `validation3` (a third set, all of it held
- * out), and `dev3` and `validation4` (a fourth set, split by checklist). Only the dev parts are tuned on.
+ * out), `dev3` and `validation4` (a fourth set, split by checklist) and `validation5` (a fifth set, all held out).
+ * Only the dev parts are tuned on.
  */
-export const PARTS = ['dev', 'validation', 'dev2', 'validation2', 'validation3', 'dev3', 'validation4'] as const;
+export const PARTS = ['dev', 'validation', 'dev2', 'validation2', 'validation3', 'dev3', 'validation4', 'validation5'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** Every labelled line of a part with the links the linker gives it against these checklists. */
