@@ -104,7 +104,7 @@ function mapEvidence(e: Evidence, src: PresentSource): Evidence {
 
 function presentItem(item: ItemResult, src: PresentSource, looked: NamespaceLookup[]): ItemResult {
   // nothing rendered, and no object with findings in two files: nothing to map, no repeat to merge
-  if (!src.hasRendered && !objectInTwoFiles(item.findings)) return item;
+  if (!src.hasRendered && !objectInTwoFiles(item.findings, src)) return item;
   let touched = false;
   const pairs = item.findings.map((f) => {
     const m = mapFinding(f, src);
@@ -175,12 +175,24 @@ function withOthers(f: Finding, extra: readonly RelatedInfo[]): Finding {
   return out;
 }
 
-/** Whether some object (Kind/name) has findings in two files: without rendering, the only way to a repeat. */
-function objectInTwoFiles(findings: readonly Finding[]): boolean {
+/**
+ * Whether some object (Kind/name) of a manifest has findings in two files: without rendering, the only way
+ * to a repeat. Only manifests' objects are merged (see namespaceOf): a Dockerfile's stage names (`build`)
+ * recur from file to file and merge nothing.
+ */
+function objectInTwoFiles(findings: readonly Finding[], src: PresentSource): boolean {
   if (findings.length < 2) return false;
   const fileOf = new Map<string, string>();
+  // an item's findings come file by file: the kind is looked up once per run of them
+  let last: string | undefined;
+  let manifest = false;
   for (const out of findings) {
     if (!out.object) continue;
+    if (out.file !== last) {
+      last = out.file;
+      manifest = src.file(out.file)?.kind === 'kubernetes';
+    }
+    if (!manifest) continue;
     const file = fileOf.get(out.object);
     if (file === undefined) fileOf.set(out.object, out.file);
     else if (file !== out.file) return true;
