@@ -1,5 +1,6 @@
 // File-scope check outputs: kept on each file's entry, one slot per item that reads the file's kind.
 import { samePlain } from './checks/derived';
+import { FileValues } from './checks/fileValues';
 import type { CheckOutput, FileCheckTemplate } from './checks/template';
 import type { Entry } from './fileStore';
 import { checkFailed, stamp, type ItemOut } from './itemOutput';
@@ -48,7 +49,9 @@ export class FileOutputs {
       if (!slots) continue;
       // the kind's slots in order: position i is where `index` puts slots[i]
       const outs = (entry.outs ??= new Array<ItemOut | undefined>(slots.length));
-      for (let i = 0; i < slots.length; i++) outs[i] ??= this.run(entry, slots[i]);
+      // what the checks derive from the file, shared by them and dropped after them
+      const values = new FileValues(entry.parsed);
+      for (let i = 0; i < slots.length; i++) outs[i] ??= this.run(entry, slots[i], values);
     }
   }
 
@@ -83,13 +86,13 @@ export class FileOutputs {
     return { entries, outs: entries.map(outOf) };
   }
 
-  private run(entry: Entry, slot: number): ItemOut {
+  private run(entry: Entry, slot: number, values?: FileValues): ItemOut {
     const ri = this.items[slot];
     const t = ri.template as FileCheckTemplate<unknown>;
     let out: CheckOutput | undefined;
     let problem: Problem | undefined;
     try {
-      out = t.run(entry.parsed, ri.params);
+      out = t.run(entry.parsed, ri.params, values);
     } catch (e) {
       problem = checkFailed(entry.parsed.path, ri.item.id, e);
     }

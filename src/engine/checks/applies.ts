@@ -2,6 +2,7 @@ import type { FileKind } from '../model';
 import type { AppliesTo } from '../checklist/appliesTo';
 import { fileFacts, matches, repositoryFacts } from '../services';
 import type { ParsedFile, WorkspaceView } from '../workspace';
+import type { FileValues } from './fileValues';
 import type { AnyTemplate, CheckOutput } from './template';
 
 /**
@@ -12,7 +13,7 @@ import type { AnyTemplate, CheckOutput } from './template';
  */
 export function restrictTemplate(template: AnyTemplate, where: AppliesTo): AnyTemplate {
   if (template.scope === 'file') {
-    return { ...template, run: (file: ParsedFile, params: unknown) => (matches(fileFacts(file), where) ? template.run(file, params) : undefined) };
+    return { ...template, run: (file: ParsedFile, params: unknown, values?: FileValues) => (matches(fileFacts(file), where) ? template.run(file, params, values) : undefined) };
   }
   // the findings kept of each raw output while the files that tell services apart are the same (byKind keeps its
   // lists while their files do), so that an unchanged output keeps its identity and the engine keeps its result

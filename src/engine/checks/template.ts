@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Evidence, FileKind, RawFinding, Unaudited } from '../model';
 import type { ParsedFile, WorkspaceView } from '../workspace';
+import type { FileValues } from './fileValues';
 
 /** What a check returns for the files it applies to. `undefined` from a check means "not applicable here". */
 export interface CheckOutput {
@@ -27,7 +28,8 @@ interface TemplateBase<P> {
 /** A check that looks at one file at a time; its result is cached per file content. */
 export interface FileCheckTemplate<P = unknown> extends TemplateBase<P> {
   scope: 'file';
-  run(file: ParsedFile, params: P): CheckOutput | undefined;
+  /** `values`: what the file's checks derive from it and share while they run together (see fileValues.ts). */
+  run(file: ParsedFile, params: P, values?: FileValues): CheckOutput | undefined;
 }
 
 /** A check that looks across the workspace (PDB coverage, .dockerignore beside a Dockerfile…). Keep it linear. */

@@ -62,8 +62,8 @@ export const aptGet = fileCheck({
   description: 'apt-get in RUN: update only together with install in one RUN, install with --no-install-recommends, and remove /var/lib/apt/lists in the same RUN (stages that ship in the final image); each aspect is a param.',
   params: Params,
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const shipped: readonly DockerStage[] = ctx.model.final ? stageChain(ctx.model, ctx.model.final) : []; // a few stages: no set
     const findings: RawFinding[] = [];

@@ -33,8 +33,8 @@ export const copyDestination = fileCheck({
     wholeFilesystem: z.boolean().default(false).describe('COPY --from does not copy / to /.'),
   }),
   kinds: ['dockerfile'],
-  run(file, params) {
-    return perStage(file, (ctx, stage, report) => {
+  run(file, params, values) {
+    return perStage(file, values, (ctx, stage, report) => {
       // a WORKDIR in a stage this one builds on counts
       let workdir = params.relativeNeedsWorkdir && parentHasWorkdir(ctx.model, stage);
       for (const ins of stage.instructions) {

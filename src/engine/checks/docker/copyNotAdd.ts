@@ -23,8 +23,8 @@ export const copyNotAdd = fileCheck({
   description: 'Files and folders are copied with COPY; ADD is kept for remote URLs and local tar archives it should unpack (hadolint DL3020).',
   params: Params,
   kinds: ['dockerfile'],
-  run(file) {
-    const ctx = dockerContext(file);
+  run(file, _params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const findings: RawFinding[] = [];
     for (const stage of ctx.model.stages) {

@@ -43,8 +43,8 @@ export const execForm = fileCheck({
   description: 'The listed instructions (default CMD and ENTRYPOINT) use the JSON exec form, so the app runs as PID 1 and receives SIGTERM on shutdown (hadolint DL3025).',
   params: z.strictObject({ instructions: z.array(z.string().regex(/^[A-Za-z]+$/)).default(['CMD', 'ENTRYPOINT']) }),
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx) return undefined;
     const wanted = paramSet(params.instructions, 'upper');
     const findings: RawFinding[] = [];

@@ -25,8 +25,8 @@ export const finalInstruction = fileCheck({
   description: 'The final stage (or an earlier stage it builds on) has the given instruction, and the last one is not a disabling form such as HEALTHCHECK NONE.',
   params: Params,
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     const final = ctx?.model.final;
     if (!ctx || !final) return undefined;
     const keyword = params.instruction.toUpperCase();

@@ -32,8 +32,8 @@ export const imagePinned = fileCheck({
   description: 'Every FROM names its base image by an explicit version tag (not latest) or a digest; ARG defaults are substituted, earlier stages and scratch are fine.',
   params: Params,
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const findings: RawFinding[] = [];
     for (const stage of ctx.model.stages) {

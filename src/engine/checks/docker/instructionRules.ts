@@ -12,8 +12,8 @@ export const instructionCount = fileCheck({
     instructions: z.array(z.string().min(1)).default(['CMD', 'ENTRYPOINT', 'HEALTHCHECK']).describe('Instruction keywords (upper case).'),
   }),
   kinds: ['dockerfile'],
-  run(file, params) {
-    return perStage(file, (_ctx, stage, report) => {
+  run(file, params, values) {
+    return perStage(file, values, (_ctx, stage, report) => {
       for (const keyword of params.instructions) {
         // counted before any list is made: most stages have at most one of each
         let count = 0;
@@ -53,8 +53,8 @@ export const exposePorts = fileCheck({
     reason: z.string().default('').describe('Why a forbidden port is not wanted, for the message.'),
   }),
   kinds: ['dockerfile'],
-  run(file, params) {
-    return perStage(file, (ctx, stage, report) => {
+  run(file, params, values) {
+    return perStage(file, values, (ctx, stage, report) => {
       for (const ins of stage.instructions) {
         if (ins.keyword !== 'EXPOSE') continue;
         for (const p of ctx.memo('exposedPorts', ins, () => exposedPorts(ins.args))) {
@@ -82,8 +82,8 @@ export const dockerfileStructure = fileCheck({
     envSelfReference: z.boolean().default(false).describe('An ENV does not use a variable that the same ENV defines (it still sees the earlier value).'),
   }),
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const findings: RawFinding[] = [];
     if (params.startsWithFrom) {

@@ -32,8 +32,8 @@ export const imageLabels = fileCheck({
     validate: z.boolean().default(false).describe('Keys are lower-case reverse-DNS words, values are not empty, OCI keys have their format.'),
   }),
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     const final = ctx?.model.final;
     if (!ctx || !final) return undefined;
     const findings: RawFinding[] = [];

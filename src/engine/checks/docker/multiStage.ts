@@ -77,8 +77,8 @@ export const multiStage = fileCheck({
   description: 'A Dockerfile with a build step (npm run build, tsc, go build, mvn package…) is multi-stage, and its final stage takes the output from an earlier stage (COPY --from) instead of compiling in place.',
   params: Params,
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     const final = ctx?.model.final;
     if (!ctx || !final) return undefined;
     const step = firstBuildStep(ctx, final);

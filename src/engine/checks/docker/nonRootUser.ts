@@ -18,8 +18,8 @@ export const nonRootUser = fileCheck({
   description: 'The final stage runs as a non-root USER: the last USER (inherited through FROM <stage>) is neither root nor UID 0; no USER at all fails unless the base image is known to be non-root.',
   params: Params,
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     const final = ctx?.model.final;
     if (!ctx || !final) return undefined;
     const roots = paramSet(params.rootUsers, 'lower');

@@ -58,8 +58,8 @@ export const pipefail = fileCheck({
   description: 'A shell-form RUN with a pipe runs with pipefail: a SHELL ["/bin/bash", "-o", "pipefail", "-c"] before it, or set -o pipefail at its start; otherwise only the last command\'s status counts (curl … | sh succeeds when the download fails). Not applicable without piped RUNs; PowerShell and cmd shells are skipped.',
   params: z.strictObject({}),
   kinds: ['dockerfile'],
-  run(file) {
-    const ctx = dockerContext(file);
+  run(file, _params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const findings: RawFinding[] = [];
     let piped = false;

@@ -76,8 +76,8 @@ export const productionDeps = fileCheck({
   description: 'The final stage installs production dependencies only (npm ci --omit=dev / --only=production, yarn --production, pnpm --prod, NODE_ENV=production before the install, or a prune after it), and node_modules copied into it comes from such a stage.',
   params: z.strictObject({}),
   kinds: ['dockerfile'],
-  run(file) {
-    const ctx = dockerContext(file);
+  run(file, _params, values) {
+    const ctx = dockerContext(file, values);
     const final = ctx?.model.final;
     if (!ctx || !final) return undefined;
     const deps = stageDeps(ctx, final, new Map());

@@ -208,8 +208,8 @@ export const runCommand = fileCheck({
   description: 'Shell commands of RUN are judged by rules given as data: options that must not or must appear, operands that must be pinned, commands not wanted at all; and variables set to a value that turns a safety off.',
   params: Params,
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const shipped: readonly DockerStage[] | undefined = params.shippedOnly && ctx.model.final ? stageChain(ctx.model, ctx.model.final) : undefined;
     const rules = rulesOf(params);

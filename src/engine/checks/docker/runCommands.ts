@@ -25,8 +25,8 @@ export const lockfileInstall = fileCheck({
   description: 'Node dependency installs in RUN follow the lockfile (npm ci, yarn install --frozen-lockfile / --immutable, pnpm or bun install --frozen-lockfile); package additions and global tool installs are not judged, and a Dockerfile without Node installs is not applicable.',
   params: z.strictObject({}),
   kinds: ['dockerfile'],
-  run(file) {
-    const ctx = dockerContext(file);
+  run(file, _params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const findings: RawFinding[] = [];
     let dev: ReadonlySet<number> | undefined;
@@ -58,8 +58,8 @@ export const forbiddenCommand = fileCheck({
     reason: z.string().default('RUN already executes as the current USER; switch with USER instead of sudo, which also leaves an escalation path in the image'),
   }),
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const banned = paramSet(params.commands);
     const findings: RawFinding[] = [];

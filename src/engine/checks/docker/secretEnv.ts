@@ -35,8 +35,8 @@ export const secretEnv = fileCheck({
   description: 'ENV and ARG instructions give secret-looking names (PASSWORD, TOKEN, API_KEY…) no literal value, and no URL value embeds a password; messages name the key, never the value.',
   params: Params,
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || (ctx.model.stages.length === 0 && ctx.model.preamble.length === 0)) return undefined;
     const names = regExp(params.names);
     const ignore = regExp(params.ignoreNames);

@@ -28,8 +28,8 @@ export const stageReferences = fileCheck({
     reserved: z.array(z.string()).default(['scratch', 'context']).describe('Names a stage may not take (lower case).'),
   }),
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const findings: RawFinding[] = [];
     const stages = ctx.model.stages;
@@ -82,8 +82,8 @@ export const fromRegistry = fileCheck({
     allowed: z.array(z.string().min(1)).default([]).describe('Registry hosts (`ghcr.io`, `docker.io`) or prefixes (`ghcr.io/acme/`); empty: any registry.'),
   }),
   kinds: ['dockerfile'],
-  run(file, params) {
-    const ctx = dockerContext(file);
+  run(file, params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0 || params.allowed.length === 0) return undefined;
     const findings: RawFinding[] = [];
     for (const stage of ctx.model.stages) {
@@ -109,8 +109,8 @@ export const numericUser = fileCheck({
   description: 'The last USER of the final image is a numeric UID (optionally UID:GID): a name cannot be checked by Kubernetes runAsNonRoot or resolved by the host. Not applicable without a USER, or when the USER is root by name (that is a root user, not a naming problem).',
   params: z.strictObject({}),
   kinds: ['dockerfile'],
-  run(file) {
-    const ctx = dockerContext(file);
+  run(file, _params, values) {
+    const ctx = dockerContext(file, values);
     const final = ctx?.model.final;
     if (!ctx || !final) return undefined;
     for (const stage of stageChain(ctx.model, final)) {

@@ -2,6 +2,7 @@ import type { Range, RawFinding } from '../../model';
 import { dockerFlags, dockerFromHead, dockerLines, dockerProperties, spansLines, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
 import { LineIndex } from '../../text';
 import type { ParsedFile } from '../../workspace';
+import { fileValue, valueOf, type FileValues } from '../fileValues';
 import { passOrFail, type CheckOutput } from '../template';
 import { program, runCommands, type CommandProgram, type ShellCommand } from './shell';
 
@@ -33,19 +34,19 @@ export interface RunIndex {
   programs: ReadonlySet<string>;
 }
 
-/**
- * The context of the file checked last. The engine runs all the checks of one file together, so one slot
- * serves them all, and a file's shell commands and memos are dropped as soon as the next file is checked
- * rather than kept for as long as the file is open (they are rebuilt, the same, if a check asks again).
- */
-let last: DockerContext | undefined;
-
-/** The shared context of a Dockerfile, built once per parsed file (the parsed file is replaced on every edit). */
-export function dockerContext(file: ParsedFile): DockerContext | undefined {
+/** The shared context of a Dockerfile: derived from the parsed file, once for all the checks of one run (see fileValues.ts). */
+const CONTEXT = fileValue<DockerContext | undefined>('Dockerfile context', (file) => {
   const model = file.model as DockerfileModel | undefined;
   if (!model || !Array.isArray(model.stages)) return undefined;
-  if (!last || last.file !== file) last = new FileContext(file as ParsedFile<DockerfileModel>, model, model.lines ?? new LineIndex(file.text));
-  return last;
+  return new FileContext(file as ParsedFile<DockerfileModel>, model, model.lines ?? new LineIndex(file.text));
+});
+
+/**
+ * The shared context of a Dockerfile: its shell commands and memos are made once for the checks of one run
+ * (`values`, from the engine) and dropped with it rather than kept for as long as the file is open.
+ */
+export function dockerContext(file: ParsedFile, values: FileValues | undefined): DockerContext | undefined {
+  return valueOf(file, values, CONTEXT);
 }
 
 /** A {@link DockerContext}; a class, so a file's context is one object rather than a literal and a closure per method. */
@@ -258,8 +259,8 @@ export function stageVariables(model: DockerfileModel, stage: DockerStage, befor
  * The common shape of a Dockerfile check: not applicable to a file without stages; otherwise `visit` sees each
  * stage and reports through `report` (a finding owned by that stage), and the findings pass or fail the item.
  */
-export function perStage(file: ParsedFile, visit: (ctx: DockerContext, stage: DockerStage, report: (range: Range, message: string) => void) => void): CheckOutput | undefined {
-  const ctx = dockerContext(file);
+export function perStage(file: ParsedFile, values: FileValues | undefined, visit: (ctx: DockerContext, stage: DockerStage, report: (range: Range, message: string) => void) => void): CheckOutput | undefined {
+  const ctx = dockerContext(file, values);
   if (!ctx || ctx.model.stages.length === 0) return undefined;
   const findings: RawFinding[] = [];
   for (const stage of ctx.model.stages) visit(ctx, stage, (range, message) => findings.push(dockerFinding(ctx, range, message, stage)));

@@ -15,8 +15,8 @@ export const workdirAbsolute = fileCheck({
   description: 'WORKDIR paths are absolute (Linux or Windows); paths built from variables are resolved from ARG/ENV defaults where possible (hadolint DL3000).',
   params: z.strictObject({}),
   kinds: ['dockerfile'],
-  run(file) {
-    const ctx = dockerContext(file);
+  run(file, _params, values) {
+    const ctx = dockerContext(file, values);
     if (!ctx) return undefined;
     const findings: RawFinding[] = [];
     let seen = false;
