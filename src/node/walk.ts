@@ -149,8 +149,8 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
           problems.push({ file: relPath, message: 'Skipped: symbolic link to a folder; links to folders are not followed (no loops, no double counting).', severity: 'info', range: ZERO });
           continue;
         }
-        if (!kind || isIgnored(relPath, false)) continue;
-        if (!st.isFile()) continue;
+        // an ignored file was passed over above, before its stat
+        if (!kind || !st.isFile()) continue;
         size = st.size;
       } catch (e) {
         if (!kind) continue;

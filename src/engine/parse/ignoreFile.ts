@@ -56,6 +56,8 @@ export class SafeIgnore {
   }
 
   ignores(relPath: string): boolean {
+    // no pattern ignores anything (the walk asks for every path, most often of an empty exclude list)
+    if (this.patterns.length === 0) return false;
     try {
       return this.ig.ignores(relPath);
     } catch {

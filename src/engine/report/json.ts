@@ -1,4 +1,4 @@
-import type { AuditResult, Problem } from '../model';
+import type { AuditResult, Finding, Position, Problem } from '../model';
 
 export const TOOL_NAME = 'shipshape';
 
@@ -54,7 +54,13 @@ export function* jsonReportChunks(result: AuditResult, version: string): Generat
     problems: result.problems.map((p: Problem) => ({ file: p.file, message: p.message, severity: p.severity ?? 'error', ...(p.range ? { range: p.range } : {}) })),
     unaudited: result.unaudited.map((u) => ({ file: u.file, reason: u.reason, scope: u.scope, range: u.range, ...(u.kind ? { kind: u.kind } : {}), ...(u.object ? { object: u.object } : {}), ...(u.rules ? { rules: u.rules } : {}) })),
   };
-  yield* jsonWithList(report, findings, result.findings, (f) => ({
+  yield* jsonWithList(report, findings, result.findings, findingObject, findingText);
+  yield '\n';
+}
+
+/** A finding as the JSON report lists it. */
+function findingObject(f: Finding): unknown {
+  return {
     ruleId: f.ruleId,
     severity: f.severity,
     message: f.message,
@@ -63,16 +69,90 @@ export function* jsonReportChunks(result: AuditResult, version: string): Generat
     ...(f.object ? { object: f.object } : {}),
     ...(f.container ? { container: f.container } : {}),
     fixable: f.fixable,
-  }));
-  yield '\n';
+  };
+}
+
+const quote = JSON.stringify;
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isPosition = (p: Position | undefined): p is Position => !!p && isCount(p.line) && isCount(p.character);
+
+/** The fixed text between a finding's values at one depth (`pad`), made once per depth. */
+interface FindingFrame {
+  ruleId: string;
+  severity: string;
+  message: string;
+  scope: string;
+  file: string;
+  start: string;
+  startCharacter: string;
+  end: string;
+  endCharacter: string;
+  rangeEnd: string;
+  object: string;
+  container: string;
+  fixable: string;
+  close: string;
+}
+
+const frames = new Map<string, FindingFrame>();
+
+function frameAt(pad: string): FindingFrame {
+  let f = frames.get(pad);
+  if (f) return f;
+  const p1 = `${pad}  `;
+  const p2 = `${p1}  `;
+  const p3 = `${p2}  `;
+  f = {
+    ruleId: `{\n${p1}"ruleId": `,
+    severity: `,\n${p1}"severity": `,
+    message: `,\n${p1}"message": `,
+    scope: `,\n${p1}"scope": "repository"`,
+    file: `,\n${p1}"file": `,
+    start: `,\n${p1}"range": {\n${p2}"start": {\n${p3}"line": `,
+    startCharacter: `,\n${p3}"character": `,
+    end: `\n${p2}},\n${p2}"end": {\n${p3}"line": `,
+    endCharacter: `,\n${p3}"character": `,
+    rangeEnd: `\n${p2}}\n${p1}}`,
+    object: `,\n${p1}"object": `,
+    container: `,\n${p1}"container": `,
+    fixable: `,\n${p1}"fixable": `,
+    close: `\n${pad}}`,
+  };
+  frames.set(pad, f);
+  return f;
+}
+
+/**
+ * `findingObject(f)` as `JSON.stringify(…, null, 2)` writes it at depth `pad`, byte for byte, without the
+ * object in between; undefined for a finding of another shape (a value not of its type), which the
+ * caller then writes through `findingObject`. Tens of thousands of findings make the bulk of a report:
+ * the fixed text comes in a few pieces made once, since every piece of a joined string is an object
+ * that writing it has to visit.
+ */
+function findingText(f: Finding, pad: string): string | undefined {
+  if (!isText(f.ruleId) || !isText(f.severity) || !isText(f.message) || typeof f.fixable !== 'boolean') return undefined;
+  if ((f.object && !isText(f.object)) || (f.container && !isText(f.container))) return undefined;
+  const k = frameAt(pad);
+  let s = k.ruleId + quote(f.ruleId) + k.severity + quote(f.severity) + k.message + quote(f.message);
+  if (f.scope === 'repository') s += k.scope;
+  else {
+    const r = f.range;
+    if (!isText(f.file) || !r || !isPosition(r.start) || !isPosition(r.end)) return undefined;
+    s += k.file + quote(f.file) + k.start + r.start.line + k.startCharacter + r.start.character + k.end + r.end.line + k.endCharacter + r.end.character + k.rangeEnd;
+  }
+  if (f.object) s += k.object + quote(f.object);
+  if (f.container) s += k.container + quote(f.container);
+  return s + k.fixable + f.fixable + k.close;
 }
 
 /**
  * `JSON.stringify(value, null, 2)` in pieces, byte for byte, for a value that holds one long list: `value`
  * holds `slot` (an empty array, found by identity) where the list goes, and the list's elements are made by
- * `make` and written a thousand at a time, so neither all of them nor the whole text is ever in memory.
+ * `make` (or written by `write`, at the indentation it is given, when it gives the same text faster) and
+ * written a thousand at a time, so neither all of them nor the whole text is ever in memory.
  */
-export function* jsonWithList<T>(value: unknown, slot: readonly unknown[], items: readonly T[], make: (item: T) => unknown): Generator<string> {
+export function* jsonWithList<T>(value: unknown, slot: readonly unknown[], items: readonly T[], make: (item: T) => unknown, write?: (item: T, pad: string) => string | undefined): Generator<string> {
   const { text, at, token } = withMarker(value, slot);
   const rest = text.slice(at + token.length);
   if (items.length === 0) {
@@ -85,7 +165,7 @@ export function* jsonWithList<T>(value: unknown, slot: readonly unknown[], items
   yield `${text.slice(0, at)}[`;
   for (let i = 0; i < items.length; i += 1000) {
     let chunk = '';
-    for (let j = i; j < Math.min(items.length, i + 1000); j++) chunk += `${j === 0 ? '' : ','}\n${inner}${JSON.stringify(make(items[j]), null, 2).replace(/\n/g, `\n${inner}`)}`;
+    for (let j = i; j < Math.min(items.length, i + 1000); j++) chunk += `${j === 0 ? '' : ','}\n${inner}${write?.(items[j], inner) ?? JSON.stringify(make(items[j]), null, 2).replace(/\n/g, `\n${inner}`)}`;
     yield chunk;
   }
   yield `\n${outer}]${rest}`;
