@@ -1,0 +1,182 @@
+import * as vscode from 'vscode';
+import { Engine } from '../engine/audit';
+import type { Problem } from '../engine/model';
+import type { Settings } from './config';
+import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, readText, toSource, walk, type Candidate } from './files';
+import type { FolderRenderer } from './render';
+import { isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup';
+
+/**
+ * A full scan's reading of one folder: configuration, the walk, every file read and parsed into a new engine
+ * (with pauses for the extension host's other work), the results of the files read so far while the first scan
+ * reads them, and the Helm charts and kustomizations rendered alongside. The folder auditor (scan.ts) decides
+ * when to scan and audits what this reads.
+ */
+
+/** How often, at most, the first scan of a folder publishes the results of the files read so far. */
+const PARTIAL_EVERY_MS = 250;
+/** How long a local scan reads before it lets other work of the extension host run. */
+const YIELD_EVERY_MS = 15;
+
+/** The folder auditor's side of a full scan: what the scan reads with, and sets as it goes. */
+export interface ScanSubject {
+  readonly folder: vscode.WorkspaceFolder;
+  readonly name: string;
+  readonly settings: Settings;
+  readonly renderer: FolderRenderer;
+  /** Files read so far by the running full scan, of how many. */
+  readonly reading: { done: number; total: number };
+  /** Problems of single files (read errors, refused links), by path: replaced by the scan. */
+  readonly fileProblems: Map<string, Problem[]>;
+  /** The setup in force, whose valid config stands in while the config file is invalid. */
+  readonly setup: FolderSetup | undefined;
+  /** The ignore rules change events are filtered with: the scan's own from its walk on. */
+  rules: IgnoreRules;
+  repoChecklists: string[];
+  walkProblems: Problem[];
+  readonly host: { builtins(): Promise<Builtins> };
+  /** Shows the audit of the files read so far (the first scan of a folder only). */
+  publishPartial(engine: Engine, setup: FolderSetup): void;
+}
+
+/** One run of a full scan: cancellation, superseding, progress. */
+export interface ScanRun {
+  token: vscode.CancellationToken;
+  /** False once the run was cancelled or a newer scan of the folder started. */
+  current(): boolean;
+  progress?: (message: string, increment?: number) => void;
+}
+
+/** Wall time of a scan's phases, for the log line that says where the time went. */
+export class Phases {
+  readonly started = Date.now();
+  private readonly done: string[] = [];
+  private lap = this.started;
+
+  end(name: string): void {
+    const now = Date.now();
+    this.done.push(`${name} ${now - this.lap} ms`);
+    this.lap = now;
+  }
+
+  toString(): string {
+    return this.done.join(', ');
+  }
+}
+
+function checkCurrent(run: ScanRun): void {
+  if (!run.current()) throw new vscode.CancellationError();
+}
+
+/**
+ * Reads the whole folder into a new engine, rendering its charts and kustomizations alongside. Resolves to
+ * the engine and setup to audit; throws a CancellationError when the run is cancelled or superseded.
+ */
+export async function readFolder(a: ScanSubject, run: ScanRun, phases: Phases): Promise<{ engine: Engine; setup: FolderSetup }> {
+  const { token, progress } = run;
+  const builtins = await a.host.builtins();
+  phases.end('built-in checklists');
+  progress?.(`${a.name}: reading configuration`);
+  // The config decides the excludes, so read it before the walk; repo checklists are added after it.
+  let setup = await loadSetup(a.folder.uri, builtins, a.settings, [], a.setup?.fileConfig);
+  checkCurrent(run);
+  a.rules = new IgnoreRules(setup.config.exclude ?? []);
+  phases.end('configuration');
+  progress?.(`${a.name}: finding files`);
+  const nested = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).filter((u) => u !== a.folder.uri.toString()));
+  const walked = await walk(a.folder.uri, a.rules, { maxFiles: a.settings.maxFiles, token, skip: nested });
+  a.repoChecklists = walked.files.filter((f) => f.path.toLowerCase().endsWith('.checklist.yaml') || f.path.toLowerCase().endsWith('.checklist.yml')).map((f) => f.path);
+  if (a.repoChecklists.length) setup = await loadSetup(a.folder.uri, builtins, a.settings, a.repoChecklists, a.setup?.fileConfig);
+  if (!setup.fileConfig && setup.configFile) setup.fileConfig = a.setup?.fileConfig;
+  phases.end(`walk (${walked.files.length} files)`);
+  const engine = new Engine(setup.checklists, setup.config, a.folder.uri.toString());
+  a.fileProblems.clear();
+  a.walkProblems = walked.problems;
+  for (const p of walked.links) a.fileProblems.set(p.file, [p]);
+  // charts and kustomizations are audited as rendered: the files they consume are not audited on their own
+  a.renderer.planFrom(walked.files.map((f) => f.path));
+  const files = walked.files.filter((f) => !isSetupPath(f.path) && !a.renderer.consumes(f.path));
+  // Charts and kustomizations render out of process while the files are read (rendering takes the longest).
+  const renderStarted = Date.now();
+  let renderMs = 0;
+  const rendered = a.renderer.render(engine, setup.config, a.settings).finally(() => (renderMs = Date.now() - renderStarted));
+  rendered.catch(() => undefined); // (awaited below; a cancelled scan does not wait for it)
+  const stats = await readFiles(a, run, engine, setup, files);
+  checkCurrent(run);
+  phases.end(`reading and parsing: ${stats}`);
+  // what the files say while charts and kustomizations are still rendering
+  if (a.renderer.pending && !renderMs) {
+    a.publishPartial(engine, setup);
+    progress?.(`${a.name}: rendering Helm charts and kustomizations`);
+  }
+  await rendered;
+  checkCurrent(run);
+  phases.end(`rendering (${renderMs} ms, alongside the reading)`);
+  return { engine, setup };
+}
+
+/**
+ * Reads and parses the files into the engine, counting them in `a.reading`. A local folder is read by one
+ * reader that pauses every few milliseconds; a remote one by eight overlapping readers. While the first scan
+ * reads, the results so far are published every PARTIAL_EVERY_MS at most. Resolves to where the time went.
+ */
+async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: FolderSetup, files: readonly Candidate[]): Promise<string> {
+  const { progress } = run;
+  const maxSize = setup.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const markdown = new Set(setup.config.markdown ?? []);
+  let done = 0;
+  let next = 0;
+  Object.assign(a.reading, { done: 0, total: files.length });
+  const local = a.folder.uri.scheme === 'file';
+  let published = Date.now();
+  let yielded = Date.now();
+  let partialMs = 0;
+  let partials = 0;
+  let lastPartial = 0;
+  const prof = { read: 0, parse: 0, yielded: 0, yields: 0, maxGap: 0, lag: 0 };
+  let tickAt = Date.now();
+  const lagProbe = setInterval(() => {
+    prof.lag = Math.max(prof.lag, Date.now() - tickAt - 20);
+    tickAt = Date.now();
+  }, 20);
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      if (!run.current()) return;
+      const f = files[next++];
+      const problems: Problem[] = [];
+      const r0 = performance.now();
+      const text = await readText(f.uri, f.path, problems, maxSize);
+      const r1 = performance.now();
+      const src = text === undefined ? undefined : toSource(f.path, text, markdown);
+      if (src) engine.upsert(src);
+      prof.read += r1 - r0;
+      prof.parse += performance.now() - r1;
+      if (problems.length) a.fileProblems.set(f.path, problems);
+      done++;
+      if (run.current()) a.reading.done = done;
+      if (done % 50 === 0) progress?.(`${a.name}: ${done}/${files.length} files`, (50 / Math.max(files.length, 1)) * 100);
+      // Local reads do not wait: every few milliseconds, let the workbench's requests (the view's rows),
+      // progress, cancellation and editor events through.
+      if (local && Date.now() - yielded >= YIELD_EVERY_MS) {
+        prof.maxGap = Math.max(prof.maxGap, Date.now() - yielded);
+        const y0 = performance.now();
+        await new Promise((resolve) => setImmediate(resolve));
+        prof.yielded += performance.now() - y0;
+        prof.yields++;
+        yielded = Date.now();
+      }
+      // (an audit of the files so far costs more as they grow: reading keeps at least three quarters of the time)
+      if (Date.now() - published >= Math.max(PARTIAL_EVERY_MS, 3 * lastPartial) && done < files.length && run.current()) {
+        const t0 = Date.now();
+        a.publishPartial(engine, setup);
+        published = Date.now();
+        lastPartial = published - t0;
+        partialMs += lastPartial;
+        partials++;
+      }
+    }
+  };
+  // (local reads are synchronous: one reader; remote reads overlap)
+  await Promise.all(Array.from({ length: local ? 1 : 8 }, worker)).finally(() => clearInterval(lagProbe));
+  return `read ${Math.round(prof.read)} ms, parsed ${Math.round(prof.parse)} ms, ${partials} audits of the files so far ${partialMs} ms, other work ${Math.round(prof.yielded)} ms in ${prof.yields} pauses, longest stretch without a pause ${prof.maxGap} ms, longest timer delay ${prof.lag} ms`;
+}
