@@ -4,7 +4,7 @@ import type { Problem } from '../engine/model';
 import type { Settings } from './config';
 import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, readText, toSource, walk, type Candidate } from './files';
 import type { FolderRenderer } from './render';
-import { isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup';
+import { isSetupPath, loadSetup, readFolderConfig, type Builtins, type FolderSetup } from './setup';
 
 /**
  * A full scan's reading of one folder: configuration, the walk, every file read and parsed into a new engine
@@ -13,8 +13,14 @@ import { isSetupPath, loadSetup, type Builtins, type FolderSetup } from './setup
  * when to scan and audits what this reads.
  */
 
-/** How often, at most, the first scan of a folder publishes the results of the files read so far. */
-const PARTIAL_EVERY_MS = 250;
+/**
+ * When the first scan of a folder first publishes the results of the files read so far, and how often after that
+ * at most (the view's rows follow at most once a second). Each audit of the files so far costs more than the last,
+ * and its results cost the workbench work too: reading keeps at least six sevenths of the time.
+ */
+const PARTIAL_FIRST_MS = 250;
+const PARTIAL_EVERY_MS = 1000;
+const PARTIAL_SHARE = 6;
 /** How long a local scan reads before it lets other work of the extension host run. */
 const YIELD_EVERY_MS = 15;
 
@@ -74,33 +80,46 @@ function checkCurrent(run: ScanRun): void {
  */
 export async function readFolder(a: ScanSubject, run: ScanRun, phases: Phases): Promise<{ engine: Engine; setup: FolderSetup }> {
   const { token, progress } = run;
-  const builtins = await a.host.builtins();
-  phases.end('built-in checklists');
   progress?.(`${a.name}: reading configuration`);
-  // The config decides the excludes, so read it before the walk; repo checklists are added after it.
-  let setup = await loadSetup(a.folder.uri, builtins, a.settings, [], a.setup?.fileConfig);
+  // The config decides the excludes and how charts render, so it is read before the walk; the checklists after it.
+  const config = await readFolderConfig(a.folder.uri, a.settings, a.setup?.fileConfig);
   checkCurrent(run);
-  a.rules = new IgnoreRules(setup.config.exclude ?? []);
+  a.rules = new IgnoreRules(config.config.exclude ?? []);
   phases.end('configuration');
   progress?.(`${a.name}: finding files`);
   const nested = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).filter((u) => u !== a.folder.uri.toString()));
   const walked = await walk(a.folder.uri, a.rules, { maxFiles: a.settings.maxFiles, token, skip: nested });
   a.repoChecklists = walked.files.filter((f) => f.path.toLowerCase().endsWith('.checklist.yaml') || f.path.toLowerCase().endsWith('.checklist.yml')).map((f) => f.path);
-  if (a.repoChecklists.length) setup = await loadSetup(a.folder.uri, builtins, a.settings, a.repoChecklists, a.setup?.fileConfig);
-  if (!setup.fileConfig && setup.configFile) setup.fileConfig = a.setup?.fileConfig;
   phases.end(`walk (${walked.files.length} files)`);
-  const engine = new Engine(setup.checklists, setup.config, a.folder.uri.toString());
-  a.fileProblems.clear();
-  a.walkProblems = walked.problems;
-  for (const p of walked.links) a.fileProblems.set(p.file, [p]);
   // charts and kustomizations are audited as rendered: the files they consume are not audited on their own
   a.renderer.planFrom(walked.files.map((f) => f.path));
   const files = walked.files.filter((f) => !isSetupPath(f.path) && !a.renderer.consumes(f.path));
-  // Charts and kustomizations render out of process while the files are read (rendering takes the longest).
+  // Charts and kustomizations render out of process from here on, while the checklists load and the files are
+  // read (rendering takes the longest); what they render goes into the engine once it is made.
+  let made: { resolve(e: Engine): void; reject(e: unknown): void } | undefined;
+  const engineMade = new Promise<Engine>((resolve, reject) => (made = { resolve, reject }));
   const renderStarted = Date.now();
   let renderMs = 0;
-  const rendered = a.renderer.render(engine, setup.config, a.settings).finally(() => (renderMs = Date.now() - renderStarted));
+  const rendered = a.renderer.render(engineMade, config.config, a.settings).finally(() => (renderMs = Date.now() - renderStarted));
   rendered.catch(() => undefined); // (awaited below; a cancelled scan does not wait for it)
+  engineMade.catch(() => undefined); // (a superseded rendering does not wait for it)
+  let engine: Engine;
+  let setup: FolderSetup;
+  try {
+    const builtins = await a.host.builtins();
+    setup = await loadSetup(a.folder.uri, builtins, a.settings, a.repoChecklists, a.setup?.fileConfig, config);
+    if (!setup.fileConfig && setup.configFile) setup.fileConfig = a.setup?.fileConfig;
+    checkCurrent(run);
+    engine = new Engine(setup.checklists, setup.config, a.folder.uri.toString());
+    made?.resolve(engine);
+  } catch (e) {
+    made?.reject(e);
+    throw e;
+  }
+  phases.end('checklists');
+  a.fileProblems.clear();
+  a.walkProblems = walked.problems;
+  for (const p of walked.links) a.fileProblems.set(p.file, [p]);
   const stats = await readFiles(a, run, engine, setup, files);
   checkCurrent(run);
   phases.end(`reading and parsing: ${stats}`);
@@ -111,14 +130,14 @@ export async function readFolder(a: ScanSubject, run: ScanRun, phases: Phases): 
   }
   await rendered;
   checkCurrent(run);
-  phases.end(`rendering (${renderMs} ms, alongside the reading)`);
+  phases.end(`rendering (${renderMs} ms, alongside the checklists and the reading)`);
   return { engine, setup };
 }
 
 /**
  * Reads and parses the files into the engine, counting them in `a.reading`. A local folder is read by one
  * reader that pauses every few milliseconds; a remote one by eight overlapping readers. While the first scan
- * reads, the results so far are published every PARTIAL_EVERY_MS at most. Resolves to where the time went.
+ * reads, the results so far are published now and then (PARTIAL_*). Resolves to where the time went.
  */
 async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: FolderSetup, files: readonly Candidate[]): Promise<string> {
   const { progress } = run;
@@ -128,8 +147,9 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
   let next = 0;
   Object.assign(a.reading, { done: 0, total: files.length });
   const local = a.folder.uri.scheme === 'file';
-  let published = Date.now();
-  let yielded = Date.now();
+  const started = Date.now();
+  let published = started;
+  let yielded = started;
   let partialMs = 0;
   let partials = 0;
   let lastPartial = 0;
@@ -165,8 +185,10 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
         prof.yields++;
         yielded = Date.now();
       }
-      // (an audit of the files so far costs more as they grow: reading keeps at least three quarters of the time)
-      if (Date.now() - published >= Math.max(PARTIAL_EVERY_MS, 3 * lastPartial) && done < files.length && run.current()) {
+      // (none when the rest of the files will be read before the next one is due: the complete result comes then)
+      const now = Date.now();
+      const left = ((now - started) / done) * (files.length - done);
+      if (now - published >= (partials ? Math.max(PARTIAL_EVERY_MS, PARTIAL_SHARE * lastPartial) : PARTIAL_FIRST_MS) && left >= PARTIAL_EVERY_MS && run.current()) {
         const t0 = Date.now();
         a.publishPartial(engine, setup);
         published = Date.now();

@@ -55,13 +55,16 @@ export class FolderRenderer implements vscode.Disposable {
     return name === 'Chart.yaml' || name === 'Chart.yml' || KUSTOMIZATION_NAMES.has(name);
   }
 
-  /** Renders every chart and kustomization into the engine; false when a newer rendering superseded this one. */
-  async render(engine: Engine, config: Config, settings: Settings): Promise<boolean> {
+  /**
+   * Renders every chart and kustomization into the engine; false when a newer rendering superseded this one. A
+   * full scan starts rendering before its engine is made (`engine` a promise of it): the tools run meanwhile.
+   */
+  async render(engine: Engine | PromiseLike<Engine>, config: Config, settings: Settings): Promise<boolean> {
     this.abort?.abort();
     const ac = new AbortController();
     this.abort = ac;
     if (!this.plan) {
-      this.drop(engine);
+      this.drop(await engine);
       return true;
     }
     const r = await renderPlan(this.folder.uri.fsPath, this.plan, config, {
@@ -71,9 +74,11 @@ export class FolderRenderer implements vscode.Disposable {
       signal: ac.signal,
     });
     if (ac.signal.aborted) return false;
+    const target = await engine;
+    if (ac.signal.aborted) return false;
     const now = new Set(r.sources.map((s) => s.path));
-    for (const p of this.paths) if (!now.has(p)) engine.remove(p);
-    for (const s of r.sources) engine.upsert(s);
+    for (const p of this.paths) if (!now.has(p)) target.remove(p);
+    for (const s of r.sources) target.upsert(s);
     this.paths = now;
     this.problems = r.problems;
     this.ms = r.ms;

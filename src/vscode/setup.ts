@@ -100,18 +100,23 @@ async function readSetupFile(folder: vscode.Uri, rel: string, problems: Problem[
   return { text: await readText(uri, rel, problems) };
 }
 
+/** A folder's configuration: its `.shipshape.yaml` (or the last valid one while it is invalid) with the settings merged in. */
+export interface FolderConfig {
+  config: Config;
+  /** The config file's own content when it was valid (before settings are merged in), for the next fallback. */
+  fileConfig?: Config;
+  /** The config file in use (repo-relative), if any. */
+  configFile?: string;
+  problems: Problem[];
+}
+
 /**
- * Reads config, checklists and attestations for one folder. Every error is a located problem; nothing
- * throws. `repoChecklists` are the repository's checklist files found by the walk: they are validated
- * (so authors see their errors) even when the config does not select them.
+ * Reads a folder's configuration alone (what the walk and rendering need). While the file is invalid (mid-edit,
+ * a typo) the last valid config (`fallback`) stays in force, so the audit does not jump to every built-in
+ * checklist; the error is a problem on the file.
  */
-export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings: Settings, repoChecklists: readonly string[], fallback?: Config): Promise<FolderSetup> {
-  const problems: Problem[] = [...builtins.problems];
-  const files = new Map<string, ChecklistFile>();
-  for (const f of builtins.files) {
-    files.set(f.label, f);
-    problems.push(...f.problems);
-  }
+export async function readFolderConfig(folder: vscode.Uri, settings: Settings, fallback?: Config): Promise<FolderConfig> {
+  const problems: Problem[] = [];
   let config: Config = {};
   let fileConfig: Config | undefined;
   let configFile: string | undefined;
@@ -126,13 +131,27 @@ export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings
     configFile = name;
     const r = loadConfig(text, name);
     problems.push(...r.problems);
-    // While the file is invalid (mid-edit, a typo) the last valid config stays in force, so the audit does
-    // not jump to every built-in checklist; the error is shown on the file.
     if (r.config) config = fileConfig = r.config;
     else if (fallback) config = fallback;
     break;
   }
-  config = mergeConfig(config, settings);
+  return { config: mergeConfig(config, settings), fileConfig, configFile, problems };
+}
+
+/**
+ * Reads config (unless `read` is given), checklists and attestations for one folder. Every error is a located
+ * problem; nothing throws. `repoChecklists` are the repository's checklist files found by the walk: they are
+ * validated (so authors see their errors) even when the config does not select them.
+ */
+export async function loadSetup(folder: vscode.Uri, builtins: Builtins, settings: Settings, repoChecklists: readonly string[], fallback?: Config, read?: FolderConfig): Promise<FolderSetup> {
+  const problems: Problem[] = [...builtins.problems];
+  const files = new Map<string, ChecklistFile>();
+  for (const f of builtins.files) {
+    files.set(f.label, f);
+    problems.push(...f.problems);
+  }
+  const { config, fileConfig, configFile, problems: configProblems } = read ?? (await readFolderConfig(folder, settings, fallback));
+  problems.push(...configProblems);
 
   // checklists that are links to outside: reported once, even when both selected and found by the walk
   const refusedChecklists = new Set<string>();
