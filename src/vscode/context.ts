@@ -71,6 +71,9 @@ export class Ctx implements vscode.Disposable, AuditorHost {
   readonly onDidChangeView = this.viewEmitter.event;
   private readonly scanEmitter = new vscode.EventEmitter<boolean>();
   readonly onDidChangeScanning = this.scanEmitter.event;
+  private readonly readEmitter = new vscode.EventEmitter<FolderAuditor>();
+  /** Fires while a first scan reads files, between its results so far: the count of files read changed. */
+  readonly onDidRead = this.readEmitter.event;
 
   private readonly profile = new StartupProfile();
   private builtinsPromise: Promise<Builtins> | undefined;
@@ -80,7 +83,7 @@ export class Ctx implements vscode.Disposable, AuditorHost {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = new Log();
-    this.subscriptions.push(this.log, this.auditEmitter, this.viewEmitter, this.scanEmitter);
+    this.subscriptions.push(this.log, this.auditEmitter, this.viewEmitter, this.scanEmitter, this.readEmitter);
   }
 
   builtins(): Promise<Builtins> {
@@ -101,6 +104,10 @@ export class Ctx implements vscode.Disposable, AuditorHost {
       return;
     }
     this.auditEmitter.fire(auditor);
+  }
+
+  didRead(auditor: FolderAuditor): void {
+    this.readEmitter.fire(auditor);
   }
 
   /** Registers a command behind the error guard. */

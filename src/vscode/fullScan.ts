@@ -21,6 +21,8 @@ import { isSetupPath, loadSetup, readFolderConfig, type Builtins, type FolderSet
 const PARTIAL_FIRST_MS = 250;
 const PARTIAL_EVERY_MS = 1000;
 const PARTIAL_SHARE = 6;
+/** How often, at most, the count of files read is shown again between the results so far. */
+const COUNT_EVERY_MS = 250;
 /** How long a local scan reads before it lets other work of the extension host run. */
 const YIELD_EVERY_MS = 15;
 
@@ -40,7 +42,9 @@ export interface ScanSubject {
   rules: IgnoreRules;
   repoChecklists: string[];
   walkProblems: Problem[];
-  readonly host: { builtins(): Promise<Builtins> };
+  readonly host: { builtins(): Promise<Builtins>; didRead(subject: ScanSubject): void };
+  /** The results shown are of the files read so far. */
+  readonly partial: boolean;
   /** Shows the audit of the files read so far (the first scan of a folder only). */
   publishPartial(engine: Engine, setup: FolderSetup): void;
 }
@@ -150,6 +154,7 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
   const started = Date.now();
   let published = started;
   let yielded = started;
+  let counted = started;
   let partialMs = 0;
   let partials = 0;
   let lastPartial = 0;
@@ -195,6 +200,9 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
         lastPartial = published - t0;
         partialMs += lastPartial;
         partials++;
+      } else if (a.partial && Date.now() - counted >= COUNT_EVERY_MS) {
+        a.host.didRead(a);
+        counted = Date.now();
       }
     }
   };

@@ -15,6 +15,8 @@ export interface AuditorHost {
   scan(auditors: FolderAuditor[]): Promise<void>;
   log: { info(m: string): void; warn(m: string): void; debug(m: string): void };
   didAudit(auditor: FolderAuditor): void;
+  /** More files were read by a first scan whose results so far are shown (no new audit). */
+  didRead(auditor: FolderAuditor): void;
 }
 
 export type AuditorState = 'idle' | 'scanning' | 'ready' | 'disabled';

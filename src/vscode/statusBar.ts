@@ -40,5 +40,6 @@ export function statusBarFeature(ctx: Ctx): void {
   };
   ctx.on(ctx.onDidAudit, 'Updating the status bar', update);
   ctx.on(ctx.onDidChangeScanning, 'Updating the status bar', update);
+  ctx.on(ctx.onDidRead, 'Updating the status bar', update);
   update();
 }

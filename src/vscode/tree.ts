@@ -366,6 +366,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
     ctx.on(ctx.onDidAudit, 'Refreshing the readiness view', (a) => (a.partial ? this.refreshSoon() : this.refresh()));
     ctx.on(ctx.onDidChangeView, 'Refreshing the readiness view', () => this.refresh());
     ctx.on(ctx.onDidChangeScanning, 'Refreshing the readiness view', () => this.updateHeader());
+    ctx.on(ctx.onDidRead, 'Refreshing the readiness view', () => this.updateHeader());
   }
 
   refresh(): void {

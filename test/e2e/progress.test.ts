@@ -17,10 +17,10 @@ async function readRows(rows: Locator): Promise<{ level: number; text: string }[
   return rows.evaluateAll((els) => els.map((e) => ({ level: Number(e.getAttribute('aria-level') ?? '1'), text: e.textContent ?? '' })));
 }
 
-/** A checklist row's title and failing count (its text is the title, then the counts). */
+/** A checklist row's title and failing count (its text is the title, then the counts: failing, passing, not audited, signed off). */
 function failingOf(text: string): [string, number] {
-  const m = /^(.*?)(\d+) failing/.exec(text);
-  return m ? [m[1].trim(), Number(m[2])] : [text.replace(/\d+ passing.*$/, '').trim(), 0];
+  const title = text.replace(/(\d+ failing|\d+ passing|\d+ not audited|\d+\/\d+ signed off|nothing applies).*$/, '').trim();
+  return [title, Number(/(\d+) failing/.exec(text)?.[1] ?? 0)];
 }
 
 /** Errors, warnings and infos the Problems panel counts for a result: findings and problems on files. */

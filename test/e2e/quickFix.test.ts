@@ -25,8 +25,10 @@ describe('Shipshape quick fix from the light bulb (headless Chromium)', function
   });
 
   after(async () => {
-    if (original && readFileSync(file(), 'utf8') !== original) writeFileSync(file(), original);
+    // The window closes first: a file put back under an open editor can leave that editor dirty, and the next
+    // window on this folder (the UI test's) would restore it, probe and all, from its backup.
     await context?.close();
+    if (original && readFileSync(file(), 'utf8') !== original) writeFileSync(file(), original);
   });
 
   it('the light bulb offers the probe fix; applied and saved, the probe is on disk and the error squiggle goes', async () => {
