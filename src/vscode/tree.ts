@@ -4,6 +4,7 @@ import { VIEW_ID, type Ctx, type TreeNode, type TreeRootProvider, type ViewState
 import { toRange } from './convert';
 import type { FolderAuditor } from './scan';
 import { setAttestation } from './attest';
+import { checklistLabel } from './labels';
 import { scoreLabel, scoreLine, totalsOf, type Totals } from './score';
 
 /** Status icons shared by every tree root provider. */
@@ -228,7 +229,8 @@ function byChecklist(a: FolderAuditor, prefix: string, view: ViewState): TreeNod
       order: roots.length,
       node: {
         id,
-        label: title,
+        // (cut to what reads whole at the side bar's default width; the tooltip has the full title)
+        label: checklistLabel(title),
         description: countsText(all),
         tooltip: `${title}: ${countsText(all)}${notApplicable ? ` · ${notApplicable} not applicable to these files (hidden)` : ''}`,
         icon: new vscode.ThemeIcon('checklist', failing ? new vscode.ThemeColor('testing.iconFailed') : undefined),

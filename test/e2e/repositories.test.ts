@@ -11,6 +11,7 @@ import { ignoreScopes } from '../../src/engine/fixes/ignore';
 import { computeFix } from '../../src/engine/fixes/run';
 import type { AuditResult } from '../../src/engine/model';
 import { scanFolder } from '../../src/node/host';
+import { checklistLabel } from '../../src/vscode/labels';
 import { quickFixMenu } from '../../src/vscode/quickFixMenu';
 import { scoreLabel, scoreLine, totalsOf } from '../../src/vscode/score';
 import { expectText, openWorkbench, printStartup, RESULTS, STEP_MS, watchStartup } from './workbench';
@@ -88,7 +89,7 @@ for (const repo of REPOS) {
       const failingByChecklist = new Map<string, number>();
       for (const i of result.items) if (i.status === 'fail') failingByChecklist.set(i.checklist, (failingByChecklist.get(i.checklist) ?? 0) + (i.severity === 'error' ? 10000 : i.severity === 'warning' ? 100 : 1));
       const firstId = [...failingByChecklist].sort((a, b) => b[1] - a[1])[0][0];
-      const firstTitle = { kubernetes: 'Kubernetes workloads', dockerfile: 'Dockerfile', scripts: 'Package scripts and dependencies', repo: 'Repository, CI and Compose', env: 'Environment configuration', app: 'Application evidence' }[firstId] ?? firstId;
+      const firstTitle = checklistLabel({ kubernetes: 'Kubernetes workloads', dockerfile: 'Dockerfile', scripts: 'Package scripts and dependencies', repo: 'Repository, CI and Compose', env: 'Environment configuration', app: 'Application evidence' }[firstId] ?? firstId);
       await rows.first().waitFor({ timeout: STEP_MS });
       await expectText(rows.first(), new RegExp(`^${escape(firstTitle)}`));
       // The first screen: the failing checks of that checklist, their findings as short rows naming the object.
