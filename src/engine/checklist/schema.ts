@@ -31,6 +31,12 @@ export const FixRefSchema = z.strictObject({
     .describe('Why applying the fix changes how the workload runs (e.g. it may no longer start). The editor previews such a fix before applying it, and shipshape fix names the reason.'),
 });
 
+export const ConceptSchema = z.strictObject({
+  property: z.string().min(1).optional().describe('The property the rule asserts, as the lexicon names it (e.g. "memory limit", "root user").'),
+  subject: z.string().min(1).optional().describe('What the property applies to (e.g. "container or pod", "image or Dockerfile").'),
+  polarity: z.enum(['presence', 'absence']).optional().describe('Whether the good state is the property present ("has a memory limit") or absent ("no privilege escalation").'),
+});
+
 export const ItemSchema = z.strictObject({
   id: id.describe('Stable id of the item; findings carry it as their rule id.'),
   title: z.string().min(1).describe('The requirement, stated positively.'),
@@ -49,6 +55,9 @@ export const ItemSchema = z.strictObject({
     .array(z.string().min(1))
     .default([])
     .describe('Phrasings of a broader requirement this item is one part of ("Set resource limits and requests" for the CPU limit): a line that reads like one links to this item and its siblings, ranked below their own phrasings.'),
+  concept: ConceptSchema.optional().describe(
+    'Only where the concept read from the rule\'s id, title and check is wrong: the property it asserts, its subject and which way round the good state is.',
+  ),
   aliases: z
     .array(z.string().regex(/^[a-z0-9-]+:\S+$/, 'write peer ids as tool:check, e.g. kube-linter:no-liveness-probe'))
     .default([])

@@ -4,6 +4,7 @@ import { isRepositoryFinding, type AuditResult, type Evidence, type Finding, typ
 import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
 import type { ParsedFile } from '../workspace';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
+import { ruleConcept } from './ruleConcept';
 import { contextDomain, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, textDomain, textTerms } from './ruleTerms';
 import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
 
@@ -86,6 +87,7 @@ export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
       derived: [idPhrasing(ri.item.id), ...paramPhrasings(ri.item.with), ...paramPhrasings(ri.item.fix?.with, [...FIX_TERM_KEYS])],
       terms: [...paramTerms(ri.item.with), ...paramTerms(ri.item.fix?.with, FIX_TERM_KEYS)],
       textTerms: textTerms([ri.item.title, ...ri.item.matches]),
+      concept: ri.template ? ruleConcept(ri.item) : undefined,
       domain: ri.checklist.id === 'dockerfile' || ri.checklist.id === 'kubernetes' ? ri.checklist.id : ri.item.id.startsWith('compose.') ? 'compose' : undefined,
     };
   });

@@ -1,6 +1,7 @@
 import { contentWords, identifiers } from './normalize';
 import { lineTerms, type Domain } from './ruleTerms';
 import { NAME_WEIGHT, wordWeight } from './concepts';
+import type { RuleConcept } from './ruleConcept';
 
 /** What a Markdown line can link to: a checklist item with its phrasings. */
 export interface LinkTarget {
@@ -27,6 +28,8 @@ export interface LinkTarget {
   textTerms?: readonly string[];
   /** The kind of files the rule reads, when it is about one: a section about Dockerfiles prefers Dockerfile rules. */
   domain?: Domain;
+  /** What the rule asserts (property, subject, polarity), read from its data (ruleConcept.ts). */
+  concept?: RuleConcept;
 }
 
 export interface TextLink {

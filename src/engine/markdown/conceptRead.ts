@@ -1,0 +1,279 @@
+import stem from 'wink-porter2-stemmer';
+import { plainText } from '../parse/markdownChecklist';
+import { PROPERTIES, type PropertyEntry } from './lexicon';
+import { splitIdentifiers } from './normalize';
+
+/**
+ * Reads a text (a checklist line, or a rule's id or title) into the properties it asserts, each one way round:
+ * present ("Set memory limits", "Run as non-root": the root user absent) or absent ("Never run as root", "No
+ * latest tag": the latest tag absent, so the version pinned). A negation word before a property in the same
+ * clause ("never", "no", "avoid", "prevent", "don't", "disable", "without") or a "false"/"disabled" after it flips
+ * it; a question ("Are you running any containers as root?") asserts neither way.
+ */
+
+export type Polarity = 'presence' | 'absence';
+
+export interface PropertyMention {
+  property: string;
+  /** The state the text asserts; `any` for a question. */
+  polarity: Polarity | 'any';
+  /** The words that said it, as written in the lexicon. */
+  via: string;
+}
+
+export interface LineConcepts {
+  properties: PropertyMention[];
+  /** The properties are read only from words in parentheses (examples: "(Redis)"), weak evidence of what the line asks. */
+  aside: boolean;
+  /** The line asks a person to do something (run a drill, verify a restore), or states a runtime outcome. */
+  activity: boolean;
+  /** The stems of the line's words. */
+  words: Set<string>;
+  /**
+   * How much of what the line says its properties explain (0–1): the words of the phrases that said them, over the
+   * line's words that carry meaning (not fillers, negations, subjects such as "container" or verbs such as "use").
+   */
+  coverage: number;
+}
+
+interface Token {
+  stem: string;
+  upper: boolean;
+  /** A clause boundary (punctuation, "but", "unless"). */
+  boundary: boolean;
+}
+
+/** Words that may sit between the words of a property ("CPU and memory requests and limits"): fillers and conjunctions. */
+const GAP_WORDS = new Set(
+  'a an the and or of to in on for with all any each every its their your our is are be been being has have set its other both either also file files'.split(' ').map((w) => stem(w)),
+);
+const NEGATORS = new Set('no not non never avoid prevent disabl disallow forbid without deni block drop remov instead rather elimin nor stop clean clear purg delet strip exclud'.split(' '));
+const AFTER_NEGATORS = new Set('fals disabl off forbidden prohibit block remov drop deni not'.split(' '));
+/** Words after a property that end what can negate it ("git-ignored and not committed"). */
+const AFTER_STOPS = new Set(['and', 'or']);
+const CONJUNCTIONS = new Set(['and', 'or', 'nor']);
+const BOUNDARY_WORDS = new Set(['but', 'unless', 'except', 'however', 'while', 'whereas']);
+/** How many words may separate two words of one phrase. */
+const MAX_GAP = 6;
+
+/** Ways of writing one word that the stemmer keeps apart. */
+const FOLD: [RegExp, string][] = [
+  [/\b(?:environment|env)[ -](?:variables?|vars?)\b/gi, 'env var'],
+  [/\bk8s\b/gi, 'kubernetes'],
+  [/\bdeps\b/gi, 'dependencies'],
+  [/\b(?:db|postgres(?:ql)?)\b/gi, 'database'],
+  [/n't\b/gi, ' not'],
+  [/\bcannot\b/gi, 'can not'],
+  // ":latest", and "latest" right after a negation, name the tag ("never latest"); "the latest security releases" does not.
+  [/:latest\b|\b(?<=(?:no|not|never|avoid|without)\s+)latest\b(?!\s+(?:image|base|tag))/gi, 'latest tag'],
+];
+
+const UNSTEMMED = new Set(['liveness']);
+const stemCache = new Map<string, string>();
+function stemOf(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    // "liveness" is not "live" ("go live", "live mode").
+    s = /\d/.test(word) || UNSTEMMED.has(word) ? word : stem(word);
+    if (stemCache.size < 20000) stemCache.set(word, s);
+  }
+  return s;
+}
+
+/** A text as words: Markdown removed, `camelCase` fields split, `:latest` read as "latest", punctuation kept as clause boundaries. */
+export function tokens(text: string, markdown = true): Token[] {
+  let t = splitIdentifiers(markdown ? plainText(text) : text);
+  for (const [re, to] of FOLD) t = t.replace(re, to);
+  // "image:tag" and ":latest" are one name, "Security: no root" ends a clause; "field: false" goes on.
+  t = t.replace(/:(?=[A-Za-z0-9])/g, ' ').replace(/:\s+(?=[A-Z])/g, ' . ');
+  const out: Token[] = [];
+  // A dot ends a clause only before a space (".env", "e.g" and "1.2" go on).
+  for (const m of t.matchAll(/[A-Za-z0-9]+|\.(?=\s|$)|[;!?()[\]{},:]/g)) {
+    const raw = m[0];
+    if (!/[A-Za-z0-9]/.test(raw)) {
+      out.push({ stem: raw, upper: false, boundary: raw !== ':' });
+      continue;
+    }
+    const lower = raw.toLowerCase();
+    out.push({ stem: stemOf(lower), upper: raw.length > 1 && raw === raw.toUpperCase() && /[A-Z]/.test(raw), boundary: BOUNDARY_WORDS.has(lower) });
+  }
+  return out;
+}
+
+interface Phrase {
+  entry: PropertyEntry;
+  text: string;
+  stems: string[];
+  /** Per word: it must be written in capitals (a Dockerfile instruction). */
+  upper: boolean[];
+  opposite: boolean;
+}
+
+function phraseOf(entry: PropertyEntry, text: string, opposite: boolean): Phrase {
+  const toks = tokens(text, false).filter((t) => !t.boundary);
+  return { entry, text, stems: toks.map((t) => t.stem), upper: toks.map((t) => t.upper), opposite };
+}
+
+export const PHRASES: readonly Phrase[] = PROPERTIES.flatMap((e) => [...e.says.map((s) => phraseOf(e, s, false)), ...(e.opposite ?? []).map((s) => phraseOf(e, s, true))]);
+const ENTRY = new Map(PROPERTIES.map((e) => [e.property, e]));
+/** Every word of every phrase: they may sit between the words of another ("liveness and readiness probes"). */
+const LEXICON_WORDS = new Set(PHRASES.flatMap((p) => p.stems));
+const BY_FIRST = new Map<string, Phrase[]>();
+for (const p of PHRASES) {
+  const list = BY_FIRST.get(p.stems[0]);
+  if (list) list.push(p);
+  else BY_FIRST.set(p.stems[0], [p]);
+}
+
+/** The lexicon entry of a property. */
+export function propertyEntry(property: string): PropertyEntry | undefined {
+  return ENTRY.get(property);
+}
+
+interface Match {
+  phrase: Phrase;
+  positions: number[];
+}
+
+/** Where a phrase's words occur in order from `start`, with at most MAX_GAP fillers or property words between two of them. */
+function matchAt(toks: readonly Token[], start: number, phrase: Phrase, caseless: boolean): number[] | undefined {
+  const positions = [start];
+  let at = start;
+  // Another property's words may sit between a phrase's words only in a coordination ("memory requests and limits").
+  let borrowed = false;
+  let coordinated = false;
+  for (let k = 1; k < phrase.stems.length; k++) {
+    let found = -1;
+    for (let j = at + 1; j < toks.length && j <= at + 1 + MAX_GAP; j++) {
+      const t = toks[j];
+      if (t.boundary) break;
+      if (t.stem === phrase.stems[k] && (caseless || !phrase.upper[k] || t.upper)) {
+        found = j;
+        break;
+      }
+      // A negation word between two words of a phrase negates it ("secrets are never set in env vars"), see negated().
+      if (CONJUNCTIONS.has(t.stem)) coordinated = true;
+      else if (LEXICON_WORDS.has(t.stem) && !GAP_WORDS.has(t.stem) && !NEGATORS.has(t.stem)) borrowed = true;
+      else if (!GAP_WORDS.has(t.stem) && !NEGATORS.has(t.stem)) break;
+    }
+    if (found < 0 || (borrowed && !coordinated)) return undefined;
+    positions.push(found);
+    at = found;
+  }
+  return positions;
+}
+
+/** The phrases a text says: longest first, a phrase whose words all belong to a longer one dropped ("root" in "read-only root filesystem"). */
+export function phraseMatches(toks: readonly Token[], caseless = false): Match[] {
+  const found: Match[] = [];
+  for (const [i, t] of toks.entries()) {
+    for (const phrase of BY_FIRST.get(t.stem) ?? []) {
+      if (!caseless && phrase.upper[0] && !t.upper) continue;
+      const positions = matchAt(toks, i, phrase, caseless);
+      if (positions) found.push({ phrase, positions });
+    }
+  }
+  found.sort((a, b) => b.phrase.stems.length - a.phrase.stems.length || a.positions[0] - b.positions[0]);
+  // A phrase sharing a word with a longer one is part of it ("default ServiceAccount auto-mounting" is the token, not
+  // the default account); phrases as long share their head in a coordination ("CPU and memory limits").
+  // A subject shared in a coordination stays ("`.env` files are git-ignored and never committed").
+  const kept: Match[] = [];
+  const within = (k: Match, m: Match) => {
+    const own = m.positions.filter((p) => !k.positions.includes(p));
+    if (own.length === m.positions.length) return false;
+    const lo = Math.min(...k.positions);
+    const hi = Math.max(...k.positions);
+    return !own.some((p) => toks.slice(Math.min(p, p < lo ? p : hi), p < lo ? lo : p).some((t) => CONJUNCTIONS.has(t.stem)));
+  };
+  for (const m of found) if (!kept.some((k) => k.phrase.stems.length > m.phrase.stems.length && within(k, m))) kept.push(m);
+  return kept.sort((a, b) => a.positions[0] - b.positions[0]);
+}
+
+/** Whether a mention is negated: negation words before it in its clause (each flips), or one right after it ("escalation: false"). */
+function negated(toks: readonly Token[], m: Match): boolean {
+  let flips = 0;
+  for (let j = m.positions[0] - 1; j >= 0 && !toks[j].boundary; j--) if (NEGATORS.has(toks[j].stem)) flips++;
+  const end = m.positions[m.positions.length - 1];
+  // Between the phrase's own words ("as a non-root user"); a negation word the phrase itself says ("drop capabilities") is not one.
+  for (let j = m.positions[0] + 1; j < end; j++) if (!m.positions.includes(j) && NEGATORS.has(toks[j].stem)) flips++;
+  for (let j = end + 1; j < toks.length && j <= end + 3 && !toks[j].boundary && !AFTER_STOPS.has(toks[j].stem); j++) {
+    if (AFTER_NEGATORS.has(toks[j].stem)) {
+      flips++;
+      break;
+    }
+  }
+  return flips % 2 === 1;
+}
+
+/** The properties a text asserts, with the state it asserts each in (families read as their members). */
+export function readProperties(text: string, options: { caseless?: boolean; markdown?: boolean } = {}): PropertyMention[] {
+  const toks = tokens(text, options.markdown ?? true);
+  const question = /\?\s*$/.test(text.trim());
+  const out: PropertyMention[] = [];
+  for (const m of phraseMatches(toks, options.caseless)) {
+    const absent = negated(toks, m) !== m.phrase.opposite;
+    const polarity: PropertyMention['polarity'] = question ? 'any' : absent ? 'absence' : 'presence';
+    const entry = m.phrase.entry;
+    for (const property of entry.family ?? [entry.property]) {
+      const known = out.find((o) => o.property === property);
+      // One line saying a property both ways ("COPY vs ADD: use COPY unless you need ADD") asserts neither.
+      if (known) known.polarity = known.polarity === polarity ? polarity : 'any';
+      else out.push({ property, polarity, via: m.phrase.text });
+    }
+  }
+  return out;
+}
+
+/** Verbs that make a line a task for a person when their object is one ("Run smoke tests", "Conduct a drill"). */
+const DO_VERB = /^[\s*_]*(?:run|execute|perform|conduct|do|schedule|practi[cs]e|rehearse)\b(.*)$/i;
+const TASK_NOUNS = /\b(?:tests?|testing|drills?|scans?|audits?|reviews?|exercises?|rehearsals?|checks?|restores?|migrations?|game ?days?|pen(?:etration)?[ -]?tests?)\b/i;
+/** Verbs that make a line a check a person does ("Verify backups restore", "Check error tracking"). */
+const CHECK_VERB = /^[\s*_]*(?:verify|check|confirm|validate|audit|inspect)\b/i;
+const WATCH_VERB = /^[\s*_]*(?:test|monitor|review|observe|measure|track|watch|benchmark)\b/i;
+/** Words saying a runtime outcome or a place things run, which no file shows. */
+const OUTCOME = /\b(?:pass(?:es|ed|ing)?|succeed(?:s|ed)?|successful(?:ly)?|works?|working|restores?|restored|tested|verified|in (?:production|staging|prod)|on staging|monitored|reviewed|signed off|approved|drilled|rehearsed|applied|migrated|completed|done|finished|(?:fine-?)?tun(?:ing|ed)|on production|coordinated|trending|prepared|established|published|active|(?<!(?:dependencies|packages|modules) (?:are |is )?)installed|current state|on-?call)\b/i;
+
+/** Reads a checklist line: the properties it asserts, and whether it is an activity or outcome rather than a requirement. */
+export function readLine(text: string): LineConcepts {
+  const plain = plainText(text);
+  const main = plain.replace(/\([^()]*\)/g, ' ');
+  // Words in parentheses are examples or details ("(Trivy, Snyk)"): they say what the line asserts only when the rest does not.
+  const outside = readProperties(main, { markdown: false });
+  const properties = outside.length ? outside : readProperties(text);
+  const does = DO_VERB.exec(main);
+  // A line that starts with a property ("Test coverage thresholds") does not start with a verb.
+  const startsWithProperty = phraseMatches(tokens(main, false)).some((m) => m.positions[0] === 0);
+  const activity =
+    (does !== null && TASK_NOUNS.test(does[1])) ||
+    (WATCH_VERB.test(main) && !startsWithProperty) ||
+    CHECK_VERB.test(main) ||
+    OUTCOME.test(main);
+  return { properties, aside: outside.length === 0 && properties.length > 0, activity, coverage: coverageOf(main), words: new Set(tokens(text).filter((t) => !t.boundary).map((t) => t.stem)) };
+}
+
+/** Words that say what a line applies to, or that any requirement uses: they neither need explaining nor explain. */
+const PLAIN_WORDS = new Set(
+  `container containers pod pods image images docker dockerfile kubernetes app application apps service services workload workloads
+  deployment deployments production prod cluster manifest manifests repository repo code project node nodejs api server build
+  use using used set have declare declares implement configure configured enable enabled ensure make keep define defined specify
+  provide apply run runs running every each all always properly correctly appropriate appropriately right proper good best
+  practice practices required needed should must are is be been being will can do does only where possible when necessary`
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => stemOf(w)),
+);
+
+/** How much of a line its property phrases explain (see {@link LineConcepts.coverage}). */
+function coverageOf(text: string): number {
+  const toks = tokens(text, false);
+  const said = new Set(phraseMatches(toks).flatMap((m) => m.positions));
+  let meaningful = 0;
+  let explained = 0;
+  for (const [i, t] of toks.entries()) {
+    if (t.boundary || GAP_WORDS.has(t.stem) || NEGATORS.has(t.stem) || AFTER_NEGATORS.has(t.stem)) continue;
+    if (said.has(i)) explained++;
+    else if (PLAIN_WORDS.has(t.stem) || /^\d+$/.test(t.stem)) continue;
+    meaningful++;
+  }
+  return meaningful === 0 ? 0 : explained / meaningful;
+}
