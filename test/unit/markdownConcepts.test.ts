@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { resolveItems } from '../../src/engine/audit';
 import { defaultChecklists } from '../../src/engine/checklist/schema';
 import { readLine, readProperties } from '../../src/engine/markdown/conceptRead';
+import { linkIndexFor } from '../../src/engine/markdown/link';
 import { PROPERTIES } from '../../src/engine/markdown/lexicon';
 import { ruleConcept } from '../../src/engine/markdown/ruleConcept';
 import { builtinChecklists } from './helpers';
@@ -51,6 +52,14 @@ describe('Concepts: what a line asserts', () => {
     });
   }
 
+  it('a comparison or an exception asserts neither way', () => {
+    const pol = (line: string, property: string) => readProperties(line).find((m) => m.property === property)?.polarity;
+    assert.equal(pol('ADD versus COPY', 'ADD instruction'), 'any');
+    assert.equal(pol('Copy files with COPY unless you need ADD', 'ADD instruction'), undefined);
+    // A family whose good state is its members' absence.
+    assert.equal(pol('Least-privilege RBAC for every service account', 'RBAC wildcard'), 'absence');
+  });
+
   it('negation words flip a property, and two negations cancel', () => {
     const pol = (line: string, property: string) => readProperties(line).find((m) => m.property === property)?.polarity;
     assert.equal(pol('Containers have a read-only root filesystem', 'read-only root filesystem'), 'presence');
@@ -73,6 +82,21 @@ describe('Concepts: what a line asserts', () => {
     for (const activity of ['Run smoke tests in production', 'Verify backups restore', 'Conduct a failover drill', 'Monitor error rates after release', 'All health checks passing', 'Test the rollback in staging', 'Check the logs for errors after the release', 'Verify smoke tests']) {
       assert.equal(readLine(activity).activity, true, activity);
     }
+  });
+});
+
+describe('Concepts: the reason of a link names what the line asserts', () => {
+  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
+  const reasons = (text: string) => Object.fromEntries(index.link(text).map((l) => [l.id, l.reason]));
+
+  it('a line linked by its wording gives the property it asserts as the reason', () => {
+    assert.equal(reasons('Liveness probes are configured')['k8s.probes.liveness'], 'asserts: liveness probe');
+    assert.equal(reasons('Containers run as a non-root user')['k8s.pod-security.run-as-non-root'], 'asserts: root user');
+  });
+
+  it('an activity, or a property asserted the other way round, keeps the wording as the reason', () => {
+    for (const reason of Object.values(reasons('Run smoke tests in production'))) assert.ok(!reason.startsWith('asserts'), reason);
+    for (const reason of Object.values(reasons('Run containers as root'))) assert.ok(!reason.startsWith('asserts'), reason);
   });
 });
 

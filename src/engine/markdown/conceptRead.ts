@@ -23,17 +23,10 @@ export interface PropertyMention {
 
 export interface LineConcepts {
   properties: PropertyMention[];
-  /** The properties are read only from words in parentheses (examples: "(Redis)"), weak evidence of what the line asks. */
-  aside: boolean;
   /** The line asks a person to do something (run a drill, verify a restore), or states a runtime outcome. */
   activity: boolean;
   /** The stems of the line's words. */
   words: Set<string>;
-  /**
-   * How much of what the line says its properties explain (0–1): the words of the phrases that said them, over the
-   * line's words that carry meaning (not fillers, negations, subjects such as "container" or verbs such as "use").
-   */
-  coverage: number;
 }
 
 interface Token {
@@ -51,6 +44,7 @@ const NEGATORS = new Set('no not non never avoid prevent disabl disallow forbid 
 const AFTER_NEGATORS = new Set('fals disabl off forbidden prohibit block remov drop deni not'.split(' '));
 /** Words after a property that end what can negate it ("git-ignored and not committed"). */
 const AFTER_STOPS = new Set(['and', 'or']);
+const DEFECTS = new Set('error warn issu failur vulner problem find violat bug'.split(' '));
 const CONJUNCTIONS = new Set(['and', 'or', 'nor']);
 const BOUNDARY_WORDS = new Set(['but', 'unless', 'except', 'however', 'while', 'whereas']);
 /** How many words may separate two words of one phrase. */
@@ -192,8 +186,10 @@ export function phraseMatches(toks: readonly Token[], caseless = false): Match[]
 /** Whether a mention is negated: negation words before it in its clause (each flips), or one right after it ("escalation: false"). */
 function negated(toks: readonly Token[], m: Match): boolean {
   let flips = 0;
-  for (let j = m.positions[0] - 1; j >= 0 && !toks[j].boundary; j--) if (NEGATORS.has(toks[j].stem)) flips++;
   const end = m.positions[m.positions.length - 1];
+  // "No lint errors", "no latest-tag warnings": the negation is of the defect the property names, not of the property.
+  const ofDefect = end + 1 < toks.length && DEFECTS.has(toks[end + 1].stem);
+  if (!ofDefect) for (let j = m.positions[0] - 1; j >= 0 && !toks[j].boundary; j--) if (NEGATORS.has(toks[j].stem)) flips++;
   // Between the phrase's own words ("as a non-root user"); a negation word the phrase itself says ("drop capabilities") is not one.
   for (let j = m.positions[0] + 1; j < end; j++) if (!m.positions.includes(j) && NEGATORS.has(toks[j].stem)) flips++;
   for (let j = end + 1; j < toks.length && j <= end + 3 && !toks[j].boundary && !AFTER_STOPS.has(toks[j].stem); j++) {
@@ -205,16 +201,29 @@ function negated(toks: readonly Token[], m: Match): boolean {
   return flips % 2 === 1;
 }
 
+const EITHER_WAY = new Set(['vs', 'versus']);
+const EXCEPTIONS = new Set(['unless', 'except']);
+
+/** Whether a position follows "unless" or "except" in its sentence. */
+function exception(toks: readonly Token[], at: number): boolean {
+  for (let j = at - 1; j >= 0 && !(toks[j].boundary && !BOUNDARY_WORDS.has(toks[j].stem)); j--) if (EXCEPTIONS.has(toks[j].stem)) return true;
+  return false;
+}
+
 /** The properties a text asserts, with the state it asserts each in (families read as their members). */
 export function readProperties(text: string, options: { caseless?: boolean; markdown?: boolean } = {}): PropertyMention[] {
   const toks = tokens(text, options.markdown ?? true);
-  const question = /\?\s*$/.test(text.trim());
+  // A question or a comparison ("COPY vs ADD") asserts neither way.
+  const either = /\?\s*$/.test(text.trim()) || toks.some((t) => EITHER_WAY.has(t.stem));
   const out: PropertyMention[] = [];
   for (const m of phraseMatches(toks, options.caseless)) {
+    // What an exception names ("… unless you need ADD") is not what the line asks.
+    if (exception(toks, m.positions[0])) continue;
     const absent = negated(toks, m) !== m.phrase.opposite;
-    const polarity: PropertyMention['polarity'] = question ? 'any' : absent ? 'absence' : 'presence';
     const entry = m.phrase.entry;
     for (const property of entry.family ?? [entry.property]) {
+      // A family may be the absence of its members: least-privilege RBAC is no wildcard, no cluster-admin binding.
+      const polarity: PropertyMention['polarity'] = either ? 'any' : absent !== (entry.family !== undefined && entry.membersAbsent === true) ? 'absence' : 'presence';
       const known = out.find((o) => o.property === property);
       // One line saying a property both ways ("COPY vs ADD: use COPY unless you need ADD") asserts neither.
       if (known) known.polarity = known.polarity === polarity ? polarity : 'any';
@@ -248,32 +257,5 @@ export function readLine(text: string): LineConcepts {
     (WATCH_VERB.test(main) && !startsWithProperty) ||
     CHECK_VERB.test(main) ||
     OUTCOME.test(main);
-  return { properties, aside: outside.length === 0 && properties.length > 0, activity, coverage: coverageOf(main), words: new Set(tokens(text).filter((t) => !t.boundary).map((t) => t.stem)) };
-}
-
-/** Words that say what a line applies to, or that any requirement uses: they neither need explaining nor explain. */
-const PLAIN_WORDS = new Set(
-  `container containers pod pods image images docker dockerfile kubernetes app application apps service services workload workloads
-  deployment deployments production prod cluster manifest manifests repository repo code project node nodejs api server build
-  use using used set have declare declares implement configure configured enable enabled ensure make keep define defined specify
-  provide apply run runs running every each all always properly correctly appropriate appropriately right proper good best
-  practice practices required needed should must are is be been being will can do does only where possible when necessary`
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((w) => stemOf(w)),
-);
-
-/** How much of a line its property phrases explain (see {@link LineConcepts.coverage}). */
-function coverageOf(text: string): number {
-  const toks = tokens(text, false);
-  const said = new Set(phraseMatches(toks).flatMap((m) => m.positions));
-  let meaningful = 0;
-  let explained = 0;
-  for (const [i, t] of toks.entries()) {
-    if (t.boundary || GAP_WORDS.has(t.stem) || NEGATORS.has(t.stem) || AFTER_NEGATORS.has(t.stem)) continue;
-    if (said.has(i)) explained++;
-    else if (PLAIN_WORDS.has(t.stem) || /^\d+$/.test(t.stem)) continue;
-    meaningful++;
-  }
-  return meaningful === 0 ? 0 : explained / meaningful;
+  return { properties, activity, words: new Set(tokens(text).filter((t) => !t.boundary).map((t) => t.stem)) };
 }

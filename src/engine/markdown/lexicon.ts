@@ -16,6 +16,8 @@ export interface PropertyEntry {
   opposite?: readonly string[];
   /** A wider property that stands for several: "resource limits" asserts the CPU limit and the memory limit. */
   family?: readonly string[];
+  /** The family's good state is its members' absence: least-privilege RBAC is no wildcard, no cluster-admin binding. */
+  membersAbsent?: boolean;
 }
 
 export const PROPERTIES: readonly PropertyEntry[] = [
@@ -72,7 +74,7 @@ export const PROPERTIES: readonly PropertyEntry[] = [
   { property: 'tls', says: ['tls', 'https', 'ssl', 'encrypt in transit', 'encrypted in transit', 'encryption in transit'] },
   { property: 'tls verification', says: ['certificate verification', 'tls verification', 'ssl verification', 'verify certificate', 'check certificate', 'insecure download', 'curl insecure'] },
   { property: 'node port service', says: ['nodeport', 'node port', 'loadbalancer service', 'external load balancer'] },
-  { property: 'least-privilege RBAC', family: ['cluster-admin binding', 'RBAC wildcard', 'escalation verbs', 'secret read access'], says: ['least privilege rbac', 'minimal rbac', 'rbac least privilege', 'least privileged rbac', 'restrictive rbac', 'scoped rbac'] },
+  { property: 'least-privilege RBAC', membersAbsent: true, family: ['cluster-admin binding', 'RBAC wildcard', 'escalation verbs', 'secret read access'], says: ['least privilege rbac', 'minimal rbac', 'rbac least privilege', 'least privileged rbac', 'restrictive rbac', 'scoped rbac'] },
   { property: 'cluster-admin binding', says: ['cluster admin', 'cluster admin binding'] },
   { property: 'RBAC wildcard', says: ['wildcard', 'wildcards in rbac', 'rbac wildcard'] },
   { property: 'escalation verbs', says: ['escalation verb', 'impersonate', 'bind escalate'] },
@@ -93,7 +95,7 @@ export const PROPERTIES: readonly PropertyEntry[] = [
   { property: 'hardcoded secret', says: ['hardcode secret', 'hardcoded secret', 'hard code secret', 'hard coded secret', 'secret in code', 'secret in source', 'hardcoded credential'] },
   { property: 'dockerignore', says: ['dockerignore'] },
   { property: 'recommended packages', says: ['install recommend', 'recommended package', 'unnecessary package', 'extra package'], opposite: ['only necessary package', 'minimal package', 'minimum package'] },
-  { property: 'package cache', says: ['package cache', 'package manager cache', 'pip cache', 'npm cache', 'apk cache', 'apt list', 'var lib apt list', 'apt get clean', 'apt cache'], opposite: ['package cache clean', 'package cache cleaned', 'no cache dir', 'flag no cache'] },
+  { property: 'package cache', says: ['package cache', 'package manager cache', 'pip cache', 'npm cache', 'apk cache', 'apt list', 'var lib apt list', 'apt get clean', 'apt cache'], opposite: ['package cache clean', 'package manager cache clean', 'package cache cleaned', 'no cache dir', 'flag no cache'] },
   { property: 'apt-get update with install', says: ['apt get update', 'apt update', 'apt get update and install'] },
   { property: 'pipefail', says: ['pipefail', 'pipe fail'] },
   { property: 'OCI labels', says: ['oci label', 'image label', 'oci standard label', 'label schema'] },

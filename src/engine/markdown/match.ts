@@ -2,6 +2,8 @@ import { contentWords, identifiers } from './normalize';
 import { lineTerms, type Domain } from './ruleTerms';
 import { NAME_WEIGHT, wordWeight } from './concepts';
 import type { RuleConcept } from './ruleConcept';
+import { assertedBy, conceptOwners } from './conceptLink';
+import { readLine } from './conceptRead';
 
 /** What a Markdown line can link to: a checklist item with its phrasings. */
 export interface LinkTarget {
@@ -179,6 +181,9 @@ export class LinkIndex {
   private readonly nameWeight: number;
   /** Links per line text: re-audits link the same lines again and again. */
   private readonly cache = new Map<string, TextLink[]>();
+  /** Property → the targets whose concept it is. */
+  private readonly conceptOwners: Map<string, number[]>;
+  private readonly linkTargets: LinkTarget[];
 
   constructor(targets: readonly LinkTarget[]) {
     // Items share phrasings (a broader requirement's phrasings go to every item under it): each text is read
@@ -224,6 +229,8 @@ export class LinkIndex {
     // A word weighs what the fixed lexicon says (how specific it is), never what the rules indexed here make of it:
     // adding or turning off a rule changes no other rule's links. Words no rule uses weigh UNKNOWN_WEIGHT.
     for (const w of this.df.keys()) this.weights.set(w, wordWeight(w));
+    this.conceptOwners = conceptOwners(targets);
+    this.linkTargets = [...targets];
     this.unknownWeight = UNKNOWN_WEIGHT;
     this.nameWeight = NAME_WEIGHT;
     for (const t of this.targets)
@@ -284,6 +291,12 @@ export class LinkIndex {
     if (this.cache.size >= 10000) this.cache.clear();
     this.cache.set(key, links);
     return links;
+  }
+
+  /** The reason, naming the concept, of each rule whose property the line asserts (conceptLink.ts). */
+  private conceptReasons(text: string): Map<string, string> {
+    const asserts = assertedBy(readLine(text), this.linkTargets, this.conceptOwners);
+    return new Map([...asserts].map(([i, property]) => [this.targets[i].target.id, `asserts: ${property}`]));
   }
 
   private compute(text: string, domain: Domain | undefined): TextLink[] {
@@ -376,6 +389,11 @@ export class LinkIndex {
     if (opposite) for (let k = scored.length - 1; k >= 0; k--) if (scored[k].mode !== 'manual') scored.splice(k, 1);
     const top = (manual: boolean) => Math.max(0, ...scored.filter((s) => (s.mode === 'manual') === manual).map((s) => s.score));
     const tops = { manual: top(true), checks: top(false) };
-    return scored.filter((s) => s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN).map(({ id, mode, reason, score }) => ({ id, mode, reason, score: Math.round(score * 100) / 100 }));
+    // A rule matched by its wording whose property the line asserts gives the concept as the reason of its link (a
+    // name the line gives, a field or a variable, stays the reason: it is the more exact).
+    const asserted = this.conceptReasons(text);
+    return scored
+      .filter((s) => s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN)
+      .map(({ id, mode, reason, score }) => ({ id, mode, reason: (reason.startsWith('matched ') && asserted.get(id)) || reason, score: Math.round(score * 100) / 100 }));
   }
 }

@@ -1,0 +1,45 @@
+import type { LineConcepts } from './conceptRead';
+import type { RuleConcept } from './ruleConcept';
+
+/**
+ * What a line's concepts say of its links: a rule the line's wording links, whose property the line asserts the
+ * same way round as the rule's good state (and with the words that set the rule apart from its siblings, such as
+ * "port" for `k8s.probes.liveness-port`), gives the concept as the reason of the link ("asserts: liveness probe").
+ * An activity ("Run smoke tests in production") asserts no property of the repository.
+ *
+ * The concepts do not add or remove links. Measured on checklists the linker was not tuned on, links made by a
+ * concept alone were right about half the time, and dropping the links whose rule the line asserts the other way
+ * round also dropped right ones (docs/markdown-checklists.md): the wording decides which rules a line links.
+ */
+
+export interface ConceptTarget {
+  concept?: RuleConcept;
+  mode: 'auto' | 'evidence' | 'manual';
+}
+
+/** Property → indexes of the targets (checks, not sign-offs) whose concept is it. */
+export function conceptOwners(targets: readonly ConceptTarget[]): Map<string, number[]> {
+  const owners = new Map<string, number[]>();
+  for (const [i, t] of targets.entries()) {
+    if (!t.concept?.lexical || t.mode === 'manual') continue;
+    for (const p of t.concept.properties) {
+      const list = owners.get(p);
+      if (list) list.push(i);
+      else owners.set(p, [i]);
+    }
+  }
+  return owners;
+}
+
+/** Target index → the property the line asserts of it, the same way round as the rule's good state. */
+export function assertedBy(line: LineConcepts, targets: readonly ConceptTarget[], owners: ReadonlyMap<string, readonly number[]>): Map<number, string> {
+  const asserts = new Map<number, string>();
+  if (line.activity) return asserts;
+  for (const m of line.properties) {
+    for (const i of owners.get(m.property) ?? []) {
+      const c = targets[i].concept!;
+      if ((m.polarity === 'any' || m.polarity === c.polarity) && c.qualifiers.every((q) => line.words.has(q)) && !asserts.has(i)) asserts.set(i, m.property);
+    }
+  }
+  return asserts;
+}
