@@ -53,6 +53,9 @@ const COMMAND_RUNTIMES: [RegExp, Runtime][] = [
   [/(^|[\s;&|(])cargo\s+(build|install)\b/, 'rust'],
 ];
 
+/** A word every pattern of COMMAND_RUNTIMES needs: a RUN without one is not tried against each of them. */
+const COMMAND_WORDS_RE = /npm|npx|yarn|bun|go|pip|poetry|uv|python|mvn|gradle|dotnet|bundle|composer|cargo/;
+
 const factsMemo = new WeakMap<DockerfileModel, ServiceFacts>();
 
 /**
@@ -81,7 +84,7 @@ function stageRuntime(model: DockerfileModel, stage: DockerStage): Runtime | und
     if (hit) return hit[1];
   }
   for (const i of stage.instructions) {
-    if (i.keyword !== 'RUN') continue;
+    if (i.keyword !== 'RUN' || !COMMAND_WORDS_RE.test(i.args)) continue;
     const text = ` ${i.args}`; // one string for the patterns, which may match at its start
     const hit = COMMAND_RUNTIMES.find(([re]) => re.test(text));
     if (hit) return hit[1];

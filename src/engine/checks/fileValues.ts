@@ -18,17 +18,20 @@ export function fileValue<T>(name: string, compute: (file: ParsedFile) => T): Fi
  * a later run computes the same values again). A check given none computes what it reads itself.
  */
 export class FileValues {
-  // most files derive one value or two: a short list rather than a map per file
-  private readonly keys: FileValue<unknown>[] = [];
-  private readonly values: unknown[] = [];
+  // most files derive one value, or none: the first in fields of its own, any others in a short list
+  private firstKey: FileValue<unknown> | undefined = undefined;
+  private firstValue: unknown = undefined;
+  private more: { key: FileValue<unknown>; value: unknown }[] | undefined = undefined;
   constructor(readonly file: ParsedFile) {}
 
   get<T>(key: FileValue<T>): T {
-    const at = this.keys.indexOf(key as FileValue<unknown>);
-    if (at !== -1) return this.values[at] as T;
+    if (this.firstKey === key) return this.firstValue as T;
+    if (this.more) for (const m of this.more) if (m.key === key) return m.value as T;
     const value = key.compute(this.file);
-    this.keys.push(key as FileValue<unknown>);
-    this.values.push(value);
+    if (this.firstKey === undefined) {
+      this.firstKey = key as FileValue<unknown>;
+      this.firstValue = value;
+    } else (this.more ??= []).push({ key: key as FileValue<unknown>, value });
     return value;
   }
 }

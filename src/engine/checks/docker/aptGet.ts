@@ -24,7 +24,7 @@ interface AptUse {
 
 /** What a RUN does with apt-get; the three apt-get items share it (memoised per instruction). */
 function aptUse(ctx: DockerContext, ins: DockerInstruction): AptUse {
-  return ctx.memo('aptUse', ins, () => readAptUse(ctx, ins));
+  return ctx.memo('aptUse', ins, readAptUse);
 }
 
 function readAptUse(ctx: DockerContext, ins: DockerInstruction): AptUse {

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { dockerArgValues, dockerJson, type DockerfileModel, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
-import type { LineIndex } from '../../text';
 import { fileCheck } from '../template';
 import { isAbsolutePath } from './workdir';
-import { flags, perStage, stageChain } from './util';
+import { flags, perStage, stageChain, type DockerContext } from './util';
 
 /** Sources and destination of a COPY or ADD (flags excluded); undefined for a heredoc. */
-function copyArgs(ins: DockerInstruction, index: LineIndex): { sources: string[]; dest: string } | undefined {
+function copyArgs({ index }: DockerContext, ins: DockerInstruction): { sources: string[]; dest: string } | undefined {
   // both heredoc shapes need `<<`: most instructions skip the patterns and the split
   if (ins.args.includes('<<') && (/^\s*<</.test(ins.args) || /\s<<-?["']?\w+["']?(\s|$)/.test(ins.args.split('\n')[0]))) return undefined;
   const json = dockerJson(ins, index);
@@ -40,7 +39,7 @@ export const copyDestination = fileCheck({
       for (const ins of stage.instructions) {
         if (ins.keyword === 'WORKDIR') workdir = true;
         if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
-        const a = ctx.memo('copyArgs', ins, () => copyArgs(ins, ctx.index)); // three items read them
+        const a = ctx.memo('copyArgs', ins, copyArgs); // three items read them
         if (!a || a.dest.includes('$')) continue;
         if (params.multiSourceFolder && a.sources.length > 1 && !/[/\\]$/.test(a.dest)) {
           report(ins.argsRange ?? ins.range, `${ins.keyword} has ${a.sources.length} sources, so its destination ${a.dest} must be a folder ending in /; Docker rejects it otherwise.`);

@@ -4,7 +4,7 @@ import { AppliesToSchema, type AppliesTo } from '../../checklist/appliesTo';
 import type { DockerStage } from '../../parse/dockerfile';
 import { dockerfileFacts, type ServiceFacts } from '../../services';
 import { fileCheck, passOrFail } from '../template';
-import { dockerContext, dockerFinding, fromRange, stageChain } from './util';
+import { dockerContext, dockerFinding, fromRange, lastOf, stageChain } from './util';
 
 const Params = z.strictObject({
   /** The instruction the final stage must have (inherited through FROM <stage> counts). */
@@ -32,7 +32,7 @@ export const finalInstruction = fileCheck({
     const keyword = params.instruction.toUpperCase();
     const disabled = userRegExp(params.disabledBy, 'i');
     for (const stage of stageChain(ctx.model, final)) {
-      const last = stage.instructions.filter((i) => i.keyword === keyword).at(-1);
+      const last = lastOf(stage, keyword);
       if (!last) continue;
       if (disabled?.test(last.args.trim())) {
         return passOrFail([dockerFinding(ctx, last.range, `${keyword} ${last.args.trim()} switches the ${keyword.toLowerCase()} off in the final image; define a real one.`, final)]);

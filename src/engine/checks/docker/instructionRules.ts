@@ -28,9 +28,9 @@ export const instructionCount = fileCheck({
 });
 
 /** Ports written in EXPOSE (`80`, `80/tcp`, `8000-8010/udp`) with their offsets; variables are skipped. */
-function exposedPorts(args: string): { low: number; high: number; text: string }[] {
+function exposedPorts(_ctx: DockerContext, ins: DockerInstruction): { low: number; high: number; text: string }[] {
   const out: { low: number; high: number; text: string }[] = [];
-  for (const word of args.split(/\s+/)) {
+  for (const word of ins.args.split(/\s+/)) {
     if (!word || word.includes('$') || hasPlaceholder(word)) continue;
     const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(word);
     if (!m) {
@@ -57,7 +57,7 @@ export const exposePorts = fileCheck({
     return perStage(file, values, (ctx, stage, report) => {
       for (const ins of stage.instructions) {
         if (ins.keyword !== 'EXPOSE') continue;
-        for (const p of ctx.memo('exposedPorts', ins, () => exposedPorts(ins.args))) {
+        for (const p of ctx.memo('exposedPorts', ins, exposedPorts)) {
           if (params.valid && (Number.isNaN(p.low) || p.high > 65535 || p.low > p.high)) {
             report(ins.argsRange ?? ins.range, `EXPOSE ${p.text} is not a valid port: ports are numbers from 0 to 65535, optionally with /tcp, /udp or /sctp.`);
           }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RawFinding, RelatedInfo } from '../../model';
-import { copyFromFlag, type DockerfileModel, type DockerStage } from '../../parse/dockerfile';
+import { copyFromFlag, dockerLines, type DockerfileModel, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { program, subcommand, type ShellCommand, type Word } from './shell';
 import { dockerContext, dockerFinding, flags, fromRange, stageChain, type DockerContext } from './util';
@@ -89,7 +89,12 @@ export const multiStage = fileCheck({
       return passOrFail([withRelated(dockerFinding(ctx, fromRange(final), `This Dockerfile ${what}; build in a separate stage and COPY --from=<build> only the output into the final stage.`, final), related)]);
     }
     if (step) {
-      const inFinal = final.instructions.some((i) => i.range.start.line <= ctx.index.positionAt(step.start).line && ctx.index.positionAt(step.start).line <= i.range.end.line);
+      // by lines, without making each instruction's range
+      const line = ctx.index.lineAt(step.start);
+      const inFinal = final.instructions.some((i) => {
+        const { first, last } = dockerLines(i, ctx.index);
+        return first <= line && line <= last;
+      });
       const where = inFinal ? 'The final stage runs a build step' : 'The final stage builds on a stage that runs a build step';
       return passOrFail([withRelated(dockerFinding(ctx, fromRange(final), `${where} (${step.value}), so compilers and sources ship in the image; build in a separate stage and COPY --from=<build> only the output.`, final), related)]);
     }

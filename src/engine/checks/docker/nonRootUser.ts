@@ -3,7 +3,9 @@ import { userPatternSchema, userRegExp } from '../../safeRegex';
 import { hasPlaceholder, type DockerfileModel, type DockerStage } from '../../parse/dockerfile';
 import { imageFacts } from '../../fixes/docker/images';
 import { fileCheck, passOrFail } from '../template';
-import { dockerContext, dockerFinding, fromRange, isWindowsStage, stageChain, stageLabel, stageVariables, substitute, paramSet } from './util';
+import { dockerContext, dockerFinding, fromRange, isWindowsStage, lastOf, stageChain, stageLabel, stageVariables, substitute, paramSet } from './util';
+
+const NO_NAMES: readonly string[] = [];
 
 const Params = z.strictObject({
   /** User names (case-insensitive) that count as root. UID 0 always does. */
@@ -24,15 +26,14 @@ export const nonRootUser = fileCheck({
     if (!ctx || !final) return undefined;
     const roots = paramSet(params.rootUsers, 'lower');
     for (const stage of stageChain(ctx.model, final)) {
-      const users = stage.instructions.filter((i) => i.keyword === 'USER');
-      const last = users.at(-1);
+      const last = lastOf(stage, 'USER');
       if (!last) continue;
       const written = last.args.trim();
       // set at build time: the user cannot be judged here, which is not a pass
-      const buildTime = { findings: [], unaudited: [{ file: file.path, range: last.argsRange ?? last.range, reason: `USER ${written} is set at build time; whether it is root could not be checked`, scope: 'field' as const, kind: 'dockerfile' as const }] };
-      if (!written || hasPlaceholder(written)) return written ? buildTime : passOrFail([]);
-      const { value, unresolved } = written.includes('$') ? substitute(written, stageVariables(ctx.model, stage, last)) : { value: written, unresolved: [] };
-      if (unresolved.length > 0) return buildTime;
+      const buildTime = () => ({ findings: [], unaudited: [{ file: file.path, range: last.argsRange ?? last.range, reason: `USER ${written} is set at build time; whether it is root could not be checked`, scope: 'field' as const, kind: 'dockerfile' as const }] });
+      if (!written || hasPlaceholder(written)) return written ? buildTime() : passOrFail([]);
+      const { value, unresolved } = written.includes('$') ? substitute(written, stageVariables(ctx.model, stage, last)) : { value: written, unresolved: NO_NAMES };
+      if (unresolved.length > 0) return buildTime();
       const colon = value.indexOf(':');
       const user = unquote((colon === -1 ? value : value.slice(0, colon)).trim()); // the user before `:group`
       const uid0 = isUid0(user);

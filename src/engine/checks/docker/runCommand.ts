@@ -213,19 +213,21 @@ export const runCommand = fileCheck({
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const shipped: readonly DockerStage[] | undefined = params.shippedOnly && ctx.model.final ? stageChain(ctx.model, ctx.model.final) : undefined;
     const rules = rulesOf(params);
-    const j = new Judgement(ctx, params, rules);
-    const findings = j.findings;
     if (params.env.length === 0 && rules.programs) {
       // the shared list of the file's commands: only those that run a program the rules name
       const runs = ctx.runs();
       let named = false;
       for (const name of rules.programs) if (runs.programs.has(name)) named = true;
-      if (!named) return j.output();
+      // most files run none of them: nothing matched, nothing found, nothing made
+      if (!named) return params.onlyWhenUsed ? undefined : passOrFail([]);
+      const j = new Judgement(ctx, params, rules);
       for (const r of runs.commands) {
         if (rules.programs.includes(r.program.name) && (!shipped || shipped.includes(r.stage))) j.judge(r.stage, r.ins, r.cmd, r.program);
       }
       return j.output();
     }
+    const j = new Judgement(ctx, params, rules);
+    const findings = j.findings;
     for (const stage of ctx.model.stages) {
       if (shipped && !shipped.includes(stage)) continue;
       for (const ins of stage.instructions) {

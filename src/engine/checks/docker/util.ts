@@ -14,8 +14,8 @@ export interface DockerContext {
   commands(ins: DockerInstruction): ShellCommand[];
   /** The first line of the multi-line instruction a continuation line belongs to. */
   instructionLine(line: number): number | undefined;
-  /** A value computed once per instruction and key, shared by the checks of this file. */
-  memo<T>(key: string, ins: DockerInstruction, compute: () => T): T;
+  /** A value computed once per instruction and key, shared by the checks of this file (`compute` is given both, so callers need no closure). */
+  memo<T>(key: string, ins: DockerInstruction, compute: (ctx: DockerContext, ins: DockerInstruction) => T): T;
   /** The commands of every RUN that run a program, in file order, and the programs they run. */
   runs(): RunIndex;
 }
@@ -106,12 +106,12 @@ class FileContext implements DockerContext {
     }
     return this.runIndex;
   }
-  memo<T>(key: string, ins: DockerInstruction, compute: () => T): T {
+  memo<T>(key: string, ins: DockerInstruction, compute: (ctx: DockerContext, ins: DockerInstruction) => T): T {
     this.memos ??= new Map();
     let m = this.memos.get(key);
     if (!m) this.memos.set(key, (m = new Map()));
     if (m.has(ins)) return m.get(ins) as T;
-    const v = compute();
+    const v = compute(this, ins);
     m.set(ins, v);
     return v;
   }
@@ -150,6 +150,13 @@ export function forEachEffective(model: DockerfileModel, stage: DockerStage, vis
     const s = chain[c];
     for (const ins of s.instructions) if (visit(ins, s) === false) return;
   }
+}
+
+/** The stage's last instruction with this keyword, if any (no list made). */
+export function lastOf(stage: DockerStage, keyword: string): DockerInstruction | undefined {
+  const list = stage.instructions;
+  for (let k = list.length - 1; k >= 0; k--) if (list[k].keyword === keyword) return list[k];
+  return undefined;
 }
 
 export function stageLabel(stage: DockerStage): string {
@@ -262,7 +269,21 @@ export function stageVariables(model: DockerfileModel, stage: DockerStage, befor
 export function perStage(file: ParsedFile, values: FileValues | undefined, visit: (ctx: DockerContext, stage: DockerStage, report: (range: Range, message: string) => void) => void): CheckOutput | undefined {
   const ctx = dockerContext(file, values);
   if (!ctx || ctx.model.stages.length === 0) return undefined;
-  const findings: RawFinding[] = [];
-  for (const stage of ctx.model.stages) visit(ctx, stage, (range, message) => findings.push(dockerFinding(ctx, range, message, stage)));
-  return passOrFail(findings);
+  // one reporter for every stage (not a closure per stage and check)
+  const reporter = new StageReporter(ctx);
+  for (const stage of ctx.model.stages) {
+    reporter.stage = stage;
+    visit(ctx, stage, reporter.report);
+  }
+  return passOrFail(reporter.findings);
+}
+
+/** The findings {@link perStage} collects, each owned by the stage being visited. */
+class StageReporter {
+  readonly findings: RawFinding[] = [];
+  stage: DockerStage | undefined = undefined;
+  constructor(private readonly ctx: DockerContext) {}
+  readonly report = (range: Range, message: string): void => {
+    this.findings.push(dockerFinding(this.ctx, range, message, this.stage));
+  };
 }
