@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeChecklistCache } from '../src/node/checklistCache';
 import { DEFAULT_SPEC, generateRepo, type RepoSpec } from './bench/generate';
+import { buildId } from './buildId.mjs';
 import { zodEnglishOnly } from './zodEnglishOnly.mjs';
 import { buildProductionBundles, installLinters, median, percentile, REPO, runChild, timeProcess } from './bench/tools';
 
@@ -157,10 +158,12 @@ async function main(): Promise<void> {
   console.log(`Shipshape benchmark — node ${process.version}, ${process.platform}/${process.arch}, ${machine.cores} cores, load ${machine.load.toFixed(2)} at start`);
   console.log(`repo      ${path.relative(process.cwd(), root) || root} (${gen.regenerated ? `generated in ${fmt(gen.ms)}` : 'reused'}): ${c.kubernetes ?? 0} manifests × ${spec.docs} docs, ${c.dockerfile ?? 0} Dockerfiles, ${c.packageJson ?? 0} package.json, ${c.env ?? 0} env, ${c.dockerignore ?? 0} .dockerignore, ${c.yamlNotKubernetes ?? 0} non-Kubernetes YAML, ${c.decoy ?? 0} node_modules decoys; ${(gen.bytes / 1e6).toFixed(1)} MB in all`);
 
-  writeChecklistCache(path.join(REPO, 'checklists')); // as `npm run build` does: runs load the built-in checklists from it
+  // as `npm run build` does: runs load the built-in checklists from it, the bundles below (of this build) without validating them
+  const build = buildId(path.join(REPO, 'src'));
+  writeChecklistCache(path.join(REPO, 'checklists'), build);
   // The measured code is bundled like the shipped CLI, so tsx's on-the-fly compilation is not timed.
   const childJs = path.join(REPO, 'bench-out', 'child.js');
-  await esbuild.build({ entryPoints: [path.join(__dirname, 'bench', 'child.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { __SHIPSHAPE_VERSION__: '"bench"' }, plugins: [zodEnglishOnly] });
+  await esbuild.build({ entryPoints: [path.join(__dirname, 'bench', 'child.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { __SHIPSHAPE_VERSION__: '"bench"', __SHIPSHAPE_BUILD__: JSON.stringify(build) }, plugins: [zodEnglishOnly] });
 
   if (args.only !== undefined) {
     if (args.only !== 'dockerfiles' && args.only !== 'incremental') throw new Error(`--only takes dockerfiles or incremental, got "${args.only}"`);

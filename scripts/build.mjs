@@ -2,6 +2,7 @@
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { buildId } from './buildId.mjs';
 import { zodEnglishOnly } from './zodEnglishOnly.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -17,7 +18,8 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   legalComments: 'none',
-  define: { __SHIPSHAPE_VERSION__: JSON.stringify(pkg.version) },
+  // the build's name, for the checklist cache it writes (not in watch mode: its sources change under it)
+  define: { __SHIPSHAPE_VERSION__: JSON.stringify(pkg.version), ...(watch ? {} : { __SHIPSHAPE_BUILD__: JSON.stringify(buildId()) }) },
   logLevel: 'warning',
 };
 
@@ -27,7 +29,8 @@ const entries = [
 if (existsSync('src/vscode/extension.ts')) entries.push({ entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 if (existsSync('test/integration/index.ts')) entries.push({ entryPoints: ['test/integration/index.ts'], outfile: 'out/test/integration/index.js', external: ['vscode', 'mocha'], sourcemap: 'inline', minify: false });
 
-// The cache of the built-in checklists' plain YAML values (checklists/.builtin-cache.json), so runs skip parsing them.
+// The cache of the built-in checklists (checklists/.builtin-cache.json): their plain YAML values, so runs skip
+// parsing them, and the checklists as this build loads them, so its bundles skip validating them too.
 if (existsSync('scripts/checklistCache.ts') && existsSync('checklists')) {
   await esbuild.build({ ...common, entryPoints: ['scripts/checklistCache.ts'], outfile: 'out/checklistCache.js', sourcemap: false, minify: false });
   execFileSync(process.execPath, ['out/checklistCache.js', 'checklists'], { stdio: 'inherit' });

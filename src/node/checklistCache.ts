@@ -1,11 +1,20 @@
-// A build-time cache of the plain YAML values of the built-in checklists, so a run validates them without
-// parsing their YAML. Each entry is keyed by the sha256 of the file's text and is used only when the text
-// still has that hash; a missing or unusable cache only means the files are parsed as usual.
+// A build-time cache of the built-in checklists, so a run neither parses their YAML nor, in a bundle built
+// with the cache, validates them again. Each entry is keyed by the sha256 of the file's text and is used only
+// when the text still has that hash; a missing or unusable cache only means the files are parsed as usual.
+// An entry holds the file's plain YAML value (validated at run time) and, when the cache was written for a
+// build (`npm run build`, which names the build by a hash of its sources), the checklist as validated then:
+// a bundle of that same build uses it as it is, any other code validates the plain value.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { loadChecklist } from '../engine/checklist/load';
 import { plainValue } from '../engine/checklist/located';
+import type { Checklist } from '../engine/checklist/schema';
+
+/** The build this code belongs to (set by `scripts/build.mjs` in its bundles; undefined when run from source). */
+declare const __SHIPSHAPE_BUILD__: string | undefined;
+export const BUILD_ID: string | undefined = typeof __SHIPSHAPE_BUILD__ === 'string' ? __SHIPSHAPE_BUILD__ : undefined;
 
 /** The cache file, in the built-in checklists folder. */
 export const CHECKLIST_CACHE_FILE = '.builtin-cache.json';
@@ -14,59 +23,81 @@ const FORMAT = 1;
 interface CacheEntry {
   sha256: string;
   plain: unknown;
+  /** The checklist as loaded by the build that wrote the cache, when it loaded without a problem. */
+  checklist?: Checklist;
 }
 
-/** The plain value cached for a file (`{ plain }`) when its text still matches the entry, else undefined. */
-export type CachedPlain = (name: string, text: string) => { plain: unknown } | undefined;
+/**
+ * What the cache holds for a file when its text still matches the entry, else undefined: its plain value,
+ * and its loaded checklist when the cache was written by the build running it.
+ */
+export type CachedPlain = (name: string, text: string) => { plain: unknown; checklist?: Checklist } | undefined;
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 /** The checklist files of a built-in checklists folder, sorted (the files loaded, and so the files cached). */
 export const builtinChecklistNames = (dir: string): string[] => readdirSync(dir).filter((n) => n.endsWith('.checklist.yaml')).sort();
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
+const survivesJson = (v: unknown): boolean => isDeepStrictEqual(JSON.parse(JSON.stringify(v) ?? 'null'), v);
+
 /**
- * The cache of every `*.checklist.yaml` in a folder, as JSON text: `{ format: 1, files: { name: { sha256, plain } } }`.
- * A file with YAML errors, or whose plain value does not survive JSON unchanged, gets no entry (it is parsed at run time).
+ * The cache of every `*.checklist.yaml` in a folder, as JSON text: `{ format: 1, build?, files: { name: { sha256,
+ * plain, checklist? } } }`. A file with YAML errors, or whose plain value does not survive JSON unchanged, gets no
+ * entry (it is parsed at run time). With `build`, each file that loads without a problem also gets its loaded
+ * checklist, for that build alone.
  */
-export function buildChecklistCache(dir: string): string {
+export function buildChecklistCache(dir: string, build: string | undefined = BUILD_ID): string {
   const files: Record<string, CacheEntry> = {};
   for (const name of builtinChecklistNames(dir)) {
     const text = readFileSync(path.join(dir, name), 'utf8');
     const value = plainValue(text);
-    if (!value || !isDeepStrictEqual(JSON.parse(JSON.stringify(value.plain) ?? 'null'), value.plain)) continue;
-    files[name] = { sha256: sha256(text), plain: value.plain };
+    if (!value || !survivesJson(value.plain)) continue;
+    const entry: CacheEntry = { sha256: sha256(text), plain: value.plain };
+    if (build !== undefined) {
+      const loaded = loadChecklist(text, `checklists/${name}`);
+      if (loaded.checklist && loaded.problems.length === 0 && survivesJson(loaded.checklist)) entry.checklist = loaded.checklist;
+    }
+    files[name] = entry;
   }
-  return JSON.stringify({ format: FORMAT, files });
+  return JSON.stringify(build === undefined ? { format: FORMAT, files } : { format: FORMAT, build, files });
 }
 
-/** Writes the cache of a folder's checklists into that folder. */
-export function writeChecklistCache(dir: string): void {
-  writeFileSync(path.join(dir, CHECKLIST_CACHE_FILE), buildChecklistCache(dir));
+/** Writes the cache of a folder's checklists into that folder (for `build`: see buildChecklistCache). */
+export function writeChecklistCache(dir: string, build: string | undefined = BUILD_ID): void {
+  writeFileSync(path.join(dir, CHECKLIST_CACHE_FILE), buildChecklistCache(dir, build));
 }
 
-/** The lookup for a cache's JSON text; malformed or of another format, it finds nothing. */
-export function parseChecklistCache(json: string | undefined): CachedPlain {
+/**
+ * The lookup for a cache's JSON text; malformed or of another format, it finds nothing. Loaded checklists
+ * are given only when the cache was written by `build` (the running code's, by default).
+ */
+export function parseChecklistCache(json: string | undefined, build: string | undefined = BUILD_ID): CachedPlain {
   let files: Record<string, unknown> | undefined;
+  let sameBuild = false;
   try {
     const cache: unknown = json === undefined ? undefined : JSON.parse(json);
-    if (isRecord(cache) && cache.format === FORMAT && isRecord(cache.files)) files = cache.files;
+    if (isRecord(cache) && cache.format === FORMAT && isRecord(cache.files)) {
+      files = cache.files;
+      sameBuild = build !== undefined && cache.build === build;
+    }
   } catch {
     files = undefined;
   }
   return (name, text) => {
     const entry = files && Object.hasOwn(files, name) ? files[name] : undefined;
     if (!isRecord(entry) || typeof entry.sha256 !== 'string' || !('plain' in entry)) return undefined;
-    return entry.sha256 === sha256(text) ? { plain: entry.plain } : undefined;
+    if (entry.sha256 !== sha256(text)) return undefined;
+    return sameBuild && isRecord(entry.checklist) ? { plain: entry.plain, checklist: entry.checklist as unknown as Checklist } : { plain: entry.plain };
   };
 }
 
 /** The lookup for the cache in a checklists folder; when the file is missing or unreadable, it finds nothing. */
-export function readChecklistCache(dir: string): CachedPlain {
+export function readChecklistCache(dir: string, build: string | undefined = BUILD_ID): CachedPlain {
   let json: string | undefined;
   try {
     json = readFileSync(path.join(dir, CHECKLIST_CACHE_FILE), 'utf8');
   } catch {
     json = undefined;
   }
-  return parseChecklistCache(json);
+  return parseChecklistCache(json, build);
 }

@@ -148,6 +148,45 @@ describe('built-in checklist cache', () => {
     }
   });
 
+  it('a cache written for a build holds each checklist as loaded, used as it is by that build alone', () => {
+    writeChecklistCache(dir);
+    assert.ok(Object.values(readCache(dir).files).every((e) => !('checklist' in e)), 'code run from source writes no loaded checklists');
+    writeChecklistCache(dir, 'build-a');
+    const json = readFileSync(path.join(dir, CHECKLIST_CACHE_FILE), 'utf8');
+    const cache = JSON.parse(json) as CacheJson & { build: string; files: Record<string, { checklist?: { title: string } }> };
+    assert.equal(cache.build, 'build-a');
+    for (const name of NAMES) {
+      const text = readFileSync(path.join(dir, name), 'utf8');
+      const entry = parseChecklistCache(json, 'build-a')(name, text);
+      assert.ok(entry?.checklist, `${name} has its loaded checklist`);
+      assert.deepEqual(loadChecklist(text, `checklists/${name}`, entry), loadChecklist(text, `checklists/${name}`), name);
+      assert.equal(loadChecklist(text, `other/${name}`, entry).checklist?.file, `other/${name}`, 'the file is the one named when loading');
+      assert.equal(parseChecklistCache(json, 'build-b')(name, text)?.checklist, undefined, 'another build validates the plain value');
+      assert.equal(parseChecklistCache(json, undefined)(name, text)?.checklist, undefined, 'code run from source validates the plain value');
+    }
+    // Hand-edited loaded checklist: the build that wrote it takes it as it is, another build does not.
+    cache.files['env.checklist.yaml'].checklist!.title = 'Title from the loaded cache';
+    writeCache(dir, cache);
+    const text = readFileSync(path.join(dir, 'env.checklist.yaml'), 'utf8');
+    assert.equal(loadChecklist(text, 'e', readChecklistCache(dir, 'build-a')('env.checklist.yaml', text)).checklist?.title, 'Title from the loaded cache');
+    assert.notEqual(loadChecklist(text, 'e', readChecklistCache(dir, 'build-b')('env.checklist.yaml', text)).checklist?.title, 'Title from the loaded cache');
+    // A changed text is never served from the cache, whatever the build.
+    writeFileSync(path.join(dir, 'env.checklist.yaml'), text.replace(TITLE, '    title: NODE_ENV is set to production\n'));
+    assert.equal(readChecklistCache(dir, 'build-a')('env.checklist.yaml', readFileSync(path.join(dir, 'env.checklist.yaml'), 'utf8')), undefined);
+  });
+
+  it('a build does not cache a checklist that loads with problems', () => {
+    const file = path.join(dir, 'env.checklist.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    check: env.production-value\n', '    check: no.such.template\n'));
+    writeChecklistCache(dir, 'build-a');
+    const cache = readCache(dir) as CacheJson & { files: Record<string, { checklist?: unknown }> };
+    assert.equal(cache.files['env.checklist.yaml'].checklist, undefined);
+    assert.ok(cache.files['app.checklist.yaml'].checklist);
+    const text = readFileSync(file, 'utf8');
+    const r = loadChecklist(text, 'checklists/env.checklist.yaml', readChecklistCache(dir, 'build-a')('env.checklist.yaml', text));
+    assert.ok(r.problems.some((p) => p.message.includes('no.such.template') && p.range), 'the problem is still reported, located');
+  });
+
   it('caches exactly the files that are loaded as built-in checklists', () => {
     writeFileSync(path.join(dir, 'extra.checklist.yml'), 'id: extra\ntitle: Extra\nsections: []\n');
     writeFileSync(path.join(dir, 'notes.yaml'), 'id: notes\n');

@@ -89,9 +89,12 @@ export function escapesRoot(rel: string): boolean {
  *
  * `options.plain` is the text's plain YAML value when the caller already has it (the built-in checklist
  * cache): it is validated without parsing the text, and the text is parsed only when that finds any
- * problem, so every problem is still located. The result is the same as without it.
+ * problem, so every problem is still located. The result is the same as without it. `options.checklist` is
+ * the checklist this same code loaded from this same text before (the cache of a build), given back as it is.
  */
-export function loadChecklist(text: string, file: string, options?: { plain: unknown }): { checklist?: Checklist; problems: Problem[] } {
+export function loadChecklist(text: string, file: string, options?: { plain: unknown; checklist?: Checklist }): { checklist?: Checklist; problems: Problem[] } {
+  // loaded by this very build from this very text (the built-in checklist cache): nothing to check again
+  if (options?.checklist) return { checklist: { ...options.checklist, file }, problems: [] };
   if (options) {
     const fast = ChecklistSchema.safeParse(options.plain ?? {}, VALIDATE_ONCE);
     if (fast.success) {
