@@ -1,6 +1,6 @@
 import { isAlias, type Document, type LineCounter, type Node } from 'yaml';
 import type { Problem, Range } from '../model';
-import { isMap, isPair, isScalar, isSeq, keyRangeAt, nodeAt, nodeRange, parseYamlPlain, plainOf, valueRangeAt, type YamlPath } from './yamlSupport';
+import { isMap, isPair, isScalar, isSeq, keyRangeAt, nodeAt, nodeRange, parseYaml, plainOf, valueRangeAt, type YamlPath } from './yamlSupport';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -129,9 +129,12 @@ export function templateReason(text: string): string | undefined {
 
 export function parseKubernetes(text: string, file: string, opts: { rendered?: boolean } = {}): { model: K8sModel; problems: Problem[] } {
   // a document that does not parse because it is a template says so (the others are audited); rendered output is no template
-  const { docs, lineCounter, problems, plain: read1 } = parseYamlPlain(text, file, (docText) => {
-    const why = opts.rendered ? undefined : templateReason(docText);
-    return why && `Not audited: ${why}`;
+  const { docs, lineCounter, problems, plain: read1 } = parseYaml(text, file, {
+    plain: true,
+    explain: (docText) => {
+      const why = opts.rendered ? undefined : templateReason(docText);
+      return why && `Not audited: ${why}`;
+    },
   });
   // no value read in one walk can hold a template marker unless the text spells one, or escapes what could
   const markers = TEMPLATE_MARKER.test(text);

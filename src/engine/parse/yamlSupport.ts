@@ -111,32 +111,35 @@ export function withoutStacks<T>(fn: () => T): T {
   }
 }
 
+export interface YamlOptions {
+  /** The reason a document with a syntax error is not audited, from its text (e.g. a template). */
+  explain?: (docText: string) => string | undefined;
+  /**
+   * Also give the plain values of the documents, read in the walk that looks for duplicate keys (see
+   * plainDocument): `plain[i]` is undefined for a document with errors and for one that walk does not read.
+   */
+  plain?: boolean;
+}
+
 /**
  * Parses every document with positions. Errors become located problems; the function never throws. A
- * document with a syntax error is unaudited (its first error); `explain` may give the reason from its text.
+ * document with a syntax error is unaudited (its first error); `options.explain` may give the reason from its text.
  */
-export function parseYaml(text: string, file: string, explain?: (docText: string) => string | undefined): YamlFile {
-  return parseYamlFile(text, file, explain);
-}
-
-/**
- * parseYaml, and the plain values of the documents read in the walk that looks for duplicate keys (see
- * plainDocument): `plain[i]` is undefined for a document with errors and for one that walk does not read.
- */
-export function parseYamlPlain(text: string, file: string, explain?: (docText: string) => string | undefined): YamlFile & { plain: unknown[] } {
-  const plain: unknown[] = [];
-  return { ...parseYamlFile(text, file, explain, plain), plain };
-}
-
-function parseYamlFile(text: string, file: string, explain?: (docText: string) => string | undefined, plain?: unknown[]): YamlFile {
+export function parseYaml(text: string, file: string): YamlFile;
+export function parseYaml(text: string, file: string, options: YamlOptions & { plain: true }): YamlFile & { plain: unknown[] };
+export function parseYaml(text: string, file: string, options?: YamlOptions): YamlFile & { plain?: unknown[] };
+export function parseYaml(text: string, file: string, options: YamlOptions = {}): YamlFile & { plain?: unknown[] } {
+  const { explain } = options;
+  const plain: unknown[] | undefined = options.plain ? [] : undefined;
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
+  const result = (docs: Document.Parsed[]): YamlFile & { plain?: unknown[] } => (plain ? { docs, lineCounter, problems, plain } : { docs, lineCounter, problems });
   let docs: Document.Parsed[];
   const long = longLine(text);
   if (long) {
     const at = { line: long.line, character: 0 };
     problems.push({ file, message: `Line ${long.line + 1} has ${long.length} characters, over the ${MAX_YAML_LINE}-character limit; the file is not parsed.`, range: { start: at, end: at }, severity: 'warning', unaudited: 'file' });
-    return { docs: [], lineCounter, problems };
+    return result([]);
   }
   try {
     docs = withoutStacks(() => parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS })) as Document.Parsed[];
@@ -149,7 +152,7 @@ function parseYamlFile(text: string, file: string, explain?: (docText: string) =
     }
   } catch (e) {
     problems.push({ file, message: `Cannot parse YAML: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' });
-    return { docs: [], lineCounter, problems };
+    return result([]);
   }
   for (const doc of docs) {
     // a document with a syntax error is not audited: its first error says where and why
@@ -162,7 +165,7 @@ function parseYamlFile(text: string, file: string, explain?: (docText: string) =
       else problems.push({ file, message: `YAML: ${firstLine(err.message)}`, range, severity: 'error' });
     });
   }
-  return { docs, lineCounter, problems };
+  return result(docs);
 }
 
 function firstLine(s: string): string {
