@@ -10,7 +10,7 @@ import type { Attestation, AuditResult, Problem, Unaudited, UnauditedPolicy } fr
 import { parseFile } from './parse';
 import { presentRendered } from './render/present';
 import { FindingOrder } from './reportOrder';
-import { resolveItems, type ResolvedItem } from './resolve';
+import { resolveItems, sameDefinition, type ResolvedItem } from './resolve';
 import { readSuppressions } from './suppress';
 import { runWorkspace, type WorkspaceRun } from './workspaceRuns';
 import type { ParsedFile, SourceFile } from './workspace';
@@ -41,7 +41,9 @@ export class Engine {
   private readonly store = new FileStore(this.memos);
   private items: ResolvedItem[] = [];
   private itemProblems: Problem[] = [];
-  private readonly itemById = new Map<string, ResolvedItem>();
+  private itemById = new Map<string, ResolvedItem>();
+  /** Each workspace item's run, by id: kept by `configure` while the item's definition stays the same. */
+  private workspaceRuns = new Map<string, Memo<WorkspaceRun>>();
   private outputs = new FileOutputs([]);
   private readonly strict: Input<boolean> = this.memos.input(false);
   private attested: Input<Attestation | undefined>[] = [];
@@ -78,19 +80,37 @@ export class Engine {
     return this.memos.executions;
   }
 
+  /**
+   * New checklists or config. What was computed for an item defined as before (same check, params,
+   * severity and fixability; see sameDefinition) is kept: its outputs on every file and its workspace run.
+   */
   configure(checklists: readonly Checklist[], config: Config = {}): void {
     const { items, problems } = resolveItems(checklists, config);
+    const before = this.itemById;
+    const outputsBefore = this.outputs;
+    // per new slot, the old slot of the same item defined as before, else -1
+    const slotBefore = new Map(this.items.map((ri, slot) => [ri, slot]));
+    const carried = Int32Array.from(items, (ri) => {
+      const old = before.get(ri.item.id);
+      return old && sameDefinition(old, ri) ? slotBefore.get(old)! : -1;
+    });
     this.unauditedPolicy = config.unaudited ?? 'error';
     this.items = items;
     this.itemProblems = problems;
-    this.itemById.clear();
-    for (const i of items) this.itemById.set(i.item.id, i);
+    this.itemById = new Map(items.map((ri) => [ri.item.id, ri]));
     this.outputs = new FileOutputs(items);
     this.configureEpoch++;
     this.pending = [];
     for (const e of this.store.entries.values()) {
-      e.outs = e.previous = undefined;
+      e.outs = e.outs && this.outputs.carry(outputsBefore, e.parsed.kind, e.outs, carried);
+      e.previous = undefined;
       this.pending.push(e);
+    }
+    const runs = this.workspaceRuns;
+    this.workspaceRuns = new Map();
+    for (const [slot, ri] of items.entries()) {
+      const run = carried[slot] < 0 ? undefined : runs.get(ri.item.id);
+      if (run) this.workspaceRuns.set(ri.item.id, run);
     }
     this.attested = items.map(() => this.memos.input<Attestation | undefined>(undefined));
     this.records = items.map((ri, slot) => this.recordOf(ri, slot));
@@ -106,7 +126,8 @@ export class Engine {
       const perKind = t.kinds.map((kind) => ({ kind, outs: this.memos.memo<KindOutputs>(`outputs of ${id} on ${kind}`, (last) => this.outputs.of(this.store.entriesOf(kind), kind, slot, last)) }));
       outputs = () => perKind.map(({ kind, outs }) => ({ kind, outs: outs.get().outs }));
     } else if (t?.scope === 'workspace') {
-      const run = this.memos.memo<WorkspaceRun>(`workspace run of ${id}`, (last) => runWorkspace(this.store, ri, t, last));
+      let run = this.workspaceRuns.get(id);
+      if (!run) this.workspaceRuns.set(id, (run = this.memos.memo<WorkspaceRun>(`workspace run of ${id}`, (last) => runWorkspace(this.store, ri, t, last))));
       outputs = () => [{ outs: [run.get().out] }];
     }
     return this.memos.memo(`record of ${id}`, (previous) =>

@@ -39,6 +39,24 @@ export class FileOutputs {
   }
 
   /**
+   * An entry's outputs under these slots, carried over from `from`'s slots (an earlier configuration):
+   * `carried[slot]` is the earlier slot of an item defined as before, or -1 (its outputs are dropped).
+   * Undefined when nothing is carried.
+   */
+  carry(from: FileOutputs, kind: FileKind, outs: readonly (ItemOut | undefined)[], carried: Int32Array): (ItemOut | undefined)[] | undefined {
+    const slots = this.slots.get(kind);
+    const earlier = from.index.get(kind);
+    if (!slots || !earlier) return undefined;
+    let next: (ItemOut | undefined)[] | undefined;
+    for (let i = 0; i < slots.length; i++) {
+      const old = carried[slots[i]];
+      const out = old < 0 ? undefined : outs[earlier[old]];
+      if (out) (next ??= new Array<ItemOut | undefined>(slots.length))[i] = out;
+    }
+    return next;
+  }
+
+  /**
    * Runs the checks of new entries file by file, before items are assembled item by item: all the checks
    * of one file read its model while it is fresh in memory (item by item, each would reload it).
    */

@@ -64,3 +64,36 @@ export function resolveItems(checklists: readonly Checklist[], config: Config = 
   }
   return { items, problems };
 }
+
+/**
+ * Whether two resolutions of an item run the same check with the same params and stamp its findings alike
+ * (id, severity, fixability) and silence them alike (aliases): then what one computed stands for the other. Params are compared as plain data;
+ * any other object in them (a class instance, a regular expression) counts as a difference.
+ */
+export function sameDefinition(a: ResolvedItem, b: ResolvedItem): boolean {
+  return (
+    a.item.id === b.item.id &&
+    a.item.check === b.item.check &&
+    a.severity === b.severity &&
+    !!a.fix === !!b.fix &&
+    a.template?.scope === b.template?.scope &&
+    samePlainData(a.item.appliesTo, b.item.appliesTo) &&
+    // the findings a suppression silences are kept on the outputs, and suppressions name aliases too
+    samePlainData(a.item.aliases, b.item.aliases) &&
+    samePlainData(a.params, b.params)
+  );
+}
+
+function samePlainData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => samePlainData(x, b[i]));
+  }
+  const plain = (o: object) => Object.getPrototypeOf(o) === Object.prototype || Object.getPrototypeOf(o) === null;
+  if (!plain(a) || !plain(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && samePlainData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

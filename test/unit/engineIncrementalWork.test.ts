@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
+import { TEMPLATES } from '../../src/engine/checks';
+import type { AnyTemplate } from '../../src/engine/checks/template';
 import { builtinChecklists, kindOf, SHARED } from './helpers';
 
 /** The microservices demo in a fresh engine, audited once. */
@@ -29,6 +31,39 @@ function ran(engine: Engine, step: () => void): string[] {
   const before = new Map(engine.executions);
   step();
   return [...engine.executions].filter(([name, n]) => n !== (before.get(name) ?? 0)).map(([name]) => name);
+}
+
+/**
+ * Counts the check runs of `step` by item id (the params a run is given are the item's own object), and
+ * '(other)' for runs with params no item of the engine holds now (an earlier configuration's).
+ */
+function checkRuns(engine: Engine, step: () => void): Map<string, number> {
+  const counts = new Map<string, number>();
+  const restore: (() => void)[] = [];
+  try {
+    // the items at the time of the run (`step` may configure the engine anew)
+    let items: unknown;
+    let byParams = new Map<unknown, string>();
+    const idOf = (p: unknown): string | undefined => {
+      if (items !== engine.resolvedItems) byParams = new Map((items = engine.resolvedItems) && engine.resolvedItems.map((ri) => [ri.params, ri.item.id]));
+      return byParams.get(p);
+    };
+    const templates = new Set<AnyTemplate>([...TEMPLATES.values()]);
+    for (const ri of engine.resolvedItems) if (ri.template) templates.add(ri.template);
+    for (const t of templates) {
+      const run = t.run as (x: unknown, p: unknown) => unknown;
+      (t as { run: unknown }).run = (x: unknown, p: unknown) => {
+        const id = idOf(p) ?? '(other)';
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+        return run(x, p);
+      };
+      restore.push(() => ((t as { run: unknown }).run = run));
+    }
+    step();
+  } finally {
+    for (const undo of restore) undo();
+  }
+  return counts;
 }
 
 describe('incremental audit: what runs again after a change', () => {
@@ -92,6 +127,46 @@ describe('incremental audit: what runs again after a change', () => {
     assert.equal(count(), before + 1);
     // the index kept its identity (no workload changed namespace, name, labels or ports): the Service selector check judged the edited manifest alone and answered as before
     assert.ok(!names.includes('record of k8s.service.selects-pods'));
+  });
+
+  it("a change of one rule's severity runs that rule's check alone, a setting that changes nothing runs nothing; the audit equals a fresh one", function () {
+    this.timeout(120_000);
+    const own = demoEngine();
+    const failing = own.audit().items.filter((i) => i.status === 'fail');
+    const scopeOf = (id: string) => own.item(id)?.template?.scope;
+    const fileItem = failing.find((i) => scopeOf(i.id) === 'file' && i.severity !== 'info')!;
+    const wsItem = failing.find((i) => scopeOf(i.id) === 'workspace' && i.severity !== 'info')!;
+    assert.ok(fileItem && wsItem, 'the demo fails a file-scope and a workspace rule');
+    for (const { id, config } of [
+      { id: fileItem.id, config: { rules: { [fileItem.id]: 'info' as const } } },
+      { id: wsItem.id, config: { rules: { [fileItem.id]: 'info' as const, [wsItem.id]: 'info' as const } } },
+    ]) {
+      let result: ReturnType<Engine['audit']> | undefined;
+      const runs = checkRuns(own, () => {
+        own.configure(builtinChecklists(), config);
+        result = own.audit();
+      });
+      assert.deepEqual([...runs.keys()], [id], `only ${id} ran`);
+      assert.ok(result!.findings.some((f) => f.ruleId === id && f.severity === 'info'), 'its findings have the new severity');
+      const fresh = new Engine(builtinChecklists(), config);
+      for (const p of own.paths) {
+        const f = own.file(p)!;
+        fresh.upsert({ path: p, kind: f.kind, text: f.text });
+      }
+      assert.deepEqual(result, fresh.audit());
+    }
+    // back to the built-in settings: the two rules run again, nothing else does
+    const back = checkRuns(own, () => {
+      own.configure(builtinChecklists(), {});
+      own.audit();
+    });
+    assert.deepEqual([...back.keys()].sort(), [fileItem.id, wsItem.id].sort());
+    // a setting that names a rule's own severity changes nothing it computes
+    const same = checkRuns(own, () => {
+      own.configure(builtinChecklists(), { rules: { [fileItem.id]: { severity: fileItem.severity } } });
+      own.audit();
+    });
+    assert.deepEqual([...same.keys()], []);
   });
 
   it('attesting a manual item re-assembles that item alone', () => {
