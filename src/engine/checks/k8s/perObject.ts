@@ -44,7 +44,8 @@ interface Part {
   byKind: (RawFinding[] | undefined)[] | undefined;
 }
 
-interface Last<F> {
+/** A check's last judgement of every manifest: the facts, the files and each file's part, and its output. */
+interface Judged<F> {
   facts: F;
   files: readonly ParsedFile[];
   parts: Part[];
@@ -59,55 +60,59 @@ const NO_PART: Part = Object.freeze({ judged: false, byKind: undefined });
  * manifests share. A manifest's findings are kept while the facts keep their identity, so an edit that
  * leaves the facts as they were judges only the edited manifest again; a re-judged manifest whose findings
  * equal its last ones keeps them, and when every manifest does, the check answers with its last output
- * (the engine then keeps its stamped result).
+ * (the engine then keeps its stamped result). What it keeps between runs is a value derived from the files
+ * (`ws.derive`, one of the engine's memos), one per item: the item's params are its key, so a template runs
+ * one such check. A view that keeps nothing gets every object judged afresh.
  */
 export function perObject<P extends object, F>(spec: PerObjectSpec<P, F>): (ws: WorkspaceView, p: P) => CheckOutput | undefined {
-  const lasts = new WeakMap<P, Last<F>>();
   return (ws, p) => {
-    const facts = spec.facts(ws, p);
-    const kinds = spec.kinds?.(p);
-    // a kind's position in the kinds (the first, if listed twice)
-    const wanted = kinds ? new Map([...kinds].reverse().map((k, i) => [k, kinds.length - 1 - i])) : undefined;
-    const parts: Part[] = [];
-    const files = ws.byKind('kubernetes');
-    const last = lasts.get(p);
-    // a file's last part stands while the facts it was judged against do
-    const known = lastParts(last?.facts === facts ? last.files : undefined, last?.parts, files);
-    // the judge's findings for one object; moved to the file's part when there are some
-    const scratch: RawFinding[] = [];
-    for (let i = 0; i < files.length; i++) {
-      const file = files[i];
-      let part = known(file, i);
-      if (!part) {
-        let judged = false;
-        let byKind: (RawFinding[] | undefined)[] | undefined;
-        for (const o of placedObjects(file)) {
-          const at = wanted ? wanted.get(o.obj.kind) : 0;
-          if (at === undefined || (!wanted && (!WORKLOAD_KINDS.has(o.obj.kind) || o.obj.malformed))) continue;
-          if (spec.judge(o, facts, p, scratch)) judged = true;
-          if (scratch.length === 0) continue;
-          const list = ((byKind ??= [])[at] ??= []);
-          for (let j = 0; j < scratch.length; j++) list.push(scratch[j]);
-          scratch.length = 0;
-        }
-        part = judged || byKind ? { judged, byKind } : NO_PART; // most files hold nothing this check judges
-        if (part !== NO_PART) {
-          // A file judged again with the same findings keeps its old part, and so possibly the last output.
-          const before = last && last.files[i]?.path === file.path ? last.parts[i] : undefined;
-          if (before && before.judged === part.judged && samePlain(before.byKind, part.byKind)) part = before;
-        }
-      }
-      parts.push(part);
-    }
-    if (last && sameList(last.parts, parts)) {
-      last.files = files;
-      last.facts = facts;
-      return last.out;
-    }
-    const findings: RawFinding[] = [];
-    for (let k = 0; k < (kinds?.length ?? 1); k++) for (const part of parts) for (const f of part.byKind?.[k] ?? []) findings.push(f);
-    const out = parts.some((x) => x.judged) ? { findings } : undefined;
-    lasts.set(p, { facts, files, parts, out });
-    return out;
+    const judge = (last: Judged<F> | undefined) => judgeAll(spec, ws, p, last);
+    return (ws.derive ? ws.derive<Judged<F>>(p, 'objects judged against shared facts', judge) : judge(undefined)).out;
   };
+}
+
+/** Every manifest's objects judged, from the last judgement: the same object, updated, when no finding changed. */
+function judgeAll<P extends object, F>(spec: PerObjectSpec<P, F>, ws: WorkspaceView, p: P, last: Judged<F> | undefined): Judged<F> {
+  const facts = spec.facts(ws, p);
+  const kinds = spec.kinds?.(p);
+  // a kind's position in the kinds (the first, if listed twice)
+  const wanted = kinds ? new Map([...kinds].reverse().map((k, i) => [k, kinds.length - 1 - i])) : undefined;
+  const parts: Part[] = [];
+  const files = ws.byKind('kubernetes');
+  // a file's last part stands while the facts it was judged against do
+  const known = lastParts(last?.facts === facts ? last.files : undefined, last?.parts, files);
+  // the judge's findings for one object; moved to the file's part when there are some
+  const scratch: RawFinding[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
+    let part = known(file, i);
+    if (!part) {
+      let judged = false;
+      let byKind: (RawFinding[] | undefined)[] | undefined;
+      for (const o of placedObjects(file)) {
+        const at = wanted ? wanted.get(o.obj.kind) : 0;
+        if (at === undefined || (!wanted && (!WORKLOAD_KINDS.has(o.obj.kind) || o.obj.malformed))) continue;
+        if (spec.judge(o, facts, p, scratch)) judged = true;
+        if (scratch.length === 0) continue;
+        const list = ((byKind ??= [])[at] ??= []);
+        for (let j = 0; j < scratch.length; j++) list.push(scratch[j]);
+        scratch.length = 0;
+      }
+      part = judged || byKind ? { judged, byKind } : NO_PART; // most files hold nothing this check judges
+      if (part !== NO_PART) {
+        // A file judged again with the same findings keeps its old part, and so possibly the last output.
+        const before = last && last.files[i]?.path === file.path ? last.parts[i] : undefined;
+        if (before && before.judged === part.judged && samePlain(before.byKind, part.byKind)) part = before;
+      }
+    }
+    parts.push(part);
+  }
+  if (last && sameList(last.parts, parts)) {
+    last.files = files;
+    last.facts = facts;
+    return last;
+  }
+  const findings: RawFinding[] = [];
+  for (let k = 0; k < (kinds?.length ?? 1); k++) for (const part of parts) for (const f of part.byKind?.[k] ?? []) findings.push(f);
+  return { facts, files, parts, out: parts.some((x) => x.judged) ? { findings } : undefined };
 }
