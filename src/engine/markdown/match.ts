@@ -391,9 +391,9 @@ export class LinkIndex {
     const tops = { manual: top(true), checks: top(false) };
     // A rule matched by its wording whose property the line asserts gives the concept as the reason of its link (a
     // name the line gives, a field or a variable, stays the reason: it is the more exact).
-    const asserted = this.conceptReasons(text);
-    return scored
-      .filter((s) => s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN)
-      .map(({ id, mode, reason, score }) => ({ id, mode, reason: (reason.startsWith('matched ') && asserted.get(id)) || reason, score: Math.round(score * 100) / 100 }));
+    const kept = scored.filter((s) => s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN);
+    // The line is read into concepts only when a link's reason could take one.
+    const asserted = kept.some((s) => s.reason.startsWith('matched ')) ? this.conceptReasons(text) : undefined;
+    return kept.map(({ id, mode, reason, score }) => ({ id, mode, reason: (reason.startsWith('matched ') && asserted?.get(id)) || reason, score: Math.round(score * 100) / 100 }));
   }
 }
