@@ -8,8 +8,6 @@ import { CONCEPTS } from './concepts';
  * filler words dropped. Environment-variable names (`CORS_ORIGIN`) are kept whole as identifiers.
  */
 
-/** Phrases folded into one wording before tokenising: the concept lexicon (see {@link CONCEPTS}). */
-export const SYNONYMS = CONCEPTS;
 
 /** Words that carry no meaning for linking. */
 const STOPWORDS = new Set(
@@ -39,7 +37,7 @@ export function identifiers(text: string): string[] {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Every variant in one alternation (longest first, so "cpu and memory limits" wins over shorter ones), folded in one pass. */
-const SYNONYM_OF = new Map<string, string>(SYNONYMS.flatMap(([canonical, variants]) => variants.map((v) => [v, canonical] as [string, string])));
+const SYNONYM_OF = new Map<string, string>(CONCEPTS.flatMap(([canonical, variants]) => variants.map((v) => [v, canonical] as [string, string])));
 const SYNONYM_RE = new RegExp(
   `(^|[^a-z0-9])(${[...SYNONYM_OF.keys()]
     .sort((a, b) => b.length - a.length)
