@@ -1,7 +1,6 @@
-import stem from 'wink-porter2-stemmer';
 import { plainText } from '../parse/markdownChecklist';
 import { PROPERTIES, type PropertyEntry } from './lexicon';
-import { splitIdentifiers } from './normalize';
+import { splitIdentifiers, stemWord } from './normalize';
 
 /**
  * Reads a text (a checklist line, or a rule's id or title) into the properties it asserts, each one way round:
@@ -38,7 +37,7 @@ interface Token {
 
 /** Words that may sit between the words of a property ("CPU and memory requests and limits"): fillers and conjunctions. */
 const GAP_WORDS = new Set(
-  'a an the and or of to in on for with all any each every its their your our is are be been being has have set its other both either also file files'.split(' ').map((w) => stem(w)),
+  'a an the and or of to in on for with all any each every its their your our is are be been being has have set its other both either also file files'.split(' ').map(stemWord),
 );
 const NEGATORS = new Set('no not non never avoid prevent disabl disallow forbid without deni block drop remov instead rather elimin nor stop clean clear purg delet strip exclud'.split(' '));
 const AFTER_NEGATORS = new Set('fals disabl off forbidden prohibit block remov drop deni not'.split(' '));
@@ -63,15 +62,9 @@ const FOLD: [RegExp, string][] = [
 ];
 
 const UNSTEMMED = new Set(['liveness']);
-const stemCache = new Map<string, string>();
+/** A word's stem (the normaliser's, cached there), but "liveness" is not "live" ("go live", "live mode"). */
 function stemOf(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    // "liveness" is not "live" ("go live", "live mode").
-    s = /\d/.test(word) || UNSTEMMED.has(word) ? word : stem(word);
-    if (stemCache.size < 20000) stemCache.set(word, s);
-  }
-  return s;
+  return UNSTEMMED.has(word) ? word : stemWord(word);
 }
 
 /** A text as words: Markdown removed, `camelCase` fields split, `:latest` read as "latest", punctuation kept as clause boundaries. */

@@ -58,7 +58,8 @@ const LATEST_RE = /(?:^|[\s(])(?:(?:not|no|never|avoid|without)\s+(?:using\s+|th
 const BRITISH_ISE = /\b(sanit|normal|initial|optim|minim|maxim|author|serial|container|custom|priorit|organ|recogn|summar|util|final|standard|central|visual|synchron|local|categor|parameter|memor|capital|real|special)is(e|es|ed|ing|ation|ations|er|ers)\b/g;
 
 const stemCache = new Map<string, string>();
-function stemWord(w: string): string {
+/** A word's stem, cached: words with a digit or an underscore (names, codes) are kept whole. */
+export function stemWord(w: string): string {
   let s = stemCache.get(w);
   if (s === undefined) {
     s = w.includes('_') || /\d/.test(w) ? w : stem(w);
