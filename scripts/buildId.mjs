@@ -2,22 +2,18 @@
 // checklists. A cache written for one build (checklists/.builtin-cache.json) is used as it is only by bundles
 // of the same build name; see src/node/checklistCache.ts.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
 
 /** Every file under `dir`, as paths relative to it with forward slashes, sorted. */
-function filesUnder(dir, rel = '') {
-  const out = [];
-  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...filesUnder(dir, p));
-    else out.push(p);
-  }
-  return out.sort();
-}
+const filesUnder = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .filter((p) => !lstatSync(path.join(dir, p)).isDirectory())
+    .map((p) => p.split(path.sep).join('/'))
+    .sort();
 
 /** The build name for the sources in `srcDir` (default: ./src). */
 export function buildId(srcDir = 'src') {
