@@ -54,7 +54,7 @@ export function buildChecklistCache(dir: string, build: string | undefined = BUI
     if (!value || !survivesJson(value.plain)) continue;
     const entry: CacheEntry = { sha256: sha256(text), plain: value.plain };
     if (build !== undefined) {
-      const loaded = loadChecklist(text, `checklists/${name}`);
+      const loaded = loadChecklist(text, `checklists/${name}`, { plain: value.plain }); // (the text is parsed again only for a problem's place)
       if (loaded.checklist && loaded.problems.length === 0 && survivesJson(loaded.checklist)) entry.checklist = loaded.checklist;
     }
     files[name] = entry;
