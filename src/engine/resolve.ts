@@ -3,6 +3,7 @@ import type { AnyTemplate } from './checks/template';
 import { VALIDATE_ONCE, type Checklist, type ChecklistItem, type Config } from './checklist/schema';
 import { TEMPLATES } from './checks';
 import { restrictTemplate } from './checks/applies';
+import { samePlain } from './checks/derived';
 import type { AnyFix } from './fixes/template';
 import { FIXES } from './fixes';
 import type { Problem, Severity } from './model';
@@ -77,23 +78,9 @@ export function sameDefinition(a: ResolvedItem, b: ResolvedItem): boolean {
     a.severity === b.severity &&
     !!a.fix === !!b.fix &&
     a.template?.scope === b.template?.scope &&
-    samePlainData(a.item.appliesTo, b.item.appliesTo) &&
+    samePlain(a.item.appliesTo, b.item.appliesTo) &&
     // the findings a suppression silences are kept on the outputs, and suppressions name aliases too
-    samePlainData(a.item.aliases, b.item.aliases) &&
-    samePlainData(a.params, b.params)
+    samePlain(a.item.aliases, b.item.aliases) &&
+    samePlain(a.params, b.params)
   );
-}
-
-function samePlainData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => samePlainData(x, b[i]));
-  }
-  const plain = (o: object) => Object.getPrototypeOf(o) === Object.prototype || Object.getPrototypeOf(o) === null;
-  if (!plain(a) || !plain(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && samePlainData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

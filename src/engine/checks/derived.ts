@@ -154,9 +154,15 @@ export function samePlain(a: unknown, b: unknown): boolean {
     for (let i = 0; i < a.length; i++) if (!samePlain(a[i], b[i])) return false;
     return true;
   }
-  if (Array.isArray(b)) return false;
+  if (Array.isArray(b) || !isPlainObject(a) || !isPlainObject(b)) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !samePlain((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   return true;
+}
+
+/** An object literal (or one made with no prototype): anything else (a Map, a RegExp, a class instance) is not compared by its keys. */
+function isPlainObject(o: object): boolean {
+  const proto = Object.getPrototypeOf(o) as unknown;
+  return proto === Object.prototype || proto === null;
 }
