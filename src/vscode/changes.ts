@@ -131,7 +131,6 @@ export class ChangeQueue {
       this.setupDirty = false;
       dirty = true;
       const setup = await loadSetup(this.a.folder.uri, await this.a.host.builtins(), this.a.settings, this.a.repoChecklists, this.a.setup?.fileConfig);
-      if (!setup.fileConfig && setup.configFile) setup.fileConfig = this.a.setup?.fileConfig;
       this.a.setup = setup;
       if (JSON.stringify(setup.config.exclude ?? []) !== JSON.stringify(this.a.currentExcludes)) {
         // Excludes changed: the set of audited files changes, so scan again.

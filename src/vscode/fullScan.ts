@@ -112,7 +112,6 @@ export async function readFolder(a: ScanSubject, run: ScanRun, phases: Phases): 
   try {
     const builtins = await a.host.builtins();
     setup = await loadSetup(a.folder.uri, builtins, a.settings, a.repoChecklists, a.setup?.fileConfig, config);
-    if (!setup.fileConfig && setup.configFile) setup.fileConfig = a.setup?.fileConfig;
     checkCurrent(run);
     engine = new Engine(setup.checklists, setup.config, a.folder.uri.toString());
     made?.resolve(engine);

@@ -67,17 +67,12 @@ export async function loadBuiltins(extensionUri: vscode.Uri): Promise<Builtins> 
   return { files, problems };
 }
 
-export interface FolderSetup {
-  config: Config;
-  /** The config file's own content when it was valid (before settings are merged in), for the next fallback. */
-  fileConfig?: Config;
-  /** The config file in use (repo-relative), if any. */
-  configFile?: string;
+/** A folder's configuration (see {@link FolderConfig}) with its checklists and sign-offs. */
+export interface FolderSetup extends FolderConfig {
   checklists: Checklist[];
   /** Every checklist file read for this folder (built-in and repository), by label. */
   files: Map<string, ChecklistFile>;
   attestations: Map<string, Attestation>;
-  problems: Problem[];
 }
 
 /** Paths whose edits change the setup (config, repository checklists, attestations) rather than the audited files. */
@@ -103,7 +98,10 @@ async function readSetupFile(folder: vscode.Uri, rel: string, problems: Problem[
 /** A folder's configuration: its `.shipshape.yaml` (or the last valid one while it is invalid) with the settings merged in. */
 export interface FolderConfig {
   config: Config;
-  /** The config file's own content when it was valid (before settings are merged in), for the next fallback. */
+  /**
+   * The config file's own content (before settings are merged in) when it is valid, else the last valid one
+   * (`fallback`) while a config file is there: the next read's fallback.
+   */
   fileConfig?: Config;
   /** The config file in use (repo-relative), if any. */
   configFile?: string;
@@ -135,7 +133,7 @@ export async function readFolderConfig(folder: vscode.Uri, settings: Settings, f
     else if (fallback) config = fallback;
     break;
   }
-  return { config: mergeConfig(config, settings), fileConfig, configFile, problems };
+  return { config: mergeConfig(config, settings), fileConfig: fileConfig ?? (configFile ? fallback : undefined), configFile, problems };
 }
 
 /**
