@@ -9,6 +9,8 @@ import { helmRenderInfo } from '../engine/render/helm';
 import { kustomizeRenderInfo } from '../engine/render/kustomize';
 import { joinPath, planRendering, type ChartEntry, type KustomizationEntry, type RenderPlan } from '../engine/render/plan';
 import { lineStart, renderedPath } from '../engine/render/sourceMap';
+import { readYaml } from '../engine/render/yamlFiles';
+import type { YamlFile } from '../engine/parse/yamlSupport';
 import type { SourceFile } from '../engine/workspace';
 
 export interface RenderOptions {
@@ -169,6 +171,9 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
       return undefined;
     }
   };
+  // overlapping kustomizations share their bases: each source file is read and parsed once per batch
+  const yamlFiles = new Map<string, YamlFile | undefined>();
+  const yamlOf = (p: string): YamlFile | undefined => readYaml(yamlFiles, p, read);
   // one unaudited result per chart or kustomization, at its Chart.yaml or kustomization file
   const notAudited = (file: string, why: string): void => {
     const what = /(^|\/)Chart\.ya?ml$/.test(file) ? 'Helm chart' : 'Kustomization';
@@ -241,7 +246,7 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
         const rel = path.relative(root, path.resolve(r.cwd, p)).split(path.sep).join('/');
         return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel;
       };
-      const { text, info } = kustomizeRenderInfo(r.out.stdout, k.file, resolve, read);
+      const { text, info } = kustomizeRenderInfo(r.out.stdout, k.file, resolve, yamlOf);
       sources.push({ path: renderedPath('kustomize', k.file), kind: 'kubernetes', text, rendered: info });
     }));
   }

@@ -33,7 +33,8 @@ export function join(dir: string, rel: string): string {
 export function helmRenderInfo(r: HelmRender, read: ReadText): RenderInfo {
   const chartFile = join(r.chartDir, 'Chart.yaml');
   const fallback: SourceLocation = { file: chartFile, range: lineStart(0) };
-  const { docs } = renderedKeys(r.output);
+  const rendered = renderedKeys(r.output);
+  const { docs } = rendered;
   // the `# Source:` line before each document
   const markers: { offset: number; source: string }[] = [];
   for (const m of r.output.matchAll(SOURCE_RE)) markers.push({ offset: m.index, source: m[1].trim() });
@@ -101,7 +102,7 @@ export function helmRenderInfo(r: HelmRender, read: ReadText): RenderInfo {
       return file && part ? { file, part: outlines.get(file)!.indexOf(part) } : null;
     }),
   };
-  return { tool: 'helm', from: r.chartDir || '.', lines: lineTable(r.output, locate), fallback, homes };
+  return { tool: 'helm', from: r.chartDir || '.', lines: lineTable(rendered, locate), fallback, homes };
 }
 
 /**

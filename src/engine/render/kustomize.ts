@@ -1,12 +1,10 @@
-import { isMap, parseYaml, toPlain, type YamlFile, type YamlPath } from '../parse/yamlSupport';
+import { parseYaml, toPlain, type YamlFile, type YamlPath } from '../parse/yamlSupport';
 import { getIn, isObject, type Json, type JsonObject } from '../parse/kubernetes';
 import { lineStart, lineTable, type RenderInfo, type SourceLocation } from './sourceMap';
-import { keyAt, plainOf as plainDocs, readYaml, translatePath } from './yamlFiles';
-import type { ReadText } from './helm';
+import { annotationLines, cutLines, ORIGIN, printed, TRANSFORMATIONS } from './annotationLines';
+import { keyAt, plainOf as plainDocs, translatePath } from './yamlFiles';
 import type { KustomizeHomes } from './homes';
 
-export const ORIGIN = 'config.kubernetes.io/origin';
-export const TRANSFORMATIONS = 'alpha.config.kubernetes.io/transformations';
 
 export interface DocSource {
   kind: string;
@@ -23,22 +21,24 @@ export interface DocSource {
 /**
  * `kubectl kustomize` output built with origin and transformer annotations: the annotations are taken out
  * (the audited objects are as deployed) and kept as the source map. `resolve` turns an annotation's path
- * into a root-relative one (undefined: outside the root).
+ * into a root-relative one (undefined: outside the root); `yamlOf` reads a source file (a render batch reads
+ * each once for all its kustomizations). The output is parsed once: the annotations' lines are cut from its
+ * text and every other key keeps the position that parse gave it.
  */
-export function kustomizeRenderInfo(output: string, kustomization: string, resolve: (p: string) => string | undefined, read: ReadText): { text: string; info: RenderInfo } {
-  const { docs } = parseYaml(output, 'rendered');
+export function kustomizeRenderInfo(output: string, kustomization: string, resolve: (p: string) => string | undefined, yamlOf: (file: string) => YamlFile | undefined): { text: string; info: RenderInfo } {
+  const { docs, lineCounter } = parseYaml(output, 'rendered');
   const sources: DocSource[] = [];
-  const parts: string[] = [];
+  const annotations = new Map<string, unknown>();
+  const annotation = (text: string): unknown => {
+    if (!annotations.has(text)) annotations.set(text, plainOf(text));
+    return annotations.get(text);
+  };
   for (const doc of docs) {
     const plain = toPlain(doc);
     const value = isObject(plain) ? plain : {};
     const ann = getIn(value, ['metadata', 'annotations']);
-    const origin = isObject(ann) && typeof ann[ORIGIN] === 'string' ? plainOf(ann[ORIGIN]) : undefined;
-    const trans = isObject(ann) && typeof ann[TRANSFORMATIONS] === 'string' ? plainOf(ann[TRANSFORMATIONS]) : undefined;
-    for (const k of [ORIGIN, TRANSFORMATIONS]) if (doc.hasIn(['metadata', 'annotations', k])) doc.deleteIn(['metadata', 'annotations', k]);
-    const annNode = doc.getIn(['metadata', 'annotations']);
-    if (isMap(annNode) && annNode.items.length === 0) doc.deleteIn(['metadata', 'annotations']);
-    const clean = toPlain(doc);
+    const origin = isObject(ann) && typeof ann[ORIGIN] === 'string' ? annotation(ann[ORIGIN]) : undefined;
+    const trans = isObject(ann) && typeof ann[TRANSFORMATIONS] === 'string' ? annotation(ann[TRANSFORMATIONS]) : undefined;
     const originPath = isObject(origin) && typeof origin.path === 'string' ? resolve(origin.path) : undefined;
     const generatedIn = isObject(origin) && typeof origin.configuredIn === 'string' ? resolve(origin.configuredIn) : undefined;
     const transformers: DocSource['transformers'] = [];
@@ -50,13 +50,11 @@ export function kustomizeRenderInfo(output: string, kustomization: string, resol
         if (file) transformers.push({ file, kind: typeof kind === 'string' ? kind : '' });
       }
     }
-    sources.push({ kind: String(value.kind ?? ''), name: String(getIn(value, ['metadata', 'name']) ?? ''), value: isObject(clean) ? clean : {}, origin: originPath, generatedIn, transformers });
-    parts.push(doc.toString({ lineWidth: 0 }).replace(/^---\r?\n/, ''));
+    sources.push({ kind: String(value.kind ?? ''), name: String(getIn(value, ['metadata', 'name']) ?? ''), value: withoutAnnotations(value), origin: originPath, generatedIn, transformers });
   }
-  const text = parts.join('---\n');
+  const cut = annotationLines(output, docs, lineCounter);
+  const { text, rendered } = cut ? cutLines(output, docs, lineCounter, cut) : printed(docs);
   const fallback: SourceLocation = { file: kustomization, range: lineStart(0) };
-  const files = new Map<string, YamlFile | undefined>();
-  const yamlOf = (file: string): YamlFile | undefined => readYaml(files, file, read);
   const bases = new Map<number, { index: number; value: JsonObject } | undefined>();
   const inline = new Map<string, YamlFile>();
   const inlineYaml = (text: string, file: string): YamlFile => {
@@ -81,7 +79,17 @@ export function kustomizeRenderInfo(output: string, kustomization: string, resol
     return undefined;
   };
   const homes: KustomizeHomes = { tool: 'kustomize', docs: sources.map(({ kind, name, origin, transformers }) => ({ kind, name, origin, transformers })) };
-  return { text, info: { tool: 'kustomize', from: kustomization, lines: lineTable(text, locate), fallback, homes } };
+  return { text, info: { tool: 'kustomize', from: kustomization, lines: lineTable(rendered, locate), fallback, homes } };
+}
+
+/** An object as deployed: the source-map annotations taken out, and `annotations` itself when nothing else is left in it. */
+function withoutAnnotations(value: JsonObject): JsonObject {
+  const meta = value.metadata;
+  const ann = isObject(meta) ? meta.annotations : undefined;
+  if (!isObject(meta) || !isObject(ann) || !(ORIGIN in ann || TRANSFORMATIONS in ann)) return value;
+  const { [ORIGIN]: _origin, [TRANSFORMATIONS]: _trans, ...rest } = ann;
+  const { annotations: _ann, ...otherMeta } = meta;
+  return { ...value, metadata: Object.keys(rest).length ? { ...meta, annotations: rest } : otherMeta };
 }
 
 function plainOf(text: string): unknown {

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, parseYaml, toRange, type YamlPath } from '../parse/yamlSupport';
+import type { LineCounter } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseYaml, toRange, type YamlFile, type YamlPath } from '../parse/yamlSupport';
 import type { Range, RelatedInfo, TextEdit } from '../model';
 import type { HelmHomes, KustomizeHomes } from './homes';
 
@@ -38,36 +39,53 @@ export interface RenderedKey {
   line: number;
 }
 
+/** The keys of a rendered text and its line count: what its line table is built from. */
+export interface RenderedKeys {
+  keys: RenderedKey[];
+  lineCount: number;
+}
+
 /** Every key (and list item) of every document of a YAML text, with its path and line. */
-export function renderedKeys(text: string): { keys: RenderedKey[]; docs: ReturnType<typeof parseYaml>['docs']; lineCount: number } {
+export function renderedKeys(text: string): RenderedKeys & { docs: ReturnType<typeof parseYaml>['docs'] } {
   const { docs, lineCounter } = parseYaml(text, 'rendered');
+  return { keys: keysOf(docs, lineCounter), docs, lineCount: lineCounter.lineStarts.length };
+}
+
+/**
+ * Every key (and list item) of parsed documents, with its path and line; `lineOf` gives the line a key has in
+ * the text handed on (undefined: the key is not in it, e.g. a line taken out).
+ */
+export function keysOf(docs: YamlFile['docs'], lineCounter: LineCounter, lineOf: (line: number) => number | undefined = (l) => l): RenderedKey[] {
   const keys: RenderedKey[] = [];
   docs.forEach((doc, docIndex) => {
+    const add = (path: YamlPath, offset: number): void => {
+      const line = lineOf(toRange(lineCounter, offset, offset).start.line);
+      if (line !== undefined) keys.push({ docIndex, path, line });
+    };
     const visit = (node: unknown, path: YamlPath): void => {
       if (isMap(node)) {
         for (const pair of node.items) {
           if (!isPair(pair) || !isScalar(pair.key) || !pair.key.range) continue;
           const p = [...path, String(pair.key.value)];
-          keys.push({ docIndex, path: p, line: toRange(lineCounter, pair.key.range[0], pair.key.range[1]).start.line });
+          add(p, pair.key.range[0]);
           visit(pair.value, p);
         }
       } else if (isSeq(node)) {
         node.items.forEach((item, i) => {
           const p = [...path, i];
           const r = (item as { range?: [number, number] } | null)?.range;
-          if (r) keys.push({ docIndex, path: p, line: toRange(lineCounter, r[0], r[0]).start.line });
+          if (r) add(p, r[0]);
           visit(item, p);
         });
       }
     };
     visit(doc.contents, []);
   });
-  return { keys, docs, lineCount: lineCounter.lineStarts.length };
+  return keys;
 }
 
 /** Builds the per-line table of a RenderInfo: the first key of each line decides. */
-export function lineTable(text: string, locate: (key: RenderedKey) => SourceLocation | undefined): (SourceLocation | null)[] {
-  const { keys, lineCount } = renderedKeys(text);
+export function lineTable({ keys, lineCount }: RenderedKeys, locate: (key: RenderedKey) => SourceLocation | undefined): (SourceLocation | null)[] {
   const lines: (SourceLocation | null)[] = new Array(lineCount).fill(null);
   for (const k of keys) {
     if (lines[k.line]) continue;
