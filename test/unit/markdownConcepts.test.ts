@@ -15,7 +15,8 @@ const LINES: [line: string, asserts: [property: string, polarity: 'presence' | '
   ['Cap the memory of every container', []],
   ['Each container has a memory cap', [['memory limit', 'presence']]],
   ['CPU and RAM bounds on all workloads', [['cpu limit', 'presence'], ['memory limit', 'presence']]],
-  ['Resource quotas for every service', [['cpu limit', 'presence'], ['memory limit', 'presence']]],
+  // A ResourceQuota caps a namespace, not a container.
+  ['Resource quotas for every namespace', []],
   ['CPU and memory requests and limits', [['cpu limit', 'presence'], ['cpu request', 'presence'], ['memory limit', 'presence'], ['memory request', 'presence']]],
   ['An endpoint the kubelet polls to see whether the process is alive', [['liveness probe', 'presence']]],
   ['Liveness and readiness probes on each pod', [['liveness probe', 'presence'], ['readiness probe', 'presence']]],

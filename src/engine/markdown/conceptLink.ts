@@ -43,3 +43,34 @@ export function assertedBy(line: LineConcepts, targets: readonly ConceptTarget[]
   }
   return asserts;
 }
+
+/** Where a rule applies: the kind of file it reads, if it is about one (`dockerfile`, `kubernetes`, `compose`). */
+export interface DomainTarget extends ConceptTarget {
+  domain?: string;
+}
+
+/**
+ * Rules a line links by concept alone: the line names a property in words that name it (not its `loose` words),
+ * the same way round as the rule's good state, as a requirement (not an activity or a question), and its wording
+ * linked no check (or the line names a family, such as least-privilege RBAC, whose other members it adds). A check (automated rule) is linked so only in a section about
+ * the kind of file it reads (a heading, or a Dockerfile instruction on the line): that says which of the rules
+ * asserting one property the line means (the Dockerfile's non-root user or the manifest's), and a line in new words
+ * elsewhere is too often about something no file shows (measured on checklists the linker was not tuned on). A rule
+ * a person confirms (evidence) is linked in any section.
+ */
+export function conceptLinks(line: LineConcepts, targets: readonly DomainTarget[], owners: ReadonlyMap<string, readonly number[]>, linked: ReadonlySet<number>, domain: string | undefined): Map<number, string> {
+  const out = new Map<number, string>();
+  if (line.activity) return out;
+  for (const m of line.properties) {
+    if (m.loose || m.polarity === 'any' || !m.family) continue;
+    // A check only in a section about the kind of file it reads; a rule a person confirms in any.
+    const chosen = (owners.get(m.property) ?? []).filter((i) => {
+      const t = targets[i];
+      const placed = t.mode === 'auto' ? !!domain && t.domain === domain : !domain || !t.domain || t.domain === domain;
+      return placed && m.polarity === t.concept!.polarity && t.concept!.qualifiers.every((q) => line.words.has(q));
+    });
+    if (chosen.some((i) => linked.has(i))) continue;
+    for (const i of chosen) if (!out.has(i)) out.set(i, m.property);
+  }
+  return out;
+}

@@ -18,6 +18,10 @@ export interface PropertyMention {
   polarity: Polarity | 'any';
   /** The words that said it, as written in the lexicon. */
   via: string;
+  /** Said only in words that do not name it on their own (the entry's `loose` words). */
+  loose: boolean;
+  /** The wider property the line named, when it is read as one of its family ("least-privilege RBAC"). */
+  family?: string;
 }
 
 export interface LineConcepts {
@@ -61,8 +65,11 @@ const FOLD: [RegExp, string][] = [
   [/:latest\b|\b(?<=(?:no|not|never|avoid|without)\s+)latest\b(?!\s+(?:image|base|tag))/gi, 'latest tag'],
 ];
 
-const UNSTEMMED = new Set(['liveness']);
-/** A word's stem (the normaliser's, cached there), but "liveness" is not "live" ("go live", "live mode"). */
+const UNSTEMMED = new Set(['liveness', 'managed']);
+/**
+ * A word's stem (the normaliser's, cached there), but "liveness" is not "live" ("go live", "live mode"), and
+ * "managed" says how something is handled, not that a manager does it ("secrets managed properly").
+ */
 function stemOf(word: string): string {
   return UNSTEMMED.has(word) ? word : stemWord(word);
 }
@@ -94,14 +101,19 @@ interface Phrase {
   /** Per word: it must be written in capitals (a Dockerfile instruction). */
   upper: boolean[];
   opposite: boolean;
+  loose: boolean;
 }
 
-function phraseOf(entry: PropertyEntry, text: string, opposite: boolean): Phrase {
+function phraseOf(entry: PropertyEntry, text: string, opposite: boolean, loose = false): Phrase {
   const toks = tokens(text, false).filter((t) => !t.boundary);
-  return { entry, text, stems: toks.map((t) => t.stem), upper: toks.map((t) => t.upper), opposite };
+  return { entry, text, stems: toks.map((t) => t.stem), upper: toks.map((t) => t.upper), opposite, loose };
 }
 
-export const PHRASES: readonly Phrase[] = PROPERTIES.flatMap((e) => [...e.says.map((s) => phraseOf(e, s, false)), ...(e.opposite ?? []).map((s) => phraseOf(e, s, true))]);
+export const PHRASES: readonly Phrase[] = PROPERTIES.flatMap((e) => [
+  ...e.says.map((s) => phraseOf(e, s, false)),
+  ...(e.opposite ?? []).map((s) => phraseOf(e, s, true)),
+  ...(e.loose ?? []).map((s) => phraseOf(e, s, false, true)),
+]);
 const ENTRY = new Map(PROPERTIES.map((e) => [e.property, e]));
 /** Every word of every phrase: they may sit between the words of another ("liveness and readiness probes"). */
 const LEXICON_WORDS = new Set(PHRASES.flatMap((p) => p.stems));
@@ -219,8 +231,10 @@ export function readProperties(text: string, options: { caseless?: boolean; mark
       const polarity: PropertyMention['polarity'] = either ? 'any' : absent !== (entry.family !== undefined && entry.membersAbsent === true) ? 'absence' : 'presence';
       const known = out.find((o) => o.property === property);
       // One line saying a property both ways ("COPY vs ADD: use COPY unless you need ADD") asserts neither.
-      if (known) known.polarity = known.polarity === polarity ? polarity : 'any';
-      else out.push({ property, polarity, via: m.phrase.text });
+      if (known) {
+        known.polarity = known.polarity === polarity ? polarity : 'any';
+        known.loose &&= m.phrase.loose;
+      } else out.push({ property, polarity, via: m.phrase.text, loose: m.phrase.loose, ...(entry.family ? { family: entry.property } : {}) });
     }
   }
   return out;
@@ -229,6 +243,10 @@ export function readProperties(text: string, options: { caseless?: boolean; mark
 /** Verbs that make a line a task for a person when their object is one ("Run smoke tests", "Conduct a drill"). */
 const DO_VERB = /^[\s*_]*(?:run|execute|perform|conduct|do|schedule|practi[cs]e|rehearse)\b(.*)$/i;
 const TASK_NOUNS = /\b(?:tests?|testing|drills?|scans?|audits?|reviews?|exercises?|rehearsals?|checks?|restores?|migrations?|game ?days?|pen(?:etration)?[ -]?tests?)\b/i;
+/** A kind of test used as a verb on an object: "Load test the checkout", "Smoke test all critical flows". */
+export const TEST_VERB = /^[\s*_]*(?:load|smoke|stress|soak|spike|pen(?:etration)?|performance|perf|regression|acceptance|chaos|security|integration|e2e|end-to-end)[ -]test\s+(?:the|all|every|each|our|your|critical|key|main|major|core|primary)\b/i;
+/** A bold label ending in a colon or followed by a dash: "**Secrets Management**: …", "**Alerts** - …". */
+const LABEL = /^\s*(?:\*\*|__)([^*_]+?):?(?:\*\*|__)\s*(?::|[-–—]\s)\s*(?=\S)/;
 /** Verbs that make a line a check a person does ("Verify backups restore", "Check error tracking"). */
 const CHECK_VERB = /^[\s*_]*(?:verify|check|confirm|validate|audit|inspect)\b/i;
 const WATCH_VERB = /^[\s*_]*(?:test|monitor|review|observe|measure|track|watch|benchmark)\b/i;
@@ -237,16 +255,22 @@ const OUTCOME = /\b(?:pass(?:es|ed|ing)?|succeed(?:s|ed)?|successful(?:ly)?|work
 
 /** Reads a checklist line: the properties it asserts, and whether it is an activity or outcome rather than a requirement. */
 export function readLine(text: string): LineConcepts {
-  const plain = plainText(text);
+  // A label before the line ("**Secrets Management**: use Kubernetes Secrets") names its topic, as a heading would:
+  // what the line asserts is in the rest, and the label says it only when the rest does not.
+  const label = LABEL.exec(text);
+  const rest = label ? text.slice(label[0].length) : text;
+  const plain = plainText(rest);
   const main = plain.replace(/\([^()]*\)/g, ' ');
   // Words in parentheses are examples or details ("(Trivy, Snyk)"): they say what the line asserts only when the rest does not.
   const outside = readProperties(main, { markdown: false });
-  const properties = outside.length ? outside : readProperties(text);
+  const inRest = outside.length ? outside : readProperties(rest);
+  const properties = inRest.length || !label ? inRest : readProperties(label[1]);
   const does = DO_VERB.exec(main);
   // A line that starts with a property ("Test coverage thresholds") does not start with a verb.
   const startsWithProperty = phraseMatches(tokens(main, false)).some((m) => m.positions[0] === 0);
   const activity =
     (does !== null && TASK_NOUNS.test(does[1])) ||
+    TEST_VERB.test(main) ||
     (WATCH_VERB.test(main) && !startsWithProperty) ||
     CHECK_VERB.test(main) ||
     OUTCOME.test(main);

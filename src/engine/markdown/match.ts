@@ -2,8 +2,8 @@ import { contentWords, identifiers } from './normalize';
 import { lineTerms, type Domain } from './ruleTerms';
 import { NAME_WEIGHT, wordWeight } from './concepts';
 import type { RuleConcept } from './ruleConcept';
-import { assertedBy, conceptOwners } from './conceptLink';
-import { readLine } from './conceptRead';
+import { assertedBy, conceptLinks, conceptOwners } from './conceptLink';
+import { readLine, TEST_VERB, type LineConcepts } from './conceptRead';
 
 /** What a Markdown line can link to: a checklist item with its phrasings. */
 export interface LinkTarget {
@@ -140,6 +140,14 @@ export const LINK_THRESHOLD = 0.7;
 const MARGIN = 0.1;
 /** Score of a link made because the line names a package, kind, field or command the rule reads. */
 const TERM_SCORE = 0.9;
+/** Score of a link made because the line names the property the rule asserts (conceptLink.ts). */
+const CONCEPT_SCORE = 0.85;
+/**
+ * A line about the platform a service runs on (the cluster, its nodes, the network in front of it) speaks of
+ * something no repository file declares: it links by its wording only, never by a property it names ("Autoscaling
+ * configured for the node pools" is not the workload's HorizontalPodAutoscaler).
+ */
+const PLATFORM = /\b(?:clusters?|nodes?(?!\.?js)|node ?pools?|control[- ]plane|etcd|api[- ]server|kubelet|load[- ]balancers?|cdn|waf|vpc|firewalls?|dns|on[- ]call|team)\b/i;
 /** Under a heading about one kind of file, the rules about that kind score this much more. */
 const DOMAIN_BOOST = 1.1;
 
@@ -184,6 +192,8 @@ export class LinkIndex {
   /** Property → the targets whose concept it is. */
   private readonly conceptOwners: Map<string, number[]>;
   private readonly linkTargets: LinkTarget[];
+  /** Target id → its index. */
+  private readonly position = new Map<string, number>();
 
   constructor(targets: readonly LinkTarget[]) {
     // Items share phrasings (a broader requirement's phrasings go to every item under it): each text is read
@@ -231,6 +241,7 @@ export class LinkIndex {
     for (const w of this.df.keys()) this.weights.set(w, wordWeight(w));
     this.conceptOwners = conceptOwners(targets);
     this.linkTargets = [...targets];
+    for (const [i, t] of targets.entries()) if (!this.position.has(t.id)) this.position.set(t.id, i);
     this.unknownWeight = UNKNOWN_WEIGHT;
     this.nameWeight = NAME_WEIGHT;
     for (const t of this.targets)
@@ -294,8 +305,8 @@ export class LinkIndex {
   }
 
   /** The reason, naming the concept, of each rule whose property the line asserts (conceptLink.ts). */
-  private conceptReasons(text: string): Map<string, string> {
-    const asserts = assertedBy(readLine(text), this.linkTargets, this.conceptOwners);
+  private conceptReasons(line: LineConcepts): Map<string, string> {
+    const asserts = assertedBy(line, this.linkTargets, this.conceptOwners);
     return new Map([...asserts].map(([i, property]) => [this.targets[i].target.id, `asserts: ${property}`]));
   }
 
@@ -334,12 +345,12 @@ export class LinkIndex {
     }
     // State words in an aside or a purpose clause ("… for container monitoring") do not make the line an activity.
     const lineState = [...words].filter(([w, factor]) => factor === 1 && STATE_WORDS.has(w)).map(([w]) => w);
-    if (CHECK_VERB.test(text)) lineState.push('\u0000activity');
+    if (CHECK_VERB.test(text) || TEST_VERB.test(text)) lineState.push('\u0000activity');
     if (HEDGE.test(text)) lineState.push('\u0000hedge');
     const opposite = OPPOSITE.test(text);
     if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push('\u0000measured');
     const termScore = lineState.length ? TERM_SCORE * STATE_PENALTY : TERM_SCORE;
-    const scored: (TextLink & { domain?: Domain; covers?: string[]; factor?: number; named?: boolean })[] = [];
+    const scored: (TextLink & { domain?: Domain; covers?: string[]; factor?: number; named?: boolean; concept?: boolean })[] = [];
     for (const i of candidates) {
       const t = this.targets[i];
       let bestScore = 0;
@@ -382,6 +393,16 @@ export class LinkIndex {
     // Under a heading about one kind of file, rules about other kinds give way to the rules about that one.
     const inDomain = domain ? Math.max(0, ...scored.filter((s) => s.domain === domain).map((s) => s.score)) : 0;
     if (inDomain > 0) for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain !== domain && (scored[k].domain || scored[k].score <= inDomain)) scored.splice(k, 1);
+    // A line naming a property in words of its own links the rules that assert it, when its wording linked none of them.
+    const line = readLine(text);
+    const wording = new Set(scored.map((s) => this.position.get(s.id)!));
+    const conceptScore = lineState.length ? CONCEPT_SCORE * STATE_PENALTY : CONCEPT_SCORE;
+    if (conceptScore >= LINK_THRESHOLD && !PLATFORM.test(text.replace(/\([^()]*\)/g, ' ')))
+      for (const [i, property] of conceptLinks(line, this.linkTargets, this.conceptOwners, wording, domain)) {
+        const t = this.linkTargets[i];
+        if (namedDomains.size === 1 && t.domain && !namedDomains.has(t.domain)) continue;
+        scored.push({ id: t.id, mode: t.mode, reason: `asserts: ${property}`, score: conceptScore, domain: t.domain, concept: true });
+      }
     scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     // Checks and manual items are ranked apart: a sign-off that reads closer does not hide the check that verifies
     // the same line (a line can be both checked and signed off).
@@ -391,9 +412,10 @@ export class LinkIndex {
     const tops = { manual: top(true), checks: top(false) };
     // A rule matched by its wording whose property the line asserts gives the concept as the reason of its link (a
     // name the line gives, a field or a variable, stays the reason: it is the more exact).
-    const kept = scored.filter((s) => s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN);
+    // A rule the line asserts by concept is not a competitor of the wording's links: it is a further thing the line says.
+    const kept = scored.filter((s) => s.concept || s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN);
     // The line is read into concepts only when a link's reason could take one.
-    const asserted = kept.some((s) => s.reason.startsWith('matched ')) ? this.conceptReasons(text) : undefined;
+    const asserted = kept.some((s) => s.reason.startsWith('matched ')) ? this.conceptReasons(line) : undefined;
     return kept.map(({ id, mode, reason, score }) => ({ id, mode, reason: (reason.startsWith('matched ') && asserted?.get(id)) || reason, score: Math.round(score * 100) / 100 }));
   }
 }

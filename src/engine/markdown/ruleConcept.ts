@@ -119,7 +119,7 @@ export function ruleConcept(item: ChecklistItem): RuleConcept {
 function lexiconStems(property: string): string[] {
   const entry = propertyEntry(property);
   if (!entry) return [];
-  return [...entry.says, ...(entry.opposite ?? [])].flatMap((p) => tokens(p, false).map((t) => t.stem));
+  return [...entry.says, ...(entry.opposite ?? []), ...(entry.loose ?? [])].flatMap((p) => tokens(p, false).map((t) => t.stem));
 }
 
 /** Which way round the good state is: as the title says it, else as the id says it, else as the check's parameters say. */
