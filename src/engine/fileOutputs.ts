@@ -70,6 +70,7 @@ export class FileOutputs {
       // what the checks derive from the file, shared by them and dropped after them
       const values = new FileValues(entry.parsed);
       for (let i = 0; i < slots.length; i++) outs[i] ??= this.run(entry, slots[i], values);
+      values.release();
     }
   }
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
-import { jsonReportChunks, jsonWithList, toJsonReport } from '../../src/engine/report/json';
+import { jsonReportChunks, jsonWithList, LIST_PIECE, toJsonReport } from '../../src/engine/report/json';
 import { MAX_PER_RULE_AND_FILE } from '../../src/engine/report/cap';
 import { MAX_SARIF_RESULTS, sarifChunks, toSarif } from '../../src/engine/report/sarif';
 import { toTextReport } from '../../src/engine/report/text';
@@ -205,8 +205,8 @@ describe('reliability: reports of a 10 MB manifest with half a million findings'
     assert.equal(text, JSON.stringify(JSON.parse(text), null, 2) + '\n');
     const results = (JSON.parse(text) as { runs: { results: unknown[] }[] }).runs[0].results.length;
     assert.ok(results > 1000, `${results} results`);
-    // the text before the results, a piece per thousand results, and the rest
-    assert.equal(pieces.length, 3 + Math.ceil(results / 1000));
+    // the text before the results, a piece per LIST_PIECE results, and the rest
+    assert.equal(pieces.length, 3 + Math.ceil(results / LIST_PIECE));
   });
 
   it('text lists at most 100 findings per rule and file, then a located "N more" line', function () {
@@ -231,10 +231,10 @@ describe('reliability: a long list written in pieces (jsonWithList)', () => {
   it('gives what JSON.stringify gives, at any depth and for 0, 1 or thousands of elements', () => {
     const slot: unknown[] = [];
     const nested = { a: 1, runs: [{ tool: { name: 't' }, results: slot, after: [1, { b: 'c' }] }], z: null };
-    for (const n of [0, 1, 2, 999, 1000, 1001, 2500]) {
+    for (const n of [0, 1, 2, LIST_PIECE - 1, LIST_PIECE, LIST_PIECE + 1, 2500]) {
       const items = Array.from({ length: n }, (_, i) => ({ i, text: `line ${i}\nnext "quoted"`, list: i % 3 ? [] : [i, { deep: [i] }] }));
       const pieces = same(nested, slot, items);
-      assert.equal(pieces.length, n === 0 ? 2 : 2 + Math.ceil(n / 1000), `${n} elements: pieces`);
+      assert.equal(pieces.length, n === 0 ? 2 : 2 + Math.ceil(n / LIST_PIECE), `${n} elements: pieces`);
     }
     same({ top: slot }, slot, [1, 'two', null, [3]]);
     same(slot, slot, [{ only: true }]);
@@ -247,19 +247,19 @@ describe('reliability: a long list written in pieces (jsonWithList)', () => {
     assert.throws(() => [...jsonWithList({ a: slot, b: slot }, slot, [1], (x) => x)], /more than once/, 'a list in two places is refused, not looped on');
   });
 
-  it('makes the elements as it writes them, a thousand at a time', () => {
+  it('makes the elements as it writes them, LIST_PIECE at a time', () => {
     const slot: unknown[] = [];
     let made = 0;
-    const gen = jsonWithList({ results: slot }, slot, Array.from({ length: 3000 }, (_, i) => i), (i) => {
+    const gen = jsonWithList({ results: slot }, slot, Array.from({ length: 3 * LIST_PIECE }, (_, i) => i), (i) => {
       made++;
       return { i };
     });
     gen.next();
     assert.equal(made, 0, 'nothing made before the list starts');
     gen.next();
-    assert.equal(made, 1000);
+    assert.equal(made, LIST_PIECE);
     gen.next();
-    assert.equal(made, 2000);
+    assert.equal(made, 2 * LIST_PIECE);
   });
 });
 

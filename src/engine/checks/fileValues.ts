@@ -11,6 +11,19 @@ export function fileValue<T>(name: string, compute: (file: ParsedFile) => T): Fi
   return { name, compute };
 }
 
+/** A model that keeps what its readers ask of it again and again (a Dockerfile's instruction words) while a run holds it, and only then. */
+export interface HoldsReads {
+  holdReads(held: boolean): void;
+}
+
+function hold(file: ParsedFile, held: boolean): void {
+  try {
+    (file.model as Partial<HoldsReads> | undefined)?.holdReads?.(held);
+  } catch {
+    // a model that cannot be read: each check that reads it reports that itself
+  }
+}
+
 /**
  * The derived values of one file while its checks run. The engine makes one per file whose checks it runs
  * (all the checks of a file run together), hands it to each of them and drops it afterwards: a value is
@@ -22,7 +35,14 @@ export class FileValues {
   private firstKey: FileValue<unknown> | undefined = undefined;
   private firstValue: unknown = undefined;
   private more: { key: FileValue<unknown>; value: unknown }[] | undefined = undefined;
-  constructor(readonly file: ParsedFile) {}
+  constructor(readonly file: ParsedFile) {
+    hold(file, true);
+  }
+
+  /** The run is over: the model drops what it kept for it. */
+  release(): void {
+    hold(this.file, false);
+  }
 
   get<T>(key: FileValue<T>): T {
     if (this.firstKey === key) return this.firstValue as T;

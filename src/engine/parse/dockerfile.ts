@@ -161,6 +161,8 @@ function safeAst(text: string, problems?: Problem[], file = ''): Dockerfile {
 class LazyAst {
   private tree?: Dockerfile;
   private byStart?: Map<number, Instruction>;
+  /** What the checks read of the instructions while the engine runs them (see Model.holdReads); undefined otherwise. */
+  reads: InstructionReads | undefined = undefined;
   constructor(readonly index: LineIndex) {}
   get ast(): Dockerfile {
     return (this.tree ??= safeAst(this.index.text));
@@ -175,25 +177,14 @@ class LazyAst {
 }
 
 /**
- * What the checks of a file ask of its instructions again and again (arguments, words), kept for the file
- * asked about last only: the engine runs all the checks of one file together, so they share one read, and an
- * open file keeps its offsets rather than these (they are read again, the same, when asked for later).
+ * What the checks of a file ask of its instructions again and again (arguments, words), by ordinal: kept
+ * while the engine runs the file's checks together, so they share one read, and dropped afterwards (an open
+ * file keeps its offsets rather than these; they are read again, the same, when asked for later).
  */
-class RecentReads {
-  private owner: LazyAst | undefined = undefined;
+class InstructionReads {
   args: (string | undefined)[] = [];
   words: (readonly LineWord[] | undefined)[] = [];
-  /** The reads of a file's instructions, by ordinal (emptied when another file is asked about). */
-  of(source: LazyAst): RecentReads {
-    if (this.owner !== source) {
-      this.owner = source;
-      this.args = [];
-      this.words = [];
-    }
-    return this;
-  }
 }
-const recent = new RecentReads();
 
 /**
  * An instruction read by the line reader, kept as offsets: ranges and words are computed when asked for
@@ -236,8 +227,9 @@ class LineInstruction implements DockerInstruction {
   }
   get args(): string {
     if (this.argsStart < 0) return '';
-    const r = recent.of(this.source);
-    return (r.args[this.ordinal] ??= this.lines.text.slice(this.argsStart, this.argsEnd));
+    const reads = this.source.reads;
+    if (reads === undefined) return this.lines.text.slice(this.argsStart, this.argsEnd);
+    return (reads.args[this.ordinal] ??= this.lines.text.slice(this.argsStart, this.argsEnd));
   }
   get range(): Range {
     return this.lines.range(this.start, this.end);
@@ -255,8 +247,9 @@ class LineInstruction implements DockerInstruction {
     return this.source.node(this.start, this.ordinal);
   }
   get words(): readonly LineWord[] {
-    const r = recent.of(this.source);
-    return (r.words[this.ordinal] ??= instructionWords(this.lines.text, this.keywordEnd, this.end));
+    const reads = this.source.reads;
+    if (reads === undefined) return instructionWords(this.lines.text, this.keywordEnd, this.end);
+    return (reads.words[this.ordinal] ??= instructionWords(this.lines.text, this.keywordEnd, this.end));
   }
   get spansLines(): boolean {
     const nl = this.lines.text.indexOf('\n', this.start);
@@ -551,6 +544,10 @@ class Model implements DockerfileModel {
   }
   get ast(): Dockerfile {
     return this.astSource.ast;
+  }
+  /** While held (the engine running the file's checks), instruction arguments and words are read once and shared. */
+  holdReads(held: boolean): void {
+    if (this.astSource instanceof LazyAst) this.astSource.reads = held ? new InstructionReads() : undefined;
   }
   /** Read again from the text for a line-read file (no check asks; an open file keeps none until then). */
   get directives(): DockerDirective[] {

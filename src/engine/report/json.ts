@@ -147,10 +147,17 @@ function findingText(f: Finding, pad: string): string | undefined {
 }
 
 /**
+ * How many elements of a long list make one piece of its text. A piece is built by concatenation (a chain of
+ * parts that writing it joins into one string) and a hundred findings make about 60 KB: joining a piece of a
+ * thousand (600 KB, a string too large for the young generation) took twice as long per character.
+ */
+export const LIST_PIECE = 100;
+
+/**
  * `JSON.stringify(value, null, 2)` in pieces, byte for byte, for a value that holds one long list: `value`
  * holds `slot` (an empty array, found by identity) where the list goes, and the list's elements are made by
  * `make` (or written by `write`, at the indentation it is given, when it gives the same text faster) and
- * written a thousand at a time, so neither all of them nor the whole text is ever in memory.
+ * written {@link LIST_PIECE} at a time, so neither all of them nor the whole text is ever in memory.
  */
 export function* jsonWithList<T>(value: unknown, slot: readonly unknown[], items: readonly T[], make: (item: T) => unknown, write?: (item: T, pad: string) => string | undefined): Generator<string> {
   const { text, at, token } = withMarker(value, slot);
@@ -163,9 +170,9 @@ export function* jsonWithList<T>(value: unknown, slot: readonly unknown[], items
   const outer = /^ */.exec(text.slice(text.lastIndexOf('\n', at) + 1))![0];
   const inner = `${outer}  `;
   yield `${text.slice(0, at)}[`;
-  for (let i = 0; i < items.length; i += 1000) {
+  for (let i = 0; i < items.length; i += LIST_PIECE) {
     let chunk = '';
-    for (let j = i; j < Math.min(items.length, i + 1000); j++) chunk += `${j === 0 ? '' : ','}\n${inner}${write?.(items[j], inner) ?? JSON.stringify(make(items[j]), null, 2).replace(/\n/g, `\n${inner}`)}`;
+    for (let j = i; j < Math.min(items.length, i + LIST_PIECE); j++) chunk += `${j === 0 ? '' : ','}\n${inner}${write?.(items[j], inner) ?? JSON.stringify(make(items[j]), null, 2).replace(/\n/g, `\n${inner}`)}`;
     yield chunk;
   }
   yield `\n${outer}]${rest}`;

@@ -30,7 +30,7 @@ export function toSarif(result: AuditResult, items: readonly ResolvedItem[], ver
   return [...sarifChunks(result, items, version)].join('');
 }
 
-/** The SARIF log in pieces, byte for byte what `toSarif` gives: results are made and written a thousand at a time. */
+/** The SARIF log in pieces, byte for byte what `toSarif` gives: results are made and written a hundred at a time (see LIST_PIECE). */
 export function* sarifChunks(result: AuditResult, items: readonly ResolvedItem[], version: string): Generator<string> {
   const rules: Sarif.ReportingDescriptor[] = items
     .filter((i) => i.template && !i.item.evidence)

@@ -15,21 +15,36 @@ export function k8sModel(file: ParsedFile): K8sModel | undefined {
   return m;
 }
 
-/**
- * The wrongly typed fields the running check asked for (`mapField`, `listField`): a check of one
- * container or pod runs synchronously, so the fields it could not read are collected here while it runs
- * and reported as what it could not audit when it returns undefined.
- */
-let unreadable: { parent: JsonObject; key: string; found: unknown; expected: string }[] | undefined;
+/** A field of the wrong type that a check asked for. */
+interface Missed {
+  parent: JsonObject;
+  key: string;
+  found: unknown;
+  expected: string;
+}
 
-/** Runs a check of one container or pod, returning its result and the wrongly typed fields it asked for. */
-function reading<T>(check: () => T): { out: T; missed: NonNullable<typeof unreadable> } {
-  const outer = unreadable;
-  const missed: NonNullable<typeof unreadable> = (unreadable = []);
+/**
+ * The wrongly typed fields the running checks asked for (`mapField`, `listField`): a check of one
+ * container or pod runs synchronously, so the fields it could not read are collected here while it runs
+ * (after those of the checks it runs within) and reported as what it could not audit when it returns undefined.
+ */
+const unreadable: Missed[] = [];
+/** How many container or pod checks are running (the fields are collected only inside one). */
+let reading = 0;
+const NOTHING_MISSED: readonly Missed[] = Object.freeze([]);
+
+/** The wrongly typed fields the last check run by `readingFields` asked for. */
+let lastMissed: readonly Missed[] = NOTHING_MISSED;
+
+/** Runs a check of one container or pod and returns its result; `lastMissed` is then the wrongly typed fields it asked for. */
+function readingFields<A, B, T>(check: (a: A, b: B) => T, a: A, b: B): T {
+  const start = unreadable.length;
+  reading++;
   try {
-    return { out: check(), missed };
+    return check(a, b);
   } finally {
-    unreadable = outer;
+    reading--;
+    lastMissed = unreadable.length === start ? NOTHING_MISSED : unreadable.splice(start);
   }
 }
 
@@ -46,7 +61,7 @@ function pathTo(root: unknown, target: unknown, path: (string | number)[] = [], 
 }
 
 /** What a check could not audit on one container or pod: each wrongly typed field it asked for, at the field. */
-function unauditedFields(ctx: Ctx, missed: NonNullable<typeof unreadable>, out: Omit<Unaudited, 'rules'>[]): void {
+function unauditedFields(ctx: Ctx, missed: readonly Missed[], out: Omit<Unaudited, 'rules'>[]): void {
   for (const m of missed) {
     const rel = pathTo(ctx.obj.value, m.parent);
     if (!rel) continue;
@@ -66,7 +81,7 @@ export function mapField(parent: JsonObject | null | undefined, key: string): Js
   const v = parent?.[key];
   if (v === undefined || v === null) return null;
   if (isObject(v)) return v;
-  unreadable?.push({ parent: parent!, key, found: v, expected: 'a map' });
+  if (reading > 0) unreadable.push({ parent: parent!, key, found: v, expected: 'a map' });
   return undefined;
 }
 
@@ -75,7 +90,7 @@ export function listField(parent: JsonObject | null | undefined, key: string): J
   const v = parent?.[key];
   if (v === undefined || v === null) return null;
   if (Array.isArray(v)) return v;
-  unreadable?.push({ parent: parent!, key, found: v, expected: 'a list' });
+  if (reading > 0) unreadable.push({ parent: parent!, key, found: v, expected: 'a list' });
   return undefined;
 }
 
@@ -160,9 +175,9 @@ export function forEachContainer(file: ParsedFile, scope: ContainerScope, check:
   let judged = false;
   for (const ctx of containerContexts(file as K8sFile, model, scope.init)) {
     if (scope.skipBatch && ctx.obj.batch) continue;
-    const { out, missed } = reading(() => check(ctx));
+    const out = readingFields(check, ctx, undefined);
     if (out === undefined) {
-      if (missed.length) unauditedFields(ctx, missed, (unaudited ??= []));
+      if (lastMissed.length) unauditedFields(ctx, lastMissed, (unaudited ??= []));
       continue;
     }
     judged = true;
@@ -204,13 +219,13 @@ export function forEachPod(file: ParsedFile, check: (ctx: Ctx, podSpec: JsonObje
   for (const obj of model.objects) {
     if (!hasPodSpec(obj) || (opts.skipBatch && obj.batch)) continue;
     const ctx: Ctx = { file: file as K8sFile, model, obj };
-    const { out, missed } = reading(() => check(ctx, obj.podSpec!));
+    const out = readingFields(check, ctx, obj.podSpec!);
     if (out === undefined) {
-      if (missed.length) unauditedFields(ctx, missed, (unaudited ??= []));
+      if (lastMissed.length) unauditedFields(ctx, lastMissed, (unaudited ??= []));
       continue;
     }
     judged = true;
-    findings.push(...out);
+    for (let i = 0; i < out.length; i++) findings.push(out[i]);
   }
   if (unaudited) return { findings, unaudited };
   return judged ? { findings } : undefined;

@@ -46,20 +46,25 @@ export interface Hit {
 
 /** Every value at `path` under `root` (`*` visits each item of a list or value of a map), with its path after `at`. */
 export function walk(root: Json | undefined, path: readonly (string | number)[], at: YamlPath = [], out: Hit[] = []): Hit[] {
-  if (root === undefined || root === null) return out;
-  if (path.length === 0) {
-    out.push({ value: root, path: at });
-    return out;
-  }
-  const [head, ...rest] = path;
-  if (head === '*') {
-    if (Array.isArray(root)) root.forEach((v, i) => walk(v, rest, at.concat(i), out));
-    else if (isObject(root)) for (const [k, v] of Object.entries(root)) walk(v, rest, at.concat(k), out);
-    return out;
-  }
-  if (Array.isArray(root) && typeof head === 'number') walk(root[head], rest, at.concat(head), out);
-  else if (isObject(root) && Object.hasOwn(root, head)) walk(root[String(head)], rest, at.concat(head), out);
+  walkFrom(root, path, 0, at, out);
   return out;
+}
+
+/** `walk` from the `i`th step of the path on (no copy of the rest of the path per step). */
+function walkFrom(root: Json | undefined, path: readonly (string | number)[], i: number, at: YamlPath, out: Hit[]): void {
+  if (root === undefined || root === null) return;
+  if (i === path.length) {
+    out.push({ value: root, path: at });
+    return;
+  }
+  const head = path[i];
+  if (head === '*') {
+    if (Array.isArray(root)) for (let j = 0; j < root.length; j++) walkFrom(root[j], path, i + 1, at.concat(j), out);
+    else if (isObject(root)) for (const k of Object.keys(root)) walkFrom(root[k], path, i + 1, at.concat(k), out);
+    return;
+  }
+  if (Array.isArray(root) && typeof head === 'number') walkFrom(root[head], path, i + 1, at.concat(head), out);
+  else if (isObject(root) && Object.hasOwn(root, head)) walkFrom(root[String(head)], path, i + 1, at.concat(head), out);
 }
 
 const regexes = new Map<string, RegExp>();
@@ -101,35 +106,54 @@ function violation(v: Json, m: Must, root?: Json): string | undefined {
 /** A path as written in messages: `spec.containers[0].image`. */
 export const dotted = (path: readonly (string | number)[]): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
 
-/** Judges the hits of one target; `anchor` makes a finding at a path relative to the target. */
-function judge(hits: Hit[], p: Params, who: string, anchor: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding, fallback?: { hits: Hit[]; report: (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding }, root?: Json): RawFinding[] {
-  const tail = p.hint ? ` ${p.hint}` : '';
-  const where = dotted(p.path);
-  if (hits.length === 0 && fallback && fallback.hits.length > 0) {
-    const out: RawFinding[] = [];
-    for (const h of fallback.hits) {
-      const why = violation(h.value, p.must);
-      // the fix corrects the pod's value, where it is set
-      const data = p.fixValue !== undefined && !p.must.absent ? { set: h.path, value: p.fixValue } : undefined;
-      if (why) out.push(fallback.report(h.path, `${who}: ${dotted(p.podPath ?? [])} (from the pod) ${why}.${tail}`, data));
+type Anchor = (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding;
+
+/** No finding: shared by the targets that pass (most of them), never written. */
+const NONE: RawFinding[] = [];
+
+/**
+ * Judges the hits of one target; `anchor` makes a finding at a path relative to the target. `who` names the
+ * target and `fallback` gives the pod's hits: both are asked for only when they are needed (most targets pass).
+ */
+function judge(hits: Hit[], p: Params, who: () => string, anchor: Anchor, fallback?: () => { hits: Hit[]; report: Anchor }, root?: Json): RawFinding[] {
+  const tail = () => (p.hint ? ` ${p.hint}` : '');
+  if (hits.length === 0 && fallback) {
+    const pod = fallback();
+    if (pod.hits.length > 0) {
+      let out: RawFinding[] = NONE;
+      for (const h of pod.hits) {
+        const why = violation(h.value, p.must);
+        // the fix corrects the pod's value, where it is set
+        const data = p.fixValue !== undefined && !p.must.absent ? { set: h.path, value: p.fixValue } : undefined;
+        if (why) (out === NONE ? (out = []) : out).push(pod.report(h.path, `${who()}: ${dotted(p.podPath ?? [])} (from the pod) ${why}.${tail()}`, data));
+      }
+      return out;
     }
-    return out;
   }
   if (hits.length === 0) {
-    if (p.unset === 'pass' || p.must.absent) return [];
+    if (p.unset === 'pass' || p.must.absent) return NONE;
     const wild = p.path.indexOf('*');
     const data = p.fixValue !== undefined && wild === -1 ? { set: p.path, value: p.fixValue } : undefined;
     // anchored at the deepest part of the path that exists (findingAt falls back to an ancestor)
-    return [anchor(wild === -1 ? p.path : p.path.slice(0, wild), `${who} does not set ${where}.${tail}`, data)];
+    return [anchor(wild === -1 ? p.path : p.path.slice(0, wild), `${who()} does not set ${dotted(p.path)}.${tail()}`, data)];
   }
-  const out: RawFinding[] = [];
+  let out: RawFinding[] = NONE;
   for (const h of hits) {
     const why = violation(h.value, p.must, root);
     if (!why) continue;
     const data = p.fixValue !== undefined && !p.must.absent ? { set: h.path, value: p.fixValue } : undefined;
-    out.push(anchor(h.path, `${who}: ${dotted(h.path)} ${why}.${tail}`, data));
+    (out === NONE ? (out = []) : out).push(anchor(h.path, `${who()}: ${dotted(h.path)} ${why}.${tail()}`, data));
   }
   return out;
+}
+
+/** The kinds an item judges, as a set made once per params object (which keeps its identity). */
+const kindSets = new WeakMap<Params, ReadonlySet<string> | undefined>();
+function kindsOf(p: Params): ReadonlySet<string> | undefined {
+  if (!p.kinds) return undefined;
+  let set = kindSets.get(p);
+  if (!set) kindSets.set(p, (set = new Set(p.kinds)));
+  return set;
 }
 
 /**
@@ -142,13 +166,13 @@ export const k8sField = fileCheck({
   params: Params,
   kinds: ['kubernetes'],
   run: (file, p) => {
-    const kinds = p.kinds ? new Set(p.kinds) : undefined;
+    const kinds = kindsOf(p);
     if (p.target === 'container') {
       return forEachContainer(file, { init: p.includeInit, skipBatch: p.skipBatch }, (ctx) => {
         if (kinds && !kinds.has(ctx.obj.kind)) return undefined;
-        const who = `${describeContainer(ctx.c)} of ${ctx.obj.ref}`;
+        const who = () => `${describeContainer(ctx.c)} of ${ctx.obj.ref}`;
         const fallback = p.podPath
-          ? { hits: walk(ctx.obj.podSpec, p.podPath, ctx.obj.podSpecPath), report: (at: YamlPath, message: string, data?: Record<string, unknown>) => findingAt(ctx, at, message, { container: ctx.c.name, data }) }
+          ? () => ({ hits: walk(ctx.obj.podSpec, p.podPath!, ctx.obj.podSpecPath), report: (at: YamlPath, message: string, data?: Record<string, unknown>) => findingAt(ctx, at, message, { container: ctx.c.name, data }) })
           : undefined;
         return judge(walk(ctx.c.value, p.path), p, who, (rel, message, data) => containerFinding(ctx, rel, message, data && { ...data, set: ctx.c.path.concat(data.set as YamlPath) }), fallback);
       });
@@ -159,7 +183,7 @@ export const k8sField = fileCheck({
         (ctx, podSpec) => {
           if (kinds && !kinds.has(ctx.obj.kind)) return undefined;
           const base = ctx.obj.podSpecPath!;
-          return judge(walk(podSpec, p.path), p, ctx.obj.ref, (rel, message, data) => findingAt(ctx, base.concat(rel), message, { data: data && { ...data, set: base.concat(data.set as YamlPath) } }));
+          return judge(walk(podSpec, p.path), p, () => ctx.obj.ref, (rel, message, data) => findingAt(ctx, base.concat(rel), message, { data: data && { ...data, set: base.concat(data.set as YamlPath) } }));
         },
         { skipBatch: p.skipBatch },
       );
@@ -172,7 +196,7 @@ export const k8sField = fileCheck({
       if (obj.malformed || (kinds && !kinds.has(obj.kind))) continue;
       judged = true;
       const ctx: Ctx = { file: file as K8sFile, model, obj };
-      for (const f of judge(walk(obj.value, p.path), p, obj.ref, (rel, message, data) => findingAt(ctx, obj.base.concat(rel), message, { data: data && { ...data, set: obj.base.concat(data.set as YamlPath) } }), undefined, obj.value)) findings.push(f);
+      for (const f of judge(walk(obj.value, p.path), p, () => obj.ref, (rel, message, data) => findingAt(ctx, obj.base.concat(rel), message, { data: data && { ...data, set: obj.base.concat(data.set as YamlPath) } }), undefined, obj.value)) findings.push(f);
     }
     return judged ? { findings } : undefined;
   },

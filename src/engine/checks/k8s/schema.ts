@@ -92,21 +92,26 @@ function describe(type: string): string {
   return 'a map';
 }
 
+/** The error of a value of the wrong type. */
+function wrongType(value: Json, type: string, path: readonly (string | number)[], errors: SchemaError[]): void {
+  errors.push({ path: [...path], at: 'value', message: `${path.length ? shown(path) : 'The object'} must be ${describe(type)}, not ${typeName(value)}.` });
+}
+
 /** Validates a value against a type; errors are pushed up to `max`. */
 export function validate(api: KubernetesApi, value: Json, type: string, path: (string | number)[], errors: SchemaError[], max: number, quantity = false): void {
   if (errors.length >= max || value === null || type === 'any') return;
-  const wrong = () => errors.push({ path: [...path], at: 'value', message: `${path.length ? shown(path) : 'The object'} must be ${describe(type)}, not ${typeName(value)}.` });
   if (type.startsWith('[]')) {
-    if (!Array.isArray(value)) return void wrong();
+    if (!Array.isArray(value)) return wrongType(value, type, path, errors);
+    const inner = type.slice(2);
     for (let i = 0; i < value.length && errors.length < max; i++) {
       path.push(i);
-      validate(api, value[i], type.slice(2), path, errors, max);
+      validate(api, value[i], inner, path, errors, max);
       path.pop();
     }
     return;
   }
   if (type.startsWith('{}')) {
-    if (!isObject(value)) return void wrong();
+    if (!isObject(value)) return wrongType(value, type, path, errors);
     const inner = type.slice(2);
     const q = QUANTITY_MAPS.has(String(path[path.length - 1]));
     for (const k of Object.keys(value)) {
@@ -118,24 +123,24 @@ export function validate(api: KubernetesApi, value: Json, type: string, path: (s
   }
   switch (type) {
     case 'string':
-      if (typeof value !== 'string' && !(quantity && typeof value === 'number')) wrong();
+      if (typeof value !== 'string' && !(quantity && typeof value === 'number')) wrongType(value, type, path, errors);
       return;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) wrong();
+      if (typeof value !== 'number' || !Number.isInteger(value)) wrongType(value, type, path, errors);
       return;
     case 'number':
-      if (typeof value !== 'number') wrong();
+      if (typeof value !== 'number') wrongType(value, type, path, errors);
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') wrong();
+      if (typeof value !== 'boolean') wrongType(value, type, path, errors);
       return;
     case 'int-or-string':
-      if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value))) wrong();
+      if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value))) wrongType(value, type, path, errors);
       return;
   }
   const model = api.models[type];
   if (!model) return; // a type the data does not describe: not judged
-  if (!isObject(value)) return void wrong();
+  if (!isObject(value)) return wrongType(value, type, path, errors);
   const obj = value as JsonObject;
   for (const k of Object.keys(obj)) {
     if (errors.length >= max) return;
