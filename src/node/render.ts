@@ -7,10 +7,9 @@ import type { Config } from '../engine/checklist/schema';
 import type { Problem } from '../engine/model';
 import { helmRenderInfo } from '../engine/render/helm';
 import { kustomizeRenderInfo } from '../engine/render/kustomize';
+import { sourceYaml } from '../engine/render/yamlFiles';
 import { joinPath, planRendering, type ChartEntry, type KustomizationEntry, type RenderPlan } from '../engine/render/plan';
 import { lineStart, renderedPath } from '../engine/render/sourceMap';
-import { readYaml } from '../engine/render/yamlFiles';
-import type { YamlFile } from '../engine/parse/yamlSupport';
 import type { SourceFile } from '../engine/workspace';
 
 export interface RenderOptions {
@@ -171,9 +170,8 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
       return undefined;
     }
   };
-  // overlapping kustomizations share their bases: each source file is read and parsed once per batch
-  const yamlFiles = new Map<string, YamlFile | undefined>();
-  const yamlOf = (p: string): YamlFile | undefined => readYaml(yamlFiles, p, read);
+  // overlapping kustomizations share their bases and components: each is read and parsed once per batch
+  const kustomizeSources = sourceYaml(read);
   // one unaudited result per chart or kustomization, at its Chart.yaml or kustomization file
   const notAudited = (file: string, why: string): void => {
     const what = /(^|\/)Chart\.ya?ml$/.test(file) ? 'Helm chart' : 'Kustomization';
@@ -246,7 +244,7 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
         const rel = path.relative(root, path.resolve(r.cwd, p)).split(path.sep).join('/');
         return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel;
       };
-      const { text, info } = kustomizeRenderInfo(r.out.stdout, k.file, resolve, yamlOf);
+      const { text, info } = kustomizeRenderInfo(r.out.stdout, k.file, resolve, kustomizeSources);
       sources.push({ path: renderedPath('kustomize', k.file), kind: 'kubernetes', text, rendered: info });
     }));
   }

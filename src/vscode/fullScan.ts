@@ -84,6 +84,9 @@ function checkCurrent(run: ScanRun): void {
  */
 export async function readFolder(a: ScanSubject, run: ScanRun, phases: Phases): Promise<{ engine: Engine; setup: FolderSetup }> {
   const { token, progress } = run;
+  // the built-in checklists load while the configuration is read and the folder walked (the first scan only)
+  const builtinsLoaded = a.host.builtins();
+  builtinsLoaded.catch(() => undefined); // (awaited below)
   progress?.(`${a.name}: reading configuration`);
   // The config decides the excludes and how charts render, so it is read before the walk; the checklists after it.
   const config = await readFolderConfig(a.folder.uri, a.settings, a.setup?.fileConfig);
@@ -110,7 +113,7 @@ export async function readFolder(a: ScanSubject, run: ScanRun, phases: Phases): 
   let engine: Engine;
   let setup: FolderSetup;
   try {
-    const builtins = await a.host.builtins();
+    const builtins = await builtinsLoaded;
     setup = await loadSetup(a.folder.uri, builtins, a.settings, a.repoChecklists, a.setup?.fileConfig, config);
     checkCurrent(run);
     engine = new Engine(setup.checklists, setup.config, a.folder.uri.toString());

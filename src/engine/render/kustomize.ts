@@ -2,7 +2,7 @@ import { parseYaml, toPlain, type YamlFile, type YamlPath } from '../parse/yamlS
 import { getIn, isObject, type Json, type JsonObject } from '../parse/kubernetes';
 import { lineStart, lineTable, type RenderInfo, type SourceLocation } from './sourceMap';
 import { annotationLines, cutLines, ORIGIN, printed, TRANSFORMATIONS } from './annotationLines';
-import { keyAt, plainOf as plainDocs, translatePath } from './yamlFiles';
+import { keyAt, plainOf as plainDocs, translatePath, type SourceYaml } from './yamlFiles';
 import type { KustomizeHomes } from './homes';
 
 
@@ -25,16 +25,17 @@ export interface DocSource {
  * each once for all its kustomizations). The output is parsed once: the annotations' lines are cut from its
  * text and every other key keeps the position that parse gave it.
  */
-export function kustomizeRenderInfo(output: string, kustomization: string, resolve: (p: string) => string | undefined, yamlOf: (file: string) => YamlFile | undefined): { text: string; info: RenderInfo } {
-  const { docs, lineCounter } = parseYaml(output, 'rendered');
-  const sources: DocSource[] = [];
+export function kustomizeRenderInfo(output: string, kustomization: string, resolve: (p: string) => string | undefined, sources: SourceYaml): { text: string; info: RenderInfo } {
+  const { file: yamlOf, inline: inlineYaml } = sources;
+  const { docs, lineCounter, plain: plains } = parseYaml(output, 'rendered', { plain: true });
+  const docSources: DocSource[] = [];
   const annotations = new Map<string, unknown>();
   const annotation = (text: string): unknown => {
     if (!annotations.has(text)) annotations.set(text, plainOf(text));
     return annotations.get(text);
   };
-  for (const doc of docs) {
-    const plain = toPlain(doc);
+  for (let i = 0; i < docs.length; i++) {
+    const plain = plains[i] ?? toPlain(docs[i]);
     const value = isObject(plain) ? plain : {};
     const ann = getIn(value, ['metadata', 'annotations']);
     const origin = isObject(ann) && typeof ann[ORIGIN] === 'string' ? annotation(ann[ORIGIN]) : undefined;
@@ -50,20 +51,14 @@ export function kustomizeRenderInfo(output: string, kustomization: string, resol
         if (file) transformers.push({ file, kind: typeof kind === 'string' ? kind : '' });
       }
     }
-    sources.push({ kind: String(value.kind ?? ''), name: String(getIn(value, ['metadata', 'name']) ?? ''), value: withoutAnnotations(value), origin: originPath, generatedIn, transformers });
+    docSources.push({ kind: String(value.kind ?? ''), name: String(getIn(value, ['metadata', 'name']) ?? ''), value: withoutAnnotations(value), origin: originPath, generatedIn, transformers });
   }
   const cut = annotationLines(output, docs, lineCounter);
   const { text, rendered } = cut ? cutLines(output, docs, lineCounter, cut) : printed(docs);
   const fallback: SourceLocation = { file: kustomization, range: lineStart(0) };
   const bases = new Map<number, { index: number; value: JsonObject } | undefined>();
-  const inline = new Map<string, YamlFile>();
-  const inlineYaml = (text: string, file: string): YamlFile => {
-    let y = inline.get(text);
-    if (!y) inline.set(text, (y = parseYaml(text, file)));
-    return y;
-  };
   const locate = ({ docIndex, path }: { docIndex: number; path: YamlPath }): SourceLocation | undefined => {
-    const src = sources[docIndex];
+    const src = docSources[docIndex];
     if (!src) return undefined;
     const y = src.origin ? yamlOf(src.origin) : undefined;
     if (!bases.has(docIndex)) bases.set(docIndex, y && matchingDoc(y, src));
@@ -78,7 +73,7 @@ export function kustomizeRenderInfo(output: string, kustomization: string, resol
     if (src.generatedIn) return { file: src.generatedIn, range: lineStart(0) };
     return undefined;
   };
-  const homes: KustomizeHomes = { tool: 'kustomize', docs: sources.map(({ kind, name, origin, transformers }) => ({ kind, name, origin, transformers })) };
+  const homes: KustomizeHomes = { tool: 'kustomize', docs: docSources.map(({ kind, name, origin, transformers }) => ({ kind, name, origin, transformers })) };
   return { text, info: { tool: 'kustomize', from: kustomization, lines: lineTable(rendered, locate), fallback, homes } };
 }
 

@@ -12,6 +12,26 @@ export function readYaml(files: Map<string, YamlFile | undefined>, file: string,
   return files.get(file);
 }
 
+/** The source files a rendering's map reads, parsed once for every rendering of a batch: files by path, inline patches by text. */
+export interface SourceYaml {
+  file(path: string): YamlFile | undefined;
+  inline(text: string, file: string): YamlFile;
+}
+
+/** Source files read through `read`, each parsed once. */
+export function sourceYaml(read: (p: string) => string | undefined): SourceYaml {
+  const files = new Map<string, YamlFile | undefined>();
+  const inline = new Map<string, YamlFile>();
+  return {
+    file: (path) => readYaml(files, path, read),
+    inline: (text, file) => {
+      let y = inline.get(text);
+      if (!y) inline.set(text, (y = parseYaml(text, file)));
+      return y;
+    },
+  };
+}
+
 /** The key at a path of a document (or its deepest existing ancestor); the document's start when none. */
 export function keyAt(y: YamlFile, docIndex: number, path: YamlPath): Range {
   const doc = y.docs[docIndex];
