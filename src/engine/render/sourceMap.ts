@@ -20,7 +20,7 @@ export interface RenderInfo {
   /** The chart folder or kustomization file that was rendered (relative, forward slashes). */
   from: string;
   /** Per rendered line (0-based): its source, or null (the nearest line above with one is used). */
-  lines: (SourceLocation | null)[];
+  lines: LineSources;
   /** Where anything else goes (the chart's Chart.yaml, the kustomization file). */
   fallback: SourceLocation;
   /** What a fix needs to find the one source place an edit of the rendered output belongs in (see homes.ts). */
@@ -84,21 +84,59 @@ export function keysOf(docs: YamlFile['docs'], lineCounter: LineCounter, lineOf:
   return keys;
 }
 
-/** Builds the per-line table of a RenderInfo: the first key of each line decides. */
-export function lineTable({ keys, lineCount }: RenderedKeys, locate: (key: RenderedKey) => SourceLocation | undefined): (SourceLocation | null)[] {
-  const lines: (SourceLocation | null)[] = new Array(lineCount).fill(null);
-  for (const k of keys) {
-    if (lines[k.line]) continue;
-    lines[k.line] = locate(k) ?? null;
+/**
+ * Where each rendered line comes from, found when a line is first asked about (findings are on a few of the
+ * lines; the others are never looked up): the first key of the line with a source decides.
+ */
+export class LineSources {
+  private constructor(
+    private readonly found: (SourceLocation | null | undefined)[],
+    private readonly keys: readonly (RenderedKey[] | undefined)[] = [],
+    private readonly locate?: (key: RenderedKey) => SourceLocation | undefined,
+  ) {}
+
+  /** A table of known sources. */
+  static of(lines: readonly (SourceLocation | null)[]): LineSources {
+    return new LineSources([...lines]);
   }
-  return lines;
+
+  /** The table of a rendered text's keys, each line located on first use. */
+  static fromKeys({ keys, lineCount }: RenderedKeys, locate: (key: RenderedKey) => SourceLocation | undefined): LineSources {
+    const byLine: (RenderedKey[] | undefined)[] = new Array(lineCount);
+    for (const k of keys) (byLine[k.line] ??= []).push(k);
+    return new LineSources(new Array(lineCount), byLine, locate);
+  }
+
+  get length(): number {
+    return this.found.length;
+  }
+
+  at(line: number): SourceLocation | null {
+    let at = this.found[line];
+    if (at === undefined) {
+      at = null;
+      for (const k of this.keys[line] ?? []) if ((at = this.locate?.(k) ?? null)) break;
+      this.found[line] = at;
+    }
+    return at;
+  }
+
+  /** Every line's source. */
+  all(): (SourceLocation | null)[] {
+    return Array.from({ length: this.length }, (_, l) => this.at(l));
+  }
+}
+
+/** Builds the per-line table of a RenderInfo: the first key of each line with a source decides. */
+export function lineTable(rendered: RenderedKeys, locate: (key: RenderedKey) => SourceLocation | undefined): LineSources {
+  return LineSources.fromKeys(rendered, locate);
 }
 
 /** The source of a rendered range: its line's, else the nearest line above with one, else the fallback. */
 export function sourceOf(info: RenderInfo, range: Range | undefined): SourceLocation {
   if (!range) return info.fallback;
   for (let l = Math.min(range.start.line, info.lines.length - 1); l >= 0; l--) {
-    const at = info.lines[l];
+    const at = info.lines.at(l);
     if (at) return at;
   }
   return info.fallback;
@@ -114,7 +152,7 @@ export function lineStart(line: number): Range {
  * edit adds have no source of their own (the nearest line above with one counts), the others keep theirs.
  */
 export function shiftLines(info: RenderInfo, edits: readonly TextEdit[]): RenderInfo {
-  const lines = [...info.lines];
+  const lines = info.lines.all();
   const sorted = [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
   for (const e of sorted) {
     const { start, end } = e.range;
@@ -123,5 +161,5 @@ export function shiftLines(info: RenderInfo, edits: readonly TextEdit[]): Render
     const at = start.character === 0 && end.character === 0 ? start.line : start.line + 1;
     lines.splice(at, end.line - start.line, ...added);
   }
-  return { ...info, lines };
+  return { ...info, lines: LineSources.of(lines) };
 }
