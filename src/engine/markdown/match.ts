@@ -1,47 +1,12 @@
-import { contentWords, identifiers } from './normalize';
+import { identifiers } from './normalize';
+import { ACTIVITY, CHECK_VERB, HEDGE, MEASURED, OPPOSITE, OUTCOME_WORDS, PLATFORM, STATE_PENALTY, STATE_WORDS, unknownNames, weightedWords } from './lineReading';
 import { lineTerms, type Domain } from './ruleTerms';
 import { NAME_WEIGHT, wordWeight } from './concepts';
-import type { RuleConcept } from './ruleConcept';
+import type { LinkTarget, TextLink } from './linkTarget';
 import { assertedBy, conceptLinks, conceptOwners } from './conceptLink';
 import { readLine, TEST_VERB, type LineConcepts } from './conceptRead';
 
-/** What a Markdown line can link to: a checklist item with its phrasings. */
-export interface LinkTarget {
-  id: string;
-  title: string;
-  /** Phrasings a human-written checklist might use (the item's `matches`). */
-  matches: readonly string[];
-  mode: 'auto' | 'evidence' | 'manual';
-  aliases?: readonly string[];
-  /** Phrasings of a broader requirement the item is one part of (its `broaderMatches`); they rank just below its own. */
-  inherited?: readonly string[];
-  /**
-   * How much an inherited phrasing counts (default {@link INHERITED}): the item (`k8s.resources.limits.cpu`)
-   * covers only part of what the phrasing says, so a sibling that names the phrase itself wins.
-   */
-  inheritedWeight?: number;
-  /** Further text the item is known by (e.g. its check parameters); only identifiers are taken from it. */
-  extra?: string;
-  /** Phrasings derived from the rule's data (its id, the fields and kinds it reads); they rank below its own. */
-  derived?: readonly string[];
-  /** Packages, kinds, fields, instructions and commands the rule reads (lower case): a line naming one speaks of it. */
-  terms?: readonly string[];
-  /** Names written in the rule's title and phrasings (`.dockerignore`, `npm ci`): weaker than {@link terms}. */
-  textTerms?: readonly string[];
-  /** The kind of files the rule reads, when it is about one: a section about Dockerfiles prefers Dockerfile rules. */
-  domain?: Domain;
-  /** What the rule asserts (property, subject, polarity), read from its data (ruleConcept.ts). */
-  concept?: RuleConcept;
-}
-
-export interface TextLink {
-  id: string;
-  mode: LinkTarget['mode'];
-  /** Human-readable: `matched "resource limits"`, `mentions CORS_ORIGIN`. */
-  reason: string;
-  /** 0–1: how close the line is to the phrasing that matched. */
-  score: number;
-}
+export type { LinkTarget, TextLink } from './linkTarget';
 
 interface Phrasing {
   text: string;
@@ -60,66 +25,11 @@ export const INHERITED = 0.88;
 /** Phrasings derived from a rule's id and parameters are terse: they count this much. */
 const DERIVED = 0.9;
 
-/** Words in parentheses ("(Trivy, Snyk)", "(min 3)") are examples or details: they count this much. */
-const ASIDE = 0.35;
-
-/**
- * A clause that gives the reason for a requirement ("… to prevent resource
- * exhaustion", "… so that pods can be rescheduled"): it explains, it is not what is asked.
- */
-const PURPOSE = /\s(?:to (?:prevent|ensure|avoid|allow|determine|reduce|minimi[sz]e|improve|enable|keep|protect|support|help|detect|speed)|so that|in order to)\s(.+)$/i;
-
-/** A checklist's own numbering before a line ("RULE #7 -", "Step 3:", "#2."): not what the line asks. */
-const NUMBERED = /^[\s*_]*(?:(?:rule|step|item|check|practice|tip)\s*#?\s*\d+|#\d+)\s*[-–—:.)]\s*/i;
-
-/** The content words of a text, with words that only occur inside parentheses or a purpose clause weighted down. */
-export function weightedWords(text: string): Map<string, number> {
-  const asides: string[] = [];
-  let main = text.replace(NUMBERED, '').replace(/\(([^()]*)\)/g, (_m, inner: string) => {
-    asides.push(inner);
-    return ' ';
-  });
-  const purpose = PURPOSE.exec(main);
-  // Only a clause after a requirement of its own ("Scan images for vulnerabilities": "scan images").
-  if (purpose && contentWords(main.slice(0, purpose.index)).length >= 2) {
-    asides.push(purpose[1]);
-    main = main.slice(0, purpose.index);
-  }
-  const out = new Map<string, number>();
-  for (const w of contentWords(main)) out.set(w, 1);
-  for (const w of contentWords(asides.join(' , '))) if (!out.has(w)) out.set(w, ASIDE);
-  return out;
-}
-
 interface IndexedTarget {
   target: LinkTarget;
   phrasings: Phrasing[];
   identifiers: Set<string>;
 }
-
-/**
- * Words that describe a runtime or one-off state ("tests are passing", "deployment successful", "logs
- * verified") or an activity ("test graceful shutdown", "migrations coordinated") rather than something the
- * repository declares. A line using one its phrasing lacks speaks of an operational fact, so its score is
- * lowered. Outcomes are never an automated rule's phrasing (see the constructor).
- */
-const OUTCOME_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing healthy collected detected observed'));
-const STATE_WORDS = new Set([...OUTCOME_WORDS, ...contentWords('rotated reviewed monitored monitoring ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
-const STATE_PENALTY = 0.7;
-/** A phrasing that starts by telling a person to do something ("Run smoke tests", "Verify backups") is an activity. */
-const ACTIVITY = /^\s*(run|verify|test|check|monitor|perform|execute|conduct|review)\b/i;
-/** A line that starts by telling a person to check something ("Verify healthcheck works") asks for an activity. */
-const CHECK_VERB = /^[\s*_]*(verify|test|check|monitor|watch|review|perform|conduct|confirm)\b/i;
-/** A line that only suggests something ("Consider disabling CPU limits", "Optionally …") states no requirement to verify. */
-const HEDGE = /^[\s*_]*(consider|optionally|optional:|if (?:possible|needed|required))\b/i;
-/**
- * A suggestion to switch something off or leave it out ("Consider disabling CPU limits", "Optionally skip the
- * probe") asks for the opposite of the rule that shares its words: no check verifies it.
- */
-const OPPOSITE = /^[\s*_]*(?:consider|optionally|you (?:may|can)|it is (?:fine|ok) to)\s+(?:not\b|disabling|removing|dropping|turning off|skipping|omitting|relaxing|allowing|disable|remove|drop|turn off|skip|omit|relax|allow)/i;
-
-/** A target for a measured figure ("Response time < 500ms", "error rate under 1%") is a runtime fact, not a file's. */
-const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|more than|at least|at most))\s*=?\s*\d+(?:\.\d+)?\s*(?:ms|s|sec|seconds?|minutes?|%|rps|qps)(?![a-z])/i;
 
 /**
  * How much more "the line says what the phrasing says" counts than "the phrasing explains the whole line"
@@ -142,21 +52,8 @@ const MARGIN = 0.1;
 const TERM_SCORE = 0.9;
 /** Score of a link made because the line names the property the rule asserts (conceptLink.ts). */
 const CONCEPT_SCORE = 0.85;
-/**
- * A line about the platform a service runs on (the cluster, its nodes, the network in front of it) speaks of
- * something no repository file declares: it links by its wording only, never by a property it names ("Autoscaling
- * configured for the node pools" is not the workload's HorizontalPodAutoscaler).
- */
-const PLATFORM = /\b(?:clusters?|nodes?(?!\.?js)|node ?pools?|control[- ]plane|etcd|api[- ]server|kubelet|load[- ]balancers?|cdn|waf|vpc|firewalls?|dns|on[- ]call|team)\b/i;
 /** Under a heading about one kind of file, the rules about that kind score this much more. */
 const DOMAIN_BOOST = 1.1;
-
-/** Normalised words of the names a line gives: CamelCase names (`LimitRange`) and code spans. */
-function unknownNames(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const m of text.matchAll(/\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|`[^`]+`/g)) for (const w of contentWords(m[0])) out.add(w);
-  return out;
-}
 
 /** A function's results by argument, for the texts of one index. */
 function memo<T>(fn: (text: string) => T): (text: string) => T {

@@ -1,0 +1,74 @@
+import { contentWords } from './normalize';
+
+/**
+ * How a checklist line is read for scoring: its words weighted (asides and reason clauses count less), and the
+ * signs that it states a runtime fact, an activity, a suggestion or a measured target rather than a requirement.
+ */
+
+/** Words in parentheses ("(Trivy, Snyk)", "(min 3)") are examples or details: they count this much. */
+export const ASIDE = 0.35;
+
+/**
+ * A clause that gives the reason for a requirement ("… to prevent resource
+ * exhaustion", "… so that pods can be rescheduled"): it explains, it is not what is asked.
+ */
+const PURPOSE = /\s(?:to (?:prevent|ensure|avoid|allow|determine|reduce|minimi[sz]e|improve|enable|keep|protect|support|help|detect|speed)|so that|in order to)\s(.+)$/i;
+
+/** A checklist's own numbering before a line ("RULE #7 -", "Step 3:", "#2."): not what the line asks. */
+const NUMBERED = /^[\s*_]*(?:(?:rule|step|item|check|practice|tip)\s*#?\s*\d+|#\d+)\s*[-–—:.)]\s*/i;
+
+/** The content words of a text, with words that only occur inside parentheses or a purpose clause weighted down. */
+export function weightedWords(text: string): Map<string, number> {
+  const asides: string[] = [];
+  let main = text.replace(NUMBERED, '').replace(/\(([^()]*)\)/g, (_m, inner: string) => {
+    asides.push(inner);
+    return ' ';
+  });
+  const purpose = PURPOSE.exec(main);
+  // Only a clause after a requirement of its own ("Scan images for vulnerabilities": "scan images").
+  if (purpose && contentWords(main.slice(0, purpose.index)).length >= 2) {
+    asides.push(purpose[1]);
+    main = main.slice(0, purpose.index);
+  }
+  const out = new Map<string, number>();
+  for (const w of contentWords(main)) out.set(w, 1);
+  for (const w of contentWords(asides.join(' , '))) if (!out.has(w)) out.set(w, ASIDE);
+  return out;
+}
+
+/**
+ * Words that describe a runtime or one-off state ("tests are passing", "deployment successful", "logs
+ * verified") or an activity ("test graceful shutdown", "migrations coordinated") rather than something the
+ * repository declares. A line using one its phrasing lacks speaks of an operational fact, so its score is
+ * lowered. Outcomes are never an automated rule's phrasing (see the constructor).
+ */
+export const OUTCOME_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing healthy collected detected observed'));
+export const STATE_WORDS = new Set([...OUTCOME_WORDS, ...contentWords('rotated reviewed monitored monitoring ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
+export const STATE_PENALTY = 0.7;
+/** A phrasing that starts by telling a person to do something ("Run smoke tests", "Verify backups") is an activity. */
+export const ACTIVITY = /^\s*(run|verify|test|check|monitor|perform|execute|conduct|review)\b/i;
+/** A line that starts by telling a person to check something ("Verify healthcheck works") asks for an activity. */
+export const CHECK_VERB = /^[\s*_]*(verify|test|check|monitor|watch|review|perform|conduct|confirm)\b/i;
+/** A line that only suggests something ("Consider disabling CPU limits", "Optionally …") states no requirement to verify. */
+export const HEDGE = /^[\s*_]*(consider|optionally|optional:|if (?:possible|needed|required))\b/i;
+/**
+ * A suggestion to switch something off or leave it out ("Consider disabling CPU limits", "Optionally skip the
+ * probe") asks for the opposite of the rule that shares its words: no check verifies it.
+ */
+export const OPPOSITE = /^[\s*_]*(?:consider|optionally|you (?:may|can)|it is (?:fine|ok) to)\s+(?:not\b|disabling|removing|dropping|turning off|skipping|omitting|relaxing|allowing|disable|remove|drop|turn off|skip|omit|relax|allow)/i;
+
+/** A target for a measured figure ("Response time < 500ms", "error rate under 1%") is a runtime fact, not a file's. */
+export const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|more than|at least|at most))\s*=?\s*\d+(?:\.\d+)?\s*(?:ms|s|sec|seconds?|minutes?|%|rps|qps)(?![a-z])/i;
+
+/**
+ * A line about the platform a service runs on (the cluster, its nodes, the network in front of it) speaks of
+ * something no repository file declares: it links by its wording only, never by a property it names ("Autoscaling
+ * configured for the node pools" is not the workload's HorizontalPodAutoscaler).
+ */
+export const PLATFORM = /\b(?:clusters?|nodes?(?!\.?js)|node ?pools?|control[- ]plane|etcd|api[- ]server|kubelet|load[- ]balancers?|cdn|waf|vpc|firewalls?|dns|on[- ]call|team)\b/i;
+/** Normalised words of the names a line gives: CamelCase names (`LimitRange`) and code spans. */
+export function unknownNames(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|`[^`]+`/g)) for (const w of contentWords(m[0])) out.add(w);
+  return out;
+}
