@@ -77,6 +77,24 @@ const isText = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isPosition = (p: Position | undefined): p is Position => !!p && isCount(p.line) && isCount(p.character);
 
+/** Rule ids and severities quoted once each: a report repeats a few hundred of them over every finding. */
+const quotedNames = new Map<string, string>();
+function quoted(name: string): string {
+  let q = quotedNames.get(name);
+  if (q === undefined) {
+    q = quote(name);
+    if (quotedNames.size < 4096) quotedNames.set(name, q);
+  }
+  return q;
+}
+
+/** A file path quoted once for the run of findings in that file (findings come file by file). */
+let lastFile: { file: string; quoted: string } = { file: '', quoted: '""' };
+function quotedFile(file: string): string {
+  if (lastFile.file !== file) lastFile = { file, quoted: quote(file) };
+  return lastFile.quoted;
+}
+
 /** The fixed text between a finding's values at one depth (`pad`), made once per depth. */
 interface FindingFrame {
   ruleId: string;
@@ -134,12 +152,12 @@ function findingText(f: Finding, pad: string): string | undefined {
   if (!isText(f.ruleId) || !isText(f.severity) || !isText(f.message) || typeof f.fixable !== 'boolean') return undefined;
   if ((f.object && !isText(f.object)) || (f.container && !isText(f.container))) return undefined;
   const k = frameAt(pad);
-  let s = k.ruleId + quote(f.ruleId) + k.severity + quote(f.severity) + k.message + quote(f.message);
+  let s = k.ruleId + quoted(f.ruleId) + k.severity + quoted(f.severity) + k.message + quote(f.message);
   if (f.scope === 'repository') s += k.scope;
   else {
     const r = f.range;
     if (!isText(f.file) || !r || !isPosition(r.start) || !isPosition(r.end)) return undefined;
-    s += k.file + quote(f.file) + k.start + r.start.line + k.startCharacter + r.start.character + k.end + r.end.line + k.endCharacter + r.end.character + k.rangeEnd;
+    s += k.file + quotedFile(f.file) + k.start + r.start.line + k.startCharacter + r.start.character + k.end + r.end.line + k.endCharacter + r.end.character + k.rangeEnd;
   }
   if (f.object) s += k.object + quote(f.object);
   if (f.container) s += k.container + quote(f.container);
