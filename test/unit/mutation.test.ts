@@ -339,8 +339,10 @@ describe(`mutation: damaged real files never crash or hang the engine (seed ${SE
     tallies.set('10 MB YAML', tally);
     // engine only: the reports of its 580,000 findings are tested in reliabilityOutput.test.ts (capped SARIF and text, streamed JSON)
     const { failures: f } = auditMutant({ name: 'huge.yaml', kind: 'kubernetes', bytes: utf8(parts.join('---\n')) }, tally, false);
-    failures.push(...f.map((what) => ({ kind: '10 MB YAML', source: 'generated', what })));
-    assert.deepEqual(f.filter((x) => !/took \d+ ms/.test(x)), []);
+    // Its time is judged below against its own bound, not the per-file hang bound, so only other failures count.
+    const wrong = f.filter((x) => !/took \d+ ms/.test(x));
+    failures.push(...wrong.map((what) => ({ kind: '10 MB YAML', source: 'generated', what })));
+    assert.deepEqual(wrong, []);
     // A whole 10 MB manifest is read in one go only in the editor (the CLI skips it: maxFileSize, 2 MiB by
     // default, see reliabilityHost.test.ts); it gets a larger bound, still a hang detector: its 580,000
     // findings take about 25 s on a 2-core machine, and up to a third more when the machine is busy.
