@@ -1,10 +1,11 @@
-import { parseAllDocuments } from 'yaml';
 import type { FileEdit, Finding, Range, TextEdit } from '../model';
 import { isObject } from '../parse/kubernetes';
-import { withoutStacks, type YamlPath } from '../parse/yamlSupport';
+import type { YamlPath } from '../parse/yamlSupport';
 import { homeOf } from '../render/homes';
+import { textYaml } from '../render/yamlFiles';
 import type { RenderInfo } from '../render/sourceMap';
 import { applyEdits, LineIndex } from '../text';
+import { docsAfter, RenderedTexts } from './renderedDocs';
 import { setAt } from './k8s/setField';
 import type { AnyFix, FixOutput } from './template';
 import { YamlEditor } from './yamlEdit';
@@ -50,11 +51,6 @@ function changes(before: unknown, after: unknown, path: YamlPath = [], out: Chan
   return out;
 }
 
-function plainDocs(text: string): unknown[] {
-  const docs = withoutStacks(() => parseAllDocuments(text, { prettyErrors: false }));
-  return (Array.isArray(docs) ? docs : [docs]).map((d) => d.toJS({ maxAliasCount: 1000 }) as unknown);
-}
-
 /** One edit from `before` to `after`: the span between their common start and end. */
 function spanEdit(before: string, after: string): TextEdit[] {
   if (before === after) return [];
@@ -72,30 +68,34 @@ function spanEdit(before: string, after: string): TextEdit[] {
  * safe home (the values key a template renders with toYaml, the base file of a Kustomize object). When
  * a field has no such home (a template or patch writes it), the fix is declined with the place to change
  * it by hand. `predicted` is the rendered text's edit: what rendering again gives, kept while fixing.
+ * `texts` holds what the run has already read of rendered texts.
  */
-export function renderedFix(fix: AnyFix, params: unknown, finding: Finding, origin: RenderedOrigin, rendered: { text: string; info?: RenderInfo }, read: (p: string) => string | undefined): FixOutput {
+export function renderedFix(fix: AnyFix, params: unknown, finding: Finding, origin: RenderedOrigin, rendered: { text: string; info?: RenderInfo }, read: (p: string) => string | undefined, texts: RenderedTexts = new RenderedTexts()): FixOutput {
   const orig: Finding = { ...finding, file: origin.file, range: origin.range, data: origin.data };
   const out = fix.compute({ text: rendered.text, finding: orig, params, kind: 'kubernetes', readFile: read });
   if ('declined' in out) return out;
   if (out.edits.some((fe) => fe.file !== origin.file || fe.create)) return { declined: 'this fix edits other files; change it in the source by hand' };
   const edits = out.edits.flatMap((fe) => fe.edits);
   const docIndex = typeof origin.data?.docIndex === 'number' ? origin.data.docIndex : 0;
-  const before = plainDocs(rendered.text);
-  const after = plainDocs(applyEdits(rendered.text, edits));
-  if (before.length !== after.length || before.some((d, i) => i !== docIndex && JSON.stringify(d) !== JSON.stringify(after[i]))) return { declined: 'the fix changes more than this object' };
+  const docs = texts.of(rendered.text);
+  const before = docs.values;
+  const after = docsAfter(docs, docIndex, edits, applyEdits(rendered.text, edits), rendered.text);
+  if (before.length !== after.length || before.some((d, i) => i !== docIndex && d !== after[i] && JSON.stringify(d) !== JSON.stringify(after[i]))) return { declined: 'the fix changes more than this object' };
   const list = changes(before[docIndex], after[docIndex]);
   if (!list?.length) return { declined: 'the fix changes the rendered object in a way no source file can take; change it by hand' };
-  const texts = new Map<string, string>();
+  const homes = new Map<string, string>();
   const here = `change it at ${finding.file}:${finding.range.start.line + 1}`;
+  const readHome = (p: string): string | undefined => homes.get(p) ?? read(p);
+  const sources = textYaml(readHome, texts.sources);
   for (const c of list) {
-    const home = homeOf(rendered.info?.homes, docIndex, before[docIndex], c.path, (p) => texts.get(p) ?? read(p));
+    const home = homeOf(rendered.info?.homes, docIndex, before[docIndex], c.path, readHome, sources);
     if ('declined' in home) return { declined: `no single safe place for this fix in the source: ${home.declined}; ${here}` };
-    const text = texts.get(home.file) ?? read(home.file);
+    const text = homes.get(home.file) ?? read(home.file);
     if (text === undefined) return { declined: `${home.file} cannot be read` };
     const r = setAt(new YamlEditor(text), home.docIndex, home.path, c.value as never);
     if ('declined' in r) return { declined: `${home.file}: ${r.declined}; ${here}` };
-    texts.set(home.file, applyEdits(text, r.edits));
+    homes.set(home.file, applyEdits(text, r.edits));
   }
-  const fileEdits: FileEdit[] = [...texts].map(([file, text]) => ({ file, edits: spanEdit(read(file)!, text) }));
-  return { title: `${out.title} (in ${[...texts.keys()].join(', ')})`, edits: fileEdits, predicted: [{ file: origin.file, edits }] };
+  const fileEdits: FileEdit[] = [...homes].map(([file, text]) => ({ file, edits: spanEdit(read(file)!, text) }));
+  return { title: `${out.title} (in ${[...homes.keys()].join(', ')})`, edits: fileEdits, predicted: [{ file: origin.file, edits }] };
 }

@@ -3,6 +3,7 @@ import { classifyPath, sniffKubernetes } from '../discover';
 import type { FileEdit, FileKind, Finding, TextEdit } from '../model';
 import { applyEdits } from '../text';
 import { renderedOrigin, renderedFix } from './rendered';
+import { RenderedTexts } from './renderedDocs';
 import { shiftLines } from '../render/sourceMap';
 import { clashes, spans, type Span } from './spans';
 import type { FixOutput } from './template';
@@ -25,7 +26,7 @@ export type Unwritable = (file: string) => string | undefined;
  * when the item has no fix, the target moved, a file it would edit may not be written (`unwritable`), or
  * the edit would leave a file that no longer parses.
  */
-export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile, unwritable?: Unwritable): FixOutput {
+export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile, unwritable?: Unwritable, rendered?: RenderedTexts): FixOutput {
   const fix = engine.item(finding.ruleId)?.fix;
   if (!fix) return { declined: `${finding.ruleId} has no automatic fix` };
   const read = (p: string): string | undefined => engine.file(p)?.text ?? readFile?.(p);
@@ -39,7 +40,7 @@ export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile
   const kind = repository ? undefined : (engine.file(finding.file)?.kind ?? kindFor(finding.file, text));
   let out: FixOutput;
   try {
-    out = origin && output ? renderedFix(fix.template, fix.params, finding, origin, { text: output.text, info: output.rendered }, read) : fix.template.compute({ text, finding, params: fix.params, kind, readFile: read });
+    out = origin && output ? renderedFix(fix.template, fix.params, finding, origin, { text: output.text, info: output.rendered }, read, rendered) : fix.template.compute({ text, finding, params: fix.params, kind, readFile: read });
   } catch (e) {
     return { declined: `the fix failed: ${(e as Error).message}` };
   }
@@ -153,6 +154,7 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
     lastDeclined.set(findingKey(f), { ruleId: f.ruleId, file: f.file, line: f.range.start.line, reason });
   };
   const max = opts.maxFixes ?? 1000;
+  const renderedTexts = new RenderedTexts();
   while (applied.length < max) {
     const result = engine.audit(opts.audit);
     const candidates = result.findings.filter((f) => f.fixable && (!opts.rules || opts.rules.has(f.ruleId)) && (!opts.files || opts.files.has(f.file)) && (!opts.where || opts.where(f)) && !attempted.has(findingKey(f)) && declinedAt.get(findingKey(f)) !== version(f));
@@ -163,7 +165,7 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
       if (applied.length + batch.length >= max) break;
       const key = findingKey(f);
       if (batch.some((b) => findingKey(b.f) === key)) continue;
-      const out = computeFix(engine, f, read, opts.unwritable);
+      const out = computeFix(engine, f, read, opts.unwritable, renderedTexts);
       if ('declined' in out) {
         decline(f, out.declined);
         continue;

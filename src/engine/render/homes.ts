@@ -1,10 +1,10 @@
 import { dotted } from '../checks/k8s/field';
 import { getIn, isObject, type Json, type JsonObject } from '../parse/kubernetes';
-import { nodeAt, parseYaml, type YamlFile, type YamlPath } from '../parse/yamlSupport';
+import { nodeAt, type YamlPath } from '../parse/yamlSupport';
 import { Defines, join, subchartOf, templateSpot, valueRefs, type ReadText } from './helm';
 import { matchingDoc, patchesOf, transformerSets, type DocSource } from './kustomize';
 import { outlineTemplate } from './templateOutline';
-import { plainOf, readYaml, translatePath } from './yamlFiles';
+import { plainOf, textYaml, translatePath, type SourceYaml } from './yamlFiles';
 
 /** Per rendered document of a chart: its template and which `---` part of it (null: not known). */
 export interface HelmHomes {
@@ -63,7 +63,7 @@ function mergeValues(a: unknown, b: unknown): unknown {
  * holding it with `toYaml` of `.Values.x` (or `{{ .Values.x }}` for the value itself), and the rendered
  * block is exactly what the values files give. The values file edited is the last one that sets x.
  */
-function helmHome(h: HelmHomes, docIndex: number, doc: unknown, path: YamlPath, read: ReadText): HomeResult {
+function helmHome(h: HelmHomes, docIndex: number, doc: unknown, path: YamlPath, read: ReadText, yaml: SourceYaml): HomeResult {
   const d = h.docs[docIndex];
   if (!d) return { declined: 'the template of this object is not known' };
   const text = read(d.file);
@@ -96,7 +96,7 @@ function helmHome(h: HelmHomes, docIndex: number, doc: unknown, path: YamlPath, 
   let merged: unknown;
   let target: { file: string; prefix: string[] } | undefined;
   for (const c of candidates) {
-    const y = readValues(c.file, read);
+    const y = yaml.file(c.file);
     const root = y?.docs[0]?.contents;
     if (!y || !root || nodeAt(root, [...c.prefix, ...values]) === undefined) continue;
     merged = mergeValues(merged, getIn(plainOf(y)[0], [...c.prefix, ...values]));
@@ -119,20 +119,14 @@ function writesValues(lines: readonly string[], line: number): boolean {
   return /^ *\{\{.*\}\}\s*$/.test(next) && /^ */.exec(next)![0].length > indent && /\.Values\.|toYaml\s+\./.test(next) && !/\b(include|template)\s+"/.test(next);
 }
 
-function readValues(file: string, read: ReadText): YamlFile | undefined {
-  const text = read(file);
-  return text === undefined ? undefined : parseYaml(text, file);
-}
-
 /**
  * Where a field of a kustomization's rendered object is set in its base file: no patch, component or
  * kustomization key sets the field or the part of it the object has, and none removes it.
  */
-function kustomizeHome(k: KustomizeHomes, docIndex: number, doc: unknown, path: YamlPath, read: ReadText): HomeResult {
+function kustomizeHome(k: KustomizeHomes, docIndex: number, doc: unknown, path: YamlPath, yaml: SourceYaml): HomeResult {
   const d = k.docs[docIndex];
   if (!d?.origin) return { declined: 'the object is generated, not read from a file' };
-  const files = new Map<string, YamlFile | undefined>();
-  const yamlOf = (f: string): YamlFile | undefined => readYaml(files, f, read);
+  const yamlOf = yaml.file;
   const y = yamlOf(d.origin);
   const base = y && matchingDoc(y, d);
   if (!y || !base) return { declined: `${d.kind}/${d.name} is not found in ${d.origin}` };
@@ -141,25 +135,25 @@ function kustomizeHome(k: KustomizeHomes, docIndex: number, doc: unknown, path: 
   if (translated.length !== have.length) return { declined: `${dotted(have)} is not in the base ${d.origin}; a patch adds it` };
   const src: DocSource = { kind: d.kind, name: d.name, value: isObject(doc) ? doc : {}, transformers: d.transformers };
   const inBase = (p: YamlPath): boolean => translatePath(doc, base.value, p).length === p.length;
-  const inline = (text: string, file: string): YamlFile => parseYaml(text, file);
   for (const t of d.transformers) {
-    const at = transformerSets(t, src, have, yamlOf, inBase, inline);
+    const at = transformerSets(t, src, have, yamlOf, inBase, yaml.inline);
     if (at) return { declined: `${at.file}:${at.range.start.line + 1} sets ${dotted(have)}` };
   }
-  const removed = removals(d.transformers, yamlOf).find((r) => r.every((s, i) => i >= path.length || String(path[i]) === s) || path.every((s, i) => String(s) === r[i]));
+  const removed = removals(d.transformers, yaml).find((r) => r.every((s, i) => i >= path.length || String(path[i]) === s) || path.every((s, i) => String(s) === r[i]));
   if (removed) return { declined: `a patch removes /${removed.join('/')}` };
   return { file: d.origin, docIndex: base.index, path: [...translated, ...path.slice(have.length)] };
 }
 
 /** The paths the JSON 6902 patches of the object's kustomizations remove (every `remove` op, whatever its target). */
-function removals(transformers: KustomizeHomes['docs'][number]['transformers'], yamlOf: (f: string) => YamlFile | undefined): string[][] {
+function removals(transformers: KustomizeHomes['docs'][number]['transformers'], yaml: SourceYaml): string[][] {
+  const yamlOf = yaml.file;
   const out: string[][] = [];
   for (const t of transformers) {
     const k = yamlOf(t.file);
     const kv = k ? plainOf(k)[0] : undefined;
     if (!/^Patch/.test(t.kind) || !isObject(kv)) continue;
     for (const p of patchesOf(t.file, kv)) {
-      const docs = p.file ? (yamlOf(p.file) ? plainOf(yamlOf(p.file)!) : []) : plainOf(parseYaml(p.inline ?? '', t.file));
+      const docs = p.file ? (yamlOf(p.file) ? plainOf(yamlOf(p.file)!) : []) : plainOf(yaml.inline(p.inline ?? '', t.file));
       for (const ops of docs) {
         if (!Array.isArray(ops)) continue;
         for (const op of ops) if (isObject(op) && op.op === 'remove' && typeof op.path === 'string') out.push(op.path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')));
@@ -170,7 +164,7 @@ function removals(transformers: KustomizeHomes['docs'][number]['transformers'], 
 }
 
 /** The one place an edit of a rendered field belongs in, or why there is none. */
-export function homeOf(homes: HelmHomes | KustomizeHomes | undefined, docIndex: number, doc: unknown, path: YamlPath, read: ReadText): HomeResult {
+export function homeOf(homes: HelmHomes | KustomizeHomes | undefined, docIndex: number, doc: unknown, path: YamlPath, read: ReadText, yaml: SourceYaml = textYaml(read)): HomeResult {
   if (!homes) return { declined: 'the source of this output is not known' };
-  return homes.tool === 'helm' ? helmHome(homes, docIndex, doc, path, read) : kustomizeHome(homes, docIndex, doc, path, read);
+  return homes.tool === 'helm' ? helmHome(homes, docIndex, doc, path, read, yaml) : kustomizeHome(homes, docIndex, doc, path, yaml);
 }

@@ -32,6 +32,26 @@ export function sourceYaml(read: (p: string) => string | undefined): SourceYaml 
   };
 }
 
+/**
+ * Source files read through `read` and parsed once per text they have, so a file edited in the meantime is
+ * parsed again; `store` (file and text → parse) may be shared by the calls of one run of fixes.
+ */
+export function textYaml(read: (p: string) => string | undefined, store = new Map<string, YamlFile>()): SourceYaml {
+  const parsed = (text: string, file: string): YamlFile => {
+    const key = `${file}\0${text}`;
+    let y = store.get(key);
+    if (!y) store.set(key, (y = parseYaml(text, file)));
+    return y;
+  };
+  return {
+    file: (path) => {
+      const text = read(path);
+      return text === undefined ? undefined : parsed(text, path);
+    },
+    inline: parsed,
+  };
+}
+
 /** The key at a path of a document (or its deepest existing ancestor); the document's start when none. */
 export function keyAt(y: YamlFile, docIndex: number, path: YamlPath): Range {
   const doc = y.docs[docIndex];
