@@ -11,23 +11,25 @@ describe('Markdown linking on public checklists', () => {
   // Floors at the level reached, with and without the operations checklist (the lower of the two). dev4 to dev7
   // were the held-out parts of the first four sets (validation, validation2, validation3, validation4) until the
   // fifth set, never tuned on, replaced them; their floors are the levels they had reached as held-out parts.
+  // Tuned floors raised to the level reached when phrasings from the tuned parts' misses were added to the rules'
+  // lexicons (and nine dev labels corrected, see the development set's README).
   const floors = {
     // dev: eight lines relabelled for rules added after it was labelled (see its README) make 108 checkable lines.
-    dev: { recall: 0.84, precision: 0.92, falseAutomated: 0.04 },
-    dev4: { recall: 0.62, precision: 0.74, falseAutomated: 0.058 },
-    dev2: { recall: 0.8, precision: 0.7, falseAutomated: 0.04 },
-    dev5: { recall: 0.69, precision: 0.66, falseAutomated: 0.054 },
+    dev: { recall: 0.86, precision: 0.92, falseAutomated: 0.04 },
+    dev4: { recall: 0.74, precision: 0.79, falseAutomated: 0.045 },
+    dev2: { recall: 0.8, precision: 0.78, falseAutomated: 0.04 },
+    dev5: { recall: 0.75, precision: 0.72, falseAutomated: 0.027 },
     // A third set, all held out; its floors were set from its first measurement (55/80, 63/69 and 0/58 by default;
     // 54/80 and 62/66 with the operations checklist) and raised to the level reached since.
-    dev6: { recall: 0.73, precision: 0.91, falseAutomated: 0.018 },
+    dev6: { recall: 0.83, precision: 0.98, falseAutomated: 0 },
     // A fourth set, split by checklist; first measured at dev3 55/110, 57/70 and 4/112 by default (56/110, 58/71
     // and 5/112 with the operations checklist) and validation4 45/74, 63/77 and 6/69 (45/74, 63/75, 6/69).
     // Phrasings added from the dev parts' misses raised dev3 to 84/110, 87/97, 3/112 and validation4 to 48/74,
     // 66/79, 6/69; on the older held-out parts they also gave one more operational line of validation (9/157), of
     // validation2 (4/76) and of validation3 (1/58) an automated link, and validation2 one more wrong link (36/54):
     // those floors were lowered to the level measured, not tuned back.
-    dev3: { recall: 0.76, precision: 0.89, falseAutomated: 0.028 },
-    dev7: { recall: 0.64, precision: 0.83, falseAutomated: 0.087 },
+    dev3: { recall: 0.83, precision: 0.9, falseAutomated: 0.028 },
+    dev7: { recall: 0.77, precision: 0.85, falseAutomated: 0.087 },
     // A fifth set, all held out and never tuned on; floors from its first measurement: 74/138, 89/113 and 9/182 by
     // default, 72/138, 87/109 and 7/182 with the operations checklist.
     validation5: { recall: 0.52, precision: 0.78, falseAutomated: 0.05 },
