@@ -90,3 +90,19 @@ describe('Markdown linking: a go-live checklist in its own words', () => {
     assert.deepEqual(links.filter((l) => l.mode !== 'manual').map((l) => `${l.id} (${l.reason})`), ['k8s.pod-security.run-as-non-root (names runasnonroot)']);
   });
 });
+
+describe('Markdown linking: "Test" as a noun and as a verb', () => {
+  const { index } = linkIndexFor(targetsOf(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items));
+  const auto = (line: string) => index.link(line).filter((l) => l.mode === 'auto').map((l) => l.id);
+
+  it('a line that starts with a kind of test ("Test coverage …", "Test suite …") states a requirement and links its rule', () => {
+    assert.ok(auto('Test coverage threshold enforced').includes('tests.coverage-threshold'), auto('Test coverage threshold enforced').join(', '));
+    assert.ok(auto('Test coverage minimums enforced').includes('tests.coverage-threshold'));
+    assert.ok(auto('Test suite runs in CI').includes('ci.test'));
+  });
+
+  it('a line that tells a person to test something is an activity and no automated rule claims it', () => {
+    assert.deepEqual(auto('Test graceful shutdown under load'), []);
+    assert.deepEqual(auto('Test the rollback procedure'), []);
+  });
+});
