@@ -175,8 +175,15 @@ for (const repo of REPOS) {
       const dir = explorer.locator(`.monaco-list-row[aria-label="${q.folder}"]`);
       await dir.waitFor({ timeout: STEP_MS });
       if ((await dir.getAttribute('aria-expanded')) !== 'true') await dir.click();
-      await explorer.locator(`.monaco-list-row[aria-label="${q.file}"]`).click();
-      const editor = page.locator('.editor-instance .monaco-editor').first();
+      // The explorer redraws its rows as the file decorations (finding counts) arrive: click again until the tab opens.
+      const tab = page.locator('.tabs-container .tab', { hasText: q.file });
+      for (let attempt = 0; attempt < 5 && !(await tab.isVisible()); attempt++) {
+        await explorer.locator(`.monaco-list-row[aria-label="${q.file}"]`).click();
+        await tab.waitFor({ timeout: 3000 }).catch(() => undefined);
+      }
+      await tab.waitFor({ timeout: STEP_MS });
+      // the text editor showing the file (an editor part keeps the panes of other editor kinds, hidden)
+      const editor = page.locator('.part.editor .editor-instance .monaco-editor:visible').first();
       await editor.locator('.squiggly-error').first().waitFor({ timeout: STEP_MS });
       const lineText = editor.locator('.view-line', { hasText: q.line });
       await lineText.locator('span span', { hasText: new RegExp(`^${q.token}$`) }).first().click();
