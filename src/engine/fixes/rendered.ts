@@ -79,7 +79,7 @@ export function renderedFix(fix: AnyFix, params: unknown, finding: Finding, orig
   const docIndex = typeof origin.data?.docIndex === 'number' ? origin.data.docIndex : 0;
   const docs = texts.of(rendered.text);
   const before = docs.values;
-  const after = docsAfter(docs, docIndex, edits, applyEdits(rendered.text, edits), rendered.text);
+  const after = docsAfter(docs, docIndex, edits);
   if (before.length !== after.length || before.some((d, i) => i !== docIndex && d !== after[i] && JSON.stringify(d) !== JSON.stringify(after[i]))) return { declined: 'the fix changes more than this object' };
   const list = changes(before[docIndex], after[docIndex]);
   if (!list?.length) return { declined: 'the fix changes the rendered object in a way no source file can take; change it by hand' };

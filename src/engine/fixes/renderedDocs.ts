@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { TextEdit } from '../model';
 import { withoutStacks, type YamlFile } from '../parse/yamlSupport';
-import { LineIndex } from '../text';
+import { applyEdits, LineIndex } from '../text';
 
 /** A rendered text's documents as plain values, with where each one is in the text. */
 export interface RenderedDocs {
@@ -29,7 +29,7 @@ function parseDocs(text: string): RenderedDocs {
 export class RenderedTexts {
   private readonly docs = new Map<string, RenderedDocs>();
   /** The source files the fixes read to find where a field is set, by file and text (see textYaml). */
-  readonly sources = new Map<string, YamlFile>();
+  readonly sources = new Map<string, Map<string, YamlFile>>();
 
   of(text: string): RenderedDocs {
     let d = this.docs.get(text);
@@ -39,11 +39,13 @@ export class RenderedTexts {
 }
 
 /**
- * The documents of `text` after `edits`, as plain values. When every edit falls inside document `docIndex`,
- * only that document is parsed again and the others are the very values of `before` (their bytes are
- * unchanged); otherwise the whole edited text is parsed.
+ * The documents of a rendered text after `edits`, as plain values. When every edit falls inside document
+ * `docIndex`, only that document is parsed again and the others are the very values of `before` (their bytes
+ * are unchanged); otherwise the whole edited text is parsed.
  */
-export function docsAfter(before: RenderedDocs, docIndex: number, edits: readonly TextEdit[], edited: string, text: string): unknown[] {
+export function docsAfter(before: RenderedDocs, docIndex: number, edits: readonly TextEdit[]): unknown[] {
+  const text = before.index.text;
+  const edited = applyEdits(text, edits);
   const span = before.spans[docIndex];
   const inside = span && edits.every((e) => before.index.offsetAt(e.range.start) > span[0] && before.index.offsetAt(e.range.end) < span[1]);
   if (inside) {

@@ -18,29 +18,23 @@ export interface SourceYaml {
   inline(text: string, file: string): YamlFile;
 }
 
-/** Source files read through `read`, each parsed once. */
+/** Source files read through `read`, each read and parsed once (a render batch's files do not change under it). */
 export function sourceYaml(read: (p: string) => string | undefined): SourceYaml {
   const files = new Map<string, YamlFile | undefined>();
-  const inline = new Map<string, YamlFile>();
-  return {
-    file: (path) => readYaml(files, path, read),
-    inline: (text, file) => {
-      let y = inline.get(text);
-      if (!y) inline.set(text, (y = parseYaml(text, file)));
-      return y;
-    },
-  };
+  const { inline } = textYaml(read);
+  return { file: (path) => readYaml(files, path, read), inline };
 }
 
 /**
  * Source files read through `read` and parsed once per text they have, so a file edited in the meantime is
- * parsed again; `store` (file and text → parse) may be shared by the calls of one run of fixes.
+ * parsed again; `store` (file → text → parse) may be shared by the calls of one run of fixes.
  */
-export function textYaml(read: (p: string) => string | undefined, store = new Map<string, YamlFile>()): SourceYaml {
+export function textYaml(read: (p: string) => string | undefined, store = new Map<string, Map<string, YamlFile>>()): SourceYaml {
   const parsed = (text: string, file: string): YamlFile => {
-    const key = `${file}\0${text}`;
-    let y = store.get(key);
-    if (!y) store.set(key, (y = parseYaml(text, file)));
+    let texts = store.get(file);
+    if (!texts) store.set(file, (texts = new Map()));
+    let y = texts.get(text);
+    if (!y) texts.set(text, (y = parseYaml(text, file)));
     return y;
   };
   return {
