@@ -45,12 +45,15 @@ export function weightedWords(text: string): Map<string, number> {
 export const OUTCOME_WORDS = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing healthy collected detected observed'));
 export const STATE_WORDS = new Set([...OUTCOME_WORDS, ...contentWords('rotated reviewed monitored monitoring ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
 export const STATE_PENALTY = 0.7;
-/** "Test" as a verb, not as the first word of a noun ("Test coverage threshold", "Test suite in CI"). */
-const TEST_VERB = String.raw`test(?!\s+(?:coverage|suites?|frameworks?|runners?|scripts?|results?|reports?|cases?|data|pipelines?|stages?|steps?|jobs?|environments?|fixtures?|files?|commands?|tooling|setup)\b)`;
+/**
+ * "Test" as a call to act, not as the first word of a noun ("Test coverage threshold", "Test suite in CI"). (A kind
+ * of test used as a verb, "Load test the checkout", is conceptRead.ts's TEST_VERB.)
+ */
+const TEST_ACT = String.raw`test(?!\s+(?:coverage|suites?|frameworks?|runners?|scripts?|results?|reports?|cases?|data|pipelines?|stages?|steps?|jobs?|environments?|fixtures?|files?|commands?|tooling|setup)\b)`;
 /** A phrasing that starts by telling a person to do something ("Run smoke tests", "Verify backups") is an activity. */
-export const ACTIVITY = new RegExp(String.raw`^\s*(run|verify|${TEST_VERB}|check|monitor|perform|execute|conduct|review)\b`, 'i');
+export const ACTIVITY = new RegExp(String.raw`^\s*(run|verify|${TEST_ACT}|check|monitor|perform|execute|conduct|review)\b`, 'i');
 /** A line that starts by telling a person to check something ("Verify healthcheck works") asks for an activity. */
-export const CHECK_VERB = new RegExp(String.raw`^[\s*_]*(verify|${TEST_VERB}|check|monitor|watch|review|perform|conduct|confirm)\b`, 'i');
+export const CHECK_VERB = new RegExp(String.raw`^[\s*_]*(verify|${TEST_ACT}|check|monitor|watch|review|perform|conduct|confirm)\b`, 'i');
 /** A line that only suggests something ("Consider disabling CPU limits", "Optionally …") states no requirement to verify. */
 export const HEDGE = /^[\s*_]*(consider|optionally|optional:|if (?:possible|needed|required))\b/i;
 /**

@@ -291,11 +291,13 @@ export class LinkIndex {
     const inDomain = domain ? Math.max(0, ...scored.filter((s) => s.domain === domain).map((s) => s.score)) : 0;
     if (inDomain > 0) for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain !== domain && (scored[k].domain || scored[k].score <= inDomain)) scored.splice(k, 1);
     // A line naming a property in words of its own links the rules that assert it, when its wording linked none of them.
-    const line = readLine(text);
+    // the line is read into concepts once, and only when a concept link or a concept reason could come of it
+    let read: LineConcepts | undefined;
+    const line = (): LineConcepts => (read ??= readLine(text));
     const wording = new Set(scored.map((s) => this.position.get(s.id)!));
     const conceptScore = lineState.length ? CONCEPT_SCORE * STATE_PENALTY : CONCEPT_SCORE;
     if (conceptScore >= LINK_THRESHOLD && !PLATFORM.test(text.replace(/\([^()]*\)/g, ' ')))
-      for (const [i, property] of conceptLinks(line, this.linkTargets, this.conceptOwners, wording, domain)) {
+      for (const [i, property] of conceptLinks(line(), this.linkTargets, this.conceptOwners, wording, domain)) {
         const t = this.linkTargets[i];
         if (namedDomains.size === 1 && t.domain && !namedDomains.has(t.domain)) continue;
         scored.push({ id: t.id, mode: t.mode, reason: `asserts: ${property}`, score: conceptScore, domain: t.domain, concept: true });
@@ -312,7 +314,7 @@ export class LinkIndex {
     // A rule the line asserts by concept is not a competitor of the wording's links: it is a further thing the line says.
     const kept = scored.filter((s) => s.concept || s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN);
     // The line is read into concepts only when a link's reason could take one.
-    const asserted = kept.some((s) => s.reason.startsWith('matched ')) ? this.conceptReasons(line) : undefined;
+    const asserted = kept.some((s) => s.reason.startsWith('matched ')) ? this.conceptReasons(line()) : undefined;
     return kept.map(({ id, mode, reason, score }) => ({ id, mode, reason: (reason.startsWith('matched ') && asserted?.get(id)) || reason, score: Math.round(score * 100) / 100 }));
   }
 }

@@ -54,7 +54,8 @@ export function* jsonReportChunks(result: AuditResult, version: string): Generat
     problems: result.problems.map((p: Problem) => ({ file: p.file, message: p.message, severity: p.severity ?? 'error', ...(p.range ? { range: p.range } : {}) })),
     unaudited: result.unaudited.map((u) => ({ file: u.file, reason: u.reason, scope: u.scope, range: u.range, ...(u.kind ? { kind: u.kind } : {}), ...(u.object ? { object: u.object } : {}), ...(u.rules ? { rules: u.rules } : {}) })),
   };
-  yield* jsonWithList(report, findings, result.findings, findingObject, findingText);
+  const quoter = new Quoter();
+  yield* jsonWithList(report, findings, result.findings, findingObject, (f, pad) => findingText(f, pad, quoter));
   yield '\n';
 }
 
@@ -77,22 +78,28 @@ const isText = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isPosition = (p: Position | undefined): p is Position => !!p && isCount(p.line) && isCount(p.character);
 
-/** Rule ids and severities quoted once each: a report repeats a few hundred of them over every finding. */
-const quotedNames = new Map<string, string>();
-function quoted(name: string): string {
-  let q = quotedNames.get(name);
-  if (q === undefined) {
-    q = quote(name);
-    if (quotedNames.size < 4096) quotedNames.set(name, q);
-  }
-  return q;
-}
+/**
+ * Quoting for one report's findings: rule ids and severities (a few hundred, repeated over every finding) are
+ * quoted once each, and a file path once for its run of findings (findings come file by file).
+ */
+class Quoter {
+  private readonly names = new Map<string, string>();
+  private file = '';
+  private fileQuoted = '""';
 
-/** A file path quoted once for the run of findings in that file (findings come file by file). */
-let lastFile: { file: string; quoted: string } = { file: '', quoted: '""' };
-function quotedFile(file: string): string {
-  if (lastFile.file !== file) lastFile = { file, quoted: quote(file) };
-  return lastFile.quoted;
+  name(name: string): string {
+    let q = this.names.get(name);
+    if (q === undefined) this.names.set(name, (q = quote(name)));
+    return q;
+  }
+
+  path(file: string): string {
+    if (this.file !== file) {
+      this.file = file;
+      this.fileQuoted = quote(file);
+    }
+    return this.fileQuoted;
+  }
 }
 
 /** The fixed text between a finding's values at one depth (`pad`), made once per depth. */
@@ -148,16 +155,16 @@ function frameAt(pad: string): FindingFrame {
  * the fixed text comes in a few pieces made once, since every piece of a joined string is an object
  * that writing it has to visit.
  */
-function findingText(f: Finding, pad: string): string | undefined {
+function findingText(f: Finding, pad: string, q: Quoter): string | undefined {
   if (!isText(f.ruleId) || !isText(f.severity) || !isText(f.message) || typeof f.fixable !== 'boolean') return undefined;
   if ((f.object && !isText(f.object)) || (f.container && !isText(f.container))) return undefined;
   const k = frameAt(pad);
-  let s = k.ruleId + quoted(f.ruleId) + k.severity + quoted(f.severity) + k.message + quote(f.message);
+  let s = k.ruleId + q.name(f.ruleId) + k.severity + q.name(f.severity) + k.message + quote(f.message);
   if (f.scope === 'repository') s += k.scope;
   else {
     const r = f.range;
     if (!isText(f.file) || !r || !isPosition(r.start) || !isPosition(r.end)) return undefined;
-    s += k.file + quotedFile(f.file) + k.start + r.start.line + k.startCharacter + r.start.character + k.end + r.end.line + k.endCharacter + r.end.character + k.rangeEnd;
+    s += k.file + q.path(f.file) + k.start + r.start.line + k.startCharacter + r.start.character + k.end + r.end.line + k.endCharacter + r.end.character + k.rangeEnd;
   }
   if (f.object) s += k.object + quote(f.object);
   if (f.container) s += k.container + quote(f.container);
