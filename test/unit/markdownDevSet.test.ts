@@ -36,6 +36,9 @@ describe('Markdown linking on public checklists', () => {
     // A sixth set, all held out and never tuned on; floors from its first measurement: 54/111, 67/81 and 2/119 by
     // default, 52/111, 65/79 and 2/119 with the operations checklist.
     validation6: { recall: 0.46, precision: 0.82, falseAutomated: 0.017 },
+    // A seventh set, all held out and never tuned on; floors from its first measurement: 64/112, 71/96 and 4/154 by
+    // default, 62/112, 69/94 and 4/154 with the operations checklist.
+    validation7: { recall: 0.55, precision: 0.73, falseAutomated: 0.026 },
   };
   for (const part of PARTS) {
     for (const operations of [false, true]) {
@@ -52,7 +55,7 @@ describe('Markdown linking on public checklists', () => {
   it('every line of every part is labelled, and each part has checkable and operational lines', () => {
     for (const part of PARTS) {
       const s = score(linkPart(part, builtinSet(builtinChecklists(), false)));
-      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, validation5: 100, validation6: 100 }[part];
+      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, validation5: 100, validation6: 100, validation7: 110 }[part];
       assert.ok(s.checkable >= least && s.uncheckable >= least, `${part}: ${s.checkable} checkable, ${s.uncheckable} not`);
     }
   });
