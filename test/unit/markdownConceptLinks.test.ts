@@ -4,6 +4,7 @@ import { defaultChecklists } from '../../src/engine/checklist/schema';
 import { conceptLinks, conceptOwners, type DomainTarget } from '../../src/engine/markdown/conceptLink';
 import { readLine } from '../../src/engine/markdown/conceptRead';
 import { linkIndexFor } from '../../src/engine/markdown/link';
+import { asksTask, platformSection } from '../../src/engine/markdown/lineReading';
 import type { RuleConcept } from '../../src/engine/markdown/ruleConcept';
 import { builtinChecklists } from './helpers';
 
@@ -85,5 +86,26 @@ describe('Concepts: links in a checklist', () => {
 
   it('a line about the platform (the cluster, its nodes) links no workload rule by concept', () => {
     assert.ok(!ids('Least-privilege RBAC for the cluster operators', 'kubernetes').includes('k8s.rbac.no-wildcards'));
+  });
+
+  it('a hardened security context links the pod security rules it stands for; a section about the platform links none by concept', () => {
+    const members = ['k8s.pod-security.allow-privilege-escalation', 'k8s.pod-security.capabilities-drop-all', 'k8s.pod-security.read-only-root-filesystem', 'k8s.pod-security.run-as-non-root'];
+    const line = 'A hardened security context on every workload';
+    assert.deepEqual(ids(line, 'kubernetes').filter((id) => id.startsWith('k8s.pod-security.')), members);
+    assert.deepEqual(index.link(line, 'kubernetes', true).filter((l) => l.reason.startsWith('asserts:')), []);
+  });
+});
+
+describe('Concepts: a line that asks for a task', () => {
+  it('a check or a watch is a task, and so is performing a drill or a test; performing what the code does is the requirement', () => {
+    for (const task of ['Verify backups restore', 'Monitor slow queries', 'Test the rollback', 'Perform a restore drill', 'Conduct a security audit', 'Load test the checkout flow']) assert.equal(asksTask(task), true, task);
+    for (const requirement of ['Perform input validation', 'Perform request logging', 'Test coverage threshold in CI', 'Set memory limits']) assert.equal(asksTask(requirement), false, requirement);
+  });
+
+  it('a section about the platform is named by its nearest heading', () => {
+    assert.equal(platformSection(['Go-live', 'Azure Kubernetes Service (AKS)']), true);
+    assert.equal(platformSection(['Go-live', 'Cluster hardening']), true);
+    assert.equal(platformSection(['Cluster', 'Workloads']), false);
+    assert.equal(platformSection([]), false);
   });
 });

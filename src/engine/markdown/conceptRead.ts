@@ -1,5 +1,6 @@
 import { plainText } from '../parse/markdownChecklist';
 import { PROPERTIES, type PropertyEntry } from './lexicon';
+import { asksTask } from './lineReading';
 import { splitIdentifiers, stemWord } from './normalize';
 
 /**
@@ -43,7 +44,7 @@ interface Token {
 const GAP_WORDS = new Set(
   'a an the and or of to in on for with all any each every its their your our is are be been being has have set its other both either also file files'.split(' ').map(stemWord),
 );
-const NEGATORS = new Set('no not non never avoid prevent disabl disallow forbid without deni block drop remov instead rather elimin nor stop clean clear purg delet strip exclud'.split(' '));
+const NEGATORS = new Set('no not non never avoid prevent disabl disallow forbid without deni block drop remov instead rather elimin nor stop clean clear purg delet strip exclud omit'.split(' '));
 const AFTER_NEGATORS = new Set('fals disabl off forbidden prohibit block remov drop deni not'.split(' '));
 /** Words after a property that end what can negate it ("git-ignored and not committed"). */
 const AFTER_STOPS = new Set(['and', 'or']);
@@ -228,7 +229,8 @@ export function readProperties(text: string, options: { caseless?: boolean; mark
     const entry = m.phrase.entry;
     for (const property of entry.family ?? [entry.property]) {
       // A family may be the absence of its members: least-privilege RBAC is no wildcard, no cluster-admin binding.
-      const polarity: PropertyMention['polarity'] = either ? 'any' : absent !== (entry.family !== undefined && entry.membersAbsent === true) ? 'absence' : 'presence';
+      const memberAbsent = entry.family !== undefined && (entry.membersAbsent === true || (entry.absentMembers?.includes(property) ?? false));
+      const polarity: PropertyMention['polarity'] = either ? 'any' : absent !== memberAbsent ? 'absence' : 'presence';
       const known = out.find((o) => o.property === property);
       // One line saying a property both ways ("COPY vs ADD: use COPY unless you need ADD") asserts neither.
       if (known) {
@@ -240,16 +242,8 @@ export function readProperties(text: string, options: { caseless?: boolean; mark
   return out;
 }
 
-/** Verbs that make a line a task for a person when their object is one ("Run smoke tests", "Conduct a drill"). */
-const DO_VERB = /^[\s*_]*(?:run|execute|perform|conduct|do|schedule|practi[cs]e|rehearse)\b(.*)$/i;
-const TASK_NOUNS = /\b(?:tests?|testing|drills?|scans?|audits?|reviews?|exercises?|rehearsals?|checks?|restores?|migrations?|game ?days?|pen(?:etration)?[ -]?tests?)\b/i;
-/** A kind of test used as a verb on an object: "Load test the checkout", "Smoke test all critical flows". */
-export const TEST_VERB = /^[\s*_]*(?:load|smoke|stress|soak|spike|pen(?:etration)?|performance|perf|regression|acceptance|chaos|security|integration|e2e|end-to-end)[ -]test\s+(?:the|all|every|each|our|your|critical|key|main|major|core|primary)\b/i;
 /** A bold label ending in a colon or followed by a dash: "**Secrets Management**: …", "**Alerts** - …". */
 const LABEL = /^\s*(?:\*\*|__)([^*_]+?):?(?:\*\*|__)\s*(?::|[-–—]\s)\s*(?=\S)/;
-/** Verbs that make a line a check a person does ("Verify backups restore", "Check error tracking"). */
-const CHECK_VERB = /^[\s*_]*(?:verify|check|confirm|validate|audit|inspect)\b/i;
-const WATCH_VERB = /^[\s*_]*(?:test|monitor|review|observe|measure|track|watch|benchmark)\b/i;
 /** Words saying a runtime outcome or a place things run, which no file shows. */
 const OUTCOME = /\b(?:pass(?:es|ed|ing)?|succeed(?:s|ed)?|successful(?:ly)?|works?|working|restores?|restored|tested|verified|in (?:production|staging|prod)|on staging|monitored|reviewed|signed off|approved|drilled|rehearsed|applied|migrated|completed|done|finished|(?:fine-?)?tun(?:ing|ed)|on production|coordinated|trending|prepared|established|published|active|(?<!(?:dependencies|packages|modules) (?:are |is )?)installed|current state|on-?call)\b/i;
 
@@ -265,14 +259,8 @@ export function readLine(text: string): LineConcepts {
   const outside = readProperties(main, { markdown: false });
   const inRest = outside.length ? outside : readProperties(rest);
   const properties = inRest.length || !label ? inRest : readProperties(label[1]);
-  const does = DO_VERB.exec(main);
   // A line that starts with a property ("Test coverage thresholds") does not start with a verb.
   const startsWithProperty = phraseMatches(tokens(main, false)).some((m) => m.positions[0] === 0);
-  const activity =
-    (does !== null && TASK_NOUNS.test(does[1])) ||
-    TEST_VERB.test(main) ||
-    (WATCH_VERB.test(main) && !startsWithProperty) ||
-    CHECK_VERB.test(main) ||
-    OUTCOME.test(main);
+  const activity = asksTask(main, startsWithProperty) || OUTCOME.test(main);
   return { properties, activity, words: new Set(tokens(text).filter((t) => !t.boundary).map((t) => t.stem)) };
 }

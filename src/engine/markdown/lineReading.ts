@@ -46,14 +46,30 @@ export const OUTCOME_WORDS = new Set(contentWords('passing passed succeeds succe
 export const STATE_WORDS = new Set([...OUTCOME_WORDS, ...contentWords('rotated reviewed monitored monitoring ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
 export const STATE_PENALTY = 0.7;
 /**
- * "Test" as a call to act, not as the first word of a noun ("Test coverage threshold", "Test suite in CI"). (A kind
- * of test used as a verb, "Load test the checkout", is conceptRead.ts's TEST_VERB.)
+ * "Test" as a call to act, not as the first word of a noun ("Test coverage threshold", "Test suite in CI").
  */
 const TEST_ACT = String.raw`test(?!\s+(?:coverage|suites?|frameworks?|runners?|scripts?|results?|reports?|cases?|data|pipelines?|stages?|steps?|jobs?|environments?|fixtures?|files?|commands?|tooling|setup)\b)`;
 /** A phrasing that starts by telling a person to do something ("Run smoke tests", "Verify backups") is an activity. */
 export const ACTIVITY = new RegExp(String.raw`^\s*(run|verify|${TEST_ACT}|check|monitor|perform|execute|conduct|review)\b`, 'i');
-/** A line that starts by telling a person to check something ("Verify healthcheck works") asks for an activity. */
-export const CHECK_VERB = new RegExp(String.raw`^[\s*_]*(verify|${TEST_ACT}|check|monitor|watch|review|perform|conduct|confirm)\b`, 'i');
+
+/** Verbs that make a line a check a person does ("Verify backups restore", "Check error tracking", "Audit the images"). */
+const CHECK_VERB = /^[\s*_]*(?:verify|check|confirm|audit|inspect)\b/i;
+/** Verbs of watching or trying ("Monitor slow queries", "Test rollbacks"): a task, unless the line starts with a property ("Test coverage thresholds"). */
+const WATCH_VERB = new RegExp(String.raw`^[\s*_]*(?:${TEST_ACT}|monitor|review|observe|measure|watch|benchmark)\b`, 'i');
+/** Verbs that make a line a task for a person when their object is one ("Run smoke tests", "Conduct a drill"); "Perform input validation" is the requirement. */
+const DO_VERB = /^[\s*_]*(?:perform|conduct|do|schedule|practi[cs]e|rehearse)\b(.*)$/i;
+const TASK_NOUNS = /\b(?:tests?|testing|drills?|scans?|audits?|reviews?|exercises?|rehearsals?|checks?|restores?|migrations?|game ?days?|pen(?:etration)?[ -]?tests?)\b/i;
+/** A kind of test used as a verb on an object: "Load test the checkout", "Smoke test all critical flows". */
+const TEST_VERB = /^[\s*_]*(?:load|smoke|stress|soak|spike|pen(?:etration)?|performance|perf|regression|acceptance|chaos|security|integration|e2e|end-to-end)[ -]test\s+(?:the|all|every|each|our|your|critical|key|main|major|core|primary)\b/i;
+
+/**
+ * Whether a line asks a person to do something (check, watch, run a drill or a test) rather than states a
+ * requirement: the one reader of activities, for the line's score (match.ts) and its concepts (conceptRead.ts).
+ */
+export function asksTask(text: string, startsWithProperty = false): boolean {
+  const does = DO_VERB.exec(text);
+  return (does !== null && TASK_NOUNS.test(does[1])) || TEST_VERB.test(text) || CHECK_VERB.test(text) || (WATCH_VERB.test(text) && !startsWithProperty);
+}
 /** A line that only suggests something ("Consider disabling CPU limits", "Optionally …") states no requirement to verify. */
 export const HEDGE = /^[\s*_]*(consider|optionally|optional:|if (?:possible|needed|required))\b/i;
 /**
@@ -71,6 +87,18 @@ export const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|mor
  * configured for the node pools" is not the workload's HorizontalPodAutoscaler).
  */
 export const PLATFORM = /\b(?:clusters?|nodes?(?!\.?js)|node ?pools?|control[- ]plane|etcd|api[- ]server|kubelet|load[- ]balancers?|cdn|waf|vpc|firewalls?|dns|on[- ]call|team)\b/i;
+/** A managed Kubernetes service (AKS, EKS, GKE) names the platform too. */
+const MANAGED_PLATFORM = /\b(?:aks|eks|gke|kubernetes (?:service|engine))\b/i;
+
+/**
+ * A section whose heading is about the platform ("Cluster compliance", "Azure Kubernetes Service (AKS)", "Securing
+ * hosts"): its lines configure what no repository file declares, so they link by their wording only.
+ */
+export function platformSection(headings: readonly string[]): boolean {
+  const nearest = headings[headings.length - 1];
+  return nearest !== undefined && (PLATFORM.test(nearest) || MANAGED_PLATFORM.test(nearest));
+}
+
 /** Normalised words of the names a line gives: CamelCase names (`LimitRange`) and code spans. */
 export function unknownNames(text: string): Set<string> {
   const out = new Set<string>();

@@ -5,6 +5,7 @@ import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChec
 import type { ParsedFile } from '../workspace';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
 import { ruleConcept } from './ruleConcept';
+import { platformSection } from './lineReading';
 import { contextDomain, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, textDomain, textTerms } from './ruleTerms';
 import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
 
@@ -129,7 +130,7 @@ export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], inde
     }
     return { links, unknownPins };
   }
-  const links = index.link(item.text, contextDomain(item.headingPath) ?? textDomain(item.text)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
+  const links = index.link(item.text, contextDomain(item.headingPath) ?? textDomain(item.text), platformSection(item.headingPath)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
   return { links, unknownPins: [] };
 }
 

@@ -1,10 +1,10 @@
 import { identifiers } from './normalize';
-import { ACTIVITY, CHECK_VERB, HEDGE, MEASURED, OPPOSITE, OUTCOME_WORDS, PLATFORM, STATE_PENALTY, STATE_WORDS, unknownNames, weightedWords } from './lineReading';
+import { ACTIVITY, asksTask, HEDGE, MEASURED, OPPOSITE, OUTCOME_WORDS, PLATFORM, STATE_PENALTY, STATE_WORDS, unknownNames, weightedWords } from './lineReading';
 import { lineTerms, type Domain } from './ruleTerms';
 import { NAME_WEIGHT, wordWeight } from './concepts';
 import type { LinkTarget, TextLink } from './linkTarget';
 import { assertedBy, conceptLinks, conceptOwners } from './conceptLink';
-import { readLine, TEST_VERB, type LineConcepts } from './conceptRead';
+import { readLine, type LineConcepts } from './conceptRead';
 
 export type { LinkTarget, TextLink } from './linkTarget';
 
@@ -191,11 +191,11 @@ export class LinkIndex {
   }
 
   /** The rules a line speaks of, best first, with the reason for each. */
-  link(text: string, domain?: Domain): TextLink[] {
-    const key = domain ? `${domain}\u0000${text}` : text;
+  link(text: string, domain?: Domain, platform = false): TextLink[] {
+    const key = `${domain ?? ''}\u0000${platform ? 'p' : ''}\u0000${text}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const links = this.compute(text, domain);
+    const links = this.compute(text, domain, platform);
     if (this.cache.size >= 10000) this.cache.clear();
     this.cache.set(key, links);
     return links;
@@ -207,7 +207,7 @@ export class LinkIndex {
     return new Map([...asserts].map(([i, property]) => [this.targets[i].target.id, `asserts: ${property}`]));
   }
 
-  private compute(text: string, domain: Domain | undefined): TextLink[] {
+  private compute(text: string, domain: Domain | undefined, platform: boolean): TextLink[] {
     const words = weightedWords(text);
     let lineWeight = 0;
     const candidates = new Set<number>();
@@ -242,7 +242,7 @@ export class LinkIndex {
     }
     // State words in an aside or a purpose clause ("… for container monitoring") do not make the line an activity.
     const lineState = [...words].filter(([w, factor]) => factor === 1 && STATE_WORDS.has(w)).map(([w]) => w);
-    if (CHECK_VERB.test(text) || TEST_VERB.test(text)) lineState.push('\u0000activity');
+    if (asksTask(text)) lineState.push('\u0000activity');
     if (HEDGE.test(text)) lineState.push('\u0000hedge');
     const opposite = OPPOSITE.test(text);
     if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push('\u0000measured');
@@ -296,7 +296,7 @@ export class LinkIndex {
     const line = (): LineConcepts => (read ??= readLine(text));
     const wording = new Set(scored.map((s) => this.position.get(s.id)!));
     const conceptScore = lineState.length ? CONCEPT_SCORE * STATE_PENALTY : CONCEPT_SCORE;
-    if (conceptScore >= LINK_THRESHOLD && !PLATFORM.test(text.replace(/\([^()]*\)/g, ' ')))
+    if (conceptScore >= LINK_THRESHOLD && !platform && !PLATFORM.test(text.replace(/\([^()]*\)/g, ' ')))
       for (const [i, property] of conceptLinks(line(), this.linkTargets, this.conceptOwners, wording, domain)) {
         const t = this.linkTargets[i];
         if (namedDomains.size === 1 && t.domain && !namedDomains.has(t.domain)) continue;
