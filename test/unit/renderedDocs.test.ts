@@ -2,7 +2,10 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { locateK8s } from '../../src/engine/fixes/k8s/common';
 import { docsAfter, RenderedTexts } from '../../src/engine/fixes/renderedDocs';
+import { YamlEditor } from '../../src/engine/fixes/yamlEdit';
+import type { Finding } from '../../src/engine/model';
 import type { TextEdit } from '../../src/engine/model';
 import { applyEdits } from '../../src/engine/text';
 
@@ -51,5 +54,31 @@ describe('A rendered output before and after a fix', () => {
     }
     const split = [insertAt(before.index.positionAt(first[0]).line + 2, '---\n')];
     assert.equal(docsAfter(before, 0, split).length, before.values.length + 1);
+  });
+
+  it('the fixes of a run locate their objects in one reading of each text, the same as a reading of their own', () => {
+    const shared = new RenderedTexts();
+    const ed = shared.yaml(text);
+    assert.equal(shared.yaml(text), ed, 'the same text is read for editing once');
+    let located = 0;
+    for (let docIndex = 0; docIndex < before.values.length; docIndex++) {
+      const finding: Finding = { ruleId: 'k8s.probe', severity: 'warning', fixable: true, message: 'm', file: 'rendered.yaml', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, data: { docIndex, objectPath: [] } };
+      const own = locateK8s(text, finding);
+      const viaRun = locateK8s(text, finding, shared.yaml);
+      if ('declined' in own || 'declined' in viaRun) {
+        assert.deepEqual(viaRun, own);
+        continue;
+      }
+      assert.equal(viaRun.ed, ed);
+      const { ed: a, ...ownTarget } = own;
+      const { ed: b, ...runTarget } = viaRun;
+      assert.deepEqual(runTarget, ownTarget);
+      assert.deepEqual([b.unit, b.indentSeq, b.eol], [a.unit, a.indentSeq, a.eol]);
+      located++;
+    }
+    assert.ok(located > 10, `${located} objects located`);
+    const edited = applyEdits(text, [insertAt(0, '# header\n')]);
+    assert.notEqual(shared.yaml(edited), ed, 'an edited text is read afresh');
+    assert.equal(shared.yaml(edited).text, new YamlEditor(edited).text);
   });
 });

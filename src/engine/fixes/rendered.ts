@@ -72,7 +72,7 @@ function spanEdit(before: string, after: string): TextEdit[] {
  */
 export function renderedFix(fix: AnyFix, params: unknown, finding: Finding, origin: RenderedOrigin, rendered: { text: string; info?: RenderInfo }, read: (p: string) => string | undefined, texts: RenderedTexts = new RenderedTexts()): FixOutput {
   const orig: Finding = { ...finding, file: origin.file, range: origin.range, data: origin.data };
-  const out = fix.compute({ text: rendered.text, finding: orig, params, kind: 'kubernetes', readFile: read });
+  const out = fix.compute({ text: rendered.text, finding: orig, params, kind: 'kubernetes', readFile: read, yaml: texts.yaml });
   if ('declined' in out) return out;
   if (out.edits.some((fe) => fe.file !== origin.file || fe.create)) return { declined: 'this fix edits other files; change it in the source by hand' };
   const edits = out.edits.flatMap((fe) => fe.edits);

@@ -2,6 +2,10 @@ import { parseAllDocuments } from 'yaml';
 import type { TextEdit } from '../model';
 import { withoutStacks, type YamlFile } from '../parse/yamlSupport';
 import { applyEdits, LineIndex } from '../text';
+import { YamlEditor } from './yamlEdit';
+
+/** How many rendered texts read for editing a run keeps (the outputs of one round of a large repository). */
+const KEPT_EDITORS = 16;
 
 /** A rendered text's documents as plain values, with where each one is in the text. */
 export interface RenderedDocs {
@@ -28,6 +32,7 @@ function parseDocs(text: string): RenderedDocs {
  */
 export class RenderedTexts {
   private readonly docs = new Map<string, RenderedDocs>();
+  private readonly editors = new Map<string, YamlEditor>();
   /** The source files the fixes read to find where a field is set, by file and text (see textYaml). */
   readonly sources = new Map<string, Map<string, YamlFile>>();
 
@@ -36,6 +41,19 @@ export class RenderedTexts {
     if (!d) this.docs.set(text, (d = parseDocs(text)));
     return d;
   }
+
+  /**
+   * The text read for editing (what a fix locates its object in): the fixes of one round on one output share it.
+   * Only the latest texts are kept (a round's outputs; a later round reads the edited ones).
+   */
+  readonly yaml = (text: string): YamlEditor => {
+    let ed = this.editors.get(text);
+    if (!ed) {
+      this.editors.set(text, (ed = new YamlEditor(text)));
+      if (this.editors.size > KEPT_EDITORS) this.editors.delete(this.editors.keys().next().value!);
+    }
+    return ed;
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FileEdit, FileKind, Finding } from '../model';
+import type { YamlEditor } from './yamlEdit';
 
 export interface FixInput<P> {
   /** Current text of the finding's file. */
@@ -10,6 +11,8 @@ export interface FixInput<P> {
   kind?: FileKind;
   /** Reads another file's current text (undefined when it does not exist), e.g. a .dockerignore beside a Dockerfile. */
   readFile?: (path: string) => string | undefined;
+  /** The run's reading of a YAML text, when a run of fixes shares one per text (a rendered output); else each fix parses it. */
+  yaml?: (text: string) => YamlEditor;
 }
 
 /** `changesBehaviour`: why applying the fix changes how the workload runs (from the checklist's fix declaration). */

@@ -62,8 +62,8 @@ function dockerfileEnv(text: string, finding: Finding, key: string, value: strin
   return { title: `Add ENV ${key}=${value}`, edits: [{ file: finding.file, edits: [insertLines(t, stage, [`${kw(t, 'ENV')} ${key}=${value}`])] }] };
 }
 
-function kubernetesEnv(text: string, finding: Finding, key: string, value: string): FixOutput {
-  const t = locateK8s(text, finding);
+function kubernetesEnv(text: string, finding: Finding, key: string, value: string, yaml?: (text: string) => YamlEditor): FixOutput {
+  const t = locateK8s(text, finding, yaml);
   if ('declined' in t) return t;
   const edits: TextEdit[] = [];
   // a ConfigMap's data
@@ -132,7 +132,7 @@ export const setEnv = defineFix({
     /** Where to declare it when the finding points at a file that takes no env lines (e.g. package.json). */
     file: z.string().min(1).default('.env.production.example'),
   }),
-  compute({ text, finding, params, kind, readFile }) {
+  compute({ text, finding, params, kind, readFile, yaml }) {
     const key = keyOf(finding, params.key);
     if (!key) return { declined: 'the finding names no variable' };
     const value = params.values[key] ?? params.value ?? (typeof finding.data?.value === 'string' ? finding.data.value : undefined);
@@ -140,7 +140,7 @@ export const setEnv = defineFix({
     if (params.keys && !params.keys.includes(key) && !(key in params.values)) return { declined: `${key} is not set automatically; edit it by hand` };
     const k = finding.scope === 'repository' ? 'packageJson' : (kind ?? classifyPath(finding.file));
     if (k === 'dockerfile') return dockerfileEnv(text, finding, key, value);
-    if (k === 'kubernetes' || k === 'maybeKubernetes') return kubernetesEnv(text, finding, key, value);
+    if (k === 'kubernetes' || k === 'maybeKubernetes') return kubernetesEnv(text, finding, key, value, yaml);
     if (k === 'compose') return composeEnv(text, finding, key, value);
     if (k !== 'env') {
       if (k !== 'packageJson') return { declined: `cannot set ${key} in ${finding.file}` };

@@ -54,9 +54,10 @@ export function docAt(ed: YamlEditor, finding: Finding): number {
 }
 
 /** Finds the finding's object and containers again in the current text, from the finding's `data`. */
-export function locateK8s(text: string, finding: Finding): K8sTarget | { declined: string } {
+export function locateK8s(text: string, finding: Finding, yaml?: (text: string) => YamlEditor): K8sTarget | { declined: string } {
   const data = finding.data ?? {};
-  const ed = new YamlEditor(text, { json: finding.file.toLowerCase().endsWith('.json') || undefined });
+  const json = finding.file.toLowerCase().endsWith('.json') || undefined;
+  const ed = yaml && !json ? yaml(text) : new YamlEditor(text, { json });
   const docIndex = typeof data.docIndex === 'number' ? data.docIndex : docAt(ed, finding);
   const broken = ed.broken(docIndex);
   if (broken) return { declined: broken };

@@ -6,8 +6,8 @@ export const setReplicas = defineFix({
   id: 'k8s.set-replicas',
   description: 'Sets spec.replicas of a workload (default 3), as the first key of its spec when it is missing.',
   params: z.strictObject({ replicas: z.number().int().positive().default(3) }),
-  compute({ text, finding, params }) {
-    const t = locateK8s(text, finding);
+  compute({ text, finding, params, yaml }) {
+    const t = locateK8s(text, finding, yaml);
     if ('declined' in t) return t;
     const path = [...t.objectPath, 'spec'];
     const cur = t.ed.node(t.docIndex, [...path, 'replicas']);
@@ -22,8 +22,8 @@ export const setImagePullPolicy = defineFix({
   id: 'k8s.set-image-pull-policy',
   description: 'Sets a container’s imagePullPolicy (default Always), right after its image.',
   params: z.strictObject({ policy: z.enum(['Always', 'IfNotPresent', 'Never']).default('Always') }),
-  compute({ text, finding, params }) {
-    const t = locateK8s(text, finding);
+  compute({ text, finding, params, yaml }) {
+    const t = locateK8s(text, finding, yaml);
     if ('declined' in t) return t;
     const r = perContainer(t.containers, (c) => {
       if (c.value.imagePullPolicy === params.policy) return undefined;

@@ -69,8 +69,8 @@ export const insertProbe = defineFix({
   id: 'k8s.insert-probe',
   description: 'Adds a liveness, readiness or startup probe: httpGet on the container’s HTTP port (named port preferred), tcpSocket when it has no HTTP port.',
   params: Params,
-  compute({ text, finding, params }) {
-    const t = locateK8s(text, finding);
+  compute({ text, finding, params, yaml }) {
+    const t = locateK8s(text, finding, yaml);
     if ('declined' in t) return t;
     const key = `${params.probe}Probe`;
     const used: string[] = [];

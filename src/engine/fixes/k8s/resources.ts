@@ -20,8 +20,8 @@ export const insertResources = defineFix({
   description: 'Adds the missing resource requests and limits of a container (defaults requests 250m/256Mi, limits 500m/512Mi), never a limit below an existing request.',
   params: Params,
   groupTitle: 'Add resources (requests and limits)',
-  compute({ text, finding, params }) {
-    const t = locateK8s(text, finding);
+  compute({ text, finding, params, yaml }) {
+    const t = locateK8s(text, finding, yaml);
     if ('declined' in t) return t;
     const added: string[] = [];
     const r = perContainer(t.containers, (c) => {

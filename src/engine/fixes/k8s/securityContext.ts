@@ -24,8 +24,8 @@ export const securityContext = defineFix({
   id: 'k8s.security-context',
   description: 'Adds or completes a container securityContext (runAsNonRoot, allowPrivilegeEscalation: false, readOnlyRootFilesystem, capabilities drop ALL), correcting values that say otherwise.',
   params: Params,
-  compute({ text, finding, params }) {
-    const t = locateK8s(text, finding);
+  compute({ text, finding, params, yaml }) {
+    const t = locateK8s(text, finding, yaml);
     if ('declined' in t) return t;
     if (!t.containers.length) return { declined: 'no container found for this finding' };
     const pod = t.podSpecPath ? plainAt(t.ed, t.docIndex, t.podSpecPath) : undefined;

@@ -74,8 +74,8 @@ export const setField = defineFix({
   id: 'k8s.set-field',
   description: 'Sets one field of a container, pod spec or object to a value named in the rule data (inserted under its nearest existing parent, or replaced in place).',
   params: Params,
-  compute({ text, finding, params }) {
-    const t = locateK8s(text, finding);
+  compute({ text, finding, params, yaml }) {
+    const t = locateK8s(text, finding, yaml);
     if ('declined' in t) return t;
     const fields = fieldsOf(t, params, finding.data ?? {});
     if ('declined' in fields) return fields;
