@@ -78,6 +78,20 @@ if (tc.status !== 0) {
 }
 const TOOLCHAIN = tc.stdout.trim().split('\n').at(-1);
 log(`toolchain ${TOOLCHAIN} ready after ${Math.round((Date.now() - started) / 1000)} s`);
+// helm and kubectl (scripts/tools.mjs, as the unit tests render with) first on PATH, for the workbench's extension host
+// and for the CLI the UI tests time beside it: charts and kustomizations are rendered and audited on both sides.
+try {
+  const { ensureHelm } = await import('./tools.mjs');
+  const tools = path.dirname(ensureHelm());
+  process.env.PATH = `${tools}${path.delimiter}${process.env.PATH ?? ''}`;
+  log(`helm and kubectl from ${tools}`);
+} catch (e) {
+  const msg = `helm and kubectl could not be put in place: ${e instanceof Error ? e.message : String(e)}`;
+  writeResult('vscode-integration', msg);
+  writeResult('vscode-ui', msg);
+  console.error(msg);
+  process.exit(1);
+}
 if (!existsSync(path.join(REPO, 'dist', 'extension.js')) || !existsSync(path.join(REPO, 'out', 'test', 'integration', 'index.js'))) {
   const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
   if (b.status !== 0) process.exit(1);

@@ -60,6 +60,8 @@ export class Ctx implements vscode.Disposable, AuditorHost {
    * files read so far, and first had every folder's complete result (read by the tests' inspect()).
    */
   readonly timings: { activated: number; progress?: number; partial?: number; complete?: number } = { activated: Date.now() };
+  /** The extension host's CPU time at activation: the startup line gives what it used until the first complete result. */
+  private readonly cpuAtActivation = process.cpuUsage();
   /** The score in the status bar, once the status bar feature created it (read by the tests' inspect()). */
   statusBarItem: vscode.StatusBarItem | undefined;
 
@@ -99,7 +101,8 @@ export class Ctx implements vscode.Disposable, AuditorHost {
       const since = (v: number | undefined): string => (v === undefined ? 'none' : `${v - t.activated} ms`);
       this.auditEmitter.fire(auditor);
       const spent = [...this.spent].map(([what, ms]) => `${what.toLowerCase()} ${Math.round(ms)} ms`).join(', ');
-      this.log.info(`Startup: activation → first progress ${since(t.progress)}, → first results so far ${since(t.partial)}, → first complete result ${since(t.complete)} (then shown in ${Date.now() - t.complete} ms; handlers so far: ${spent})`);
+      const cpu = process.cpuUsage(this.cpuAtActivation);
+      this.log.info(`Startup: activation → first progress ${since(t.progress)}, → first results so far ${since(t.partial)}, → first complete result ${since(t.complete)} (then shown in ${Date.now() - t.complete} ms; extension host CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms; handlers so far: ${spent})`);
       void this.profile.stop(`shipshape-startup-${this.folders.map((a) => a.name).join('+')}`).then((file) => file && this.log.info(`Startup profile written to ${file}`));
       return;
     }
