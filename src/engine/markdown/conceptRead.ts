@@ -110,24 +110,41 @@ function phraseOf(entry: PropertyEntry, text: string, opposite: boolean, loose =
   return { entry, text, stems: toks.map((t) => t.stem), upper: toks.map((t) => t.upper), opposite, loose };
 }
 
-export const PHRASES: readonly Phrase[] = PROPERTIES.flatMap((e) => [
-  ...e.says.map((s) => phraseOf(e, s, false)),
-  ...(e.opposite ?? []).map((s) => phraseOf(e, s, true)),
-  ...(e.loose ?? []).map((s) => phraseOf(e, s, false, true)),
-]);
-const ENTRY = new Map(PROPERTIES.map((e) => [e.property, e]));
-/** Every word of every phrase: they may sit between the words of another ("liveness and readiness probes"). */
-const LEXICON_WORDS = new Set(PHRASES.flatMap((p) => p.stems));
-const BY_FIRST = new Map<string, Phrase[]>();
-for (const p of PHRASES) {
-  const list = BY_FIRST.get(p.stems[0]);
-  if (list) list.push(p);
-  else BY_FIRST.set(p.stems[0], [p]);
+interface PhraseTables {
+  phrases: readonly Phrase[];
+  entry: ReadonlyMap<string, PropertyEntry>;
+  /** Every word of every phrase: they may sit between the words of another ("liveness and readiness probes"). */
+  lexiconWords: ReadonlySet<string>;
+  byFirst: ReadonlyMap<string, Phrase[]>;
+}
+
+let tables: PhraseTables | undefined;
+
+/** The lexicon's phrases and their indexes, built on first use: a run that reads no Markdown never needs them. */
+function phraseTables(): PhraseTables {
+  if (tables) return tables;
+  const phrases = PROPERTIES.flatMap((e) => [
+    ...e.says.map((s) => phraseOf(e, s, false)),
+    ...(e.opposite ?? []).map((s) => phraseOf(e, s, true)),
+    ...(e.loose ?? []).map((s) => phraseOf(e, s, false, true)),
+  ]);
+  const byFirst = new Map<string, Phrase[]>();
+  for (const p of phrases) {
+    const list = byFirst.get(p.stems[0]);
+    if (list) list.push(p);
+    else byFirst.set(p.stems[0], [p]);
+  }
+  return (tables = { phrases, entry: new Map(PROPERTIES.map((e) => [e.property, e])), lexiconWords: new Set(phrases.flatMap((p) => p.stems)), byFirst });
+}
+
+/** Every phrase of the lexicon, read into stems. */
+export function lexiconPhrases(): readonly Phrase[] {
+  return phraseTables().phrases;
 }
 
 /** The lexicon entry of a property. */
 export function propertyEntry(property: string): PropertyEntry | undefined {
-  return ENTRY.get(property);
+  return phraseTables().entry.get(property);
 }
 
 interface Match {
@@ -138,6 +155,7 @@ interface Match {
 /** Where a phrase's words occur in order from `start`, with at most MAX_GAP fillers or property words between two of them. */
 function matchAt(toks: readonly Token[], start: number, phrase: Phrase, caseless: boolean): number[] | undefined {
   const positions = [start];
+  const lexiconWords = phraseTables().lexiconWords;
   let at = start;
   // Another property's words may sit between a phrase's words only in a coordination ("memory requests and limits").
   let borrowed = false;
@@ -153,7 +171,7 @@ function matchAt(toks: readonly Token[], start: number, phrase: Phrase, caseless
       }
       // A negation word between two words of a phrase negates it ("secrets are never set in env vars"), see negated().
       if (CONJUNCTIONS.has(t.stem)) coordinated = true;
-      else if (LEXICON_WORDS.has(t.stem) && !GAP_WORDS.has(t.stem) && !NEGATORS.has(t.stem)) borrowed = true;
+      else if (lexiconWords.has(t.stem) && !GAP_WORDS.has(t.stem) && !NEGATORS.has(t.stem)) borrowed = true;
       else if (!GAP_WORDS.has(t.stem) && !NEGATORS.has(t.stem)) break;
     }
     if (found < 0 || (borrowed && !coordinated)) return undefined;
@@ -166,8 +184,9 @@ function matchAt(toks: readonly Token[], start: number, phrase: Phrase, caseless
 /** The phrases a text says: longest first, a phrase whose words all belong to a longer one dropped ("root" in "read-only root filesystem"). */
 export function phraseMatches(toks: readonly Token[], caseless = false): Match[] {
   const found: Match[] = [];
+  const byFirst = phraseTables().byFirst;
   for (const [i, t] of toks.entries()) {
-    for (const phrase of BY_FIRST.get(t.stem) ?? []) {
+    for (const phrase of byFirst.get(t.stem) ?? []) {
       if (!caseless && phrase.upper[0] && !t.upper) continue;
       const positions = matchAt(toks, i, phrase, caseless);
       if (positions) found.push({ phrase, positions });

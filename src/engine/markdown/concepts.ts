@@ -72,9 +72,9 @@ const GENERIC_WORDS = `run declare confirm have keep same one list example defau
   require specify provide include follow good best practice proper right new always present available given correct`;
 
 const stems = (words: string) => new Set(words.split(/\s+/).filter(Boolean).map((w) => stem(w)));
-const SUBJECTS = stems(SUBJECT_WORDS);
-const BROAD = stems(BROAD_WORDS);
-const GENERIC = stems(GENERIC_WORDS);
+let families: { subjects: ReadonlySet<string>; broad: ReadonlySet<string>; generic: ReadonlySet<string> } | undefined;
+/** The word families, stemmed on first use (a run that weighs no word never needs them). */
+const wordFamilies = () => (families ??= { subjects: stems(SUBJECT_WORDS), broad: stems(BROAD_WORDS), generic: stems(GENERIC_WORDS) });
 
 /**
  * A name a line gives that no rule knows (`LimitRange`, `ResourceQuota`): it is what the line is about, so it
@@ -91,5 +91,6 @@ export function wordWeight(word: string): number {
   const known = SPECIFICITY[word];
   if (known !== undefined) return known;
   const of = (rules: number) => Math.log(1 + MEASURED_OVER / rules);
-  return GENERIC.has(word) ? of(100) : SUBJECTS.has(word) ? of(60) : BROAD.has(word) ? of(25) : of(3);
+  const { generic, subjects, broad } = wordFamilies();
+  return generic.has(word) ? of(100) : subjects.has(word) ? of(60) : broad.has(word) ? of(25) : of(3);
 }

@@ -1,5 +1,5 @@
 import { identifiers } from './normalize';
-import { ACTIVITY, asksTask, HEDGE, MEASURED, OPPOSITE, OUTCOME_WORDS, PLATFORM, STATE_PENALTY, STATE_WORDS, unknownNames, weightedWords } from './lineReading';
+import { ACTIVITY, asksTask, HEDGE, isOutcomeWord, isStateWord, MEASURED, OPPOSITE, PLATFORM, STATE_PENALTY, unknownNames, weightedWords } from './lineReading';
 import { lineTerms, type Domain } from './ruleTerms';
 import { NAME_WEIGHT, wordWeight } from './concepts';
 import type { LinkTarget, TextLink } from './linkTarget';
@@ -108,7 +108,7 @@ export class LinkIndex {
       ]
         .map((p) => ({ ...p, words: wordsOf(p.text), total: 0, heaviest: 0 }))
         // A check of files cannot see an outcome ("all tests passing"): such phrasings are not an automated rule's.
-        .filter((p) => p.words.size > 0 && !(target.mode === 'auto' && (ACTIVITY.test(p.text) || [...p.words.keys()].some((w) => OUTCOME_WORDS.has(w)))));
+        .filter((p) => p.words.size > 0 && !(target.mode === 'auto' && (ACTIVITY.test(p.text) || [...p.words.keys()].some(isOutcomeWord))));
       const idents = new Set([...own, ...inherited, target.extra ?? ''].flatMap((t) => identifiersOf(t)));
       const index = this.targets.push({ target, phrasings, identifiers: idents }) - 1;
       for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) {
@@ -241,7 +241,7 @@ export class LinkIndex {
       }
     }
     // State words in an aside or a purpose clause ("… for container monitoring") do not make the line an activity.
-    const lineState = [...words].filter(([w, factor]) => factor === 1 && STATE_WORDS.has(w)).map(([w]) => w);
+    const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w)).map(([w]) => w);
     if (asksTask(text)) lineState.push('\u0000activity');
     if (HEDGE.test(text)) lineState.push('\u0000hedge');
     const opposite = OPPOSITE.test(text);

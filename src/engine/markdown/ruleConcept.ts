@@ -1,5 +1,5 @@
 import type { ChecklistItem } from '../checklist/schema';
-import { PHRASES, propertyEntry, readProperties, tokens, type Polarity } from './conceptRead';
+import { lexiconPhrases, propertyEntry, readProperties, tokens, type Polarity } from './conceptRead';
 import { paramPhrasings } from './ruleTerms';
 
 /**
@@ -24,12 +24,11 @@ export interface RuleConcept {
 /** What a rule's `concept:` may set. */
 export type ConceptOverride = NonNullable<ChecklistItem['concept']>;
 
-/** Id words that name the subject, a state or a quantity rather than the property. */
-const NOT_QUALIFIERS = new Set(
-  'k8s kubernetes docker dockerfile compose env repo ci scripts script package deps dependencies app pod pods container containers image images security resources resource present exists exist enabled configured set declared defined min max all every only any file files confirmed no not non never without the and of in as to run use have has apt cmd shell expose rbac bind binding gitignore ts sdk monitoring logging resilience'
-    .split(' ')
-    .flatMap((w) => tokens(w, false).map((t) => t.stem)),
-);
+/** Id words that name the subject, a state or a quantity rather than the property (stemmed on first use). */
+const NOT_QUALIFIER_WORDS =
+  'k8s kubernetes docker dockerfile compose env repo ci scripts script package deps dependencies app pod pods container containers image images security resources resource present exists exist enabled configured set declared defined min max all every only any file files confirmed no not non never without the and of in as to run use have has apt cmd shell expose rbac bind binding gitignore ts sdk monitoring logging resilience';
+let notQualifiers: ReadonlySet<string> | undefined;
+const isNotQualifier = (stem: string): boolean => (notQualifiers ??= new Set(NOT_QUALIFIER_WORDS.split(' ').flatMap((w) => tokens(w, false).map((t) => t.stem)))).has(stem);
 
 const SUBJECTS: [RegExp, string][] = [
   [/^k8s\.(service|ingress)\./, 'Service or Ingress'],
@@ -71,13 +70,15 @@ function fromId(words: readonly string[]): { property: string; stems: Set<string
 function phraseMatchesAnyOrder(words: readonly string[]): { property: string; stems: string[] }[] {
   const have = new Set(words);
   const out: { property: string; stems: string[] }[] = [];
-  for (const m of PHRASES_BY_ENTRY) if (!m.family && m.stems.every((s) => have.has(s))) out.push({ property: m.property, stems: m.stems });
+  for (const m of phrasesByEntry()) if (!m.family && m.stems.every((s) => have.has(s))) out.push({ property: m.property, stems: m.stems });
   return out;
 }
 
 /** Small words an id leaves out ("secrets env arg" for "secrets in ENV or ARG"). */
 const ID_SKIPS = new Set('a an the and or of to in on for with as by from'.split(' '));
-const PHRASES_BY_ENTRY = PHRASES.map((p) => ({ property: p.entry.property, family: !!p.entry.family, stems: p.stems.filter((s) => !ID_SKIPS.has(s)) })).filter((p) => p.stems.length > 0);
+let byEntry: readonly { property: string; family: boolean; stems: string[] }[] | undefined;
+/** The lexicon's phrases without the small words, with their property (made on first use). */
+const phrasesByEntry = () => (byEntry ??= lexiconPhrases().map((p) => ({ property: p.entry.property, family: !!p.entry.family, stems: p.stems.filter((s) => !ID_SKIPS.has(s)) })).filter((p) => p.stems.length > 0));
 
 /** The concept of a rule with a check: its `concept:` where given, else read from its id, title and check parameters. */
 export function ruleConcept(item: ChecklistItem): RuleConcept {
@@ -102,7 +103,7 @@ export function ruleConcept(item: ChecklistItem): RuleConcept {
   }
   const lexical = properties.length > 0 && properties.every((p) => propertyEntry(p) !== undefined);
   const explained = new Set(properties.flatMap(lexiconStems));
-  const qualifiers = source === 'concept' || !lexical ? [] : [...new Set(idStems.filter((s) => !explained.has(s) && !NOT_QUALIFIERS.has(s)))];
+  const qualifiers = source === 'concept' || !lexical ? [] : [...new Set(idStems.filter((s) => !explained.has(s) && !isNotQualifier(s)))];
   const property = properties[0] ?? item.id.split('.').slice(1).join(' ').replace(/-/g, ' ');
   return {
     property,

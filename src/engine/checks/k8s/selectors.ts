@@ -102,66 +102,87 @@ interface Entry<T> {
   item: T;
 }
 
+/** A namespace's filed selectors: under a label's value (`In`), under a label key (`Exists`), or for every pod. */
+interface Filed<T> {
+  byPair: Map<string, Map<string, Entry<T>[]>>;
+  byKey: Map<string, Entry<T>[]>;
+  always: Entry<T>[];
+}
+
 /**
  * Finds the selectors (PDBs, NetworkPolicies, Services) that select a set of pod labels without comparing
  * every selector with every pod: each selector is filed under the positive requirement that is rarest among
  * the pods (the `key=value` pairs of an `In`, or the key of an `Exists`), so a lookup only visits selectors that
- * share a label with the pod, in the same namespace (the namespace is part of every index key). Selectors
+ * share a label with the pod, in the same namespace (selectors are filed by namespace first). Selectors
  * with no positive requirement (only NotIn/DoesNotExist, or empty where that means "every pod") are checked
- * for every pod of their namespace; there are few of them in practice.
+ * for every pod of their namespace; there are few of them in practice. A lookup builds no key: it follows
+ * the namespace, the label's key and its value through nested maps.
  */
 export class SelectorIndex<T> {
-  private readonly byPair = new Map<string, Entry<T>[]>();
-  private readonly byKey = new Map<string, Entry<T>[]>();
-  private readonly always = new Map<string, Entry<T>[]>();
+  private readonly byNamespace = new Map<string, Filed<T>>();
   /** Selector comparisons made by `match` so far (tests use it to show lookups stay linear). */
   visits = 0;
 
   constructor(private readonly stats: LabelStats) {}
+
+  private filed(ns: string): Filed<T> {
+    let f = this.byNamespace.get(ns);
+    if (!f) this.byNamespace.set(ns, (f = { byPair: new Map(), byKey: new Map(), always: [] }));
+    return f;
+  }
 
   /** `emptyMatchesAll`: an empty selector selects every pod of the namespace (NetworkPolicy, policy/v1 PDB) instead of none (Service). */
   add(ns: string | undefined, sel: Selector, item: T, emptyMatchesAll: boolean): void {
     const entry = { sel, item };
     const n0 = ns ?? '';
     if (sel.reqs.length === 0) {
-      if (emptyMatchesAll) push(this.always, n0, entry);
+      if (emptyMatchesAll) this.filed(n0).always.push(entry);
       return;
     }
     // File the selector under its cheapest positive requirement: an `In` under each of its key=value pairs
     // (a pod has one value per key, so it meets the entry at most once), an `Exists` under its key.
-    let best: { keys: string[]; byPair: boolean; cost: number } | undefined;
+    let best: { req: Requirement; values: string[] | undefined; cost: number } | undefined;
     for (const r of sel.reqs) {
-      let candidate: { keys: string[]; byPair: boolean; cost: number } | undefined;
+      let candidate: { req: Requirement; values: string[] | undefined; cost: number } | undefined;
       if (r.op === 'In') {
-        const pairs = [...new Set(r.values)].map((v) => `${r.key}=${v}`);
-        candidate = { keys: pairs, byPair: true, cost: pairs.reduce((n, p) => n + (this.stats.pairs.get(p) ?? 0), 0) };
-      } else if (r.op === 'Exists') candidate = { keys: [r.key], byPair: false, cost: this.stats.keys.get(r.key) ?? 0 };
+        const values = [...new Set(r.values)];
+        candidate = { req: r, values, cost: values.reduce((n, v) => n + (this.stats.pairs.get(`${r.key}=${v}`) ?? 0), 0) };
+      } else if (r.op === 'Exists') candidate = { req: r, values: undefined, cost: this.stats.keys.get(r.key) ?? 0 };
       if (candidate && (!best || candidate.cost < best.cost)) best = candidate;
     }
     if (!best) {
-      push(this.always, n0, entry);
+      this.filed(n0).always.push(entry);
       return;
     }
     if (best.cost === 0) return; // requires a label no pod has: selects nothing
-    for (const k of best.keys) push(best.byPair ? this.byPair : this.byKey, `${n0}\u0000${k}`, entry);
+    const filed = this.filed(n0);
+    const key = best.req.key;
+    if (!best.values) return push(filed.byKey, key, entry);
+    let byValue = filed.byPair.get(key);
+    if (!byValue) filed.byPair.set(key, (byValue = new Map()));
+    for (const v of best.values) push(byValue, v, entry);
   }
 
   /** Every indexed item whose selector matches the labels in a compatible namespace. */
   match(ns: string | undefined, labels: Readonly<Record<string, string>>): T[] {
     const out: T[] = [];
-    const n0 = ns ?? '';
-    const visit = (list: readonly Entry<T>[] | undefined) => {
-      for (const e of list ?? []) {
-        this.visits++;
-        if (selectorMatches(e.sel, labels)) out.push(e.item);
-      }
-    };
-    for (const [k, v] of Object.entries(labels)) {
-      visit(this.byPair.get(`${n0}\u0000${k}=${v}`));
-      visit(this.byKey.get(`${n0}\u0000${k}`));
+    const filed = this.byNamespace.get(ns ?? '');
+    if (!filed) return out;
+    for (const k in labels) {
+      const byValue = filed.byPair.get(k);
+      if (byValue) this.visit(byValue.get(labels[k]), labels, out);
+      this.visit(filed.byKey.get(k), labels, out);
     }
-    visit(this.always.get(n0));
+    this.visit(filed.always, labels, out);
     return out;
+  }
+
+  private visit(list: readonly Entry<T>[] | undefined, labels: Readonly<Record<string, string>>, out: T[]): void {
+    if (!list) return;
+    for (let i = 0; i < list.length; i++) {
+      this.visits++;
+      if (selectorMatches(list[i].sel, labels)) out.push(list[i].item);
+    }
   }
 }
 
