@@ -38,6 +38,8 @@ const LINES: [line: string, asserts: [property: string, polarity: 'presence' | '
   ['Secrets are never set in environment variables', [['secret in image', 'absence']]],
   ['Mount the root filesystem read-only', [['read-only root filesystem', 'presence']]],
   ['Is the Docker socket mounted into any pod?', [['container runtime socket', 'any']]],
+  // A slash coordinates as "or" does.
+  ['Memory limits/requests on each container', [['memory limit', 'presence'], ['memory request', 'presence']]],
   ['Docker daemon in rootless mode', [['rootless daemon', 'presence']]],
   ['.env is listed in .gitignore', [['.env git-ignored', 'presence']]],
 ];

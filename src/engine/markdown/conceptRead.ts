@@ -61,6 +61,8 @@ const FOLD: [RegExp, string][] = [
   [/\bdeps\b/gi, 'dependencies'],
   [/\b(?:db|postgres(?:ql)?)\b/gi, 'database'],
   [/n't\b/gi, ' not'],
+  // "limits/requests" coordinates two words as "limits or requests" does.
+  [/(?<=[A-Za-z])\/(?=[A-Za-z])/g, ' or '],
   [/\bcannot\b/gi, 'can not'],
   // ":latest", and "latest" right after a negation, name the tag ("never latest"); "the latest security releases" does not.
   [/:latest\b|\b(?<=(?:no|not|never|avoid|without)\s+)latest\b(?!\s+(?:image|base|tag))/gi, 'latest tag'],
