@@ -59,7 +59,52 @@ export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: P
     copies?.after.set(f, copy);
     findings[i] = copy;
   }
+  if (findings.length === 1 && !copies && out.evidence === undefined && !problem && !unaudited) return new OneFinding(findings[0], isForeign);
   return { applicable: true, findings, evidence: out.evidence, problem, unaudited, foreign: isForeign, kept: undefined }; // `kept` set later: a slot of its own
+}
+
+const NONE_KEPT = Object.freeze([]) as unknown as Finding[];
+
+/**
+ * A file check's output of one finding and nothing else (most outputs that find something): the finding
+ * alone, with no list kept beside it, since the engine keeps every output of every file for the editor and
+ * each object kept is one more for every garbage collection. Its lists are made when read.
+ */
+class OneFinding implements ItemOut {
+  /** Which of `kept`: not known yet (0), the finding (1), none (2). */
+  private keptState = 0;
+  constructor(
+    private readonly only: Finding,
+    readonly foreign: boolean,
+  ) {}
+
+  get applicable(): boolean {
+    return true;
+  }
+
+  get findings(): Finding[] {
+    return [this.only];
+  }
+
+  get evidence(): undefined {
+    return undefined;
+  }
+
+  get problem(): undefined {
+    return undefined;
+  }
+
+  get unaudited(): undefined {
+    return undefined;
+  }
+
+  get kept(): Finding[] | undefined {
+    return this.keptState === 0 ? undefined : this.keptState === 1 ? [this.only] : NONE_KEPT;
+  }
+
+  set kept(list: Finding[] | undefined) {
+    this.keptState = list === undefined ? 0 : list.length > 0 ? 1 : 2;
+  }
 }
 
 /**

@@ -17,7 +17,9 @@ export class KeptFindings {
   /** The findings of one output that no suppression silences; cached on the output when they all lie in the checked file. */
   kept(out: ItemOut, aliases: readonly string[], epoch: number): Finding[] {
     if (out.kept) return out.kept;
-    let kept: Finding[] = out.findings;
+    // read once: an output may make its list when read (see OneFinding)
+    const findings = out.findings;
+    let kept: Finding[] = findings;
     if (kept.length === 0) return (out.kept = kept);
     // A file-scope output (every finding in the checked file) whose file suppresses nothing keeps all its findings.
     if (!out.foreign) {
@@ -28,8 +30,8 @@ export class KeptFindings {
       this.silenced = new WeakMap();
       this.epoch = epoch;
     }
-    for (let i = 0; i < out.findings.length; i++) {
-      const f = out.findings[i];
+    for (let i = 0; i < findings.length; i++) {
+      const f = findings[i];
       const s = this.suppressionsOf(f.file);
       let silenced = false;
       // a file that suppresses nothing needs no lookup (and no entry in the memo)
@@ -39,8 +41,8 @@ export class KeptFindings {
         else silenced = known;
       }
       if (silenced) {
-        if (kept === out.findings) kept = out.findings.slice(0, i);
-      } else if (kept !== out.findings) kept.push(f);
+        if (kept === findings) kept = findings.slice(0, i);
+      } else if (kept !== findings) kept.push(f);
     }
     if (!out.foreign) out.kept = kept;
     return kept;

@@ -10,7 +10,7 @@ const ROOT = path.join(__dirname, '..', '..');
 function expected(f: Finding): Record<string, unknown> {
   const o: Record<string, unknown> = { ruleId: f.ruleId, severity: f.severity, message: f.message };
   if (f.scope === 'repository') o.scope = 'repository';
-  else Object.assign(o, { file: f.file, range: f.range });
+  else Object.assign(o, { file: f.file, range: { start: f.range.start, end: f.range.end } });
   if (f.object) o.object = f.object;
   if (f.container) o.container = f.container;
   o.fixable = f.fixable;

@@ -1,3 +1,4 @@
+import { keptRange } from '../../keptRange';
 import type { Range, RawFinding } from '../../model';
 import { dockerFlags, dockerFromHead, dockerLines, dockerProperties, spansLines, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
 import { LineIndex } from '../../text';
@@ -190,13 +191,19 @@ function stageData(index: number): Record<string, unknown> {
  * end up with, so those three stay in the object instead of a separate store per finding.
  */
 class DockerFinding implements RawFinding {
-  constructor(
-    public file: string,
-    public range: Range,
-    public message: string,
-    public object: string | undefined,
-    public data: Record<string, unknown>,
-  ) {}
+  file: string;
+  /** Kept as its four numbers (see KeptRange): the engine keeps every finding until the audit. */
+  range: Range;
+  message: string;
+  object: string | undefined;
+  data: Record<string, unknown>;
+  constructor(file: string, range: Range, message: string, object: string | undefined, data: Record<string, unknown>) {
+    this.file = file;
+    this.range = keptRange(range);
+    this.message = message;
+    this.object = object;
+    this.data = data;
+  }
 }
 
 export function offsetsRange(ctx: DockerContext, start: number, end: number): Range {
