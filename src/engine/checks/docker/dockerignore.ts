@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { RUNTIMES } from '../../checklist/appliesTo';
+import { keptRange } from '../../keptRange';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import { contextFacts } from '../../services';
 import { parseIgnoreFile, type IgnoreFileModel } from '../../parse/ignoreFile';
@@ -139,7 +140,8 @@ export const dockerignore = workspaceCheck({
       if (!ignore) {
         findings.push({
           file: df.path,
-          range: fromRange(df.model.stages[0]),
+          // kept until the audit with every Dockerfile's: its four numbers in one object
+          range: keptRange(fromRange(df.model.stages[0])),
           message: `No .dockerignore in the build context of ${baseName(df.path)}, so ${sentOf(excludes)} are sent to the daemon and can end up in the image; add one beside it.`,
           data: { stage: 0, dockerignore: joinPath(dirName(df.path), '.dockerignore') },
         });
