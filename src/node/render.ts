@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { sourceYaml } from '../engine/render/yamlFiles';
 import { joinPath, planRendering, type ChartEntry, type KustomizationEntry, type RenderPlan } from '../engine/render/plan';
 import { lineStart, renderedPath } from '../engine/render/sourceMap';
 import type { SourceFile } from '../engine/workspace';
+import { OffThreadRunner, runHere, type ToolExit } from './toolRun';
 
 export interface RenderOptions {
   /** Running helm and kubectl is allowed (a trusted workspace); otherwise charts and kustomizations are not audited, with the reason. */
@@ -21,6 +21,8 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** Why rendering is not allowed, for the message (default: the workspace is not trusted). */
   untrustedReason?: string;
+  /** Start the tools from a thread of their own (the editor: its host thread has other work meanwhile). */
+  offThread?: boolean;
 }
 
 export interface Rendered {
@@ -55,7 +57,7 @@ function sandboxDir(): string {
 }
 
 /** The environment the tools run with: PATH and an empty home, nothing of the user's (no plugins, no kube config, no credentials). */
-function cleanEnv(): NodeJS.ProcessEnv {
+function cleanEnv(): Record<string, string> {
   const box = sandboxDir();
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -70,17 +72,20 @@ function cleanEnv(): NodeJS.ProcessEnv {
   };
 }
 
-function run(bin: string, args: string[], cwd: string, timeoutMs: number, signal?: AbortSignal): Promise<ToolRun> {
-  return new Promise((resolve) => {
-    execFile(bin, args, { cwd, env: cleanEnv(), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, signal, windowsHide: true }, (err, stdout, stderr) => {
-      if (!err) return resolve({ stdout });
-      const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (e.code === 'ENOENT') return resolve({ stdout: '', error: 'ENOENT' });
-      if (e.name === 'AbortError') return resolve({ stdout: '', error: 'ABORTED' });
-      if (e.killed) return resolve({ stdout: '', error: `it took longer than ${Math.round(timeoutMs / 1000)} s (render.timeout)` });
-      resolve({ stdout: '', error: firstLines(String(stderr || e.message)) });
-    });
-  });
+let offThread: OffThreadRunner | undefined;
+
+function run(bin: string, args: string[], cwd: string, timeoutMs: number, { signal, offThread: elsewhere }: RenderOptions): Promise<ToolRun> {
+  const call = { bin, args, cwd, env: cleanEnv(), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 };
+  const exit = elsewhere ? (offThread ??= new OffThreadRunner()).run(call, signal) : runHere(call, signal);
+  return exit.then((x) => toolRun(x, timeoutMs));
+}
+
+function toolRun({ stdout, stderr, failure: e }: ToolExit, timeoutMs: number): ToolRun {
+  if (!e) return { stdout };
+  if (e.code === 'ENOENT') return { stdout: '', error: 'ENOENT' };
+  if (e.name === 'AbortError') return { stdout: '', error: 'ABORTED' };
+  if (e.killed) return { stdout: '', error: `it took longer than ${Math.round(timeoutMs / 1000)} s (render.timeout)` };
+  return { stdout: '', error: firstLines(stderr || e.message) };
 }
 
 /** A tool's error, short, with temporary and absolute paths taken out. */
@@ -224,7 +229,7 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
       }
       const files = filesUnder(path.join(root, chart.dir));
       const templates = files.map((f) => path.relative(root, f).split(path.sep).join('/')).filter((f) => f.includes('/templates/') || f.startsWith('templates/'));
-      jobs.push(renderChart(root, chart, files, values, set, helm, timeout, options.signal).then((r) => {
+      jobs.push(renderChart(root, chart, files, values, set, helm, timeout, options).then((r) => {
         if (r.error) return void notAudited(chartFile(chart), chartError(r.error, helm, env));
         const valuesFiles = [joinPath(chart.dir, 'values.yaml')!, ...values];
         const info = helmRenderInfo({ chartDir: chart.dir, output: r.stdout, valuesFiles, templates }, read);
@@ -238,7 +243,7 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
       notAudited(k.file, (k.refused ?? kubectlRefused)!);
       continue;
     }
-    jobs.push(renderKustomization(root, k, kubectl, timeout, options.signal).then((r) => {
+    jobs.push(renderKustomization(root, k, kubectl, timeout, options).then((r) => {
       if (r.out.error) return void notAudited(k.file, kustomizeError(r.out.error, kubectl));
       const resolve = (p: string): string | undefined => {
         const rel = path.relative(root, path.resolve(r.cwd, p)).split(path.sep).join('/');
@@ -270,23 +275,23 @@ function kustomizeError(error: string, kubectl: string): string {
   return `kubectl kustomize failed: ${error}`;
 }
 
-function renderChart(root: string, chart: ChartEntry, files: string[], values: string[], set: Record<string, string | number | boolean>, helm: string, timeout: number, signal?: AbortSignal): Promise<ToolRun> {
+function renderChart(root: string, chart: ChartEntry, files: string[], values: string[], set: Record<string, string | number | boolean>, helm: string, timeout: number, options: RenderOptions): Promise<ToolRun> {
   const dir = path.join(root, chart.dir);
   const args = ['template', chart.name, dir, '--namespace', 'default'];
   for (const v of values) args.push('--values', path.join(root, v));
   for (const [k, v] of Object.entries(set)) args.push('--set', `${k}=${String(v)}`);
   const key = hashInputs(['helm', helm, ...args], [...files, ...values.map((v) => path.join(root, v))]);
-  return cached(key, () => run(helm, args, sandboxDir(), timeout, signal));
+  return cached(key, () => run(helm, args, sandboxDir(), timeout, options));
 }
 
-async function renderKustomization(root: string, k: KustomizationEntry, kubectl: string, timeout: number, signal?: AbortSignal): Promise<{ out: ToolRun; cwd: string }> {
+async function renderKustomization(root: string, k: KustomizationEntry, kubectl: string, timeout: number, options: RenderOptions): Promise<{ out: ToolRun; cwd: string }> {
   // a wrapper kustomization that adds origin and transformer annotations (the source map); the entry itself is not changed
   const key = hashInputs(['kustomize', kubectl, k.file], k.inputs.map((f) => path.join(root, f)));
   const wrapper = path.join(sandboxDir(), 'kustomize', key.slice(0, 16));
   mkdirSync(wrapper, { recursive: true });
   const rel = path.relative(wrapper, path.join(root, k.dir)).split(path.sep).join('/');
   writeFileSync(path.join(wrapper, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`);
-  const out = await cached(key, () => run(kubectl, ['kustomize', wrapper], wrapper, timeout, signal));
+  const out = await cached(key, () => run(kubectl, ['kustomize', wrapper], wrapper, timeout, options));
   return { out, cwd: wrapper };
 }
 

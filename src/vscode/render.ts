@@ -72,6 +72,7 @@ export class FolderRenderer implements vscode.Disposable {
       helm: settings.renderHelm || undefined,
       kubectl: settings.renderKubectl || undefined,
       signal: ac.signal,
+      offThread: true,
     });
     if (ac.signal.aborted) return false;
     const target = await engine;
