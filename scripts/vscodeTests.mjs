@@ -78,13 +78,15 @@ if (tc.status !== 0) {
 }
 const TOOLCHAIN = tc.stdout.trim().split('\n').at(-1);
 log(`toolchain ${TOOLCHAIN} ready after ${Math.round((Date.now() - started) / 1000)} s`);
-// helm and kubectl (scripts/tools.mjs, as the unit tests render with) first on PATH, for the workbench's extension host
-// and for the CLI the UI tests time beside it: charts and kustomizations are rendered and audited on both sides.
+// helm and kubectl (scripts/tools.mjs, as the unit tests render with): first on PATH for the CLI the UI tests time
+// beside the editor, and named in the workbench's settings for the extension (its host's PATH is the login shell's):
+// charts and kustomizations are rendered and audited on both sides.
+let TOOLS;
 try {
-  const { ensureHelm } = await import('./tools.mjs');
-  const tools = path.dirname(ensureHelm());
-  process.env.PATH = `${tools}${path.delimiter}${process.env.PATH ?? ''}`;
-  log(`helm and kubectl from ${tools}`);
+  const { ensureHelm, KUBECTL } = await import('./tools.mjs');
+  TOOLS = { helm: ensureHelm(), kubectl: KUBECTL };
+  process.env.PATH = `${path.dirname(TOOLS.helm)}${path.delimiter}${process.env.PATH ?? ''}`;
+  log(`helm and kubectl from ${path.dirname(TOOLS.helm)}`);
 } catch (e) {
   const msg = `helm and kubectl could not be put in place: ${e instanceof Error ? e.message : String(e)}`;
   writeResult('vscode-integration', msg);
@@ -135,7 +137,7 @@ writeFileSync(path.join(WS_EMPTY, 'README.md'), '# Notes\n\nNothing to deploy he
 mkdirSync(path.join(dirs.user, 'User'), { recursive: true });
 writeFileSync(
   path.join(dirs.user, 'User', 'settings.json'),
-  JSON.stringify({ 'files.autoSave': 'off', 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'git.enabled': false, 'security.workspace.trust.enabled': false }, null, 2),
+  JSON.stringify({ 'files.autoSave': 'off', 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'git.enabled': false, 'security.workspace.trust.enabled': false, 'shipshape.render.helm': TOOLS.helm, 'shipshape.render.kubectl': TOOLS.kubectl }, null, 2),
 );
 
 const port = await freePort();
