@@ -96,17 +96,6 @@ describe('Concepts: links in a checklist', () => {
   });
 });
 
-describe('Concepts: the property a line names decides between checks its words match', () => {
-  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
-  it('a health endpoint is not the image HEALTHCHECK that shares "health check"; integration tests are not every CI test', () => {
-    const endpoint = index.link('Expose health check endpoints for each service', 'dockerfile').map((l) => l.id);
-    assert.ok(endpoint.includes('health.endpoints'), endpoint.join());
-    assert.ok(!endpoint.includes('docker.healthcheck'), endpoint.join());
-    const integration = index.link('Integration tests for the API').map((l) => l.id);
-    assert.deepEqual(integration, ['scripts.test.integration']);
-  });
-});
-
 describe('Concepts: a line that asks for a task', () => {
   it('a check or a watch is a task, and so is performing a drill or a test; performing what the code does is the requirement', () => {
     for (const task of ['Verify backups restore', 'Monitor slow queries', 'Test the rollback', 'Perform a restore drill', 'Conduct a security audit', 'Load test the checkout flow']) assert.equal(asksTask(task), true, task);

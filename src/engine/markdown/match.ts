@@ -312,21 +312,7 @@ export class LinkIndex {
     // A rule matched by its wording whose property the line asserts gives the concept as the reason of its link (a
     // name the line gives, a field or a variable, stays the reason: it is the more exact).
     // A rule the line asserts by concept is not a competitor of the wording's links: it is a further thing the line says.
-    let kept = scored.filter((s) => s.concept || s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN);
-    // The property the line names decides between checks its words matched: "Implement health check endpoints" is the
-    // endpoint, not the image's HEALTHCHECK that shares "health check". A check whose property the line does not
-    // speak of gives way to one whose property it names.
-    const matchedChecks = kept.filter((s) => s.reason.startsWith('matched ') && s.mode !== 'manual');
-    if (matchedChecks.length > 1) {
-      const props = (s: { id: string }) => {
-        const c = this.linkTargets[this.position.get(s.id)!].concept;
-        return c?.lexical ? c.properties : [];
-      };
-      const said = line().properties;
-      const named = new Set(said.filter((m) => !m.loose).map((m) => m.property));
-      const spoken = new Set(said.map((m) => m.property));
-      if (matchedChecks.some((s) => props(s).some((p) => named.has(p)))) kept = kept.filter((s) => !matchedChecks.includes(s) || props(s).length === 0 || props(s).some((p) => spoken.has(p)));
-    }
+    const kept = scored.filter((s) => s.concept || s.score >= (s.mode === 'manual' ? tops.manual : tops.checks) - MARGIN);
     // The line is read into concepts only when a link's reason could take one.
     const asserted = kept.some((s) => s.reason.startsWith('matched ')) ? this.conceptReasons(line()) : undefined;
     return kept.map(({ id, mode, reason, score }) => ({ id, mode, reason: (reason.startsWith('matched ') && asserted?.get(id)) || reason, score: Math.round(score * 100) / 100 }));
