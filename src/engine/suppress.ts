@@ -222,11 +222,15 @@ function annotationSuppression(key: string, value: string): Suppression | undefi
 
 function matches(s: Suppression, ruleId: string, aliases: readonly string[]): boolean {
   if (s.ids.has('*') || s.ids.has(ruleId)) return true;
-  for (const a of aliases) {
-    if (s.ids.has(a)) return true;
-    const tool = a.slice(0, a.indexOf(':'));
-    if (s.ids.has(`${tool}:*`)) return true;
-  }
+  for (const a of aliases) if (s.ids.has(a)) return true;
+  // `tool:*` names every alias of a tool; the names are made only for a suppression that has such an id
+  if (!namesATool(s.ids)) return false;
+  for (const a of aliases) if (s.ids.has(`${a.slice(0, a.indexOf(':'))}:*`)) return true;
+  return false;
+}
+
+function namesATool(ids: ReadonlySet<string>): boolean {
+  for (const id of ids) if (id.endsWith(':*')) return true;
   return false;
 }
 

@@ -21,16 +21,11 @@ export const apiVersion = fileCheck({
   run: (file, p) => {
     const model = k8sModel(file);
     if (!model || !model.objects.some((o) => !o.malformed)) return undefined;
-    const table = new Map<string, z.infer<typeof Api>[]>();
-    for (const a of p.apis) {
-      const l = table.get(a.apiVersion);
-      if (l) l.push(a);
-      else table.set(a.apiVersion, [a]);
-    }
     const findings: RawFinding[] = [];
     for (const obj of model.objects) {
       if (obj.malformed) continue; // reported as a problem; judged once it is well formed
-      const hit = table.get(obj.apiVersion)?.find((a) => !a.kinds || a.kinds.includes(obj.kind));
+      // the first entry of the table for this apiVersion and kind (a few dozen entries: a scan, no index per file)
+      const hit = p.apis.find((a) => a.apiVersion === obj.apiVersion && (!a.kinds || a.kinds.includes(obj.kind)));
       if (!hit) continue;
       findings.push(findingAt({ file: file as K8sFile, model, obj }, obj.base.concat('apiVersion'), `${obj.ref} uses ${obj.apiVersion}, which Kubernetes ${hit.removedIn} no longer serves; ${hit.replacement ? `use ${hit.replacement} (check the fields that changed with it)` : 'the API was removed without a replacement'}.`));
     }

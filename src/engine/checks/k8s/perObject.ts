@@ -15,15 +15,29 @@ export interface Placed extends Ctx {
 /** Kinds that own a pod template. */
 export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Job', 'CronJob', 'Pod']);
 
-const placedMemo = new WeakMap<K8sModel, readonly Placed[]>();
+/** A manifest's placed objects, and the well-formed workloads among them (what a judge without kinds reads). */
+interface PlacedLists {
+  all: readonly Placed[];
+  workloads: readonly Placed[];
+}
+
+const placedMemo = new WeakMap<K8sModel, PlacedLists>();
+const NO_LISTS: PlacedLists = Object.freeze({ all: Object.freeze([]), workloads: Object.freeze([]) });
+
+function placedLists(file: ParsedFile): PlacedLists {
+  const model = k8sModel(file);
+  if (!model) return NO_LISTS;
+  let lists = placedMemo.get(model);
+  if (!lists) {
+    const all = model.objects.map((obj) => ({ file: file as K8sFile, model, obj }));
+    placedMemo.set(model, (lists = { all, workloads: all.filter((o) => WORKLOAD_KINDS.has(o.obj.kind) && !o.obj.malformed) }));
+  }
+  return lists;
+}
 
 /** A manifest's objects with their file and model, made once per model and shared (read-only) by every cross-file check. */
 export function placedObjects(file: ParsedFile): readonly Placed[] {
-  const model = k8sModel(file);
-  if (!model) return [];
-  let list = placedMemo.get(model);
-  if (!list) placedMemo.set(model, (list = model.objects.map((obj) => ({ file: file as K8sFile, model, obj }))));
-  return list;
+  return placedLists(file).all;
 }
 
 export interface PerObjectSpec<P, F> {
@@ -89,9 +103,14 @@ function judgeAll<P extends object, F>(spec: PerObjectSpec<P, F>, ws: WorkspaceV
     if (!part) {
       let judged = false;
       let byKind: (RawFinding[] | undefined)[] | undefined;
-      for (const o of placedObjects(file)) {
+      const lists = placedLists(file);
+      const objects = wanted ? lists.all : lists.workloads;
+      // index loops: a judgement runs once per audit over every manifest, often before it is optimised, and
+      // an unoptimised for-of makes an iterator result per object
+      for (let n = 0; n < objects.length; n++) {
+        const o = objects[n];
         const at = wanted ? wanted.get(o.obj.kind) : 0;
-        if (at === undefined || (!wanted && (!WORKLOAD_KINDS.has(o.obj.kind) || o.obj.malformed))) continue;
+        if (at === undefined) continue;
         if (spec.judge(o, facts, p, scratch)) judged = true;
         if (scratch.length === 0) continue;
         const list = ((byKind ??= [])[at] ??= []);
@@ -113,6 +132,11 @@ function judgeAll<P extends object, F>(spec: PerObjectSpec<P, F>, ws: WorkspaceV
     return last;
   }
   const findings: RawFinding[] = [];
-  for (let k = 0; k < (kinds?.length ?? 1); k++) for (const part of parts) for (const f of part.byKind?.[k] ?? []) findings.push(f);
+  for (let k = 0; k < (kinds?.length ?? 1); k++) {
+    for (let i = 0; i < parts.length; i++) {
+      const list = parts[i].byKind?.[k];
+      if (list) for (let j = 0; j < list.length; j++) findings.push(list[j]);
+    }
+  }
   return { facts, files, parts, out: parts.some((x) => x.judged) ? { findings } : undefined };
 }
