@@ -3,7 +3,7 @@ import type { RawFinding } from '../../model';
 import { isObject, type Json } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
 import { fileCheck } from '../template';
-import { containerFinding, describeContainer, findingAt, forEachContainer, forEachPod, k8sModel, type Ctx, type K8sFile } from './common';
+import { containerFinding, describeContainer, findingAt, forEachContainer, forEachPod, k8sModel, type ContainerCtx, type Ctx, type K8sFile } from './common';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -106,26 +106,53 @@ function violation(v: Json, m: Must, root?: Json): string | undefined {
 /** A path as written in messages: `spec.containers[0].image`. */
 export const dotted = (path: readonly (string | number)[]): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
 
-type Anchor = (rel: YamlPath, message: string, data?: Record<string, unknown>) => RawFinding;
+/**
+ * How one kind of target is named and where its findings go. The targets are module constants taking the
+ * target's context, so judging a container, pod or object makes no closure of its own.
+ */
+interface Target<C> {
+  who(c: C): string;
+  /** A finding at a path relative to the target. */
+  anchor(c: C, rel: YamlPath, message: string, data?: Record<string, unknown>): RawFinding;
+  /** A container's pod: the hits at `podPath`, for a container that leaves the field unset, and where their findings go. */
+  pod?: { hits(c: C, podPath: readonly (string | number)[]): Hit[]; report(c: C, at: YamlPath, message: string, data?: Record<string, unknown>): RawFinding };
+}
+
+const CONTAINER: Target<ContainerCtx> = {
+  who: (ctx) => `${describeContainer(ctx.c)} of ${ctx.obj.ref}`,
+  anchor: (ctx, rel, message, data) => containerFinding(ctx, rel, message, data && { ...data, set: ctx.c.path.concat(data.set as YamlPath) }),
+  pod: {
+    hits: (ctx, podPath) => walk(ctx.obj.podSpec, podPath, ctx.obj.podSpecPath),
+    report: (ctx, at, message, data) => findingAt(ctx, at, message, { container: ctx.c.name, data }),
+  },
+};
+
+/** A pod spec or a whole object: findings at a path under `base` (the pod spec's path, or the object's). */
+const underBase = (base: (ctx: Ctx) => YamlPath): Target<Ctx> => ({
+  who: (ctx) => ctx.obj.ref,
+  anchor: (ctx, rel, message, data) => findingAt(ctx, base(ctx).concat(rel), message, { data: data && { ...data, set: base(ctx).concat(data.set as YamlPath) } }),
+});
+const POD = underBase((ctx) => ctx.obj.podSpecPath!);
+const OBJECT = underBase((ctx) => ctx.obj.base);
 
 /** No finding: shared by the targets that pass (most of them), never written. */
 const NONE: RawFinding[] = [];
 
 /**
- * Judges the hits of one target; `anchor` makes a finding at a path relative to the target. `who` names the
- * target and `fallback` gives the pod's hits: both are asked for only when they are needed (most targets pass).
+ * Judges the hits of one target (`c`, named and placed by `target`). Its name and, for a container that
+ * leaves the field unset, the pod's hits are asked for only when they are needed (most targets pass).
  */
-function judge(hits: Hit[], p: Params, who: () => string, anchor: Anchor, fallback?: () => { hits: Hit[]; report: Anchor }, root?: Json): RawFinding[] {
+function judge<C>(hits: Hit[], p: Params, target: Target<C>, c: C, root?: Json): RawFinding[] {
   const tail = () => (p.hint ? ` ${p.hint}` : '');
-  if (hits.length === 0 && fallback) {
-    const pod = fallback();
-    if (pod.hits.length > 0) {
+  if (hits.length === 0 && target.pod && p.podPath) {
+    const podHits = target.pod.hits(c, p.podPath);
+    if (podHits.length > 0) {
       let out: RawFinding[] = NONE;
-      for (const h of pod.hits) {
+      for (const h of podHits) {
         const why = violation(h.value, p.must);
         // the fix corrects the pod's value, where it is set
         const data = p.fixValue !== undefined && !p.must.absent ? { set: h.path, value: p.fixValue } : undefined;
-        if (why) (out === NONE ? (out = []) : out).push(pod.report(h.path, `${who()}: ${dotted(p.podPath ?? [])} (from the pod) ${why}.${tail()}`, data));
+        if (why) (out === NONE ? (out = []) : out).push(target.pod.report(c, h.path, `${target.who(c)}: ${dotted(p.podPath ?? [])} (from the pod) ${why}.${tail()}`, data));
       }
       return out;
     }
@@ -135,14 +162,14 @@ function judge(hits: Hit[], p: Params, who: () => string, anchor: Anchor, fallba
     const wild = p.path.indexOf('*');
     const data = p.fixValue !== undefined && wild === -1 ? { set: p.path, value: p.fixValue } : undefined;
     // anchored at the deepest part of the path that exists (findingAt falls back to an ancestor)
-    return [anchor(wild === -1 ? p.path : p.path.slice(0, wild), `${who()} does not set ${dotted(p.path)}.${tail()}`, data)];
+    return [target.anchor(c, wild === -1 ? p.path : p.path.slice(0, wild), `${target.who(c)} does not set ${dotted(p.path)}.${tail()}`, data)];
   }
   let out: RawFinding[] = NONE;
   for (const h of hits) {
     const why = violation(h.value, p.must, root);
     if (!why) continue;
     const data = p.fixValue !== undefined && !p.must.absent ? { set: h.path, value: p.fixValue } : undefined;
-    (out === NONE ? (out = []) : out).push(anchor(h.path, `${who()}: ${dotted(h.path)} ${why}.${tail()}`, data));
+    (out === NONE ? (out = []) : out).push(target.anchor(c, h.path, `${target.who(c)}: ${dotted(h.path)} ${why}.${tail()}`, data));
   }
   return out;
 }
@@ -168,25 +195,10 @@ export const k8sField = fileCheck({
   run: (file, p) => {
     const kinds = kindsOf(p);
     if (p.target === 'container') {
-      return forEachContainer(file, { init: p.includeInit, skipBatch: p.skipBatch }, (ctx) => {
-        if (kinds && !kinds.has(ctx.obj.kind)) return undefined;
-        const who = () => `${describeContainer(ctx.c)} of ${ctx.obj.ref}`;
-        const fallback = p.podPath
-          ? () => ({ hits: walk(ctx.obj.podSpec, p.podPath!, ctx.obj.podSpecPath), report: (at: YamlPath, message: string, data?: Record<string, unknown>) => findingAt(ctx, at, message, { container: ctx.c.name, data }) })
-          : undefined;
-        return judge(walk(ctx.c.value, p.path), p, who, (rel, message, data) => containerFinding(ctx, rel, message, data && { ...data, set: ctx.c.path.concat(data.set as YamlPath) }), fallback);
-      });
+      return forEachContainer(file, { init: p.includeInit, skipBatch: p.skipBatch }, (ctx) => (kinds && !kinds.has(ctx.obj.kind) ? undefined : judge(walk(ctx.c.value, p.path), p, CONTAINER, ctx)));
     }
     if (p.target === 'pod') {
-      return forEachPod(
-        file,
-        (ctx, podSpec) => {
-          if (kinds && !kinds.has(ctx.obj.kind)) return undefined;
-          const base = ctx.obj.podSpecPath!;
-          return judge(walk(podSpec, p.path), p, () => ctx.obj.ref, (rel, message, data) => findingAt(ctx, base.concat(rel), message, { data: data && { ...data, set: base.concat(data.set as YamlPath) } }));
-        },
-        { skipBatch: p.skipBatch },
-      );
+      return forEachPod(file, (ctx, podSpec) => (kinds && !kinds.has(ctx.obj.kind) ? undefined : judge(walk(podSpec, p.path), p, POD, ctx)), { skipBatch: p.skipBatch });
     }
     const model = k8sModel(file);
     if (!model) return undefined;
@@ -196,7 +208,7 @@ export const k8sField = fileCheck({
       if (obj.malformed || (kinds && !kinds.has(obj.kind))) continue;
       judged = true;
       const ctx: Ctx = { file: file as K8sFile, model, obj };
-      for (const f of judge(walk(obj.value, p.path), p, () => obj.ref, (rel, message, data) => findingAt(ctx, obj.base.concat(rel), message, { data: data && { ...data, set: obj.base.concat(data.set as YamlPath) } }), undefined, obj.value)) findings.push(f);
+      for (const f of judge(walk(obj.value, p.path), p, OBJECT, ctx, obj.value)) findings.push(f);
     }
     return judged ? { findings } : undefined;
   },
