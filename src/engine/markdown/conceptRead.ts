@@ -250,8 +250,7 @@ export function readProperties(text: string, options: { caseless?: boolean; mark
     const entry = m.phrase.entry;
     for (const property of entry.family ?? [entry.property]) {
       // A family may be the absence of its members: least-privilege RBAC is no wildcard, no cluster-admin binding.
-      const memberAbsent = entry.family !== undefined && (entry.membersAbsent === true || (entry.absentMembers?.includes(property) ?? false));
-      const polarity: PropertyMention['polarity'] = either ? 'any' : absent !== memberAbsent ? 'absence' : 'presence';
+      const polarity: PropertyMention['polarity'] = either ? 'any' : absent !== (entry.family !== undefined && entry.membersAbsent === true) ? 'absence' : 'presence';
       const known = out.find((o) => o.property === property);
       // One line saying a property both ways ("COPY vs ADD: use COPY unless you need ADD") asserts neither.
       if (known) {

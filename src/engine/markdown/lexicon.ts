@@ -18,8 +18,6 @@ export interface PropertyEntry {
   family?: readonly string[];
   /** The family's good state is its members' absence: least-privilege RBAC is no wildcard, no cluster-admin binding. */
   membersAbsent?: boolean;
-  /** Members whose good state, in a family of mixed ones, is their absence: the restricted pod security profile is no root user but dropped capabilities. */
-  absentMembers?: readonly string[];
   /**
    * Words that speak of the property without naming it: a common English word ("backup", "alert", "dashboard") or a
    * phrase that as often means a neighbouring property ("health check": the image's HEALTHCHECK, a probe or an
@@ -64,9 +62,6 @@ export const PROPERTIES: readonly PropertyEntry[] = [
   { property: 'service account token', says: ['service account token', 'serviceaccount token', 'automount service account token', 'automountserviceaccounttoken', 'token automount', 'auto mount token', 'token auto mount', 'service account auto mount', 'serviceaccount auto mount', 'automount'] },
   { property: 'default service account', says: ['default service account', 'default serviceaccount'], opposite: ['dedicated service account', 'own service account'] },
   { property: 'default namespace', says: ['default namespace'], opposite: ['dedicated namespace'] },
-  // Names for a set of pod security settings: the restricted Pod Security Standard, a hardened security context.
-  { property: 'pod security standards', family: ['root user', 'privilege escalation', 'dropped capabilities', 'seccomp profile', 'privileged container'], absentMembers: ['root user', 'privilege escalation', 'privileged container'], says: ['pod security standard', 'pod security admission', 'restricted pod security'] },
-  { property: 'security context', family: ['root user', 'privilege escalation', 'read-only root filesystem', 'dropped capabilities'], absentMembers: ['root user', 'privilege escalation'], says: ['security context', 'securitycontext'] },
   { property: 'proc mount', says: ['proc mount', 'procmount', 'masked proc', 'unmasked proc'] },
   { property: 'sysctls', says: ['sysctl', 'unsafe sysctl'] },
   // Kubernetes: images, availability, network, access
