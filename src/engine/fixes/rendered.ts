@@ -8,7 +8,6 @@ import { applyEdits, LineIndex } from '../text';
 import { docsAfter, RenderedTexts } from './renderedDocs';
 import { setAt } from './k8s/setField';
 import type { AnyFix, FixOutput } from './template';
-import { YamlEditor } from './yamlEdit';
 
 /** What a finding on rendered output keeps of its finding on the rendered text (see render/present.ts). */
 export interface RenderedOrigin {
@@ -92,7 +91,7 @@ export function renderedFix(fix: AnyFix, params: unknown, finding: Finding, orig
     if ('declined' in home) return { declined: `no single safe place for this fix in the source: ${home.declined}; ${here}` };
     const text = homes.get(home.file) ?? read(home.file);
     if (text === undefined) return { declined: `${home.file} cannot be read` };
-    const r = setAt(new YamlEditor(text), home.docIndex, home.path, c.value as never);
+    const r = setAt(texts.yaml(text), home.docIndex, home.path, c.value as never);
     if ('declined' in r) return { declined: `${home.file}: ${r.declined}; ${here}` };
     homes.set(home.file, applyEdits(text, r.edits));
   }

@@ -4,8 +4,8 @@ import { withoutStacks, type YamlFile } from '../parse/yamlSupport';
 import { applyEdits, LineIndex } from '../text';
 import { YamlEditor } from './yamlEdit';
 
-/** How many rendered texts read for editing a run keeps (the outputs of one round of a large repository). */
-const KEPT_EDITORS = 16;
+/** How many texts read for editing a run keeps (the rendered outputs, source files and manifests of one round). */
+const KEPT_EDITORS = 64;
 
 /** A rendered text's documents as plain values, with where each one is in the text. */
 export interface RenderedDocs {
@@ -43,8 +43,8 @@ export class RenderedTexts {
   }
 
   /**
-   * The text read for editing (what a fix locates its object in): the fixes of one round on one output share it.
-   * Only the latest texts are kept (a round's outputs; a later round reads the edited ones).
+   * A text read for editing (where a fix locates its object, or the source file it sets a field in): the fixes of
+   * one round on one file or output share it. Only the latest texts are kept (a later round reads the edited ones).
    */
   readonly yaml = (text: string): YamlEditor => {
     let ed = this.editors.get(text);

@@ -24,7 +24,8 @@ export type Unwritable = (file: string) => string | undefined;
 /**
  * The fix for a finding, computed from the current text the engine holds (or `readFile`). Declines
  * when the item has no fix, the target moved, a file it would edit may not be written (`unwritable`), or
- * the edit would leave a file that no longer parses.
+ * the edit would leave a file that no longer parses. `rendered`: what the run has read of its texts (rendered
+ * outputs, and the YAML files its fixes locate objects in), shared by its fixes.
  */
 export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile, unwritable?: Unwritable, rendered?: RenderedTexts): FixOutput {
   const fix = engine.item(finding.ruleId)?.fix;
@@ -40,7 +41,7 @@ export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile
   const kind = repository ? undefined : (engine.file(finding.file)?.kind ?? kindFor(finding.file, text));
   let out: FixOutput;
   try {
-    out = origin && output ? renderedFix(fix.template, fix.params, finding, origin, { text: output.text, info: output.rendered }, read, rendered) : fix.template.compute({ text, finding, params: fix.params, kind, readFile: read });
+    out = origin && output ? renderedFix(fix.template, fix.params, finding, origin, { text: output.text, info: output.rendered }, read, rendered) : fix.template.compute({ text, finding, params: fix.params, kind, readFile: read, yaml: rendered?.yaml });
   } catch (e) {
     return { declined: `the fix failed: ${(e as Error).message}` };
   }
