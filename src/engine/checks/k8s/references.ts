@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { containersOf, getIn, isObject, type Json } from '../../parse/kubernetes';
+import { containersOf, getIn, isObject, type Json, type K8sContainer } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
 import { workspaceCheck } from '../template';
 import { walk, type Hit } from './field';
@@ -70,6 +70,9 @@ const names = new Derived<string[], Names>({
  * looked up in one set, made again only when a manifest defines other names; a manifest's findings are
  * kept while it does not (see perObject).
  */
+/** An object without containers to read: shared, never written. */
+const NO_CONTAINERS: readonly K8sContainer[] = Object.freeze([]);
+
 export const referenceExists = workspaceCheck({
   id: 'k8s.reference-exists',
   description: 'Every reference of the given kinds to another object by name (scale target, backend Service, ConfigMap or Secret) resolves to an object the manifests define in the same namespace.',
@@ -81,17 +84,14 @@ export const referenceExists = workspaceCheck({
     judge: (w, names, p, findings) => {
       const obj = w.obj;
       if (obj.malformed) return false;
-      const froms = new Set(p.refs.map((r) => r.from));
-      const roots: { root: Json | undefined; base: YamlPath; from: string }[] = [];
-      if (froms.has('object')) roots.push({ root: obj.value, base: obj.base, from: 'object' });
-      if (hasPodSpec(obj)) {
-        if (froms.has('pod')) roots.push({ root: obj.podSpec, base: obj.podSpecPath!, from: 'pod' });
-        if (froms.has('container')) for (const ctn of containersOf(obj, { init: true })) roots.push({ root: ctn.value, base: ctn.path, from: 'container' });
-      }
-      if (roots.length === 0) return false;
+      // where the references start: the object, its pod spec, each of its containers (init containers too)
+      const pod = hasPodSpec(obj);
+      const reads = (from: string) => p.refs.some((r) => r.from === from);
+      const containers = pod && reads('container') ? containersOf(obj, { init: true }) : NO_CONTAINERS;
+      if (!reads('object') && !(pod && reads('pod')) && containers.length === 0) return false;
       const anyTarget = p.targets.some((k) => names.kinds.has(k));
       for (const r of p.refs) {
-        for (const { root, base } of roots.filter((x) => x.from === r.from)) {
+        const judgeAt = (root: Json | undefined, base: YamlPath) => {
           const hits: Hit[] = [];
           walk(root, r.path, base, hits);
           for (const h of hits) {
@@ -106,7 +106,11 @@ export const referenceExists = workspaceCheck({
             const at = typeof ref === 'string' ? h.path : h.path.concat(r.name);
             findings.push(findingAt(w, at, `${obj.ref} refers to ${r.kindField ? kinds[0] : p.what} "${name}", which no manifest defines${nsLabel(obj) || ' (in the same namespace)'}; ${p.kinds.includes('HorizontalPodAutoscaler') ? 'nothing is autoscaled' : 'it will not resolve when applied'}.`));
           }
-        }
+        };
+        if (r.from === 'object') judgeAt(obj.value, obj.base);
+        else if (r.from === 'pod') {
+          if (pod) judgeAt(obj.podSpec, obj.podSpecPath!);
+        } else for (let i = 0; i < containers.length; i++) judgeAt(containers[i].value, containers[i].path);
       }
       return true;
     },
