@@ -133,11 +133,13 @@ function filesUnder(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-function cached(key: string, make: () => Promise<ToolRun>): Promise<ToolRun> {
+function cached(key: string, make: () => Promise<ToolRun>, signal?: AbortSignal): Promise<ToolRun> {
   let p = cache.get(key);
   if (!p) {
-    p = make();
+    const made = (p = make());
     cache.set(key, p);
+    // a rendering that supersedes this one (same inputs, a newer save) runs the tool again rather than awaiting a cancelled run
+    signal?.addEventListener('abort', () => cache.get(key) === made && cache.delete(key), { once: true });
     if (cache.size > MAX_CACHE) cache.delete(cache.keys().next().value!);
     // an aborted or failed-to-start run is not kept
     void p.then((r) => {
@@ -281,7 +283,7 @@ function renderChart(root: string, chart: ChartEntry, files: string[], values: s
   for (const v of values) args.push('--values', path.join(root, v));
   for (const [k, v] of Object.entries(set)) args.push('--set', `${k}=${String(v)}`);
   const key = hashInputs(['helm', helm, ...args], [...files, ...values.map((v) => path.join(root, v))]);
-  return cached(key, () => run(helm, args, sandboxDir(), timeout, options));
+  return cached(key, () => run(helm, args, sandboxDir(), timeout, options), options.signal);
 }
 
 async function renderKustomization(root: string, k: KustomizationEntry, kubectl: string, timeout: number, options: RenderOptions): Promise<{ out: ToolRun; cwd: string }> {
@@ -291,7 +293,7 @@ async function renderKustomization(root: string, k: KustomizationEntry, kubectl:
   mkdirSync(wrapper, { recursive: true });
   const rel = path.relative(wrapper, path.join(root, k.dir)).split(path.sep).join('/');
   writeFileSync(path.join(wrapper, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`);
-  const out = await cached(key, () => run(kubectl, ['kustomize', wrapper], wrapper, timeout, options));
+  const out = await cached(key, () => run(kubectl, ['kustomize', wrapper], wrapper, timeout, options), options.signal);
   return { out, cwd: wrapper };
 }
 

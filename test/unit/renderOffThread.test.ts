@@ -69,6 +69,22 @@ describe('Helm and kubectl started from a thread of their own (the editor)', fun
     });
   });
 
+  for (const offThread of [false, true]) {
+    it(`a rendering superseded by one of the same inputs: the newer one runs the tool again rather than awaiting the cancelled run${offThread ? ' (own thread)' : ''}`, async () => {
+      const root = path.join(FIXTURES, 'kustomize');
+      clearRenderCache();
+      const { files } = await walk(root, {});
+      const paths = files.map((f) => f.path);
+      const older = new AbortController();
+      const first = renderFolder(root, paths, {}, { trusted: true, kubectl: kubectlBinary(), offThread, signal: older.signal });
+      older.abort();
+      const newer = await renderFolder(root, paths, {}, { trusted: true, kubectl: kubectlBinary(), offThread, signal: new AbortController().signal });
+      assert.deepEqual(newer.problems.map((p) => p.message), []);
+      assert.ok(newer.sources.length > 0, 'the newer rendering rendered');
+      assert.ok((await first).problems.every((p) => /rendering was cancelled/.test(p.message)));
+    });
+  }
+
   it('the thread ends with its last run and starts again for the next', async () => {
     const runner = new OffThreadRunner();
     const call = { bin: '/bin/sh', args: ['-c', 'echo "$GREETING"'], cwd: tmpdir(), env: { GREETING: 'hello', PATH: '/usr/bin:/bin' }, timeout: 10000, maxBuffer: 1024 };
