@@ -14,7 +14,7 @@ import { scanFolder } from '../../src/node/host';
 import { checklistLabel } from '../../src/vscode/labels';
 import { quickFixMenu } from '../../src/vscode/quickFixMenu';
 import { scoreLabel, scoreLine, totalsOf } from '../../src/vscode/score';
-import { expectText, openWorkbench, printStartup, RESULTS, STEP_MS, watchStartup } from './workbench';
+import { expectText, openWorkbench, printStartup, RESULTS, STEP_MS, watchStartup, type Startup } from './workbench';
 
 interface Repo {
   name: string;
@@ -49,11 +49,11 @@ for (const repo of REPOS) {
       }
       ({ result, engine } = await scanFolder(repo.folder!));
       const opened = Date.now();
-      let startup: ReturnType<typeof watchStartup> | undefined;
-      ({ context, page } = await openWorkbench(path.basename(repo.folder!), repo.url, repo.ready, (p) => (startup = watchStartup(p))));
+      let startup: Startup | undefined;
+      ({ context, page } = await openWorkbench(path.basename(repo.folder!), repo.url, repo.ready, (p) => (startup = watchStartup(p, repo.ready))));
       await startup?.done;
       const ms = (v: number | undefined): string => (v === undefined ? 'not seen' : `${v} ms`);
-      console.log(`  startup on ${repo.name}: workbench load → Shipshape progress visible ${ms(startup?.progress)}, → score visible (complete result) ${ms(startup?.score)}`);
+      console.log(`  startup on ${repo.name}: workbench load → workbench shown ${ms(startup?.workbench)}, → the explorer lists the folder ${ms(startup?.explorer)}, → Shipshape progress visible ${ms(startup?.progress)}, → score visible (complete result) ${ms(startup?.score)}`);
       printStartup(`first complete result on ${repo.name}`, repo.folder!, opened);
     });
 

@@ -47,18 +47,33 @@ export async function expectText(locator: Locator, re: RegExp): Promise<void> {
   assert.fail(`expected ${re} in "${last}"`);
 }
 
+/** Milliseconds from the workbench's load to each step of its start-up (undefined: not seen). */
+export interface Startup {
+  started: number;
+  workbench?: number;
+  explorer?: number;
+  progress?: number;
+  score?: number;
+  done: Promise<void>;
+}
+
 /**
- * Times, from the moment the workbench is asked to load, until Shipshape first shows progress (its status-bar
- * item, a spinner while scanning) and until the score is shown (the first complete result). Polls every 50 ms;
- * the numbers are printed, not asserted.
+ * Times, from the moment the workbench is asked to load, until the workbench shows, until its explorer lists
+ * the folder (`ready`: the workbench's own start-up, before any extension has a say), until Shipshape first shows
+ * progress (its status-bar item, a spinner while scanning) and until the score is shown (the first complete
+ * result). Polls every 50 ms; the numbers are printed, not asserted.
  */
-export function watchStartup(page: Page): { started: number; progress?: number; score?: number; done: Promise<void> } {
-  const w: { started: number; progress?: number; score?: number; done: Promise<void> } = { started: Date.now(), done: Promise.resolve() };
+export function watchStartup(page: Page, ready: string): Startup {
+  const w: Startup = { started: Date.now(), done: Promise.resolve() };
+  const shell = page.locator('.monaco-workbench');
+  const folder = page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${ready}"]`);
   const item = page.locator('.statusbar-item[aria-label^="Shipshape"], .statusbar-item [aria-label^="Shipshape"]');
   const score = page.locator('.statusbar-item[aria-label^="Shipshape readiness"], .statusbar-item [aria-label^="Shipshape readiness"]');
   w.done = (async () => {
     const until = w.started + 120000;
     while (Date.now() < until && w.score === undefined && !page.isClosed()) {
+      if (w.workbench === undefined && (await shell.count().catch(() => 0))) w.workbench = Date.now() - w.started;
+      if (w.explorer === undefined && (await folder.count().catch(() => 0))) w.explorer = Date.now() - w.started;
       if (w.progress === undefined && (await item.count().catch(() => 0))) w.progress = Date.now() - w.started;
       if (await score.count().catch(() => 0)) w.score = Date.now() - w.started;
       await new Promise((r) => setTimeout(r, 50));
