@@ -1,3 +1,4 @@
+import { onFirstUse } from '../onFirstUse';
 import { plainText } from '../parse/markdownChecklist';
 import { PROPERTIES, type PropertyEntry } from './lexicon';
 import { asksTask } from './lineReading';
@@ -120,11 +121,8 @@ interface PhraseTables {
   byFirst: ReadonlyMap<string, Phrase[]>;
 }
 
-let tables: PhraseTables | undefined;
-
 /** The lexicon's phrases and their indexes, built on first use: a run that reads no Markdown never needs them. */
-function phraseTables(): PhraseTables {
-  if (tables) return tables;
+const phraseTables = onFirstUse((): PhraseTables => {
   const phrases = PROPERTIES.flatMap((e) => [
     ...e.says.map((s) => phraseOf(e, s, false)),
     ...(e.opposite ?? []).map((s) => phraseOf(e, s, true)),
@@ -136,8 +134,8 @@ function phraseTables(): PhraseTables {
     if (list) list.push(p);
     else byFirst.set(p.stems[0], [p]);
   }
-  return (tables = { phrases, entry: new Map(PROPERTIES.map((e) => [e.property, e])), lexiconWords: new Set(phrases.flatMap((p) => p.stems)), byFirst });
-}
+  return { phrases, entry: new Map(PROPERTIES.map((e) => [e.property, e])), lexiconWords: new Set(phrases.flatMap((p) => p.stems)), byFirst };
+});
 
 /** Every phrase of the lexicon, read into stems. */
 export function lexiconPhrases(): readonly Phrase[] {

@@ -1,4 +1,5 @@
 import stem from 'wink-porter2-stemmer';
+import { onFirstUse } from '../onFirstUse';
 import { MEASURED_OVER, SPECIFICITY } from './wordWeights';
 
 /**
@@ -72,9 +73,8 @@ const GENERIC_WORDS = `run declare confirm have keep same one list example defau
   require specify provide include follow good best practice proper right new always present available given correct`;
 
 const stems = (words: string) => new Set(words.split(/\s+/).filter(Boolean).map((w) => stem(w)));
-let families: { subjects: ReadonlySet<string>; broad: ReadonlySet<string>; generic: ReadonlySet<string> } | undefined;
 /** The word families, stemmed on first use (a run that weighs no word never needs them). */
-const wordFamilies = () => (families ??= { subjects: stems(SUBJECT_WORDS), broad: stems(BROAD_WORDS), generic: stems(GENERIC_WORDS) });
+const wordFamilies = onFirstUse(() => ({ subjects: stems(SUBJECT_WORDS), broad: stems(BROAD_WORDS), generic: stems(GENERIC_WORDS) }));
 
 /**
  * A name a line gives that no rule knows (`LimitRange`, `ResourceQuota`): it is what the line is about, so it

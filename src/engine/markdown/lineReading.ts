@@ -1,3 +1,4 @@
+import { onFirstUse } from '../onFirstUse';
 import { contentWords } from './normalize';
 
 /**
@@ -42,14 +43,12 @@ export function weightedWords(text: string): Map<string, number> {
  * repository declares. A line using one its phrasing lacks speaks of an operational fact, so its score is
  * lowered. Outcomes are never an automated rule's phrasing (see the constructor).
  */
-let stateTables: { outcome: ReadonlySet<string>; state: ReadonlySet<string> } | undefined;
 /** The outcome and state words, read on first use (a run that links no Markdown line never needs them). */
-function stateWordTables(): { outcome: ReadonlySet<string>; state: ReadonlySet<string> } {
-  if (stateTables) return stateTables;
+const stateWordTables = onFirstUse((): { outcome: ReadonlySet<string>; state: ReadonlySet<string> } => {
   const outcome = new Set(contentWords('passing passed succeeds successful successfully working works stable verified established functioning firing healthy collected detected observed'));
   const state = new Set([...outcome, ...contentWords('rotated reviewed monitored monitoring ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
-  return (stateTables = { outcome, state });
-}
+  return { outcome, state };
+});
 export const isOutcomeWord = (word: string): boolean => stateWordTables().outcome.has(word);
 export const isStateWord = (word: string): boolean => stateWordTables().state.has(word);
 export const STATE_PENALTY = 0.7;

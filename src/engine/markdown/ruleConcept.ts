@@ -1,4 +1,5 @@
 import type { ChecklistItem } from '../checklist/schema';
+import { onFirstUse } from '../onFirstUse';
 import { lexiconPhrases, propertyEntry, readProperties, tokens, type Polarity } from './conceptRead';
 import { paramPhrasings } from './ruleTerms';
 
@@ -27,8 +28,8 @@ export type ConceptOverride = NonNullable<ChecklistItem['concept']>;
 /** Id words that name the subject, a state or a quantity rather than the property (stemmed on first use). */
 const NOT_QUALIFIER_WORDS =
   'k8s kubernetes docker dockerfile compose env repo ci scripts script package deps dependencies app pod pods container containers image images security resources resource present exists exist enabled configured set declared defined min max all every only any file files confirmed no not non never without the and of in as to run use have has apt cmd shell expose rbac bind binding gitignore ts sdk monitoring logging resilience';
-let notQualifiers: ReadonlySet<string> | undefined;
-const isNotQualifier = (stem: string): boolean => (notQualifiers ??= new Set(NOT_QUALIFIER_WORDS.split(' ').flatMap((w) => tokens(w, false).map((t) => t.stem)))).has(stem);
+const notQualifiers = onFirstUse(() => new Set(NOT_QUALIFIER_WORDS.split(' ').flatMap((w) => tokens(w, false).map((t) => t.stem))));
+const isNotQualifier = (stem: string): boolean => notQualifiers().has(stem);
 
 const SUBJECTS: [RegExp, string][] = [
   [/^k8s\.(service|ingress)\./, 'Service or Ingress'],
@@ -76,9 +77,8 @@ function phraseMatchesAnyOrder(words: readonly string[]): { property: string; st
 
 /** Small words an id leaves out ("secrets env arg" for "secrets in ENV or ARG"). */
 const ID_SKIPS = new Set('a an the and or of to in on for with as by from'.split(' '));
-let byEntry: readonly { property: string; family: boolean; stems: string[] }[] | undefined;
 /** The lexicon's phrases without the small words, with their property (made on first use). */
-const phrasesByEntry = () => (byEntry ??= lexiconPhrases().map((p) => ({ property: p.entry.property, family: !!p.entry.family, stems: p.stems.filter((s) => !ID_SKIPS.has(s)) })).filter((p) => p.stems.length > 0));
+const phrasesByEntry = onFirstUse(() => lexiconPhrases().map((p) => ({ property: p.entry.property, family: !!p.entry.family, stems: p.stems.filter((s) => !ID_SKIPS.has(s)) })).filter((p) => p.stems.length > 0));
 
 /** The concept of a rule with a check: its `concept:` where given, else read from its id, title and check parameters. */
 export function ruleConcept(item: ChecklistItem): RuleConcept {
