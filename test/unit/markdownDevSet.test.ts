@@ -39,6 +39,9 @@ describe('Markdown linking on public checklists', () => {
     // A seventh set, all held out and never tuned on; floors from its first measurement: 64/112, 71/96 and 4/154 by
     // default, 62/112, 69/94 and 4/154 with the operations checklist.
     validation7: { recall: 0.55, precision: 0.73, falseAutomated: 0.026 },
+    // An eighth set, all held out and never tuned on; floors from its first measurement: 59/124, 65/78 and 6/146 by
+    // default, 58/124, 64/77 and 6/146 with the operations checklist.
+    validation8: { recall: 0.46, precision: 0.83, falseAutomated: 0.042 },
   };
   for (const part of PARTS) {
     for (const operations of [false, true]) {
@@ -55,7 +58,7 @@ describe('Markdown linking on public checklists', () => {
   it('every line of every part is labelled, and each part has checkable and operational lines', () => {
     for (const part of PARTS) {
       const s = score(linkPart(part, builtinSet(builtinChecklists(), false)));
-      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, validation5: 100, validation6: 100, validation7: 110 }[part];
+      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, validation5: 100, validation6: 100, validation7: 110, validation8: 120 }[part];
       assert.ok(s.checkable >= least && s.uncheckable >= least, `${part}: ${s.checkable} checkable, ${s.uncheckable} not`);
     }
   });
