@@ -6,7 +6,7 @@ import type { ParsedFile } from '../workspace';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
 import { ruleConcept } from './ruleConcept';
 import { platformSection } from './lineReading';
-import { contextDomain, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, textDomain, textTerms } from './ruleTerms';
+import { contextDomain, fieldNames, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, textDomain, textTerms } from './ruleTerms';
 import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
 
 /** Why a Markdown item is tied to a rule. */
@@ -87,6 +87,7 @@ export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
       // What the check reads and what its fix writes name the rule's subject (`fields: [runAsNonRoot]`).
       derived: [idPhrasing(ri.item.id), ...paramPhrasings(ri.item.with), ...paramPhrasings(ri.item.fix?.with, [...FIX_TERM_KEYS])],
       terms: [...paramTerms(ri.item.with), ...paramTerms(ri.item.fix?.with, FIX_TERM_KEYS)],
+      fields: fieldNames(ri.item.with),
       textTerms: textTerms([ri.item.title, ...ri.item.matches]),
       concept: ri.template ? ruleConcept(ri.item) : undefined,
       domain: ri.checklist.id === 'dockerfile' || ri.checklist.id === 'kubernetes' ? ri.checklist.id : ri.item.id.startsWith('compose.') ? 'compose' : undefined,

@@ -22,6 +22,8 @@ export interface LinkTarget {
   derived?: readonly string[];
   /** Packages, kinds, fields, instructions and commands the rule reads (lower case): a line naming one speaks of it. */
   terms?: readonly string[];
+  /** Fields the rule's check reads and named values it compares them with, as written (`automountServiceAccountToken`, `NodePort`). */
+  fields?: readonly string[];
   /** Names written in the rule's title and phrasings (`.dockerignore`, `npm ci`): weaker than {@link terms}. */
   textTerms?: readonly string[];
   /** The kind of files the rule reads, when it is about one: a section about Dockerfiles prefers Dockerfile rules. */

@@ -1,6 +1,6 @@
 import { identifiers } from './normalize';
 import { ACTIVITY, asksTask, HEDGE, isOutcomeWord, isStateWord, MEASURED, OPPOSITE, PLATFORM, STATE_PENALTY, unknownNames, weightedWords } from './lineReading';
-import { lineTerms, type Domain } from './ruleTerms';
+import { lineFieldNames, lineTerms, type Domain } from './ruleTerms';
 import { NAME_WEIGHT, wordWeight } from './concepts';
 import type { LinkTarget, TextLink } from './linkTarget';
 import { assertedBy, conceptLinks, conceptOwners } from './conceptLink';
@@ -122,6 +122,12 @@ export class LinkIndex {
         if (list) list.push(index);
         else this.termOwners.set(term, [index]);
       }
+      // A field is a term written in its own spelling: a line naming it writes it so.
+      for (const field of target.fields ?? []) {
+        const list = this.termOwners.get(`=${field}`);
+        if (list) list.push(index);
+        else this.termOwners.set(`=${field}`, [index]);
+      }
       for (const term of target.textTerms ?? []) {
         const list = this.textTermOwners.get(term);
         if (list) list.push(index);
@@ -218,6 +224,9 @@ export class LinkIndex {
       lineWeight += (this.weights.get(w) ?? (names.has(w) ? this.nameWeight : this.unknownWeight)) * factor;
       for (const i of this.postings.get(w) ?? []) candidates.add(i);
     }
+    // the line is read into concepts once, and only when a concept link, a concept reason or a name's owners could come of it
+    let read: LineConcepts | undefined;
+    const line = (): LineConcepts => (read ??= readLine(text));
     // An environment variable named on the line and in the rule (and in few other rules) links them.
     const byIdent = new Map<number, string>();
     for (const ident of identifiers(text)) {
@@ -230,13 +239,19 @@ export class LinkIndex {
     }
     // A package, kind, field or command the line names and few rules read links them.
     const byTerm = new Map<number, string>();
-    for (const term of lineTerms(text)) {
+    const written = lineFieldNames(text);
+    const fields = new Set([...written].flatMap((f) => [`=${f}`, f.toLowerCase()]));
+    for (const term of [...lineTerms(text), ...[...written].map((f) => `=${f}`)]) {
       // Names a rule reads count when few rules read them; names only written in titles, when at most two do.
       const read = this.termOwners.get(term) ?? [];
       const written = (this.textTermOwners.get(term) ?? []).filter((i) => !read.includes(i));
-      const owners = read.length > 3 ? [] : written.length > 2 ? read : [...read, ...written];
+      const all = read.length > 3 ? [] : written.length > 2 ? read : [...read, ...written];
+      // Of the checks reading one field, those whose distinguishing words the line says ("port" for the probe's port
+      // rule) are the ones it names, when some are: naming `livenessProbe` asks for the probe, not its port.
+      const says = (i: number) => this.linkTargets[i].concept?.qualifiers.every((q) => line().words.has(q)) ?? true;
+      const owners = all.length < 2 || !fields.has(term) ? all : all.filter((i) => says(i) || !all.some((j) => j !== i && says(j)));
       for (const i of owners) {
-        if (!byTerm.has(i)) byTerm.set(i, term);
+        if (!byTerm.has(i)) byTerm.set(i, term.replace(/^=/, ''));
         candidates.add(i);
       }
     }
@@ -291,9 +306,6 @@ export class LinkIndex {
     const inDomain = domain ? Math.max(0, ...scored.filter((s) => s.domain === domain).map((s) => s.score)) : 0;
     if (inDomain > 0) for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain !== domain && (scored[k].domain || scored[k].score <= inDomain)) scored.splice(k, 1);
     // A line naming a property in words of its own links the rules that assert it, when its wording linked none of them.
-    // the line is read into concepts once, and only when a concept link or a concept reason could come of it
-    let read: LineConcepts | undefined;
-    const line = (): LineConcepts => (read ??= readLine(text));
     const wording = new Set(scored.map((s) => this.position.get(s.id)!));
     const conceptScore = lineState.length ? CONCEPT_SCORE * STATE_PENALTY : CONCEPT_SCORE;
     if (conceptScore >= LINK_THRESHOLD && !platform && !PLATFORM.test(text.replace(/\([^()]*\)/g, ' ')))

@@ -55,6 +55,36 @@ export function paramTerms(params: unknown, keys: ReadonlySet<string> = TERM_KEY
   return [...out];
 }
 
+/** Keys whose values a check compares a field with (`must: { notOneOf: [NodePort, LoadBalancer] }`). */
+const VALUE_KEYS = new Set(['oneOf', 'notOneOf']);
+/** A name written as a field or a value is (`automountServiceAccountToken`, `NodePort`): one word with an inner capital. */
+const CAMEL_NAME = /^(?:[a-z]+|[A-Z][a-z0-9]+)(?:[A-Z][a-z0-9]*)+$/;
+
+/**
+ * The fields a check reads (`path: [automountServiceAccountToken]`) and the named values it compares them with
+ * (`NodePort`, `LoadBalancer`), as written. A line names one only in the same spelling: `serviceAccount` is the
+ * field, "ServiceAccount" the kind, and a `ConfigMap` is not the `configMap` volume.
+ */
+export function fieldNames(params: unknown): string[] {
+  const out = new Set<string>();
+  const visit = (value: unknown, key: string | undefined): void => {
+    if (key === 'when') return;
+    if (typeof value === 'string') {
+      if (key && (key === 'path' || VALUE_KEYS.has(key)) && CAMEL_NAME.test(value)) out.add(value);
+    } else if (Array.isArray(value)) for (const v of value) visit(v, key);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
+  };
+  visit(params, undefined);
+  return [...out];
+}
+
+/** The field and value names a line writes, as written (see {@link fieldNames}). */
+export function lineFieldNames(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/[A-Za-z][A-Za-z0-9]*/g)) if (CAMEL_NAME.test(m[0])) out.add(m[0]);
+  return out;
+}
+
 /** Field and kind names among the terms, read as words (`allowPrivilegeEscalation` → "allow Privilege Escalation"): phrasings of the rule. */
 export function paramPhrasings(params: unknown, keys: readonly string[] = ['kinds', 'field', 'probe', 'instruction']): string[] {
   const out: string[] = [];

@@ -1,0 +1,39 @@
+import { strict as assert } from 'node:assert';
+import { resolveItems } from '../../src/engine/audit';
+import { defaultChecklists } from '../../src/engine/checklist/schema';
+import { linkIndexFor } from '../../src/engine/markdown/link';
+import { fieldNames, lineFieldNames } from '../../src/engine/markdown/ruleTerms';
+import { builtinChecklists } from './helpers';
+
+/**
+ * Names a line gives: the fields a check reads and the values it compares them with, taken from the rule's own
+ * data and named by a line in the same spelling. The lines are written for this test, not taken from a labelled set.
+ */
+describe('Markdown linking: fields and values a line names', () => {
+  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
+  const links = (text: string) => index.link(text).map((l) => `${l.id} [${l.reason}]`).sort();
+  const ids = (text: string) => index.link(text).map((l) => l.id).sort();
+
+  it('reads the fields of a check and the named values it compares them with from its parameters', () => {
+    const params = { target: 'object', kinds: ['Service'], path: ['spec', 'type'], must: { notOneOf: ['NodePort', 'LoadBalancer'] } };
+    assert.deepEqual(fieldNames(params), ['NodePort', 'LoadBalancer']);
+    assert.deepEqual(fieldNames({ path: ['automountServiceAccountToken'], must: { oneOf: [false] } }), ['automountServiceAccountToken']);
+    assert.deepEqual([...lineFieldNames('Set `automountServiceAccountToken` to false on every ServiceAccount')], ['automountServiceAccountToken', 'ServiceAccount']);
+  });
+
+  it('a line naming a field a check reads links that check, with the field as the reason', () => {
+    assert.deepEqual(links('`automountServiceAccountToken` is false unless the pod calls the API'), ['k8s.service-account.automount-token [names automountServiceAccountToken]']);
+    assert.ok(ids('Expose services with a `LoadBalancer` only when needed').includes('k8s.service.type'));
+  });
+
+  it('a field is named only in its own spelling: the kind of the same name is not the field', () => {
+    // `configMap` is a volume field the ConfigMap reference check reads; "ConfigMap" is the kind.
+    assert.ok(!ids('Use `ConfigMap` for application settings').includes('k8s.env.configmap-refs'));
+    assert.ok(!ids('One ServiceAccount per application').includes('k8s.service-account.deprecated-field'));
+  });
+
+  it('of the checks reading one field, a line links those whose distinguishing words it says', () => {
+    assert.deepEqual(ids('Add `readinessProbe` and `livenessProbe` to every container'), ['k8s.probes.liveness', 'k8s.probes.readiness']);
+    assert.ok(ids('`livenessProbe` uses the port the container listens on').includes('k8s.probes.liveness-port'));
+  });
+});
