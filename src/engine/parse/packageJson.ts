@@ -1,5 +1,6 @@
 import type { Problem, Range } from '../model';
-import { findPair, isMap, isScalar, nodeRange, parseYaml } from './yamlSupport';
+import { LineIndex } from '../text';
+import { jsonPlaces, type JsonMember } from './jsonPlaces';
 
 export interface PackageJsonModel {
   /** The parsed object, or undefined when the JSON is invalid. */
@@ -25,7 +26,7 @@ function strings(v: unknown): Record<string, string> {
   return out;
 }
 
-/** Parses package.json with positions (JSON is parsed by the YAML parser, which keeps ranges). */
+/** Parses package.json with positions (JSON.parse for the value, then one scan for where its keys and values sit). */
 export function parsePackageJson(text: string, file: string): { model: PackageJsonModel; problems: Problem[] } {
   const problems: Problem[] = [];
   const topRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
@@ -48,43 +49,28 @@ export function parsePackageJson(text: string, file: string): { model: PackageJs
     const reason = (e as Error).message.split('\n')[0].replace(/,?\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/, '');
     problems.push({ file, message: `package.json: invalid JSON (${reason})`, range: { start: { line, character }, end: { line, character: character + 1 } }, severity: 'error', unaudited: 'file' });
   }
-  const positions = json ? parseYaml(text, file) : undefined;
-  const dup = positions?.docs[0]?.errors[0];
-  if (positions && dup?.code === 'DUPLICATE_KEY') {
-    // JSON.parse keeps the last of two equal keys, the positions would be the first's: neither is audited
-    const at = positions.problems.find((p) => p.unaudited)?.range;
-    problems.push({ file, message: `package.json: ${dup.message}; npm keeps the last value, so the file is not audited`, range: at ?? topRange, severity: 'error', unaudited: 'file' });
+  // places of keys and values: one scan of the text JSON.parse accepted (it also finds a repeated key)
+  const places = json ? jsonPlaces(text) : undefined;
+  const lines = places ? new LineIndex(text) : undefined;
+  if (places?.duplicate && lines) {
+    // JSON.parse keeps the last of two equal keys, the places would be the first's: neither is audited
+    const { member, first } = places.duplicate;
+    const name = member.key.length > 80 ? `${member.key.slice(0, 80)}…` : member.key;
+    const message = `Duplicate key "${name}" (first at line ${lines.lineAt(first.keyStart) + 1})`;
+    problems.push({ file, message: `package.json: ${message}; npm keeps the last value, so the file is not audited`, range: lines.range(member.keyStart, member.keyEnd), severity: 'error', unaudited: 'file' });
     json = undefined;
   }
-  if (json && positions) {
-    const { docs, lineCounter } = positions;
-    const root = docs[0]?.contents;
-    if (isMap(root)) {
-      for (const item of root.items) {
-        if (!isScalar(item.key)) continue;
-        const r = nodeRange(lineCounter, item.key);
-        if (r) keyRanges.set(String(item.key.value), r);
-      }
-      const scripts = findPair(root, 'scripts');
-      if (scripts && isMap(scripts.value)) {
-        for (const item of scripts.value.items) {
-          if (!isScalar(item.key)) continue;
-          const r = nodeRange(lineCounter, item.key);
-          if (r) scriptRanges.set(String(item.key.value), r);
-          const vr = nodeRange(lineCounter, item.value as never);
-          if (vr) scriptValueRanges.set(String(item.key.value), vr);
-        }
-      }
-      for (const section of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
-        const deps = findPair(root, section);
-        if (!deps || !isMap(deps.value)) continue;
-        for (const item of deps.value.items) {
-          if (!isScalar(item.key)) continue;
-          const r = nodeRange(lineCounter, item.key);
-          if (r && !dependencyRanges.has(String(item.key.value))) dependencyRanges.set(String(item.key.value), r);
-        }
-      }
+  const root = json && places?.root.members;
+  if (root && lines) {
+    const keyRange = (m: JsonMember): Range => lines.range(m.keyStart, m.keyEnd);
+    const member = (key: string): JsonMember | undefined => root.find((m) => m.key === key);
+    for (const m of root) keyRanges.set(m.key, keyRange(m));
+    for (const m of member('scripts')?.value.members ?? []) {
+      scriptRanges.set(m.key, keyRange(m));
+      scriptValueRanges.set(m.key, lines.range(m.value.start, m.value.end));
     }
+    for (const section of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'])
+      for (const m of member(section)?.value.members ?? []) if (!dependencyRanges.has(m.key)) dependencyRanges.set(m.key, keyRange(m));
   }
   return {
     model: {
