@@ -56,24 +56,41 @@ const COMMAND_RUNTIMES: [RegExp, Runtime][] = [
 /** A word every pattern of COMMAND_RUNTIMES needs: a RUN without one is not tried against each of them. */
 const COMMAND_WORDS_RE = /npm|npx|yarn|bun|go|pip|poetry|uv|python|mvn|gradle|dotnet|bundle|composer|cargo/;
 
-const factsMemo = new WeakMap<DockerfileModel, ServiceFacts>();
+/**
+ * The facts objects, one per combination of runtimes and base (a repository has a handful), frozen and
+ * shared by the Dockerfiles that have it: the engine keeps every open file's model with its facts.
+ */
+const SHARED_FACTS = new Map<string, ServiceFacts>();
+
+function sharedFacts(runtimes: Runtime[], base: Family | undefined): ServiceFacts {
+  const key = base === undefined ? runtimes.join(',') : `${runtimes.join(',')}|${base}`;
+  let facts = SHARED_FACTS.get(key);
+  if (!facts) {
+    if (SHARED_FACTS.size >= 256) SHARED_FACTS.clear(); // bounded, though runtimes and families are few
+    SHARED_FACTS.set(key, (facts = Object.freeze({ runtimes: Object.freeze(runtimes), base })));
+  }
+  return facts;
+}
 
 /**
  * The runtimes a Dockerfile builds, the final stage's first: from each stage's base image (node, golang,
  * python, eclipse-temurin, dotnet/sdk…), else its RUN commands (npm, go build, pip, gradle, dotnet…).
+ * Computed once per model and kept on it (`serviceFacts`): read by every rule that declares where it applies.
  */
 export function dockerfileFacts(model: DockerfileModel): ServiceFacts {
-  let facts = factsMemo.get(model);
-  if (facts) return facts;
+  const known = model.serviceFacts as ServiceFacts | undefined;
+  if (known !== undefined) return known;
   const final = model.final;
-  const order = final ? [final, ...model.stages.filter((s) => s !== final).reverse()] : [...model.stages];
+  const stages = model.stages;
   const found: Runtime[] = [];
-  for (const stage of order) {
-    const r = stageRuntime(model, stage);
+  const add = (r: Runtime | undefined) => {
     if (r && !found.includes(r)) found.push(r);
-  }
-  facts = { runtimes: found, base: final ? imageFamily({ model }, final) : undefined };
-  factsMemo.set(model, facts);
+  };
+  // the final stage first, then the others from the last
+  if (final) add(stageRuntime(model, final));
+  for (let s = stages.length - 1; s >= 0; s--) if (stages[s] !== final) add(stageRuntime(model, stages[s]));
+  const facts = sharedFacts(found, final ? imageFamily({ model }, final) : undefined);
+  model.serviceFacts = facts;
   return facts;
 }
 

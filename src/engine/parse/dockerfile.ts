@@ -77,6 +77,8 @@ export interface DockerfileModel {
    * `.template` / `.tmpl` / `.tpl` / `.j2` name): values holding placeholders are not judged.
    */
   templated: boolean;
+  /** What the service facts (services.ts) derive from the model, kept with it once computed. */
+  serviceFacts?: unknown;
 }
 
 const PERCENT_PLACEHOLDER_RE = /%%[A-Za-z0-9_.-]+%%/;
@@ -529,6 +531,7 @@ const NO_ARGS: Record<string, string | undefined> = Object.freeze({});
 /** The model as a class: an object literal with an `ast` getter would be a dictionary, several times the size. */
 class Model implements DockerfileModel {
   readonly final: DockerStage | undefined;
+  serviceFacts: unknown = undefined;
   constructor(
     readonly stages: DockerStage[],
     readonly preamble: DockerInstruction[],
