@@ -3,14 +3,14 @@ import { samePlain } from './checks/derived';
 import { FileValues } from './checks/fileValues';
 import type { CheckOutput, FileCheckTemplate } from './checks/template';
 import type { Entry } from './fileStore';
-import { checkFailed, stamp, type ItemOut } from './itemOutput';
-import type { FileKind, Problem } from './model';
+import { checkFailed, isOutput, stamp, type Slot } from './itemOutput';
+import type { FileKind, Finding, Problem } from './model';
 import type { ResolvedItem } from './resolve';
 
 /** An item's outputs on the files of one kind, position by position with the entries they were read from. */
 export interface KindOutputs {
   entries: readonly Entry[];
-  outs: readonly (ItemOut | undefined)[];
+  outs: readonly (Slot | undefined)[];
 }
 
 export class FileOutputs {
@@ -43,15 +43,15 @@ export class FileOutputs {
    * `carried[slot]` is the earlier slot of an item defined as before, or -1 (its outputs are dropped).
    * Undefined when nothing is carried.
    */
-  carry(from: FileOutputs, kind: FileKind, outs: readonly (ItemOut | undefined)[], carried: Int32Array): (ItemOut | undefined)[] | undefined {
+  carry(from: FileOutputs, kind: FileKind, outs: readonly (Slot | undefined)[], carried: Int32Array): (Slot | undefined)[] | undefined {
     const slots = this.slots.get(kind);
     const earlier = from.index.get(kind);
     if (!slots || !earlier) return undefined;
-    let next: (ItemOut | undefined)[] | undefined;
+    let next: (Slot | undefined)[] | undefined;
     for (let i = 0; i < slots.length; i++) {
       const old = carried[slots[i]];
       const out = old < 0 ? undefined : outs[earlier[old]];
-      if (out) (next ??= new Array<ItemOut | undefined>(slots.length))[i] = out;
+      if (out) (next ??= new Array<Slot | undefined>(slots.length))[i] = out;
     }
     return next;
   }
@@ -66,7 +66,7 @@ export class FileOutputs {
       const slots = this.slots.get(entry.parsed.kind);
       if (!slots) continue;
       // the kind's slots in order: position i is where `index` puts slots[i]
-      const outs = (entry.outs ??= new Array<ItemOut | undefined>(slots.length));
+      const outs = (entry.outs ??= new Array<Slot | undefined>(slots.length));
       // what the checks derive from the file, shared by them and dropped after them
       const values = new FileValues(entry.parsed);
       for (let i = 0; i < slots.length; i++) outs[i] ??= this.run(entry, slots[i], values);
@@ -83,7 +83,7 @@ export class FileOutputs {
   of(entries: readonly Entry[], kind: FileKind, slot: number, last: KindOutputs | undefined): KindOutputs {
     const at = this.index.get(kind)![slot];
     const size = this.slots.get(kind)!.length;
-    const outOf = (entry: Entry): ItemOut | undefined => (entry.parsed.model === undefined ? undefined : ((entry.outs ??= new Array<ItemOut | undefined>(size))[at] ??= this.run(entry, slot)));
+    const outOf = (entry: Entry): Slot | undefined => (entry.parsed.model === undefined ? undefined : ((entry.outs ??= new Array<Slot | undefined>(size))[at] ??= this.run(entry, slot)));
     if (last && last.entries.length === entries.length) {
       let changed: number[] | undefined;
       let same = true;
@@ -105,7 +105,7 @@ export class FileOutputs {
     return { entries, outs: entries.map(outOf) };
   }
 
-  private run(entry: Entry, slot: number, values?: FileValues): ItemOut {
+  private run(entry: Entry, slot: number, values?: FileValues): Slot {
     const ri = this.items[slot];
     const t = ri.template as FileCheckTemplate<unknown>;
     let out: CheckOutput | undefined;
@@ -118,6 +118,12 @@ export class FileOutputs {
     const stamped = stamp(out, ri, problem, entry.parsed.path);
     // the output of the text this entry replaced: kept when equal, so what was built from it stands
     const before = entry.previous?.[this.index.get(entry.parsed.kind)![slot]];
-    return before && samePlain(before.applicable, stamped.applicable) && samePlain(before.findings, stamped.findings) && samePlain(before.evidence, stamped.evidence) && samePlain(before.problem, stamped.problem) && samePlain(before.unaudited, stamped.unaudited) ? before : stamped;
+    return before && sameSlot(before, stamped) ? before : stamped;
   }
+}
+
+/** Two outputs of a check that say the same: a finding alone only equals a finding alone. */
+function sameSlot(a: Slot, b: Slot): boolean {
+  if (!isOutput(a) || !isOutput(b)) return !isOutput(a) && !isOutput(b) && samePlain(a as Finding, b as Finding);
+  return samePlain(a.applicable, b.applicable) && samePlain(a.findings, b.findings) && samePlain(a.evidence, b.evidence) && samePlain(a.problem, b.problem) && samePlain(a.unaudited, b.unaudited);
 }

@@ -1,6 +1,6 @@
 // The engine's files as memo inputs (each path, each kind's set, the set of paths), and the values derived
 // from them that the audit and the workspace checks read.
-import type { ItemOut } from './itemOutput';
+import type { Slot } from './itemOutput';
 import type { Memo, Memos, Input } from './memo';
 import type { FileKind, Problem } from './model';
 import type { FileSuppressions } from './suppress';
@@ -14,13 +14,13 @@ export interface Entry {
    * File-scope check outputs, by the item's position among the items that read this kind of file; a new
    * entry (new text) or new checklists start empty.
    */
-  outs?: (ItemOut | undefined)[];
+  outs?: (Slot | undefined)[];
   suppressions?: FileSuppressions;
   /**
    * The outputs of the text this entry replaced, while neither text has a suppression, until the next
    * audit: a re-run whose output equals the old one keeps the old object, so what was built from it stands.
    */
-  previous?: (ItemOut | undefined)[];
+  previous?: (Slot | undefined)[];
 }
 
 interface KindFiles {

@@ -26,10 +26,30 @@ export const NOTHING_FOUND: ItemOut = (() => {
 })();
 
 /**
- * Wraps a check's output: findings stamped with the item's id, severity and fixability. `checked` is the
- * file a file check ran on (its findings elsewhere are foreign); undefined for a workspace check.
+ * What a file keeps per item: the check's output, or, for an output of one finding in the checked file and
+ * nothing else (most outputs that find something), the finding alone. The engine keeps every output of every
+ * file for the editor, and each object kept is one more for every garbage collection to trace and copy.
  */
-export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, copies?: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): ItemOut {
+export type Slot = ItemOut | Finding;
+
+/** Whether a slot holds an output rather than a finding alone. */
+export function isOutput(slot: Slot): slot is ItemOut {
+  return slot === NOTHING_FOUND || slot === NOT_APPLICABLE || (slot as Partial<ItemOut>).applicable !== undefined;
+}
+
+/** A slot's findings (a finding alone: a list of it, made when read). */
+export function slotFindings(slot: Slot): Finding[] {
+  return isOutput(slot) ? slot.findings : [slot];
+}
+
+/**
+ * Wraps a check's output: findings stamped with the item's id, severity and fixability. `checked` is the
+ * file a file check ran on (its findings elsewhere are foreign); undefined for a workspace check, whose
+ * output (given `copies`) is never a finding alone.
+ */
+export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined): Slot;
+export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, copies: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): ItemOut;
+export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: Problem | undefined, checked: string | undefined, copies?: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> }): Slot {
   if (!out) return problem ? { ...NOT_APPLICABLE, problem } : NOT_APPLICABLE;
   const unaudited = out.unaudited?.length ? out.unaudited.map((u) => ({ ...u, rules: [ri.item.id] })) : undefined;
   if (out.findings.length === 0 && out.evidence === undefined && !problem && !unaudited) return NOTHING_FOUND;
@@ -59,52 +79,8 @@ export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: P
     copies?.after.set(f, copy);
     findings[i] = copy;
   }
-  if (findings.length === 1 && !copies && out.evidence === undefined && !problem && !unaudited) return new OneFinding(findings[0], isForeign);
+  if (findings.length === 1 && !copies && !isForeign && out.evidence === undefined && !problem && !unaudited) return findings[0];
   return { applicable: true, findings, evidence: out.evidence, problem, unaudited, foreign: isForeign, kept: undefined }; // `kept` set later: a slot of its own
-}
-
-const NONE_KEPT = Object.freeze([]) as unknown as Finding[];
-
-/**
- * A file check's output of one finding and nothing else (most outputs that find something): the finding
- * alone, with no list kept beside it, since the engine keeps every output of every file for the editor and
- * each object kept is one more for every garbage collection. Its lists are made when read.
- */
-class OneFinding implements ItemOut {
-  /** Which of `kept`: not known yet (0), the finding (1), none (2). */
-  private keptState = 0;
-  constructor(
-    private readonly only: Finding,
-    readonly foreign: boolean,
-  ) {}
-
-  get applicable(): boolean {
-    return true;
-  }
-
-  get findings(): Finding[] {
-    return [this.only];
-  }
-
-  get evidence(): undefined {
-    return undefined;
-  }
-
-  get problem(): undefined {
-    return undefined;
-  }
-
-  get unaudited(): undefined {
-    return undefined;
-  }
-
-  get kept(): Finding[] | undefined {
-    return this.keptState === 0 ? undefined : this.keptState === 1 ? [this.only] : NONE_KEPT;
-  }
-
-  set kept(list: Finding[] | undefined) {
-    this.keptState = list === undefined ? 0 : list.length > 0 ? 1 : 2;
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 // One item's part of an audit, assembled from its check outputs, and what it reports per file.
 import { ZERO_RANGE } from './auditSummary';
-import { NOT_APPLICABLE, NOTHING_FOUND, itemResult, type ItemOut } from './itemOutput';
+import { NOT_APPLICABLE, NOTHING_FOUND, isOutput, itemResult, type ItemOut, type Slot } from './itemOutput';
 import type { KeptFindings } from './keptFindings';
 import type { Attestation, Evidence, FileKind, Finding, ItemResult, Problem, Unaudited } from './model';
 import { changedFiles, group, type ReportedPart } from './reportOrder';
@@ -44,7 +44,7 @@ export interface ItemInputs {
   /** Changes whenever a suppression may have changed. */
   suppressionEpoch: number;
   /** The outputs of a file-scope item on the files of each kind it reads (undefined: a file without a model), or a workspace item's output. */
-  outputs: readonly { kind?: FileKind; outs: readonly (ItemOut | undefined)[] }[];
+  outputs: readonly { kind?: FileKind; outs: readonly (Slot | undefined)[] }[];
   /** The item's last record, if any, and where to note the files whose reported findings changed since. */
   previous: ItemRecord | undefined;
   dirty: Set<string>;
@@ -79,7 +79,14 @@ export function assembleItem(x: ItemInputs): ItemRecord {
     for (const out of outs) {
       // most files pass or are out of scope: the shared outputs need no bookkeeping
       if (out === NOTHING_FOUND) applicable = true;
-      else if (out !== NOT_APPLICABLE && out !== undefined) take(out, kind);
+      else if (out === NOT_APPLICABLE || out === undefined) continue;
+      else if (isOutput(out)) take(out, kind);
+      else {
+        // a finding alone: the output of one finding in the checked file and nothing else
+        applicable = true;
+        if (strict || x.silencing.keeps(out, item.aliases, x.suppressionEpoch)) reported.push(out);
+        else suppressed++;
+      }
     }
   }
   const result = itemResult(ri, reported, evidence, applicable, unaudited.length > 0, x.attestation);

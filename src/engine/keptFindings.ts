@@ -17,7 +17,6 @@ export class KeptFindings {
   /** The findings of one output that no suppression silences; cached on the output when they all lie in the checked file. */
   kept(out: ItemOut, aliases: readonly string[], epoch: number): Finding[] {
     if (out.kept) return out.kept;
-    // read once: an output may make its list when read (see OneFinding)
     const findings = out.findings;
     let kept: Finding[] = findings;
     if (kept.length === 0) return (out.kept = kept);
@@ -46,6 +45,20 @@ export class KeptFindings {
     }
     if (!out.foreign) out.kept = kept;
     return kept;
+  }
+
+  /** Whether no suppression silences a finding kept alone in its file's slot (see `Slot`): judged once per finding while the suppressions stand. */
+  keeps(f: Finding, aliases: readonly string[], epoch: number): boolean {
+    const s = this.suppressionsOf(f.file);
+    // a file that suppresses nothing needs no lookup (and no entry in the memo)
+    if (!s || noSuppressions(s)) return true;
+    if (this.epoch !== epoch) {
+      this.silenced = new WeakMap();
+      this.epoch = epoch;
+    }
+    let silenced = this.silenced.get(f);
+    if (silenced === undefined) this.silenced.set(f, (silenced = !!findSuppression(s, f, aliases)));
+    return !silenced;
   }
 }
 
