@@ -261,7 +261,7 @@ export function readProperties(text: string, options: { caseless?: boolean; mark
 }
 
 /** A bold label ending in a colon or followed by a dash: "**Secrets Management**: …", "**Alerts** - …". */
-const LABEL = /^\s*(?:\*\*|__)([^*_]+?):?(?:\*\*|__)\s*(?::|[-–—]\s)\s*(?=\S)/;
+export const LABEL = /^\s*(?:\*\*|__)([^*_]+?):?(?:\*\*|__)\s*(?::|[-–—]\s)\s*(?=\S)/;
 /** Words saying a runtime outcome or a place things run, which no file shows. */
 const OUTCOME = /\b(?:pass(?:es|ed|ing)?|succeed(?:s|ed)?|successful(?:ly)?|works?|working|restores?|restored|tested|verified|in (?:production|staging|prod)|on staging|monitored|reviewed|signed off|approved|drilled|rehearsed|applied|migrated|completed|done|finished|(?:fine-?)?tun(?:ing|ed)|on production|coordinated|trending|prepared|established|published|active|(?<!(?:dependencies|packages|modules) (?:are |is )?)installed|current state|on-?call)\b/i;
 

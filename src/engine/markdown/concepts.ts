@@ -55,6 +55,8 @@ export const CONCEPTS: readonly (readonly [concept: string, variants: readonly s
   ['readonly', ['read-only', 'read only', 'flag_read_only']],
   ['add capabilities', ['flag_cap_add', 'cap-add']],
   ['drop capabilities', ['flag_cap_drop', 'cap-drop']],
+  // A stack trace is an error's detail, not request tracing.
+  ['stacktrace', ['stack traces', 'stack trace', 'stacktraces']],
   ['container runtime socket', ['docker daemon socket', 'docker socket', 'docker.sock', '/var/run/docker.sock']],
 ];
 

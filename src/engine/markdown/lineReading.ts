@@ -77,6 +77,11 @@ export function asksTask(text: string, startsWithProperty = false): boolean {
   const does = DO_VERB.exec(text);
   return (does !== null && TASK_NOUNS.test(does[1])) || TEST_VERB.test(text) || CHECK_VERB.test(text) || (WATCH_VERB.test(text) && !startsWithProperty);
 }
+/**
+ * A clause that asks for something in its own words, starting with a verb of request ("Use Kubernetes secrets", "Enable
+ * TLS for all communications", "Never expose …"): after a bold label it is what the line asks, not a detail of the label.
+ */
+export const REQUEST = /^[\s*_]*(?:use|implement|enable|disable|consider|secure|keep|grant|sign|set|add|configure|avoid|prevent|store|run|apply|enforce|define|create|ensure|limit|restrict|remove|pin|scan|validate|monitor|test|check|verify|deploy|build|document|follow|include|prefer|mount|log|encrypt|rotate|hide|require|separate|protect|never|always|do|don't|make|install|drop|expose|provide|schedule|review|track|rely|allow|block|deny|reject|sanitize|sanitise|escape|upgrade|update|patch|audit)\b/i;
 /** A line that only suggests something ("Consider disabling CPU limits", "Optionally …") states no requirement to verify. */
 export const HEDGE = /^[\s*_]*(consider|optionally|optional:|if (?:possible|needed|required))\b/i;
 /**

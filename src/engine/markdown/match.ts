@@ -1,10 +1,10 @@
 import { identifiers } from './normalize';
-import { ACTIVITY, asksTask, HEDGE, isOutcomeWord, isStateWord, MEASURED, OPPOSITE, PLATFORM, STATE_PENALTY, unknownNames, weightedWords } from './lineReading';
+import { ACTIVITY, asksTask, HEDGE, REQUEST, isOutcomeWord, isStateWord, MEASURED, OPPOSITE, PLATFORM, STATE_PENALTY, unknownNames, weightedWords } from './lineReading';
 import { lineFieldNames, lineTerms, type Domain } from './ruleTerms';
 import { NAME_WEIGHT, wordWeight } from './concepts';
 import type { LinkTarget, TextLink } from './linkTarget';
 import { assertedBy, conceptLinks, conceptOwners } from './conceptLink';
-import { readLine, type LineConcepts } from './conceptRead';
+import { LABEL, readLine, type LineConcepts } from './conceptRead';
 
 export type { LinkTarget, TextLink } from './linkTarget';
 
@@ -52,6 +52,8 @@ const MARGIN = 0.1;
 const TERM_SCORE = 0.9;
 /** Score of a link made because the line names the property the rule asserts (conceptLink.ts). */
 const CONCEPT_SCORE = 0.85;
+/** A label read alone links a rule by it at least this well when the line is read as the label and its detail. */
+const LABEL_ALONE = 0.8;
 /** Under a heading about one kind of file, the rules about that kind score this much more. */
 const DOMAIN_BOOST = 1.1;
 
@@ -201,10 +203,27 @@ export class LinkIndex {
     const key = `${domain ?? ''}\u0000${platform ? 'p' : ''}\u0000${text}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const links = this.compute(text, domain, platform);
+    const links = this.label(text, domain, platform) ?? this.compute(text, domain, platform);
     if (this.cache.size >= 10000) this.cache.clear();
     this.cache.set(key, links);
     return links;
+  }
+
+  /**
+   * A bold label names a line's topic ("**Liveness probe**: Detects and restarts unhealthy pods"). When the line as a
+   * whole links no check and the rest describes rather than asks for something of its own ("Use Kubernetes secrets"),
+   * the line is read as the label with the rest as its detail, as words in parentheses are; a rule it links must be
+   * one the label alone reads as clearly (the label names the rule, the rest does not pull it elsewhere).
+   */
+  private label(text: string, domain: Domain | undefined, platform: boolean): TextLink[] | undefined {
+    const label = LABEL.exec(text);
+    if (!label) return undefined;
+    const whole = this.compute(text, domain, platform);
+    const rest = text.slice(label[0].length);
+    if (whole.some((l) => l.mode !== 'manual') || REQUEST.test(rest)) return whole;
+    const alone = new Set(this.compute(label[1], domain, platform).filter((l) => l.mode !== 'manual' && l.score >= LABEL_ALONE).map((l) => l.id));
+    const topic = this.compute(`${label[1]} (${rest.replace(/[()]/g, ' ')})`, domain, platform).filter((l) => alone.has(l.id));
+    return topic.length ? [...topic, ...whole] : whole;
   }
 
   /** The reason, naming the concept, of each rule whose property the line asserts (conceptLink.ts). */
