@@ -2,6 +2,8 @@
  * Prints how well Markdown checklist lines link to rules on the labelled public checklists
  * (test/fixtures/markdown-dev): recall on checkable lines, link precision, and how many operational lines get
  * an automated link, with the default checklists and with the opt-in operations checklist (the seeds' manual items). `--misses` lists the lines scored wrong.
+ * A label is scored against the rules those checklists turn on: a line whose labelled rules are all opt-in (off) counts
+ * as one no rule checks (see the development set's README).
  * `--tuned` measures only the parts the linker is tuned on (dev* and, since the eighth set was added, validation5 and
  * validation6), for use while changing it; the held-out parts are measured at the start and the end of a change only.
  */

@@ -68,6 +68,7 @@ export function linkPart(part: Part, checklists: readonly Checklist[], extra: re
   const resolved: ResolvedItem[] = resolveItems(checklists).items;
   // Rules added to the catalogue as link targets (a test of what one more rule changes).
   const items = extra.length ? [...targetsOf(resolved), ...extra] : resolved;
+  const inUse = new Set([...resolved.map((r) => r.item.id), ...extra.map((t) => t.id)]);
   const out: LineResult[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
     const { model } = parseMarkdownChecklist(readFileSync(path.join(dir, file), 'utf8'), file);
@@ -76,10 +77,21 @@ export function linkPart(part: Part, checklists: readonly Checklist[], extra: re
     for (const item of linked.items) {
       const expected = fileLabels.get(item.text);
       if (expected === undefined) throw new Error(`${part}/${file}: no label for "${item.text}"`);
-      out.push({ file, text: item.text, expected, links: item.links.filter((l) => l.mode !== 'manual').map((l) => ({ id: l.id, mode: l.mode, reason: l.reason })) });
+      out.push({ file, text: item.text, expected: scoredLabel(expected, inUse), links: item.links.filter((l) => l.mode !== 'manual').map((l) => ({ id: l.id, mode: l.mode, reason: l.reason })) });
     }
   }
   return out;
+}
+
+/**
+ * A label as the checklists being scored can meet it: the rules it names that are in use. A line whose rules are all
+ * off in these checklists (opt-in rules, such as `k8s.secrets.mounted-as-files`, that a default scan leaves out) is
+ * scored as `none`: no rule in use checks it, so no link can find it and an automated link to another rule is false.
+ */
+function scoredLabel(label: LineResult['expected'], inUse: ReadonlySet<string>): LineResult['expected'] {
+  if (!Array.isArray(label)) return label;
+  const kept = label.filter((id) => inUse.has(id));
+  return kept.length ? kept : 'none';
 }
 
 export function score(lines: readonly LineResult[]): Scores {
