@@ -1,4 +1,4 @@
-import { existsSync, promises as fs, lstatSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, promises as fs, lstatSync, readFileSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../engine/audit';
 import { ATTESTATIONS_FILE, parseAttestations } from '../engine/attestations';
@@ -65,8 +65,11 @@ export interface ScanOptions {
   maxFiles?: number;
   /** Overrides config maxFileSize (CLI --max-file-size). */
   maxFileSize?: number;
-  /** Reads a file's bytes (default: readFileSync). Tests pass one that fails, to simulate unreadable or vanishing files. */
-  readFile?: (abs: string) => Uint8Array;
+  /**
+   * Reads a file's bytes, or gives its size when that is over the limit passed (default: from the open file).
+   * Tests pass one that fails, to simulate unreadable or vanishing files.
+   */
+  readFile?: (abs: string, maxSize: number) => Uint8Array | number;
   /** Rendering of charts and kustomizations (default: on, trusted, tools from the config or PATH); false: not rendered. */
   render?: false | Partial<RenderOptions>;
 }
@@ -193,6 +196,24 @@ export function decode(bytes: Uint8Array, rel: string, problems: Problem[]): str
 }
 
 /**
+ * A file's bytes, or its size when that is over `max` (then it is not read): its size is asked of the open
+ * file, so a file costs no `stat` of its own (the walk stats only symbolic links).
+ */
+function readUpTo(abs: string, max: number): Uint8Array | number {
+  const fd = openSync(abs, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > max) return size;
+    const bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    for (let n = -1; read < size && n !== 0; read += n) n = readSync(fd, bytes, read, size - read, null);
+    return read < size ? bytes.subarray(0, read) : bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Reads the files a scan audits; files that vanish or fail become problems. Reads are synchronous and
  * sequential: for many small files that is several times faster than concurrent promise reads, each of
  * which costs four thread-pool round trips (open, stat, read, close).
@@ -200,7 +221,7 @@ export function decode(bytes: Uint8Array, rel: string, problems: Problem[]): str
 export async function readSources(root: string, config: Config, options: ScanOptions = {}): Promise<{ sources: SourceFile[]; problems: Problem[]; plan: RenderPlan }> {
   const { files, problems } = await walk(root, { exclude: config.exclude, maxFiles: options.maxFiles });
   const maxSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const read = options.readFile ?? ((abs: string) => readFileSync(abs));
+  const read = options.readFile ?? readUpTo;
   const markdownPaths = new Set(config.markdown ?? []);
   const sources: SourceFile[] = [];
   // charts and kustomizations are audited as rendered: the files they consume are not audited on their own
@@ -212,17 +233,23 @@ export async function readSources(root: string, config: Config, options: ScanOpt
       sources.push({ path: c.path, kind: c.kind as FileKind, text: '' });
       continue;
     }
-    if (c.size > maxSize) {
+    if (c.size !== undefined && c.size > maxSize) {
       problems.push(oversizedFile(c.path, c.size, maxSize));
       continue;
     }
-    let text: string;
+    let bytes: Uint8Array | number;
     try {
-      text = decode(read(c.target ?? path.join(root, c.path)), c.path, problems);
+      bytes = read(c.target ?? path.join(root, c.path), maxSize);
     } catch (e) {
       problems.push(unreadableFile(c.path, (e as NodeJS.ErrnoException).code, (e as Error).message));
       continue;
     }
+    if (typeof bytes === 'number' || bytes.length > maxSize) {
+      const size = typeof bytes === 'number' ? bytes : bytes.length;
+      problems.push(oversizedFile(c.path, size, maxSize));
+      continue;
+    }
+    const text = decode(bytes, c.path, problems);
     let kind: FileKind;
     if (c.kind === 'maybeKubernetes') {
       if (!sniffKubernetes(text, c.path)) continue;

@@ -68,7 +68,8 @@ export interface Candidate {
   /** For a symbolic link: the real path of its target (inside the root); read this, not the link. */
   target?: string;
   kind: FileKind | 'maybeKubernetes';
-  size: number;
+  /** Bytes, for a symbolic link (its target's, read by the walk); a file's own size is read with its bytes. */
+  size?: number;
 }
 
 /**
@@ -142,27 +143,29 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<{ f
         }
         target = r.real;
       }
-      let size: number;
-      try {
-        const st = statSync(target ?? path.join(dir, entry.name));
-        if (target && st.isDirectory()) {
-          problems.push({ file: relPath, message: 'Skipped: symbolic link to a folder; links to folders are not followed (no loops, no double counting).', severity: 'info', range: ZERO });
+      // a link's target is looked at here; a file's size is learnt when it is read (see readSources)
+      let size: number | undefined;
+      if (target) {
+        try {
+          const st = statSync(target);
+          if (st.isDirectory()) {
+            problems.push({ file: relPath, message: 'Skipped: symbolic link to a folder; links to folders are not followed (no loops, no double counting).', severity: 'info', range: ZERO });
+            continue;
+          }
+          if (!kind || !st.isFile()) continue;
+          size = st.size;
+        } catch (e) {
+          if (!kind) continue;
+          problems.push(unreadableFile(relPath, (e as NodeJS.ErrnoException).code, (e as Error).message));
           continue;
         }
-        // an ignored file was passed over above, before its stat
-        if (!kind || !st.isFile()) continue;
-        size = st.size;
-      } catch (e) {
-        if (!kind) continue;
-        problems.push(unreadableFile(relPath, (e as NodeJS.ErrnoException).code, (e as Error).message));
-        continue;
-      }
+      } else if (!kind) continue;
       if (files.length >= maxFiles) {
         limited = true;
         problems.push({ file: relPath, message: `Stopped after ${maxFiles} files (maxFiles); the rest of the workspace was not scanned.`, severity: 'warning', range: ZERO, unaudited: 'file' });
         return;
       }
-      files.push(target ? { path: relPath, kind, size, target } : { path: relPath, kind, size });
+      files.push(target ? { path: relPath, kind, size, target } : { path: relPath, kind });
     }
     for (const [abs, relPath] of subdirs) visit(abs, relPath, scoped);
   }
