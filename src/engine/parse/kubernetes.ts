@@ -19,6 +19,9 @@ const POD_SPEC_PATHS: Record<string, { path: string[]; batch: boolean }> = {
   CronJob: { path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], batch: true },
 };
 
+/** For kinds with a pod template (all but Pod): the path of the template's metadata, beside its pod spec. */
+const TEMPLATE_METADATA: Record<string, string[]> = Object.fromEntries(Object.entries(POD_SPEC_PATHS).filter(([, s]) => s.path.length > 1).map(([kind, s]) => [kind, [...s.path.slice(0, -1), 'metadata']]));
+
 export interface K8sContainer {
   name: string;
   /** Path from the document root to the container map. */
@@ -80,7 +83,11 @@ export function getIn(v: unknown, path: YamlPath): unknown {
 
 function stringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (isObject(v)) for (const [k, val] of Object.entries(v)) if (val !== null && typeof val !== 'object') out[k] = String(val);
+  if (!isObject(v)) return out;
+  for (const k of Object.keys(v)) {
+    const val = v[k];
+    if (val !== null && typeof val !== 'object') out[k] = String(val);
+  }
   return out;
 }
 
@@ -171,7 +178,8 @@ export function parseKubernetes(text: string, file: string, opts: { rendered?: b
       const spec = POD_SPEC_PATHS[value.kind];
       const podSpecRel = spec?.path;
       const podSpec = podSpecRel ? getIn(value, podSpecRel) : undefined;
-      const templateMeta = podSpecRel && podSpecRel.length > 1 ? getIn(value, [...podSpecRel.slice(0, -1), 'metadata']) : undefined;
+      const metaPath = podSpecRel && podSpecRel.length > 1 ? TEMPLATE_METADATA[value.kind] : undefined;
+      const templateMeta = metaPath ? getIn(value, metaPath) : undefined;
       objects.push({
         docIndex,
         base,
@@ -186,8 +194,8 @@ export function parseKubernetes(text: string, file: string, opts: { rendered?: b
         labels: stringMap(metadata.labels),
         podSpecPath: spec && isObject(podSpec) ? base.concat(spec.path) : undefined,
         podSpec: isObject(podSpec) ? podSpec : undefined,
-        podAnnotations: podSpecRel && podSpecRel.length > 1 ? stringMap(getIn(templateMeta, ['annotations'])) : stringMap(metadata.annotations),
-        podLabels: podSpecRel && podSpecRel.length > 1 ? stringMap(getIn(templateMeta, ['labels'])) : stringMap(metadata.labels),
+        podAnnotations: metaPath ? stringMap(isObject(templateMeta) ? templateMeta.annotations : undefined) : stringMap(metadata.annotations),
+        podLabels: metaPath ? stringMap(isObject(templateMeta) ? templateMeta.labels : undefined) : stringMap(metadata.labels),
         batch: spec?.batch ?? false,
       });
       const obj = objects[objects.length - 1];
@@ -258,22 +266,24 @@ export function typeName(v: unknown): string {
  */
 function malformedPodSpec(value: JsonObject, podSpecRel: string[] | undefined): { path: YamlPath; message: string } | undefined {
   if (!podSpecRel) return undefined;
+  // one step down the path at a time; the path and its text are made only for an error
+  let v: Json | undefined = value;
   for (let n = 1; n <= podSpecRel.length; n++) {
-    const rel = podSpecRel.slice(0, n);
-    const v = getIn(value, rel);
+    v = (v as JsonObject)[podSpecRel[n - 1]];
     if (v === undefined) return undefined; // no pod template at all: nothing to check, not malformed
-    if (v === null) return { path: rel, message: `${rel.join('.')} is empty` };
-    if (!isObject(v)) return { path: rel, message: `${rel.join('.')} should be a map, found ${typeName(v)}` };
+    if (v === null || !isObject(v)) {
+      const rel = podSpecRel.slice(0, n);
+      return { path: rel, message: v === null ? `${rel.join('.')} is empty` : `${rel.join('.')} should be a map, found ${typeName(v)}` };
+    }
   }
-  const podSpec = getIn(value, podSpecRel) as JsonObject;
+  const podSpec = v as JsonObject;
   for (const list of CONTAINER_LISTS) {
     const items = podSpec[list];
     if (items === undefined || items === null) continue;
     if (!Array.isArray(items)) return { path: [...podSpecRel, list], message: `${podSpecRel.join('.')}.${list} should be a list, found ${typeName(items)}` };
     for (let i = 0; i < items.length; i++) {
       const c = items[i];
-      const at = `${podSpecRel.join('.')}.${list}[${i}]`;
-      if (!isObject(c)) return { path: [...podSpecRel, list, i], message: `${at} should be a map, found ${typeName(c)}` };
+      if (!isObject(c)) return { path: [...podSpecRel, list, i], message: `${podSpecRel.join('.')}.${list}[${i}] should be a map, found ${typeName(c)}` };
     }
   }
   return undefined;
