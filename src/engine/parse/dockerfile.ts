@@ -1,7 +1,7 @@
 import { DockerfileParser, type Arg, type Copy, type Dockerfile, type From, type Instruction, type JSONInstruction, type Property } from 'dockerfile-ast';
 import type { Problem, Range } from '../model';
 import { LineIndex } from '../text';
-import { backslashIn, flagCountOf, flagWords, instructionWords, lineDirectives, MARK_END, MARK_INNER_COMMENT, MARK_KEYWORD_END, MARK_SPANS_FROM, MARK_SPANS_TO, MARK_START, MARK_STRIDE, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
+import { backslashIn, flagCountOf, flagWords, instructionWords, lineDirectives, MARK_END, MARK_INNER_COMMENT, MARK_KEYWORD_END, MARK_SPANS_FROM, MARK_SPANS_TO, MARK_START, MARK_STRIDE, keywordAt, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
 
 export interface DockerInstruction {
   /** Upper-cased keyword (RUN, COPY…), whatever case the file uses. */
@@ -159,13 +159,48 @@ function safeAst(text: string, problems?: Problem[], file = ''): Dockerfile {
   }
 }
 
-/** dockerfile-ast for a line-read file, parsed on first use; nodes found by their start offset. */
-class LazyAst {
+/**
+ * Per instruction of a line-read file, six numbers in its source's `packed` list: an open file keeps these
+ * rather than an object per instruction (each object kept is one more for every garbage collection).
+ */
+const P_STRIDE = 6;
+const P_START = 0;
+const P_END = 1;
+const P_KEYWORD_END = 2;
+/** -1 when the instruction has no arguments. */
+const P_ARGS_START = 3;
+const P_ARGS_END = 4;
+/** The flag count times 4, plus 2 when a word holds a backslash escape, plus 1 for an inner comment. */
+const P_BITS = 5;
+/** Per stage, after the instructions: its FROM's image word end, and its name, tag and digest offsets (-1: none). */
+const F_STRIDE = 6;
+const F_IMAGE_END = 0;
+const F_NAME_START = 1;
+const F_NAME_END = 2;
+const F_TAG_START = 3;
+const F_TAG_END = 4;
+const F_DIGEST_START = 5;
+
+/**
+ * A line-read file's instructions as numbers (`packed`), its line index, and its dockerfile-ast tree parsed
+ * on first use (nodes found by their start offset). Instruction objects are made from the numbers when read:
+ * while the engine runs the file's checks they are held for the run and dropped after it (see
+ * Model.holdReads); read at any other time (fixes, the editor), they are kept, so that an instruction read
+ * twice is the same object.
+ */
+class LineSource {
   private tree?: Dockerfile;
   private byStart?: Map<number, Instruction>;
-  /** What the checks read of the instructions while the engine runs them (see Model.holdReads); undefined otherwise. */
+  /** What the checks read of the instructions while the engine runs them; undefined otherwise. */
   reads: InstructionReads | undefined = undefined;
-  constructor(readonly index: LineIndex) {}
+  /** The instruction objects made outside a run of the checks, once any is. */
+  private kept: InstructionReads | undefined = undefined;
+  constructor(
+    readonly index: LineIndex,
+    readonly packed: readonly number[],
+    /** How many instructions `packed` holds (the stages' FROM details follow them). */
+    readonly count: number,
+  ) {}
   get ast(): Dockerfile {
     return (this.tree ??= safeAst(this.index.text));
   }
@@ -176,46 +211,71 @@ class LazyAst {
     }
     return this.byStart.get(start) ?? this.ast.getInstructions()[ordinal];
   }
+  /** Where instruction objects are kept: those made earlier outside a run, else the run's, else from now on. */
+  private made(): InstructionReads {
+    return this.kept ?? this.reads ?? (this.kept = new InstructionReads());
+  }
+  instruction(ordinal: number): LineInstruction {
+    const made = this.made().instructions;
+    return (made[ordinal] ??= this.make(ordinal));
+  }
+  /** Instructions `first` to `first + count - 1` as a list, the same list while kept; `key`: the stage index, or -1 for the preamble. */
+  list(key: number, first: number, count: number): DockerInstruction[] {
+    const lists = this.made().lists;
+    let list = lists[key + 1];
+    if (!list) {
+      list = new Array<DockerInstruction>(count);
+      for (let k = 0; k < count; k++) list[k] = this.instruction(first + k);
+      lists[key + 1] = list;
+    }
+    return list;
+  }
+  /** A new instruction object, kept by no one (the model builder's reads). */
+  make(ordinal: number): LineInstruction {
+    const p = this.packed;
+    const at = ordinal * P_STRIDE;
+    const start = p[at + P_START];
+    const keywordEnd = p[at + P_KEYWORD_END];
+    return new LineInstruction(keywordAt(this.index.text, start, keywordEnd), this, start, p[at + P_END], keywordEnd, p[at + P_ARGS_START], p[at + P_ARGS_END], ordinal, p[at + P_BITS]);
+  }
 }
 
 /**
- * What the checks of a file ask of its instructions again and again (arguments, words), by ordinal: kept
- * while the engine runs the file's checks together, so they share one read, and dropped afterwards (an open
- * file keeps its offsets rather than these; they are read again, the same, when asked for later).
+ * What is read of a line-read file's instructions, by ordinal: while the engine runs the file's checks, what
+ * they ask again and again (arguments, words) and the instruction objects, shared by them and dropped after
+ * the run (an open file keeps its numbers rather than these; they are made again, the same, when asked for).
  */
 class InstructionReads {
   args: (string | undefined)[] = [];
   words: (readonly LineWord[] | undefined)[] = [];
+  instructions: LineInstruction[] = [];
+  /** The preamble's list, then each stage's. */
+  lists: DockerInstruction[][] = [];
 }
 
 /**
- * An instruction read by the line reader, kept as offsets: ranges and words are computed when asked for
- * (most are asked once or never), so an open file keeps less and the collector copies less.
+ * An instruction read by the line reader, made from its file's numbers when read: ranges and words are
+ * computed when asked for (most are asked once or never).
  */
 class LineInstruction implements DockerInstruction {
-  /**
-   * The ordinal times 4, plus 2 when a word holds a backslash escape, plus 1 for an inner comment: one
-   * field for three (an open file keeps about a dozen of these; each field is 8 bytes).
-   */
-  private readonly bits: number;
   constructor(
     readonly keyword: string,
-    escaped: boolean,
-    innerComment: boolean,
     /** The file's line index and its dockerfile-ast tree on demand. */
-    private readonly source: LazyAst,
-    /** Offsets of the instruction (read by the model builder for stage ranges). */
+    private readonly source: LineSource,
+    /** Offsets of the instruction. */
     readonly start: number,
     readonly end: number,
     private readonly keywordEnd: number,
     /** -1 when the instruction has no arguments. */
     readonly argsStart: number,
     readonly argsEnd: number,
-    ordinal: number,
-    /** How many leading words are flags. */
-    readonly flagCount: number,
-  ) {
-    this.bits = ordinal * 4 + (escaped ? 2 : 0) + (innerComment ? 1 : 0);
+    private readonly ordinal: number,
+    /** See P_BITS. */
+    private readonly bits: number,
+  ) {}
+  /** How many leading words are flags. */
+  get flagCount(): number {
+    return this.bits >>> 2;
   }
   /** A word holds a backslash escape (`\$`): dockerfile-ast reads those. */
   get escaped(): boolean {
@@ -223,9 +283,6 @@ class LineInstruction implements DockerInstruction {
   }
   get innerComment(): boolean {
     return (this.bits & 1) !== 0;
-  }
-  private get ordinal(): number {
-    return this.bits >>> 2;
   }
   get args(): string {
     if (this.argsStart < 0) return '';
@@ -260,53 +317,64 @@ class LineInstruction implements DockerInstruction {
 }
 
 /**
- * The FROM of a line-read stage. A class rather than an object literal with a `node` getter: V8 keeps
- * such literals as dictionaries, several times the size, for as long as the file is open.
+ * The FROM of a line-read stage, made when read from its stage's numbers: the image, its parts and their
+ * ranges are made on request (most are never asked for).
  */
 class LineFrom implements DockerFrom {
-  constructor(
-    private readonly ins: LineInstruction,
-    readonly image: string,
-    readonly isStage: boolean,
-    /**
-     * Offsets of the image word, of its name (no registry), tag and digest (-1 when there is none): the
-     * strings and ranges are made on request (most are never asked for).
-     */
-    private readonly imageStart: number,
-    private readonly imageEnd: number,
-    private readonly nameStart: number,
-    private readonly nameEnd: number,
-    private readonly tagStart: number,
-    private readonly tagEnd: number,
-    private readonly digestStart: number,
-  ) {}
+  constructor(private readonly stage: LineStage) {}
+  private num(field: number): number {
+    return this.stage.source.packed[this.stage.source.count * P_STRIDE + this.stage.index * F_STRIDE + field];
+  }
+  private get ins(): number {
+    return this.stage.fromOrdinal * P_STRIDE;
+  }
+  private get text(): string {
+    return this.stage.source.index.text;
+  }
+  private slice(start: number, end: number): string | undefined {
+    return start < 0 ? undefined : this.text.slice(start, end);
+  }
+  private get imageStart(): number {
+    return this.stage.source.packed[this.ins + P_ARGS_START];
+  }
+  get image(): string {
+    return this.slice(this.imageStart, this.num(F_IMAGE_END)) ?? '';
+  }
+  get isStage(): boolean {
+    return this.stage.parent !== undefined;
+  }
   get imageName(): string | undefined {
-    return this.nameStart < 0 ? undefined : this.ins.lines.text.slice(this.nameStart, this.nameEnd);
+    return this.slice(this.num(F_NAME_START), this.num(F_NAME_END));
   }
   get tag(): string | undefined {
-    return this.tagStart < 0 ? undefined : this.ins.lines.text.slice(this.tagStart, this.tagEnd);
+    return this.slice(this.num(F_TAG_START), this.num(F_TAG_END));
   }
   get digest(): string | undefined {
-    return this.digestStart < 0 ? undefined : this.ins.lines.text.slice(this.digestStart, this.imageEnd);
+    return this.slice(this.num(F_DIGEST_START), this.num(F_IMAGE_END));
   }
   get range(): Range {
-    return this.ins.range;
+    const p = this.stage.source.packed;
+    return this.stage.source.index.range(p[this.ins + P_START], p[this.ins + P_END]);
   }
   get imageRange(): Range | undefined {
-    return this.imageStart < 0 ? undefined : this.ins.lines.range(this.imageStart, this.imageEnd);
+    const start = this.imageStart;
+    return start < 0 ? undefined : this.stage.source.index.range(start, this.num(F_IMAGE_END));
   }
   get tagRange(): Range | undefined {
-    return this.tagStart < 0 ? undefined : this.ins.lines.range(this.tagStart, this.tagEnd);
+    const start = this.num(F_TAG_START);
+    return start < 0 ? undefined : this.stage.source.index.range(start, this.num(F_TAG_END));
   }
   get args(): string {
-    return this.ins.args;
+    const p = this.stage.source.packed;
+    return this.slice(p[this.ins + P_ARGS_START], p[this.ins + P_ARGS_END]) ?? '';
   }
   /** From the FROM keyword to the end of the image (the whole FROM without an image), as one range. */
   get headRange(): Range {
-    return this.ins.lines.range(this.ins.start, this.imageStart < 0 ? this.ins.end : this.imageEnd);
+    const p = this.stage.source.packed;
+    return this.stage.source.index.range(p[this.ins + P_START], this.imageStart < 0 ? p[this.ins + P_END] : this.num(F_IMAGE_END));
   }
   get node(): From {
-    return this.ins.node as From;
+    return this.stage.source.node(this.stage.source.packed[this.ins + P_START], this.stage.fromOrdinal) as From;
   }
 }
 
@@ -333,7 +401,10 @@ function imageParts(content: string): { tag?: [number, number]; digest?: [number
 
 interface Built {
   stages: DockerStage[];
-  preamble: DockerInstruction[];
+  /** Undefined for a line-read file: made from its numbers when read (see LineSource). */
+  preamble: DockerInstruction[] | undefined;
+  /** How many instructions come before the first FROM. */
+  preambleCount: number;
   /** Undefined for a line-read file: the model reads them again on request (kept per open file otherwise). */
   directives: DockerDirective[] | undefined;
   escapeChar: string;
@@ -344,10 +415,15 @@ interface Built {
 /** The model from the line reader; undefined when a FROM uses variables (dockerfile-ast resolves those). */
 function fromLines(text: string, read: LineRead): Built | undefined {
   const { index, keywords, marks, spans: sp } = read;
-  const lazy = new LazyAst(index);
+  const count = keywords.length;
+  let fromCount = 0;
+  for (let n = 0; n < count; n++) if (keywords[n] === 'FROM') fromCount++;
+  // the instructions' numbers, then each stage's FROM details (exactly sized: kept while the file is open)
+  const packed: number[] = new Array<number>(count * P_STRIDE + fromCount * F_STRIDE);
+  const source = new LineSource(index, packed, count);
   const stages: LineStage[] = [];
-  const preamble: DockerInstruction[] = [];
-  for (let n = 0; n < keywords.length; n++) {
+  let preambleCount = count;
+  for (let n = 0; n < count; n++) {
     const keyword = keywords[n];
     const m = n * MARK_STRIDE;
     const first = marks[m + MARK_SPANS_FROM];
@@ -364,8 +440,13 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     // the arguments: from the first word after the flags to the end of the last word
     const hasArgs = flagCount < wordCount;
     const argsStart = hasArgs ? sp[first + 2 * flagCount] : -1;
-    const argsEnd = hasArgs ? sp[last - 1] : -1;
-    const ins = new LineInstruction(keyword, escaped, marks[m + MARK_INNER_COMMENT] === 1, lazy, marks[m + MARK_START], marks[m + MARK_END], marks[m + MARK_KEYWORD_END], argsStart, argsEnd, n, flagCount);
+    const at = n * P_STRIDE;
+    packed[at + P_START] = marks[m + MARK_START];
+    packed[at + P_END] = marks[m + MARK_END];
+    packed[at + P_KEYWORD_END] = marks[m + MARK_KEYWORD_END];
+    packed[at + P_ARGS_START] = argsStart;
+    packed[at + P_ARGS_END] = hasArgs ? sp[last - 1] : -1;
+    packed[at + P_BITS] = flagCount * 4 + (escaped ? 2 : 0) + (marks[m + MARK_INNER_COMMENT] === 1 ? 1 : 0);
     if (keyword === 'FROM') {
       // the words after the flags: image, then `AS name`
       const word = (k: number): string | undefined => (flagCount + k < wordCount ? text.slice(sp[first + 2 * (flagCount + k)], sp[first + 2 * (flagCount + k) + 1]) : undefined);
@@ -374,30 +455,29 @@ function fromLines(text: string, read: LineRead): Built | undefined {
       const third = word(2);
       if (image.includes('$') || image.includes('\\') || second?.includes('\\') || third?.includes('\\')) return undefined;
       // the image word starts the arguments; -1 offsets when there is none
-      const imageEnd = hasArgs ? sp[first + 2 * flagCount + 1] : -1;
       const parts = imageParts(image);
       const tagAt = hasArgs ? parts.tag : undefined;
       const name = third !== undefined && second!.toUpperCase() === 'AS' ? third.toLowerCase() : undefined;
-      const at = (k: number): number => (hasArgs ? argsStart + k : -1);
-      const lineFrom = (isStage: boolean) =>
-        new LineFrom(ins, image, isStage, argsStart, imageEnd, at(parts.name[0]), at(parts.name[1]), tagAt ? argsStart + tagAt[0] : -1, tagAt ? argsStart + tagAt[1] : -1, parts.digest ? at(parts.digest[0]) : -1);
+      const off = (k: number): number => (hasArgs ? argsStart + k : -1);
+      const details = count * P_STRIDE + stages.length * F_STRIDE;
+      packed[details + F_IMAGE_END] = hasArgs ? sp[first + 2 * flagCount + 1] : -1;
+      packed[details + F_NAME_START] = off(parts.name[0]);
+      packed[details + F_NAME_END] = off(parts.name[1]);
+      packed[details + F_TAG_START] = tagAt ? argsStart + tagAt[0] : -1;
+      packed[details + F_TAG_END] = tagAt ? argsStart + tagAt[1] : -1;
+      packed[details + F_DIGEST_START] = parts.digest ? off(parts.digest[0]) : -1;
       const parent = parentOf(stages, image);
-      stages.push(new LineStage(stages.length, name, lineFrom(parent >= 0), parent >= 0 ? parent : undefined, index, ins.start, ins.end));
-      continue;
+      if (stages.length === 0) preambleCount = n;
+      const previous = stages[stages.length - 1];
+      if (previous) previous.count = n - previous.fromOrdinal - 1;
+      stages.push(new LineStage(stages.length, name, parent >= 0 ? parent : undefined, source, n, marks[m + MARK_END]));
     }
-    const stage = stages[stages.length - 1];
-    if (!stage) preamble.push(ins);
-    else stage.instructions.push(ins);
   }
-  for (let s = 0; s < stages.length; s++) {
-    // the stage ends with its last instruction
-    const list = stages[s].instructions;
-    if (list.length === 0) continue;
-    stages[s].end = (list[list.length - 1] as LineInstruction).end;
-    // a list filled by push keeps room for 17; a copy is exactly its length (kept while the file is open)
-    stages[s].instructions = list.slice();
-  }
-  return { stages: stages.slice(), preamble: preamble.length > 0 ? preamble.slice() : NO_INSTRUCTIONS, directives: undefined, escapeChar: '\\', astSource: lazy };
+  const lastStage = stages[stages.length - 1];
+  if (lastStage) lastStage.count = count - lastStage.fromOrdinal - 1;
+  // the stage ends with its last instruction
+  for (const stage of stages) if (stage.count > 0) stage.end = packed[(stage.fromOrdinal + stage.count) * P_STRIDE + P_END];
+  return { stages: stages.slice(), preamble: undefined, preambleCount, directives: undefined, escapeChar: '\\', astSource: source };
 }
 
 /** The earlier stage an image names (`FROM build`), or -1. */
@@ -416,23 +496,30 @@ function addStage(stages: DockerStage[], image: string, name: string | undefined
 }
 
 /**
- * A line-read stage. Its range (from the FROM to the end of its last instruction) is made on request:
- * few callers ask, and three objects per stage were kept for as long as the file is open.
+ * A line-read stage: its FROM and instructions are made from the file's numbers when read (see LineSource),
+ * and its range (from the FROM to the end of its last instruction) on request.
  */
 class LineStage implements DockerStage {
-  instructions: DockerInstruction[] = [];
   constructor(
     readonly index: number,
     readonly name: string | undefined,
-    readonly from: DockerStage['from'],
     readonly parent: number | undefined,
-    private readonly lines: LineIndex,
-    private readonly start: number,
+    readonly source: LineSource,
+    /** The FROM's ordinal; the stage's instructions follow it. */
+    readonly fromOrdinal: number,
     /** The end of the FROM, then of the last instruction once the stage is read. */
     public end: number,
   ) {}
+  /** How many instructions follow the FROM in this stage (set once the stage is read). */
+  count = 0;
+  get instructions(): DockerInstruction[] {
+    return this.source.list(this.index, this.fromOrdinal + 1, this.count);
+  }
+  get from(): DockerFrom {
+    return new LineFrom(this);
+  }
   get range(): Range {
-    return this.lines.range(this.start, this.end);
+    return this.source.index.range(this.source.packed[this.fromOrdinal * P_STRIDE + P_START], this.end);
   }
 }
 
@@ -481,7 +568,7 @@ function fromAst(ast: Dockerfile): Built {
     }
   }
   const directives = ast.getDirectives().map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), range: d.getRange() }));
-  return { stages, preamble, directives, escapeChar: ast.getEscapeCharacter(), astSource: { ast } };
+  return { stages, preamble, preambleCount: preamble.length, directives, escapeChar: ast.getEscapeCharacter(), astSource: { ast } };
 }
 
 /**
@@ -500,12 +587,15 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
   const read = readLines(text);
   const lineBuilt = read && fromLines(text, read);
   const built = lineBuilt ?? fromAst(safeAst(text, problems, file));
-  const { stages, preamble } = built;
+  const { stages } = built;
   if (stages.length === 0 && text.trim() && !/^\s*(#.*)?$/s.test(text)) {
     problems.push({ file, message: 'Dockerfile has no FROM instruction', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning' });
   }
   let globalArgs: Record<string, string | undefined> = NO_ARGS;
-  for (const p of preamble) {
+  const source = built.astSource instanceof LineSource ? built.astSource : undefined;
+  for (let n = 0; n < built.preambleCount; n++) {
+    // a line-read file's preamble read once here, its instructions made for this alone
+    const p = source ? source.make(n) : built.preamble![n];
     if (p.keyword !== 'ARG') continue;
     const prop = argProperty(p);
     const name = prop?.getName();
@@ -514,7 +604,7 @@ export function parseDockerfile(text: string, file: string): { model: Dockerfile
     globalArgs[name] = prop?.getValue() ?? undefined;
   }
   const templated = TEMPLATE_NAME_RE.test(file) || placeholderIn(text);
-  const model = new Model(stages, preamble, built.astSource, lineBuilt ? read.index : undefined, eol, built.escapeChar, built.directives, globalArgs, templated);
+  const model = new Model(stages, built.preambleCount > 0 ? built.preamble : NO_INSTRUCTIONS, built.preambleCount, built.astSource, lineBuilt ? read.index : undefined, eol, built.escapeChar, built.directives, globalArgs, templated);
   // most files have none: one shared empty list rather than one kept per open file
   return { model, problems: problems.length > 0 ? problems : NO_PROBLEMS };
 }
@@ -534,7 +624,9 @@ class Model implements DockerfileModel {
   serviceFacts: unknown = undefined;
   constructor(
     readonly stages: DockerStage[],
-    readonly preamble: DockerInstruction[],
+    /** Undefined for a line-read file with a preamble: made from its numbers when read. */
+    private readonly preambleList: DockerInstruction[] | undefined,
+    private readonly preambleCount: number,
     private readonly astSource: { readonly ast: Dockerfile },
     readonly lines: LineIndex | undefined,
     readonly eol: '\n' | '\r\n',
@@ -545,12 +637,15 @@ class Model implements DockerfileModel {
   ) {
     this.final = stages[stages.length - 1];
   }
+  get preamble(): DockerInstruction[] {
+    return this.preambleList ?? (this.astSource as LineSource).list(-1, 0, this.preambleCount);
+  }
   get ast(): Dockerfile {
     return this.astSource.ast;
   }
-  /** While held (the engine running the file's checks), instruction arguments and words are read once and shared. */
+  /** While held (the engine running the file's checks), instruction objects, arguments and words are read once, shared, and dropped after. */
   holdReads(held: boolean): void {
-    if (this.astSource instanceof LazyAst) this.astSource.reads = held ? new InstructionReads() : undefined;
+    if (this.astSource instanceof LineSource) this.astSource.reads = held ? new InstructionReads() : undefined;
   }
   /** Read again from the text for a line-read file (no check asks; an open file keeps none until then). */
   get directives(): DockerDirective[] {

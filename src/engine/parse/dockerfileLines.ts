@@ -219,7 +219,7 @@ for (const k of ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FR
  * The upper-cased keyword between two offsets. A known keyword is the shared constant, compared in place
  * (case-insensitively) rather than sliced and upper-cased: a model keeps one per instruction.
  */
-function keywordAt(text: string, start: number, end: number): string {
+export function keywordAt(text: string, start: number, end: number): string {
   const length = end - start;
   const candidates = length < KEYWORDS.length ? KEYWORDS[length] : undefined;
   if (candidates) next: for (const k of candidates) {
