@@ -31,6 +31,8 @@ const QUOTE = 34;
 const BACKSLASH = 92;
 const OPEN_BRACE = 123;
 const OPEN_BRACKET = 91;
+const CLOSE_BRACE = 125;
+const CLOSE_BRACKET = 93;
 
 /** The places of a JSON text's top-level value and everything inside it; the text must be valid JSON. */
 export function jsonPlaces(text: string): { root: JsonPlace; duplicate?: JsonDuplicate } {
@@ -56,21 +58,27 @@ export function jsonPlaces(text: string): { root: JsonPlace; duplicate?: JsonDup
     i++;
     return escaped;
   };
+  /** Past the list or object that opens at `i`: `each` reads one element, and the scan stops past `close`. */
+  const elements = (close: number, each: () => unknown): void => {
+    i++;
+    skipSpace();
+    if (text.charCodeAt(i) === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      each();
+      skipSpace();
+      if (text.charCodeAt(i++) === close) return;
+    }
+  };
   const value = (): JsonPlace => {
     skipSpace();
     const start = i;
     const c = text.charCodeAt(i);
     if (c === OPEN_BRACE) return object(start);
     if (c === OPEN_BRACKET) {
-      i++;
-      skipSpace();
-      if (text.charCodeAt(i) === 93) i++;
-      else
-        for (;;) {
-          value();
-          skipSpace();
-          if (text.charCodeAt(i++) === 93) break;
-        }
+      elements(CLOSE_BRACKET, value);
       return { start, end: i };
     }
     if (c === QUOTE) skipString();
@@ -82,28 +90,22 @@ export function jsonPlaces(text: string): { root: JsonPlace; duplicate?: JsonDup
     const members: JsonMember[] = [];
     let seen: Map<string, JsonMember> | undefined;
     let repeated: JsonDuplicate | undefined;
-    i++;
-    skipSpace();
-    if (text.charCodeAt(i) === 125) i++;
-    else
-      for (;;) {
-        skipSpace();
-        const keyStart = i;
-        const escaped = skipString();
-        const keyEnd = i;
-        const key = escaped ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : text.slice(keyStart + 1, keyEnd - 1);
-        skipSpace();
-        i++; // the colon
-        const member: JsonMember = { key, keyStart, keyEnd, value: value() };
-        if (!repeated) {
-          const first = (seen ??= new Map()).get(key);
-          if (first) repeated = { member, first };
-          else seen.set(key, member);
-        }
-        members.push(member);
-        skipSpace();
-        if (text.charCodeAt(i++) === 125) break;
+    elements(CLOSE_BRACE, () => {
+      skipSpace();
+      const keyStart = i;
+      const escaped = skipString();
+      const keyEnd = i;
+      const key = escaped ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : text.slice(keyStart + 1, keyEnd - 1);
+      skipSpace();
+      i++; // the colon
+      const member: JsonMember = { key, keyStart, keyEnd, value: value() };
+      if (!repeated) {
+        const first = (seen ??= new Map()).get(key);
+        if (first) repeated = { member, first };
+        else seen.set(key, member);
       }
+      members.push(member);
+    });
     if (repeated && (!dup || order < dup.order)) dup = { order, at: repeated };
     return { start, end: i, members };
   };
