@@ -13,7 +13,7 @@ export const ASIDE = 0.35;
  * A clause that gives the reason for a requirement ("… to prevent resource
  * exhaustion", "… so that pods can be rescheduled"): it explains, it is not what is asked.
  */
-const PURPOSE = /\s(?:to (?:prevent|ensure|avoid|allow|determine|reduce|minimi[sz]e|improve|enable|keep|protect|support|help|detect|speed)|so that|in order to)\s(.+)$/i;
+const PURPOSE = /\s(?:to (?:prevent|ensure|avoid|allow|determine|reduce|minimi[sz]e|improve|enable|keep|protect|support|help|detect|speed)|so that|in order to|where|wherever|when|whenever|unless|except|if)\s(.+)$/i;
 
 /** A checklist's own numbering before a line ("RULE #7 -", "Step 3:", "#2."): not what the line asks. */
 const NUMBERED = /^[\s*_]*(?:(?:rule|step|item|check|practice|tip)\s*#?\s*\d+|#\d+)\s*[-–—:.)]\s*/i;

@@ -1,4 +1,4 @@
-import { identifiers } from './normalize';
+import { contentWords, identifiers, stemWord } from './normalize';
 import { ACTIVITY, asksTask, HEDGE, REQUEST, isOutcomeWord, isStateWord, MEASURED, OPPOSITE, PLATFORM, STATE_PENALTY, unknownNames, weightedWords } from './lineReading';
 import { lineFieldNames, lineTerms, type Domain } from './ruleTerms';
 import { NAME_WEIGHT, wordWeight } from './concepts';
@@ -18,6 +18,8 @@ interface Phrasing {
   factor: number;
   /** Normalised words with a factor: 1, or {@link ASIDE} for words inside parentheses. */
   words: Map<string, number>;
+  /** The command-line flags it names, outside parentheses (`flag_no_check_certificate`). */
+  flags: string[];
 }
 
 /** Broader phrasings score below an item's own, so an item that names the phrase itself wins a tie. */
@@ -108,9 +110,10 @@ export class LinkIndex {
         ...inherited.map((text) => ({ text, factor: target.inheritedWeight ?? INHERITED })),
         ...derived.map((text) => ({ text, factor: DERIVED })),
       ]
-        .map((p) => ({ ...p, words: wordsOf(p.text), total: 0, heaviest: 0 }))
+        .map((p) => ({ ...p, words: wordsOf(p.text), total: 0, heaviest: 0, flags: [] as string[] }))
         // A check of files cannot see an outcome ("all tests passing"): such phrasings are not an automated rule's.
         .filter((p) => p.words.size > 0 && !(target.mode === 'auto' && (ACTIVITY.test(p.text) || [...p.words.keys()].some(isOutcomeWord))));
+      for (const p of phrasings) p.flags = [...p.words].filter(([w, factor]) => factor === 1 && w.startsWith('flag_')).map(([w]) => w);
       const idents = new Set([...own, ...inherited, target.extra ?? ''].flatMap((t) => identifiersOf(t)));
       const index = this.targets.push({ target, phrasings, identifiers: idents }) - 1;
       for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) {
@@ -186,6 +189,8 @@ export class LinkIndex {
       explained += wt * inLine;
     }
     if (covered === 0 || p.total === 0 || lineWeight === 0) return 0;
+    // A flag a phrasing names (`--no-check-certificate`) is what it is about: a line that does not say it is not.
+    for (const w of p.flags) if (!line.has(w)) return 0;
     const recall = covered / p.total;
     // A line saying less than half of what a phrasing says ("resources have labels defined" against "resource
     // limits defined") is not about it, however little else it says.
@@ -268,15 +273,32 @@ export class LinkIndex {
       // Of the checks reading one field, those whose distinguishing words the line says ("port" for the probe's port
       // rule) are the ones it names, when some are: naming `livenessProbe` asks for the probe, not its port.
       const says = (i: number) => this.linkTargets[i].concept?.qualifiers.every((q) => line().words.has(q)) ?? true;
-      const owners = all.length < 2 || !fields.has(term) ? all : all.filter((i) => says(i) || !all.some((j) => j !== i && says(j)));
+      // A finer rule (`scripts.test.e2e` under `scripts.test`) is named by a name both read only with the word that makes
+      // it finer ("e2e").
+      const finer = (i: number) => {
+        const id = this.linkTargets[i].id;
+        const broader = all.find((j) => id.startsWith(`${this.linkTargets[j].id}.`));
+        return broader !== undefined && !contentWords(id.slice(this.linkTargets[broader].id.length + 1).replace(/[.-]/g, ' ')).every((w) => words.has(w));
+      };
+      const owners = (all.length < 2 || !fields.has(term) ? all : all.filter((i) => says(i) || !all.some((j) => j !== i && says(j)))).filter((i) => !finer(i));
       for (const i of owners) {
         if (!byTerm.has(i)) byTerm.set(i, term.replace(/^=/, ''));
         candidates.add(i);
       }
     }
     // State words in an aside or a purpose clause ("… for container monitoring") do not make the line an activity.
-    const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w)).map(([w]) => w);
-    if (asksTask(text)) lineState.push('\u0000activity');
+    // A noun that shares a stem with a state word ("test artifacts", "health checks") names a thing, not a state: a state
+    // word counts in the forms that say one ("tested", "checked", "passing"), or as the verb a line starts with.
+    // The verb a requirement starts with ("Apply security contexts") is not the state its participle says ("applied"),
+    // unless it asks for a task (see asksTask).
+    const task = asksTask(text);
+    const nouns = new Set([...text.matchAll(/(?<=\S\s+)(tests?|checks?)\b/gi)].map((m) => m[1].toLowerCase()));
+    const raw = [...text.matchAll(/[A-Za-z]+/g)].map((m) => m[0].toLowerCase());
+    const saysState = (w: string, k: number) => !nouns.has(w) && (k > 0 || task || /(?:ed|ing)$/.test(w));
+    const stated = new Set(raw.filter(saysState).map(stemWord));
+    const notStated = new Set(raw.filter((w, k) => !saysState(w, k)).map(stemWord).filter((w) => !stated.has(w)));
+    const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w) && !notStated.has(w)).map(([w]) => w);
+    if (task) lineState.push('\u0000activity');
     if (HEDGE.test(text)) lineState.push('\u0000hedge');
     const opposite = OPPOSITE.test(text);
     if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push('\u0000measured');

@@ -11,7 +11,7 @@ import { CONCEPTS } from './concepts';
 
 /** Words that carry no meaning for linking. */
 const STOPWORDS = new Set(
-  'a an the is are be been being to for of in on at by with and or as per all any each every its it this that these those from into our your their we you they should must will can may has have had do does done use using used ensure ensured make sure set up properly correctly appropriately appropriate when where what which who how why if then than so but also can could would there here them such via etc eg ie both either other some very just like are you your'.split(' '),
+  'a an the is are be been being to for of in on at by with and or as per all any each every its it this that these those from into our your their we you they should must will can may has have had do does done use using used ensure ensured make sure set up properly correctly appropriately appropriate when where what which who how why if then than so but also can could would might shall there here them such via etc eg ie both either other some very just like are you your'.split(' '),
 );
 
 /**

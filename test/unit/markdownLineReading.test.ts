@@ -1,0 +1,49 @@
+import { strict as assert } from 'node:assert';
+import { resolveItems } from '../../src/engine/audit';
+import { defaultChecklists } from '../../src/engine/checklist/schema';
+import { linkIndexFor } from '../../src/engine/markdown/link';
+import { builtinChecklists } from './helpers';
+
+/**
+ * How a line is read: a bold label before it ("**Topic**: detail") names its topic; words that say a state make it an
+ * outcome, nouns that share their stem do not. The lines are written for this test, not taken from a labelled set.
+ */
+describe('Markdown linking: a bold label before a line', () => {
+  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
+  const ids = (text: string) => index.link(text).map((l) => l.id).sort();
+
+  it('a label whose rest describes it is what the line is about', () => {
+    assert.deepEqual(ids('**Pod disruption budget**: Keeps enough pods running while nodes are drained'), ['k8s.pdb']);
+    assert.deepEqual(ids('**Database migrations**: Versioned and run on every deploy'), ['scripts.migration']);
+    // Without the label, the detail alone names no rule.
+    assert.deepEqual(ids('Keeps enough pods running while nodes are drained'), []);
+  });
+
+  it('a rest that asks for something of its own is what the line asks: the label does not link for it', () => {
+    assert.deepEqual(ids('**Secrets management**: Use Kubernetes Secrets rather than plain environment variables').filter((id) => id === 'secrets.manager'), []);
+  });
+});
+
+describe('Markdown linking: state words and the nouns that share their stem', () => {
+  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
+  const ids = (text: string) => index.link(text).map((l) => l.id).sort();
+
+  it('"test" and "check" as nouns ("test fixtures") and the verb a requirement starts with ("Apply") do not make a line an outcome', () => {
+    assert.deepEqual(ids('`.dockerignore` leaves out test fixtures and local env files'), ['repo.dockerignore']);
+    assert.ok(ids('Apply a non-root security context to every pod').includes('k8s.pod-security.run-as-non-root'));
+  });
+
+  it('a state word in the form that says one still does', () => {
+    assert.deepEqual(ids('`.dockerignore` tested'), []);
+    assert.ok(!ids('Non-root security context applied to every pod').includes('k8s.pod-security.run-as-non-root'));
+  });
+});
+
+describe('Markdown linking: a condition on a requirement is its detail', () => {
+  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
+  const ids = (text: string) => index.link(text).map((l) => l.id).sort();
+
+  it('a clause saying where or unless ("… unless the team approved an exception") does not hide what the line asks', () => {
+    assert.deepEqual(ids('Memory limit set on every container, unless the team has approved an exception for batch jobs'), ['k8s.resources.limits.memory']);
+  });
+});
