@@ -22,7 +22,8 @@ describe('Markdown linking: fields and values a line names', () => {
   });
 
   it('a line naming a field a check reads links that check, with the field as the reason', () => {
-    assert.deepEqual(links('`automountServiceAccountToken` is false unless the pod calls the API'), ['k8s.service-account.automount-token [names automountServiceAccountToken]']);
+    assert.deepEqual(ids('`automountServiceAccountToken` is false unless the pod calls the API'), ['k8s.service-account.automount-token']);
+    assert.deepEqual(links('Public services never of type `NodePort`'), ['k8s.service.type [names NodePort]']);
     assert.ok(ids('Expose services with a `LoadBalancer` only when needed').includes('k8s.service.type'));
   });
 
@@ -30,6 +31,12 @@ describe('Markdown linking: fields and values a line names', () => {
     // `configMap` is a volume field the ConfigMap reference check reads; "ConfigMap" is the kind.
     assert.ok(!ids('Use `ConfigMap` for application settings').includes('k8s.env.configmap-refs'));
     assert.ok(!ids('One ServiceAccount per application').includes('k8s.service-account.deprecated-field'));
+  });
+
+  it('a package.json script run in a code span names the check that looks for it, not when it only says how to look', () => {
+    assert.deepEqual(links('Build script: `npm run build`'), ['scripts.build [names script:build]']);
+    assert.ok(ids('End-to-end suite: `yarn test:e2e`').includes('scripts.test.e2e'));
+    assert.ok(!ids('Bundle size acceptable (`npm run build`)').includes('scripts.build'));
   });
 
   it('of the checks reading one field, a line links those whose distinguishing words it says', () => {

@@ -6,7 +6,7 @@ import type { ParsedFile } from '../workspace';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
 import { ruleConcept } from './ruleConcept';
 import { platformSection } from './lineReading';
-import { contextDomain, fieldNames, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, textDomain, textTerms } from './ruleTerms';
+import { contextDomain, fieldNames, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, scriptTerms, textDomain, textTerms } from './ruleTerms';
 import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
 
 /** Why a Markdown item is tied to a rule. */
@@ -86,7 +86,7 @@ export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
       extra: ri.item.with ? JSON.stringify(ri.item.with) : undefined,
       // What the check reads and what its fix writes name the rule's subject (`fields: [runAsNonRoot]`).
       derived: [idPhrasing(ri.item.id), ...paramPhrasings(ri.item.with), ...paramPhrasings(ri.item.fix?.with, [...FIX_TERM_KEYS])],
-      terms: [...paramTerms(ri.item.with), ...paramTerms(ri.item.fix?.with, FIX_TERM_KEYS)],
+      terms: [...paramTerms(ri.item.with), ...paramTerms(ri.item.fix?.with, FIX_TERM_KEYS), ...scriptTerms(ri.item.check, ri.item.with)],
       fields: fieldNames(ri.item.with),
       textTerms: textTerms([ri.item.title, ...ri.item.matches]),
       concept: ri.template ? ruleConcept(ri.item) : undefined,

@@ -85,6 +85,15 @@ export function lineFieldNames(text: string): Set<string> {
   return out;
 }
 
+/** A package.json script run by name in a code span: `npm run build`, `npm test`, `yarn test:e2e`, `pnpm run lint`. */
+const RUN_SCRIPT = /^(?:npm|yarn|pnpm|bun)(?:\s+run)?\s+([\w:.-]+)/;
+
+/** The package.json scripts a check looks for by name (`names: [build, compile]`), as terms a line names (`script:build`). */
+export function scriptTerms(check: string | undefined, params: unknown): string[] {
+  const names = check === 'scripts.script' && params && typeof params === 'object' ? (params as { names?: unknown }).names : undefined;
+  return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string').map((n) => `script:${n.toLowerCase()}`) : [];
+}
+
 /** Field and kind names among the terms, read as words (`allowPrivilegeEscalation` → "allow Privilege Escalation"): phrasings of the rule. */
 export function paramPhrasings(params: unknown, keys: readonly string[] = ['kinds', 'field', 'probe', 'instruction']): string[] {
   const out: string[] = [];
@@ -128,6 +137,11 @@ export function lineTerms(text: string): Set<string> {
     for (const part of t.split(/[./]/)) if (part) out.add(part);
   }
   for (const m of text.matchAll(/`([^`]+)`/g)) out.add(termOf(m[1]));
+  // A script run in parentheses ("Bundle size acceptable (`npm run build`)") says how to look, not what the line asks.
+  for (const m of text.replace(/\([^()]*\)/g, ' ').matchAll(/`([^`]+)`/g)) {
+    const script = RUN_SCRIPT.exec(m[1].trim());
+    if (script) out.add(`script:${script[1].toLowerCase()}`);
+  }
   return out;
 }
 
