@@ -84,6 +84,19 @@ describe('Concepts: links in a checklist', () => {
     assert.equal(links.find((l) => l.id === 'k8s.rbac.no-wildcards')?.reason, 'asserts: RBAC wildcard');
   });
 
+  it('a hardened security context links each setting a security context sets the way its rule wants it; one set outright is where that setting goes', () => {
+    const podSecurity = (text: string) => ids(text, 'kubernetes').filter((id) => id.startsWith('k8s.pod-security.'));
+    assert.deepEqual(podSecurity('Every workload declares a security context'), [
+      'k8s.pod-security.allow-privilege-escalation',
+      'k8s.pod-security.capabilities-drop-all',
+      'k8s.pod-security.read-only-root-filesystem',
+      'k8s.pod-security.run-as-non-root',
+      'k8s.pod-security.seccomp',
+    ]);
+    assert.deepEqual(podSecurity('The `securityContext` of each container sets `runAsNonRoot: true`'), ['k8s.pod-security.run-as-non-root']);
+    assert.deepEqual(podSecurity('Workloads without a security context are tolerated in dev'), []);
+  });
+
   it('a line about the platform (the cluster, its nodes) links no workload rule by concept', () => {
     assert.ok(!ids('Least-privilege RBAC for the cluster operators', 'kubernetes').includes('k8s.rbac.no-wildcards'));
   });

@@ -1,4 +1,4 @@
-import type { LineConcepts } from './conceptRead';
+import { propertyEntry, type LineConcepts } from './conceptRead';
 import type { RuleConcept } from './ruleConcept';
 
 /**
@@ -38,7 +38,7 @@ export function assertedBy(line: LineConcepts, targets: readonly ConceptTarget[]
   for (const m of line.properties) {
     for (const i of owners.get(m.property) ?? []) {
       const c = targets[i].concept!;
-      if ((m.polarity === 'any' || m.polarity === c.polarity) && c.qualifiers.every((q) => line.words.has(q)) && !asserts.has(i)) asserts.set(i, m.property);
+      if ((m.polarity === 'any' || m.good || m.polarity === c.polarity) && c.qualifiers.every((q) => line.words.has(q)) && !asserts.has(i)) asserts.set(i, m.property);
     }
   }
   return asserts;
@@ -63,11 +63,14 @@ export function conceptLinks(line: LineConcepts, targets: readonly DomainTarget[
   if (line.activity) return out;
   for (const m of line.properties) {
     if (m.loose || m.polarity === 'any' || !m.family) continue;
+    // A family of settings the line names with one of its members said outright ("`securityContext` sets
+    // `runAsNonRoot: true`") is where that member goes, not every setting in it.
+    if (m.good && line.properties.some((o) => !o.family && !!propertyEntry(m.family!)?.family?.includes(o.property))) continue;
     // A check only in a section about the kind of file it reads; a rule a person confirms in any.
     const chosen = (owners.get(m.property) ?? []).filter((i) => {
       const t = targets[i];
       const placed = t.mode === 'auto' ? !!domain && t.domain === domain : !domain || !t.domain || t.domain === domain;
-      return placed && m.polarity === t.concept!.polarity && t.concept!.qualifiers.every((q) => line.words.has(q));
+      return placed && (m.good || m.polarity === t.concept!.polarity) && t.concept!.qualifiers.every((q) => line.words.has(q));
     });
     if (chosen.some((i) => linked.has(i))) continue;
     for (const i of chosen) if (!out.has(i)) out.set(i, m.property);

@@ -24,6 +24,8 @@ export interface PropertyMention {
   loose: boolean;
   /** The wider property the line named, when it is read as one of its family ("least-privilege RBAC"). */
   family?: string;
+  /** Asserted the way the rules about it want it (a member of a family such as a hardened security context): `polarity` is not its state. */
+  good?: boolean;
 }
 
 export interface LineConcepts {
@@ -246,15 +248,19 @@ export function readProperties(text: string, options: { caseless?: boolean; mark
     if (exception(toks, m.positions[0])) continue;
     const absent = negated(toks, m) !== m.phrase.opposite;
     const entry = m.phrase.entry;
+    // A family asserted in its members' good states says nothing when negated or asked ("no security context").
+    if (entry.membersGood && (absent || either)) continue;
     for (const property of entry.family ?? [entry.property]) {
       // A family may be the absence of its members: least-privilege RBAC is no wildcard, no cluster-admin binding.
       const polarity: PropertyMention['polarity'] = either ? 'any' : absent !== (entry.family !== undefined && entry.membersAbsent === true) ? 'absence' : 'presence';
       const known = out.find((o) => o.property === property);
       // One line saying a property both ways ("COPY vs ADD: use COPY unless you need ADD") asserts neither.
-      if (known) {
+      // A member said outright is read as said, not as the family's good state ("`securityContext` sets `runAsNonRoot`").
+      if (known?.good && !entry.family) out.splice(out.indexOf(known), 1, { property, polarity, via: m.phrase.text, loose: m.phrase.loose });
+      else if (known) {
         known.polarity = known.polarity === polarity ? polarity : 'any';
         known.loose &&= m.phrase.loose;
-      } else out.push({ property, polarity, via: m.phrase.text, loose: m.phrase.loose, ...(entry.family ? { family: entry.property } : {}) });
+      } else out.push({ property, polarity, via: m.phrase.text, loose: m.phrase.loose, ...(entry.family ? { family: entry.property } : {}), ...(entry.membersGood ? { good: true } : {}) });
     }
   }
   return out;

@@ -19,6 +19,12 @@ export interface PropertyEntry {
   /** The family's good state is its members' absence: least-privilege RBAC is no wildcard, no cluster-admin binding. */
   membersAbsent?: boolean;
   /**
+   * The family asserts each member the way its rules want it: a hardened security context is not root, no escalation,
+   * a read-only root filesystem, all capabilities dropped, a seccomp profile (the settings a security context sets;
+   * privileged mode is off unless set).
+   */
+  membersGood?: boolean;
+  /**
    * Words that speak of the property without naming it: a common English word ("backup", "alert", "dashboard") or a
    * phrase that as often means a neighbouring property ("health check": the image's HEALTHCHECK, a probe or an
    * endpoint). They give a link its reason, never a link of their own (conceptLink.ts).
@@ -80,6 +86,7 @@ export const PROPERTIES: readonly PropertyEntry[] = [
   { property: 'tls', says: ['ingress tls', 'tls on ingress', 'tls for ingress'], loose: ['tls', 'https', 'ssl', 'encrypt in transit', 'encrypted in transit', 'encryption in transit'] },
   { property: 'tls verification', says: ['certificate verification', 'tls verification', 'ssl verification', 'verify certificate', 'check certificate', 'insecure download', 'curl insecure'] },
   { property: 'node port service', says: ['nodeport', 'node port', 'loadbalancer service', 'external load balancer'] },
+  { property: 'hardened security context', membersGood: true, family: ['root user', 'privilege escalation', 'read-only root filesystem', 'dropped capabilities', 'seccomp profile'], says: ['security context', 'securitycontext'] },
   { property: 'least-privilege RBAC', membersAbsent: true, family: ['cluster-admin binding', 'RBAC wildcard', 'escalation verbs', 'secret read access'], says: ['least privilege rbac', 'minimal rbac', 'rbac least privilege', 'least privileged rbac', 'restrictive rbac', 'scoped rbac'] },
   { property: 'cluster-admin binding', says: ['cluster admin', 'cluster admin binding'] },
   { property: 'RBAC wildcard', says: ['wildcards in rbac', 'rbac wildcard'], loose: ['wildcard'] },
