@@ -1,5 +1,6 @@
 // What one check run gives the audit: its output with findings stamped with the item's id, severity and fixability.
 import type { CheckOutput } from './checks/template';
+import { FreshFinding } from './keptRange';
 import type { Attestation, Evidence, Finding, ItemResult, Problem, RawFinding, Severity, Unaudited } from './model';
 import type { ResolvedItem } from './resolve';
 
@@ -65,6 +66,15 @@ export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: P
     flatten(f.message);
     if (!copies && !Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) {
       // A file check's fresh raw finding becomes the stamped one in place (same keys, same order as a copy).
+      const stamped = f as Finding;
+      stamped.ruleId = ruleId;
+      stamped.severity = severity;
+      stamped.fixable = fixable;
+      findings[i] = stamped;
+      continue;
+    }
+    if (f instanceof FreshFinding) {
+      // made for this run alone (a workspace check's): stamped in place, no copy kept beside it
       const stamped = f as Finding;
       stamped.ruleId = ruleId;
       stamped.severity = severity;

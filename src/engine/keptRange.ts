@@ -1,5 +1,5 @@
 // A finding's range as the engine keeps it until the audit: four numbers in one object.
-import type { Position, Range } from './model';
+import type { Position, Range, RawFinding } from './model';
 
 /**
  * A range kept as its four numbers rather than a range object and two position objects: the engine keeps
@@ -42,4 +42,26 @@ export function startLine(r: Range): number {
 
 export function startCharacter(r: Range): number {
   return r instanceof KeptRange ? r.startCharacter : r.start.character;
+}
+
+/**
+ * A finding a check makes afresh on each run for itself alone: the engine stamps the rule id, severity and
+ * fixability onto it in place, a workspace check's too (whose other findings are copied when stamped, since
+ * a check may hand the same finding object to more than one item). A class rather than a literal: V8 sizes
+ * a class's objects for the properties its first instances end up with, so the stamped ones stay in the
+ * object instead of a separate store per finding; its range is kept as four numbers (see KeptRange).
+ */
+export class FreshFinding implements RawFinding {
+  file: string;
+  range: Range;
+  message: string;
+  object: string | undefined;
+  data: Record<string, unknown>;
+  constructor(file: string, range: Range, message: string, object: string | undefined, data: Record<string, unknown>) {
+    this.file = file;
+    this.range = keptRange(range);
+    this.message = message;
+    this.object = object;
+    this.data = data;
+  }
 }

@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { RUNTIMES } from '../../checklist/appliesTo';
-import { keptRange } from '../../keptRange';
+import { FreshFinding } from '../../keptRange';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import { contextFacts } from '../../services';
 import { parseIgnoreFile, type IgnoreFileModel } from '../../parse/ignoreFile';
@@ -48,6 +48,15 @@ const SENT = new WeakMap<readonly string[], string>();
 
 function sentence(list: string[]): string {
   return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+}
+
+/**
+ * A path made by concatenation as one string in memory (V8 keeps it as a chain of its parts until a
+ * character is read): the finding is kept with every Dockerfile's until the audit.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
 
 /** Docker's pattern cleaning: no leading `/` or `./`, no trailing `/`. */
@@ -138,13 +147,16 @@ export const dockerignore = workspaceCheck({
       const ignore = ignoreFileFor(ignoreFiles, df.path);
       const excludes = excludesFor(ws, df, params);
       if (!ignore) {
-        findings.push({
-          file: df.path,
-          // kept until the audit with every Dockerfile's: its four numbers in one object
-          range: keptRange(fromRange(df.model.stages[0])),
-          message: `No .dockerignore in the build context of ${baseName(df.path)}, so ${sentOf(excludes)} are sent to the daemon and can end up in the image; add one beside it.`,
-          data: { stage: 0, dockerignore: joinPath(dirName(df.path), '.dockerignore') },
-        });
+        // kept until the audit with every Dockerfile's: stamped in place, its range as four numbers
+        findings.push(
+          new FreshFinding(
+            df.path,
+            fromRange(df.model.stages[0]),
+            `No .dockerignore in the build context of ${baseName(df.path)}, so ${sentOf(excludes)} are sent to the daemon and can end up in the image; add one beside it.`,
+            undefined,
+            { stage: 0, dockerignore: flat(joinPath(dirName(df.path), '.dockerignore')) },
+          ),
+        );
         continue;
       }
       const entry = shared.get(ignore.path);

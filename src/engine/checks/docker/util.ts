@@ -1,4 +1,4 @@
-import { keptRange } from '../../keptRange';
+import { FreshFinding } from '../../keptRange';
 import type { Range, RawFinding } from '../../model';
 import { dockerFlags, dockerFromHead, dockerLines, dockerProperties, spansLines, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
 import { LineIndex } from '../../text';
@@ -174,7 +174,7 @@ export function dockerFinding(ctx: DockerContext, range: Range, message: string,
   const index = stage?.index ?? 0;
   // one literal per shape: a key added afterwards would go to a separate properties store
   const data: Record<string, unknown> = owner !== undefined ? { stage: index, instructionLine: owner } : stageData(index);
-  return new DockerFinding(ctx.file.path, range, message, stage?.name, data);
+  return new FreshFinding(ctx.file.path, range, message, stage?.name, data);
 }
 
 /** `{ stage }` data per stage index, frozen and shared by the findings that need nothing else (most): one less object kept per finding. */
@@ -183,27 +183,6 @@ const STAGE_DATA: Readonly<Record<string, unknown>>[] = [];
 function stageData(index: number): Record<string, unknown> {
   if (index >= 64) return { stage: index };
   return (STAGE_DATA[index] ??= Object.freeze({ stage: index })) as Record<string, unknown>;
-}
-
-/**
- * A Dockerfile finding as a class rather than a literal: the engine stamps the rule id, severity and
- * fixability onto it afterwards, and V8 sizes a class's objects for the properties its first instances
- * end up with, so those three stay in the object instead of a separate store per finding.
- */
-class DockerFinding implements RawFinding {
-  file: string;
-  /** Kept as its four numbers (see KeptRange): the engine keeps every finding until the audit. */
-  range: Range;
-  message: string;
-  object: string | undefined;
-  data: Record<string, unknown>;
-  constructor(file: string, range: Range, message: string, object: string | undefined, data: Record<string, unknown>) {
-    this.file = file;
-    this.range = keptRange(range);
-    this.message = message;
-    this.object = object;
-    this.data = data;
-  }
 }
 
 export function offsetsRange(ctx: DockerContext, start: number, end: number): Range {
