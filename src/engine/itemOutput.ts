@@ -63,10 +63,11 @@ export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: P
   for (let i = 0; i < raw.length; i++) {
     const f = raw[i];
     if (!isForeign && f.file !== checked) isForeign = true;
-    flatten(f.message);
+    const message = recentMessage(ri, f.message);
     if (!copies && !Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) {
       // A file check's fresh raw finding becomes the stamped one in place (same keys, same order as a copy).
       const stamped = f as Finding;
+      stamped.message = message;
       stamped.ruleId = ruleId;
       stamped.severity = severity;
       stamped.fixable = fixable;
@@ -76,6 +77,7 @@ export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: P
     if (f instanceof FreshFinding) {
       // made for this run alone (a workspace check's): stamped in place, no copy kept beside it
       const stamped = f as Finding;
+      stamped.message = message;
       stamped.ruleId = ruleId;
       stamped.severity = severity;
       stamped.fixable = fixable;
@@ -85,7 +87,7 @@ export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: P
     // A workspace check's findings are copies, kept from one run to the next per raw finding: one the check
     // memoises keeps its stamped object (files whose findings did not change keep their order). Copies share a few
     // shapes; stamping in place would leave the audit's loops with as many as the checks have literals.
-    const copy = copies?.before?.get(f) ?? stampedCopy(f, ruleId, severity, fixable);
+    const copy = copies?.before?.get(f) ?? stampedCopy(f, message, ruleId, severity, fixable);
     copies?.after.set(f, copy);
     findings[i] = copy;
   }
@@ -98,22 +100,35 @@ export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: P
  * spread through its generic path, about ten times slower than `Object.assign` onto a fresh literal, and
  * workspace checks copy thousands of findings per audit.
  */
-function stampedCopy(f: RawFinding, ruleId: string, severity: Severity, fixable: boolean): Finding {
+function stampedCopy(f: RawFinding, message: string, ruleId: string, severity: Severity, fixable: boolean): Finding {
   const copy = Object.assign({}, f) as Finding;
+  copy.message = message;
   copy.ruleId = ruleId;
   copy.severity = severity;
   copy.fixable = fixable;
   return copy;
 }
 
+/** Per item, the last few distinct messages its findings were stamped with (most items word few). */
+const RECENT = new WeakMap<ResolvedItem, string[]>();
+const RECENT_SIZE = 4;
+
 /**
- * Makes a string one piece in memory. V8 keeps a string built by concatenation (a message's template
- * literal) as a chain of its parts, one object per `${}`; reading a character joins them in place. The
- * engine keeps every finding for the editor, so a message then costs one string instead of about ten
- * objects that each collection has to trace and copy.
+ * A finding's message as the engine keeps it: the very string of an earlier finding of the same item when
+ * they read the same (a rule says the same thing of many files), else the message made one piece in memory.
+ * V8 keeps a string built by concatenation (a message's template literal) as a chain of its parts, one
+ * object per `${}`, and reading a character joins them in place. The engine keeps every finding for the
+ * editor, so a message costs one string, or none of its own, instead of about ten objects that each
+ * collection has to trace and copy. Comparing with a few recent messages costs less than hashing each.
  */
-function flatten(s: string): void {
-  s.charCodeAt(0);
+function recentMessage(ri: ResolvedItem, message: string): string {
+  let recent = RECENT.get(ri);
+  if (recent === undefined) RECENT.set(ri, (recent = []));
+  for (let i = 0; i < recent.length; i++) if (recent[i] === message) return recent[i];
+  message.charCodeAt(0);
+  if (recent.length >= RECENT_SIZE) recent.pop();
+  recent.unshift(message);
+  return message;
 }
 
 export function checkFailed(file: string, itemId: string, e: unknown): Problem {
