@@ -85,6 +85,16 @@ describe('Kubernetes schema validation (k8s.manifests.schema)', () => {
     }
   });
 
+  it('reads a field named like what every object inherits (`constructor`, `toString`, `__proto__`) as an unknown field, never failing the check', () => {
+    const text = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  constructor: x\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      hasOwnProperty: 1\n      containers:\n        - name: web\n          image: nginx:1.27\n          __proto__: {a: 1}\n          toString: z\n`;
+    const audit = auditFiles([{ path: 'deploy.yaml', text }], { checklists: k8s() });
+    assert.deepEqual(audit.problems.map((p) => p.message), []);
+    const r = audit.items.find((i) => i.id === 'k8s.manifests.schema')!;
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings.map((f) => covered(text, f.range)), ['constructor', 'hasOwnProperty', '__proto__', 'toString']);
+    assert.match(r.findings[0].message, /Unknown field `constructor` in metadata/);
+  });
+
   it('validate stops at the cap and never throws on odd values', () => {
     const api = kubernetesApi()!;
     for (const v of [null, 1, 'x', [], [[1]], { spec: [] }, { metadata: 'x' }]) {
@@ -99,7 +109,11 @@ describe('Kubernetes manifests present (k8s.manifests.present)', () => {
   it('is not applicable without manifests, fails without a Service, passes with a workload and a Service', () => {
     assert.equal(auditFiles([{ path: 'Dockerfile', text: 'FROM node:22\n' }], { checklists: k8s() }).items.find((i) => i.id === 'k8s.manifests.present')?.status, 'not-applicable');
     const dep = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: "a:1"}]\n';
-    assert.equal(item(dep, 'k8s.manifests.present').status, 'fail');
+    const missing = item(dep, 'k8s.manifests.present');
+    assert.equal(missing.status, 'fail');
+    assert.equal(missing.findings[0].message, 'The Kubernetes manifests have no Service; the app cannot run or be reached from them alone.');
+    const onlyService = item('apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n', 'k8s.manifests.present');
+    assert.match(onlyService.findings[0].message, /^The Kubernetes manifests have no workload \(Deployment, StatefulSet or DaemonSet\);/);
     assert.equal(item(`${dep}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n`, 'k8s.manifests.present').status, 'pass');
   });
 });

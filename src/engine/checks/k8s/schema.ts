@@ -144,7 +144,8 @@ export function validate(api: KubernetesApi, value: Json, type: string, path: (s
   const obj = value as JsonObject;
   for (const k of Object.keys(obj)) {
     if (errors.length >= max) return;
-    const t = model.p[k];
+    // a field named like what objects inherit (`constructor`, `toString`) is a field like any other
+    const t = Object.hasOwn(model.p, k) ? model.p[k] : undefined;
     path.push(k);
     if (t === undefined) errors.push({ path: [...path], at: 'key', message: `Unknown field \`${k}\`${path.length > 1 ? ` in ${shown(path.slice(0, -1))}` : ''}; Kubernetes rejects it (or drops it silently with client-side apply).` });
     else validate(api, obj[k], t, path, errors, max);
