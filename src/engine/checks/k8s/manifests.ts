@@ -93,7 +93,7 @@ const presence = new Derived<Presence, CheckOutput | undefined>({
     if (!first) return undefined;
     const workload = parts.some((p) => p.workload);
     const service = parts.some((p) => p.service);
-    const missing = [workload ? '' : 'a workload (Deployment, StatefulSet or DaemonSet)', service ? '' : 'a Service'].filter(Boolean);
+    const missing = [workload ? '' : 'workload (Deployment, StatefulSet or DaemonSet)', service ? '' : 'Service'].filter(Boolean);
     if (missing.length === 0) return passOrFail([]);
     return passOrFail([{ file: first.path, range: first.range, message: `The Kubernetes manifests have no ${missing.join(' and no ')}; the app cannot run or be reached from them alone.` }]);
   },
