@@ -45,6 +45,23 @@ describe('shipshape fix', function () {
     assert.deepEqual(snapshot(dir), snapshot(GOLDEN));
   });
 
+  it('a production setting found missing beside an example env file is set where production reads it, and its finding goes away', async () => {
+    const only = mkdtempSync(path.join(tmpdir(), 'shipshape-fix-env-'));
+    try {
+      writeFileSync(path.join(only, '.env.example'), 'NODE_ENV=production\n');
+      const r = await runCli(['fix', only, '--rule', 'env.log-level']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout + r.stderr, /did not clear|not fixed/);
+      assert.equal(readFileSync(path.join(only, '.env.example'), 'utf8'), 'NODE_ENV=production\n');
+      assert.equal(readFileSync(path.join(only, '.env.production.example'), 'utf8'), 'LOG_LEVEL=warn\n');
+      const scan = await runCli(['scan', only, '--format', 'json']);
+      const ids = (JSON.parse(scan.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId);
+      assert.ok(!ids.includes('env.log-level'), ids.join(', '));
+    } finally {
+      rmSync(only, { recursive: true, force: true });
+    }
+  });
+
   it('--rule limits the fixes to the named rules', async () => {
     const r = await runCli(['fix', dir, '--rule', 'k8s.probes.liveness', '--rule', 'docker.copy-not-add']);
     assert.equal(r.code, 0, r.stderr);

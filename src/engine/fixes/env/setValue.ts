@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isMap, isScalar, isSeq } from 'yaml';
 import { classifyPath } from '../../discover';
 import type { Finding, TextEdit } from '../../model';
-import { parseDotenv } from '../../parse/dotenv';
+import { envFileRole, parseDotenv } from '../../parse/dotenv';
 import { dirName, eol, joinPath, LineIndex } from '../../text';
 import { insertLines, kw, openDockerfile, textOf } from '../docker/common';
 import { locateK8s } from '../k8s/common';
@@ -120,7 +120,7 @@ function composeEnv(text: string, finding: Finding, key: string, value: string):
 
 export const setEnv = defineFix({
   id: 'env.set-value',
-  description: 'Sets an environment variable (LOG_LEVEL, NODE_ENV, DATABASE_SSL…) to the required value where the finding is: a .env file line, a Dockerfile ENV, a ConfigMap or container env value.',
+  description: 'Sets an environment variable (LOG_LEVEL, NODE_ENV, DATABASE_SSL…) to the required value where the finding is: a .env file line, a Dockerfile ENV, a ConfigMap or container env value; for an env file production never reads (`.env.example`), the production example next to it.',
   params: z.strictObject({
     key: z.string().min(1).optional(),
     /** The value to write (default: the finding's `data.value`). */
@@ -142,9 +142,10 @@ export const setEnv = defineFix({
     if (k === 'dockerfile') return dockerfileEnv(text, finding, key, value);
     if (k === 'kubernetes' || k === 'maybeKubernetes') return kubernetesEnv(text, finding, key, value, yaml);
     if (k === 'compose') return composeEnv(text, finding, key, value);
-    if (k !== 'env') {
-      if (k !== 'packageJson') return { declined: `cannot set ${key} in ${finding.file}` };
-      // no env file to hold it: a production example next to the finding's file (the root for a repository finding)
+    if (k !== 'env' || !envFileRole(finding.file).production) {
+      if (k !== 'packageJson' && k !== 'env') return { declined: `cannot set ${key} in ${finding.file}` };
+      // no production env file to hold it (a package.json, or an example that production never reads): a production
+      // example next to the finding's file (the root for a repository finding)
       const file = joinPath(dirName(finding.file), params.file);
       const current = readFile?.(file);
       const edits = setEnvLine(current ?? '', key, value);
