@@ -70,7 +70,7 @@ interface IncrementalRun {
 interface DockerRun {
   files: number;
   rules: number;
-  tools: Record<string, { msPerFile: number; findings: number; passesMs: number[] }>;
+  tools: Record<string, { msPerFile: number; findings: number; passesMs: number[]; cpuPassesMs?: number[] }>;
 }
 
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);
@@ -118,7 +118,8 @@ function perDockerfile(childJs: string, root: string, out: string, runs: number)
   const docker: DockerRun = { files: first.files, rules: first.rules, tools: {} };
   for (const [tool, rs] of samples) {
     const passesMs = rs.flatMap((r) => r.tools[tool].passesMs);
-    docker.tools[tool] = { msPerFile: median(passesMs) / Math.max(1, first.files), findings: rs[0].tools[tool].findings, passesMs };
+    const cpuPassesMs = rs.flatMap((r) => r.tools[tool].cpuPassesMs ?? []);
+    docker.tools[tool] = { msPerFile: median(passesMs) / Math.max(1, first.files), findings: rs[0].tools[tool].findings, passesMs, cpuPassesMs };
   }
   // As for scan/bound: each round's processes run back to back, so a round's ratio sees one state of the
   // machine; the median of the rounds' ratios is the figure judged.
@@ -129,7 +130,8 @@ function perDockerfile(childJs: string, root: string, out: string, runs: number)
   for (const [name, t] of Object.entries(docker.tools)) {
     const rounds = speedups.get(name);
     const vs = name === 'shipshape' ? ` (parse + ${docker.rules} Dockerfile checklist rules + audit)` : `  → Shipshape is ${speed(median(rounds!))} (median of the rounds' own ratios: ${rounds!.map((x) => x.toFixed(2)).join(', ')})`;
-    console.log(`  ${name.padEnd(17)} ${(t.msPerFile * 1000).toFixed(0).padStart(6)} µs/file, ${t.findings} findings${vs}`);
+    const cpu = t.cpuPassesMs?.length ? `, CPU ${((median(t.cpuPassesMs) / Math.max(1, docker.files)) * 1000).toFixed(0)} µs/file` : '';
+    console.log(`  ${name.padEnd(17)} ${(t.msPerFile * 1000).toFixed(0).padStart(6)} µs/file${cpu}, ${t.findings} findings${vs}`);
   }
 
   return { docker, speedups };
