@@ -64,18 +64,9 @@ export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: P
     const f = raw[i];
     if (!isForeign && f.file !== checked) isForeign = true;
     const message = recentMessage(ri, f.message);
-    if (!copies && !Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) {
-      // A file check's fresh raw finding becomes the stamped one in place (same keys, same order as a copy).
-      const stamped = f as Finding;
-      stamped.message = message;
-      stamped.ruleId = ruleId;
-      stamped.severity = severity;
-      stamped.fixable = fixable;
-      findings[i] = stamped;
-      continue;
-    }
-    if (f instanceof FreshFinding) {
-      // made for this run alone (a workspace check's): stamped in place, no copy kept beside it
+    // A file check's fresh raw finding becomes the stamped one in place (same keys, same order as a copy), and so
+    // does a finding made for its run alone (FreshFinding, a workspace check's too): no copy kept beside it.
+    if ((!copies && !Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) || f instanceof FreshFinding) {
       const stamped = f as Finding;
       stamped.message = message;
       stamped.ruleId = ruleId;
