@@ -47,3 +47,13 @@ describe('Markdown linking: a condition on a requirement is its detail', () => {
     assert.deepEqual(ids('Memory limit set on every container, unless the team has approved an exception for batch jobs'), ['k8s.resources.limits.memory']);
   });
 });
+
+describe('Markdown linking: an image reference names an image', () => {
+  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
+  const ids = (text: string) => index.link(text).map((l) => l.id).sort();
+
+  it('a tagged image as an example makes "pin versions" the image\'s version, not the packages\'', () => {
+    assert.deepEqual(ids('Pin versions'), ['docker.packages.pinned']);
+    assert.deepEqual(ids('Pin versions (for example python:3.12-slim)'), ['docker.image.pinned']);
+  });
+});

@@ -54,6 +54,9 @@ export function splitIdentifiers(text: string): string {
 /** "not latest", "no `:latest` tag", "never latest": the image is pinned. */
 const LATEST_RE = /(?:^|[\s(])(?:(?:not|no|never|avoid|without)\s+(?:using\s+|the\s+|a\s+)*:?latest(?:\s+(?:image\s+)?tags?)?|:latest(?:\s+(?:image\s+)?tags?)?|latest\s+(?:image\s+)?tags?)(?=[\s),.;]|$)/g;
 
+/** An image reference with a version tag (`node:20-alpine`, `FROM python:3.12-slim`) names an image. */
+const IMAGE_REF = /(^|[\s(`,])((?:[a-z0-9][a-z0-9._-]*\/)*[a-z][a-z0-9._-]*):\d[\w.-]*(?=$|[\s),.;`])/g;
+
 /** British spellings of the -ize verbs checklists use ("sanitised", "containerise") read as the American ones. */
 const BRITISH_ISE = /\b(sanit|normal|initial|optim|minim|maxim|author|serial|container|custom|priorit|organ|recogn|summar|util|final|standard|central|visual|synchron|local|categor|parameter|memor|capital|real|special)is(e|es|ed|ing|ation|ations|er|ers)\b/g;
 
@@ -74,7 +77,7 @@ export function contentWords(text: string): string[] {
   let t = ` ${splitIdentifiers(plainText(text)).replace(IDENT_RE, (m) => m.replace(/_/g, ' ')).toLowerCase()} `;
   // A command-line flag (`--no-check-certificate`) is one name: a line says it or does not ("health check" is not it).
   t = t.replace(/(^|[\s(`])--([a-z][a-z0-9]*(?:-[a-z0-9]+)+)/g, (_m, before: string, flag: string) => `${before} flag_${flag.replace(/-/g, '_')} `);
-  t = t.replace(BRITISH_ISE, '$1iz$2').replace(LATEST_RE, ' pinned image tag ').replace(/[=:]\s*\d+\b/g, ' ');
+  t = t.replace(BRITISH_ISE, '$1iz$2').replace(LATEST_RE, ' pinned image tag ').replace(IMAGE_REF, '$1$2 image ').replace(/[=:]\s*\d+\b/g, ' ');
   t = t.replace(SYNONYM_RE, (_m, before: string, variant: string) => before + (SYNONYM_OF.get(variant) ?? variant));
   const out: string[] = [];
   const seen = new Set<string>();
