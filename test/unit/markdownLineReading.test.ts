@@ -4,14 +4,18 @@ import { defaultChecklists } from '../../src/engine/checklist/schema';
 import { linkIndexFor } from '../../src/engine/markdown/link';
 import { builtinChecklists } from './helpers';
 
+let items: ReturnType<typeof resolveItems>['items'] | undefined;
+/** The rules a line links with the built-in checklists a scan uses by default, sorted. */
+function ids(text: string): string[] {
+  items ??= resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items;
+  return linkIndexFor(items).index.link(text).map((l) => l.id).sort();
+}
+
 /**
  * How a line is read: a bold label before it ("**Topic**: detail") names its topic; words that say a state make it an
  * outcome, nouns that share their stem do not. The lines are written for this test, not taken from a labelled set.
  */
 describe('Markdown linking: a bold label before a line', () => {
-  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
-  const ids = (text: string) => index.link(text).map((l) => l.id).sort();
-
   it('a label whose rest describes it is what the line is about', () => {
     assert.deepEqual(ids('**Pod disruption budget**: Keeps enough pods running while nodes are drained'), ['k8s.pdb']);
     assert.deepEqual(ids('**Database migrations**: Versioned and run on every deploy'), ['scripts.migration']);
@@ -25,9 +29,6 @@ describe('Markdown linking: a bold label before a line', () => {
 });
 
 describe('Markdown linking: state words and the nouns that share their stem', () => {
-  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
-  const ids = (text: string) => index.link(text).map((l) => l.id).sort();
-
   it('"test" and "check" as nouns ("test fixtures") and the verb a requirement starts with ("Apply") do not make a line an outcome', () => {
     assert.deepEqual(ids('`.dockerignore` leaves out test fixtures and local env files'), ['repo.dockerignore']);
     assert.ok(ids('Apply a non-root security context to every pod').includes('k8s.pod-security.run-as-non-root'));
@@ -40,18 +41,12 @@ describe('Markdown linking: state words and the nouns that share their stem', ()
 });
 
 describe('Markdown linking: a condition on a requirement is its detail', () => {
-  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
-  const ids = (text: string) => index.link(text).map((l) => l.id).sort();
-
   it('a clause saying where or unless ("… unless the team approved an exception") does not hide what the line asks', () => {
     assert.deepEqual(ids('Memory limit set on every container, unless the team has approved an exception for batch jobs'), ['k8s.resources.limits.memory']);
   });
 });
 
 describe('Markdown linking: an image reference names an image', () => {
-  const { index } = linkIndexFor(resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items);
-  const ids = (text: string) => index.link(text).map((l) => l.id).sort();
-
   it('a tagged image as an example makes "pin versions" the image\'s version, not the packages\'', () => {
     assert.deepEqual(ids('Pin versions'), ['docker.packages.pinned']);
     assert.deepEqual(ids('Pin versions (for example python:3.12-slim)'), ['docker.image.pinned']);
