@@ -8,6 +8,13 @@ import { LABEL, readLine, type LineConcepts } from './conceptRead';
 
 export type { LinkTarget, TextLink } from './linkTarget';
 
+/** Files a target's index under a key (a word, a term, a field, an identifier). */
+function fileUnder(map: Map<string, number[]>, key: string, index: number): void {
+  const list = map.get(key);
+  if (list) list.push(index);
+  else map.set(key, [index]);
+}
+
 interface Phrasing {
   text: string;
   /** Sum of the phrasing's word weights (weight × factor). */
@@ -118,31 +125,13 @@ export class LinkIndex {
       const index = this.targets.push({ target, phrasings, identifiers: idents }) - 1;
       for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) {
         this.df.set(w, (this.df.get(w) ?? 0) + 1);
-        const list = this.postings.get(w);
-        if (list) list.push(index);
-        else this.postings.set(w, [index]);
+        fileUnder(this.postings, w, index);
       }
-      for (const term of target.terms ?? []) {
-        const list = this.termOwners.get(term);
-        if (list) list.push(index);
-        else this.termOwners.set(term, [index]);
-      }
+      for (const term of target.terms ?? []) fileUnder(this.termOwners, term, index);
       // A field is a term written in its own spelling: a line naming it writes it so.
-      for (const field of target.fields ?? []) {
-        const list = this.termOwners.get(`=${field}`);
-        if (list) list.push(index);
-        else this.termOwners.set(`=${field}`, [index]);
-      }
-      for (const term of target.textTerms ?? []) {
-        const list = this.textTermOwners.get(term);
-        if (list) list.push(index);
-        else this.textTermOwners.set(term, [index]);
-      }
-      for (const i of idents) {
-        const list = this.identOwners.get(i);
-        if (list) list.push(index);
-        else this.identOwners.set(i, [index]);
-      }
+      for (const field of target.fields ?? []) fileUnder(this.termOwners, `=${field}`, index);
+      for (const term of target.textTerms ?? []) fileUnder(this.textTermOwners, term, index);
+      for (const i of idents) fileUnder(this.identOwners, i, index);
     }
     // A word weighs what the fixed lexicon says (how specific it is), never what the rules indexed here make of it:
     // adding or turning off a rule changes no other rule's links. Words no rule uses weigh UNKNOWN_WEIGHT.
