@@ -5,6 +5,7 @@ import { toRange } from './convert';
 import type { FolderAuditor } from './scan';
 import { setAttestation } from './attest';
 import { checklistLabel } from './labels';
+import { ROOTS, RowRebuilds } from './rowRebuilds';
 import { scoreLabel, scoreLine, totalsOf, type Totals } from './score';
 
 /** Status icons shared by every tree root provider. */
@@ -322,37 +323,32 @@ export function readingProgress(ctx: Ctx): { done: number; total: number } | und
   return partial.reduce((p, a) => ({ done: p.done + a.reading.done, total: p.total + a.reading.total }), { done: 0, total: 0 });
 }
 
-/** How often, at most, the tree is rebuilt from the results so far while a first scan reads files. */
-const PARTIAL_TREE_EVERY_MS = 1000;
-/** Longest wait for VS Code to fetch the rows of one rebuild before the next (a view that stopped asking). */
-const FETCH_WAIT_MS = 10000;
-const ROOT = '';
-
 /**
  * The readiness view: roots from every registered provider; badge, description and checkboxes.
  *
- * While a first scan reads files, the rows follow the results so far: rebuilt at most once a second, and
- * never while VS Code is still fetching the rows of the previous rebuild. (A rebuild cancels the extension
- * host's fetches in flight: the rows asked for come back empty and the tree shows a mix of old and missing
- * rows, which is what rebuilding with every batch did.) The rows VS Code will ask for are known: the roots,
- * then the children of every row shown expanded. Row ids name what a row shows (checklist, section, rule,
- * place), so a row keeps its id, selection and expansion from one rebuild to the next.
+ * While a first scan reads files, the rows follow the results so far: rebuilt at most once a second, not while
+ * VS Code is still fetching the rows of the previous rebuild, and again when it did not fetch them in time
+ * (rowRebuilds.ts). The rows VS Code will ask for are known: the roots, then the children of every row shown
+ * expanded. Row ids name what a row shows (checklist, section, rule, place), so a row keeps its id, selection
+ * and expansion from one rebuild to the next.
  */
 export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   readonly view: vscode.TreeView<TreeNode>;
-  private throttle: ReturnType<typeof setTimeout> | undefined;
-  private lastRefresh = 0;
-  /** Rows whose children VS Code has yet to fetch for the last rebuild (ROOT for the roots). */
-  private readonly unfetched = new Set<string>();
+  /** When the rows are rebuilt from results so far (rowRebuilds.ts). */
+  private readonly rebuilds = new RowRebuilds({
+    rebuild: () => this.changeEmitter.fire(undefined),
+    partial: () => this.ctx.folders.some((a) => a.partial && a.result),
+    visible: () => this.view.visible,
+  });
   /** Rows a person opened or closed: VS Code keeps that state by id over the provider's. */
   private readonly opened = new Set<string>();
   private readonly closed = new Set<string>();
 
   constructor(private readonly ctx: Ctx) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true, manageCheckboxStateManually: true });
-    ctx.subscriptions.push(this.view, this.changeEmitter, { dispose: () => clearTimeout(this.throttle) });
+    ctx.subscriptions.push(this.view, this.changeEmitter, { dispose: () => this.rebuilds.cancel() });
     ctx.on(this.view.onDidChangeCheckboxState, 'Updating a sign-off', async (e) => {
       for (const [node, state] of e.items) await node.onCheck?.(state === vscode.TreeItemCheckboxState.Checked);
     });
@@ -363,7 +359,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
     ctx.on(this.view.onDidCollapseElement, 'Closing a row', ({ element }) => {
       this.closed.add(element.id);
       this.opened.delete(element.id);
-      this.unfetched.delete(element.id);
+      this.rebuilds.closed(element.id);
     });
     ctx.on(ctx.onDidAudit, 'Refreshing the readiness view', (a) => (a.partial ? this.refreshSoon() : this.refresh()));
     ctx.on(ctx.onDidChangeView, 'Refreshing the readiness view', () => this.refresh());
@@ -372,28 +368,14 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
   }
 
   refresh(): void {
-    clearTimeout(this.throttle);
-    this.throttle = undefined;
-    this.lastRefresh = Date.now();
-    this.unfetched.clear();
-    this.unfetched.add(ROOT);
-    this.changeEmitter.fire(undefined);
+    this.rebuilds.now();
     this.updateHeader();
   }
 
-  /** Results so far: the header at once, the rows at most once a second, once VS Code has fetched the last ones. */
+  /** Results so far: the header at once, the rows at most once a second, once VS Code has fetched the last ones (or did not in time). */
   private refreshSoon(): void {
     this.updateHeader();
-    if (this.throttle) return;
-    const tick = (): void => {
-      this.throttle = undefined;
-      if (!this.ctx.folders.some((a) => a.partial && a.result)) return; // a complete result refreshed already
-      // (a hidden view fetches nothing, so it does not wait)
-      const fetching = this.unfetched.size > 0 && this.view.visible && Date.now() - this.lastRefresh < FETCH_WAIT_MS;
-      if (fetching) this.throttle = setTimeout(tick, 100);
-      else this.refresh();
-    };
-    this.throttle = setTimeout(tick, Math.max(0, this.lastRefresh + PARTIAL_TREE_EVERY_MS - Date.now()));
+    this.rebuilds.soon();
   }
 
   private updateHeader(): void {
@@ -417,9 +399,8 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
 
   getChildren(node?: TreeNode): TreeNode[] {
     const children = node ? (node.children?.() ?? []) : this.roots();
-    this.unfetched.delete(node?.id ?? ROOT);
     // VS Code asks next for the children of the rows it shows open
-    for (const c of children) if (c.children && (this.opened.has(c.id) || (c.collapsible === 'expanded' && !this.closed.has(c.id)))) this.unfetched.add(c.id);
+    this.rebuilds.fetched(node?.id ?? ROOTS, children.filter((c) => c.children && (this.opened.has(c.id) || (c.collapsible === 'expanded' && !this.closed.has(c.id)))).map((c) => c.id));
     return children;
   }
 
