@@ -185,16 +185,19 @@ export class FolderAuditor implements vscode.Disposable, ScanSubject {
     this.host.log.debug(`${this.name}: results of ${this.reading.done}/${this.reading.total} files: audit ${Math.round(t1 - t0)} ms, shown in ${Math.round(performance.now() - t1)} ms`);
   }
 
-  /** Renders the charts and kustomizations again (one of their files was saved) and re-audits. */
+  /**
+   * Renders the charts and kustomizations again (one of their files was saved) and re-audits. During a full scan
+   * it waits for the scan: rendering now would cancel the scan's own rendering (the renderer is one per folder)
+   * and render into the engine the scan replaces, and the scan's result would have nothing rendered at all.
+   */
   rerender(): Promise<void> {
-    const engine = this.engine;
-    const setup = this.setup;
-    if (!engine || !setup) return Promise.resolve();
-    const p = this.renderer
-      .render(engine, setup.config, this.settings)
-      .then((done) => {
-        if (done && engine === this.engine) this.runAudit();
-      })
+    const p = (async () => {
+      while (this.scanning) await this.scanning.catch(() => undefined);
+      const engine = this.engine;
+      const setup = this.setup;
+      if (!engine || !setup) return;
+      if ((await this.renderer.render(engine, setup.config, this.settings)) && engine === this.engine) this.runAudit();
+    })()
       .catch((e) => this.host.log.warn(`${this.name}: rendering failed: ${(e as Error).message}`))
       .finally(() => {
         if (this.rendering === p) this.rendering = undefined;
