@@ -7,6 +7,7 @@ import { unifiedDiff } from '../../src/cli/fix';
 import { Engine } from '../../src/engine/audit';
 import { fixAll } from '../../src/engine/fixes/run';
 import { strictProblem } from '../../src/engine/fixes/verify';
+import { loadChecklist } from '../../src/engine/checklist/load';
 import { runCli } from './cliSupport';
 import { builtinChecklists, FIXTURES, kindOf } from './helpers';
 
@@ -42,6 +43,30 @@ describe('fix safety: the combined result of a file’s fixes', function () {
     const pkg = JSON.parse(after) as { scripts: Record<string, string> };
     assert.ok(Object.keys(pkg.scripts).length >= 3, after);
     assert.equal(fixAll(engineWith({ 'package.json': after }), { keep: true }).files.size, 0, 'a second run changes nothing');
+  });
+
+  it('a fix that does not clear its finding is left out, and the other fixes of its file are kept', () => {
+    const team = loadChecklist(readFileSync(path.join(SAFETY, 'replicas-five.checklist.yaml'), 'utf8'), 'team.checklist.yaml');
+    assert.deepEqual(team.problems, []);
+    const text = readFileSync(path.join(SAFETY, 'deployment-two-fixes.yaml'), 'utf8');
+    const engine = new Engine([...builtinChecklists(), team.checklist!]);
+    engine.upsert({ path: 'api.yaml', text, kind: 'kubernetes' });
+    const r = fixAll(engine, { keep: true });
+    const declined = r.declined.filter((d) => d.ruleId === 'team.replicas.five');
+    assert.equal(declined.length, 1, JSON.stringify(r.declined));
+    assert.match(declined[0].reason, /did not clear the finding/);
+    assert.ok(r.declined.every((d) => d.ruleId === 'team.replicas.five' || !/team\.replicas\.five/.test(d.reason)), JSON.stringify(r.declined));
+    const after = r.files.get('api.yaml')?.after;
+    assert.ok(after, `the file's other fixes were not kept; declined: ${JSON.stringify(r.declined)}`);
+    assert.ok(r.applied.some((a) => a.ruleId.startsWith('k8s.resources')), JSON.stringify(r.applied));
+    assert.ok(!r.applied.some((a) => a.ruleId === 'team.replicas.five'));
+    const doc = parseAllDocuments(after)[0];
+    assert.deepEqual(doc.errors, []);
+    assert.equal(doc.getIn(['spec', 'replicas']), 3, 'the built-in replicas fix is kept; the one that did not clear its finding left no edit');
+    assert.ok(doc.getIn(['spec', 'template', 'spec', 'containers', 0, 'resources']), 'resources were filled in');
+    const again = new Engine([...builtinChecklists(), team.checklist!]);
+    again.upsert({ path: 'api.yaml', text: after, kind: 'kubernetes' });
+    assert.equal(fixAll(again, { keep: true }).files.size, 0, 'a second run changes nothing');
   });
 
   it('a file whose keys are duplicated is not fixed, with the reason; a fix that would duplicate a key is declined', () => {

@@ -8,6 +8,7 @@ import { shiftLines } from '../render/sourceMap';
 import { clashes, spans, type Span } from './spans';
 import type { FixOutput } from './template';
 import { fixedTextProblem } from './verify';
+import { placeKey, verifyAll } from './cleared';
 
 export type ReadFile = (path: string) => string | undefined;
 
@@ -96,11 +97,6 @@ function findingKey(f: Finding): string {
   return JSON.stringify([f.ruleId, f.file, f.object ?? '', f.container ?? '', f.message, data]);
 }
 
-/** What identifies a finding before and after its fix: a finding with this key after the fix was not fixed. */
-function goneKey(f: Finding): string {
-  return JSON.stringify([f.ruleId, f.file, f.object ?? '', f.container ?? '', f.message]);
-}
-
 interface Planned {
   f: Finding;
   edits: FileEdit[];
@@ -131,10 +127,40 @@ function combine(batch: readonly Planned[], read: ReadFile, engine: Engine): { t
  * audits, computes the fixes from the current texts, and applies together those whose edits do not
  * meet and whose combined text still parses strictly; the others wait for the next round and are
  * recomputed from the text the first one left. At the end every changed file must parse strictly and
- * re-audit without the findings its fixes fixed; otherwise its fixes (and fixes that edited it together
- * with other files) are declined and the file is left as it was. Idempotent: a second run finds nothing to do.
+ * re-audit without the findings its fixes fixed. A fix whose finding is still there is declined and the run
+ * made again without it, so the file's other fixes are kept; a file that still fails is left as it was, and
+ * its fixes (and fixes that edited it together with other files) are declined. Idempotent: a second run finds
+ * nothing to do.
  */
 export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
+  // a fix that did not clear its finding is left out and the run made again, so that the file's other fixes are kept
+  const skip = new Map<string, FixAllResult['declined'][number]>();
+  for (let tries = 0; ; tries++) {
+    const run = fixRounds(engine, opts, skip);
+    const fresh = run.uncleared.filter((f) => !skip.has(placeKey(f)));
+    if (fresh.length && tries < MAX_RETRIES) {
+      run.restore();
+      for (const f of fresh) skip.set(placeKey(f), { ruleId: f.ruleId, file: f.file, line: f.range.start.line, reason: `its fix did not clear the finding; ${f.file} was fixed without it` });
+      continue;
+    }
+    if (!opts.keep) run.restore();
+    return { ...run.result, declined: [...skip.values(), ...run.result.declined] };
+  }
+}
+
+/** How often a run is made again without the fixes that did not clear their findings. */
+const MAX_RETRIES = 3;
+
+interface Rounds {
+  result: FixAllResult;
+  /** Findings whose fix was applied but which are still there when the files are audited again. */
+  uncleared: Finding[];
+  /** Puts back the texts the engine held before the first fix. */
+  restore: () => void;
+}
+
+/** The rounds of one run of `fixAll`, leaving out the findings in `skip`; the engine keeps the fixed texts until `restore`. */
+function fixRounds(engine: Engine, opts: FixAllOptions, skip: ReadonlyMap<string, unknown>): Rounds {
   const originals = new Map<string, string | undefined>();
   const applied: (FixAllResult['applied'][number] & { finding: Finding; files: string[] })[] = [];
   const pending = new Map<string, string>();
@@ -156,9 +182,11 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
   };
   const max = opts.maxFixes ?? 1000;
   const renderedTexts = new RenderedTexts();
+  let before: readonly Finding[] | undefined;
   while (applied.length < max) {
     const result = engine.audit(opts.audit);
-    const candidates = result.findings.filter((f) => f.fixable && (!opts.rules || opts.rules.has(f.ruleId)) && (!opts.files || opts.files.has(f.file)) && (!opts.where || opts.where(f)) && !attempted.has(findingKey(f)) && declinedAt.get(findingKey(f)) !== version(f));
+    before ??= result.findings;
+    const candidates = result.findings.filter((f) => f.fixable && (!opts.rules || opts.rules.has(f.ruleId)) && (!opts.files || opts.files.has(f.file)) && (!opts.where || opts.where(f)) && !attempted.has(findingKey(f)) && !skip.has(placeKey(f)) && declinedAt.get(findingKey(f)) !== version(f));
     if (!candidates.length) break;
     let batch: Planned[] = [];
     let taken = new Map<string, Span[]>();
@@ -215,7 +243,7 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
       applied.push({ ruleId: b.f.ruleId, file: b.f.file, line: b.f.range.start.line, title: b.title, ...(b.changesBehaviour ? { changesBehaviour: b.changesBehaviour } : {}), finding: b.f, files });
     }
   }
-  const refused = verifyAll(engine, opts, originals, (p) => engine.file(p)?.text ?? pending.get(p), applied);
+  const { refused, uncleared } = verifyAll(engine, opts, originals, (p) => engine.file(p)?.text ?? pending.get(p), applied, before ?? []);
   // a file that fails, and every file edited by a fix that also edited it, are put back as they were
   for (let grew = true; grew; ) {
     grew = false;
@@ -248,30 +276,9 @@ export function fixAll(engine: Engine, opts: FixAllOptions = {}): FixAllResult {
     const after = engine.file(path)?.text ?? pending.get(path);
     if (after !== undefined && after !== before) files.set(path, { before, after });
   }
-  if (!opts.keep) {
-    // each file's first undo puts back the text it had before the first fix
+  // each file's first undo puts back the text it had before the first fix
+  const restore = (): void => {
     for (const undo of [...undos.values()].reverse()) undo();
-  }
-  return { files, applied: kept, declined };
-}
-
-/**
- * Why each changed file may not be kept: its final text does not parse strictly, or a finding one of its
- * fixes fixed is still there when the files are audited again.
- */
-function verifyAll(engine: Engine, opts: FixAllOptions, originals: ReadonlyMap<string, string | undefined>, textOf: ReadFile, applied: readonly { finding: Finding; ruleId: string; files: string[] }[]): Map<string, string> {
-  const refused = new Map<string, string>();
-  for (const [file, before] of originals) {
-    const after = textOf(file);
-    if (after === undefined || after === before) continue;
-    const why = fixedTextProblem(file, before, after, engine.file(file)?.kind ?? kindFor(file, after));
-    if (why) refused.set(file, why);
-  }
-  if (!applied.length) return refused;
-  const left = new Set(engine.audit(opts.audit).findings.map(goneKey));
-  for (const a of applied) {
-    if (!left.has(goneKey(a.finding))) continue;
-    for (const f of a.files) if (!refused.has(f)) refused.set(f, `the fix of ${a.ruleId} did not clear its finding; ${f} left as it was`);
-  }
-  return refused;
+  };
+  return { result: { files, applied: kept, declined }, uncleared, restore };
 }
