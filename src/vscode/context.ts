@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Log } from './log';
-import { StartupProfile } from './profile';
+import { childrenCpuMs, StartupProfile } from './profile';
 import { FolderAuditor, type AuditorHost } from './scan';
 import { loadBuiltins, type Builtins } from './setup';
 
@@ -62,6 +62,8 @@ export class Ctx implements vscode.Disposable, AuditorHost {
   readonly timings: { activated: number; progress?: number; partial?: number; complete?: number } = { activated: Date.now() };
   /** The extension host's CPU time at activation: the startup line gives what it used until the first complete result. */
   private readonly cpuAtActivation = process.cpuUsage();
+  /** The CPU time of the processes it started (the render tools) at activation, on Linux. */
+  private readonly childCpuAtActivation = childrenCpuMs();
   /** The score in the status bar, once the status bar feature created it (read by the tests' inspect()). */
   statusBarItem: vscode.StatusBarItem | undefined;
 
@@ -102,7 +104,9 @@ export class Ctx implements vscode.Disposable, AuditorHost {
       this.auditEmitter.fire(auditor);
       const spent = [...this.spent].map(([what, ms]) => `${what.toLowerCase()} ${Math.round(ms)} ms`).join(', ');
       const cpu = process.cpuUsage(this.cpuAtActivation);
-      this.log.info(`Startup: activation → first progress ${since(t.progress)}, → first results so far ${since(t.partial)}, → first complete result ${since(t.complete)} (then shown in ${Date.now() - t.complete} ms; extension host CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms; handlers so far: ${spent})`);
+      const children = childrenCpuMs();
+      const tools = children === undefined || this.childCpuAtActivation === undefined ? '' : `, the tools it ran ${children - this.childCpuAtActivation} ms`;
+      this.log.info(`Startup: activation → first progress ${since(t.progress)}, → first results so far ${since(t.partial)}, → first complete result ${since(t.complete)} (then shown in ${Date.now() - t.complete} ms; extension host CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms${tools}; handlers so far: ${spent})`);
       void this.profile.stop(`shipshape-startup-${this.folders.map((a) => a.name).join('+')}`).then((file) => file && this.log.info(`Startup profile written to ${file}`));
       return;
     }
