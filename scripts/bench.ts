@@ -194,7 +194,8 @@ async function main(): Promise<void> {
   // machine whose speed drifts during the run (it may be shared) weighs on both halves alike.
   const runRatios: number[] = [];
   const rawParse = () => timeProcess([rawJs, listJson]).ms;
-  const cliScan = () => timeProcess([cliJs, 'scan', root, '--format', 'json', '--output', scanOutput, '--fail-on', 'never']).ms;
+  const cliArgs = [cliJs, 'scan', root, '--format', 'json', '--output', scanOutput, '--fail-on', 'never'];
+  const cliScan = () => timeProcess(cliArgs).ms;
   for (let i = 0; i < runs; i++) {
     discover.push(runChild<DiscoverRun>(childJs, 'discover', { root }));
     const p1 = rawParse();
@@ -205,6 +206,8 @@ async function main(): Promise<void> {
     cli.push(s1, s2);
     runRatios.push((s1 + s2) / (p1 + p2));
   }
+  // for the record: one more CLI scan with the phase timer on (src/node/phases.ts), its CPU time per phase
+  const phases = [...timeProcess(cliArgs, { SHIPSHAPE_PHASES: '1' }).stderr.matchAll(/^phase (\S+) +wall +(\d+) ms +cpu +(\d+) ms$/gm)].map((m) => ({ phase: m[1], wallMs: Number(m[2]), cpuMs: Number(m[3]) }));
   // for the record: Shipshape's own parse layer (walk, read, parse into its models) on the same files, in process
   const parseLayer = runChild<ParseRun>(childJs, 'parse', { root });
   const inc = runChild<IncrementalRun>(childJs, 'incremental', { root, edits });
@@ -224,6 +227,7 @@ async function main(): Promise<void> {
   console.log(`CLI scan       ${fmt(scanMs)}  \`shipshape scan --format json --output\`: ${s0.files} files, ${(s0.bytes / 1e6).toFixed(1)} MB → ${Math.round(s0.files / (scanMs / 1000))} files/s, ${(s0.bytes / 1e6 / (scanMs / 1000)).toFixed(1)} MB/s; ${s0.items} items, ${s0.findings} findings, ${s0.problems} problems; ${s0.inNodeModules} files read under node_modules`);
   console.log(`raw parse      ${fmt(rawMs)}  (the same files read and parsed by yaml, dockerfile-ast and JSON.parse alone, one process)`);
   console.log(`scan / raw     ${ratio.toFixed(2)}×  (median of the runs' own ratios: ${runRatios.map((r) => r.toFixed(2)).join(', ')}; ratio of the medians ${(scanMs / rawMs).toFixed(2)}×)`);
+  console.log(`CLI phases     CPU ${phases.map((p) => `${p.phase} ${fmt(p.cpuMs)}`).join(', ')} (one more scan, SHIPSHAPE_PHASES=1)`);
   console.log(`in process     scan ${fmt(inProcess.ms)} (walk, read, parse, audit; no report), of which Shipshape's parse layer alone ${fmt(parseLayer.ms)}; one process each`);
   console.log(`peak RSS       ${peakRss.toFixed(0)} MB (in-process scan, maxRSS; parse layer alone ${parseLayer.maxRssMb.toFixed(0)} MB)`);
   console.log(`incremental    median ${fmt(incMedian)}, p95 ${fmt(incP95)} over ${inc.samples.length} edits of one manifest (upsert + audit) = ${((incMedian / inProcess.ms) * 100).toFixed(2)}% of an in-process scan`);
@@ -245,7 +249,7 @@ async function main(): Promise<void> {
   console.log('\ntargets');
   for (const [name, ok] of targets) console.log(`  ${ok === undefined ? 'n/a ' : mark(ok)}  ${name}`);
 
-  const report = { machine: { ...machine, loadAtEnd: os.loadavg()[0] }, spec, runs, discover, raw, cli, inProcess, parseLayer, runRatios, dockerSpeedups: Object.fromEntries(speedups), incremental: { ...inc, median: incMedian, p95: incP95 }, dockerfiles: docker, bundle, targets: Object.fromEntries(targets) };
+  const report = { machine: { ...machine, loadAtEnd: os.loadavg()[0] }, spec, runs, discover, raw, cli, inProcess, parseLayer, phases, runRatios, dockerSpeedups: Object.fromEntries(speedups), incremental: { ...inc, median: incMedian, p95: incP95 }, dockerfiles: docker, bundle, targets: Object.fromEntries(targets) };
   writeFileSync(args.json ? path.resolve(args.json) : path.join(out, 'last.json'), JSON.stringify(report, null, 2));
 }
 

@@ -18,12 +18,12 @@ export function percentile(xs: readonly number[], p: number): number {
 }
 
 /** Runs a Node process to its end and times it from the parent (process start to exit); fails unless it exits 0. */
-export function timeProcess(args: string[]): { ms: number; stdout: string } {
+export function timeProcess(args: string[], env?: Record<string, string>): { ms: number; stdout: string; stderr: string } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: env ? { ...process.env, ...env } : undefined });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
-  return { ms, stdout: r.stdout };
+  return { ms, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs one measurement in a fresh Node process (see child.ts) and returns what it printed. */

@@ -10,6 +10,7 @@ import { jsonReportChunks } from '../engine/report/json';
 import { sarifChunks } from '../engine/report/sarif';
 import { toTextReport } from '../engine/report/text';
 import { loadBuiltinChecklists, scanFolder } from '../node/host';
+import { phaseDone } from '../node/phases';
 import { writeFileAtomic } from '../node/write';
 import { choice, one, parseArgs, UsageError } from './args';
 import { VERSION } from './version';
@@ -86,6 +87,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function scan(argv: string[], io: CliIO): Promise<number> {
+  phaseDone('load');
   const args = parseArgs(argv, { values: ['format', 'fail-on', 'checklist', 'config', 'output', 'max-files', 'max-file-size'], flags: ['strict', 'verbose', 'no-color'] });
   if (args.positionals.length > 1) throw new UsageError(`scan takes one folder (got ${args.positionals.join(' ')})`);
   const format = choice(args, 'format', ['text', 'json', 'sarif'] as const, 'text');
@@ -111,6 +113,7 @@ async function scan(argv: string[], io: CliIO): Promise<number> {
   // the repository's own Markdown checklists: ticked lines the checks contradict are findings too
   const markdown = engine.paths.map((p) => engine.file(p)).filter((f) => f?.kind === 'markdown') as NonNullable<ReturnType<typeof engine.file>>[];
   const result = withFindings(scanned.result, markdownFindings(linkMarkdownFiles(markdown, scanned.result, engine.resolvedItems, setup.config.markdown ?? [])));
+  phaseDone('markdown');
   let report: string | Iterable<string>;
   if (format === 'json') report = jsonReportChunks(result, VERSION);
   else if (format === 'sarif') report = sarifChunks(result, engine.resolvedItems, VERSION);
@@ -119,6 +122,7 @@ async function scan(argv: string[], io: CliIO): Promise<number> {
   if (output && (await fs.stat(output).catch(() => undefined))?.isDirectory()) throw new UsageError(`--output "${output}" is a folder; name a file`);
   if (output) await writeFileAtomic(path.resolve(output), report);
   else await writeOut(io, report);
+  phaseDone('report');
   return setup.fatal ? 2 : exitCode(result, failOn);
 }
 

@@ -13,6 +13,7 @@ import { builtinChecklistNames, readChecklistCache } from './checklistCache';
 import { planFor, renderPlan, type RenderOptions } from './render';
 import { decodeText } from './textFile';
 import { oversizedFile, unreadableFile } from './unreadable';
+import { phaseDone } from './phases';
 import { realRoot, resolveInside, walk } from './walk';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -220,6 +221,7 @@ function readUpTo(abs: string, max: number): Uint8Array | number {
  */
 export async function readSources(root: string, config: Config, options: ScanOptions = {}): Promise<{ sources: SourceFile[]; problems: Problem[]; plan: RenderPlan }> {
   const { files, problems } = await walk(root, { exclude: config.exclude, maxFiles: options.maxFiles });
+  phaseDone('walk');
   const maxSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const read = options.readFile ?? readUpTo;
   const markdownPaths = new Set(config.markdown ?? []);
@@ -259,6 +261,7 @@ export async function readSources(root: string, config: Config, options: ScanOpt
     sources.push({ path: c.path, kind, text });
   }
   sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  phaseDone('read');
   return { sources, problems, plan };
 }
 
@@ -284,15 +287,19 @@ export interface ScanResult {
 export async function scanFolder(root: string, options: ScanOptions = {}): Promise<ScanResult> {
   const absRoot = path.resolve(root);
   const setup = await loadSetup(absRoot, options);
+  phaseDone('setup');
   const { sources, problems, plan } = await readSources(absRoot, setup.config, options);
   if (options.render !== false) {
     const r = await renderPlan(absRoot, plan, setup.config, { trusted: true, ...options.render });
     sources.push(...r.sources);
     problems.push(...r.problems);
   }
+  phaseDone('render');
   const engine = new Engine(setup.checklists, setup.config, absRoot);
   for (const s of sources) engine.upsert(s);
+  phaseDone('parse');
   const att = await readAttestations(absRoot);
   const result = engine.audit({ strict: options.strict, attestations: att.attestations, problems: [...setup.problems, ...problems, ...att.problems] });
+  phaseDone('audit');
   return { result, engine, setup };
 }
