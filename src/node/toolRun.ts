@@ -1,5 +1,9 @@
-import { execFile } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
+import type * as ChildProcess from 'node:child_process';
+import type * as WorkerThreads from 'node:worker_threads';
+
+// loaded when a tool first runs: a scan with nothing to render never loads them (about 15 ms of CPU at start)
+const childProcess = (): typeof ChildProcess => require('node:child_process') as typeof ChildProcess;
+const workerThreads = (): typeof WorkerThreads => require('node:worker_threads') as typeof WorkerThreads;
 
 /** One run of an external tool (helm, kubectl): what to start and how long it may take. */
 export interface ToolCall {
@@ -25,7 +29,7 @@ function exitOf(err: (Error & { code?: string | number | null; killed?: boolean 
 /** Runs the tool from this thread (the CLI's way: nothing else runs here meanwhile). */
 export function runHere(call: ToolCall, signal?: AbortSignal): Promise<ToolExit> {
   return new Promise((resolve) => {
-    execFile(call.bin, call.args, { cwd: call.cwd, env: call.env, timeout: call.timeout, maxBuffer: call.maxBuffer, signal, windowsHide: true }, (err, stdout, stderr) => resolve(exitOf(err, String(stdout), String(stderr))));
+    childProcess().execFile(call.bin, call.args, { cwd: call.cwd, env: call.env, timeout: call.timeout, maxBuffer: call.maxBuffer, signal, windowsHide: true }, (err, stdout, stderr) => resolve(exitOf(err, String(stdout), String(stderr))));
   });
 }
 
@@ -54,7 +58,7 @@ parentPort.on('message', (m) => {
  * The thread exists while runs are pending and ends with the last one.
  */
 export class OffThreadRunner {
-  private worker: Worker | undefined;
+  private worker: WorkerThreads.Worker | undefined;
   private next = 0;
   private readonly pending = new Map<number, (exit: ToolExit) => void>();
 
@@ -78,9 +82,9 @@ export class OffThreadRunner {
     return !!this.worker;
   }
 
-  private start(): Worker {
+  private start(): WorkerThreads.Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(RUNNER, { eval: true, env: {} });
+    const worker = new (workerThreads().Worker)(RUNNER, { eval: true, env: {} });
     worker.on('message', (m: ToolExit & { id: number }) => {
       const done = this.pending.get(m.id);
       this.pending.delete(m.id);
