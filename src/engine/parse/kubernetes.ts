@@ -1,6 +1,6 @@
-import { isAlias, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { Problem, Range } from '../model';
-import { isMap, isPair, isScalar, isSeq, keyRangeAt, nodeAt, nodeRange, parseYaml, plainOf, valueRangeAt, type YamlPath } from './yamlSupport';
+import { isAlias, isMap, isPair, isScalar, isSeq, keyRangeAt, nodeAt, nodeRange, parseYaml, plainOf, valueRangeAt, type YamlPath } from './yamlSupport';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

@@ -1,7 +1,5 @@
-import * as yaml from 'yaml';
-
-// bound once, as in yamlSupport: each use of a named import of the bundled library is a getter call
-const { isMap, isPair, isScalar, isSeq } = yaml;
+import type * as yaml from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from './yamlNodes';
 const hasOwn = Object.hasOwn;
 
 /**

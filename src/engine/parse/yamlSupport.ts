@@ -1,13 +1,11 @@
 import * as yaml from 'yaml';
 import { LineCounter, parseAllDocuments, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Position, Problem, Range } from '../model';
+import { isAlias, isMap, isPair, isScalar, isSeq } from './yamlNodes';
 import { plainDocument } from './yamlPlain';
 
-/**
- * yaml's node guards, bound once. The bundle loads yaml as CommonJS, and each use of a named import from
- * it would be a getter call; the checks call these for every key they look up.
- */
-export const { isAlias, isMap, isPair, isScalar, isSeq } = yaml;
+/** yaml's node guards, by class (see yamlNodes.ts). */
+export { isAlias, isMap, isPair, isScalar, isSeq };
 
 /** Alias expansion beyond this many nodes is treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -240,7 +238,9 @@ export function nodeAt(root: unknown, path: YamlPath, own = false): Node | undef
 
 function keyIs(k: unknown, key: string): boolean {
   // a string key compares as is; anything else as its string form
-  return isScalar(k) ? k.value === key || (typeof k.value !== 'string' && typeof k.value !== 'symbol' && String(k.value) === key) : String(k) === key;
+  if (!isScalar(k)) return String(k) === key;
+  const v = k.value;
+  return v === key || (typeof v !== 'string' && typeof v !== 'symbol' && String(v) === key);
 }
 
 /** A merge key's pair (`<<: *base`, `<<: [*a, *b]`). */
