@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { classifyPath } from '../engine/discover';
 import type { Problem } from '../engine/model';
 import { followLink, linkRefusal, onePerRealFile, realRoot } from '../node/walk';
+import { decodeUtf16 } from '../node/textFile';
 import { oversizedFile, unreadableFile, unreadableFolder } from '../node/unreadable';
 import type { IgnoreRules } from './paths';
 
@@ -36,8 +37,10 @@ export function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
   return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
 }
 
-/** Decodes bytes as UTF-8; invalid UTF-8 is reported and decoded with replacement characters. */
+/** Decodes bytes as UTF-16 when they start with its byte order mark, else as UTF-8; invalid UTF-8 is reported and decoded with replacement characters. */
 export function decode(bytes: Uint8Array, rel: string, problems: Problem[]): string {
+  const utf16 = decodeUtf16(bytes);
+  if (utf16) return utf16.text;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

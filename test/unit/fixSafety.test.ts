@@ -143,6 +143,33 @@ describe('fix safety: shipshape fix on disk', function () {
     assert.match(again.stdout, /Applied 0 fixes/);
   });
 
+  it('reads and fixes a UTF-16 manifest (what Windows PowerShell `>` writes) in UTF-16, its byte order mark and CRLF kept', async () => {
+    const text = readFileSync(path.join(FIXTURES, 'fix', 'k8s.probes.liveness', 'fail-null-key.yaml'), 'utf8').replace(/\n/g, '\r\n');
+    const bytes = (t: string): Buffer => Buffer.from('\uFEFF' + t, 'utf16le');
+    writeFileSync(path.join(dir, 'utf16le.yaml'), bytes(text));
+    // another pod, so that the two are not one object written twice
+    const other = text.replace('name: web', 'name: api');
+    writeFileSync(path.join(dir, 'utf16be.yaml'), bytes(other).swap16());
+    const scan = await runCli(['scan', dir, '--format', 'json', '--fail-on', 'never']);
+    const report = JSON.parse(scan.stdout) as { findings: { ruleId: string; file: string }[]; unaudited: unknown[]; problems: { file: string; message: string }[] };
+    for (const f of ['utf16le.yaml', 'utf16be.yaml']) {
+      assert.ok(report.findings.some((x) => x.file === f && x.ruleId === 'k8s.probes.liveness'), `${f} is read as a manifest`);
+      assert.ok(!report.problems.some((p) => p.file === f), JSON.stringify(report.problems));
+    }
+    const r = await runCli(['fix', dir, '--rule', 'k8s.probes.liveness']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const le = readFileSync(path.join(dir, 'utf16le.yaml'));
+    assert.deepEqual([...le.subarray(0, 2)], [0xff, 0xfe], 'little-endian byte order mark kept');
+    const after = le.toString('utf16le');
+    assert.match(after, /livenessProbe: # to do\r\n {8}httpGet:/);
+    assert.ok(!/[^\r]\n/.test(after), 'CRLF kept');
+    const be = readFileSync(path.join(dir, 'utf16be.yaml'));
+    assert.deepEqual([...be.subarray(0, 2)], [0xfe, 0xff], 'big-endian byte order mark kept');
+    assert.equal(Buffer.from(be).swap16().toString('utf16le'), after.replace('name: web', 'name: api'), 'both written alike');
+    const again = await runCli(['fix', dir, '--rule', 'k8s.probes.liveness']);
+    assert.match(again.stdout, /Applied 0 fixes/);
+  });
+
   it('refuses a read-only file instead of making it writable, and writes in place (mode and hard links kept)', async () => {
     cpSync(path.join(FIXTURES, 'fix', 'k8s.probes.liveness', 'fail-null-key.yaml'), path.join(dir, 'ro.yaml'));
     cpSync(path.join(FIXTURES, 'fix', 'k8s.probes.liveness', 'fail-null-key.yaml'), path.join(dir, 'linked.yaml'));

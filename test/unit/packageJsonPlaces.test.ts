@@ -104,4 +104,14 @@ describe('package.json places', () => {
       sameAsYaml(text, JSON.stringify(text));
     }
   });
+
+  it('read a package.json nested thousands of levels deep (valid JSON) without running out of stack: its scripts keep their places', () => {
+    const deep = '{"a":['.repeat(5000) + '1' + ']}'.repeat(5000);
+    const text = `{\n  "name": "deep",\n  "config": ${deep},\n  "scripts": {\n    "start": "node server.js"\n  },\n  "z": "}]\\"{["\n}\n`;
+    assert.doesNotThrow(() => JSON.parse(text));
+    const { model, problems } = parsePackageJson(text, 'package.json');
+    assert.deepEqual(problems, []);
+    assert.equal(model.scripts?.start, 'node server.js');
+    assert.deepEqual(model.scriptRanges.get('start'), { start: { line: 4, character: 4 }, end: { line: 4, character: 11 } });
+  });
 });

@@ -94,6 +94,19 @@ describe('unaudited inputs count', () => {
     assert.equal(exitCode(result, 'error'), 1);
   });
 
+  it('a manifest nested deeper than the YAML parser can go is unaudited with a located reason that says so', () => {
+    const engine = new Engine(builtinChecklists());
+    const deep = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: ' + '['.repeat(20000) + ']'.repeat(20000) + '\n';
+    engine.upsert({ path: 'deep.yaml', kind: 'kubernetes', text: deep });
+    const result = engine.audit();
+    const u = result.unaudited.find((x) => x.file === 'deep.yaml');
+    assert.ok(u, 'the document is unaudited');
+    assert.match(u.reason, /nested too deeply to read/);
+    assert.doesNotMatch(u.reason, /syntax error|call stack/i);
+    assert.equal(u.range.start.line, 3);
+    assert.equal(exitCode(result, 'error'), 1);
+  });
+
   it('scan --output naming a folder is a usage error with a message, not a stack trace', async () => {
     const r = await runCli(['scan', path.join(DIR, 'binary'), '--output', DIR]);
     assert.equal(r.code, 2);

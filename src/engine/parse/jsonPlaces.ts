@@ -2,7 +2,8 @@
  * Where the keys and values of a JSON text sit, read in one scan of a text that `JSON.parse` has accepted (so
  * the scan checks no grammar). Offsets are indexes into the text; a string's place includes its quotes. Each
  * object's members keep their order; equal keys are kept as written, and the first repeated key of the whole
- * text (see `firstDuplicate`) is found in the same scan.
+ * text (see `firstDuplicate`) is found in the same scan. Below `MAX_DEPTH` levels a list or object is one place
+ * without members (the scan would otherwise run out of stack on a text `JSON.parse` reads).
  */
 export interface JsonPlace {
   start: number;
@@ -33,6 +34,8 @@ const OPEN_BRACE = 123;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACE = 125;
 const CLOSE_BRACKET = 93;
+/** Lists and objects nested deeper than this are passed over whole: no check reads that deep. */
+const MAX_DEPTH = 256;
 
 /** The places of a JSON text's top-level value and everything inside it; the text must be valid JSON. */
 export function jsonPlaces(text: string): { root: JsonPlace; duplicate?: JsonDuplicate } {
@@ -40,6 +43,7 @@ export function jsonPlaces(text: string): { root: JsonPlace; duplicate?: JsonDup
   // the repeated key of the earliest object (by the order objects open) that has one
   let dup: { order: number; at: JsonDuplicate } | undefined;
   let objects = 0;
+  let depth = 0;
 
   const skipSpace = (): void => {
     for (let c = text.charCodeAt(i); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++i));
@@ -57,6 +61,20 @@ export function jsonPlaces(text: string): { root: JsonPlace; duplicate?: JsonDup
     }
     i++;
     return escaped;
+  };
+  /** Past the list or object that opens at `i`, with everything in it, in one loop. */
+  const skipNested = (): void => {
+    let open = 0;
+    do {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) {
+        skipString();
+        continue;
+      }
+      if (c === OPEN_BRACE || c === OPEN_BRACKET) open++;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) open--;
+      i++;
+    } while (open > 0);
   };
   /** Past the list or object that opens at `i`: `each` reads one element, and the scan stops past `close`. */
   const elements = (close: number, each: () => unknown): void => {
@@ -76,9 +94,15 @@ export function jsonPlaces(text: string): { root: JsonPlace; duplicate?: JsonDup
     skipSpace();
     const start = i;
     const c = text.charCodeAt(i);
+    if ((c === OPEN_BRACE || c === OPEN_BRACKET) && depth >= MAX_DEPTH) {
+      skipNested();
+      return { start, end: i };
+    }
     if (c === OPEN_BRACE) return object(start);
     if (c === OPEN_BRACKET) {
+      depth++;
       elements(CLOSE_BRACKET, value);
+      depth--;
       return { start, end: i };
     }
     if (c === QUOTE) skipString();
@@ -90,6 +114,7 @@ export function jsonPlaces(text: string): { root: JsonPlace; duplicate?: JsonDup
     const members: JsonMember[] = [];
     let seen: Map<string, JsonMember> | undefined;
     let repeated: JsonDuplicate | undefined;
+    depth++;
     elements(CLOSE_BRACE, () => {
       skipSpace();
       const keyStart = i;
@@ -106,6 +131,7 @@ export function jsonPlaces(text: string): { root: JsonPlace; duplicate?: JsonDup
       }
       members.push(member);
     });
+    depth--;
     if (repeated && (!dup || order < dup.order)) dup = { order, at: repeated };
     return { start, end: i, members };
   };
