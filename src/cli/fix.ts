@@ -2,6 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import { constants as fsConstants, existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fixAll } from '../engine/fixes/run';
+import { printable } from '../engine/report/text';
 import { insideRoot, scanFolder } from '../node/host';
 import { realRoot, resolveInside } from '../node/walk';
 import { decodeText, encodeText } from '../node/textFile';
@@ -19,6 +20,7 @@ import type { CliIO } from './io';
  * `•••`. The diff is for reading; `shipshape fix` applies the real edits itself.
  */
 export function unifiedDiff(file: string, before: string | undefined, after: string, secretBefore: ReadonlySet<number> = new Set(), secretAfter: ReadonlySet<number> = new Set()): string {
+  // a name with a newline or an escape sequence is quoted and escaped by jsdiff, as git does
   const patch = createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${file}`, `b/${file}`, before ?? '', after, undefined, undefined, { context: 3 });
   // drop the "Index:"/"===" header lines jsdiff adds; keep the ---/+++ lines git users expect
   const text = patch.replace(/^=+\r?\n/m, '').replace(/^Index: .*\r?\n/m, '');
@@ -138,7 +140,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const dryRun = args.flags.has('dry-run');
   const { engine, setup, result: audit } = await scanFolder(dir, { configFile: one(args, 'config'), checklistFiles: args.values.get('checklist'), strict: args.flags.has('strict') });
   if (setup.fatal) {
-    for (const p of setup.problems.filter((p) => p.severity === 'error')) io.stderr.write(`${p.file}${p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : ''}: ${p.message}\n`);
+    for (const p of setup.problems.filter((p) => p.severity === 'error')) io.stderr.write(`${printable(p.file)}${p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : ''}: ${printable(p.message)}\n`);
     io.stderr.write('shipshape: fix the configuration or checklist errors above, then run again.\n');
     return 2;
   }
@@ -177,17 +179,17 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     for (const [file, { before, after }] of changed) io.stdout.write(unifiedDiff(file, before, after, secrets.get(file), secretsAfter.get(file)));
   } else {
     const r = await writeFixes(dir, changed);
-    for (const m of r.refused) io.stderr.write(`shipshape: ${m}\n`);
+    for (const m of r.refused) io.stderr.write(`shipshape: ${printable(m)}\n`);
     refused = r.refused.length;
   }
   const titles = new Map<string, string[]>();
   for (const a of result.applied) titles.set(a.file, [...(titles.get(a.file) ?? []), `${a.ruleId}: ${a.title}${a.changesBehaviour ? ` (changes behaviour: ${a.changesBehaviour})` : ''}`]);
   const out = dryRun ? io.stderr : io.stdout;
   for (const [file, list] of titles) {
-    out.write(`${dryRun ? 'would fix' : 'fixed'} ${file}\n`);
-    for (const t of list) out.write(`  ${t}\n`);
+    out.write(`${dryRun ? 'would fix' : 'fixed'} ${printable(file)}\n`);
+    for (const t of list) out.write(`  ${printable(t)}\n`);
   }
-  for (const d of result.declined) out.write(`not fixed ${d.file}:${d.line + 1} ${d.ruleId}: ${d.reason}\n`);
+  for (const d of result.declined) out.write(`not fixed ${printable(d.file)}:${d.line + 1} ${d.ruleId}: ${printable(d.reason)}\n`);
   const files = changed.length - refused;
   out.write(`${dryRun ? 'Would apply' : 'Applied'} ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'} to ${files} file${files === 1 ? '' : 's'}${refused ? `; ${refused} file${refused === 1 ? '' : 's'} not written (see above)` : ''}${result.declined.length ? `; ${result.declined.length} not fixable automatically` : ''}.\n`);
   return refused ? 1 : 0;

@@ -1,4 +1,5 @@
 import type { Problem } from '../engine/model';
+import { printable } from '../engine/report/text';
 
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -14,7 +15,7 @@ export function reportSetupErrors(setup: { fatal: boolean; problems: readonly Pr
   if (!setup.fatal) return;
   for (const p of setup.problems.filter((p) => p.severity === 'error')) {
     const pos = p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : '';
-    io.stderr.write(`${p.file}${pos}: ${p.message}\n`);
+    io.stderr.write(`${printable(p.file)}${pos}: ${printable(p.message)}\n`);
   }
   io.stderr.write('shipshape: configuration or checklist errors above (exit code 2); everything else was audited.\n');
 }

@@ -5,6 +5,7 @@ import { reportFromAudit, reportFromMarkdown, type ReadinessReport } from '../en
 import { parseMarkdownChecklist } from '../engine/parse/markdownChecklist';
 import { toHtmlReport } from '../engine/report/html';
 import { toMarkdownReport } from '../engine/report/markdown';
+import { printable } from '../engine/report/text';
 import { scanFolder } from '../node/host';
 import { writeFileAtomic } from '../node/write';
 import { choice, one, parseArgs, UsageError } from './args';
@@ -46,7 +47,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const parsed = parseMarkdownChecklist(mdText, mdRel);
     const linked = linkChecklist({ path: mdRel, model: parsed.model, problems: parsed.problems }, result, engine.resolvedItems);
     if (linked.items.length === 0) io.stderr.write(`shipshape: ${mdRel} has no task-list items (- [ ] …); the report is empty.\n`);
-    for (const d of linked.diagnostics.filter((d) => d.severity !== 'hint')) io.stderr.write(`${mdRel}:${d.range.start.line + 1}: ${d.message}\n`);
+    for (const d of linked.diagnostics.filter((d) => d.severity !== 'hint')) io.stderr.write(`${printable(mdRel)}:${d.range.start.line + 1}: ${printable(d.message)}\n`);
     report = reportFromMarkdown(linked, meta);
   } else {
     report = reportFromAudit(result, { ...meta, checklistTitles: new Map(setup.checklists.map((c) => [c.id, c.title])) });

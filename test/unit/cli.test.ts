@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FIXTURES, REPO } from './helpers';
@@ -80,6 +80,25 @@ describe('CLI', () => {
       assert.equal(f.scope, undefined);
       assert.ok(!f.file.includes('\\') && !path.isAbsolute(f.file));
       assert.equal(typeof f.range.start.line, 'number');
+    }
+  });
+
+  it('prints names from the repository without their control characters: an escape sequence in a manifest, a newline in a file name', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-names-'));
+    try {
+      copyFileSync(path.join(FIXTURES, 'hostile-names', 'pod.yaml'), path.join(dir, 'pod\nname.yaml'));
+      const r = await runCli(['scan', dir, '--fail-on', 'never', '--verbose']);
+      assert.equal(r.code, 0, r.stderr);
+      // only line ends are sent, and colour is off when the output is not a terminal
+      assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      assert.match(r.stdout, /^pod\\u000aname\.yaml$/m, 'the file name on one line, its newline shown');
+      assert.match(r.stdout, /Pod\/web\\u001b\[2J\\u001b\]0;owned\\u0007/, 'the object name with its escapes shown');
+      const fix = await runCli(['fix', dir, '--dry-run', '--rule', 'k8s.probes.liveness']);
+      assert.doesNotMatch(fix.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      assert.match(fix.stderr, /would fix pod\\u000aname\.yaml/);
+      assert.match(fix.stdout, /^\+\+\+ "b\/pod\\nname\.yaml"$/m, 'the diff quotes the file name on one line, as git does');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -13,6 +13,17 @@ function paint(on: boolean) {
   return (code: keyof typeof CODES, s: string): string => (on ? `\u001b[${CODES[code]}m${s}\u001b[0m` : s);
 }
 
+/**
+ * A name or message from the repository as it may be printed to a terminal: control characters (an escape
+ * sequence in a manifest's name, a newline in a file name) are shown as `\u001b`, never sent; a tab stays.
+ */
+export function printable(s: string): string {
+  return s.replace(CONTROL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are what this finds
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
 const SEV_COLOR: Record<Severity, keyof typeof CODES> = { error: 'red', warning: 'yellow', info: 'blue' };
 
 /**
@@ -30,17 +41,17 @@ export function toTextReport(result: AuditResult, options: TextOptions): string 
   // repository findings ('' sorts first) under their own heading, with no position
   const files = [...byFile.keys()].sort();
   for (const file of files) {
-    out.push(c('bold', file === '' ? 'Repository' : file));
+    out.push(c('bold', file === '' ? 'Repository' : printable(file)));
     for (const f of byFile.get(file)!) {
       const finding = f as Finding;
       const pos = finding.scope === 'repository' ? '' : `${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
       // Name the object and container unless the message already does.
       const where = [finding.object && !finding.message.includes(finding.object) ? finding.object : '', finding.container && !finding.message.includes(`"${finding.container}"`) ? `container ${finding.container}` : ''].filter(Boolean).join(' ');
-      out.push(`  ${pos.padEnd(8)} ${c(SEV_COLOR[finding.severity], finding.severity.padEnd(7))} ${finding.message}${where ? c('gray', ` (${where})`) : ''}  ${c('gray', finding.ruleId)}${finding.fixable ? c('gray', ' [fixable]') : ''}`);
+      out.push(`  ${pos.padEnd(8)} ${c(SEV_COLOR[finding.severity], finding.severity.padEnd(7))} ${printable(finding.message)}${where ? c('gray', ` (${printable(where)})`) : ''}  ${c('gray', printable(finding.ruleId))}${finding.fixable ? c('gray', ' [fixable]') : ''}`);
     }
     for (const o of more.get(file) ?? []) {
       const pos = o.first.scope === 'repository' ? '' : `${o.first.range.start.line + 1}:${o.first.range.start.character + 1}`;
-      out.push(`  ${pos.padEnd(8)} ${c(SEV_COLOR[o.first.severity], o.first.severity.padEnd(7))} … ${o.count} more finding(s) of this rule in this file, from here on (${MAX_PER_RULE_AND_FILE} listed; --format json lists all)  ${c('gray', o.ruleId)}`);
+      out.push(`  ${pos.padEnd(8)} ${c(SEV_COLOR[o.first.severity], o.first.severity.padEnd(7))} … ${o.count} more finding(s) of this rule in this file, from here on (${MAX_PER_RULE_AND_FILE} listed; --format json lists all)  ${c('gray', printable(o.ruleId))}`);
     }
     out.push('');
   }
@@ -49,7 +60,7 @@ export function toTextReport(result: AuditResult, options: TextOptions): string 
     out.push(c('bold', 'Problems'));
     for (const p of problems) {
       const pos = p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : '';
-      out.push(`  ${p.file}${pos}  ${c(SEV_COLOR[p.severity ?? 'error'], p.severity ?? 'error')} ${p.message}`);
+      out.push(`  ${printable(p.file)}${pos}  ${c(SEV_COLOR[p.severity ?? 'error'], p.severity ?? 'error')} ${printable(p.message)}`);
     }
     const hidden = result.problems.length - problems.length;
     if (hidden) out.push(c('gray', `  (${hidden} informational problem(s) hidden; --verbose shows them)`));
@@ -61,7 +72,7 @@ export function toTextReport(result: AuditResult, options: TextOptions): string 
     for (const u of result.unaudited) {
       const pos = `${u.range.start.line + 1}:${u.range.start.character + 1}`;
       const where = u.object && !u.reason.includes(u.object) ? ` (${u.object})` : '';
-      out.push(`  ${u.file}:${pos}  ${c(color, 'unaudited')} ${u.reason}${where}${u.rules ? c('gray', `  ${u.rules.join(', ')}`) : ''}`);
+      out.push(`  ${printable(u.file)}:${pos}  ${c(color, 'unaudited')} ${printable(u.reason + where)}${u.rules ? c('gray', `  ${printable(u.rules.join(', '))}`) : ''}`);
     }
     out.push('');
   }
@@ -69,7 +80,7 @@ export function toTextReport(result: AuditResult, options: TextOptions): string 
     out.push(c('bold', 'Items'));
     for (const i of result.items) {
       const mark = i.status === 'pass' ? c('green', '✓') : i.status === 'fail' ? c('red', '✗') : i.status === 'unaudited' ? c('yellow', '?') : i.status === 'manual' ? (i.attestation ? c('green', '☑') : '☐') : c('gray', '–');
-      out.push(`  ${mark} ${i.title} ${c('gray', `${i.id} (${i.status})`)}`);
+      out.push(`  ${mark} ${printable(i.title)} ${c('gray', `${printable(i.id)} (${i.status})`)}`);
     }
     out.push('');
   }
