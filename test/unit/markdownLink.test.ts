@@ -26,6 +26,21 @@ describe('Markdown linking: tolerant matching', () => {
     assert.deepEqual(identifiers('`CORS_ORIGIN` and `PORT` set; NODE_ENV=production'), ['CORS_ORIGIN', 'NODE_ENV', 'PORT']);
   });
 
+  it('reads British spellings, open and hyphenated compounds and an image tagged latest as the words the rules use', () => {
+    assert.deepEqual(contentWords('Predictable behaviour; in favour of COPY'), contentWords('Predictable behavior; in favor of COPY'));
+    assert.deepEqual(contentWords('Analyse the licence'), contentWords('analyze the license'));
+    assert.deepEqual(contentWords('Automatic scaling'), contentWords('autoscaling'));
+    assert.deepEqual(contentWords('Time-outs on start-up'), contentWords('timeouts on startup'));
+    assert.deepEqual(contentWords('Read-only file system'), contentWords('readonly filesystem'));
+    assert.deepEqual(contentWords('Hard-coded entry point'), contentWords('hardcoded entrypoint'));
+    // The stemmer gives "utilisation" and "utils" one stem; they mean different things.
+    assert.notDeepEqual(contentWords('CPU utilisation'), contentWords('CPU utils'));
+    assert.deepEqual(contentWords('CPU utilisation'), contentWords('CPU utilization'));
+    // An image tagged latest asks for a pinned tag, as ":latest" does; a migration to the latest version does not.
+    assert.deepEqual(contentWords('No `nginx:latest`'), contentWords('No `:latest` tag'));
+    assert.ok(!contentWords('knex migrate:latest').includes('pin'));
+  });
+
   it('links paraphrases that no phrasing spells out, with the matched phrasing as the reason', () => {
     const cases: [string, string][] = [
       ['CPU and memory limits set on every container', 'k8s.resources.limits'],

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { LinkTarget } from '../../src/engine/markdown/match';
+import { LinkIndex, type LinkTarget } from '../../src/engine/markdown/match';
 import { builtinSet, linkPart, type Part } from './markdownDevSet';
 import { builtinChecklists } from './helpers';
 
@@ -54,4 +54,21 @@ describe('Markdown linking: one more rule in the catalogue', () => {
       });
     }
   }
+});
+
+/**
+ * A phrasing a rule gains never lowers that rule's links: a line word known only through the rule's own phrasings
+ * weighs, for its phrasings that do not say it, as a word no rule uses (as it did before the phrasing was added).
+ */
+describe('Markdown linking: one more phrasing of a rule', () => {
+  const memory: LinkTarget = { id: 'k8s.resources.limits.memory', title: 'Memory limits configured', matches: ['Containers declare a memory limit'], mode: 'auto' };
+  const cpu: LinkTarget = { id: 'k8s.resources.limits.cpu', title: 'CPU limits configured', matches: [], mode: 'auto' };
+  const line = 'Memory limits configured for the sidecar and the worker';
+  it('keeps the links the rule had', () => {
+    assert.deepEqual(new LinkIndex([memory, cpu]).link(line).map((l) => l.id), ['k8s.resources.limits.memory']);
+    // The new phrasing uses two of the line's words no other rule knows ("sidecar", "worker") and does not match the line.
+    const more = { ...memory, matches: [...memory.matches, 'Worker and sidecar quotas per namespace tenant'] };
+    const links = new LinkIndex([more, cpu]).link(line);
+    assert.deepEqual(links.map((l) => [l.id, l.reason]), [['k8s.resources.limits.memory', 'matched "Memory limits configured"']]);
+  });
 });

@@ -228,15 +228,26 @@ export class LinkIndex {
 
   private compute(text: string, domain: Domain | undefined, platform: boolean): TextLink[] {
     const words = weightedWords(text);
-    let lineWeight = 0;
     const candidates = new Set<number>();
     // A name no rule knows (`LimitRange`, `ResourceQuota`, a code span) is what the line is about: it weighs as
     // much as the rarest word, so a rule that shares only the line's other words does not explain it.
     const names = unknownNames(text);
+    const unknownOf = (w: string) => (names.has(w) ? this.nameWeight : this.unknownWeight);
+    const lineWords: { w: string; factor: number; weight: number; sole?: number; unknown: number }[] = [];
     for (const [w, factor] of words) {
-      lineWeight += (this.weights.get(w) ?? (names.has(w) ? this.nameWeight : this.unknownWeight)) * factor;
-      for (const i of this.postings.get(w) ?? []) candidates.add(i);
+      const weight = this.weights.get(w) ?? unknownOf(w);
+      const owners = this.postings.get(w) ?? [];
+      for (const i of owners) candidates.add(i);
+      lineWords.push({ w, factor, weight, sole: owners.length === 1 ? owners[0] : undefined, unknown: unknownOf(w) });
     }
+    // The line's weight as a phrasing of rule i sees it. A line word only rule i's phrasings use is known because of that
+    // rule: for its phrasings that do not say it, it weighs as a word no rule uses, so a phrasing a rule gains never lowers
+    // the score of its other phrasings.
+    const weightFor = (i: number, p: Phrasing) => {
+      let total = 0;
+      for (const { w, factor, weight, sole, unknown } of lineWords) total += (sole === i && !p.words.has(w) ? unknown : weight) * factor;
+      return total;
+    };
     // the line is read into concepts once, and only when a concept link, a concept reason or a name's owners could come of it
     let read: LineConcepts | undefined;
     const line = (): LineConcepts => (read ??= readLine(text));
@@ -299,7 +310,7 @@ export class LinkIndex {
       let best: Phrasing | undefined;
       const boost = domain && t.target.domain === domain ? DOMAIN_BOOST : 1;
       for (const p of t.phrasings) {
-        const s = this.score(p, words, lineWeight, lineState) * p.factor * boost;
+        const s = this.score(p, words, weightFor(i, p), lineState) * p.factor * boost;
         if (s > bestScore) {
           bestScore = s;
           best = p;

@@ -51,8 +51,8 @@ export function splitIdentifiers(text: string): string {
   return text.replace(/\b([a-z]+)((?:[A-Z][a-z]+)+)\b/g, (_m, head: string, tail: string) => `${head} ${tail.replace(/([A-Z])/g, ' $1')}`);
 }
 
-/** "not latest", "no `:latest` tag", "never latest": the image is pinned. */
-const LATEST_RE = /(?:^|[\s(])(?:(?:not|no|never|avoid|without)\s+(?:using\s+|the\s+|a\s+)*:?latest(?:\s+(?:image\s+)?tags?)?|:latest(?:\s+(?:image\s+)?tags?)?|latest\s+(?:image\s+)?tags?)(?=[\s),.;]|$)/g;
+/** "not latest", "no `:latest` tag", "never latest", "`nginx:latest`": the image is pinned (or should be). */
+const LATEST_RE = /(?:^|[\s(])(?:(?:not|no|never|avoid|without)\s+(?:using\s+|the\s+|a\s+)*(?:(?!migrat)[a-z0-9][a-z0-9._/-]*:)?:?latest(?:\s+(?:image\s+)?tags?)?|(?:(?!migrat)[a-z0-9][a-z0-9._/-]*)?:latest(?:\s+(?:image\s+)?tags?)?|latest\s+(?:image\s+)?tags?)(?=[\s),.;'"]|$)/g;
 
 /** An image reference with a version tag (`node:20-alpine`, `FROM python:3.12-slim`) names an image. */
 const IMAGE_REF = /(^|[\s(`,])((?:[a-z0-9][a-z0-9._-]*\/)*[a-z][a-z0-9._-]*):\d[\w.-]*(?=$|[\s),.;`])/g;
@@ -60,12 +60,26 @@ const IMAGE_REF = /(^|[\s(`,])((?:[a-z0-9][a-z0-9._-]*\/)*[a-z][a-z0-9._-]*):\d[
 /** British spellings of the -ize verbs checklists use ("sanitised", "containerise") read as the American ones. */
 const BRITISH_ISE = /\b(sanit|normal|initial|optim|minim|maxim|author|serial|container|custom|priorit|organ|recogn|summar|util|final|standard|central|visual|synchron|local|categor|parameter|memor|capital|real|special)is(e|es|ed|ing|ation|ations|er|ers)\b/g;
 
+/**
+ * Other British spellings read as the American ones ("behaviour", "analyse", "centre", "licence", "in favour of"),
+ * so both share one stem.
+ */
+const BRITISH = /\b(?:(behavi|col|fav|hon|lab|rum|vap|harb)our(s|ed|ing|ite|ites|able)?|(anal|paral|catal)ys(e|es|ed|ing)|(cent|met|lit|fib|theat)re(s|d)?|(licen|defen|offen)ce(s|d)?|(catal|dial)ogue(s|d)?)\b/g;
+const american = (_m: string, our?: string, ourEnd?: string, ys?: string, ysEnd?: string, re?: string, reEnd?: string, ce?: string, ceEnd?: string, ogue?: string, ogueEnd?: string): string =>
+  our !== undefined ? `${our}or${ourEnd ?? ''}` : ys !== undefined ? `${ys}yz${ysEnd}` : re !== undefined ? `${re}er${reEnd ?? ''}` : ce !== undefined ? `${ce}se${ceEnd ?? ''}` : `${ogue}og${ogueEnd ?? ''}`;
+
+/**
+ * Stems the stemmer gives to words of different meaning: "utilization" (how much of a resource is used) is not
+ * "utils" (a helper module), though both stem to "util".
+ */
+const OWN_STEM: readonly [RegExp, string][] = [[/^utiliz/, 'utiliz']];
+
 const stemCache = new Map<string, string>();
 /** A word's stem, cached: words with a digit or an underscore (names, codes) are kept whole. */
 export function stemWord(w: string): string {
   let s = stemCache.get(w);
   if (s === undefined) {
-    s = w.includes('_') || /\d/.test(w) ? w : stem(w);
+    s = w.includes('_') || /\d/.test(w) ? w : (OWN_STEM.find(([re]) => re.test(w))?.[1] ?? stem(w));
     if (stemCache.size < 20000) stemCache.set(w, s);
   }
   return s;
@@ -77,7 +91,7 @@ export function contentWords(text: string): string[] {
   let t = ` ${splitIdentifiers(plainText(text)).replace(IDENT_RE, (m) => m.replace(/_/g, ' ')).toLowerCase()} `;
   // A command-line flag (`--no-check-certificate`) is one name: a line says it or does not ("health check" is not it).
   t = t.replace(/(^|[\s(`])--([a-z][a-z0-9]*(?:-[a-z0-9]+)+)/g, (_m, before: string, flag: string) => `${before} flag_${flag.replace(/-/g, '_')} `);
-  t = t.replace(BRITISH_ISE, '$1iz$2').replace(LATEST_RE, ' pinned image tag ').replace(IMAGE_REF, '$1$2 image ').replace(/[=:]\s*\d+\b/g, ' ');
+  t = t.replace(BRITISH_ISE, '$1iz$2').replace(BRITISH, american).replace(LATEST_RE, ' pinned image tag ').replace(IMAGE_REF, '$1$2 image ').replace(/[=:]\s*\d+\b/g, ' ');
   t = t.replace(SYNONYM_RE, (_m, before: string, variant: string) => before + (SYNONYM_OF.get(variant) ?? variant));
   const out: string[] = [];
   const seen = new Set<string>();
