@@ -2,8 +2,7 @@ import type { Checklist, Config } from './checklist/schema';
 import { sortProblems, summarize, withUnauditedInputs } from './auditSummary';
 import { FileOutputs, type KindOutputs } from './fileOutputs';
 import { FileStore, type Entry } from './fileStore';
-import type { Slot } from './itemOutput';
-import { assembleItem, type ItemRecord } from './itemRecord';
+import { assembleItem, type ItemOutputs, type ItemRecord } from './itemRecord';
 import { KeptFindings, sameSuppressions } from './keptFindings';
 import { Memos, type Input, type Memo } from './memo';
 import type { Attestation, AuditResult, Problem, Unaudited, UnauditedPolicy } from './model';
@@ -121,10 +120,10 @@ export class Engine {
   private recordOf(ri: ResolvedItem, slot: number): Memo<ItemRecord> {
     const t = ri.template;
     const id = ri.item.id;
-    let outputs: () => { kind?: ParsedFile['kind']; outs: readonly (Slot | undefined)[] }[] = () => [];
+    let outputs: () => ItemOutputs[] = () => [];
     if (t?.scope === 'file') {
       const perKind = t.kinds.map((kind) => ({ kind, outs: this.memos.memo<KindOutputs>(`outputs of ${id} on ${kind}`, (last) => this.outputs.of(this.store.entriesOf(kind), kind, slot, last)) }));
-      outputs = () => perKind.map(({ kind, outs }) => ({ kind, outs: outs.get().outs }));
+      outputs = () => perKind.map(({ kind, outs }) => ({ kind, onFiles: outs.get() }));
     } else if (t?.scope === 'workspace') {
       let run = this.workspaceRuns.get(id);
       if (!run) this.workspaceRuns.set(id, (run = this.memos.memo<WorkspaceRun>(`workspace run of ${id}`, (last) => runWorkspace(this.store, ri, t, last))));

@@ -7,10 +7,18 @@ import { checkFailed, isOutput, stamp, type Slot } from './itemOutput';
 import type { FileKind, Finding, Problem } from './model';
 import type { ResolvedItem } from './resolve';
 
-/** An item's outputs on the files of one kind, position by position with the entries they were read from. */
+/**
+ * An item's outputs on the files of one kind: each entry's slot `at` (undefined for a file without a model).
+ * The outputs themselves stay on the entries: no list per item is kept beside them.
+ */
 export interface KindOutputs {
   entries: readonly Entry[];
-  outs: readonly (Slot | undefined)[];
+  at: number;
+}
+
+/** The output of a {@link KindOutputs} on one of its entries, once `FileOutputs.of` has run it. */
+export function outputOf(entry: Entry, at: number): Slot | undefined {
+  return entry.parsed.model === undefined ? undefined : entry.outs?.[at];
 }
 
 export class FileOutputs {
@@ -75,15 +83,14 @@ export class FileOutputs {
   }
 
   /**
-   * An item's outputs on the entries of a kind, position by position (undefined for a file without a model):
-   * run on first use, then kept until the entry is replaced. Given the last list, only the positions whose
-   * entry was replaced are looked at, and the last list itself is returned (rebased on the current entries)
-   * when their outputs are the very objects they were.
+   * An item's outputs on the entries of a kind (undefined for a file without a model): run on first use,
+   * then kept until the entry is replaced. Given the last outputs, only the positions whose entry was
+   * replaced are looked at, and the last value itself is returned (rebased on the current entries) when
+   * their outputs are the very objects the replaced entries hold.
    */
   of(entries: readonly Entry[], kind: FileKind, slot: number, last: KindOutputs | undefined): KindOutputs {
     const at = this.index.get(kind)![slot];
     const size = this.slots.get(kind)!.length;
-    const outOf = (entry: Entry): Slot | undefined => (entry.parsed.model === undefined ? undefined : ((entry.outs ??= new Array<Slot | undefined>(size))[at] ??= this.run(entry, slot)));
     if (last && last.entries.length === entries.length) {
       let changed: number[] | undefined;
       let same = true;
@@ -94,15 +101,23 @@ export class FileOutputs {
       }
       if (same) {
         if (!changed) return last;
-        const now = changed.map((i) => outOf(entries[i]));
-        last.entries = entries;
-        if (changed.every((i, k) => now[k] === last.outs[i])) return last;
-        const outs = last.outs.slice();
-        changed.forEach((i, k) => (outs[i] = now[k]));
-        return { entries, outs };
+        let equal = true;
+        for (const i of changed) if (this.outOf(entries[i], at, slot, size) !== outputOf(last.entries[i], at)) equal = false;
+        if (equal) {
+          last.entries = entries;
+          return last;
+        }
+        return { entries, at };
       }
     }
-    return { entries, outs: entries.map(outOf) };
+    for (let i = 0; i < entries.length; i++) this.outOf(entries[i], at, slot, size);
+    return { entries, at };
+  }
+
+  /** An entry's output at position `at` of its kind's slots (the item's `slot`), run on first use. */
+  private outOf(entry: Entry, at: number, slot: number, size: number): Slot | undefined {
+    if (entry.parsed.model === undefined) return undefined;
+    return ((entry.outs ??= new Array<Slot | undefined>(size))[at] ??= this.run(entry, slot));
   }
 
   private run(entry: Entry, slot: number, values?: FileValues): Slot {

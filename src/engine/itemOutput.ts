@@ -58,32 +58,39 @@ export function stamp(out: CheckOutput | undefined, ri: ResolvedItem, problem: P
   const ruleId = ri.item.id;
   const severity = ri.severity;
   const raw = out.findings;
+  // an output of one finding in the checked file and nothing else is kept as the finding alone: no list made for it
+  if (raw.length === 1 && !copies && raw[0].file === checked && out.evidence === undefined && !problem && !unaudited) {
+    return stampOne(raw[0], ri, ruleId, severity, fixable, copies);
+  }
   const findings: Finding[] = new Array<Finding>(raw.length);
   let isForeign = false;
   for (let i = 0; i < raw.length; i++) {
     const f = raw[i];
     if (!isForeign && f.file !== checked) isForeign = true;
-    const message = recentMessage(ri, f.message);
-    // A file check's fresh raw finding becomes the stamped one in place (same keys, same order as a copy), and so
-    // does a finding made for its run alone (FreshFinding, a workspace check's too): no copy kept beside it.
-    if ((!copies && !Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) || f instanceof FreshFinding) {
-      const stamped = f as Finding;
-      stamped.message = message;
-      stamped.ruleId = ruleId;
-      stamped.severity = severity;
-      stamped.fixable = fixable;
-      findings[i] = stamped;
-      continue;
-    }
-    // A workspace check's findings are copies, kept from one run to the next per raw finding: one the check
-    // memoises keeps its stamped object (files whose findings did not change keep their order). Copies share a few
-    // shapes; stamping in place would leave the audit's loops with as many as the checks have literals.
-    const copy = copies?.before?.get(f) ?? stampedCopy(f, message, ruleId, severity, fixable);
-    copies?.after.set(f, copy);
-    findings[i] = copy;
+    findings[i] = stampOne(f, ri, ruleId, severity, fixable, copies);
   }
-  if (findings.length === 1 && !copies && !isForeign && out.evidence === undefined && !problem && !unaudited) return findings[0];
   return { applicable: true, findings, evidence: out.evidence, problem, unaudited, foreign: isForeign, kept: undefined }; // `kept` set later: a slot of its own
+}
+
+/** One finding of a check's output, stamped with the item's id, severity and fixability. */
+function stampOne(f: RawFinding, ri: ResolvedItem, ruleId: string, severity: Severity, fixable: boolean, copies: { before?: ReadonlyMap<RawFinding, Finding>; after: Map<RawFinding, Finding> } | undefined): Finding {
+  const message = recentMessage(ri, f.message);
+  // A file check's fresh raw finding becomes the stamped one in place (same keys, same order as a copy), and so
+  // does a finding made for its run alone (FreshFinding, a workspace check's too): no copy kept beside it.
+  if ((!copies && !Object.prototype.hasOwnProperty.call(f, 'ruleId') && Object.isExtensible(f)) || f instanceof FreshFinding) {
+    const stamped = f as Finding;
+    stamped.message = message;
+    stamped.ruleId = ruleId;
+    stamped.severity = severity;
+    stamped.fixable = fixable;
+    return stamped;
+  }
+  // A workspace check's findings are copies, kept from one run to the next per raw finding: one the check
+  // memoises keeps its stamped object (files whose findings did not change keep their order). Copies share a few
+  // shapes; stamping in place would leave the audit's loops with as many as the checks have literals.
+  const copy = copies?.before?.get(f) ?? stampedCopy(f, message, ruleId, severity, fixable);
+  copies?.after.set(f, copy);
+  return copy;
 }
 
 /**

@@ -1,5 +1,7 @@
 // One item's part of an audit, assembled from its check outputs, and what it reports per file.
 import { ZERO_RANGE } from './auditSummary';
+import { outputOf, type KindOutputs } from './fileOutputs';
+import type { Entry } from './fileStore';
 import { NOT_APPLICABLE, NOTHING_FOUND, isOutput, itemResult, type ItemOut, type Slot } from './itemOutput';
 import type { KeptFindings } from './keptFindings';
 import type { Attestation, Evidence, FileKind, Finding, ItemResult, Problem, Unaudited } from './model';
@@ -35,6 +37,9 @@ export class ItemRecord implements ReportedPart {
   }
 }
 
+/** A file-scope item's outputs on the files of a kind (kept on their entries), or a workspace item's output. */
+export type ItemOutputs = { kind: FileKind; onFiles: KindOutputs; outs?: undefined } | { kind?: undefined; onFiles?: undefined; outs: readonly (Slot | undefined)[] };
+
 /** What an item is assembled from. */
 export interface ItemInputs {
   ri: ResolvedItem;
@@ -43,8 +48,8 @@ export interface ItemInputs {
   silencing: KeptFindings;
   /** Changes whenever a suppression may have changed. */
   suppressionEpoch: number;
-  /** The outputs of a file-scope item on the files of each kind it reads (undefined: a file without a model), or a workspace item's output. */
-  outputs: readonly { kind?: FileKind; outs: readonly (Slot | undefined)[] }[];
+  /** The outputs of a file-scope item on the files of each kind it reads, or a workspace item's output. */
+  outputs: readonly ItemOutputs[];
   /** The item's last record, if any, and where to note the files whose reported findings changed since. */
   previous: ItemRecord | undefined;
   dirty: Set<string>;
@@ -75,18 +80,30 @@ export function assembleItem(x: ItemInputs): ItemRecord {
     for (let i = 0; i < kept.length; i++) reported.push(kept[i]);
     if (out.evidence) for (let i = 0; i < out.evidence.length; i++) evidence.push(out.evidence[i]);
   };
-  for (const { kind, outs } of x.outputs) {
+  const alone = (f: Finding, entry: Entry | undefined) => {
+    // a finding alone: the output of one finding in the checked file and nothing else
+    applicable = true;
+    if (strict || x.silencing.keeps(f, item.aliases, x.suppressionEpoch, entry)) reported.push(f);
+    else suppressed++;
+  };
+  for (const { kind, onFiles, outs } of x.outputs) {
+    if (onFiles) {
+      const { entries, at } = onFiles;
+      for (let i = 0; i < entries.length; i++) {
+        const out = outputOf(entries[i], at);
+        // most files pass or are out of scope: the shared outputs need no bookkeeping
+        if (out === NOTHING_FOUND) applicable = true;
+        else if (out === NOT_APPLICABLE || out === undefined) continue;
+        else if (isOutput(out)) take(out, kind);
+        else alone(out, entries[i]);
+      }
+      continue;
+    }
     for (const out of outs) {
-      // most files pass or are out of scope: the shared outputs need no bookkeeping
       if (out === NOTHING_FOUND) applicable = true;
       else if (out === NOT_APPLICABLE || out === undefined) continue;
       else if (isOutput(out)) take(out, kind);
-      else {
-        // a finding alone: the output of one finding in the checked file and nothing else
-        applicable = true;
-        if (strict || x.silencing.keeps(out, item.aliases, x.suppressionEpoch)) reported.push(out);
-        else suppressed++;
-      }
+      else alone(out, undefined);
     }
   }
   const result = itemResult(ri, reported, evidence, applicable, unaudited.length > 0, x.attestation);

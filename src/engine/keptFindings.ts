@@ -1,7 +1,8 @@
 // Which findings of a check's output no suppression comment or annotation silences.
 import type { ItemOut } from './itemOutput';
 import type { Finding } from './model';
-import { findSuppression, noSuppressions, type FileSuppressions } from './suppress';
+import type { Entry } from './fileStore';
+import { findSuppression, noSuppressions, readSuppressions, type FileSuppressions } from './suppress';
 
 /**
  * The findings of check outputs that no suppression silences. Whether a finding is silenced is remembered
@@ -47,9 +48,12 @@ export class KeptFindings {
     return kept;
   }
 
-  /** Whether no suppression silences a finding kept alone in its file's slot (see `Slot`): judged once per finding while the suppressions stand. */
-  keeps(f: Finding, aliases: readonly string[], epoch: number): boolean {
-    const s = this.suppressionsOf(f.file);
+  /**
+   * Whether no suppression silences a finding kept alone in its file's slot (see `Slot`): judged once per
+   * finding while the suppressions stand. `entry`: the entry of the finding's file, when the caller holds it.
+   */
+  keeps(f: Finding, aliases: readonly string[], epoch: number, entry?: Entry): boolean {
+    const s = entry ? (entry.suppressions ??= readSuppressions(entry.parsed)) : this.suppressionsOf(f.file);
     // a file that suppresses nothing needs no lookup (and no entry in the memo)
     if (!s || noSuppressions(s)) return true;
     if (this.epoch !== epoch) {

@@ -41,14 +41,15 @@ export const finalInstruction = fileCheck({
     }
     const facts = dockerfileFacts(ctx.model);
     const example = params.examples.find((e) => told(facts, e.when))?.text ?? params.example;
-    const hint = example ? `, e.g. ${example.replace(/\{port\}/g, String(exposedPort(final) ?? '<port>'))}` : '';
+    const hint = example ? `, e.g. ${example.includes('{port}') ? example.replace(/\{port\}/g, String(exposedPort(final) ?? '<port>')) : example}` : '';
     return passOrFail([dockerFinding(ctx, fromRange(final), `The final stage has no ${keyword}; add one${hint}.`, final)]);
   },
 });
 
 /** Whether the facts are known to match (unlike `matches`, what cannot be told does not pick an example). */
 function told(facts: ServiceFacts, when: AppliesTo): boolean {
-  if (when.runtime && !facts.runtimes.slice(0, 1).some((r) => when.runtime!.includes(r))) return false;
+  // the first runtime alone: the one the service is told to run
+  if (when.runtime && (facts.runtimes.length === 0 || !when.runtime.includes(facts.runtimes[0]))) return false;
   if (when.base && (facts.base === undefined || !when.base.includes(facts.base))) return false;
   return true;
 }

@@ -3,7 +3,7 @@ import type { RawFinding } from '../../model';
 import type { DockerInstruction, DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail, type CheckOutput } from '../template';
 import { program, subcommand, type CommandProgram, type ShellCommand, type Word } from './shell';
-import { dockerContext, dockerFinding, flags, properties, stageChain, type DockerContext } from './util';
+import { dockerContext, dockerFinding, flags, properties, stageChain, type DockerContext, type RunIndex } from './util';
 
 const Command = z.strictObject({
   programs: z.array(z.string().min(1)).optional().describe('Program names (`apt-get`, `pip3`); wrappers such as sudo and env are skipped. Absent: every command.'),
@@ -125,10 +125,16 @@ class RulesByProgram {
   /** The rules of the env list by variable name, in their order. */
   readonly envByName = new Map<string, Params['env']>();
   /** Every program the rules name; undefined when a rule applies to any program. */
-  readonly programs: readonly string[] | undefined;
+  readonly programs: ReadonlySet<string> | undefined;
   constructor(private readonly rules: readonly CommandRule[], env: Params['env']) {
     for (const e of env) for (const n of e.names) this.envByName.set(n, [...(this.envByName.get(n) ?? []), e]);
-    this.programs = rules.every((r) => r.programs) ? [...new Set(rules.flatMap((r) => r.programs!))] : undefined;
+    this.programs = rules.every((r) => r.programs) ? new Set(rules.flatMap((r) => r.programs!)) : undefined;
+  }
+  /** Whether a file runs a program the rules name (a file runs a few programs; the rules may name dozens). */
+  named(runs: RunIndex): boolean {
+    if (!this.programs) return true;
+    for (const name of runs.programs) if (this.programs.has(name)) return true;
+    return false;
   }
   for(name: string): readonly CommandRule[] {
     let list = this.byName.get(name);
@@ -211,21 +217,21 @@ export const runCommand = fileCheck({
   run(file, params, values) {
     const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
-    const shipped: readonly DockerStage[] | undefined = params.shippedOnly && ctx.model.final ? stageChain(ctx.model, ctx.model.final) : undefined;
     const rules = rulesOf(params);
-    if (params.env.length === 0 && rules.programs) {
+    const programs = rules.programs;
+    if (params.env.length === 0 && programs) {
       // the shared list of the file's commands: only those that run a program the rules name
       const runs = ctx.runs();
-      let named = false;
-      for (const name of rules.programs) if (runs.programs.has(name)) named = true;
       // most files run none of them: nothing matched, nothing found, nothing made
-      if (!named) return params.onlyWhenUsed ? undefined : passOrFail([]);
+      if (!rules.named(runs)) return params.onlyWhenUsed ? undefined : passOrFail([]);
+      const shipped = shippedStages(ctx, params);
       const j = new Judgement(ctx, params, rules);
       for (const r of runs.commands) {
-        if (rules.programs.includes(r.program.name) && (!shipped || shipped.includes(r.stage))) j.judge(r.stage, r.ins, r.cmd, r.program);
+        if (programs.has(r.program.name) && (!shipped || shipped.includes(r.stage))) j.judge(r.stage, r.ins, r.cmd, r.program);
       }
       return j.output();
     }
+    const shipped = shippedStages(ctx, params);
     const j = new Judgement(ctx, params, rules);
     const findings = j.findings;
     for (const stage of ctx.model.stages) {
@@ -256,6 +262,11 @@ export const runCommand = fileCheck({
     return j.output();
   },
 });
+
+/** With `shippedOnly`, the stages the final image is built from; undefined when every stage counts. */
+function shippedStages(ctx: DockerContext, params: Params): readonly DockerStage[] | undefined {
+  return params.shippedOnly && ctx.model.final ? stageChain(ctx.model, ctx.model.final) : undefined;
+}
 
 /** The findings of one run-command item on one file, command by command (a class: one object rather than closures per run). */
 class Judgement {
