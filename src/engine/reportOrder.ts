@@ -1,4 +1,4 @@
-// Findings in report order (file, line, character, rule), kept per file so that an audit re-sorts only files whose findings changed.
+// Findings in report order (file, line, character, rule), kept so that an audit re-sorts only files whose findings changed.
 import { sameList } from './checks/derived';
 import { startCharacter, startLine } from './keptRange';
 import type { Finding } from './model';
@@ -11,29 +11,29 @@ export interface ReportedPart {
 }
 
 /**
- * The findings of the last audit in report order, kept per file, so that an audit rebuilds and sorts only
- * the files whose findings changed. Findings about files the engine does not hold (strays) are kept too,
- * and put in order among the others.
+ * The findings of the last audit in report order, so that an audit rebuilds and sorts only the files whose
+ * findings changed: each file's findings are its run of the last order (no list kept per file). Findings
+ * about files the engine does not hold (strays) are kept too, and put in order among the others.
  */
 export class FindingOrder {
-  private lists = new Map<string, Finding[]>();
   private strays = new Set<string>();
   private last?: Ordered;
 
   /** Nothing reported so far (a first audit, or new checklists): every file's list is built, none compared. */
   get empty(): boolean {
-    return this.lists.size === 0 && this.strays.size === 0;
+    return this.last === undefined || this.last.findings.length === 0;
   }
 
   reset(): void {
-    this.lists = new Map();
     this.strays = new Set();
     this.last = undefined;
   }
 
   /** A file the engine no longer holds: findings still listed for it are strays until the next audit drops them. */
   removed(path: string): void {
-    if (this.lists.has(path)) this.strays.add(path);
+    const last = this.last;
+    const i = last ? indexOf(last.paths, path) : -1;
+    if (last && i >= 0 && last.starts[i + 1] > last.starts[i]) this.strays.add(path);
   }
 
   /**
@@ -68,16 +68,14 @@ export class FindingOrder {
     for (const file of dirty ?? lists.keys()) {
       const list = lists.get(file);
       if (!list) {
-        this.lists.delete(file);
         this.strays.delete(file);
         continue;
       }
       if (list.length > 1) sortInFile(list);
-      this.lists.set(file, list);
       if (!held(file)) this.strays.add(file);
     }
     for (const file of this.strays) if (held(file)) this.strays.delete(file);
-    this.last = sortedByFile(this.lists, this.strays.size > 0 ? undefined : sortedPaths(), dirty, this.last);
+    this.last = sortedByFile(lists, this.strays.size > 0 ? undefined : sortedPaths(), dirty, this.last);
     return this.last.findings;
   }
 }
@@ -107,9 +105,10 @@ export interface Ordered {
 
 /**
  * All findings in report order (file, line, character, rule; ties keep check order): grouped by file
- * while collected, so only each file's few findings are sorted. The paths come pre-sorted unless some
- * findings are about files the engine does not hold (`sortedPaths` undefined). Given the last order over
- * the same paths and the files whose findings changed since, the list is the last one with those files'
+ * while collected, so only each file's few findings are sorted. `byFile` holds the lists of the `dirty`
+ * files (of every file when `dirty` is undefined); every other file keeps its run of the `last` order.
+ * The paths come pre-sorted unless some findings are about files the engine does not hold (`sortedPaths`
+ * undefined). Given the last order over the same paths, the list is the last one with the changed files'
  * runs replaced: no lookup per file.
  */
 export function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readonly string[] | undefined, dirty?: ReadonlySet<string>, last?: Ordered): Ordered {
@@ -117,21 +116,35 @@ export function sortedByFile(byFile: Map<string, Finding[]>, sortedPaths: readon
     const spliced = splice(byFile, last, dirty);
     if (spliced) return spliced;
   }
-  const paths = sortedPaths ?? [...byFile.keys()].sort();
+  // the last order's runs of the files not rebuilt, in its (sorted) order: read by walking both lists of paths
+  const kept = dirty && last ? last : undefined;
+  let paths = sortedPaths;
+  if (!paths) {
+    const names = [...byFile.keys()];
+    if (kept) for (let i = 0; i < kept.paths.length; i++) if (kept.starts[i + 1] > kept.starts[i] && !dirty!.has(kept.paths[i])) names.push(kept.paths[i]);
+    paths = names.sort();
+  }
   let total = 0;
   for (const list of byFile.values()) total += list.length;
+  if (kept) for (let i = 0; i < kept.paths.length; i++) if (!dirty!.has(kept.paths[i])) total += kept.starts[i + 1] - kept.starts[i];
   // sized once: this runs after every edit, over every finding of the workspace
   const out = new Array<Finding>(total);
   const starts = new Int32Array(paths.length + 1);
   let n = 0;
+  let k = 0;
   for (let i = 0; i < paths.length; i++) {
     starts[i] = n;
-    const list = byFile.get(paths[i]);
-    if (!list) continue;
-    for (let j = 0; j < list.length; j++) out[n++] = list[j];
+    const path = paths[i];
+    if (!kept || dirty!.has(path)) {
+      const list = byFile.get(path);
+      if (list) for (let j = 0; j < list.length; j++) out[n++] = list[j];
+      continue;
+    }
+    while (k < kept.paths.length && kept.paths[k] < path) k++;
+    if (k < kept.paths.length && kept.paths[k] === path) for (let j = kept.starts[k]; j < kept.starts[k + 1]; j++) out[n++] = kept.findings[j];
   }
   starts[paths.length] = n;
-  return { paths, starts, findings: out };
+  return { paths, starts, findings: n === total ? out : out.slice(0, n) };
 }
 
 /** The last order with the runs of the changed files replaced; undefined when one of them is not among its paths. */
