@@ -44,6 +44,10 @@ describe('Markdown linking on public checklists', () => {
     dev3: { recall: 0.88, precision: 0.91, falseAutomated: 0.018 },
     // dev7 raised with the rule lexicons written from what each rule requires (60/72, 83/92; 83/91 with the operations checklist).
     dev7: { recall: 0.83, precision: 0.9, falseAutomated: 0.057 },
+    // A tuned part added with the ninth set; floors from its first measurement: 64/122, 69/85 and 5/114 by default,
+    // 63/122, 68/84 and 5/114 with the operations checklist; with the rule phrasings landed at the same time, 64/122,
+    // 69/85 and 4/114 (63/122, 68/84 and 4/114).
+    dev8: { recall: 0.51, precision: 0.8, falseAutomated: 0.044 },
     // A fifth set, all held out and never tuned on; floors from its first measurement: 74/138, 89/113 and 9/182 by
     // default, 72/138, 87/109 and 7/182 with the operations checklist.
     // Tuned on since the eighth set was added: raised when a bold label with a describing rest was read as the line's
@@ -104,7 +108,7 @@ describe('Markdown linking on public checklists', () => {
   it('every line of every part is labelled, and each part has checkable and operational lines', () => {
     for (const part of PARTS) {
       const s = score(linkPart(part, builtinSet(builtinChecklists(), false)));
-      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, validation5: 100, validation6: 100, validation7: 110, validation8: 120, validation9: 100 }[part];
+      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, dev8: 100, validation5: 100, validation6: 100, validation7: 110, validation8: 120, validation9: 100 }[part];
       assert.ok(s.checkable >= least && s.uncheckable >= least, `${part}: ${s.checkable} checkable, ${s.uncheckable} not`);
     }
   });
