@@ -11,7 +11,13 @@ import * as path from 'node:path';
 import { loadBuiltinChecklists } from '../src/node/host';
 import { builtinSet, linkPart, PARTS, score, type LineResult, type Part } from '../test/unit/markdownDevSet';
 
-const { checklists } = loadBuiltinChecklists(path.resolve(__dirname, '..', 'checklists'));
+const { checklists, problems } = loadBuiltinChecklists(path.resolve(__dirname, '..', 'checklists'));
+// a checklist that does not load would drop its rules from the scores while the figures still print
+if (problems.length) {
+  for (const p of problems) console.error(`${p.file}${p.range ? `:${p.range.start.line + 1}` : ''}: ${p.message}`);
+  console.error('eval:linker: the built-in checklists have problems; no figures printed.');
+  process.exit(1);
+}
 const showMisses = process.argv.includes('--misses');
 const tunedOnly = process.argv.includes('--tuned');
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
