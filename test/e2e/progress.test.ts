@@ -48,6 +48,9 @@ function identicalSiblings(rows: { level: number; text: string }[]): string[] {
   return same;
 }
 
+/** How long one look at an element may wait: a look that waited for an element gone (Playwright's 30 s default) would miss the states it samples. */
+const PROBE_MS = 200;
+
 describe('Shipshape while the first scan reads a large repository (headless Chromium)', function () {
   this.timeout(240000);
   let context: BrowserContext | undefined;
@@ -84,8 +87,8 @@ describe('Shipshape while the first scan reads a large repository (headless Chro
     const seen: string[] = [];
     let screenshot = false;
     while (Date.now() < until) {
-      const message = (await sidebar.getByText(/^Scanning… \d+\/\d+ files read/).first().textContent({ timeout: 200 }).catch(() => null)) ?? (await page.locator('.pane-header .description, .title .description, .composite.title .description').first().textContent().catch(() => null)) ?? '';
-      const statusText = (await status.textContent().catch(() => null)) ?? '';
+      const message = (await sidebar.getByText(/^Scanning… \d+\/\d+ files read/).first().textContent({ timeout: PROBE_MS }).catch(() => null)) ?? (await page.locator('.pane-header .description, .title .description, .composite.title .description').first().textContent({ timeout: PROBE_MS }).catch(() => null)) ?? '';
+      const statusText = (await status.textContent({ timeout: PROBE_MS }).catch(() => null)) ?? '';
       const m = /^Scanning… (\d+)\/(\d+) files read/.exec(message);
       const shownRows = m && (await rows.count()) > 0 ? await readRows(rows) : [];
       const shown = `${message || '-'} | ${statusText || '-'} | ${m ? shownRows.length : await rows.count()} rows`;
