@@ -10,7 +10,7 @@ import { hideSecret, secretLinesIn } from './diffRedact';
 import { writeFileAtomic, writeInPlace } from '../node/write';
 import { one, parseArgs, UsageError } from './args';
 import type { Command } from './commands';
-import type { CliIO } from './io';
+import { writeSetupErrors, type CliIO } from './io';
 
 /**
  * A unified diff of one file (`/dev/null` for a file the fix creates). A dry run is often printed in a CI
@@ -140,7 +140,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const dryRun = args.flags.has('dry-run');
   const { engine, setup, result: audit } = await scanFolder(dir, { configFile: one(args, 'config'), checklistFiles: args.values.get('checklist'), strict: args.flags.has('strict') });
   if (setup.fatal) {
-    for (const p of setup.problems.filter((p) => p.severity === 'error')) io.stderr.write(`${printable(p.file)}${p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : ''}: ${printable(p.message)}\n`);
+    writeSetupErrors(setup.problems, io);
     io.stderr.write('shipshape: fix the configuration or checklist errors above, then run again.\n');
     return 2;
   }

@@ -13,9 +13,17 @@ export interface CliIO {
  */
 export function reportSetupErrors(setup: { fatal: boolean; problems: readonly Problem[] }, io: Pick<CliIO, 'stderr'>): void {
   if (!setup.fatal) return;
-  for (const p of setup.problems.filter((p) => p.severity === 'error')) {
-    const pos = p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : '';
-    io.stderr.write(`${printable(p.file)}${pos}: ${printable(p.message)}\n`);
-  }
+  writeSetupErrors(setup.problems, io);
   io.stderr.write('shipshape: configuration or checklist errors above (exit code 2); everything else was audited.\n');
+}
+
+/** Each error among setup problems on stderr as `file:line:col: message`, printable on a terminal. */
+export function writeSetupErrors(problems: readonly Problem[], io: Pick<CliIO, 'stderr'>): void {
+  for (const p of problems.filter((p) => p.severity === 'error')) io.stderr.write(`${problemLine(p.file, p)}\n`);
+}
+
+/** `file:line:col: [severity: ]message` with 1-based positions, printable on a terminal. */
+export function problemLine(file: string, p: Pick<Problem, 'range' | 'message' | 'severity'>, withSeverity = false): string {
+  const pos = p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : '';
+  return `${printable(file)}${pos}: ${withSeverity ? `${p.severity ?? 'error'}: ` : ''}${printable(p.message)}`;
 }

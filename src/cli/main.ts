@@ -8,13 +8,13 @@ import { unauditedSeverity, type AuditResult, type Severity } from '../engine/mo
 import { markdownFindings, withFindings } from '../engine/report/markdownFindings';
 import { jsonReportChunks } from '../engine/report/json';
 import { sarifChunks } from '../engine/report/sarif';
-import { printable, toTextReport } from '../engine/report/text';
+import { toTextReport } from '../engine/report/text';
 import { loadBuiltinChecklists, scanFolder } from '../node/host';
 import { phaseDone } from '../node/phases';
 import { writeFileAtomic } from '../node/write';
 import { choice, one, parseArgs, UsageError } from './args';
 import { VERSION } from './version';
-import { reportSetupErrors, type CliIO } from './io';
+import { problemLine, reportSetupErrors, type CliIO } from './io';
 import { COMMANDS } from './commands';
 
 const HELP = (): string => `shipshape ${VERSION} — production readiness audit
@@ -173,7 +173,7 @@ async function checklist(argv: string[], io: { stdout: NodeJS.WritableStream; st
       continue;
     }
     const { checklist: c, problems } = loadChecklist(text, f);
-    for (const p of problems) io.stderr.write(`${f}${p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : ''}: ${p.severity ?? 'error'}: ${printable(p.message)}\n`);
+    for (const p of problems) io.stderr.write(`${problemLine(f, p, true)}\n`);
     if (problems.some((p) => p.severity === 'error') || !c) bad++;
     else io.stdout.write(`${f}: ok (${c.sections.reduce((n, s) => n + s.items.length, 0)} items in ${c.sections.length} sections)\n`);
   }

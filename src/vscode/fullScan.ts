@@ -192,12 +192,13 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
         prof.yields++;
         yielded = Date.now();
       }
-      // (a later one is skipped when the rest of the files will be read before it is due: the complete result comes
-      // then; the first comes whenever a noticeable part of the reading is left, since auditing the whole folder
-      // after the reading takes a while too)
+      // (one is due `every` ms after the last, and skipped when less reading than that is left, at most a second:
+      // the complete result comes then; the first comes whenever a quarter second is left, since auditing the
+      // whole folder after the reading takes a while too)
       const now = Date.now();
       const left = ((now - started) / done) * (files.length - done);
-      if (now - published >= (partials ? Math.max(PARTIAL_EVERY_MS, PARTIAL_SHARE * lastPartial) : PARTIAL_FIRST_MS) && left >= (partials ? PARTIAL_EVERY_MS : PARTIAL_FIRST_MS) && run.current()) {
+      const every = partials ? Math.max(PARTIAL_EVERY_MS, PARTIAL_SHARE * lastPartial) : PARTIAL_FIRST_MS;
+      if (now - published >= every && left >= Math.min(every, PARTIAL_EVERY_MS) && run.current()) {
         const t0 = Date.now();
         a.publishPartial(engine, setup);
         published = Date.now();

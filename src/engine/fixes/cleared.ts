@@ -1,7 +1,7 @@
 import type { AuditOptions, Engine } from '../audit';
 import type { Finding } from '../model';
-import { kindFor, type ReadFile } from './run';
-import { fixedTextProblem } from './verify';
+import type { ReadFile } from './run';
+import { fixedTextProblem, kindFor } from './verify';
 
 /** What identifies a finding before and after its fix: a finding with this key after the fix was not fixed. */
 function goneKey(f: Finding): string {

@@ -1,23 +1,17 @@
 import type { AuditOptions, Engine } from '../audit';
-import { classifyPath, sniffKubernetes } from '../discover';
-import type { FileEdit, FileKind, Finding, TextEdit } from '../model';
+import type { FileEdit, Finding, TextEdit } from '../model';
 import { applyEdits } from '../text';
 import { renderedOrigin, renderedFix } from './rendered';
 import { RenderedTexts } from './renderedDocs';
 import { shiftLines } from '../render/sourceMap';
 import { clashes, spans, type Span } from './spans';
 import type { FixOutput } from './template';
-import { fixedTextProblem } from './verify';
+import { fixedTextProblem, kindFor } from './verify';
 import { placeKey, verifyAll } from './cleared';
 
 export type ReadFile = (path: string) => string | undefined;
 
-/** A file's kind from its path and text, as the scanner would see it. */
-export function kindFor(path: string, text: string): FileKind | undefined {
-  const k = classifyPath(path);
-  if (k === 'maybeKubernetes') return sniffKubernetes(text, path) ? 'kubernetes' : undefined;
-  return k;
-}
+export { kindFor };
 
 /** Why a file may not be written (a symbolic link to outside the folder…), or undefined when it may. */
 export type Unwritable = (file: string) => string | undefined;

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { classifyPath, sniffKubernetes } from '../discover';
 import type { FileKind } from '../model';
 import { parseFile } from '../parse';
 import { withoutStacks } from '../parse/yamlSupport';
@@ -75,4 +76,11 @@ export function fixedTextProblem(path: string, before: string | undefined, after
   if (isJson(path, kind, after) || isYaml(path, kind)) return undefined;
   if (errorCount(path, after, kind) > (before === undefined ? 0 : errorCount(path, before, kind))) return `the fix would leave ${path} unparseable`;
   return undefined;
+}
+
+/** A file's kind from its path and text, as the scanner would see it. */
+export function kindFor(path: string, text: string): FileKind | undefined {
+  const k = classifyPath(path);
+  if (k === 'maybeKubernetes') return sniffKubernetes(text, path) ? 'kubernetes' : undefined;
+  return k;
 }

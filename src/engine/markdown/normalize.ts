@@ -57,16 +57,18 @@ const LATEST_RE = /(?:^|[\s(])(?:(?:not|no|never|avoid|without)\s+(?:using\s+|th
 /** An image reference with a version tag (`node:20-alpine`, `FROM python:3.12-slim`) names an image. */
 const IMAGE_REF = /(^|[\s(`,])((?:[a-z0-9][a-z0-9._-]*\/)*[a-z][a-z0-9._-]*):\d[\w.-]*(?=$|[\s),.;`])/g;
 
-/** British spellings of the -ize verbs checklists use ("sanitised", "containerise") read as the American ones. */
-const BRITISH_ISE = /\b(sanit|normal|initial|optim|minim|maxim|author|serial|container|custom|priorit|organ|recogn|summar|util|final|standard|central|visual|synchron|local|categor|parameter|memor|capital|real|special)is(e|es|ed|ing|ation|ations|er|ers)\b/g;
-
 /**
- * Other British spellings read as the American ones ("behaviour", "analyse", "centre", "licence", "in favour of"),
- * so both share one stem.
+ * British spellings read as the American ones, so both share one stem: the -ise verbs checklists use
+ * ("sanitised", "containerise"), and "behaviour", "analyse", "centre", "licence", "catalogue" ("in favour of").
  */
-const BRITISH = /\b(?:(behavi|col|fav|hon|lab|rum|vap|harb)our(s|ed|ing|ite|ites|able)?|(anal|paral|catal)ys(e|es|ed|ing)|(cent|met|lit|fib|theat)re(s|d)?|(licen|defen|offen)ce(s|d)?|(catal|dial)ogue(s|d)?)\b/g;
-const american = (_m: string, our?: string, ourEnd?: string, ys?: string, ysEnd?: string, re?: string, reEnd?: string, ce?: string, ceEnd?: string, ogue?: string, ogueEnd?: string): string =>
-  our !== undefined ? `${our}or${ourEnd ?? ''}` : ys !== undefined ? `${ys}yz${ysEnd}` : re !== undefined ? `${re}er${reEnd ?? ''}` : ce !== undefined ? `${ce}se${ceEnd ?? ''}` : `${ogue}og${ogueEnd ?? ''}`;
+const BRITISH: readonly [RegExp, string][] = [
+  [/\b(sanit|normal|initial|optim|minim|maxim|author|serial|container|custom|priorit|organ|recogn|summar|util|final|standard|central|visual|synchron|local|categor|parameter|memor|capital|real|special)is(e|es|ed|ing|ation|ations|er|ers)\b/g, '$1iz$2'],
+  [/\b(behavi|col|fav|hon|lab|rum|vap|harb)our(s|ed|ing|ite|ites|able)?\b/g, '$1or$2'],
+  [/\b(anal|paral|catal)ys(e|es|ed|ing)\b/g, '$1yz$2'],
+  [/\b(cent|met|lit|fib|theat)re(s|d)?\b/g, '$1er$2'],
+  [/\b(licen|defen|offen)ce(s|d)?\b/g, '$1se$2'],
+  [/\b(catal|dial)ogue(s|d)?\b/g, '$1og$2'],
+];
 
 /**
  * Stems the stemmer gives to words of different meaning: "utilization" (how much of a resource is used) is not
@@ -91,7 +93,8 @@ export function contentWords(text: string): string[] {
   let t = ` ${splitIdentifiers(plainText(text)).replace(IDENT_RE, (m) => m.replace(/_/g, ' ')).toLowerCase()} `;
   // A command-line flag (`--no-check-certificate`) is one name: a line says it or does not ("health check" is not it).
   t = t.replace(/(^|[\s(`])--([a-z][a-z0-9]*(?:-[a-z0-9]+)+)/g, (_m, before: string, flag: string) => `${before} flag_${flag.replace(/-/g, '_')} `);
-  t = t.replace(BRITISH_ISE, '$1iz$2').replace(BRITISH, american).replace(LATEST_RE, ' pinned image tag ').replace(IMAGE_REF, '$1$2 image ').replace(/[=:]\s*\d+\b/g, ' ');
+  for (const [re, american] of BRITISH) t = t.replace(re, american);
+  t = t.replace(LATEST_RE, ' pinned image tag ').replace(IMAGE_REF, '$1$2 image ').replace(/[=:]\s*\d+\b/g, ' ');
   t = t.replace(SYNONYM_RE, (_m, before: string, variant: string) => before + (SYNONYM_OF.get(variant) ?? variant));
   const out: string[] = [];
   const seen = new Set<string>();

@@ -6,7 +6,7 @@ import { parseIgnoreFile } from './ignoreFile';
 import { parseKubernetes } from './kubernetes';
 import { parseMarkdownChecklist } from './markdownChecklist';
 import { parsePackageJson } from './packageJson';
-import { OUT_OF_STACK, parseYaml, type YamlFile } from './yamlSupport';
+import { parseYaml, tooDeep, type YamlFile } from './yamlSupport';
 
 type Parser = (text: string, file: string) => { model: unknown; problems: Problem[] };
 
@@ -54,6 +54,6 @@ export function parseFile(src: SourceFile): ParsedFile {
     const { model, problems } = src.rendered && src.kind === 'kubernetes' ? parseKubernetes(src.text, src.path, { rendered: true }) : parser(src.text, src.path);
     return { path: src.path, kind: src.kind, text: src.text, model, problems: capProblems(problems, src.path) };
   } catch (e) {
-    return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: OUT_OF_STACK.test((e as Error).message) ? 'The file is nested too deeply to read (the parser ran out of stack); it is not audited.' : `Internal error while parsing: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' }] };
+    return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: tooDeep((e as Error).message, 'file') ?? `Internal error while parsing: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' }] };
   }
 }

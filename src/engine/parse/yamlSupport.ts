@@ -158,7 +158,7 @@ export function parseYaml(text: string, file: string, options: YamlOptions = {})
     doc.errors.forEach((err, i) => {
       const [start, end] = err.pos;
       const range = toRange(lineCounter, start, Math.max(end, start));
-      const what = err.code === 'DUPLICATE_KEY' ? `${err.message}: checks and fixes would not agree on its value, so the document is not audited` : OUT_OF_STACK.test(err.message) ? TOO_DEEP : `YAML syntax error, the document is not audited: ${firstLine(err.message)}`;
+      const what = err.code === 'DUPLICATE_KEY' ? `${err.message}: checks and fixes would not agree on its value, so the document is not audited` : (tooDeep(err.message, 'document') ?? `YAML syntax error, the document is not audited: ${firstLine(err.message)}`);
       if (i === 0) problems.push({ file, message: why ? `${why} (YAML: ${firstLine(err.message)})` : what, range, severity: 'error', unaudited: 'document' });
       else problems.push({ file, message: `YAML: ${firstLine(err.message)}`, range, severity: 'error' });
     });
@@ -166,9 +166,10 @@ export function parseYaml(text: string, file: string, options: YamlOptions = {})
   return result(docs);
 }
 
-/** What a parser says when a text nests deeper than its stack (the text may be valid). */
-export const OUT_OF_STACK = /Maximum call stack size exceeded/;
-const TOO_DEEP = 'The document is nested too deeply to read (the YAML parser ran out of stack here); it is not audited.';
+/** Why a file or document is not audited when a parser's error says it ran out of stack (the text may be valid); else undefined. */
+export function tooDeep(error: string, what: 'file' | 'document'): string | undefined {
+  return /Maximum call stack size exceeded/.test(error) ? `The ${what} is nested too deeply to read (the parser ran out of stack); it is not audited.` : undefined;
+}
 
 function firstLine(s: string): string {
   const i = s.indexOf('\n');
