@@ -12,12 +12,18 @@ import { one, parseArgs, UsageError } from './args';
 import type { Command } from './commands';
 import { writeSetupErrors, type CliIO } from './io';
 
+/** A line of the file as a terminal may receive it: its control characters shown, its CR line end kept. */
+function shown(body: string): string {
+  return body.endsWith('\r') ? `${printable(body.slice(0, -1))}\r` : printable(body);
+}
+
 /**
  * A unified diff of one file (`/dev/null` for a file the fix creates). A dry run is often printed in a CI
  * log, so no line shows a secret value, whether it is context, removed or added: lines the audit flagged as
  * holding a secret (`secretBefore`: 0-based lines of the text before the fix, `secretAfter`: of the fixed
  * text) and lines that assign a key naming a secret (with the value's continuation lines) show the key and
- * `•••`. The diff is for reading; `shipshape fix` applies the real edits itself.
+ * `•••`. Control characters in the file's lines are shown (`\u001b`), never sent to the terminal. The diff is
+ * for reading; `shipshape fix` applies the real edits itself.
  */
 export function unifiedDiff(file: string, before: string | undefined, after: string, secretBefore: ReadonlySet<number> = new Set(), secretAfter: ReadonlySet<number> = new Set()): string {
   // a name with a newline or an escape sequence is quoted and escaped by jsdiff, as git does
@@ -50,10 +56,10 @@ export function unifiedDiff(file: string, before: string | undefined, after: str
       }
       if (!inHunk || !/^[ +-]/.test(line)) return line;
       const body = line.slice(1);
-      if (line[0] === '-') return `-${hide(body, sides.old, oldLine++)}`;
-      if (line[0] === '+') return `+${hide(body, sides.new, newLine++)}`;
+      if (line[0] === '-') return `-${shown(hide(body, sides.old, oldLine++))}`;
+      if (line[0] === '+') return `+${shown(hide(body, sides.new, newLine++))}`;
       newLine++;
-      return ` ${hide(body, sides.old, oldLine++)}`;
+      return ` ${shown(hide(body, sides.old, oldLine++))}`;
     })
     .join('\n');
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FIXTURES, REPO } from './helpers';
@@ -101,6 +101,22 @@ describe('CLI', () => {
       assert.doesNotMatch(fix.stderr, SENT_CONTROL);
       assert.match(fix.stderr, /would fix pod\\u000aname\.yaml/);
       assert.match(fix.stdout, /^\+\+\+ "b\/pod\\nname\.yaml"$/m, 'the diff quotes the file name on one line, as git does');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a dry run\'s diff shows the control characters of the file\'s own lines, never sends them, and keeps line ends', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-diff-'));
+    try {
+      // a raw escape sequence and a bell in a comment next to the edit, in a file with CRLF line ends
+      const pod = readFileSync(path.join(FIXTURES, 'hostile-names', 'pod.yaml'), 'utf8').replace('      ports:', '      # \u001b[2J\u0007 owned\n      ports:').replace(/\n/g, '\r\n');
+      writeFileSync(path.join(dir, 'pod.yaml'), pod);
+      const fix = await runCli(['fix', dir, '--dry-run', '--rule', 'k8s.probes.liveness']);
+      assert.equal(fix.code, 0, fix.stderr);
+      assert.doesNotMatch(fix.stdout.replace(/\r\n/g, '\n'), SENT_CONTROL);
+      assert.match(fix.stdout, /^ {7}# \\u001b\[2J\\u0007 owned\r$/m, 'the comment shown with its escapes, its CRLF line end kept');
+      assert.match(fix.stdout, /^\+ +livenessProbe:\r$/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
