@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import { ignoreScopes, suppressionEdit, type IgnoreScope } from '../engine/fixes/ignore';
 import { renderedOrigin } from '../engine/fixes/rendered';
-import { computeFix, kindFor } from '../engine/fixes/run';
+import { computeFix, fileKind } from '../engine/fixes/run';
 import type { Finding } from '../engine/model';
 import type { Ctx, TreeNode } from './context';
 import { toRange } from './convert';
@@ -66,7 +66,7 @@ class ShipshapeCodeActions implements vscode.CodeActionProvider {
     const now = await new TextSource(a).run((engine, read) => {
       const current = engine.audit().findings.filter((f) => f.file === rel);
       const text = read(rel) ?? document.getText();
-      const kind = engine.file(rel)?.kind ?? kindFor(rel, text);
+      const kind = fileKind(engine, rel, text);
       const offers = shown.flatMap(({ d, finding }): Offer<vscode.Diagnostic>[] => {
         const cur = finding && relocate(current, finding);
         if (!cur) return [];

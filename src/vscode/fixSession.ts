@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Engine } from '../engine/audit';
 import { suppressionEdit, ignoreScopes, type IgnoreScope } from '../engine/fixes/ignore';
-import { computeFix, fixAll, kindFor, type ReadFile, type Unwritable } from '../engine/fixes/run';
+import { computeFix, fileKind, fixAll, type ReadFile, type Unwritable } from '../engine/fixes/run';
 import type { FileEdit, Finding, TextEdit } from '../engine/model';
 import { toRange } from './convert';
 import { openDocument, readDiskText, readText, refusedLink, resolveRelative } from './files';
@@ -172,7 +172,7 @@ export async function planIgnore(a: FolderAuditor, finding: Finding, reason: str
     if (!cur) return { message: `The finding "${finding.message}" is no longer there; nothing to ignore.` };
     const text = read(cur.file);
     if (text === undefined) return { message: `${cur.file} cannot be read.` };
-    const kind = engine.file(cur.file)?.kind ?? kindFor(cur.file, text);
+    const kind = fileKind(engine, cur.file, text);
     const out = suppressionEdit({ path: cur.file, text, kind }, cur, reason, scope ?? ignoreScopes(kind, cur.file)[0]);
     if ('declined' in out) return { message: `Cannot ignore ${cur.ruleId} here: ${out.declined}.` };
     return planOf(a, read, out.edits, [{ ruleId: cur.ruleId, file: cur.file, line: cur.range.start.line, title: out.title }]);

@@ -1,7 +1,7 @@
 import type { AuditOptions, Engine } from '../audit';
 import type { Finding } from '../model';
 import type { ReadFile } from './run';
-import { fixedTextProblem, kindFor } from './verify';
+import { fileKind, fixedTextProblem } from './verify';
 
 /** What identifies a finding before and after its fix: a finding with this key after the fix was not fixed. */
 function goneKey(f: Finding): string {
@@ -24,7 +24,7 @@ export function verifyAll(engine: Engine, opts: { audit?: AuditOptions }, origin
   for (const [file, was] of originals) {
     const after = textOf(file);
     if (after === undefined || after === was) continue;
-    const why = fixedTextProblem(file, was, after, engine.file(file)?.kind ?? kindFor(file, after));
+    const why = fixedTextProblem(file, was, after, fileKind(engine, file, after));
     if (why) refused.set(file, why);
   }
   if (!applied.length) return { refused, uncleared };

@@ -6,12 +6,12 @@ import { RenderedTexts } from './renderedDocs';
 import { shiftLines } from '../render/sourceMap';
 import { clashes, spans, type Span } from './spans';
 import type { FixOutput } from './template';
-import { fixedTextProblem, kindFor } from './verify';
+import { fileKind, fixedTextProblem } from './verify';
 import { placeKey, verifyAll } from './cleared';
 
 export type ReadFile = (path: string) => string | undefined;
 
-export { kindFor };
+export { fileKind };
 
 /** Why a file may not be written (a symbolic link to outside the folder…), or undefined when it may. */
 export type Unwritable = (file: string) => string | undefined;
@@ -33,7 +33,7 @@ export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile
   const repository = finding.scope === 'repository';
   const text = repository ? '' : read(finding.file);
   if (text === undefined) return { declined: `${finding.file} cannot be read` };
-  const kind = repository ? undefined : (engine.file(finding.file)?.kind ?? kindFor(finding.file, text));
+  const kind = repository ? undefined : fileKind(engine, finding.file, text);
   let out: FixOutput;
   try {
     out = origin && output ? renderedFix(fix.template, fix.params, finding, origin, { text: output.text, info: output.rendered }, read, rendered) : fix.template.compute({ text, finding, params: fix.params, kind, readFile: read, yaml: rendered?.yaml });
@@ -49,7 +49,7 @@ export function computeFix(engine: Engine, finding: Finding, readFile?: ReadFile
     const before = fe.create ? undefined : read(fe.file);
     if (before === undefined && !fe.create) return { declined: `${fe.file} cannot be read` };
     const after = applyEdits(before ?? '', fe.edits);
-    const why = fixedTextProblem(fe.file, before, after, engine.file(fe.file)?.kind ?? kindFor(fe.file, after));
+    const why = fixedTextProblem(fe.file, before, after, fileKind(engine, fe.file, after));
     if (why) return { declined: why };
   }
   const changesBehaviour = engine.item(finding.ruleId)?.item.fix?.changesBehaviour;
@@ -110,7 +110,7 @@ function combine(batch: readonly Planned[], read: ReadFile, engine: Engine): { t
     const before = read(file);
     const after = applyEdits(before ?? '', edits);
     texts.set(file, after);
-    const why = fixedTextProblem(file, before, after, engine.file(file)?.kind ?? kindFor(file, after));
+    const why = fixedTextProblem(file, before, after, fileKind(engine, file, after));
     if (why) failing.set(file, why);
   }
   return { texts, failing, byFile };
@@ -220,7 +220,7 @@ function fixRounds(engine: Engine, opts: FixAllOptions, skip: ReadonlyMap<string
       if (info) rendered.add(file);
       // a values or base file a rendered fix edits is not audited on its own (the rendering consumes it)
       const consumed = !engine.file(file) && batch.some((b) => b.predicted && b.edits.some((fe) => fe.file === file));
-      const kind = consumed ? undefined : (engine.file(file)?.kind ?? kindFor(file, after));
+      const kind = consumed ? undefined : fileKind(engine, file, after);
       if (kind) {
         // lent, so that putting the file back (without `keep`) costs no parse and no checks
         const undo = engine.lend(info ? { path: file, text: after, kind, rendered: shiftLines(info, round.byFile.get(file) ?? []) } : { path: file, text: after, kind });

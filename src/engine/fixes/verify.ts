@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import type { Engine } from '../audit';
 import { classifyPath, sniffKubernetes } from '../discover';
 import type { FileKind } from '../model';
 import { parseFile } from '../parse';
@@ -76,6 +77,11 @@ export function fixedTextProblem(path: string, before: string | undefined, after
   if (isJson(path, kind, after) || isYaml(path, kind)) return undefined;
   if (errorCount(path, after, kind) > (before === undefined ? 0 : errorCount(path, before, kind))) return `the fix would leave ${path} unparseable`;
   return undefined;
+}
+
+/** A file's kind as the engine knows it, else from its path and (fixed) text as the scanner would see it. */
+export function fileKind(engine: Pick<Engine, 'file'>, path: string, text: string): FileKind | undefined {
+  return engine.file(path)?.kind ?? kindFor(path, text);
 }
 
 /** A file's kind from its path and text, as the scanner would see it. */
