@@ -5,6 +5,7 @@ import { NAME_WEIGHT, wordWeight } from './concepts';
 import type { LinkTarget, TextLink } from './linkTarget';
 import { assertedBy, conceptLinks, conceptOwners } from './conceptLink';
 import { LABEL, readLine, type LineConcepts } from './conceptRead';
+import { lineIds, peerIdKey } from './peerIds';
 
 export type { LinkTarget, TextLink } from './linkTarget';
 
@@ -59,6 +60,10 @@ export const LINK_THRESHOLD = 0.7;
 const MARGIN = 0.1;
 /** Score of a link made because the line names a package, kind, field or command the rule reads. */
 const TERM_SCORE = 0.9;
+/** Score of a link made because the line names a peer tool's check id the rule carries as an alias. */
+const PEER_SCORE = 0.95;
+/** A word of a line's description of a peer's check this specific (no subject or broad word) says it is the rule's. */
+const CORROBORATES = 3.5;
 /** Score of a link made because the line names the property the rule asserts (conceptLink.ts). */
 const CONCEPT_SCORE = 0.85;
 /** A label read alone links a rule by it at least this well when the line is read as the label and its detail. */
@@ -89,6 +94,8 @@ export class LinkIndex {
   private readonly identOwners = new Map<string, number[]>();
   private readonly termOwners = new Map<string, number[]>();
   private readonly textTermOwners = new Map<string, number[]>();
+  /** A peer tool's check id (`pod-probes`, `dl3007`) → the targets carrying it as an alias. */
+  private readonly peerOwners = new Map<string, number[]>();
   /** Word → indexes of the targets with a phrasing that uses it: a line is scored only against those. */
   private readonly postings = new Map<string, number[]>();
   /** Weight per word the indexed rules use, from the fixed lexicon ({@link wordWeight}). */
@@ -132,6 +139,7 @@ export class LinkIndex {
       for (const field of target.fields ?? []) fileUnder(this.termOwners, `=${field}`, index);
       for (const term of target.textTerms ?? []) fileUnder(this.textTermOwners, term, index);
       for (const i of idents) fileUnder(this.identOwners, i, index);
+      for (const key of new Set((target.aliases ?? []).map(peerIdKey))) if (key) fileUnder(this.peerOwners, key, index);
     }
     // A word weighs what the fixed lexicon says (how specific it is), never what the rules indexed here make of it:
     // adding or turning off a rule changes no other rule's links. Words no rule uses weigh UNKNOWN_WEIGHT.
@@ -220,6 +228,26 @@ export class LinkIndex {
     return topic.length ? [...topic, ...whole] : whole;
   }
 
+  /**
+   * The rules a line names by a peer tool's check id (`pod-probes`, `DL3007 - Avoid latest tags`), with the alias named.
+   * Tools number their checks apart (a copy of a rule list may number them its own way): when the line also describes
+   * the check, the rule must share a specific word of that description; a line that is only the id is the rule.
+   */
+  private peerIds(text: string): Map<number, string> {
+    const out = new Map<number, string>();
+    const ids = lineIds(text).filter((id) => this.peerOwners.has(id.key));
+    if (!ids.length) return out;
+    let rest = text;
+    for (const { start, end } of [...ids].reverse()) rest = `${rest.slice(0, start)} ${rest.slice(end)}`;
+    const said = contentWords(rest);
+    for (const { key } of ids)
+      for (const i of this.peerOwners.get(key)!) {
+        const t = this.targets[i];
+        if (said.length === 0 || said.some((w) => this.weights.get(w)! >= CORROBORATES && t.phrasings.some((p) => p.words.has(w)))) out.set(i, t.target.aliases!.find((a) => peerIdKey(a) === key)!);
+      }
+    return out;
+  }
+
   /** The reason, naming the concept, of each rule whose property the line asserts (conceptLink.ts). */
   private conceptReasons(line: LineConcepts): Map<string, string> {
     const asserts = assertedBy(line, this.linkTargets, this.conceptOwners);
@@ -261,6 +289,8 @@ export class LinkIndex {
         candidates.add(i);
       }
     }
+    const byPeer = this.peerIds(text);
+    for (const i of byPeer.keys()) candidates.add(i);
     // A package, kind, field or command the line names and few rules read links them.
     const byTerm = new Map<number, string>();
     const written = lineFieldNames(text);
@@ -321,7 +351,9 @@ export class LinkIndex {
       const term = byTerm.get(i);
       // What the best phrasing says of the line, so a rule that says less of it gives way (see below).
       const covers = best && bestScore > 0 ? { covers: [...words.keys()].filter((w) => best!.words.has(w)), factor: best.factor } : {};
+      const peer = byPeer.get(i);
       if (ident && bestScore < 0.95) scored.push({ id, mode, reason: `mentions ${ident}`, score: 0.95, domain: t.target.domain, ...covers, named: true });
+      else if (peer && bestScore < PEER_SCORE) scored.push({ id, mode, reason: `names ${peer}`, score: PEER_SCORE, domain: t.target.domain, ...covers, named: true });
       else if (term && bestScore < termScore && termScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `names ${term}`, score: termScore, domain: t.target.domain, ...covers, named: true });
       else if (best && bestScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, ...covers });
     }
