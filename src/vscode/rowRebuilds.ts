@@ -4,15 +4,17 @@
  *
  * A rebuild cancels what VS Code is still fetching of the previous rows (a fetch in flight comes back empty), so
  * a rebuild waits until VS Code has fetched the rows of the last one: the roots, then the children of every row
- * shown open. But VS Code does not always fetch after a rebuild: a rebuild right after the view opened was
- * seen not fetched for eleven seconds, until the next rebuild, while the view showed no rows at all. So a
- * rebuild whose rows are not fetched within FETCH_RETRY_MS is made again, whether or not the results so far
- * changed meanwhile, and a hidden view (which fetches nothing) does not wait.
+ * shown open. But what VS Code fetches does not always reach the view: a rebuild right after the view opened was
+ * seen not fetched for eleven seconds, and rows fetched from the extension were seen not shown for five, until
+ * the next results so far (which come seconds apart on a large folder) while the view had no rows at all. The
+ * extension cannot see a fetch the workbench dropped, so while the results are partial and the view shows, the
+ * rows are rebuilt at least every FETCH_RETRY_MS, whether or not they were fetched and whether or not the results
+ * changed. A hidden view (which fetches nothing, and is refreshed by VS Code when shown) does not wait.
  */
 
 /** How often, at most, the rows are rebuilt from the results so far. */
 export const REBUILD_EVERY_MS = 1000;
-/** How long a rebuild waits for VS Code to fetch the last one's rows before it is made anyway. */
+/** How long a rebuild waits for VS Code to fetch the last one's rows before it is made anyway; while results are partial, the rows are rebuilt at least this often. */
 export const FETCH_RETRY_MS = 2000;
 /** How often a waiting rebuild looks again whether the rows were fetched. */
 const POLL_MS = 100;
@@ -61,14 +63,14 @@ export class RowRebuilds {
     this.unfetched.clear();
     this.unfetched.add(ROOTS);
     this.host.rebuild();
-    // (the results so far may not change again before the scan ends: without a look, rows not fetched wait for it)
-    if (this.host.partial()) this.retry = this.timers.setTimeout(() => this.stale() && this.now(), FETCH_RETRY_MS);
+    // (the next results so far may be seconds away: without a look, rows VS Code did not fetch or show wait for them)
+    if (this.host.partial()) this.retry = this.timers.setTimeout(() => this.due() && this.now(), FETCH_RETRY_MS);
   }
 
-  /** Results so far whose rows VS Code has not fetched in time. */
-  private stale(): boolean {
+  /** Results so far whose rows are due again: not fetched in time, or fetched and perhaps not shown. */
+  private due(): boolean {
     this.retry = undefined;
-    return this.host.partial() && this.unfetched.size > 0 && this.host.visible();
+    return this.host.partial() && this.host.visible();
   }
 
   /** Results so far: rebuilds at most once every REBUILD_EVERY_MS, once VS Code fetched the last rows (or did not in time). */

@@ -1,7 +1,7 @@
 // When the readiness view rebuilds its rows from the results so far of a first scan (src/vscode/rowRebuilds.ts),
 // on a clock of the test's own: at most once a second, not while VS Code still fetches the last rows, and again
-// when VS Code did not fetch them (seen in the workbench: a rebuild right after the view opened never fetched,
-// the view without rows until the complete result).
+// at least every FETCH_RETRY_MS while the results are partial (seen in the workbench: a rebuild right after the
+// view opened never fetched, and rows fetched but not shown, the view without rows until later results).
 import * as assert from 'node:assert/strict';
 import { FETCH_RETRY_MS, REBUILD_EVERY_MS, ROOTS, RowRebuilds, type Timers } from '../../src/vscode/rowRebuilds';
 
@@ -91,15 +91,30 @@ describe('vscode adapter: rebuilding the readiness rows from results so far', ()
     timers.advance(0);
     timers.advance(2 * FETCH_RETRY_MS + 100);
     assert.deepEqual(at, [0, FETCH_RETRY_MS, 2 * FETCH_RETRY_MS], 'rebuilt again each time the wait ran out');
-    rebuilds.fetched(ROOTS, []);
-    timers.advance(3 * FETCH_RETRY_MS);
-    assert.equal(at.length, 3, 'no rebuild once VS Code fetched the rows');
     // a complete result ends the looking
+    rebuilds.fetched(ROOTS, []);
     rebuilds.soon();
     timers.advance(REBUILD_EVERY_MS);
+    assert.equal(at.length, 4);
     state.partial = false;
     timers.advance(3 * FETCH_RETRY_MS);
-    assert.equal(at.length, 4);
+    assert.equal(at.length, 4, 'no rebuild once the results are complete');
+  });
+
+  it('rebuilds rows VS Code fetched again while no later result so far comes (a fetch the workbench dropped is not seen), not while the view is hidden', () => {
+    const { timers, state, at, rebuilds } = setup();
+    rebuilds.soon();
+    timers.advance(0);
+    rebuilds.fetched(ROOTS, []);
+    timers.advance(2 * FETCH_RETRY_MS + 100);
+    assert.deepEqual(at, [0, FETCH_RETRY_MS, 2 * FETCH_RETRY_MS], 'rebuilt at least every FETCH_RETRY_MS while partial');
+    state.visible = false;
+    timers.advance(3 * FETCH_RETRY_MS);
+    assert.equal(at.length, 3, 'a hidden view is not rebuilt for nothing (VS Code refreshes it when shown)');
+    state.visible = true;
+    rebuilds.soon();
+    timers.advance(REBUILD_EVERY_MS);
+    assert.equal(at.length, 4, 'the next results so far rebuild it');
   });
 
   it('a closed row is not waited for, and a hidden view (which fetches nothing) is not waited for', () => {
