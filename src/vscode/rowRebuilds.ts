@@ -28,7 +28,7 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-const REAL_TIMERS: Timers = {
+export const REAL_TIMERS: Timers = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),

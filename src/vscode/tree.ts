@@ -6,6 +6,7 @@ import type { FolderAuditor } from './scan';
 import { setAttestation } from './attest';
 import { checklistLabel } from './labels';
 import { ROOTS, RowRebuilds } from './rowRebuilds';
+import { ViewMessage } from './viewMessage';
 import { scoreLabel, scoreLine, totalsOf, type Totals } from './score';
 
 /** Status icons shared by every tree root provider. */
@@ -342,13 +343,15 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
     partial: () => this.ctx.folders.some((a) => a.partial && a.result),
     visible: () => this.view.visible,
   });
+  /** The view's line: while files are read, it changes at most once a second (viewMessage.ts). */
+  private readonly message = new ViewMessage((m) => (this.view.message = m));
   /** Rows a person opened or closed: VS Code keeps that state by id over the provider's. */
   private readonly opened = new Set<string>();
   private readonly closed = new Set<string>();
 
   constructor(private readonly ctx: Ctx) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true, manageCheckboxStateManually: true });
-    ctx.subscriptions.push(this.view, this.changeEmitter, { dispose: () => this.rebuilds.cancel() });
+    ctx.subscriptions.push(this.view, this.changeEmitter, { dispose: () => (this.rebuilds.cancel(), this.message.cancel()) });
     ctx.on(this.view.onDidChangeCheckboxState, 'Updating a sign-off', async (e) => {
       for (const [node, state] of e.items) await node.onCheck?.(state === vscode.TreeItemCheckboxState.Checked);
     });
@@ -386,11 +389,12 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
     this.view.description = reading ? `scanning… ${files}` : this.ctx.scanning && !t.folders ? 'scanning…' : t.folders ? scoreLabel(t) : undefined;
     // The message shows even when the view's header is merged into its container's title (a single view);
     // with nothing to audit there are no rows and the welcome text explains.
-    this.view.message = reading
+    const message = reading
       ? `Scanning… ${files} read. ${t.score === undefined ? 'No check applies to them yet' : `${scoreLine(t)} so far`}; the score is final when every file is read.`
       : t.score === undefined
         ? undefined
         : `${scoreLine(t)}${this.ctx.view.failingOnly ? ' (showing failing only)' : ''}`;
+    this.message.update(message, reading !== undefined);
   }
 
   roots(): TreeNode[] {

@@ -3,35 +3,8 @@
 // at least every FETCH_RETRY_MS while the results are partial (seen in the workbench: a rebuild right after the
 // view opened never fetched, and rows fetched but not shown, the view without rows until later results).
 import * as assert from 'node:assert/strict';
-import { FETCH_RETRY_MS, REBUILD_EVERY_MS, ROOTS, RowRebuilds, type Timers } from '../../src/vscode/rowRebuilds';
-
-/** A clock that moves only when told, running the timers that come due. */
-class FakeTimers implements Timers {
-  time = 1_000_000;
-  private queue: { at: number; fn: () => void; id: number }[] = [];
-  private ids = 0;
-  now = (): number => this.time;
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const id = ++this.ids;
-    this.queue.push({ at: this.time + ms, fn, id });
-    return id;
-  };
-  clearTimeout = (h: unknown): void => {
-    this.queue = this.queue.filter((t) => t.id !== h);
-  };
-  advance(ms: number): void {
-    const until = this.time + ms;
-    for (;;) {
-      this.queue.sort((a, b) => a.at - b.at || a.id - b.id);
-      const next = this.queue[0];
-      if (!next || next.at > until) break;
-      this.queue.shift();
-      this.time = next.at;
-      next.fn();
-    }
-    this.time = until;
-  }
-}
+import { FETCH_RETRY_MS, REBUILD_EVERY_MS, ROOTS, RowRebuilds } from '../../src/vscode/rowRebuilds';
+import { FakeTimers } from './fakeTimers';
 
 function setup(options: { visible?: boolean } = {}) {
   const timers = new FakeTimers();
