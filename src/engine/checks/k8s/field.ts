@@ -44,10 +44,40 @@ export interface Hit {
   path: YamlPath;
 }
 
-/** Every value at `path` under `root` (`*` visits each item of a list or value of a map), with its path after `at`. */
-export function walk(root: Json | undefined, path: readonly (string | number)[], at: YamlPath = [], out: Hit[] = []): Hit[] {
+/** No hit: shared by the walks that find nothing (most of them), never written. */
+const NO_HITS: Hit[] = Object.freeze([]) as unknown as Hit[];
+const TOP: YamlPath = Object.freeze([]) as unknown as YamlPath;
+
+/**
+ * Every value at `path` under `root` (`*` visits each item of a list or value of a map), with its path after `at`.
+ * Without `out`, a walk that finds nothing returns a shared empty list.
+ */
+export function walk(root: Json | undefined, path: readonly (string | number)[], at: YamlPath = TOP, out?: Hit[]): Hit[] {
+  // a path without wildcards reaches one value at most: its path is made only when it is there
+  if (path.indexOf('*') === -1) {
+    const value = valueAt(root, path);
+    if (value === undefined || value === null) return out ?? NO_HITS;
+    (out ??= []).push({ value, path: at.concat(path) });
+    return out;
+  }
+  out ??= [];
   walkFrom(root, path, 0, at, out);
   return out;
+}
+
+/** The value at a path without wildcards (the steps `walkFrom` takes), or undefined. */
+function valueAt(root: Json | undefined, path: readonly (string | number)[]): Json | undefined {
+  let v = root;
+  for (let i = 0; i < path.length; i++) {
+    if (v === undefined || v === null) return undefined;
+    const head = path[i];
+    if (Array.isArray(v)) {
+      if (typeof head !== 'number') return undefined;
+      v = v[head];
+    } else if (isObject(v) && Object.hasOwn(v, head)) v = v[String(head)];
+    else return undefined;
+  }
+  return v;
 }
 
 /** `walk` from the `i`th step of the path on (no copy of the rest of the path per step). */
@@ -138,12 +168,14 @@ const OBJECT = underBase((ctx) => ctx.obj.base);
 /** No finding: shared by the targets that pass (most of them), never written. */
 const NONE: RawFinding[] = [];
 
+/** The hint after a finding's message. */
+const tail = (p: Params): string => (p.hint ? ` ${p.hint}` : '');
+
 /**
  * Judges the hits of one target (`c`, named and placed by `target`). Its name and, for a container that
  * leaves the field unset, the pod's hits are asked for only when they are needed (most targets pass).
  */
 function judge<C>(hits: Hit[], p: Params, target: Target<C>, c: C, root?: Json): RawFinding[] {
-  const tail = () => (p.hint ? ` ${p.hint}` : '');
   if (hits.length === 0 && target.pod && p.podPath) {
     const podHits = target.pod.hits(c, p.podPath);
     if (podHits.length > 0) {
@@ -152,7 +184,7 @@ function judge<C>(hits: Hit[], p: Params, target: Target<C>, c: C, root?: Json):
         const why = violation(h.value, p.must);
         // the fix corrects the pod's value, where it is set
         const data = p.fixValue !== undefined && !p.must.absent ? { set: h.path, value: p.fixValue } : undefined;
-        if (why) (out === NONE ? (out = []) : out).push(target.pod.report(c, h.path, `${target.who(c)}: ${dotted(p.podPath ?? [])} (from the pod) ${why}.${tail()}`, data));
+        if (why) (out === NONE ? (out = []) : out).push(target.pod.report(c, h.path, `${target.who(c)}: ${dotted(p.podPath ?? [])} (from the pod) ${why}.${tail(p)}`, data));
       }
       return out;
     }
@@ -162,14 +194,14 @@ function judge<C>(hits: Hit[], p: Params, target: Target<C>, c: C, root?: Json):
     const wild = p.path.indexOf('*');
     const data = p.fixValue !== undefined && wild === -1 ? { set: p.path, value: p.fixValue } : undefined;
     // anchored at the deepest part of the path that exists (findingAt falls back to an ancestor)
-    return [target.anchor(c, wild === -1 ? p.path : p.path.slice(0, wild), `${target.who(c)} does not set ${dotted(p.path)}.${tail()}`, data)];
+    return [target.anchor(c, wild === -1 ? p.path : p.path.slice(0, wild), `${target.who(c)} does not set ${dotted(p.path)}.${tail(p)}`, data)];
   }
   let out: RawFinding[] = NONE;
   for (const h of hits) {
     const why = violation(h.value, p.must, root);
     if (!why) continue;
     const data = p.fixValue !== undefined && !p.must.absent ? { set: h.path, value: p.fixValue } : undefined;
-    (out === NONE ? (out = []) : out).push(target.anchor(c, h.path, `${target.who(c)}: ${dotted(h.path)} ${why}.${tail()}`, data));
+    (out === NONE ? (out = []) : out).push(target.anchor(c, h.path, `${target.who(c)}: ${dotted(h.path)} ${why}.${tail(p)}`, data));
   }
   return out;
 }

@@ -97,58 +97,107 @@ function wrongType(value: Json, type: string, path: readonly (string | number)[]
   errors.push({ path: [...path], at: 'value', message: `${path.length ? shown(path) : 'The object'} must be ${describe(type)}, not ${typeName(value)}.` });
 }
 
+/** What a type is; a type the data does not describe (`Unknown`) is not judged. */
+const Form = { Any: 0, List: 1, Map: 2, String: 3, Integer: 4, Number: 5, Boolean: 6, IntOrString: 7, Model: 8, Unknown: 9 } as const;
+type Form = (typeof Form)[keyof typeof Form];
+
+/**
+ * A type read once: its form, the type of a list's or map's values, a model's fields (each field's type read
+ * on the first object that sets it). Validating then walks these rather than parsing type names at every value.
+ */
+interface Compiled {
+  form: Form;
+  type: string;
+  inner?: Compiled;
+  model?: { p: Record<string, string>; r?: string[] };
+  fields?: Map<string, Compiled>;
+}
+
+const compiledTypes = new WeakMap<KubernetesApi, Map<string, Compiled>>();
+
+function compile(api: KubernetesApi, type: string): Compiled {
+  let types = compiledTypes.get(api);
+  if (!types) compiledTypes.set(api, (types = new Map()));
+  let c = types.get(type);
+  if (c) return c;
+  if (type === 'any') c = { form: Form.Any, type };
+  else if (type.startsWith('[]')) c = { form: Form.List, type };
+  else if (type.startsWith('{}')) c = { form: Form.Map, type };
+  else if (type === 'string') c = { form: Form.String, type };
+  else if (type === 'integer') c = { form: Form.Integer, type };
+  else if (type === 'number') c = { form: Form.Number, type };
+  else if (type === 'boolean') c = { form: Form.Boolean, type };
+  else if (type === 'int-or-string') c = { form: Form.IntOrString, type };
+  else {
+    const model = api.models[type];
+    c = model ? { form: Form.Model, type, model, fields: new Map() } : { form: Form.Unknown, type };
+  }
+  // set before the inner type is read: a model may hold itself (JSONSchemaProps)
+  types.set(type, c);
+  if (c.form === Form.List || c.form === Form.Map) c.inner = compile(api, type.slice(2));
+  return c;
+}
+
 /** Validates a value against a type; errors are pushed up to `max`. */
 export function validate(api: KubernetesApi, value: Json, type: string, path: (string | number)[], errors: SchemaError[], max: number, quantity = false): void {
-  if (errors.length >= max || value === null || type === 'any') return;
-  if (type.startsWith('[]')) {
-    if (!Array.isArray(value)) return wrongType(value, type, path, errors);
-    const inner = type.slice(2);
-    for (let i = 0; i < value.length && errors.length < max; i++) {
-      path.push(i);
-      validate(api, value[i], inner, path, errors, max);
-      path.pop();
+  check(api, value, compile(api, type), path, errors, max, quantity);
+}
+
+function check(api: KubernetesApi, value: Json, c: Compiled, path: (string | number)[], errors: SchemaError[], max: number, quantity: boolean): void {
+  if (errors.length >= max || value === null) return;
+  switch (c.form) {
+    case Form.Any:
+    case Form.Unknown:
+      return;
+    case Form.List: {
+      if (!Array.isArray(value)) return wrongType(value, c.type, path, errors);
+      const inner = c.inner!;
+      for (let i = 0; i < value.length && errors.length < max; i++) {
+        path.push(i);
+        check(api, value[i], inner, path, errors, max, false);
+        path.pop();
+      }
+      return;
     }
-    return;
-  }
-  if (type.startsWith('{}')) {
-    if (!isObject(value)) return wrongType(value, type, path, errors);
-    const inner = type.slice(2);
-    const q = QUANTITY_MAPS.has(String(path[path.length - 1]));
-    for (const k of Object.keys(value)) {
-      path.push(k);
-      validate(api, value[k], inner, path, errors, max, q);
-      path.pop();
+    case Form.Map: {
+      if (!isObject(value)) return wrongType(value, c.type, path, errors);
+      const inner = c.inner!;
+      const q = QUANTITY_MAPS.has(String(path[path.length - 1]));
+      for (const k of Object.keys(value)) {
+        path.push(k);
+        check(api, value[k], inner, path, errors, max, q);
+        path.pop();
+      }
+      return;
     }
-    return;
-  }
-  switch (type) {
-    case 'string':
-      if (typeof value !== 'string' && !(quantity && typeof value === 'number')) wrongType(value, type, path, errors);
+    case Form.String:
+      if (typeof value !== 'string' && !(quantity && typeof value === 'number')) wrongType(value, c.type, path, errors);
       return;
-    case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) wrongType(value, type, path, errors);
+    case Form.Integer:
+      if (typeof value !== 'number' || !Number.isInteger(value)) wrongType(value, c.type, path, errors);
       return;
-    case 'number':
-      if (typeof value !== 'number') wrongType(value, type, path, errors);
+    case Form.Number:
+      if (typeof value !== 'number') wrongType(value, c.type, path, errors);
       return;
-    case 'boolean':
-      if (typeof value !== 'boolean') wrongType(value, type, path, errors);
+    case Form.Boolean:
+      if (typeof value !== 'boolean') wrongType(value, c.type, path, errors);
       return;
-    case 'int-or-string':
-      if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value))) wrongType(value, type, path, errors);
+    case Form.IntOrString:
+      if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value))) wrongType(value, c.type, path, errors);
       return;
   }
-  const model = api.models[type];
-  if (!model) return; // a type the data does not describe: not judged
-  if (!isObject(value)) return wrongType(value, type, path, errors);
+  const model = c.model!;
+  if (!isObject(value)) return wrongType(value, c.type, path, errors);
   const obj = value as JsonObject;
+  const fields = c.fields!;
   for (const k of Object.keys(obj)) {
     if (errors.length >= max) return;
+    let t = fields.get(k);
     // a field named like what objects inherit (`constructor`, `toString`) is a field like any other
-    const t = Object.hasOwn(model.p, k) ? model.p[k] : undefined;
+    if (t === undefined && Object.hasOwn(model.p, k)) fields.set(k, (t = compile(api, model.p[k])));
     path.push(k);
     if (t === undefined) errors.push({ path: [...path], at: 'key', message: `Unknown field \`${k}\`${path.length > 1 ? ` in ${shown(path.slice(0, -1))}` : ''}; Kubernetes rejects it (or drops it silently with client-side apply).` });
-    else validate(api, obj[k], t, path, errors, max);
+    else check(api, obj[k], t, path, errors, max, false);
     path.pop();
   }
   for (const r of model.r ?? []) {
