@@ -1,7 +1,8 @@
 // `npm run bench`: generates a deterministic synthetic monorepo and prints how fast Shipshape scans it.
 // Usage: npm run bench -- [--manifests 2000] [--docs 3] [--dockerfiles 1000] [--packages 500] [--envs 500]
 //          [--decoy 20000] [--seed 7] [--runs 5] [--edits 50] [--out bench-out] [--no-linters] [--json FILE]
-//          [--only dockerfiles|incremental] (the per-Dockerfile comparison, or the incremental re-audits, alone, on the same generated repository)
+//          [--only dockerfiles|incremental|templates] (the per-Dockerfile comparison, the incremental re-audits, or an
+//          in-process audit's time by check template, alone, on the same generated repository)
 // Every number comes from fresh child processes (see scripts/bench/child.ts); nothing here is a test.
 import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -95,6 +96,25 @@ function incrementalRuns(childJs: string, root: string, runs: number, edits: num
   console.log(`incremental    all runs: median ${fmt(median(all))}, p95 ${fmt(percentile(all, 95))} over ${all.length} edits; CPU per edit median ${fmt(median(cpu))}, p95 ${fmt(percentile(cpu, 95))}`);
 }
 
+interface TemplateRun {
+  auditMs: number;
+  auditCpuMs: number;
+  findings: number;
+  rows: { template: string; items: number; calls: number; findings: number; ms: number }[];
+}
+
+/** An in-process audit's time by check template: one fresh process per run, the templates in order of their median time. */
+function templateRuns(childJs: string, root: string, runs: number): void {
+  const all: TemplateRun[] = [];
+  for (let r = 0; r < runs; r++) all.push(runChild<TemplateRun>(childJs, 'templates', { root }));
+  const auditMs = median(all.map((t) => t.auditMs));
+  console.log(`audit (in process, after every file's parse): median ${fmt(auditMs)} wall, CPU ${fmt(median(all.map((t) => t.auditCpuMs)))}, ${all[0].findings} findings; ${runs} process${runs === 1 ? '' : 'es'}`);
+  const rows = all[0].rows.map((row) => ({ ...row, ms: median(all.map((t) => t.rows.find((x) => x.template === row.template)?.ms ?? 0)) })).sort((a, b) => b.ms - a.ms);
+  const inTemplates = rows.reduce((n, row) => n + row.ms, 0);
+  console.log(`in the templates' runs ${fmt(inTemplates)} (${((inTemplates / auditMs) * 100).toFixed(0)}%); the rest is stamping, suppressions, assembly and report order`);
+  for (const row of rows.slice(0, 25)) console.log(`  ${fmt(row.ms).padStart(9)} ${((row.ms / auditMs) * 100).toFixed(1).padStart(5)}%  ${row.template} (${row.items} item${row.items === 1 ? '' : 's'}, ${row.calls} runs, ${row.findings} findings)`);
+}
+
 function perDockerfile(childJs: string, root: string, out: string, runs: number): { docker: DockerRun; speedups: Map<string, number[]> } {
   const dockerWarmup = 10;
   const dockerPasses = 10;
@@ -168,8 +188,9 @@ async function main(): Promise<void> {
   await esbuild.build({ entryPoints: [path.join(__dirname, 'bench', 'child.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { __SHIPSHAPE_VERSION__: '"bench"', __SHIPSHAPE_BUILD__: JSON.stringify(build) }, plugins: [zodEnglishOnly] });
 
   if (args.only !== undefined) {
-    if (args.only !== 'dockerfiles' && args.only !== 'incremental') throw new Error(`--only takes dockerfiles or incremental, got "${args.only}"`);
+    if (args.only !== 'dockerfiles' && args.only !== 'incremental' && args.only !== 'templates') throw new Error(`--only takes dockerfiles, incremental or templates, got "${args.only}"`);
     if (args.only === 'dockerfiles') perDockerfile(childJs, root, out, runs);
+    else if (args.only === 'templates') templateRuns(childJs, root, runs);
     else incrementalRuns(childJs, root, runs, edits);
     console.log(`load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at end`);
     return;
