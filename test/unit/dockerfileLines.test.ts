@@ -119,6 +119,18 @@ describe('Dockerfile line reader agrees with dockerfile-ast', () => {
     }
   });
 
+  it('on texts whose offsets pass 65,535 and whose instructions number in the thousands', () => {
+    // a model keeps its numbers two bytes each while they are fewer than 4,096 and below 65,535 (else four): all read alike
+    const stage = 'FROM node:20-alpine AS build\nWORKDIR /app\nCOPY --from=base /src ./src\nRUN npm ci --omit=dev \\\n  && npm run build\nENV NODE_ENV=production\n';
+    for (const copies of [1, 140, 700]) {
+      const text = `# syntax=docker/dockerfile:1\nARG V=1\n${stage.repeat(copies)}FROM gcr.io/distroless/nodejs20 AS final\nCMD ["node", "dist/server.js"]\n`;
+      assert.ok(compare(text, `${copies} stages`), `${copies} stages: not line-read`);
+      const { model } = parseDockerfile(text, 'Dockerfile');
+      assert.equal(model.stages.length, copies + 1);
+      assert.deepEqual(range(model.final!.from.tagRange), range((model.ast.getFROMs().at(-1) as From).getImageTagRange()));
+    }
+  });
+
   for (const [label, dir] of [
     ['rule fixtures', FIXTURES],
     ['shared corpus', path.join(SHARED, 'corpus')],

@@ -1,6 +1,7 @@
 import { DockerfileParser, type Arg, type Copy, type Dockerfile, type From, type Instruction, type JSONInstruction, type Property } from 'dockerfile-ast';
 import type { Problem, Range } from '../model';
 import { LineIndex } from '../text';
+import { smallAt, SmallNumbersWriter, type SmallNumbers } from './smallNumbers';
 import { backslashIn, flagCountOf, flagWords, instructionWords, lineDirectives, MARK_END, MARK_INNER_COMMENT, MARK_KEYWORD_END, MARK_SPANS_FROM, MARK_SPANS_TO, MARK_START, MARK_STRIDE, keywordAt, readLines, splitFlag, type LineRead, type LineWord } from './dockerfileLines';
 
 export interface DockerInstruction {
@@ -160,8 +161,9 @@ function safeAst(text: string, problems?: Problem[], file = ''): Dockerfile {
 }
 
 /**
- * Per instruction of a line-read file, six numbers in its source's `packed` list: an open file keeps these
- * rather than an object per instruction (each object kept is one more for every garbage collection).
+ * Per instruction of a line-read file, six numbers in its source's `packed` list (see SmallNumbers): an open
+ * file keeps these rather than an object per instruction (each object kept is one more for every garbage
+ * collection).
  */
 const P_STRIDE = 6;
 const P_START = 0;
@@ -195,9 +197,10 @@ class LineSource {
   reads: InstructionReads | undefined = undefined;
   /** The instruction objects made outside a run of the checks, once any is. */
   private kept: InstructionReads | undefined = undefined;
+  /** The instructions' numbers, then the stages' FROM details (set once the file is read). */
+  packed: SmallNumbers = '';
   constructor(
     readonly index: LineIndex,
-    readonly packed: readonly number[],
     /** How many instructions `packed` holds (the stages' FROM details follow them). */
     readonly count: number,
   ) {}
@@ -234,9 +237,9 @@ class LineSource {
   make(ordinal: number): LineInstruction {
     const p = this.packed;
     const at = ordinal * P_STRIDE;
-    const start = p[at + P_START];
-    const keywordEnd = p[at + P_KEYWORD_END];
-    return new LineInstruction(keywordAt(this.index.text, start, keywordEnd), this, start, p[at + P_END], keywordEnd, p[at + P_ARGS_START], p[at + P_ARGS_END], ordinal, p[at + P_BITS]);
+    const start = smallAt(p, at + P_START);
+    const keywordEnd = smallAt(p, at + P_KEYWORD_END);
+    return new LineInstruction(keywordAt(this.index.text, start, keywordEnd), this, start, smallAt(p, at + P_END), keywordEnd, smallAt(p, at + P_ARGS_START), smallAt(p, at + P_ARGS_END), ordinal, smallAt(p, at + P_BITS));
   }
 }
 
@@ -323,7 +326,7 @@ class LineInstruction implements DockerInstruction {
 class LineFrom implements DockerFrom {
   constructor(private readonly stage: LineStage) {}
   private num(field: number): number {
-    return this.stage.source.packed[this.stage.source.count * P_STRIDE + this.stage.index * F_STRIDE + field];
+    return smallAt(this.stage.source.packed, this.stage.source.count * P_STRIDE + this.stage.index * F_STRIDE + field);
   }
   private get ins(): number {
     return this.stage.fromOrdinal * P_STRIDE;
@@ -335,7 +338,7 @@ class LineFrom implements DockerFrom {
     return start < 0 ? undefined : this.text.slice(start, end);
   }
   private get imageStart(): number {
-    return this.stage.source.packed[this.ins + P_ARGS_START];
+    return smallAt(this.stage.source.packed, this.ins + P_ARGS_START);
   }
   get image(): string {
     return this.slice(this.imageStart, this.num(F_IMAGE_END)) ?? '';
@@ -354,7 +357,7 @@ class LineFrom implements DockerFrom {
   }
   get range(): Range {
     const p = this.stage.source.packed;
-    return this.stage.source.index.range(p[this.ins + P_START], p[this.ins + P_END]);
+    return this.stage.source.index.range(smallAt(p, this.ins + P_START), smallAt(p, this.ins + P_END));
   }
   get imageRange(): Range | undefined {
     const start = this.imageStart;
@@ -366,15 +369,15 @@ class LineFrom implements DockerFrom {
   }
   get args(): string {
     const p = this.stage.source.packed;
-    return this.slice(p[this.ins + P_ARGS_START], p[this.ins + P_ARGS_END]) ?? '';
+    return this.slice(smallAt(p, this.ins + P_ARGS_START), smallAt(p, this.ins + P_ARGS_END)) ?? '';
   }
   /** From the FROM keyword to the end of the image (the whole FROM without an image), as one range. */
   get headRange(): Range {
     const p = this.stage.source.packed;
-    return this.stage.source.index.range(p[this.ins + P_START], this.imageStart < 0 ? p[this.ins + P_END] : this.num(F_IMAGE_END));
+    return this.stage.source.index.range(smallAt(p, this.ins + P_START), this.imageStart < 0 ? smallAt(p, this.ins + P_END) : this.num(F_IMAGE_END));
   }
   get node(): From {
-    return this.stage.source.node(this.stage.source.packed[this.ins + P_START], this.stage.fromOrdinal) as From;
+    return this.stage.source.node(smallAt(this.stage.source.packed, this.ins + P_START), this.stage.fromOrdinal) as From;
   }
 }
 
@@ -412,15 +415,19 @@ interface Built {
   astSource: { readonly ast: Dockerfile };
 }
 
+/** The numbers of the file {@link fromLines} reads, reused from one file to the next. */
+const PACKED = new SmallNumbersWriter();
+
 /** The model from the line reader; undefined when a FROM uses variables (dockerfile-ast resolves those). */
 function fromLines(text: string, read: LineRead): Built | undefined {
   const { index, keywords, marks, spans: sp } = read;
   const count = keywords.length;
   let fromCount = 0;
   for (let n = 0; n < count; n++) if (keywords[n] === 'FROM') fromCount++;
-  // the instructions' numbers, then each stage's FROM details (exactly sized: kept while the file is open)
-  const packed: number[] = new Array<number>(count * P_STRIDE + fromCount * F_STRIDE);
-  const source = new LineSource(index, packed, count);
+  // the instructions' numbers, then each stage's FROM details (kept as SmallNumbers while the file is open)
+  const packed = PACKED;
+  packed.reset(count * P_STRIDE + fromCount * F_STRIDE);
+  const source = new LineSource(index, count);
   const stages: LineStage[] = [];
   let preambleCount = count;
   for (let n = 0; n < count; n++) {
@@ -441,12 +448,12 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     const hasArgs = flagCount < wordCount;
     const argsStart = hasArgs ? sp[first + 2 * flagCount] : -1;
     const at = n * P_STRIDE;
-    packed[at + P_START] = marks[m + MARK_START];
-    packed[at + P_END] = marks[m + MARK_END];
-    packed[at + P_KEYWORD_END] = marks[m + MARK_KEYWORD_END];
-    packed[at + P_ARGS_START] = argsStart;
-    packed[at + P_ARGS_END] = hasArgs ? sp[last - 1] : -1;
-    packed[at + P_BITS] = flagCount * 4 + (escaped ? 2 : 0) + (marks[m + MARK_INNER_COMMENT] === 1 ? 1 : 0);
+    packed.set(at + P_START, marks[m + MARK_START]);
+    packed.set(at + P_END, marks[m + MARK_END]);
+    packed.set(at + P_KEYWORD_END, marks[m + MARK_KEYWORD_END]);
+    packed.set(at + P_ARGS_START, argsStart);
+    packed.set(at + P_ARGS_END, hasArgs ? sp[last - 1] : -1);
+    packed.set(at + P_BITS, flagCount * 4 + (escaped ? 2 : 0) + (marks[m + MARK_INNER_COMMENT] === 1 ? 1 : 0));
     if (keyword === 'FROM') {
       // the words after the flags: image, then `AS name`
       const word = (k: number): string | undefined => (flagCount + k < wordCount ? text.slice(sp[first + 2 * (flagCount + k)], sp[first + 2 * (flagCount + k) + 1]) : undefined);
@@ -460,12 +467,12 @@ function fromLines(text: string, read: LineRead): Built | undefined {
       const name = third !== undefined && second!.toUpperCase() === 'AS' ? third.toLowerCase() : undefined;
       const off = (k: number): number => (hasArgs ? argsStart + k : -1);
       const details = count * P_STRIDE + stages.length * F_STRIDE;
-      packed[details + F_IMAGE_END] = hasArgs ? sp[first + 2 * flagCount + 1] : -1;
-      packed[details + F_NAME_START] = off(parts.name[0]);
-      packed[details + F_NAME_END] = off(parts.name[1]);
-      packed[details + F_TAG_START] = tagAt ? argsStart + tagAt[0] : -1;
-      packed[details + F_TAG_END] = tagAt ? argsStart + tagAt[1] : -1;
-      packed[details + F_DIGEST_START] = parts.digest ? off(parts.digest[0]) : -1;
+      packed.set(details + F_IMAGE_END, hasArgs ? sp[first + 2 * flagCount + 1] : -1);
+      packed.set(details + F_NAME_START, off(parts.name[0]));
+      packed.set(details + F_NAME_END, off(parts.name[1]));
+      packed.set(details + F_TAG_START, tagAt ? argsStart + tagAt[0] : -1);
+      packed.set(details + F_TAG_END, tagAt ? argsStart + tagAt[1] : -1);
+      packed.set(details + F_DIGEST_START, parts.digest ? off(parts.digest[0]) : -1);
       const parent = parentOf(stages, image);
       if (stages.length === 0) preambleCount = n;
       const previous = stages[stages.length - 1];
@@ -476,7 +483,8 @@ function fromLines(text: string, read: LineRead): Built | undefined {
   const lastStage = stages[stages.length - 1];
   if (lastStage) lastStage.count = count - lastStage.fromOrdinal - 1;
   // the stage ends with its last instruction
-  for (const stage of stages) if (stage.count > 0) stage.end = packed[(stage.fromOrdinal + stage.count) * P_STRIDE + P_END];
+  for (const stage of stages) if (stage.count > 0) stage.end = packed.get((stage.fromOrdinal + stage.count) * P_STRIDE + P_END);
+  source.packed = packed.keep();
   return { stages: stages.slice(), preamble: undefined, preambleCount, directives: undefined, escapeChar: '\\', astSource: source };
 }
 
@@ -519,7 +527,7 @@ class LineStage implements DockerStage {
     return new LineFrom(this);
   }
   get range(): Range {
-    return this.source.index.range(this.source.packed[this.fromOrdinal * P_STRIDE + P_START], this.end);
+    return this.source.index.range(smallAt(this.source.packed, this.fromOrdinal * P_STRIDE + P_START), this.end);
   }
 }
 
