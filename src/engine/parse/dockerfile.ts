@@ -254,6 +254,8 @@ class InstructionReads {
   instructions: LineInstruction[] = [];
   /** The preamble's list, then each stage's. */
   lists: DockerInstruction[][] = [];
+  /** Each stage's FROM, by stage index. */
+  froms: LineFrom[] = [];
 }
 
 /**
@@ -324,6 +326,8 @@ class LineInstruction implements DockerInstruction {
  * ranges are made on request (most are never asked for).
  */
 class LineFrom implements DockerFrom {
+  /** The image as written, once read (most checks read it). */
+  private imageText: string | undefined = undefined;
   constructor(private readonly stage: LineStage) {}
   private num(field: number): number {
     return smallAt(this.stage.source.packed, this.stage.source.count * P_STRIDE + this.stage.index * F_STRIDE + field);
@@ -341,7 +345,7 @@ class LineFrom implements DockerFrom {
     return smallAt(this.stage.source.packed, this.ins + P_ARGS_START);
   }
   get image(): string {
-    return this.slice(this.imageStart, this.num(F_IMAGE_END)) ?? '';
+    return (this.imageText ??= this.slice(this.imageStart, this.num(F_IMAGE_END)) ?? '');
   }
   get isStage(): boolean {
     return this.stage.parent !== undefined;
@@ -523,8 +527,10 @@ class LineStage implements DockerStage {
   get instructions(): DockerInstruction[] {
     return this.source.list(this.index, this.fromOrdinal + 1, this.count);
   }
+  /** Shared by the checks of a run (most read it several times); read at any other time, made afresh and kept by no one. */
   get from(): DockerFrom {
-    return new LineFrom(this);
+    const reads = this.source.reads;
+    return reads === undefined ? new LineFrom(this) : (reads.froms[this.index] ??= new LineFrom(this));
   }
   get range(): Range {
     return this.source.index.range(smallAt(this.source.packed, this.fromOrdinal * P_STRIDE + P_START), this.end);

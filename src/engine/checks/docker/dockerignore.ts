@@ -9,7 +9,7 @@ import { parseIgnoreFile, type IgnoreFileModel } from '../../parse/ignoreFile';
 import { baseName, dirName, joinPath, LineIndex, ZERO_RANGE } from '../../text';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 import { workspaceCheck, passOrFail } from '../template';
-import { fromRange } from './util';
+import { fromRange, stageData } from './util';
 
 const Params = z.strictObject({
   /** Paths (relative to the build context) the .dockerignore must exclude. */
@@ -48,15 +48,6 @@ const SENT = new WeakMap<readonly string[], string>();
 
 function sentence(list: string[]): string {
   return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
-}
-
-/**
- * A path made by concatenation as one string in memory (V8 keeps it as a chain of its parts until a
- * character is read): the finding is kept with every Dockerfile's until the audit.
- */
-function flat(s: string): string {
-  s.charCodeAt(0);
-  return s;
 }
 
 /** Docker's pattern cleaning: no leading `/` or `./`, no trailing `/`. */
@@ -154,7 +145,8 @@ export const dockerignore = workspaceCheck({
             fromRange(df.model.stages[0]),
             `No .dockerignore in the build context of ${baseName(df.path)}, so ${sentOf(excludes)} are sent to the daemon and can end up in the image; add one beside it.`,
             undefined,
-            { stage: 0, dockerignore: flat(joinPath(dirName(df.path), '.dockerignore')) },
+            // the stage alone, shared: the fix finds the .dockerignore beside the finding's file
+            stageData(0),
           ),
         );
         continue;

@@ -191,7 +191,7 @@ export function dockerFinding(ctx: DockerContext, range: Range, message: string,
 /** `{ stage }` data per stage index, frozen and shared by the findings that need nothing else (most): one less object kept per finding. */
 const STAGE_DATA: Readonly<Record<string, unknown>>[] = [];
 
-function stageData(index: number): Record<string, unknown> {
+export function stageData(index: number): Record<string, unknown> {
   if (index >= 64) return { stage: index };
   return (STAGE_DATA[index] ??= Object.freeze({ stage: index })) as Record<string, unknown>;
 }
