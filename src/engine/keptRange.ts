@@ -49,19 +49,59 @@ export function startCharacter(r: Range): number {
  * fixability onto it in place, a workspace check's too (whose other findings are copied when stamped, since
  * a check may hand the same finding object to more than one item). A class rather than a literal: V8 sizes
  * a class's objects for the properties its first instances end up with, so the stamped ones stay in the
- * object instead of a separate store per finding; its range is kept as four numbers (see KeptRange).
+ * object instead of a separate store per finding. Its range is kept as four numbers in the finding itself
+ * (one object kept per finding, not two); `range` is made when read, a new object each time, as KeptRange's
+ * `start` and `end` are. A spread (`{ ...f }`) does not copy it: Dockerfile findings are never spread.
  */
 export class FreshFinding implements RawFinding {
   file: string;
-  range: Range;
+  readonly startLine: number;
+  readonly startCharacter: number;
+  readonly endLine: number;
+  readonly endCharacter: number;
   message: string;
   object: string | undefined;
   data: Record<string, unknown>;
   constructor(file: string, range: Range, message: string, object: string | undefined, data: Record<string, unknown>) {
     this.file = file;
-    this.range = keptRange(range);
+    if (range instanceof KeptRange) {
+      this.startLine = range.startLine;
+      this.startCharacter = range.startCharacter;
+      this.endLine = range.endLine;
+      this.endCharacter = range.endCharacter;
+    } else {
+      const { start, end } = range;
+      this.startLine = start.line;
+      this.startCharacter = start.character;
+      this.endLine = end.line;
+      this.endCharacter = end.character;
+    }
     this.message = message;
     this.object = object;
     this.data = data;
   }
+
+  get range(): Range {
+    return new KeptRange(this.startLine, this.startCharacter, this.endLine, this.endCharacter);
+  }
+
+  /** The plain shape, as a literal with a `range` would write it (keys in the same order). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(this)) {
+      if (key === 'startLine' || key === 'startCharacter' || key === 'endLine' || key === 'endCharacter') continue;
+      out[key] = (this as unknown as Record<string, unknown>)[key];
+      if (key === 'file') out.range = this.range;
+    }
+    return out;
+  }
+}
+
+/** A finding's start line and character without making its range. */
+export function findingStartLine(f: { range: Range }): number {
+  return f instanceof FreshFinding ? f.startLine : startLine(f.range);
+}
+
+export function findingStartCharacter(f: { range: Range }): number {
+  return f instanceof FreshFinding ? f.startCharacter : startCharacter(f.range);
 }

@@ -1,6 +1,6 @@
 // Findings in report order (file, line, character, rule), kept so that an audit re-sorts only files whose findings changed.
 import { sameList } from './checks/derived';
-import { startCharacter, startLine } from './keptRange';
+import { findingStartCharacter, findingStartLine } from './keptRange';
 import type { Finding } from './model';
 
 /** What the order reads of an item's part of the last audit: its reported findings, in check order and by file. */
@@ -213,9 +213,9 @@ export function sortInFile(list: Finding[]): void {
 }
 
 function compareInFile(a: Finding, b: Finding): number {
-  return startLine(a.range) - startLine(b.range) || startCharacter(a.range) - startCharacter(b.range) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+  return findingStartLine(a) - findingStartLine(b) || findingStartCharacter(a) - findingStartCharacter(b) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : startLine(a.range) - startLine(b.range) || startCharacter(a.range) - startCharacter(b.range) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)));
+  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : findingStartLine(a) - findingStartLine(b) || findingStartCharacter(a) - findingStartCharacter(b) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)));
 }

@@ -460,23 +460,21 @@ function fromLines(text: string, read: LineRead): Built | undefined {
     packed.set(at + P_BITS, flagCount * 4 + (escaped ? 2 : 0) + (marks[m + MARK_INNER_COMMENT] === 1 ? 1 : 0));
     if (keyword === 'FROM') {
       // the words after the flags: image, then `AS name`
-      const word = (k: number): string | undefined => (flagCount + k < wordCount ? text.slice(sp[first + 2 * (flagCount + k)], sp[first + 2 * (flagCount + k) + 1]) : undefined);
-      const image = word(0) ?? '';
-      const second = word(1);
-      const third = word(2);
+      const image = wordAt(text, sp, first, wordCount, flagCount) ?? '';
+      const second = wordAt(text, sp, first, wordCount, flagCount + 1);
+      const third = wordAt(text, sp, first, wordCount, flagCount + 2);
       if (image.includes('$') || image.includes('\\') || second?.includes('\\') || third?.includes('\\')) return undefined;
       // the image word starts the arguments; -1 offsets when there is none
       const parts = imageParts(image);
       const tagAt = hasArgs ? parts.tag : undefined;
       const name = third !== undefined && second!.toUpperCase() === 'AS' ? third.toLowerCase() : undefined;
-      const off = (k: number): number => (hasArgs ? argsStart + k : -1);
       const details = count * P_STRIDE + stages.length * F_STRIDE;
       packed.set(details + F_IMAGE_END, hasArgs ? sp[first + 2 * flagCount + 1] : -1);
-      packed.set(details + F_NAME_START, off(parts.name[0]));
-      packed.set(details + F_NAME_END, off(parts.name[1]));
+      packed.set(details + F_NAME_START, hasArgs ? argsStart + parts.name[0] : -1);
+      packed.set(details + F_NAME_END, hasArgs ? argsStart + parts.name[1] : -1);
       packed.set(details + F_TAG_START, tagAt ? argsStart + tagAt[0] : -1);
       packed.set(details + F_TAG_END, tagAt ? argsStart + tagAt[1] : -1);
-      packed.set(details + F_DIGEST_START, parts.digest ? off(parts.digest[0]) : -1);
+      packed.set(details + F_DIGEST_START, parts.digest && hasArgs ? argsStart + parts.digest[0] : -1);
       const parent = parentOf(stages, image);
       if (stages.length === 0) preambleCount = n;
       const previous = stages[stages.length - 1];
@@ -490,6 +488,11 @@ function fromLines(text: string, read: LineRead): Built | undefined {
   for (const stage of stages) if (stage.count > 0) stage.end = packed.get((stage.fromOrdinal + stage.count) * P_STRIDE + P_END);
   source.packed = packed.keep();
   return { stages: stages.slice(), preamble: undefined, preambleCount, directives: undefined, escapeChar: '\\', astSource: source };
+}
+
+/** Word `k` of an instruction whose words are `spans` from `first` (`count` of them), or undefined past its last. */
+function wordAt(text: string, spans: ArrayLike<number>, first: number, count: number, k: number): string | undefined {
+  return k < count ? text.slice(spans[first + 2 * k], spans[first + 2 * k + 1]) : undefined;
 }
 
 /** The earlier stage an image names (`FROM build`), or -1. */

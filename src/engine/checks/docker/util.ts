@@ -1,4 +1,4 @@
-import { FreshFinding, keptRange, type KeptRange } from '../../keptRange';
+import { FreshFinding } from '../../keptRange';
 import type { Range, RawFinding } from '../../model';
 import { dockerFlags, dockerFromHead, dockerLines, dockerProperties, spansLines, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
 import { LineIndex } from '../../text';
@@ -19,8 +19,6 @@ export interface DockerContext {
   memo<T>(key: string, ins: DockerInstruction, compute: (ctx: DockerContext, ins: DockerInstruction) => T): T;
   /** The commands of every RUN that run a program, in file order, and the programs they run. */
   runs(): RunIndex;
-  /** A range as findings keep it: one object for the findings of this file's checks at the same place (a FROM line draws several). */
-  kept(range: Range): KeptRange;
 }
 
 /** A command of a RUN that runs a program, with its stage and instruction. */
@@ -60,8 +58,6 @@ class FileContext implements DockerContext {
   /** First and last line of each multi-line instruction in file order, made on the first finding. */
   private multiLine: number[] | undefined = undefined;
   private runIndex: RunIndex | undefined = undefined;
-  /** The ranges of this run's findings so far (a file has a few). */
-  private ranges: KeptRange[] | undefined = undefined;
   constructor(
     readonly file: ParsedFile<DockerfileModel>,
     readonly model: DockerfileModel,
@@ -110,13 +106,6 @@ class FileContext implements DockerContext {
       this.runIndex = { commands, programs };
     }
     return this.runIndex;
-  }
-  kept(range: Range): KeptRange {
-    const r = keptRange(range);
-    const ranges = (this.ranges ??= []);
-    for (const k of ranges) if (k.startLine === r.startLine && k.startCharacter === r.startCharacter && k.endLine === r.endLine && k.endCharacter === r.endCharacter) return k;
-    ranges.push(r);
-    return r;
   }
   memo<T>(key: string, ins: DockerInstruction, compute: (ctx: DockerContext, ins: DockerInstruction) => T): T {
     this.memos ??= new Map();
@@ -185,7 +174,7 @@ export function dockerFinding(ctx: DockerContext, range: Range, message: string,
   const index = stage?.index ?? 0;
   // one literal per shape: a key added afterwards would go to a separate properties store
   const data: Record<string, unknown> = owner !== undefined ? { stage: index, instructionLine: owner } : stageData(index);
-  return new FreshFinding(ctx.file.path, ctx.kept(range), message, stage?.name, data);
+  return new FreshFinding(ctx.file.path, range, message, stage?.name, data);
 }
 
 /** `{ stage }` data per stage index, frozen and shared by the findings that need nothing else (most): one less object kept per finding. */
