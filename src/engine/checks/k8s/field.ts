@@ -61,7 +61,7 @@ export function walk(root: Json | undefined, path: readonly (string | number)[],
     return out;
   }
   out ??= [];
-  walkFrom(root, path, 0, at, out);
+  walkFrom(root, path, 0, at, [], out);
   return out;
 }
 
@@ -80,21 +80,38 @@ function valueAt(root: Json | undefined, path: readonly (string | number)[]): Js
   return v;
 }
 
-/** `walk` from the `i`th step of the path on (no copy of the rest of the path per step). */
-function walkFrom(root: Json | undefined, path: readonly (string | number)[], i: number, at: YamlPath, out: Hit[]): void {
+/**
+ * `walk` from the `i`th step of the path on (no copy of the rest of the path per step). `trail` holds the steps
+ * taken below `at`, pushed and popped as the walk goes: a hit's path is made only for a value that is there.
+ */
+function walkFrom(root: Json | undefined, path: readonly (string | number)[], i: number, at: YamlPath, trail: (string | number)[], out: Hit[]): void {
   if (root === undefined || root === null) return;
   if (i === path.length) {
-    out.push({ value: root, path: at });
+    out.push({ value: root, path: at.concat(trail) });
     return;
   }
   const head = path[i];
   if (head === '*') {
-    if (Array.isArray(root)) for (let j = 0; j < root.length; j++) walkFrom(root[j], path, i + 1, at.concat(j), out);
-    else if (isObject(root)) for (const k of Object.keys(root)) walkFrom(root[k], path, i + 1, at.concat(k), out);
+    if (Array.isArray(root)) {
+      for (let j = 0; j < root.length; j++) {
+        trail.push(j);
+        walkFrom(root[j], path, i + 1, at, trail, out);
+        trail.pop();
+      }
+    } else if (isObject(root)) {
+      for (const k of Object.keys(root)) {
+        trail.push(k);
+        walkFrom(root[k], path, i + 1, at, trail, out);
+        trail.pop();
+      }
+    }
     return;
   }
-  if (Array.isArray(root) && typeof head === 'number') walkFrom(root[head], path, i + 1, at.concat(head), out);
-  else if (isObject(root) && Object.hasOwn(root, head)) walkFrom(root[String(head)], path, i + 1, at.concat(head), out);
+  if ((Array.isArray(root) && typeof head === 'number') || (isObject(root) && Object.hasOwn(root, head))) {
+    trail.push(head);
+    walkFrom(Array.isArray(root) ? root[head as number] : root[String(head)], path, i + 1, at, trail, out);
+    trail.pop();
+  }
 }
 
 const regexes = new Map<string, RegExp>();
