@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { resolveItems } from '../../src/engine/audit';
 import { defaultChecklists } from '../../src/engine/checklist/schema';
-import { linkIndexFor } from '../../src/engine/markdown/link';
+import { linkChecklist, linkIndexFor } from '../../src/engine/markdown/link';
+import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
 import { builtinChecklists } from './helpers';
 
 let items: ReturnType<typeof resolveItems>['items'] | undefined;
@@ -34,6 +35,13 @@ describe('Markdown linking: state words and the nouns that share their stem', ()
     assert.ok(ids('Apply a non-root security context to every pod').includes('k8s.pod-security.run-as-non-root'));
   });
 
+  it('a noun made from a state word ("rotation") and "verify" after a requirement\'s verb do not make a line an outcome', () => {
+    assert.deepEqual(ids('Secrets management system with rotation'), ['secrets.manager']);
+    assert.deepEqual(ids('Sign and verify every container image before release'), ['ci.image-signing']);
+    // the participle still says one
+    assert.deepEqual(ids('Secrets manager verified'), []);
+  });
+
   it('a state word in the form that says one still does', () => {
     assert.deepEqual(ids('`.dockerignore` tested'), []);
     assert.ok(!ids('Non-root security context applied to every pod').includes('k8s.pod-security.run-as-non-root'));
@@ -50,5 +58,14 @@ describe('Markdown linking: an image reference names an image', () => {
   it('a tagged image as an example makes "pin versions" the image\'s version, not the packages\'', () => {
     assert.deepEqual(ids('Pin versions'), ['docker.packages.pinned']);
     assert.deepEqual(ids('Pin versions (for example python:3.12-slim)'), ['docker.image.pinned']);
+  });
+});
+
+describe('Markdown linking: a short line under a heading', () => {
+  it('the heading settles a line that alone reads close to a check, and brings no rule of its own', () => {
+    items ??= resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items;
+    const md = '# Release checklist\n## Monitoring\n- [ ] Dashboards ready\n## Networking\n- [ ] Dashboards ready\n## Dashboards\n- [ ] Ready before launch\n';
+    const linked = linkChecklist({ path: 'release.md', model: parseMarkdownChecklist(md, 'release.md').model }, undefined, items).items;
+    assert.deepEqual(linked.map((i) => i.links.map((l) => l.id)), [['monitoring.dashboards'], [], []]);
   });
 });

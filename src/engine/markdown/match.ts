@@ -68,6 +68,8 @@ const CORROBORATES = 3.5;
 const CONCEPT_SCORE = 0.85;
 /** A label read alone links a rule by it at least this well when the line is read as the label and its detail. */
 const LABEL_ALONE = 0.8;
+/** A line read with its heading's words links a check only when the line alone reads that close to it. */
+const NEAR = 0.65;
 /** Under a heading about one kind of file, the rules about that kind score this much more. */
 const DOMAIN_BOOST = 1.1;
 
@@ -201,11 +203,12 @@ export class LinkIndex {
   }
 
   /** The rules a line speaks of, best first, with the reason for each. */
-  link(text: string, domain?: Domain, platform = false): TextLink[] {
-    const key = `${domain ?? ''}\u0000${platform ? 'p' : ''}\u0000${text}`;
+  link(text: string, domain?: Domain, platform = false, topic?: string): TextLink[] {
+    const key = `${domain ?? ''}\u0000${platform ? 'p' : ''}\u0000${topic ?? ''}\u0000${text}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const links = this.label(text, domain, platform) ?? this.compute(text, domain, platform);
+    let links = this.label(text, domain, platform) ?? this.compute(text, domain, platform);
+    if (topic && !links.some((l) => l.mode !== 'manual')) links = this.underTopic(text, topic, domain, platform) ?? links;
     if (this.cache.size >= 10000) this.cache.clear();
     this.cache.set(key, links);
     return links;
@@ -248,13 +251,25 @@ export class LinkIndex {
     return out;
   }
 
+  /**
+   * A line under a heading ("Monitoring" → "- [ ] Dashboards ready") may leave its topic to the heading. When the line alone links
+   * no check, it is read with the heading's words as its detail; a check it links must be one the line alone already
+   * reads as close ({@link NEAR}): the heading settles between near readings, it never brings a rule of its own.
+   */
+  private underTopic(text: string, topic: string, domain: Domain | undefined, platform: boolean): TextLink[] | undefined {
+    const near = new Set(this.compute(text, domain, platform, NEAR).filter((l) => l.mode !== 'manual').map((l) => l.id));
+    if (!near.size) return undefined;
+    const read = this.compute(`${text} (${topic.replace(/[()]/g, ' ')})`, domain, platform).filter((l) => near.has(l.id));
+    return read.length ? read : undefined;
+  }
+
   /** The reason, naming the concept, of each rule whose property the line asserts (conceptLink.ts). */
   private conceptReasons(line: LineConcepts): Map<string, string> {
     const asserts = assertedBy(line, this.linkTargets, this.conceptOwners);
     return new Map([...asserts].map(([i, property]) => [this.targets[i].target.id, `asserts: ${property}`]));
   }
 
-  private compute(text: string, domain: Domain | undefined, platform: boolean): TextLink[] {
+  private compute(text: string, domain: Domain | undefined, platform: boolean, threshold = LINK_THRESHOLD): TextLink[] {
     const words = weightedWords(text);
     const candidates = new Set<number>();
     // A name no rule knows (`LimitRange`, `ResourceQuota`, a code span) is what the line is about: it weighs as
@@ -320,11 +335,12 @@ export class LinkIndex {
     // A noun that shares a stem with a state word ("test artifacts", "health checks") names a thing, not a state: a state
     // word counts in the forms that say one ("tested", "checked", "passing"), or as the verb a line starts with.
     // The verb a requirement starts with ("Apply security contexts") is not the state its participle says ("applied"),
-    // unless it asks for a task (see asksTask).
+    // unless it asks for a task (see asksTask). A noun made from a state word ("key rotation", "verification") names a
+    // practice, not a state; nor is "verify" after a requirement's verb ("Sign and verify images") an outcome.
     const task = asksTask(text);
     const nouns = new Set([...text.matchAll(/(?<=\S\s+)(tests?|checks?)\b/gi)].map((m) => m[1].toLowerCase()));
     const raw = [...text.matchAll(/[A-Za-z]+/g)].map((m) => m[0].toLowerCase());
-    const saysState = (w: string, k: number) => !nouns.has(w) && (k > 0 || task || /(?:ed|ing)$/.test(w));
+    const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
     const stated = new Set(raw.filter(saysState).map(stemWord));
     const notStated = new Set(raw.filter((w, k) => !saysState(w, k)).map(stemWord).filter((w) => !stated.has(w)));
     const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w) && !notStated.has(w)).map(([w]) => w);
@@ -355,7 +371,7 @@ export class LinkIndex {
       if (ident && bestScore < 0.95) scored.push({ id, mode, reason: `mentions ${ident}`, score: 0.95, domain: t.target.domain, ...covers, named: true });
       else if (peer && bestScore < PEER_SCORE) scored.push({ id, mode, reason: `names ${peer}`, score: PEER_SCORE, domain: t.target.domain, ...covers, named: true });
       else if (term && bestScore < termScore && termScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `names ${term}`, score: termScore, domain: t.target.domain, ...covers, named: true });
-      else if (best && bestScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, ...covers });
+      else if (best && bestScore >= threshold) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, ...covers });
     }
     // A rule whose phrasing says only part of what another's says about the line gives way to it ("scan images
     // for vulnerabilities": the image scan, not the dependency scan). So does a rule matched only through a
