@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { resolveItems } from '../../src/engine/audit';
 import { defaultChecklists } from '../../src/engine/checklist/schema';
 import { linkIndexFor } from '../../src/engine/markdown/link';
-import { fieldNames, lineFieldNames } from '../../src/engine/markdown/ruleTerms';
+import { fieldNames, lineFieldNames, textTerms } from '../../src/engine/markdown/ruleTerms';
 import { builtinChecklists } from './helpers';
 
 /**
@@ -37,6 +37,11 @@ describe('Markdown linking: fields and values a line names', () => {
     assert.deepEqual(links('Build script: `npm run build`'), ['scripts.build [names script:build]']);
     assert.ok(ids('End-to-end suite: `yarn test:e2e`').includes('scripts.test.e2e'));
     assert.ok(!ids('Bundle size acceptable (`npm run build`)').includes('scripts.build'));
+  });
+
+  it('a header name a rule writes (`X-Frame-Options`) names that rule, however the line words the rest', () => {
+    assert.deepEqual(textTerms(['X-Frame-Options and X-Content-Type-Options headers set']), ['x-frame-options', 'x-content-type-options']);
+    assert.deepEqual(links('Responses carry `X-Frame-Options: DENY`'), ['security.headers [names x-frame-options]']);
   });
 
   it('of the checks reading one field, a line links those whose distinguishing words it says', () => {

@@ -110,12 +110,14 @@ export function paramPhrasings(params: unknown, keys: readonly string[] = ['kind
 
 /**
  * Names written in a rule's title and phrasings: dot-files (`.dockerignore`), flags (`--no-install-recommends`),
- * and code spans (`npm ci`).
+ * header names (`X-Frame-Options`) and code spans (`npm ci`).
  */
 export function textTerms(texts: readonly string[]): string[] {
   const out = new Set<string>();
   for (const text of texts) {
     for (const m of text.matchAll(/(?:^|[\s(`])(\.[a-z][\w.-]*[a-z]|--[a-z][\w-]+)/g)) out.add(m[1].toLowerCase());
+    // A name written in capitalised, hyphenated parts is a header's (`X-Frame-Options`, `Content-Security-Policy`).
+    for (const m of text.matchAll(/(?<![\w-])[A-Z][a-z0-9]*(?:-[A-Z][A-Za-z0-9]*){2,}(?![\w-])/g)) out.add(m[0].toLowerCase());
     // A code span names a thing when it is more than a plain word (`npm ci`, `--omit=dev`, `prom-client`; not `true`).
     for (const m of text.matchAll(/`([^`]+)`/g)) if (/^[\w.:@/-]+(?: [\w.:@/-]+)?$/.test(m[1]) && /[^A-Za-z]/.test(m[1]) && !/^[A-Z0-9_]+(=.*)?$/.test(m[1])) out.add(termOf(m[1]));
   }
