@@ -6,7 +6,7 @@
  * either holds both back until neither changed for 200 ms. A message that changed with every count of files
  * read (four times a second, and closer together when the machine is busy) held the rows of the results so far
  * back for seconds. So while the results are partial the message changes at most once every MESSAGE_EVERY_MS
- * (the latest text wins); the view's description and the status bar, sent apart, count the files as they are
+ * (the latest text wins; the first shows at once); the view's description and the status bar, sent apart, count the files as they are
  * read. A complete result's message is shown at once.
  */
 import { REAL_TIMERS, type Timers } from './rowRebuilds';
@@ -18,6 +18,8 @@ export class ViewMessage {
   private shown: string | undefined;
   private latest: string | undefined;
   private last = Number.NEGATIVE_INFINITY;
+  /** Whether a message of results so far was shown (or is due): the next one waits its turn. */
+  private shownPartial = false;
   private timer: unknown;
 
   constructor(
@@ -31,15 +33,18 @@ export class ViewMessage {
     if (!partial) {
       this.cancel();
       this.show();
+      this.shownPartial = false;
       return;
     }
     if (this.timer !== undefined) return;
-    const wait = this.last + MESSAGE_EVERY_MS - this.timers.now();
+    // (the first message of results so far shows at once: a short reading may be over within the second)
+    const wait = this.shownPartial ? this.last + MESSAGE_EVERY_MS - this.timers.now() : 0;
     if (wait <= 0) this.show();
     else this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       this.show();
     }, wait);
+    this.shownPartial = true;
   }
 
   private show(): void {

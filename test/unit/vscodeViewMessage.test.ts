@@ -30,6 +30,17 @@ describe('vscode adapter: the readiness view\'s message', () => {
     for (let i = 1; i < sets.length; i++) assert.ok(sets[i][0] - sets[i - 1][0] >= MESSAGE_EVERY_MS);
   });
 
+  it('the first message of results so far shows at once, also right after another message', () => {
+    const { timers, sets, message } = setup();
+    message.update(undefined, false);
+    message.update('scanning…', false);
+    timers.advance(300);
+    message.update('Scanning… 5/2000 files read.', true);
+    message.update('Scanning… 9/2000 files read.', true);
+    timers.advance(MESSAGE_EVERY_MS);
+    assert.deepEqual(sets, [[0, 'scanning…'], [300, 'Scanning… 5/2000 files read.'], [300 + MESSAGE_EVERY_MS, 'Scanning… 9/2000 files read.']]);
+  });
+
   it('a complete result\'s message shows at once and drops the waiting one; the same text is not sent again', () => {
     const { timers, sets, message } = setup();
     message.update('Scanning… 10/20 files read.', true);
