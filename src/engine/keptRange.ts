@@ -64,18 +64,10 @@ export class FreshFinding implements RawFinding {
   data: Record<string, unknown>;
   constructor(file: string, range: Range, message: string, object: string | undefined, data: Record<string, unknown>) {
     this.file = file;
-    if (range instanceof KeptRange) {
-      this.startLine = range.startLine;
-      this.startCharacter = range.startCharacter;
-      this.endLine = range.endLine;
-      this.endCharacter = range.endCharacter;
-    } else {
-      const { start, end } = range;
-      this.startLine = start.line;
-      this.startCharacter = start.character;
-      this.endLine = end.line;
-      this.endCharacter = end.character;
-    }
+    this.startLine = startLine(range);
+    this.startCharacter = startCharacter(range);
+    this.endLine = range instanceof KeptRange ? range.endLine : range.end.line;
+    this.endCharacter = range instanceof KeptRange ? range.endCharacter : range.end.character;
     this.message = message;
     this.object = object;
     this.data = data;
