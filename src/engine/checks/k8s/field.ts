@@ -65,19 +65,17 @@ export function walk(root: Json | undefined, path: readonly (string | number)[],
   return out;
 }
 
-/** The value at a path without wildcards (the steps `walkFrom` takes), or undefined. */
+/** One step of a path without a wildcard: a list's item by number, a map's own key; undefined when not there. */
+function step(v: Json, head: string | number): Json | undefined {
+  if (Array.isArray(v)) return typeof head === 'number' ? v[head] : undefined;
+  return isObject(v) && Object.hasOwn(v, head) ? v[String(head)] : undefined;
+}
+
+/** The value at a path without wildcards, or undefined. */
 function valueAt(root: Json | undefined, path: readonly (string | number)[]): Json | undefined {
   let v = root;
-  for (let i = 0; i < path.length; i++) {
-    if (v === undefined || v === null) return undefined;
-    const head = path[i];
-    if (Array.isArray(v)) {
-      if (typeof head !== 'number') return undefined;
-      v = v[head];
-    } else if (isObject(v) && Object.hasOwn(v, head)) v = v[String(head)];
-    else return undefined;
-  }
-  return v;
+  for (let i = 0; i < path.length && v !== undefined && v !== null; i++) v = step(v, path[i]);
+  return v ?? undefined;
 }
 
 /**
@@ -107,11 +105,11 @@ function walkFrom(root: Json | undefined, path: readonly (string | number)[], i:
     }
     return;
   }
-  if ((Array.isArray(root) && typeof head === 'number') || (isObject(root) && Object.hasOwn(root, head))) {
-    trail.push(head);
-    walkFrom(Array.isArray(root) ? root[head as number] : root[String(head)], path, i + 1, at, trail, out);
-    trail.pop();
-  }
+  const next = step(root, head);
+  if (next === undefined || next === null) return;
+  trail.push(head);
+  walkFrom(next, path, i + 1, at, trail, out);
+  trail.pop();
 }
 
 const regexes = new Map<string, RegExp>();
