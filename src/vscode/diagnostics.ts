@@ -67,6 +67,10 @@ export function diagnosticsFeature(ctx: Ctx): void {
   ctx.on(ctx.onDidAudit, 'Updating diagnostics', (auditor) => {
     const key = auditor.folder.uri.toString();
     const next = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[]; signatures: string[] }>();
+    // The results so far of a first scan show on the files open in editors only; the Problems panel fills when every
+    // file is read. Thousands of files' diagnostics at once keep the workbench busy for seconds (the view's rows and
+    // typing wait behind them), and a large folder's first scan would send them several times over.
+    const open = auditor.partial ? new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString())) : undefined;
     const uris = new Map<string, vscode.Uri | undefined>();
     const uriOf = (file: string): vscode.Uri | undefined => {
       if (!uris.has(file)) uris.set(file, auditor.resolve(file));
@@ -74,6 +78,7 @@ export function diagnosticsFeature(ctx: Ctx): void {
     };
     const add = (uri: vscode.Uri, c: Converted): void => {
       const k = uri.toString();
+      if (open && !open.has(k)) return;
       let e = next.get(k);
       if (!e) next.set(k, (e = { uri, diagnostics: [], signatures: [] }));
       e.diagnostics.push(c.diagnostic);
