@@ -115,9 +115,10 @@ const DEMO_SOURCE = process.env.SHIPSHAPE_DEMO_REPO ?? path.resolve(REPO, '..', 
 const WS_DEMO = existsSync(DEMO_SOURCE) ? path.join(TMP, 'ws-demo') : undefined;
 if (WS_DEMO) cpSync(DEMO_SOURCE, WS_DEMO, { recursive: true });
 const WORKSPACE_FILE = path.join(WS_INT, 'shipshape.code-workspace');
-// A repository large enough for a first scan to take a few seconds: the example's service files, copied into
-// LARGE_SERVICES services with their own names, and its CI workflow once.
-const LARGE_SERVICES = 300;
+// A repository large enough for a first scan to read its files for seconds: the example's service files, copied into
+// LARGE_SERVICES services with their own names, and its CI workflow once. (2,100 files were read in a third of a
+// second on a quiet machine: too short for any results so far, which come after a quarter second of reading.)
+const LARGE_SERVICES = 1000;
 const WS_LARGE = path.join(TMP, 'ws-large');
 for (let i = 0; i < LARGE_SERVICES; i++) {
   const dir = path.join(WS_LARGE, 'services', `svc-${String(i).padStart(3, '0')}`);

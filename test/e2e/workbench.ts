@@ -84,11 +84,10 @@ export function watchStartup(page: Page, ready: string): Startup {
 }
 
 /**
- * The extension's own startup line ("Startup: activation → first progress … → first complete result N ms"),
- * from the newest Shipshape log under code-server's user data written after `since` (each window has its own
- * extension host and log folder). Undefined when none is found.
+ * The first line of the newest Shipshape log under code-server's user data written after `since` (each window has
+ * its own extension host and log folder) that contains `text`, from `text` on. Undefined when none is found.
  */
-export function extensionStartup(since: number): string | undefined {
+function findLogLine(since: number, text: string): string | undefined {
   const root = process.env.SHIPSHAPE_UI_USER_DATA;
   if (!root || !existsSync(root)) return undefined;
   const logs = (readdirSync(root, { recursive: true }) as string[])
@@ -99,10 +98,20 @@ export function extensionStartup(since: number): string | undefined {
   for (const f of logs) {
     const line = readFileSync(f, 'utf8')
       .split('\n')
-      .find((l) => l.includes('Startup: activation'));
-    if (line) return line.slice(line.indexOf('Startup: '));
+      .find((l) => l.includes(text));
+    if (line) return line.slice(line.indexOf(text));
   }
   return undefined;
+}
+
+/** A line of the extension's log (findLogLine), looked for again for up to 10 s: the log channel writes its file a moment after the line is logged. */
+export function extensionLogLine(since: number, text: string): string | undefined {
+  let line = findLogLine(since, text);
+  for (let waited = 0; !line && waited < 10000; waited += 250) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    line = findLogLine(since, text);
+  }
+  return line;
 }
 
 /**
@@ -121,12 +130,8 @@ export function cliScan(folder: string): { ms: number; cpu?: number } {
 
 /** The startup figures of the extension on a folder, next to the CLI's scan of the same folder (printed, never asserted). */
 export function printStartup(name: string, folder: string, since: number): void {
-  // The log channel writes its file a moment after the line is logged: look again for up to 10 s.
-  let line = extensionStartup(since);
-  for (let waited = 0; !line && waited < 10000; waited += 250) {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-    line = extensionStartup(since);
-  }
+  // (the extension's own startup line: "Startup: activation → first progress … → first complete result N ms")
+  const line = extensionLogLine(since, 'Startup: activation');
   const cli = cliScan(folder);
   const ext = line && /first complete result (\d+) ms/.exec(line);
   // CPU on both sides, the tools included: on a busy machine the steadier comparison
