@@ -6,6 +6,7 @@ import type { LinkTarget, TextLink } from './linkTarget';
 import { assertedBy, conceptLinks, conceptOwners } from './conceptLink';
 import { LABEL, readLine, type LineConcepts } from './conceptRead';
 import { lineIds, peerIdKey } from './peerIds';
+import { clausesOf } from './clauses';
 
 export type { LinkTarget, TextLink } from './linkTarget';
 
@@ -208,6 +209,7 @@ export class LinkIndex {
     const hit = this.cache.get(key);
     if (hit) return hit;
     let links = this.label(text, domain, platform) ?? this.compute(text, domain, platform);
+    if (!links.some((l) => l.mode !== 'manual')) links = this.apart(text, domain, platform, links) ?? links;
     if (topic && !links.some((l) => l.mode !== 'manual')) links = this.underTopic(text, topic, domain, platform) ?? links;
     if (this.cache.size >= 10000) this.cache.clear();
     this.cache.set(key, links);
@@ -249,6 +251,18 @@ export class LinkIndex {
         if (said.length === 0 || said.some((w) => this.weights.get(w)! >= CORROBORATES && t.phrasings.some((p) => p.words.has(w)))) out.set(i, t.target.aliases!.find((a) => peerIdKey(a) === key)!);
       }
     return out;
+  }
+
+  /**
+   * A compound line that links no check as a whole is read clause by clause (clauses.ts): the checks its clauses link,
+   * each with its best reading, then the sign-offs the whole line links.
+   */
+  private apart(text: string, domain: Domain | undefined, platform: boolean, whole: readonly TextLink[]): TextLink[] | undefined {
+    const best = new Map<string, TextLink>();
+    for (const clause of clausesOf(text))
+      for (const l of this.compute(clause, domain, platform)) if (l.mode !== 'manual' && l.score > (best.get(l.id)?.score ?? 0)) best.set(l.id, l);
+    if (!best.size) return undefined;
+    return [...[...best.values()].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)), ...whole];
   }
 
   /**
