@@ -94,6 +94,9 @@ describe('Markdown linking on public checklists', () => {
     // A ninth set, all held out and never tuned on; floors from its first measurement: 80/112, 84/94 and 3/121, by
     // default and with the operations checklist alike.
     validation9: { recall: 0.71, precision: 0.89, falseAutomated: 0.025 },
+    // A tenth set, all held out and never tuned on; floors from its first measurement: 71/110, 82/100 and 7/135 by
+    // default, 70/110, 81/99 and 7/135 with the operations checklist.
+    validation10: { recall: 0.63, precision: 0.81, falseAutomated: 0.052 },
   };
   for (const part of PARTS) {
     for (const operations of [false, true]) {
@@ -121,7 +124,7 @@ describe('Markdown linking on public checklists', () => {
   it('every line of every part is labelled, and each part has checkable and operational lines', () => {
     for (const part of PARTS) {
       const s = score(linkPart(part, builtinSet(builtinChecklists(), false)));
-      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, dev8: 100, validation5: 100, validation6: 100, validation7: 110, validation8: 120, validation9: 100 }[part];
+      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, dev8: 100, validation5: 100, validation6: 100, validation7: 110, validation8: 120, validation9: 100, validation10: 100 }[part];
       assert.ok(s.checkable >= least && s.uncheckable >= least, `${part}: ${s.checkable} checkable, ${s.uncheckable} not`);
     }
   });

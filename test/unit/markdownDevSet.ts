@@ -58,7 +58,7 @@ function readLabels(dir: string): Map<string, Map<string, LineResult['expected']
  * set replaced them), `dev8` (tuned on, added with the ninth set), `validation5` to `validation9` (the fifth to the ninth
  * set, each held out as a whole; validation5 and validation6 tuned on since the eighth set was added).
  */
-export const PARTS = ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'dev7', 'dev8', 'validation5', 'validation6', 'validation7', 'validation8', 'validation9'] as const;
+export const PARTS = ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'dev7', 'dev8', 'validation5', 'validation6', 'validation7', 'validation8', 'validation9', 'validation10'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** Every labelled line of a part with the links the linker gives it against these checklists. */
