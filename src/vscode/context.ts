@@ -117,6 +117,13 @@ export class Ctx implements vscode.Disposable, AuditorHost {
     this.readEmitter.fire(auditor);
   }
 
+  /** Set by the readiness view: resolves once it has fetched the rows of the results just shown. */
+  rowsWaiter: (() => Promise<void>) | undefined;
+
+  rowsTaken(): Promise<void> {
+    return this.rowsWaiter?.() ?? Promise.resolve();
+  }
+
   /** Registers a command behind the error guard. */
   command(id: string, handler: (...args: never[]) => unknown): void {
     this.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => this.log.guard(`Command ${id}`, () => (handler as (...a: unknown[]) => unknown)(...args))));

@@ -25,6 +25,12 @@ const PARTIAL_SHARE = 6;
 const COUNT_EVERY_MS = 250;
 /** How long a local scan reads before it lets other work of the extension host run. */
 const YIELD_EVERY_MS = 15;
+/**
+ * How long, at most, the reading waits after the first results so far for the view to fetch their rows. While the
+ * extension host reads (even pausing every few milliseconds), VS Code was seen not to fetch a visible view's first rows
+ * until the reading ended, seconds later; with the host idle it fetches them in a few hundred milliseconds.
+ */
+const ROWS_WAIT_MS = 1500;
 
 /** The folder auditor's side of a full scan: what the scan reads with, and sets as it goes. */
 export interface ScanSubject {
@@ -42,7 +48,7 @@ export interface ScanSubject {
   rules: IgnoreRules;
   repoChecklists: string[];
   walkProblems: Problem[];
-  readonly host: { builtins(): Promise<Builtins>; didRead(subject: ScanSubject): void };
+  readonly host: { builtins(): Promise<Builtins>; didRead(subject: ScanSubject): void; rowsTaken(): Promise<void> };
   /** The results shown are of the files read so far. */
   readonly partial: boolean;
   /** Shows the audit of the files read so far (the first scan of a folder only). */
@@ -160,7 +166,7 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
   let partialMs = 0;
   let partials = 0;
   let lastPartial = 0;
-  const prof = { read: 0, parse: 0, yielded: 0, yields: 0, maxGap: 0, lag: 0 };
+  const prof = { read: 0, parse: 0, yielded: 0, yields: 0, maxGap: 0, lag: 0, rowsWait: 0 };
   let tickAt = Date.now();
   const lagProbe = setInterval(() => {
     prof.lag = Math.max(prof.lag, Date.now() - tickAt - 20);
@@ -204,7 +210,13 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
         published = Date.now();
         lastPartial = published - t0;
         partialMs += lastPartial;
-        partials++;
+        // (the first results so far: the view's rows come before more reading; counted first, so that another
+        // reader of a remote folder does not publish while this one waits)
+        if (++partials === 1) {
+          await rowsTaken(a);
+          prof.rowsWait = Date.now() - published;
+          published = Date.now();
+        }
       } else if (a.partial && Date.now() - counted >= COUNT_EVERY_MS) {
         a.host.didRead(a);
         counted = Date.now();
@@ -213,5 +225,16 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
   };
   // (local reads are synchronous: one reader; remote reads overlap)
   await Promise.all(Array.from({ length: local ? 1 : 8 }, worker)).finally(() => clearInterval(lagProbe));
-  return `read ${Math.round(prof.read)} ms, parsed ${Math.round(prof.parse)} ms, ${partials} audits of the files so far ${partialMs} ms, other work ${Math.round(prof.yielded)} ms in ${prof.yields} pauses, longest stretch without a pause ${prof.maxGap} ms, longest timer delay ${prof.lag} ms`;
+  return `read ${Math.round(prof.read)} ms, parsed ${Math.round(prof.parse)} ms, ${partials} audits of the files so far ${partialMs} ms (then ${prof.rowsWait} ms for the view to fetch their rows), other work ${Math.round(prof.yielded)} ms in ${prof.yields} pauses, longest stretch without a pause ${prof.maxGap} ms, longest timer delay ${prof.lag} ms`;
+}
+
+/** Waits for the view to fetch the rows of the results just shown, at most ROWS_WAIT_MS. */
+async function rowsTaken(a: ScanSubject): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, ROWS_WAIT_MS)));
+  try {
+    await Promise.race([a.host.rowsTaken(), cap]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -17,6 +17,8 @@ export interface AuditorHost {
   didAudit(auditor: FolderAuditor): void;
   /** More files were read by a first scan whose results so far are shown (no new audit). */
   didRead(auditor: FolderAuditor): void;
+  /** Resolves once the readiness view has fetched the rows of the results just shown (at once when it is hidden). */
+  rowsTaken(): Promise<void>;
 }
 
 export type AuditorState = 'idle' | 'scanning' | 'ready' | 'disabled';
