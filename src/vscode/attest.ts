@@ -4,16 +4,13 @@ import { ATTESTATIONS_FILE, parseAttestations, setAttestation as withAttestation
 import type { Attestation } from '../engine/model';
 import { openDocument, readText, refusedLink, resolveRelative } from './files';
 import type { FolderAuditor } from './scan';
+import { withTimeout } from './withTimeout';
 
 interface GitRepository {
   getConfig(key: string): Promise<string>;
 }
 interface GitApi {
   getRepository(uri: vscode.Uri): GitRepository | null;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  return Promise.race([p, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms))]);
 }
 
 /**

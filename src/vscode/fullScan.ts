@@ -5,6 +5,7 @@ import type { Settings } from './config';
 import { DEFAULT_MAX_FILE_SIZE, IgnoreRules, readText, toSource, walk, type Candidate } from './files';
 import type { FolderRenderer } from './render';
 import { isSetupPath, loadSetup, readFolderConfig, type Builtins, type FolderSetup } from './setup';
+import { withTimeout } from './withTimeout';
 
 /**
  * A full scan's reading of one folder: configuration, the walk, every file read and parsed into a new engine
@@ -213,7 +214,7 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
         // (the first results so far: the view's rows come before more reading; counted first, so that another
         // reader of a remote folder does not publish while this one waits)
         if (++partials === 1) {
-          await rowsTaken(a);
+          await withTimeout(a.host.rowsTaken(), ROWS_WAIT_MS);
           prof.rowsWait = Date.now() - published;
           published = Date.now();
         }
@@ -226,15 +227,4 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
   // (local reads are synchronous: one reader; remote reads overlap)
   await Promise.all(Array.from({ length: local ? 1 : 8 }, worker)).finally(() => clearInterval(lagProbe));
   return `read ${Math.round(prof.read)} ms, parsed ${Math.round(prof.parse)} ms, ${partials} audits of the files so far ${partialMs} ms (then ${prof.rowsWait} ms for the view to fetch their rows), other work ${Math.round(prof.yielded)} ms in ${prof.yields} pauses, longest stretch without a pause ${prof.maxGap} ms, longest timer delay ${prof.lag} ms`;
-}
-
-/** Waits for the view to fetch the rows of the results just shown, at most ROWS_WAIT_MS. */
-async function rowsTaken(a: ScanSubject): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, ROWS_WAIT_MS)));
-  try {
-    await Promise.race([a.host.rowsTaken(), cap]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -50,6 +50,8 @@ export class RowRebuilds {
   private last = Number.NEGATIVE_INFINITY;
   /** Rows whose children VS Code has yet to fetch for the last rebuild (ROOTS for the roots). */
   private readonly unfetched = new Set<string>();
+  /** Who waits for the roots of the next rebuild to be fetched: armed by that rebuild, resolved by the fetch. */
+  private waiters: { resolve: () => void; armed: boolean }[] = [];
 
   constructor(
     private readonly host: RowRebuildsHost,
@@ -62,6 +64,7 @@ export class RowRebuilds {
     this.last = this.timers.now();
     this.unfetched.clear();
     this.unfetched.add(ROOTS);
+    for (const w of this.waiters) w.armed = true;
     this.host.rebuild();
     // (the next results so far may be seconds away: without a look, rows VS Code did not fetch or show wait for them)
     if (this.host.partial()) this.retry = this.timers.setTimeout(() => this.due() && this.now(), FETCH_RETRY_MS);
@@ -90,11 +93,33 @@ export class RowRebuilds {
   fetched(id: string, next: Iterable<string>): void {
     this.unfetched.delete(id);
     for (const n of next) this.unfetched.add(n);
+    if (id === ROOTS) this.release((w) => w.armed);
+  }
+
+  /**
+   * Resolves once VS Code has fetched the roots of the next rebuild (a first scan waits for the rows of its first
+   * results so far: fullScan.ts); at once when the view is hidden, which fetches nothing until shown.
+   */
+  nextFetch(): Promise<void> {
+    if (!this.host.visible()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ resolve, armed: false }));
+  }
+
+  private release(which: (w: { armed: boolean }) => boolean): void {
+    const done = this.waiters.filter(which);
+    this.waiters = this.waiters.filter((w) => !done.includes(w));
+    for (const w of done) w.resolve();
   }
 
   /** A row was closed: its children will not be fetched. */
   closed(id: string): void {
     this.unfetched.delete(id);
+  }
+
+  /** Cancels what is pending and lets every waiter go on (the view is disposed). */
+  dispose(): void {
+    this.cancel();
+    this.release(() => true);
   }
 
   cancel(): void {

@@ -339,28 +339,20 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
   readonly view: vscode.TreeView<TreeNode>;
   /** When the rows are rebuilt from results so far (rowRebuilds.ts). */
   private readonly rebuilds = new RowRebuilds({
-    rebuild: () => {
-      for (const w of this.rootsWaiters) w.armed = true;
-      this.changeEmitter.fire(undefined);
-    },
+    rebuild: () => this.changeEmitter.fire(undefined),
     partial: () => this.ctx.folders.some((a) => a.partial && a.result),
     visible: () => this.view.visible,
   });
   /** The view's line: while files are read, it changes at most once a second (viewMessage.ts). */
   private readonly message = new ViewMessage((m) => (this.view.message = m));
-  /**
-   * Who waits for VS Code to fetch the rows of the results just shown (a first scan's first results so far:
-   * fullScan.ts): armed by the next rebuild, resolved by the fetch of the roots after it.
-   */
-  private rootsWaiters: { resolve: () => void; armed: boolean }[] = [];
   /** Rows a person opened or closed: VS Code keeps that state by id over the provider's. */
   private readonly opened = new Set<string>();
   private readonly closed = new Set<string>();
 
   constructor(private readonly ctx: Ctx) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true, manageCheckboxStateManually: true });
-    ctx.subscriptions.push(this.view, this.changeEmitter, { dispose: () => (this.rebuilds.cancel(), this.message.cancel(), this.rootsFetched(true)) });
-    ctx.rowsWaiter = () => (this.view.visible ? new Promise<void>((resolve) => this.rootsWaiters.push({ resolve, armed: false })) : Promise.resolve());
+    ctx.subscriptions.push(this.view, this.changeEmitter, { dispose: () => (this.rebuilds.dispose(), this.message.cancel()) });
+    ctx.rowsWaiter = () => this.rebuilds.nextFetch();
     ctx.on(this.view.onDidChangeCheckboxState, 'Updating a sign-off', async (e) => {
       for (const [node, state] of e.items) await node.onCheck?.(state === vscode.TreeItemCheckboxState.Checked);
     });
@@ -410,16 +402,8 @@ export class ReadinessTree implements vscode.TreeDataProvider<TreeNode> {
     return this.ctx.treeRoots.flatMap((p) => p.roots(this.ctx.view));
   }
 
-  /** VS Code fetched the roots: whoever waited for the rows of a rebuild before it goes on (everyone, when `all`). */
-  private rootsFetched(all = false): void {
-    const done = this.rootsWaiters.filter((w) => all || w.armed);
-    this.rootsWaiters = this.rootsWaiters.filter((w) => !done.includes(w));
-    for (const w of done) w.resolve();
-  }
-
   getChildren(node?: TreeNode): TreeNode[] {
     const children = node ? (node.children?.() ?? []) : this.roots();
-    if (!node) this.rootsFetched();
     // VS Code asks next for the children of the rows it shows open
     this.rebuilds.fetched(node?.id ?? ROOTS, children.filter((c) => c.children && (this.opened.has(c.id) || (c.collapsible === 'expanded' && !this.closed.has(c.id)))).map((c) => c.id));
     return children;

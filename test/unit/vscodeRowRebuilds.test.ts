@@ -128,4 +128,29 @@ describe('vscode adapter: rebuilding the readiness rows from results so far', ()
     timers.advance(5000);
     assert.deepEqual(at, [0, 400]);
   });
+  it('a wait for the rows ends when VS Code fetches the roots of the next rebuild, not a fetch before it; at once when hidden', async () => {
+    const { timers, state, rebuilds } = setup();
+    let done = false;
+    const waiting = rebuilds.nextFetch().then(() => (done = true));
+    // a fetch still in flight from before the rebuild does not count
+    rebuilds.fetched(ROOTS, []);
+    await Promise.resolve();
+    assert.equal(done, false);
+    rebuilds.soon();
+    timers.advance(0);
+    await Promise.resolve();
+    assert.equal(done, false, 'rebuilt, not fetched yet');
+    rebuilds.fetched(ROOTS, []);
+    await waiting;
+    assert.equal(done, true);
+    state.visible = false;
+    await rebuilds.nextFetch();
+  });
+
+  it('disposing lets every wait for the rows go on', async () => {
+    const { rebuilds } = setup();
+    const waiting = rebuilds.nextFetch();
+    rebuilds.dispose();
+    await waiting;
+  });
 });
