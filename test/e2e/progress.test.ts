@@ -82,19 +82,24 @@ describe('Shipshape while the first scan reads a large repository (headless Chro
     // Mid-scan: the view's line and the status bar count the files read so far and give the score so far, and
     // the view lists the checklists so far with their counts (rebuilt at most once a second, once VS Code has
     // fetched the previous rows). Every state seen while the files are read is kept and checked against the end.
+    // The Problems counts in the status bar (the item shows large counts rounded, "3K"; its accessible label has them in full).
+    const problems = page.locator('[id="status.problems"], [id="status.problems"] [aria-label]');
+    const counts = async (): Promise<string> => (await problems.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '').find((l) => /\d/.test(l)) ?? '')).trim();
     const until = Date.now() + STEP_MS;
-    const mids: { at: number; message: string; status: string; rows: { level: number; text: string }[] }[] = [];
+    const mids: { at: number; message: string; status: string; problems: string; rows: { level: number; text: string }[] }[] = [];
     const seen: string[] = [];
     let screenshot = false;
     while (Date.now() < until) {
+      // (read before the view's line: a line that still says "Scanning…" was read after these counts)
+      const problemsLabel = await counts().catch(() => '');
       const message = (await sidebar.getByText(/^Scanning… \d+\/\d+ files read/).first().textContent({ timeout: PROBE_MS }).catch(() => null)) ?? (await page.locator('.pane-header .description, .title .description, .composite.title .description').first().textContent({ timeout: PROBE_MS }).catch(() => null)) ?? '';
       const statusText = (await status.textContent({ timeout: PROBE_MS }).catch(() => null)) ?? '';
       const m = /^Scanning… (\d+)\/(\d+) files read/.exec(message);
       const shownRows = m && (await rows.count()) > 0 ? await readRows(rows) : [];
-      const shown = `${message || '-'} | ${statusText || '-'} | ${m ? shownRows.length : await rows.count()} rows`;
+      const shown = `${message || '-'} | ${statusText || '-'} | ${m ? shownRows.length : await rows.count()} rows | problems: ${problemsLabel || '-'}`;
       if (seen.at(-1)?.replace(/^\d+ ms /, '') !== shown) seen.push(`${Date.now() - opened} ms ${shown}`);
       if (m && Number(m[1]) < Number(m[2])) {
-        mids.push({ at: Date.now() - opened, message, status: statusText, rows: shownRows });
+        mids.push({ at: Date.now() - opened, message, status: statusText, problems: problemsLabel, rows: shownRows });
         if (shownRows.length && !screenshot) {
           screenshot = true;
           await page.screenshot({ path: path.join(RESULTS, 'vscode-ui-progress-mid.png') });
@@ -111,6 +116,17 @@ describe('Shipshape while the first scan reads a large repository (headless Chro
     assert.ok(withRows.length, `rows of the results so far were shown while the first scan read the files; seen:\n${seen.join('\n')}${withRows.length ? '' : account()}`);
     // (the view and the status bar update apart and are read one after the other: either may lag the other)
     assert.ok(mids.some((mid) => /\d+% ready so far · \d+\/\d+ files/.test(mid.status)), `the status bar gave the score so far and the files read: ${mids.map((x) => x.status).join(' | ')}`);
+    // No editor is open: the results so far put nothing in the Problems panel, which fills when every file is read.
+    // The view's line and the status bar are updated after the complete result's diagnostics have reached the workbench
+    // (seconds later on this folder), so they may still say "so far" as the counts come in; but the count of files
+    // read no longer rises once the Problems panel shows anything.
+    const filesRead = (mid: (typeof mids)[number]): number => Math.max(...[mid.message, mid.status].map((t) => Number(/(\d+)\/\d+ files/.exec(t)?.[1] ?? 0)));
+    const first = mids.findIndex((mid) => /[1-9]/.test(mid.problems));
+    if (first >= 0) {
+      const readThen = Math.max(...mids.slice(0, first + 1).map(filesRead));
+      const later = mids.slice(first + 1).filter((mid) => filesRead(mid) > readThen);
+      assert.deepEqual(later.map((mid) => `${mid.at} ms: ${filesRead(mid)} files read`), [], `no diagnostics while the files were read (Problems showed "${mids[first].problems}" at ${mids[first].at} ms, ${readThen} files read)`);
+    }
     for (const mid of mids) {
       assert.match(mid.message, /Readiness \d+% · \d+ failing checks? of \d+.* so far; the score is final when every file is read\./);
       assert.deepEqual(identicalSiblings(mid.rows), [], `no identical rows under one parent mid-scan (${mid.message})`);
@@ -119,7 +135,7 @@ describe('Shipshape while the first scan reads a large repository (headless Chro
     // The end: one score in the view, the status bar and the badge; the roots' failing counts add up to it.
     const line = sidebar.getByText(/^Readiness \d+%/);
     await expectText(line, /^Readiness \d+% · \d+ failing checks? of \d+( · \d+ not audited)?$/);
-    printStartup('first complete result on the generated 7,000-file repository', FOLDER!, opened);
+    printStartup('first complete result on the generated 7,001-file repository', FOLDER!, opened);
     const [, score, failing] = /^Readiness (\d+)% · (\d+) failing/.exec((await line.first().textContent()) ?? '')!;
     await expectText(status, new RegExp(`^\\S* ?${score}% ready`));
     await expectText(badge, new RegExp(`^${failing}$`));
@@ -140,9 +156,6 @@ describe('Shipshape while the first scan reads a large repository (headless Chro
     }
     // Every file's diagnostics reached the workbench: the Problems counts in the status bar are the engine's.
     const expected = problemCounts((await scanFolder(FOLDER!)).result);
-    // (the item shows large counts rounded, "3K"; its accessible label has them in full)
-    const problems = page.locator('[id="status.problems"], [id="status.problems"] [aria-label]');
-    const counts = async (): Promise<string> => (await problems.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '').find((l) => /\d/.test(l)) ?? '')).trim();
     const wanted = new RegExp(`^\\D*${expected.join('\\D+')}\\D*$`);
     let label = '';
     for (const until = Date.now() + STEP_MS; Date.now() < until && !wanted.test(label); await page.waitForTimeout(200)) label = await counts();
