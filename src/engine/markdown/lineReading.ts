@@ -1,5 +1,5 @@
 import { onFirstUse } from '../onFirstUse';
-import { contentWords } from './normalize';
+import { contentWords, stemWord } from './normalize';
 
 /**
  * How a checklist line is read for scoring: its words weighted (asides and reason clauses count less), and the
@@ -92,6 +92,31 @@ export const OPPOSITE = /^[\s*_]*(?:consider|optionally|you (?:may|can)|it is (?
 
 /** A target for a measured figure ("Response time < 500ms", "error rate under 1%") is a runtime fact, not a file's. */
 export const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|more than|at least|at most))\s*=?\s*\d+(?:\.\d+)?\s*(?:ms|s|sec|seconds?|minutes?|%|rps|qps)(?![a-z])/i;
+
+/**
+ * The state words a line says, and markers for a task, a suggestion and a measured target: a phrasing that does not
+ * say them scores {@link STATE_PENALTY} lower (match.ts). `words` are the line's weighted words (weightedWords).
+ *
+ * State words in an aside or a purpose clause ("… for container monitoring") do not make the line an activity.
+ * A noun that shares a stem with a state word ("test artifacts", "health checks") names a thing, not a state: a state
+ * word counts in the forms that say one ("tested", "checked", "passing"), or as the verb a line starts with.
+ * The verb a requirement starts with ("Apply security contexts") is not the state its participle says ("applied"),
+ * unless it asks for a task (see asksTask). A noun made from a state word ("key rotation", "verification") names a
+ * practice, not a state; nor is "verify" after a requirement's verb ("Sign and verify images") an outcome.
+ */
+export function stateOf(text: string, words: ReadonlyMap<string, number>): string[] {
+  const task = asksTask(text);
+  const nouns = new Set([...text.matchAll(/(?<=\S\s+)(tests?|checks?)\b/gi)].map((m) => m[1].toLowerCase()));
+  const raw = [...text.matchAll(/[A-Za-z]+/g)].map((m) => m[0].toLowerCase());
+  const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
+  const stated = new Set(raw.filter(saysState).map(stemWord));
+  const notStated = new Set(raw.filter((w, k) => !saysState(w, k)).map(stemWord).filter((w) => !stated.has(w)));
+  const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w) && !notStated.has(w)).map(([w]) => w);
+  if (task) lineState.push('\u0000activity');
+  if (HEDGE.test(text)) lineState.push('\u0000hedge');
+  if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push('\u0000measured');
+  return lineState;
+}
 
 /**
  * A line about the platform a service runs on (the cluster, its nodes, the network in front of it) speaks of

@@ -1,5 +1,6 @@
-import { contentWords, identifiers, stemWord } from './normalize';
-import { ACTIVITY, asksTask, HEDGE, REQUEST, isOutcomeWord, isStateWord, MEASURED, OPPOSITE, PLATFORM, STATE_PENALTY, unknownNames, weightedWords } from './lineReading';
+import { contentWords, identifiers } from './normalize';
+import { ACTIVITY, REQUEST, isOutcomeWord, OPPOSITE, PLATFORM, STATE_PENALTY, stateOf, unknownNames, weightedWords } from './lineReading';
+import { giveWay, type Scored } from './linkPruning';
 import { lineFieldNames, lineTerms, type Domain } from './ruleTerms';
 import { NAME_WEIGHT, wordWeight } from './concepts';
 import type { LinkTarget, TextLink } from './linkTarget';
@@ -277,6 +278,32 @@ export class LinkIndex {
     return read.length ? read : undefined;
   }
 
+  /** The rules a line names by a package, kind, field or command that few rules read, with the name it gave. */
+  private namedTerms(text: string, words: ReadonlyMap<string, number>, line: () => LineConcepts): Map<number, string> {
+    const byTerm = new Map<number, string>();
+    const written = lineFieldNames(text);
+    const fields = new Set([...written].flatMap((f) => [`=${f}`, f.toLowerCase()]));
+    for (const term of [...lineTerms(text), ...[...written].map((f) => `=${f}`)]) {
+      // Names a rule reads count when few rules read them; names only written in titles, when at most two do.
+      const read = this.termOwners.get(term) ?? [];
+      const written = (this.textTermOwners.get(term) ?? []).filter((i) => !read.includes(i));
+      const all = read.length > 3 ? [] : written.length > 2 ? read : [...read, ...written];
+      // Of the checks reading one field, those whose distinguishing words the line says ("port" for the probe's port
+      // rule) are the ones it names, when some are: naming `livenessProbe` asks for the probe, not its port.
+      const says = (i: number) => this.linkTargets[i].concept?.qualifiers.every((q) => line().words.has(q)) ?? true;
+      // A finer rule (`scripts.test.e2e` under `scripts.test`) is named by a name both read only with the word that makes
+      // it finer ("e2e").
+      const finer = (i: number) => {
+        const id = this.linkTargets[i].id;
+        const broader = all.find((j) => id.startsWith(`${this.linkTargets[j].id}.`));
+        return broader !== undefined && !contentWords(id.slice(this.linkTargets[broader].id.length + 1).replace(/[.-]/g, ' ')).every((w) => words.has(w));
+      };
+      const owners = (all.length < 2 || !fields.has(term) ? all : all.filter((i) => says(i) || !all.some((j) => j !== i && says(j)))).filter((i) => !finer(i));
+      for (const i of owners) if (!byTerm.has(i)) byTerm.set(i, term.replace(/^=/, ''));
+    }
+    return byTerm;
+  }
+
   /** The reason, naming the concept, of each rule whose property the line asserts (conceptLink.ts). */
   private conceptReasons(line: LineConcepts): Map<string, string> {
     const asserts = assertedBy(line, this.linkTargets, this.conceptOwners);
@@ -320,50 +347,12 @@ export class LinkIndex {
     }
     const byPeer = this.peerIds(text);
     for (const i of byPeer.keys()) candidates.add(i);
-    // A package, kind, field or command the line names and few rules read links them.
-    const byTerm = new Map<number, string>();
-    const written = lineFieldNames(text);
-    const fields = new Set([...written].flatMap((f) => [`=${f}`, f.toLowerCase()]));
-    for (const term of [...lineTerms(text), ...[...written].map((f) => `=${f}`)]) {
-      // Names a rule reads count when few rules read them; names only written in titles, when at most two do.
-      const read = this.termOwners.get(term) ?? [];
-      const written = (this.textTermOwners.get(term) ?? []).filter((i) => !read.includes(i));
-      const all = read.length > 3 ? [] : written.length > 2 ? read : [...read, ...written];
-      // Of the checks reading one field, those whose distinguishing words the line says ("port" for the probe's port
-      // rule) are the ones it names, when some are: naming `livenessProbe` asks for the probe, not its port.
-      const says = (i: number) => this.linkTargets[i].concept?.qualifiers.every((q) => line().words.has(q)) ?? true;
-      // A finer rule (`scripts.test.e2e` under `scripts.test`) is named by a name both read only with the word that makes
-      // it finer ("e2e").
-      const finer = (i: number) => {
-        const id = this.linkTargets[i].id;
-        const broader = all.find((j) => id.startsWith(`${this.linkTargets[j].id}.`));
-        return broader !== undefined && !contentWords(id.slice(this.linkTargets[broader].id.length + 1).replace(/[.-]/g, ' ')).every((w) => words.has(w));
-      };
-      const owners = (all.length < 2 || !fields.has(term) ? all : all.filter((i) => says(i) || !all.some((j) => j !== i && says(j)))).filter((i) => !finer(i));
-      for (const i of owners) {
-        if (!byTerm.has(i)) byTerm.set(i, term.replace(/^=/, ''));
-        candidates.add(i);
-      }
-    }
-    // State words in an aside or a purpose clause ("… for container monitoring") do not make the line an activity.
-    // A noun that shares a stem with a state word ("test artifacts", "health checks") names a thing, not a state: a state
-    // word counts in the forms that say one ("tested", "checked", "passing"), or as the verb a line starts with.
-    // The verb a requirement starts with ("Apply security contexts") is not the state its participle says ("applied"),
-    // unless it asks for a task (see asksTask). A noun made from a state word ("key rotation", "verification") names a
-    // practice, not a state; nor is "verify" after a requirement's verb ("Sign and verify images") an outcome.
-    const task = asksTask(text);
-    const nouns = new Set([...text.matchAll(/(?<=\S\s+)(tests?|checks?)\b/gi)].map((m) => m[1].toLowerCase()));
-    const raw = [...text.matchAll(/[A-Za-z]+/g)].map((m) => m[0].toLowerCase());
-    const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
-    const stated = new Set(raw.filter(saysState).map(stemWord));
-    const notStated = new Set(raw.filter((w, k) => !saysState(w, k)).map(stemWord).filter((w) => !stated.has(w)));
-    const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w) && !notStated.has(w)).map(([w]) => w);
-    if (task) lineState.push('\u0000activity');
-    if (HEDGE.test(text)) lineState.push('\u0000hedge');
+    const byTerm = this.namedTerms(text, words, line);
+    for (const i of byTerm.keys()) candidates.add(i);
+    const lineState = stateOf(text, words);
     const opposite = OPPOSITE.test(text);
-    if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push('\u0000measured');
     const termScore = lineState.length ? TERM_SCORE * STATE_PENALTY : TERM_SCORE;
-    const scored: (TextLink & { domain?: Domain; covers?: string[]; factor?: number; named?: boolean; concept?: boolean })[] = [];
+    const scored: Scored[] = [];
     for (const i of candidates) {
       const t = this.targets[i];
       let bestScore = 0;
@@ -387,27 +376,7 @@ export class LinkIndex {
       else if (term && bestScore < termScore && termScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `names ${term}`, score: termScore, domain: t.target.domain, ...covers, named: true });
       else if (best && bestScore >= threshold) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, ...covers });
     }
-    // A rule whose phrasing says only part of what another's says about the line gives way to it ("scan images
-    // for vulnerabilities": the image scan, not the dependency scan). So does a rule matched only through a
-    // phrasing it borrows (a broader requirement's, or a field or kind it reads) when another rule's own phrasing says
-    // the same: "Set Pod Disruption Budgets" is the PDB rule, not every rule that reads a PodDisruptionBudget.
-    const dropped = new Set<number>();
-    for (const [k, mine] of scored.entries()) {
-      const covers = mine.covers;
-      // A rule the line names (its field, file, package or variable) stays.
-      if (!covers || mine.named) continue;
-      // Under a heading about one kind of file, a rule about that kind gives way only to another about it.
-      const wider = (o: (typeof scored)[number]) => (o.mode === 'manual') === (mine.mode === 'manual') && !(domain && mine.domain === domain && o.domain !== domain) && !!o.covers && covers.every((w) => o.covers!.includes(w)) && (o.covers.length > covers.length || ((o.factor ?? 0) > (mine.factor ?? 0) && (o.mode === mine.mode || o.mode === 'auto')));
-      if (scored.some((o, j) => j !== k && !dropped.has(j) && wider(o))) dropped.add(k);
-    }
-    for (const k of [...dropped].sort((a, b) => b - a)) scored.splice(k, 1);
-    // A field, file or command the line names says which kind of file it speaks of (`runAsNonRoot` is a manifest's):
-    // rules about another kind that share only the line's words give way.
-    const namedDomains = new Set(scored.filter((s) => s.named && s.domain).map((s) => s.domain));
-    if (namedDomains.size === 1) for (let k = scored.length - 1; k >= 0; k--) if (!scored[k].named && scored[k].domain && !namedDomains.has(scored[k].domain)) scored.splice(k, 1);
-    // Under a heading about one kind of file, rules about other kinds give way to the rules about that one.
-    const inDomain = domain ? Math.max(0, ...scored.filter((s) => s.domain === domain).map((s) => s.score)) : 0;
-    if (inDomain > 0) for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain !== domain && (scored[k].domain || scored[k].score <= inDomain)) scored.splice(k, 1);
+    const namedDomains = giveWay(scored, domain);
     // A line naming a property in words of its own links the rules that assert it, when its wording linked none of them.
     const wording = new Set(scored.map((s) => this.position.get(s.id)!));
     const conceptScore = lineState.length ? CONCEPT_SCORE * STATE_PENALTY : CONCEPT_SCORE;
