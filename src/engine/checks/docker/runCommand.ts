@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import type { DockerInstruction, DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail, type CheckOutput } from '../template';
-import { program, subcommand, type CommandProgram, type ShellCommand, type Word } from './shell';
+import { argumentsAfter, program, subcommand, type CommandProgram, type ShellCommand, type Word } from './shell';
 import { dockerContext, dockerFinding, flags, properties, stageChain, type DockerContext, type RunIndex } from './util';
 
 const Command = z.strictObject({
@@ -156,7 +156,9 @@ function rulesOf(params: Params): RulesByProgram {
 /** The commands a rule applies to: the program (already matched by {@link RulesByProgram}), the sub-command and the `when` option. */
 function matchCommand(rule: CommandRule, cmd: ShellCommand, p: CommandProgram): Match | undefined {
   // without sub-commands every word after the program is an argument (`useradd -u 1000 app`)
-  const { name, args } = rule.subcommands ? subcommand(cmd, p.at) : { name: undefined, args: cmd.words.slice(p.at + 1) };
+  const sub = rule.subcommands ? subcommand(cmd, p.at) : undefined;
+  const name = sub?.name;
+  const args = sub ? sub.args : argumentsAfter(cmd, p.at);
   if (rule.subcommands && !rule.subcommands.includes(name?.value ?? '')) return undefined;
   if (rule.when) {
     if (!optionAt(args, rule.when)) return undefined;
@@ -286,8 +288,7 @@ class Judgement {
       this.applicable = true;
       const bad = violation(rule, m, params);
       if (!bad || excused(ctx, rule, ins, stage, cmd, ctx.commands(ins), params)) continue;
-      const text = `${m.cmd.words[m.at].value}${m.sub ? ` ${m.sub.value}` : ''}`;
-      const f = dockerFinding(ctx, ctx.index.range(bad.at.start, bad.end.end), rule.message.replace('{command}', text).replace(/\{package\}/g, bad.at.value), stage);
+      const f = dockerFinding(ctx, ctx.index.range(bad.at.start, bad.end.end), messageOf(rule, m.cmd.words[m.at].value, m.sub?.value, bad.at.value), stage);
       if (rule.fix && rule.require) f.data = { ...f.data, insert: rule.fix, after: (m.sub ?? m.cmd.words[m.at]).value };
       this.findings.push(f);
       return; // one finding per command and rule item, whichever entry saw it first
@@ -296,6 +297,32 @@ class Judgement {
   output(): CheckOutput | undefined {
     return !this.params.onlyWhenUsed || this.applicable || this.findings.length > 0 ? passOrFail(this.findings) : undefined;
   }
+}
+
+/** Per rule, its messages by command and package as last worded (bounded): files word the same few again and again. */
+const MESSAGES = new WeakMap<CommandRule, Map<string, Map<string, string>>>();
+
+/**
+ * A rule's message for a command (`apt-get install`) and the word it points at (`{package}`): the same string
+ * for the same words, so that the engine's stamping finds it among the item's recent messages at once.
+ */
+function messageOf(rule: CommandRule, program: string, sub: string | undefined, word: string): string {
+  let byCommand = MESSAGES.get(rule);
+  if (!byCommand) MESSAGES.set(rule, (byCommand = new Map()));
+  const command = sub === undefined ? program : `${program} ${sub}`;
+  let byWord = byCommand.get(command);
+  if (!byWord) {
+    if (byCommand.size >= 64) byCommand.clear();
+    byCommand.set(command, (byWord = new Map()));
+  }
+  // a message without `{package}` is the same for every word
+  const key = rule.message.includes('{package}') ? word : '';
+  let message = byWord.get(key);
+  if (message === undefined) {
+    if (byWord.size >= 64) byWord.clear();
+    byWord.set(key, (message = rule.message.replace('{command}', command).replace(/\{package\}/g, word)));
+  }
+  return message;
 }
 
 /** The first env rule (in list order) that names the variable and whose value it violates. */

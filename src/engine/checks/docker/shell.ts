@@ -228,6 +228,9 @@ class Command implements ShellCommand {
   programSlot: { name: string; at: number } | null | undefined = undefined;
   /** For packageManager.ts's nodeInstall: undefined until computed. */
   installSlot: unknown = undefined;
+  /** What {@link subcommand} and {@link argumentsAfter} found, for the word index they were given. */
+  subSlot: Subcommand | undefined = undefined;
+  argsSlot: { at: number; args: Word[] } | undefined = undefined;
   constructor(
     readonly assignments: Word[],
     readonly words: Word[],
@@ -283,7 +286,33 @@ function findProgram(cmd: ShellCommand): { name: string; at: number } | undefine
 const VALUE_OPTIONS = new Set(['--prefix', '--registry', '--loglevel', '--cache', '--userconfig', '--omit', '--only', '--include', '-C', '--dir', '--filter', '--workspace', '-w', '--cwd', '--network-timeout', '--mutex', '--modules-folder', '-o', '--option']);
 
 /** The sub-command of a program (`npm ci` → `ci`) and the remaining arguments (options and operands). */
-export function subcommand(cmd: ShellCommand, at: number): { name?: Word; args: Word[] } {
+/** A command's sub-command (`install` of `apt-get install`) and its other arguments; shared by the checks that ask (read-only). */
+export interface Subcommand {
+  name?: Word;
+  args: Word[];
+  /** The program's word index it was read after. */
+  at: number;
+}
+
+/** The sub-command after the program at `at` and the other arguments; computed once per command (the checks ask with the program's index). */
+export function subcommand(cmd: ShellCommand, at: number): Subcommand {
+  const slot = cmd as ShellCommand & { subSlot?: Subcommand };
+  const known = slot.subSlot;
+  if (known !== undefined && known.at === at) return known;
+  return (slot.subSlot = readSubcommand(cmd, at));
+}
+
+/** The words after the program at `at` (read-only, shared by the checks that ask). */
+export function argumentsAfter(cmd: ShellCommand, at: number): Word[] {
+  const slot = cmd as ShellCommand & { argsSlot?: { at: number; args: Word[] } };
+  const known = slot.argsSlot;
+  if (known !== undefined && known.at === at) return known.args;
+  const args = cmd.words.slice(at + 1);
+  slot.argsSlot = { at, args };
+  return args;
+}
+
+function readSubcommand(cmd: ShellCommand, at: number): Subcommand {
   let k = at + 1;
   while (k < cmd.words.length && cmd.words[k].value.startsWith('-')) {
     const v = cmd.words[k].value;
@@ -292,7 +321,7 @@ export function subcommand(cmd: ShellCommand, at: number): { name?: Word; args: 
   // the words after the program but the sub-command, in one array (no slices to join)
   const args: Word[] = [];
   for (let j = at + 1; j < cmd.words.length; j++) if (j !== k) args.push(cmd.words[j]);
-  return { name: cmd.words[k], args };
+  return { name: cmd.words[k], args, at };
 }
 
 /** Operands (non-option words) among arguments, skipping option values. */
