@@ -66,8 +66,18 @@ function stageDeps(ctx: DockerContext, stage: DockerStage, memo: Map<number, Sta
  * with this as a second reason, so that one line is one finding.
  */
 export function devInstallsInFinal(ctx: DockerContext): ReadonlySet<number> {
+  const deps = finalDeps(ctx);
+  return new Set(deps ? deps.dev.map((d) => d.install.start) : []);
+}
+
+/** What ends up in the final image ({@link stageDeps}), once per file: the lockfile rule and this one both read it. */
+function finalDeps(ctx: DockerContext): StageDeps | undefined {
+  return ctx.once('finalDeps', readFinalDeps);
+}
+
+function readFinalDeps(ctx: DockerContext): StageDeps | undefined {
   const final = ctx.model.final;
-  return new Set(final ? stageDeps(ctx, final, new Map()).dev.map((d) => d.install.start) : []);
+  return final ? stageDeps(ctx, final, new Map()) : undefined;
 }
 
 /** The final image holds production dependencies only; an install that ignores the lockfile is left to the lockfile rule. */
@@ -80,7 +90,7 @@ export const productionDeps = fileCheck({
     const ctx = dockerContext(file, values);
     const final = ctx?.model.final;
     if (!ctx || !final) return undefined;
-    const deps = stageDeps(ctx, final, new Map());
+    const deps = finalDeps(ctx)!;
     if (!deps.installs) return undefined; // the final image installs no Node dependencies
     const findings: RawFinding[] = [];
     let deferred = 0;

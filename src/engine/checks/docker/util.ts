@@ -17,6 +17,8 @@ export interface DockerContext {
   instructionLine(line: number): number | undefined;
   /** A value computed once per instruction and key, shared by the checks of this file (`compute` is given both, so callers need no closure). */
   memo<T>(key: string, ins: DockerInstruction, compute: (ctx: DockerContext, ins: DockerInstruction) => T): T;
+  /** A value computed once per file and key, shared by the checks of this file. */
+  once<T>(key: string, compute: (ctx: DockerContext) => T): T;
   /** The commands of every RUN that run a program, in file order, and the programs they run. */
   runs(): RunIndex;
 }
@@ -55,6 +57,7 @@ class FileContext implements DockerContext {
   // made on first use: many files have no RUN and no memoised value
   private cache: Map<DockerInstruction, ShellCommand[]> | undefined = undefined;
   private memos: Map<string, Map<DockerInstruction, unknown>> | undefined = undefined;
+  private onces: Map<string, unknown> | undefined = undefined;
   /** First and last line of each multi-line instruction in file order, made on the first finding. */
   private multiLine: number[] | undefined = undefined;
   private runIndex: RunIndex | undefined = undefined;
@@ -111,9 +114,18 @@ class FileContext implements DockerContext {
     this.memos ??= new Map();
     let m = this.memos.get(key);
     if (!m) this.memos.set(key, (m = new Map()));
-    if (m.has(ins)) return m.get(ins) as T;
+    const known = m.get(ins);
+    if (known !== undefined || m.has(ins)) return known as T;
     const v = compute(this, ins);
     m.set(ins, v);
+    return v;
+  }
+  once<T>(key: string, compute: (ctx: DockerContext) => T): T {
+    this.onces ??= new Map();
+    const known = this.onces.get(key);
+    if (known !== undefined || this.onces.has(key)) return known as T;
+    const v = compute(this);
+    this.onces.set(key, v);
     return v;
   }
 }
