@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { userPatternSchema, userRegExp } from '../../safeRegex';
 import { hasPlaceholder, type DockerfileModel, type DockerStage } from '../../parse/dockerfile';
-import { imageFacts } from '../../fixes/docker/images';
+import { imageUser } from '../../fixes/docker/images';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding, fromRange, isWindowsStage, lastOf, stageChain, stageLabel, stageVariables, substitute, paramSet } from './util';
 
@@ -66,7 +66,7 @@ export function unquote(s: string): string {
 function userExample(model: DockerfileModel, final: DockerStage, windows: boolean): string {
   const before = 'before CMD/ENTRYPOINT';
   if (windows) return `add USER ContainerUser ${before}`;
-  const img = imageFacts({ model }, final);
+  const img = imageUser({ model }, final);
   if (img.family === 'noShell') return `add USER 65532:65532 ${before} (${img.user ? `the image’s ${img.user} user` : 'any non-zero UID: scratch has no user database'})`;
   if (img.user) return `add USER ${img.user} ${before} (the image’s own user)`;
   if (img.family === 'alpine') return `create a user (RUN addgroup -S app && adduser -S -G app app) and add USER app ${before}`;

@@ -74,6 +74,20 @@ function familyOf(name: string, tag: string): Family {
 
 const CHISELED = /(^|-)chiseled(-|$)/;
 
+/** The family of a stage's base image and the non-root user it ships, if any: {@link imageFacts} without the tools, port and the stage's installs. */
+export function imageUser(t: Pick<DockerTarget, 'model'>, stage: DockerStage): { family: Family; user?: string } {
+  const { name, tag } = baseImage(t, stage);
+  const family = familyOf(name, tag);
+  return { family, user: userOf(name, family) };
+}
+
+/** The non-root user an image of this name (no registry) and family ships, if any. */
+function userOf(name: string, family: Family): string | undefined {
+  if (family === 'windows') return undefined;
+  if (family === 'noShell') return NO_SHELL.test(name) ? (name === 'scratch' ? undefined : 'nonroot') : 'app';
+  return OWN_USER.find(([re]) => re.test(name))?.[1];
+}
+
 export function imageFacts(t: Pick<DockerTarget, 'model'>, stage: DockerStage): ImageFacts {
   const { name, tag } = baseImage(t, stage);
   const image = tag ? `${name}:${tag}` : name;
@@ -83,12 +97,12 @@ export function imageFacts(t: Pick<DockerTarget, 'model'>, stage: DockerStage): 
   if (/(^|\s)wget(\s|$)/.test(installed)) tools.add('wget');
   const family = familyOf(name, tag);
   if (family === 'windows') return { image, family, tools: new Set() };
-  if (family === 'noShell') return { image, family, user: NO_SHELL.test(name) ? (name === 'scratch' ? undefined : 'nonroot') : 'app', tools: new Set() };
+  if (family === 'noShell') return { image, family, user: userOf(name, family), tools: new Set() };
   if (family === 'alpine') tools.add('wget');
   if (HAS_CURL.test(name) && family !== 'alpine') tools.add('curl');
   if (/(^|\/)node$/.test(name)) tools.add('node');
   if (/(^|\/)python$/.test(name)) tools.add('python');
-  const user = OWN_USER.find(([re]) => re.test(name))?.[1];
+  const user = userOf(name, family);
   const rootByDesign = user ? undefined : ROOT_BY_DESIGN.find(([re]) => re.test(name))?.[1];
   const port = /(^|\/)nginx$/.test(name) ? 80 : /^nginxinc\/nginx-unprivileged$/.test(name) ? 8080 : undefined;
   return { image, family, user, rootByDesign, tools, port };
