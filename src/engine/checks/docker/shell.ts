@@ -285,7 +285,6 @@ function findProgram(cmd: ShellCommand): { name: string; at: number } | undefine
 /** Options that take a separate value (`--prefix /app`), so the value is not mistaken for a sub-command or package. */
 const VALUE_OPTIONS = new Set(['--prefix', '--registry', '--loglevel', '--cache', '--userconfig', '--omit', '--only', '--include', '-C', '--dir', '--filter', '--workspace', '-w', '--cwd', '--network-timeout', '--mutex', '--modules-folder', '-o', '--option']);
 
-/** The sub-command of a program (`npm ci` → `ci`) and the remaining arguments (options and operands). */
 /** A command's sub-command (`install` of `apt-get install`) and its other arguments; shared by the checks that ask (read-only). */
 export interface Subcommand {
   name?: Word;
