@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { resolveItems } from '../../src/engine/audit';
 import { defaultChecklists } from '../../src/engine/checklist/schema';
 import { linkIndexFor } from '../../src/engine/markdown/link';
-import { fieldNames, lineFieldNames, textTerms } from '../../src/engine/markdown/ruleTerms';
+import { fieldNames, lineFieldNames, paramPhrasings, paramTerms, textTerms } from '../../src/engine/markdown/ruleTerms';
 import { builtinChecklists } from './helpers';
 
 /**
@@ -19,6 +19,15 @@ describe('Markdown linking: fields and values a line names', () => {
     assert.deepEqual(fieldNames(params), ['NodePort', 'LoadBalancer']);
     assert.deepEqual(fieldNames({ path: ['automountServiceAccountToken'], must: { oneOf: [false] } }), ['automountServiceAccountToken']);
     assert.deepEqual([...lineFieldNames('Set `automountServiceAccountToken` to false on every ServiceAccount')], ['automountServiceAccountToken', 'ServiceAccount']);
+  });
+
+  it('the kinds in a table of API versions say which objects a version served: they are not what the rule reads', () => {
+    const apis = [{ apiVersion: 'extensions/v1beta1', kinds: ['NetworkPolicy'], replacement: 'networking.k8s.io/v1' }];
+    assert.deepEqual(paramTerms({ apis }), []);
+    assert.deepEqual(paramPhrasings({ apis }), []);
+    assert.deepEqual(paramTerms({ kinds: ['NetworkPolicy'] }), ['networkpolicy']);
+    assert.ok(!ids('NetworkPolicy configured for every namespace').includes('k8s.api.removed-versions'));
+    assert.ok(!ids('Pod security rules set cluster-wide by a PodSecurityPolicy').includes('k8s.manifests.schema'));
   });
 
   it('a line naming a field a check reads links that check, with the field as the reason', () => {

@@ -20,6 +20,14 @@ const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet',
 function manyKinds(value: unknown): boolean {
   return Array.isArray(value) && value.length > 2;
 }
+/**
+ * An entry of a table of API versions (`{ apiVersion: extensions/v1beta1, kinds: [NetworkPolicy] }`): its kinds say
+ * which objects the version served, so a rule looking versions up is not about those kinds (a NetworkPolicy line is
+ * not about removed API versions).
+ */
+function versionEntry(value: object): boolean {
+  return 'apiVersion' in value;
+}
 /** Package names that are also everyday words, so a line using the word does not name the package. */
 const COMMON = new Set(['got', 'retry', 'standard', 'types', 'check', 'tap', 'redis', 'postgres', 'nats', 'ava', 'xo']);
 
@@ -49,7 +57,7 @@ export function paramTerms(params: unknown, keys: ReadonlySet<string> = TERM_KEY
       }
     } else if (Array.isArray(value)) for (const v of value) visit(v, key);
     // Inside a list of commands or packages only an entry's own name counts (not its subcommands or options).
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k === 'name' && key && keys.has(key) ? key : k);
+    else if (value && typeof value === 'object' && !versionEntry(value)) for (const [k, v] of Object.entries(value)) visit(v, k === 'name' && key && keys.has(key) ? key : k);
   };
   visit(params, undefined);
   return [...out];
@@ -102,7 +110,7 @@ export function paramPhrasings(params: unknown, keys: readonly string[] = ['kind
     // One plain word ("Service", "privileged") says too little alone; the rule's title uses it in context.
     if (typeof value === 'string' && key && keys.includes(key) && /^[A-Za-z][\w./-]*$/.test(value) && !/^[A-Za-z][a-z]+$/.test(value)) out.push(value.replace(/^[\w.]+\//, ''));
     else if (Array.isArray(value)) for (const v of value) visit(v, key);
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
+    else if (value && typeof value === 'object' && !versionEntry(value)) for (const [k, v] of Object.entries(value)) visit(v, k);
   };
   visit(params, undefined);
   return out.map((n) => splitIdentifiers(n));
