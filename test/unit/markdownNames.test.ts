@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { resolveItems } from '../../src/engine/audit';
 import { defaultChecklists } from '../../src/engine/checklist/schema';
 import { linkIndexFor } from '../../src/engine/markdown/link';
-import { fieldNames, lineFieldNames, paramPhrasings, paramTerms, textTerms } from '../../src/engine/markdown/ruleTerms';
+import { fieldNames, lineFieldNames, lineTerms, paramPhrasings, paramTerms, textTerms } from '../../src/engine/markdown/ruleTerms';
 import { builtinChecklists } from './helpers';
 
 /**
@@ -28,6 +28,12 @@ describe('Markdown linking: fields and values a line names', () => {
     assert.deepEqual(paramTerms({ kinds: ['NetworkPolicy'] }), ['networkpolicy']);
     assert.ok(!ids('NetworkPolicy configured for every namespace').includes('k8s.api.removed-versions'));
     assert.ok(!ids('Pod security rules set cluster-wide by a PodSecurityPolicy').includes('k8s.manifests.schema'));
+  });
+
+  it('a key path names the keys above it: a Compose limit named by its full path is the limits rule', () => {
+    assert.ok(lineTerms('`deploy.resources.limits.memory` set').has('deploy.resources.limits'));
+    assert.ok(!lineTerms('`deploy.resources.limits.memory` set').has('resources.limits.memory.x'));
+    assert.deepEqual(links('`deploy.resources.limits.memory` set on every service'), ['compose.resources.limits [names deploy.resources.limits]']);
   });
 
   it('a line naming a field a check reads links that check, with the field as the reason', () => {

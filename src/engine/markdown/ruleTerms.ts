@@ -145,6 +145,8 @@ export function lineTerms(text: string): Set<string> {
     const t = termOf(m[0]);
     out.add(t);
     for (const part of t.split(/[./]/)) if (part) out.add(part);
+    // A key path names the keys above it too (`deploy.resources.limits.memory` is under `deploy.resources.limits`).
+    for (let dot = t.indexOf('.', 1); dot > 0; dot = t.indexOf('.', dot + 1)) if (t.indexOf('.') < dot) out.add(t.slice(0, dot));
   }
   for (const m of text.matchAll(/`([^`]+)`/g)) out.add(termOf(m[1]));
   // A script run in parentheses ("Bundle size acceptable (`npm run build`)") says how to look, not what the line asks.
