@@ -36,6 +36,11 @@ describe('Markdown linking: fields and values a line names', () => {
     assert.deepEqual(links('`deploy.resources.limits.memory` set on every service'), ['compose.resources.limits [names deploy.resources.limits]']);
   });
 
+  it('a kind only finer rules read names the broader rule unless the line says what makes them finer', () => {
+    assert.deepEqual(ids('`podDisruptionBudget` set for critical services'), ['k8s.pdb']);
+    assert.ok(ids('PodDisruptionBudget sets minAvailable or maxUnavailable policy').includes('k8s.pdb.policy'));
+  });
+
   it('a line naming a field a check reads links that check, with the field as the reason', () => {
     assert.deepEqual(ids('`automountServiceAccountToken` is false unless the pod calls the API'), ['k8s.service-account.automount-token']);
     assert.deepEqual(links('Public services never of type `NodePort`'), ['k8s.service.type [names NodePort]']);

@@ -113,6 +113,8 @@ export class LinkIndex {
   private readonly linkTargets: LinkTarget[];
   /** Target id → its index. */
   private readonly position = new Map<string, number>();
+  /** Per target, the index of the nearest target whose id its own extends (`k8s.pdb` for `k8s.pdb.policy`), or -1. */
+  private readonly broader: number[];
 
   constructor(targets: readonly LinkTarget[]) {
     // Items share phrasings (a broader requirement's phrasings go to every item under it): each text is read
@@ -151,6 +153,13 @@ export class LinkIndex {
     this.conceptOwners = conceptOwners(targets);
     this.linkTargets = [...targets];
     for (const [i, t] of targets.entries()) if (!this.position.has(t.id)) this.position.set(t.id, i);
+    this.broader = targets.map((t) => {
+      for (let dot = t.id.lastIndexOf('.'); dot > 0; dot = t.id.lastIndexOf('.', dot - 1)) {
+        const j = this.position.get(t.id.slice(0, dot));
+        if (j !== undefined) return j;
+      }
+      return -1;
+    });
     this.unknownWeight = UNKNOWN_WEIGHT;
     this.nameWeight = NAME_WEIGHT;
     for (const t of this.targets)
@@ -291,15 +300,23 @@ export class LinkIndex {
       // Of the checks reading one field, those whose distinguishing words the line says ("port" for the probe's port
       // rule) are the ones it names, when some are: naming `livenessProbe` asks for the probe, not its port.
       const says = (i: number) => this.linkTargets[i].concept?.qualifiers.every((q) => line().words.has(q)) ?? true;
-      // A finer rule (`scripts.test.e2e` under `scripts.test`) is named by a name both read only with the word that makes
-      // it finer ("e2e").
-      const finer = (i: number) => {
-        const id = this.linkTargets[i].id;
-        const broader = all.find((j) => id.startsWith(`${this.linkTargets[j].id}.`));
-        return broader !== undefined && !contentWords(id.slice(this.linkTargets[broader].id.length + 1).replace(/[.-]/g, ' ')).every((w) => words.has(w));
+      // A finer rule (`scripts.test.e2e` under `scripts.test`, `k8s.pdb.policy` under `k8s.pdb`) is named by a name only
+      // with the word that makes it finer ("e2e", "policy"); without it, the name is the broader rule's ("Set a
+      // `podDisruptionBudget`" asks for the budget, whether or not the broader rule reads the kind itself). A sign-off
+      // under a check (`env.cors-origin.confirmed`) is not a finer check: it keeps the name.
+      const saysFiner = (i: number): boolean => contentWords(this.linkTargets[i].id.slice(this.linkTargets[this.broader[i]].id.length + 1).replace(/[.-]/g, ' ')).every((w) => words.has(w));
+      const broaderOf = (i: number): number | undefined => {
+        const j = this.broader[i];
+        if (j < 0 || this.linkTargets[j].domain !== this.linkTargets[i].domain || this.linkTargets[j].mode !== this.linkTargets[i].mode) return undefined;
+        return saysFiner(i) ? undefined : j;
       };
-      const owners = (all.length < 2 || !fields.has(term) ? all : all.filter((i) => says(i) || !all.some((j) => j !== i && says(j)))).filter((i) => !finer(i));
-      for (const i of owners) if (!byTerm.has(i)) byTerm.set(i, term.replace(/^=/, ''));
+      const owners = all.length < 2 || !fields.has(term) ? all : all.filter((i) => says(i) || !all.some((j) => j !== i && says(j)));
+      for (const i of owners) {
+        // (a finer rule whose broader one reads the name too gives way to it, whatever their modes)
+        if (this.broader[i] >= 0 && all.includes(this.broader[i]) && !saysFiner(i)) continue;
+        const named = broaderOf(i) ?? i;
+        if (!byTerm.has(named)) byTerm.set(named, term.replace(/^=/, ''));
+      }
     }
     return byTerm;
   }
