@@ -7,7 +7,7 @@ import type { Ctx, TreeNode, TreeRootProvider } from './context';
 import { docsUri, SOURCE, toLocation, toRange } from './convert';
 import { registerExportReport } from './markdownReport';
 import type { FolderAuditor } from './scan';
-import { revealCommand, statusIcon } from './tree';
+import { revealCommand, statusIcon } from './treeNodes';
 
 /**
  * The repository's own Markdown checklists in the editor: diagnostics on their lines (a ticked item whose

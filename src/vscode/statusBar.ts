@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { VIEW_ID, type Ctx } from './context';
 import { scoreExplanation, scoreLabel } from './score';
-import { readingProgress, totals } from './tree';
+import { readingProgress, totals } from './treeRoots';
 
 /** The readiness score in the status bar; a spinner while scanning; click focuses the readiness view. */
 export function statusBarFeature(ctx: Ctx): void {
