@@ -117,6 +117,15 @@ export class Ctx implements vscode.Disposable, AuditorHost {
     this.readEmitter.fire(auditor);
   }
 
+  /** Work a feature still does for the latest audit after its handler returned (a deferred publication). */
+  private readonly trailing = new Set<Promise<void>>();
+
+  /** Registers such work: {@link whenIdle} waits for it. */
+  trail(work: Promise<void>): void {
+    this.trailing.add(work);
+    void work.finally(() => this.trailing.delete(work));
+  }
+
   /** Set by the readiness view: resolves once it has fetched the rows of the results just shown. */
   rowsWaiter: (() => Promise<void>) | undefined;
 
@@ -251,8 +260,9 @@ export class Ctx implements vscode.Disposable, AuditorHost {
   }
 
   /**
-   * Resolves when no scan, queued change or incremental audit is outstanding in any folder. Checks again
-   * after waiting, since an incremental audit may start a scan (excludes changed) and a scan may leave changes queued.
+   * Resolves when no scan, queued change, incremental audit or trailing work of a feature is outstanding in any
+   * folder. Checks again after waiting, since an incremental audit may start a scan (excludes changed) and a scan may
+   * leave changes queued.
    */
   async whenIdle(): Promise<void> {
     for (;;) {
@@ -260,7 +270,11 @@ export class Ctx implements vscode.Disposable, AuditorHost {
         await this.scanPromise.catch(() => undefined);
         continue;
       }
-      if (this.folders.every((a) => a.idle)) return;
+      if (this.folders.every((a) => a.idle)) {
+        if (!this.trailing.size) return;
+        await Promise.all(this.trailing);
+        continue;
+      }
       await Promise.all(this.folders.map((a) => a.whenIdle()));
     }
   }
