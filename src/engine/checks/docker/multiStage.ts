@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { RawFinding, RelatedInfo } from '../../model';
 import { copyFromFlag, dockerLines, type DockerfileModel, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
-import { program, subcommand, type ShellCommand, type Word } from './shell';
+import type { ShellCommand, Word } from './shell';
+import { program, subcommand } from './shellProgram';
 import { dockerContext, dockerFinding, flags, fromRange, stageChain, type DockerContext } from './util';
 
 const Params = z.strictObject({

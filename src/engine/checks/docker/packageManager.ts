@@ -1,4 +1,5 @@
-import { hasOption, operands, program, subcommand, type ShellCommand, type Word } from './shell';
+import type { ShellCommand, Word } from './shell';
+import { hasOption, operands, program, subcommand } from './shellProgram';
 
 /** A dependency install of a Node package manager found in a RUN. */
 export interface NodeInstall {

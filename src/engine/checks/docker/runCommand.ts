@@ -1,7 +1,8 @@
 import type { RawFinding } from '../../model';
 import type { DockerInstruction, DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail, type CheckOutput } from '../template';
-import { program, type CommandProgram, type ShellCommand } from './shell';
+import type { ShellCommand } from './shell';
+import { program, type CommandProgram } from './shellProgram';
 import { dockerContext, dockerFinding, flags, properties, stageChain, type DockerContext } from './util';
 import { envRule, envViolation, joined, matchCommand, messageOf, NO_ENV, Params, re, rulesOf, violation, type CommandRule, type RulesByProgram } from './runCommandRules';
 

@@ -1,7 +1,8 @@
 // The rules of a run-command item, given as data: their schema, the rules by program, and what a matched command
 // does wrong under one.
 import { z } from 'zod';
-import { argumentsAfter, subcommand, type CommandProgram, type ShellCommand, type Word } from './shell';
+import type { ShellCommand, Word } from './shell';
+import { argumentsAfter, subcommand, type CommandProgram } from './shellProgram';
 import type { RunIndex } from './util';
 
 const Command = z.strictObject({

@@ -5,7 +5,8 @@ import { LineIndex } from '../../text';
 import type { ParsedFile } from '../../workspace';
 import { fileValue, valueOf, type FileValues } from '../fileValues';
 import { passOrFail, type CheckOutput } from '../template';
-import { program, runCommands, type CommandProgram, type ShellCommand } from './shell';
+import { runCommands, type ShellCommand } from './shell';
+import { program, type CommandProgram } from './shellProgram';
 
 /** A parsed Dockerfile with what Dockerfile checks share: its model, a line index and RUN commands on demand. */
 export interface DockerContext {
