@@ -41,6 +41,13 @@ describe('Markdown linking: fields and values a line names', () => {
     assert.ok(ids('PodDisruptionBudget sets minAvailable or maxUnavailable policy').includes('k8s.pdb.policy'));
   });
 
+  it('in a section about Compose files, a Kubernetes rule links only when the line names what it reads', () => {
+    const inSection = (text: string, domain: 'compose' | 'kubernetes') => index.link(text, domain).map((l) => l.id);
+    assert.ok(inSection('All Linux capabilities dropped', 'kubernetes').includes('k8s.pod-security.capabilities-drop-all'));
+    assert.ok(!inSection('All Linux capabilities dropped', 'compose').some((id) => id.startsWith('k8s.')));
+    assert.ok(inSection('`readOnlyRootFilesystem: true` on every container', 'compose').includes('k8s.pod-security.read-only-root-filesystem'));
+  });
+
   it('a line naming a field a check reads links that check, with the field as the reason', () => {
     assert.deepEqual(ids('`automountServiceAccountToken` is false unless the pod calls the API'), ['k8s.service-account.automount-token']);
     assert.deepEqual(links('Public services never of type `NodePort`'), ['k8s.service.type [names NodePort]']);

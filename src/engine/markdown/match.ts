@@ -394,6 +394,9 @@ export class LinkIndex {
       else if (best && bestScore >= threshold) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, ...covers });
     }
     const namedDomains = giveWay(scored, domain);
+    // A section about Compose files is not about Kubernetes manifests, the other way to run the same services: a
+    // Kubernetes rule links there only when the line names what it reads.
+    if (domain === 'compose') for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain === 'kubernetes' && !scored[k].named) scored.splice(k, 1);
     // A line naming a property in words of its own links the rules that assert it, when its wording linked none of them.
     const wording = new Set(scored.map((s) => this.position.get(s.id)!));
     const conceptScore = lineState.length ? CONCEPT_SCORE * STATE_PENALTY : CONCEPT_SCORE;
