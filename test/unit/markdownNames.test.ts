@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { resolveItems } from '../../src/engine/audit';
 import { defaultChecklists } from '../../src/engine/checklist/schema';
-import { linkIndexFor } from '../../src/engine/markdown/link';
+import { linkChecklist, linkIndexFor } from '../../src/engine/markdown/link';
+import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
 import { fieldNames, lineFieldNames, lineTerms, paramPhrasings, paramTerms, textTerms } from '../../src/engine/markdown/ruleTerms';
 import { builtinChecklists } from './helpers';
 
@@ -46,6 +47,14 @@ describe('Markdown linking: fields and values a line names', () => {
     assert.ok(inSection('All Linux capabilities dropped', 'kubernetes').includes('k8s.pod-security.capabilities-drop-all'));
     assert.ok(!inSection('All Linux capabilities dropped', 'compose').some((id) => id.startsWith('k8s.')));
     assert.ok(inSection('`readOnlyRootFilesystem: true` on every container', 'compose').includes('k8s.pod-security.read-only-root-filesystem'));
+  });
+
+  it('a Dockerfile instruction on the line says which file it is about, whatever the heading', () => {
+    const items = resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items;
+    const md = '# Go-live\n\n## Compose security\n\n- [ ] Every service has a healthcheck\n- [ ] Images declare `HEALTHCHECK` (besides the compose healthcheck)\n';
+    const [service, dockerfile] = linkChecklist({ path: 'go-live.md', model: parseMarkdownChecklist(md, 'go-live.md').model }, undefined, items).items.map((i) => i.links.map((l) => l.id));
+    assert.deepEqual(service, ['compose.healthcheck']);
+    assert.deepEqual(dockerfile, ['docker.healthcheck']);
   });
 
   it('a line naming a field a check reads links that check, with the field as the reason', () => {

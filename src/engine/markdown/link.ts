@@ -131,7 +131,7 @@ export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], inde
     }
     return { links, unknownPins };
   }
-  const links = index.link(item.text, contextDomain(item.headingPath) ?? textDomain(item.text), platformSection(item.headingPath), item.headingPath.at(-1)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
+  const links = index.link(item.text, textDomain(item.text) ?? contextDomain(item.headingPath), platformSection(item.headingPath), item.headingPath.at(-1)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
   return { links, unknownPins: [] };
 }
 
