@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { resolveItems } from '../../src/engine/audit';
 import { defaultChecklists } from '../../src/engine/checklist/schema';
 import { linkChecklist, linkIndexFor } from '../../src/engine/markdown/link';
+import { stateOf, weightedWords } from '../../src/engine/markdown/lineReading';
 import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
 import { builtinChecklists } from './helpers';
 
@@ -40,6 +41,14 @@ describe('Markdown linking: state words and the nouns that share their stem', ()
     assert.deepEqual(ids('Sign and verify every container image before release'), ['ci.image-signing']);
     // the participle still says one
     assert.deepEqual(ids('Secrets manager verified'), []);
+  });
+
+  it('a build or pipeline stage is a thing; only "staging" says where something runs', () => {
+    const words = (text: string) => weightedWords(text);
+    const state = (text: string) => stateOf(text, words(text));
+    assert.deepEqual(state('No compilers in the final stage'), []);
+    assert.deepEqual(state('Every stage of the pipeline runs the linter'), []);
+    assert.ok(state('Migrations applied on staging').length > 0);
   });
 
   it('a state word in the form that says one still does', () => {

@@ -102,13 +102,14 @@ export const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|mor
  * word counts in the forms that say one ("tested", "checked", "passing"), or as the verb a line starts with.
  * The verb a requirement starts with ("Apply security contexts") is not the state its participle says ("applied"),
  * unless it asks for a task (see asksTask). A noun made from a state word ("key rotation", "verification") names a
- * practice, not a state; nor is "verify" after a requirement's verb ("Sign and verify images") an outcome.
+ * practice, not a state; nor is "verify" after a requirement's verb ("Sign and verify images") an outcome. A stage
+ * (of a build or a pipeline: "the final stage") is a thing; only "staging" says where something runs.
  */
 export function stateOf(text: string, words: ReadonlyMap<string, number>): string[] {
   const task = asksTask(text);
   const nouns = new Set([...text.matchAll(/(?<=\S\s+)(tests?|checks?)\b/gi)].map((m) => m[1].toLowerCase()));
   const raw = [...text.matchAll(/[A-Za-z]+/g)].map((m) => m[0].toLowerCase());
-  const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
+  const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && !/^stages?$/.test(w) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
   const stated = new Set(raw.filter(saysState).map(stemWord));
   const notStated = new Set(raw.filter((w, k) => !saysState(w, k)).map(stemWord).filter((w) => !stated.has(w)));
   const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w) && !notStated.has(w)).map(([w]) => w);
