@@ -2,12 +2,12 @@ import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, S
 import type { TextEdit } from '../model';
 import { indexDocument, mergedPair, nodeAt, ownPair, PARSE_OPTIONS, withoutStacks, type YamlPath } from '../parse/yamlSupport';
 import { eol, LineIndex } from '../text';
+import { leading, YamlStyle, type Plain, type PlainObject } from './yamlStyle';
 
 /** Edits, or the reason a fix will not touch the text. */
 export type EditResult = { edits: TextEdit[] } | { declined: string };
 
-export type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain };
-export type PlainObject = { [key: string]: Plain };
+export type { Plain, PlainObject } from './yamlStyle';
 
 export interface InsertOptions {
   /** Insert after this key when the map has it (e.g. `image` for imagePullPolicy); else at the end. */
@@ -20,10 +20,6 @@ function isPlainObject(v: unknown): v is PlainObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Leading whitespace of a line. */
-function leading(line: string): string {
-  return /^[ \t]*/.exec(line)![0];
-}
 
 /**
  * Minimal edits on a YAML (or JSON) text: insert keys into block maps at the file's own indentation,
@@ -40,6 +36,8 @@ export class YamlEditor {
   readonly unit: string;
   /** YAML: block sequences under a key are indented (`key:\n  - a`) rather than flush (`key:\n- a`). */
   readonly indentSeq: boolean;
+  /** How the text writes what is inserted into it. */
+  readonly style: YamlStyle;
 
   constructor(
     readonly text: string,
@@ -51,9 +49,9 @@ export class YamlEditor {
     this.index = new LineIndex(text);
     this.eol = eol(text);
     this.json = opts.json ?? /^\s*[{[]/.test(text);
-    const style = this.detectStyle();
-    this.unit = style.unit;
-    this.indentSeq = style.indentSeq;
+    this.style = new YamlStyle(text, this.index, this.docs, this.json, this.eol);
+    this.unit = this.style.unit;
+    this.indentSeq = this.style.indentSeq;
   }
 
   /** The document's problem, if it has one (a fix never edits a file it cannot parse). */
@@ -93,45 +91,6 @@ export class YamlEditor {
     return leading(this.index.lineText(this.index.positionAt(offset).line));
   }
 
-  private detectStyle(): { unit: string; indentSeq: boolean } {
-    let unit: string | undefined;
-    let indentSeq: boolean | undefined;
-    const visit = (node: unknown, depth: number): void => {
-      if ((unit !== undefined && indentSeq !== undefined) || depth > 40) return;
-      if (isMap(node)) {
-        for (const pair of node.items) {
-          if (!isPair(pair) || !isScalar(pair.key) || !pair.key.range) continue;
-          const keyLine = this.index.positionAt(pair.key.range[0]).line;
-          const v = pair.value;
-          if ((isMap(v) || isSeq(v)) && v.items.length > 0 && v.range) {
-            const first = v.items[0] as unknown;
-            let start = isPair(first) && isScalar(first.key) && first.key.range ? first.key.range[0] : v.range[0];
-            if (isSeq(v) && !v.flow) start = Math.max(0, this.text.lastIndexOf('-', start));
-            const pos = this.index.positionAt(start);
-            if (pos.line > keyLine) {
-              const keyIndent = this.lineIndent(pair.key.range[0]);
-              const childIndent = leading(this.index.lineText(pos.line));
-              if (isMap(v) && unit === undefined && childIndent.length > keyIndent.length && childIndent.startsWith(keyIndent)) unit = childIndent.slice(keyIndent.length);
-              if (isSeq(v) && !v.flow && indentSeq === undefined) indentSeq = pos.character > this.column(pair.key.range[0]);
-            }
-          }
-          visit(v, depth + 1);
-        }
-      } else if (isSeq(node)) for (const item of node.items) visit(item, depth + 1);
-    };
-    for (const doc of this.docs) visit(doc.contents, 0);
-    if (unit === undefined && this.json) {
-      const root = this.docs[0]?.contents;
-      const first = isMap(root) ? root.items[0] : undefined;
-      if (first && isScalar(first.key) && first.key.range) {
-        const ws = this.lineIndent(first.key.range[0]);
-        if (ws && this.index.positionAt(first.key.range[0]).character === ws.length) unit = ws;
-      }
-    }
-    if (unit === undefined || (!this.json && /\t/.test(unit))) unit = '  ';
-    return { unit, indentSeq: indentSeq ?? true };
-  }
-
   /** Where the content of a node ends: its last value, not trailing comments or blank lines. */
   contentEnd(node: unknown): number {
     if (isPair(node)) {
@@ -157,52 +116,6 @@ export class YamlEditor {
   private lineEndAfter(offset: number): number {
     const line = this.index.positionAt(Math.max(0, offset - 1)).line;
     return this.index.lineEnd(line);
-  }
-
-  /**
-   * Renders entries as block YAML lines at a column, in the file's indentation step and sequence style
-   * (the library renders each scalar, so quoting follows YAML rules).
-   */
-  renderYaml(entries: PlainObject | Plain[], col: number): string[] {
-    const out: string[] = [];
-    const step = this.unit.length;
-    const scalar = (v: Plain): string => (v === null ? 'null' : typeof v === 'string' ? this.scalarText(undefined, v) : String(v));
-    const block = (v: Plain): v is PlainObject | Plain[] => typeof v === 'object' && v !== null && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
-    const empty = (v: Plain): string => (Array.isArray(v) ? '[]' : '{}');
-    const map = (m: PlainObject, c: number, firstPrefix?: string): void => {
-      Object.entries(m).forEach(([k, v], i) => {
-        const pad = i === 0 && firstPrefix !== undefined ? firstPrefix : ' '.repeat(c);
-        const key = this.scalarText(undefined, k);
-        if (!block(v)) out.push(`${pad}${key}: ${typeof v === 'object' && v !== null ? empty(v) : scalar(v)}`);
-        else {
-          out.push(`${pad}${key}:`);
-          if (Array.isArray(v)) seq(v, this.indentSeq ? c + step : c);
-          else map(v, c + step);
-        }
-      });
-    };
-    const seq = (items: Plain[], c: number): void => {
-      for (const item of items) {
-        const dash = ' '.repeat(c) + '- ';
-        if (!block(item)) out.push(dash + (typeof item === 'object' && item !== null ? empty(item) : scalar(item)));
-        else if (Array.isArray(item)) {
-          out.push(dash.trimEnd());
-          seq(item, c + 2);
-        } else map(item, c + 2, dash);
-      }
-    };
-    if (Array.isArray(entries)) seq(entries, col);
-    else map(entries, col);
-    return out;
-  }
-
-  /** Renders JSON `"key": value` members at an indentation string. */
-  private renderJsonMembers(entries: PlainObject, indent: string, multiline: boolean): string[] {
-    return Object.entries(entries).map(([k, v]) => {
-      const body = multiline ? JSON.stringify(v, null, this.unit) : JSON.stringify(v);
-      const lines = body.split('\n');
-      return `${indent}${JSON.stringify(k)}: ${lines.map((l, i) => (i === 0 ? l : indent + l)).join(this.eol)}`;
-    });
   }
 
   /**
@@ -238,7 +151,7 @@ export class YamlEditor {
     const firstKey = map.items[0].key as Node;
     if (!firstKey?.range) return { declined: 'map without positions' };
     const col = this.column(firstKey.range[0]);
-    const lines = this.renderYaml(payload, col);
+    const lines = this.style.renderYaml(payload, col);
     if (opts.first) {
       const firstLine = this.index.positionAt(firstKey.range[0]).line;
       const lineStart = this.index.starts[firstLine];
@@ -278,7 +191,7 @@ export class YamlEditor {
       return { edits: [{ range: this.index.range(v.range[0], v.range[1]), newText: body }] };
     }
     const col = this.column(pair.key.range[0]) + this.unit.length;
-    const lines = this.renderYaml(payload, col);
+    const lines = this.style.renderYaml(payload, col);
     const rest = this.afterColon(colon, v);
     if (rest === undefined) return { declined: `cannot fill ${path.join('.')}` };
     return { edits: [{ range: this.index.range(colon + 1, rest.end), newText: (rest.comment ? ' ' + rest.comment : '') + this.eol + lines.join(this.eol) }] };
@@ -308,7 +221,7 @@ export class YamlEditor {
     const close = this.text.lastIndexOf('}', map.range[1]);
     if (map.items.length === 0) {
       const indent = this.lineIndent(open);
-      const members = this.renderJsonMembers(payload, indent + this.unit, true);
+      const members = this.style.renderJsonMembers(payload, indent + this.unit, true);
       return { edits: [{ range: this.index.range(open + 1, close), newText: this.eol + members.join(',' + this.eol) + this.eol + indent }] };
     }
     const firstKey = map.items[0].key as Node;
@@ -324,12 +237,12 @@ export class YamlEditor {
     if (!firstKey?.range || end < 0) return { declined: 'object without positions' };
     const multiline = this.index.positionAt(firstKey.range[0]).line !== this.index.positionAt(open).line;
     if (!multiline) {
-      const members = this.renderJsonMembers(payload, '', false);
+      const members = this.style.renderJsonMembers(payload, '', false);
       const pos = this.index.positionAt(end);
       return { edits: [{ range: { start: pos, end: pos }, newText: members.map((m) => ', ' + m).join('') }] };
     }
     const indent = this.lineIndent(firstKey.range[0]);
-    const members = this.renderJsonMembers(payload, indent, true);
+    const members = this.style.renderJsonMembers(payload, indent, true);
     const pos = this.index.positionAt(end);
     return { edits: [{ range: { start: pos, end: pos }, newText: ',' + this.eol + members.join(',' + this.eol) }] };
   }
@@ -342,14 +255,7 @@ export class YamlEditor {
     if (node === undefined && nodeAt(this.docs[docIndex].contents, path) !== undefined) return { declined: `${path.join('.')} comes from a merge key (<<) or an alias; edit it by hand` };
     if (!isScalar(node) || !node.range) return { declined: `${path.join('.')} is not a plain value` };
     if (node.value === value) return { edits: [] };
-    return { edits: [{ range: this.index.range(node.range[0], node.range[1]), newText: this.scalarText(node, value) }] };
-  }
-
-  scalarText(node: Scalar | undefined, value: string | number | boolean): string {
-    if (this.json || node?.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-    if (node?.type === Scalar.QUOTE_SINGLE && typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
-    if (typeof value !== 'string') return String(value);
-    return new Document(value).toString({ lineWidth: 0 }).replace(/\n$/, '');
+    return { edits: [{ range: this.index.range(node.range[0], node.range[1]), newText: this.style.scalarText(node, value) }] };
   }
 
   /** Appends items to a block (or JSON) sequence at `path`. */
@@ -365,13 +271,13 @@ export class YamlEditor {
       if (!this.json && s.items.some((i) => !isScalar(i))) return { declined: 'flow-style list; not reformatted' };
       const pos = this.index.positionAt(end);
       const first = s.items[0] as Scalar;
-      const text = items.map((i) => ', ' + (typeof i === 'object' && i !== null ? JSON.stringify(i) : this.scalarText(first, i as string | number | boolean))).join('');
+      const text = items.map((i) => ', ' + (typeof i === 'object' && i !== null ? JSON.stringify(i) : this.style.scalarText(first, i as string | number | boolean))).join('');
       return { edits: [{ range: { start: pos, end: pos }, newText: text }] };
     }
     const firstStart = (s.items[0] as Node).range?.[0] ?? s.range?.[0] ?? 0;
     const dash = this.text.lastIndexOf('-', firstStart);
     const col = this.column(dash);
-    const lines = this.renderYaml(items, col);
+    const lines = this.style.renderYaml(items, col);
     const at = this.lineEndAfter(end);
     const pos = this.index.positionAt(at);
     return { edits: [{ range: { start: pos, end: pos }, newText: this.eol + lines.join(this.eol) }] };
@@ -428,7 +334,7 @@ export class YamlEditor {
     const colon = this.text.indexOf(':', key.range[1]);
     const v = pair.value as Node | null;
     const end = v?.range && v.range[1] > colon ? v.range[1] : colon + 1;
-    const text = ' ' + this.scalarText(undefined, value as string | number | boolean);
+    const text = ' ' + this.style.scalarText(undefined, value as string | number | boolean);
     return { edits: [{ range: this.index.range(colon + 1, end), newText: this.text[end] === '#' ? text + ' ' : text }] };
   }
 }
