@@ -74,33 +74,25 @@ export function diagnosticsFeature(ctx: Ctx): void {
 
   // Folders whose first scan has shown results so far: their complete result's diagnostics wait (see AFTER_VIEW_MS).
   const reading = new Set<string>();
-  const deferred = new Map<string, { timer: NodeJS.Timeout; done: () => void }>();
-  const settle = (key: string): void => {
-    const d = deferred.get(key);
-    if (!d) return;
-    clearTimeout(d.timer);
-    deferred.delete(key);
-    d.done();
-  };
-  ctx.subscriptions.push({ dispose: () => [...deferred.keys()].forEach(settle) });
+  // Folders whose publication waits, with the auditor to publish (its latest result then).
+  const waiting = new Map<string, FolderAuditor>();
+  let disposed = false;
+  ctx.subscriptions.push({ dispose: () => void (disposed = true) });
   ctx.on(ctx.onDidAudit, 'Updating diagnostics', (auditor) => {
     const key = auditor.folder.uri.toString();
     if (auditor.partial) reading.add(key);
-    else if (reading.delete(key)) {
-      settle(key);
-      ctx.trail(
-        new Promise<void>((done) => {
-          const timer = setTimeout(() => {
-            deferred.delete(key);
-            void ctx.log.guard('Updating diagnostics', () => publish(auditor)).finally(done);
-          }, AFTER_VIEW_MS);
-          deferred.set(key, { timer, done });
-        }),
-      );
+    else if (reading.delete(key) && !waiting.has(key)) {
+      waiting.set(key, auditor);
+      const publishLater = async (): Promise<void> => {
+        await new Promise((resolve) => setTimeout(resolve, AFTER_VIEW_MS));
+        waiting.delete(key);
+        if (!disposed) await ctx.log.guard('Updating diagnostics', () => publish(auditor));
+      };
+      ctx.trail(publishLater());
       return;
     }
-    if (deferred.has(key)) return; // the deferred publication shows the latest result
-    publish(auditor);
+    // (while a publication waits, it shows the latest result when it comes)
+    if (!waiting.has(key)) publish(auditor);
   });
 
   /** Publishes a folder's diagnostics: only the files whose diagnostics changed. */

@@ -2,7 +2,7 @@ import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, S
 import type { TextEdit } from '../model';
 import { indexDocument, mergedPair, nodeAt, ownPair, PARSE_OPTIONS, withoutStacks, type YamlPath } from '../parse/yamlSupport';
 import { eol, LineIndex } from '../text';
-import { leading, YamlStyle, type Plain, type PlainObject } from './yamlStyle';
+import { YamlStyle, type Plain, type PlainObject } from './yamlStyle';
 
 /** Edits, or the reason a fix will not touch the text. */
 export type EditResult = { edits: TextEdit[] } | { declined: string };
@@ -32,10 +32,6 @@ export class YamlEditor {
   readonly index: LineIndex;
   readonly eol: '\n' | '\r\n';
   readonly json: boolean;
-  /** Indentation step (spaces for YAML; the file's own whitespace for JSON). */
-  readonly unit: string;
-  /** YAML: block sequences under a key are indented (`key:\n  - a`) rather than flush (`key:\n- a`). */
-  readonly indentSeq: boolean;
   /** How the text writes what is inserted into it. */
   readonly style: YamlStyle;
 
@@ -50,8 +46,16 @@ export class YamlEditor {
     this.eol = eol(text);
     this.json = opts.json ?? /^\s*[{[]/.test(text);
     this.style = new YamlStyle(text, this.index, this.docs, this.json, this.eol);
-    this.unit = this.style.unit;
-    this.indentSeq = this.style.indentSeq;
+  }
+
+  /** Indentation step (spaces for YAML; the file's own whitespace for JSON). */
+  get unit(): string {
+    return this.style.unit;
+  }
+
+  /** YAML: block sequences under a key are indented (`key:\n  - a`) rather than flush (`key:\n- a`). */
+  get indentSeq(): boolean {
+    return this.style.indentSeq;
   }
 
   /** The document's problem, if it has one (a fix never edits a file it cannot parse). */
@@ -81,14 +85,6 @@ export class YamlEditor {
       if (m) return `${key} comes from a merge key (<<) at line ${m.via.key.range ? this.index.positionAt(m.via.key.range[0]).line + 1 : '?'}; a ${key} written here would replace the merged one, edit it by hand`;
     }
     return undefined;
-  }
-
-  column(offset: number): number {
-    return this.index.positionAt(offset).character;
-  }
-
-  private lineIndent(offset: number): string {
-    return leading(this.index.lineText(this.index.positionAt(offset).line));
   }
 
   /** Where the content of a node ends: its last value, not trailing comments or blank lines. */
@@ -150,7 +146,7 @@ export class YamlEditor {
     if (map.items.length === 0) return { declined: 'empty map' };
     const firstKey = map.items[0].key as Node;
     if (!firstKey?.range) return { declined: 'map without positions' };
-    const col = this.column(firstKey.range[0]);
+    const col = this.style.column(firstKey.range[0]);
     const lines = this.style.renderYaml(payload, col);
     if (opts.first) {
       const firstLine = this.index.positionAt(firstKey.range[0]).line;
@@ -186,11 +182,11 @@ export class YamlEditor {
     if (colon === -1 || this.text.slice(keyEnd, colon).replace(/["']/g, '').trim() !== '') return { declined: `cannot fill ${path.join('.')}` };
     if (this.json) {
       if (!v?.range) return { declined: `cannot fill ${path.join('.')}` };
-      const indent = this.lineIndent(pair.key.range[0]);
+      const indent = this.style.lineIndent(pair.key.range[0]);
       const body = JSON.stringify(payload, null, this.unit).split('\n').map((l, i) => (i === 0 ? l : indent + l)).join(this.eol);
       return { edits: [{ range: this.index.range(v.range[0], v.range[1]), newText: body }] };
     }
-    const col = this.column(pair.key.range[0]) + this.unit.length;
+    const col = this.style.column(pair.key.range[0]) + this.unit.length;
     const lines = this.style.renderYaml(payload, col);
     const rest = this.afterColon(colon, v);
     if (rest === undefined) return { declined: `cannot fill ${path.join('.')}` };
@@ -220,7 +216,7 @@ export class YamlEditor {
     const open = map.range[0];
     const close = this.text.lastIndexOf('}', map.range[1]);
     if (map.items.length === 0) {
-      const indent = this.lineIndent(open);
+      const indent = this.style.lineIndent(open);
       const members = this.style.renderJsonMembers(payload, indent + this.unit, true);
       return { edits: [{ range: this.index.range(open + 1, close), newText: this.eol + members.join(',' + this.eol) + this.eol + indent }] };
     }
@@ -241,7 +237,7 @@ export class YamlEditor {
       const pos = this.index.positionAt(end);
       return { edits: [{ range: { start: pos, end: pos }, newText: members.map((m) => ', ' + m).join('') }] };
     }
-    const indent = this.lineIndent(firstKey.range[0]);
+    const indent = this.style.lineIndent(firstKey.range[0]);
     const members = this.style.renderJsonMembers(payload, indent, true);
     const pos = this.index.positionAt(end);
     return { edits: [{ range: { start: pos, end: pos }, newText: ',' + this.eol + members.join(',' + this.eol) }] };
@@ -276,7 +272,7 @@ export class YamlEditor {
     }
     const firstStart = (s.items[0] as Node).range?.[0] ?? s.range?.[0] ?? 0;
     const dash = this.text.lastIndexOf('-', firstStart);
-    const col = this.column(dash);
+    const col = this.style.column(dash);
     const lines = this.style.renderYaml(items, col);
     const at = this.lineEndAfter(end);
     const pos = this.index.positionAt(at);

@@ -7,7 +7,7 @@ export type Plain = string | number | boolean | null | Plain[] | { [key: string]
 export type PlainObject = { [key: string]: Plain };
 
 /** Leading whitespace of a line. */
-export function leading(line: string): string {
+function leading(line: string): string {
   return /^[ \t]*/.exec(line)![0];
 }
 
@@ -30,11 +30,13 @@ export class YamlStyle {
     this.indentSeq = style.indentSeq;
   }
 
-  private column(offset: number): number {
+  /** The column of an offset. */
+  column(offset: number): number {
     return this.index.positionAt(offset).character;
   }
 
-  private lineIndent(offset: number): string {
+  /** The leading whitespace of the line holding an offset. */
+  lineIndent(offset: number): string {
     return leading(this.index.lineText(this.index.positionAt(offset).line));
   }
 

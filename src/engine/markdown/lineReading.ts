@@ -49,6 +49,8 @@ const stateWordTables = onFirstUse((): { outcome: ReadonlySet<string>; state: Re
   const state = new Set([...outcome, ...contentWords('rotated reviewed monitored monitoring ran applied executed staging verify test tested check checked open coordinated strategy plan drill review')]);
   return { outcome, state };
 });
+/** Forms that share a state word's stem but name a thing: a build or pipeline stage is not "staging". */
+const THING_FORMS = new Set(['stage', 'stages']);
 export const isOutcomeWord = (word: string): boolean => stateWordTables().outcome.has(word);
 export const isStateWord = (word: string): boolean => stateWordTables().state.has(word);
 export const STATE_PENALTY = 0.7;
@@ -109,7 +111,7 @@ export function stateOf(text: string, words: ReadonlyMap<string, number>): strin
   const task = asksTask(text);
   const nouns = new Set([...text.matchAll(/(?<=\S\s+)(tests?|checks?)\b/gi)].map((m) => m[1].toLowerCase()));
   const raw = [...text.matchAll(/[A-Za-z]+/g)].map((m) => m[0].toLowerCase());
-  const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && !/^stages?$/.test(w) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
+  const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && !THING_FORMS.has(w) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
   const stated = new Set(raw.filter(saysState).map(stemWord));
   const notStated = new Set(raw.filter((w, k) => !saysState(w, k)).map(stemWord).filter((w) => !stated.has(w)));
   const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w) && !notStated.has(w)).map(([w]) => w);

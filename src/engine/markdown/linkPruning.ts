@@ -22,7 +22,8 @@ export interface Scored extends TextLink {
  * borrows (a broader requirement's, or a field or kind it reads) when another rule's own phrasing says the same:
  * "Set Pod Disruption Budgets" is the PDB rule, not every rule that reads a PodDisruptionBudget. A field, file or
  * command the line names says which kind of file it speaks of; under a heading about one kind of file, rules about
- * other kinds give way to the rules about that one.
+ * other kinds give way to the rules about that one, and under a heading about Compose files Kubernetes rules the line
+ * does not name give way whatever else it links.
  */
 export function giveWay(scored: Scored[], domain: Domain | undefined): Set<Domain | undefined> {
   const dropped = new Set<number>();
@@ -42,5 +43,8 @@ export function giveWay(scored: Scored[], domain: Domain | undefined): Set<Domai
   // Under a heading about one kind of file, rules about other kinds give way to the rules about that one.
   const inDomain = domain ? Math.max(0, ...scored.filter((s) => s.domain === domain).map((s) => s.score)) : 0;
   if (inDomain > 0) for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain !== domain && (scored[k].domain || scored[k].score <= inDomain)) scored.splice(k, 1);
+  // A section about Compose files is not about Kubernetes manifests, the other way to run the same services: a
+  // Kubernetes rule links there only when the line names what it reads.
+  if (domain === 'compose') for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain === 'kubernetes' && !scored[k].named) scored.splice(k, 1);
   return namedDomains;
 }

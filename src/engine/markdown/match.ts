@@ -304,18 +304,20 @@ export class LinkIndex {
       // with the word that makes it finer ("e2e", "policy"); without it, the name is the broader rule's ("Set a
       // `podDisruptionBudget`" asks for the budget, whether or not the broader rule reads the kind itself). A sign-off
       // under a check (`env.cors-origin.confirmed`) is not a finer check: it keeps the name.
-      const saysFiner = (i: number): boolean => contentWords(this.linkTargets[i].id.slice(this.linkTargets[this.broader[i]].id.length + 1).replace(/[.-]/g, ' ')).every((w) => words.has(w));
-      const broaderOf = (i: number): number | undefined => {
+      // The rule a name of rule i names: i itself, its broader rule, or none (the broader rule reads the name too and
+      // is named by it in its own turn, whatever their modes).
+      const namedBy = (i: number): number | undefined => {
         const j = this.broader[i];
-        if (j < 0 || this.linkTargets[j].domain !== this.linkTargets[i].domain || this.linkTargets[j].mode !== this.linkTargets[i].mode) return undefined;
-        return saysFiner(i) ? undefined : j;
+        if (j < 0) return i;
+        const finerWords = contentWords(this.linkTargets[i].id.slice(this.linkTargets[j].id.length + 1).replace(/[.-]/g, ' '));
+        if (finerWords.every((w) => words.has(w))) return i;
+        if (all.includes(j)) return undefined;
+        return this.linkTargets[j].domain === this.linkTargets[i].domain && this.linkTargets[j].mode === this.linkTargets[i].mode ? j : i;
       };
       const owners = all.length < 2 || !fields.has(term) ? all : all.filter((i) => says(i) || !all.some((j) => j !== i && says(j)));
       for (const i of owners) {
-        // (a finer rule whose broader one reads the name too gives way to it, whatever their modes)
-        if (this.broader[i] >= 0 && all.includes(this.broader[i]) && !saysFiner(i)) continue;
-        const named = broaderOf(i) ?? i;
-        if (!byTerm.has(named)) byTerm.set(named, term.replace(/^=/, ''));
+        const named = namedBy(i);
+        if (named !== undefined && !byTerm.has(named)) byTerm.set(named, term.replace(/^=/, ''));
       }
     }
     return byTerm;
@@ -394,9 +396,6 @@ export class LinkIndex {
       else if (best && bestScore >= threshold) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, ...covers });
     }
     const namedDomains = giveWay(scored, domain);
-    // A section about Compose files is not about Kubernetes manifests, the other way to run the same services: a
-    // Kubernetes rule links there only when the line names what it reads.
-    if (domain === 'compose') for (let k = scored.length - 1; k >= 0; k--) if (scored[k].domain === 'kubernetes' && !scored[k].named) scored.splice(k, 1);
     // A line naming a property in words of its own links the rules that assert it, when its wording linked none of them.
     const wording = new Set(scored.map((s) => this.position.get(s.id)!));
     const conceptScore = lineState.length ? CONCEPT_SCORE * STATE_PENALTY : CONCEPT_SCORE;

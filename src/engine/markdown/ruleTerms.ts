@@ -146,7 +146,8 @@ export function lineTerms(text: string): Set<string> {
     out.add(t);
     for (const part of t.split(/[./]/)) if (part) out.add(part);
     // A key path names the keys above it too (`deploy.resources.limits.memory` is under `deploy.resources.limits`).
-    for (let dot = t.indexOf('.', 1); dot > 0; dot = t.indexOf('.', dot + 1)) if (t.indexOf('.') < dot) out.add(t.slice(0, dot));
+    const keys = t.split('.');
+    for (let n = 2; n < keys.length; n++) out.add(keys.slice(0, n).join('.'));
   }
   for (const m of text.matchAll(/`([^`]+)`/g)) out.add(termOf(m[1]));
   // A script run in parentheses ("Bundle size acceptable (`npm run build`)") says how to look, not what the line asks.
