@@ -51,6 +51,19 @@ describe('Markdown linking: state words and the nouns that share their stem', ()
     assert.ok(state('Migrations applied on staging').length > 0);
   });
 
+  it('a participle before the thing it qualifies, a purpose and a handing over are not states', () => {
+    const state = (text: string) => stateOf(text, weightedWords(text));
+    assert.deepEqual(state('Only signed and verified base images'), []);
+    assert.deepEqual(ids('Use only verified images from official publishers'), ['docker.image.registry']);
+    assert.deepEqual(state('Probes configured for container monitoring'), []);
+    assert.deepEqual(state('Credentials passed as files, never as arguments'), []);
+    // at the end of the line, before "and" or a preposition, or across a comma, the participle is the line's state
+    assert.ok(state('Base images verified').length > 0);
+    assert.ok(state('Images verified and signed').length > 0);
+    assert.ok(state('Migrations tested, images pushed').length > 0);
+    assert.ok(state('Unit tests passed in CI').length > 0);
+  });
+
   it('a state word in the form that says one still does', () => {
     assert.deepEqual(ids('`.dockerignore` tested'), []);
     assert.ok(!ids('Non-root security context applied to every pod').includes('k8s.pod-security.run-as-non-root'));

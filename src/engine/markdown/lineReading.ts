@@ -51,6 +51,8 @@ const stateWordTables = onFirstUse((): { outcome: ReadonlySet<string>; state: Re
 });
 /** Forms that share a state word's stem but name a thing: a build or pipeline stage is not "staging". */
 const THING_FORMS = new Set(['stage', 'stages']);
+/** Words after a participle that leave it the line's state ("tested and approved", "applied to production", "passed successfully"). */
+const LINKING = /^(?:and|or|but|nor|in|on|at|to|by|for|with|without|against|before|after|during|via|through|from|as|under|within|into|across|per|on|once|again|end|manually|automatically|\w+ly)$/;
 export const isOutcomeWord = (word: string): boolean => stateWordTables().outcome.has(word);
 export const isStateWord = (word: string): boolean => stateWordTables().state.has(word);
 export const STATE_PENALTY = 0.7;
@@ -110,8 +112,18 @@ export const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|mor
 export function stateOf(text: string, words: ReadonlyMap<string, number>): string[] {
   const task = asksTask(text);
   const nouns = new Set([...text.matchAll(/(?<=\S\s+)(tests?|checks?)\b/gi)].map((m) => m[1].toLowerCase()));
-  const raw = [...text.matchAll(/[A-Za-z]+/g)].map((m) => m[0].toLowerCase());
-  const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && !THING_FORMS.has(w) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
+  const tokens = [...text.matchAll(/[A-Za-z]+/g)];
+  const raw = tokens.map((m) => m[0].toLowerCase());
+  // A participle right before the word it qualifies ("verified images", "signed packages") says what the thing is, not a state.
+  const qualifies = (k: number) => {
+    const next = tokens[k + 1];
+    return /ed$/.test(raw[k]) && next !== undefined && /^ +$/.test(text.slice(tokens[k].index! + raw[k].length, next.index)) && !LINKING.test(raw[k + 1]);
+  };
+  // "… for container monitoring", "Export metrics for monitoring": what a thing is for, not a state of the line.
+  const purpose = (k: number) => /ing$/.test(raw[k]) && (raw[k - 1] === 'for' || raw[k - 2] === 'for');
+  // "Secrets passed as environment variables": handed over, not an outcome.
+  const handed = (k: number) => /^pass(?:ed|es)?$/.test(raw[k]) && /^(?:as|via|through|into)$/.test(raw[k + 1] ?? '');
+  const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && !THING_FORMS.has(w) && !qualifies(k) && !purpose(k) && !handed(k) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
   const stated = new Set(raw.filter(saysState).map(stemWord));
   const notStated = new Set(raw.filter((w, k) => !saysState(w, k)).map(stemWord).filter((w) => !stated.has(w)));
   const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w) && !notStated.has(w)).map(([w]) => w);
