@@ -86,8 +86,17 @@ describe('Markdown linking: an image reference names an image', () => {
 describe('Markdown linking: a short line under a heading', () => {
   it('the heading settles a line that alone reads close to a check, and brings no rule of its own', () => {
     items ??= resolveItems(defaultChecklists(builtinChecklists(), { operations: false })).items;
-    const md = '# Release checklist\n## Monitoring\n- [ ] Dashboards ready\n## Networking\n- [ ] Dashboards ready\n## Dashboards\n- [ ] Ready before launch\n';
+    const md = '# Release checklist\n## Database\n- [ ] Production connection ready\n## Networking\n- [ ] Production connection ready\n## Dashboards\n- [ ] Ready before launch\n';
     const linked = linkChecklist({ path: 'release.md', model: parseMarkdownChecklist(md, 'release.md').model }, undefined, items).items;
-    assert.deepEqual(linked.map((i) => i.links.map((l) => l.id)), [['monitoring.dashboards'], [], []]);
+    assert.deepEqual(linked.map((i) => i.links.map((l) => l.id)), [['env.db.connection'], [], []]);
+  });
+});
+
+describe('Markdown linking: a wording just short of a rule, confirmed by the property the line asserts', () => {
+  it('links when the line asserts the rule\'s property, and not otherwise', () => {
+    assert.deepEqual(ids('Sign every image for provenance verification'), ['ci.image-signing']);
+    assert.deepEqual(ids('Keep the deps updated'), ['deps.update-automation']);
+    // as close in wording, but no property of the rule asserted
+    assert.deepEqual(ids('Use production database'), []);
   });
 });

@@ -7,9 +7,10 @@ import type { RuleConcept } from './ruleConcept';
  * "port" for `k8s.probes.liveness-port`), gives the concept as the reason of the link ("asserts: liveness probe").
  * An activity ("Run smoke tests in production") asserts no property of the repository.
  *
- * The concepts do not add or remove links. Measured on checklists the linker was not tuned on, links made by a
- * concept alone were right about half the time, and dropping the links whose rule the line asserts the other way
- * round also dropped right ones (docs/markdown-checklists.md): the wording decides which rules a line links.
+ * The concepts do not remove links, and add one only with the wording: a wording just short of the threshold links
+ * when the line asserts the rule's property (match.ts, AGREEMENT). Measured on checklists the linker was not tuned on,
+ * links made by a concept alone were right about half the time, and dropping the links whose rule the line asserts the
+ * other way round also dropped right ones (docs/markdown-checklists.md): the wording decides which rules a line links.
  */
 
 export interface ConceptTarget {
