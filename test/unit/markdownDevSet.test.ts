@@ -117,6 +117,11 @@ describe('Markdown linking on public checklists', () => {
     // The held-out part of the eleventh set, never tuned on; floors from its first measurement: 39/55, 46/68 and 8/92, by
     // default and with the operations checklist alike.
     validation11: { recall: 0.7, precision: 0.67, falseAutomated: 0.087 },
+    // The twelfth set, all held out and never tuned on; first measured with the linker as it was before this set was
+    // added (56/99, 74/102 and 8/150 by default; 56/99, 73/100 and 8/150 with the operations checklist), and with the
+    // wording-and-concept agreement landed just before it: 61/99, 81/112 and 9/150 (61/99, 80/110 and 9/150). Floors
+    // from that measurement.
+    validation12: { recall: 0.61, precision: 0.72, falseAutomated: 0.06 },
   };
   for (const part of PARTS) {
     for (const operations of [false, true]) {
@@ -144,7 +149,7 @@ describe('Markdown linking on public checklists', () => {
   it('every line of every part is labelled, and each part has checkable and operational lines', () => {
     for (const part of PARTS) {
       const s = score(linkPart(part, builtinSet(builtinChecklists(), false)));
-      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, dev8: 100, validation5: 100, validation6: 100, validation7: 110, validation8: 120, validation9: 100, validation10: 100, dev9: 55, validation11: 55 }[part];
+      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, dev8: 100, validation5: 100, validation6: 100, validation7: 110, validation8: 120, validation9: 100, validation10: 100, dev9: 55, validation11: 55, validation12: 90 }[part];
       assert.ok(s.checkable >= least && s.uncheckable >= least, `${part}: ${s.checkable} checkable, ${s.uncheckable} not`);
     }
   });

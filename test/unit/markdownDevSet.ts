@@ -59,7 +59,7 @@ function readLabels(dir: string): Map<string, Map<string, LineResult['expected']
  * set, each held out as a whole; validation5 and validation6 tuned on since the eighth set was added), and the eleventh
  * set split by checklist into `dev9` (tuned on) and `validation11` (held out).
  */
-export const PARTS = ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'dev7', 'dev8', 'dev9', 'validation5', 'validation6', 'validation7', 'validation8', 'validation9', 'validation10', 'validation11'] as const;
+export const PARTS = ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'dev7', 'dev8', 'dev9', 'validation5', 'validation6', 'validation7', 'validation8', 'validation9', 'validation10', 'validation11', 'validation12'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** Every labelled line of a part with the links the linker gives it against these checklists. */
