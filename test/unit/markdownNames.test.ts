@@ -22,6 +22,16 @@ describe('Markdown linking: fields and values a line names', () => {
     assert.deepEqual([...lineFieldNames('Set `automountServiceAccountToken` to false on every ServiceAccount')], ['automountServiceAccountToken', 'ServiceAccount']);
   });
 
+  it('what a check\'s template reads whatever its params (`LABEL`, `targetPort`) names the rule; an instruction it judges one aspect of does not', () => {
+    assert.deepEqual(links('Use `LABEL` for build metadata'), ['docker.labels.oci [names LABEL]', 'docker.labels.valid [names LABEL]']);
+    assert.deepEqual(links('Every Service port sets a `targetPort`'), ['k8s.service.target-ports [names targetPort]']);
+    assert.deepEqual(ids('Pods set `runAsUser`'), ['k8s.pod-security.run-as-non-root']);
+    assert.deepEqual(ids('Tune `maxSurge` per workload'), ['k8s.deployment.strategy']);
+    // the everyday word is not the instruction; the exec form rule judges CMD's form, not whether a file has one
+    assert.deepEqual(ids('Every resource carries a label for its team'), []);
+    assert.deepEqual(ids('Use `ENTRYPOINT` for the main command'), []);
+  });
+
   it('the kinds in a table of API versions say which objects a version served: they are not what the rule reads', () => {
     const apis = [{ apiVersion: 'extensions/v1beta1', kinds: ['NetworkPolicy'], replacement: 'networking.k8s.io/v1' }];
     assert.deepEqual(paramTerms({ apis }), []);

@@ -23,6 +23,13 @@ interface TemplateBase<P> {
   params: z.ZodType<P>;
   /** File kinds the check reads. A change to one of them re-runs it. */
   kinds: readonly FileKind[];
+  /**
+   * The Dockerfile instructions and manifest fields that are the check's whole subject whatever its params name
+   * (`LABEL`, `targetPort`), written as in a file: a checklist line naming one speaks of the rule (the Markdown
+   * linker's names). An instruction the check judges one aspect of (the form of `CMD`, the ports of `EXPOSE`) is not:
+   * checklists name those for their own sake ("Use ENTRYPOINT for the main command").
+   */
+  reads?: (params: P) => readonly string[];
 }
 
 /** A check that looks at one file at a time; its result is cached per file content. */

@@ -63,6 +63,17 @@ export function paramTerms(params: unknown, keys: ReadonlySet<string> = TERM_KEY
   return [...out];
 }
 
+/** A Dockerfile instruction as a check's template declares it reads one (`LABEL`): capitals only. */
+export const INSTRUCTION_NAME = /^[A-Z]{3,}$/;
+
+/**
+ * The instructions among what a template reads (`reads`), as terms in capitals: a line names one only written so
+ * ("Use `LABEL` for metadata"; "label" is an everyday word). The fields it reads are names like any other field.
+ */
+export function instructionsRead(reads: readonly string[]): string[] {
+  return reads.filter((r) => INSTRUCTION_NAME.test(r));
+}
+
 /** Keys whose values a check compares a field with (`must: { notOneOf: [NodePort, LoadBalancer] }`). */
 const VALUE_KEYS = new Set(['oneOf', 'notOneOf']);
 /** A name written as a field or a value is (`automountServiceAccountToken`, `NodePort`): one word with an inner capital. */

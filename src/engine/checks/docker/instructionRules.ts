@@ -82,6 +82,8 @@ export const dockerfileStructure = fileCheck({
     envSelfReference: z.boolean().default(false).describe('An ENV does not use a variable that the same ENV defines (it still sees the earlier value).'),
   }),
   kinds: ['dockerfile'],
+  // FROM and ENV are what most rules read; ONBUILD only this one
+  reads: (p) => (p.onbuild ? ['ONBUILD'] : []),
   run(file, params, values) {
     const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;

@@ -32,6 +32,7 @@ export const imageLabels = fileCheck({
     validate: z.boolean().default(false).describe('Keys are lower-case reverse-DNS words, values are not empty, OCI keys have their format.'),
   }),
   kinds: ['dockerfile'],
+  reads: () => ['LABEL'],
   run(file, params, values) {
     const ctx = dockerContext(file, values);
     const final = ctx?.model.final;

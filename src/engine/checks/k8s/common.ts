@@ -238,11 +238,13 @@ export function containerCheck<P>(t: {
   params: z.ZodType<P>;
   scope: (p: P) => ContainerScope;
   check: (ctx: ContainerCtx, p: P) => RawFinding[] | undefined;
+  reads?: (p: P) => readonly string[];
 }): FileCheckTemplate<P> {
   return fileCheck<P>({
     id: t.id,
     description: t.description,
     params: t.params,
+    reads: t.reads,
     kinds: ['kubernetes'],
     run: (file, p) => forEachContainer(file, t.scope(p), (ctx) => t.check(ctx, p)),
   });

@@ -21,6 +21,7 @@ export const selectorMatchesTemplate = fileCheck({
   description: "A workload's spec.selector is set where the API requires it and matches the labels of its own pod template.",
   params: z.strictObject({}),
   kinds: ['kubernetes'],
+  reads: () => ['matchLabels'],
   run: (file) =>
     forEachPod(file, (ctx) => {
       const obj = ctx.obj;

@@ -47,6 +47,7 @@ export const runAsNonRoot = containerCheck({
     includeInit: z.boolean().default(true),
   }),
   scope: (p) => ({ init: p.includeInit }),
+  reads: () => ['runAsNonRoot', 'runAsUser'],
   check: (ctx, p) => {
     const pod = podSecurityContext(ctx);
     const own = mapField(ctx.c.value, 'securityContext');

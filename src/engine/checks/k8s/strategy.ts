@@ -32,6 +32,7 @@ export const rolloutStrategy = fileCheck({
     allowRecreate: z.boolean().default(false).describe('Accept type: Recreate / OnDelete (e.g. for singletons that must never run twice).'),
   }),
   kinds: ['kubernetes'],
+  reads: () => ['RollingUpdate', 'maxUnavailable', 'maxSurge'],
   run: (file, p) => {
     const model = k8sModel(file);
     if (!model) return undefined;

@@ -72,6 +72,7 @@ export const serviceTargetPort = workspaceCheck({
   description: "Every Service port's targetPort is a valid port (1–65535) or port name, and a name is declared by a container of the workloads the Service selects.",
   params: z.strictObject({}),
   kinds: ['kubernetes'],
+  reads: () => ['targetPort'],
   run: perObject<object, LabelIndex>({
     facts: (ws) => labelsByNamespace(ws, 'workload'),
     kinds: () => SERVICE,
