@@ -70,6 +70,17 @@ describe('Markdown linking: state words and the nouns that share their stem', ()
   });
 });
 
+describe('Markdown linking: a reason or an explanation after a requirement is its detail', () => {
+  it('a clause saying why ("because …", "…, which …", "to limit …") weighs as an aside', () => {
+    const weight = (text: string, word: string) => weightedWords(text).get(word);
+    assert.ok(weight('Pin base images to a digest, which guarantees identical bytes on every deploy', 'byte')! < 1);
+    assert.ok(weight('Set memory limits because a leaking process starves its neighbours', 'neighbour')! < 1);
+    assert.ok(weight('Drop all capabilities to limit what an attacker can do', 'attack')! < 1);
+    assert.equal(weight('Pin base images to a digest, which guarantees identical bytes on every deploy', 'digest'), 1);
+    assert.deepEqual(ids('Pin base images to a digest, which guarantees identical bytes on every deploy').includes('docker.image.pinned'), true);
+  });
+});
+
 describe('Markdown linking: a condition on a requirement is its detail', () => {
   it('a clause saying where or unless ("… unless the team approved an exception") does not hide what the line asks', () => {
     assert.deepEqual(ids('Memory limit set on every container, unless the team has approved an exception for batch jobs'), ['k8s.resources.limits.memory']);

@@ -13,7 +13,9 @@ export const ASIDE = 0.35;
  * A clause that gives the reason for a requirement ("… to prevent resource
  * exhaustion", "… so that pods can be rescheduled"): it explains, it is not what is asked.
  */
-const PURPOSE = /\s(?:to (?:prevent|ensure|avoid|allow|determine|reduce|minimi[sz]e|improve|enable|keep|protect|support|help|detect|speed)|so that|in order to|where|wherever|when|whenever|unless|except|if)\s(.+)$/i;
+const PURPOSE = /\s(?:to (?:prevent|ensure|avoid|allow|determine|reduce|minimi[sz]e|improve|enable|keep|protect|support|help|detect|speed|limit|stop|mitigate|guarantee|catch|block|lower|shrink|eliminate|isolate|preserve|simplify|save|make)|so that|in order to|where|wherever|when|whenever|unless|except|if|because|since|otherwise|thus|thereby|as (?:this|it|that) (?:\w+))\s(.+)$/i;
+/** A clause after a comma that explains what the requirement does ("…, which guarantees the same bytes", "…, ensuring …"). */
+const EXPLAINED = /,\s+(?:which|ensuring|making|preventing|allowing|so|thus|thereby)\s(.+)$/i;
 
 /** A checklist's own numbering before a line ("RULE #7 -", "Step 3:", "#2."): not what the line asks. */
 const NUMBERED = /^[\s*_]*(?:(?:rule|step|item|check|practice|tip)\s*#?\s*\d+|#\d+)\s*[-–—:.)]\s*/i;
@@ -25,7 +27,7 @@ export function weightedWords(text: string): Map<string, number> {
     asides.push(inner);
     return ' ';
   });
-  const purpose = PURPOSE.exec(main);
+  const purpose = PURPOSE.exec(main) ?? EXPLAINED.exec(main);
   // Only a clause after a requirement of its own ("Scan images for vulnerabilities": "scan images").
   if (purpose && contentWords(main.slice(0, purpose.index)).length >= 2) {
     asides.push(purpose[1]);
