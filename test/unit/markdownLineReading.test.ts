@@ -64,6 +64,12 @@ describe('Markdown linking: state words and the nouns that share their stem', ()
     assert.ok(state('Unit tests passed in CI').length > 0);
   });
 
+  it('"Check that …" and "Verify that …" state what must hold; "Check the logs" is a task', () => {
+    assert.ok(ids('Check that every container sets a memory limit').includes('k8s.resources.limits.memory'));
+    assert.ok(ids('Verify that images are pinned to a digest').includes('k8s.image.tag-pinned'));
+    assert.ok(stateOf('Check error tracking', weightedWords('Check error tracking')).includes('\u0000activity'));
+  });
+
   it('a state word in the form that says one still does', () => {
     assert.deepEqual(ids('`.dockerignore` tested'), []);
     assert.ok(!ids('Non-root security context applied to every pod').includes('k8s.pod-security.run-as-non-root'));

@@ -65,8 +65,12 @@ const TEST_ACT = String.raw`test(?!\s+(?:coverage|suites?|frameworks?|runners?|s
 /** A phrasing that starts by telling a person to do something ("Run smoke tests", "Verify backups") is an activity. */
 export const ACTIVITY = new RegExp(String.raw`^\s*(run|verify|${TEST_ACT}|check|monitor|perform|execute|conduct|review)\b`, 'i');
 
-/** Verbs that make a line a check a person does ("Verify backups restore", "Check error tracking", "Audit the images"). */
-const CHECK_VERB = /^[\s*_]*(?:verify|check|confirm|audit|inspect)\b/i;
+/**
+ * Verbs that make a line a check a person does ("Verify backups restore", "Check error tracking", "Audit the images");
+ * "Check that …", "Verify that …", "Check if …" state what must hold, as "Ensure …" does ("Check for …" may look for a runtime
+ * failure: "Check for connection pool exhaustion").
+ */
+const CHECK_VERB = /^[\s*_]*(?:verify|check|confirm|audit|inspect)\b(?!\s+(?:that|if|whether)\b)/i;
 /** Verbs of watching or trying ("Monitor slow queries", "Test rollbacks"): a task, unless the line starts with a property ("Test coverage thresholds"). */
 const WATCH_VERB = new RegExp(String.raw`^[\s*_]*(?:${TEST_ACT}|monitor|review|observe|measure|watch|benchmark)\b`, 'i');
 /** Verbs that make a line a task for a person when their object is one ("Run smoke tests", "Conduct a drill"); "Perform input validation" is the requirement. */
