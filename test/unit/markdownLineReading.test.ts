@@ -87,6 +87,14 @@ describe('Markdown linking: a reason or an explanation after a requirement is it
   });
 });
 
+describe('Markdown linking: a participle negated by its prefix', () => {
+  it('"unpinned", "unsigned" and "unencrypted" read as "not pinned" …; "no unpinned images" asserts pinned images', () => {
+    assert.deepEqual(ids('No unpinned base images'), ['docker.image.pinned', 'k8s.image.tag-pinned']);
+    assert.ok(ids('Unsigned images are rejected').includes('ci.image-signing'));
+    assert.ok(ids('No unencrypted database connections').includes('env.db.ssl'));
+  });
+});
+
 describe('Markdown linking: a condition on a requirement is its detail', () => {
   it('a clause saying where or unless ("… unless the team approved an exception") does not hide what the line asks', () => {
     assert.deepEqual(ids('Memory limit set on every container, unless the team has approved an exception for batch jobs'), ['k8s.resources.limits.memory']);

@@ -2,7 +2,7 @@ import { onFirstUse } from '../onFirstUse';
 import { plainText } from '../parse/markdownChecklist';
 import { PROPERTIES, type PropertyEntry } from './lexicon';
 import { asksTask } from './lineReading';
-import { splitIdentifiers, stemWord } from './normalize';
+import { splitIdentifiers, stemWord, UN_PARTICIPLE } from './normalize';
 
 /**
  * Reads a text (a checklist line, or a rule's id or title) into the properties it asserts, each one way round:
@@ -67,6 +67,7 @@ const FOLD: [RegExp, string][] = [
   // "limits/requests" coordinates two words as "limits or requests" does.
   [/(?<=[A-Za-z])\/(?=[A-Za-z])/g, ' or '],
   [/\bcannot\b/gi, 'can not'],
+  UN_PARTICIPLE,
   // ":latest", and "latest" right after a negation, name the tag ("never latest"); "the latest security releases" does not.
   [/:latest\b|\b(?<=(?:no|not|never|avoid|without)\s+)latest\b(?!\s+(?:image|base|tag))/gi, 'latest tag'],
 ];

@@ -87,6 +87,12 @@ export function stemWord(w: string): string {
   return s;
 }
 
+/**
+ * A participle negated by its prefix ("unpinned", "unsigned", "unencrypted") reads as "not" and the participle, so a
+ * line saying "no unpinned base images" speaks of pinned images (and, read into concepts, the negations cancel).
+ */
+export const UN_PARTICIPLE: [RegExp, string] = [/\bun(pinned|signed|encrypted|verified|authenticated|authori[sz]ed|restricted|limited|bounded|scanned|tagged|trusted|versioned|locked|validated|approved)\b/gi, 'not $1'];
+
 /** The normalised, stemmed content words of a text (duplicates removed, order kept). */
 export function contentWords(text: string): string[] {
   // LOG_LEVEL reads as "log level" here; identifiers() keeps it whole for exact mentions.
@@ -94,6 +100,7 @@ export function contentWords(text: string): string[] {
   // A command-line flag (`--no-check-certificate`) is one name: a line says it or does not ("health check" is not it).
   t = t.replace(/(^|[\s(`])--([a-z][a-z0-9]*(?:-[a-z0-9]+)+)/g, (_m, before: string, flag: string) => `${before} flag_${flag.replace(/-/g, '_')} `);
   for (const [re, american] of BRITISH) t = t.replace(re, american);
+  t = t.replace(UN_PARTICIPLE[0], UN_PARTICIPLE[1]);
   t = t.replace(LATEST_RE, ' pinned image tag ').replace(IMAGE_REF, '$1$2 image ').replace(/[=:]\s*\d+\b/g, ' ');
   t = t.replace(SYNONYM_RE, (_m, before: string, variant: string) => before + (SYNONYM_OF.get(variant) ?? variant));
   const out: string[] = [];
