@@ -105,7 +105,7 @@ export const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|mor
 
 /**
  * The state words a line says, and markers for a task, a suggestion and a measured target: a phrasing that does not
- * say them scores {@link STATE_PENALTY} lower (match.ts). `words` are the line's weighted words (weightedWords).
+ * say them scores {@link STATE_PENALTY} lower (ruleIndex.ts, match.ts). `words` are the line's weighted words (weightedWords).
  *
  * State words in an aside or a purpose clause ("… for container monitoring") do not make the line an activity.
  * A noun that shares a stem with a state word ("test artifacts", "health checks") names a thing, not a state: a state
