@@ -74,15 +74,15 @@ export function diagnosticsFeature(ctx: Ctx): void {
 
   // Folders whose first scan has shown results so far: their complete result's diagnostics wait (see AFTER_VIEW_MS).
   const reading = new Set<string>();
-  // Folders whose publication waits, with the auditor to publish (its latest result then).
-  const waiting = new Map<string, FolderAuditor>();
+  // Folders whose publication waits (it publishes the auditor's latest result when it comes).
+  const waiting = new Set<string>();
   let disposed = false;
   ctx.subscriptions.push({ dispose: () => void (disposed = true) });
   ctx.on(ctx.onDidAudit, 'Updating diagnostics', (auditor) => {
     const key = auditor.folder.uri.toString();
     if (auditor.partial) reading.add(key);
     else if (reading.delete(key) && !waiting.has(key)) {
-      waiting.set(key, auditor);
+      waiting.add(key);
       const publishLater = async (): Promise<void> => {
         await new Promise((resolve) => setTimeout(resolve, AFTER_VIEW_MS));
         waiting.delete(key);

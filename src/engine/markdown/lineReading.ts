@@ -13,7 +13,7 @@ export const ASIDE = 0.35;
  * A clause that gives the reason for a requirement ("… to prevent resource
  * exhaustion", "… so that pods can be rescheduled"): it explains, it is not what is asked.
  */
-const PURPOSE = /\s(?:to (?:prevent|ensure|avoid|allow|determine|reduce|minimi[sz]e|improve|enable|keep|protect|support|help|detect|speed|limit|stop|mitigate|guarantee|catch|block|lower|shrink|eliminate|isolate|preserve|simplify|save|make)|so that|in order to|where|wherever|when|whenever|unless|except|if|because|since|otherwise|thus|thereby|as (?:this|it|that) (?:\w+))\s(.+)$/i;
+const PURPOSE = /\s(?:to (?:prevent|ensure|avoid|allow|determine|reduce|minimi[sz]e|improve|enable|keep|protect|support|help|detect|speed|limit|stop|mitigate|guarantee|catch|block|lower|shrink|eliminate|isolate|preserve|simplify|save|make)|so that|in order to|where|wherever|when|whenever|unless|except|if|because|since|otherwise|thus|thereby|as (?:this|it|that) \w+)\s(.+)$/i;
 /** A clause after a comma that explains what the requirement does ("…, which guarantees the same bytes", "…, ensuring …"). */
 const EXPLAINED = /,\s+(?:which|ensuring|making|preventing|allowing|so|thus|thereby)\s(.+)$/i;
 
@@ -54,7 +54,7 @@ const stateWordTables = onFirstUse((): { outcome: ReadonlySet<string>; state: Re
 /** Forms that share a state word's stem but name a thing: a build or pipeline stage is not "staging". */
 const THING_FORMS = new Set(['stage', 'stages']);
 /** Words after a participle that leave it the line's state ("tested and approved", "applied to production", "passed successfully"). */
-const LINKING = /^(?:and|or|but|nor|in|on|at|to|by|for|with|without|against|before|after|during|via|through|from|as|under|within|into|across|per|on|once|again|end|manually|automatically|\w+ly)$/;
+const LINKING = /^(?:and|or|but|nor|in|on|at|to|by|for|with|without|against|before|after|during|via|through|from|as|under|within|into|across|per|once|again|end|manually|automatically|\w+ly)$/;
 export const isOutcomeWord = (word: string): boolean => stateWordTables().outcome.has(word);
 export const isStateWord = (word: string): boolean => stateWordTables().state.has(word);
 export const STATE_PENALTY = 0.7;
@@ -130,8 +130,9 @@ export function stateOf(text: string, words: ReadonlyMap<string, number>): strin
   // "Secrets passed as environment variables": handed over, not an outcome.
   const handed = (k: number) => /^pass(?:ed|es)?$/.test(raw[k]) && /^(?:as|via|through|into)$/.test(raw[k + 1] ?? '');
   const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && !THING_FORMS.has(w) && !qualifies(k) && !purpose(k) && !handed(k) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
-  const stated = new Set(raw.filter(saysState).map(stemWord));
-  const notStated = new Set(raw.filter((w, k) => !saysState(w, k)).map(stemWord).filter((w) => !stated.has(w)));
+  const says = raw.map(saysState);
+  const stated = new Set(raw.filter((_w, k) => says[k]).map(stemWord));
+  const notStated = new Set(raw.filter((_w, k) => !says[k]).map(stemWord).filter((w) => !stated.has(w)));
   const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w) && !notStated.has(w)).map(([w]) => w);
   if (task) lineState.push('\u0000activity');
   if (HEDGE.test(text)) lineState.push('\u0000hedge');

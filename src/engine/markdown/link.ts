@@ -6,7 +6,7 @@ import type { ParsedFile } from '../workspace';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
 import { ruleConcept } from './ruleConcept';
 import { platformSection } from './lineReading';
-import { contextDomain, fieldNames, FIX_TERM_KEYS, idPhrasing, instructionsRead, INSTRUCTION_NAME, paramPhrasings, paramTerms, scriptTerms, textDomain, textTerms } from './ruleTerms';
+import { contextDomain, fieldNames, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, readNames, scriptTerms, textDomain, textTerms } from './ruleTerms';
 import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
 
 /** Why a Markdown item is tied to a rule. */
@@ -76,7 +76,7 @@ export interface LinkedChecklist {
 export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
   return items.map((ri) => {
     // what the check's template reads whatever the params (`LABEL`, `targetPort`)
-    const reads = (ri.params !== undefined && ri.template?.reads?.(ri.params)) || [];
+    const reads = readNames((ri.params !== undefined && ri.template?.reads?.(ri.params)) || []);
     return {
       id: ri.item.id,
       title: ri.item.title,
@@ -88,8 +88,8 @@ export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
       extra: ri.item.with ? JSON.stringify(ri.item.with) : undefined,
       // What the check reads and what its fix writes name the rule's subject (`fields: [runAsNonRoot]`).
       derived: [idPhrasing(ri.item.id), ...paramPhrasings(ri.item.with), ...paramPhrasings(ri.item.fix?.with, [...FIX_TERM_KEYS])],
-      terms: [...paramTerms(ri.item.with), ...paramTerms(ri.item.fix?.with, FIX_TERM_KEYS), ...scriptTerms(ri.item.check, ri.item.with), ...instructionsRead(reads)],
-      fields: [...fieldNames(ri.item.with), ...reads.filter((r) => !INSTRUCTION_NAME.test(r))],
+      terms: [...paramTerms(ri.item.with), ...paramTerms(ri.item.fix?.with, FIX_TERM_KEYS), ...scriptTerms(ri.item.check, ri.item.with), ...reads.instructions],
+      fields: [...fieldNames(ri.item.with), ...reads.fields],
       textTerms: textTerms([ri.item.title, ...ri.item.matches]),
       concept: ri.template ? ruleConcept(ri.item) : undefined,
       domain: ri.checklist.id === 'dockerfile' || ri.checklist.id === 'kubernetes' ? ri.checklist.id : ri.item.id.startsWith('compose.') ? 'compose' : undefined,

@@ -52,8 +52,6 @@ const DOMAIN_BOOST = 1.1;
  * usage is stable and within limits") does not match "memory limits".
  */
 export class LinkIndex extends RuleIndex {
-  private readonly unknownWeight = UNKNOWN_WEIGHT;
-  private readonly nameWeight = NAME_WEIGHT;
   /** Links per line text: re-audits link the same lines again and again. */
   private readonly cache = new Map<string, TextLink[]>();
 
@@ -179,7 +177,7 @@ export class LinkIndex extends RuleIndex {
     // A name no rule knows (`LimitRange`, `ResourceQuota`, a code span) is what the line is about: it weighs as
     // much as the rarest word, so a rule that shares only the line's other words does not explain it.
     const names = unknownNames(text);
-    const unknownOf = (w: string) => (names.has(w) ? this.nameWeight : this.unknownWeight);
+    const unknownOf = (w: string) => (names.has(w) ? NAME_WEIGHT : UNKNOWN_WEIGHT);
     const lineWords: { w: string; factor: number; weight: number; sole?: number; unknown: number }[] = [];
     for (const [w, factor] of words) {
       const weight = this.weights.get(w) ?? unknownOf(w);
@@ -239,8 +237,9 @@ export class LinkIndex extends RuleIndex {
       if (ident && bestScore < 0.95) scored.push({ id, mode, reason: `mentions ${ident}`, score: 0.95, domain: t.target.domain, ...covers, named: true });
       else if (peer && bestScore < PEER_SCORE) scored.push({ id, mode, reason: `names ${peer}`, score: PEER_SCORE, domain: t.target.domain, ...covers, named: true });
       else if (term && bestScore < termScore && termScore >= LINK_THRESHOLD) scored.push({ id, mode, reason: `names ${term}`, score: termScore, domain: t.target.domain, ...covers, named: true });
-      else if (best && bestScore >= threshold) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, ...covers });
-      else if (best && bestScore >= threshold - AGREEMENT && !lineState.length && (asserted ??= this.conceptReasons(line())).has(id)) scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, ...covers });
+      // a wording just short of the threshold links when the line asserts the rule's property (AGREEMENT)
+      else if (best && (bestScore >= threshold || (bestScore >= threshold - AGREEMENT && !lineState.length && (asserted ??= this.conceptReasons(line())).has(id))))
+        scored.push({ id, mode, reason: `matched "${best.text}"`, score: bestScore, domain: t.target.domain, ...covers });
     }
     const namedDomains = giveWay(scored, domain);
     // A line naming a property in words of its own links the rules that assert it, when its wording linked none of them.

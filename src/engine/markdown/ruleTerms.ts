@@ -63,15 +63,15 @@ export function paramTerms(params: unknown, keys: ReadonlySet<string> = TERM_KEY
   return [...out];
 }
 
-/** A Dockerfile instruction as a check's template declares it reads one (`LABEL`): capitals only. */
-export const INSTRUCTION_NAME = /^[A-Z]{3,}$/;
+/** A name written in capitals (a Dockerfile instruction, `LABEL`): a line names it only written so. */
+const CAPITALS = /^[A-Z]{3,}$/;
 
 /**
- * The instructions among what a template reads (`reads`), as terms in capitals: a line names one only written so
- * ("Use `LABEL` for metadata"; "label" is an everyday word). The fields it reads are names like any other field.
+ * What a check's template reads (`reads`), split: the instructions, as terms in capitals ("Use `LABEL` for metadata";
+ * "label" is an everyday word), and the fields, names like any other field (`targetPort`).
  */
-export function instructionsRead(reads: readonly string[]): string[] {
-  return reads.filter((r) => INSTRUCTION_NAME.test(r));
+export function readNames(reads: readonly string[]): { instructions: string[]; fields: string[] } {
+  return { instructions: reads.filter((r) => CAPITALS.test(r)), fields: reads.filter((r) => !CAPITALS.test(r)) };
 }
 
 /** Keys whose values a check compares a field with (`must: { notOneOf: [NodePort, LoadBalancer] }`). */
@@ -152,7 +152,7 @@ export function idPhrasing(id: string): string {
 export function lineTerms(text: string): Set<string> {
   const out = new Set<string>();
   for (const m of text.matchAll(/(?:--|[.@])?[A-Za-z][\w.-]*\w/g)) {
-    if (/^[A-Z]{3,}$/.test(m[0])) out.add(m[0]);
+    if (CAPITALS.test(m[0])) out.add(m[0]);
     const t = termOf(m[0]);
     out.add(t);
     for (const part of t.split(/[./]/)) if (part) out.add(part);
