@@ -57,9 +57,10 @@ function readLabels(dir: string): Map<string, Map<string, LineResult['expected']
  * The labelled parts: `dev` to `dev7` (the first four sets, tuned on; dev4 to dev7 were held out until the fifth
  * set replaced them), `dev8` (tuned on, added with the ninth set), `validation5` to `validation10` (the fifth to the tenth
  * set, each held out as a whole; validation5 and validation6 tuned on since the eighth set was added), and the eleventh
- * set split by checklist into `dev9` (tuned on) and `validation11` (held out).
+ * set split by checklist into `dev9` (tuned on) and `validation11` (held out), the twelfth set `validation12` (held out),
+ * and the thirteenth set split by checklist into `dev10` (tuned on) and `validation13` (held out).
  */
-export const PARTS = ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'dev7', 'dev8', 'dev9', 'validation5', 'validation6', 'validation7', 'validation8', 'validation9', 'validation10', 'validation11', 'validation12'] as const;
+export const PARTS = ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'dev7', 'dev8', 'dev9', 'validation5', 'validation6', 'validation7', 'validation8', 'validation9', 'validation10', 'validation11', 'validation12', 'dev10', 'validation13'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** Every labelled line of a part with the links the linker gives it against these checklists. */

@@ -8,6 +8,7 @@ import { ruleConcept } from './ruleConcept';
 import { platformSection } from './lineReading';
 import { contextDomain, fieldNames, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, readNames, scriptTerms, textDomain, textTerms } from './ruleTerms';
 import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
+import { withGroupLinks } from './groupLinks';
 
 /** Why a Markdown item is tied to a rule. */
 export interface ItemLink {
@@ -170,9 +171,12 @@ export function linkChecklist(
   const diagnostics: MarkdownDiagnostic[] = [];
   const problems: Problem[] = [...(file.problems ?? [])];
   const model = file.model;
-  for (const [i, item] of (model?.items ?? []).entries()) {
-    const { links: raw, unknownPins } = linksOf(item, targets, index);
-    const links: ItemLink[] = raw.map((l) => ({ ...l, status: results.get(l.id)?.status }));
+  const modelItems = model?.items ?? [];
+  const own = modelItems.map((item) => linksOf(item, targets, index));
+  const grouped = withGroupLinks(modelItems, own.map((o) => o.links));
+  for (const [i, item] of modelItems.entries()) {
+    const { unknownPins } = own[i];
+    const links: ItemLink[] = grouped[i].map((l) => ({ ...l, status: results.get(l.id)?.status }));
     const linked = links.map((l) => results.get(l.id)).filter((r): r is ItemResult => !!r);
     const status = statusOf(links);
     const findings = linked.filter((r) => r.mode === 'auto' && r.status === 'fail').flatMap((r) => r.findings);
