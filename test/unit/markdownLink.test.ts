@@ -24,6 +24,10 @@ describe('Markdown linking: tolerant matching', () => {
     assert.deepEqual(contentWords('CPU and memory limits'), contentWords('resource limits'));
     assert.deepEqual(contentWords('Configure the HPA'), contentWords('configured horizontal pod autoscaling'));
     assert.deepEqual(identifiers('`CORS_ORIGIN` and `PORT` set; NODE_ENV=production'), ['CORS_ORIGIN', 'NODE_ENV', 'PORT']);
+    // outbound traffic is egress; a least-privileged or unprivileged user is a non-root one
+    assert.deepEqual(contentWords('Outbound traffic restricted'), contentWords('Egress restricted'));
+    assert.deepEqual(contentWords('Run as a least-privileged user'), contentWords('Run as non-root'));
+    assert.deepEqual(contentWords('Containers use unprivileged users'), contentWords('Containers use non-root'));
   });
 
   it('reads British spellings, open and hyphenated compounds and an image tagged latest as the words the rules use', () => {

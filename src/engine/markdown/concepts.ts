@@ -41,7 +41,7 @@ export const CONCEPTS: readonly (readonly [concept: string, variants: readonly s
   ['health check', ['healthcheck', 'healthchecks', 'health-check', 'health-checks', 'health checks', 'health probes', 'health probe']],
   // The Docker daemon run without root is a host setting, not the container's user.
   ['rootless daemon', ['docker in rootless mode', 'rootless mode', 'rootless docker', 'rootless daemon']],
-  ['non root', ['non-root', 'nonroot', 'rootless', 'unprivileged user', 'not as root', 'not run as root', "don't run as root", 'do not run as root', 'runasnonroot']],
+  ['non root', ['non-root', 'nonroot', 'rootless', 'unprivileged user', 'not as root', 'not run as root', "don't run as root", 'do not run as root', 'runasnonroot', 'least privileged user', 'least-privileged user', 'non-privileged user', 'nonprivileged user', 'unprivileged users']],
   ['kubernetes', ['k8s', 'kube']],
   ['environment variable', ['env vars', 'env var', 'environment vars', 'env variables', 'env variable', 'environment variables']],
   ['database', ['db', 'postgresql', 'postgres']],
@@ -55,6 +55,7 @@ export const CONCEPTS: readonly (readonly [concept: string, variants: readonly s
   ['multistage', ['multi-stage', 'multi stage']],
   ['ci', ['ci/cd', 'cicd', 'pipeline', 'pipelines', 'github actions', 'gitlab ci']],
   ['network policy', ['network policies', 'networkpolicy', 'networkpolicies']],
+  ['egress', ['outbound traffic', 'outgoing traffic', 'outbound connections', 'outgoing connections', 'outbound']],
   ['secret', ['secrets', 'credentials', 'credential']],
   ['replica', ['replicas']],
   ['user id', ['uid', 'uids', 'user ids']],
