@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { linkChecklist, type LinkedChecklist } from '../../src/engine/markdown/link';
 import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
+import { builtinChecklists } from './helpers';
+import { resolveItems } from '../../src/engine/resolve';
 import { scanFolder } from '../../src/node/host';
 import { MARKDOWN_REPO } from './markdownRepo';
 
@@ -71,5 +73,15 @@ describe('Markdown linking: a group line and the items nested under it', () => {
     assert.ok(inner.some((id) => id.startsWith('k8s.resources.limits')), inner.join(', '));
     assert.deepEqual(ids('**Platform**'), inner);
     assert.ok(item('**Platform**').links.every((l) => l.reason === 'through its item "Workloads"'), JSON.stringify(item('**Platform**').links));
+  });
+
+  it('a nested line is read with the line it is nested under as its topic, as a line under a heading is', () => {
+    const text = ['# App', '', '## Security', '', '- [ ] Referrer Policy', '- [ ] **Security headers enabled**', '  - [ ] Referrer Policy', ''].join('\n');
+    const { model } = parseMarkdownChecklist(text, 'APP.md');
+    const items = linkChecklist({ path: 'APP.md', model }, undefined, resolveItems(builtinChecklists()).items).items;
+    // under a heading alone, the header's name says too little
+    assert.deepEqual(items[0].links.filter((l) => l.mode !== 'manual'), []);
+    // under "Security headers enabled" it is one of them
+    assert.ok(items[2].links.some((l) => l.id === 'security.headers'), JSON.stringify(items[2].links));
   });
 });

@@ -121,8 +121,11 @@ export function resolvePin(pin: string, targets: readonly LinkTarget[]): LinkTar
   return targets.filter((t) => t.aliases?.some((a) => a.toLowerCase() === lower));
 }
 
-/** The links of one parsed item: its pin when it has one, the tolerant text match otherwise. */
-export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], index: LinkIndex): { links: Omit<ItemLink, 'status'>[]; unknownPins: string[] } {
+/**
+ * The links of one parsed item: its pin when it has one, the tolerant text match otherwise. `parent` is the line it is
+ * nested under, if any: its topic, as a heading is for a line directly under it.
+ */
+export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], index: LinkIndex, parent?: MarkdownItem): { links: Omit<ItemLink, 'status'>[]; unknownPins: string[] } {
   if (item.pin) {
     if (item.pin.manual) return { links: [], unknownPins: [] };
     const links: Omit<ItemLink, 'status'>[] = [];
@@ -134,7 +137,7 @@ export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], inde
     }
     return { links, unknownPins };
   }
-  const links = index.link(item.text, textDomain(item.text) ?? contextDomain(item.headingPath), platformSection(item.headingPath), item.headingPath.at(-1)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
+  const links = index.link(item.text, textDomain(item.text) ?? contextDomain(item.headingPath), platformSection(item.headingPath), parent?.plain ?? item.headingPath.at(-1)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
   return { links, unknownPins: [] };
 }
 
@@ -172,7 +175,7 @@ export function linkChecklist(
   const problems: Problem[] = [...(file.problems ?? [])];
   const model = file.model;
   const modelItems = model?.items ?? [];
-  const own = modelItems.map((item) => linksOf(item, targets, index));
+  const own = modelItems.map((item) => linksOf(item, targets, index, item.parent === undefined ? undefined : modelItems[item.parent]));
   const grouped = withGroupLinks(modelItems, own.map((o) => o.links));
   for (const [i, item] of modelItems.entries()) {
     const { unknownPins } = own[i];
