@@ -84,4 +84,17 @@ describe('Markdown linking: a group line and the items nested under it', () => {
     // under "Security headers enabled" it is one of them
     assert.ok(items[2].links.some((l) => l.id === 'security.headers'), JSON.stringify(items[2].links));
   });
+
+  it('a nested line is about the kind of file the line it is nested under names', () => {
+    const text = ['# App', '', '- [ ] **Dockerfile**', '  - [ ] Runs as a non-root user', '- [ ] **Kubernetes**', '  - [ ] Runs as a non-root user', '- [ ] Runs as a non-root user', ''].join('\n');
+    const { model } = parseMarkdownChecklist(text, 'APP.md');
+    const items = linkChecklist({ path: 'APP.md', model }, undefined, resolveItems(builtinChecklists()).items).items;
+    const checks = (i: number) => items[i].links.filter((l) => l.mode !== 'manual').map((l) => l.id).sort();
+    assert.deepEqual(checks(1), ['docker.user.non-root']);
+    assert.deepEqual(checks(3), ['k8s.pod-security.run-as-non-root']);
+    // a line in no such group speaks of both
+    assert.deepEqual(checks(4), ['docker.user.non-root', 'k8s.pod-security.run-as-non-root']);
+    assert.deepEqual(checks(0), ['docker.user.non-root']);
+  });
 });
+

@@ -137,7 +137,8 @@ export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], inde
     }
     return { links, unknownPins };
   }
-  const links = index.link(item.text, textDomain(item.text) ?? contextDomain(item.headingPath), platformSection(item.headingPath), parent?.plain ?? item.headingPath.at(-1)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
+  const context = parent ? [...item.headingPath, parent.plain] : item.headingPath;
+  const links = index.link(item.text, textDomain(item.text) ?? contextDomain(context), platformSection(context), parent?.plain ?? item.headingPath.at(-1)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
   return { links, unknownPins: [] };
 }
 
