@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { setCheckedEdit } from '../../src/engine/markdown/edits';
 import { parseFile } from '../../src/engine/parse';
@@ -103,6 +104,26 @@ describe('Markdown checklist parser', () => {
       assert.doesNotThrow(() => parse(odd));
     }
     assert.equal(parse('- [ ]').model.items.length, 1, 'an empty item is still an item');
+  });
+
+  it('reads headings with a closing run of #, and hostile layouts (long runs of spaces, deep nesting, long wrapped items) whole, without stalling', () => {
+    const { model } = parse('## Limits ##\n### Probes #1\n#### ###\n#hashtag\n- [ ] x\n');
+    assert.deepEqual(model.headings.map((h) => [h.level, h.text]), [[2, 'Limits'], [3, 'Probes #1'], [4, '']]);
+    // A hang detector, not a speed test (speed is `npm run bench`): each of these took seconds to minutes when a
+    // pattern backtracked over a line's spaces or an item's text was re-read at each of its wrapped lines.
+    const hangMs = Math.round(3000 * Math.max(1, os.loadavg()[0] / Math.max(1, os.cpus().length)));
+    const hostile: [string, string, (m: MarkdownChecklistModel) => void][] = [
+      ['a heading with a long run of spaces', `# Go${' '.repeat(300_000)}live\n- [ ] Probes\n`, (m) => assert.deepEqual(m.items[0].headingPath, ['Go live'])],
+      ['items nested a thousand deep', Array.from({ length: 1000 }, (_, i) => `${'  '.repeat(i)}- [ ] Limits ${i}`).join('\n'), (m) => assert.equal(m.items[999].parent, 998)],
+      ['an item wrapped over two thousand lines', `- [ ] Limits\n${'   set    on every container\n'.repeat(2000)}`, (m) => assert.equal(m.items[0].plain, `Limits${' set on every container'.repeat(2000)}`)],
+    ];
+    for (const [what, text, check] of hostile) {
+      const started = Date.now();
+      const { model: m } = parse(text);
+      const ms = Date.now() - started;
+      check(m);
+      assert.ok(ms < hangMs, `${what}: ${ms} ms`);
+    }
   });
 
   it('reads every item of the five seed checklists with the sections items.tsv gives', () => {

@@ -22,13 +22,17 @@ function quoted(text: string): string {
 export function withGroupLinks(items: readonly MarkdownItem[], links: readonly RawLink[][]): RawLink[][] {
   const out = links.map((l) => [...l]);
   const checks = (l: readonly RawLink[]) => l.some((k) => k.mode !== 'manual');
+  // each item's sub-items, in one pass (a long list is not scanned once per item)
+  const subItems: number[][] = items.map(() => []);
+  items.forEach((item, k) => {
+    if (item.parent !== undefined && item.parent < k) subItems[item.parent].push(k);
+  });
   // from the last item up: a sub-item's own group links are settled before its parent reads them
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i];
     if (item.pin || checks(out[i])) continue;
     const added = new Map<string, RawLink>();
-    const sub: number[] = [];
-    for (let k = i + 1; k < items.length; k++) if (items[k].parent === i) sub.push(k);
+    const sub = subItems[i];
     // a group of mostly operational items ("Supabase production setup") is not about the files its one checked item names
     if (sub.filter((k) => checks(out[k])).length * 2 < sub.length) continue;
     for (const k of sub) {

@@ -56,7 +56,7 @@ export interface MarkdownChecklistModel {
 }
 
 const FENCE_RE = /^( {0,3})(`{3,}|~{3,})/;
-const ATX_RE = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+const ATX_OPEN_RE = /^ {0,3}(#{1,6})(?=[ \t]|$)/;
 const SETEXT_RE = /^ {0,3}(=+|-+)[ \t]*$/;
 const LIST_RE = /^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+|$)/;
 const TASK_RE = /^\[([ xX])\](?:[ \t]+|$)/;
@@ -90,6 +90,20 @@ function parsePin(body: string): { ids: string[]; manual: boolean } {
   return { ids: words.filter((w) => w.toLowerCase() !== 'manual'), manual };
 }
 
+/**
+ * An ATX heading (`## Title ##`): its level and text, without the optional closing run of `#`. Read by hand rather than
+ * with one pattern: a pattern with an optional closing run backtracks over every space of a long line.
+ */
+function atxHeading(raw: string): { level: number; text: string } | undefined {
+  const open = ATX_OPEN_RE.exec(raw);
+  if (!open) return undefined;
+  let text = raw.slice(open[0].length).replace(/^[ \t]+/, '').trimEnd();
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x23) end--;
+  if (end < text.length && (end === 0 || text[end - 1] === ' ' || text[end - 1] === '\t')) text = text.slice(0, end).trimEnd();
+  return { level: open[1].length, text };
+}
+
 interface OpenList {
   /** Column where the item's content starts: deeper lines belong to it. */
   contentIndent: number;
@@ -117,6 +131,7 @@ export function parseMarkdownChecklist(text: string, file: string): { model: Mar
   let inComment = false;
   let prevParagraph: { line: number; text: string } | undefined;
   let lastItem: MarkdownItem | undefined;
+  const continued = new Set<MarkdownItem>();
 
   const pushHeading = (level: number, raw: string, line: number) => {
     const h = { level, text: plainText(raw), line };
@@ -154,9 +169,9 @@ export function parseMarkdownChecklist(text: string, file: string): { model: Mar
       prevParagraph = undefined;
       continue;
     }
-    const atx = ATX_RE.exec(raw);
+    const atx = atxHeading(raw);
     if (atx) {
-      pushHeading(atx[1].length, atx[2] ?? '', line);
+      pushHeading(atx.level, atx.text, line);
       prevParagraph = undefined;
       continue;
     }
@@ -172,7 +187,8 @@ export function parseMarkdownChecklist(text: string, file: string): { model: Mar
       // A continuation line of the last task item (indented past its marker), or a paragraph.
       if (lastItem && width >= 2 && lists.length && width >= lists[lists.length - 1].markerIndent + 2) {
         lastItem.text += ' ' + trimmed;
-        lastItem.plain = plainText(lastItem.text);
+        // its plain text once it is whole (a long run of continuation lines is not re-read line by line)
+        continued.add(lastItem);
       } else {
         if (width < 2) {
           lists = [];
@@ -204,8 +220,8 @@ export function parseMarkdownChecklist(text: string, file: string): { model: Mar
       pin = { ...parsePin(pm[1]), range: { start: { line, character: start }, end: { line, character: start + pm[0].length } } };
       body = body.slice(0, pm.index) + body.slice(pm.index + pm[0].length);
     }
-    const bodyText = body.replace(/\s+$/, '');
-    const lineEnd = raw.replace(/\s+$/, '').length;
+    const bodyText = body.trimEnd();
+    const lineEnd = raw.trimEnd().length;
     const parentTask = [...lists].reverse().find((l) => l.task !== undefined)?.task;
     const item: MarkdownItem = {
       text: bodyText.trim(),
@@ -226,6 +242,7 @@ export function parseMarkdownChecklist(text: string, file: string): { model: Mar
     lists.push({ contentIndent, markerIndent, task: items.length - 1 });
     lastItem = item;
   }
+  for (const item of continued) item.plain = plainText(item.text);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   return { model: { title: headings.find((h) => h.level === 1)?.text, headings, items, eol }, problems };
 }
