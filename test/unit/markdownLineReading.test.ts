@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as os from 'node:os';
 import { resolveItems } from '../../src/engine/audit';
 import { defaultChecklists } from '../../src/engine/checklist/schema';
 import { linkChecklist, linkIndexFor } from '../../src/engine/markdown/link';
@@ -123,5 +124,21 @@ describe('Markdown linking: a wording just short of a rule, confirmed by the pro
     assert.deepEqual(ids('Keep the deps updated'), ['deps.update-automation']);
     // as close in wording, but no property of the rule asserted
     assert.deepEqual(ids('Use production database'), []);
+  });
+});
+
+describe('Markdown linking: a hostile line', () => {
+  it('a line with a long run of spaces or many clauses is read as its words, without stalling', () => {
+    // A hang detector, not a speed test (speed is `npm run bench`): a lookbehind over the spaces before "checks" and a
+    // clause boundary that began with any run of spaces took seconds to minutes on such a line.
+    const hangMs = Math.round(3000 * Math.max(1, os.loadavg()[0] / Math.max(1, os.cpus().length)));
+    const spaced = `Memory${' '.repeat(300_000)}limits on every container`;
+    const many = `Memory limits on every container${'; and x y'.repeat(20_000)}`;
+    const started = Date.now();
+    assert.deepEqual(ids(spaced), ids('Memory limits on every container'));
+    assert.deepEqual(stateOf(`Health${' '.repeat(300_000)}checks configured`, weightedWords('Health checks configured')), []);
+    assert.deepEqual(ids(many), ids('Memory limits on every container'));
+    const ms = Date.now() - started;
+    assert.ok(ms < hangMs, `${ms} ms`);
   });
 });

@@ -9,7 +9,8 @@ import { contentWords } from './normalize';
  * end. Words in parentheses stay with their clause. A clause of fewer than two words that say something is no
  * requirement of its own ("and more"), nor is a clause that points back ("Does it …?"), so neither is read apart.
  */
-const BOUNDARY = /\s*(?:;|,\s*(?:and|but|then|plus)\s+|(?<=[.?!])\s+(?=[A-Z`*_]))\s*/g;
+// (no leading \s*: at every space of a long run it would scan the rest of the run again; clauses are trimmed anyway)
+const BOUNDARY = /(?:;|,\s*(?:and|but|then|plus)\s+|(?<=[.?!])\s+(?=[A-Z`*_]))\s*/g;
 
 /** A pronoun among a clause's first words: what it speaks of is in the clause before. */
 const REFERS_BACK = /^(?:\W*\w+\W+){0,2}(?:it|its|they|them|their|this|these|those)\b/i;
