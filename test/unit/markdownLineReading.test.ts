@@ -141,4 +141,22 @@ describe('Markdown linking: a hostile line', () => {
     const ms = Date.now() - started;
     assert.ok(ms < hangMs, `${ms} ms`);
   });
+
+  it('a line of one giant word, a long dotted run or thousands of peer ids is read without stalling or filling the memory', () => {
+    // A hang detector, as above: the stemmer's time grows with the square of a word's length, every leading run of a
+    // dotted name was kept as a key path, and the line was rebuilt once per peer id.
+    const hangMs = Math.round(3000 * Math.max(1, os.loadavg()[0] / Math.max(1, os.cpus().length)));
+    const cases: [string, string[]][] = [
+      [`Memory limits ${'x'.repeat(100_000)}`, ids('Memory limits')],
+      [`Memory limits ${'a.'.repeat(50_000)}`, ids('Memory limits')],
+      [Array.from({ length: 5000 }, () => 'pod-probes').join(' '), ids('pod-probes')],
+    ];
+    for (const [text, expected] of cases) {
+      const started = Date.now();
+      assert.deepEqual(ids(text), expected, text.slice(0, 40));
+      const ms = Date.now() - started;
+      assert.ok(ms < hangMs, `${text.slice(0, 40)}: ${ms} ms`);
+    }
+    assert.ok(ids('pod-probes').length > 0, 'a peer id alone names its rule');
+  });
 });

@@ -94,10 +94,17 @@ export class LinkIndex extends RuleIndex {
     const out = new Map<number, string>();
     const ids = lineIds(text).filter((id) => this.peerOwners.has(id.key));
     if (!ids.length) return out;
-    let rest = text;
-    for (const { start, end } of [...ids].reverse()) rest = `${rest.slice(0, start)} ${rest.slice(end)}`;
+    // the line without its ids, in one pass (ids in order, not overlapping)
+    const pieces: string[] = [];
+    let from = 0;
+    for (const { start, end } of ids) {
+      pieces.push(text.slice(from, start));
+      from = end;
+    }
+    pieces.push(text.slice(from));
+    const rest = pieces.join(' ');
     const said = contentWords(rest);
-    for (const { key } of ids)
+    for (const key of new Set(ids.map((id) => id.key)))
       for (const i of this.peerOwners.get(key)!) {
         const t = this.targets[i];
         if (said.length === 0 || said.some((w) => this.weights.get(w)! >= CORROBORATES && t.phrasings.some((p) => p.words.has(w)))) out.set(i, t.target.aliases!.find((a) => peerIdKey(a) === key)!);

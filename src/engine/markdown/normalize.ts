@@ -77,11 +77,16 @@ const BRITISH: readonly [RegExp, string][] = [
 const OWN_STEM: readonly [RegExp, string][] = [[/^utiliz/, 'utiliz']];
 
 const stemCache = new Map<string, string>();
-/** A word's stem, cached: words with a digit or an underscore (names, codes) are kept whole. */
+/**
+ * Longer than any word a stem is taken of: such a "word" is a token, a hash or junk, kept whole (the stemmer's time
+ * grows with the square of a word's length: a 200 KB run of letters took minutes).
+ */
+const MAX_STEMMED = 40;
+/** A word's stem, cached: words with a digit or an underscore (names, codes), and very long ones, are kept whole. */
 export function stemWord(w: string): string {
   let s = stemCache.get(w);
   if (s === undefined) {
-    s = w.includes('_') || /\d/.test(w) ? w : (OWN_STEM.find(([re]) => re.test(w))?.[1] ?? stem(w));
+    s = w.length > MAX_STEMMED || w.includes('_') || /\d/.test(w) ? w : (OWN_STEM.find(([re]) => re.test(w))?.[1] ?? stem(w));
     if (stemCache.size < 20000) stemCache.set(w, s);
   }
   return s;

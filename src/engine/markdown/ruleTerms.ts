@@ -148,6 +148,9 @@ export function idPhrasing(id: string): string {
   return id.replace(/[.-]/g, ' ');
 }
 
+/** The most keys a dotted name has for its leading keys to be read as the paths above it. */
+const MAX_PATH_KEYS = 12;
+
 /** The terms a line names: its words and dotted or dashed names, lower case (`Helmet.js` → helmet, `express-rate-limit`). */
 export function lineTerms(text: string): Set<string> {
   const out = new Set<string>();
@@ -156,9 +159,10 @@ export function lineTerms(text: string): Set<string> {
     const t = termOf(m[0]);
     out.add(t);
     for (const part of t.split(/[./]/)) if (part) out.add(part);
-    // A key path names the keys above it too (`deploy.resources.limits.memory` is under `deploy.resources.limits`).
+    // A key path names the keys above it too (`deploy.resources.limits.memory` is under `deploy.resources.limits`), a
+    // path of a few keys (a dotted run of thousands is no key path, and its prefixes would fill the memory).
     const keys = t.split('.');
-    for (let n = 2; n < keys.length; n++) out.add(keys.slice(0, n).join('.'));
+    if (keys.length <= MAX_PATH_KEYS) for (let n = 2; n < keys.length; n++) out.add(keys.slice(0, n).join('.'));
   }
   for (const m of text.matchAll(/`([^`]+)`/g)) out.add(termOf(m[1]));
   // A script run in parentheses ("Bundle size acceptable (`npm run build`)") says how to look, not what the line asks.
