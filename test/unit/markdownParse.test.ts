@@ -115,6 +115,10 @@ describe('Markdown checklist parser', () => {
     const hostile: [string, string, (m: MarkdownChecklistModel) => void][] = [
       ['a heading with a long run of spaces', `# Go${' '.repeat(300_000)}live\n- [ ] Probes\n`, (m) => assert.deepEqual(m.items[0].headingPath, ['Go live'])],
       ['items nested a thousand deep', Array.from({ length: 1000 }, (_, i) => `${'  '.repeat(i)}- [ ] Limits ${i}`).join('\n'), (m) => assert.equal(m.items[999].parent, 998)],
+      ['a line of brackets', `- [ ] Limits ${'(['.repeat(100_000)}`, (m) => assert.equal(m.items.length, 1)],
+      ['a run of unclosed comments', `- [ ] Limits ${'<!--'.repeat(50_000)}`, (m) => assert.equal(m.items[0].plain, 'Limits')],
+      ['a run of tag openers', `- [ ] Limits ${'<a'.repeat(100_000)}`, (m) => assert.ok(m.items[0].plain.startsWith('Limits <a<a'))],
+      ['a pin with a long run of spaces', `- [ ] Limits <!-- shipshape: k8s.resources.limits${' '.repeat(200_000)}-->`, (m) => assert.deepEqual(m.items[0].pin?.ids, ['k8s.resources.limits'])],
       ['an item wrapped over two thousand lines', `- [ ] Limits\n${'   set    on every container\n'.repeat(2000)}`, (m) => assert.equal(m.items[0].plain, `Limits${' set on every container'.repeat(2000)}`)],
     ];
     for (const [what, text, check] of hostile) {
