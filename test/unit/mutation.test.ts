@@ -2,7 +2,8 @@
  * Seeded mutation test: real files (the shared corpus and this repository's fixtures) are damaged in a
  * dozen ways and audited one by one with every built-in checklist, fixes and reports included. The engine
  * must never throw, never spend more than HANG_MS on one file (a hang detector, not a speed test: speed is
- * measured by `npm run bench`), and report what it cannot read as a located problem.
+ * measured by `npm run bench`), and report what it cannot read as a located problem. A Markdown checklist is also
+ * linked to the rules and reported.
  *
  * SHIPSHAPE_MUTATION_SEED=<n> replays another seed; SHIPSHAPE_MUTATION_FILES=<n> changes the sample size;
  * SHIPSHAPE_MUTATION_DUMP=<dir> writes every failing mutant there (with its kind in the name) to debug it.
@@ -15,7 +16,11 @@ import { Engine } from '../../src/engine/audit';
 import { classifyPath, sniffKubernetes } from '../../src/engine/discover';
 import { computeFix } from '../../src/engine/fixes/run';
 import type { AuditResult, FileKind, Problem } from '../../src/engine/model';
+import { linkMarkdownFiles } from '../../src/engine/markdown/link';
+import { reportFromMarkdown } from '../../src/engine/markdown/readiness';
+import { toHtmlReport } from '../../src/engine/report/html';
 import { toJsonReport } from '../../src/engine/report/json';
+import { toMarkdownReport } from '../../src/engine/report/markdown';
 import { toSarif } from '../../src/engine/report/sarif';
 import { toTextReport } from '../../src/engine/report/text';
 import { decode } from '../../src/node/host';
@@ -178,9 +183,11 @@ function collectBases(): Base[] {
       // rule fixtures are audited under their base name; the name decides the kind (fail.Dockerfile, pass.yaml…)
       const name = path.basename(abs).replace(/^(pass|fail)[^.]*\./, '');
       const classified = classifyPath(name) ?? classifyPath(rel);
-      if (!classified || classified === 'lockfile' || classified === 'markdown' || classified === 'checklist' || classified === 'config') continue;
+      if (!classified || classified === 'lockfile' || classified === 'checklist' || classified === 'config') continue;
       const bytes = readFileSync(abs);
       const text = bytes.toString('utf8');
+      // Markdown files with task items: checklists a team keeps, linked to the rules as well as parsed
+      if (classified === 'markdown' && !/^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]/m.test(text)) continue;
       let kind: FileKind;
       if (classified === 'maybeKubernetes') {
         if (!sniffKubernetes(text, name)) continue;
@@ -229,6 +236,16 @@ function auditOnce(m: Mutant, tally: Tally, reports = true): { failures: string[
     const engine = new Engine(builtinChecklists(), {}, '/repo');
     engine.upsert({ path: m.name, text, kind: m.kind });
     result = engine.audit({ problems });
+    // a checklist is linked to the rules and reported, as `shipshape report --checklist-md` does
+    if (m.kind === 'markdown') {
+      for (const linked of linkMarkdownFiles([engine.file(m.name)!], result, engine.resolvedItems, [m.name])) {
+        const report = reportFromMarkdown(linked, { generatedAt: 'test', tool: 'test' });
+        if (reports) {
+          toMarkdownReport(report);
+          toHtmlReport(report);
+        }
+      }
+    }
     let fixes = 0;
     // a fix re-parses its file before and after the edit (to refuse edits that break it): on the
     // megabyte-sized mutants that is the parse time again per fix, so fixes are tried on the smaller ones
@@ -296,7 +313,7 @@ describe(`mutation: damaged real files never crash or hang the engine (seed ${SE
 
   it('has real files to damage: corpus and fixtures of every kind', () => {
     const kinds = new Set(bases.map((b) => b.kind));
-    for (const k of ['dockerfile', 'kubernetes', 'env', 'packageJson'] as const) assert.ok(kinds.has(k), `no ${k} base file`);
+    for (const k of ['dockerfile', 'kubernetes', 'env', 'packageJson', 'markdown'] as const) assert.ok(kinds.has(k), `no ${k} base file`);
     assert.ok(bases.length >= 300, `${bases.length} base files`);
   });
 
