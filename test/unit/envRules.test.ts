@@ -87,6 +87,15 @@ describe('env rules', () => {
     assert.deepEqual(item(r, 'repo.gitignore.env.committed').findings.map((f) => f.file), ['web/.env']);
   });
 
+  it('a root .gitignore read as another kind of file is not taken for the ignore file (the check neither throws nor reads it)', () => {
+    const engine = new Engine(builtinChecklists());
+    engine.upsert({ path: '.gitignore', kind: 'dockerfile', text: 'FROM node:20\nUSER node\n' });
+    engine.upsert({ path: '.env.example', kind: 'env', text: 'PORT=3000\n' });
+    const r = engine.audit();
+    assert.deepEqual(r.problems.filter((p) => /failed on this file/.test(p.message)), []);
+    assert.match(item(r, 'repo.gitignore.env').findings[0]?.message ?? '', /no root \.gitignore/);
+  });
+
   it('finds CI steps in GitHub Actions and GitLab CI, and ignores steps allowed to fail', () => {
     const gh = { path: '.github/workflows/ci.yml', text: 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n      - run: npm test\n        continue-on-error: true\n' };
     const gl = { path: '.gitlab-ci.yml', text: 'test:\n  script:\n    - npm ci\n    - npm test\n' };

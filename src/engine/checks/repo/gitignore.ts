@@ -47,7 +47,9 @@ export const gitignoreEnv = workspaceCheck({
   params: Params,
   kinds: ['gitignore', 'env', 'packageJson'],
   run(ws, p) {
-    const gi = ws.get<IgnoreFileModel>('.gitignore');
+    // (a file at that path read as another kind, such as a host's guess, is not the ignore file)
+    const root = ws.get<IgnoreFileModel>('.gitignore');
+    const gi = root?.kind === 'gitignore' ? root : undefined;
     if (!gi) {
       const anchor = ws.byKind<EnvModel>('env')[0] ?? ws.get<PackageJsonModel>('package.json');
       if (!anchor) return undefined;
