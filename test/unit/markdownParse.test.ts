@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setCheckedEdit } from '../../src/engine/markdown/edits';
 import { parseFile } from '../../src/engine/parse';
-import { parseMarkdownChecklist, plainText, type MarkdownChecklistModel } from '../../src/engine/parse/markdownChecklist';
+import { parseMarkdownChecklist, type MarkdownChecklistModel } from '../../src/engine/parse/markdownChecklist';
+import { plainText } from '../../src/engine/parse/markdownText';
 import { applyEdits, LineIndex } from '../../src/engine/text';
 import { SHARED } from './helpers';
 

@@ -1,5 +1,5 @@
 import { onFirstUse } from '../onFirstUse';
-import { plainText } from '../parse/markdownChecklist';
+import { plainText } from '../parse/markdownText';
 import { PROPERTIES, type PropertyEntry } from './lexicon';
 import { asksTask } from './lineReading';
 import { splitIdentifiers, stemWord, UN_PARTICIPLE } from './normalize';

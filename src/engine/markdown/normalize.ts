@@ -1,5 +1,5 @@
 import stem from 'wink-porter2-stemmer';
-import { plainText } from '../parse/markdownChecklist';
+import { plainText } from '../parse/markdownText';
 import { CONCEPTS } from './concepts';
 
 /**
