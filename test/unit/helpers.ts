@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../src/engine/audit';
 import type { Checklist, Config } from '../../src/engine/checklist/schema';
@@ -20,6 +20,24 @@ export function builtinChecklists(): Checklist[] {
     cached = checklists;
   }
   return cached;
+}
+
+/**
+ * The load on the machine per core, at least 1: hang detectors scale their bounds by it, so a busy shared machine is
+ * not taken for a hang.
+ */
+export const LOAD = Math.max(1, loadavg()[0] / Math.max(1, cpus().length));
+
+/** The hang detector's bound for one input (3 s scaled by the load): a hang is minutes; speed is `npm run bench`. */
+export const HANG_MS = Math.round(3000 * LOAD);
+
+/** Runs `fn` and fails, naming `what`, when it took longer than {@link HANG_MS}; returns what `fn` returned. */
+export function withinHangBound<T>(what: string, fn: () => T): T {
+  const started = Date.now();
+  const out = fn();
+  const ms = Date.now() - started;
+  if (ms >= HANG_MS) throw new Error(`${what}: ${ms} ms (hang detector: ${HANG_MS} ms)`);
+  return out;
 }
 
 /** Classifies a path the way the scanner does (content sniffing included); undefined when it is not scanned. */

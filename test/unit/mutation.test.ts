@@ -24,18 +24,16 @@ import { toMarkdownReport } from '../../src/engine/report/markdown';
 import { toSarif } from '../../src/engine/report/sarif';
 import { toTextReport } from '../../src/engine/report/text';
 import { decode } from '../../src/node/host';
-import { builtinChecklists, FIXTURES, SHARED } from './helpers';
+import { builtinChecklists, FIXTURES, HANG_MS, LOAD, SHARED } from './helpers';
 import { seededRandom } from '../support/seededRandom';
 
-/**
- * 3 s per file (an audit with fixes and three reports), scaled up by the load average per core when the
+/*
+ * The hang bound (HANG_MS, helpers.ts): 3 s per file (an audit with fixes and three reports), scaled up by the load average per core when the
  * machine is busier than one task per core, and re-timed once before it fails. This is a hang detector, not
  * a speed target: a hang is minutes; speed is measured by `npm run bench`. (It was 10 s while a 36 KB
  * manifest with keys repeated 180 times took 3.5 s: yaml creates an Error per syntax error, 1,074 of them,
  * and each captured an unbounded stack under mocha; parsing now skips those stacks, see withoutStacks.)
  */
-const LOAD = Math.max(1, os.loadavg()[0] / Math.max(1, os.cpus().length));
-const HANG_MS = Math.round(3000 * LOAD);
 const SEED = Number(process.env.SHIPSHAPE_MUTATION_SEED ?? 0x5eed);
 const FILES_PER_KIND = Number(process.env.SHIPSHAPE_MUTATION_FILES ?? 18);
 const FIXES_PER_FILE = 4;

@@ -6,16 +6,16 @@ type RawLink = Omit<ItemLink, 'status'>;
 /** How much of a sub-item's text a reason quotes. */
 const QUOTED = 60;
 
-function quoted(text: string): string {
-  const plain = text.replace(/\s+/g, ' ').trim();
+/** An item's plain text (its whitespace already collapsed by plainText), cut to {@link QUOTED} characters. */
+function quoted(plain: string): string {
   return plain.length > QUOTED ? `${plain.slice(0, QUOTED - 1)}…` : plain;
 }
 
 /**
  * A group line ("**Runtime security**", "Secrets stored securely" with its items nested under it) is done when its
  * items are. When its own words link no check and at least half of its items link one, it takes the checks its items
- * link (theirs, through any depth), so a ticked group whose items' checks fail is flagged like the items. A line whose words link a check keeps its own
- * links, and a pin (even `manual`) is the author's choice: nothing is added to it.
+ * link (theirs, through any depth), so a ticked group whose items' checks fail is flagged like the items. A line whose
+ * words link a check keeps its own links, and a pin (even `manual`) is the author's choice: nothing is added to it.
  *
  * `links[i]` are item i's own links; items come in document order, so an item's sub-items come after it.
  */

@@ -120,7 +120,7 @@ export function stateOf(text: string, words: ReadonlyMap<string, number>): strin
   // "test" or "check" after another word ("health checks") is a noun; found without a lookbehind over the spaces before it
   const first = text.search(/\S/);
   const nouns = new Set<string>();
-  for (const m of text.matchAll(/\b(tests?|checks?)\b/gi)) if (m.index > 0 && /\s/.test(text[m.index - 1]) && first >= 0 && first < m.index - 1) nouns.add(m[1].toLowerCase());
+  for (const m of text.matchAll(/\b(tests?|checks?)\b/gi)) if (first < m.index - 1 && /\s/.test(text[m.index - 1])) nouns.add(m[1].toLowerCase());
   const tokens = [...text.matchAll(/[A-Za-z]+/g)];
   const raw = tokens.map((m) => m[0].toLowerCase());
   // A participle right before the word it qualifies ("verified images", "signed packages") says what the thing is, not a state.
