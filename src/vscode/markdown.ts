@@ -8,6 +8,7 @@ import { docsUri, SOURCE, toLocation, toRange } from './convert';
 import { registerExportReport } from './markdownReport';
 import type { FolderAuditor } from './scan';
 import { revealCommand, statusIcon } from './treeNodes';
+import { withTimeout } from './withTimeout';
 
 /**
  * The repository's own Markdown checklists in the editor: diagnostics on their lines (a ticked item whose
@@ -20,6 +21,7 @@ import { revealCommand, statusIcon } from './treeNodes';
 export class MarkdownLinks {
   private readonly cache = new Map<string, { result: unknown; linked: LinkedChecklist[] }>();
 
+  /** The checklists linked to the folder's latest result: linked now when they are not yet. */
   of(a: FolderAuditor): LinkedChecklist[] {
     const key = a.folder.uri.toString();
     const engine = a.engine;
@@ -34,7 +36,23 @@ export class MarkdownLinks {
     this.cache.set(key, { result: a.result, linked });
     return linked;
   }
+
+  /** The checklists as last linked for the folder (none before its first linking); never links. */
+  shown(a: FolderAuditor): LinkedChecklist[] {
+    return a.engine && a.result ? (this.cache.get(a.folder.uri.toString())?.linked ?? []) : [];
+  }
+
+  /** True when the folder's checklists were linked at least once (its link index is built). */
+  linkedOnce(a: FolderAuditor): boolean {
+    return this.cache.has(a.folder.uri.toString());
+  }
 }
+
+/**
+ * How long a folder's first linking waits for the view to take the rows of its first complete result: building the
+ * link index takes a few hundred milliseconds, and the checklists' rows and the score should not wait behind it.
+ */
+const ROWS_WAIT_MS = 1500;
 
 const SEVERITY: Record<MarkdownDiagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -178,7 +196,7 @@ function markdownRoots(ctx: Ctx, links: MarkdownLinks): TreeRootProvider {
     roots(view) {
       const multi = ctx.folders.length > 1;
       return ctx.folders.flatMap((a) =>
-        links.of(a).map((checklist): TreeNode => {
+        links.shown(a).map((checklist): TreeNode => {
           const uri = a.resolve(checklist.file);
           const id = `${a.folder.uri.toString()}/md:${checklist.file}`;
           const shown = view.failingOnly ? checklist.items.filter((i) => i.status === 'fail') : checklist.items;
@@ -229,7 +247,7 @@ export function markdownFeature(ctx: Ctx): MarkdownLinks {
   const collection = vscode.languages.createDiagnosticCollection('shipshape-markdown');
   ctx.subscriptions.push(collection);
   const owned = new Map<string, string[]>();
-  ctx.on(ctx.onDidAudit, 'Linking Markdown checklists', (a) => {
+  const publish = (a: FolderAuditor): void => {
     const key = a.folder.uri.toString();
     for (const k of owned.get(key) ?? []) collection.delete(vscode.Uri.parse(k));
     const next: string[] = [];
@@ -243,6 +261,35 @@ export function markdownFeature(ctx: Ctx): MarkdownLinks {
       }
     }
     owned.set(key, next);
+  };
+  // Folders whose first linking waits for the view's rows (it links the auditor's latest result when it runs).
+  const waiting = new Set<string>();
+  let disposed = false;
+  ctx.subscriptions.push({ dispose: () => void (disposed = true) });
+  ctx.on(ctx.onDidAudit, 'Linking Markdown checklists', (a) => {
+    // results so far of a first scan: the checklists' statuses would change with every batch, so they wait for all of it
+    if (a.partial) return;
+    const key = a.folder.uri.toString();
+    if (waiting.has(key)) return;
+    if (links.linkedOnce(a) || !a.result) return publish(a);
+    // The first linking builds the link index: it runs once the view has taken the rows of this result, which show
+    // without the checklists meanwhile; the view is rebuilt with them after.
+    waiting.add(key);
+    const since = performance.now();
+    const linkLater = async (): Promise<void> => {
+      await withTimeout(ctx.rowsTaken(), ROWS_WAIT_MS);
+      waiting.delete(key);
+      // the folder's auditor now (a rescan may have replaced it): results so far wait for its complete result
+      const now = ctx.auditors.get(key);
+      if (disposed || !now || now.partial || !now.result) return;
+      const t0 = performance.now();
+      await ctx.log.guard('Linking Markdown checklists', () => publish(now));
+      const ms = performance.now() - t0;
+      ctx.spent.set('Linking Markdown checklists', (ctx.spent.get('Linking Markdown checklists') ?? 0) + ms);
+      ctx.log.info(`${now.name}: Markdown checklists linked in ${Math.round(ms)} ms, ${Math.round(t0 - since)} ms after the complete result`);
+      if (links.shown(now).length) ctx.refreshView();
+    };
+    ctx.trail(linkLater());
   });
   ctx.subscriptions.push(vscode.languages.registerCodeActionsProvider({ language: 'markdown' }, new TickActions(), { providedCodeActionKinds: TickActions.kinds }));
   ctx.subscriptions.push(ctx.addTreeRoots(markdownRoots(ctx, links)));

@@ -138,4 +138,7 @@ export function printStartup(name: string, folder: string, since: number): void 
   const extCpu = line && /extension host CPU (\d+) ms, the tools it ran (\d+) ms/.exec(line);
   const cpu = extCpu && cli.cpu ? `; CPU ${Number(extCpu[1]) + Number(extCpu[2])} ms against ${cli.cpu} ms, tools included (${((Number(extCpu[1]) + Number(extCpu[2])) / cli.cpu).toFixed(2)}×)` : '';
   console.log(`  ${name}: extension ${line ?? 'startup line not found in the Shipshape log'}; CLI scan --format json ${cli.ms} ms${cli.cpu === undefined ? '' : ` (CPU ${cli.cpu} ms)`}${ext ? ` (extension/CLI ${(Number(ext[1]) / cli.ms).toFixed(2)}×${cpu})` : ''}`);
+  // (the first linking of the Markdown checklists runs after the view took the rows of the complete result)
+  const linked = line && extensionLogLine(since, 'Markdown checklists linked in');
+  if (linked) console.log(`    then: ${linked}`);
 }

@@ -31,6 +31,19 @@ export function markdownTests(): void {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
+    test("a folder's first linking waits for its complete result's rows: the score and the view do not wait for the link index", async () => {
+      const a = await api();
+      await a.whenIdle();
+      const log = a.inspect().log;
+      const startup = log.findIndex((l) => l.includes('Startup: activation'));
+      assert.ok(startup >= 0, 'the startup line was logged');
+      // (logged by the deferred linking only, once per folder; the startup line's handlers ran without it)
+      const linked = log.filter((l) => /: Markdown checklists linked in \d+ ms, \d+ ms after the complete result$/.test(l));
+      const folders = vscode.workspace.workspaceFolders ?? [];
+      assert.ok(folders.length > 0);
+      for (const f of folders) assert.ok(linked.some((l) => l.includes(`${f.name}: Markdown checklists linked`)), `${f.name} was linked after its complete result:\n${linked.join('\n')}`);
+    });
+
     test('a ticked item whose rule fails is flagged, with related information at the finding; its quick fix unticks it', async () => {
       const u = shop();
       const ds = await waitForDiagnostics(u, (d) => d.some((x) => codeOf(x) === 'markdown.ticked-failing'), 'the ticked-but-failing warning');
