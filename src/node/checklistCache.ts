@@ -11,6 +11,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { loadChecklist } from '../engine/checklist/load';
 import { plainValue } from '../engine/checklist/located';
 import type { Checklist } from '../engine/checklist/schema';
+import { markBuiltinItems, provideLinkReadings, readingsOf, type LinkReadings } from '../engine/markdown/builtinReadings';
+import { targetsOf } from '../engine/markdown/link';
+import { resolveItems } from '../engine/resolve';
 
 /** The build this code belongs to (set by `scripts/build.mjs` in its bundles; undefined when run from source). */
 declare const __SHIPSHAPE_BUILD__: string | undefined;
@@ -41,13 +44,15 @@ const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
 const survivesJson = (v: unknown): boolean => isDeepStrictEqual(JSON.parse(JSON.stringify(v) ?? 'null'), v);
 
 /**
- * The cache of every `*.checklist.yaml` in a folder, as JSON text: `{ format: 1, build?, files: { name: { sha256,
- * plain, checklist? } } }`. A file with YAML errors, or whose plain value does not survive JSON unchanged, gets no
- * entry (it is parsed at run time). With `build`, each file that loads without a problem also gets its loaded
- * checklist, for that build alone.
+ * The cache of every `*.checklist.yaml` in a folder, as JSON text: `{ format: 1, build?, links?, files: { name: {
+ * sha256, plain, checklist? } } }`. A file with YAML errors, or whose plain value does not survive JSON unchanged, gets
+ * no entry (it is parsed at run time). With `build`, each file that loads without a problem also gets its loaded
+ * checklist, and `links` holds the link index's readings of their rules (builtinReadings.ts), as JSON text of its own
+ * (parsed only when a Markdown checklist is linked), for that build alone.
  */
 export function buildChecklistCache(dir: string, build: string | undefined = BUILD_ID): string {
   const files: Record<string, CacheEntry> = {};
+  const loadedAll: Checklist[] = [];
   for (const name of builtinChecklistNames(dir)) {
     const text = readFileSync(path.join(dir, name), 'utf8');
     const value = plainValue(text);
@@ -55,11 +60,17 @@ export function buildChecklistCache(dir: string, build: string | undefined = BUI
     const entry: CacheEntry = { sha256: sha256(text), plain: value.plain };
     if (build !== undefined) {
       const loaded = loadChecklist(text, `checklists/${name}`, { plain: value.plain }); // (the text is parsed again only for a problem's place)
-      if (loaded.checklist && loaded.problems.length === 0 && survivesJson(loaded.checklist)) entry.checklist = loaded.checklist;
+      if (loaded.checklist && loaded.problems.length === 0 && survivesJson(loaded.checklist)) {
+        entry.checklist = loaded.checklist;
+        loadedAll.push(loaded.checklist);
+      }
     }
     files[name] = entry;
   }
-  return JSON.stringify(build === undefined ? { format: FORMAT, files } : { format: FORMAT, build, files });
+  if (build === undefined) return JSON.stringify({ format: FORMAT, files });
+  // (strings, numbers and plain records only: they survive JSON by construction)
+  const links = JSON.stringify(readingsOf(targetsOf(resolveItems(loadedAll).items)));
+  return JSON.stringify({ format: FORMAT, build, links, files });
 }
 
 /** Writes the cache of a folder's checklists into that folder (for `build`: see buildChecklistCache). */
@@ -74,20 +85,27 @@ export function writeChecklistCache(dir: string, build: string | undefined = BUI
 export function parseChecklistCache(json: string | undefined, build: string | undefined = BUILD_ID): CachedPlain {
   let files: Record<string, unknown> | undefined;
   let sameBuild = false;
+  let links: unknown;
   try {
     const cache: unknown = json === undefined ? undefined : JSON.parse(json);
     if (isRecord(cache) && cache.format === FORMAT && isRecord(cache.files)) {
       files = cache.files;
       sameBuild = build !== undefined && cache.build === build;
+      links = cache.links;
     }
   } catch {
     files = undefined;
   }
+  // the build's readings for the link index, of the checklists it loaded (given back below), parsed when first used
+  if (sameBuild && typeof links === 'string') provideLinkReadings(() => JSON.parse(links!) as LinkReadings);
   return (name, text) => {
     const entry = files && Object.hasOwn(files, name) ? files[name] : undefined;
     if (!isRecord(entry) || typeof entry.sha256 !== 'string' || !('plain' in entry)) return undefined;
     if (entry.sha256 !== sha256(text)) return undefined;
-    return sameBuild && isRecord(entry.checklist) ? { plain: entry.plain, checklist: entry.checklist as unknown as Checklist } : { plain: entry.plain };
+    if (!sameBuild || !isRecord(entry.checklist)) return { plain: entry.plain };
+    const checklist = entry.checklist as unknown as Checklist;
+    if (typeof links === 'string') markBuiltinItems(checklist.sections.flatMap((s) => s.items));
+    return { plain: entry.plain, checklist };
   };
 }
 

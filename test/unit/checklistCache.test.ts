@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, wri
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadChecklist } from '../../src/engine/checklist/load';
+import { provideLinkReadings } from '../../src/engine/markdown/builtinReadings';
 import { buildChecklistCache, CHECKLIST_CACHE_FILE, parseChecklistCache, readChecklistCache, writeChecklistCache } from '../../src/node/checklistCache';
 import { loadBuiltinChecklists } from '../../src/node/host';
 import { REPO } from './helpers';
@@ -32,7 +33,11 @@ describe('built-in checklist cache', () => {
   beforeEach(() => {
     dir = copyBuiltins();
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    // (a cache of a build provides the link index's readings for the process: none is left behind)
+    provideLinkReadings(() => undefined);
+  });
 
   it('has an entry for every built-in checklist, and loading through it equals loading without it', () => {
     assert.equal(NAMES.length, 7);

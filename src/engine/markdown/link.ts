@@ -4,7 +4,7 @@ import { isRepositoryFinding, type AuditResult, type Evidence, type Finding, typ
 import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
 import type { ParsedFile } from '../workspace';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
-import { ruleConcept } from './ruleConcept';
+import { itemConcept } from './builtinReadings';
 import { platformSection } from './lineReading';
 import { contextDomain, fieldNames, FIX_TERM_KEYS, idPhrasing, paramPhrasings, paramTerms, readNames, scriptTerms, textDomain, textTerms } from './ruleTerms';
 import { lineVerdict, unverifiedReason, type LineVerdict } from './verdict';
@@ -92,7 +92,7 @@ export function targetsOf(items: readonly ResolvedItem[]): LinkTarget[] {
       terms: [...paramTerms(ri.item.with), ...paramTerms(ri.item.fix?.with, FIX_TERM_KEYS), ...scriptTerms(ri.item.check, ri.item.with), ...reads.instructions],
       fields: [...fieldNames(ri.item.with), ...reads.fields],
       textTerms: textTerms([ri.item.title, ...ri.item.matches]),
-      concept: ri.template ? ruleConcept(ri.item) : undefined,
+      concept: ri.template ? itemConcept(ri.item) : undefined,
       domain: ri.checklist.id === 'dockerfile' || ri.checklist.id === 'kubernetes' ? ri.checklist.id : ri.item.id.startsWith('compose.') ? 'compose' : undefined,
     };
   });

@@ -1,5 +1,6 @@
 import { identifiers } from './normalize';
-import { ACTIVITY, isOutcomeWord, STATE_PENALTY, weightedWords } from './lineReading';
+import { ACTIVITY, isOutcomeWord, STATE_PENALTY } from './lineReading';
+import { phrasingWords } from './builtinReadings';
 import { wordWeight } from './concepts';
 import type { LinkTarget } from './linkTarget';
 import { conceptOwners } from './conceptLink';
@@ -85,7 +86,7 @@ export class RuleIndex {
   constructor(targets: readonly LinkTarget[]) {
     // Items share phrasings (a broader requirement's phrasings go to every item under it): each text is read
     // once, and its words map is shared (never changed after this).
-    const wordsOf = memo(weightedWords);
+    const wordsOf = memo(phrasingWords);
     const identifiersOf = memo(identifiers);
     for (const target of targets) {
       const own = [target.title, ...target.matches].filter((t) => t.trim() !== '');
