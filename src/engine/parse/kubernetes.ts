@@ -51,7 +51,10 @@ export interface K8sObject {
   podSpec?: JsonObject;
   podAnnotations: Record<string, string>;
   podLabels: Record<string, string>;
-  /** Job, CronJob: runs to completion (no probes expected). */
+  /**
+   * Runs to completion (no probes expected): a Job, a CronJob, or a bare Pod whose restartPolicy is Never or
+   * OnFailure (a one-off or a Helm test pod; only `Always`, the default, keeps a pod's containers running).
+   */
   batch: boolean;
   /**
    * Set when the pod template has the wrong shape (the template or pod spec is not a map, `containers` is
@@ -196,7 +199,7 @@ export function parseKubernetes(text: string, file: string, opts: { rendered?: b
         podSpec: isObject(podSpec) ? podSpec : undefined,
         podAnnotations: metaPath ? stringMap(isObject(templateMeta) ? templateMeta.annotations : undefined) : stringMap(metadata.annotations),
         podLabels: metaPath ? stringMap(isObject(templateMeta) ? templateMeta.labels : undefined) : stringMap(metadata.labels),
-        batch: spec?.batch ?? false,
+        batch: (spec?.batch ?? false) || (value.kind === 'Pod' && isObject(podSpec) && (podSpec.restartPolicy === 'Never' || podSpec.restartPolicy === 'OnFailure')),
       });
       const obj = objects[objects.length - 1];
       const shape = malformedPodSpec(value, podSpecRel);

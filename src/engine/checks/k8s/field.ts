@@ -32,7 +32,7 @@ const Params = z.strictObject({
   must: Must,
   unset: z.enum(['pass', 'fail']).default('pass').describe('What a field that is not set counts as.'),
   includeInit: z.boolean().default(true).describe('Container target: also check initContainers.'),
-  skipBatch: z.boolean().default(false).describe('Container/pod target: skip Job and CronJob pods.'),
+  skipBatch: z.boolean().default(false).describe('Container/pod target: skip pods that run to completion (Jobs, CronJobs, Pods with restartPolicy Never or OnFailure).'),
   fixValue: z.union([Scalar, z.record(z.string(), z.unknown())]).optional().describe('The value a fix sets at the path (findings carry it for k8s.set-field).'),
   hint: z.string().optional().describe('A sentence appended to every finding (what to do instead).'),
 });

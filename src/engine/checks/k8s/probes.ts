@@ -5,15 +5,15 @@ const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
 
 const probeParams = z.strictObject({
   probe: z.enum(['livenessProbe', 'readinessProbe', 'startupProbe']).describe('The probe every long-running container must declare.'),
-  includeBatch: z.boolean().default(false).describe('Also require it in Job and CronJob pods (they run to completion, so by default they are exempt).'),
+  includeBatch: z.boolean().default(false).describe('Also require it in pods that run to completion (Jobs, CronJobs, Pods with restartPolicy Never or OnFailure), exempt by default.'),
 });
 
 const LABEL: Record<string, string> = { livenessProbe: 'liveness', readinessProbe: 'readiness', startupProbe: 'startup' };
 
-/** Every app container (not init containers; not Jobs/CronJobs unless asked) declares the probe, with a handler. */
+/** Every app container (not init containers; not pods that run to completion unless asked) declares the probe, with a handler. */
 export const containerProbe = containerCheck({
   id: 'k8s.container-probe',
-  description: 'Every long-running container declares the given probe (livenessProbe, readinessProbe or startupProbe) with a handler; init containers, Jobs and CronJobs are exempt.',
+  description: 'Every long-running container declares the given probe (livenessProbe, readinessProbe or startupProbe) with a handler; init containers and pods that run to completion (Jobs, CronJobs, Pods with restartPolicy Never or OnFailure) are exempt.',
   params: probeParams,
   scope: (p) => ({ init: false, skipBatch: !p.includeBatch }),
   check: (ctx, p) => {
