@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Config } from '../engine/checklist/schema';
 import type { Problem } from '../engine/model';
 import { helmRenderInfo } from '../engine/render/helm';
+import { openReleaseNamespace, RELEASE_NAMESPACE_PLACEHOLDER } from '../engine/render/releaseNamespace';
 import { kustomizeRenderInfo } from '../engine/render/kustomize';
 import { sourceYaml } from '../engine/render/yamlFiles';
 import { joinPath, planRendering, type ChartEntry, type KustomizationEntry, type RenderPlan } from '../engine/render/plan';
@@ -234,9 +235,10 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
       jobs.push(renderChart(root, chart, files, values, set, helm, timeout, options).then((r) => {
         if (r.error) return void notAudited(chartFile(chart), chartError(r.error, helm, env));
         const valuesFiles = [joinPath(chart.dir, 'values.yaml')!, ...values];
-        const info = helmRenderInfo({ chartDir: chart.dir, output: r.stdout, valuesFiles, templates }, read);
+        const output = openReleaseNamespace(r.stdout);
+        const info = helmRenderInfo({ chartDir: chart.dir, output, valuesFiles, templates }, read);
         info.from = from;
-        sources.push({ path: renderedPath('helm', from), kind: 'kubernetes', text: r.stdout, rendered: info });
+        sources.push({ path: renderedPath('helm', from), kind: 'kubernetes', text: output, rendered: info });
       }));
     }
   }
@@ -268,7 +270,8 @@ function chartError(error: string, helm: string, env: string | undefined): strin
   const where = env ? ` for environment ${env}` : '';
   if (error === 'ENOENT') return `helm was not found (${helm}); install helm, or set render.helm in .shipshape.yaml (shipshape.render.helm in the editor) to render and audit this chart`;
   if (error === 'ABORTED') return 'rendering was cancelled';
-  return `helm template failed${where}: ${error}`;
+  if (/unknown flag: --skip-tests/.test(error)) return `helm template failed${where}: this helm is older than 3.5 (it has no --skip-tests); install helm 3.5 or later, or set render.helm in .shipshape.yaml (shipshape.render.helm in the editor)`;
+  return `helm template failed${where}: ${error.replaceAll(RELEASE_NAMESPACE_PLACEHOLDER, "<release namespace>")}`;
 }
 
 function kustomizeError(error: string, kubectl: string): string {
@@ -279,7 +282,9 @@ function kustomizeError(error: string, kubectl: string): string {
 
 function renderChart(root: string, chart: ChartEntry, files: string[], values: string[], set: Record<string, string | number | boolean>, helm: string, timeout: number, options: RenderOptions): Promise<ToolRun> {
   const dir = path.join(root, chart.dir);
-  const args = ['template', chart.name, dir, '--namespace', 'default'];
+  // The release's namespace is chosen at install time: rendered as a placeholder, left open after (releaseNamespace.ts).
+  // Test hooks run only on `helm test`, not in the release: left out, as `helm install` leaves them (Helm 3.5 and later).
+  const args = ['template', chart.name, dir, '--namespace', RELEASE_NAMESPACE_PLACEHOLDER, '--skip-tests'];
   for (const v of values) args.push('--values', path.join(root, v));
   for (const [k, v] of Object.entries(set)) args.push('--set', `${k}=${String(v)}`);
   const key = hashInputs(['helm', helm, ...args], [...files, ...values.map((v) => path.join(root, v))]);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { AuditResult, Finding } from '../../src/engine/model';
 import { fixAll } from '../../src/engine/fixes/run';
+import { RELEASE_NAMESPACE_PLACEHOLDER } from '../../src/engine/render/releaseNamespace';
 import { scanFolder, type ScanOptions } from '../../src/node/host';
 import { FIXTURES, SHARED } from './helpers';
 import { helmBinary, kubectlBinary } from './renderSupport';
@@ -11,6 +12,7 @@ import { helmBinary, kubectlBinary } from './renderSupport';
 const DEMO = path.join(SHARED, 'corpus', 'realworld', 'microservices-demo');
 const CHARTS = path.join(FIXTURES, 'charts');
 const KUSTOMIZE = path.join(FIXTURES, 'kustomize');
+const RELEASE_NS = path.join(FIXTURES, 'release-namespace');
 
 function tools(): ScanOptions {
   return { render: { helm: helmBinary(), kubectl: kubectlBinary() } };
@@ -123,6 +125,34 @@ describe('Helm charts and Kustomize overlays, audited as rendered', function () 
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('a chart whose objects go to the release namespace, with a test hook', () => {
+    let result: AuditResult;
+    let rendered: string;
+    before(async () => {
+      const scan = await scanFolder(RELEASE_NS, tools());
+      result = scan.result;
+      rendered = scan.engine.paths.filter((p) => p.endsWith('(helm template)')).map((p) => scan.engine.file(p)!.text).join('');
+    });
+
+    it('the release namespace is chosen at install time: not "the default namespace"; a namespace written into the chart is', () => {
+      assert.deepEqual(result.findings.filter((f) => f.ruleId === 'k8s.namespace.not-default').map((f) => `${f.object} ${at(f)}`), ['ConfigMap/web-web web/templates/configmap.yaml:6']);
+      assert.ok(!rendered.includes(RELEASE_NAMESPACE_PLACEHOLDER), 'the placeholder is not left in what is audited');
+      assert.match(rendered, /value: "http:\/\/web-api\.default\.svc:8080"/, 'inside a longer value, as helm renders without -n');
+    });
+
+    it('objects in the release namespace and objects that name none are audited as one namespace', () => {
+      // the NetworkPolicy (no namespace) selects the pods of the Deployment (namespace: {{ .Release.Namespace }}); the Service (the same, quoted) targets them
+      assert.deepEqual(find(result, 'k8s.networkpolicy', 'Deployment/web-web'), []);
+      assert.ok(!result.findings.some((f) => f.ruleId.startsWith('k8s.service.') && f.object === 'Service/web-web'), result.findings.filter((f) => f.object === 'Service/web-web').map((f) => f.message).join('\n'));
+      assert.equal(find(result, 'k8s.probes.liveness', 'Deployment/web-web').length, 1, 'the workload itself is audited');
+    });
+
+    it("a test hook is left out, as helm install leaves it: nothing is audited on templates/tests", () => {
+      assert.deepEqual(result.findings.filter((f) => f.file.includes('/templates/tests/')).map((f) => `${f.ruleId} ${at(f)}`), []);
+      assert.ok(!rendered.includes('test-connection'));
     });
   });
 

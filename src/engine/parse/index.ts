@@ -4,6 +4,7 @@ import { parseDockerfile } from './dockerfile';
 import { parseDotenv } from './dotenv';
 import { parseIgnoreFile } from './ignoreFile';
 import { parseKubernetes } from './kubernetes';
+import { releaseNamespaceOf } from '../render/releaseNamespace';
 import { parseMarkdownChecklist } from './markdownChecklist';
 import { parsePackageJson } from './packageJson';
 import { parseYaml, tooDeep, type YamlFile } from './yamlSupport';
@@ -51,7 +52,7 @@ export function parseFile(src: SourceFile): ParsedFile {
   if (!parser) return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [] };
   try {
     // a rendered chart or kustomization is the deployed objects: `{{ }}` in it is data (a ConfigMap's template), not an unrendered template
-    const { model, problems } = src.rendered && src.kind === 'kubernetes' ? parseKubernetes(src.text, src.path, { rendered: true }) : parser(src.text, src.path);
+    const { model, problems } = src.rendered && src.kind === 'kubernetes' ? parseKubernetes(src.text, src.path, { rendered: true, releaseNamespace: src.rendered.tool === 'helm' ? releaseNamespaceOf(src.rendered.from) : undefined }) : parser(src.text, src.path);
     return { path: src.path, kind: src.kind, text: src.text, model, problems: capProblems(problems, src.path) };
   } catch (e) {
     return { path: src.path, kind: src.kind, text: src.text, model: undefined, problems: [{ file: src.path, message: tooDeep((e as Error).message, 'file') ?? `Internal error while parsing: ${(e as Error).message}`, severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unaudited: 'file' }] };

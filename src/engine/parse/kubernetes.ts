@@ -137,7 +137,11 @@ export function templateReason(text: string): string | undefined {
   return undefined;
 }
 
-export function parseKubernetes(text: string, file: string, opts: { rendered?: boolean } = {}): { model: K8sModel; problems: Problem[] } {
+/**
+ * `rendered`: the output of a rendering (no template actions left). `releaseNamespace`: a rendered chart's, for its
+ * objects that name no namespace or the release's (releaseNamespace.ts).
+ */
+export function parseKubernetes(text: string, file: string, opts: { rendered?: boolean; releaseNamespace?: string } = {}): { model: K8sModel; problems: Problem[] } {
   // a document that does not parse because it is a template says so (the others are audited); rendered output is no template
   const { docs, lineCounter, problems, plain: read1 } = parseYaml(text, file, {
     plain: true,
@@ -189,7 +193,7 @@ export function parseKubernetes(text: string, file: string, opts: { rendered?: b
         apiVersion: String(value.apiVersion),
         kind: value.kind,
         name,
-        namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+        namespace: typeof metadata.namespace === 'string' && (metadata.namespace !== '' || !opts.releaseNamespace) ? metadata.namespace : opts.releaseNamespace,
         value,
         ref: `${value.kind}/${name}`,
         range,

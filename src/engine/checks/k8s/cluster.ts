@@ -1,4 +1,5 @@
 import type { RawFinding } from '../../model';
+import { shownNamespace } from '../../render/releaseNamespace';
 import { getIn, type K8sObject } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
@@ -85,7 +86,8 @@ export function objectFinding(p: Placed, message: string, path?: YamlPath, data?
 }
 
 export function nsLabel(obj: K8sObject): string {
-  return obj.namespace ? ` in namespace ${obj.namespace}` : '';
+  const shown = shownNamespace(obj.namespace);
+  return shown ? ` in namespace ${shown}` : '';
 }
 
 /** Objects that cover workloads (selectors, scale targets): what coverage checks look up. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shownNamespace } from '../../render/releaseNamespace';
 import { getIn, isObject } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import { findingAt } from './common';
@@ -33,9 +34,11 @@ export const selectsServices = workspaceCheck({
       const sel = parsed ?? { reqs: [] };
       const nsSel = p.namespaceSelector ? getIn(o.obj.value, p.namespaceSelector) : undefined;
       if (isObject(nsSel) && nsSel.any === true) return false;
-      const names = isObject(nsSel) && Array.isArray(nsSel.matchNames) ? nsSel.matchNames.filter((n): n is string => typeof n === 'string') : [o.obj.namespace ?? ''];
+      // (a name left empty is the object's own namespace: a rendered chart's `{{ .Release.Namespace }}`)
+      const names = isObject(nsSel) && Array.isArray(nsSel.matchNames) ? nsSel.matchNames.filter((n): n is string => typeof n === 'string').map((n) => (n === '' ? (o.obj.namespace ?? '') : n)) : [o.obj.namespace ?? ''];
       if (names.some((ns) => selectedIn(services, ns, sel).length > 0)) return true;
-      const where = names.length === 1 ? (names[0] ? ` in namespace ${names[0]}` : ' in its namespace') : ` in namespaces ${names.join(', ')}`;
+      const shown = names.map((ns) => shownNamespace(ns) ?? 'its own');
+      const where = names.length === 1 ? (shownNamespace(names[0]) ? ` in namespace ${names[0]}` : ' in its namespace') : ` in namespaces ${shown.join(', ')}`;
       const what = sel.reqs.length ? `the selector ${describeSelector(sel)} matches the labels of no Service${where}` : `it selects every Service${where}, and there is none`;
       findings.push(findingAt(o, o.obj.base.concat(parsed ? p.selector : p.selector.slice(0, -1)), `${o.obj.ref}: ${what} in the manifests; nothing is scraped.`));
       return true;
