@@ -22,6 +22,26 @@ describe('CI checks: only steps that run count', () => {
     assert.equal(statusOf(r, 'ci.image-scan'), 'fail', 'trivy image runs only in an unextended template and a when: never job');
   });
 
+  it('a repository without a package.json is not judged by npm steps; its linters count (Go, charts, Dockerfiles)', async () => {
+    const r = await auditFixture(path.join(FIXTURES, 'ci-runs', 'go-service'));
+    assert.equal(statusOf(r, 'ci.test'), 'not-applicable', 'npm ci and npm test are steps of a Node project');
+    assert.equal(statusOf(r, 'ci.lint'), 'pass', 'golangci-lint and ct lint run');
+    const lint = r.items.find((i) => i.id === 'ci.lint')!;
+    assert.ok(lint.evidence.some((e) => /golangci-lint-action/.test(e.message)) && lint.evidence.some((e) => e.message.startsWith('runs the linter: a step')), JSON.stringify(lint.evidence));
+  });
+
+  it("a workflow of another repository that a job calls is not read: what it may run is unaudited, not failed; one in this repository is read", async () => {
+    const r = await auditFixture(path.join(FIXTURES, 'ci-runs', 'reusable'));
+    assert.equal(statusOf(r, 'ci.lint'), 'pass', 'npm run lint runs in ./.github/workflows/lint.yml');
+    assert.equal(statusOf(r, 'ci.test'), 'unaudited', 'npm ci runs in lint.yml, npm test nowhere that can be read');
+    const test = r.unaudited.filter((u) => u.rules?.includes('ci.test'));
+    assert.deepEqual(
+      test.map((u) => `${u.file}:${u.range.start.line + 1} ${u.reason}`),
+      ['.github/workflows/ci.yml:5 Job build calls example-org/.github/.github/workflows/node-build.yml@v2, a workflow of another repository; whether it runs the tests could not be read'],
+    );
+    assert.ok(!r.findings.some((f) => f.ruleId === 'ci.test'), 'no "no CI step" finding');
+  });
+
   it('the commands of a script: comments, heredoc bodies and echo/printf are left out, the rest kept one per line', () => {
     assert.equal(runnableCommands('echo "trivy cosign"'), '');
     assert.equal(runnableCommands('trivy image x # scan'), 'trivy image x');

@@ -120,7 +120,7 @@ const outputs = new WeakMap<object, { ci: readonly ParsedFile[]; pkgs: readonly 
  */
 export const ciStepsCheck = workspaceCheck({
   id: 'ci.steps',
-  description: 'A CI pipeline has steps meeting each requirement (commands or actions), not marked continue-on-error / allow_failure.',
+  description: 'A CI pipeline has steps meeting each requirement (commands or actions), not marked continue-on-error / allow_failure. A requirement no step meets is unaudited, not failed, when a job calls a reusable workflow of another repository (its steps cannot be read).',
   params: Params,
   kinds: ['ciWorkflow', 'packageJson', 'kubernetes', 'dockerfile'],
   run(ws, p) {
@@ -137,10 +137,29 @@ export const ciStepsCheck = workspaceCheck({
   },
 });
 
+/**
+ * A job that calls a reusable workflow of another repository (`uses: owner/repo/.github/workflows/build.yml@v1`): its
+ * steps are not in this repository. One in this repository (`./.github/workflows/…`) is read as a workflow file itself.
+ */
+const REMOTE_WORKFLOW = /^[^./\s][^@\s]*\/\.github\/workflows\/[^@\s]+\.ya?ml@\S+$/;
+
+/** One unaudited requirement, at the first call of a workflow of another repository, naming them all. */
+function remoteCalls(remote: readonly CiStep[], what: string): NonNullable<CheckOutput['unaudited']>[number] {
+  const refs = [...new Set(remote.map((s) => s.text))];
+  const workflows = refs.length === 1 ? `${refs[0]}, a workflow of another repository` : `workflows of other repositories (${refs.slice(0, 3).join(', ')}${refs.length > 3 ? ', …' : ''})`;
+  const reason =
+    remote.length === 1
+      ? `Job ${remote[0].job || '(top level)'} calls ${workflows}; whether it ${what} could not be read`
+      : `${remote.length} jobs call ${workflows}; whether one of them ${what} could not be read`;
+  return { file: remote[0].file, range: remote[0].range, reason, scope: 'field', kind: 'ciWorkflow' };
+}
+
 function judgeSteps(ws: WorkspaceView, p: z.infer<typeof Params>): CheckOutput {
     const { files, steps } = allSteps(ws);
     const findings: RawFinding[] = [];
     const evidence: Evidence[] = [];
+    const unaudited: NonNullable<CheckOutput['unaudited']> = [];
+    const remote = steps.filter((s) => s.kind === 'uses' && !s.soft && REMOTE_WORKFLOW.test(s.text));
     const where = files.length ? 'no CI step' : 'no CI workflow (.github/workflows/*.yml, .gitlab-ci.yml)';
     for (const req of p.require) {
       const matching = steps.filter((s) => stepMatches(s, req));
@@ -148,6 +167,8 @@ function judgeSteps(ws: WorkspaceView, p: z.infer<typeof Params>): CheckOutput {
       for (const s of hard) evidence.push({ file: s.file, range: s.range, message: `${req.label}: ${s.kind === 'uses' ? s.text : 'a step'} in job ${s.job || '(top level)'}` });
       if (hard.length > 0) continue;
       if (matching.length > 0) for (const s of matching) findings.push({ file: s.file, range: s.range, message: `The step that ${req.label} may fail without failing the pipeline (continue-on-error / allow_failure)`, data: { job: s.job } });
+      // what a workflow of another repository runs is not read here: not "no step", but not known either
+      else if (remote.length > 0) unaudited.push(remoteCalls(remote, req.label));
       else findings.push(ciFinding(files, `${where} ${req.label}`));
     }
     const pkgs = ws.byKind<PackageJsonModel>('packageJson');
@@ -157,7 +178,8 @@ function judgeSteps(ws: WorkspaceView, p: z.infer<typeof Params>): CheckOutput {
       if (!owner) continue;
       const re = new RegExp(`\\b(npm run|yarn( run)?|pnpm( run)?|bun run)\\s+${name.replace(/[.*+?^${}()|[\]\\:]/g, '\\$&')}(\\s|$)`, 'm');
       if (steps.some((s) => s.kind === 'run' && !s.soft && re.test(s.text))) continue;
-      findings.push({ file: owner.path, range: owner.model.scriptRanges.get(name) ?? owner.model.topRange, message: `The "${name}" script is not run by any CI step`, data: { script: name } });
+      if (remote.length > 0) unaudited.push(remoteCalls(remote, `runs the "${name}" script`));
+      else findings.push({ file: owner.path, range: owner.model.scriptRanges.get(name) ?? owner.model.topRange, message: `The "${name}" script is not run by any CI step`, data: { script: name } });
     }
-    return { findings, evidence };
+    return unaudited.length ? { findings, evidence, unaudited } : { findings, evidence };
 }
