@@ -89,6 +89,19 @@ function toolRun({ stdout, stderr, failure: e }: ToolExit, timeoutMs: number): T
   return { stdout: '', error: firstLines(stderr || e.message) };
 }
 
+/**
+ * A tool's error with the repository's own paths written from its root: the absolute path, and the path from the
+ * folder the tool ran in, once firstLines took its `../` out (`../../home/me/shop/k8s/base` → `k8s/base`).
+ */
+function inRepository(error: string, root: string, cwd: string): string {
+  const abs = path.resolve(root);
+  const fromCwd = path.relative(cwd, abs).split(path.sep).join('/').replace(/^(?:\.\.\/)+/, '');
+  const forms = [abs, fromCwd].filter((f) => f.length > 1).sort((a, b) => b.length - a.length);
+  let out = error;
+  for (const f of forms) out = out.split(`${f}/`).join('').split(f).join('.');
+  return out;
+}
+
 /** A tool's error, short, with temporary and absolute paths taken out. */
 function firstLines(text: string): string {
   const box = sandbox ?? '\u0000';
@@ -100,6 +113,8 @@ function firstLines(text: string): string {
     .split(box)
     .join('')
     .replace(/(?:\.\.\/)+|\/tmp\/[^\s'"]+/g, '')
+    // kubectl's log header (severity, date, time, thread, source line): the same error reads the same every run
+    .replace(/\b[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] /g, '')
     .slice(0, 400);
 }
 
@@ -233,7 +248,7 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
       const files = filesUnder(path.join(root, chart.dir));
       const templates = files.map((f) => path.relative(root, f).split(path.sep).join('/')).filter((f) => f.includes('/templates/') || f.startsWith('templates/'));
       jobs.push(renderChart(root, chart, files, values, set, helm, timeout, options).then((r) => {
-        if (r.error) return void notAudited(chartFile(chart), chartError(r.error, helm, env));
+        if (r.error) return void notAudited(chartFile(chart), chartError(inRepository(r.error, root, sandboxDir()), helm, env));
         const valuesFiles = [joinPath(chart.dir, 'values.yaml')!, ...values];
         const output = openReleaseNamespace(r.stdout);
         const info = helmRenderInfo({ chartDir: chart.dir, output, valuesFiles, templates }, read);
@@ -248,7 +263,7 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
       continue;
     }
     jobs.push(renderKustomization(root, k, kubectl, timeout, options).then((r) => {
-      if (r.out.error) return void notAudited(k.file, kustomizeError(r.out.error, kubectl));
+      if (r.out.error) return void notAudited(k.file, kustomizeError(inRepository(r.out.error, root, r.cwd), kubectl));
       const resolve = (p: string): string | undefined => {
         const rel = path.relative(root, path.resolve(r.cwd, p)).split(path.sep).join('/');
         return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { AuditResult, Finding } from '../../src/engine/model';
@@ -284,6 +284,13 @@ describe('Helm charts and Kustomize overlays, audited as rendered', function () 
         const u = result.unaudited.find((x) => x.file === 'overlays/prod/kustomization.yaml');
         assert.match(u?.reason ?? '', /^Kustomization not rendered: kubectl kustomize failed: /);
         assert.ok(!u!.reason.includes(dir) && !u!.reason.includes(tmpdir()), u!.reason);
+        // a path the tool names is written from the repository's root, never from where the tool ran
+        mkdirSync(path.join(dir, 'overlays/broken'));
+        writeFileSync(path.join(dir, 'overlays/broken/kustomization.yaml'), 'resources:\n- ../gone\n');
+        const again = (await scanFolder(dir, tools())).result.unaudited.find((x) => x.file === 'overlays/broken/kustomization.yaml');
+        assert.match(again?.reason ?? '', /'overlays\/broken'/, again?.reason);
+        assert.ok(!again!.reason.includes(path.basename(dir)), again!.reason);
+        assert.doesNotMatch(again!.reason, /\d\d:\d\d:\d\d\.\d+/, 'no log time: the same error reads the same every run');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
