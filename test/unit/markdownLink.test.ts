@@ -177,4 +177,13 @@ describe('Markdown linking: which files are readiness checklists', () => {
     assert.deepEqual(linkMarkdownFiles(files, undefined, targets).map((l) => l.file), ['PRODUCTION_CHECKLIST.md', 'docs/notes.md', 'docs/plan.md']);
     assert.deepEqual(linkMarkdownFiles(files, undefined, targets, ['docs/TODO.md']).map((l) => l.file), ['PRODUCTION_CHECKLIST.md', 'docs/TODO.md', 'docs/notes.md', 'docs/plan.md']);
   });
+
+  it('a changelog, release notes or a GitHub template records what was done: not one, whatever its items say, unless configured', () => {
+    // merged pull requests as ticked items, some of which read like rules
+    const merged = '# Changelog\n\n### 1.5.0\n- [x] #7665 Add option to force enabling snippet directives\n- [x] #7521 Set memory limits on the controller\n- [x] #7463 Add readiness and liveness probes\n';
+    const names = ['Changelog.md', 'CHANGELOG-1.5.md', 'changelog/controller-1.5.0.md', 'docs/release-notes/v1.md', 'NEWS.md', '.github/PULL_REQUEST_TEMPLATE.md', '.github/ISSUE_TEMPLATE/release.md'];
+    assert.deepEqual(linkMarkdownFiles(names.map((n) => md(n, merged)), undefined, targets).map((l) => l.file), []);
+    // the same items elsewhere speak of rules; a release checklist is one, and so is a configured changelog
+    assert.deepEqual(linkMarkdownFiles([md('docs/changes-to-make.md', merged), md('RELEASE.md', merged), md('CHANGELOG.md', merged)], undefined, targets, ['CHANGELOG.md']).map((l) => l.file), ['CHANGELOG.md', 'RELEASE.md', 'docs/changes-to-make.md']);
+  });
 });

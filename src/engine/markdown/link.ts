@@ -264,12 +264,19 @@ export function linkChecklist(
 const READINESS_NAME = /checklist|readiness|production|prod[-_. ]ready|launch|release|deploy|go[-_ ]?live|rollout|runbook|shipping/i;
 
 /**
+ * Files whose ticked items record what was done, not what must hold: a changelog or release notes (merged pull
+ * requests as `- [x]`), the project's history, and the issue and pull request templates of a repository.
+ */
+const RECORD_NAME = /(?:^|\/)(?:change[-_ ]?logs?|changes|history|news|release[-_ ]?notes)(?:[-_.]v?\d[\w.-]*)?\.(?:md|markdown)$|(?:^|\/)(?:change[-_ ]?logs?|release[-_ ]?notes)\/|(?:^|\/)\.github\/(?:issue_template|pull_request_template)/i;
+
+/**
  * Whether a Markdown file with task items is a readiness checklist worth linking: configured in
  * `markdown:`, named or titled like one, or at least two of its items speak of rules (a README's TODO list
- * does not).
+ * does not). A changelog, release notes or a GitHub template is not, whatever its items say, unless configured.
  */
 export function isReadinessChecklist(linked: LinkedChecklist, configured: ReadonlySet<string> = new Set()): boolean {
   if (configured.has(linked.file)) return true;
+  if (RECORD_NAME.test(linked.file)) return false;
   if (READINESS_NAME.test(linked.file) || (linked.title !== undefined && READINESS_NAME.test(linked.title))) return true;
   return linked.items.filter((i) => i.links.some((l) => l.mode !== 'manual' && !l.pinned)).length >= 2 || linked.items.some((i) => i.links.some((l) => l.pinned));
 }
