@@ -47,10 +47,19 @@ export const copyDestination = fileCheck({
         if (params.relativeNeedsWorkdir && !workdir && !isAbsolutePath(a.dest)) {
           report(ins.argsRange ?? ins.range, `${ins.keyword} to the relative path ${a.dest} without a WORKDIR lands in whatever directory the base image left; set WORKDIR /app first or use an absolute path.`);
         }
-        if (params.wholeFilesystem && ins.keyword === 'COPY' && a.dest === '/' && flags(ins).some((f) => f.name === 'from') && a.sources.some((s) => s.replace(/^["']|["']$/g, '') === '/')) {
+        // from a stage of this Dockerfile (by name or number) only: an image copied whole (`COPY --from=docker/cli / /`) is
+        // a bundle made to be copied so, not a build stage's compilers and caches
+        const from = params.wholeFilesystem ? flags(ins).find((f) => f.name === 'from')?.value : undefined;
+        if (from !== undefined && ins.keyword === 'COPY' && a.dest === '/' && isStageRef(ctx.model.stages, stage, from) && a.sources.some((s) => s.replace(/^["']|["']$/g, '') === '/')) {
           report(ins.argsRange ?? ins.range, 'COPY --from copies the other stage\'s whole filesystem into this one, build tools and caches included; copy only the files the image needs.');
         }
       }
     });
   },
 });
+
+/** Whether a `--from` value names a stage before this one (its `AS` name, or its number), not an image. */
+function isStageRef(stages: readonly DockerStage[], stage: DockerStage, from: string): boolean {
+  const ref = from.replace(/^["']|["']$/g, '').toLowerCase();
+  return stages.some((s) => s.index < stage.index && (s.name === ref || String(s.index) === ref));
+}
