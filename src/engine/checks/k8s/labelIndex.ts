@@ -21,7 +21,7 @@ export interface LabelIndex {
 export type LabelledKind = 'Service' | 'workload';
 
 interface KindSpec {
-  is(kind: string): boolean;
+  is(o: Placed): boolean;
   labels(o: Placed): Readonly<Record<string, string>>;
   /** Everything readers of the index may look at besides namespace and labels (part of the early-cutoff key). */
   shown(o: Placed): unknown[];
@@ -30,7 +30,10 @@ interface KindSpec {
 /** The port names a workload's containers declare. */
 export function portNames(w: Placed): string[] {
   const names: string[] = [];
-  for (const ctn of containersOf(w.obj)) for (const port of Array.isArray(ctn.value.ports) ? ctn.value.ports : []) if (isObject(port) && typeof port.name === 'string') names.push(port.name);
+  // (a custom resource's pod template is read here only: see customPodLabels)
+  const custom = w.obj.podSpecPath ? undefined : getIn(w.obj.value, ['spec', 'template', 'spec', 'containers']);
+  const containers = Array.isArray(custom) ? custom.filter(isObject) : containersOf(w.obj).map((c) => c.value);
+  for (const ctn of containers) for (const port of Array.isArray(ctn.ports) ? ctn.ports : []) if (isObject(port) && typeof port.name === 'string') names.push(port.name);
   return names;
 }
 
@@ -42,10 +45,27 @@ function serviceLabels(o: Placed): Record<string, string> {
   return plain;
 }
 
+/**
+ * The labels of the pods a custom resource makes from a pod template of its own (`spec.template` with containers: an
+ * Argo Rollout, an OpenKruise CloneSet), which no check reads but which a Service or a policy selects; else undefined.
+ */
+function customPodLabels(o: Placed): Record<string, string> | undefined {
+  if (WORKLOAD_KINDS.has(o.obj.kind) || o.obj.podSpecPath) return undefined;
+  const template = getIn(o.obj.value, ['spec', 'template']);
+  if (!isObject(template) || !isObject(template.spec) || !Array.isArray(template.spec.containers) || !isObject(template.metadata)) return undefined;
+  const labels: Record<string, string> = {};
+  if (isObject(template.metadata.labels)) for (const [k, v] of Object.entries(template.metadata.labels)) if (typeof v === 'string') labels[k] = v;
+  return labels;
+}
+
 const KINDS: Record<LabelledKind, KindSpec> = {
-  Service: { is: (k) => k === 'Service', labels: serviceLabels, shown: () => [] },
+  Service: { is: (o) => o.obj.kind === 'Service', labels: serviceLabels, shown: () => [] },
   // malformed workloads count too: their pods exist, whatever is wrong with their containers
-  workload: { is: (k) => WORKLOAD_KINDS.has(k), labels: (w) => w.obj.podLabels, shown: (w) => [w.obj.ref, portNames(w)] },
+  workload: {
+    is: (o) => WORKLOAD_KINDS.has(o.obj.kind) || customPodLabels(o) !== undefined,
+    labels: (w) => (WORKLOAD_KINDS.has(w.obj.kind) ? w.obj.podLabels : (customPodLabels(w) ?? {})),
+    shown: (w) => [w.obj.ref, portNames(w)],
+  },
 };
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {
@@ -61,7 +81,7 @@ function indexOf(kind: LabelledKind, spec: KindSpec): Derived<string[], LabelInd
       // what a manifest's objects of the kind show selectors: namespace, labels and what readers look at
       part: (file: ParsedFile) => {
         const out: string[] = [];
-        for (const o of placedObjects(file)) if (spec.is(o.obj.kind)) out.push(JSON.stringify([o.obj.namespace ?? '', spec.labels(o), ...spec.shown(o)]));
+        for (const o of placedObjects(file)) if (spec.is(o)) out.push(JSON.stringify([o.obj.namespace ?? '', spec.labels(o), ...spec.shown(o)]));
         return out;
       },
       equal: sameList,
@@ -69,7 +89,7 @@ function indexOf(kind: LabelledKind, spec: KindSpec): Derived<string[], LabelInd
         const ix: LabelIndex = { byNs: new Map(), byPair: new Map() };
         for (const file of files) {
           for (const o of placedObjects(file)) {
-            if (!spec.is(o.obj.kind)) continue;
+            if (!spec.is(o)) continue;
             const ns = o.obj.namespace ?? '';
             const entry: Labelled = { at: o, labels: spec.labels(o) };
             push(ix.byNs, ns, entry);
