@@ -1,8 +1,11 @@
 import type { FileKind } from './model';
 import { baseName } from './text';
 
-/** Folders never scanned, whatever .gitignore says: dependencies, version control, tool caches and framework output. */
-export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.next', '.nuxt', '.turbo', '.cache', '.vscode-test', '.shipshape-cache']);
+/**
+ * Folders never scanned, whatever .gitignore says: dependencies, version control, tool caches, framework output, and a
+ * dev container's definition (`.devcontainer/`: the editor's development environment, never deployed).
+ */
+export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.next', '.nuxt', '.turbo', '.cache', '.vscode-test', '.shipshape-cache', '.devcontainer']);
 
 /**
  * Folder names that are usually build output, but not always: `build/package/Dockerfile` is the Go project

@@ -43,7 +43,7 @@ describe('walk: build output folders', () => {
     assert.ok(result.findings.some((f) => f.file === 'build/package/Dockerfile' && f.ruleId === 'docker.user.non-root'), 'the Dockerfile under build/ is audited');
   });
 
-  it('skips dist, out, build and coverage beside a package.json, and any folder .gitignore ignores', async () => {
+  it('skips dist, out, build and coverage beside a package.json, any folder .gitignore ignores, and dev containers', async () => {
     const root = tree({
       'package.json': '{"name":"app","scripts":{}}\n',
       'dist/Dockerfile': DOCKERFILE,
@@ -54,6 +54,9 @@ describe('walk: build output folders', () => {
       'services/web/out/Dockerfile': DOCKERFILE,
       'tools/.gitignore': 'gen/\n',
       'tools/gen/Dockerfile': DOCKERFILE,
+      // a dev container's image is the editor's environment, never deployed
+      '.devcontainer/Dockerfile': DOCKERFILE,
+      'services/api/.devcontainer/Dockerfile': DOCKERFILE,
     });
     const { files } = await walk(root);
     assert.deepEqual(files.map((f) => f.path).sort(), ['package.json', 'services/api/build/Dockerfile', 'services/web/package.json', 'tools/.gitignore']);
@@ -69,6 +72,7 @@ describe('walk: build output folders', () => {
     assert.equal(rules.ignores('web/dist/Dockerfile'), true);
     assert.equal(rules.ignores('build/package/Dockerfile'), false);
     assert.equal(rules.ignores('node_modules/x/Dockerfile'), true);
+    assert.equal(rules.ignores('.devcontainer/Dockerfile'), true);
   });
 });
 
