@@ -27,11 +27,12 @@ interface KindSpec {
   shown(o: Placed): unknown[];
 }
 
-/** The port names a workload's containers declare. */
-export function portNames(w: Placed): string[] {
+/** The port names a workload's containers declare; undefined for a custom resource whose containers are not written out. */
+export function portNames(w: Placed): string[] | undefined {
   const names: string[] = [];
   // (a custom resource's pod template is read here only: see customPodLabels)
   const custom = w.obj.podSpecPath ? undefined : getIn(w.obj.value, ['spec', 'template', 'spec', 'containers']);
+  if (!w.obj.podSpecPath && !Array.isArray(custom)) return undefined;
   const containers = Array.isArray(custom) ? custom.filter(isObject) : containersOf(w.obj).map((c) => c.value);
   for (const ctn of containers) for (const port of Array.isArray(ctn.ports) ? ctn.ports : []) if (isObject(port) && typeof port.name === 'string') names.push(port.name);
   return names;
@@ -45,17 +46,33 @@ function serviceLabels(o: Placed): Record<string, string> {
   return plain;
 }
 
+const stringLabels = (labels: unknown): Record<string, string> | undefined => {
+  if (!isObject(labels)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
+  return out;
+};
+
 /**
- * The labels of the pods a custom resource makes from a pod template of its own (`spec.template` with containers: an
- * Argo Rollout, an OpenKruise CloneSet), which no check reads but which a Service or a policy selects; else undefined.
+ * The labels of the pods a custom resource runs, which no check reads but which a Service or a policy selects; else
+ * undefined. Its own pod template (`spec.template` with containers: an Argo Rollout, an OpenKruise CloneSet), the pod
+ * metadata an operator's resource sets (`spec.podMetadata`: Prometheus, Alertmanager; `spec.podTemplate`), or, for one
+ * that says how many pods of which image it runs (`spec.replicas`, `spec.image`), its own labels, which operators
+ * give the pods they make.
  */
 function customPodLabels(o: Placed): Record<string, string> | undefined {
   if (WORKLOAD_KINDS.has(o.obj.kind) || o.obj.podSpecPath) return undefined;
-  const template = getIn(o.obj.value, ['spec', 'template']);
-  if (!isObject(template) || !isObject(template.spec) || !Array.isArray(template.spec.containers) || !isObject(template.metadata)) return undefined;
-  const labels: Record<string, string> = {};
-  if (isObject(template.metadata.labels)) for (const [k, v] of Object.entries(template.metadata.labels)) if (typeof v === 'string') labels[k] = v;
-  return labels;
+  // a custom resource: an API group of its own, not one of Kubernetes' (`apps`, `networking.k8s.io`)
+  const group = o.obj.apiVersion.includes('/') ? o.obj.apiVersion.slice(0, o.obj.apiVersion.indexOf('/')) : '';
+  if (!group.includes('.') || group.endsWith('.k8s.io')) return undefined;
+  const spec = getIn(o.obj.value, ['spec']);
+  if (!isObject(spec)) return undefined;
+  const template = spec.template;
+  if (isObject(template) && isObject(template.spec) && Array.isArray(template.spec.containers)) return stringLabels(isObject(template.metadata) ? template.metadata.labels : undefined) ?? {};
+  const meta = isObject(spec.podMetadata) ? spec.podMetadata : isObject(spec.podTemplate) && isObject(spec.podTemplate.metadata) ? spec.podTemplate.metadata : undefined;
+  if (meta) return stringLabels(meta.labels) ?? {};
+  if (typeof spec.replicas === 'number' || typeof spec.image === 'string') return stringLabels(getIn(o.obj.value, ['metadata', 'labels'])) ?? {};
+  return undefined;
 }
 
 const KINDS: Record<LabelledKind, KindSpec> = {

@@ -5,7 +5,10 @@ import { workspaceCheck } from '../template';
 import { findingAt } from './common';
 import { labelsByNamespace, selectedIn, type LabelIndex } from './labelIndex';
 import { perObject } from './perObject';
-import { describeSelector, labelSelector } from './selectors';
+import { describeSelector, labelSelector, selectorMatches } from './selectors';
+
+/** The labels of the API server's Service, `kubernetes` in the default namespace of every cluster. */
+const API_SERVICE_LABELS = { component: 'apiserver', provider: 'kubernetes' };
 
 const Params = z.strictObject({
   kinds: z.array(z.string()).min(1).describe('Kinds of the selecting objects (ServiceMonitor).'),
@@ -20,7 +23,7 @@ type Params = z.infer<typeof Params>;
  */
 export const selectsServices = workspaceCheck({
   id: 'k8s.selects-services',
-  description: 'A label selector of the given kinds (ServiceMonitor spec.selector) matches the labels of at least one Service the manifests define in the namespaces it selects (its own by default).',
+  description: "A label selector of the given kinds (ServiceMonitor spec.selector) matches the labels of at least one Service the manifests define in the namespaces it selects (its own by default). The cluster's own Services (kube-system's, and the API server's `kubernetes` Service in default) count as defined.",
   params: Params,
   kinds: ['kubernetes'],
   run: perObject<Params, LabelIndex>({
@@ -36,6 +39,9 @@ export const selectsServices = workspaceCheck({
       if (isObject(nsSel) && nsSel.any === true) return false;
       // (a name left empty is the object's own namespace: a rendered chart's `{{ .Release.Namespace }}`)
       const names = isObject(nsSel) && Array.isArray(nsSel.matchNames) ? nsSel.matchNames.filter((n): n is string => typeof n === 'string').map((n) => (n === '' ? (o.obj.namespace ?? '') : n)) : [o.obj.namespace ?? ''];
+      // Services the cluster runs itself are in no manifest: kube-system's (DNS, the control plane), and `kubernetes` in default
+      if (names.includes('kube-system')) return false;
+      if (names.includes('default') && selectorMatches(sel, API_SERVICE_LABELS)) return true;
       if (names.some((ns) => selectedIn(services, ns, sel).length > 0)) return true;
       const shown = names.map((ns) => shownNamespace(ns) ?? 'its own');
       const where = names.length === 1 ? (shownNamespace(names[0]) ? ` in namespace ${names[0]}` : ' in its namespace') : ` in namespaces ${shown.join(', ')}`;

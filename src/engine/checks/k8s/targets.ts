@@ -30,7 +30,7 @@ const SERVICE = ['Service'];
  */
 export const selectsPods = workspaceCheck({
   id: 'k8s.selects-pods',
-  description: "A selector of the given kinds (Service spec.selector, NetworkPolicy podSelector, peer podSelectors) matches the pod template labels of at least one workload in the same namespace.",
+  description: "A selector of the given kinds (Service spec.selector, NetworkPolicy podSelector, peer podSelectors) matches the pod template labels of at least one workload in the same namespace, or the pods of a custom resource that runs some (its own pod template, an operator's podMetadata, or its labels when it sets replicas or an image). Selectors in kube-system, where the cluster runs its own pods, are not judged.",
   params: SelectsParams,
   kinds: ['kubernetes'],
   run: perObject<SelectsParams, LabelIndex>({
@@ -38,6 +38,8 @@ export const selectsPods = workspaceCheck({
     kinds: (p) => p.kinds,
     judge: (o, ix, p, findings) => {
       if (o.obj.kind === 'Service' && getIn(o.obj.value, ['spec', 'type']) === 'ExternalName') return false;
+      // kube-system's pods are mostly the cluster's own (static control-plane pods, add-ons), in no manifest
+      if (o.obj.namespace === 'kube-system') return false;
       let judged = false;
       for (const path of p.paths) {
         const hits: Hit[] = [];
@@ -82,7 +84,13 @@ export const serviceTargetPort = workspaceCheck({
       const sel = mapSelector(spec.selector);
       const selected = sel && sel.reqs.length ? selectedPods(ix, svc.obj.namespace, sel) : [];
       const names = new Set<string>();
-      for (const w of selected) for (const name of portNames(w)) names.add(name);
+      // (a custom resource whose containers are not written out may declare any port name)
+      let unknown = false;
+      for (const w of selected) {
+        const declared = portNames(w);
+        if (declared === undefined) unknown = true;
+        else for (const name of declared) names.add(name);
+      }
       spec.ports.forEach((port, i) => {
         if (!isObject(port)) return;
         const tp = port.targetPort;
@@ -90,7 +98,7 @@ export const serviceTargetPort = workspaceCheck({
         if (typeof tp === 'number' && !(Number.isInteger(tp) && tp >= 1 && tp <= 65535)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort ${tp} is not a port number (1–65535).`));
         else if (typeof tp === 'string' && !/^\d+$/.test(tp)) {
           if (!PORT_NAME.test(tp)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort "${tp}" is not a valid port name (at most 15 lower-case letters, digits and inner dashes).`));
-          else if (selected.length && !names.has(tp)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort "${tp}" is not a port name of any container of ${selected.map((w) => w.obj.ref).join(', ')}; traffic on this port goes nowhere.`));
+          else if (selected.length && !unknown && !names.has(tp)) findings.push(findingAt(svc, at, `${svc.obj.ref}: targetPort "${tp}" is not a port name of any container of ${selected.map((w) => w.obj.ref).join(', ')}; traffic on this port goes nowhere.`));
         }
       });
       return true;
