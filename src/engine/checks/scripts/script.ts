@@ -57,7 +57,7 @@ const Params = z.strictObject({
  */
 export const scriptCheck = fileCheck({
   id: 'scripts.script',
-  description: 'package.json has a script for the job (by name or by command), not a placeholder, with its runner installed.',
+  description: 'package.json has a script for the job (by name, a variant of a name such as test:e2e:ci, or by command), not a placeholder, with its runner installed.',
   params: Params,
   kinds: ['packageJson'],
   run(file, p) {
@@ -69,7 +69,9 @@ export const scriptCheck = fileCheck({
     const evidence: Evidence[] = [];
     const cmdRe = regex(p.command);
     const placeholder = regex(p.placeholder);
-    const candidates = Object.entries(m.scripts).filter(([name, cmd]) => p.names.includes(name) || (cmdRe?.test(cmd) ?? false));
+    // a variant of a named script counts as it (`test:e2e:live` for `test:e2e`); not of a one-word name (`start:dev` is no `start`)
+    const named = (name: string): boolean => p.names.some((n) => name === n || (n.includes(':') && name.startsWith(`${n}:`)));
+    const candidates = Object.entries(m.scripts).filter(([name, cmd]) => named(name) || (cmdRe?.test(cmd) ?? false));
     const real = candidates.filter(([, cmd]) => !(placeholder?.test(cmd) ?? false));
     for (const [name, cmd] of candidates) {
       if (placeholder?.test(cmd)) findings.push({ file: f.path, range: m.scriptValueRanges.get(name) ?? m.scriptRanges.get(name) ?? m.topRange, message: `The "${name}" script is a placeholder (${cmd.length > 60 ? 'npm init default' : cmd}); replace it with the real ${p.label}`, data: { script: name } });
