@@ -11,7 +11,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { loadChecklist } from '../engine/checklist/load';
 import { plainValue } from '../engine/checklist/located';
 import type { Checklist } from '../engine/checklist/schema';
-import { markBuiltinItems, provideLinkReadings, readingsOf, type LinkReadings } from '../engine/markdown/builtinReadings';
+import { markBuiltinItems, provideLinkReadings, type LinkReadings } from '../engine/markdown/builtinReadings';
+import { readingsOf } from '../engine/markdown/ruleIndex';
 import { targetsOf } from '../engine/markdown/link';
 import { resolveItems } from '../engine/resolve';
 

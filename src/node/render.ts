@@ -75,30 +75,30 @@ function cleanEnv(): Record<string, string> {
 
 let offThread: OffThreadRunner | undefined;
 
-function run(bin: string, args: string[], cwd: string, timeoutMs: number, { signal, offThread: elsewhere }: RenderOptions): Promise<ToolRun> {
+/** Runs a tool in `cwd` on the repository at `root` (the root its error's paths are written from). */
+function run(bin: string, args: string[], cwd: string, root: string, timeoutMs: number, { signal, offThread: elsewhere }: RenderOptions): Promise<ToolRun> {
   const call = { bin, args, cwd, env: cleanEnv(), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 };
   const exit = elsewhere ? (offThread ??= new OffThreadRunner()).run(call, signal) : runHere(call, signal);
-  return exit.then((x) => toolRun(x, timeoutMs));
+  return exit.then((x) => toolRun(x, timeoutMs, (text) => inRepository(text, root, cwd)));
 }
 
-function toolRun({ stdout, stderr, failure: e }: ToolExit, timeoutMs: number): ToolRun {
+function toolRun({ stdout, stderr, failure: e }: ToolExit, timeoutMs: number, relative: (text: string) => string): ToolRun {
   if (!e) return { stdout };
   if (e.code === 'ENOENT') return { stdout: '', error: 'ENOENT' };
   if (e.name === 'AbortError') return { stdout: '', error: 'ABORTED' };
   if (e.killed) return { stdout: '', error: `it took longer than ${Math.round(timeoutMs / 1000)} s (render.timeout)` };
-  return { stdout: '', error: firstLines(stderr || e.message) };
+  return { stdout: '', error: firstLines(relative(stderr || e.message)) };
 }
 
 /**
- * A tool's error with the repository's own paths written from its root: the absolute path, and the path from the
- * folder the tool ran in, once firstLines took its `../` out (`../../home/me/shop/k8s/base` → `k8s/base`).
+ * A tool's error with the repository's own paths written from its root: as an absolute path, and as the path from
+ * the folder the tool ran in (`../../home/me/shop/k8s/base` → `k8s/base`).
  */
-function inRepository(error: string, root: string, cwd: string): string {
+function inRepository(text: string, root: string, cwd: string): string {
   const abs = path.resolve(root);
-  const fromCwd = path.relative(cwd, abs).split(path.sep).join('/').replace(/^(?:\.\.\/)+/, '');
-  const forms = [abs, fromCwd].filter((f) => f.length > 1).sort((a, b) => b.length - a.length);
-  let out = error;
-  for (const f of forms) out = out.split(`${f}/`).join('').split(f).join('.');
+  const fromCwd = path.relative(cwd, abs).split(path.sep).join('/');
+  let out = text;
+  for (const f of [abs, fromCwd].filter((f) => f.length > 1).sort((a, b) => b.length - a.length)) out = out.split(`${f}/`).join('').split(f).join('.');
   return out;
 }
 
@@ -248,7 +248,7 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
       const files = filesUnder(path.join(root, chart.dir));
       const templates = files.map((f) => path.relative(root, f).split(path.sep).join('/')).filter((f) => f.includes('/templates/') || f.startsWith('templates/'));
       jobs.push(renderChart(root, chart, files, values, set, helm, timeout, options).then((r) => {
-        if (r.error) return void notAudited(chartFile(chart), chartError(inRepository(r.error, root, sandboxDir()), helm, env));
+        if (r.error) return void notAudited(chartFile(chart), chartError(r.error, helm, env));
         const valuesFiles = [joinPath(chart.dir, 'values.yaml')!, ...values];
         const output = openReleaseNamespace(r.stdout);
         const info = helmRenderInfo({ chartDir: chart.dir, output, valuesFiles, templates }, read);
@@ -263,7 +263,7 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
       continue;
     }
     jobs.push(renderKustomization(root, k, kubectl, timeout, options).then((r) => {
-      if (r.out.error) return void notAudited(k.file, kustomizeError(inRepository(r.out.error, root, r.cwd), kubectl));
+      if (r.out.error) return void notAudited(k.file, kustomizeError(r.out.error, kubectl));
       const resolve = (p: string): string | undefined => {
         const rel = path.relative(root, path.resolve(r.cwd, p)).split(path.sep).join('/');
         return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel;
@@ -303,7 +303,7 @@ function renderChart(root: string, chart: ChartEntry, files: string[], values: s
   for (const v of values) args.push('--values', path.join(root, v));
   for (const [k, v] of Object.entries(set)) args.push('--set', `${k}=${String(v)}`);
   const key = hashInputs(['helm', helm, ...args], [...files, ...values.map((v) => path.join(root, v))]);
-  return cached(key, () => run(helm, args, sandboxDir(), timeout, options), options.signal);
+  return cached(key, () => run(helm, args, sandboxDir(), root, timeout, options), options.signal);
 }
 
 async function renderKustomization(root: string, k: KustomizationEntry, kubectl: string, timeout: number, options: RenderOptions): Promise<{ out: ToolRun; cwd: string }> {
@@ -313,7 +313,7 @@ async function renderKustomization(root: string, k: KustomizationEntry, kubectl:
   mkdirSync(wrapper, { recursive: true });
   const rel = path.relative(wrapper, path.join(root, k.dir)).split(path.sep).join('/');
   writeFileSync(path.join(wrapper, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`);
-  const out = await cached(key, () => run(kubectl, ['kustomize', wrapper], wrapper, timeout, options), options.signal);
+  const out = await cached(key, () => run(kubectl, ['kustomize', wrapper], wrapper, root, timeout, options), options.signal);
   return { out, cwd: wrapper };
 }
 

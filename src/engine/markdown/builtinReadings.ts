@@ -1,14 +1,13 @@
 import type { ChecklistItem } from '../checklist/schema';
 import { weightedWords } from './lineReading';
-import type { LinkTarget } from './linkTarget';
 import { ruleConcept, type RuleConcept } from './ruleConcept';
 
 /**
  * The build's readings of the built-in rules for the link index: each phrasing's weighted words and each rule's
- * concept, as this same build's code reads them (the build writes them into its checklist cache,
- * node/checklistCache.ts). Both are pure functions of their input (a text; a built-in item as the build loaded it), so
- * taking them from the build gives the same index as reading them here, without the few hundred milliseconds a fresh
- * process takes to read every phrasing of the catalogue.
+ * concept, as this same build's code reads them (the build writes them, `readingsOf` in ruleIndex.ts, into its
+ * checklist cache, node/checklistCache.ts). Both are pure functions of their input (a text; a built-in item as the
+ * build loaded it), so taking them from the build gives the same index as reading them here, without the few hundred
+ * milliseconds a fresh process takes to read every phrasing of the catalogue.
  */
 export interface LinkReadings {
   /** Phrasing text → its weighted words (weightedWords), as entries. */
@@ -55,16 +54,4 @@ export function phrasingWords(text: string): Map<string, number> {
 export function itemConcept(item: ChecklistItem): RuleConcept {
   const concepts = builtinItems.has(item) ? readings()?.concepts : undefined;
   return concepts && Object.hasOwn(concepts, item.id) ? concepts[item.id] : ruleConcept(item);
-}
-
-/** The readings of link targets (targetsOf) as the link index reads them: every phrasing's words, every concept. For the build. */
-export function readingsOf(targets: readonly LinkTarget[]): LinkReadings {
-  // (no prototype: a phrasing may be any text, "__proto__" included)
-  const words = Object.create(null) as LinkReadings['words'];
-  const concepts = Object.create(null) as LinkReadings['concepts'];
-  for (const t of targets) {
-    for (const text of [t.title, ...t.matches, ...(t.inherited ?? []), ...(t.derived ?? [])]) if (!Object.hasOwn(words, text)) words[text] = [...weightedWords(text)];
-    if (t.concept) concepts[t.id] = t.concept;
-  }
-  return { words, concepts };
 }

@@ -1,6 +1,6 @@
 import { identifiers } from './normalize';
-import { ACTIVITY, isOutcomeWord, STATE_PENALTY } from './lineReading';
-import { phrasingWords } from './builtinReadings';
+import { ACTIVITY, isOutcomeWord, STATE_PENALTY, weightedWords } from './lineReading';
+import { phrasingWords, type LinkReadings } from './builtinReadings';
 import { wordWeight } from './concepts';
 import type { LinkTarget } from './linkTarget';
 import { conceptOwners } from './conceptLink';
@@ -63,6 +63,27 @@ function memo<T>(fn: (text: string) => T): (text: string) => T {
  * against it is match.ts ({@link LinkIndex}). A phrasing's score is the weighted F-score of "how much of the phrasing
  * the line says" and "how much of the line the phrasing explains" ({@link RuleIndex.score}).
  */
+/** A target's phrasing texts: its own (title and matches), then the broader and derived ones it does not share. */
+export function phrasingTexts(target: LinkTarget): { own: string[]; inherited: string[]; derived: string[] } {
+  const own = [target.title, ...target.matches].filter((t) => t.trim() !== '');
+  const inherited = (target.inherited ?? []).filter((t) => t.trim() !== '' && !own.includes(t));
+  const derived = (target.derived ?? []).filter((t) => t.trim() !== '' && !own.includes(t));
+  return { own, inherited, derived };
+}
+
+/** The build's readings of link targets (builtinReadings.ts), as the index reads them: every phrasing's words, every concept. */
+export function readingsOf(targets: readonly LinkTarget[]): LinkReadings {
+  // (no prototype: a phrasing may be any text, "__proto__" included)
+  const words = Object.create(null) as LinkReadings['words'];
+  const concepts = Object.create(null) as LinkReadings['concepts'];
+  for (const t of targets) {
+    const { own, inherited, derived } = phrasingTexts(t);
+    for (const text of [...own, ...inherited, ...derived]) if (!Object.hasOwn(words, text)) words[text] = [...weightedWords(text)];
+    if (t.concept) concepts[t.id] = t.concept;
+  }
+  return { words, concepts };
+}
+
 export class RuleIndex {
   protected readonly targets: IndexedTarget[] = [];
   protected readonly df = new Map<string, number>();
@@ -89,9 +110,7 @@ export class RuleIndex {
     const wordsOf = memo(phrasingWords);
     const identifiersOf = memo(identifiers);
     for (const target of targets) {
-      const own = [target.title, ...target.matches].filter((t) => t.trim() !== '');
-      const inherited = (target.inherited ?? []).filter((t) => t.trim() !== '' && !own.includes(t));
-      const derived = (target.derived ?? []).filter((t) => t.trim() !== '' && !own.includes(t));
+      const { own, inherited, derived } = phrasingTexts(target);
       const phrasings = [
         ...own.map((text) => ({ text, factor: 1 })),
         ...inherited.map((text) => ({ text, factor: target.inheritedWeight ?? INHERITED })),

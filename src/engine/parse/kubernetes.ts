@@ -179,6 +179,7 @@ export function parseKubernetes(text: string, file: string, opts: { rendered?: b
     function collect(value: unknown, base: YamlPath): void {
       if (!isObject(value) || typeof value.kind !== 'string' || value.apiVersion === undefined) return;
       const metadata = isObject(value.metadata) ? value.metadata : {};
+      const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
       const name = typeof metadata.name === 'string' ? metadata.name : typeof metadata.generateName === 'string' ? `${metadata.generateName}*` : '(unnamed)';
       const node = nodeAt(doc.contents, base);
       const range = nodeRange(lineCounter, (node ?? doc.contents) as never) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -193,7 +194,8 @@ export function parseKubernetes(text: string, file: string, opts: { rendered?: b
         apiVersion: String(value.apiVersion),
         kind: value.kind,
         name,
-        namespace: typeof metadata.namespace === 'string' && (metadata.namespace !== '' || !opts.releaseNamespace) ? metadata.namespace : opts.releaseNamespace,
+        // a rendered chart's object that names no namespace (or the release's, left empty) is in the release's
+        namespace: opts.releaseNamespace && !namespace ? opts.releaseNamespace : namespace,
         value,
         ref: `${value.kind}/${name}`,
         range,

@@ -20,17 +20,10 @@ export interface LabelIndex {
 /** What is indexed: Services by their own labels, workloads by their pods' labels. */
 export type LabelledKind = 'Service' | 'workload';
 
-interface KindSpec {
-  is(o: Placed): boolean;
-  labels(o: Placed): Readonly<Record<string, string>>;
-  /** Everything readers of the index may look at besides namespace and labels (part of the early-cutoff key). */
-  shown(o: Placed): unknown[];
-}
-
 /** The port names a workload's containers declare; undefined for a custom resource whose containers are not written out. */
 export function portNames(w: Placed): string[] | undefined {
   const names: string[] = [];
-  // (a custom resource's pod template is read here only: see customPodLabels)
+  // (a custom resource's pod template is read here only: see podLabelsOf)
   const custom = w.obj.podSpecPath ? undefined : getIn(w.obj.value, ['spec', 'template', 'spec', 'containers']);
   if (!w.obj.podSpecPath && !Array.isArray(custom)) return undefined;
   const containers = Array.isArray(custom) ? custom.filter(isObject) : containersOf(w.obj).map((c) => c.value);
@@ -38,51 +31,50 @@ export function portNames(w: Placed): string[] | undefined {
   return names;
 }
 
-/** A Service's labels as a selector sees them: string values only. */
-function serviceLabels(o: Placed): Record<string, string> {
-  const labels = getIn(o.obj.value, ['metadata', 'labels']);
+/** Labels as a selector sees them: string values only (none when they are not a map). */
+function stringLabels(labels: unknown): Record<string, string> {
   const plain: Record<string, string> = {};
   if (isObject(labels)) for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') plain[k] = v;
   return plain;
 }
 
-const stringLabels = (labels: unknown): Record<string, string> | undefined => {
-  if (!isObject(labels)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
-  return out;
-};
+/** Where the cluster runs its own pods and Services (control plane, DNS, add-ons), which no manifest defines. */
+export const CLUSTER_NAMESPACE = 'kube-system';
 
 /**
- * The labels of the pods a custom resource runs, which no check reads but which a Service or a policy selects; else
- * undefined. Its own pod template (`spec.template` with containers: an Argo Rollout, an OpenKruise CloneSet), the pod
- * metadata an operator's resource sets (`spec.podMetadata`: Prometheus, Alertmanager; `spec.podTemplate`), or, for one
- * that says how many pods of which image it runs (`spec.replicas`, `spec.image`), its own labels, which operators
- * give the pods they make.
+ * The labels of the pods an object runs, or undefined for one that runs none: a workload's pod template labels, or a
+ * custom resource's (which no check reads, but a Service or a policy selects): its own pod template (`spec.template`
+ * with containers: an Argo Rollout, an OpenKruise CloneSet), the pod metadata an operator's resource sets
+ * (`spec.podMetadata`: Prometheus, Alertmanager; `spec.podTemplate`), or, for one that says how many pods of which
+ * image it runs (`spec.replicas`, `spec.image`), its own labels, which operators give the pods they make.
  */
-function customPodLabels(o: Placed): Record<string, string> | undefined {
-  if (WORKLOAD_KINDS.has(o.obj.kind) || o.obj.podSpecPath) return undefined;
+function podLabelsOf(o: Placed): Readonly<Record<string, string>> | undefined {
+  if (WORKLOAD_KINDS.has(o.obj.kind)) return o.obj.podLabels;
+  if (o.obj.podSpecPath) return undefined;
   // a custom resource: an API group of its own, not one of Kubernetes' (`apps`, `networking.k8s.io`)
   const group = o.obj.apiVersion.includes('/') ? o.obj.apiVersion.slice(0, o.obj.apiVersion.indexOf('/')) : '';
   if (!group.includes('.') || group.endsWith('.k8s.io')) return undefined;
   const spec = getIn(o.obj.value, ['spec']);
   if (!isObject(spec)) return undefined;
   const template = spec.template;
-  if (isObject(template) && isObject(template.spec) && Array.isArray(template.spec.containers)) return stringLabels(isObject(template.metadata) ? template.metadata.labels : undefined) ?? {};
+  if (isObject(template) && isObject(template.spec) && Array.isArray(template.spec.containers)) return stringLabels(isObject(template.metadata) ? template.metadata.labels : undefined);
   const meta = isObject(spec.podMetadata) ? spec.podMetadata : isObject(spec.podTemplate) && isObject(spec.podTemplate.metadata) ? spec.podTemplate.metadata : undefined;
-  if (meta) return stringLabels(meta.labels) ?? {};
-  if (typeof spec.replicas === 'number' || typeof spec.image === 'string') return stringLabels(getIn(o.obj.value, ['metadata', 'labels'])) ?? {};
+  if (meta) return stringLabels(meta.labels);
+  if (typeof spec.replicas === 'number' || typeof spec.image === 'string') return stringLabels(getIn(o.obj.value, ['metadata', 'labels']));
   return undefined;
 }
 
+interface KindSpec {
+  /** The labels a selector is matched against, or undefined for an object that is not of the kind. */
+  labels(o: Placed): Readonly<Record<string, string>> | undefined;
+  /** Everything readers of the index may look at besides namespace and labels (part of the early-cutoff key). */
+  shown(o: Placed): unknown[];
+}
+
 const KINDS: Record<LabelledKind, KindSpec> = {
-  Service: { is: (o) => o.obj.kind === 'Service', labels: serviceLabels, shown: () => [] },
+  Service: { labels: (o) => (o.obj.kind === 'Service' ? stringLabels(getIn(o.obj.value, ['metadata', 'labels'])) : undefined), shown: () => [] },
   // malformed workloads count too: their pods exist, whatever is wrong with their containers
-  workload: {
-    is: (o) => WORKLOAD_KINDS.has(o.obj.kind) || customPodLabels(o) !== undefined,
-    labels: (w) => (WORKLOAD_KINDS.has(w.obj.kind) ? w.obj.podLabels : (customPodLabels(w) ?? {})),
-    shown: (w) => [w.obj.ref, portNames(w)],
-  },
+  workload: { labels: podLabelsOf, shown: (w) => [w.obj.ref, portNames(w)] },
 };
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {
@@ -98,7 +90,10 @@ function indexOf(kind: LabelledKind, spec: KindSpec): Derived<string[], LabelInd
       // what a manifest's objects of the kind show selectors: namespace, labels and what readers look at
       part: (file: ParsedFile) => {
         const out: string[] = [];
-        for (const o of placedObjects(file)) if (spec.is(o)) out.push(JSON.stringify([o.obj.namespace ?? '', spec.labels(o), ...spec.shown(o)]));
+        for (const o of placedObjects(file)) {
+          const labels = spec.labels(o);
+          if (labels) out.push(JSON.stringify([o.obj.namespace ?? '', labels, ...spec.shown(o)]));
+        }
         return out;
       },
       equal: sameList,
@@ -106,9 +101,10 @@ function indexOf(kind: LabelledKind, spec: KindSpec): Derived<string[], LabelInd
         const ix: LabelIndex = { byNs: new Map(), byPair: new Map() };
         for (const file of files) {
           for (const o of placedObjects(file)) {
-            if (!spec.is(o)) continue;
+            const labels = spec.labels(o);
+            if (!labels) continue;
             const ns = o.obj.namespace ?? '';
-            const entry: Labelled = { at: o, labels: spec.labels(o) };
+            const entry: Labelled = { at: o, labels };
             push(ix.byNs, ns, entry);
             for (const [k, v] of Object.entries(entry.labels)) push(ix.byPair, `${ns}\u0000${k}=${v}`, entry);
           }

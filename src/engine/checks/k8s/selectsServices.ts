@@ -3,7 +3,7 @@ import { shownNamespace } from '../../render/releaseNamespace';
 import { getIn, isObject } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import { findingAt } from './common';
-import { labelsByNamespace, selectedIn, type LabelIndex } from './labelIndex';
+import { CLUSTER_NAMESPACE, labelsByNamespace, selectedIn, type LabelIndex } from './labelIndex';
 import { perObject } from './perObject';
 import { describeSelector, labelSelector, selectorMatches } from './selectors';
 
@@ -40,11 +40,11 @@ export const selectsServices = workspaceCheck({
       // (a name left empty is the object's own namespace: a rendered chart's `{{ .Release.Namespace }}`)
       const names = isObject(nsSel) && Array.isArray(nsSel.matchNames) ? nsSel.matchNames.filter((n): n is string => typeof n === 'string').map((n) => (n === '' ? (o.obj.namespace ?? '') : n)) : [o.obj.namespace ?? ''];
       // Services the cluster runs itself are in no manifest: kube-system's (DNS, the control plane), and `kubernetes` in default
-      if (names.includes('kube-system')) return false;
+      if (names.includes(CLUSTER_NAMESPACE)) return false;
       if (names.includes('default') && selectorMatches(sel, API_SERVICE_LABELS)) return true;
       if (names.some((ns) => selectedIn(services, ns, sel).length > 0)) return true;
-      const shown = names.map((ns) => shownNamespace(ns) ?? 'its own');
-      const where = names.length === 1 ? (shownNamespace(names[0]) ? ` in namespace ${names[0]}` : ' in its namespace') : ` in namespaces ${shown.join(', ')}`;
+      const shown = names.map(shownNamespace);
+      const where = names.length === 1 ? (shown[0] ? ` in namespace ${shown[0]}` : ' in its namespace') : ` in namespaces ${shown.map((ns) => ns ?? 'its own').join(', ')}`;
       const what = sel.reqs.length ? `the selector ${describeSelector(sel)} matches the labels of no Service${where}` : `it selects every Service${where}, and there is none`;
       findings.push(findingAt(o, o.obj.base.concat(parsed ? p.selector : p.selector.slice(0, -1)), `${o.obj.ref}: ${what} in the manifests; nothing is scraped.`));
       return true;

@@ -4,7 +4,7 @@ import { workspaceCheck } from '../template';
 import { walk, type Hit } from './field';
 import { findingAt } from './common';
 import { nsLabel } from './cluster';
-import { labelsByNamespace, portNames, selectedIn, type LabelIndex } from './labelIndex';
+import { CLUSTER_NAMESPACE, labelsByNamespace, portNames, selectedIn, type LabelIndex } from './labelIndex';
 import { perObject, type Placed } from './perObject';
 import { describeSelector, labelSelector, mapSelector, type Selector } from './selectors';
 
@@ -38,8 +38,8 @@ export const selectsPods = workspaceCheck({
     kinds: (p) => p.kinds,
     judge: (o, ix, p, findings) => {
       if (o.obj.kind === 'Service' && getIn(o.obj.value, ['spec', 'type']) === 'ExternalName') return false;
-      // kube-system's pods are mostly the cluster's own (static control-plane pods, add-ons), in no manifest
-      if (o.obj.namespace === 'kube-system') return false;
+      // the cluster's own pods (static control-plane pods, add-ons) are in no manifest
+      if (o.obj.namespace === CLUSTER_NAMESPACE) return false;
       let judged = false;
       for (const path of p.paths) {
         const hits: Hit[] = [];
