@@ -69,8 +69,17 @@ export function sniffKubernetes(text: string, path: string): boolean {
   return /^["']?apiVersion["']?[ \t]*:/m.test(head) && /^["']?kind["']?[ \t]*:/m.test(head) || /^[ \t]*-?[ \t]*apiVersion[ \t]*:/m.test(head) && /^[ \t]*kind[ \t]*:[ \t]*List\b/m.test(head);
 }
 
-/** Markdown files whose task lists look like a checklist (at least three `- [ ]` / `- [x]` items). */
-export function sniffMarkdownChecklist(text: string): boolean {
+/** A Markdown file named as a checklist: `PROD_CHECKLIST.md`, `go-live-checklist.md`, `production-readiness.md`. */
+export const CHECKLIST_FILE = /(?:^|\/)[^/]*(?:checklist|readiness)[^/]*\.(?:md|markdown)$/i;
+
+/**
+ * Markdown files that look like a checklist: at least three task items (`- [ ]` / `- [x]`), or, in a file named as a
+ * checklist (`path`), at least three list lines (a checklist kept as a plain bulleted or numbered list).
+ */
+export function sniffMarkdownChecklist(text: string, path?: string): boolean {
   const m = text.match(/^[ \t]*[-*+][ \t]+\[[ xX]\](?:[ \t]|$)/gm);
-  return !!m && m.length >= 3;
+  if (m && m.length >= 3) return true;
+  if (path === undefined || !CHECKLIST_FILE.test(path)) return false;
+  const lines = text.match(/^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S/gm);
+  return !!lines && lines.length >= 3;
 }

@@ -257,7 +257,7 @@ export async function readSources(root: string, config: Config, options: ScanOpt
       if (!sniffKubernetes(text, c.path)) continue;
       kind = 'kubernetes';
     } else kind = c.kind;
-    if (kind === 'markdown' && !markdownPaths.has(c.path) && !sniffMarkdownChecklist(text)) continue;
+    if (kind === 'markdown' && !markdownPaths.has(c.path) && !sniffMarkdownChecklist(text, c.path)) continue;
     sources.push({ path: c.path, kind, text });
   }
   sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -130,7 +130,8 @@ function itemDescription(item: LinkedItem): string {
 function itemTooltip(item: LinkedItem): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendText(item.plain);
-  md.appendMarkdown(`\n\n${item.checked ? 'Ticked' : 'Not ticked'} · ${STATUS_TEXT[item.status]} · ${VERDICT_TEXT[item.verdict]}\n\n`);
+  const tick = item.task ? (item.checked ? 'Ticked · ' : 'Not ticked · ') : '';
+  md.appendMarkdown(`\n\n${tick}${STATUS_TEXT[item.status]} · ${VERDICT_TEXT[item.verdict]}\n\n`);
   for (const l of item.links) md.appendMarkdown(`- \`${l.id}\` ${l.status ? `(${STATUS_TEXT[l.status]})` : ''}: `).appendText(`${l.reason}\n`);
   if (!item.links.length) md.appendMarkdown('No rule links to this line. Pin rules with `<!-- shipshape: rule-id -->`.');
   return md;
@@ -181,8 +182,9 @@ function itemNode(a: FolderAuditor, uri: vscode.Uri | undefined, prefix: string,
     contextValue: `markdownItem status-${item.status} verdict-${item.verdict}${item.checked ? ' ticked' : ''}`,
     collapsible: links.length ? (item.status === 'fail' ? 'expanded' : 'collapsed') : undefined,
     children: links.length ? () => links : undefined,
-    checked: item.checked,
-    onCheck: uri ? (checked) => setTick(uri, item.line, checked) : undefined,
+    // a plain list line has no checkbox to tick
+    checked: item.task ? item.checked : undefined,
+    onCheck: uri && item.task ? (checked) => setTick(uri, item.line, checked) : undefined,
     command: uri ? revealCommand(uri, item.range) : undefined,
     folder: a.folder,
   };

@@ -17,7 +17,7 @@ export function toSource(rel: string, text: string, markdownPaths: ReadonlySet<s
     if (!sniffKubernetes(text, rel)) return undefined;
     kind = 'kubernetes';
   } else kind = k;
-  if (kind === 'markdown' && !markdownPaths.has(rel) && !sniffMarkdownChecklist(text)) return undefined;
+  if (kind === 'markdown' && !markdownPaths.has(rel) && !sniffMarkdownChecklist(text, rel)) return undefined;
   if (presenceOnly(kind)) return { path: rel, kind, text: '' };
   return { path: rel, kind, text };
 }

@@ -3,6 +3,7 @@ import { isShipshapeReport } from '../report/markdown';
 import { isRepositoryFinding, type AuditResult, type Evidence, type Finding, type ItemResult, type ItemStatus, type Problem, type Range, type RelatedInfo } from '../model';
 import type { MarkdownChecklistModel, MarkdownItem } from '../parse/markdownChecklist';
 import type { ParsedFile } from '../workspace';
+import { CHECKLIST_FILE } from '../discover';
 import { INHERITED, LinkIndex, type LinkTarget } from './match';
 import { itemConcept } from './builtinReadings';
 import { platformSection } from './lineReading';
@@ -27,6 +28,8 @@ export interface LinkedItem {
   plain: string;
   headingPath: string[];
   checked: boolean;
+  /** A task item (`- [ ]`); false for a plain list line of a checklist kept without checkboxes (never ticked). */
+  task: boolean;
   line: number;
   range: Range;
   checkboxRange: Range;
@@ -47,7 +50,7 @@ export interface LinkedItem {
   attestations: { id: string; by: string; at: string; note?: string }[];
 }
 
-export type MarkdownDiagnosticCode = 'markdown.ticked-failing' | 'markdown.ticked-unverified' | 'markdown.unticked-passing' | 'markdown.unknown-pin';
+export type MarkdownDiagnosticCode = 'markdown.ticked-failing' | 'markdown.ticked-unverified' | 'markdown.unticked-passing' | 'markdown.failing' | 'markdown.unknown-pin';
 
 export interface MarkdownDiagnostic {
   file: string;
@@ -186,8 +189,8 @@ export function linkChecklist(
     const findings = linked.filter((r) => r.mode === 'auto' && r.status === 'fail').flatMap((r) => r.findings);
     const evidence = linked.filter((r) => r.mode === 'evidence').flatMap((r) => r.evidence);
     const attestations = linked.filter((r) => r.attestation).map((r) => ({ id: r.id, ...r.attestation! }));
-    const verdict = lineVerdict({ checked: item.checked, status, links, attestations });
-    items.push({ text: item.text, plain: item.plain, headingPath: item.headingPath, checked: item.checked, line: item.line, range: item.range, checkboxRange: item.checkboxRange, links, status, verdict, findings, evidence, attestations });
+    const verdict = lineVerdict({ checked: item.checked, task: item.task, status, links, attestations });
+    items.push({ text: item.text, plain: item.plain, headingPath: item.headingPath, checked: item.checked, task: item.task, line: item.line, range: item.range, checkboxRange: item.checkboxRange, links, status, verdict, findings, evidence, attestations });
     if (unknownPins.length && item.pin) {
       diagnostics.push({
         file: file.path,
@@ -224,7 +227,19 @@ export function linkChecklist(
         related: [],
         item: i,
       });
-    } else if (!item.checked && status === 'pass') {
+    } else if (!item.task && status === 'fail') {
+      // A plain list line states what must hold, though nobody ticked it: which checks contradict it, as a hint.
+      const failing = links.filter((l) => l.status === 'fail').map((l) => l.id);
+      diagnostics.push({
+        file: file.path,
+        range: item.textRange,
+        severity: 'hint',
+        code: 'markdown.failing',
+        message: `${failing.join(', ')} ${failing.length > 1 ? 'fail' : 'fails'}: ${findings.slice(0, 3).map((f) => `${f.message} (${where(f)})`).join('; ')}${findings.length > 3 ? `; and ${findings.length - 3} more` : ''}`,
+        related: findings.filter((f) => !isRepositoryFinding(f)).slice(0, MAX_RELATED).map((f) => ({ file: f.file, range: f.range, message: `${f.ruleId}: ${f.message}` })),
+        item: i,
+      });
+    } else if (item.task && !item.checked && status === 'pass') {
       const passing = links.filter((l) => l.mode === 'auto' && l.status === 'pass').map((l) => l.id);
       diagnostics.push({
         file: file.path,
@@ -272,11 +287,13 @@ const RECORD_NAME = /(?:^|\/)(?:change[-_ ]?logs?|changes|history|news|release[-
 /**
  * Whether a Markdown file with task items is a readiness checklist worth linking: configured in
  * `markdown:`, named or titled like one, or at least two of its items speak of rules (a README's TODO list
- * does not). A changelog, release notes or a GitHub template is not, whatever its items say, unless configured.
+ * does not). A file whose items are plain list lines is one when configured or named as a checklist. A changelog, release notes or a GitHub template is not, whatever its items say, unless configured.
  */
 export function isReadinessChecklist(linked: LinkedChecklist, configured: ReadonlySet<string> = new Set()): boolean {
   if (configured.has(linked.file)) return true;
   if (RECORD_NAME.test(linked.file)) return false;
+  // plain list lines are a checklist's only in a file named as one (any other Markdown file has lists)
+  if (linked.items.length > 0 && !linked.items.some((i) => i.task)) return CHECKLIST_FILE.test(linked.file);
   if (READINESS_NAME.test(linked.file) || (linked.title !== undefined && READINESS_NAME.test(linked.title))) return true;
   return linked.items.filter((i) => i.links.some((l) => l.mode !== 'manual' && !l.pinned)).length >= 2 || linked.items.some((i) => i.links.some((l) => l.pinned));
 }

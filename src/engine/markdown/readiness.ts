@@ -151,7 +151,7 @@ export function reportFromMarkdown(linked: LinkedChecklist, options: { title?: s
       section = { path, entries: [] };
       sections.push(section);
     }
-    const mismatch = item.checked && item.status === 'fail' ? 'ticked-but-failing' : !item.checked && item.status === 'pass' ? 'passing-but-unticked' : undefined;
+    const mismatch = item.checked && item.status === 'fail' ? 'ticked-but-failing' : item.task && !item.checked && item.status === 'pass' ? 'passing-but-unticked' : undefined;
     section.entries.push({
       text: redact(item.plain),
       markdown: redact(item.text.replace(/\r?\n/g, ' ')),

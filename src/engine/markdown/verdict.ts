@@ -10,14 +10,17 @@ import type { ItemStatus } from '../model';
  *   rules do, or its checks found nothing to check or could not be audited). Never shown as a pass.
  * - signed-off: a linked manual rule is signed off in the attestations file.
  * - passing-unticked: not ticked, but the linked checks pass.
- * - failing: not ticked, and a linked check fails.
+ * - passing: a plain list line (no checkbox to tick), and the linked checks pass.
+ * - failing: not ticked (or a plain list line), and a linked check fails.
  * - open: not ticked, and nothing settles it yet.
  */
-export type LineVerdict = 'verified' | 'ticked-failing' | 'ticked-unverified' | 'signed-off' | 'passing-unticked' | 'failing' | 'open';
+export type LineVerdict = 'verified' | 'ticked-failing' | 'ticked-unverified' | 'signed-off' | 'passing-unticked' | 'passing' | 'failing' | 'open';
 
 /** The part of a linked line the verdict reads. */
 export interface VerdictInput {
   checked: boolean;
+  /** False for a plain list line (no checkbox); a task item when left out. */
+  task?: boolean;
   status: ItemStatus;
   links: readonly { mode: 'auto' | 'evidence' | 'manual'; status?: ItemStatus }[];
   attestations: readonly unknown[];
@@ -25,7 +28,7 @@ export interface VerdictInput {
 
 export function lineVerdict(item: VerdictInput): LineVerdict {
   if (item.status === 'fail') return item.checked ? 'ticked-failing' : 'failing';
-  if (item.status === 'pass') return item.checked ? 'verified' : 'passing-unticked';
+  if (item.status === 'pass') return item.checked ? 'verified' : item.task === false ? 'passing' : 'passing-unticked';
   if (item.attestations.length > 0) return 'signed-off';
   return item.checked ? 'ticked-unverified' : 'open';
 }
@@ -37,6 +40,7 @@ export const VERDICT_TEXT: Record<LineVerdict, string> = {
   'ticked-unverified': 'ticked, not verified',
   'signed-off': 'signed off',
   'passing-unticked': 'passing, not ticked',
+  passing: 'passing',
   failing: 'failing',
   open: 'not verified',
 };

@@ -4,7 +4,8 @@ import { plainText } from './markdownText';
 
 /**
  * Markdown checklists (task lists such as `PRODUCTION_CHECKLIST.md`): every `- [ ]` / `- [x]` item with its
- * heading path, checked state and exact positions, so a checkbox can be ticked by a one-character edit.
+ * heading path, checked state and exact positions, so a checkbox can be ticked by a one-character edit. A file with
+ * no task item at all (a checklist kept as a plain bulleted or numbered list) has its list lines as items, none ticked.
  *
  * A line scanner rather than a full Markdown parser: the checklist needs the UTF-16 column of the checkbox
  * character and of a pin comment, which token-based parsers (markdown-it keeps line maps only) do not give.
@@ -29,11 +30,13 @@ export interface MarkdownItem {
   /** Headings above the item, outermost first, then plain list items that contain it. */
   headingPath: string[];
   checked: boolean;
+  /** A task item (`- [ ]`); false for a plain list line of a checklist kept without checkboxes. */
+  task: boolean;
   /** 0-based line of the item marker. */
   line: number;
   /** The item from its list marker to the end of its text (first line). */
   range: Range;
-  /** The single character between the brackets (` ` or `x`): replacing it ticks or unticks the item. */
+  /** The single character between the brackets (` ` or `x`): replacing it ticks or unticks the item; empty, where the text starts, on a plain list line. */
   checkboxRange: Range;
   /** Range of the text after the checkbox on the first line (what diagnostics underline). */
   textRange: Range;
@@ -100,8 +103,24 @@ function indentWidth(s: string): number {
   return w;
 }
 
+/**
+ * A plain list line that is no requirement: a table of contents' link (`- [Security](#security)`), or nothing but a
+ * link or an image.
+ */
+const LINK_ONLY_RE = /^(?:[*_]*!?\[[^\]]*\]\([^)]*\)[*_]*[ \t]*[:.]?[ \t]*)+$/;
+
 /** Parses a Markdown file into its checklist items. Never throws; odd input yields fewer items, not errors. */
 export function parseMarkdownChecklist(text: string, file: string): { model: MarkdownChecklistModel; problems: Problem[] } {
+  const tasks = scan(text, file, false);
+  // a checklist kept without checkboxes: its list lines are its items
+  return tasks.model.items.length === 0 && LIST_LINE_RE.test(text) ? scan(text, file, true) : tasks;
+}
+
+/** Whether the text has a list line at all (a cheap test before reading a file's plain list lines as items). */
+const LIST_LINE_RE = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S/m;
+
+/** Reads the items: task items, or (`plain`) every list line but a link-only one. */
+function scan(text: string, file: string, plain: boolean): { model: MarkdownChecklistModel; problems: Problem[] } {
   const problems: Problem[] = [];
   const index = new LineIndex(text);
   const headings: MarkdownHeading[] = [];
@@ -184,16 +203,17 @@ export function parseMarkdownChecklist(text: string, file: string): { model: Mar
     while (lists.length && lists[lists.length - 1].markerIndent >= markerIndent) lists.pop();
     const afterMarker = lm[0].length;
     const rest = raw.slice(afterMarker);
-    const tm = TASK_RE.exec(rest);
+    const box = plain ? null : TASK_RE.exec(rest);
     const contentIndent = indentWidth(raw.slice(0, afterMarker));
-    if (!tm) {
+    if (plain ? rest.trim() === '' || LINK_ONLY_RE.test(rest.trim()) : !box) {
       lists.push({ contentIndent, markerIndent, label: plainText(rest).replace(/:$/, '') });
       lastItem = undefined;
       continue;
     }
-    const boxStart = afterMarker + 1;
-    let body = rest.slice(tm[0].length);
-    const bodyStart = afterMarker + tm[0].length;
+    const boxStart = plain ? afterMarker : afterMarker + 1;
+    const boxLength = box ? box[0].length : 0;
+    let body = rest.slice(boxLength);
+    const bodyStart = afterMarker + boxLength;
     let pin: MarkdownPin | undefined;
     const pm = PIN_RE.exec(body);
     if (pm) {
@@ -208,10 +228,11 @@ export function parseMarkdownChecklist(text: string, file: string): { model: Mar
       text: bodyText.trim(),
       plain: plainText(bodyText),
       headingPath: [...headingStack.map((h) => h.text), ...lists.filter((l) => l.label !== undefined && l.label !== '').map((l) => l.label!)],
-      checked: tm[1] !== ' ',
+      checked: box !== null && box[1] !== ' ',
+      task: !plain,
       line,
       range: { start: { line, character: lm[1].length }, end: { line, character: lineEnd } },
-      checkboxRange: { start: { line, character: boxStart }, end: { line, character: boxStart + 1 } },
+      checkboxRange: { start: { line, character: boxStart }, end: { line, character: plain ? boxStart : boxStart + 1 } },
       textRange: { start: { line, character: Math.min(bodyStart, lineEnd) }, end: { line, character: lineEnd } },
       pin,
       parent: parentTask,

@@ -2,7 +2,7 @@ import type { LinkedChecklist, MarkdownDiagnosticCode } from '../markdown/link';
 import type { AuditResult, Finding, Severity } from '../model';
 
 /** What the Markdown checklist rule ids mean, for SARIF rule metadata. */
-export const MARKDOWN_RULES: Record<Exclude<MarkdownDiagnosticCode, 'markdown.unticked-passing' | 'markdown.ticked-unverified'>, string> = {
+export const MARKDOWN_RULES: Record<Exclude<MarkdownDiagnosticCode, 'markdown.unticked-passing' | 'markdown.ticked-unverified' | 'markdown.failing'>, string> = {
   'markdown.ticked-failing': 'A ticked line of the repository’s own Markdown checklist is contradicted by failing checks',
   'markdown.unknown-pin': 'A <!-- shipshape: … --> pin in a Markdown checklist names an unknown rule id',
 };
@@ -10,7 +10,7 @@ export const MARKDOWN_RULES: Record<Exclude<MarkdownDiagnosticCode, 'markdown.un
 /**
  * The disagreements of the repository's own Markdown checklists with the audit, as findings: a ticked line
  * whose linked checks fail, a pin naming an unknown rule (warnings, located at the line). Hints (an
- * unticked line that could be ticked, a ticked line no check verified) are not findings. The CLI adds them to `scan` output so text, JSON
+ * unticked line that could be ticked, a ticked line no check verified, a plain list line whose checks fail) are not findings. The CLI adds them to `scan` output so text, JSON
  * and SARIF show what the editor and `shipshape report` show.
  */
 export function markdownFindings(linked: readonly LinkedChecklist[]): Finding[] {
