@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { sniffMarkdownChecklist } from '../../src/engine/discover';
 import { isReadinessChecklist, linkMarkdownFiles, type LinkedChecklist } from '../../src/engine/markdown/link';
-import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
+import { MAX_ITEMS, parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist';
 import { reportFromMarkdown } from '../../src/engine/markdown/readiness';
 import { markdownFindings } from '../../src/engine/report/markdownFindings';
 import { scanFolder, type ScanResult } from '../../src/node/host';
@@ -96,5 +96,17 @@ describe('Markdown checklists kept as plain lists (no checkboxes)', () => {
     assert.equal(guide.file, 'docs/guide.md', 'configured under markdown:');
     assert.equal(isReadinessChecklist(guide), false, 'not named as a checklist');
     assert.equal(isReadinessChecklist({ ...guide, file: 'docs/PRODUCTION_READINESS.md' }), true);
+  });
+
+  it('a checklist of more items than are read says where reading stopped (a located warning), task list or plain', () => {
+    for (const box of ['[ ] ', '']) {
+      const text = `# Huge checklist\n\n${Array.from({ length: MAX_ITEMS + 500 }, (_, i) => `- ${box}Containers never run as root ${i}`).join('\n')}\n`;
+      const { model, problems } = parseMarkdownChecklist(text, 'HUGE_CHECKLIST.md');
+      assert.equal(model.items.length, MAX_ITEMS);
+      assert.equal(problems.length, 1);
+      assert.equal(problems[0].severity, 'warning');
+      assert.equal(problems[0].range!.start.line, 2 + MAX_ITEMS, 'at the first line not read');
+      assert.match(problems[0].message, /more than 2,000 items/);
+    }
   });
 });

@@ -116,6 +116,9 @@ export function parseMarkdownChecklist(text: string, file: string): { model: Mar
   return tasks.model.items.length === 0 && LIST_LINE_RE.test(text) ? scan(text, file, true) : tasks;
 }
 
+/** The most items read from one checklist: a real one has a few hundred, and linking costs about half a millisecond an item. */
+export const MAX_ITEMS = 2000;
+
 /** Whether the text has a list line at all (a cheap test before reading a file's plain list lines as items). */
 const LIST_LINE_RE = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S/m;
 
@@ -209,6 +212,15 @@ function scan(text: string, file: string, plain: boolean): { model: MarkdownChec
       lists.push({ contentIndent, markerIndent, label: plainText(rest).replace(/:$/, '') });
       lastItem = undefined;
       continue;
+    }
+    if (items.length === MAX_ITEMS) {
+      problems.push({
+        file,
+        message: `This checklist has more than ${MAX_ITEMS.toLocaleString('en-US')} items; the items from here on are not read or linked. Split it into smaller checklists.`,
+        range: { start: { line, character: 0 }, end: { line, character: raw.trimEnd().length } },
+        severity: 'warning',
+      });
+      break;
     }
     const boxStart = plain ? afterMarker : afterMarker + 1;
     const boxLength = box ? box[0].length : 0;
