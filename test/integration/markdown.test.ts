@@ -95,6 +95,28 @@ export function markdownTests(): void {
       assert.equal(items[1].description, 'not verified: no rule speaks of it');
     });
 
+    test('a checklist kept as a plain list: its lines are items with no checkbox, a failing one gets a hint', async () => {
+      const u = uri('GO_LIVE_CHECKLIST.md');
+      await writeText(u, '# Go-live\n\n- Containers declare a liveness probe\n- Runbook linked from the alerts\n- On-call rotation agreed\n');
+      try {
+        const ds = await waitForDiagnostics(u, (d) => d.some((x) => codeOf(x) === 'markdown.failing'), 'the failing hint on the plain line');
+        const hint = ds.find((x) => codeOf(x) === 'markdown.failing')!;
+        assert.equal(hint.range.start.line, 2);
+        assert.equal(hint.severity, vscode.DiagnosticSeverity.Hint);
+        assert.match(hint.message, /^fixture\.k8s\.liveness fails: /);
+        assert.ok(!ds.some((x) => codeOf(x).startsWith('markdown.tick') || codeOf(x) === 'markdown.unticked-passing'), 'nothing about ticks on a plain list');
+        const a = await api();
+        const root = a.tree.roots().find((n) => n.contextValue === 'markdownChecklist' && labelOf(n) === 'Go-live');
+        assert.ok(root, `a root for GO_LIVE_CHECKLIST.md; roots: ${a.tree.roots().map(labelOf).join(', ')}`);
+        const items = a.tree.children(root);
+        assert.deepEqual(items.map(labelOf), ['Containers declare a liveness probe', 'Runbook linked from the alerts', 'On-call rotation agreed']);
+        assert.ok(items.every((n) => n.checked === undefined && n.onCheck === undefined), 'no checkbox on a plain line');
+        assert.equal(items[0].description, 'failing');
+      } finally {
+        await vscode.workspace.fs.delete(u).then(undefined, () => undefined);
+      }
+    });
+
     test('Export readiness report writes the filled-in checklist', async () => {
       const out = uri('readiness-report.md', 'api');
       await waitForDiagnostics(apiFile(), (d) => d.some((x) => codeOf(x) === 'markdown.unticked-passing'), 'the reverted file to be audited again');
