@@ -17,7 +17,20 @@ const POD_SPEC_PATHS: Record<string, { path: string[]; batch: boolean }> = {
   DeploymentConfig: { path: ['spec', 'template', 'spec'], batch: false },
   Job: { path: ['spec', 'template', 'spec'], batch: true },
   CronJob: { path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], batch: true },
+  /** Argo Rollouts: a Deployment with canary or blue-green steps, the same pod template (see {@link podSpecOfKind}). */
+  Rollout: { path: ['spec', 'template', 'spec'], batch: false },
 };
+
+/** An object of another API group whose kind has a workload's name (`rollouts.example.com/v1` Rollout): checks of that kind pass it by. */
+export function namesOtherWorkload(obj: { kind: string; workload: boolean }): boolean {
+  return !obj.workload && Object.hasOwn(POD_SPEC_PATHS, obj.kind);
+}
+
+/** The pod spec layout of an object's kind: a `Rollout` only of Argo Rollouts (`argoproj.io`), not another group's kind of that name. */
+function podSpecOfKind(kind: string, apiVersion: unknown): { path: string[]; batch: boolean } | undefined {
+  if (kind === 'Rollout' && !(typeof apiVersion === 'string' && apiVersion.startsWith('argoproj.io/'))) return undefined;
+  return Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : undefined;
+}
 
 /** For kinds with a pod template (all but Pod): the path of the template's metadata, beside its pod spec. */
 const TEMPLATE_METADATA: Record<string, string[]> = Object.fromEntries(Object.entries(POD_SPEC_PATHS).filter(([, s]) => s.path.length > 1).map(([kind, s]) => [kind, [...s.path.slice(0, -1), 'metadata']]));
@@ -46,6 +59,8 @@ export interface K8sObject {
   range: Range;
   annotations: Record<string, string>;
   labels: Record<string, string>;
+  /** A kind that owns a pod template or is a pod (Deployment… Pod, an Argo Rollout), whatever its shape. */
+  workload: boolean;
   /** Present for workloads: the path to the pod spec from the document root. */
   podSpecPath?: YamlPath;
   podSpec?: JsonObject;
@@ -183,7 +198,7 @@ export function parseKubernetes(text: string, file: string, opts: { rendered?: b
       const name = typeof metadata.name === 'string' ? metadata.name : typeof metadata.generateName === 'string' ? `${metadata.generateName}*` : '(unnamed)';
       const node = nodeAt(doc.contents, base);
       const range = nodeRange(lineCounter, (node ?? doc.contents) as never) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-      const spec = POD_SPEC_PATHS[value.kind];
+      const spec = podSpecOfKind(value.kind, value.apiVersion);
       const podSpecRel = spec?.path;
       const podSpec = podSpecRel ? getIn(value, podSpecRel) : undefined;
       const metaPath = podSpecRel && podSpecRel.length > 1 ? TEMPLATE_METADATA[value.kind] : undefined;
@@ -201,6 +216,7 @@ export function parseKubernetes(text: string, file: string, opts: { rendered?: b
         range,
         annotations: stringMap(metadata.annotations),
         labels: stringMap(metadata.labels),
+        workload: spec !== undefined,
         podSpecPath: spec && isObject(podSpec) ? base.concat(spec.path) : undefined,
         podSpec: isObject(podSpec) ? podSpec : undefined,
         podAnnotations: metaPath ? stringMap(isObject(templateMeta) ? templateMeta.annotations : undefined) : stringMap(metadata.annotations),

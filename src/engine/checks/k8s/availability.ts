@@ -6,7 +6,7 @@ import { nsLabel, objectFinding, type Placed, workloadCoverage } from './cluster
 import { describeSelector, labelSelector, SelectorIndex } from './selectors';
 import { resolveIntOrPercent } from './strategy';
 
-const REPLICATED = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig'] as const;
+const REPLICATED = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Rollout'] as const;
 
 /** Replicated workloads run at least `min` replicas; workloads scaled by an HPA or KEDA ScaledObject are exempt. */
 export const replicasMin = workspaceCheck({
@@ -45,7 +45,7 @@ function eachCovered<C>(w: Placed, judge: (w: Placed) => boolean, cover: (w: Pla
   return true;
 }
 
-const PDB_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'ReplicaSet'] as const;
+const PDB_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout', 'ReplicaSet'] as const;
 
 /**
  * Every multi-replica workload is selected by a PodDisruptionBudget in its namespace (selector matched
@@ -56,7 +56,7 @@ export const pdbCoverage = workspaceCheck({
   id: 'k8s.pdb-coverage',
   description: 'Every multi-replica workload is covered by a PodDisruptionBudget (same namespace, selector matches the pod template labels) that still allows evictions.',
   params: z.strictObject({
-    kinds: z.array(z.enum(PDB_KINDS)).default(['Deployment', 'StatefulSet', 'DeploymentConfig']),
+    kinds: z.array(z.enum(PDB_KINDS)).default(['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout']),
     checkBlocking: z.boolean().default(true).describe('Also report a covering PDB with maxUnavailable 0 or minAvailable ≥ replicas (node drains hang).'),
   }),
   kinds: ['kubernetes'],
@@ -109,14 +109,14 @@ export const pdbCoverage = workspaceCheck({
   }),
 });
 
-const SCALED_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'ReplicaSet'] as const;
+const SCALED_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout', 'ReplicaSet'] as const;
 
 /** Every scalable workload is the target of a HorizontalPodAutoscaler (or KEDA ScaledObject) with sane bounds. */
 export const autoscalerCoverage = workspaceCheck({
   id: 'k8s.autoscaler-coverage',
   description: 'Every Deployment/StatefulSet is the scaleTargetRef of a HorizontalPodAutoscaler or KEDA ScaledObject in its namespace, with minReplicas at least the minimum and maxReplicas above it.',
   params: z.strictObject({
-    kinds: z.array(z.enum(SCALED_KINDS)).default(['Deployment', 'StatefulSet']),
+    kinds: z.array(z.enum(SCALED_KINDS)).default(['Deployment', 'StatefulSet', 'Rollout']),
     minReplicas: z.number().int().min(1).default(3).describe('Lowest acceptable autoscaler minimum (kube-linter hpa-minimum-three-replicas: 3).'),
   }),
   kinds: ['kubernetes'],

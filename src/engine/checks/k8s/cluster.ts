@@ -6,10 +6,10 @@ import type { ParsedFile, WorkspaceView } from '../../workspace';
 import { Derived, sameList } from '../derived';
 import type { CheckOutput } from '../template';
 import { findingAt, k8sModel, mapField } from './common';
-import { perObject, placedObjects, WORKLOAD_KINDS, type Placed } from './perObject';
+import { perObject, placedObjects, type Placed } from './perObject';
 import { LabelStats, sameNamespace } from './selectors';
 
-export { WORKLOAD_KINDS, type Placed } from './perObject';
+export { type Placed } from './perObject';
 
 export interface Autoscaler {
   at: Placed;
@@ -43,7 +43,7 @@ function collect(files: readonly ParsedFile[]): Cluster {
       const list = byKind.get(obj.kind);
       if (list) list.push(placed);
       else byKind.set(obj.kind, [placed]);
-      if (WORKLOAD_KINDS.has(obj.kind) && !obj.malformed) {
+      if (obj.workload && !obj.malformed) {
         workloads.push(placed);
         podLabelStats.add(obj.podLabels);
       }
@@ -108,7 +108,7 @@ function coverSignature(file: ParsedFile): string[] {
       const range = (model.docs[obj.docIndex]?.contents as { range?: [number, number, number] } | null | undefined)?.range;
       const start = obj.range ? `${obj.range.start.line}:${obj.range.start.character}` : '';
       out.push(`C${obj.docIndex}|${start}|${range ? file.text.slice(range[0], range[1]) : JSON.stringify(obj.value)}`);
-    } else if (WORKLOAD_KINDS.has(obj.kind) && !obj.malformed) out.push(`W${JSON.stringify(obj.podLabels)}`);
+    } else if (obj.workload && !obj.malformed) out.push(`W${JSON.stringify(obj.podLabels)}`);
   }
   return out;
 }

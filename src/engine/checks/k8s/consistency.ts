@@ -6,7 +6,7 @@ import { containerCheck, containerFinding, describeContainer, findingAt, forEach
 import { describeSelector, labelSelector, mapSelector, selectorMatches } from './selectors';
 
 /** Kinds whose spec.selector must select their own pod template (apps/v1 requires it; batch/v1 generates one unless manualSelector). */
-const SELECTED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Job']);
+const SELECTED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Rollout', 'Job']);
 /** Kinds whose selector is a plain label map. */
 const MAP_SELECTOR = new Set(['ReplicationController', 'DeploymentConfig']);
 

@@ -2,7 +2,7 @@
 import { containersOf, getIn, isObject } from '../../parse/kubernetes';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 import { Derived, sameList } from '../derived';
-import { placedObjects, WORKLOAD_KINDS, type Placed } from './perObject';
+import { placedObjects, type Placed } from './perObject';
 import { selectorMatches, type Selector } from './selectors';
 
 /** An indexed object with the labels a selector is matched against. */
@@ -43,13 +43,13 @@ export const CLUSTER_NAMESPACE = 'kube-system';
 
 /**
  * The labels of the pods an object runs, or undefined for one that runs none: a workload's pod template labels, or a
- * custom resource's (which no check reads, but a Service or a policy selects): its own pod template (`spec.template`
- * with containers: an Argo Rollout, an OpenKruise CloneSet), the pod metadata an operator's resource sets
+ * custom resource's (which no check reads, but a Service or a policy selects; an Argo Rollout is a workload): its own pod template (`spec.template`
+ * with containers: an OpenKruise CloneSet), the pod metadata an operator's resource sets
  * (`spec.podMetadata`: Prometheus, Alertmanager; `spec.podTemplate`), or, for one that says how many pods of which
  * image it runs (`spec.replicas`, `spec.image`), its own labels, which operators give the pods they make.
  */
 function podLabelsOf(o: Placed): Readonly<Record<string, string>> | undefined {
-  if (WORKLOAD_KINDS.has(o.obj.kind)) return o.obj.podLabels;
+  if (o.obj.workload) return o.obj.podLabels;
   if (o.obj.podSpecPath) return undefined;
   // a custom resource: an API group of its own, not one of Kubernetes' (`apps`, `networking.k8s.io`)
   const group = o.obj.apiVersion.includes('/') ? o.obj.apiVersion.slice(0, o.obj.apiVersion.indexOf('/')) : '';

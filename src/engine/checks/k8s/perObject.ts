@@ -3,7 +3,7 @@ import type { ParsedFile, WorkspaceView } from '../../workspace';
 import { lastParts, sameList, samePlain } from '../derived';
 import type { CheckOutput } from '../template';
 import { k8sModel, type Ctx, type K8sFile } from './common';
-import type { K8sModel, K8sObject } from '../../parse/kubernetes';
+import { namesOtherWorkload, type K8sModel, type K8sObject } from '../../parse/kubernetes';
 
 /** An object with the file it came from. */
 export interface Placed extends Ctx {
@@ -12,8 +12,6 @@ export interface Placed extends Ctx {
   obj: K8sObject;
 }
 
-/** Kinds that own a pod template. */
-export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Job', 'CronJob', 'Pod']);
 
 /** A manifest's placed objects, and the well-formed workloads among them (what a judge without kinds reads). */
 interface PlacedLists {
@@ -30,7 +28,7 @@ function placedLists(file: ParsedFile): PlacedLists {
   let lists = placedMemo.get(model);
   if (!lists) {
     const all = model.objects.map((obj) => ({ file: file as K8sFile, model, obj }));
-    placedMemo.set(model, (lists = { all, workloads: all.filter((o) => WORKLOAD_KINDS.has(o.obj.kind) && !o.obj.malformed) }));
+    placedMemo.set(model, (lists = { all, workloads: all.filter((o) => o.obj.workload && !o.obj.malformed) }));
   }
   return lists;
 }
@@ -110,7 +108,7 @@ function judgeAll<P extends object, F>(spec: PerObjectSpec<P, F>, ws: WorkspaceV
       for (let n = 0; n < objects.length; n++) {
         const o = objects[n];
         const at = wanted ? wanted.get(o.obj.kind) : 0;
-        if (at === undefined) continue;
+        if (at === undefined || (wanted && namesOtherWorkload(o.obj))) continue;
         if (spec.judge(o, facts, p, scratch)) judged = true;
         if (scratch.length === 0) continue;
         const list = ((byKind ??= [])[at] ??= []);

@@ -4,14 +4,14 @@ import { workspaceCheck } from '../template';
 import { mapField, replicasOf } from './common';
 import { nsLabel, objectFinding, workloadCoverage } from './cluster';
 
-const SCALED = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'ReplicaSet'] as const;
+const SCALED = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout', 'ReplicaSet'] as const;
 
 /** A workload scaled by an autoscaler leaves spec.replicas unset, so an apply does not reset the scale. */
 export const autoscaledReplicas = workspaceCheck({
   id: 'k8s.autoscaled-replicas',
   description: 'A workload targeted by a HorizontalPodAutoscaler or KEDA ScaledObject does not also set spec.replicas.',
   params: z.strictObject({
-    kinds: z.array(z.enum(SCALED)).default(['Deployment', 'StatefulSet']),
+    kinds: z.array(z.enum(SCALED)).default(['Deployment', 'StatefulSet', 'Rollout']),
   }),
   kinds: ['kubernetes'],
   run: workloadCoverage({
@@ -38,7 +38,7 @@ export const replicaSpread = workspaceCheck({
   id: 'k8s.replica-spread',
   description: 'Every workload with two or more replicas (or an autoscaler) spreads its pods with podAntiAffinity or topologySpreadConstraints.',
   params: z.strictObject({
-    kinds: z.array(z.enum(SCALED)).default(['Deployment', 'StatefulSet']),
+    kinds: z.array(z.enum(SCALED)).default(['Deployment', 'StatefulSet', 'Rollout']),
     minReplicas: z.number().int().min(2).default(2).describe('Workloads with fewer replicas (and no autoscaler) pass: there is nothing to spread.'),
   }),
   kinds: ['kubernetes'],
