@@ -51,6 +51,18 @@ describe('Kubernetes schema validation (k8s.manifests.schema)', () => {
     assert.equal(r.status, 'pass', r.findings.map((f) => f.message).join('\n'));
   });
 
+  it('accepts a single quantity written as a number (sizeLimit, divisor, an HPA target, a LimitRange bound), not any number where a string is wanted', () => {
+    const text = [
+      POD('      env:\n        - name: MEM\n          valueFrom:\n            resourceFieldRef:\n              resource: limits.memory\n              divisor: 1\n  volumes:\n    - name: scratch\n      emptyDir:\n        sizeLimit: 1\n'),
+      'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  maxReplicas: 5\n  metrics:\n    - type: Pods\n      pods:\n        metric: { name: queue }\n        target: { type: AverageValue, averageValue: 20 }\n    - type: External\n      external:\n        metric: { name: lag }\n        target: { type: Value, value: 100 }\n',
+      'apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: bounds\nspec:\n  limits:\n    - type: Container\n      max: { cpu: 2 }\n      min: { cpu: 0.1 }\n      default: { cpu: 1 }\n',
+    ].join('---\n');
+    const r = item(text);
+    assert.equal(r.status, 'pass', r.findings.map((f) => f.message).join('\n'));
+    const env = POD('      env:\n        - name: PORT\n          value: 3000\n');
+    assert.deepEqual(item(env).findings.map((f) => covered(env, f.range)), ['3000'], 'an env value is a string, not a quantity');
+  });
+
   it('rejects numbers and booleans where Kubernetes wants strings (env values, annotations)', () => {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    enabled: true\ndata:\n  PORT: 3000\n`;
     const r = item(text);

@@ -39,8 +39,17 @@ export function kubernetesApi(): KubernetesApi | undefined {
 /** API groups Kubernetes serves itself; any other group is a custom resource. */
 const BUILTIN_GROUPS = new Set(['', 'apps', 'batch', 'autoscaling', 'policy', 'extensions', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'certificates.k8s.io', 'flowcontrol.apiserver.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'resource.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io']);
 
-/** Map fields whose values are resource quantities, which may be written as numbers (`cpu: 1`). */
-const QUANTITY_MAPS = new Set(['limits', 'requests', 'hard', 'used', 'capacity', 'allocatable', 'overhead']);
+/**
+ * Map fields whose values are resource quantities, which may be written as numbers (`cpu: 1`): resources, quotas,
+ * node and volume capacity, a LimitRange's bounds and a RuntimeClass's pod overhead.
+ */
+const QUANTITY_MAPS = new Set(['limits', 'requests', 'hard', 'used', 'capacity', 'allocatable', 'overhead', 'default', 'defaultRequest', 'max', 'min', 'maxLimitRequestRatio', 'podFixed']);
+/**
+ * Fields that are one resource quantity, which may be written as a number (`sizeLimit: 1`, an HPA's `averageValue: 20`):
+ * the schema data types them as strings. `value` is one only in a metric target.
+ */
+const QUANTITY_FIELDS = new Set(['sizeLimit', 'divisor', 'averageValue', 'targetAverageValue', 'targetValue', 'maximumVolumeSize']);
+const isQuantityField = (model: string, field: string) => QUANTITY_FIELDS.has(field) || (field === 'value' && model.endsWith('MetricTarget'));
 
 export type Lookup = { model: string } | { custom: true } | { unknown: string };
 
@@ -197,7 +206,7 @@ function check(api: KubernetesApi, value: Json, c: Compiled, path: (string | num
     if (t === undefined && Object.hasOwn(model.p, k)) fields.set(k, (t = compile(api, model.p[k])));
     path.push(k);
     if (t === undefined) errors.push({ path: [...path], at: 'key', message: `Unknown field \`${k}\`${path.length > 1 ? ` in ${shown(path.slice(0, -1))}` : ''}; Kubernetes rejects it (or drops it silently with client-side apply).` });
-    else check(api, obj[k], t, path, errors, max, false);
+    else check(api, obj[k], t, path, errors, max, isQuantityField(c.type, k));
     path.pop();
   }
   for (const r of model.r ?? []) {
