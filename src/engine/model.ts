@@ -89,6 +89,11 @@ export interface Unaudited {
   object?: string;
   /** The items whose checks could not read it; absent when none could (the whole file or document). */
   rules?: string[];
+  /**
+   * Set when this place was read but a judgement about it waits on another input that could not be read (`file:line`
+   * of that input): a selector whose pods may be in an unreadable manifest document.
+   */
+  awaiting?: string;
 }
 
 /**

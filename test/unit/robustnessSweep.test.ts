@@ -24,7 +24,8 @@ describe('robustness corpus: every hostile file ends audited, unaudited (located
     const states: string[] = [];
     for (const e of entries) {
       const rel = path.relative('robustness', e.file).split(path.sep).join('/');
-      const unaudited = result.unaudited.filter((u) => u.file === rel);
+      // (a judgement about this file that waits on another, unreadable one says nothing of how this one was read)
+      const unaudited = result.unaudited.filter((u) => u.file === rel && u.awaiting === undefined);
       for (const u of unaudited) {
         assert.ok(u.reason.length > 10 && u.range.start.line >= 0, `${rel}: an unaudited entry without a reason or location`);
         assert.ok(u.range.start.line < readFileSync(path.join(CORPUS, e.file), 'utf8').split('\n').length, `${rel}: located outside the file`);

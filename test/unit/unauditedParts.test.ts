@@ -41,11 +41,19 @@ describe('unaudited parts of a manifest: only what is really templated, unparsab
 
   it('a YAML syntax error leaves its document unaudited, located; the other documents are audited', async () => {
     const r = await auditFixture(path.join(K8S, 'syntax-error.yaml'));
-    assert.equal(r.unaudited.length, 1);
-    assert.equal(r.unaudited[0].scope, 'document');
-    assert.match(r.unaudited[0].reason, /YAML syntax error/);
-    assert.ok(r.unaudited[0].range.start.line >= 8, 'in the broken document');
+    const [doc, ...rest] = r.unaudited.filter((u) => u.awaiting === undefined);
+    assert.deepEqual(rest, []);
+    assert.equal(doc.scope, 'document');
+    assert.match(doc.reason, /YAML syntax error/);
+    assert.ok(doc.range.start.line >= 8, 'in the broken document');
     assert.ok(!r.items.some((i) => i.id.startsWith('k8s.') && i.status === 'pass'), 'no Kubernetes item passes');
+    // the broken document is a Deployment: whether the Service selects its pods cannot be told, so it is not a failure
+    const selector = r.unaudited.find((u) => u.awaiting !== undefined)!;
+    assert.equal(selector.awaiting, `syntax-error.yaml:${doc.range.start.line + 1}`);
+    assert.equal(selector.range.start.line, 5, 'at the Service selector');
+    assert.match(selector.reason, /^Service\/good: the selector app=good matches the pod labels of no workload .*Not judged: syntax-error\.yaml:\d+ \(Deployment\) could not be read/);
+    assert.deepEqual(selector.rules, ['k8s.service.selects-pods']);
+    assert.ok(!r.findings.some((f) => f.ruleId === 'k8s.service.selects-pods'));
   });
 
   it('JSON and flow-style manifests in .yaml files are recognised and audited', async () => {

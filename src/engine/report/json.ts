@@ -52,7 +52,7 @@ export function* jsonReportChunks(result: AuditResult, version: string): Generat
     })),
     findings,
     problems: result.problems.map((p: Problem) => ({ file: p.file, message: p.message, severity: p.severity ?? 'error', ...(p.range ? { range: p.range } : {}) })),
-    unaudited: result.unaudited.map((u) => ({ file: u.file, reason: u.reason, scope: u.scope, range: u.range, ...(u.kind ? { kind: u.kind } : {}), ...(u.object ? { object: u.object } : {}), ...(u.rules ? { rules: u.rules } : {}) })),
+    unaudited: result.unaudited.map((u) => ({ file: u.file, reason: u.reason, scope: u.scope, range: u.range, ...(u.kind ? { kind: u.kind } : {}), ...(u.object ? { object: u.object } : {}), ...(u.rules ? { rules: u.rules } : {}), ...(u.awaiting ? { awaiting: u.awaiting } : {}) })),
   };
   const quoter = new Quoter();
   yield* jsonWithList(report, findings, result.findings, findingObject, (f, pad) => findingText(f, pad, quoter));

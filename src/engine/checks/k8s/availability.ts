@@ -5,6 +5,7 @@ import { mapField, replicasOf } from './common';
 import { nsLabel, objectFinding, type Placed, workloadCoverage } from './cluster';
 import { describeSelector, labelSelector, SelectorIndex } from './selectors';
 import { resolveIntOrPercent } from './strategy';
+import { unlessUnread } from './unread';
 
 const REPLICATED = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Rollout'] as const;
 
@@ -60,7 +61,7 @@ export const pdbCoverage = workspaceCheck({
     checkBlocking: z.boolean().default(true).describe('Also report a covering PDB with maxUnavailable 0 or minAvailable ≥ replicas (node drains hang).'),
   }),
   kinds: ['kubernetes'],
-  run: workloadCoverage({
+  run: unlessUnread(workloadCoverage({
     kinds: (p) => p.kinds,
     index: (c) => {
       const index = new SelectorIndex<Placed>(c.podLabelStats);
@@ -106,7 +107,7 @@ export const pdbCoverage = workspaceCheck({
         }
       },
     ),
-  }),
+  }), (kind) => kind === 'PodDisruptionBudget', (f) => f.message.startsWith('No ')),
 });
 
 const SCALED_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout', 'ReplicaSet'] as const;
@@ -120,7 +121,7 @@ export const autoscalerCoverage = workspaceCheck({
     minReplicas: z.number().int().min(1).default(3).describe('Lowest acceptable autoscaler minimum (kube-linter hpa-minimum-three-replicas: 3).'),
   }),
   kinds: ['kubernetes'],
-  run: workloadCoverage({
+  run: unlessUnread(workloadCoverage({
     kinds: (p) => p.kinds,
     index: () => undefined,
     judge: (w0, _i, c, p, findings) => eachCovered(
@@ -134,5 +135,5 @@ export const autoscalerCoverage = workspaceCheck({
         if (a.min !== undefined && a.max !== undefined && a.max <= a.min) findings.push(objectFinding(a.at, `${a.at.obj.ref}: ${hpa.max} (${a.max}) is not above ${hpa.min} (${a.min}), so it cannot scale ${w.obj.ref} up.`, a.at.obj.base.concat('spec', hpa.max)));
       },
     ),
-  }),
+  }), (kind) => kind === 'HorizontalPodAutoscaler' || kind === 'ScaledObject', (f) => f.message.startsWith('No ')),
 });

@@ -5,6 +5,7 @@ import { workspaceCheck } from '../template';
 import { containerFinding, describeContainer, mapField } from './common';
 import { nsLabel, objectFinding, type Placed, workloadCoverage } from './cluster';
 import { describeSelector, labelSelector, mapSelector, SelectorIndex } from './selectors';
+import { unlessUnread } from './unread';
 
 const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Rollout', 'Pod', 'Job', 'CronJob'] as const;
 
@@ -26,7 +27,7 @@ export const networkPolicyCoverage = workspaceCheck({
     policyTypes: z.array(z.enum(['Ingress', 'Egress'])).optional().describe('Directions that must each be restricted by a selecting policy (policyTypes, or Ingress plus Egress when a policy has egress rules); absent: any selecting policy counts.'),
   }),
   kinds: ['kubernetes'],
-  run: workloadCoverage({
+  run: unlessUnread(workloadCoverage({
     index: (c, p) => {
       const index = new SelectorIndex<{ np: Placed; dirs: Set<Direction> }>(c.podLabelStats);
       for (const np of c.ofKind('NetworkPolicy')) {
@@ -47,7 +48,7 @@ export const networkPolicyCoverage = workspaceCheck({
       }
       return true;
     },
-  }),
+  }), (kind) => kind === 'NetworkPolicy', (f) => f.message.startsWith('No ')),
 });
 
 /** Pods behind a Service declare a readiness probe, so traffic only reaches pods that can serve it. */

@@ -8,6 +8,7 @@ import type { ParsedFile } from '../../workspace';
 import { Derived, sameList } from '../derived';
 import { nsLabel } from './cluster';
 import { perObject, placedObjects } from './perObject';
+import { unlessUnread } from './unread';
 
 const Ref = z.strictObject({
   from: z.enum(['object', 'pod', 'container']).default('object').describe('Where the path starts: the object, its pod spec, or each of its containers (init containers too).'),
@@ -78,7 +79,7 @@ export const referenceExists = workspaceCheck({
   description: 'Every reference of the given kinds to another object by name (scale target, backend Service, ConfigMap or Secret) resolves to an object the manifests define in the same namespace.',
   params: Params,
   kinds: ['kubernetes'],
-  run: perObject<Params, Names>({
+  run: unlessUnread(perObject<Params, Names>({
     facts: (ws) => names.get(ws),
     kinds: (p) => p.kinds,
     judge: (w, names, p, findings) => {
@@ -114,5 +115,5 @@ export const referenceExists = workspaceCheck({
       }
       return true;
     },
-  }),
+  }), (kind, p) => p.targets.includes(kind) || p.refs.some((r) => r.kindField !== undefined)),
 });

@@ -5,6 +5,7 @@ import { workspaceCheck } from '../template';
 import { findingAt } from './common';
 import { CLUSTER_NAMESPACE, labelsByNamespace, selectedIn, type LabelIndex } from './labelIndex';
 import { perObject } from './perObject';
+import { unlessUnread } from './unread';
 import { describeSelector, labelSelector, selectorMatches } from './selectors';
 
 /** The labels of the API server's Service, `kubernetes` in the default namespace of every cluster. */
@@ -26,7 +27,7 @@ export const selectsServices = workspaceCheck({
   description: "A label selector of the given kinds (ServiceMonitor spec.selector) matches the labels of at least one Service the manifests define in the namespaces it selects (its own by default). The cluster's own Services (kube-system's, and the API server's `kubernetes` Service in default) count as defined.",
   params: Params,
   kinds: ['kubernetes'],
-  run: perObject<Params, LabelIndex>({
+  run: unlessUnread(perObject<Params, LabelIndex>({
     facts: (ws) => labelsByNamespace(ws, 'Service'),
     kinds: (p) => p.kinds,
     judge: (o, services, p, findings) => {
@@ -49,5 +50,5 @@ export const selectsServices = workspaceCheck({
       findings.push(findingAt(o, o.obj.base.concat(parsed ? p.selector : p.selector.slice(0, -1)), `${o.obj.ref}: ${what} in the manifests; nothing is scraped.`));
       return true;
     },
-  }),
+  }), (kind) => kind === 'Service'),
 });

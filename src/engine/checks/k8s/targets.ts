@@ -6,6 +6,7 @@ import { findingAt } from './common';
 import { nsLabel } from './cluster';
 import { CLUSTER_NAMESPACE, labelsByNamespace, portNames, selectedIn, type LabelIndex } from './labelIndex';
 import { perObject, type Placed } from './perObject';
+import { unlessUnread } from './unread';
 import { describeSelector, labelSelector, mapSelector, type Selector } from './selectors';
 
 /** The workloads whose pod labels a selector matches in a namespace. */
@@ -23,6 +24,9 @@ type SelectsParams = z.infer<typeof SelectsParams>;
 
 const SERVICE = ['Service'];
 
+/** Kinds that run no pods: an unread document of one of them cannot be what a pod selector looks for. */
+const HOLDS_NO_PODS = new Set(['Service', 'ConfigMap', 'Secret', 'Ingress', 'IngressClass', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Namespace', 'PersistentVolume', 'PersistentVolumeClaim', 'StorageClass', 'LimitRange', 'ResourceQuota', 'PriorityClass', 'CustomResourceDefinition', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Endpoints', 'EndpointSlice', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'Certificate', 'Issuer', 'ClusterIssuer', 'ScaledObject']);
+
 /**
  * A selector of an object (a Service's spec.selector, a NetworkPolicy's podSelector or peer podSelectors)
  * selects at least one workload's pods in the same namespace. Pods are looked up in an index by label pair,
@@ -33,7 +37,8 @@ export const selectsPods = workspaceCheck({
   description: "A selector of the given kinds (Service spec.selector, NetworkPolicy podSelector, peer podSelectors) matches the pod template labels of at least one workload in the same namespace, or the pods of a custom resource that runs some (its own pod template, an operator's podMetadata, or its labels when it sets replicas or an image). Selectors in kube-system, where the cluster runs its own pods, are not judged.",
   params: SelectsParams,
   kinds: ['kubernetes'],
-  run: perObject<SelectsParams, LabelIndex>({
+  // an unread document may be a workload or a custom resource that runs the pods
+  run: unlessUnread(perObject<SelectsParams, LabelIndex>({
     facts: (ws) => labelsByNamespace(ws, 'workload'),
     kinds: (p) => p.kinds,
     judge: (o, ix, p, findings) => {
@@ -59,7 +64,7 @@ export const selectsPods = workspaceCheck({
       }
       return judged;
     },
-  }),
+  }), (kind) => !HOLDS_NO_PODS.has(kind)),
 });
 
 /** IANA service name rules for a named port: at most 15 characters, lower-case letters, digits and single inner dashes, a letter somewhere. */
