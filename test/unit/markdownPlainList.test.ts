@@ -7,7 +7,7 @@ import { MAX_ITEMS, parseMarkdownChecklist } from '../../src/engine/parse/markdo
 import { reportFromMarkdown } from '../../src/engine/markdown/readiness';
 import { markdownFindings } from '../../src/engine/report/markdownFindings';
 import { scanFolder, type ScanResult } from '../../src/node/host';
-import { FIXTURES } from './helpers';
+import { FIXTURES, withinHangBound } from './helpers';
 
 /** A checklist kept as a plain bulleted and numbered list, without checkboxes, beside a README with bullets. */
 const REPO = path.join(FIXTURES, 'markdown', 'plain-list');
@@ -108,5 +108,13 @@ describe('Markdown checklists kept as plain lists (no checkboxes)', () => {
       assert.equal(problems[0].range!.start.line, 2 + MAX_ITEMS, 'at the first line not read');
       assert.match(problems[0].message, /more than 2,000 items/);
     }
+  });
+
+  it('a long line of links, brackets or spaces is read in one pass (no hang), and links alone are no item', () => {
+    for (const body of ['[a](b) '.repeat(20000) + 'x', `[a](b)${' '.repeat(100000)}x`, '['.repeat(200000), `[${'](' .repeat(100000)}`]) {
+      const { model } = withinHangBound(`a list line of ${body.length} characters`, () => parseMarkdownChecklist(`# Launch checklist\n\n- ${body}\n- one\n- two\n`, 'LAUNCH_CHECKLIST.md'));
+      assert.equal(model.items.length, 3);
+    }
+    assert.deepEqual(parseMarkdownChecklist('- ![logo](logo.png) [Security](#security)\n- one\n- two\n', 'LAUNCH_CHECKLIST.md').model.items.map((i) => i.text), ['one', 'two']);
   });
 });

@@ -104,10 +104,27 @@ function indentWidth(s: string): number {
 }
 
 /**
- * A plain list line that is no requirement: a table of contents' link (`- [Security](#security)`), or nothing but a
- * link or an image.
+ * A plain list line that is no requirement: a table of contents' link (`- [Security](#security)`), or nothing but
+ * links or images with emphasis and punctuation between them. One pass (no pattern that could backtrack over a long line).
  */
-const LINK_ONLY_RE = /^(?:[*_]*!?\[[^\]]*\]\([^)]*\)[*_]*[ \t]*[:.]?[ \t]*)+$/;
+function linkOnly(text: string): boolean {
+  let links = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (' \t*_:.,|'.includes(c)) {
+      i++;
+      continue;
+    }
+    const open = c === '!' && text[i + 1] === '[' ? i + 1 : i;
+    if (text[open] !== '[') return false;
+    const mid = text.indexOf('](', open + 1);
+    const end = mid === -1 ? -1 : text.indexOf(')', mid + 2);
+    if (end === -1) return false;
+    links++;
+    i = end + 1;
+  }
+  return links > 0;
+}
 
 /** Parses a Markdown file into its checklist items. Never throws; odd input yields fewer items, not errors. */
 export function parseMarkdownChecklist(text: string, file: string): { model: MarkdownChecklistModel; problems: Problem[] } {
@@ -208,7 +225,7 @@ function scan(text: string, file: string, plain: boolean): { model: MarkdownChec
     const rest = raw.slice(afterMarker);
     const box = plain ? null : TASK_RE.exec(rest);
     const contentIndent = indentWidth(raw.slice(0, afterMarker));
-    if (plain ? rest.trim() === '' || LINK_ONLY_RE.test(rest.trim()) : !box) {
+    if (plain ? rest.trim() === '' || linkOnly(rest) : !box) {
       lists.push({ contentIndent, markerIndent, label: plainText(rest).replace(/:$/, '') });
       lastItem = undefined;
       continue;
