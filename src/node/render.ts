@@ -12,6 +12,7 @@ import { joinPath, planRendering, type ChartEntry, type KustomizationEntry, type
 import { lineStart, renderedPath } from '../engine/render/sourceMap';
 import type { SourceFile } from '../engine/workspace';
 import { OffThreadRunner, runHere, type ToolExit } from './toolRun';
+import { chartWithout, missingDependencies } from './chartDependencies';
 
 export interface RenderOptions {
   /** Running helm and kubectl is allowed (a trusted workspace); otherwise charts and kustomizations are not audited, with the reason. */
@@ -200,6 +201,16 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
     const what = /(^|\/)Chart\.ya?ml$/.test(file) ? 'Helm chart' : 'Kustomization';
     problems.push({ file, message: `${what} not rendered: ${why}.`, severity: 'warning', range: lineStart(0), unaudited: 'file' });
   };
+  // a chart whose dependencies are not in charts/ is rendered from a copy without them; each missing one is unaudited
+  const vendoredOnly = (chart: ChartEntry, files: string[]): string | undefined => {
+    const dir = path.join(root, chart.dir);
+    const missing = missingDependencies(dir);
+    if (missing.length === 0) return undefined;
+    for (const m of missing) {
+      problems.push({ file: chart.dir ? `${chart.dir}/${m.file}` : m.file, message: `Dependency ${m.name} is not in charts/ (helm dependency build fetches it): its objects are not rendered or audited; the chart's own templates are.`, severity: 'warning', range: lineStart(m.line), unaudited: 'object' });
+    }
+    return chartWithout(dir, files, missing, path.join(sandboxDir(), 'charts', hashInputs(['chart', dir], files).slice(0, 16), path.basename(dir) || 'chart'));
+  };
   const targets: { file: string; what: string }[] = [...plan.charts.map((c) => ({ file: chartFile(c), what: 'Helm chart' })), ...plan.kustomizations.map((k) => ({ file: k.file, what: 'kustomization' }))];
   if (!targets.length) return { sources, problems, ms: 0 };
   if (settings.enabled === false) {
@@ -247,7 +258,7 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
       }
       const files = filesUnder(path.join(root, chart.dir));
       const templates = files.map((f) => path.relative(root, f).split(path.sep).join('/')).filter((f) => f.includes('/templates/') || f.startsWith('templates/'));
-      jobs.push(renderChart(root, chart, files, values, set, helm, timeout, options).then((r) => {
+      jobs.push(renderChart(root, chart, files, values, set, helm, timeout, options, vendoredOnly(chart, files)).then((r) => {
         if (r.error) return void notAudited(chartFile(chart), chartError(r.error, helm, env));
         const valuesFiles = [joinPath(chart.dir, 'values.yaml')!, ...values];
         const output = openReleaseNamespace(r.stdout);
@@ -295,8 +306,7 @@ function kustomizeError(error: string, kubectl: string): string {
   return `kubectl kustomize failed: ${error}`;
 }
 
-function renderChart(root: string, chart: ChartEntry, files: string[], values: string[], set: Record<string, string | number | boolean>, helm: string, timeout: number, options: RenderOptions): Promise<ToolRun> {
-  const dir = path.join(root, chart.dir);
+function renderChart(root: string, chart: ChartEntry, files: string[], values: string[], set: Record<string, string | number | boolean>, helm: string, timeout: number, options: RenderOptions, dir = path.join(root, chart.dir)): Promise<ToolRun> {
   // The release's namespace is chosen at install time: rendered as a placeholder, left open after (releaseNamespace.ts).
   // Test hooks run only on `helm test`, not in the release: left out, as `helm install` leaves them (Helm 3.5 and later).
   const args = ['template', chart.name, dir, '--namespace', RELEASE_NAMESPACE_PLACEHOLDER, '--skip-tests'];

@@ -13,6 +13,7 @@ const DEMO = path.join(SHARED, 'corpus', 'realworld', 'microservices-demo');
 const CHARTS = path.join(FIXTURES, 'charts');
 const KUSTOMIZE = path.join(FIXTURES, 'kustomize');
 const RELEASE_NS = path.join(FIXTURES, 'release-namespace');
+const CHART_DEPS = path.join(FIXTURES, 'chart-dependencies');
 
 function tools(): ScanOptions {
   return { render: { helm: helmBinary(), kubectl: kubectlBinary() } };
@@ -153,6 +154,32 @@ describe('Helm charts and Kustomize overlays, audited as rendered', function () 
     it("a test hook is left out, as helm install leaves it: nothing is audited on templates/tests", () => {
       assert.deepEqual(result.findings.filter((f) => f.file.includes('/templates/tests/')).map((f) => `${f.ruleId} ${at(f)}`), []);
       assert.ok(!rendered.includes('test-connection'));
+    });
+  });
+
+  describe('charts whose dependencies are not in charts/ (helm dependency build not run)', () => {
+    let result: AuditResult;
+    let rendered: string;
+    before(async () => {
+      const scan = await scanFolder(CHART_DEPS, tools());
+      result = scan.result;
+      rendered = scan.engine.paths.filter((p) => p.endsWith('(helm template)')).map((p) => scan.engine.file(p)!.text).join('');
+    });
+
+    it("each missing dependency is unaudited where it is declared (Chart.yaml or requirements.yaml); the chart's own templates are audited", () => {
+      assert.deepEqual(
+        result.unaudited.map((u) => `${u.file}:${u.range.start.line + 1} ${u.scope}`),
+        ['api/Chart.yaml:7 object', 'legacy/requirements.yaml:2 object'],
+      );
+      assert.match(result.unaudited[0].reason, /^Dependency postgresql is not in charts\/ \(helm dependency build fetches it\)/);
+      assert.equal(at(find(result, 'k8s.probes.liveness', 'Deployment/api-api')[0]), 'api/templates/deployment.yaml:16');
+      assert.equal(at(find(result, 'k8s.probes.liveness', 'Deployment/legacy-worker')[0]), 'legacy/templates/worker.yaml:16');
+    });
+
+    it('a vendored dependency is rendered with the chart; the repository files are left as they were', () => {
+      assert.match(rendered, /name: api-common/);
+      assert.match(readFileSync(path.join(CHART_DEPS, 'api', 'Chart.yaml'), 'utf8'), /name: postgresql/);
+      assert.ok(readFileSync(path.join(CHART_DEPS, 'api', 'Chart.lock'), 'utf8').includes('postgresql'));
     });
   });
 
