@@ -27,6 +27,12 @@ function at(f: Finding | undefined): string {
   return f ? `${f.file}:${f.range.start.line + 1}` : 'none';
 }
 
+/** A folder scanned with the tools, and the text of every chart it rendered. */
+async function scanRendered(dir: string): Promise<{ result: AuditResult; rendered: string }> {
+  const scan = await scanFolder(dir, tools());
+  return { result: scan.result, rendered: scan.engine.paths.filter((p) => p.endsWith('(helm template)')).map((p) => scan.engine.file(p)!.text).join('') };
+}
+
 function copyFixture(src: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-render-test-'));
   cpSync(src, dir, { recursive: true });
@@ -133,9 +139,7 @@ describe('Helm charts and Kustomize overlays, audited as rendered', function () 
     let result: AuditResult;
     let rendered: string;
     before(async () => {
-      const scan = await scanFolder(RELEASE_NS, tools());
-      result = scan.result;
-      rendered = scan.engine.paths.filter((p) => p.endsWith('(helm template)')).map((p) => scan.engine.file(p)!.text).join('');
+      ({ result, rendered } = await scanRendered(RELEASE_NS));
     });
 
     it('the release namespace is chosen at install time: not "the default namespace"; a namespace written into the chart is', () => {
@@ -161,9 +165,7 @@ describe('Helm charts and Kustomize overlays, audited as rendered', function () 
     let result: AuditResult;
     let rendered: string;
     before(async () => {
-      const scan = await scanFolder(CHART_DEPS, tools());
-      result = scan.result;
-      rendered = scan.engine.paths.filter((p) => p.endsWith('(helm template)')).map((p) => scan.engine.file(p)!.text).join('');
+      ({ result, rendered } = await scanRendered(CHART_DEPS));
     });
 
     it("each missing dependency is unaudited where it is declared (Chart.yaml or requirements.yaml); the chart's own templates are audited", () => {
