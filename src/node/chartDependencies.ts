@@ -8,9 +8,10 @@ import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
  * without them, the chart's own templates are audited and each missing dependency is reported on its own.
  */
 
-/** A dependency Chart.yaml declares and `charts/` does not hold, with the 0-based line of its entry. */
+/** A dependency the chart declares and `charts/` does not hold: the file declaring it (relative to the chart) and the 0-based line of its entry. */
 export interface MissingDependency {
   name: string;
+  file: string;
   line: number;
 }
 
@@ -26,7 +27,7 @@ const DECLARING = ['Chart.yaml', 'requirements.yaml'];
 const LOCKS = new Set(['Chart.lock', 'requirements.lock']);
 
 /** The dependencies of the chart in `chartDir` that are not vendored, with where they are declared (`file`, relative to the chart). */
-export function missingDependencies(chartDir: string): (MissingDependency & { file: string })[] {
+export function missingDependencies(chartDir: string): MissingDependency[] {
   const chartsDir = path.join(chartDir, 'charts');
   let entries: string[] = [];
   try {
@@ -34,7 +35,7 @@ export function missingDependencies(chartDir: string): (MissingDependency & { fi
   } catch {
     // no charts/ folder: every dependency is missing
   }
-  const out: (MissingDependency & { file: string })[] = [];
+  const out: MissingDependency[] = [];
   for (const file of DECLARING) {
     let text: string;
     try {

@@ -12,7 +12,7 @@ import { joinPath, planRendering, type ChartEntry, type KustomizationEntry, type
 import { lineStart, renderedPath } from '../engine/render/sourceMap';
 import type { SourceFile } from '../engine/workspace';
 import { OffThreadRunner, runHere, type ToolExit } from './toolRun';
-import { chartWithout, missingDependencies } from './chartDependencies';
+import { chartWithout, missingDependencies, type MissingDependency } from './chartDependencies';
 
 export interface RenderOptions {
   /** Running helm and kubectl is allowed (a trusted workspace); otherwise charts and kustomizations are not audited, with the reason. */
@@ -201,15 +201,21 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
     const what = /(^|\/)Chart\.ya?ml$/.test(file) ? 'Helm chart' : 'Kustomization';
     problems.push({ file, message: `${what} not rendered: ${why}.`, severity: 'warning', range: lineStart(0), unaudited: 'file' });
   };
-  // a chart whose dependencies are not in charts/ is rendered from a copy without them; each missing one is unaudited
-  const vendoredOnly = (chart: ChartEntry, files: string[]): string | undefined => {
+  // a chart whose dependencies are not in charts/ is rendered from a copy without them (chartDependencies.ts)
+  const vendoredOnly = (chart: ChartEntry, files: string[]): { dir?: string; missing: readonly MissingDependency[] } => {
     const dir = path.join(root, chart.dir);
     const missing = missingDependencies(dir);
-    if (missing.length === 0) return undefined;
+    if (missing.length === 0) return { missing };
+    return { missing, dir: chartWithout(dir, files, missing, path.join(sandboxDir(), 'charts', hashInputs(['chart', dir], files).slice(0, 16), path.basename(dir) || 'chart')) };
+  };
+  // once the chart rendered without them, each missing dependency is unaudited where it is declared
+  const missingReported = new Set<ChartEntry>();
+  const reportMissing = (chart: ChartEntry, missing: readonly MissingDependency[]): void => {
+    if (missingReported.has(chart)) return;
+    missingReported.add(chart);
     for (const m of missing) {
       problems.push({ file: chart.dir ? `${chart.dir}/${m.file}` : m.file, message: `Dependency ${m.name} is not in charts/ (helm dependency build fetches it): its objects are not rendered or audited; the chart's own templates are.`, severity: 'warning', range: lineStart(m.line), unaudited: 'object' });
     }
-    return chartWithout(dir, files, missing, path.join(sandboxDir(), 'charts', hashInputs(['chart', dir], files).slice(0, 16), path.basename(dir) || 'chart'));
   };
   const targets: { file: string; what: string }[] = [...plan.charts.map((c) => ({ file: chartFile(c), what: 'Helm chart' })), ...plan.kustomizations.map((k) => ({ file: k.file, what: 'kustomization' }))];
   if (!targets.length) return { sources, problems, ms: 0 };
@@ -241,6 +247,9 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
     }
     const chartConf = settings.charts?.[chart.dir || '.'] ?? settings.charts?.[chart.dir];
     const envs: [string | undefined, { values?: string[]; set?: Record<string, string | number | boolean> }][] = chartConf?.environments ? Object.entries(chartConf.environments) : [[undefined, {}]];
+    const files = filesUnder(path.join(root, chart.dir));
+    const templates = files.map((f) => path.relative(root, f).split(path.sep).join('/')).filter((f) => f.includes('/templates/') || f.startsWith('templates/'));
+    const deps = vendoredOnly(chart, files);
     for (const [env, envConf] of envs) {
       const valuesRel = [...(chartConf?.values ?? []), ...(envConf.values ?? [])];
       const values: string[] = [];
@@ -256,10 +265,11 @@ export async function renderPlan(root: string, plan: RenderPlan, config: Config,
         notAudited(chartFile(chart), bad);
         continue;
       }
-      const files = filesUnder(path.join(root, chart.dir));
-      const templates = files.map((f) => path.relative(root, f).split(path.sep).join('/')).filter((f) => f.includes('/templates/') || f.startsWith('templates/'));
-      jobs.push(renderChart(root, chart, files, values, set, helm, timeout, options, vendoredOnly(chart, files)).then((r) => {
-        if (r.error) return void notAudited(chartFile(chart), chartError(r.error, helm, env));
+      jobs.push(renderChart(root, chart, files, values, set, helm, timeout, options, deps.dir).then((r) => {
+        // (a template that needs a missing dependency's helpers fails: the chart is unaudited, saying which are missing)
+        const unvendored = deps.missing.length ? `; its dependencies ${deps.missing.map((m) => m.name).join(', ')} are not in charts/ (helm dependency build fetches them)` : '';
+        if (r.error) return void notAudited(chartFile(chart), chartError(r.error, helm, env) + unvendored);
+        reportMissing(chart, deps.missing);
         const valuesFiles = [joinPath(chart.dir, 'values.yaml')!, ...values];
         const output = openReleaseNamespace(r.stdout);
         const info = helmRenderInfo({ chartDir: chart.dir, output, valuesFiles, templates }, read);

@@ -170,12 +170,18 @@ describe('Helm charts and Kustomize overlays, audited as rendered', function () 
 
     it("each missing dependency is unaudited where it is declared (Chart.yaml or requirements.yaml); the chart's own templates are audited", () => {
       assert.deepEqual(
-        result.unaudited.map((u) => `${u.file}:${u.range.start.line + 1} ${u.scope}`),
+        result.unaudited.filter((u) => !u.file.startsWith('needs-common/')).map((u) => `${u.file}:${u.range.start.line + 1} ${u.scope}`),
         ['api/Chart.yaml:7 object', 'legacy/requirements.yaml:2 object'],
       );
       assert.match(result.unaudited[0].reason, /^Dependency postgresql is not in charts\/ \(helm dependency build fetches it\)/);
       assert.equal(at(find(result, 'k8s.probes.liveness', 'Deployment/api-api')[0]), 'api/templates/deployment.yaml:16');
       assert.equal(at(find(result, 'k8s.probes.liveness', 'Deployment/legacy-worker')[0]), 'legacy/templates/worker.yaml:16');
+    });
+
+    it("a template that calls a missing dependency's helpers cannot render: the chart is unaudited, naming what is missing", () => {
+      const chart = result.unaudited.filter((u) => u.file.startsWith('needs-common/'));
+      assert.deepEqual(chart.map((u) => `${u.file}:${u.range.start.line + 1} ${u.scope}`), ['needs-common/Chart.yaml:1 file']);
+      assert.match(chart[0].reason, /^Helm chart not rendered: helm template failed: .*common\.names\.fullname.*; its dependencies common are not in charts\/ \(helm dependency build fetches them\)\.$/s);
     });
 
     it('a vendored dependency is rendered with the chart; the repository files are left as they were', () => {
