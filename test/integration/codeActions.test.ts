@@ -234,9 +234,13 @@ export function codeActionTests(): void {
 
       // A file not open that changes on disk after the plan: refused by its hash.
       const plan2 = (await vscode.commands.executeCommand<FixPlan>('shipshape.computeFixes', { folder: 'shop', files: ['Dockerfile'] }))!;
-      await writeText(dockerfile(), `${originals.get(dockerfile().toString())}LABEL team=shop\n`);
+      const labelled = `${originals.get(dockerfile().toString())}LABEL team=shop\n`;
+      await writeText(dockerfile(), labelled);
       const refused2 = (await vscode.commands.executeCommand<Result>('shipshape.applyFixes', plan2))!;
       assert.deepEqual([refused2.applied, refused2.stale], [false, ['Dockerfile']]);
+      // a document VS Code still holds sees each change on disk before the next one (else it keeps a stale disk
+      // state, and saving the fixed Dockerfile later fails as "modified since")
+      await settled(dockerfile(), labelled);
       await writeText(dockerfile(), originals.get(dockerfile().toString())!);
       await settled(dockerfile(), originals.get(dockerfile().toString())!);
 
