@@ -69,6 +69,10 @@ export function sniffKubernetes(text: string, path: string): boolean {
   return /^["']?apiVersion["']?[ \t]*:/m.test(head) && /^["']?kind["']?[ \t]*:/m.test(head) || /^[ \t]*-?[ \t]*apiVersion[ \t]*:/m.test(head) && /^[ \t]*kind[ \t]*:[ \t]*List\b/m.test(head);
 }
 
+/** A Markdown list line with some text: `- item`, `* item`, `1. item` (the parser reads such lines as a plain-list checklist's items). */
+export const LIST_LINE = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S/m;
+const LIST_LINES = new RegExp(LIST_LINE.source, 'gm');
+
 /** A Markdown file named as a checklist: `PROD_CHECKLIST.md`, `go-live-checklist.md`, `production-readiness.md`. */
 export const CHECKLIST_FILE = /(?:^|\/)[^/]*(?:checklist|readiness)[^/]*\.(?:md|markdown)$/i;
 
@@ -80,6 +84,6 @@ export function sniffMarkdownChecklist(text: string, path?: string): boolean {
   const m = text.match(/^[ \t]*[-*+][ \t]+\[[ xX]\](?:[ \t]|$)/gm);
   if (m && m.length >= 3) return true;
   if (path === undefined || !CHECKLIST_FILE.test(path)) return false;
-  const lines = text.match(/^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S/gm);
+  const lines = text.match(LIST_LINES);
   return !!lines && lines.length >= 3;
 }

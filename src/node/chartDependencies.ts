@@ -62,6 +62,8 @@ export function missingDependencies(chartDir: string): MissingDependency[] {
  * requirements.yaml leave out the `missing` dependencies and whose lock files are dropped. Returns the copy's folder.
  */
 export function chartWithout(chartDir: string, files: readonly string[], missing: readonly MissingDependency[], into: string): string {
+  // the folder is named by a hash of the chart's files: one made earlier in this process holds the same copy
+  if (existsSync(into)) return into;
   const names = new Set(missing.map((m) => m.name));
   for (const f of files) {
     const rel = path.relative(chartDir, f);

@@ -158,6 +158,17 @@ function statusOf(links: readonly ItemLink[]): ItemStatus {
 
 const MAX_RELATED = 20;
 
+/** The failing checks of a line and their first findings (`k8s.x fails: message (file:line); …`), with each finding as related information. */
+function failingChecks(links: readonly ItemLink[], findings: readonly Finding[]): { message: string; related: RelatedInfo[] } {
+  const failing = links.filter((l) => l.status === 'fail').map((l) => l.id);
+  const first = findings.slice(0, 3).map((f) => `${f.message} (${where(f)})`);
+  const more = findings.length > 3 ? `; and ${findings.length - 3} more` : '';
+  return {
+    message: `${failing.join(', ')} ${failing.length > 1 ? 'fail' : 'fails'}: ${first.join('; ')}${more}`,
+    related: findings.filter((f) => !isRepositoryFinding(f)).slice(0, MAX_RELATED).map((f) => ({ file: f.file, range: f.range, message: `${f.ruleId}: ${f.message}` })),
+  };
+}
+
 function where(f: Finding): string {
   return isRepositoryFinding(f) ? 'repository' : `${f.file}:${f.range.start.line + 1}`;
 }
@@ -203,19 +214,8 @@ export function linkChecklist(
       });
     }
     if (item.checked && status === 'fail') {
-      const failing = links.filter((l) => l.status === 'fail').map((l) => l.id);
-      const first = findings.slice(0, 3).map((f) => `${f.message} (${where(f)})`);
-      const more = findings.length > 3 ? `; and ${findings.length - 3} more` : '';
-      diagnostics.push({
-        file: file.path,
-        range: item.textRange,
-        severity: 'warning',
-        code: 'markdown.ticked-failing',
-        message: `Ticked, but ${failing.join(', ')} ${failing.length > 1 ? 'fail' : 'fails'}: ${first.join('; ')}${more}`,
-        related: findings.filter((f) => !isRepositoryFinding(f)).slice(0, MAX_RELATED).map((f) => ({ file: f.file, range: f.range, message: `${f.ruleId}: ${f.message}` })),
-        item: i,
-        tick: false,
-      });
+      const failed = failingChecks(links, findings);
+      diagnostics.push({ file: file.path, range: item.textRange, severity: 'warning', code: 'markdown.ticked-failing', message: `Ticked, but ${failed.message}`, related: failed.related, item: i, tick: false });
     } else if (verdict === 'ticked-unverified') {
       // A hint, not a warning: many ticked lines are operational facts only a person can attest.
       diagnostics.push({
@@ -229,16 +229,8 @@ export function linkChecklist(
       });
     } else if (!item.task && status === 'fail') {
       // A plain list line states what must hold, though nobody ticked it: which checks contradict it, as a hint.
-      const failing = links.filter((l) => l.status === 'fail').map((l) => l.id);
-      diagnostics.push({
-        file: file.path,
-        range: item.textRange,
-        severity: 'hint',
-        code: 'markdown.failing',
-        message: `${failing.join(', ')} ${failing.length > 1 ? 'fail' : 'fails'}: ${findings.slice(0, 3).map((f) => `${f.message} (${where(f)})`).join('; ')}${findings.length > 3 ? `; and ${findings.length - 3} more` : ''}`,
-        related: findings.filter((f) => !isRepositoryFinding(f)).slice(0, MAX_RELATED).map((f) => ({ file: f.file, range: f.range, message: `${f.ruleId}: ${f.message}` })),
-        item: i,
-      });
+      const failed = failingChecks(links, findings);
+      diagnostics.push({ file: file.path, range: item.textRange, severity: 'hint', code: 'markdown.failing', message: failed.message, related: failed.related, item: i });
     } else if (item.task && !item.checked && status === 'pass') {
       const passing = links.filter((l) => l.mode === 'auto' && l.status === 'pass').map((l) => l.id);
       diagnostics.push({

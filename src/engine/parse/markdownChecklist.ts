@@ -1,5 +1,6 @@
 import type { Problem, Range } from '../model';
 import { LineIndex } from '../text';
+import { LIST_LINE } from '../discover';
 import { plainText } from './markdownText';
 
 /**
@@ -130,14 +131,12 @@ function linkOnly(text: string): boolean {
 export function parseMarkdownChecklist(text: string, file: string): { model: MarkdownChecklistModel; problems: Problem[] } {
   const tasks = scan(text, file, false);
   // a checklist kept without checkboxes: its list lines are its items
-  return tasks.model.items.length === 0 && LIST_LINE_RE.test(text) ? scan(text, file, true) : tasks;
+  return tasks.model.items.length === 0 && LIST_LINE.test(text) ? scan(text, file, true) : tasks;
 }
 
 /** The most items read from one checklist: a real one has a few hundred, and linking costs about half a millisecond an item. */
 export const MAX_ITEMS = 2000;
 
-/** Whether the text has a list line at all (a cheap test before reading a file's plain list lines as items). */
-const LIST_LINE_RE = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S/m;
 
 /** Reads the items: task items, or (`plain`) every list line but a link-only one. */
 function scan(text: string, file: string, plain: boolean): { model: MarkdownChecklistModel; problems: Problem[] } {

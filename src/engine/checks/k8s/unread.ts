@@ -1,4 +1,4 @@
-import type { Range, RawFinding } from '../../model';
+import type { Problem, Range, RawFinding } from '../../model';
 import { LineIndex } from '../../text';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 import type { CheckOutput } from '../template';
@@ -22,8 +22,7 @@ const byFile = new WeakMap<ParsedFile, readonly UnreadDocument[]>();
 const byList = new WeakMap<readonly ParsedFile[], readonly UnreadDocument[]>();
 
 /** The kind a document's text names at its top level (`kind: Deployment`), searched between the `---` lines around a line. */
-function kindAround(text: string, line: number): string | undefined {
-  const index = new LineIndex(text);
+function kindAround(index: LineIndex, line: number): string | undefined {
   let start = Math.min(line, index.lineCount - 1);
   while (start > 0 && !/^---/.test(index.lineText(start))) start--;
   for (let l = start; l < index.lineCount; l++) {
@@ -38,9 +37,13 @@ function kindAround(text: string, line: number): string | undefined {
 function unreadIn(file: ParsedFile): readonly UnreadDocument[] {
   let out = byFile.get(file);
   if (out) return out;
-  out = (file.problems ?? [])
-    .filter((p) => (p.unaudited === 'document' || p.unaudited === 'file') && p.range)
-    .map((p) => ({ file: file.path, range: p.range!, kind: p.object ? p.object.slice(0, p.object.indexOf('/')) : p.unaudited === 'document' ? kindAround(file.text, p.range!.start.line) : undefined }));
+  // the file's lines are indexed once, and only when a document's kind has to be read from them
+  let index: LineIndex | undefined;
+  const kindOf = (p: Problem): string | undefined => {
+    if (p.object) return p.object.slice(0, p.object.indexOf('/'));
+    return p.unaudited === 'document' ? kindAround((index ??= new LineIndex(file.text)), p.range!.start.line) : undefined;
+  };
+  out = (file.problems ?? []).filter((p) => (p.unaudited === 'document' || p.unaudited === 'file') && p.range).map((p) => ({ file: file.path, range: p.range!, kind: kindOf(p) }));
   byFile.set(file, out);
   return out;
 }
