@@ -80,6 +80,28 @@ export const runCommand = fileCheck({
   },
 });
 
+/**
+ * Whether a `--mount` value is a cache or tmpfs mount whose target is one of the folders or a parent of one
+ * (a mount on /var/cache covers /var/cache/apk); a folder without a leading / may sit in any home.
+ */
+export function coversCache(mount: string, folders: readonly string[]): boolean {
+  const opts = mount.split(',');
+  if (!opts.some((o) => o === 'type=cache' || o === 'type=tmpfs')) return false;
+  const t = opts.find((o) => /^(target|dst|destination)=/.test(o));
+  if (!t) return false;
+  const target = t.slice(t.indexOf('=') + 1).replace(/^["']|["']$/g, '').replace(/\/+$/, '');
+  for (const folder of folders) {
+    if (folder.startsWith('/')) {
+      if (folder === target || folder.startsWith(`${target}/`)) return true;
+      continue;
+    }
+    // a home-relative folder (.cache/pip): the target ends with it or with one of its leading parts
+    const parts = folder.split('/');
+    for (let n = parts.length; n > 0; n--) if (target.endsWith(`/${parts.slice(0, n).join('/')}`)) return true;
+  }
+  return false;
+}
+
 /** With `shippedOnly`, the stages the final image is built from; undefined when every stage counts. */
 function shippedStages(ctx: DockerContext, params: Params): readonly DockerStage[] | undefined {
   return params.shippedOnly && ctx.model.final ? stageChain(ctx.model, ctx.model.final) : undefined;
@@ -114,19 +136,25 @@ class Judgement {
   }
 }
 
-/** The exceptions of a rule: a cleanup elsewhere in the RUN, a variable set, a cache mount. */
+/** The exceptions of a rule: a cleanup later in the RUN, a variable set, a cache mount on the cache's folder. */
 function excused(ctx: DockerContext, rule: CommandRule, ins: DockerInstruction, stage: DockerStage, cmd: ShellCommand, commands: ShellCommand[], params: object): boolean {
-  if (rule.unlessCacheMount && flags(ins).some((f) => f.name === 'mount' && /(^|,)type=cache(,|$)/.test(f.value))) return true;
+  if (rule.unlessCacheMount && flags(ins).some((f) => f.name === 'mount' && coversCache(f.value, rule.unlessCacheMount!))) return true;
+  const at = commands.indexOf(cmd);
   if (rule.unlessRun) {
     const r = re(params, rule.unlessRun);
-    for (const other of commands) {
-      if (other === cmd) continue;
-      const p = program(other);
-      if (p && r.test(joined(other.words, p.at))) return true;
+    // only a cleanup after the command removes what it wrote
+    for (let k = at + 1; k < commands.length; k++) {
+      const p = program(commands[k]);
+      if (p && r.test(joined(commands[k].words, p.at))) return true;
     }
   }
   if (rule.unlessEnv) {
-    if (cmd.assignments.some((a) => rule.unlessEnv!.includes(a.value.slice(0, a.value.indexOf('='))))) return true;
+    const named = (a: { value: string }) => rule.unlessEnv!.includes(a.value.slice(0, a.value.indexOf('=')));
+    if (cmd.assignments.some(named)) return true;
+    for (let k = 0; k < at; k++) {
+      const c = commands[k];
+      if (c.words[0]?.value === 'export' && c.words.slice(1).some(named)) return true;
+    }
     const vars = setVariables(ctx, stage, ins);
     if (rule.unlessEnv.some((n) => vars.has(n))) return true;
   }

@@ -17,9 +17,9 @@ const Command = z.strictObject({
   pinnedBy: z.array(z.string().min(1)).optional().describe('Options that pin every operand at once (`gem install -v 1.2`).'),
   notPackages: z.string().optional().describe('Operands that are not packages from a registry (paths, URLs, archives); never judged by `pinned`.'),
   valueOptions: z.array(z.string().min(1)).optional().describe('Options that take the next word as their value (`-r requirements.txt`), so it is not read as an operand.'),
-  unlessRun: z.string().optional().describe('A regular expression on another command of the same RUN (`^yum clean all`) that makes the command pass.'),
-  unlessEnv: z.array(z.string().min(1)).optional().describe('Variables that make the command pass when set by ENV or ARG in the image, or on the command (`PIP_NO_CACHE_DIR`).'),
-  unlessCacheMount: z.boolean().optional().describe('A RUN with a `--mount=type=cache` passes.'),
+  unlessRun: z.string().optional().describe('A regular expression on a later command of the same RUN (`^yum clean all`) that makes the command pass (a cleanup before the command cleans nothing it writes).'),
+  unlessEnv: z.array(z.string().min(1)).optional().describe('Variables that make the command pass when set by ENV or ARG in the image, on the command, or by an earlier `export` in the same RUN (`PIP_NO_CACHE_DIR`).'),
+  unlessCacheMount: z.array(z.string().min(1)).optional().describe('Folders a `--mount=type=cache` or `type=tmpfs` of the RUN may cover (`/var/cache/apk`) so that the command passes; a folder without a leading / is under any home (`.cache/pip`). A mount on a parent folder covers it too.'),
   message: z.string().min(1).describe('The finding message; `{command}` is replaced by the program and sub-command as written.'),
   fix: z.string().optional().describe('An option the fix inserts after the sub-command (only for `require`).'),
 });
