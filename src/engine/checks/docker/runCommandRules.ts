@@ -16,6 +16,7 @@ const Command = z.strictObject({
   pinned: z.string().optional().describe('A regular expression every package operand must match (`=`, `==`, `@`).'),
   pinnedBy: z.array(z.string().min(1)).optional().describe('Options that pin every operand at once (`gem install -v 1.2`).'),
   notPackages: z.string().optional().describe('Operands that are not packages from a registry (paths, URLs, archives); never judged by `pinned`.'),
+  operandsEnd: z.enum(['first', '--']).optional().describe('Where package operands end: after the first one (`go run pkg@v1 args…`), or at a bare `--` that hands the rest to the build (`gem install x -- --with-opt`).'),
   valueOptions: z.array(z.string().min(1)).optional().describe('Options that take the next word as their value (`-r requirements.txt`), so it is not read as an operand.'),
   unlessRun: z.string().optional().describe('A regular expression on a later command of the same RUN (`^yum clean all`) that makes the command pass (a cleanup before the command cleans nothing it writes).'),
   unlessEnv: z.array(z.string().min(1)).optional().describe('Variables that make the command pass when set by ENV or ARG in the image, on the command, or by an earlier `export` in the same RUN (`PIP_NO_CACHE_DIR`).'),
@@ -80,11 +81,13 @@ function optionValue(words: readonly Word[], names: readonly string[]): string |
   return undefined;
 }
 
-/** Package operands: words after the sub-command that are not options or option values. */
-function packageOperands(args: readonly Word[], valueOptions: readonly string[] | undefined): Word[] {
+/** Package operands: words after the sub-command that are not options or option values, up to where the rule says they end. */
+function packageOperands(args: readonly Word[], valueOptions: readonly string[] | undefined, end: CommandRule['operandsEnd']): Word[] {
   const out: Word[] = [];
   for (let k = 0; k < args.length; k++) {
     const v = args[k].value;
+    if (end === '--' && v === '--') break;
+    if (end === 'first' && out.length === 1) break;
     if (v.startsWith('-')) {
       if (valueOptions?.includes(v)) k++;
       continue;
@@ -175,7 +178,7 @@ export function violation(rule: CommandRule, m: Match, params: object): { at: Wo
     if (rule.pinnedBy && optionAt(m.args, rule.pinnedBy)) return undefined;
     const pin = re(params, rule.pinned);
     const skip = rule.notPackages ? re(params, rule.notPackages) : undefined;
-    for (const w of packageOperands(m.args, rule.valueOptions)) {
+    for (const w of packageOperands(m.args, rule.valueOptions, rule.operandsEnd)) {
       if (w.value.includes('$') || skip?.test(w.value) || pin.test(w.value)) continue;
       return { at: w, end: w };
     }

@@ -7,7 +7,10 @@ export interface CommandProgram {
   at: number;
 }
 
-/** The program name of a command (`/usr/bin/apt-get` → `apt-get`), skipping wrappers (`sudo`, `env`, `npx`…); computed once per command. */
+/**
+ * The program name of a command (`/usr/bin/apt-get` → `apt-get`), skipping wrappers (`sudo`, `env`, `npx`…), or the
+ * module python runs with -m; computed once per command.
+ */
 export function program(cmd: ShellCommand): CommandProgram | undefined {
   const slot = cmd as ShellCommand & { programSlot?: { name: string; at: number } | null };
   let p = slot.programSlot;
@@ -26,6 +29,8 @@ function findProgram(cmd: ShellCommand): { name: string; at: number } | undefine
       while (k < cmd.words.length && (cmd.words[k].value.startsWith('-') || ASSIGNMENT_RE.test(cmd.words[k].value))) k++;
       continue;
     }
+    // `python3 -m pip install …` runs pip: the module is the program
+    if (/^python[\d.]*$/.test(base) && cmd.words[k + 1]?.value === '-m' && k + 2 < cmd.words.length) return { name: cmd.words[k + 2].value, at: k + 2 };
     return { name: base, at: k };
   }
   return undefined;
