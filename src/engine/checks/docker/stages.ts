@@ -9,7 +9,7 @@ import { dockerContext, dockerFinding, flags, fromRange, stageChain, stageVariab
 /** `--from=` of COPY and `from=` of RUN --mount, with the instruction. */
 function fromReferences(ins: DockerInstruction): string[] {
   const out: string[] = [];
-  if (!ins.args.includes('from')) return out; // no flag to read (most instructions): nothing allocated
+  // the arguments exclude the flags, so the flags themselves are read (none, for most instructions)
   for (const f of flags(ins)) {
     if (ins.keyword === 'COPY' && f.name === 'from') out.push(f.value);
     else if (ins.keyword === 'RUN' && f.name === 'mount') {
