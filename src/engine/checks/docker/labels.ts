@@ -4,7 +4,8 @@ import { hasPlaceholder } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding, fromRange, properties, stageChain } from './util';
 
-const KEY_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+// Docker's key format: starts with a lower-case letter, no two dots or hyphens in a row (a trailing digit is let pass)
+const KEY_RE = /^[a-z](?:[a-z0-9]|[.-](?=[a-z0-9]))*$/;
 const RESERVED_KEY_RE = /^(com\.docker|io\.docker|org\.dockerproject)\./;
 const URL_RE = /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#]\S*$/i;
 const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -50,7 +51,7 @@ export const imageLabels = fileCheck({
           if (value !== '') present.add(key);
           if (!params.validate) continue;
           if (!KEY_RE.test(key) || RESERVED_KEY_RE.test(key)) {
-            findings.push(dockerFinding(ctx, p.getNameRange(), `Label key ${key} is not valid: use lower-case letters, digits, dots and hyphens in reverse-DNS form (org.opencontainers.image.source), outside the com.docker, io.docker and org.dockerproject namespaces.`, stage));
+            findings.push(dockerFinding(ctx, p.getNameRange(), `Label key ${key} is not valid: start with a lower-case letter and use lower-case letters, digits and single dots or hyphens in reverse-DNS form (org.opencontainers.image.source), outside the com.docker, io.docker and org.dockerproject namespaces.`, stage));
           } else if (value === '') {
             findings.push(dockerFinding(ctx, p.getRange(), `Label ${key} is empty; give it a value or remove it.`, stage));
           } else if (!value.includes('$') && !hasPlaceholder(value) && OCI_FORMATS[key] && !OCI_FORMATS[key].re.test(value)) {
