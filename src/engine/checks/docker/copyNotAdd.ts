@@ -8,13 +8,14 @@ import { dockerContext, dockerFinding } from './util';
 const Params = z.strictObject({});
 
 const URL_RE = /^(https?|ftp):\/\/|^git@|\.git(#.*)?$/i;
-const ARCHIVE_RE = /\.(tar|tar\.(gz|bz2|xz|lz|lzma|z|zst)|tgz|tbz2?|tb2|txz|tlz|tlzma|tz|tzst)$/i;
+// ADD unpacks a local tar by its content, so a tar compressed under a plain .gz, .bz2 or .xz name is unpacked too
+const ARCHIVE_RE = /\.(tar|tar\.(gz|bz2|xz|lz|lzma|z|zst)|tgz|tbz2?|tb2|txz|tlz|tlzma|tz|tzst|gz|bz2|xz)$/i;
 
 /** The sources of an ADD: arguments after its flags, all but the last (the destination). */
 function sources(ins: DockerInstruction, index: LineIndex): string[] {
   const json = dockerJson(ins, index);
   if (json) return json.map((s) => s.value.replace(/^"|"$/g, '')).slice(0, -1);
-  return dockerArgValues(ins).slice(0, -1);
+  return dockerArgValues(ins).slice(0, -1).map((s) => s.replace(/^(["'])(.*)\1$/, '$2'));
 }
 
 /** ADD only fetches URLs or unpacks local tar archives; plain files and folders use COPY (hadolint DL3020). */
