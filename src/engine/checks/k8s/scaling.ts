@@ -3,6 +3,7 @@ import { getIn, isObject } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import { mapField, replicasOf } from './common';
 import { nsLabel, objectFinding, workloadCoverage } from './cluster';
+import { labelSelector, selectorMatches } from './selectors';
 
 const SCALED = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout', 'ReplicaSet'] as const;
 
@@ -31,6 +32,27 @@ export const autoscaledReplicas = workspaceCheck({
 const hasItems = (v: unknown) => Array.isArray(v) && v.length > 0;
 
 /**
+ * Whether a pod anti-affinity term keeps the workload's own pods apart: its labelSelector selects the pod template's
+ * labels (a term without one selects no pod) and, when it lists namespaces, the workload's namespace is among them (a
+ * namespaceSelector cannot be read from the manifests and counts).
+ */
+function spreadsOwnPods(term: unknown, podLabels: Readonly<Record<string, string>>, namespace: string | undefined): boolean {
+  if (!isObject(term)) return false;
+  const sel = labelSelector(term.labelSelector);
+  if (!sel || !selectorMatches(sel, podLabels)) return false;
+  const namespaces = Array.isArray(term.namespaces) ? term.namespaces.filter((n): n is string => typeof n === 'string') : [];
+  return namespaces.length === 0 || isObject(term.namespaceSelector) || namespaces.includes(namespace ?? 'default');
+}
+
+/** The anti-affinity terms of a pod spec, required and preferred, that keep the workload's own pods apart. */
+function antiAffinitySpreads(anti: unknown, podLabels: Readonly<Record<string, string>>, namespace: string | undefined): boolean {
+  if (!isObject(anti)) return false;
+  const required = Array.isArray(anti.requiredDuringSchedulingIgnoredDuringExecution) ? anti.requiredDuringSchedulingIgnoredDuringExecution : [];
+  const preferred = Array.isArray(anti.preferredDuringSchedulingIgnoredDuringExecution) ? anti.preferredDuringSchedulingIgnoredDuringExecution : [];
+  return required.some((t) => spreadsOwnPods(t, podLabels, namespace)) || preferred.some((t) => isObject(t) && spreadsOwnPods(t.podAffinityTerm, podLabels, namespace));
+}
+
+/**
  * A workload that runs more than one replica spreads them: pod anti-affinity (required or preferred) or
  * topologySpreadConstraints, so one node or zone failure does not take every replica.
  */
@@ -38,7 +60,7 @@ export const replicaSpread = workspaceCheck({
   id: 'k8s.replica-spread',
   description: 'Every workload with two or more replicas (or an autoscaler) spreads its pods with podAntiAffinity or topologySpreadConstraints.',
   params: z.strictObject({
-    kinds: z.array(z.enum(SCALED)).default(['Deployment', 'StatefulSet', 'Rollout']),
+    kinds: z.array(z.enum(SCALED)).default(['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout']),
     minReplicas: z.number().int().min(2).default(2).describe('Workloads with fewer replicas (and no autoscaler) pass: there is nothing to spread.'),
   }),
   kinds: ['kubernetes'],
@@ -54,8 +76,11 @@ export const replicaSpread = workspaceCheck({
       if (n < p.minReplicas) return true; // one replica has nothing to spread
       const anti = mapField(mapField(w.obj.podSpec, 'affinity'), 'podAntiAffinity');
       const spread = w.obj.podSpec.topologySpreadConstraints;
-      const ok = (isObject(anti) && (hasItems(anti.requiredDuringSchedulingIgnoredDuringExecution) || hasItems(anti.preferredDuringSchedulingIgnoredDuringExecution))) || hasItems(spread);
-      if (!ok) findings.push(objectFinding(w, `${w.obj.ref} runs ${scaler ? 'up to ' : ''}${n} replicas with neither podAntiAffinity nor topologySpreadConstraints; the scheduler may put them all on one node or zone.`, getIn(w.obj.value, ['spec']) ? w.obj.podSpecPath : undefined));
+      if (hasItems(spread) || antiAffinitySpreads(anti, w.obj.podLabels, w.obj.namespace)) return true;
+      const at = getIn(w.obj.value, ['spec']) ? w.obj.podSpecPath : undefined;
+      // anti-affinity that keeps other pods away (another app's labels, other namespaces) does not spread these replicas
+      const why = isObject(anti) ? ', but its podAntiAffinity keeps none of its own pods apart (labelSelector, namespaces) and it has no topologySpreadConstraints' : ' with neither podAntiAffinity nor topologySpreadConstraints';
+      findings.push(objectFinding(w, `${w.obj.ref} runs ${scaler ? 'up to ' : ''}${n} replicas${why}; the scheduler may put them all on one node or zone.`, at));
       return true;
     },
   }),
