@@ -111,29 +111,49 @@ export const pdbCoverage = workspaceCheck({
 });
 
 const SCALED_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout', 'ReplicaSet'] as const;
+const AUTOSCALERS = ['HorizontalPodAutoscaler', 'ScaledObject'];
 
-/** Every scalable workload is the target of a HorizontalPodAutoscaler (or KEDA ScaledObject) with sane bounds. */
+/** An autoscaler's bounds as Kubernetes and KEDA default them (an HPA's minReplicas 1, a ScaledObject's minReplicaCount 0 and maxReplicaCount 100). */
+function autoscalerBounds(w: Placed): { min?: number; max?: number; names: { min: string; max: string }; target: string } {
+  const keda = w.obj.kind === 'ScaledObject';
+  const names = keda ? { min: 'minReplicaCount', max: 'maxReplicaCount' } : { min: 'minReplicas', max: 'maxReplicas' };
+  const spec = mapField(w.obj.value, 'spec');
+  const bound = (v: unknown, unset: number | undefined) => (typeof v === 'number' ? v : v === undefined || v === null ? unset : undefined);
+  const ref = mapField(spec, 'scaleTargetRef');
+  const target = ref && typeof ref.name === 'string' ? `${typeof ref.kind === 'string' ? ref.kind : 'Deployment'}/${ref.name}` : 'its target';
+  return { min: bound(spec?.[names.min], keda ? 0 : 1), max: bound(spec?.[names.max], keda ? 100 : undefined), names, target };
+}
+
+/**
+ * Every scalable workload is the target of a HorizontalPodAutoscaler (or KEDA ScaledObject), and every autoscaler
+ * has sane bounds: its own minimum and maximum are judged whether or not its target is in the manifests.
+ */
 export const autoscalerCoverage = workspaceCheck({
   id: 'k8s.autoscaler-coverage',
-  description: 'Every Deployment/StatefulSet is the scaleTargetRef of a HorizontalPodAutoscaler or KEDA ScaledObject in its namespace, with minReplicas at least the minimum and maxReplicas above it.',
+  description: 'Every Deployment/StatefulSet is the scaleTargetRef of a HorizontalPodAutoscaler or KEDA ScaledObject in its namespace, and every autoscaler has minReplicas at least the minimum and maxReplicas above it.',
   params: z.strictObject({
     kinds: z.array(z.enum(SCALED_KINDS)).default(['Deployment', 'StatefulSet', 'Rollout']),
     minReplicas: z.number().int().min(1).default(3).describe('Lowest acceptable autoscaler minimum (kube-linter hpa-minimum-three-replicas: 3).'),
   }),
   kinds: ['kubernetes'],
   run: unlessUnread(workloadCoverage({
-    kinds: (p) => p.kinds,
+    kinds: (p) => [...p.kinds, ...AUTOSCALERS],
     index: () => undefined,
-    judge: (w0, _i, c, p, findings) => eachCovered(
-      w0,
-      () => true,
-      (w) => c.autoscalerFor(w.obj),
-      (w) => findings.push(objectFinding(w, `No HorizontalPodAutoscaler${nsLabel(w.obj)} targets ${w.obj.ref}; it cannot scale with load.`)),
-      (w, a) => {
-        const hpa = a.at.obj.kind === 'ScaledObject' ? { min: 'minReplicaCount', max: 'maxReplicaCount' } : { min: 'minReplicas', max: 'maxReplicas' };
-        if (a.min !== undefined && a.min < p.minReplicas) findings.push(objectFinding(a.at, `${a.at.obj.ref} lets ${w.obj.ref} scale down to ${a.min} replica${a.min === 1 ? '' : 's'}; set ${hpa.min} to at least ${p.minReplicas}.`, a.at.obj.base.concat('spec', hpa.min)));
-        if (a.min !== undefined && a.max !== undefined && a.max <= a.min) findings.push(objectFinding(a.at, `${a.at.obj.ref}: ${hpa.max} (${a.max}) is not above ${hpa.min} (${a.min}), so it cannot scale ${w.obj.ref} up.`, a.at.obj.base.concat('spec', hpa.max)));
-      },
-    ),
+    judge: (w0, _i, c, p, findings) => {
+      if (AUTOSCALERS.includes(w0.obj.kind)) {
+        if (w0.obj.malformed || !mapField(w0.obj.value, 'spec')) return false;
+        const { min, max, names, target } = autoscalerBounds(w0);
+        if (min !== undefined && min < p.minReplicas) findings.push(objectFinding(w0, `${w0.obj.ref} lets ${target} scale down to ${min} replica${min === 1 ? '' : 's'}; set ${names.min} to at least ${p.minReplicas}.`, mapField(w0.obj.value, 'spec')?.[names.min] === undefined ? undefined : w0.obj.base.concat('spec', names.min)));
+        if (min !== undefined && max !== undefined && max <= min) findings.push(objectFinding(w0, `${w0.obj.ref}: ${names.max} (${max}) is not above ${names.min} (${min}), so it cannot scale ${target} up.`, w0.obj.base.concat('spec', names.max)));
+        return true;
+      }
+      return eachCovered(
+        w0,
+        () => true,
+        (w) => c.autoscalerFor(w.obj),
+        (w) => findings.push(objectFinding(w, `No HorizontalPodAutoscaler${nsLabel(w.obj)} targets ${w.obj.ref}; it cannot scale with load.`)),
+        () => undefined, // the autoscaler's bounds are judged on the autoscaler itself
+      );
+    },
   }), (kind) => kind === 'HorizontalPodAutoscaler' || kind === 'ScaledObject', (f) => f.message.startsWith('No ')),
 });
