@@ -3,8 +3,7 @@ import { getIn } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import { mapField, replicasOf } from './common';
 import { nsLabel, objectFinding, type Placed, workloadCoverage } from './cluster';
-import { describeSelector, labelSelector, SelectorIndex } from './selectors';
-import { resolveIntOrPercent } from './strategy';
+import { labelSelector, SelectorIndex } from './selectors';
 import { unlessUnread } from './unread';
 
 const REPLICATED = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Rollout'] as const;
@@ -51,14 +50,13 @@ const PDB_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout', '
 /**
  * Every multi-replica workload is selected by a PodDisruptionBudget in its namespace (selector matched
  * against the pod template labels). Multi-replica follows kube-score: skipped only when spec.replicas is
- * explicitly below 2 and no autoscaler scales it. A matching PDB that allows no eviction is reported too.
+ * explicitly below 2 and no autoscaler scales it. Whether a covering PDB allows evictions is k8s.pdb-eviction's.
  */
 export const pdbCoverage = workspaceCheck({
   id: 'k8s.pdb-coverage',
-  description: 'Every multi-replica workload is covered by a PodDisruptionBudget (same namespace, selector matches the pod template labels) that still allows evictions.',
+  description: 'Every multi-replica workload is covered by a PodDisruptionBudget (same namespace, selector matches the pod template labels).',
   params: z.strictObject({
     kinds: z.array(z.enum(PDB_KINDS)).default(['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout']),
-    checkBlocking: z.boolean().default(true).describe('Also report a covering PDB with maxUnavailable 0 or minAvailable ≥ replicas (node drains hang).'),
   }),
   kinds: ['kubernetes'],
   run: unlessUnread(workloadCoverage({
@@ -73,7 +71,7 @@ export const pdbCoverage = workspaceCheck({
       }
       return index;
     },
-    judge: (w0, index, c, p, findings) => eachCovered(
+    judge: (w0, index, c, _p, findings) => eachCovered(
       w0,
       (w) => {
         const replicas = replicasOf(w.obj);
@@ -88,24 +86,7 @@ export const pdbCoverage = workspaceCheck({
         const labels = Object.entries(w.obj.podLabels).map(([k, v]) => `${k}=${v}`).join(', ');
         findings.push(objectFinding(w, `No PodDisruptionBudget${nsLabel(w.obj)} selects the pods of ${w.obj.ref} (${labels ? `labels ${labels}` : 'its pod template has no labels'}); a node drain can evict them all at once.`));
       },
-      (w, pdbs) => {
-        if (!p.checkBlocking) return;
-        const replicas = replicasOf(w.obj);
-        const n = c.autoscalerFor(w.obj)?.min ?? (typeof replicas === 'number' ? replicas : undefined);
-        for (const pdb of pdbs) {
-          const spec = mapField(pdb.obj.value, 'spec');
-          const sel = labelSelector(spec?.selector);
-          const maxU = spec?.maxUnavailable;
-          const minA = spec?.minAvailable;
-          let blocked: string | undefined;
-          if (maxU !== undefined && maxU !== null && resolveIntOrPercent(maxU, Math.max(n ?? 1, 1), true) === 0) blocked = `maxUnavailable ${String(maxU)}`;
-          else if (minA !== undefined && minA !== null && n !== undefined && n > 0) {
-            const need = resolveIntOrPercent(minA, n, true);
-            if (need !== undefined && need >= n) blocked = `minAvailable ${String(minA)} with ${n} replica${n === 1 ? '' : 's'}`;
-          }
-          if (blocked) findings.push(objectFinding(pdb, `${pdb.obj.ref} (${sel ? describeSelector(sel) : ''}) covers ${w.obj.ref} but allows no voluntary eviction (${blocked}); node drains and cluster upgrades will hang.`));
-        }
-      },
+      () => undefined, // what a covering PDB allows is k8s.pdb-eviction's to judge
     ),
   }), (kind) => kind === 'PodDisruptionBudget', (f) => f.message.startsWith('No ')),
 });

@@ -8,7 +8,7 @@ import { networkPolicyCoverage, serviceReadiness } from './network';
 import { containerProbe, probesDistinct } from './probes';
 import { envUnique, probePort, selectorMatchesTemplate } from './consistency';
 import { k8sField } from './field';
-import { rbacGrant } from './rbac';
+import { adminBinding, rbacGrant } from './rbac';
 import { referenceExists } from './references';
 import { autoscaledReplicas, replicaSpread } from './scaling';
 import { selectsPods, serviceTargetPort } from './targets';
@@ -18,6 +18,7 @@ import { envSecretLiteral } from './secrets';
 import { runAsNonRoot, securityContextFlag } from './securityContext';
 import { manifestSchema, manifestsPresent } from './manifests';
 import { rolloutStrategy } from './strategy';
+import { pdbEviction } from './pdbEviction';
 
 /** Kubernetes check templates. Per-file templates judge one manifest; workspace ones (coverage, replicas) index every manifest once. */
 export const k8sTemplates: AnyTemplate[] = [
@@ -37,6 +38,7 @@ export const k8sTemplates: AnyTemplate[] = [
   rolloutStrategy,
   replicasMin,
   pdbCoverage,
+  pdbEviction,
   autoscalerCoverage,
   networkPolicyCoverage,
   serviceReadiness,
@@ -48,6 +50,7 @@ export const k8sTemplates: AnyTemplate[] = [
   envUnique,
   apiVersion,
   rbacGrant,
+  adminBinding,
   referenceExists,
   selectsPods,
   selectsServices,

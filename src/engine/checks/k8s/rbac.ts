@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { isObject } from '../../parse/kubernetes';
-import { fileCheck } from '../template';
-import { findingAt, k8sModel, type K8sFile } from './common';
+import { fileCheck, workspaceCheck } from '../template';
+import { objectFinding, type Placed, workloadCoverage } from './cluster';
+import { findingAt, k8sModel, mapField, type K8sFile } from './common';
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
@@ -60,4 +61,52 @@ export const rbacGrant = fileCheck({
     }
     return judged ? { findings } : undefined;
   },
+});
+
+/** The verbs that together are every verb of the built-in resources (`*` aside). */
+const ALL_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/** Does a rule grant every verb on every resource of every API group (cluster-admin by another name)? */
+function grantsEverything(rule: unknown): boolean {
+  if (!isObject(rule)) return false;
+  const verbs = strings(rule.verbs);
+  return strings(rule.apiGroups).includes('*') && strings(rule.resources).includes('*') && (verbs.includes('*') || ALL_VERBS.every((v) => verbs.includes(v)));
+}
+
+/**
+ * No RoleBinding or ClusterRoleBinding binds the cluster-admin ClusterRole, or a Role or ClusterRole of the manifests
+ * that grants every verb on every resource of every API group. A role the manifests do not define is judged by name.
+ */
+export const adminBinding = workspaceCheck({
+  id: 'k8s.rbac-admin-binding',
+  description: 'No RoleBinding or ClusterRoleBinding references the cluster-admin ClusterRole, or a Role or ClusterRole of the manifests with a rule granting every verb (* or get, list, watch, create, update, patch and delete) on every resource of every API group.',
+  params: z.strictObject({
+    roles: z.array(z.string()).default(['cluster-admin']).describe('ClusterRoles that must not be bound, by name.'),
+    exemptNames: z.string().default('^(system:|gce:|eks:)').describe('Regular expression of binding names that pass unjudged: the bindings a cluster or cloud provider creates for itself (Polaris skips them too).'),
+  }),
+  kinds: ['kubernetes'],
+  run: workloadCoverage({
+    kinds: () => ['RoleBinding', 'ClusterRoleBinding'],
+    index: (c, p) => {
+      // roles by `Kind/name`, a Role by its namespace too (a RoleBinding's Role is in the binding's namespace)
+      const roles = new Map<string, Placed>();
+      for (const r of c.ofKind('ClusterRole')) roles.set(`ClusterRole/${r.obj.name}`, r);
+      for (const r of c.ofKind('Role')) roles.set(`Role/${r.obj.namespace ?? ''}/${r.obj.name}`, r);
+      return { roles, exempt: new RegExp(p.exemptNames) };
+    },
+    judge: (b, { roles, exempt }, _c, p, findings) => {
+      const ref = mapField(b.obj.value, 'roleRef');
+      if (b.obj.malformed || !ref || typeof ref.name !== 'string' || typeof ref.kind !== 'string') return false;
+      if (exempt.test(b.obj.name)) return true;
+      const at = b.obj.base.concat('roleRef', 'name');
+      const role = ref.kind === 'ClusterRole' ? roles.get(`ClusterRole/${ref.name}`) : roles.get(`Role/${b.obj.namespace ?? ''}/${ref.name}`);
+      const scope = b.obj.kind === 'RoleBinding' ? ' in its namespace' : ' across the cluster';
+      if (ref.kind === 'ClusterRole' && p.roles.includes(ref.name)) {
+        findings.push(objectFinding(b, `${b.obj.ref} binds the ${ref.name} ClusterRole: its subjects can do anything${scope}. Bind a role that lists what they need.`, at));
+      } else if (role && Array.isArray(role.obj.value.rules) && role.obj.value.rules.some(grantsEverything)) {
+        findings.push(objectFinding(b, `${b.obj.ref} binds ${role.obj.ref}, which grants every verb on every resource: cluster-admin by another name${scope}. List the resources and verbs the subjects need.`, at));
+      }
+      return true;
+    },
+  }),
 });

@@ -33,7 +33,7 @@ const pattern = userPatternSchema();
  */
 export const envSecretLiteral = fileCheck({
   id: 'k8s.env-secret-literal',
-  description: 'Environment variables whose name looks like a credential are not set as literal values or from ConfigMaps, and no literal value holds a private key or is a connection URL with a password; ConfigMaps hold no secret-looking keys or such URLs.',
+  description: 'Environment variables whose name looks like a credential are not set as literal values or from ConfigMaps, and no literal value holds a private key or is a connection URL with a password; ConfigMaps hold no secret-looking keys, private keys or such URLs.',
   params: z.strictObject({
     namePattern: pattern.default(DEFAULT_SECRET_NAME).describe('Names that look like credentials ((?i) prefix for case-insensitive).'),
     ignorePattern: pattern.default(DEFAULT_NOT_SECRET).describe('Names that only refer to a secret (paths, URLs, ids) and are not flagged.'),
@@ -84,6 +84,7 @@ export const envSecretLiteral = fileCheck({
       for (const [key, value] of Object.entries(data ?? {})) {
         if (value === null || value === '' || typeof value === 'object') continue;
         if (secretish(key)) cmFindings.push(findingAt({ file: file as never, model, obj }, obj.base.concat('data', key), `${obj.ref}: key ${key} looks like a secret; move it to a Secret (ConfigMaps are readable by anyone who can read the namespace's config).`, { data: { key } }));
+        else if (p.checkValues && typeof value === 'string' && PRIVATE_KEY_RE.test(value)) cmFindings.push(findingAt({ file: file as never, model, obj }, obj.base.concat('data', key), `${obj.ref}: key ${key} holds a private key; move it to a Secret (ConfigMaps are readable by anyone who can read the namespace's config).`, { data: { key } }));
         else if (p.checkValues && typeof value === 'string' && hasUrlPassword(value)) cmFindings.push(findingAt({ file: file as never, model, obj }, obj.base.concat('data', key), `${obj.ref}: key ${key} holds a URL with a password (scheme://user:password@host); move it to a Secret (ConfigMaps are readable by anyone who can read the namespace's config).`, { data: { key } }));
       }
     }
