@@ -93,6 +93,19 @@ export const CONCEPT_RULES: Readonly<Record<string, string>> = {
   'k8s.owner-email': 'k8s.annotations.owner-email',
   // the hostPath rule fails every hostPath volume, so every writable host mount too (the fixtures have fail labels only)
   'k8s.writable-host-mount': 'k8s.pod-security.host-path',
+  'k8s.rbac-pod-create': 'k8s.rbac.no-pod-create',
+  'k8s.rbac-secret-read': 'k8s.rbac.no-secret-read',
+  'k8s.hpa-bounds': 'k8s.hpa',
+  'k8s.service-target-ports': 'k8s.service.target-ports',
+  'k8s.container-port-names': 'k8s.ports.valid-names',
+  'k8s.rolling-strategy': 'k8s.deployment.strategy',
+  'k8s.non-isolated-pod': 'k8s.networkpolicy',
+  'k8s.networkpolicy-both-directions': 'k8s.networkpolicy.egress',
+  'k8s.pdb-allows-eviction': 'k8s.pdb.allows-eviction',
+  'k8s.pdb-unhealthy-eviction': 'k8s.pdb.unhealthy-eviction',
+  'k8s.host-process': 'k8s.pod-security.host-process',
+  'k8s.instance-label': 'k8s.labels.instance-matches-name',
+  'k8s.configmap-secrets': 'k8s.secrets.secret-ref',
 };
 
 /** Concepts deliberately not covered, and why. */
@@ -114,6 +127,22 @@ export const CONTESTED: Readonly<Record<string, { expect: 'pass' | 'fail'; follo
   'polaris/automountServiceAccountToken/success.serviceaccount.yaml': { expect: 'fail', follows: 'checkov' },
   'polaris/topologySpreadConstraint/failure.empty.yaml': { expect: 'pass', follows: 'kube-linter' },
   'polaris/topologySpreadConstraint/failure.nospreadconstraint.yaml': { expect: 'pass', follows: 'kube-linter' },
+  'polaris/hpaMinAvailability/success.yaml': { expect: 'fail', follows: 'kube-linter' },
+  'polaris/hpaMinAvailability/success.minReplicaAbsent.yaml': { expect: 'fail', follows: 'kube-score' },
+  'polaris/hpaMaxAvailability/success.minAvailabilityAbsent.yaml': { expect: 'fail', follows: 'kube-score' },
+  'polaris/pdbMinAvailableGreaterThanHPAMinReplicas/success.equals.yaml': { expect: 'fail', follows: 'kube-linter' },
+  'polaris/pdbMinAvailableGreaterThanHPAMinReplicas/success.no-min-replicas.yaml': { expect: 'fail', follows: 'kube-linter' },
+  'polaris/missingNetworkPolicy/failure.netpol_missing_egress_rules.yaml': { expect: 'pass', follows: 'kube-score' },
+  'polaris/missingNetworkPolicy/failure.netpol_missing_ingress_rules.yaml': { expect: 'pass', follows: 'kube-score' },
+  ...Object.fromEntries(
+    ['clusterrolebindingPodExecAttach', 'rolebindingRolePodExecAttach', 'rolebindingClusterRolePodExecAttach'].flatMap((check) => [
+      [`polaris/${check}/failure.binding_points_to_missing_ref.yaml#object:${check.startsWith('cluster') ? 'ClusterRoleBinding' : 'RoleBinding'}/test`, { expect: 'pass', follows: 'kube-linter' }],
+      [`polaris/${check}/failure.binding_to_system_prefix.yaml`, { expect: 'pass', follows: 'Polaris' }],
+      [`polaris/${check}/success.gce_calico_binding.yaml`, { expect: 'fail', follows: 'kube-linter' }],
+      [`polaris/${check}/success.system_prefix_binding.yaml`, { expect: 'fail', follows: 'kube-linter' }],
+    ]),
+  ),
+  'polaris/rolebindingRolePodExecAttach/success.role_binding_cluster_role_binding.yaml': { expect: 'fail', follows: 'kube-linter' },
 };
 
 function readLabels(root: string): Label[] {
