@@ -15,9 +15,12 @@ const Params = z.strictObject({
   cleanLists: z.boolean().default(false),
 });
 
+/** Front ends of APT: they share /var/lib/apt/lists, APT::Install-Recommends and the need to update before installing. */
+const APT_FRONTENDS = new Set(['apt-get', 'apt', 'aptitude']);
+
 interface AptUse {
   update?: Word;
-  installs: { cmd: ShellCommand; at: number; sub: Word }[];
+  installs: { cmd: ShellCommand; at: number; sub: Word; program: string }[];
   /** Another sub-command that uses the fresh lists in the same RUN (upgrade, build-dep…). */
   consumes?: boolean;
   cleans: boolean;
@@ -35,22 +38,26 @@ function readAptUse(ctx: DockerContext, ins: DockerInstruction): AptUse {
   for (const cmd of ctx.commands(ins)) {
     const p = program(cmd);
     if (!p) continue;
-    if (p.name === 'apt-get' || p.name === 'apt') {
+    if (APT_FRONTENDS.has(p.name)) {
       const sub = subcommand(cmd, p.at);
       if (sub.name?.value === 'update') use.update ??= cmd.words[p.at];
-      else if (sub.name?.value === 'install') use.installs.push({ cmd, at: p.at, sub: sub.name });
-      else if (/^(upgrade|dist-upgrade|full-upgrade|build-dep|source|download)$/.test(sub.name?.value ?? '')) use.consumes = true;
+      else if (sub.name?.value === 'install') use.installs.push({ cmd, at: p.at, sub: sub.name, program: p.name });
+      else if (/^(upgrade|dist-upgrade|full-upgrade|safe-upgrade|build-dep|source|download|reinstall)$/.test(sub.name?.value ?? '')) use.consumes = true;
       else if (sub.name?.value === 'dist-clean') use.cleans = true;
     } else if (p.name === 'rm' && cmd.words.some((w) => /^\/var\/lib\/apt\/lists(\/\*?)?$/.test(w.value))) use.cleans = true;
   }
   return use;
 }
 
-/** The words from `from` turn recommended packages off (`--no-install-recommends`, `-o APT::Install-Recommends=false`). */
-function recommendsOff(words: readonly Word[], from: number): boolean {
+/**
+ * The words from `from` turn recommended packages off (`--no-install-recommends`, aptitude's `-R` or
+ * `--without-recommends`, `-o APT::Install-Recommends=false`).
+ */
+function recommendsOff(words: readonly Word[], from: number, aptitude: boolean): boolean {
   for (let k = from; k < words.length; k++) {
     const o = words[k].value;
-    if (o === '--no-install-recommends') return true;
+    if (o === '--no-install-recommends' || o === '--without-recommends') return true;
+    if (aptitude && /^-[A-Za-z]*R[A-Za-z]*$/.test(o)) return true;
     if (/^APT::Install-Recommends=("?)(false|0)\1$/i.test(o) && ((k > from && words[k - 1].value === '-o') || o.startsWith('-o'))) return true;
     if (/^-oAPT::Install-Recommends=/i.test(o)) return true;
   }
@@ -76,19 +83,20 @@ export const aptGet = fileCheck({
         if (!use.update && use.installs.length === 0) continue;
         applicable = true;
         if (params.updateWithInstall && use.update && use.installs.length === 0 && !use.consumes) {
-          findings.push(dockerFinding(ctx, ctx.index.range(use.update.start, use.update.end), 'apt-get update runs alone in this RUN; its cached layer makes later installs use stale package lists. Update and install in one RUN.', stage));
+          findings.push(dockerFinding(ctx, ctx.index.range(use.update.start, use.update.end), `${use.update.value.slice(use.update.value.lastIndexOf('/') + 1)} update runs alone in this RUN; its cached layer makes later installs use stale package lists. Update and install in one RUN.`, stage));
         }
         if (params.noInstallRecommends) {
           for (const i of use.installs) {
-            if (recommendsOff(i.cmd.words, i.at + 1)) continue;
+            if (recommendsOff(i.cmd.words, i.at + 1, i.program === 'aptitude')) continue;
             const w = i.cmd.words[i.at];
-            findings.push(dockerFinding(ctx, ctx.index.range(w.start, i.sub.end), `${w.value} install without --no-install-recommends pulls in recommended packages the image does not need.`, stage));
+            const option = i.program === 'aptitude' ? '--without-recommends' : '--no-install-recommends';
+            findings.push(dockerFinding(ctx, ctx.index.range(w.start, i.sub.end), `${i.program} install without ${option} pulls in recommended packages the image does not need.`, stage));
           }
         }
         // In a template the cleanup may come from a placeholder (`{{ clean_apt }}`): do not judge its absence.
         if (params.cleanLists && shipped.includes(stage) && !use.cleans && use.installs.length > 0 && !hasPlaceholder(ins.args)) {
           const w = use.installs[0].cmd.words[use.installs[0].at];
-          findings.push(dockerFinding(ctx, ctx.index.range(w.start, use.installs[0].sub.end), 'This RUN installs with apt-get but leaves /var/lib/apt/lists in the layer; end it with && rm -rf /var/lib/apt/lists/*.', stage));
+          findings.push(dockerFinding(ctx, ctx.index.range(w.start, use.installs[0].sub.end), `This RUN installs with ${use.installs[0].program} but leaves /var/lib/apt/lists in the layer; end it with && rm -rf /var/lib/apt/lists/*.`, stage));
         }
       }
     }
