@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ShellCommand, Word } from './shell';
 import { argumentsAfter, subcommand, type CommandProgram } from './shellProgram';
 import type { RunIndex } from './util';
+import { optionAt, optionLevel, optionValue } from './runOptions';
 
 const Command = z.strictObject({
   programs: z.array(z.string().min(1)).optional().describe('Program names (`apt-get`, `pip3`); wrappers such as sudo and env are skipped. Absent: every command.'),
@@ -13,6 +14,10 @@ const Command = z.strictObject({
   forbid: z.array(z.string().min(1)).optional().describe('Options that must not appear (`--insecure`, `-k`; short options also count inside bundles such as `-fsSLk`).'),
   pattern: z.string().optional().describe('A regular expression (case-insensitive) on the arguments after the program, joined by spaces; a match is a finding.'),
   require: z.array(z.string().min(1)).optional().describe('One of these options must appear (`-y`, `--no-cache`).'),
+  requireLevel: z
+    .strictObject({ options: z.array(z.string().min(1)).min(1), atLeast: z.number().int().min(1) })
+    .optional()
+    .describe('With `require`: an option whose repeats add up (`-q -q`, `-qq`, `--quiet=2` for a quiet level of 2) satisfies it too once it reaches `atLeast`.'),
   pinned: z.string().optional().describe('A regular expression every package operand must match (`=`, `==`, `@`).'),
   pinnedBy: z.array(z.string().min(1)).optional().describe('Options that pin every operand at once (`gem install -v 1.2`).'),
   notPackages: z.string().optional().describe('Operands that are not packages from a registry (paths, URLs, archives); never judged by `pinned`.'),
@@ -50,35 +55,6 @@ export function re(params: object, source: string): RegExp {
   let r = m.get(source);
   if (!r) m.set(source, (r = new RegExp(source, 'i')));
   return r;
-}
-
-/** Whether an option is among the words: `--long`, `--long=value`, `-x`, or `x` inside a short bundle (`-fsSLk`). */
-export function optionAt(words: readonly Word[], names: readonly string[]): Word | undefined {
-  for (const w of words) {
-    const v = w.value;
-    if (v.charCodeAt(0) !== 45) continue; // '-'
-    for (const n of names) {
-      if (v === n) return w;
-      if (n.startsWith('--')) {
-        if (v.length > n.length && v.startsWith(n) && (v.charCodeAt(n.length) === 61 || n.endsWith('='))) return w;
-      } else if (n.length === 2 && v.length > 2 && v[1] !== '-' && /^-[A-Za-z]+$/.test(v) && v.includes(n[1])) return w;
-      else if (n.length > 2 && !n.startsWith('--') && v.startsWith(n)) return w; // `-q=2`, `-oAPT…`
-    }
-  }
-  return undefined;
-}
-
-/** The value of an option (`-u 100000`, `--uid=100000`, `-u100000`). */
-function optionValue(words: readonly Word[], names: readonly string[]): string | undefined {
-  for (let k = 0; k < words.length; k++) {
-    const v = words[k].value;
-    for (const n of names) {
-      if (v === n) return words[k + 1]?.value;
-      if (n.startsWith('--') && v.startsWith(`${n}=`)) return v.slice(n.length + 1);
-      if (!n.startsWith('--') && v.startsWith(n) && v.length > n.length) return v.slice(n.length).replace(/^=/, '');
-    }
-  }
-  return undefined;
 }
 
 /** Package operands: words after the sub-command that are not options or option values, up to where the rule says they end. */
@@ -173,7 +149,7 @@ export function violation(rule: CommandRule, m: Match, params: object): { at: Wo
     if (w) return { at: w, end: w };
   }
   if (rule.pattern && re(params, rule.pattern).test(joined(m.cmd.words, m.at + 1))) return { at: head, end: m.cmd.words[m.cmd.words.length - 1] };
-  if (rule.require && !optionAt(m.args, rule.require)) return { at: head, end: last };
+  if (rule.require && !optionAt(m.args, rule.require) && !(rule.requireLevel && optionLevel(m.args, rule.requireLevel.options) >= rule.requireLevel.atLeast)) return { at: head, end: last };
   if (rule.pinned) {
     if (rule.pinnedBy && optionAt(m.args, rule.pinnedBy)) return undefined;
     const pin = re(params, rule.pinned);
