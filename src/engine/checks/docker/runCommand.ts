@@ -126,7 +126,8 @@ class Judgement {
       const bad = violation(rule, m, params);
       if (!bad || excused(ctx, rule, ins, stage, cmd, ctx.commands(ins), params)) continue;
       const f = dockerFinding(ctx, ctx.index.range(bad.at.start, bad.end.end), messageOf(rule, m.cmd.words[m.at].value, m.sub?.value, bad.at.value), stage);
-      if (rule.fix && rule.require) f.data = { ...f.data, insert: rule.fix, after: (m.sub ?? m.cmd.words[m.at]).value };
+      // after the last word of the command (`install` of `dnf module install`)
+      if (rule.fix && rule.require) f.data = { ...f.data, insert: rule.fix, after: (m.sub ?? m.cmd.words[m.at]).value.replace(/^.* /, '') };
       this.findings.push(f);
       return; // one finding per command and rule item, whichever entry saw it first
     }

@@ -8,7 +8,7 @@ import { optionAt, optionLevel, optionValue } from './runOptions';
 
 const Command = z.strictObject({
   programs: z.array(z.string().min(1)).optional().describe('Program names (`apt-get`, `pip3`); wrappers such as sudo and env are skipped. Absent: every command.'),
-  subcommands: z.array(z.string()).optional().describe('The command applies only with one of these sub-commands (`install`, `add`); "" stands for none (`yarn`).'),
+  subcommands: z.array(z.string()).optional().describe('The command applies only with one of these sub-commands (`install`, `add`, or two words such as `module install`); "" stands for none (`yarn`).'),
   when: z.array(z.string().min(1)).optional().describe('The command applies only when one of these options is given (`-u`).'),
   whenValueAbove: z.number().optional().describe('With `when`: only when that option\'s numeric value is above this.'),
   forbid: z.array(z.string().min(1)).optional().describe('Options that must not appear (`--insecure`, `-k`; short options also count inside bundles such as `-fsSLk`).'),
@@ -121,9 +121,17 @@ export function rulesOf(params: Params): RulesByProgram {
 export function matchCommand(rule: CommandRule, cmd: ShellCommand, p: CommandProgram): Match | undefined {
   // without sub-commands every word after the program is an argument (`useradd -u 1000 app`)
   const sub = rule.subcommands ? subcommand(cmd, p.at) : undefined;
-  const name = sub?.name;
-  const args = sub ? sub.args : argumentsAfter(cmd, p.at);
-  if (rule.subcommands && !rule.subcommands.includes(name?.value ?? '')) return undefined;
+  let name = sub?.name;
+  let args = sub ? sub.args : argumentsAfter(cmd, p.at);
+  if (rule.subcommands && !rule.subcommands.includes(name?.value ?? '')) {
+    // a sub-command of two words (`dnf module install`): the second is the first operand after the first
+    const first = name?.value;
+    if (first === undefined || !rule.subcommands.some((s) => s.length > first.length && s.startsWith(first) && s.charCodeAt(first.length) === 32)) return undefined;
+    const k = args.findIndex((w) => !w.value.startsWith('-'));
+    if (k === -1 || !rule.subcommands.includes(`${first} ${args[k].value}`)) return undefined;
+    name = { value: `${first} ${args[k].value}`, start: name!.start, end: args[k].end };
+    args = args.filter((_, j) => j !== k);
+  }
   if (rule.when) {
     if (!optionAt(args, rule.when)) return undefined;
     if (rule.whenValueAbove !== undefined) {
