@@ -16,6 +16,7 @@ const Ref = z.strictObject({
   name: z.string().default('name').describe('The field of the reference holding the target name (the reference itself when it is a string).'),
   kindField: z.string().optional().describe('A field of the reference naming the target kind (scaleTargetRef.kind); the target kinds are then that kind.'),
   builtIn: z.array(z.string()).default([]).describe('Names that always exist without a manifest (the default ServiceAccount of every namespace).'),
+  key: z.string().optional().describe('A field of the reference naming a key of the target (configMapKeyRef.key): the target must hold that key when the manifests give its data.'),
 });
 
 const Params = z.strictObject({
@@ -30,14 +31,25 @@ type Params = z.infer<typeof Params>;
 /** Names of every object, `kind\0namespace\0name`, and the kinds defined. */
 interface Names {
   has(kind: string, ns: string | undefined, name: string): boolean;
+  /** The data keys of a ConfigMap or Secret the manifests write out; undefined when its content is not known. */
+  keys(kind: string, ns: string | undefined, name: string): ReadonlySet<string> | undefined;
   kinds: Set<string>;
 }
+
+/** The maps that hold a ConfigMap's or a Secret's keys. */
+const DATA_FIELDS: Record<string, readonly string[]> = { ConfigMap: ['data', 'binaryData'], Secret: ['data', 'stringData'] };
+/** Marks a part's entry that lists an object's keys rather than naming it. */
+const KEYS = '\u0001';
 
 /** What a manifest defines: `kind\0namespace\0name` per object (an ExternalSecret or SealedSecret also defines its Secret). */
 function definedIn(file: ParsedFile): string[] {
   const out: string[] = [];
   for (const { obj } of placedObjects(file)) {
     out.push(`${obj.kind}\u0000${obj.namespace ?? ''}\u0000${obj.name}`);
+    // a ConfigMap's or Secret's keys, when it writes any out (one made by another tool has none to tell)
+    const fields = DATA_FIELDS[obj.kind];
+    const maps = fields ? fields.map((f) => obj.value[f]).filter(isObject) : [];
+    if (maps.length) out.push(`${KEYS}${obj.kind}\u0000${obj.namespace ?? ''}\u0000${obj.name}\u0000${maps.flatMap((m) => Object.keys(m)).join(KEYS)}`);
     // ExternalSecret and SealedSecret make a Secret; an ExternalSecret's may be named by spec.target.name
     if (obj.kind === 'ExternalSecret' || obj.kind === 'SealedSecret') {
       const target = getIn(obj.value, ['spec', 'target', 'name']);
@@ -55,13 +67,24 @@ const names = new Derived<string[], Names>({
   build: ([parts]) => {
     const set = new Set<string>();
     const kinds = new Set<string>();
+    // an object defined more than once (overlays, environments) holds every key any definition gives
+    const keys = new Map<string, Set<string>>();
     for (const part of parts) {
-      for (const key of part) {
-        set.add(key);
-        kinds.add(key.slice(0, key.indexOf('\u0000')));
+      for (const entry of part) {
+        if (entry.startsWith(KEYS)) {
+          const cut = entry.lastIndexOf('\u0000');
+          const id = entry.slice(KEYS.length, cut);
+          const known = keys.get(id) ?? new Set<string>();
+          for (const k of entry.slice(cut + 1).split(KEYS)) if (k) known.add(k);
+          keys.set(id, known);
+          continue;
+        }
+        set.add(entry);
+        kinds.add(entry.slice(0, entry.indexOf('\u0000')));
       }
     }
-    return { has: (kind, ns, name) => set.has(`${kind}\u0000${ns ?? ''}\u0000${name}`), kinds };
+    const id = (kind: string, ns: string | undefined, name: string) => `${kind}\u0000${ns ?? ''}\u0000${name}`;
+    return { has: (kind, ns, name) => set.has(id(kind, ns, name)), keys: (kind, ns, name) => keys.get(id(kind, ns, name)), kinds };
   },
 });
 
@@ -102,7 +125,13 @@ export const referenceExists = workspaceCheck({
             if (typeof name !== 'string' || !name || r.builtIn.includes(name)) continue;
             const kinds = r.kindField ? (isObject(ref) && typeof ref[r.kindField] === 'string' ? [ref[r.kindField] as string] : []) : p.targets;
             if (kinds.length === 0) continue;
-            if (kinds.some((k) => names.has(k, obj.namespace, name))) continue;
+            const found = kinds.find((k) => names.has(k, obj.namespace, name));
+            if (found) {
+              const key = r.key && isObject(ref) ? ref[r.key] : undefined;
+              const held = typeof key === 'string' ? names.keys(found, obj.namespace, name) : undefined;
+              if (held && typeof key === 'string' && !held.has(key)) findings.push(findingAt(w, h.path.concat(r.key!), `${obj.ref} reads key "${key}" of ${found} "${name}", which has no such key; the container will not start (CreateContainerConfigError).`));
+              continue;
+            }
             if (!r.kindField && !anyTarget && p.absentKinds === 'pass') continue;
             const at = typeof ref === 'string' ? h.path : h.path.concat(r.name);
             findings.push(findingAt(w, at, `${obj.ref} refers to ${r.kindField ? kinds[0] : p.what} "${name}", which no manifest defines${nsLabel(obj) || ' (in the same namespace)'}; ${p.kinds.includes('HorizontalPodAutoscaler') ? 'nothing is autoscaled' : 'it will not resolve when applied'}.`));
