@@ -96,3 +96,40 @@ export const envUnique = containerCheck({
     return out;
   },
 });
+
+/** What the API accepts as a port name (an IANA service name): 1 to 15 lower-case letters, digits and single inner dashes, at least one letter. */
+const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * Every container port is one the API accepts: a containerPort from 1 to 65535, a valid name, and no name used
+ * twice in the container (the API rejects the pod, so the rollout fails at apply time).
+ */
+export const containerPorts = containerCheck({
+  id: 'k8s.container-ports',
+  description: 'Every container port has a containerPort from 1 to 65535 and, when named, a valid name (at most 15 lower-case letters, digits and single inner dashes, with a letter) used once in the container.',
+  params: z.strictObject({}),
+  scope: () => ({ init: true }),
+  check: (ctx) => {
+    const ports = listField(ctx.c.value, 'ports');
+    if (ports === undefined) return undefined;
+    const out: RawFinding[] = [];
+    const seen = new Map<string, number>();
+    const who = `${describeContainer(ctx.c)} of ${ctx.obj.ref}`;
+    (ports ?? []).forEach((port, i) => {
+      if (!isObject(port)) return;
+      const n = port.containerPort;
+      if (n === undefined || n === null) out.push(containerFinding(ctx, ['ports', i], `${who}: ports[${i}] has no containerPort; the API rejects the pod.`));
+      else if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) out.push(containerFinding(ctx, ['ports', i, 'containerPort'], `${who}: containerPort ${JSON.stringify(n)} is not a port number from 1 to 65535; the API rejects the pod.`));
+      const name = port.name;
+      if (name === undefined || name === null) return;
+      if (typeof name !== 'string' || !PORT_NAME.test(name)) {
+        out.push(containerFinding(ctx, ['ports', i, 'name'], `${who}: port name ${JSON.stringify(name)} is not valid; a port name has at most 15 lower-case letters, digits and single inner dashes, with at least one letter.`));
+        return;
+      }
+      const first = seen.get(name);
+      if (first === undefined) seen.set(name, i);
+      else out.push(containerFinding(ctx, ['ports', i, 'name'], `${who} names two ports "${name}" (ports[${first}] and ports[${i}]); the API rejects the pod, and a Service targetPort "${name}" could not tell them apart.`));
+    });
+    return out;
+  },
+});

@@ -6,7 +6,7 @@ import { hostPort, podHostNamespace } from './hostAccess';
 import { imagePullPolicy, imageTag } from './images';
 import { networkPolicyCoverage, serviceReadiness } from './network';
 import { containerProbe, probesDistinct } from './probes';
-import { envUnique, probePort, selectorMatchesTemplate } from './consistency';
+import { containerPorts, envUnique, probePort, selectorMatchesTemplate } from './consistency';
 import { k8sField } from './field';
 import { adminBinding, rbacGrant } from './rbac';
 import { referenceExists } from './references';
@@ -48,6 +48,7 @@ export const k8sTemplates: AnyTemplate[] = [
   selectorMatchesTemplate,
   probePort,
   envUnique,
+  containerPorts,
   apiVersion,
   rbacGrant,
   adminBinding,

@@ -23,7 +23,7 @@ export const networkPolicyCoverage = workspaceCheck({
   id: 'k8s.networkpolicy-coverage',
   description: "Every workload's pods are selected by a NetworkPolicy in the same namespace (an empty podSelector selects every pod of the namespace), for each required direction.",
   params: z.strictObject({
-    kinds: z.array(z.enum(POD_KINDS)).default(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Rollout', 'Pod']),
+    kinds: z.array(z.enum(POD_KINDS)).default([...POD_KINDS]),
     policyTypes: z.array(z.enum(['Ingress', 'Egress'])).optional().describe('Directions that must each be restricted by a selecting policy (policyTypes, or Ingress plus Egress when a policy has egress rules); absent: any selecting policy counts.'),
   }),
   kinds: ['kubernetes'],

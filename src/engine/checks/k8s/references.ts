@@ -9,6 +9,7 @@ import { Derived, sameList } from '../derived';
 import { nsLabel } from './cluster';
 import { perObject, placedObjects } from './perObject';
 import { unlessUnread } from './unread';
+import { mapSelector, selectorMatches } from './selectors';
 
 const Ref = z.strictObject({
   from: z.enum(['object', 'pod', 'container']).default('object').describe('Where the path starts: the object, its pod spec, or each of its containers (init containers too).'),
@@ -17,6 +18,7 @@ const Ref = z.strictObject({
   kindField: z.string().optional().describe('A field of the reference naming the target kind (scaleTargetRef.kind); the target kinds are then that kind.'),
   builtIn: z.array(z.string()).default([]).describe('Names that always exist without a manifest (the default ServiceAccount of every namespace).'),
   key: z.string().optional().describe('A field of the reference naming a key of the target (configMapKeyRef.key): the target must hold that key when the manifests give its data.'),
+  governing: z.boolean().default(false).describe("The reference names a StatefulSet's governing Service: it must be headless (clusterIP None) and its selector must select the pod template labels."),
 });
 
 const Params = z.strictObject({
@@ -34,12 +36,16 @@ interface Names {
   /** The data keys of a ConfigMap or Secret the manifests write out; undefined when its content is not known. */
   keys(kind: string, ns: string | undefined, name: string): ReadonlySet<string> | undefined;
   kinds: Set<string>;
+  /** A Service's clusterIP and selector, as `[clusterIP, selector]` JSON; undefined when no manifest defines it. */
+  service(ns: string | undefined, name: string): string | undefined;
 }
 
 /** The maps that hold a ConfigMap's or a Secret's keys. */
 const DATA_FIELDS: Record<string, readonly string[]> = { ConfigMap: ['data', 'binaryData'], Secret: ['data', 'stringData'] };
 /** Marks a part's entry that lists an object's keys rather than naming it. */
 const KEYS = '\u0001';
+/** Marks a part's entry that gives a Service's clusterIP and selector. */
+const SERVICE = '\u0002';
 
 /** What a manifest defines: `kind\0namespace\0name` per object (an ExternalSecret or SealedSecret also defines its Secret). */
 function definedIn(file: ParsedFile): string[] {
@@ -50,6 +56,8 @@ function definedIn(file: ParsedFile): string[] {
     const fields = DATA_FIELDS[obj.kind];
     const maps = fields ? fields.map((f) => obj.value[f]).filter(isObject) : [];
     if (maps.length) out.push(`${KEYS}${obj.kind}\u0000${obj.namespace ?? ''}\u0000${obj.name}\u0000${maps.flatMap((m) => Object.keys(m)).join(KEYS)}`);
+    // a Service's clusterIP and selector, which a StatefulSet's governing Service is judged by
+    if (obj.kind === 'Service') out.push(`${SERVICE}${obj.namespace ?? ''}\u0000${obj.name}\u0000${JSON.stringify([getIn(obj.value, ['spec', 'clusterIP']) ?? null, getIn(obj.value, ['spec', 'selector']) ?? null])}`);
     // ExternalSecret and SealedSecret make a Secret; an ExternalSecret's may be named by spec.target.name
     if (obj.kind === 'ExternalSecret' || obj.kind === 'SealedSecret') {
       const target = getIn(obj.value, ['spec', 'target', 'name']);
@@ -69,8 +77,14 @@ const names = new Derived<string[], Names>({
     const kinds = new Set<string>();
     // an object defined more than once (overlays, environments) holds every key any definition gives
     const keys = new Map<string, Set<string>>();
+    const services = new Map<string, string>();
     for (const part of parts) {
       for (const entry of part) {
+        if (entry.startsWith(SERVICE)) {
+          const cut = entry.indexOf('\u0000', entry.indexOf('\u0000') + 1);
+          services.set(entry.slice(SERVICE.length, cut), entry.slice(cut + 1));
+          continue;
+        }
         if (entry.startsWith(KEYS)) {
           const cut = entry.lastIndexOf('\u0000');
           const id = entry.slice(KEYS.length, cut);
@@ -84,9 +98,20 @@ const names = new Derived<string[], Names>({
       }
     }
     const id = (kind: string, ns: string | undefined, name: string) => `${kind}\u0000${ns ?? ''}\u0000${name}`;
-    return { has: (kind, ns, name) => set.has(id(kind, ns, name)), keys: (kind, ns, name) => keys.get(id(kind, ns, name)), kinds };
+    return { has: (kind, ns, name) => set.has(id(kind, ns, name)), keys: (kind, ns, name) => keys.get(id(kind, ns, name)), kinds, service: (ns, name) => services.get(`${ns ?? ''}\u0000${name}`) };
   },
 });
+
+/** What keeps a Service from governing a StatefulSet's pods: not headless, or a selector that misses the pod labels. */
+function governingProblem(service: string | undefined, podLabels: Readonly<Record<string, string>>): string | undefined {
+  if (service === undefined) return undefined;
+  const [clusterIP, selector] = JSON.parse(service) as [unknown, unknown];
+  if (clusterIP !== 'None') return clusterIP === undefined || clusterIP === null ? 'is not headless (set clusterIP: None)' : `is not headless (clusterIP ${JSON.stringify(clusterIP)}, not None)`;
+  const sel = mapSelector(selector);
+  if (sel === undefined) return undefined;
+  if (sel === null) return 'has no selector, so no endpoints are made for the pods';
+  return selectorMatches(sel, podLabels) ? undefined : 'does not select the pod template labels';
+}
 
 /**
  * Every reference of an object to another object by name (an HPA's scaleTargetRef, an Ingress backend,
@@ -130,6 +155,10 @@ export const referenceExists = workspaceCheck({
               const key = r.key && isObject(ref) ? ref[r.key] : undefined;
               const held = typeof key === 'string' ? names.keys(found, obj.namespace, name) : undefined;
               if (held && typeof key === 'string' && !held.has(key)) findings.push(findingAt(w, h.path.concat(r.key!), `${obj.ref} reads key "${key}" of ${found} "${name}", which has no such key; the container will not start (CreateContainerConfigError).`));
+              if (r.governing && found === 'Service') {
+                const problem = governingProblem(names.service(obj.namespace, name), obj.podLabels);
+                if (problem) findings.push(findingAt(w, typeof ref === 'string' ? h.path : h.path.concat(r.name), `${obj.ref} is governed by Service "${name}", which ${problem}; its pods get no stable DNS names (${obj.name}-0.${name}).`));
+              }
               continue;
             }
             if (!r.kindField && !anyTarget && p.absentKinds === 'pass') continue;
