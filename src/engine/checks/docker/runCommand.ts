@@ -4,6 +4,7 @@ import { fileCheck, passOrFail, type CheckOutput } from '../template';
 import type { ShellCommand } from './shell';
 import { program, type CommandProgram } from './shellProgram';
 import { dockerContext, dockerFinding, flags, properties, stageChain, type DockerContext } from './util';
+import { setOnlyElsewhere } from './variablesElsewhere';
 import { envRule, envViolation, joined, matchCommand, messageOf, NO_ENV, Params, re, rulesOf, violation, type CommandRule, type RulesByProgram } from './runCommandRules';
 
 /** Names of variables set by ENV or ARG (with a value) in the stages the given stage builds on, up to `before`. */
@@ -123,9 +124,10 @@ class Judgement {
       const m = matchCommand(rule, cmd, p);
       if (!m) continue;
       this.applicable = true;
-      const bad = violation(rule, m, params);
+      const bad = violation(rule, m, params, () => setOnlyElsewhere(ctx, stage, ins, ctx.commands(ins)));
       if (!bad || excused(ctx, rule, ins, stage, cmd, ctx.commands(ins), params)) continue;
-      const f = dockerFinding(ctx, ctx.index.range(bad.at.start, bad.end.end), messageOf(rule, m.cmd.words[m.at].value, m.sub?.value, bad.at.value), stage);
+      const message = bad.empty ? emptyMessage(m.cmd.words[m.at].value, m.sub?.value, bad.at.value, bad.empty) : messageOf(rule, m.cmd.words[m.at].value, m.sub?.value, bad.at.value);
+      const f = dockerFinding(ctx, ctx.index.range(bad.at.start, bad.end.end), message, stage);
       // after the last word of the command (`install` of `dnf module install`)
       if (rule.fix && rule.require) f.data = { ...f.data, insert: rule.fix, after: (m.sub ?? m.cmd.words[m.at]).value.replace(/^.* /, '') };
       this.findings.push(f);
@@ -135,6 +137,12 @@ class Judgement {
   output(): CheckOutput | undefined {
     return !this.params.onlyWhenUsed || this.applicable || this.findings.length > 0 ? passOrFail(this.findings) : undefined;
   }
+}
+
+/** A pin through variables that are empty where the command runs (set only in another stage). */
+function emptyMessage(program: string, sub: string | undefined, word: string, names: readonly string[]): string {
+  const vars = names.map((n) => `$${n}`).join(', ');
+  return `${sub === undefined ? program : `${program} ${sub}`} installs ${word}, but ${vars} ${names.length > 1 ? 'are' : 'is'} empty in this RUN: the Dockerfile sets ${names.length > 1 ? 'them' : 'it'} only in another stage, before FROM or after this RUN. Declare ${names.map((n) => `ARG ${n}`).join(', ')} (or ENV) in this stage so the version applies.`;
 }
 
 /** The exceptions of a rule: a cleanup later in the RUN, a variable set, a cache mount on the cache's folder. */

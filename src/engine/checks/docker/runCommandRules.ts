@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { ShellCommand, Word } from './shell';
 import { argumentsAfter, subcommand, type CommandProgram } from './shellProgram';
-import type { RunIndex } from './util';
+import { substitute, type RunIndex } from './util';
 import { optionAt, optionLevel, optionValue } from './runOptions';
 
 const Command = z.strictObject({
@@ -149,7 +149,7 @@ export function joined(words: readonly Word[], from: number): string {
 }
 
 /** What is wrong with a matched command under a rule: the word to point at, or undefined when nothing is. */
-export function violation(rule: CommandRule, m: Match, params: object): { at: Word; end: Word } | undefined {
+export function violation(rule: CommandRule, m: Match, params: object, emptyHere?: () => ReadonlySet<string>): { at: Word; end: Word; empty?: string[] } | undefined {
   const head = m.cmd.words[m.at];
   const last = m.sub ?? head;
   if (rule.forbid) {
@@ -163,8 +163,19 @@ export function violation(rule: CommandRule, m: Match, params: object): { at: Wo
     const pin = re(params, rule.pinned);
     const skip = rule.notPackages ? re(params, rule.notPackages) : undefined;
     for (const w of packageOperands(m.args, rule.valueOptions, rule.operandsEnd)) {
-      if (w.value.includes('$') || skip?.test(w.value) || pin.test(w.value)) continue;
-      return { at: w, end: w };
+      let v = w.value;
+      let empty: string[] | undefined;
+      if (v.includes('$')) {
+        // a variable is judged only when it is certainly empty here (set only in another stage): as nothing
+        const e = emptyHere?.();
+        if (!e || e.size === 0) continue;
+        const r = substitute(v, Object.fromEntries([...e].map((n) => [n, ''])));
+        if (r.value === v || r.value.includes('$') || r.value === '') continue;
+        empty = [...e].filter((n) => v.includes(`$${n}`) || v.includes(`\${${n}`));
+        v = r.value;
+      }
+      if (skip?.test(v) || pin.test(v)) continue;
+      return empty ? { at: w, end: w, empty } : { at: w, end: w };
     }
     return undefined;
   }
