@@ -29,6 +29,7 @@ export const NOT_ALIASED: Readonly<Record<string, string>> = {
   'checkov:CKV_K8S_44': 'A Service named tiller: it comes with the Tiller Deployment, whose image k8s.images.known-risky flags.',
   'checkov:CKV_K8S_45': 'Tiller reachable only from localhost (its command-line flags); Tiller itself is flagged by k8s.images.known-risky.',
   'hadolint:DL3058': 'Labels a user\'s label schema declares as email addresses; no pre-defined OCI label is one (authors is free text).',
+  'kube-score:pod-topology-spread-constraints': 'It checks that the topologySpreadConstraints a pod sets are well formed (labelSelector, topologyKey, maxSkew, minDomains, whenUnsatisfiable) and passes a pod without any, which is not the spreading k8s.replicas.spread asks of multi-replica workloads.',
   'kube-linter:restart-policy': 'It asks workloads for restartPolicy Always or OnFailure (the low-impact row of 2c); k8s.job.restart-policy covers Jobs and CronJobs.',
 };
 

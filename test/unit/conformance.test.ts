@@ -106,6 +106,19 @@ export const CONCEPT_RULES: Readonly<Record<string, string>> = {
   'k8s.host-process': 'k8s.pod-security.host-process',
   'k8s.instance-label': 'k8s.labels.instance-matches-name',
   'k8s.configmap-secrets': 'k8s.secrets.secret-ref',
+  // kube-score's fixtures (test/fixtures/conformance-extra/kube-score)
+  'k8s.service-readiness': 'k8s.probes.service-readiness',
+  'k8s.probes-identical': 'k8s.probes.distinct',
+  'k8s.requests-equal-limits': 'k8s.resources.requests-equal-limits',
+  'k8s.ephemeral-storage-request': 'k8s.resources.requests.ephemeral-storage',
+  'k8s.ephemeral-storage-limit': 'k8s.resources.limits.ephemeral-storage',
+  'k8s.high-uid': 'k8s.pod-security.high-uid',
+  'k8s.seccomp': 'k8s.pod-security.seccomp',
+  'k8s.hpa-no-fixed-replicas': 'k8s.hpa.no-fixed-replicas',
+  'k8s.statefulset-service': 'k8s.statefulset.service-exists',
+  'k8s.pdb-policy': 'k8s.pdb.policy',
+  'k8s.cronjob-deadline': 'k8s.cronjob.starting-deadline',
+  'k8s.cronjob-restart-policy': 'k8s.job.restart-policy',
 };
 
 /** Concepts deliberately not covered, and why. */
@@ -143,6 +156,14 @@ export const CONTESTED: Readonly<Record<string, { expect: 'pass' | 'fail'; follo
     ]),
   ),
   'polaris/rolebindingRolePodExecAttach/success.role_binding_cluster_role_binding.yaml': { expect: 'fail', follows: 'kube-linter' },
+  'kube-score/pod-probes/pod-probes-on-different-containers.yaml#object:Pod/pod-test-1': { expect: 'fail', follows: 'Polaris' },
+  'kube-score/container-security-context-user-group-id/pod-security-context-low-group-id.yaml': { expect: 'pass', follows: 'checkov' },
+  'kube-score/container-seccomp-profile/pod-seccomp-annotated.yaml': { expect: 'fail', follows: 'checkov' },
+  'kube-score/container-seccomp-profile/pod-seccomp-annotated-annotation-optional.yaml': { expect: 'fail', follows: 'checkov' },
+  'kube-score/statefulset-has-host-podantiaffinity/statefulset-host-antiaffinity-undefined-replicas.yaml': { expect: 'pass', follows: 'kube-linter' },
+  'kube-score/deployment-replicas/service-target-deployment.yaml#object:Deployment/deployment-test-1': { expect: 'fail', follows: 'kube-linter' },
+  'kube-score/horizontalpodautoscaler-replicas/hpa-min-replicas-ok.yaml#object:HorizontalPodAutoscaler/php-apache': { expect: 'fail', follows: 'kube-linter' },
+  'kube-score/ingress-targets-service/ingress_issue363.yaml#object:Ingress/app-ingress': { expect: 'pass', follows: 'kube-linter' },
 };
 
 function readLabels(root: string): Label[] {
