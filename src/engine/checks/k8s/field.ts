@@ -28,6 +28,9 @@ const Params = z.strictObject({
   target: z.enum(['container', 'pod', 'object']).describe('Where the path starts: each container, each pod spec, or each object of the kinds.'),
   kinds: z.array(z.string()).optional().describe('Object kinds to judge (default: every workload for container/pod, every object for object).'),
   path: z.array(z.union([z.string(), z.number()])).min(1).describe('Path under the target; "*" visits every item of a list or value of a map.'),
+  alsoPaths: z.array(z.array(z.union([z.string(), z.number()])).min(1)).optional().describe('More paths under the target judged by the same condition (env secretKeyRef and envFrom secretRef); only with unset: pass.'),
+  skipPods: z.strictObject({ path: z.array(z.string()).min(1), oneOf: z.array(Scalar).min(1) }).optional().describe('Container/pod target: pods whose spec has one of these values at this path pass unjudged (hostUsers: false, a user namespace, for UID rules).'),
+  skipObjects: z.array(z.strictObject({ kind: z.string(), name: z.string(), namespace: z.string().optional() })).optional().describe('Object target: objects the cluster creates itself (the default ServiceAccount), by kind, name and, when given, namespace; they pass unjudged.'),
   podPath: z.array(z.string()).optional().describe('Container target only: a path under the pod spec whose value applies when the container leaves the field unset (e.g. securityContext.runAsUser).'),
   must: Must,
   unset: z.enum(['pass', 'fail']).default('pass').describe('What a field that is not set counts as.'),
@@ -221,6 +224,14 @@ function judge<C>(hits: Hit[], p: Params, target: Target<C>, c: C, root?: Json):
   return out;
 }
 
+/** The hits of the path and of the further paths (alsoPaths) under a target. */
+function hitsOf(root: Json | undefined, p: Params): Hit[] {
+  if (!p.alsoPaths) return walk(root, p.path);
+  const out: Hit[] = [];
+  for (const path of [p.path, ...p.alsoPaths]) walk(root, path, TOP, out);
+  return out;
+}
+
 /** The kinds an item judges, as a set made once per params object (which keeps its identity). */
 const kindSets = new WeakMap<Params, ReadonlySet<string> | undefined>();
 function kindsOf(p: Params): ReadonlySet<string> | undefined {
@@ -241,11 +252,14 @@ export const k8sField = fileCheck({
   kinds: ['kubernetes'],
   run: (file, p) => {
     const kinds = kindsOf(p);
+    const skipPod = (podSpec: Json | undefined): boolean => !!p.skipPods && walk(podSpec, p.skipPods.path).some((h) => p.skipPods!.oneOf.includes(h.value as string | number | boolean));
     if (p.target === 'container') {
-      return forEachContainer(file, { init: p.includeInit, skipBatch: p.skipBatch }, (ctx) => (kinds && !kinds.has(ctx.obj.kind) ? undefined : judge(walk(ctx.c.value, p.path), p, CONTAINER, ctx)));
+      return forEachContainer(file, { init: p.includeInit, skipBatch: p.skipBatch }, (ctx) =>
+        kinds && !kinds.has(ctx.obj.kind) ? undefined : p.skipPods && skipPod(ctx.obj.podSpec) ? NONE : judge(hitsOf(ctx.c.value, p), p, CONTAINER, ctx),
+      );
     }
     if (p.target === 'pod') {
-      return forEachPod(file, (ctx, podSpec) => (kinds && !kinds.has(ctx.obj.kind) ? undefined : judge(walk(podSpec, p.path), p, POD, ctx)), { skipBatch: p.skipBatch });
+      return forEachPod(file, (ctx, podSpec) => (kinds && !kinds.has(ctx.obj.kind) ? undefined : p.skipPods && skipPod(podSpec) ? NONE : judge(hitsOf(podSpec, p), p, POD, ctx)), { skipBatch: p.skipBatch });
     }
     const model = k8sModel(file);
     if (!model) return undefined;
@@ -254,8 +268,9 @@ export const k8sField = fileCheck({
     for (const obj of model.objects) {
       if (obj.malformed || (kinds && !kinds.has(obj.kind))) continue;
       judged = true;
+      if (p.skipObjects?.some((o) => o.kind === obj.kind && o.name === obj.name && (o.namespace === undefined || o.namespace === (obj.namespace ?? o.namespace)))) continue;
       const ctx: Ctx = { file: file as K8sFile, model, obj };
-      for (const f of judge(walk(obj.value, p.path), p, OBJECT, ctx, obj.value)) findings.push(f);
+      for (const f of judge(hitsOf(obj.value, p), p, OBJECT, ctx, obj.value)) findings.push(f);
     }
     return judged ? { findings } : undefined;
   },

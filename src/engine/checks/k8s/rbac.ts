@@ -7,6 +7,39 @@ import { findingAt, k8sModel, mapField, type K8sFile } from './common';
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
+const GrantOnly = z.strictObject({
+  verbs: z.array(z.string()).min(1).describe('Verbs (any of them).'),
+  resources: z.array(z.string()).min(1).describe('Resources they matter on (with subresource, e.g. certificatesigningrequests/approval).'),
+  apiGroups: z.array(z.string()).optional().describe('API groups of those resources ("" is the core group); absent: any group.'),
+});
+/** One forbidden grant: verbs on resources, optionally only when the same role also grants `with` (an operation that needs both). */
+const Grant = GrantOnly.extend({
+  with: GrantOnly.optional().describe('The grant counts only when the same role also grants this (approving a certificate request needs update on certificatesigningrequests/approval and approve on signers).'),
+});
+type GrantOnly = z.infer<typeof GrantOnly>;
+
+/** The verbs and resources of `g` that a rule grants (a `*` grants everything it stands for), or undefined. */
+function granted(rule: Record<string, unknown>, g: { verbs: string[]; resources?: string[]; apiGroups?: string[] }): { verbs: string[]; resources: string[] } | undefined {
+  const verbs = strings(rule.verbs);
+  const resources = strings(rule.resources);
+  const groups = strings(rule.apiGroups);
+  if (rule.nonResourceURLs !== undefined && resources.length === 0) return undefined;
+  const grantedVerbs = verbs.includes('*') ? g.verbs : g.verbs.filter((v) => verbs.includes(v));
+  if (grantedVerbs.length === 0) return undefined;
+  if (g.apiGroups && !groups.includes('*') && !g.apiGroups.some((x) => groups.includes(x))) return undefined;
+  if (!g.resources) return { verbs: grantedVerbs, resources };
+  const grantedRes = resources.includes('*')
+    ? g.resources
+    : g.resources.filter((r) => {
+        const [top, sub] = r.split('/');
+        if (sub === '*') return resources.some((x) => x === top || x.startsWith(`${top}/`));
+        return resources.includes(r) || resources.includes(`${top}/*`) || (sub !== undefined && resources.includes(`*/${sub}`));
+      });
+  return grantedRes.length ? { verbs: grantedVerbs, resources: grantedRes } : undefined;
+}
+
+const grantsAny = (rules: unknown[], g: GrantOnly): boolean => rules.some((r) => isObject(r) && granted(r, g) !== undefined);
+
 /**
  * A Role or ClusterRole rule does not grant the given verbs on the given resources (a `*` in the rule
  * grants everything it stands for), or, with `wildcard`, uses no `*` at all. Names matching `exemptNames`
@@ -19,6 +52,7 @@ export const rbacGrant = fileCheck({
     verbs: z.array(z.string()).default([]).describe('Verbs that must not be granted (any of them).'),
     resources: z.array(z.string()).optional().describe('Resources (with subresource, e.g. pods/exec) they must not be granted on; absent: any resource.'),
     apiGroups: z.array(z.string()).optional().describe('API groups of those resources ("" is the core group); absent: any group.'),
+    grants: z.array(Grant).optional().describe('Instead of verbs × resources: each verb paired with the resources it matters on (bind and escalate on roles, impersonate on users, groups and service accounts); a rule is reported for each grant it gives.'),
     wildcard: z.boolean().default(false).describe('Instead: flag any * in apiGroups, resources or verbs.'),
     exemptNames: z.string().default('^(system:|gce:|eks:|cluster-admin$|admin$|edit$)').describe('Regular expression of role names that pass unjudged: the built-in and cloud-provider roles.'),
   }),
@@ -38,25 +72,24 @@ export const rbacGrant = fileCheck({
       const ctx = { file: file as K8sFile, model, obj };
       (rules ?? []).forEach((rule, i) => {
         if (!isObject(rule)) return;
-        const verbs = strings(rule.verbs);
-        const resources = strings(rule.resources);
-        const groups = strings(rule.apiGroups);
         const at = obj.base.concat('rules', i);
         if (p.wildcard) {
           const where = (['apiGroups', 'resources', 'verbs'] as const).filter((k) => strings(rule[k]).includes('*'));
           if (where.length) findings.push(findingAt(ctx, at.concat(where[0]), `${obj.ref}: rule ${i + 1} uses * in ${where.join(' and ')}; it grants every current and future ${where.includes('verbs') ? 'verb' : 'resource'}. List what the workload needs.`));
           return;
         }
-        if (rule.nonResourceURLs !== undefined && resources.length === 0) return;
-        const grantedVerbs = verbs.includes('*') ? p.verbs : p.verbs.filter((v) => verbs.includes(v));
-        if (grantedVerbs.length === 0) return;
-        const groupOk = !p.apiGroups || groups.includes('*') || p.apiGroups.some((g) => groups.includes(g));
-        if (!groupOk) return;
-        const grantedRes = p.resources ? (resources.includes('*') ? p.resources : p.resources.filter((r) => resources.includes(r) || resources.includes(`${r.split('/')[0]}/*`))) : resources;
-        if (p.resources && grantedRes.length === 0) return;
+        // each grant's verbs on its own resources (a verb on a resource it does not matter on grants nothing)
+        const pairs: { verbs: string[]; resources: string[] }[] = [];
+        for (const g of p.grants ?? [{ verbs: p.verbs, resources: p.resources, apiGroups: p.apiGroups }]) {
+          if ('with' in g && g.with && !grantsAny(rules ?? [], g.with)) continue;
+          const hit = granted(rule, g);
+          if (hit) pairs.push(hit);
+        }
+        if (pairs.length === 0) return;
         const names = strings(rule.resourceNames);
         const scope = names.length ? ` (only ${names.join(', ')})` : '';
-        findings.push(findingAt(ctx, at.concat('verbs'), `${obj.ref}: rule ${i + 1} grants ${grantedVerbs.join(', ')}${grantedRes.length ? ` on ${grantedRes.join(', ')}` : ''}${scope}${obj.kind === 'ClusterRole' ? ' across the cluster' : ''}.`));
+        const what = pairs.map((h) => `${h.verbs.join(', ')}${h.resources.length ? ` on ${h.resources.join(', ')}` : ''}`).join('; ');
+        findings.push(findingAt(ctx, at.concat('verbs'), `${obj.ref}: rule ${i + 1} grants ${what}${scope}${obj.kind === 'ClusterRole' ? ' across the cluster' : ''}.`));
       });
     }
     return judged ? { findings } : undefined;
