@@ -119,6 +119,12 @@ export const CONCEPT_RULES: Readonly<Record<string, string>> = {
   'k8s.pdb-policy': 'k8s.pdb.policy',
   'k8s.cronjob-deadline': 'k8s.cronjob.starting-deadline',
   'k8s.cronjob-restart-policy': 'k8s.job.restart-policy',
+  // checkov's fixtures (test/fixtures/conformance-extra/checkov)
+  'k8s.rbac-cluster-control': 'k8s.rbac.no-cluster-control',
+  'k8s.rbac-escalation-verbs': 'k8s.rbac.no-escalation-verbs',
+  'k8s.rbac-default-account-binding': 'k8s.rbac.no-default-account-binding',
+  'k8s.known-risky-images': 'k8s.images.known-risky',
+  'k8s.git-sync-command': 'k8s.images.git-sync-command',
 };
 
 /** Concepts deliberately not covered, and why. */
@@ -164,6 +170,14 @@ export const CONTESTED: Readonly<Record<string, { expect: 'pass' | 'fail'; follo
   'kube-score/deployment-replicas/service-target-deployment.yaml#object:Deployment/deployment-test-1': { expect: 'fail', follows: 'kube-linter' },
   'kube-score/horizontalpodautoscaler-replicas/hpa-min-replicas-ok.yaml#object:HorizontalPodAutoscaler/php-apache': { expect: 'fail', follows: 'kube-linter' },
   'kube-score/ingress-targets-service/ingress_issue363.yaml#object:Ingress/app-ingress': { expect: 'pass', follows: 'kube-linter' },
+  'checkov/DropCapabilities/pod-drop-NET_RAW-capabilities-PASSED.yaml': { expect: 'fail', follows: 'checkov' },
+  'checkov/RbacBindRoleBindings/role-passed-2.yaml': { expect: 'fail', follows: 'checkov' },
+  'checkov/RbacEscalateRoles/role-passed-2.yaml': { expect: 'fail', follows: 'checkov' },
+  'checkov/DefaultNamespace/nginx-statefulset-FAILED.yaml#object:Service/nginx': { expect: 'pass', follows: 'checkov' },
+  'checkov/DefaultNamespace/nginx-statefulset-FAILED.yaml#object:StatefulSet/web': { expect: 'pass', follows: 'checkov' },
+  ...Object.fromEntries(
+    ['cronjob-seccomp-PASSED.yaml', 'pod-seccomp-PASSED.yaml', 'pod-seccomp-PASSED2.yaml', 'pod-seccomp-PASSED6.yaml'].map((f) => [`checkov/Seccomp/${f}`, { expect: 'fail', follows: 'kube-score' }]),
+  ),
 };
 
 function readLabels(root: string): Label[] {
