@@ -90,8 +90,8 @@ export function nsLabel(obj: K8sObject): string {
   return shown ? ` in namespace ${shown}` : '';
 }
 
-/** Objects that cover workloads (selectors, scale targets): what coverage checks look up. */
-const COVER_KINDS = new Set(['PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject', 'NetworkPolicy', 'Service']);
+/** Objects that cover workloads (selectors, scale targets), and roles that bindings name: what cross-object checks look up. */
+const COVER_KINDS = new Set(['PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject', 'NetworkPolicy', 'Service', 'Role', 'ClusterRole']);
 
 /**
  * What a manifest contributes to the facts coverage checks share: the source and position of each covering

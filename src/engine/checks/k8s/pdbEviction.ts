@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import type { RawFinding } from '../../model';
 import { getIn } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import { mapField, replicasOf } from './common';
 import { objectFinding, type Cluster, type Placed, workloadCoverage } from './cluster';
-import { describeSelector, labelSelector, sameNamespace, selectorMatches, type Selector } from './selectors';
+import { describeSelector, LabelStats, labelSelector, SelectorIndex, type Selector } from './selectors';
 import { resolveIntOrPercent } from './strategy';
 
 const KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout', 'ReplicaSet'] as const;
@@ -20,13 +21,6 @@ function podLabelsOf(w: Placed): Readonly<Record<string, string>> {
   return out;
 }
 
-/** The workloads of the given kinds a PDB selects (same namespace, selector matched as above). */
-function selected(c: Cluster, pdb: Placed, sel: Selector, kinds: ReadonlySet<string>): Placed[] {
-  // policy/v1: an empty selector selects every pod of the namespace; policy/v1beta1: none
-  if (sel.reqs.length === 0 && pdb.obj.apiVersion === 'policy/v1beta1') return [];
-  return c.workloads.filter((w) => kinds.has(w.obj.kind) && sameNamespace(w.obj.namespace, pdb.obj.namespace) && selectorMatches(sel, podLabelsOf(w)));
-}
-
 /** A value of minAvailable or maxUnavailable as written, for messages. */
 const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -34,7 +28,8 @@ const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
  * Every PodDisruptionBudget allows at least one voluntary eviction. On its own: maxUnavailable 0 (or 0%) and minAvailable
  * 100% never allow one. Against what it selects: minAvailable at or above the replicas of a workload it covers (its
  * autoscaler's minimum when one scales it) leaves no pod to evict at that count. Either way node drains and cluster
- * upgrades wait forever.
+ * upgrades wait forever. The second is judged from each workload (its replicas are its own, the PDBs and autoscalers
+ * the shared facts), so an edit of a workload is judged again without rebuilding those facts.
  */
 export const pdbEviction = workspaceCheck({
   id: 'k8s.pdb-eviction',
@@ -44,33 +39,60 @@ export const pdbEviction = workspaceCheck({
   }),
   kinds: ['kubernetes'],
   run: workloadCoverage({
-    kinds: () => ['PodDisruptionBudget'],
-    index: (_c, p) => new Set<string>(p.kinds),
-    judge: (pdb, kinds, c, _p, findings) => {
-      const spec = mapField(pdb.obj.value, 'spec');
-      if (pdb.obj.malformed || !spec) return false;
-      const maxU = spec.maxUnavailable;
-      const minA = spec.minAvailable;
-      const sel = labelSelector(spec.selector);
-      const what = sel ? ` (${describeSelector(sel)})` : '';
-      if (maxU !== undefined && maxU !== null && resolveIntOrPercent(maxU, 100, true) === 0) {
-        findings.push(objectFinding(pdb, `${pdb.obj.ref}${what} sets maxUnavailable ${shown(maxU)}: it allows no voluntary eviction, so node drains and cluster upgrades will hang.`, pdb.obj.base.concat('spec', 'maxUnavailable')));
-        return true;
+    kinds: (p) => ['PodDisruptionBudget', ...p.kinds],
+    index: (c) => {
+      // the labels PDBs are matched against, a template-less workload's selector labels included
+      const stats = new LabelStats();
+      for (const w of c.workloads) stats.add(podLabelsOf(w));
+      const index = new SelectorIndex<{ pdb: Placed; sel: Selector }>(stats);
+      for (const pdb of c.ofKind('PodDisruptionBudget')) {
+        const sel = labelSelector(getIn(pdb.obj.value, ['spec', 'selector']));
+        // policy/v1: an empty selector selects every pod of the namespace; policy/v1beta1: none
+        if (sel) index.add(pdb.obj.namespace, sel, { pdb, sel }, pdb.obj.apiVersion !== 'policy/v1beta1');
       }
-      if (minA === undefined || minA === null) return true;
-      if (typeof minA === 'string' && /^\s*\d+%\s*$/.test(minA) && parseInt(minA, 10) >= 100) {
-        findings.push(objectFinding(pdb, `${pdb.obj.ref}${what} sets minAvailable ${minA}: it allows no voluntary eviction, so node drains and cluster upgrades will hang.`, pdb.obj.base.concat('spec', 'minAvailable')));
-        return true;
-      }
-      if (!sel) return true;
-      for (const w of selected(c, pdb, sel, kinds)) {
-        const replicas = replicasOf(w.obj);
-        const n = c.autoscalerFor(w.obj)?.min ?? (typeof replicas === 'number' ? replicas : undefined);
-        if (n === undefined || n <= 0) continue;
-        const need = resolveIntOrPercent(minA, n, true);
-        if (need !== undefined && need >= n) findings.push(objectFinding(pdb, `${pdb.obj.ref}${what} covers ${w.obj.ref} but allows no voluntary eviction at ${n} replica${n === 1 ? '' : 's'} (minAvailable ${shown(minA)}); node drains and cluster upgrades will hang.`, pdb.obj.base.concat('spec', 'minAvailable')));
-      }
-      return true;
+      return index;
     },
+    judge: (w, index, c, _p, findings) => (w.obj.kind === 'PodDisruptionBudget' ? judgeBudget(w, findings) : judgeCovered(w, index, c, findings)),
   }),
 });
+
+/** A PDB that allows no eviction whatever it selects; returns whether it was judged. */
+function judgeBudget(pdb: Placed, findings: RawFinding[]): boolean {
+  const spec = mapField(pdb.obj.value, 'spec');
+  if (pdb.obj.malformed || !spec) return false;
+  const what = describe(spec);
+  const maxU = spec.maxUnavailable;
+  const minA = spec.minAvailable;
+  if (maxU !== undefined && maxU !== null && resolveIntOrPercent(maxU, 100, true) === 0) {
+    findings.push(objectFinding(pdb, `${pdb.obj.ref}${what} sets maxUnavailable ${shown(maxU)}: it allows no voluntary eviction, so node drains and cluster upgrades will hang.`, pdb.obj.base.concat('spec', 'maxUnavailable')));
+  } else if (typeof minA === 'string' && /^\s*\d+%\s*$/.test(minA) && parseInt(minA, 10) >= 100) {
+    findings.push(objectFinding(pdb, `${pdb.obj.ref}${what} sets minAvailable ${minA}: it allows no voluntary eviction, so node drains and cluster upgrades will hang.`, pdb.obj.base.concat('spec', 'minAvailable')));
+  }
+  return true;
+}
+
+/** The PDBs covering a workload whose minAvailable leaves no pod to evict at its replica count; returns whether one covers it. */
+function judgeCovered(w: Placed, index: SelectorIndex<{ pdb: Placed; sel: Selector }>, c: Cluster, findings: RawFinding[]): boolean {
+  if (w.obj.malformed) return false;
+  const covering = index.match(w.obj.namespace, podLabelsOf(w));
+  if (covering.length === 0) return false;
+  const replicas = replicasOf(w.obj);
+  const n = c.autoscalerFor(w.obj)?.min ?? (typeof replicas === 'number' ? replicas : undefined);
+  if (n === undefined || n <= 0) return true;
+  for (const { pdb } of covering) {
+    const spec = mapField(pdb.obj.value, 'spec');
+    const minA = spec?.minAvailable;
+    // an absolute block (maxUnavailable 0, minAvailable 100%) is the PDB's own finding
+    if (!spec || minA === undefined || minA === null || (spec.maxUnavailable !== undefined && spec.maxUnavailable !== null)) continue;
+    if (typeof minA === 'string' && /^\s*\d+%\s*$/.test(minA) && parseInt(minA, 10) >= 100) continue;
+    const need = resolveIntOrPercent(minA, n, true);
+    if (need !== undefined && need >= n) findings.push(objectFinding(pdb, `${pdb.obj.ref}${describe(spec)} covers ${w.obj.ref} but allows no voluntary eviction at ${n} replica${n === 1 ? '' : 's'} (minAvailable ${shown(minA)}); node drains and cluster upgrades will hang.`, pdb.obj.base.concat('spec', 'minAvailable')));
+  }
+  return true;
+}
+
+/** A PDB's selector for messages: ` (app=api)`, or nothing. */
+function describe(spec: Record<string, unknown>): string {
+  const sel = labelSelector(spec.selector);
+  return sel ? ` (${describeSelector(sel)})` : '';
+}
