@@ -18,6 +18,8 @@ export const imageTag = containerCheck({
     const ref = parseImage(image);
     const who = `${describeContainer(ctx.c)} of ${ctx.obj.ref}`;
     if (hasDigest(ref)) return [];
+    // a digest that is not one (`@sha256:123456`) and no tag: nothing pins it, and the reference is rejected at pull time
+    if (ref.digest !== undefined && !ref.tag) return [containerFinding(ctx, ['image'], `${who}: image "${image}" has a digest that is not a valid one (an algorithm, a colon and at least 32 hex digits, e.g. @sha256: and 64 digits); the pull fails.`)];
     if (p.requireDigest) return [containerFinding(ctx, ['image'], `${who}: image "${image}" is not pinned by digest (@sha256:…).`)];
     if (ref.tag === undefined || ref.tag === '') return [containerFinding(ctx, ['image'], `${who}: image "${image}" has no tag, so it pulls :latest; pin a version tag or a digest.`)];
     const forbidden = p.forbiddenTags.map((t) => t.toLowerCase());
