@@ -20,12 +20,15 @@ export const securityContextFlag = containerCheck({
   check: (ctx, p) => {
     const sc = mapField(ctx.c.value, 'securityContext');
     if (sc === undefined) return undefined;
-    // a privileged container escalates whatever this says, and Kubernetes rejects allowPrivilegeEscalation: false
-    // beside privileged: true: that container is k8s.pod-security.privileged's finding
-    if (p.field === 'allowPrivilegeEscalation' && sc?.privileged === true) return undefined;
     const v = sc?.[p.field];
     const path = ['securityContext', p.field];
     const who = `${describeContainer(ctx.c)} of ${ctx.obj.ref}`;
+    // a privileged container escalates whatever this says, and Kubernetes rejects allowPrivilegeEscalation: false
+    // beside privileged: true: unset, it is k8s.pod-security.privileged's finding; asked for in so many words, it is
+    // this one's too (as kube-linter, Polaris and Checkov report it), with no fix to offer until privileged goes
+    if (p.field === 'allowPrivilegeEscalation' && sc?.privileged === true) {
+      return v === true ? [containerFinding(ctx, path, `${who} sets securityContext.allowPrivilegeEscalation: true beside privileged: true; remove both (Kubernetes rejects allowPrivilegeEscalation: false while privileged is true).`)] : undefined;
+    }
     if (v === undefined || v === null) {
       return p.unset === 'pass' ? [] : [containerFinding(ctx, path, `${who} does not set securityContext.${p.field}: ${p.expect}.`, { insert: path, value: p.expect })];
     }
