@@ -44,6 +44,16 @@ function spreadsOwnPods(term: unknown, podLabels: Readonly<Record<string, string
   return namespaces.length === 0 || isObject(term.namespaceSelector) || namespaces.includes(namespace ?? 'default');
 }
 
+/** A topologySpreadConstraint spreads the workload's own pods when its labelSelector selects them (without one it counts no pod). */
+function spreadsByConstraint(constraints: unknown, podLabels: Readonly<Record<string, string>>): boolean {
+  if (!Array.isArray(constraints)) return false;
+  return constraints.some((c) => {
+    if (!isObject(c)) return false;
+    const sel = labelSelector(c.labelSelector);
+    return !!sel && selectorMatches(sel, podLabels);
+  });
+}
+
 /** The anti-affinity terms of a pod spec, required and preferred, that keep the workload's own pods apart. */
 function antiAffinitySpreads(anti: unknown, podLabels: Readonly<Record<string, string>>, namespace: string | undefined): boolean {
   if (!isObject(anti)) return false;
@@ -76,10 +86,10 @@ export const replicaSpread = workspaceCheck({
       if (n < p.minReplicas) return true; // one replica has nothing to spread
       const anti = mapField(mapField(w.obj.podSpec, 'affinity'), 'podAntiAffinity');
       const spread = w.obj.podSpec.topologySpreadConstraints;
-      if (hasItems(spread) || antiAffinitySpreads(anti, w.obj.podLabels, w.obj.namespace)) return true;
+      if (spreadsByConstraint(spread, w.obj.podLabels) || antiAffinitySpreads(anti, w.obj.podLabels, w.obj.namespace)) return true;
       const at = getIn(w.obj.value, ['spec']) ? w.obj.podSpecPath : undefined;
       // anti-affinity that keeps other pods away (another app's labels, other namespaces) does not spread these replicas
-      const why = isObject(anti) ? ', but its podAntiAffinity keeps none of its own pods apart (labelSelector, namespaces) and it has no topologySpreadConstraints' : ' with neither podAntiAffinity nor topologySpreadConstraints';
+      const why = isObject(anti) || hasItems(spread) ? ', but neither its podAntiAffinity nor its topologySpreadConstraints select its own pods (labelSelector, namespaces)' : ' with neither podAntiAffinity nor topologySpreadConstraints';
       findings.push(objectFinding(w, `${w.obj.ref} runs ${scaler ? 'up to ' : ''}${n} replicas${why}; the scheduler may put them all on one node or zone.`, at));
       return true;
     },
