@@ -106,6 +106,8 @@ export const CONCEPT_RULES: Readonly<Record<string, string>> = {
   'k8s.host-process': 'k8s.pod-security.host-process',
   'k8s.instance-label': 'k8s.labels.instance-matches-name',
   'k8s.configmap-secrets': 'k8s.secrets.secret-ref',
+  'k8s.env-secret-ref': 'k8s.env.secret-refs',
+  'k8s.env-configmap-ref': 'k8s.env.configmap-refs',
   // kube-score's fixtures (test/fixtures/conformance-extra/kube-score)
   'k8s.service-readiness': 'k8s.probes.service-readiness',
   'k8s.probes-identical': 'k8s.probes.distinct',
