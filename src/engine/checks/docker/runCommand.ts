@@ -85,7 +85,7 @@ export const runCommand = fileCheck({
  * Whether a `--mount` value is a cache or tmpfs mount whose target is one of the folders or a parent of one
  * (a mount on /var/cache covers /var/cache/apk); a folder without a leading / may sit in any home.
  */
-export function coversCache(mount: string, folders: readonly string[]): boolean {
+function coversCache(mount: string, folders: readonly string[]): boolean {
   const opts = mount.split(',');
   if (!opts.some((o) => o === 'type=cache' || o === 'type=tmpfs')) return false;
   const t = opts.find((o) => /^(target|dst|destination)=/.test(o));

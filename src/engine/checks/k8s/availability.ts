@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getIn } from '../../parse/kubernetes';
 import { workspaceCheck } from '../template';
 import { mapField, replicasOf } from './common';
-import { nsLabel, objectFinding, type Placed, workloadCoverage } from './cluster';
+import { autoscalerBounds, nsLabel, objectFinding, type Placed, workloadCoverage } from './cluster';
 import { labelSelector, SelectorIndex } from './selectors';
 import { unlessUnread } from './unread';
 
@@ -94,17 +94,6 @@ export const pdbCoverage = workspaceCheck({
 const SCALED_KINDS = ['Deployment', 'StatefulSet', 'DeploymentConfig', 'Rollout', 'ReplicaSet'] as const;
 const AUTOSCALERS = ['HorizontalPodAutoscaler', 'ScaledObject'];
 
-/** An autoscaler's bounds as Kubernetes and KEDA default them (an HPA's minReplicas 1, a ScaledObject's minReplicaCount 0 and maxReplicaCount 100). */
-function autoscalerBounds(w: Placed): { min?: number; max?: number; names: { min: string; max: string }; target: string } {
-  const keda = w.obj.kind === 'ScaledObject';
-  const names = keda ? { min: 'minReplicaCount', max: 'maxReplicaCount' } : { min: 'minReplicas', max: 'maxReplicas' };
-  const spec = mapField(w.obj.value, 'spec');
-  const bound = (v: unknown, unset: number | undefined) => (typeof v === 'number' ? v : v === undefined || v === null ? unset : undefined);
-  const ref = mapField(spec, 'scaleTargetRef');
-  const target = ref && typeof ref.name === 'string' ? `${typeof ref.kind === 'string' ? ref.kind : 'Deployment'}/${ref.name}` : 'its target';
-  return { min: bound(spec?.[names.min], keda ? 0 : 1), max: bound(spec?.[names.max], keda ? 100 : undefined), names, target };
-}
-
 /**
  * Every scalable workload is the target of a HorizontalPodAutoscaler (or KEDA ScaledObject), and every autoscaler
  * has sane bounds: its own minimum and maximum are judged whether or not its target is in the manifests.
@@ -123,7 +112,8 @@ export const autoscalerCoverage = workspaceCheck({
     judge: (w0, _i, c, p, findings) => {
       if (AUTOSCALERS.includes(w0.obj.kind)) {
         if (w0.obj.malformed || !mapField(w0.obj.value, 'spec')) return false;
-        const { min, max, names, target } = autoscalerBounds(w0);
+        const { min, max, fields: names, kind, name } = autoscalerBounds(w0);
+        const target = name === undefined ? 'its target' : `${kind ?? 'Deployment'}/${name}`;
         if (min !== undefined && min < p.minReplicas) findings.push(objectFinding(w0, `${w0.obj.ref} lets ${target} scale down to ${min} replica${min === 1 ? '' : 's'}; set ${names.min} to at least ${p.minReplicas}.`, mapField(w0.obj.value, 'spec')?.[names.min] === undefined ? undefined : w0.obj.base.concat('spec', names.min)));
         if (min !== undefined && max !== undefined && max <= min) findings.push(objectFinding(w0, `${w0.obj.ref}: ${names.max} (${max}) is not above ${names.min} (${min}), so it cannot scale ${target} up.`, w0.obj.base.concat('spec', names.max)));
         return true;

@@ -1,6 +1,6 @@
 import type { RawFinding } from '../../model';
 import { shownNamespace } from '../../render/releaseNamespace';
-import { getIn, type K8sObject } from '../../parse/kubernetes';
+import type { K8sObject } from '../../parse/kubernetes';
 import type { YamlPath } from '../../parse/yamlSupport';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 import { Derived, sameList } from '../derived';
@@ -56,20 +56,9 @@ function collect(files: readonly ParsedFile[]): Cluster {
     if (list) list.push(a);
     else scalers.set(target, [a]);
   };
-  for (const at of byKind.get('HorizontalPodAutoscaler') ?? []) {
-    const ref = mapField(mapField(at.obj.value, 'spec'), 'scaleTargetRef');
-    if (!ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string') continue;
-    const min = getIn(at.obj.value, ['spec', 'minReplicas']);
-    const max = getIn(at.obj.value, ['spec', 'maxReplicas']);
-    addScaler(`${ref.kind}/${ref.name}`, { at, min: typeof min === 'number' ? min : min === undefined || min === null ? 1 : undefined, max: typeof max === 'number' ? max : undefined });
-  }
-  for (const at of byKind.get('ScaledObject') ?? []) {
-    const ref = mapField(mapField(at.obj.value, 'spec'), 'scaleTargetRef');
-    if (!ref || typeof ref.name !== 'string') continue;
-    const kind = typeof ref.kind === 'string' ? ref.kind : 'Deployment';
-    const min = getIn(at.obj.value, ['spec', 'minReplicaCount']);
-    const max = getIn(at.obj.value, ['spec', 'maxReplicaCount']);
-    addScaler(`${kind}/${ref.name}`, { at, min: typeof min === 'number' ? min : min === undefined || min === null ? 0 : undefined, max: typeof max === 'number' ? max : max === undefined || max === null ? 100 : undefined });
+  for (const at of [...(byKind.get('HorizontalPodAutoscaler') ?? []), ...(byKind.get('ScaledObject') ?? [])]) {
+    const b = autoscalerBounds(at);
+    if (b.kind !== undefined && b.name !== undefined) addScaler(`${b.kind}/${b.name}`, { at, min: b.min, max: b.max });
   }
   return {
     workloads,
@@ -78,6 +67,32 @@ function collect(files: readonly ParsedFile[]): Cluster {
     podLabelStats,
     autoscalerFor: (w) => scalers.get(`${w.kind}/${w.name}`)?.find((a) => sameNamespace(a.at.obj.namespace, w.namespace)),
   };
+}
+
+/** What an autoscaler says of its target and bounds. */
+export interface AutoscalerBounds {
+  /** The target's kind (a ScaledObject's defaults to Deployment) and name, when given. */
+  kind?: string;
+  name?: string;
+  /** The bounds as Kubernetes and KEDA default them; undefined when written as something other than a number. */
+  min?: number;
+  max?: number;
+  /** The spec fields that hold them (minReplicas / minReplicaCount…). */
+  fields: { min: string; max: string };
+}
+
+/**
+ * An HPA's or KEDA ScaledObject's target and bounds: an HPA's minReplicas defaults to 1, a ScaledObject's
+ * minReplicaCount to 0 and maxReplicaCount to 100.
+ */
+export function autoscalerBounds(at: Placed): AutoscalerBounds {
+  const keda = at.obj.kind === 'ScaledObject';
+  const fields = keda ? { min: 'minReplicaCount', max: 'maxReplicaCount' } : { min: 'minReplicas', max: 'maxReplicas' };
+  const spec = mapField(at.obj.value, 'spec');
+  const ref = mapField(spec, 'scaleTargetRef');
+  const bound = (v: unknown, unset: number | undefined) => (typeof v === 'number' ? v : v === undefined || v === null ? unset : undefined);
+  const kind = typeof ref?.kind === 'string' ? ref.kind : keda ? 'Deployment' : undefined;
+  return { kind, name: typeof ref?.name === 'string' ? ref.name : undefined, min: bound(spec?.[fields.min], keda ? 0 : 1), max: bound(spec?.[fields.max], keda ? 100 : undefined), fields };
 }
 
 /** Where a finding about a whole workload goes: its metadata.name. */

@@ -98,7 +98,7 @@ export const envUnique = containerCheck({
 });
 
 /** What the API accepts as a port name (an IANA service name): 1 to 15 lower-case letters, digits and single inner dashes, at least one letter. */
-const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
+export const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
  * Every container port is one the API accepts: a containerPort from 1 to 65535, a valid name, and no name used

@@ -21,6 +21,15 @@ function podLabelsOf(w: Placed): Readonly<Record<string, string>> {
   return out;
 }
 
+/** What makes a PDB allow no eviction whatever it selects (maxUnavailable 0 or 0%, minAvailable 100%), as the field set. */
+function blocksAlone(spec: Record<string, unknown>): 'maxUnavailable' | 'minAvailable' | undefined {
+  const maxU = spec.maxUnavailable;
+  const minA = spec.minAvailable;
+  if (maxU !== undefined && maxU !== null && resolveIntOrPercent(maxU, 100, true) === 0) return 'maxUnavailable';
+  if (typeof minA === 'string' && /^\s*\d+%\s*$/.test(minA) && parseInt(minA, 10) >= 100) return 'minAvailable';
+  return undefined;
+}
+
 /** A value of minAvailable or maxUnavailable as written, for messages. */
 const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -41,9 +50,13 @@ export const pdbEviction = workspaceCheck({
   run: workloadCoverage({
     kinds: (p) => ['PodDisruptionBudget', ...p.kinds],
     index: (c) => {
-      // the labels PDBs are matched against, a template-less workload's selector labels included
-      const stats = new LabelStats();
-      for (const w of c.workloads) stats.add(podLabelsOf(w));
+      // the labels PDBs are matched against: the cluster's pod label statistics, unless a workload without template
+      // labels is matched by its selector's (then they are counted too)
+      let stats = c.podLabelStats;
+      if (c.workloads.some((w) => Object.keys(w.obj.podLabels).length === 0)) {
+        stats = new LabelStats();
+        for (const w of c.workloads) stats.add(podLabelsOf(w));
+      }
       const index = new SelectorIndex<{ pdb: Placed; sel: Selector }>(stats);
       for (const pdb of c.ofKind('PodDisruptionBudget')) {
         const sel = labelSelector(getIn(pdb.obj.value, ['spec', 'selector']));
@@ -60,14 +73,8 @@ export const pdbEviction = workspaceCheck({
 function judgeBudget(pdb: Placed, findings: RawFinding[]): boolean {
   const spec = mapField(pdb.obj.value, 'spec');
   if (pdb.obj.malformed || !spec) return false;
-  const what = describe(spec);
-  const maxU = spec.maxUnavailable;
-  const minA = spec.minAvailable;
-  if (maxU !== undefined && maxU !== null && resolveIntOrPercent(maxU, 100, true) === 0) {
-    findings.push(objectFinding(pdb, `${pdb.obj.ref}${what} sets maxUnavailable ${shown(maxU)}: it allows no voluntary eviction, so node drains and cluster upgrades will hang.`, pdb.obj.base.concat('spec', 'maxUnavailable')));
-  } else if (typeof minA === 'string' && /^\s*\d+%\s*$/.test(minA) && parseInt(minA, 10) >= 100) {
-    findings.push(objectFinding(pdb, `${pdb.obj.ref}${what} sets minAvailable ${minA}: it allows no voluntary eviction, so node drains and cluster upgrades will hang.`, pdb.obj.base.concat('spec', 'minAvailable')));
-  }
+  const field = blocksAlone(spec);
+  if (field) findings.push(objectFinding(pdb, `${pdb.obj.ref}${describe(spec)} sets ${field} ${shown(spec[field])}: it allows no voluntary eviction, so node drains and cluster upgrades will hang.`, pdb.obj.base.concat('spec', field)));
   return true;
 }
 
@@ -83,8 +90,7 @@ function judgeCovered(w: Placed, index: SelectorIndex<{ pdb: Placed; sel: Select
     const spec = mapField(pdb.obj.value, 'spec');
     const minA = spec?.minAvailable;
     // an absolute block (maxUnavailable 0, minAvailable 100%) is the PDB's own finding
-    if (!spec || minA === undefined || minA === null || (spec.maxUnavailable !== undefined && spec.maxUnavailable !== null)) continue;
-    if (typeof minA === 'string' && /^\s*\d+%\s*$/.test(minA) && parseInt(minA, 10) >= 100) continue;
+    if (!spec || minA === undefined || minA === null || (spec.maxUnavailable !== undefined && spec.maxUnavailable !== null) || blocksAlone(spec)) continue;
     const need = resolveIntOrPercent(minA, n, true);
     if (need !== undefined && need >= n) findings.push(objectFinding(pdb, `${pdb.obj.ref}${describe(spec)} covers ${w.obj.ref} but allows no voluntary eviction at ${n} replica${n === 1 ? '' : 's'} (minAvailable ${shown(minA)}); node drains and cluster upgrades will hang.`, pdb.obj.base.concat('spec', 'minAvailable')));
   }

@@ -63,6 +63,7 @@ export const rbacGrant = fileCheck({
     const exempt = new RegExp(p.exemptNames);
     const findings: RawFinding[] = [];
     let judged = false;
+    const grants = p.grants ?? [{ verbs: p.verbs, resources: p.resources, apiGroups: p.apiGroups }];
     for (const obj of model.objects) {
       if (obj.kind !== 'Role' && obj.kind !== 'ClusterRole') continue;
       const rules = obj.value.rules;
@@ -70,6 +71,8 @@ export const rbacGrant = fileCheck({
       judged = true;
       if (exempt.test(obj.name)) continue;
       const ctx = { file: file as K8sFile, model, obj };
+      // a grant that counts only beside another (`with`) is kept when the role gives that other one anywhere
+      const roleGrants = grants.filter((g) => !('with' in g && g.with) || grantsAny(rules ?? [], g.with));
       (rules ?? []).forEach((rule, i) => {
         if (!isObject(rule)) return;
         const at = obj.base.concat('rules', i);
@@ -80,8 +83,7 @@ export const rbacGrant = fileCheck({
         }
         // each grant's verbs on its own resources (a verb on a resource it does not matter on grants nothing)
         const pairs: { verbs: string[]; resources: string[] }[] = [];
-        for (const g of p.grants ?? [{ verbs: p.verbs, resources: p.resources, apiGroups: p.apiGroups }]) {
-          if ('with' in g && g.with && !grantsAny(rules ?? [], g.with)) continue;
+        for (const g of roleGrants) {
           const hit = granted(rule, g);
           if (hit) pairs.push(hit);
         }

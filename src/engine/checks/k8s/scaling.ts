@@ -31,15 +31,19 @@ export const autoscaledReplicas = workspaceCheck({
 
 const hasItems = (v: unknown) => Array.isArray(v) && v.length > 0;
 
+/** Does a label selector as written (absent: none) select these labels? */
+function selects(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  const sel = labelSelector(selector);
+  return !!sel && selectorMatches(sel, labels);
+}
+
 /**
  * Whether a pod anti-affinity term keeps the workload's own pods apart: its labelSelector selects the pod template's
  * labels (a term without one selects no pod) and, when it lists namespaces, the workload's namespace is among them (a
  * namespaceSelector cannot be read from the manifests and counts).
  */
 function spreadsOwnPods(term: unknown, podLabels: Readonly<Record<string, string>>, namespace: string | undefined): boolean {
-  if (!isObject(term)) return false;
-  const sel = labelSelector(term.labelSelector);
-  if (!sel || !selectorMatches(sel, podLabels)) return false;
+  if (!isObject(term) || !selects(term.labelSelector, podLabels)) return false;
   const namespaces = Array.isArray(term.namespaces) ? term.namespaces.filter((n): n is string => typeof n === 'string') : [];
   return namespaces.length === 0 || isObject(term.namespaceSelector) || namespaces.includes(namespace ?? 'default');
 }
@@ -47,11 +51,7 @@ function spreadsOwnPods(term: unknown, podLabels: Readonly<Record<string, string
 /** A topologySpreadConstraint spreads the workload's own pods when its labelSelector selects them (without one it counts no pod). */
 function spreadsByConstraint(constraints: unknown, podLabels: Readonly<Record<string, string>>): boolean {
   if (!Array.isArray(constraints)) return false;
-  return constraints.some((c) => {
-    if (!isObject(c)) return false;
-    const sel = labelSelector(c.labelSelector);
-    return !!sel && selectorMatches(sel, podLabels);
-  });
+  return constraints.some((c) => isObject(c) && selects(c.labelSelector, podLabels));
 }
 
 /** The anti-affinity terms of a pod spec, required and preferred, that keep the workload's own pods apart. */

@@ -7,6 +7,7 @@ import { nsLabel } from './cluster';
 import { CLUSTER_NAMESPACE, labelsByNamespace, portNames, selectedIn, type LabelIndex } from './labelIndex';
 import { perObject, type Placed } from './perObject';
 import { unlessUnread } from './unread';
+import { PORT_NAME } from './consistency';
 import { describeSelector, labelSelector, mapSelector, type Selector } from './selectors';
 
 /** The workloads whose pod labels a selector matches in a namespace. */
@@ -67,8 +68,6 @@ export const selectsPods = workspaceCheck({
   }), (kind) => !HOLDS_NO_PODS.has(kind)),
 });
 
-/** IANA service name rules for a named port: at most 15 characters, lower-case letters, digits and single inner dashes, a letter somewhere. */
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-)){0,13}[a-z0-9]?$/;
 
 /**
  * Every port of a Service has a valid targetPort, and a named targetPort is a port name that the
