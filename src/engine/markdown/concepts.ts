@@ -56,6 +56,8 @@ export const CONCEPTS: readonly (readonly [concept: string, variants: readonly s
   ['ci', ['ci/cd', 'cicd', 'pipeline', 'pipelines', 'github actions', 'gitlab ci']],
   ['network policy', ['network policies', 'networkpolicy', 'networkpolicies']],
   ['egress', ['outbound traffic', 'outgoing traffic', 'outbound connections', 'outgoing connections', 'outbound']],
+  // Scanning code for leaked secrets (gitleaks, trufflehog) is a practice of its own, not a rule about secrets.
+  ['secretscanning', ['secret scanning', 'secrets scanning', 'secret scanner', 'secrets scanner', 'secret scanners', 'secrets scanners', 'secret scan', 'secrets scan', 'secret scans', 'secrets scans', 'secret detection', 'secrets detection', 'scanning for secrets', 'scan for secrets', 'scans for secrets', 'credential scanning', 'credentials scanning']],
   ['secret', ['secrets', 'credentials', 'credential']],
   ['replica', ['replicas']],
   ['user id', ['uid', 'uids', 'user ids']],
@@ -69,7 +71,7 @@ export const CONCEPTS: readonly (readonly [concept: string, variants: readonly s
 ];
 
 /** Words naming what a requirement applies to: the kinds of files, objects, tools and places a rule reads. */
-const SUBJECT_WORDS = `kubernetes docker dockerfile container image manifest workload service deployment env environment ci
+const SUBJECT_WORDS = `kubernetes docker dockerfile container image manifest workload service deployment env environment variable ci
   workflow script npm node app application file production runtime repository project code api system cluster
   namespace chart helm compose package build server backend frontend database port stage staging`;
 
@@ -85,6 +87,21 @@ const GENERIC_WORDS = `run declare confirm have keep same one list example defau
 const stems = (words: string) => new Set(words.split(/\s+/).filter(Boolean).map((w) => stem(w)));
 /** The word families, stemmed on first use (a run that weighs no word never needs them). */
 const wordFamilies = onFirstUse(() => ({ subjects: stems(SUBJECT_WORDS), broad: stems(BROAD_WORDS), generic: stems(GENERIC_WORDS) }));
+
+/** The concepts the lexicon folds into one word ("secretscanning", "multistage"), stemmed on first use. */
+const conceptWords = onFirstUse(() => new Set(CONCEPTS.map(([c]) => c).filter((c) => !c.includes(' ')).map((c) => stem(c))));
+
+/** Whether a normalised word is a concept the lexicon names in one word: a line naming it speaks of it, as of a name it gives. */
+export const isConceptWord = (word: string): boolean => conceptWords().has(word);
+
+/**
+ * Whether a normalised word names what a requirement applies to (a container, an image, an environment variable, a
+ * workflow) rather than what it asks of it.
+ */
+export const isSubjectWord = (word: string): boolean => wordFamilies().subjects.has(word);
+
+/** Whether a normalised word is one any rule may use ("required", "default", "correct"): it says little of what a requirement asks. */
+export const isGenericWord = (word: string): boolean => wordFamilies().generic.has(word);
 
 /**
  * A name a line gives that no rule knows (`LimitRange`, `ResourceQuota`): it is what the line is about, so it

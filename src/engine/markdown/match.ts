@@ -2,7 +2,7 @@ import { contentWords, identifiers } from './normalize';
 import { REQUEST, OPPOSITE, PLATFORM, STATE_PENALTY, stateOf, unknownNames, weightedWords } from './lineReading';
 import { giveWay, type Scored } from './linkPruning';
 import { lineFieldNames, lineTerms, type Domain } from './ruleTerms';
-import { NAME_WEIGHT } from './concepts';
+import { isConceptWord, NAME_WEIGHT } from './concepts';
 import type { TextLink } from './linkTarget';
 import { assertedBy, conceptLinks } from './conceptLink';
 import { LABEL, readLine, type LineConcepts } from './conceptRead';
@@ -184,7 +184,7 @@ export class LinkIndex extends RuleIndex {
     // A name no rule knows (`LimitRange`, `ResourceQuota`, a code span) is what the line is about: it weighs as
     // much as the rarest word, so a rule that shares only the line's other words does not explain it.
     const names = unknownNames(text);
-    const unknownOf = (w: string) => (names.has(w) ? NAME_WEIGHT : UNKNOWN_WEIGHT);
+    const unknownOf = (w: string) => (names.has(w) || isConceptWord(w) ? NAME_WEIGHT : UNKNOWN_WEIGHT);
     const lineWords: { w: string; factor: number; weight: number; sole?: number; unknown: number }[] = [];
     for (const [w, factor] of words) {
       const weight = this.weights.get(w) ?? unknownOf(w);

@@ -1,7 +1,8 @@
-import { identifiers } from './normalize';
+import { contentWords, identifiers } from './normalize';
+import { idPhrasing } from './ruleTerms';
 import { ACTIVITY, isOutcomeWord, STATE_PENALTY, weightedWords } from './lineReading';
 import { phrasingWords, type LinkReadings } from './builtinReadings';
-import { wordWeight } from './concepts';
+import { isGenericWord, isSubjectWord, wordWeight } from './concepts';
 import type { LinkTarget } from './linkTarget';
 import { conceptOwners } from './conceptLink';
 import { peerIdKey } from './peerIds';
@@ -25,6 +26,8 @@ export interface Phrasing {
   words: Map<string, number>;
   /** The command-line flags it names, outside parentheses (`flag_no_check_certificate`). */
   flags: string[];
+  /** Its words that say what it asks of its subject (not a subject word: see {@link isSubjectWord}), when it has subject words too. */
+  asks?: string[];
 }
 
 /** Broader phrasings score below an item's own, so an item that names the phrase itself wins a tie. */
@@ -116,10 +119,16 @@ export class RuleIndex {
         ...inherited.map((text) => ({ text, factor: target.inheritedWeight ?? INHERITED })),
         ...derived.map((text) => ({ text, factor: DERIVED })),
       ]
-        .map((p) => ({ ...p, words: wordsOf(p.text), total: 0, heaviest: 0, flags: [] as string[] }))
+        .map((p): Phrasing => ({ ...p, words: wordsOf(p.text), total: 0, heaviest: 0, flags: [] }))
         // A check of files cannot see an outcome ("all tests passing"): such phrasings are not an automated rule's.
         .filter((p) => p.words.size > 0 && !(target.mode === 'auto' && (ACTIVITY.test(p.text) || [...p.words.keys()].some(isOutcomeWord))));
-      for (const p of phrasings) p.flags = [...p.words].filter(([w, factor]) => factor === 1 && w.startsWith('flag_')).map(([w]) => w);
+      // The words of the rule's id name what it is about, subject words or not (`ci.deploy`, `scripts.build`).
+      const idWords = new Set(contentWords(idPhrasing(target.id)));
+      for (const p of phrasings) {
+        p.flags = [...p.words].filter(([w, factor]) => factor === 1 && w.startsWith('flag_')).map(([w]) => w);
+        const asks = [...p.words.keys()].filter((w) => idWords.has(w) || !(isSubjectWord(w) || isGenericWord(w)));
+        if (asks.length && [...p.words.keys()].some((w) => isSubjectWord(w) && !idWords.has(w))) p.asks = asks;
+      }
       const idents = new Set([...own, ...inherited, target.extra ?? ''].flatMap((t) => identifiersOf(t)));
       const index = this.targets.push({ target, phrasings, identifiers: idents }) - 1;
       for (const w of new Set(phrasings.flatMap((p) => [...p.words.keys()]))) {
@@ -183,6 +192,9 @@ export class RuleIndex {
       explained += wt * inLine;
     }
     if (covered === 0 || p.total === 0 || lineWeight === 0) return 0;
+    // A line that names only what a phrasing is about ("Environment variables secured" against "Environment variables
+    // documented", "Deploy to production" against "Deploy to production (with approval)") says nothing it asks of it.
+    if (p.asks && !p.asks.some((w) => line.has(w)) && [...line].some(([w, factor]) => factor === 1 && !p.words.has(w) && !isSubjectWord(w) && !isGenericWord(w))) return 0;
     // A flag a phrasing names (`--no-check-certificate`) is what it is about: a line that does not say it is not.
     for (const w of p.flags) if (!line.has(w)) return 0;
     const recall = covered / p.total;

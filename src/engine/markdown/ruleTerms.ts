@@ -180,6 +180,12 @@ const DOMAIN_WORDS: [Domain, RegExp][] = [
   ['kubernetes', /\b(kubernetes|k8s|kube|pods?|helm|aks|eks|gke|openshift)\b/i],
   ['dockerfile', /\b(docker|dockerfiles?|containerfile|images?)\b/i],
 ];
+/**
+ * Images are built by a Dockerfile and run by manifests and compose files alike: a heading naming only images ("Images
+ * and supply chain") is about the Dockerfile unless a heading above it names the manifests or compose files the images
+ * run in ("Kubernetes security baseline").
+ */
+const IMAGES_ONLY = /^(?:(?!\b(?:docker|dockerfiles?|containerfile)\b).)*\bimages?\b/i;
 
 /** Dockerfile instructions, written in capitals in a line ("USER directive", "COPY instead of ADD"): the line is about a Dockerfile. */
 const INSTRUCTION = /(?:^|[\s(`'"])(FROM|RUN|CMD|LABEL|EXPOSE|ENV|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ARG|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL|MAINTAINER)(?=$|[\s),.;:`'"/])/;
@@ -191,10 +197,12 @@ export function textDomain(text: string): Domain | undefined {
 
 /** The one domain the headings name, if exactly one. */
 export function contextDomain(headings: readonly string[]): Domain | undefined {
+  let images = false;
   for (const h of [...headings].reverse()) {
     const named = DOMAIN_WORDS.filter(([, re]) => re.test(h)).map(([d]) => d);
-    if (named.length === 1) return named[0];
-    if (named.length > 1) return undefined;
+    if (named.length === 1 && named[0] === 'dockerfile' && IMAGES_ONLY.test(h)) images = true;
+    else if (named.length === 1) return images && named[0] === 'dockerfile' ? 'dockerfile' : named[0];
+    else if (named.length > 1) return images ? 'dockerfile' : undefined;
   }
-  return undefined;
+  return images ? 'dockerfile' : undefined;
 }
