@@ -35,7 +35,10 @@ export type Slot = ItemOut | Finding;
 
 /** Whether a slot holds an output rather than a finding alone. */
 export function isOutput(slot: Slot): slot is ItemOut {
-  return slot === NOTHING_FOUND || slot === NOT_APPLICABLE || (slot as Partial<ItemOut>).applicable !== undefined;
+  if (slot === NOTHING_FOUND || slot === NOT_APPLICABLE) return true;
+  // most findings alone are fresh ones: told by their class, not by looking for a key they lack
+  if (slot instanceof FreshFinding) return false;
+  return (slot as Partial<ItemOut>).applicable !== undefined;
 }
 
 /** A slot's findings (a finding alone: a list of it, made when read). */

@@ -47,12 +47,17 @@ export class FindingOrder {
       // every file, or many (new checklists, many edits): one pass over every item's files, rather than every item per file
       for (const c of parts) {
         if (!c || c.mode !== 'auto') continue;
-        // the item's findings in order: per file, the same order as its groups by file
+        // the item's findings in order: per file, the same order as its groups by file (a file's come together)
+        let file: string | undefined;
+        let list: Finding[] | undefined;
         for (const f of c.reported) {
-          if (dirty && !dirty.has(f.file)) continue;
-          const list = lists.get(f.file);
-          if (list) list.push(f);
-          else lists.set(f.file, [f]);
+          if (f.file !== file) {
+            if (dirty && !dirty.has(f.file)) continue;
+            file = f.file;
+            list = lists.get(file);
+            if (!list) lists.set(file, (list = []));
+          }
+          list!.push(f);
         }
       }
     } else {

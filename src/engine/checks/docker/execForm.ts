@@ -24,8 +24,10 @@ export function isExecForm(text: string): boolean {
 /** The command's own words as a JSON array, when it is plain words (no shell operators, variables or quotes to interpret). */
 function execExample(command: string): string | undefined {
   const words = command.trim().split(/\s+/);
-  if (words.length === 0 || words.length > 8 || words.some((w) => /[|&;<>()$`"'\\*?]/.test(w))) return undefined;
-  return JSON.stringify(words).replace(/","/g, '", "');
+  // (no quote, backslash or control character: each word is its own JSON string)
+  // eslint-disable-next-line no-control-regex -- control characters would need escapes in JSON
+  if (words.length === 0 || words.length > 8 || words.some((w) => /[|&;<>()$`"'\\*?\x00-\x1f]/.test(w))) return undefined;
+  return `["${words.join('", "')}"]`;
 }
 
 const CONTINUATIONS = new Map<string, RegExp>();

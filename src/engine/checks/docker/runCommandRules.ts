@@ -148,6 +148,16 @@ export function joined(words: readonly Word[], from: number): string {
   return s;
 }
 
+/** The words after the program at `at`, joined by spaces: once per command, for every pattern rule of its program. */
+function argumentsText(cmd: ShellCommand, at: number): string {
+  const slot = cmd as ShellCommand & { argsTextSlot?: { at: number; text: string } };
+  const known = slot.argsTextSlot;
+  if (known !== undefined && known.at === at) return known.text;
+  const text = joined(cmd.words, at + 1);
+  slot.argsTextSlot = { at, text };
+  return text;
+}
+
 /** What is wrong with a matched command under a rule: the word to point at, or undefined when nothing is. */
 export function violation(rule: CommandRule, m: Match, params: object, emptyHere?: () => ReadonlySet<string>): { at: Word; end: Word; empty?: string[] } | undefined {
   const head = m.cmd.words[m.at];
@@ -156,7 +166,7 @@ export function violation(rule: CommandRule, m: Match, params: object, emptyHere
     const w = optionAt(m.args, rule.forbid);
     if (w) return { at: w, end: w };
   }
-  if (rule.pattern && re(params, rule.pattern).test(joined(m.cmd.words, m.at + 1))) return { at: head, end: m.cmd.words[m.cmd.words.length - 1] };
+  if (rule.pattern && re(params, rule.pattern).test(argumentsText(m.cmd, m.at))) return { at: head, end: m.cmd.words[m.cmd.words.length - 1] };
   if (rule.require && !optionAt(m.args, rule.require) && !(rule.requireLevel && optionLevel(m.args, rule.requireLevel.options) >= rule.requireLevel.atLeast)) return { at: head, end: last };
   if (rule.pinned) {
     if (rule.pinnedBy && optionAt(m.args, rule.pinnedBy)) return undefined;

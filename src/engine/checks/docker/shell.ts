@@ -232,6 +232,8 @@ class Command implements ShellCommand {
   /** What `subcommand` and `argumentsAfter` found, for the word index they were given. */
   subSlot: Subcommand | undefined = undefined;
   argsSlot: { at: number; args: Word[] } | undefined = undefined;
+  /** For runCommandRules.ts: the words after the program, joined, for the word index they were read after. */
+  argsTextSlot: { at: number; text: string } | undefined = undefined;
   constructor(
     readonly assignments: Word[],
     readonly words: Word[],

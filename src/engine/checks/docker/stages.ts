@@ -4,7 +4,7 @@ import { hasPlaceholder, type DockerInstruction } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { splitImage } from './imagePinned';
 import { isUid0, unquote } from './nonRootUser';
-import { dockerContext, dockerFinding, flags, fromRange, stageChain, stageVariables, substitute } from './util';
+import { dockerContext, dockerFinding, flags, fromRange, lastOf, stageChain, stageVariables, substitute } from './util';
 
 /** `--from=` of COPY and `from=` of RUN --mount, with the instruction. */
 function fromReferences(ins: DockerInstruction): string[] {
@@ -114,7 +114,7 @@ export const numericUser = fileCheck({
     const final = ctx?.model.final;
     if (!ctx || !final) return undefined;
     for (const stage of stageChain(ctx.model, final)) {
-      const last = stage.instructions.filter((i) => i.keyword === 'USER').at(-1);
+      const last = lastOf(stage, 'USER');
       if (!last) continue;
       const written = last.args.trim();
       if (!written || hasPlaceholder(written)) return undefined;
