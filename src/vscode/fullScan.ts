@@ -164,6 +164,10 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
   let published = started;
   let yielded = started;
   let counted = started;
+  // (the pace of the reading over the last quarter second, in ms per file: 0 until a quarter second has passed)
+  let paceAt = started;
+  let paceDone = 0;
+  let recentPace = 0;
   let partialMs = 0;
   let partials = 0;
   let lastPartial = 0;
@@ -202,8 +206,16 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
       // (one is due `every` ms after the last, and skipped when less reading than that is left, at most a second:
       // the complete result comes then; the first comes whenever a quarter second is left, since auditing the
       // whole folder after the reading takes a while too)
+      // The time left is told from the slower of the pace so far and the pace of the last quarter second: reading
+      // slows when the workbench or the tools take the cores, and a pace kept from a fast start would skip results
+      // so far that were due.
       const now = Date.now();
-      const left = ((now - started) / done) * (files.length - done);
+      if (now - paceAt >= PARTIAL_FIRST_MS) {
+        recentPace = (now - paceAt) / Math.max(1, done - paceDone);
+        paceAt = now;
+        paceDone = done;
+      }
+      const left = Math.max((now - started) / done, recentPace) * (files.length - done);
       const every = partials ? Math.max(PARTIAL_EVERY_MS, PARTIAL_SHARE * lastPartial) : PARTIAL_FIRST_MS;
       if (now - published >= every && left >= Math.min(every, PARTIAL_EVERY_MS) && run.current()) {
         const t0 = Date.now();
