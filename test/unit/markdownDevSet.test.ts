@@ -76,6 +76,9 @@ describe('Markdown linking on public checklists', () => {
     // operations checklist); with group lines taking the checks of their items, 62/87, 72/98 and 9/101 (62/87, 72/96
     // and 8/101). Floors from that measurement.
     dev10: { recall: 0.71, precision: 0.73, falseAutomated: 0.09 },
+    // The tuned part of the fourteenth set; first measured at 33/50, 42/58 and 3/97 (32/50, 41/54 and 3/97 with the
+    // operations checklist); with the linker as last committed before it, 42/59 (41/55) links right. Floors from the lower.
+    dev11: { recall: 0.64, precision: 0.71, falseAutomated: 0.031 },
     // A fifth set, all held out and never tuned on; floors from its first measurement: 74/138, 89/113 and 9/182 by
     // default, 72/138, 87/109 and 7/182 with the operations checklist.
     // Tuned on since the eighth set was added: raised when a bold label with a describing rest was read as the line's
@@ -133,6 +136,9 @@ describe('Markdown linking on public checklists', () => {
     // 2/84 with the operations checklist); with group lines taking the checks of their items, 50/79, 71/98 and 3/84
     // (50/79, 71/96 and 2/84). Floors from that measurement.
     validation13: { recall: 0.63, precision: 0.72, falseAutomated: 0.036 },
+    // The held-out part of the fourteenth set, never tuned on; floors from its first measurement: 24/62, 27/50 and 2/106, by
+    // default and with the operations checklist alike.
+    validation14: { recall: 0.38, precision: 0.54, falseAutomated: 0.019 },
   };
   for (const part of PARTS) {
     for (const operations of [false, true]) {
@@ -160,7 +166,7 @@ describe('Markdown linking on public checklists', () => {
   it('every line of every part is labelled, and each part has checkable and operational lines', () => {
     for (const part of PARTS) {
       const s = score(linkPart(part, builtinSet(builtinChecklists(), false)));
-      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, dev8: 100, validation5: 100, validation6: 100, validation7: 110, validation8: 120, validation9: 100, validation10: 100, dev9: 55, validation11: 55, validation12: 90, dev10: 80, validation13: 75 }[part];
+      const least = { dev: 90, dev4: 90, dev2: 25, dev5: 25, dev6: 50, dev3: 90, dev7: 60, dev8: 100, validation5: 100, validation6: 100, validation7: 110, validation8: 120, validation9: 100, validation10: 100, dev9: 55, validation11: 55, validation12: 90, dev10: 80, validation13: 75, dev11: 45, validation14: 55 }[part];
       assert.ok(s.checkable >= least && s.uncheckable >= least, `${part}: ${s.checkable} checkable, ${s.uncheckable} not`);
     }
   });
