@@ -141,11 +141,14 @@ export class LinkIndex extends RuleIndex {
     const byTerm = new Map<number, string>();
     const written = lineFieldNames(text);
     const fields = new Set([...written].flatMap((f) => [`=${f}`, f.toLowerCase()]));
-    for (const term of [...lineTerms(text), ...[...written].map((f) => `=${f}`)]) {
+    const named = lineTerms(text);
+    for (const term of [...named, ...[...written].map((f) => `=${f}`)]) {
       // Names a rule reads count when few rules read them; names only written in titles, when at most two do.
       const read = this.termOwners.get(term) ?? [];
       const written = (this.textTermOwners.get(term) ?? []).filter((i) => !read.includes(i));
-      const all = read.length > 3 ? [] : written.length > 2 ? read : [...read, ...written];
+      // A rule whose title compares two files (".env.example and .env.production.example declare the same keys") is
+      // named by a line that names both: a line naming one of them only is not about the comparison.
+      const all = (read.length > 3 ? [] : written.length > 2 ? read : [...read, ...written]).filter((i) => this.titleTerms[i].every((t) => named.has(t)));
       // Of the checks reading one field, those whose distinguishing words the line says ("port" for the probe's port
       // rule) are the ones it names, when some are: naming `livenessProbe` asks for the probe, not its port.
       const says = (i: number) => this.linkTargets[i].concept?.qualifiers.every((q) => line().words.has(q)) ?? true;

@@ -1,5 +1,5 @@
 import { contentWords, identifiers } from './normalize';
-import { idPhrasing } from './ruleTerms';
+import { idPhrasing, textTerms } from './ruleTerms';
 import { ACTIVITY, isOutcomeWord, STATE_PENALTY, weightedWords } from './lineReading';
 import { phrasingWords, type LinkReadings } from './builtinReadings';
 import { isGenericWord, isSubjectWord, wordWeight } from './concepts';
@@ -87,6 +87,9 @@ export function readingsOf(targets: readonly LinkTarget[]): LinkReadings {
   return { words, concepts };
 }
 
+/** A title whose subject is two files joined by "and" (".env.example and .env.production.example declare the same keys") compares them. */
+const COMPARED = /^\s*`?(\.[\w.-]*\w)`?\s+and\s+`?(\.[\w.-]*\w)`?\s/;
+
 export class RuleIndex {
   protected readonly targets: IndexedTarget[] = [];
   protected readonly df = new Map<string, number>();
@@ -104,6 +107,8 @@ export class RuleIndex {
   protected readonly linkTargets: LinkTarget[];
   /** Target id → its index. */
   protected readonly position = new Map<string, number>();
+  /** Per target, the files its title compares (its subject is two files: `.env.example and .env.production.example …`), else none. */
+  protected readonly titleTerms: string[][];
   /** Per target, the index of the nearest target whose id its own extends (`k8s.pdb` for `k8s.pdb.policy`), or -1. */
   protected readonly broader: number[];
 
@@ -148,6 +153,10 @@ export class RuleIndex {
     this.conceptOwners = conceptOwners(targets);
     this.linkTargets = [...targets];
     for (const [i, t] of targets.entries()) if (!this.position.has(t.id)) this.position.set(t.id, i);
+    this.titleTerms = targets.map((t) => {
+      const pair = COMPARED.exec(t.title);
+      return pair ? textTerms([`${pair[1]} ${pair[2]}`]) : [];
+    });
     this.broader = targets.map((t) => {
       for (let dot = t.id.lastIndexOf('.'); dot > 0; dot = t.id.lastIndexOf('.', dot - 1)) {
         const j = this.position.get(t.id.slice(0, dot));
