@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { writeChecklistCache } from '../src/node/checklistCache';
 import { DEFAULT_SPEC, generateRepo, type RepoSpec } from './bench/generate';
 import { buildId } from './buildId.mjs';
-import { zodEnglishOnly } from './zodEnglishOnly.mjs';
+import { zodTrimmed } from './zodTrimmed.mjs';
 import { buildProductionBundles, installLinters, median, percentile, REPO, runChild, timeProcess } from './bench/tools';
 
 const { values: args } = parseArgs({
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
   writeChecklistCache(path.join(REPO, 'checklists'), build);
   // The measured code is bundled like the shipped CLI, so tsx's on-the-fly compilation is not timed.
   const childJs = path.join(REPO, 'bench-out', 'child.js');
-  await esbuild.build({ entryPoints: [path.join(__dirname, 'bench', 'child.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { __SHIPSHAPE_VERSION__: '"bench"', __SHIPSHAPE_BUILD__: JSON.stringify(build) }, plugins: [zodEnglishOnly] });
+  await esbuild.build({ entryPoints: [path.join(__dirname, 'bench', 'child.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { __SHIPSHAPE_VERSION__: '"bench"', __SHIPSHAPE_BUILD__: JSON.stringify(build) }, plugins: [zodTrimmed] });
 
   if (args.only !== undefined) {
     if (args.only !== 'dockerfiles' && args.only !== 'incremental' && args.only !== 'templates') throw new Error(`--only takes dockerfiles, incremental or templates, got "${args.only}"`);

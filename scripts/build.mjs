@@ -3,7 +3,7 @@ import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { buildId } from './buildId.mjs';
-import { zodEnglishOnly } from './zodEnglishOnly.mjs';
+import { zodTrimmed } from './zodTrimmed.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const production = process.argv.includes('--production') || process.env.NODE_ENV === 'production';
@@ -11,7 +11,7 @@ const watch = process.argv.includes('--watch');
 
 const common = {
   bundle: true,
-  plugins: [zodEnglishOnly],
+  plugins: [zodTrimmed],
   platform: 'node',
   target: 'node20',
   format: 'cjs',
