@@ -59,7 +59,11 @@ class LineProperty implements DockerProperty {
 
 /** Properties from words (no quotes, no escapes, one-line values), as dockerfile-ast reads them; undefined when it must. */
 function lineProperties(ins: DockerInstruction): DockerProperty[] | undefined {
-  if (!(ins instanceof LineInstruction) || ins.innerComment || ins.escaped || /["']/.test(ins.args)) return undefined;
+  return ins instanceof LineInstruction ? ins.heldProperties(readLineProperties) : undefined;
+}
+
+function readLineProperties(ins: LineInstruction): DockerProperty[] | undefined {
+  if (ins.innerComment || ins.escaped || /["']/.test(ins.args)) return undefined;
   const { words, lines: index } = ins;
   const single = (w: LineWord): DockerProperty => {
     const eq = w.value.indexOf('=');

@@ -4,6 +4,7 @@ import type { Range } from '../model';
 import type { LineIndex } from '../text';
 import { smallAt, type SmallNumbers } from './smallNumbers';
 import { instructionWords, keywordAt, type LineWord } from './dockerfileLines';
+import type { DockerProperty } from './dockerInstructionArgs';
 import type { DockerInstruction } from './dockerfileTypes';
 import type { LineFrom } from './dockerLineModel';
 import { safeAst } from './dockerfileAst';
@@ -104,6 +105,8 @@ export class InstructionReads {
   lists: DockerInstruction[][] = [];
   /** Each stage's FROM, by stage index. */
   froms: LineFrom[] = [];
+  /** ENV, ARG and LABEL properties (null: the line reader leaves them to dockerfile-ast). */
+  properties: (DockerProperty[] | null | undefined)[] = [];
 }
 
 /**
@@ -162,6 +165,19 @@ export class LineInstruction implements DockerInstruction {
     const reads = this.source.reads;
     if (reads === undefined) return instructionWords(this.lines.text, this.keywordEnd, this.end);
     return (reads.words[this.ordinal] ??= instructionWords(this.lines.text, this.keywordEnd, this.end));
+  }
+  /**
+   * Its properties as `read` makes them (ENV, ARG and LABEL: dockerInstructionArgs.ts), held for the run like its
+   * words: several checks read the same ENV (undefined: the line reader leaves them to dockerfile-ast).
+   */
+  heldProperties(read: (ins: LineInstruction) => DockerProperty[] | undefined): DockerProperty[] | undefined {
+    const reads = this.source.reads;
+    if (reads === undefined) return read(this);
+    const known = reads.properties[this.ordinal];
+    if (known !== undefined) return known ?? undefined;
+    const made = read(this);
+    reads.properties[this.ordinal] = made ?? null;
+    return made;
   }
   get spansLines(): boolean {
     const nl = this.lines.text.indexOf('\n', this.start);
