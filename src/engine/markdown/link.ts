@@ -124,6 +124,14 @@ export function resolvePin(pin: string, targets: readonly LinkTarget[]): LinkTar
   return targets.filter((t) => t.aliases?.some((a) => a.toLowerCase() === lower));
 }
 
+/** A line that deploys to an environment, or says it was deployed there. */
+const DEPLOY_STEP = /^[\s*_]*deploy\s+to\s+(?:the\s+)?(?:production|prod|staging|stage|live)\b|\bdeployed\s+to\s+(?:the\s+)?(?:production|prod|staging|live)\b/i;
+/** Words naming a pipeline, its automation or its approval gate: a deploy step said there is the pipeline's. */
+const PIPELINE = /\b(?:ci|cd|ci\/cd|cicd|pipelines?|workflows?|github actions|gitlab|jenkins|automat\w*|gitops|argo ?cd|flux|continuous|approvals?|approved|gated?)\b/i;
+
+/** A heading naming the moment a release happens or just after it. */
+const RELEASE_MOMENT = /\b(?:during|after|immediately after)\s+(?:the\s+)?(?:deploy\w*|launch\w*|release\w*|go[- ]?live|cutover|rollout)\b|^\W*immediately after\b|\bpost[- ]?(?:deploy\w*|launch\w*|release|go[- ]?live|cutover|rollout)\b|\bT\s*\+\s*\d/i;
+
 /**
  * The links of one parsed item: its pin when it has one, the tolerant text match otherwise. `parent` is the line it is
  * nested under, if any: its topic, as a heading is for a line directly under it.
@@ -141,7 +149,14 @@ export function linksOf(item: MarkdownItem, targets: readonly LinkTarget[], inde
     return { links, unknownPins };
   }
   const context = parent ? [...item.headingPath, parent.plain] : item.headingPath;
-  const links = index.link(item.text, textDomain(item.text) ?? contextDomain(context), platformSection(context), parent?.plain ?? item.headingPath.at(-1)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
+  let links = index.link(item.text, textDomain(item.text) ?? contextDomain(context), platformSection(context), parent?.plain ?? item.headingPath.at(-1)).map((l) => ({ id: l.id, reason: l.reason, pinned: false, mode: l.mode }));
+  // A release step ("Deploy to production", "Deployed to staging") is a pipeline's stage in a section about the pipeline,
+  // and a person's act, done once, anywhere else: no file shows it done.
+  if (DEPLOY_STEP.test(item.plain) && ![item.plain, ...context].some((t) => PIPELINE.test(t))) links = links.filter((l) => l.mode === 'manual');
+  // A section for the moment of a release ("During deployment", "Immediately after", "Post-launch (T+2 hours)") lists
+  // what people do and watch then: no check of the files sees it (a person may still confirm evidence), unless the
+  // line says the pipeline does it ("Automated smoke tests run after each deploy").
+  else if (item.headingPath.some((h) => RELEASE_MOMENT.test(h)) && !PIPELINE.test(item.plain)) links = links.filter((l) => l.mode !== 'auto');
   return { links, unknownPins: [] };
 }
 
