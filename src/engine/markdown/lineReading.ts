@@ -100,6 +100,9 @@ export const HEDGE = /^[\s*_]*(consider|optionally|optional:|if (?:possible|need
  */
 export const OPPOSITE = /^[\s*_]*(?:consider|optionally|you (?:may|can)|it is (?:fine|ok) to)\s+(?:not\b|disabling|removing|dropping|turning off|skipping|omitting|relaxing|allowing|disable|remove|drop|turn off|skip|omit|relax|allow)/i;
 
+/** The state {@link stateOf} gives a line that states a measured target. */
+export const MEASURED_STATE = '\u0000measured';
+
 /** A target for a measured figure ("Response time < 500ms", "error rate under 1%") is a runtime fact, not a file's. */
 export const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|more than|at least|at most))\s*=?\s*\d+(?:\.\d+)?\s*(?:ms|s|sec|seconds?|minutes?|%|rps|qps)(?![a-z])/i;
 
@@ -139,7 +142,7 @@ export function stateOf(text: string, words: ReadonlyMap<string, number>): strin
   const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w) && !notStated.has(w)).map(([w]) => w);
   if (task) lineState.push('\u0000activity');
   if (HEDGE.test(text)) lineState.push('\u0000hedge');
-  if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push('\u0000measured');
+  if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push(MEASURED_STATE);
   return lineState;
 }
 

@@ -74,7 +74,13 @@ const BRITISH: readonly [RegExp, string][] = [
  * Stems the stemmer gives to words of different meaning: "utilization" (how much of a resource is used) is not
  * "utils" (a helper module), though both stem to "util".
  */
-const OWN_STEM: readonly [RegExp, string][] = [[/^utiliz/, 'utiliz']];
+const OWN_STEM: readonly [RegExp, string][] = [[/^utiliz/, 'utiliz'], [/^(re)?built$/, '$1build']];
+
+/** The stem {@link OWN_STEM} gives a word, if any. */
+function ownStem(w: string): string | undefined {
+  const own = OWN_STEM.find(([re]) => re.test(w));
+  return own && w.replace(own[0], own[1]);
+}
 
 const stemCache = new Map<string, string>();
 /**
@@ -86,7 +92,7 @@ const MAX_STEMMED = 40;
 export function stemWord(w: string): string {
   let s = stemCache.get(w);
   if (s === undefined) {
-    s = w.length > MAX_STEMMED || w.includes('_') || /\d/.test(w) ? w : (OWN_STEM.find(([re]) => re.test(w))?.[1] ?? stem(w));
+    s = w.length > MAX_STEMMED || w.includes('_') || /\d/.test(w) ? w : (ownStem(w) ?? stem(w));
     if (stemCache.size < 20000) stemCache.set(w, s);
   }
   return s;

@@ -1,6 +1,6 @@
 import { contentWords, identifiers } from './normalize';
 import { idPhrasing, textTerms } from './ruleTerms';
-import { ACTIVITY, isOutcomeWord, STATE_PENALTY, weightedWords } from './lineReading';
+import { ACTIVITY, isOutcomeWord, MEASURED, MEASURED_STATE, STATE_PENALTY, weightedWords } from './lineReading';
 import { phrasingWords, type LinkReadings } from './builtinReadings';
 import { isGenericWord, isSubjectWord, wordWeight } from './concepts';
 import type { LinkTarget } from './linkTarget';
@@ -26,6 +26,8 @@ export interface Phrasing {
   words: Map<string, number>;
   /** The command-line flags it names, outside parentheses (`flag_no_check_certificate`). */
   flags: string[];
+  /** It states a measured target itself ("Unit test coverage of at least 80%"): a line stating one is not an outcome to it. */
+  measured?: boolean;
   /** Its words that say what it asks of its subject (not a subject word: see {@link isSubjectWord}), when it has subject words too. */
   asks?: string[];
 }
@@ -131,6 +133,7 @@ export class RuleIndex {
       const idWords = new Set(contentWords(idPhrasing(target.id)));
       for (const p of phrasings) {
         p.flags = [...p.words].filter(([w, factor]) => factor === 1 && w.startsWith('flag_')).map(([w]) => w);
+        if (MEASURED.test(p.text.replace(/\([^()]*\)/g, ' '))) p.measured = true;
         const asks = [...p.words.keys()].filter((w) => idWords.has(w) || !(isSubjectWord(w) || isGenericWord(w)));
         if (asks.length && [...p.words.keys()].some((w) => isSubjectWord(w) && !idWords.has(w))) p.asks = asks;
       }
@@ -215,6 +218,6 @@ export class RuleIndex {
     // A one-word phrasing ("Use namespaces", "Logging configured") is weak evidence: the line must say little else.
     const bias = p.words.size === 1 ? 1 : RECALL_BIAS;
     const f1 = ((1 + bias) * recall * precision) / (bias * precision + recall);
-    return lineState.some((w) => !p.words.has(w)) ? f1 * STATE_PENALTY : f1;
+    return lineState.some((w) => !p.words.has(w) && !(w === MEASURED_STATE && p.measured)) ? f1 * STATE_PENALTY : f1;
   }
 }
