@@ -36,20 +36,12 @@ export function resolveItems(checklists: readonly Checklist[], config: Config = 
         const setting = config.rules?.[item.id];
         const sev = typeof setting === 'string' ? setting : setting?.severity;
         if (sev === 'off' || (item.optIn && sev === undefined)) continue;
-        const found = item.check ? TEMPLATES.get(item.check) : undefined;
-        const template = found && item.appliesTo ? restrictTemplate(found, item.appliesTo) : found;
-        let params: unknown = undefined;
-        if (template) {
-          const withParams = { ...(item.with ?? {}), ...(typeof setting === 'object' ? (setting.with ?? {}) : {}) };
-          const parsed = template.params.safeParse(withParams, VALIDATE_ONCE);
-          if (!parsed.success) {
-            problems.push({ file: '.shipshape.yaml', message: `rules.${item.id}.with: ${parsed.error.issues[0]?.message ?? 'invalid'}`, severity: 'error' });
-            continue;
-          }
-          params = parsed.data;
+        const own = resolution(item, typeof setting === 'object' ? setting.with : undefined);
+        if (own.error !== undefined) {
+          problems.push({ file: '.shipshape.yaml', message: `rules.${item.id}.with: ${own.error}`, severity: 'error' });
+          continue;
         }
-        const fixTemplate = item.fix ? FIXES.get(item.fix.template) : undefined;
-        const fixParams = fixTemplate?.params.safeParse(item.fix?.with ?? {}, VALIDATE_ONCE);
+        const { template, params, fix } = own;
         items.push({
           item,
           checklist,
@@ -58,12 +50,47 @@ export function resolveItems(checklists: readonly Checklist[], config: Config = 
           severity: (sev as Severity | undefined) ?? item.severity,
           template,
           params,
-          fix: fixTemplate && fixParams?.success ? { template: fixTemplate, params: fixParams.data } : undefined,
+          fix,
         });
       }
     }
   }
   return { items, problems };
+}
+
+/** An item's template (restricted to where it applies), its params and its fix, or why its params are refused. */
+interface Resolution {
+  template?: AnyTemplate;
+  params: unknown;
+  fix?: ResolvedItem['fix'];
+  error?: string;
+}
+
+/**
+ * Resolutions of items that the config gives no `with`, by item: made once per item object and shared by every
+ * resolution of it (each new engine, each change of settings), as are the params objects the checks key their
+ * compiled patterns by.
+ */
+const OWN = new WeakMap<ChecklistItem, Resolution>();
+
+function resolution(item: ChecklistItem, configWith: Record<string, unknown> | undefined): Resolution {
+  if (configWith === undefined) {
+    const known = OWN.get(item);
+    if (known) return known;
+  }
+  const found = item.check ? TEMPLATES.get(item.check) : undefined;
+  const template = found && item.appliesTo ? restrictTemplate(found, item.appliesTo) : found;
+  let params: unknown = undefined;
+  if (template) {
+    const parsed = template.params.safeParse({ ...(item.with ?? {}), ...(configWith ?? {}) }, VALIDATE_ONCE);
+    if (!parsed.success) return { template, params, error: parsed.error.issues[0]?.message ?? 'invalid' };
+    params = parsed.data;
+  }
+  const fixTemplate = item.fix ? FIXES.get(item.fix.template) : undefined;
+  const fixParams = fixTemplate?.params.safeParse(item.fix?.with ?? {}, VALIDATE_ONCE);
+  const made: Resolution = { template, params, fix: fixTemplate && fixParams?.success ? { template: fixTemplate, params: fixParams.data } : undefined };
+  if (configWith === undefined) OWN.set(item, made);
+  return made;
 }
 
 /**
