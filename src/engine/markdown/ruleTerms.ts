@@ -190,9 +190,12 @@ const IMAGES_ONLY = /^(?:(?!\b(?:docker|dockerfiles?|containerfile)\b).)*\bimage
 /** Dockerfile instructions, written in capitals in a line ("USER directive", "COPY instead of ADD"): the line is about a Dockerfile. */
 const INSTRUCTION = /(?:^|[\s(`'"])(FROM|RUN|CMD|LABEL|EXPOSE|ENV|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ARG|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL|MAINTAINER)(?=$|[\s),.;:`'"/])/;
 
-/** The kind of file a line itself names, if any: a Dockerfile instruction in capitals. */
+/** Names only Kubernetes has (a pod, a security context): the line is about manifests. */
+const KUBERNETES_NAMES = /\b(?:security ?contexts?|pods?)\b/i;
+
+/** The kind of file a line itself names, if any: a Dockerfile instruction in capitals, or a name only Kubernetes has. */
 export function textDomain(text: string): Domain | undefined {
-  return INSTRUCTION.test(text) ? 'dockerfile' : undefined;
+  return INSTRUCTION.test(text) ? 'dockerfile' : KUBERNETES_NAMES.test(text) ? 'kubernetes' : undefined;
 }
 
 /** The one domain the headings name, if exactly one. */
