@@ -56,6 +56,10 @@ export const CONCEPTS: readonly (readonly [concept: string, variants: readonly s
   ['ci', ['ci/cd', 'cicd', 'pipeline', 'pipelines', 'github actions', 'gitlab ci']],
   ['network policy', ['network policies', 'networkpolicy', 'networkpolicies']],
   ['egress', ['outbound traffic', 'outgoing traffic', 'outbound connections', 'outgoing connections', 'outbound']],
+  // A BuildKit cache mount (`RUN --mount=type=cache`) keeps a package cache between builds: not a cache left in the image.
+  ['cachemount', ['cache mounts', 'cache mount', 'cache-mounts', 'cache-mount', 'mount=type=cache']],
+  // A quota on a namespace (a ResourceQuota) is an object of its own, not the namespace a workload runs in.
+  ['resourcequota', ['resource quotas', 'resource quota', 'namespace quotas', 'namespace quota', 'resourcequotas', 'quotas', 'quota']],
   // Scanning code for leaked secrets (gitleaks, trufflehog) is a practice of its own, not a rule about secrets.
   ['secretscanning', ['secret scanning', 'secrets scanning', 'secret scanner', 'secrets scanner', 'secret scanners', 'secrets scanners', 'secret scan', 'secrets scan', 'secret scans', 'secrets scans', 'secret detection', 'secrets detection', 'scanning for secrets', 'scan for secrets', 'scans for secrets', 'credential scanning', 'credentials scanning']],
   ['secret', ['secrets', 'credentials', 'credential']],
