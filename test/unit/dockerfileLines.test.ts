@@ -5,6 +5,7 @@ import type { From, JSONInstruction, Property } from 'dockerfile-ast';
 import { isExecForm } from '../../src/engine/checks/docker/execForm';
 import { copyFromFlag, dockerArgValues, dockerFlags, dockerJoinedArgs, dockerJson, dockerProperties, parseDockerfile, type DockerInstruction } from '../../src/engine/parse/dockerfile';
 import { readLines } from '../../src/engine/parse/dockerfileLines';
+import type { HoldsReads } from '../../src/engine/checks/fileValues';
 import { LineIndex } from '../../src/engine/text';
 import { SHARED } from './helpers';
 
@@ -144,4 +145,29 @@ describe('Dockerfile line reader agrees with dockerfile-ast', () => {
       if (files.length > 0) assert.ok(read >= files.length / 2, `${label}: only ${read} of ${files.length} files were line-read`);
     });
   }
+});
+
+describe('Dockerfile model: what a run of the checks holds', () => {
+  const text = 'FROM alpine:3.20\nENV A=1 B=2\nARG TOKEN\nLABEL org.opencontainers.image.source=https://example.com/r\nRUN echo hi\n';
+
+  it("an ENV, ARG or LABEL instruction's properties are read once while a run holds the reads, and afresh after it", () => {
+    const { model: parsed } = parseDockerfile(text, 'Dockerfile');
+    const model = parsed as typeof parsed & HoldsReads;
+    model.holdReads(true);
+    const [env, arg, label, run] = model.stages[0].instructions;
+    const held = dockerProperties(env);
+    assert.equal(dockerProperties(env), held, 'the same list while the run holds it');
+    assert.deepEqual(held.map((p) => [p.getName(), p.getValue()]), [['A', '1'], ['B', '2']]);
+    assert.deepEqual(dockerProperties(arg).map((p) => [p.getName(), p.getValue()]), [['TOKEN', null]]);
+    assert.deepEqual(dockerProperties(label).map((p) => p.getName()), ['org.opencontainers.image.source']);
+    assert.deepEqual(dockerProperties(run), [], 'a RUN has none');
+    model.holdReads(false);
+    const after = dockerProperties(model.stages[0].instructions[0]);
+    assert.notEqual(after, held, 'a read outside a run makes its own list');
+    assert.deepEqual(after.map((p) => [p.getName(), p.getValue()]), [['A', '1'], ['B', '2']]);
+    // a new run holds new reads: nothing derived outlives the run that made it
+    model.holdReads(true);
+    assert.notEqual(dockerProperties(model.stages[0].instructions[0]), held);
+    model.holdReads(false);
+  });
 });
