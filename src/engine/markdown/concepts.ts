@@ -43,6 +43,8 @@ export const CONCEPTS: readonly (readonly [concept: string, variants: readonly s
   ['rootless daemon', ['docker in rootless mode', 'rootless mode', 'rootless docker', 'rootless daemon']],
   ['non root', ['non-root', 'nonroot', 'rootless', 'unprivileged user', 'not as root', 'not run as root', "don't run as root", 'do not run as root', 'runasnonroot', 'least privileged user', 'least-privileged user', 'non-privileged user', 'nonprivileged user', 'unprivileged users']],
   ['kubernetes', ['k8s', 'kube']],
+  // Isolating services on the network is segmenting it ("Network isolation configured").
+  ['network segmentation', ['network isolation']],
   ['environment variable', ['env vars', 'env var', 'environment vars', 'env variables', 'env variable', 'environment variables']],
   ['database', ['db', 'postgresql', 'postgres']],
   ['tls', ['ssl/tls', 'tls/ssl', 'ssl', 'https']],
