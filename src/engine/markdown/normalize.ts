@@ -111,6 +111,8 @@ export function contentWords(text: string): string[] {
   // A command-line flag (`--no-check-certificate`) is one name: a line says it or does not ("health check" is not it).
   t = t.replace(/(^|[\s(`])--([a-z][a-z0-9]*(?:-[a-z0-9]+)+)/g, (_m, before: string, flag: string) => `${before} flag_${flag.replace(/-/g, '_')} `);
   for (const [re, american] of BRITISH) t = t.replace(re, american);
+  // Vulnerabilities that block a merge, a build or a deploy are a gate in the pipeline, not their absence ("Block critical vulnerabilities").
+  if (/\b(?:vulnerabilit(?:y|ies)|cves?)\b/.test(t)) t = t.replace(/\bblock(?:s|ed|ing)?\b/g, ' gate ');
   t = t.replace(UN_PARTICIPLE[0], UN_PARTICIPLE[1]);
   t = t.replace(LATEST_RE, ' pinned image tag ').replace(IMAGE_REF, '$1$2 image ').replace(/[=:]\s*\d+\b/g, ' ');
   t = t.replace(SYNONYM_RE, (_m, before: string, variant: string) => before + (SYNONYM_OF.get(variant) ?? variant));
