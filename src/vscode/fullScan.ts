@@ -203,9 +203,6 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
         prof.yields++;
         yielded = Date.now();
       }
-      // (one is due `every` ms after the last, and skipped when less reading than that is left, at most a second:
-      // the complete result comes then; the first comes whenever a quarter second is left, since auditing the
-      // whole folder after the reading takes a while too)
       // The time left is told from the slower of the pace so far and the pace of the last quarter second: reading
       // slows when the workbench or the tools take the cores, and a pace kept from a fast start would skip results
       // so far that were due.
@@ -216,6 +213,9 @@ async function readFiles(a: ScanSubject, run: ScanRun, engine: Engine, setup: Fo
         paceDone = done;
       }
       const left = Math.max((now - started) / done, recentPace) * (files.length - done);
+      // (one is due `every` ms after the last, and skipped when less reading than that is left, at most a second:
+      // the complete result comes then; the first comes whenever a quarter second is left, since auditing the
+      // whole folder after the reading takes a while too)
       const every = partials ? Math.max(PARTIAL_EVERY_MS, PARTIAL_SHARE * lastPartial) : PARTIAL_FIRST_MS;
       if (now - published >= every && left >= Math.min(every, PARTIAL_EVERY_MS) && run.current()) {
         const t0 = Date.now();

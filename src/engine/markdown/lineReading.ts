@@ -104,7 +104,12 @@ export const OPPOSITE = /^[\s*_]*(?:consider|optionally|you (?:may|can)|it is (?
 export const MEASURED_STATE = '\u0000measured';
 
 /** A target for a measured figure ("Response time < 500ms", "error rate under 1%") is a runtime fact, not a file's. */
-export const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|more than|at least|at most))\s*=?\s*\d+(?:\.\d+)?\s*(?:ms|s|sec|seconds?|minutes?|%|rps|qps)(?![a-z])/i;
+const MEASURED = /(?:[<>≤≥]|\b(?:under|below|above|over|less than|more than|at least|at most))\s*=?\s*\d+(?:\.\d+)?\s*(?:ms|s|sec|seconds?|minutes?|%|rps|qps)(?![a-z])/i;
+
+/** Whether a text states a measured target outside its parentheses (a line, or a phrasing that states one itself). */
+export function statesMeasuredTarget(text: string): boolean {
+  return MEASURED.test(text.replace(/\([^()]*\)/g, ' '));
+}
 
 /**
  * The state words a line says, and markers for a task, a suggestion and a measured target: a phrasing that does not
@@ -142,7 +147,7 @@ export function stateOf(text: string, words: ReadonlyMap<string, number>): strin
   const lineState = [...words].filter(([w, factor]) => factor === 1 && isStateWord(w) && !notStated.has(w)).map(([w]) => w);
   if (task) lineState.push('\u0000activity');
   if (HEDGE.test(text)) lineState.push('\u0000hedge');
-  if (MEASURED.test(text.replace(/\([^()]*\)/g, ' '))) lineState.push(MEASURED_STATE);
+  if (statesMeasuredTarget(text)) lineState.push(MEASURED_STATE);
   return lineState;
 }
 

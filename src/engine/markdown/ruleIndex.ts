@@ -1,6 +1,6 @@
 import { contentWords, identifiers } from './normalize';
 import { idPhrasing, textTerms } from './ruleTerms';
-import { ACTIVITY, isOutcomeWord, MEASURED, MEASURED_STATE, STATE_PENALTY, weightedWords } from './lineReading';
+import { ACTIVITY, isOutcomeWord, MEASURED_STATE, STATE_PENALTY, statesMeasuredTarget, weightedWords } from './lineReading';
 import { phrasingWords, type LinkReadings } from './builtinReadings';
 import { isGenericWord, isSubjectWord, wordWeight } from './concepts';
 import type { LinkTarget } from './linkTarget';
@@ -133,7 +133,7 @@ export class RuleIndex {
       const idWords = new Set(contentWords(idPhrasing(target.id)));
       for (const p of phrasings) {
         p.flags = [...p.words].filter(([w, factor]) => factor === 1 && w.startsWith('flag_')).map(([w]) => w);
-        if (MEASURED.test(p.text.replace(/\([^()]*\)/g, ' '))) p.measured = true;
+        if (statesMeasuredTarget(p.text)) p.measured = true;
         const asks = [...p.words.keys()].filter((w) => idWords.has(w) || !(isSubjectWord(w) || isGenericWord(w)));
         if (asks.length && [...p.words.keys()].some((w) => isSubjectWord(w) && !idWords.has(w))) p.asks = asks;
       }

@@ -204,7 +204,7 @@ export function contextDomain(headings: readonly string[]): Domain | undefined {
   for (const h of [...headings].reverse()) {
     const named = DOMAIN_WORDS.filter(([, re]) => re.test(h)).map(([d]) => d);
     if (named.length === 1 && named[0] === 'dockerfile' && IMAGES_ONLY.test(h)) images = true;
-    else if (named.length === 1) return images && named[0] === 'dockerfile' ? 'dockerfile' : named[0];
+    else if (named.length === 1) return named[0];
     else if (named.length > 1) return images ? 'dockerfile' : undefined;
   }
   return images ? 'dockerfile' : undefined;

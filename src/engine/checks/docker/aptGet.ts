@@ -19,7 +19,8 @@ const Params = z.strictObject({
 const APT_FRONTENDS = new Set(['apt-get', 'apt', 'aptitude']);
 
 interface AptUse {
-  update?: Word;
+  /** The first `update`: the program's word and name (`apt-get`, `aptitude`), as for installs. */
+  update?: { word: Word; program: string };
   installs: { cmd: ShellCommand; at: number; sub: Word; program: string }[];
   /** Another sub-command that uses the fresh lists in the same RUN (upgrade, build-dep…). */
   consumes?: boolean;
@@ -40,7 +41,7 @@ function readAptUse(ctx: DockerContext, ins: DockerInstruction): AptUse {
     if (!p) continue;
     if (APT_FRONTENDS.has(p.name)) {
       const sub = subcommand(cmd, p.at);
-      if (sub.name?.value === 'update') use.update ??= cmd.words[p.at];
+      if (sub.name?.value === 'update') use.update ??= { word: cmd.words[p.at], program: p.name };
       else if (sub.name?.value === 'install') use.installs.push({ cmd, at: p.at, sub: sub.name, program: p.name });
       else if (/^(upgrade|dist-upgrade|full-upgrade|safe-upgrade|build-dep|source|download|reinstall)$/.test(sub.name?.value ?? '')) use.consumes = true;
       else if (sub.name?.value === 'dist-clean') use.cleans = true;
@@ -83,7 +84,7 @@ export const aptGet = fileCheck({
         if (!use.update && use.installs.length === 0) continue;
         applicable = true;
         if (params.updateWithInstall && use.update && use.installs.length === 0 && !use.consumes) {
-          findings.push(dockerFinding(ctx, ctx.index.range(use.update.start, use.update.end), `${use.update.value.slice(use.update.value.lastIndexOf('/') + 1)} update runs alone in this RUN; its cached layer makes later installs use stale package lists. Update and install in one RUN.`, stage));
+          findings.push(dockerFinding(ctx, ctx.index.range(use.update.word.start, use.update.word.end), `${use.update.program} update runs alone in this RUN; its cached layer makes later installs use stale package lists. Update and install in one RUN.`, stage));
         }
         if (params.noInstallRecommends) {
           for (const i of use.installs) {

@@ -2,7 +2,7 @@
 // does wrong under one.
 import { z } from 'zod';
 import type { ShellCommand, Word } from './shell';
-import { argumentsAfter, subcommand, type CommandProgram } from './shellProgram';
+import { argumentsAfter, argumentsText, subcommand, type CommandProgram } from './shellProgram';
 import { substitute, type RunIndex } from './util';
 import { optionAt, optionLevel, optionValue } from './runOptions';
 
@@ -146,16 +146,6 @@ export function joined(words: readonly Word[], from: number): string {
   let s = '';
   for (let k = from; k < words.length; k++) s += (k > from ? ' ' : '') + words[k].value;
   return s;
-}
-
-/** The words after the program at `at`, joined by spaces: once per command, for every pattern rule of its program. */
-function argumentsText(cmd: ShellCommand, at: number): string {
-  const slot = cmd as ShellCommand & { argsTextSlot?: { at: number; text: string } };
-  const known = slot.argsTextSlot;
-  if (known !== undefined && known.at === at) return known.text;
-  const text = joined(cmd.words, at + 1);
-  slot.argsTextSlot = { at, text };
-  return text;
 }
 
 /** What is wrong with a matched command under a rule: the word to point at, or undefined when nothing is. */

@@ -232,7 +232,7 @@ class Command implements ShellCommand {
   /** What `subcommand` and `argumentsAfter` found, for the word index they were given. */
   subSlot: Subcommand | undefined = undefined;
   argsSlot: { at: number; args: Word[] } | undefined = undefined;
-  /** For runCommandRules.ts: the words after the program, joined, for the word index they were read after. */
+  /** What `argumentsText` joined, for the word index it was given. */
   argsTextSlot: { at: number; text: string } | undefined = undefined;
   constructor(
     readonly assignments: Word[],

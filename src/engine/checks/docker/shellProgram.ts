@@ -65,6 +65,18 @@ export function argumentsAfter(cmd: ShellCommand, at: number): Word[] {
   return args;
 }
 
+/** The words after the program at `at`, joined by spaces (what pattern rules match): read once per command. */
+export function argumentsText(cmd: ShellCommand, at: number): string {
+  const slot = cmd as ShellCommand & { argsTextSlot?: { at: number; text: string } };
+  const known = slot.argsTextSlot;
+  if (known !== undefined && known.at === at) return known.text;
+  const text = argumentsAfter(cmd, at)
+    .map((w) => w.value)
+    .join(' ');
+  slot.argsTextSlot = { at, text };
+  return text;
+}
+
 function readSubcommand(cmd: ShellCommand, at: number): Subcommand {
   let k = at + 1;
   while (k < cmd.words.length && cmd.words[k].value.startsWith('-')) {
