@@ -8,7 +8,7 @@ import { parseMarkdownChecklist } from '../../src/engine/parse/markdownChecklist
 
 /**
  * Scores the Markdown linker on the labelled public checklists of test/fixtures/markdown-dev: each part
- * (dev, dev2, …, validation14) holds checklists and a labels.tsv written before the linker was run on them.
+ * (dev, dev2, …, validation15) holds checklists and a labels.tsv written before the linker was run on them.
  * A label is the rule ids a line should link to (any of them is a right link), `manual` (an operational
  * fact a person attests) or `none` (about the repository, but no rule checks it).
  */
@@ -58,10 +58,11 @@ function readLabels(dir: string): Map<string, Map<string, LineResult['expected']
  * set replaced them), `dev8` (tuned on, added with the ninth set), `validation5` to `validation10` (the fifth to the tenth
  * set, each held out as a whole; validation5 and validation6 tuned on since the eighth set was added), and the eleventh
  * set split by checklist into `dev9` (tuned on) and `validation11` (held out), the twelfth set `validation12` (held out),
- * the thirteenth set split by checklist into `dev10` (tuned on) and `validation13` (held out), and the fourteenth set
- * split by checklist into `dev11` (tuned on) and `validation14` (held out).
+ * the thirteenth set split by checklist into `dev10` (tuned on) and `validation13` (held out), the fourteenth set
+ * split by checklist into `dev11` (tuned on) and `validation14` (held out), and the fifteenth set split by checklist
+ * into `dev12` (tuned on) and `validation15` (held out).
  */
-export const PARTS = ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'dev7', 'dev8', 'dev9', 'validation5', 'validation6', 'validation7', 'validation8', 'validation9', 'validation10', 'validation11', 'validation12', 'dev10', 'validation13', 'dev11', 'validation14'] as const;
+export const PARTS = ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'dev7', 'dev8', 'dev9', 'validation5', 'validation6', 'validation7', 'validation8', 'validation9', 'validation10', 'validation11', 'validation12', 'dev10', 'validation13', 'dev11', 'validation14', 'dev12', 'validation15'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** Every labelled line of a part with the links the linker gives it against these checklists. */
