@@ -253,7 +253,7 @@ export function renderRulePages(checklists: readonly Checklist[]): Record<string
           for (const p of item.broaderMatches) out.push(`- ${escape(p)} (the broader requirement; ranked below the rule's own phrasings)`);
           out.push('');
         }
-        if (item.with && Object.keys(item.with).length) out.push('## Parameters', '', 'Set in `.shipshape.yaml` under `rules: { ' + item.id + ': { with: { … } } }`. Defaults here:', '', '```yaml', stringify(item.with).trimEnd(), '```', '');
+        if (item.with && Object.keys(item.with).length) out.push('## Parameters', '', 'Set in `.shipshape.yaml` under `rules: { ' + item.id + ': { with: { … } } }`. Defaults here:', '', '```yaml', stringify(item.with, { aliasDuplicateObjects: false }).trimEnd(), '```', '');
         const dir = path.join(REPO, 'test', 'fixtures', 'rules', item.id);
         const fail = firstFixture(dir, 'fail');
         const pass = firstFixture(dir, 'pass');

@@ -205,6 +205,33 @@ describe('Dockerfile rules', () => {
     assert.deepEqual(findings(r, 'docker.cmd.exec-form').map((f) => covered(text, f)), ['node main.js']);
   });
 
+  it('docker.packages.pinned reads a Git install as pinned only with a tag or commit, and never repeats its URL', () => {
+    const text = [
+      'FROM python:3.12-slim',
+      'RUN pip install --no-cache-dir git+https://ci:s3cr3t@git.example.com/team/lib.git#egg=lib',
+      'RUN pip install --no-cache-dir git+https://github.com/org/tool.git@v1.4.0#egg=tool flask==3.0.0',
+      'RUN npm install -g git+ssh://git@github.com:org/cli.git',
+      'RUN npm install -g org/helper',
+      'RUN npm install -g github:org/pinned#v2.0.1 git://github.com/org/other.git#semver:^1.2 left-pad@1.3.0',
+      '',
+    ].join('\n');
+    const got = findings(audit(text), 'docker.packages.pinned');
+    assert.deepEqual(
+      got.map((f) => [f.range.start.line, covered(text, f)]),
+      [
+        [1, 'git+https://ci:s3cr3t@git.example.com/team/lib.git#egg=lib'],
+        [3, 'git+ssh://git@github.com:org/cli.git'],
+        [4, 'org/helper'],
+      ],
+    );
+    for (const f of got) assert.ok(!f.message.includes('s3cr3t') && !f.message.includes('://'), f.message);
+  });
+
+  it('docker.copy.relative-needs-workdir reads a Windows drive path as absolute, escapes read or not', () => {
+    const r = audit('FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY app.exe c:\\app\\app.exe\nCOPY run.cmd "C:/tools/run.cmd"\nCOPY notes.txt notes.txt\n');
+    assert.deepEqual(findings(r, 'docker.copy.relative-needs-workdir').map((f) => f.range.start.line), [3]);
+  });
+
   it('docker.multi-stage is not applicable to a single stage without a build step', () => {
     assert.equal(status(audit('FROM nginx:1.27\nCOPY dist /usr/share/nginx/html\n'), 'docker.multi-stage'), 'not-applicable');
     const text = 'FROM node:22\nCOPY . .\nRUN npm run build:prod\n';

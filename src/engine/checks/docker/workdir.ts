@@ -4,9 +4,12 @@ import { hasPlaceholder } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
 import { dockerContext, dockerFinding, stageVariables, substitute } from './util';
 
-/** Absolute on Linux (`/app`) or Windows (`C:\app`, `C:/app`, `\app`). */
+/**
+ * Absolute on Linux (`/app`) or Windows (`C:\app`, `C:/app`, `\app`). A drive letter alone counts: with the default
+ * escape character, `C:\app` reads as `C:app`.
+ */
 export function isAbsolutePath(p: string): boolean {
-  return /^["']?(\/|[A-Za-z]:[\\/]|\\)/.test(p);
+  return /^["']?(\/|[A-Za-z]:|\\)/.test(p);
 }
 
 /** WORKDIR paths are absolute, so the directory does not depend on an inherited one (hadolint DL3000). */
