@@ -227,6 +227,26 @@ describe('Dockerfile rules', () => {
     for (const f of got) assert.ok(!f.message.includes('s3cr3t') && !f.message.includes('://'), f.message);
   });
 
+  it('judges the RUN an ONBUILD triggers as a RUN, at its own words', () => {
+    const text = [
+      'FROM debian:12 AS base',
+      'ONBUILD RUN apt-get update && apt-get install -y curl \\',
+      '    && pip install flask',
+      'onbuild run sudo make install',
+      'ONBUILD COPY . /app',
+      'RUN apt-get update && apt-get install -y --no-install-recommends git=1:2.39.5-0+deb12u1 && rm -rf /var/lib/apt/lists/*',
+      '',
+    ].join('\n');
+    const r = audit(text);
+    assert.deepEqual(findings(r, 'docker.apt.no-install-recommends').map((f) => [f.range.start.line, covered(text, f)]), [[1, 'apt-get install']]);
+    assert.deepEqual(findings(r, 'docker.apt.clean-lists').map((f) => f.range.start.line), [1]);
+    assert.deepEqual(findings(r, 'docker.packages.pinned').map((f) => [f.range.start.line, covered(text, f)]), [[1, 'curl'], [2, 'flask']]);
+    assert.deepEqual(findings(r, 'docker.no-sudo').map((f) => [f.range.start.line, covered(text, f)]), [[3, 'sudo']]);
+    // the ONBUILD instructions themselves are still read as such
+    assert.equal(status(r, 'docker.structure.onbuild'), 'pass');
+    assert.equal(status(audit(text.replace('ONBUILD COPY', 'ONBUILD FROM')), 'docker.structure.onbuild'), 'fail');
+  });
+
   it('docker.copy.relative-needs-workdir reads a Windows drive path as absolute, escapes read or not', () => {
     const r = audit('FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY app.exe c:\\app\\app.exe\nCOPY run.cmd "C:/tools/run.cmd"\nCOPY notes.txt notes.txt\n');
     assert.deepEqual(findings(r, 'docker.copy.relative-needs-workdir').map((f) => f.range.start.line), [3]);

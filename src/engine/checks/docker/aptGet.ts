@@ -78,8 +78,7 @@ export const aptGet = fileCheck({
     const findings: RawFinding[] = [];
     let applicable = false;
     for (const stage of ctx.model.stages) {
-      for (const ins of stage.instructions) {
-        if (ins.keyword !== 'RUN') continue;
+      for (const ins of ctx.runsOf(stage)) {
         const use = aptUse(ctx, ins);
         if (!use.update && use.installs.length === 0) continue;
         applicable = true;

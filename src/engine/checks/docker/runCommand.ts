@@ -54,7 +54,9 @@ export const runCommand = fileCheck({
     const findings = j.findings;
     for (const stage of ctx.model.stages) {
       if (shipped && !shipped.includes(stage)) continue;
-      for (const ins of stage.instructions) {
+      for (const written of stage.instructions) {
+        // an ONBUILD RUN is judged as the RUN it triggers
+        const ins = written.keyword === 'ONBUILD' ? (ctx.triggerOf(written) ?? written) : written;
         if ((ins.keyword === 'ENV' || ins.keyword === 'ARG') && params.env.length > 0) {
           for (const p of properties(ins)) {
             const env = envRule(rules, p.getName(), p.getValue() ?? undefined, params);

@@ -32,8 +32,7 @@ export const lockfileInstall = fileCheck({
     let dev: ReadonlySet<number> | undefined;
     let installs = false;
     for (const stage of ctx.model.stages) {
-      for (const ins of stage.instructions) {
-        if (ins.keyword !== 'RUN') continue;
+      for (const ins of ctx.runsOf(stage)) {
         for (const cmd of ctx.commands(ins)) {
           const inst = nodeInstall(cmd);
           if (inst && !inst.prune) installs = true;
@@ -64,8 +63,7 @@ export const forbiddenCommand = fileCheck({
     const banned = paramSet(params.commands);
     const findings: RawFinding[] = [];
     for (const stage of ctx.model.stages) {
-      for (const ins of stage.instructions) {
-        if (ins.keyword !== 'RUN') continue;
+      for (const ins of ctx.runsOf(stage)) {
         for (const cmd of ctx.commands(ins)) {
           const w = cmd.words[0];
           if (!w) continue;

@@ -1,6 +1,6 @@
 import { FreshFinding } from '../../keptRange';
 import type { Range, RawFinding } from '../../model';
-import { dockerFlags, dockerFromHead, dockerLines, dockerProperties, spansLines, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
+import { dockerFlags, dockerFromHead, dockerLines, dockerProperties, parseDockerfile, spansLines, type DockerfileModel, type DockerInstruction, type DockerProperty, type DockerStage } from '../../parse/dockerfile';
 import { LineIndex } from '../../text';
 import type { ParsedFile } from '../../workspace';
 import { fileValue, valueOf, type FileValues } from '../fileValues';
@@ -22,6 +22,13 @@ export interface DockerContext {
   once<T>(key: string, compute: (ctx: DockerContext) => T): T;
   /** The commands of every RUN that run a program, in file order, and the programs they run. */
   runs(): RunIndex;
+  /**
+   * A stage's RUN instructions in file order, with the RUN each of its `ONBUILD RUN` instructions triggers in the
+   * images built from it: the commands run in a build all the same, so the checks of commands judge them too.
+   */
+  runsOf(stage: DockerStage): readonly DockerInstruction[];
+  /** The RUN an `ONBUILD RUN` instruction triggers (see {@link DockerContext.runsOf}); undefined for any other instruction. */
+  triggerOf(ins: DockerInstruction): DockerInstruction | undefined;
 }
 
 /** A command of a RUN that runs a program, with its stage and instruction. */
@@ -62,6 +69,8 @@ class FileContext implements DockerContext {
   /** First and last line of each multi-line instruction in file order, made on the first finding. */
   private multiLine: number[] | undefined = undefined;
   private runIndex: RunIndex | undefined = undefined;
+  private stageRuns: (readonly DockerInstruction[])[] | undefined = undefined;
+  private triggers: ReadonlyMap<DockerInstruction, DockerInstruction> | undefined = undefined;
   constructor(
     readonly file: ParsedFile<DockerfileModel>,
     readonly model: DockerfileModel,
@@ -97,8 +106,7 @@ class FileContext implements DockerContext {
       const commands: RunEntry[] = [];
       const programs = new Set<string>();
       for (const stage of this.model.stages) {
-        for (const ins of stage.instructions) {
-          if (ins.keyword !== 'RUN') continue;
+        for (const ins of this.runsOf(stage)) {
           for (const cmd of this.commands(ins)) {
             const p = program(cmd);
             if (!p) continue;
@@ -110,6 +118,24 @@ class FileContext implements DockerContext {
       this.runIndex = { commands, programs };
     }
     return this.runIndex;
+  }
+  runsOf(stage: DockerStage): readonly DockerInstruction[] {
+    if (!this.stageRuns) {
+      const triggers = (this.triggers ??= onbuildRuns(this.file.text, this.file.path, this.model, this.index));
+      this.stageRuns = this.model.stages.map((s) => {
+        const runs: DockerInstruction[] = [];
+        for (const i of s.instructions) {
+          const run = i.keyword === 'RUN' ? i : i.keyword === 'ONBUILD' ? triggers.get(i) : undefined;
+          if (run) runs.push(run);
+        }
+        return runs;
+      });
+    }
+    return this.stageRuns[stage.index] ?? [];
+  }
+  triggerOf(ins: DockerInstruction): DockerInstruction | undefined {
+    if (ins.keyword !== 'ONBUILD') return undefined;
+    return (this.triggers ??= onbuildRuns(this.file.text, this.file.path, this.model, this.index)).get(ins);
   }
   memo<T>(key: string, ins: DockerInstruction, compute: (ctx: DockerContext, ins: DockerInstruction) => T): T {
     this.memos ??= new Map();
@@ -129,6 +155,35 @@ class FileContext implements DockerContext {
     this.onces.set(key, v);
     return v;
   }
+}
+
+/** Onbuild triggers of a file without any (most files): one shared map, never written. */
+const NO_TRIGGERS: ReadonlyMap<DockerInstruction, DockerInstruction> = new Map();
+
+/**
+ * The RUN each `ONBUILD RUN` instruction triggers, as a RUN instruction at the very place of its own words: the
+ * file is parsed again with each ONBUILD keyword blanked out (spaces of the same length), so every offset and
+ * range stays as in the file and the checks of commands read the trigger like any RUN.
+ */
+function onbuildRuns(text: string, path: string, model: DockerfileModel, index: LineIndex): ReadonlyMap<DockerInstruction, DockerInstruction> {
+  const onbuild: DockerInstruction[] = [];
+  for (const s of model.stages) for (const i of s.instructions) if (i.keyword === 'ONBUILD' && /^RUN\s/i.test(i.args)) onbuild.push(i);
+  if (onbuild.length === 0) return NO_TRIGGERS;
+  let blanked = text;
+  for (const i of onbuild) {
+    const start = index.offsetAt(i.keywordRange.start);
+    const end = index.offsetAt(i.keywordRange.end);
+    blanked = blanked.slice(0, start) + ' '.repeat(end - start) + blanked.slice(end);
+  }
+  const at = new Map<number, DockerInstruction>();
+  const { model: reread } = parseDockerfile(blanked, path);
+  for (const s of reread.stages) for (const i of s.instructions) if (i.keyword === 'RUN') at.set(index.offsetAt(i.keywordRange.start), i);
+  const triggers = new Map<DockerInstruction, DockerInstruction>();
+  for (const i of onbuild) {
+    const run = i.argsRange && at.get(index.offsetAt(i.argsRange.start));
+    if (run) triggers.set(i, run);
+  }
+  return triggers;
 }
 
 /** The stage and the earlier stages it builds on (`FROM build`), nearest first. */
