@@ -188,6 +188,16 @@ describe('Dockerfile rules', () => {
     }
   });
 
+  it('docker.secrets.env-arg reports a secret passed as a build argument or kept in ENV from one, and not an empty ENV', () => {
+    const text = 'ARG openai_api_key\nFROM node:22\nARG NPM_TOKEN\nARG NODE_ENV\nENV NPM_TOKEN=${NPM_TOKEN} JWT_SECRET= AWS_ACCESS_KEY_ID=$KEY_ID CLIENT_ID=$CID\nRUN npm ci\n';
+    const fs = findings(audit(text), 'docker.secrets.env-arg');
+    assert.deepEqual(fs.map((f) => [f.range.start.line, f.data?.key]), [[0, 'openai_api_key'], [2, 'NPM_TOKEN'], [4, 'NPM_TOKEN'], [4, 'AWS_ACCESS_KEY_ID']]);
+    assert.match(fs[1].message, /^ARG NPM_TOKEN takes a secret as a build argument.*--mount=type=secret,id=npm_token/);
+    assert.match(fs[2].message, /^ENV NPM_TOKEN copies a build-time value into the image's environment/);
+    const off = auditFiles([{ path: 'Dockerfile', text }], { checklists: dockerChecklist(), config: { rules: { 'docker.secrets.env-arg': { with: { buildArgs: false } } } } as never });
+    assert.equal(status(off, 'docker.secrets.env-arg'), 'pass');
+  });
+
   it('docker.apt.* judge each RUN, and lists only in stages that ship', () => {
     const text = 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\nFROM debian:12\nRUN apt-get update && apt-get install -y curl\n';
     const r = audit(text);

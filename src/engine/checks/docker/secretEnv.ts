@@ -9,8 +9,13 @@ const Params = z.strictObject({
   /** Names that look like secrets (case-insensitive regular expression). */
   names: userPatternSchema('i').default('pass(word|wd|phrase)|secret|apikey|accesskey|privatekey|(^|[_.-])(pass|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credentials?|auth|dsn)([_.-]|$)'),
   /** Names that match but hold no secret (paths, lengths, switches…). */
-  ignoreNames: userPatternSchema('i').default('(_|^)(file|path|dir|url|uri|endpoint|host|port|length|len|min|max|ttl|expiry|expires(_in)?|header|name|field|type|enabled|required|algorithm|alg|rounds|version|mode|method|provider|user(name)?|id)$'),
+  ignoreNames: userPatternSchema('i').default('(_|^)(file|path|dir|url|uri|endpoint|host|port|length|len|min|max|ttl|expiry|expires(_in)?|header|name|field|type|enabled|required|algorithm|alg|rounds|version|mode|method|provider|user(name)?|(?<!key_)id)$'),
   /** Values that are placeholders, not secrets (case-insensitive regular expression). */
+  /**
+   * A secret-looking ARG without a literal value (a build argument) and an ENV set from a variable are reported too:
+   * a build argument's value is recorded in the image history of the RUNs that use it, and an ENV in the image's configuration.
+   */
+  buildArgs: z.boolean().default(true),
   placeholders: userPatternSchema('i').default('^(<.*>|\\{\\{.*\\}\\}|%%.*%%|changeme|change[-_]me|replace[-_]?me|your[-_].*|x{3,}|\\*+|placeholder|dummy|example|none|null|undefined|false|true|0|1|-)$'),
 });
 
@@ -47,7 +52,13 @@ export const secretEnv = fileCheck({
       for (const p of properties(ins)) {
         const name = p.getName();
         const value = p.getUnescapedValue() ?? p.getValue();
-        if (value === null || value === undefined || !literal(value) || hasPlaceholder(value)) continue;
+        if (value === null || value === undefined || !literal(value)) {
+          // an ENV without a value stores nothing; an ARG without one is filled in by the build
+          const stored = ins.keyword === 'ARG' || (value ?? '').trim() !== '';
+          if (params.buildArgs && stored && names.test(name) && !ignore.test(name)) findings.push(finding(ctx, ins, p, stage, fromBuild(ins.keyword, name)));
+          continue;
+        }
+        if (hasPlaceholder(value)) continue;
         const unquoted = value.trim().replace(/^(["'])(.*)\1$/, '$2');
         if (URL_CREDENTIALS_RE.test(unquoted)) {
           const password = URL_CREDENTIALS_RE.exec(unquoted)![1];
@@ -63,6 +74,12 @@ export const secretEnv = fileCheck({
     return passOrFail(findings);
   },
 });
+
+/** The message for a secret-looking ARG given at build time, or an ENV that keeps one in the image. */
+function fromBuild(keyword: string, name: string): string {
+  if (keyword === 'ARG') return `ARG ${name} takes a secret as a build argument, and the image history records its value for every RUN that uses it; mount it with RUN --mount=type=secret,id=${name.toLowerCase()} instead.`;
+  return `ENV ${name} copies a build-time value into the image's environment, where anyone with the image can read it; pass the secret at run time, or mount it for the RUN that needs it (RUN --mount=type=secret).`;
+}
 
 function finding(ctx: DockerContext, ins: DockerInstruction, p: DockerProperty, stage: DockerStage | undefined, message: string): RawFinding {
   const f = dockerFinding(ctx, p.getRange() ?? ins.range, message, stage);
