@@ -169,12 +169,17 @@ function onbuildRuns(text: string, path: string, model: DockerfileModel, index: 
   const onbuild: DockerInstruction[] = [];
   for (const s of model.stages) for (const i of s.instructions) if (i.keyword === 'ONBUILD' && /^RUN\s/i.test(i.args)) onbuild.push(i);
   if (onbuild.length === 0) return NO_TRIGGERS;
-  let blanked = text;
+  // one pass over the text, keyword by keyword in file order (instructions never overlap)
+  const parts: string[] = [];
+  let from = 0;
   for (const i of onbuild) {
     const start = index.offsetAt(i.keywordRange.start);
     const end = index.offsetAt(i.keywordRange.end);
-    blanked = blanked.slice(0, start) + ' '.repeat(end - start) + blanked.slice(end);
+    parts.push(text.slice(from, start), ' '.repeat(end - start));
+    from = end;
   }
+  parts.push(text.slice(from));
+  const blanked = parts.join('');
   const at = new Map<number, DockerInstruction>();
   const { model: reread } = parseDockerfile(blanked, path);
   for (const s of reread.stages) for (const i of s.instructions) if (i.keyword === 'RUN') at.set(index.offsetAt(i.keywordRange.start), i);
