@@ -257,6 +257,26 @@ describe('Dockerfile rules', () => {
     assert.equal(status(audit(text.replace('ONBUILD COPY', 'ONBUILD FROM')), 'docker.structure.onbuild'), 'fail');
   });
 
+  it('docker.structure.instructions names an unknown keyword at its place, the line that lost its continuation, and bare instructions', () => {
+    const text = 'FROM debian:12\nRUNN apt-get update\nRUN apt-get update\n  && apt-get install -y curl\nCOPY app.sh\nUSER\nWORKDIR /app\nCOPY --chown=1000 <<EOF /app/run.sh\necho hi\nEOF\n';
+    const got = findings(audit(text), 'docker.structure.instructions');
+    assert.deepEqual(
+      got.map((f) => [f.range.start.line, covered(text, f).split('\n')[0]]),
+      [
+        [1, 'RUNN'],
+        [3, '&&'],
+        [4, 'COPY app.sh'],
+        [5, 'USER'],
+      ],
+    );
+    assert.match(got[0].message, /^RUNN is not a Dockerfile instruction \(did you mean RUN\?\)/);
+    assert.match(got[1].message, /lacks the trailing \\ that would continue it/);
+    assert.match(got[2].message, /^COPY needs a source and a destination/);
+    // a template's placeholder lines are filled in before Docker reads them
+    const template = 'FROM node:%%NODE_VERSION%%\n%%INSTALL_STEPS%%\nCMD ["node"]\n';
+    assert.equal(status(audit(template, 'Dockerfile.template'), 'docker.structure.instructions'), 'pass');
+  });
+
   it('docker.copy.relative-needs-workdir reads a Windows drive path as absolute, escapes read or not', () => {
     const r = audit('FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY app.exe c:\\app\\app.exe\nCOPY run.cmd "C:/tools/run.cmd"\nCOPY notes.txt notes.txt\n');
     assert.deepEqual(findings(r, 'docker.copy.relative-needs-workdir').map((f) => f.range.start.line), [3]);

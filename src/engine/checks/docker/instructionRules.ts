@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
 import { fileCheck, passOrFail } from '../template';
+import { instructionSyntax } from './instructionSyntax';
 import { dockerContext, dockerFinding, perStage, properties, stageVariables, type DockerContext } from './util';
 
 /** At most `max` of each listed instruction per stage: Docker silently keeps only the last CMD, ENTRYPOINT or HEALTHCHECK. */
@@ -75,11 +76,12 @@ const NOT_ONBUILD = /^\s*(ONBUILD|FROM|MAINTAINER)\b/i;
 /** Structural mistakes Docker either rejects or reads differently than written; each aspect is a param. */
 export const dockerfileStructure = fileCheck({
   id: 'docker.structure',
-  description: 'Structure Docker accepts as written: the file starts with FROM (ARGs and comments may come first), ONBUILD triggers no ONBUILD, FROM or MAINTAINER, and no ENV refers to a variable it defines itself; each aspect is a param.',
+  description: 'Structure Docker accepts as written: the file starts with FROM (ARGs and comments may come first), ONBUILD triggers no ONBUILD, FROM or MAINTAINER, no ENV refers to a variable it defines itself, and every instruction is a known one with its arguments; each aspect is a param.',
   params: z.strictObject({
     startsWithFrom: z.boolean().default(false).describe('Only ARG instructions come before the first FROM.'),
     onbuild: z.boolean().default(false).describe('ONBUILD does not trigger ONBUILD, FROM or MAINTAINER.'),
     envSelfReference: z.boolean().default(false).describe('An ENV does not use a variable that the same ENV defines (it still sees the earlier value).'),
+    instructions: z.boolean().default(false).describe('Every instruction is one Docker knows, with the arguments it needs (COPY a source and a destination, USER a user…).'),
   }),
   kinds: ['dockerfile'],
   // FROM and ENV are what most rules read; ONBUILD only this one
@@ -88,6 +90,10 @@ export const dockerfileStructure = fileCheck({
     const ctx = dockerContext(file, values);
     if (!ctx || ctx.model.stages.length === 0) return undefined;
     const findings: RawFinding[] = [];
+    if (params.instructions) {
+      findings.push(...instructionSyntax(ctx, ctx.model.preamble, undefined));
+      for (const stage of ctx.model.stages) findings.push(...instructionSyntax(ctx, stage.instructions, stage));
+    }
     if (params.startsWithFrom) {
       for (const ins of ctx.model.preamble) {
         if (ins.keyword !== 'ARG') findings.push(dockerFinding(ctx, ins.keywordRange, `${ins.keyword} comes before the first FROM; only ARG may precede FROM, so Docker rejects the file.`));

@@ -1,0 +1,81 @@
+// Instructions Docker refuses before it builds anything: an unknown keyword, or a known one without the arguments it needs.
+import type { RawFinding } from '../../model';
+import { dockerArgValues, dockerJson, hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
+import { dockerFinding, type DockerContext } from './util';
+
+/** The instructions of the Dockerfile reference, with the fewest arguments each takes (flags aside). */
+const MIN_ARGS: Readonly<Record<string, number>> = {
+  ADD: 2,
+  ARG: 1,
+  CMD: 0,
+  COPY: 2,
+  ENTRYPOINT: 0,
+  ENV: 1,
+  EXPOSE: 1,
+  FROM: 1,
+  HEALTHCHECK: 1,
+  LABEL: 1,
+  MAINTAINER: 1,
+  ONBUILD: 1,
+  RUN: 1,
+  SHELL: 1,
+  STOPSIGNAL: 1,
+  USER: 1,
+  VOLUME: 1,
+  WORKDIR: 1,
+};
+
+const KEYWORDS = Object.keys(MIN_ARGS);
+
+/** What a COPY or ADD needs, said the way a user reads it. */
+const NEEDS: Readonly<Record<string, string>> = {
+  ADD: 'a source and a destination',
+  COPY: 'a source and a destination',
+};
+
+/**
+ * Findings for the instructions of a stage (or of the preamble) that Docker refuses: a keyword it does not know
+ * (a typo, or a line that lost the `\` continuing the one before it) and a known keyword without its arguments.
+ */
+export function instructionSyntax(ctx: DockerContext, instructions: readonly DockerInstruction[], stage: DockerStage | undefined): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const ins of instructions) {
+    const min = MIN_ARGS[ins.keyword];
+    if (min === undefined) {
+      // a template's placeholder line (`{{ … }}`, `%%…%%`) is filled in before Docker reads it
+      if (ctx.model.templated && hasPlaceholder(`${ins.keyword} ${ins.args}`)) continue;
+      out.push(dockerFinding(ctx, ins.keywordRange, unknownMessage(ins.keyword), stage));
+      continue;
+    }
+    if (min === 0 || argumentCount(ctx, ins) >= min) continue;
+    const needs = NEEDS[ins.keyword] ?? (min === 1 ? 'an argument' : `${min} arguments`);
+    out.push(dockerFinding(ctx, ins.range, `${ins.keyword} needs ${needs}; Docker rejects the file.`, stage));
+  }
+  return out;
+}
+
+/** Arguments after the flags: a JSON array's strings, else the words; a heredoc (`COPY <<EOF /app/x`) is a source. */
+function argumentCount(ctx: DockerContext, ins: DockerInstruction): number {
+  if (ins.args.trim() === '') return 0;
+  if (ins.keyword !== 'ADD' && ins.keyword !== 'COPY') return 1;
+  const json = dockerJson(ins, ctx.index);
+  return json ? json.length : dockerArgValues(ins).length;
+}
+
+function unknownMessage(keyword: string): string {
+  if (/^(&&|\|\||;|\||\\)/.test(keyword)) return `A line starting with ${keyword} is read as an instruction of its own: the line before it lacks the trailing \\ that would continue it. Docker rejects the file.`;
+  const near = KEYWORDS.find((k) => distance(k, keyword) <= (k.length > 4 ? 2 : 1));
+  return `${keyword} is not a Dockerfile instruction${near ? ` (did you mean ${near}?)` : ''}; Docker rejects the file.`;
+}
+
+/** Edit distance of two short words (keywords are at most 11 letters). */
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
