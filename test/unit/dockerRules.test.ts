@@ -272,6 +272,9 @@ describe('Dockerfile rules', () => {
     assert.match(got[0].message, /^RUNN is not a Dockerfile instruction \(did you mean RUN\?\)/);
     assert.match(got[1].message, /lacks the trailing \\ that would continue it/);
     assert.match(got[2].message, /^COPY needs a source and a destination/);
+    // a pasted variable names its key, never its value
+    const [pasted] = findings(audit('FROM debian:12\nAPI_TOKEN=s3cr3t-value\n'), 'docker.structure.instructions');
+    assert.equal(pasted.message, 'A line starting with API_TOKEN is not a Dockerfile instruction; Docker rejects the file.');
     // a template's placeholder lines are filled in before Docker reads them
     const template = 'FROM node:%%NODE_VERSION%%\n%%INSTALL_STEPS%%\nCMD ["node"]\n';
     assert.equal(status(audit(template, 'Dockerfile.template'), 'docker.structure.instructions'), 'pass');

@@ -63,9 +63,12 @@ function argumentCount(ctx: DockerContext, ins: DockerInstruction): number {
 }
 
 function unknownMessage(keyword: string): string {
-  if (/^(&&|\|\||;|\||\\)/.test(keyword)) return `A line starting with ${keyword} is read as an instruction of its own: the line before it lacks the trailing \\ that would continue it. Docker rejects the file.`;
-  const near = KEYWORDS.find((k) => distance(k, keyword) <= (k.length > 4 ? 2 : 1));
-  return `${keyword} is not a Dockerfile instruction${near ? ` (did you mean ${near}?)` : ''}; Docker rejects the file.`;
+  const operator = /^(&&|\|\||;|\||\\)/.exec(keyword);
+  if (operator) return `A line starting with ${operator[1]} is read as an instruction of its own: the line before it lacks the trailing \\ that would continue it. Docker rejects the file.`;
+  // the word as far as it reads like a keyword: a pasted `TOKEN=…` line names the key, never its value
+  const word = /^[A-Z0-9_.-]{1,32}/.exec(keyword)?.[0];
+  const near = word && KEYWORDS.find((k) => distance(k, word) <= (k.length > 4 ? 2 : 1));
+  return `${word && word.length === keyword.length ? word : word ? `A line starting with ${word}` : 'This line'} is not a Dockerfile instruction${near ? ` (did you mean ${near}?)` : ''}; Docker rejects the file.`;
 }
 
 /** Edit distance of two short words (keywords are at most 11 letters). */
