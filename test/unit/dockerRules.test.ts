@@ -363,7 +363,7 @@ describe('repo.dockerignore', () => {
 });
 
 describe('Dockerfile checks on arbitrary text', () => {
-  const pieces = ['FROM ', 'from ', 'node:latest', ' AS b', '$BASE', '${X:-y}', 'RUN ', 'run ', 'npm i', 'apt-get install', ' && ', ' \\\n', '\r\n', '\n', '<<EOF\n', 'EOF\n', '["sh", "-c", "', '"]', '[', 'USER ', '0', 'root', 'ENV ', 'ARG ', 'A=1 ', 'TOKEN=x ', 'COPY --from=b ', 'ADD ', 'x.tgz ', 'WORKDIR ', 'HEALTHCHECK ', 'NONE', 'CMD ', '# escape=`\n', '`\n', '%%V%%', '{{ v }}', '"', "'", '#', ' '];
+  const pieces = ['FROM ', 'from ', 'node:latest', ' AS b', '$BASE', '${X:-y}', 'RUN ', 'run ', 'npm i', 'apt-get install', ' && ', ' \\\n', '\r\n', '\n', '<<EOF\n', 'EOF\n', '["sh", "-c", "', '"]', '[', 'USER ', '0', 'root', 'ENV ', 'ARG ', 'A=1 ', 'TOKEN=x ', 'COPY --from=b ', 'ADD ', 'x.tgz ', 'WORKDIR ', 'HEALTHCHECK ', 'NONE', 'CMD ', '# escape=`\n', '`\n', '%%V%%', '{{ v }}', '"', "'", '#', ' ', 'ONBUILD ', 'onbuild ', 'pip install git+https://h/r.git', 'COPPY ', '&& '];
   it('never throws, whatever the input', () => {
     const file = fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((a) => a.join(''));
     fc.assert(
@@ -379,6 +379,19 @@ describe('Dockerfile checks on arbitrary text', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('the built-in Dockerfile rules, as the checklist configures them, never fail on it and find only real places', () => {
+    const file = fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(file, (text) => {
+        const r = audit(text);
+        assert.deepEqual(r.problems.filter((p) => /failed on this file/.test(p.message)), []);
+        const lines = text.split(/\r?\n/).length;
+        for (const f of r.findings) assert.ok(f.range.start.line >= 0 && f.range.end.line < lines && f.message.length > 0, `${f.ruleId} at ${f.range.start.line}`);
+      }),
+      { numRuns: 150 },
     );
   });
 });
