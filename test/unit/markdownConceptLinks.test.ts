@@ -97,6 +97,15 @@ describe('Concepts: links in a checklist', () => {
     assert.deepEqual(podSecurity('Workloads without a security context are tolerated in dev'), []);
   });
 
+  it('workloads meeting the Pod Security Standards link the settings the standards ask for; a standard the cluster enforces links none', () => {
+    const podSecurity = (text: string) => ids(text, 'kubernetes').filter((id) => id.startsWith('k8s.pod-security.'));
+    const standards = ['k8s.pod-security.allow-privilege-escalation', 'k8s.pod-security.capabilities-drop-all', 'k8s.pod-security.run-as-non-root', 'k8s.pod-security.seccomp'];
+    assert.deepEqual(podSecurity('Every workload meets the restricted Pod Security Standard'), standards);
+    // a member said only in words that do not name it ("privilege levels") leaves the family whole
+    assert.deepEqual(podSecurity('Apply the Pod Security Standards to limit privilege levels'), standards);
+    assert.deepEqual(podSecurity('Pod Security Standards are enforced on every namespace'), []);
+  });
+
   it('a line about the platform (the cluster, its nodes) links no workload rule by concept', () => {
     assert.ok(!ids('Least-privilege RBAC for the cluster operators', 'kubernetes').includes('k8s.rbac.no-wildcards'));
   });

@@ -65,8 +65,9 @@ export function conceptLinks(line: LineConcepts, targets: readonly DomainTarget[
   for (const m of line.properties) {
     if (m.loose || m.polarity === 'any' || !m.family) continue;
     // A family of settings the line names with one of its members said outright ("`securityContext` sets
-    // `runAsNonRoot: true`") is where that member goes, not every setting in it.
-    if (m.good && line.properties.some((o) => !o.family && !!propertyEntry(m.family!)?.family?.includes(o.property))) continue;
+    // `runAsNonRoot: true`") is where that member goes, not every setting in it. A member said only in words that do
+    // not name it ("privilege levels") is not said outright.
+    if (m.good && line.properties.some((o) => !o.family && !o.loose && !!propertyEntry(m.family!)?.family?.includes(o.property))) continue;
     // A check only in a section about the kind of file it reads; a rule a person confirms in any.
     const chosen = (owners.get(m.property) ?? []).filter((i) => {
       const t = targets[i];

@@ -87,6 +87,9 @@ export const PROPERTIES: readonly PropertyEntry[] = [
   { property: 'tls verification', says: ['certificate verification', 'tls verification', 'ssl verification', 'verify certificate', 'check certificate', 'insecure download', 'curl insecure'] },
   { property: 'node port service', says: ['nodeport', 'node port', 'loadbalancer service', 'external load balancer'] },
   { property: 'hardened security context', membersGood: true, family: ['root user', 'privilege escalation', 'read-only root filesystem', 'dropped capabilities', 'seccomp profile'], says: ['security context', 'securitycontext'] },
+  // The Pod Security Standards (restricted) ask the same of a pod's settings, without a read-only root filesystem: a line
+  // asking workloads to meet them asserts those settings (a cluster enforcing them is the platform's: lineReading.ts).
+  { property: 'pod security standards', membersGood: true, family: ['root user', 'privilege escalation', 'dropped capabilities', 'seccomp profile'], says: ['pod security standard', 'pod security standards', 'restricted pod security standard'] },
   { property: 'least-privilege RBAC', membersAbsent: true, family: ['cluster-admin binding', 'RBAC wildcard', 'escalation verbs', 'secret read access'], says: ['least privilege rbac', 'minimal rbac', 'rbac least privilege', 'least privileged rbac', 'restrictive rbac', 'scoped rbac'] },
   { property: 'cluster-admin binding', says: ['cluster admin', 'cluster admin binding'] },
   { property: 'RBAC wildcard', says: ['wildcards in rbac', 'rbac wildcard'], loose: ['wildcard'] },

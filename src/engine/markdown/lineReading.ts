@@ -154,9 +154,11 @@ export function stateOf(text: string, words: ReadonlyMap<string, number>): strin
 /**
  * A line about the platform a service runs on (the cluster, its nodes, the network in front of it) speaks of
  * something no repository file declares: it links by its wording only, never by a property it names ("Autoscaling
- * configured for the node pools" is not the workload's HorizontalPodAutoscaler).
+ * configured for the node pools" is not the workload's HorizontalPodAutoscaler). So is a standard or a policy the
+ * line says is enforced ("Pod Security Standards enforced on all namespaces", "Policies enforce resource limits"): an
+ * admission controller of the cluster enforces it, whatever the manifests ask.
  */
-export const PLATFORM = /\b(?:clusters?|nodes?(?!\.?js)|node ?pools?|control[- ]plane|etcd|api[- ]server|kubelet|load[- ]balancers?|cdn|waf|vpc|firewalls?|dns|on[- ]call|team)\b/i;
+export const PLATFORM = /\b(?:clusters?|nodes?(?!\.?js)|node ?pools?|control[- ]plane|etcd|api[- ]server|kubelet|load[- ]balancers?|cdn|waf|vpc|firewalls?|dns|on[- ]call|team|(?:standards?|polic(?:y|ies)) (?:are |is )?enforced|polic(?:y|ies) enforce)\b/i;
 /** A managed Kubernetes service (AKS, EKS, GKE) names the platform too. */
 const MANAGED_PLATFORM = /\b(?:aks|eks|gke|kubernetes (?:service|engine))\b/i;
 
