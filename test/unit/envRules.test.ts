@@ -63,6 +63,23 @@ describe('env rules', () => {
     assert.equal(f.message, 'PORT is 9000, but the deployment exposes 8061, 8062, 8063, 8064, 8065, 8066, 8067, 8068, … 32 more (k8s/svc-0.yaml containerPort; k8s/svc-1.yaml containerPort; k8s/svc-2.yaml containerPort; k8s/svc-3.yaml containerPort; k8s/svc-4.yaml containerPort; k8s/svc-5.yaml containerPort; k8s/svc-6.yaml containerPort; k8s/svc-7.yaml containerPort; … 32 more)');
   });
 
+  it('asks a setting of the service that needs it: its own env file, else the repository, never another project\'s env file', () => {
+    const files = [
+      { path: 'dns/.env', text: 'TIMEZONE=Etc/UTC\nROUTER_IP=192.168.1.1\n' },
+      { path: 'api/package.json', text: '{"name":"api","dependencies":{"pg":"8.11.0","express":"4.19.2"}}' },
+      { path: 'api/src/.env.example', text: 'DATABASE_URL=\nPORT=3000\n' },
+      { path: 'web/package.json', text: '{"name":"web","dependencies":{"ioredis":"5.4.1"}}' },
+    ];
+    const r = auditFiles(files);
+    const at = (id: string) => r.findings.filter((f) => f.ruleId === id).map((f) => `${f.file}:${f.range.start.line}`);
+    // pg is the api's: its example env file, where a new line goes
+    assert.deepEqual(at('env.db.pool'), ['api/src/.env.example:1']);
+    // ioredis is the web's, which has no env file: the repository
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'env.redis.password').map((f) => f.scope), ['repository']);
+    // a rule of every service goes to a service's env file, not to the DNS project's
+    assert.ok(r.findings.filter((f) => f.ruleId.startsWith('env.')).every((f) => !f.file.startsWith('dns/')), 'no env finding in dns/.env');
+  });
+
   it('judges secrets by where they are: placeholders in examples, long random values in real files', () => {
     assert.ok(isPlaceholder('<generate: openssl rand -base64 48>'));
     assert.ok(isPlaceholder('your-secret-here'));

@@ -2,7 +2,7 @@ import type { Node } from 'yaml';
 import type { FileKind, Range } from '../../model';
 import { Derived, sameList, sameRange } from '../derived';
 import { dockerProperties, type DockerfileModel } from '../../parse/dockerfile';
-import { envFileRole, pathRole, productionName, type EnvEntry, type EnvModel } from '../../parse/dotenv';
+import { envFileRole, pathRole, productionName, type EnvModel } from '../../parse/dotenv';
 import { containersOf, isObject, type K8sModel } from '../../parse/kubernetes';
 import type { PackageJsonModel } from '../../parse/packageJson';
 import { findPair, isMap, isScalar, isSeq, nodeAt, nodeRange, type YamlFile } from '../../parse/yamlSupport';
@@ -265,49 +265,4 @@ function collectDockerfile(f: ParsedFile<DockerfileModel>, out: EnvVar[]): void 
       out.push({ key: p.getName(), value: /^\$\{?[A-Za-z_]/.test(value) ? undefined : value, file: f.path, keyRange, valueRange: p.getValueRange() ?? keyRange, origin: 'dockerfile', production: !role.nonProduction, template: false, nonProduction: role.nonProduction, secretRef: false, object: `stage ${stage.index}` });
     }
   }
-}
-
-const targets = new WeakMap<EnvContext, { any?: ParsedFile<EnvModel> | null; production?: ParsedFile<EnvModel> | null }>();
-
-/** Where a "declare NAME" finding goes: a place in an env file, or the repository (no env file to declare it in). */
-export type DeclarationTarget = { file: string; range: Range; scope?: 'repository' };
-
-/**
- * Where "add NAME=" findings point: in the example env file (else any env file; the production one first when
- * asked), next to a related key (one sharing the name's first word: RATE_LIMIT_MAX by RATE_LIMIT_WINDOW), else
- * where a new line goes (after the last entry). With no env file, the repository as a whole.
- */
-export function declarationTarget(ctx: EnvContext, preferProduction = false, key?: string): DeclarationTarget | undefined {
-  let memo = targets.get(ctx);
-  if (!memo) targets.set(ctx, (memo = {}));
-  const slot = preferProduction ? 'production' : 'any';
-  let file = memo[slot];
-  if (file === undefined) memo[slot] = file = findTarget(ctx, preferProduction) ?? null;
-  if (!file) return ctx.relevant ? { file: '', range: ZERO, scope: 'repository' } : undefined;
-  return { file: file.path, range: insertionPoint(file.model.entries, key) };
-}
-
-const ZERO: Range = Object.freeze({ start: Object.freeze({ line: 0, character: 0 }), end: Object.freeze({ line: 0, character: 0 }) }) as Range;
-
-/** An empty range at the end of the last entry related to `key` (same first word), else of the last entry. */
-function insertionPoint(entries: readonly EnvEntry[], key: string | undefined): Range {
-  if (entries.length === 0) return ZERO;
-  const word = key ? key.split(/[_.-]/)[0] : undefined;
-  let at = entries[entries.length - 1];
-  if (word && word.length > 1) {
-    for (let i = entries.length - 1; i >= 0; i--) {
-      if (entries[i].key.split(/[_.-]/)[0] === word) {
-        at = entries[i];
-        break;
-      }
-    }
-  }
-  const end = at.valueRange.end;
-  return { start: end, end };
-}
-
-function findTarget(ctx: EnvContext, preferProduction: boolean): ParsedFile<EnvModel> | undefined {
-  const prod = ctx.dotenv.filter((f) => envFileRole(f.path).production);
-  const byDepth = (a: ParsedFile, b: ParsedFile) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1);
-  return (preferProduction ? [...prod].sort(byDepth)[0] : undefined) ?? [...ctx.templates].sort(byDepth)[0] ?? [...ctx.dotenv].sort(byDepth)[0];
 }

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { userPatternSchema } from '../../safeRegex';
 import type { RawFinding } from '../../model';
 import { envCheck } from './check';
-import { declarationTarget, type EnvContext } from './context';
-import { alternatives, asInteger, declared, finding, hostOf, isLocalHost, isPlaceholder, safeRegExp, varsOf, WhenSchema } from './values';
+import type { EnvContext } from './context';
+import { declarationTarget } from './target';
+import { alternatives, asInteger, declared, finding, hostOf, isLocalHost, isPlaceholder, safeRegExp, varsOf, WhenSchema, type When } from './values';
 
 const Range = z.strictObject({ min: z.number().optional(), max: z.number().optional() });
 
@@ -19,8 +20,8 @@ const Params = z.strictObject({
 
 const first = (spec: string) => spec.split('|')[0];
 
-function missingFinding(ctx: EnvContext, spec: string, extra = ''): RawFinding | undefined {
-  const target = declarationTarget(ctx, false, alternatives(spec)[0]);
+function missingFinding(ctx: EnvContext, spec: string, when: When, extra = ''): RawFinding | undefined {
+  const target = declarationTarget(ctx, false, alternatives(spec)[0], when);
   if (!target) return undefined;
   const alts = alternatives(spec);
   return { ...target, message: `${alts[0]}${alts.length > 1 ? ` (or ${alts.slice(1).join(', ')})` : ''} is not declared in any env file${extra}`, data: { key: alts[0] } };
@@ -35,7 +36,7 @@ export const declaredCheck = envCheck({
     const findings: RawFinding[] = [];
     for (const spec of p.keys) {
       if (declared(ctx, spec)) continue;
-      const f = missingFinding(ctx, spec);
+      const f = missingFinding(ctx, spec, p.when);
       if (f) findings.push(f);
     }
     if (p.anyOf.length > 0 && !p.anyOf.some((group) => group.every((spec) => declared(ctx, spec)))) {
@@ -43,7 +44,7 @@ export const declaredCheck = envCheck({
       const best = [...p.anyOf].sort((a, b) => b.filter((s) => declared(ctx, s)).length / b.length - a.filter((s) => declared(ctx, s)).length / a.length)[0];
       const others = p.anyOf.filter((g) => g !== best).map((g) => g.map(first).join(' + '));
       for (const spec of best.filter((s) => !declared(ctx, s))) {
-        const f = missingFinding(ctx, spec, others.length ? `; declare it, or ${others.join(' or ')}` : '');
+        const f = missingFinding(ctx, spec, p.when, others.length ? `; declare it, or ${others.join(' or ')}` : '');
         if (f) findings.push(f);
       }
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { envCheck } from './check';
-import { declarationTarget } from './context';
+import { declarationTarget } from './target';
 import { alternatives, applies, finding, hostOf, isLocalHost, isPlaceholder, WhenSchema } from './values';
 
 const Params = z.strictObject({
@@ -52,7 +52,7 @@ export const originsCheck = envCheck({
       }
     }
     if (!satisfied && findings.length === 0 && p.required) {
-      const target = declarationTarget(ctx, true, keys[0]);
+      const target = declarationTarget(ctx, true, keys[0], p.when);
       if (target) findings.push({ ...target, message: `${keys[0]} is not set to the production frontend origin in any production source`, data: { key: keys[0] } });
     }
     return { findings };

@@ -5,7 +5,8 @@ import { containersOf, isObject, type K8sModel } from '../../parse/kubernetes';
 import type { ParsedFile, WorkspaceView } from '../../workspace';
 import { Derived, sameList } from '../derived';
 import { envCheck } from './check';
-import { declarationTarget, type EnvVar } from './context';
+import type { EnvVar } from './context';
+import { declarationTarget } from './target';
 import { asInteger, finding, isPlaceholder, varsOf, WhenSchema } from './values';
 
 interface PortPart {
@@ -142,7 +143,7 @@ export const portCheck = envCheck({
     const findings: RawFinding[] = [];
     const vars = varsOf(ctx, p.key);
     if (vars.length === 0) {
-      const target = declarationTarget(ctx, false, p.key.split('|')[0]);
+      const target = declarationTarget(ctx, false, p.key.split('|')[0], p.when);
       if (p.required && target) findings.push({ ...target, message: `${p.key.split('|')[0]} is not declared in any env file`, data: { key: p.key.split('|')[0] } });
       return { findings };
     }
@@ -194,7 +195,7 @@ export const shutdownTimeoutCheck = envCheck({
     const findings: RawFinding[] = [];
     const vars = varsOf(ctx, p.key);
     if (vars.length === 0) {
-      const target = declarationTarget(ctx, false, p.key.split('|')[0]);
+      const target = declarationTarget(ctx, false, p.key.split('|')[0], p.when);
       if (p.required && target) findings.push({ ...target, message: `${p.key.split('|')[0]} (graceful shutdown timeout, ms) is not declared in any env file`, data: { key: p.key.split('|')[0] } });
       return { findings };
     }

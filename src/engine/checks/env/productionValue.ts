@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { envCheck } from './check';
-import { declarationTarget, type EnvVar } from './context';
+import type { EnvVar } from './context';
+import { declarationTarget } from './target';
 import { alternatives, finding, isPlaceholder, urlQuery, WhenSchema } from './values';
 
 const Accepted = z.strictObject({
@@ -61,7 +62,7 @@ export const productionValue = envCheck({
       }
     }
     if (!satisfied && findings.length === 0 && p.required) {
-      const target = declarationTarget(ctx, true, p.keys[0].split('|')[0]);
+      const target = declarationTarget(ctx, true, p.keys[0].split('|')[0], p.when);
       if (target) findings.push({ ...target, message: `${p.keys[0].split('|')[0]}=${p.allowed[0]} is not set in any production source (${SOURCES})`, data: { key: p.keys[0].split('|')[0], value: p.allowed[0] } });
     }
     return { findings };

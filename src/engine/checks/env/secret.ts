@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { RawFinding } from '../../model';
 import { envCheck } from './check';
-import { declarationTarget, type EnvVar } from './context';
+import type { EnvVar } from './context';
+import { declarationTarget } from './target';
 import { alternatives, finding, isPlaceholder, urlPassword, WEAK_SECRETS, weakSecret, WhenSchema } from './values';
 
 const Params = z.strictObject({
@@ -52,7 +53,7 @@ export const secretCheck = envCheck({
       if (pw !== '') judge(v, pw, `The password in ${v.key}`);
     }
     if (p.required && vars.length === 0 && !urlDeclares) {
-      const target = declarationTarget(ctx, false, keys[0]);
+      const target = declarationTarget(ctx, false, keys[0], p.when);
       if (target) findings.push({ ...target, message: `${keys[0]} is not declared in any env file; declare it with an empty value in the example file and keep the real value in a secret store`, data: { key: keys[0] } });
     }
     return { findings };
