@@ -184,6 +184,26 @@ describe('kubernetes rules: what cannot be judged is neither pass nor fail', () 
     }
   });
 
+  it('a container variable whose value holds ${NAME} is audited: Kubernetes passes it as written, and a secret there is named', () => {
+    const containers = [
+      '      containers:',
+      '        - name: app',
+      '          image: example/app:1.0.0',
+      '          env:',
+      '            - name: LD_LIBRARY_PATH',
+      '              value: ${LD_LIBRARY_PATH}:/usr/local/nvidia/lib64',
+      '            - name: DB_PASSWORD',
+      '              value: ${DB_PASSWORD}',
+    ].join('\n');
+    const r = audit([{ path: 'k8s/app.yaml', text: deployment('app', { containers }) }]);
+    assert.deepEqual(r.unaudited, []);
+    const [f] = r.findings.filter((x) => x.ruleId === 'k8s.secrets.secret-ref');
+    assert.match(f.message, /DB_PASSWORD looks like a secret but is filled into the pod spec from \$\{DB_PASSWORD\}/);
+    // a Helm action there is still an unrendered template
+    const helm = audit([{ path: 'k8s/app.yaml', text: deployment('app', { containers: containers.replace('${DB_PASSWORD}', '"{{ .Values.password }}"') }) }]);
+    assert.equal(helm.unaudited[0]?.scope, 'document');
+  });
+
   const malformed: Record<string, string> = {
     'containers as a map': deployment('a', { containers: '      containers:\n        app:\n          image: example/app:latest' }),
     'spec: null': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n',

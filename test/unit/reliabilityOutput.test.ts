@@ -80,7 +80,8 @@ const FILES: Record<string, string> = {
     `  SECRET_KEY: ${S.k8sConfigMap}`,
     '',
   ].join('\n'),
-  // an envsubst template: not audited until rendered; the skip notice names the variable, not its default
+  // a variable filled in by envsubst, with a secret default: audited (Kubernetes passes `${…}` in a variable's value as
+  // written), the finding names the variable, never its default
   'k8s/redis.yaml': ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: redis', 'spec:', '  containers:', '    - name: redis', '      image: redis:7.2', '      env:', '        - name: REDIS_PASSWORD', `          value: "\${REDIS_PASSWORD:-${S.envsubstDefault}}"`, ''].join('\n'),
   'PRODUCTION_CHECKLIST.md': ['# Production readiness checklist', '', '- [x] No secrets in Dockerfile ENV or ARG', '- [x] Secrets come from Kubernetes Secrets, not literal env values <!-- shipshape: k8s.secrets.secret-ref -->', '- [x] Database password set in production', '- [ ] Memory limits are configured', ''].join('\n'),
 };
@@ -119,7 +120,8 @@ describe('reliability: no secret value reaches any output', () => {
     for (const want of ['docker.secrets.env-arg Dockerfile', 'k8s.secrets.secret-ref k8s/deployment.yaml']) assert.ok(fired.has(want), `${want} did not fire: ${[...fired].join(', ')}`);
     assert.ok(j.findings.some((f) => f.file === '.env'), 'no finding in .env');
     const unaudited = (JSON.parse(outputs.get('scan json (stdout)')!) as { unaudited: { file: string; reason: string }[] }).unaudited;
-    assert.ok(unaudited.some((p) => p.file === 'k8s/redis.yaml' && /REDIS_PASSWORD/.test(p.reason)), 'the envsubst template was not reported');
+    assert.ok(!unaudited.some((p) => p.file === 'k8s/redis.yaml'), 'a variable filled in by envsubst leaves its manifest audited');
+    assert.ok(j.findings.some((f) => f.ruleId === 'k8s.secrets.secret-ref' && f.file === 'k8s/redis.yaml' && /REDIS_PASSWORD/.test(f.message)), 'the secret default of an envsubst variable was not reported');
     assert.ok(j.findings.some((f) => f.ruleId === 'markdown.ticked-failing'), 'no Markdown mismatch');
     const diff = outputs.get('fix --dry-run (stdout)')!;
     assert.match(diff, /^@@ /m, 'fix --dry-run printed no diff');

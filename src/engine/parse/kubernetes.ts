@@ -242,6 +242,13 @@ const CONTAINER_LISTS = ['containers', 'initContainers'] as const;
  */
 const FREE_TEXT = new Set(['command', 'args', 'annotations', 'data', 'stringData', 'binaryData', 'expr', 'description', 'summary', 'message', 'script']);
 
+/**
+ * A container variable's `value` holding `${NAME}`: Kubernetes passes it to the container as written (it expands
+ * `$(NAME)` only), and the checks that read variables take it for a placeholder, as they do in an env file. A Helm
+ * action (`{{ … }}`) there still marks an unrendered template.
+ */
+const ENV_VALUE = (node: unknown): boolean => isScalar(node) && typeof node.value === 'string' && !node.value.includes('{{');
+
 /** Kinds the checks read field by field: a template marker in one of their other values leaves the document unaudited. */
 const CHECKED_KINDS = new Set([...Object.keys(POD_SPEC_PATHS), 'List', 'Service', 'Ingress', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Namespace', 'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'LimitRange', 'ResourceQuota', 'PersistentVolumeClaim']);
 
@@ -252,7 +259,8 @@ const CHECKED_KINDS = new Set([...Object.keys(POD_SPEC_PATHS), 'List', 'Service'
  */
 function templatedNode(root: unknown, plain: JsonObject): { node: Node; reason: string } | undefined {
   const values = typeof plain.kind !== 'string' || CHECKED_KINDS.has(plain.kind);
-  const visit = (node: unknown, free: boolean): { node: Node; reason: string } | undefined => {
+  // `env`: the list of a container's variables, whose `value` strings are free text (see ENV_VALUE)
+  const visit = (node: unknown, free: boolean, env = false): { node: Node; reason: string } | undefined => {
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
@@ -263,12 +271,13 @@ function templatedNode(root: unknown, plain: JsonObject): { node: Node; reason: 
           const why = templateReason(key.value);
           if (why) return { node: key, reason: why };
         }
-        const found = visit(pair.value, free || FREE_TEXT.has(String(key.value)));
+        const name = String(key.value);
+        const found = visit(pair.value, free || FREE_TEXT.has(name) || (env && name === 'value' && ENV_VALUE(pair.value)), name === 'env');
         if (found) return found;
       }
     } else if (isSeq(node)) {
       for (const item of node.items) {
-        const found = visit(item, free);
+        const found = visit(item, free, env);
         if (found) return found;
       }
     } else if (isScalar(node) && !free && values && typeof node.value === 'string' && !isAlias(node)) {

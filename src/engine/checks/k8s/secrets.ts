@@ -58,7 +58,9 @@ export const envSecretLiteral = fileCheck({
         if (typeof e.value === 'string' || typeof e.value === 'number' || typeof e.value === 'boolean') {
           const value = String(e.value);
           if (value === '' || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value)) return; // empty, or a reference to another variable
-          if (secretish(key)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} looks like a secret but is set as a literal value; read it from a Secret (valueFrom.secretKeyRef).`, { key }));
+          // `${NAME}` is filled in before the manifest is applied (envsubst): the secret still lands in the pod spec
+          const filled = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value.trim()) ? ` is filled into the pod spec from ${value.trim()}` : ' is set as a literal value';
+          if (secretish(key)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} looks like a secret but${filled}; read it from a Secret (valueFrom.secretKeyRef).`, { key }));
           else if (p.checkValues && PRIVATE_KEY_RE.test(value)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} holds a private key as a literal value; read it from a Secret.`, { key }));
           else if (p.checkValues && KNOWN_TOKEN_RE.test(value)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} holds an access token in a known format (GitHub, Stripe, Slack, AWS) as a literal value; read it from a Secret.`, { key }));
           else if (p.checkValues && hasUrlPassword(value)) findings.push(containerFinding(ctx, ['env', i, 'value'], `${where}: environment variable ${key} holds a URL with a password (scheme://user:password@host) as a literal value; read it from a Secret.`, { key }));
