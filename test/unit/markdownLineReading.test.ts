@@ -62,6 +62,9 @@ describe('Markdown linking: state words and the nouns that share their stem', ()
     assert.ok(state('Images verified and signed').length > 0);
     assert.ok(state('Migrations tested, images pushed').length > 0);
     assert.ok(state('Unit tests passed in CI').length > 0);
+    // a state joined by "and" to a participle saying the requirement is in place is a further step
+    assert.deepEqual(state('Readiness endpoints implemented and tested'), []);
+    assert.ok(state('Readiness endpoints tested').length > 0);
   });
 
   it('"Check that …" and "Verify that …" state what must hold; "Check the logs" is a task', () => {

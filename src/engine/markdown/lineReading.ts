@@ -53,6 +53,8 @@ const stateWordTables = onFirstUse((): { outcome: ReadonlySet<string>; state: Re
 });
 /** Forms that share a state word's stem but name a thing: a build or pipeline stage is not "staging". */
 const THING_FORMS = new Set(['stage', 'stages']);
+/** Participles that say a requirement is in place ("implemented", "configured"): a state joined to one by "and" is a further step. */
+const REQUIRED_PARTICIPLE = /^(?:implemented|configured|defined|enabled|set|setup|created|added|installed|integrated|deployed)$/;
 /** Words after a participle that leave it the line's state ("tested and approved", "applied to production", "passed successfully"). */
 const LINKING = /^(?:and|or|but|nor|in|on|at|to|by|for|with|without|against|before|after|during|via|through|from|as|under|within|into|across|per|once|again|end|manually|automatically|\w+ly)$/;
 export const isOutcomeWord = (word: string): boolean => stateWordTables().outcome.has(word);
@@ -121,7 +123,9 @@ export function statesMeasuredTarget(text: string): boolean {
  * The verb a requirement starts with ("Apply security contexts") is not the state its participle says ("applied"),
  * unless it asks for a task (see asksTask). A noun made from a state word ("key rotation", "verification") names a
  * practice, not a state; nor is "verify" after a requirement's verb ("Sign and verify images") an outcome. A stage
- * (of a build or a pipeline: "the final stage") is a thing; only "staging" says where something runs.
+ * (of a build or a pipeline: "the final stage") is a thing; only "staging" says where something runs. A state joined by
+ * "and" to a participle saying the requirement is in place ("Health check endpoints implemented and tested") is a further
+ * step, not the line's state.
  */
 export function stateOf(text: string, words: ReadonlyMap<string, number>): string[] {
   const task = asksTask(text);
@@ -140,7 +144,10 @@ export function stateOf(text: string, words: ReadonlyMap<string, number>): strin
   const purpose = (k: number) => /ing$/.test(raw[k]) && (raw[k - 1] === 'for' || raw[k - 2] === 'for');
   // "Secrets passed as environment variables": handed over, not an outcome.
   const handed = (k: number) => /^pass(?:ed|es)?$/.test(raw[k]) && /^(?:as|via|through|into)$/.test(raw[k + 1] ?? '');
-  const saysState = (w: string, k: number) => !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && !THING_FORMS.has(w) && !qualifies(k) && !purpose(k) && !handed(k) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
+  // "implemented and tested", "configured and monitored": the line says what is required, and the state after it is a
+  // further step a person takes, not what the line is about.
+  const further = (k: number) => raw[k - 1] === 'and' && REQUIRED_PARTICIPLE.test(raw[k - 2] ?? '');
+  const saysState = (w: string, k: number) => !further(k) && !nouns.has(w) && !/(?:ions?|ments?)$/.test(w) && !THING_FORMS.has(w) && !qualifies(k) && !purpose(k) && !handed(k) && ((k > 0 && w !== 'verify') || task || /(?:ed|ing)$/.test(w));
   const says = raw.map(saysState);
   const stated = new Set(raw.filter((_w, k) => says[k]).map(stemWord));
   const notStated = new Set(raw.filter((_w, k) => !says[k]).map(stemWord).filter((w) => !stated.has(w)));
