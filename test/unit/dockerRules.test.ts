@@ -270,7 +270,7 @@ describe('Dockerfile rules', () => {
       ],
     );
     assert.match(got[0].message, /^RUNN is not a Dockerfile instruction \(did you mean RUN\?\)/);
-    assert.match(got[1].message, /lacks the trailing \\ that would continue it/);
+    assert.match(got[1].message, /the line before it \(line 3\) lacks the trailing \\ that would continue it/);
     assert.match(got[2].message, /^COPY needs a source and a destination/);
     // a pasted variable names its key, never its value
     const [pasted] = findings(audit('FROM debian:12\nAPI_TOKEN=s3cr3t-value\n'), 'docker.structure.instructions');

@@ -10,6 +10,7 @@ type Verdict = ['changes' | 'same', string];
 const POLICY: Readonly<Record<string, Verdict>> = {
   // Dockerfile and build context
   'docker.copy-not-add': ['same', 'ADD of a local path and COPY put the same files in the image'],
+  'docker.structure.instructions': ['changes', 'the corrected instruction runs in a build Docker refused before'],
   'docker.deps.npm-ci': ['changes', 'the build needs a lockfile in sync and installs its versions'],
   'docker.user.non-root': ['changes', 'the process loses root'],
   'docker.healthcheck': ['changes', 'a failing check marks the container unhealthy'],

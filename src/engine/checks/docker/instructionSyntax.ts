@@ -44,7 +44,7 @@ export function instructionSyntax(ctx: DockerContext, instructions: readonly Doc
     if (min === undefined) {
       // a template's placeholder line (`{{ … }}`, `%%…%%`) is filled in before Docker reads it
       if (ctx.model.templated && hasPlaceholder(`${ins.keyword} ${ins.args}`)) continue;
-      out.push(dockerFinding(ctx, ins.keywordRange, unknownMessage(ins.keyword), stage));
+      out.push(dockerFinding(ctx, ins.keywordRange, unknownMessage(ins.keyword, ins.keywordRange.start.line), stage));
       continue;
     }
     if (min === 0 || argumentCount(ctx, ins) >= min) continue;
@@ -62,12 +62,25 @@ function argumentCount(ctx: DockerContext, ins: DockerInstruction): number {
   return json ? json.length : dockerArgValues(ins).length;
 }
 
-function unknownMessage(keyword: string): string {
-  const operator = /^(&&|\|\||;|\||\\)/.exec(keyword);
-  if (operator) return `A line starting with ${operator[1]} is read as an instruction of its own: the line before it lacks the trailing \\ that would continue it. Docker rejects the file.`;
+/** The shell operator a line starts with when it lost the `\` that continued the line before it (`&& apt-get …`). */
+export function continuationOperator(keyword: string): string | undefined {
+  return /^(&&|\|\||;|\||\\)/.exec(keyword)?.[1];
+}
+
+/** The instruction an unknown keyword nearly spells (RUNN: RUN), when one is near enough. */
+export function nearKeyword(keyword: string): string | undefined {
+  const word = /^[A-Z0-9_.-]{1,32}/.exec(keyword)?.[0];
+  if (!word || word.length !== keyword.length || MIN_ARGS[word] !== undefined) return undefined;
+  return KEYWORDS.find((k) => distance(k, word) <= (k.length > 4 ? 2 : 1));
+}
+
+/** `line`: the instruction's (0-based), so the message names the line before it (1-based, as editors number them). */
+function unknownMessage(keyword: string, line: number): string {
+  const operator = continuationOperator(keyword);
+  if (operator) return `A line starting with ${operator} is read as an instruction of its own: the line before it (line ${line}) lacks the trailing \\ that would continue it. Docker rejects the file.`;
   // the word as far as it reads like a keyword: a pasted `TOKEN=…` line names the key, never its value
   const word = /^[A-Z0-9_.-]{1,32}/.exec(keyword)?.[0];
-  const near = word && KEYWORDS.find((k) => distance(k, word) <= (k.length > 4 ? 2 : 1));
+  const near = nearKeyword(keyword);
   return `${word && word.length === keyword.length ? word : word ? `A line starting with ${word}` : 'This line'} is not a Dockerfile instruction${near ? ` (did you mean ${near}?)` : ''}; Docker rejects the file.`;
 }
 
