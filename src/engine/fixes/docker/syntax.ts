@@ -22,7 +22,8 @@ export const fixInstruction = defineFix({
       // the RUN the line belonged to ends on the line right above it, and no shell comment there would swallow the join
       const before = at > 0 ? all[at - 1] : undefined;
       const last = before?.range.end.line;
-      if (!before || before.keyword !== 'RUN' || last === undefined || last !== ins.range.start.line - 1) return { declined: `the line before this ${operator} is not the end of a RUN` };
+      const run = before && (before.keyword === 'RUN' || (before.keyword === 'ONBUILD' && /^RUN\s/i.test(before.args)));
+      if (!before || !run || last === undefined || last !== ins.range.start.line - 1) return { declined: `the line before this ${operator} is not the end of a RUN` };
       const lastLine = text.slice(t.index.offsetAt({ line: last, character: 0 }), t.index.offsetAt(before.range.end));
       if (/(^|\s)#/.test(lastLine)) return { declined: 'the line before ends with a shell comment, which would swallow the joined line' };
       const end = t.index.offsetAt(before.range.end);
