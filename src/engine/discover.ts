@@ -33,6 +33,11 @@ export function presenceOnly(kind: FileKind | 'maybeKubernetes'): boolean {
   return kind === 'lockfile' || kind === 'buildManifest';
 }
 
+/** A Google Cloud Build config: `cloudbuild.yaml` (or `cloudbuild-pr.yaml`, `pr.cloudbuild.yaml`), or a YAML file in a `cloudbuild/` folder. */
+export function isCloudBuild(path: string): boolean {
+  return /(^|\/)(cloudbuild([._-][\w.-]*)?|[\w.-]+[._-]cloudbuild)\.ya?ml$/i.test(path) || /(^|\/)cloudbuild\/[^/]+\.ya?ml$/i.test(path);
+}
+
 /**
  * Classifies a path (relative, forward slashes) by its name alone. YAML and JSON files that may be
  * Kubernetes objects return 'maybeKubernetes': call {@link sniffKubernetes} on their text.
@@ -50,7 +55,7 @@ export function classifyPath(path: string): FileKind | 'maybeKubernetes' | undef
   if (lower === 'package.json') return 'packageJson';
   if (LOCKFILES.has(lower)) return 'lockfile';
   if (BUILD_MANIFESTS.has(lower) || BUILD_MANIFEST_RE.test(lower)) return 'buildManifest';
-  if (lower === '.gitlab-ci.yml' || /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || lower === 'azure-pipelines.yml' || lower === 'bitbucket-pipelines.yml' || /(^|\/)\.circleci\/config\.ya?ml$/.test(path)) return 'ciWorkflow';
+  if (lower === '.gitlab-ci.yml' || /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || lower === 'azure-pipelines.yml' || lower === 'bitbucket-pipelines.yml' || /(^|\/)\.circleci\/config\.ya?ml$/.test(path) || isCloudBuild(path)) return 'ciWorkflow';
   if (COMPOSE_RE.test(name)) return 'compose';
   if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';
   if (TOOL_CONFIG_RE.test(name) || /(^|\/)\.github\/(dependabot\.ya?ml|renovate\.json5?)$/.test(path)) return 'toolConfig';

@@ -1,6 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { classifyPath } from '../../src/engine/discover';
+import { parseFile } from '../../src/engine/parse';
+import { ciSteps } from '../../src/engine/parse/ci';
 import { runnableCommands } from '../../src/engine/parse/shellText';
+import type { YamlFile } from '../../src/engine/parse/yamlSupport';
+import type { ParsedFile } from '../../src/engine/workspace';
 import { auditFixture, FIXTURES } from './helpers';
 
 /** Only CI steps that run count: not `if: false`, not `when: never`, not an unextended template, not a tool named in an echo or a comment. */
@@ -40,6 +45,36 @@ describe('CI checks: only steps that run count', () => {
       ['.github/workflows/ci.yml:5 Job build calls example-org/.github/.github/workflows/node-build.yml@v2, a workflow of another repository; whether it runs the tests could not be read'],
     );
     assert.ok(!r.findings.some((f) => f.ruleId === 'ci.test'), 'no "no CI step" finding');
+  });
+
+  it('Cloud Build: a step runs its entrypoint, else its builder image, with its args; bash -c runs the script', () => {
+    const text = [
+      'steps:',
+      "  - name: gcr.io/cloud-builders/docker",
+      "    args: ['build', '-t', 'gcr.io/$PROJECT_ID/api:$SHORT_SHA', '.']",
+      '  - name: gcr.io/k8s-skaffold/skaffold:v2.13.2',
+      '    args: [skaffold, build, --default-repo=gcr.io/$PROJECT_ID]',
+      '  - name: gcr.io/cloud-builders/gcloud',
+      '    entrypoint: bash',
+      '    args: [-c, "echo deploying\\nkubectl rollout status deploy/api"]',
+      '  - name: gcr.io/cloud-builders/npm@sha256:0123',
+      '    args: [ci]',
+      '  - name: gcr.io/cloud-builders/gcloud',
+      '    args: [{storage: cp}]',
+      '',
+    ].join('\n');
+    const file = parseFile({ path: 'cloudbuild.yaml', kind: 'ciWorkflow', text }) as ParsedFile<YamlFile>;
+    assert.equal(classifyPath('ci/cloudbuild-pr.yaml'), 'ciWorkflow');
+    assert.equal(classifyPath('.github/cloudbuild/deploy.yaml'), 'ciWorkflow');
+    assert.deepEqual(
+      ciSteps(file).map((s) => [s.kind, s.text]),
+      [
+        ['run', 'docker build -t gcr.io/$PROJECT_ID/api:$SHORT_SHA .'],
+        ['run', 'skaffold build --default-repo=gcr.io/$PROJECT_ID'],
+        ['run', 'kubectl rollout status deploy/api'],
+        ['run', 'npm ci'],
+      ],
+    );
   });
 
   it('the commands of a script: comments, heredoc bodies and echo/printf are left out, the rest kept one per line', () => {

@@ -1,6 +1,7 @@
 import type { Node, YAMLMap } from 'yaml';
 import type { Range } from '../model';
 import type { ParsedFile } from '../workspace';
+import { isCloudBuild } from '../discover';
 import { runnableCommands } from './shellText';
 import { findPair, isMap, isScalar, isSeq, mergedPairs, nodeRange, resolved, toPlain, type YamlFile } from './yamlSupport';
 
@@ -69,6 +70,26 @@ function environmentOf(map: YAMLMap): string | undefined {
   return undefined;
 }
 
+/**
+ * The command a Cloud Build step runs: its `entrypoint` (else the builder image's name: `gcr.io/cloud-builders/docker`
+ * runs docker) with its `args`; `bash -c '<script>'` is the script. Undefined when an argument is not plain text.
+ */
+function cloudBuildCommand(step: YAMLMap, args: Node): string | undefined {
+  const words: string[] = [];
+  for (const a of (args as { items: unknown[] }).items) {
+    const v = resolved(a);
+    if (!isScalar(v) || (typeof v.value !== 'string' && typeof v.value !== 'number')) return undefined;
+    words.push(String(v.value));
+  }
+  const entry = findPair(step, 'entrypoint')?.value;
+  const image = findPair(step, 'name')?.value;
+  const program = isScalar(entry) && typeof entry.value === 'string' ? entry.value : isScalar(image) && typeof image.value === 'string' ? image.value.replace(/[@:][^/]*$/, '').replace(/^.*\//, '') : undefined;
+  if (program === undefined) return undefined;
+  if (/^(ba|da|a)?sh$/.test(program) && words[0] === '-c' && words.length === 2) return runnableCommands(words[1]);
+  // a builder whose args repeat its program (`skaffold` image, args: [skaffold, build])
+  return runnableCommands(words[0] === program ? words.join(' ') : [program, ...words].join(' '));
+}
+
 /** Every step of a CI file, in document order. Works on any YAML CI format by looking for command keys. */
 export function ciSteps(file: ParsedFile<YamlFile>): CiStep[] {
   const model = file.model;
@@ -77,7 +98,8 @@ export function ciSteps(file: ParsedFile<YamlFile>): CiStep[] {
   if (hit) return hit;
   const steps: CiStep[] = [];
   const lc = model.lineCounter;
-  const isGithub = file.path.startsWith('.github/') || file.path.includes('/.github/');
+  const cloudBuild = isCloudBuild(file.path);
+  const isGithub = !cloudBuild && (file.path.startsWith('.github/') || file.path.includes('/.github/'));
   for (const doc of model.docs) {
     const extended = isGithub ? undefined : extendedJobs(doc.contents);
     const visit = (node: unknown, path: string[], soft: boolean, env: string | undefined): void => {
@@ -103,6 +125,12 @@ export function ciSteps(file: ParsedFile<YamlFile>): CiStep[] {
               const range = text ? nodeRange(lc, s) : undefined;
               if (range) steps.push({ file: file.path, kind: 'run', text, range, soft: here, job, environment: e });
             }
+            continue;
+          }
+          if (cloudBuild && key === 'args' && isSeq(value)) {
+            const text = cloudBuildCommand(node, value);
+            const range = text ? nodeRange(lc, value) : undefined;
+            if (text && range) steps.push({ file: file.path, kind: 'run', text, range, soft: here, job, environment: e });
             continue;
           }
           if (USES_KEYS.has(key) && isScalar(value) && typeof value.value === 'string') {
