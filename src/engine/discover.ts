@@ -33,9 +33,12 @@ export function presenceOnly(kind: FileKind | 'maybeKubernetes'): boolean {
   return kind === 'lockfile' || kind === 'buildManifest';
 }
 
-/** A Google Cloud Build config: `cloudbuild.yaml` (or `cloudbuild-pr.yaml`, `pr.cloudbuild.yaml`), or a YAML file in a `cloudbuild/` folder. */
+/**
+ * A Google Cloud Build config: `cloudbuild.yaml` (or `cloudbuild-pr.yaml`, `pr.cloudbuild.yaml`) anywhere, or a YAML
+ * file in a `cloudbuild/` folder at the root or in `.github/` or `ci/` (a `cloudbuild/` folder deeper may hold manifests).
+ */
 export function isCloudBuild(path: string): boolean {
-  return /(^|\/)(cloudbuild([._-][\w.-]*)?|[\w.-]+[._-]cloudbuild)\.ya?ml$/i.test(path) || /(^|\/)cloudbuild\/[^/]+\.ya?ml$/i.test(path);
+  return /(^|\/)(cloudbuild([._-][\w.-]*)?|[\w.-]+[._-]cloudbuild)\.ya?ml$/i.test(path) || /^(\.github\/|\.?ci\/)?cloudbuild\/[^/]+\.ya?ml$/i.test(path);
 }
 
 /**

@@ -66,6 +66,8 @@ describe('CI checks: only steps that run count', () => {
     const file = parseFile({ path: 'cloudbuild.yaml', kind: 'ciWorkflow', text }) as ParsedFile<YamlFile>;
     assert.equal(classifyPath('ci/cloudbuild-pr.yaml'), 'ciWorkflow');
     assert.equal(classifyPath('.github/cloudbuild/deploy.yaml'), 'ciWorkflow');
+    // a deeper cloudbuild/ folder may hold manifests
+    assert.equal(classifyPath('deploy/cloudbuild/app.yaml'), 'maybeKubernetes');
     assert.deepEqual(
       ciSteps(file).map((s) => [s.kind, s.text]),
       [
