@@ -79,6 +79,14 @@ describe('CI checks: only steps that run count', () => {
     );
   });
 
+  it('Travis CI: its script and install steps are read, and a Node project with no install step installs from the lockfile', () => {
+    const steps = (text: string) => ciSteps(parseFile({ path: '.travis.yml', kind: 'ciWorkflow', text }) as ParsedFile<YamlFile>).map((s) => s.text);
+    assert.equal(classifyPath('.travis.yml'), 'ciWorkflow');
+    assert.deepEqual(steps('language: node_js\nnode_js: ["22"]\nscript:\n  - npm run lint\n  - npm test\n'), ['npm run lint', 'npm test', 'npm ci']);
+    assert.deepEqual(steps('language: node_js\ninstall: npm install\nscript: npm test\n'), ['npm install', 'npm test']);
+    assert.deepEqual(steps('language: python\nscript: pytest\n'), ['pytest']);
+  });
+
   it('the commands of a script: comments, heredoc bodies and echo/printf are left out, the rest kept one per line', () => {
     assert.equal(runnableCommands('echo "trivy cosign"'), '');
     assert.equal(runnableCommands('trivy image x # scan'), 'trivy image x');

@@ -2,6 +2,7 @@ import type { Node, YAMLMap } from 'yaml';
 import type { Range } from '../model';
 import type { ParsedFile } from '../workspace';
 import { isCloudBuild } from '../discover';
+import { baseName } from '../text';
 import { runnableCommands } from './shellText';
 import { findPair, isMap, isScalar, isSeq, mergedPairs, nodeRange, resolved, toPlain, type YamlFile } from './yamlSupport';
 
@@ -25,7 +26,7 @@ export interface CiStep {
   with?: Record<string, unknown>;
 }
 
-const RUN_KEYS = new Set(['run', 'script', 'before_script', 'after_script', 'command', 'bash', 'sh', 'pwsh', 'powershell', 'inlineScript', 'commands']);
+const RUN_KEYS = new Set(['run', 'script', 'before_script', 'after_script', 'command', 'bash', 'sh', 'pwsh', 'powershell', 'inlineScript', 'commands', 'install', 'before_install']);
 const USES_KEYS = new Set(['uses', 'task']);
 const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'pages']);
 
@@ -90,6 +91,16 @@ function cloudBuildCommand(step: YAMLMap, args: Node): string | undefined {
   return runnableCommands(words[0] === program ? words.join(' ') : [program, ...words].join(' '));
 }
 
+/**
+ * Travis CI installs a Node project's dependencies itself when the file names no `install:` (`npm ci` beside a
+ * package-lock.json, `yarn --frozen-lockfile` beside a yarn.lock): where `language: node_js` says so.
+ */
+function travisInstall(path: string, root: unknown, lc: Parameters<typeof nodeRange>[0]): Range | undefined {
+  if (baseName(path) !== '.travis.yml' || !isMap(root) || findPair(root, 'install')) return undefined;
+  const language = findPair(root, 'language')?.value;
+  return isScalar(language) && language.value === 'node_js' ? nodeRange(lc, language) : undefined;
+}
+
 /** Every step of a CI file, in document order. Works on any YAML CI format by looking for command keys. */
 export function ciSteps(file: ParsedFile<YamlFile>): CiStep[] {
   const model = file.model;
@@ -147,6 +158,8 @@ export function ciSteps(file: ParsedFile<YamlFile>): CiStep[] {
       }
     };
     if (toPlain(doc) !== undefined) visit(doc.contents, [], false, undefined);
+    const implicit = travisInstall(file.path, doc.contents, lc);
+    if (implicit) steps.push({ file: file.path, kind: 'run', text: 'npm ci', range: implicit, soft: false, job: '' });
   }
   cache.set(model, steps);
   return steps;
