@@ -57,6 +57,9 @@ describe('CI checks: only steps that run count', () => {
       '  - name: gcr.io/cloud-builders/gcloud',
       '    entrypoint: bash',
       '    args: [-c, "echo deploying\\nkubectl rollout status deploy/api"]',
+      '  - name: gcr.io/cloud-builders/kubectl',
+      '    entrypoint: /bin/sh',
+      "    args: ['-c', 'kubectl wait --for=condition=available deploy/api']",
       '  - name: gcr.io/cloud-builders/npm@sha256:0123',
       '    args: [ci]',
       '  - name: gcr.io/cloud-builders/gcloud',
@@ -74,6 +77,7 @@ describe('CI checks: only steps that run count', () => {
         ['run', 'docker build -t gcr.io/$PROJECT_ID/api:$SHORT_SHA .'],
         ['run', 'skaffold build --default-repo=gcr.io/$PROJECT_ID'],
         ['run', 'kubectl rollout status deploy/api'],
+        ['run', 'kubectl wait --for=condition=available deploy/api'],
         ['run', 'npm ci'],
       ],
     );

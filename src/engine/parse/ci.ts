@@ -86,7 +86,7 @@ function cloudBuildCommand(step: YAMLMap, args: Node): string | undefined {
   const image = findPair(step, 'name')?.value;
   const program = isScalar(entry) && typeof entry.value === 'string' ? entry.value : isScalar(image) && typeof image.value === 'string' ? image.value.replace(/[@:][^/]*$/, '').replace(/^.*\//, '') : undefined;
   if (program === undefined) return undefined;
-  if (/^(ba|da|a)?sh$/.test(program) && words[0] === '-c' && words.length === 2) return runnableCommands(words[1]);
+  if (/^(\/usr)?(\/bin\/)?(ba|da|a)?sh$/.test(program) && words[0] === '-c' && words.length === 2) return runnableCommands(words[1]);
   // a builder whose args repeat its program (`skaffold` image, args: [skaffold, build])
   return runnableCommands(words[0] === program ? words.join(' ') : [program, ...words].join(' '));
 }
