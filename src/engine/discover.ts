@@ -33,6 +33,11 @@ export function presenceOnly(kind: FileKind | 'maybeKubernetes'): boolean {
   return kind === 'lockfile' || kind === 'buildManifest';
 }
 
+/** A Jenkins pipeline: `Jenkinsfile`, `Jenkinsfile.deploy`, `deploy.jenkinsfile` (Groovy, read for its shell steps). */
+export function isJenkinsfile(path: string): boolean {
+  return /(^|\/)(Jenkinsfile([._-][\w.-]*)?|[\w.-]+\.jenkinsfile)$/i.test(path);
+}
+
 /**
  * A Google Cloud Build config: `cloudbuild.yaml` (or `cloudbuild-pr.yaml`, `pr.cloudbuild.yaml`) anywhere, or a YAML
  * file in a `cloudbuild/` folder at the root or in `.github/` or `ci/` (a `cloudbuild/` folder deeper may hold manifests).
@@ -58,7 +63,7 @@ export function classifyPath(path: string): FileKind | 'maybeKubernetes' | undef
   if (lower === 'package.json') return 'packageJson';
   if (LOCKFILES.has(lower)) return 'lockfile';
   if (BUILD_MANIFESTS.has(lower) || BUILD_MANIFEST_RE.test(lower)) return 'buildManifest';
-  if (lower === '.gitlab-ci.yml' || /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || lower === 'azure-pipelines.yml' || lower === 'bitbucket-pipelines.yml' || /(^|\/)\.circleci\/config\.ya?ml$/.test(path) || lower === '.travis.yml' || isCloudBuild(path)) return 'ciWorkflow';
+  if (lower === '.gitlab-ci.yml' || /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || lower === 'azure-pipelines.yml' || lower === 'bitbucket-pipelines.yml' || /(^|\/)\.circleci\/config\.ya?ml$/.test(path) || lower === '.travis.yml' || isCloudBuild(path) || isJenkinsfile(path)) return 'ciWorkflow';
   if (COMPOSE_RE.test(name)) return 'compose';
   if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';
   if (TOOL_CONFIG_RE.test(name) || /(^|\/)\.github\/(dependabot\.ya?ml|renovate\.json5?)$/.test(path)) return 'toolConfig';

@@ -91,6 +91,43 @@ describe('CI checks: only steps that run count', () => {
     assert.deepEqual(steps('language: python\nscript: pytest\n'), ['pytest']);
   });
 
+  it('Jenkins: the sh, bat and powershell steps of a Jenkinsfile and its docker.build calls are read; comment lines are not', () => {
+    const text = [
+      'pipeline {',
+      '  triggers { cron(\'H */4 * * 1-5\') }',
+      '  stages {',
+      '    stage(\'Build\') {',
+      '      steps {',
+      '        // sh \'npm run lint\'',
+      '        sh \'npm ci\'',
+      '        sh label: \'image\', script: """',
+      '          docker build -t app:${GIT_COMMIT} .',
+      '          trivy image app:${GIT_COMMIT}',
+      '        """',
+      '        script { def img = docker.build("app:${env.BUILD_ID}") }',
+      '        sh(script: \'kubectl rollout status deploy/app\', returnStatus: true)',
+      '        bat \'rmdir /s /q dist\'',
+      '      }',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    assert.equal(classifyPath('Jenkinsfile'), 'ciWorkflow');
+    assert.equal(classifyPath('ci/deploy.jenkinsfile'), 'ciWorkflow');
+    const file = parseFile({ path: 'Jenkinsfile', kind: 'ciWorkflow', text }) as ParsedFile<YamlFile>;
+    assert.deepEqual(file.problems, []);
+    assert.deepEqual(
+      ciSteps(file).map((s) => [s.range.start.line, s.text]),
+      [
+        [6, 'npm ci'],
+        [7, 'docker build -t app:${GIT_COMMIT} .\ntrivy image app:${GIT_COMMIT}'],
+        [11, 'docker build'],
+        [12, 'kubectl rollout status deploy/app'],
+        [13, 'rmdir /s /q dist'],
+      ],
+    );
+  });
+
   it('the commands of a script: comments, heredoc bodies and echo/printf are left out, the rest kept one per line', () => {
     assert.equal(runnableCommands('echo "trivy cosign"'), '');
     assert.equal(runnableCommands('trivy image x # scan'), 'trivy image x');

@@ -1,7 +1,8 @@
 import type { Node, YAMLMap } from 'yaml';
 import type { Range } from '../model';
 import type { ParsedFile } from '../workspace';
-import { isCloudBuild } from '../discover';
+import { isCloudBuild, isJenkinsfile } from '../discover';
+import { jenkinsSteps } from './jenkins';
 import { baseName } from '../text';
 import { runnableCommands } from './shellText';
 import { findPair, isMap, isScalar, isSeq, mergedPairs, nodeRange, resolved, toPlain, type YamlFile } from './yamlSupport';
@@ -108,6 +109,11 @@ export function ciSteps(file: ParsedFile<YamlFile>): CiStep[] {
   const hit = cache.get(model);
   if (hit) return hit;
   const steps: CiStep[] = [];
+  if (isJenkinsfile(file.path)) {
+    for (const s of jenkinsSteps(file.text)) steps.push({ file: file.path, kind: 'run', text: s.text, range: s.range, soft: false, job: '' });
+    cache.set(model, steps);
+    return steps;
+  }
   const lc = model.lineCounter;
   const cloudBuild = isCloudBuild(file.path);
   const isGithub = !cloudBuild && (file.path.startsWith('.github/') || file.path.includes('/.github/'));

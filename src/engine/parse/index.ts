@@ -1,3 +1,4 @@
+import { isJenkinsfile } from '../discover';
 import type { FileKind, Problem } from '../model';
 import type { ParsedFile, SourceFile } from '../workspace';
 import { parseDockerfile } from './dockerfile';
@@ -19,7 +20,7 @@ const PARSERS: Partial<Record<FileKind, Parser>> = {
   gitignore: parseIgnoreFile,
   dockerignore: parseIgnoreFile,
   compose: yamlModel,
-  ciWorkflow: yamlModel,
+  ciWorkflow: ciModel,
   markdown: parseMarkdownChecklist,
 };
 
@@ -27,6 +28,11 @@ const PARSERS: Partial<Record<FileKind, Parser>> = {
 function yamlModel(text: string, file: string): { model: YamlFile; problems: Problem[] } {
   const parsed = parseYaml(text, file);
   return { model: parsed, problems: parsed.problems };
+}
+
+/** CI workflows: YAML, but a Jenkinsfile is Groovy, whose steps are read from its text (parse/jenkins.ts): no YAML documents. */
+function ciModel(text: string, file: string): { model: YamlFile; problems: Problem[] } {
+  return isJenkinsfile(file) ? { model: parseYaml('', file), problems: [] } : yamlModel(text, file);
 }
 
 const NUL = String.fromCharCode(0);
