@@ -33,6 +33,9 @@ const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'w
 
 const cache = new WeakMap<object, CiStep[]>();
 
+/** How deep the walk looks for steps (GitLab: job › script is 2; Azure: stages › jobs › steps › script is 6). */
+const MAX_STEP_DEPTH = 64;
+
 function isTrue(map: YAMLMap, key: string): boolean {
   const v = findPair(map, key)?.value;
   return isScalar(v) && (v.value === true || v.value === 'true');
@@ -120,6 +123,8 @@ export function ciSteps(file: ParsedFile<YamlFile>): CiStep[] {
   for (const doc of model.docs) {
     const extended = isGithub ? undefined : extendedJobs(doc.contents);
     const visit = (node: unknown, path: string[], soft: boolean, env: string | undefined): void => {
+      // steps sit a few levels down in every CI format: a document nested hundreds deep holds none where they go
+      if (path.length > MAX_STEP_DEPTH) return;
       node = resolved(node);
       if (isMap(node)) {
         // only steps that run count: not a disabled job or step, not a GitLab template no job extends
