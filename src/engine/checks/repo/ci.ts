@@ -160,7 +160,7 @@ function judgeSteps(ws: WorkspaceView, p: z.infer<typeof Params>): CheckOutput {
     const evidence: Evidence[] = [];
     const unaudited: NonNullable<CheckOutput['unaudited']> = [];
     const remote = steps.filter((s) => s.kind === 'uses' && !s.soft && REMOTE_WORKFLOW.test(s.text));
-    const where = files.length ? 'no CI step' : 'no CI workflow (.github/workflows/*.yml, .gitlab-ci.yml)';
+    const where = files.length ? 'no CI step' : 'no CI configuration (GitHub Actions, GitLab CI, Jenkinsfile, CircleCI, Azure Pipelines, Cloud Build…)';
     for (const req of p.require) {
       const matching = steps.filter((s) => stepMatches(s, req));
       const hard = matching.filter((s) => !s.soft);
