@@ -278,6 +278,9 @@ describe('Dockerfile rules', () => {
     // a template's placeholder lines are filled in before Docker reads them
     const template = 'FROM node:%%NODE_VERSION%%\n%%INSTALL_STEPS%%\nCMD ["node"]\n';
     assert.equal(status(audit(template, 'Dockerfile.template'), 'docker.structure.instructions'), 'pass');
+    const jinja = 'FROM python:{{ python_version }}\n{% if dev %}\nRUN pip install debugpy==1.8.0\n{% endif %}\nCMD ["python", "app.py"]\n';
+    assert.equal(status(audit(jinja, 'Dockerfile.j2'), 'docker.structure.instructions'), 'pass');
+    assert.equal(status(audit(jinja), 'docker.structure.instructions'), 'pass', 'a template by its placeholders, whatever its name');
   });
 
   it('docker.copy.relative-needs-workdir reads a Windows drive path as absolute, escapes read or not', () => {

@@ -43,7 +43,8 @@ export function instructionSyntax(ctx: DockerContext, instructions: readonly Doc
     const min = MIN_ARGS[ins.keyword];
     if (min === undefined) {
       // a template's placeholder line (`{{ … }}`, `%%…%%`) is filled in before Docker reads it
-      if (ctx.model.templated && hasPlaceholder(`${ins.keyword} ${ins.args}`)) continue;
+      // (and statements such as Jinja's `{% if … %}` or ERB's `<% … %>`: in a template, any line not starting with a letter)
+      if (ctx.model.templated && (hasPlaceholder(`${ins.keyword} ${ins.args}`) || !/^[A-Z]/.test(ins.keyword))) continue;
       out.push(dockerFinding(ctx, ins.keywordRange, unknownMessage(ins.keyword, ins.keywordRange.start.line), stage));
       continue;
     }
