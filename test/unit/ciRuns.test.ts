@@ -6,7 +6,7 @@ import { ciSteps } from '../../src/engine/parse/ci';
 import { runnableCommands } from '../../src/engine/parse/shellText';
 import type { YamlFile } from '../../src/engine/parse/yamlSupport';
 import type { ParsedFile } from '../../src/engine/workspace';
-import { auditFixture, FIXTURES } from './helpers';
+import { auditFixture, FIXTURES, withinHangBound } from './helpers';
 
 /** Only CI steps that run count: not `if: false`, not `when: never`, not an unextended template, not a tool named in an echo or a comment. */
 
@@ -126,6 +126,17 @@ describe('CI checks: only steps that run count', () => {
         [13, 'rmdir /s /q dist'],
       ],
     );
+  });
+
+  it('Jenkins: hostile Jenkinsfiles (a run of unclosed block comments, of unclosed steps, of docker.build calls) read in linear time', () => {
+    const read = (text: string) => ciSteps(parseFile({ path: 'Jenkinsfile', kind: 'ciWorkflow', text }) as ParsedFile<YamlFile>);
+    assert.equal(withinHangBound('unclosed block comments', () => read('/*\n'.repeat(300_000))).length, 0);
+    assert.equal(withinHangBound('unclosed steps', () => read("sh '".repeat(200_000))).length, 100_000);
+    assert.equal(withinHangBound('docker.build calls', () => read('docker.build('.repeat(100_000))).length, 100_000);
+    // a string that never closes hides no later step written with another quote
+    assert.deepEqual(read("sh 'unclosed\nsh \"npm test\"\n").map((s) => s.text), ['npm test']);
+    // code after a block comment that closes mid-line is read
+    assert.deepEqual(read("/* build */ sh 'npm ci'\n").map((s) => s.text), ['npm ci']);
   });
 
   it('the commands of a script: comments, heredoc bodies and echo/printf are left out, the rest kept one per line', () => {

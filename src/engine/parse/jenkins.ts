@@ -17,10 +17,30 @@ const DOCKER_BUILD_RE = /\bdocker\.build\s*\(/g;
 
 /**
  * Groovy comments that open a line (`// …`, `/* … *\/`), blanked to spaces so that offsets stay. A `//` or `/*` later on
- * a line may sit in a string (`https://…`, `rm -rf dist/*`), so it is left alone.
+ * a line may sit in a string (`https://…`, `rm -rf dist/*`), so it is left alone. One pass: an unclosed `/*` runs to the end.
  */
 function withoutComments(text: string): string {
-  return text.replace(/^[ \t]*(\/\*[\s\S]*?\*\/|\/\/[^\n]*)/gm, (m) => m.replace(/[^\n]/g, ' '));
+  const parts: string[] = [];
+  let from = 0;
+  let at = 0;
+  while (at < text.length) {
+    const lineEnd = text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at);
+    let i = at;
+    while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
+    let end = -1;
+    if (text.startsWith('//', i)) end = lineEnd;
+    else if (text.startsWith('/*', i)) end = text.indexOf('*/', i + 2) === -1 ? text.length : text.indexOf('*/', i + 2) + 2;
+    if (end === -1) {
+      at = lineEnd + 1;
+      continue;
+    }
+    parts.push(text.slice(from, i), text.slice(i, end).replace(/[^\n]/g, ' '));
+    from = end;
+    // a block comment may end mid-line: the rest of that line is code, whose own line start has passed
+    at = end === lineEnd ? lineEnd + 1 : text.indexOf('\n', end) === -1 ? text.length : text.indexOf('\n', end) + 1;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
 }
 
 /** Every shell step of a Jenkinsfile, in file order. */
@@ -28,11 +48,20 @@ export function jenkinsSteps(text: string): JenkinsStep[] {
   const index = new LineIndex(text);
   const code = withoutComments(text);
   const steps: JenkinsStep[] = [];
-  for (const m of code.matchAll(STEP_RE)) {
+  const re = new RegExp(STEP_RE.source, 'g');
+  // quotes nothing closes from some point on: no later string of that kind closes either (one search each, not one per step)
+  const unclosed = new Set<string>();
+  for (let m = re.exec(code); m; m = re.exec(code)) {
     const quote = m[2];
-    const start = m.index! + m[0].length;
+    if (unclosed.has(quote)) continue;
+    const start = m.index + m[0].length;
     const end = code.indexOf(quote, start);
-    if (end === -1) continue;
+    if (end === -1) {
+      unclosed.add(quote);
+      continue;
+    }
+    // the next step starts after this one's string (an `sh '…'` inside it is text)
+    re.lastIndex = end + quote.length;
     // Groovy's own escapes and ${…} interpolation stay as written: the shell text is what the step names
     const body = text.slice(start, end).replace(/\\\n/g, '');
     const commands = runnableCommands(quote.length === 3 ? body : body.replace(/\\(['"\\])/g, '$1'));
