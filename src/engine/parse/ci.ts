@@ -1,8 +1,8 @@
 import type { Node, YAMLMap } from 'yaml';
 import type { Range } from '../model';
 import type { ParsedFile } from '../workspace';
-import { isCloudBuild, isJenkinsfile } from '../discover';
-import { jenkinsSteps } from './jenkins';
+import { isCloudBuild } from '../discover';
+import type { JenkinsStep } from './jenkins';
 import { baseName } from '../text';
 import { runnableCommands } from './shellText';
 import { findPair, isMap, isScalar, isSeq, mergedPairs, nodeRange, resolved, toPlain, type YamlFile } from './yamlSupport';
@@ -25,6 +25,11 @@ export interface CiStep {
   environment?: string;
   /** `with:` inputs of an action step. */
   with?: Record<string, unknown>;
+}
+
+/** A CI file's model: its YAML documents, or for a Jenkinsfile (Groovy, no documents) the steps read from its text. */
+export interface CiModel extends YamlFile {
+  jenkinsSteps?: readonly JenkinsStep[];
 }
 
 const RUN_KEYS = new Set(['run', 'script', 'before_script', 'after_script', 'command', 'bash', 'sh', 'pwsh', 'powershell', 'inlineScript', 'commands', 'install', 'before_install']);
@@ -112,8 +117,9 @@ export function ciSteps(file: ParsedFile<YamlFile>): CiStep[] {
   const hit = cache.get(model);
   if (hit) return hit;
   const steps: CiStep[] = [];
-  if (isJenkinsfile(file.path)) {
-    for (const s of jenkinsSteps(file.text)) steps.push({ file: file.path, kind: 'run', text: s.text, range: s.range, soft: false, job: '' });
+  const jenkins = (model as CiModel).jenkinsSteps;
+  if (jenkins) {
+    for (const s of jenkins) steps.push({ file: file.path, kind: 'run', text: s.text, range: s.range, soft: false, job: '' });
     cache.set(model, steps);
     return steps;
   }

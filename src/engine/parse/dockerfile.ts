@@ -13,6 +13,7 @@ import { argProperty } from './dockerInstructionArgs';
 
 export type { DockerDirective, DockerfileModel, DockerFrom, DockerInstruction, DockerStage } from './dockerfileTypes';
 export { hasPlaceholder } from './dockerPlaceholders';
+export { DOCKERFILE_INSTRUCTIONS } from './dockerfileLines';
 export { MAX_INSTRUCTION_CHARS } from './dockerfileAst';
 export { copyFromFlag, dockerArgsOffsets, dockerArgValues, dockerFlags, dockerFromHead, dockerJoinedArgs, dockerJson, dockerLines, dockerProperties, spansLines, type DockerProperty } from './dockerInstructionArgs';
 

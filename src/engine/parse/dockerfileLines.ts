@@ -211,9 +211,12 @@ export function backslashIn(text: string, start: number, end: number): boolean {
   return false;
 }
 
+/** The instructions of the Dockerfile reference. */
+export const DOCKERFILE_INSTRUCTIONS: readonly string[] = ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
+
 /** The instruction keywords by length: a word is compared with the few of its length. */
 const KEYWORDS: string[][] = [];
-for (const k of ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']) (KEYWORDS[k.length] ??= []).push(k);
+for (const k of DOCKERFILE_INSTRUCTIONS) (KEYWORDS[k.length] ??= []).push(k);
 
 /**
  * The upper-cased keyword between two offsets. A known keyword is the shared constant, compared in place

@@ -1,3 +1,4 @@
+import { LineCounter } from 'yaml';
 import { isJenkinsfile } from '../discover';
 import type { FileKind, Problem } from '../model';
 import type { ParsedFile, SourceFile } from '../workspace';
@@ -8,6 +9,8 @@ import { parseKubernetes } from './kubernetes';
 import { releaseNamespaceOf } from '../render/releaseNamespace';
 import { parseMarkdownChecklist } from './markdownChecklist';
 import { parsePackageJson } from './packageJson';
+import type { CiModel } from './ci';
+import { jenkinsSteps } from './jenkins';
 import { parseYaml, tooDeep, type YamlFile } from './yamlSupport';
 
 type Parser = (text: string, file: string) => { model: unknown; problems: Problem[] };
@@ -30,9 +33,9 @@ function yamlModel(text: string, file: string): { model: YamlFile; problems: Pro
   return { model: parsed, problems: parsed.problems };
 }
 
-/** CI workflows: YAML, but a Jenkinsfile is Groovy, whose steps are read from its text (parse/jenkins.ts): no YAML documents. */
-function ciModel(text: string, file: string): { model: YamlFile; problems: Problem[] } {
-  return isJenkinsfile(file) ? { model: parseYaml('', file), problems: [] } : yamlModel(text, file);
+/** CI workflows: YAML, but a Jenkinsfile is Groovy: no YAML documents, its steps read from its text (parse/jenkins.ts). */
+function ciModel(text: string, file: string): { model: CiModel; problems: Problem[] } {
+  return isJenkinsfile(file) ? { model: { docs: [], lineCounter: new LineCounter(), problems: [], jenkinsSteps: jenkinsSteps(text) }, problems: [] } : yamlModel(text, file);
 }
 
 const NUL = String.fromCharCode(0);

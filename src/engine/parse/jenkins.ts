@@ -23,13 +23,20 @@ function withoutComments(text: string): string {
   const parts: string[] = [];
   let from = 0;
   let at = 0;
+  const endOfLine = (from: number) => {
+    const n = text.indexOf('\n', from);
+    return n === -1 ? text.length : n;
+  };
   while (at < text.length) {
-    const lineEnd = text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at);
+    const lineEnd = endOfLine(at);
     let i = at;
     while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
     let end = -1;
     if (text.startsWith('//', i)) end = lineEnd;
-    else if (text.startsWith('/*', i)) end = text.indexOf('*/', i + 2) === -1 ? text.length : text.indexOf('*/', i + 2) + 2;
+    else if (text.startsWith('/*', i)) {
+      const close = text.indexOf('*/', i + 2);
+      end = close === -1 ? text.length : close + 2;
+    }
     if (end === -1) {
       at = lineEnd + 1;
       continue;
@@ -37,7 +44,7 @@ function withoutComments(text: string): string {
     parts.push(text.slice(from, i), text.slice(i, end).replace(/[^\n]/g, ' '));
     from = end;
     // a block comment may end mid-line: the rest of that line is code, whose own line start has passed
-    at = end === lineEnd ? lineEnd + 1 : text.indexOf('\n', end) === -1 ? text.length : text.indexOf('\n', end) + 1;
+    at = (end === lineEnd ? lineEnd : endOfLine(end)) + 1;
   }
   parts.push(text.slice(from));
   return parts.join('');
@@ -48,7 +55,7 @@ export function jenkinsSteps(text: string): JenkinsStep[] {
   const index = new LineIndex(text);
   const code = withoutComments(text);
   const steps: JenkinsStep[] = [];
-  const re = new RegExp(STEP_RE.source, 'g');
+  const re = new RegExp(STEP_RE);
   // quotes nothing closes from some point on: no later string of that kind closes either (one search each, not one per step)
   const unclosed = new Set<string>();
   for (let m = re.exec(code); m; m = re.exec(code)) {

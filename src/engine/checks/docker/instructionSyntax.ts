@@ -1,31 +1,12 @@
 // Instructions Docker refuses before it builds anything: an unknown keyword, or a known one without the arguments it needs.
 import type { RawFinding } from '../../model';
-import { dockerArgValues, dockerJson, hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
+import { DOCKERFILE_INSTRUCTIONS, dockerArgValues, dockerJson, hasPlaceholder, type DockerInstruction, type DockerStage } from '../../parse/dockerfile';
 import { dockerFinding, type DockerContext } from './util';
 
-/** The instructions of the Dockerfile reference, with the fewest arguments each takes (flags aside). */
-const MIN_ARGS: Readonly<Record<string, number>> = {
-  ADD: 2,
-  ARG: 1,
-  CMD: 0,
-  COPY: 2,
-  ENTRYPOINT: 0,
-  ENV: 1,
-  EXPOSE: 1,
-  FROM: 1,
-  HEALTHCHECK: 1,
-  LABEL: 1,
-  MAINTAINER: 1,
-  ONBUILD: 1,
-  RUN: 1,
-  SHELL: 1,
-  STOPSIGNAL: 1,
-  USER: 1,
-  VOLUME: 1,
-  WORKDIR: 1,
-};
+const KNOWN: ReadonlySet<string> = new Set(DOCKERFILE_INSTRUCTIONS);
 
-const KEYWORDS = Object.keys(MIN_ARGS);
+/** The fewest arguments an instruction takes (flags aside): one, but for these. */
+const MIN_ARGS: Readonly<Record<string, number>> = { ADD: 2, COPY: 2, CMD: 0, ENTRYPOINT: 0 };
 
 /** What a COPY or ADD needs, said the way a user reads it. */
 const NEEDS: Readonly<Record<string, string>> = {
@@ -40,14 +21,14 @@ const NEEDS: Readonly<Record<string, string>> = {
 export function instructionSyntax(ctx: DockerContext, instructions: readonly DockerInstruction[], stage: DockerStage | undefined): RawFinding[] {
   const out: RawFinding[] = [];
   for (const ins of instructions) {
-    const min = MIN_ARGS[ins.keyword];
-    if (min === undefined) {
+    if (!KNOWN.has(ins.keyword)) {
       // a template's placeholder line (`{{ … }}`, `%%…%%`) is filled in before Docker reads it
       // (and statements such as Jinja's `{% if … %}` or ERB's `<% … %>`: in a template, any line not starting with a letter)
       if (ctx.model.templated && (hasPlaceholder(`${ins.keyword} ${ins.args}`) || !/^[A-Z]/.test(ins.keyword))) continue;
       out.push(dockerFinding(ctx, ins.keywordRange, unknownMessage(ins.keyword, ins.keywordRange.start.line), stage));
       continue;
     }
+    const min = MIN_ARGS[ins.keyword] ?? 1;
     if (min === 0 || argumentCount(ctx, ins) >= min) continue;
     const needs = NEEDS[ins.keyword] ?? (min === 1 ? 'an argument' : `${min} arguments`);
     out.push(dockerFinding(ctx, ins.range, `${ins.keyword} needs ${needs}; Docker rejects the file.`, stage));
@@ -68,19 +49,24 @@ export function continuationOperator(keyword: string): string | undefined {
   return /^(&&|\|\||;|\||\\)/.exec(keyword)?.[1];
 }
 
+/** An unknown keyword as far as it reads like one (at most 32 characters): a pasted `TOKEN=…` line gives its key only. */
+function keywordPart(keyword: string): string | undefined {
+  return /^[A-Z0-9_.-]{1,32}/.exec(keyword)?.[0];
+}
+
 /** The instruction an unknown keyword nearly spells (RUNN: RUN), when one is near enough. */
 export function nearKeyword(keyword: string): string | undefined {
-  const word = /^[A-Z0-9_.-]{1,32}/.exec(keyword)?.[0];
-  if (!word || word.length !== keyword.length || MIN_ARGS[word] !== undefined) return undefined;
-  return KEYWORDS.find((k) => distance(k, word) <= (k.length > 4 ? 2 : 1));
+  const word = keywordPart(keyword);
+  if (!word || word.length !== keyword.length || KNOWN.has(word)) return undefined;
+  return DOCKERFILE_INSTRUCTIONS.find((k) => distance(k, word) <= (k.length > 4 ? 2 : 1));
 }
 
 /** `line`: the instruction's (0-based), so the message names the line before it (1-based, as editors number them). */
 function unknownMessage(keyword: string, line: number): string {
   const operator = continuationOperator(keyword);
   if (operator) return `A line starting with ${operator} is read as an instruction of its own: the line before it (line ${line}) lacks the trailing \\ that would continue it. Docker rejects the file.`;
-  // the word as far as it reads like a keyword: a pasted `TOKEN=…` line names the key, never its value
-  const word = /^[A-Z0-9_.-]{1,32}/.exec(keyword)?.[0];
+  // a pasted `TOKEN=…` line names the key, never its value
+  const word = keywordPart(keyword);
   const near = nearKeyword(keyword);
   return `${word && word.length === keyword.length ? word : word ? `A line starting with ${word}` : 'This line'} is not a Dockerfile instruction${near ? ` (did you mean ${near}?)` : ''}; Docker rejects the file.`;
 }

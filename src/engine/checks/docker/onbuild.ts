@@ -2,6 +2,11 @@
 import { parseDockerfile, type DockerfileModel, type DockerInstruction } from '../../parse/dockerfile';
 import type { LineIndex } from '../../text';
 
+/** An `ONBUILD RUN …`: the instruction triggers a RUN in the images built from this one. */
+export function triggersRun(ins: DockerInstruction): boolean {
+  return ins.keyword === 'ONBUILD' && /^RUN\s/i.test(ins.args);
+}
+
 /** Onbuild triggers of a file without any (most files): one shared map, never written. */
 const NO_TRIGGERS: ReadonlyMap<DockerInstruction, DockerInstruction> = new Map();
 
@@ -12,7 +17,7 @@ const NO_TRIGGERS: ReadonlyMap<DockerInstruction, DockerInstruction> = new Map()
  */
 export function onbuildRuns(text: string, path: string, model: DockerfileModel, index: LineIndex): ReadonlyMap<DockerInstruction, DockerInstruction> {
   const onbuild: DockerInstruction[] = [];
-  for (const s of model.stages) for (const i of s.instructions) if (i.keyword === 'ONBUILD' && /^RUN\s/i.test(i.args)) onbuild.push(i);
+  for (const s of model.stages) for (const i of s.instructions) if (triggersRun(i)) onbuild.push(i);
   if (onbuild.length === 0) return NO_TRIGGERS;
   // one pass over the text, keyword by keyword in file order (instructions never overlap)
   const parts: string[] = [];

@@ -10,12 +10,12 @@ const Params = z.strictObject({
   names: userPatternSchema('i').default('pass(word|wd|phrase)|secret|apikey|accesskey|privatekey|(^|[_.-])(pass|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credentials?|auth|dsn)([_.-]|$)'),
   /** Names that match but hold no secret (paths, lengths, switches…). */
   ignoreNames: userPatternSchema('i').default('(_|^)(file|path|dir|url|uri|endpoint|host|port|length|len|min|max|ttl|expiry|expires(_in)?|header|name|field|type|enabled|required|algorithm|alg|rounds|version|mode|method|provider|user(name)?|(?<!key_)id)$'),
-  /** Values that are placeholders, not secrets (case-insensitive regular expression). */
   /**
    * A secret-looking ARG without a literal value (a build argument) and an ENV set from a variable are reported too:
    * a build argument's value is recorded in the image history of the RUNs that use it, and an ENV in the image's configuration.
    */
   buildArgs: z.boolean().default(true),
+  /** Values that are placeholders, not secrets (case-insensitive regular expression). */
   placeholders: userPatternSchema('i').default('^(<.*>|\\{\\{.*\\}\\}|%%.*%%|changeme|change[-_]me|replace[-_]?me|your[-_].*|x{3,}|\\*+|placeholder|dummy|example|none|null|undefined|false|true|0|1|-)$'),
 });
 

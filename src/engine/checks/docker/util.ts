@@ -122,7 +122,7 @@ class FileContext implements DockerContext {
   }
   runsOf(stage: DockerStage): readonly DockerInstruction[] {
     if (!this.stageRuns) {
-      const triggers = (this.triggers ??= onbuildRuns(this.file.text, this.file.path, this.model, this.index));
+      const triggers = this.triggerMap();
       this.stageRuns = this.model.stages.map((s) => {
         const runs: DockerInstruction[] = [];
         for (const i of s.instructions) {
@@ -135,8 +135,10 @@ class FileContext implements DockerContext {
     return this.stageRuns[stage.index] ?? [];
   }
   triggerOf(ins: DockerInstruction): DockerInstruction | undefined {
-    if (ins.keyword !== 'ONBUILD') return undefined;
-    return (this.triggers ??= onbuildRuns(this.file.text, this.file.path, this.model, this.index)).get(ins);
+    return ins.keyword === 'ONBUILD' ? this.triggerMap().get(ins) : undefined;
+  }
+  private triggerMap(): ReadonlyMap<DockerInstruction, DockerInstruction> {
+    return (this.triggers ??= onbuildRuns(this.file.text, this.file.path, this.model, this.index));
   }
   memo<T>(key: string, ins: DockerInstruction, compute: (ctx: DockerContext, ins: DockerInstruction) => T): T {
     this.memos ??= new Map();

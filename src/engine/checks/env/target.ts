@@ -3,15 +3,15 @@ import type { Range } from '../../model';
 import { envFileRole, type EnvEntry, type EnvModel } from '../../parse/dotenv';
 import type { ParsedFile } from '../../workspace';
 import type { EnvContext } from './context';
-import type { When } from './values';
+import { dependencyIn, type When } from './values';
 
 /** Where a "declare NAME" finding goes: a place in an env file, or the repository (no env file to declare it in). */
 export type DeclarationTarget = { file: string; range: Range; scope?: 'repository' };
 
 const ZERO: Range = Object.freeze({ start: Object.freeze({ line: 0, character: 0 }), end: Object.freeze({ line: 0, character: 0 }) }) as Range;
 
-/** Per context, the file each kind of target resolved to (null: none), by the target's key. */
-const targets = new WeakMap<EnvContext, Map<string, ParsedFile<EnvModel> | null>>();
+/** Per context: the folders of the packages each rule is about (by its `when.dependencies`), and the file each target resolved to (null: none). */
+const memos = new WeakMap<EnvContext, { dirs: Map<readonly string[] | undefined, string[]>; files: Map<string, ParsedFile<EnvModel> | null> }>();
 
 /**
  * Where "add NAME=" findings point: in the example env file (else any env file; the production one first when
@@ -23,34 +23,28 @@ const targets = new WeakMap<EnvContext, Map<string, ParsedFile<EnvModel> | null>
  * Node setting is not asked of another project's env file.
  */
 export function declarationTarget(ctx: EnvContext, preferProduction = false, key?: string, when?: When): DeclarationTarget | undefined {
-  const dirs = serviceDirs(ctx, when);
+  let memo = memos.get(ctx);
+  if (!memo) memos.set(ctx, (memo = { dirs: new Map(), files: new Map() }));
+  const names = when?.dependencies;
+  let dirs = memo.dirs.get(names);
+  if (!dirs) memo.dirs.set(names, (dirs = serviceDirs(ctx, names)));
   const id = `${preferProduction ? 'production' : 'any'}\0${dirs.join('\0')}`;
-  let memo = targets.get(ctx);
-  if (!memo) targets.set(ctx, (memo = new Map()));
-  let file = memo.get(id);
-  if (file === undefined) memo.set(id, (file = findTarget(ctx, preferProduction, dirs) ?? null));
+  let file = memo.files.get(id);
+  if (file === undefined) memo.files.set(id, (file = findTarget(ctx, preferProduction, dirs) ?? null));
   if (!file) return ctx.relevant ? { file: '', range: ZERO, scope: 'repository' } : undefined;
   return { file: file.path, range: insertionPoint(file.model.entries, key) };
 }
 
-/** The folders of the package.jsons a rule is about: those depending on a package `when` names, else every one. */
-function serviceDirs(ctx: EnvContext, when: When | undefined): string[] {
-  const names = when?.dependencies;
+/** The folders of the package.jsons a rule is about: those depending on one of `names` (the rule's `when`), else every one. */
+function serviceDirs(ctx: EnvContext, names: readonly string[] | undefined): string[] {
   const dirs: string[] = [];
   for (const pkg of ctx.packageJsons) {
     const m = pkg.model;
     if (!m) continue;
-    if (names && !names.some((n) => dependsOn(m.dependencies, n) || dependsOn(m.devDependencies, n))) continue;
+    if (names && !dependencyIn(new Set([...Object.keys(m.dependencies), ...Object.keys(m.devDependencies)]), names)) continue;
     dirs.push(dirOf(pkg.path));
   }
   return dirs.sort();
-}
-
-function dependsOn(deps: Record<string, string> | undefined, name: string): boolean {
-  if (!deps) return false;
-  if (!name.endsWith('*')) return Object.prototype.hasOwnProperty.call(deps, name);
-  const prefix = name.slice(0, -1);
-  return Object.keys(deps).some((d) => d.startsWith(prefix));
 }
 
 const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');

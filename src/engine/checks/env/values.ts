@@ -109,14 +109,20 @@ export const WhenSchema = z
   .optional();
 export type When = z.infer<typeof WhenSchema>;
 
-export function hasDependency(ctx: EnvContext, names: readonly string[]): string | undefined {
+/** The first of `names` (a trailing * matches a prefix: `@sentry/*`) among the dependencies `deps`. */
+export function dependencyIn(deps: ReadonlySet<string>, names: readonly string[]): string | undefined {
   for (const n of names) {
     if (n.endsWith('*')) {
       const prefix = n.slice(0, -1);
-      for (const d of ctx.deps) if (d.startsWith(prefix)) return d;
-    } else if (ctx.deps.has(n)) return n;
+      for (const d of deps) if (d.startsWith(prefix)) return d;
+    } else if (deps.has(n)) return n;
   }
   return undefined;
+}
+
+/** The first of `names` that some package.json of the workspace depends on. */
+export function hasDependency(ctx: EnvContext, names: readonly string[]): string | undefined {
+  return dependencyIn(ctx.deps, names);
 }
 
 /** Does the rule apply? No `when`: whenever the workspace has env files or a package.json. */

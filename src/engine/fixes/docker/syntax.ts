@@ -1,6 +1,7 @@
 // The fix of an instruction Docker refuses: a misspelt keyword, or a RUN line that lost its continuation.
 import { z } from 'zod';
 import { continuationOperator, nearKeyword } from '../../checks/docker/instructionSyntax';
+import { triggersRun } from '../../checks/docker/onbuild';
 import type { DockerInstruction } from '../../parse/dockerfile';
 import { defineFix } from '../template';
 import { openDockerfile, textOf } from './common';
@@ -22,11 +23,9 @@ export const fixInstruction = defineFix({
       // the RUN the line belonged to ends on the line right above it, and no shell comment there would swallow the join
       const before = at > 0 ? all[at - 1] : undefined;
       const last = before?.range.end.line;
-      const run = before && (before.keyword === 'RUN' || (before.keyword === 'ONBUILD' && /^RUN\s/i.test(before.args)));
-      if (!before || !run || last === undefined || last !== ins.range.start.line - 1) return { declined: `the line before this ${operator} is not the end of a RUN` };
-      const lastLine = text.slice(t.index.offsetAt({ line: last, character: 0 }), t.index.offsetAt(before.range.end));
-      if (/(^|\s)#/.test(lastLine)) return { declined: 'the line before ends with a shell comment, which would swallow the joined line' };
+      if (!before || (before.keyword !== 'RUN' && !triggersRun(before)) || last !== ins.range.start.line - 1) return { declined: `the line before this ${operator} is not the end of a RUN` };
       const end = t.index.offsetAt(before.range.end);
+      if (/(^|\s)#/.test(text.slice(t.index.offsetAt({ line: last, character: 0 }), end))) return { declined: 'the line before ends with a shell comment, which would swallow the joined line' };
       return { title: `Continue the RUN of line ${before.range.start.line + 1} with ${t.model.escapeChar}`, edits: [{ file: finding.file, edits: [{ range: t.index.range(end, end), newText: ` ${t.model.escapeChar}` }] }] };
     }
     const near = nearKeyword(ins.keyword);
